@@ -1,0 +1,125 @@
+// The pages of ARCHITECTURE §8, as the navigation shows them. Each is an empty state until the
+// issue that builds it lands: it says what the page will do and what can be done today.
+
+export interface Section {
+  href: string;
+  label: string;
+  group: "Orchestrate" | "Organise" | "Administer";
+  /** One sentence: what this page is for. */
+  purpose: string;
+  /** What it will show once built. */
+  willDo: string[];
+  /** What a user can do about it today. */
+  now: string;
+}
+
+export const sections: Section[] = [
+  {
+    href: "/dashboard",
+    label: "Dashboard",
+    group: "Orchestrate",
+    purpose: "The health of your flows at a glance.",
+    willDo: [
+      "Executions over time, by state",
+      "Recent failures, with a link to each execution",
+      "Durations per flow, to spot the slow ones",
+    ],
+    now: "Nothing runs yet, so there is nothing to chart. The engine that executes flows is the next big piece of work.",
+  },
+  {
+    href: "/flows",
+    label: "Flows",
+    group: "Orchestrate",
+    purpose: "Your flows, written in Kestra's YAML, with every saved revision kept.",
+    willDo: [
+      "Search by namespace and labels",
+      "An editor with completion, validation and a live topology graph",
+      "Revisions: diff, restore, and execute with a typed inputs form",
+    ],
+    now: "Keep your flows as YAML files: Kestra flows will be accepted unchanged, so existing ones can be imported as they are once this page lands.",
+  },
+  {
+    href: "/executions",
+    label: "Executions",
+    group: "Orchestrate",
+    purpose: "Every run of every flow, live.",
+    willDo: [
+      "Filters by namespace, flow, state, labels and date; bulk restart and kill",
+      "Per execution: live topology, Gantt chart, streaming logs, outputs",
+      "Restart, replay, kill, pause and resume",
+    ],
+    now: "No flow can run yet. The database already has the tables executions will be stored in.",
+  },
+  {
+    href: "/triggers",
+    label: "Triggers & backfills",
+    group: "Orchestrate",
+    purpose: "What starts your flows: schedules, other flows, webhooks.",
+    willDo: [
+      "Every trigger with its next date, enable and disable",
+      "Backfills of a schedule over a date range, with progress and pause",
+    ],
+    now: "Triggers are declared in the flow's YAML (`triggers:`); they will be picked up from there.",
+  },
+  {
+    href: "/namespaces",
+    label: "Namespaces",
+    group: "Organise",
+    purpose: "The dot-separated folders (`company.team.project`) that hold flows, and what they share.",
+    willDo: [
+      "Key-value store entries",
+      "Secrets, encrypted at rest, inherited by child namespaces",
+      "Namespace files",
+    ],
+    now: "Namespaces appear on their own as flows are saved in them; there is nothing to create in advance.",
+  },
+  {
+    href: "/blueprints",
+    label: "Blueprints",
+    group: "Organise",
+    purpose: "Ready-made flows to start from.",
+    willDo: ["Browse and search the gallery", "Preview a blueprint's graph", "Use one as a new flow"],
+    now: "The gallery is empty until the flow editor lands.",
+  },
+  {
+    href: "/team",
+    label: "Team",
+    group: "Administer",
+    purpose: "Who can do what in this tenant.",
+    willDo: [
+      "Members and invitations",
+      "Roles (Admin, Editor, Launcher, Viewer, or your own) and bindings, tenant-wide or per namespace",
+    ],
+    now: "Sign-in is not built yet: for now the app is open to whoever can reach it, so keep it on a trusted network.",
+  },
+  {
+    href: "/api-tokens",
+    label: "API tokens",
+    group: "Administer",
+    purpose: "Tokens for automation: the REST API and `cadenza flow deploy`.",
+    willDo: ["Create a token with an expiry (shown once, stored only as a hash)", "Revoke tokens"],
+    now: "Tokens come after sign-in. The REST API under /api/v1 is not served yet.",
+  },
+  {
+    href: "/service-accounts",
+    label: "Service accounts",
+    group: "Administer",
+    purpose: "Non-human principals for CI and other systems, with their own roles and tokens.",
+    willDo: ["Create service accounts", "Bind roles to them", "Issue their API tokens"],
+    now: "Nothing to do yet: service accounts arrive with roles and tokens.",
+  },
+  {
+    href: "/audit-log",
+    label: "Audit log",
+    group: "Administer",
+    purpose: "Who changed what, and when: every change made through the UI or the API.",
+    willDo: ["Search by user, resource and date", "See the change itself"],
+    now: "Nothing is recorded yet because nothing can be changed yet.",
+  },
+];
+
+export function section(href: string): Section {
+  const found = sections.find((s) => s.href === href);
+  if (!found) throw new Error(`no section ${href}`);
+  return found;
+}

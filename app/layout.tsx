@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Nav } from "./_components/nav";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Cadenza", template: "%s · Cadenza" },
+  description: "Declarative, event-driven workflow orchestration, compatible with Kestra flows.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="bg-zinc-50 font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <div className="flex min-h-screen">
+          <aside className="flex w-60 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-white px-3 py-5 dark:border-zinc-800 dark:bg-zinc-900">
+            <Link href="/" className="flex items-center gap-2 px-3" aria-label="Cadenza home">
+              <Logo />
+              <span className="text-lg font-semibold tracking-tight">Cadenza</span>
+            </Link>
+            <div className="mx-3 rounded-md border border-zinc-200 px-2.5 py-1.5 text-xs text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
+              <span className="block font-medium text-zinc-700 dark:text-zinc-300">Tenant</span>
+              No tenants yet: they come with sign-in.
+            </div>
+            <Nav />
+          </aside>
+          <div className="flex min-w-0 flex-1 flex-col">
+            <header className="flex h-12 items-center justify-end border-b border-zinc-200 px-6 text-sm text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+              Not signed in · sign-in is not built yet
+            </header>
+            <main className="flex-1 px-6 py-8">{children}</main>
+          </div>
+        </div>
+      </body>
+    </html>
+  );
+}
+
+function Logo() {
+  return (
+    <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" className="text-brand-600">
+      <rect width="24" height="24" rx="6" fill="currentColor" />
+      <path d="M6 15c2-6 4-6 6 0s4 6 6 0" stroke="white" strokeWidth="2" fill="none" strokeLinecap="round" />
+    </svg>
+  );
+}
