@@ -1,7 +1,11 @@
 import type { Command } from "../command";
+import { migrate } from "./migrate";
+import { serverEngine } from "./server-engine";
+import { serverWeb } from "./server-web";
+import { start } from "./start";
 
 /**
  * Every `cadenza` sub-command. Each lives in its own file in this folder; add it here to expose it.
  * Kept sorted by path so `cadenza --help` reads well.
  */
-export const commands: Command[] = [];
+export const commands: Command[] = [migrate, serverEngine, serverWeb, start];
