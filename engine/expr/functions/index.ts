@@ -1,0 +1,36 @@
+/** Registry of built-in functions, and the names of Kestra functions that need the caller's I/O. */
+import type { FunctionDef } from "../registry";
+import { CORE_FUNCTIONS } from "./core";
+import { RANDOM_FUNCTIONS } from "./random";
+
+export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map([...CORE_FUNCTIONS, ...RANDOM_FUNCTIONS]);
+
+/**
+ * Kestra functions that read storage, secrets or the execution store. They exist only when the
+ * caller passes them in `options.functions`; otherwise calling one is a clear error.
+ */
+export const UNAVAILABLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  "secret",
+  "kv",
+  "read",
+  "errorLogs",
+  "fileSize",
+  "fileExists",
+  "isFileEmpty",
+  "fileEmpty",
+  "fileURI",
+  "encrypt",
+  "decrypt",
+  "credential",
+  "http",
+  "tasksWithState",
+  "iterationOutput",
+  "parentOutput",
+  "appLink",
+  "fromIon",
+  "ionDecode",
+  "randomPort",
+  "ksuid",
+  "nanoId",
+  "envs",
+]);
