@@ -1,0 +1,35 @@
+export { definePlugin, kestraName } from "./define-plugin";
+export { PluginRegistry } from "./registry";
+export {
+  conditionList,
+  conditionRef,
+  duration,
+  dyn,
+  expression,
+  isExpression,
+  labels,
+  LOG_LEVELS,
+  logLevel,
+  slotKind,
+  taskList,
+  taskRef,
+  unwrap,
+} from "./schema";
+export type {
+  ConditionContext,
+  FileStorage,
+  KvStore,
+  Label,
+  LogLevel,
+  Metric,
+  Plugin,
+  PluginDefinition,
+  PluginExample,
+  PluginKind,
+  TaskLogger,
+  TaskOutcome,
+  TaskRunContext,
+  TaskServices,
+  TriggeringExecution,
+  ValidationContext,
+} from "./types";

@@ -1,0 +1,49 @@
+import { closest } from "../util/closest";
+import type { Plugin, PluginKind } from "./types";
+
+/** Every plugin Cadenza knows, by every name it answers to. Built once at start-up; read-only after. */
+export class PluginRegistry {
+  readonly #byName = new Map<string, Plugin>();
+  readonly #plugins: Plugin[] = [];
+
+  constructor(plugins: Iterable<Plugin> = []) {
+    for (const plugin of plugins) this.register(plugin);
+  }
+
+  register(plugin: Plugin): this {
+    for (const name of plugin.names) {
+      const existing = this.#byName.get(name);
+      if (existing && existing !== plugin) {
+        throw new Error(`plugin name '${name}' is claimed by both ${existing.type} and ${plugin.type}`);
+      }
+    }
+    for (const name of plugin.names) this.#byName.set(name, plugin);
+    this.#plugins.push(plugin);
+    return this;
+  }
+
+  /** The plugin for a type name (canonical, Kestra or alias), or undefined. */
+  get(type: string): Plugin | undefined {
+    return this.#byName.get(type);
+  }
+
+  /** Every registered plugin, optionally of one kind, in registration order. */
+  list(kind?: PluginKind): Plugin[] {
+    return kind ? this.#plugins.filter((p) => p.kind === kind) : [...this.#plugins];
+  }
+
+  /** The known names closest to an unknown one, for "did you mean" messages. */
+  suggest(type: string, kinds?: PluginKind[]): string[] {
+    const names: string[] = [];
+    for (const plugin of this.#plugins) {
+      if (!kinds || kinds.includes(plugin.kind)) names.push(...plugin.names);
+    }
+    const found = closest(type, names, 6);
+    // Prefer showing canonical names: map each suggestion to its plugin's canonical type.
+    const canonical = found.map((name) => {
+      const plugin = this.#byName.get(name);
+      return type.startsWith("io.kestra") && plugin ? name : (plugin?.type ?? name);
+    });
+    return [...new Set(canonical)].slice(0, 3);
+  }
+}

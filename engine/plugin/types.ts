@@ -1,0 +1,189 @@
+import type { z } from "zod";
+
+/** What a plugin is: a task that runs on a worker, a task the executor interprets, a trigger, or a condition. */
+export type PluginKind = "runnable" | "flowable" | "trigger" | "condition";
+
+export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+export interface Label {
+  key: string;
+  value: string;
+}
+
+/** A full flow that shows a plugin in use; every example is parsed (and where possible run) in CI. */
+export interface PluginExample {
+  title: string;
+  /** A complete flow in YAML. */
+  flow: string;
+}
+
+export interface TaskLogger {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface Metric {
+  name: string;
+  type: "counter" | "timer";
+  value: number;
+  tags?: Record<string, string>;
+}
+
+/** Read/write access to the KV store of a namespace. */
+export interface KvStore {
+  get(namespace: string, key: string): Promise<{ value: unknown; expiresAt?: string } | undefined>;
+  set(
+    namespace: string,
+    key: string,
+    value: unknown,
+    options?: { ttlMs?: number; overwrite?: boolean; type?: string; description?: string },
+  ): Promise<void>;
+  delete(namespace: string, key: string): Promise<boolean>;
+  list(namespace: string, prefix?: string): Promise<string[]>;
+}
+
+/**
+ * Internal storage: files addressed by `kestra:///...` URIs (FILE inputs, task output files, batches).
+ * Backends (memory, local directory, S3) implement this.
+ */
+export interface FileStorage {
+  put(uri: string, data: Uint8Array | string): Promise<string>;
+  get(uri: string): Promise<Uint8Array>;
+  exists(uri: string): Promise<boolean>;
+  size(uri: string): Promise<number>;
+  delete(uri: string): Promise<boolean>;
+  /** URIs under a prefix. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/**
+ * Capabilities a worker hands to runnable tasks. Each is optional: a plugin that needs one that the current
+ * driver does not provide fails with a message naming it, instead of crashing.
+ */
+export interface TaskServices {
+  kv?: KvStore;
+  storage?: FileStorage;
+  /** Other capabilities (storage, http, executions...) are added by the issues that bring them. */
+  [name: string]: unknown;
+}
+
+/** What a runnable plugin's `run` receives. Everything here is data or an injected capability: no globals. */
+export interface TaskRunContext<P> {
+  /** The task's properties, rendered and validated against the plugin's schema. */
+  readonly properties: P;
+  readonly task: { readonly id: string; readonly type: string };
+  readonly taskRun: {
+    readonly id: string;
+    readonly value?: string | null;
+    readonly iteration?: number | null;
+    /** 1-based number of this attempt. */
+    readonly attempt: number;
+  };
+  readonly execution: {
+    readonly id: string;
+    readonly namespace: string;
+    readonly flowId: string;
+    readonly flowRevision: number;
+    readonly tenantId?: string;
+  };
+  /** The expression context of this task run (inputs, outputs, vars, labels, ...), as plain data. */
+  readonly variables: Record<string, unknown>;
+  readonly logger: TaskLogger;
+  /** Aborted when the task times out or the execution is killed. */
+  readonly signal: AbortSignal;
+  readonly services: TaskServices;
+  now(): Date;
+  /** Renders a value (strings inside maps/lists too) in this task run's context, with optional extra variables. */
+  render(value: unknown, extra?: Record<string, unknown>): Promise<unknown>;
+  /** Records a metric on the task run. */
+  metric(metric: Metric): void;
+}
+
+/** What a runnable task returns. Throwing fails the attempt with the error's message. */
+export interface TaskOutcome {
+  outputs?: Record<string, unknown>;
+  /** A task may end in WARNING instead of SUCCESS. */
+  state?: "SUCCESS" | "WARNING";
+  /** Labels to add to (or override on) the execution (the Labels task). */
+  labels?: Label[];
+  /** Flow variables to set or unset at run time (SetVariables / UnsetVariables). */
+  setVariables?: Record<string, unknown>;
+  unsetVariables?: string[];
+  /** Ends the execution early in this state (the Exit task). */
+  exit?: "SUCCESS" | "WARNING" | "KILLED" | "FAILED" | "CANCELLED";
+}
+
+export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
+  /** Cadenza's canonical name, e.g. `core.log.Log`. */
+  type: string;
+  /**
+   * Other names that resolve to this plugin: Kestra's old aliases (`io.kestra.core.tasks.log.Log`, ...).
+   * The Kestra name of a `core.*` or `scripts.*` plugin (`io.kestra.plugin.core.log.Log`) is added automatically.
+   */
+  aliases?: string[];
+  kind: PluginKind;
+  /** One line: what it does. */
+  title: string;
+  /** Markdown documentation. */
+  description?: string;
+  /** The plugin's own properties. Common task or trigger properties (id, retry, conditions...) are added by the flow language. */
+  schema: S;
+  /** Schema of the outputs, for docs and completion. */
+  outputs?: z.ZodType;
+  examples?: PluginExample[];
+  /** For runnable tasks: does the work. */
+  run?: (context: TaskRunContext<z.output<S>>) => Promise<TaskOutcome | undefined | void> | TaskOutcome | undefined | void;
+  /** A light task that does no I/O and may run inside the executor's own transaction. */
+  inline?: boolean;
+  /** Properties passed to `run` as written, not rendered first (the plugin renders them itself). */
+  rawProperties?: string[];
+  /** When set, the plugin is deprecated; the text says what to use instead. */
+  deprecated?: string;
+  /** For conditions: whether the condition holds. */
+  test?: (properties: z.output<S>, context: ConditionContext) => boolean | Promise<boolean>;
+  /** Checks beyond the schema (e.g. a Dag without cycles), run when a flow is validated. */
+  validate?: (properties: z.output<S>, context: ValidationContext) => void;
+}
+
+/** The execution a Flow trigger reacts to, as conditions see it. */
+export interface TriggeringExecution {
+  id: string;
+  namespace: string;
+  flowId: string;
+  flowRevision: number;
+  state: string;
+  labels: Label[];
+  outputs?: Record<string, unknown>;
+  /** Number of attempts of its task runs, for HasRetryAttempt. */
+  retried?: boolean;
+}
+
+/** What a condition is evaluated against. */
+export interface ConditionContext {
+  /** The flow that owns the trigger. */
+  readonly flow: { readonly namespace: string; readonly id: string };
+  /** For Flow triggers: the execution that just changed state. */
+  readonly execution?: TriggeringExecution;
+  /** For schedules: the scheduled date being considered. */
+  readonly date?: Date;
+  readonly now: Date;
+  /** Renders a template with the trigger's variables (`trigger.*`, and the triggering execution's). */
+  render(template: unknown): Promise<unknown>;
+  /** Evaluates nested conditions (for Not / Or). */
+  test(conditions: readonly { type: string }[]): Promise<boolean[]>;
+}
+
+/** Given to a plugin's `validate`: the flow around the task and a way to report errors at a property path. */
+export interface ValidationContext {
+  readonly flow: { readonly id?: string; readonly namespace?: string };
+  /** Reports an error at a path relative to the task (e.g. `["tasks", 2, "dependsOn", 0]`). */
+  error(path: (string | number)[], message: string): void;
+}
+
+/** A registered plugin: its definition plus every name it answers to. */
+export interface Plugin<S extends z.ZodObject = z.ZodObject> extends PluginDefinition<S> {
+  readonly names: readonly string[];
+}
