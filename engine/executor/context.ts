@@ -1,0 +1,76 @@
+import type { Flow, Task } from "../flow/model";
+import type { StepEnv } from "./env";
+import type { Execution, TaskRun } from "./model";
+import { ancestorsOf, outputsOf, taskStatesOf } from "./outputs";
+
+/** Execution labels as the map expressions read (`labels.team`). */
+export function labelsMap(execution: Execution): Record<string, string> {
+  return Object.fromEntries(execution.labels.map((l) => [l.key, l.value]));
+}
+
+/** Variables every expression of an execution sees, whatever the task (Kestra's RunVariables). */
+export function executionVariables(
+  flow: Flow,
+  execution: Execution,
+  env: Pick<StepEnv, "envs" | "globals">,
+  byId?: ReadonlyMap<string, TaskRun>,
+): Record<string, unknown> {
+  const vars: Record<string, unknown> = { ...flow.variables, ...execution.variables };
+  const executionVars: Record<string, unknown> = {
+    id: execution.id,
+    startDate: execution.state.startDate,
+    originalId: execution.originalId,
+    state: execution.internal?.finalState ?? execution.state.current,
+  };
+  if (execution.outputs) executionVars.outputs = execution.outputs;
+  const variables: Record<string, unknown> = {
+    flow: { id: flow.id, namespace: flow.namespace, revision: execution.flowRevision, tenantId: execution.tenantId ?? null },
+    execution: executionVars,
+    inputs: execution.inputs,
+    outputs: outputsOf(execution, byId),
+    tasks: taskStatesOf(execution),
+    vars,
+    labels: labelsMap(execution),
+    envs: env.envs ?? {},
+    globals: env.globals ?? {},
+  };
+  if (execution.trigger) variables.trigger = execution.trigger.variables ?? {};
+  return variables;
+}
+
+/** Variables of one task run: the execution's plus `task`, `taskrun`, `parent`, `parents`. */
+export function taskRunVariables(
+  flow: Flow,
+  execution: Execution,
+  task: Task,
+  run: TaskRun,
+  env: Pick<StepEnv, "envs" | "globals">,
+  byId?: ReadonlyMap<string, TaskRun>,
+): Record<string, unknown> {
+  const index = byId ?? new Map(execution.taskRunList.map((r) => [r.id, r]));
+  const variables = executionVariables(flow, execution, env, index);
+  variables.task = { id: task.id, type: task.type };
+  variables.taskrun = {
+    id: run.id,
+    startDate: run.state.startDate,
+    attemptsCount: Math.max(0, run.attempts.length - 1),
+    parentId: run.parentTaskRunId ?? null,
+    value: run.value ?? null,
+    iteration: run.iteration ?? null,
+  };
+  if (typeof run.internal?.items === "string") (variables.taskrun as Record<string, unknown>).items = run.internal.items;
+  const parents = ancestorsOf(run, index)
+    .reverse()
+    .map((parent) => {
+      const entry: Record<string, unknown> = {};
+      if (parent.value !== null && parent.value !== undefined) entry.taskrun = { value: parent.value };
+      if (parent.outputs && Object.keys(parent.outputs).length > 0) entry.outputs = parent.outputs;
+      return entry;
+    })
+    .filter((entry) => Object.keys(entry).length > 0);
+  if (run.parentTaskRunId) {
+    variables.parents = parents;
+    if (parents[0]) variables.parent = parents[0];
+  }
+  return variables;
+}

@@ -1,0 +1,120 @@
+import { renderTreeAsync } from "../expr";
+import type { Flow } from "../flow/model";
+import type { Label } from "../plugin/types";
+import { executionVariables } from "./context";
+import type { StepEnv } from "./env";
+import { type InputError, resolveInputValues } from "./inputs";
+import type { Execution, ExecutionTrigger, TaskRun } from "./model";
+import { ancestorsOf } from "./outputs";
+import { ExecutionOperationError } from "./step-context";
+import { isTerminal, newState, transition } from "./states";
+
+/** Inputs that do not validate: no execution is created. Each error names the input and says why. */
+export class InputValidationError extends Error {
+  constructor(readonly errors: InputError[]) {
+    super(errors.map((e) => `input '${e.input}': ${e.message}`).join("; "));
+    this.name = "InputValidationError";
+  }
+}
+
+export interface ExecutionRequest {
+  inputs?: Record<string, unknown>;
+  labels?: Label[];
+  trigger?: ExecutionTrigger;
+  scheduleDate?: string;
+  parentId?: string;
+  /** Set when the id was chosen beforehand (a subflow started by a parent). */
+  id?: string;
+  originalId?: string;
+  tenantId?: string;
+  attemptNumber?: number;
+}
+
+function mergeLabels(...lists: (Label[] | undefined)[]): Label[] {
+  const merged = new Map<string, string>();
+  for (const list of lists) for (const label of list ?? []) merged.set(label.key, label.value);
+  return [...merged].map(([key, value]) => ({ key, value }));
+}
+
+/** Validates inputs and builds a new execution in state CREATED. Throws InputValidationError on bad inputs. */
+export async function createExecution(flow: Flow, request: ExecutionRequest, env: StepEnv): Promise<Execution> {
+  if (flow.disabled) throw new ExecutionOperationError(`flow ${flow.namespace}.${flow.id} is disabled`);
+  const now = env.now().toISOString();
+  const id = request.id ?? env.newId();
+  const draft: Execution = {
+    id,
+    tenantId: request.tenantId,
+    namespace: flow.namespace,
+    flowId: flow.id,
+    flowRevision: flow.revision,
+    state: newState("CREATED", now),
+    inputs: {},
+    labels: mergeLabels(flow.labels, request.labels),
+    taskRunList: [],
+    ...(request.trigger ? { trigger: request.trigger } : {}),
+    ...(request.parentId ? { parentId: request.parentId } : {}),
+    originalId: request.originalId ?? id,
+    ...(request.scheduleDate ? { scheduleDate: request.scheduleDate } : {}),
+    metadata: { attemptNumber: request.attemptNumber ?? 1, originalCreatedDate: now },
+  };
+  const base = executionVariables(flow, draft, env);
+  const { values, errors } = await resolveInputValues(flow.inputs, request.inputs ?? {}, (template, inputs) =>
+    renderTreeAsync(template, { ...base, inputs }, { functions: env.functions, now: () => env.now() }),
+  );
+  if (errors.length > 0) throw new InputValidationError(errors);
+  draft.inputs = values;
+  return draft;
+}
+
+/**
+ * Replay from a task run (Kestra's replay, with the inputs optionally changed — Kestra #2197): a new execution
+ * (new id, same originalId) that keeps what ran before that task run, re-runs it and everything after it.
+ */
+export async function replayExecution(
+  flow: Flow,
+  execution: Execution,
+  taskRunId: string,
+  env: StepEnv,
+  options: { inputs?: Record<string, unknown> } = {},
+): Promise<Execution> {
+  if (!isTerminal(execution.state.current)) {
+    throw new ExecutionOperationError(`cannot replay an execution that is ${execution.state.current}: wait for it to end or kill it`);
+  }
+  const index = execution.taskRunList.findIndex((r) => r.id === taskRunId);
+  const target = execution.taskRunList[index];
+  if (!target) throw new ExecutionOperationError(`task run '${taskRunId}' is not part of execution ${execution.id}`, "NOT_FOUND");
+  const byId = new Map(execution.taskRunList.map((r) => [r.id, r]));
+  const ancestors = new Set(ancestorsOf(target, byId).map((r) => r.id));
+
+  const fresh = await createExecution(
+    flow,
+    {
+      inputs: options.inputs ?? execution.inputs,
+      labels: execution.labels,
+      trigger: execution.trigger,
+      scheduleDate: execution.scheduleDate,
+      parentId: execution.parentId,
+      originalId: execution.originalId,
+      tenantId: execution.tenantId,
+    },
+    env,
+  );
+  if (!options.inputs) fresh.inputs = structuredClone(execution.inputs);
+  const now = env.now().toISOString();
+  const ids = new Map<string, string>();
+  const kept: TaskRun[] = [];
+  execution.taskRunList.forEach((run, position) => {
+    const before = position < index && isTerminal(run.state.current);
+    if (!before && !ancestors.has(run.id)) return;
+    if (run.parentTaskRunId && !ids.has(run.parentTaskRunId)) return;
+    const copy: TaskRun = structuredClone(run);
+    copy.id = env.newId();
+    copy.executionId = fresh.id;
+    copy.parentTaskRunId = run.parentTaskRunId ? (ids.get(run.parentTaskRunId) ?? null) : null;
+    if (ancestors.has(run.id)) transition(copy.state, "RUNNING", now);
+    ids.set(run.id, copy.id);
+    kept.push(copy);
+  });
+  fresh.taskRunList = kept;
+  return fresh;
+}

@@ -1,0 +1,451 @@
+import { toOutputString } from "../expr";
+import { coerceInputValue } from "../flow/input-values";
+import type { Task } from "../flow/model";
+import { parseDuration } from "../util/duration";
+import { blockOf, sequentialBlock } from "./blocks";
+import { executionVariables } from "./context";
+import type { ExecutionEvent } from "./events";
+import type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
+import { flowableHandlers } from "./flowables";
+import type { TaskRun } from "./model";
+import { nextRetryAt } from "./retry-delay";
+import { applyTaskResult, type RunFinisher, startAttempt, timeoutAttempt } from "./runnable";
+import { ExecutionOperationError, type StepContext } from "./step-context";
+import { isCreated, isFailure, isTerminal, type StateType, transition } from "./states";
+import { restartExecution } from "./restart";
+
+/** Upper bound on passes of the fixpoint loop in one step: far above any real flow, it only stops bugs. */
+const MAX_PASSES = 100_000;
+
+/**
+ * Applies one event to an execution and moves it forward as far as it can go without the outside world:
+ * starting task runs, resolving flowables, ending blocks, the execution, errors, finally and afterExecution.
+ */
+export class Engine implements RunFinisher {
+  constructor(private readonly ctx: StepContext) {}
+
+  private get execution() {
+    return this.ctx.execution;
+  }
+
+  private handlerOf(task: Task): FlowableHandler<never> | undefined {
+    const plugin = this.ctx.env.registry.get(task.type);
+    return plugin?.kind === "flowable" ? flowableHandlers[plugin.type] : undefined;
+  }
+
+  private flowable(run: TaskRun, task: Task): FlowableContext<never> {
+    const { ctx } = this;
+    const state = this.execution.state.current;
+    const internal = this.execution.internal;
+    return {
+      step: ctx,
+      task: task as never,
+      run,
+      canCreate: state === "RUNNING" && !internal?.manualPause && !internal?.exitState,
+      children: () => ctx.children(run.id),
+      internal: <T>() => (run.internal ??= {}) as T,
+      render: (template, extra) => ctx.render(task, run, template, extra),
+      truthy: (template) => ctx.truthy(task, run, template),
+      setOutputs: (outputs) => {
+        run.outputs = outputs;
+      },
+      startTimer: (kind, atMs) => ctx.startTimer(`${run.id}:${kind}`, atMs),
+    };
+  }
+
+  // ---------------------------------------------------------------- events
+
+  async apply(event: ExecutionEvent): Promise<void> {
+    const { ctx } = this;
+    const current = this.execution.state.current;
+    switch (event.type) {
+      case "start":
+        return this.start();
+      case "taskResult":
+        if (!isTerminal(current)) applyTaskResult(ctx, this, event);
+        return;
+      case "timer":
+        if (ctx.consumeTimer(event.timerId)) await this.timer(event.timerId);
+        return;
+      case "subflowEnded": {
+        const run = ctx.run(event.taskRunId);
+        if (!run || run.state.current !== "RUNNING") return;
+        const task = ctx.taskOf(run);
+        await this.handlerOf(task)?.onSubflowEnded?.(this.flowable(run, task), event);
+        return;
+      }
+      case "itemsSplit": {
+        const run = ctx.run(event.taskRunId);
+        if (!run || run.state.current !== "RUNNING") return;
+        const task = ctx.taskOf(run);
+        await this.handlerOf(task)?.onItemsSplit?.(this.flowable(run, task), event.batches, event.error);
+        return;
+      }
+      case "kill":
+        return this.kill();
+      case "pause":
+        if (current !== "RUNNING") throw new ExecutionOperationError(`cannot pause an execution that is ${current}`);
+        (this.execution.internal ??= {}).manualPause = true;
+        ctx.setExecutionState("PAUSED");
+        ctx.log("INFO", "Execution paused");
+        return;
+      case "resume":
+        return this.resume(event.inputs ?? {});
+      case "restart":
+        restartExecution(ctx, (task) => this.handlerOf(task) !== undefined);
+        ctx.log("INFO", `Execution restarted (attempt ${this.execution.metadata.attemptNumber})`);
+        return;
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { ctx, execution } = this;
+    const { flow } = ctx;
+    if (execution.state.current !== "CREATED" && execution.state.current !== "QUEUED") return;
+    if (flow.concurrency && ctx.env.runningCount) {
+      const running = await ctx.env.runningCount(flow, execution);
+      if (running >= flow.concurrency.limit) {
+        const behavior = flow.concurrency.behavior;
+        if (behavior === "QUEUE") {
+          if (execution.state.current !== "QUEUED") {
+            ctx.setExecutionState("QUEUED");
+            ctx.log("INFO", `Queued: ${running} execution(s) of this flow already running (limit ${flow.concurrency.limit})`);
+          }
+          return;
+        }
+        ctx.log("WARN", `Concurrency limit of ${flow.concurrency.limit} reached`);
+        this.terminate(behavior === "CANCEL" ? "CANCELLED" : "FAILED");
+        return;
+      }
+    }
+    ctx.setExecutionState("RUNNING");
+    const start = Date.parse(execution.state.startDate);
+    for (const sla of flow.sla) {
+      if (sla.type === "MAX_DURATION" && sla.duration) {
+        ctx.startTimer(`execution:sla:${sla.id}`, start + (parseDuration(sla.duration) ?? 0));
+      }
+    }
+  }
+
+  private async timer(id: string): Promise<void> {
+    const { ctx } = this;
+    if (id.startsWith("execution:sla:")) return this.slaViolated(id.slice("execution:sla:".length));
+    const separator = id.indexOf(":");
+    const run = ctx.run(id.slice(0, separator));
+    if (!run || isTerminal(run.state.current)) return;
+    const kind = id.slice(separator + 1);
+    const task = ctx.taskOf(run);
+    const handler = this.handlerOf(task);
+    if (kind === "retry") {
+      if (run.state.current === "RETRYING" && !isTerminal(this.execution.state.current)) startAttempt(ctx, run, task);
+    } else if (kind.startsWith("timeout:")) {
+      timeoutAttempt(ctx, this, run, Number(kind.slice("timeout:".length)));
+    } else if (kind === "timeout" && handler) {
+      this.killRuns(this.descendants(run));
+      this.finishRun(run, "FAILED", `Task timed out after ${task.timeout}`);
+    } else {
+      await handler?.onTimer?.(this.flowable(run, task), kind);
+    }
+  }
+
+  private async slaViolated(slaId: string): Promise<void> {
+    const { ctx, execution } = this;
+    const sla = ctx.flow.sla.find((s) => s.id === slaId);
+    if (!sla || isTerminal(execution.state.current)) return;
+    ctx.log("ERROR", `SLA '${sla.id}' violated: the execution ran longer than ${sla.duration}`);
+    if (sla.labels) {
+      const labels = Array.isArray(sla.labels)
+        ? sla.labels
+        : Object.entries(sla.labels).map(([key, value]) => ({ key, value: String(value) }));
+      const merged = new Map(execution.labels.map((l) => [l.key, l.value]));
+      for (const label of labels) merged.set(label.key, label.value);
+      execution.labels = [...merged].map(([key, value]) => ({ key, value }));
+    }
+    if (sla.behavior === "NONE") return;
+    this.killRuns(execution.taskRunList);
+    this.terminate(sla.behavior === "CANCEL" ? "CANCELLED" : "FAILED");
+  }
+
+  private kill(): void {
+    const { ctx, execution } = this;
+    const current = execution.state.current;
+    if (isTerminal(current)) throw new ExecutionOperationError(`cannot kill an execution that is already ${current}`);
+    ctx.setExecutionState("KILLING");
+    this.killRuns(execution.taskRunList);
+    ctx.log("WARN", "Execution killed");
+    this.terminate("KILLED");
+  }
+
+  /** Ends every non-terminal run among `runs` as KILLED, telling workers and subflows to stop. */
+  private killRuns(runs: readonly TaskRun[]): void {
+    const { ctx } = this;
+    for (const run of [...runs].reverse()) {
+      if (isTerminal(run.state.current)) continue;
+      const task = ctx.taskOf(run);
+      const handler = this.handlerOf(task);
+      if (handler) {
+        handler.onKill?.(this.flowable(run, task));
+      } else {
+        const attempt = run.attempts[run.attempts.length - 1];
+        if (attempt && !isTerminal(attempt.state.current)) {
+          transition(attempt.state, "KILLED", ctx.now());
+          if (run.state.current === "RUNNING") {
+            ctx.command({ type: "cancelTask", taskRunId: run.id, attempt: run.attempts.length });
+          }
+        }
+      }
+      ctx.setState(run, "KILLED");
+    }
+  }
+
+  private descendants(run: TaskRun): TaskRun[] {
+    const out: TaskRun[] = [];
+    const visit = (id: string) => {
+      for (const child of this.ctx.children(id)) {
+        out.push(child);
+        visit(child.id);
+      }
+    };
+    visit(run.id);
+    return out;
+  }
+
+  private async resume(inputs: Record<string, unknown>): Promise<void> {
+    const { ctx, execution } = this;
+    if (execution.state.current !== "PAUSED") {
+      throw new ExecutionOperationError(`cannot resume an execution that is ${execution.state.current}`);
+    }
+    for (const run of execution.taskRunList) {
+      if (run.state.current !== "PAUSED") continue;
+      const task = ctx.taskOf(run);
+      const handler = this.handlerOf(task);
+      if (handler?.onResume) await handler.onResume(this.flowable(run, task), inputs);
+      else ctx.setState(run, "RUNNING");
+    }
+    if (execution.internal) delete execution.internal.manualPause;
+    ctx.setExecutionState("RUNNING");
+    ctx.log("INFO", "Execution resumed");
+  }
+
+  // ---------------------------------------------------------------- task runs
+
+  finishRun(run: TaskRun, state: StateType, error?: string): void {
+    const { ctx } = this;
+    const task = ctx.taskOf(run);
+    let final = state;
+    if (final === "FAILED" && task.allowFailure) final = task.allowWarning ? "SUCCESS" : "WARNING";
+    else if (final === "WARNING" && task.allowWarning) final = "SUCCESS";
+    if (error) ctx.log(task.allowFailure && state === "FAILED" ? "WARN" : "ERROR", error, run);
+    ctx.setState(run, final);
+  }
+
+  private applyDecision(run: TaskRun | null, decision: FlowableDecision | undefined): boolean {
+    if (!decision) return false;
+    let changed = false;
+    for (const child of decision.create ?? []) {
+      this.ctx.createRun(child.task, run?.id ?? null, { value: child.value, iteration: child.iteration });
+      changed = true;
+    }
+    if (run && decision.state && !isTerminal(run.state.current)) {
+      this.finishRun(run, decision.state, decision.error);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private async startRun(run: TaskRun): Promise<void> {
+    const { ctx } = this;
+    const task = ctx.taskOf(run);
+    if (run.state.current === "CREATED" && task.runIf !== undefined) {
+      let go: boolean;
+      try {
+        go = await ctx.truthy(task, run, task.runIf);
+      } catch (error) {
+        this.finishRun(run, "FAILED", `runIf: ${(error as Error).message}`);
+        return;
+      }
+      if (!go) {
+        ctx.setState(run, "SKIPPED");
+        ctx.log("INFO", `Skipped: runIf '${task.runIf}' is false`, run);
+        return;
+      }
+    }
+    const plugin = ctx.pluginOf(task);
+    if (plugin.kind !== "flowable") {
+      startAttempt(ctx, run, task);
+      return;
+    }
+    const handler = this.handlerOf(task);
+    if (!handler) {
+      this.finishRun(run, "FAILED", `${task.type} cannot be run by this executor`);
+      return;
+    }
+    ctx.setState(run, "RUNNING");
+    if (task.timeout) ctx.startTimer(`${run.id}:timeout`, ctx.nowMs() + (parseDuration(task.timeout) ?? 0));
+    try {
+      this.applyDecision(run, await handler.start?.(this.flowable(run, task)));
+    } catch (error) {
+      if (error instanceof ExecutionOperationError) throw error;
+      this.finishRun(run, "FAILED", (error as Error).message);
+    }
+  }
+
+  private async resolveRun(run: TaskRun): Promise<boolean> {
+    const task = this.ctx.taskOf(run);
+    const handler = this.handlerOf(task);
+    if (!handler) return false;
+    try {
+      return this.applyDecision(run, await handler.resolve(this.flowable(run, task)));
+    } catch (error) {
+      if (error instanceof ExecutionOperationError) throw error;
+      this.killRuns(this.descendants(run));
+      this.finishRun(run, "FAILED", (error as Error).message);
+      return true;
+    }
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  async advance(): Promise<void> {
+    const { ctx, execution } = this;
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      this.syncPausedState();
+      const state = execution.state.current;
+      if (isTerminal(state) || isCreated(state) || state === "QUEUED") break;
+      const internal = execution.internal ?? {};
+      const canStart = state === "RUNNING" && !internal.manualPause && !internal.exitState;
+      let changed = false;
+
+      for (const run of [...execution.taskRunList]) {
+        if (!isCreated(run.state.current)) continue;
+        if (internal.exitState) {
+          ctx.setState(run, "SKIPPED");
+          changed = true;
+        } else if (canStart) {
+          await this.startRun(run);
+          changed = true;
+        }
+      }
+
+      for (const run of [...execution.taskRunList].reverse()) {
+        if (run.state.current === "RUNNING" && this.handlerOf(ctx.taskOf(run))) {
+          if (await this.resolveRun(run)) changed = true;
+        }
+      }
+
+      if (internal.exitState) {
+        if (execution.taskRunList.every((r) => isTerminal(r.state.current))) {
+          ctx.log("INFO", `Exit: execution ends ${internal.exitState}`);
+          this.terminate(internal.exitState);
+          break;
+        }
+      } else if (!isTerminal(state)) {
+        changed = (await this.resolveRoot(canStart)) || changed;
+      }
+      if (!changed) break;
+    }
+    this.syncPausedState();
+  }
+
+  private rootBlock(canStart: boolean) {
+    return {
+      runs: this.ctx.children(null),
+      canCreate: canStart,
+      killing: this.execution.state.current === "KILLING",
+    };
+  }
+
+  private async resolveRoot(canStart: boolean): Promise<boolean> {
+    const { ctx, execution } = this;
+    const { flow } = ctx;
+    const finalState = execution.internal?.finalState;
+    if (finalState === undefined) {
+      const decision = sequentialBlock(this.rootBlock(canStart), flow.tasks, flow.errors, flow.finally);
+      const changed = this.applyDecision(null, decision);
+      if (decision.state) {
+        await this.finishMain(decision.state);
+        return true;
+      }
+      return changed;
+    }
+    const decision = sequentialBlock(this.rootBlock(canStart), flow.afterExecution);
+    const changed = this.applyDecision(null, decision);
+    if (decision.state) {
+      this.terminate(finalState);
+      return true;
+    }
+    return changed;
+  }
+
+  /** Tasks, errors and finally are done: outputs, assertions, flow retry, then afterExecution or the end. */
+  private async finishMain(mainState: StateType): Promise<void> {
+    const { ctx, execution } = this;
+    const { flow } = ctx;
+    let state = mainState;
+    if (!isFailure(state) && flow.outputs.length > 0) {
+      try {
+        execution.outputs = await this.renderFlowOutputs();
+      } catch (error) {
+        state = "FAILED";
+        ctx.log("ERROR", `Failed to render flow outputs: ${(error as Error).message}`);
+      }
+    }
+    for (const sla of flow.sla) {
+      if (sla.type !== "EXECUTION_ASSERTION" || !sla.assert || sla.behavior === "NONE") continue;
+      const variables = executionVariables(flow, execution, ctx.env, ctx.runIndex());
+      const holds = await ctx.renderWith(variables, sla.assert);
+      if (holds !== true && holds !== "true") {
+        ctx.log("ERROR", `SLA '${sla.id}' violated: ${sla.assert} is false`);
+        state = sla.behavior === "CANCEL" ? "CANCELLED" : "FAILED";
+      }
+    }
+    if (state === "FAILED" && flow.retry?.behavior === "CREATE_NEW_EXECUTION") {
+      const attemptNumber = execution.metadata.attemptNumber;
+      const at = nextRetryAt(flow.retry, attemptNumber, Date.parse(execution.metadata.originalCreatedDate), ctx.nowMs(), ctx.env.random ?? Math.random);
+      if (at !== undefined) {
+        ctx.command({ type: "createExecution", reason: "retry", at: new Date(at).toISOString(), attemptNumber: attemptNumber + 1 });
+        ctx.log("WARN", `Execution failed; a new execution (attempt ${attemptNumber + 1}) starts at ${new Date(at).toISOString()}`);
+        state = "RETRIED";
+      }
+    }
+    (execution.internal ??= {}).finalState = state;
+    if (flow.afterExecution.every((t) => t.disabled)) this.terminate(state);
+  }
+
+  private async renderFlowOutputs(): Promise<Record<string, unknown>> {
+    const { ctx, execution } = this;
+    const variables = executionVariables(ctx.flow, execution, ctx.env, ctx.runIndex());
+    const outputs: Record<string, unknown> = {};
+    for (const output of ctx.flow.outputs) {
+      let value = await ctx.renderWith(variables, output.value);
+      if (output.type === "STRING" && typeof value !== "string") value = toOutputString(value);
+      else if (output.type !== "STRING" && output.type !== "FILE") {
+        const coerced = coerceInputValue({ ...output, required: true } as never, value);
+        if (!coerced.ok) throw new Error(`output '${output.id}': ${coerced.message}`);
+        value = coerced.value;
+      }
+      outputs[output.id] = value;
+    }
+    return outputs;
+  }
+
+  private terminate(state: StateType): void {
+    const { ctx, execution } = this;
+    for (const run of execution.taskRunList) {
+      if (!isTerminal(run.state.current)) ctx.setState(run, state === "KILLED" ? "KILLED" : "SKIPPED");
+    }
+    ctx.setExecutionState(state);
+    ctx.cancelTimers();
+    if (execution.internal) delete execution.internal.finalState;
+    ctx.command({ type: "executionEnded", state });
+  }
+
+  /** An execution with a paused task run is PAUSED; when none is left it runs again. */
+  private syncPausedState(): void {
+    const { ctx, execution } = this;
+    const current = execution.state.current;
+    const paused = execution.taskRunList.some((r) => r.state.current === "PAUSED");
+    if (current === "RUNNING" && paused) ctx.setExecutionState("PAUSED");
+    else if (current === "PAUSED" && !paused && !execution.internal?.manualPause) ctx.setExecutionState("RUNNING");
+  }
+}

@@ -1,0 +1,24 @@
+import type { ExprFunction } from "../expr";
+import type { PluginRegistry } from "../plugin/registry";
+import type { Execution } from "./model";
+import type { Flow } from "../flow/model";
+
+/**
+ * What `step` may ask of the world. Everything non-deterministic or I/O-bound comes from here, so that
+ * the same flow, execution, event and env always give the same result.
+ */
+export interface StepEnv {
+  now(): Date;
+  /** A new unique id (task runs, child executions). */
+  newId(): string;
+  registry: PluginRegistry;
+  /** Expression functions backed by I/O: kv(), secret(), read(), errorLogs()... (may return Promises). */
+  functions?: Record<string, ExprFunction>;
+  /** How many executions of this flow are running now, not counting this one (for `concurrency`). */
+  runningCount?(flow: Flow, execution: Execution): Promise<number>;
+  /** `envs` in expressions: environment variables exposed to flows (already filtered and prefix-stripped). */
+  envs?: Record<string, string>;
+  globals?: Record<string, unknown>;
+  /** Random numbers for retry jitter (default Math.random; tests pass a seeded one). */
+  random?: () => number;
+}

@@ -1,0 +1,90 @@
+import type { Label, LogLevel, Metric } from "../plugin/types";
+import type { Execution } from "./model";
+import type { StateType } from "./states";
+
+/** Everything that can happen to an execution. `step` applies one at a time. */
+export type ExecutionEvent =
+  | { type: "start" }
+  | TaskResultEvent
+  | { type: "timer"; timerId: string }
+  | SubflowEndedEvent
+  | { type: "itemsSplit"; taskRunId: string; batches: string[]; error?: string }
+  | { type: "kill" }
+  | { type: "pause" }
+  | { type: "resume"; inputs?: Record<string, unknown> }
+  | { type: "restart" };
+
+export interface TaskResultEvent {
+  type: "taskResult";
+  taskRunId: string;
+  /** The attempt this result is for (1-based); results for an attempt that is no longer current are ignored. */
+  attempt: number;
+  state: "SUCCESS" | "WARNING" | "FAILED" | "KILLED";
+  outputs?: Record<string, unknown>;
+  error?: string;
+  labels?: Label[];
+  setVariables?: Record<string, unknown>;
+  unsetVariables?: string[];
+  exit?: StateType;
+  metrics?: Metric[];
+}
+
+export interface SubflowEndedEvent {
+  type: "subflowEnded";
+  taskRunId: string;
+  /** For ForEachItem: which batch. */
+  iteration?: number;
+  executionId: string;
+  state: StateType;
+  /** The child's flow outputs. */
+  outputs?: Record<string, unknown>;
+  /** The child's task outputs (`outputs` as the child's expressions saw them), for the deprecated Subflow.outputs. */
+  taskOutputs?: Record<string, unknown>;
+  /** Set when the subflow could not even be created (unknown flow, invalid inputs). */
+  error?: string;
+}
+
+/** What the driver must do after a step. */
+export type ExecutorCommand =
+  | { type: "runTask"; taskRunId: string; taskId: string; attempt: number; timeoutMs?: number }
+  | { type: "cancelTask"; taskRunId: string; attempt: number }
+  | { type: "startTimer"; timerId: string; at: string }
+  | { type: "cancelTimer"; timerId: string }
+  | StartSubflowCommand
+  | { type: "killExecution"; executionId: string }
+  | { type: "splitItems"; taskRunId: string; uri: string; rows?: number; bytes?: string; partitions?: number; separator: string }
+  | { type: "executionEnded"; state: StateType }
+  | { type: "createExecution"; reason: "retry"; at: string; attemptNumber: number };
+
+export interface StartSubflowCommand {
+  type: "startSubflow";
+  taskRunId: string;
+  iteration?: number;
+  /** Id the child execution must be created with, chosen by the executor so the step stays deterministic. */
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  revision?: number;
+  inputs: Record<string, unknown>;
+  labels: Label[];
+  wait: boolean;
+  scheduleDate?: string;
+  /** Trigger recorded on the child execution. */
+  trigger: { id: string; type: string; variables: Record<string, unknown> };
+  parentId: string;
+}
+
+export interface ExecutorLog {
+  level: LogLevel;
+  message: string;
+  taskRunId?: string;
+  taskId?: string;
+  attempt?: number;
+  timestamp: string;
+}
+
+export interface StepResult {
+  execution: Execution;
+  commands: ExecutorCommand[];
+  logs: ExecutorLog[];
+}

@@ -1,0 +1,54 @@
+import type { Task } from "../flow/model";
+import type { SubflowEndedEvent } from "./events";
+import type { TaskRun } from "./model";
+import type { StateType } from "./states";
+import type { StepContext } from "./step-context";
+
+/** A child task run a flowable wants created. */
+export interface ChildSpec {
+  task: Task;
+  value?: string | null;
+  iteration?: number | null;
+}
+
+/** What a flowable decides when the executor looks at it: children to create, and/or that it is done. */
+export interface FlowableDecision {
+  create?: ChildSpec[];
+  /** Set when the flowable is finished, with its state before allowFailure/allowWarning are applied. */
+  state?: StateType;
+  /** Why it failed, logged on the task run. */
+  error?: string;
+}
+
+/** Given to flowable handlers: one flowable task run inside one step. */
+export interface FlowableContext<P = Record<string, unknown>> {
+  readonly step: StepContext;
+  readonly task: Task & P;
+  readonly run: TaskRun;
+  /** False while the execution is paused, killing or exiting: handlers must not ask for new children. */
+  readonly canCreate: boolean;
+  children(): TaskRun[];
+  /** Per-run state a handler keeps between steps (resolved loop values, received subflow results...). */
+  internal<T = Record<string, unknown>>(): T;
+  render(template: unknown, extra?: Record<string, unknown>): Promise<unknown>;
+  truthy(template: unknown): Promise<boolean>;
+  setOutputs(outputs: Record<string, unknown>): void;
+  startTimer(kind: string, atMs: number): void;
+}
+
+/**
+ * How the executor interprets a flowable task type. `resolve` is the one place that decides children and
+ * completion; the event hooks only record what happened (into `internal`) for `resolve` to read.
+ */
+export interface FlowableHandler<P = Record<string, unknown>> {
+  /** Called once when the run goes RUNNING (render values, start timers, start subflows...). */
+  start?(context: FlowableContext<P>): Promise<FlowableDecision | undefined> | FlowableDecision | undefined;
+  resolve(context: FlowableContext<P>): Promise<FlowableDecision> | FlowableDecision;
+  onTimer?(context: FlowableContext<P>, kind: string): void | Promise<void>;
+  onSubflowEnded?(context: FlowableContext<P>, event: SubflowEndedEvent): void | Promise<void>;
+  onItemsSplit?(context: FlowableContext<P>, batches: string[], error?: string): void | Promise<void>;
+  /** Resume of a PAUSED run; returns the outputs to set. Throws ExecutionOperationError on invalid inputs. */
+  onResume?(context: FlowableContext<P>, inputs: Record<string, unknown>): Promise<void> | void;
+  /** The execution is being killed while this run is active (e.g. kill the subflows it started). */
+  onKill?(context: FlowableContext<P>): void;
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { dyn, taskRef } from "../../plugin/schema";
+import type { Task } from "../../flow/model";
+import { blockOf, parallelList, withErrorsAndFinally } from "../blocks";
+import type { FlowableHandler } from "../flowable";
+import { isFailure, isTerminal } from "../states";
+import type { ValidationContext } from "../../plugin/types";
+import { findCycle } from "../../flow/validate";
+import { branchShape } from "./sequential";
+
+export const dagSchema = z.object({
+  tasks: z
+    .array(
+      z.strictObject({
+        task: taskRef,
+        dependsOn: z.array(z.string()).optional().describe("Ids of tasks of this Dag that must end first."),
+      }),
+    )
+    .min(1, "a Dag needs at least one task")
+    .describe("Tasks and their dependencies."),
+  concurrent: dyn(z.number().int().min(0)).default(0).describe("How many run at once; 0 means no limit."),
+  ...branchShape,
+});
+export type DagProps = z.output<typeof dagSchema>;
+
+export const dag: FlowableHandler<DagProps> = {
+  resolve(ctx) {
+    const block = blockOf(ctx);
+    const tasks = ctx.task.tasks.map((entry) => entry.task as unknown as Task);
+    const deps = new Map(ctx.task.tasks.map((entry) => [entry.task.id, entry.dependsOn ?? []]));
+    const ended = new Set(
+      block.runs.filter((r) => isTerminal(r.state.current) && !isFailure(r.state.current)).map((r) => r.taskId),
+    );
+    for (const entry of ctx.task.tasks) if (entry.task.disabled) ended.add(entry.task.id);
+    const ready = (task: Task) => (deps.get(task.id) ?? []).every((dep) => ended.has(dep));
+    return withErrorsAndFinally(block, parallelList(block, tasks, ctx.task.concurrent, ready), ctx.task.errors, ctx.task.finally);
+  },
+};
+
+/** A Dag's dependencies must name tasks of the same Dag and must not form a cycle. */
+export function validateDag(properties: DagProps, context: ValidationContext): void {
+  const ids = new Set(properties.tasks.map((entry) => entry.task.id));
+  const graph = new Map<string, string[]>();
+  properties.tasks.forEach((entry, index) => {
+    (entry.dependsOn ?? []).forEach((dep, depIndex) => {
+      if (!ids.has(dep)) context.error(["tasks", index, "dependsOn", depIndex], `unknown task '${dep}' in dependsOn`);
+    });
+    graph.set(entry.task.id, entry.dependsOn ?? []);
+  });
+  const cycle = findCycle(graph);
+  if (cycle) {
+    const index = properties.tasks.findIndex((entry) => entry.task.id === cycle[0]);
+    context.error(["tasks", Math.max(0, index), "dependsOn"], `cyclic dependency detected: ${cycle.join(" -> ")}`);
+  }
+}

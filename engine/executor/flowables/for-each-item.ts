@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { dyn } from "../../plugin/schema";
+import type { SubflowEndedEvent } from "../events";
+import type { FlowableHandler } from "../flowable";
+import { isFailure, type StateType } from "../states";
+import { branchShape } from "./sequential";
+import { stateFromChild, subflowCommand, subflowTarget } from "./subflow";
+
+export const forEachItemSchema = z.object({
+  items: z.string().describe("URI of a file in internal storage (often an expression such as {{ inputs.file }})."),
+  batch: z
+    .strictObject({
+      rows: dyn(z.number().int().min(1)).optional().describe("Rows per batch (default 1)."),
+      bytes: z.string().optional().describe("Bytes per batch, e.g. 10MB."),
+      partitions: dyn(z.number().int().min(1)).optional().describe("Number of batches."),
+      separator: z.string().default("\n"),
+    })
+    .default({ separator: "\n" }),
+  ...subflowTarget,
+  errors: branchShape.errors,
+});
+export type ForEachItemProps = z.output<typeof forEachItemSchema>;
+
+interface ItemsState {
+  batches?: string[];
+  error?: string;
+  childIds?: string[];
+  started?: boolean;
+  results?: Record<string, SubflowEndedEvent>;
+}
+
+/**
+ * Splits a file into batches of rows and starts one subflow execution per batch; `{{ taskrun.items }}` is the
+ * URI of the batch. Splitting is I/O, so the executor asks the driver for it (splitItems / itemsSplit).
+ */
+export const forEachItem: FlowableHandler<ForEachItemProps> = {
+  async start(ctx) {
+    const uri = String(await ctx.render(ctx.task.items));
+    const batch = (await ctx.render(ctx.task.batch)) as ForEachItemProps["batch"];
+    const rows = batch.rows === undefined ? undefined : Number(batch.rows);
+    const partitions = batch.partitions === undefined ? undefined : Number(batch.partitions);
+    if ((rows !== undefined && !(rows >= 1)) || (partitions !== undefined && !(partitions >= 1))) {
+      return { state: "FAILED", error: "batch.rows and batch.partitions must be positive integers" };
+    }
+    ctx.step.command({
+      type: "splitItems",
+      taskRunId: ctx.run.id,
+      uri,
+      ...(rows !== undefined ? { rows } : {}),
+      ...(batch.bytes ? { bytes: batch.bytes } : {}),
+      ...(partitions !== undefined ? { partitions } : {}),
+      separator: batch.separator ?? "\n",
+    });
+    return undefined;
+  },
+  onItemsSplit(ctx, batches, error) {
+    const state = ctx.internal<ItemsState>();
+    state.batches = batches;
+    if (error) state.error = error;
+  },
+  onSubflowEnded(ctx, event) {
+    const state = ctx.internal<ItemsState>();
+    (state.results ??= {})[String(event.iteration ?? 0)] = event;
+  },
+  onKill(ctx) {
+    const { childIds = [], results = {} } = ctx.internal<ItemsState>();
+    childIds.forEach((id, index) => {
+      if (!results[String(index)]) ctx.step.command({ type: "killExecution", executionId: id });
+    });
+  },
+  async resolve(ctx) {
+    const state = ctx.internal<ItemsState>();
+    if (state.error) return { state: "FAILED", error: state.error };
+    if (!state.batches) return {};
+    const total = state.batches.length;
+    if (!state.started) {
+      if (!ctx.canCreate) return {};
+      state.started = true;
+      state.childIds = [];
+      const base = ctx.step.variables(ctx.task, ctx.run);
+      for (const [index, uri] of state.batches.entries()) {
+        const variables = { ...base, taskrun: { ...(base.taskrun as object), items: uri, iteration: index } };
+        const command = await subflowCommand(ctx, { iteration: index, variables });
+        state.childIds.push(command.executionId);
+        ctx.step.command(command);
+      }
+      ctx.setOutputs({ numberOfBatches: total, iterations: { CREATED: total } });
+      if (!ctx.task.wait || total === 0) return { state: "SUCCESS" };
+      return {};
+    }
+    const results = Object.values(state.results ?? {});
+    const counts: Record<string, number> = {};
+    for (const result of results) counts[result.state] = (counts[result.state] ?? 0) + 1;
+    if (results.length < total) counts.RUNNING = total - results.length;
+    ctx.setOutputs({ numberOfBatches: total, iterations: counts });
+    if (results.length < total) return {};
+    const states: StateType[] = results.map((r) => (r.error ? "FAILED" : stateFromChild(r.state, ctx.task.transmitFailed)));
+    const failed = states.find(isFailure);
+    if (failed) return { state: "FAILED", error: `${states.filter(isFailure).length} of ${total} subflow executions failed` };
+    return { state: states.includes("WARNING") ? "WARNING" : "SUCCESS" };
+  },
+};

@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { dyn, taskList } from "../../plugin/schema";
+import { blockOf, parallelList, sequentialList, withErrorsAndFinally } from "../blocks";
+import type { ChildSpec, FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
+import { isFailure, type StateType, worstOf } from "../states";
+import type { Task } from "../../flow/model";
+import { branchShape } from "./sequential";
+
+const valuesSchema = z
+  .union([z.string(), z.array(z.unknown())])
+  .describe("The values to iterate over: a list, or a string holding a JSON list (often an expression).");
+
+export const forEachSchema = z.object({
+  values: valuesSchema,
+  concurrencyLimit: dyn(z.number().int().min(0))
+    .default(1)
+    .describe("How many values are processed at once: 1 (default) one after the other, 0 all at once."),
+  tasks: taskList("Tasks run for each value; `{{ taskrun.value }}` holds the value.", { min: 1 }),
+  ...branchShape,
+});
+export type ForEachProps = z.output<typeof forEachSchema>;
+
+export const eachSequentialSchema = z.object({
+  value: valuesSchema,
+  tasks: taskList("Tasks run for each value, one value after the other.", { min: 1 }),
+  ...branchShape,
+});
+export const eachParallelSchema = z.object({
+  value: valuesSchema,
+  concurrent: dyn(z.number().int().min(0)).default(0),
+  tasks: taskList("Tasks run for each value, all values at once.", { min: 1 }),
+  ...branchShape,
+});
+
+interface LoopState {
+  values?: string[];
+}
+
+/** Renders the loop values once, when the loop starts, so a loop never changes shape while it runs. */
+async function resolveValues(ctx: FlowableContext, raw: unknown): Promise<FlowableDecision | undefined> {
+  let rendered = await ctx.render(raw);
+  if (typeof rendered === "string") {
+    try {
+      rendered = JSON.parse(rendered);
+    } catch {
+      return { state: "FAILED", error: `values must be a list or a JSON list, got '${rendered}'` };
+    }
+  }
+  if (!Array.isArray(rendered)) {
+    return { state: "FAILED", error: `values must be a list, got ${rendered === null ? "null" : typeof rendered}` };
+  }
+  const nulls = rendered.filter((v) => v === null || v === undefined).length;
+  if (nulls > 0) {
+    return {
+      state: "FAILED",
+      error: `Found '${nulls}' null values on Each, with values=${JSON.stringify(rendered)}`,
+    };
+  }
+  const values = [...new Set(rendered.map((v) => (typeof v === "string" ? v : JSON.stringify(v))))];
+  ctx.internal<LoopState>().values = values;
+  return undefined;
+}
+
+/**
+ * Runs `tasks` once per value, `limit` values at a time (0 = all), each value's tasks one after the other
+ * (or side by side when `parallelInside`). A failure stops new values from starting.
+ */
+function resolveGroups(
+  ctx: FlowableContext,
+  tasks: readonly Task[],
+  errors: readonly Task[] | undefined,
+  finallyTasks: readonly Task[] | undefined,
+  limit: number,
+  parallelInside: boolean,
+): FlowableDecision {
+  const values = ctx.internal<LoopState>().values ?? [];
+  const create: ChildSpec[] = [];
+  const states: StateType[] = [];
+  const notStarted: number[] = [];
+  let running = 0;
+  values.forEach((value, index) => {
+    const block = blockOf(ctx, { value });
+    if (block.runs.length === 0) {
+      notStarted.push(index);
+      return;
+    }
+    block.iteration = index;
+    const result = parallelInside ? parallelList(block, tasks, 0) : sequentialList(block, tasks);
+    if (result.state === undefined) {
+      running++;
+      create.push(...result.create);
+    } else {
+      states.push(result.state);
+    }
+  });
+  const failed = states.some(isFailure);
+  if (!failed && ctx.canCreate) {
+    const slots = limit > 0 ? Math.max(0, limit - running) : notStarted.length;
+    for (const index of notStarted.slice(0, slots)) {
+      const value = values[index] as string;
+      const block = { ...blockOf(ctx, { value }), iteration: index };
+      const first = parallelInside ? parallelList(block, tasks, 0) : sequentialList(block, tasks);
+      create.push(...first.create);
+    }
+  }
+  if (running > 0 || create.length > 0 || (!failed && notStarted.length > 0)) return { create };
+  // errors / finally of a loop run once, outside any value.
+  const outer = blockOf(ctx, { value: null });
+  return withErrorsAndFinally(outer, { create: [], state: worstOf(states) }, errors, finallyTasks);
+}
+
+export const forEach: FlowableHandler<ForEachProps> = {
+  start: (ctx) => resolveValues(ctx, ctx.task.values),
+  resolve: (ctx) => resolveGroups(ctx, ctx.task.tasks, ctx.task.errors, ctx.task.finally, ctx.task.concurrencyLimit, false),
+};
+
+type EachProps = z.output<typeof eachParallelSchema>;
+
+export const eachSequential: FlowableHandler<EachProps> = {
+  start: (ctx) => resolveValues(ctx, ctx.task.value),
+  resolve: (ctx) => resolveGroups(ctx, ctx.task.tasks, ctx.task.errors, ctx.task.finally, 1, false),
+};
+
+export const eachParallel: FlowableHandler<EachProps> = {
+  start: (ctx) => resolveValues(ctx, ctx.task.value),
+  resolve: (ctx) => resolveGroups(ctx, ctx.task.tasks, ctx.task.errors, ctx.task.finally, ctx.task.concurrent ?? 0, true),
+};

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { dyn, taskList } from "../../plugin/schema";
+import { blockOf, parallelList, withErrorsAndFinally } from "../blocks";
+import type { FlowableHandler } from "../flowable";
+import { branchShape } from "./sequential";
+
+export const parallelSchema = z.object({
+  tasks: taskList("Tasks run side by side.", { min: 1 }),
+  concurrent: dyn(z.number().int().min(0)).default(0).describe("How many run at once; 0 means no limit."),
+  ...branchShape,
+});
+export type ParallelProps = z.output<typeof parallelSchema>;
+
+export const parallel: FlowableHandler<ParallelProps> = {
+  resolve: (ctx) => {
+    const block = blockOf(ctx);
+    return withErrorsAndFinally(block, parallelList(block, ctx.task.tasks, ctx.task.concurrent), ctx.task.errors, ctx.task.finally);
+  },
+};

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { normaliseLabels } from "../../flow/model";
+import { dyn, isExpression, labels as labelsSchema } from "../../plugin/schema";
+import type { Label, ValidationContext } from "../../plugin/types";
+import type { StartSubflowCommand, SubflowEndedEvent } from "../events";
+import type { FlowableContext, FlowableHandler } from "../flowable";
+import { isFailure, type StateType } from "../states";
+
+const subflowTarget = {
+  namespace: z.string().describe("Namespace of the flow to run."),
+  flowId: z.string().describe("Id of the flow to run."),
+  revision: dyn(z.number().int().min(1)).optional().describe("Revision to run (the latest by default)."),
+  inputs: z.record(z.string(), z.unknown()).optional().describe("Inputs of the subflow (rendered)."),
+  labels: labelsSchema.optional().describe("Labels added to the subflow execution."),
+  wait: dyn(z.boolean()).default(true).describe("Wait for the subflow to end before going on."),
+  transmitFailed: dyn(z.boolean()).default(true).describe("Fail this task when the subflow fails (needs wait)."),
+  inheritLabels: dyn(z.boolean()).default(false).describe("Copy this execution's labels onto the subflow's."),
+  scheduleDate: z.string().optional().describe("Start the subflow at this date instead of now."),
+};
+
+const subflowTargetSchema = z.object(subflowTarget);
+type SubflowTargetProps = z.output<typeof subflowTargetSchema>;
+
+export const subflowSchema = z.object({
+  ...subflowTarget,
+  outputs: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Deprecated: outputs extracted from the subflow's tasks; use the subflow's flow outputs."),
+  restartBehavior: z.enum(["RETRY_FAILED", "NEW_EXECUTION"]).default("RETRY_FAILED"),
+});
+export type SubflowProps = z.output<typeof subflowSchema>;
+
+/** A Subflow (or ForEachItem) may not start its own flow: that would recurse forever. */
+export function validateNotRecursive(
+  properties: { namespace: string; flowId: string },
+  context: ValidationContext,
+): void {
+  const { flow } = context;
+  if (isExpression(properties.namespace) || isExpression(properties.flowId)) return;
+  if (flow.namespace === properties.namespace && flow.id === properties.flowId) {
+    context.error(["flowId"], `recursive call to flow '${flow.namespace}.${flow.id}': a flow cannot start itself as a subflow`);
+  }
+}
+
+/** The state a subflow task takes from its child's final state. */
+export function stateFromChild(child: StateType, transmitFailed: boolean): StateType {
+  if (isFailure(child) || child === "CANCELLED") return transmitFailed ? "FAILED" : "SUCCESS";
+  return child === "WARNING" ? "WARNING" : "SUCCESS";
+}
+
+/** Builds the command that starts one child execution, rendering inputs, labels and correlation. */
+export async function subflowCommand(
+  ctx: FlowableContext<SubflowTargetProps>,
+  extra?: { iteration?: number; variables?: Record<string, unknown> },
+): Promise<StartSubflowCommand> {
+  const { step, task, run } = ctx;
+  const render = (value: unknown) =>
+    extra?.variables ? step.renderWith(extra.variables, value) : ctx.render(value);
+  const inputs = ((await render(task.inputs ?? {})) ?? {}) as Record<string, unknown>;
+  const own = normaliseLabels(await render(task.labels ?? []));
+  const execution = step.execution;
+  const inherited: Label[] = task.inheritLabels ? execution.labels.filter((l) => !l.key.startsWith("system.")) : [];
+  const correlation =
+    execution.labels.find((l) => l.key === "system.correlationId")?.value ?? execution.id;
+  const merged = new Map<string, string>();
+  for (const label of [...inherited, ...own]) merged.set(label.key, label.value);
+  merged.set("system.correlationId", correlation);
+  return {
+    type: "startSubflow",
+    taskRunId: run.id,
+    ...(extra?.iteration !== undefined ? { iteration: extra.iteration } : {}),
+    executionId: step.env.newId(),
+    namespace: String(await render(task.namespace)),
+    flowId: String(await render(task.flowId)),
+    ...(task.revision ? { revision: task.revision } : {}),
+    inputs,
+    labels: [...merged].map(([key, value]) => ({ key, value })),
+    wait: task.wait,
+    ...(task.scheduleDate ? { scheduleDate: String(await render(task.scheduleDate)) } : {}),
+    trigger: {
+      id: task.id,
+      type: task.type,
+      variables: { executionId: execution.id, namespace: execution.namespace, flowId: execution.flowId, flowRevision: execution.flowRevision },
+    },
+    parentId: execution.id,
+  };
+}
+
+interface SubflowState {
+  executionId?: string;
+  result?: SubflowEndedEvent;
+}
+
+export const subflow: FlowableHandler<SubflowProps> = {
+  async start(ctx) {
+    const command = await subflowCommand(ctx);
+    ctx.step.command(command);
+    ctx.internal<SubflowState>().executionId = command.executionId;
+    ctx.setOutputs({ executionId: command.executionId });
+    return ctx.task.wait ? undefined : { state: "SUCCESS" };
+  },
+  onSubflowEnded(ctx, event) {
+    ctx.internal<SubflowState>().result = event;
+  },
+  onKill(ctx) {
+    const id = ctx.internal<SubflowState>().executionId;
+    if (id) ctx.step.command({ type: "killExecution", executionId: id });
+  },
+  async resolve(ctx) {
+    const result = ctx.internal<SubflowState>().result;
+    if (!result) return {};
+    if (result.error) return { state: "FAILED", error: result.error };
+    const outputs: Record<string, unknown> = { executionId: result.executionId, state: result.state };
+    if (result.outputs && Object.keys(result.outputs).length > 0) outputs.outputs = result.outputs;
+    else if (ctx.task.outputs) {
+      // Deprecated Subflow.outputs, rendered over the child's task outputs. A key that cannot be rendered is
+      // left out with a warning rather than failing a subflow that succeeded.
+      const extracted: Record<string, unknown> = {};
+      for (const [key, template] of Object.entries(ctx.task.outputs)) {
+        try {
+          extracted[key] = await ctx.step.renderWith({ outputs: result.taskOutputs ?? {} }, template);
+        } catch (error) {
+          ctx.step.log("WARN", `Failed to extract subflow output '${key}': ${(error as Error).message}`, ctx.run);
+        }
+      }
+      outputs.outputs = extracted;
+    }
+    ctx.setOutputs(outputs);
+    const state = stateFromChild(result.state, ctx.task.transmitFailed);
+    if (state === "FAILED") {
+      return { state, error: `Subflow execution ${result.executionId} (${result.state}) ended in ${result.state} state` };
+    }
+    return { state };
+  },
+};
+
+export { subflowTarget };

@@ -1,0 +1,21 @@
+export { executionVariables, labelsMap, taskRunVariables } from "./context";
+export { createExecution, type ExecutionRequest, InputValidationError, replayExecution } from "./create";
+export type { StepEnv } from "./env";
+export type {
+  ExecutionEvent,
+  ExecutorCommand,
+  ExecutorLog,
+  StartSubflowCommand,
+  StepResult,
+  SubflowEndedEvent,
+  TaskResultEvent,
+} from "./events";
+export type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
+export * from "./flowables";
+export { type InputError, nestInputs, resolveInputValues } from "./inputs";
+export type { Execution, ExecutionTrigger, State, StateHistory, TaskRun, TaskRunAttempt } from "./model";
+export { outputsOf, taskStatesOf } from "./outputs";
+export { step } from "./step";
+export { ExecutionOperationError } from "./step-context";
+export { isCreated, isFailure, isRunning, isTerminal, type StateType } from "./states";
+export { toExecutionJson } from "./serialize";

@@ -1,0 +1,102 @@
+import { isTruthy } from "../expr";
+import { coerceInputValue } from "../flow/input-values";
+import type { Input } from "../flow/inputs-schema";
+import { isExpression } from "../plugin/schema";
+
+export interface InputError {
+  input: string;
+  message: string;
+}
+
+export type InputRenderer = (template: unknown, inputsSoFar: Record<string, unknown>) => Promise<unknown>;
+
+/** `{ "a.b": 1, c: 2 }` -> `{ a: { b: 1 }, c: 2 }`: dotted input ids read as nested maps. */
+export function nestInputs(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [id, value] of Object.entries(flat)) {
+    const parts = id.split(".");
+    let current = out;
+    parts.slice(0, -1).forEach((part) => {
+      const next = current[part];
+      current = (next && typeof next === "object" && !Array.isArray(next) ? next : (current[part] = {})) as Record<string, unknown>;
+    });
+    current[parts[parts.length - 1] as string] = value;
+  }
+  return out;
+}
+
+function lookup(provided: Record<string, unknown>, id: string): unknown {
+  if (Object.hasOwn(provided, id)) return provided[id];
+  let current: unknown = provided;
+  for (const part of id.split(".")) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** Inputs ordered so that each comes after those its dependsOn names (declaration order otherwise). */
+function ordered(inputs: readonly Input[]): Input[] {
+  const byId = new Map(inputs.map((i) => [i.id, i]));
+  const done = new Set<string>();
+  const out: Input[] = [];
+  const visit = (input: Input, depth: number) => {
+    if (done.has(input.id) || depth > inputs.length) return;
+    for (const dep of input.dependsOn?.inputs ?? []) {
+      const other = byId.get(dep);
+      if (other) visit(other, depth + 1);
+    }
+    if (!done.has(input.id)) {
+      done.add(input.id);
+      out.push(input);
+    }
+  };
+  for (const input of inputs) visit(input, 0);
+  return out;
+}
+
+/**
+ * Resolves the values of declared inputs from what was provided: defaults (rendered when they are
+ * expressions), dependsOn conditions, type coercion and validation. Every problem is reported, naming the
+ * input; nothing is half-applied: callers create no execution when `errors` is not empty.
+ */
+export async function resolveInputValues(
+  inputs: readonly Input[],
+  provided: Record<string, unknown>,
+  render: InputRenderer,
+): Promise<{ values: Record<string, unknown>; errors: InputError[] }> {
+  const flat: Record<string, unknown> = {};
+  const errors: InputError[] = [];
+  for (const input of ordered(inputs)) {
+    try {
+      if (input.dependsOn?.condition) {
+        const shown = await render(input.dependsOn.condition, nestInputs(flat));
+        if (!isTruthy(shown)) continue;
+      }
+      let raw = lookup(provided, input.id);
+      const empty = raw === undefined || raw === null || (raw === "" && input.type !== "STRING");
+      if (empty) {
+        if (input.defaults !== undefined && input.defaults !== null) {
+          raw = isExpression(input.defaults) || typeof input.defaults === "object" ? await render(input.defaults, nestInputs(flat)) : input.defaults;
+        } else if (input.required) {
+          errors.push({ input: input.id, message: "missing required input" });
+          continue;
+        } else {
+          flat[input.id] = null;
+          continue;
+        }
+      }
+      let options: string[] | undefined;
+      if ((input.type === "SELECT" || input.type === "MULTISELECT") && input.expression) {
+        const list = await render(input.expression, nestInputs(flat));
+        options = Array.isArray(list) ? list.map(String) : undefined;
+      }
+      const result = coerceInputValue(input, raw, options);
+      if (result.ok) flat[input.id] = result.value;
+      else errors.push({ input: input.id, message: result.message });
+    } catch (error) {
+      errors.push({ input: input.id, message: (error as Error).message });
+    }
+  }
+  return { values: nestInputs(flat), errors };
+}

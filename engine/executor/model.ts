@@ -1,0 +1,87 @@
+import type { StateType } from "./states";
+import type { Label } from "../plugin/types";
+
+export interface StateHistory {
+  state: StateType;
+  date: string;
+}
+
+/** Kestra's State: the current state, its history, and derived start/end/duration. */
+export interface State {
+  current: StateType;
+  histories: StateHistory[];
+  startDate: string;
+  endDate?: string;
+  /** ISO-8601 duration, set once the state is terminal. */
+  duration?: string;
+}
+
+export interface TaskRunAttempt {
+  state: State;
+  /** Why the attempt failed, when it did. */
+  error?: { message: string };
+}
+
+export interface TaskRun {
+  id: string;
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId: string;
+  parentTaskRunId?: string | null;
+  /** The loop value when this run is one iteration of a ForEach (or EachSequential/EachParallel). */
+  value?: string | null;
+  /** The iteration number inside a LoopUntil (or the index of a ForEach value). */
+  iteration?: number | null;
+  state: State;
+  attempts: TaskRunAttempt[];
+  outputs?: Record<string, unknown> | null;
+  /** Executor bookkeeping that is not part of Kestra's shape (resolved loop values, timers...). */
+  internal?: Record<string, unknown>;
+}
+
+export interface ExecutionTrigger {
+  id: string;
+  type: string;
+  variables?: Record<string, unknown>;
+}
+
+export interface Execution {
+  id: string;
+  tenantId?: string;
+  namespace: string;
+  flowId: string;
+  flowRevision: number;
+  state: State;
+  inputs: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  labels: Label[];
+  /** Variables set at run time by SetVariables (merged over the flow's `variables`). */
+  variables?: Record<string, unknown>;
+  taskRunList: TaskRun[];
+  trigger?: ExecutionTrigger;
+  parentId?: string;
+  originalId: string;
+  scheduleDate?: string;
+  metadata: { attemptNumber: number; originalCreatedDate: string };
+  /** Executor bookkeeping: pending timers, the phase of the execution, the state it will end in... */
+  internal?: ExecutionInternal;
+}
+
+export interface PendingTimer {
+  id: string;
+  at: string;
+}
+
+export interface ExecutionInternal {
+  /** Timers started and not yet fired or cancelled. */
+  timers?: PendingTimer[];
+  /** Set once tasks/errors/finally are done: the state the execution ends in after afterExecution. */
+  finalState?: StateType;
+  /** Set by the Exit task: end the execution in this state without starting anything new. */
+  exitState?: StateType;
+  /** The execution was paused by an operator (not by a Pause task). */
+  manualPause?: boolean;
+  /** Errors worth showing on the execution itself (e.g. outputs that failed to render). */
+  errors?: string[];
+}

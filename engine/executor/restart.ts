@@ -1,0 +1,68 @@
+import type { Task } from "../flow/model";
+import type { TaskRun } from "./model";
+import { ExecutionOperationError, type StepContext } from "./step-context";
+import { isFailure } from "./states";
+
+const RESTARTABLE = new Set(["FAILED", "KILLED", "PAUSED", "CANCELLED"]);
+/** Slots whose runs are dropped on restart: they run again, if needed, once the restarted tasks end. */
+const REPLAYED_SLOTS = new Set(["errors", "finally", "afterExecution"]);
+
+/**
+ * Restart in place (Kestra's ExecutionService.restart): same execution id; failed, killed and paused task
+ * runs run again (a new attempt for runnable tasks) together with their ancestors; error, finally and
+ * afterExecution runs are dropped; the attempt number goes up; state RESTARTED, then RUNNING.
+ */
+export function restartExecution(ctx: StepContext, isFlowable: (task: Task) => boolean): void {
+  const { execution } = ctx;
+  const current = execution.state.current;
+  if (!RESTARTABLE.has(current)) {
+    throw new ExecutionOperationError(`cannot restart an execution that is ${current}: only FAILED, KILLED, CANCELLED or PAUSED executions restart`);
+  }
+
+  // Drop branch runs and everything under them.
+  const dropped = new Set<string>();
+  for (const run of execution.taskRunList) {
+    const slot = ctx.tasks.get(run.taskId)?.slot;
+    if ((slot && REPLAYED_SLOTS.has(slot)) || (run.parentTaskRunId && dropped.has(run.parentTaskRunId))) dropped.add(run.id);
+  }
+  execution.taskRunList = execution.taskRunList.filter((run) => !dropped.has(run.id));
+  ctx.reindex();
+
+  const failed = execution.taskRunList.filter((run) => isFailure(run.state.current) || run.state.current === "PAUSED");
+  const hasFailedChild = new Set<string>();
+  for (const run of failed) {
+    let parentId = run.parentTaskRunId;
+    while (parentId) {
+      hasFailedChild.add(parentId);
+      parentId = ctx.run(parentId)?.parentTaskRunId ?? null;
+    }
+  }
+  for (const run of execution.taskRunList) {
+    const needsRun = failed.includes(run) || hasFailedChild.has(run.id);
+    if (!needsRun) continue;
+    const task = ctx.taskOf(run);
+    if (isFlowable(task) && hasFailedChild.has(run.id)) {
+      ctx.setState(run, "RUNNING");
+    } else {
+      reset(run, isFlowable(task));
+      ctx.setState(run, "RESTARTED");
+    }
+  }
+
+  const internal = (execution.internal ??= {});
+  delete internal.finalState;
+  delete internal.exitState;
+  delete internal.manualPause;
+  delete execution.outputs;
+  execution.metadata.attemptNumber += 1;
+  ctx.setExecutionState("RESTARTED");
+  ctx.setExecutionState("RUNNING");
+}
+
+/** A flowable that failed on its own (bad values, no matching case) starts over from scratch. */
+function reset(run: TaskRun, flowable: boolean): void {
+  if (flowable) {
+    delete run.internal;
+    run.outputs = null;
+  }
+}

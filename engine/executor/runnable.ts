@@ -1,0 +1,117 @@
+import type { Task } from "../flow/model";
+import { parseDuration } from "../util/duration";
+import type { TaskResultEvent } from "./events";
+import type { TaskRun } from "./model";
+import { nextRetryAt } from "./retry-delay";
+import type { StepContext } from "./step-context";
+import { newState, transition } from "./states";
+import type { Retry } from "../flow/retry";
+
+/** The retry policy that applies to a task: its own, else the flow's when it retries failed tasks in place. */
+export function retryPolicyOf(ctx: StepContext, task: Task): { policy?: Retry; flowLevel: boolean } {
+  if (task.retry) return { policy: task.retry, flowLevel: false };
+  const flowRetry = ctx.flow.retry;
+  if (flowRetry && flowRetry.behavior === "RETRY_FAILED_TASK") return { policy: flowRetry, flowLevel: true };
+  return { flowLevel: false };
+}
+
+/** Starts the next attempt of a runnable task run: the worker is asked to run it. */
+export function startAttempt(ctx: StepContext, run: TaskRun, task: Task): void {
+  const now = ctx.now();
+  run.attempts.push({ state: newState("RUNNING", now) });
+  ctx.setState(run, "RUNNING");
+  const attempt = run.attempts.length;
+  const timeoutMs = task.timeout ? parseDuration(task.timeout) : undefined;
+  if (timeoutMs !== undefined) ctx.startTimer(`${run.id}:timeout:${attempt}`, ctx.nowMs() + timeoutMs);
+  if (ctx.execution.state.current === "RETRYING") ctx.setExecutionState("RUNNING");
+  ctx.command({
+    type: "runTask",
+    taskRunId: run.id,
+    taskId: run.taskId,
+    attempt,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
+}
+
+export interface RunFinisher {
+  finishRun(run: TaskRun, state: TaskResultEvent["state"] | "SKIPPED", error?: string): void;
+}
+
+/**
+ * After a failed attempt: schedule the next one when the retry policy allows, else end the run FAILED.
+ * Each attempt stays in the list with its own state, so the history of retries is visible.
+ */
+export function retryOrFail(ctx: StepContext, finisher: RunFinisher, run: TaskRun, task: Task, error?: string): void {
+  const { policy, flowLevel } = retryPolicyOf(ctx, task);
+  if (policy && ctx.execution.state.current !== "KILLING") {
+    const first = run.attempts[0];
+    const firstStart = first ? Date.parse(first.state.startDate) : ctx.nowMs();
+    const at = nextRetryAt(policy, run.attempts.length, firstStart, ctx.nowMs(), ctx.env.random ?? Math.random);
+    if (at !== undefined) {
+      ctx.setState(run, "RETRYING");
+      ctx.startTimer(`${run.id}:retry`, at);
+      if (flowLevel) ctx.setExecutionState("RETRYING");
+      ctx.log(
+        "WARN",
+        `Attempt ${run.attempts.length} failed${error ? `: ${error}` : ""}; retrying at ${new Date(at).toISOString()}`,
+        run,
+      );
+      return;
+    }
+  }
+  finisher.finishRun(run, "FAILED", error);
+}
+
+/** Applies a worker's result to the current attempt; stale or duplicate results are ignored. */
+export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: TaskResultEvent): void {
+  const run = ctx.run(event.taskRunId);
+  if (!run || run.state.current !== "RUNNING") return;
+  const attempt = run.attempts[event.attempt - 1];
+  if (!attempt || event.attempt !== run.attempts.length || attempt.state.current !== "RUNNING") return;
+  const task = ctx.taskOf(run);
+  ctx.cancelTimers(`${run.id}:timeout:`);
+  transition(attempt.state, event.state, ctx.now());
+  if (event.error) attempt.error = { message: event.error };
+  if (event.outputs) run.outputs = event.outputs;
+  const execution = ctx.execution;
+  if (event.labels?.length) {
+    const merged = new Map(execution.labels.map((l) => [l.key, l.value]));
+    for (const label of event.labels) merged.set(label.key, label.value);
+    execution.labels = [...merged].map(([key, value]) => ({ key, value }));
+  }
+  if (event.setVariables) execution.variables = { ...execution.variables, ...event.setVariables };
+  if (event.unsetVariables?.length) {
+    const variables = { ...execution.variables };
+    for (const name of event.unsetVariables) delete variables[name];
+    execution.variables = variables;
+  }
+  if (event.exit) (execution.internal ??= {}).exitState = event.exit;
+
+  switch (event.state) {
+    case "SUCCESS":
+    case "WARNING": {
+      const { policy } = retryPolicyOf(ctx, task);
+      const retried = run.attempts.length > 1 && policy?.warningOnRetry;
+      finisher.finishRun(run, retried ? "WARNING" : event.state);
+      return;
+    }
+    case "FAILED":
+      retryOrFail(ctx, finisher, run, task, event.error);
+      return;
+    case "KILLED":
+      finisher.finishRun(run, "KILLED", event.error);
+      return;
+  }
+}
+
+/** A runnable attempt ran past its task's timeout: it fails (and may be retried); the worker is told to stop. */
+export function timeoutAttempt(ctx: StepContext, finisher: RunFinisher, run: TaskRun, attemptNumber: number): void {
+  const attempt = run.attempts[attemptNumber - 1];
+  if (!attempt || attemptNumber !== run.attempts.length || attempt.state.current !== "RUNNING") return;
+  const task = ctx.taskOf(run);
+  const message = `Task timed out after ${task.timeout}`;
+  transition(attempt.state, "FAILED", ctx.now());
+  attempt.error = { message };
+  ctx.command({ type: "cancelTask", taskRunId: run.id, attempt: attemptNumber });
+  retryOrFail(ctx, finisher, run, task, message);
+}

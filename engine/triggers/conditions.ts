@@ -1,0 +1,48 @@
+import { renderTreeAsync } from "../expr";
+import type { ExprFunction } from "../expr";
+import type { PluginRegistry } from "../plugin/registry";
+import type { ConditionContext, TriggeringExecution } from "../plugin/types";
+
+export interface ConditionScope {
+  registry: PluginRegistry;
+  flow: { namespace: string; id: string };
+  execution?: TriggeringExecution;
+  date?: Date;
+  now: Date;
+  /** Variables templates in conditions see (`trigger.*`, the upstream execution's outputs...). */
+  variables: Record<string, unknown>;
+  functions?: Record<string, ExprFunction>;
+}
+
+/**
+ * Evaluates conditions one by one; returns which hold. A condition type without `test` (the deprecated
+ * MultipleCondition) never holds: its stateful window is replaced by Flow trigger preconditions.
+ */
+export async function testConditions(conditions: readonly { type: string }[], scope: ConditionScope): Promise<boolean[]> {
+  const context: ConditionContext = {
+    flow: scope.flow,
+    execution: scope.execution,
+    date: scope.date,
+    now: scope.now,
+    render: (template) => renderTreeAsync(template, scope.variables, { functions: scope.functions, now: () => scope.now }),
+    test: (nested) => testConditions(nested, scope),
+  };
+  const results: boolean[] = [];
+  for (const condition of conditions) {
+    const plugin = scope.registry.get(condition.type);
+    if (!plugin?.test) {
+      results.push(false);
+      continue;
+    }
+    const { type: _type, ...properties } = condition as Record<string, unknown>;
+    const parsed = plugin.schema.safeParse(properties);
+    results.push(parsed.success ? await plugin.test(parsed.data as never, context) : false);
+  }
+  return results;
+}
+
+/** True when every condition holds (an empty list holds). */
+export async function allConditionsHold(conditions: readonly { type: string }[] | undefined, scope: ConditionScope): Promise<boolean> {
+  if (!conditions?.length) return true;
+  return (await testConditions(conditions, scope)).every(Boolean);
+}

@@ -1,0 +1,102 @@
+import { renderTreeAsync } from "../expr";
+import type { ExprFunction } from "../expr";
+import type { Flow, Trigger } from "../flow/model";
+import { executionVariables } from "../executor/context";
+import type { Execution, ExecutionTrigger } from "../executor/model";
+import { isTerminal } from "../executor/states";
+import type { PluginRegistry } from "../plugin/registry";
+import type { Label, TriggeringExecution } from "../plugin/types";
+import { allConditionsHold } from "./conditions";
+import { type PreconditionStore, type Preconditions, recordPreconditions } from "./preconditions";
+
+/** An execution a Flow trigger asks for. */
+export interface FlowTriggerMatch {
+  flow: Flow;
+  trigger: Trigger;
+  inputs: Record<string, unknown>;
+  labels: Label[];
+  executionTrigger: ExecutionTrigger;
+}
+
+export interface FlowTriggerEnv {
+  registry: PluginRegistry;
+  now(): Date;
+  functions?: Record<string, ExprFunction>;
+  envs?: Record<string, string>;
+  globals?: Record<string, unknown>;
+  /** State of preconditions between executions; without it, triggers with preconditions never fire. */
+  preconditions?: PreconditionStore;
+}
+
+export function triggeringExecution(execution: Execution): TriggeringExecution {
+  return {
+    id: execution.id,
+    namespace: execution.namespace,
+    flowId: execution.flowId,
+    flowRevision: execution.flowRevision,
+    state: execution.state.current,
+    labels: execution.labels,
+    outputs: execution.outputs,
+    retried: execution.taskRunList.some((r) => r.attempts.length > 1),
+  };
+}
+
+/**
+ * Which Flow triggers of `candidates` fire for an execution that reached a new state (Kestra evaluates them in
+ * the executor when executions end). Inputs are rendered in the context of the upstream execution, with
+ * `trigger.*` describing it.
+ */
+export async function matchFlowTriggers(
+  upstreamFlow: Flow,
+  upstream: Execution,
+  candidates: Iterable<Flow>,
+  env: FlowTriggerEnv,
+): Promise<FlowTriggerMatch[]> {
+  const matches: FlowTriggerMatch[] = [];
+  const upstreamInfo = triggeringExecution(upstream);
+  const triggerVariables = {
+    executionId: upstream.id,
+    namespace: upstream.namespace,
+    flowId: upstream.flowId,
+    flowRevision: upstream.flowRevision,
+    state: upstream.state.current,
+    outputs: upstream.outputs ?? {},
+  };
+  const variables = { ...executionVariables(upstreamFlow, upstream, env), trigger: triggerVariables };
+  const render = (value: unknown) => renderTreeAsync(value, variables, { functions: env.functions, now: () => env.now() });
+  for (const flow of candidates) {
+    if (flow.disabled || flow.deleted) continue;
+    if (flow.namespace === upstream.namespace && flow.id === upstream.flowId) continue;
+    for (const trigger of flow.triggers) {
+      if (trigger.disabled || env.registry.get(trigger.type)?.type !== "core.trigger.Flow") continue;
+      const states = trigger.states as string[] | undefined;
+      if (states ? !states.includes(upstream.state.current) : !isTerminal(upstream.state.current)) continue;
+      const scope = {
+        registry: env.registry,
+        flow: { namespace: flow.namespace, id: flow.id },
+        execution: upstreamInfo,
+        now: env.now(),
+        variables,
+        functions: env.functions,
+      };
+      if (!(await allConditionsHold(trigger.conditions, scope))) continue;
+      const preconditions = trigger.preconditions as Preconditions | undefined;
+      if (preconditions) {
+        if (!env.preconditions) continue;
+        const key = `${flow.tenantId ?? ""}/${flow.namespace}/${flow.id}/${trigger.id}`;
+        const met = await recordPreconditions(key, preconditions, upstreamInfo, env.now(), env.preconditions, (t) => render(t));
+        if (!met) continue;
+      }
+      const inputs = ((await render(trigger.inputs ?? {})) ?? {}) as Record<string, unknown>;
+      const correlation = upstream.labels.find((l) => l.key === "system.correlationId")?.value ?? upstream.id;
+      matches.push({
+        flow,
+        trigger,
+        inputs,
+        labels: [...(trigger.labels ?? []), { key: "system.correlationId", value: correlation }],
+        executionTrigger: { id: trigger.id, type: trigger.type, variables: triggerVariables },
+      });
+    }
+  }
+  return matches;
+}

@@ -1,0 +1,4 @@
+import { echoPlugin } from "./echo";
+import { returnPlugin } from "./return";
+
+export const debugPlugins = [returnPlugin, echoPlugin];

@@ -1,0 +1,41 @@
+import { definePlugin, type Label } from "@/engine/plugin";
+import { z } from "zod";
+
+function toLabels(value: unknown): Label[] {
+  let parsed = value;
+  if (typeof parsed === "string") {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      throw new Error("labels must be a map, a list of {key, value} or a JSON string of one of those");
+    }
+  }
+  if (Array.isArray(parsed)) {
+    return parsed.map((item) => {
+      const { key, value: v } = item as { key?: unknown; value?: unknown };
+      if (typeof key !== "string") throw new Error("each label needs a string key");
+      return { key, value: String(v) };
+    });
+  }
+  if (parsed && typeof parsed === "object") {
+    return Object.entries(parsed).map(([key, v]) => ({ key, value: String(v) }));
+  }
+  throw new Error("labels must be a map or a list of {key, value}");
+}
+
+export const labelsPlugin = definePlugin({
+  type: "core.execution.Labels",
+  aliases: ["io.kestra.core.tasks.executions.Labels"],
+  kind: "runnable",
+  inline: true,
+  title: "Add or override labels on the running execution.",
+  schema: z.object({
+    labels: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.string()]).describe("Labels to set."),
+  }),
+  run({ properties }) {
+    const labels = toLabels(properties.labels);
+    const reserved = labels.find((l) => l.key.startsWith("system."));
+    if (reserved) throw new Error(`label '${reserved.key}' is reserved: labels starting with 'system.' are set by Cadenza itself`);
+    return { labels };
+  },
+});

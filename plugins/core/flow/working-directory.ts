@@ -1,0 +1,12 @@
+import { workingDirectorySchema } from "@/engine/executor";
+import { definePlugin } from "@/engine/plugin";
+import { old } from "./aliases";
+
+export const workingDirectoryPlugin = definePlugin({
+  type: "core.flow.WorkingDirectory",
+  aliases: [old("WorkingDirectory"), old("Worker")],
+  kind: "flowable",
+  title: "Run tasks that share a working directory.",
+  description: "Cadenza runs the tasks in order; a directory shared between them comes with the script runner.",
+  schema: workingDirectorySchema,
+});

@@ -1,0 +1,3 @@
+import { logPlugin } from "./log";
+
+export const logPlugins = [logPlugin];

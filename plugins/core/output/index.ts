@@ -1,0 +1,3 @@
+import { outputValuesPlugin } from "./output-values";
+
+export const outputPlugins = [outputValuesPlugin];
