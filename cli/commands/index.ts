@@ -1,5 +1,8 @@
 import type { Command } from "../command";
+import { flowRun } from "./flow-run";
+import { flowValidate } from "./flow-validate";
 import { migrate } from "./migrate";
+import { pluginsSchema } from "./plugins-schema";
 import { serverEngine } from "./server-engine";
 import { serverWeb } from "./server-web";
 import { start } from "./start";
@@ -8,4 +11,4 @@ import { start } from "./start";
  * Every `cadenza` sub-command. Each lives in its own file in this folder; add it here to expose it.
  * Kept sorted by path so `cadenza --help` reads well.
  */
-export const commands: Command[] = [migrate, serverEngine, serverWeb, start];
+export const commands: Command[] = [flowRun, flowValidate, migrate, pluginsSchema, serverEngine, serverWeb, start];

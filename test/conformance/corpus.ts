@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+
+/** Where Kestra's conformance corpus lives: ../shared/conformance next to the repository (override: CADENZA_CONFORMANCE_DIR). */
+export const conformanceDir = process.env.CADENZA_CONFORMANCE_DIR ?? fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
+
+export interface ConformanceCase {
+  flow: string;
+  flows?: string[];
+  inputs?: Record<string, string>;
+  expect: {
+    state: string;
+    taskRunCount?: number;
+    taskStates?: Record<string, string>;
+    attempts?: Record<string, number>;
+    outputs?: Record<string, unknown>;
+    executionOutputs?: Record<string, unknown>;
+    minDurationMs?: number;
+  };
+}
+
+export function loadCases(): ConformanceCase[] {
+  const expected = JSON.parse(readFileSync(`${conformanceDir}/expected.json`, "utf8")) as { cases: ConformanceCase[] };
+  return expected.cases;
+}
+
+export const flowPath = (name: string) => `${conformanceDir}/flows/${name}`;
+
+/** The `cadenza flow run` arguments of a case; `@file` inputs are relative to the corpus folder. */
+export function caseArgs(c: ConformanceCase): string[] {
+  const args = [flowPath(c.flow)];
+  for (const [key, value] of Object.entries(c.inputs ?? {})) {
+    args.push("--input", value.startsWith("@") ? `${key}=@${conformanceDir}/${value.slice(1)}` : `${key}=${value}`);
+  }
+  for (const other of c.flows ?? []) args.push("--flows", flowPath(other));
+  return args;
+}
+
+export function caseName(c: ConformanceCase): string {
+  const inputs = Object.entries(c.inputs ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+  return inputs ? `${c.flow} (${inputs})` : c.flow;
+}
+
+interface ExecutionJson {
+  state: { current: string; startDate: string; endDate?: string };
+  outputs?: Record<string, unknown>;
+  taskRunList: { taskId: string; state: { current: string }; attempts: unknown[]; outputs?: Record<string, unknown> | null }[];
+}
+
+/** Asserts an execution against a case's expectations, as Kestra's own tests do. */
+export function checkExpectations(execution: ExecutionJson, expected: ConformanceCase["expect"]): void {
+  const first = (taskId: string) => execution.taskRunList.find((r) => r.taskId === taskId);
+  expect(execution.state.current, "final state").toBe(expected.state);
+  if (expected.taskRunCount !== undefined) {
+    expect(execution.taskRunList.map((r) => r.taskId), "task runs").toHaveLength(expected.taskRunCount);
+  }
+  for (const [taskId, state] of Object.entries(expected.taskStates ?? {})) {
+    expect(first(taskId)?.state.current, `state of ${taskId}`).toBe(state);
+  }
+  for (const [taskId, count] of Object.entries(expected.attempts ?? {})) {
+    expect(first(taskId)?.attempts, `attempts of ${taskId}`).toHaveLength(count);
+  }
+  for (const [taskId, outputs] of Object.entries(expected.outputs ?? {})) {
+    expect(first(taskId)?.outputs, `outputs of ${taskId}`).toMatchObject(outputs as object);
+  }
+  if (expected.executionOutputs) expect(execution.outputs, "execution outputs").toMatchObject(expected.executionOutputs);
+  if (expected.minDurationMs !== undefined) {
+    const duration = Date.parse(execution.state.endDate ?? "") - Date.parse(execution.state.startDate);
+    expect(duration, "duration (ms)").toBeGreaterThanOrEqual(expected.minDurationMs);
+  }
+}

@@ -1,0 +1,21 @@
+import type { LogLevel } from "@/engine/plugin";
+
+/** One log line of an execution (Kestra's LogEntry). */
+export interface LogEntry {
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId?: string;
+  taskRunId?: string;
+  attemptNumber?: number;
+  level: LogLevel;
+  message: string;
+  timestamp: string;
+}
+
+export const LEVEL_ORDER: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+
+/** True when a log at `level` is kept under a minimum level. */
+export function keeps(minimum: LogLevel | undefined, level: LogLevel): boolean {
+  return !minimum || LEVEL_ORDER[level] >= LEVEL_ORDER[minimum];
+}

@@ -1,0 +1,471 @@
+import type { ExprFunction } from "@/engine/expr";
+import type { Flow } from "@/engine/flow";
+import {
+  createExecution,
+  type Execution,
+  type ExecutionEvent,
+  type ExecutionRequest,
+  type ExecutorCommand,
+  type ExecutorLog,
+  InputValidationError,
+  isTerminal,
+  outputsOf,
+  replayExecution,
+  type StepEnv,
+  step,
+} from "@/engine/executor";
+import type { FileStorage, KvStore, PluginRegistry } from "@/engine/plugin";
+import { matchFlowTriggers, MemoryPreconditionStore } from "@/engine/triggers";
+import { expressionFunctions } from "../expression-functions";
+import { newId } from "../ids";
+import { MemoryKvStore } from "../kv/memory";
+import type { LogEntry } from "../logs";
+import { MemoryStorage } from "../storage/memory";
+import { splitContent } from "../storage/split";
+import { taskFileUri } from "../storage/uris";
+import { runTaskAttempt } from "../task-runner";
+import { type Clock, RealClock, VirtualClock } from "./clock";
+
+export interface MemoryEngineOptions {
+  registry: PluginRegistry;
+  /** Flows that can be started as subflows or by Flow triggers. */
+  flows?: Flow[];
+  clock?: Clock;
+  storage?: FileStorage;
+  kv?: KvStore;
+  /** Secret lookup for secret(). */
+  secret?(namespace: string, name: string): Promise<string | undefined>;
+  /** Extra expression functions. */
+  functions?: Record<string, ExprFunction>;
+  newId?: () => string;
+  /** Called for every log line, as it happens. */
+  onLog?(entry: LogEntry): void;
+}
+
+const ACTIVE = new Set(["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"]);
+const flowKey = (namespace: string, id: string) => `${namespace}/${id}`;
+
+/**
+ * The in-process driver of the executor: every execution lives in memory, runnable tasks run as promises,
+ * timers on an injectable clock. It is what `cadenza flow run --engine memory` and the executor's tests use.
+ * Events of one execution are applied one at a time, in order; executions run concurrently.
+ */
+export class MemoryEngine {
+  readonly executions = new Map<string, Execution>();
+  readonly logs: LogEntry[] = [];
+  readonly clock: Clock;
+  readonly storage: FileStorage;
+  readonly kv: KvStore;
+  private readonly flows = new Map<string, Flow>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly flowLocks = new Map<string, Promise<void>>();
+  private readonly timers = new Map<string, () => void>();
+  private readonly tasks = new Map<string, AbortController>();
+  private readonly waiters = new Map<string, ((execution: Execution) => void)[]>();
+  private readonly parents = new Map<string, { parentId: string; taskRunId: string; iteration?: number }>();
+  private readonly preconditions = new MemoryPreconditionStore();
+  private readonly env: StepEnv;
+  private readonly functions: Record<string, ExprFunction>;
+  private inflight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private failures: unknown[] = [];
+
+  constructor(private readonly options: MemoryEngineOptions) {
+    this.clock = options.clock ?? new RealClock();
+    this.storage = options.storage ?? new MemoryStorage();
+    this.kv = options.kv ?? new MemoryKvStore(() => this.clock.now().getTime());
+    for (const flow of options.flows ?? []) this.addFlow(flow);
+    this.functions = {
+      ...expressionFunctions({
+        kv: this.kv,
+        storage: this.storage,
+        logsOf: (id) => this.logs.filter((l) => l.executionId === id),
+        secret: options.secret,
+      }),
+      ...options.functions,
+    };
+    this.env = {
+      now: () => this.clock.now(),
+      newId: options.newId ?? newId,
+      registry: options.registry,
+      functions: this.functions,
+      runningCount: async (flow, execution) => this.runningCount(flow, execution),
+    };
+  }
+
+  addFlow(flow: Flow): void {
+    this.flows.set(flowKey(flow.namespace, flow.id), flow);
+  }
+
+  flowOf(execution: Pick<Execution, "namespace" | "flowId">): Flow {
+    const flow = this.flows.get(flowKey(execution.namespace, execution.flowId));
+    if (!flow) throw new Error(`flow ${execution.namespace}.${execution.flowId} is not loaded`);
+    return flow;
+  }
+
+  private runningCount(flow: Flow, execution: Execution): number {
+    let count = 0;
+    for (const other of this.executions.values()) {
+      if (other.id !== execution.id && other.namespace === flow.namespace && other.flowId === flow.id && ACTIVE.has(other.state.current)) count++;
+    }
+    return count;
+  }
+
+  // ------------------------------------------------------------- public API
+
+  /** Creates an execution (validating inputs: throws InputValidationError) and starts it. */
+  async start(flow: Flow, request: ExecutionRequest = {}): Promise<Execution> {
+    this.addFlow(flow);
+    const execution = await createExecution(flow, request, this.env);
+    this.executions.set(execution.id, execution);
+    await this.send(execution.id, { type: "start" });
+    return this.get(execution.id);
+  }
+
+  get(id: string): Execution {
+    const execution = this.executions.get(id);
+    if (!execution) throw new Error(`unknown execution ${id}`);
+    return execution;
+  }
+
+  /** Applies an event to an execution, after the events already queued for it. Rejects on invalid operations. */
+  send(executionId: string, event: ExecutionEvent): Promise<void> {
+    const previous = this.queues.get(executionId) ?? Promise.resolve();
+    this.inflight++;
+    const next = previous.then(() => this.process(executionId, event));
+    const settled = next.then(
+      () => this.done(),
+      () => this.done(),
+    );
+    this.queues.set(executionId, settled);
+    return next;
+  }
+
+  kill(id: string) {
+    return this.send(id, { type: "kill" });
+  }
+  pause(id: string) {
+    return this.send(id, { type: "pause" });
+  }
+  resume(id: string, inputs?: Record<string, unknown>) {
+    return this.send(id, { type: "resume", inputs });
+  }
+  restart(id: string) {
+    return this.send(id, { type: "restart" });
+  }
+
+  /** Replays an execution from one of its task runs into a new execution, which is started. */
+  async replay(id: string, taskRunId: string, inputs?: Record<string, unknown>): Promise<Execution> {
+    const original = this.get(id);
+    const fresh = await replayExecution(this.flowOf(original), original, taskRunId, this.env, { inputs });
+    this.executions.set(fresh.id, fresh);
+    await this.send(fresh.id, { type: "start" });
+    return this.get(fresh.id);
+  }
+
+  /** Resolves once the execution has ended (after its afterExecution tasks). */
+  wait(id: string): Promise<Execution> {
+    const execution = this.get(id);
+    if (isTerminal(execution.state.current) && !this.hasPendingWork(id)) return Promise.resolve(execution);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+      if (this.clock instanceof VirtualClock) void this.drive();
+    });
+  }
+
+  /** Resolves when nothing is running and (with a virtual clock) no timer is left to fire. */
+  async idle(): Promise<void> {
+    await this.drive();
+  }
+
+  /** Errors the driver met while carrying out commands (never expected: surfaced for tests). */
+  takeFailures(): unknown[] {
+    const failures = this.failures;
+    this.failures = [];
+    return failures;
+  }
+
+  // ------------------------------------------------------------- internals
+
+  private hasPendingWork(id: string): boolean {
+    for (const key of this.timers.keys()) if (key.startsWith(`${id}/`)) return true;
+    return false;
+  }
+
+  private done(): void {
+    this.inflight--;
+    if (this.inflight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      setImmediate(() => waiters.forEach((w) => w()));
+    }
+  }
+
+  private settle(): Promise<void> {
+    if (this.inflight === 0) return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** With a virtual clock, fires timers whenever everything else has settled. */
+  private async drive(): Promise<void> {
+    for (;;) {
+      await this.settle();
+      if (this.inflight > 0) continue;
+      if (this.clock instanceof VirtualClock && this.clock.pending > 0) {
+        this.clock.advance();
+        continue;
+      }
+      if (!(this.clock instanceof VirtualClock)) {
+        // Real time: wait until timers have fired and work has settled.
+        if (this.timers.size > 0 || this.inflight > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+      }
+      return;
+    }
+  }
+
+  private withFlowLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.flowLocks.get(key) ?? Promise.resolve();
+    const next = previous.then(work);
+    this.flowLocks.set(
+      key,
+      next.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return next;
+  }
+
+  private async process(executionId: string, event: ExecutionEvent): Promise<void> {
+    const execution = this.get(executionId);
+    const flow = this.flowOf(execution);
+    const apply = async () => {
+      const result = await step(flow, this.get(executionId), event, this.env);
+      this.executions.set(executionId, result.execution);
+      return result;
+    };
+    const result =
+      event.type === "start" && flow.concurrency ? await this.withFlowLock(flowKey(flow.namespace, flow.id), apply) : await apply();
+    for (const log of result.logs) this.recordLog(result.execution, log);
+    for (const command of result.commands) {
+      try {
+        await this.perform(result.execution, command);
+      } catch (error) {
+        this.failures.push(error);
+      }
+    }
+  }
+
+  private recordLog(execution: Execution, log: ExecutorLog): void {
+    const entry: LogEntry = {
+      executionId: execution.id,
+      namespace: execution.namespace,
+      flowId: execution.flowId,
+      ...(log.taskId ? { taskId: log.taskId } : {}),
+      ...(log.taskRunId ? { taskRunId: log.taskRunId } : {}),
+      ...(log.attempt ? { attemptNumber: log.attempt } : {}),
+      level: log.level,
+      message: log.message,
+      timestamp: log.timestamp,
+    };
+    this.logs.push(entry);
+    this.options.onLog?.(entry);
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.inflight++;
+    work.catch((error) => this.failures.push(error)).finally(() => this.done());
+  }
+
+  private async perform(execution: Execution, command: ExecutorCommand): Promise<void> {
+    const id = execution.id;
+    switch (command.type) {
+      case "runTask": {
+        const key = `${id}/${command.taskRunId}/${command.attempt}`;
+        const controller = new AbortController();
+        this.tasks.set(key, controller);
+        const flow = this.flowOf(execution);
+        this.track(
+          (async () => {
+            try {
+              const result = await runTaskAttempt(
+                flow,
+                execution,
+                command,
+                {
+                  registry: this.options.registry,
+                  services: { kv: this.kv, storage: this.storage },
+                  functions: this.functions,
+                  now: () => this.clock.now(),
+                  log: (entry) => {
+                    this.logs.push(entry);
+                    this.options.onLog?.(entry);
+                  },
+                },
+                controller.signal,
+              );
+              await this.send(id, result).catch((error) => this.failures.push(error));
+            } finally {
+              this.tasks.delete(key);
+            }
+          })(),
+        );
+        return;
+      }
+      case "cancelTask":
+        this.tasks.get(`${id}/${command.taskRunId}/${command.attempt}`)?.abort();
+        return;
+      case "startTimer": {
+        const key = `${id}/${command.timerId}`;
+        this.timers.get(key)?.();
+        this.timers.set(
+          key,
+          this.clock.schedule(Date.parse(command.at), () => {
+            this.timers.delete(key);
+            void this.send(id, { type: "timer", timerId: command.timerId }).catch((error) => this.failures.push(error));
+          }),
+        );
+        return;
+      }
+      case "cancelTimer": {
+        const key = `${id}/${command.timerId}`;
+        this.timers.get(key)?.();
+        this.timers.delete(key);
+        return;
+      }
+      case "startSubflow":
+        this.track(this.startSubflow(command));
+        return;
+      case "killExecution": {
+        const child = this.executions.get(command.executionId);
+        if (child && !isTerminal(child.state.current)) void this.kill(command.executionId).catch(() => undefined);
+        return;
+      }
+      case "splitItems":
+        this.track(this.splitItems(execution, command));
+        return;
+      case "executionEnded":
+        this.track(this.ended(execution));
+        return;
+      case "createExecution": {
+        const key = `${id}/retry-execution`;
+        this.timers.set(
+          key,
+          this.clock.schedule(Date.parse(command.at), () => {
+            this.timers.delete(key);
+            this.track(
+              this.start(this.flowOf(execution), {
+                inputs: execution.inputs,
+                labels: execution.labels,
+                trigger: execution.trigger,
+                originalId: execution.originalId,
+                attemptNumber: command.attemptNumber,
+                tenantId: execution.tenantId,
+              }),
+            );
+          }),
+        );
+        return;
+      }
+    }
+  }
+
+  private async startSubflow(command: Extract<ExecutorCommand, { type: "startSubflow" }>): Promise<void> {
+    const fail = (error: string) =>
+      this.send(command.parentId, {
+        type: "subflowEnded",
+        taskRunId: command.taskRunId,
+        iteration: command.iteration,
+        executionId: command.executionId,
+        state: "FAILED",
+        error,
+      });
+    const flow = this.flows.get(flowKey(command.namespace, command.flowId));
+    if (!flow) {
+      await fail(`flow ${command.namespace}.${command.flowId} not found`);
+      return;
+    }
+    if (command.wait) {
+      this.parents.set(command.executionId, { parentId: command.parentId, taskRunId: command.taskRunId, iteration: command.iteration });
+    }
+    try {
+      await this.start(flow, {
+        id: command.executionId,
+        inputs: command.inputs,
+        labels: command.labels,
+        trigger: command.trigger,
+        parentId: command.parentId,
+        scheduleDate: command.scheduleDate,
+      });
+    } catch (error) {
+      this.parents.delete(command.executionId);
+      const message = error instanceof InputValidationError ? `invalid subflow inputs: ${error.message}` : (error as Error).message;
+      await fail(message);
+    }
+  }
+
+  private async splitItems(execution: Execution, command: Extract<ExecutorCommand, { type: "splitItems" }>): Promise<void> {
+    const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
+    let batches: string[];
+    try {
+      const content = new TextDecoder().decode(await this.storage.get(command.uri));
+      const parts = splitContent(content, command);
+      batches = [];
+      for (const [index, part] of parts.entries()) {
+        const uri = taskFileUri(execution.namespace, execution.flowId, execution.id, run?.taskId ?? "items", command.taskRunId, `batch-${index + 1}.txt`);
+        batches.push(await this.storage.put(uri, part));
+      }
+    } catch (error) {
+      const message = `cannot split ${command.uri}: ${(error as Error).message}`;
+      await this.send(execution.id, { type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: message });
+      return;
+    }
+    await this.send(execution.id, { type: "itemsSplit", taskRunId: command.taskRunId, batches });
+  }
+
+  private async ended(execution: Execution): Promise<void> {
+    const flow = this.flowOf(execution);
+    const parent = this.parents.get(execution.id);
+    if (parent) {
+      this.parents.delete(execution.id);
+      await this.send(parent.parentId, {
+        type: "subflowEnded",
+        taskRunId: parent.taskRunId,
+        iteration: parent.iteration,
+        executionId: execution.id,
+        state: execution.state.current,
+        outputs: execution.outputs,
+        taskOutputs: outputsOf(execution),
+      }).catch((error) => this.failures.push(error));
+    }
+    if (flow.concurrency) {
+      const queued = [...this.executions.values()]
+        .filter((e) => e.namespace === flow.namespace && e.flowId === flow.id && e.state.current === "QUEUED")
+        .sort((a, b) => a.state.startDate.localeCompare(b.state.startDate))[0];
+      if (queued) await this.send(queued.id, { type: "start" }).catch((error) => this.failures.push(error));
+    }
+    const matches = await matchFlowTriggers(flow, execution, this.flows.values(), {
+      ...this.env,
+      preconditions: this.preconditions,
+    });
+    for (const match of matches) {
+      try {
+        await this.start(match.flow, { inputs: match.inputs, labels: match.labels, trigger: match.executionTrigger });
+      } catch (error) {
+        this.recordLog(execution, {
+          level: "WARN",
+          message: `Flow trigger ${match.flow.namespace}.${match.flow.id}/${match.trigger.id} could not start: ${(error as Error).message}`,
+          timestamp: this.clock.now().toISOString(),
+        });
+      }
+    }
+    const waiters = this.waiters.get(execution.id) ?? [];
+    this.waiters.delete(execution.id);
+    for (const waiter of waiters) waiter(this.get(execution.id));
+  }
+}

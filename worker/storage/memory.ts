@@ -1,0 +1,33 @@
+import type { FileStorage } from "@/engine/plugin";
+
+/** Internal storage held in memory: for the memory engine and tests. */
+export class MemoryStorage implements FileStorage {
+  readonly #files = new Map<string, Uint8Array>();
+
+  async put(uri: string, data: Uint8Array | string): Promise<string> {
+    this.#files.set(uri, typeof data === "string" ? new TextEncoder().encode(data) : data);
+    return uri;
+  }
+
+  async get(uri: string): Promise<Uint8Array> {
+    const data = this.#files.get(uri);
+    if (!data) throw new Error(`file not found in internal storage: ${uri}`);
+    return data;
+  }
+
+  async exists(uri: string): Promise<boolean> {
+    return this.#files.has(uri);
+  }
+
+  async size(uri: string): Promise<number> {
+    return (await this.get(uri)).byteLength;
+  }
+
+  async delete(uri: string): Promise<boolean> {
+    return this.#files.delete(uri);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return [...this.#files.keys()].filter((uri) => uri.startsWith(prefix)).sort();
+  }
+}

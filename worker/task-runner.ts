@@ -1,0 +1,140 @@
+import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
+import { commonTaskSchema, type Flow, indexTasks, type Task } from "@/engine/flow";
+import { type Execution, type TaskResultEvent, taskRunVariables } from "@/engine/executor";
+import type { LogLevel, Metric, PluginRegistry, TaskLogger, TaskServices } from "@/engine/plugin";
+import { keeps, type LogEntry } from "./logs";
+
+const COMMON_KEYS = new Set(Object.keys(commonTaskSchema.shape));
+
+export interface TaskRunnerDeps {
+  registry: PluginRegistry;
+  services: TaskServices;
+  functions?: Record<string, ExprFunction>;
+  now(): Date;
+  envs?: Record<string, string>;
+  globals?: Record<string, unknown>;
+  log(entry: LogEntry): void;
+}
+
+const taskIndexCache = new WeakMap<Flow, Map<string, { task: Task }>>();
+
+function findTask(flow: Flow, registry: PluginRegistry, taskId: string): Task | undefined {
+  let index = taskIndexCache.get(flow);
+  if (!index) {
+    index = indexTasks(flow, registry);
+    taskIndexCache.set(flow, index);
+  }
+  return index.get(taskId)?.task;
+}
+
+function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
+/**
+ * Runs one attempt of a runnable task: renders its properties in the task run's context, validates them
+ * against the plugin's schema, calls the plugin and turns what happens into a task result event.
+ * Never throws: every failure becomes a FAILED (or KILLED) result with a message.
+ */
+export async function runTaskAttempt(
+  flow: Flow,
+  execution: Execution,
+  command: { taskRunId: string; attempt: number },
+  deps: TaskRunnerDeps,
+  signal: AbortSignal,
+): Promise<TaskResultEvent> {
+  const result = (state: TaskResultEvent["state"], extra: Partial<TaskResultEvent> = {}): TaskResultEvent => ({
+    type: "taskResult",
+    taskRunId: command.taskRunId,
+    attempt: command.attempt,
+    state,
+    ...extra,
+  });
+  const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
+  const task = run && findTask(flow, deps.registry, run.taskId);
+  const plugin = task && deps.registry.get(task.type);
+  if (!run || !task || !plugin?.run) {
+    return result("FAILED", { error: `cannot run task run ${command.taskRunId}: unknown task or not a runnable task` });
+  }
+
+  const log = (level: LogLevel, message: string) => {
+    if (!keeps(task.logLevel, level)) return;
+    deps.log({
+      executionId: execution.id,
+      namespace: execution.namespace,
+      flowId: execution.flowId,
+      taskId: task.id,
+      taskRunId: run.id,
+      attemptNumber: command.attempt,
+      level,
+      message,
+      timestamp: deps.now().toISOString(),
+    });
+  };
+  const logger: TaskLogger = {
+    trace: (m) => log("TRACE", m),
+    debug: (m) => log("DEBUG", m),
+    info: (m) => log("INFO", m),
+    warn: (m) => log("WARN", m),
+    error: (m) => log("ERROR", m),
+  };
+
+  const variables = taskRunVariables(flow, execution, task, run, deps);
+  const renderOptions = { functions: deps.functions, now: () => deps.now() };
+  const raw = new Set(plugin.rawProperties ?? []);
+  const toRender: Record<string, unknown> = {};
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(task)) {
+    if (COMMON_KEYS.has(key)) continue;
+    if (raw.has(key)) kept[key] = value;
+    else toRender[key] = value;
+  }
+
+  let properties: unknown;
+  try {
+    const rendered = (await renderTreeAsync(toRender, variables, renderOptions)) as Record<string, unknown>;
+    const parsed = plugin.schema.safeParse({ ...rendered, ...kept });
+    if (!parsed.success) {
+      return result("FAILED", { error: `invalid properties after rendering: ${describeIssues(parsed.error.issues)}` });
+    }
+    properties = parsed.data;
+  } catch (error) {
+    return result("FAILED", { error: (error as Error).message });
+  }
+
+  const metrics: Metric[] = [];
+  try {
+    const outcome = await plugin.run({
+      properties: properties as never,
+      task: { id: task.id, type: task.type },
+      taskRun: { id: run.id, value: run.value, iteration: run.iteration, attempt: command.attempt },
+      execution: {
+        id: execution.id,
+        namespace: execution.namespace,
+        flowId: execution.flowId,
+        flowRevision: execution.flowRevision,
+        tenantId: execution.tenantId,
+      },
+      variables,
+      logger,
+      signal,
+      services: deps.services,
+      now: () => deps.now(),
+      render: (value, extra) => renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, renderOptions),
+      metric: (metric) => metrics.push(metric),
+    });
+    if (signal.aborted) return result("KILLED", { error: "the task was stopped" });
+    return result(outcome?.state ?? "SUCCESS", {
+      ...(outcome?.outputs ? { outputs: outcome.outputs } : {}),
+      ...(outcome?.labels ? { labels: outcome.labels } : {}),
+      ...(outcome?.setVariables ? { setVariables: outcome.setVariables } : {}),
+      ...(outcome?.unsetVariables ? { unsetVariables: outcome.unsetVariables } : {}),
+      ...(outcome?.exit ? { exit: outcome.exit } : {}),
+      ...(metrics.length ? { metrics } : {}),
+    });
+  } catch (error) {
+    if (signal.aborted) return result("KILLED", { error: "the task was stopped" });
+    // The executor logs the error when it records the attempt; logging it here too would print it twice.
+    return result("FAILED", { error: error instanceof Error ? error.message : String(error) });
+  }
+}
