@@ -130,12 +130,10 @@ class Lexer {
         this.comment(start);
       } else if (kind === "{") {
         this.push("print_start", "{{", start);
-        this.delimited("}}", start);
-        this.push("print_end", "}}", this.i);
+        this.push("print_end", "}}", this.delimited("}}", start));
       } else if (!this.verbatim(start)) {
         this.push("exec_start", "{%", start);
-        this.delimited("%}", start);
-        this.push("exec_end", "%}", this.i);
+        this.push("exec_end", "%}", this.delimited("%}", start));
       }
     }
     this.push("eof", "", src.length);
@@ -200,8 +198,11 @@ class Lexer {
     return true;
   }
 
-  /** Expression tokens up to the closing delimiter, which must appear outside any bracket. */
-  private delimited(close: string, start: number): void {
+  /**
+   * Expression tokens up to the closing delimiter, which must appear outside any bracket.
+   * Returns the offset of the closing delimiter.
+   */
+  private delimited(close: string, start: number): number {
     const src = this.src;
     const brackets: Bracket[] = [];
     for (;;) {
@@ -212,13 +213,14 @@ class Lexer {
         throw syntaxError(`Unclosed "${close === "}}" ? "{{" : "{%"}"`, start);
       }
       if (brackets.length === 0) {
+        const closePos = this.i;
         if (src.charCodeAt(this.i) === 45 && src.startsWith(close, this.i + 1)) {
           this.trimNext = true;
           this.i += 1;
         }
         if (src.startsWith(close, this.i)) {
           this.i += close.length;
-          return;
+          return closePos;
         }
       }
       this.exprToken(brackets);
