@@ -13,7 +13,6 @@ export const serverWeb: Command = {
     reportingErrors(io, "server web", async () => {
       const portFlag = parsePort(args.values.port);
       const { env, exportToProcessEnv } = await import("../../server/env");
-      exportToProcessEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
       const { listenForShutdown } = await import("../../server/runtime/signals");
       const { assertPortFree, ensureBuild, startWebServer } = await import("../../server/runtime/web");
       const { disconnectDb } = await import("../../server/db/client");
@@ -26,6 +25,7 @@ export const serverWeb: Command = {
         if ((await ensureBuild({ output: (text) => io.stdout(text), signal: shutdown.signal })) === "built") {
           io.stdout("Built the web app.\n");
         }
+        exportToProcessEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
         const web = await startWebServer({ port, host: env.HOST });
         cleanup.push("database connections", disconnectDb);
         cleanup.push("the web server", web.stop);

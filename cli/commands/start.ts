@@ -9,17 +9,15 @@ export const start: Command = {
   options: { port: { type: "string" }, rebuild: { type: "boolean" } },
   optionHelp: {
     port: "port of the web server (default: PORT, else 3000)",
-    rebuild: "build the web app even if a build exists (after pulling new code)",
+    rebuild: "build the web app even if the build looks current",
   },
   positionals: { max: 0 },
   run: (args, io) =>
     reportingErrors(io, "start", async () => {
       const portFlag = parsePort(args.values.port);
       const { env, exportToProcessEnv } = await import("../../server/env");
-      // The web server is a production Next server; Next and React select their builds from this.
-      exportToProcessEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
       const { listenForShutdown } = await import("../../server/runtime/signals");
-      const { assertPortFree, ensureBuild, hasBuild, startWebServer } = await import(
+      const { assertPortFree, buildState, ensureBuild, startWebServer } = await import(
         "../../server/runtime/web"
       );
       const { openDatabase } = await import("../../server/runtime/database");
@@ -46,8 +44,14 @@ export const start: Command = {
         io.stdout(`  Database: ${database.description}\n`);
         throwIfAborted(shutdown.signal);
 
-        if (args.values.rebuild || !hasBuild()) {
-          io.stdout("  Building the web app (first start only; about 30 s)...\n");
+        const state = args.values.rebuild ? "forced" : buildState();
+        if (state !== "current") {
+          const why = {
+            missing: "first start",
+            stale: "the sources changed since the last build",
+            forced: "--rebuild",
+          };
+          io.stdout(`  Building the web app (${why[state]}; about 30 s)...\n`);
           const startedAt = Date.now();
           await ensureBuild({
             force: true,
@@ -71,19 +75,28 @@ export const start: Command = {
         const engine = await startEngine({ registry: prismaInstanceRegistry(db), version });
         cleanup.push("the engine", engine.stop);
 
-        exportToProcessEnv({ DATABASE_URL: database.url });
+        // For the Next app, loaded next in this process: its database, and the production builds
+        // of Next and React, which they select from NODE_ENV when loaded.
+        exportToProcessEnv({
+          DATABASE_URL: database.url,
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+        });
         const web = await startWebServer({ port, host: env.HOST });
         cleanup.push("the web app's database connections", disconnectDb);
         cleanup.push("the web server", web.stop);
         throwIfAborted(shutdown.signal);
 
+        const everywhere = !env.HOST || env.HOST === "0.0.0.0" || env.HOST === "::";
         io.stdout(
           [
             "",
             `Cadenza is running at ${web.url}`,
             `  Health:   ${web.url}/api/health`,
             "  Sign in:  nothing to sign in with yet: accounts and sign-in are not built, so the app is open",
-            "            to anyone who can reach this port (set HOST=127.0.0.1 to keep it to this machine).",
+            everywhere
+              ? "            to anyone who can reach this port (set HOST=127.0.0.1 to keep it to this machine)."
+              : `            to anyone who can reach ${env.HOST}:${port}.`,
             "  Engine:   a placeholder process that executes no flows yet.",
             "Press Ctrl-C to stop.",
             "",

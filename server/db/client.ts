@@ -10,7 +10,8 @@ export type { PrismaClient };
 export function createPrismaClient(url: string): PrismaClient {
   return new PrismaClient({
     adapter: new PrismaPg({ connectionString: url }),
-    log: env.NODE_ENV === "development" ? ["warn", "error"] : ["error"],
+    // Tests assert on failures themselves; elsewhere Prisma's own error lines help diagnose.
+    log: env.NODE_ENV === "test" ? [] : env.NODE_ENV === "development" ? ["warn", "error"] : ["error"],
   });
 }
 

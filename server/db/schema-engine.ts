@@ -18,11 +18,14 @@ import pg from "pg";
 
 type Bindings = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
-let bindings: Promise<Bindings> | undefined;
+// One instance per process, kept on globalThis: the JS glue module is a singleton bound to one
+// WebAssembly instance, so a second instance (e.g. after a test runner reloads this module) would
+// rebind it under the first one's pending timers and corrupt both.
+const cache = globalThis as typeof globalThis & { __cadenzaSchemaEngine?: Promise<Bindings> };
 
 /** Instantiates the WebAssembly module once per process (~5 MB, ~100 ms). */
 function loadBindings(): Promise<Bindings> {
-  bindings ??= (async () => {
+  cache.__cadenzaSchemaEngine ??= (async () => {
     const require = createRequire(import.meta.url);
     const jsPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const wasmPath = jsPath.replace(/\.js$/, ".wasm");
@@ -46,7 +49,7 @@ function loadBindings(): Promise<Bindings> {
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
     return glue;
   })();
-  return bindings;
+  return cache.__cadenzaSchemaEngine;
 }
 
 export interface SchemaFile {

@@ -4,7 +4,7 @@
 // than as a `next start` child: one process to signal and to stop, no orphan to leak if the
 // parent dies, and the web server starts only after the database is ready and migrated.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, statSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -16,7 +16,53 @@ export function hasBuild(dir = repoRoot): boolean {
   return existsSync(path.join(dir, ".next", "BUILD_ID"));
 }
 
-/** Runs `next build` (output streamed to `output`), unless a build exists and `force` is false. */
+/** What goes into the web app's build: a change to any of these makes a build stale. */
+const buildInputs = ["app", "server", "worker", "engine", "plugins", "public"];
+const buildInputFiles = [
+  "next.config.ts",
+  "postcss.config.mjs",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "prisma/schema.prisma",
+];
+
+/**
+ * "missing" without a build; "stale" when a source file is newer than the build (after a `git
+ * pull` or an edit), so that `cadenza start` and the e2e tests never serve yesterday's code.
+ */
+export function buildState(dir = repoRoot): "missing" | "stale" | "current" {
+  const buildId = path.join(dir, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return "missing";
+  const builtAt = statSync(buildId).mtimeMs;
+  const newer = (file: string): boolean => {
+    try {
+      return statSync(file).mtimeMs > builtAt;
+    } catch {
+      return false;
+    }
+  };
+  const walk = (folder: string): boolean => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    return entries.some((entry) => {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory())
+        return entry.name !== "node_modules" && entry.name !== "generated" && walk(full);
+      return /\.(tsx?|mjs|js|css|json)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && newer(full);
+    });
+  };
+  const stale =
+    buildInputFiles.some((file) => newer(path.join(dir, file))) ||
+    buildInputs.some((folder) => walk(path.join(dir, folder)));
+  return stale ? "stale" : "current";
+}
+
+/** Runs `next build` (output streamed to `output`), unless the build is current and `force` is false. */
 export async function ensureBuild(options: {
   force?: boolean;
   output: (text: string) => void;
@@ -24,7 +70,7 @@ export async function ensureBuild(options: {
   dir?: string;
 }): Promise<"built" | "reused"> {
   const dir = options.dir ?? repoRoot;
-  if (!options.force && hasBuild(dir)) return "reused";
+  if (!options.force && buildState(dir) === "current") return "reused";
   const nextBin = createRequire(path.join(dir, "package.json")).resolve("next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, "build"], {
     cwd: dir,

@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+
+test("the home page shows Cadenza, its navigation and a healthy status", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveTitle("Cadenza");
+  await expect(page.getByRole("link", { name: "Cadenza home" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome to Cadenza");
+
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const name of [
+    "Dashboard",
+    "Flows",
+    "Executions",
+    "Triggers & backfills",
+    "Namespaces",
+    "Blueprints",
+    "Team",
+    "API tokens",
+    "Service accounts",
+    "Audit log",
+  ]) {
+    await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
+  }
+
+  const status = page.getByRole("region", { name: "System status" });
+  await expect(status).toContainText("connected");
+  await expect(status).toContainText("placeholder running");
+});
+
+test("navigation leads to a page that says what it will do", async ({ page }) => {
+  await page.goto("/");
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Flows", exact: true })
+    .click();
+  await expect(page).toHaveURL(/\/flows$/);
+  await expect(page).toHaveTitle("Flows · Cadenza");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Flows");
+  await expect(page.getByText("What you can do now")).toBeVisible();
+});
+
+test("/api/health is green", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ status: "ok", db: "ok", engine: "placeholder" });
+});

@@ -1,0 +1,72 @@
+// End-to-end tests against the real `cadenza start`, in Debian's Chromium (/usr/bin/chromium;
+// `npx playwright install` would download a browser, which this project never does).
+//
+// The server gets a free port, its own data directory under the system temp dir, and — when
+// DATABASE_URL is set — its own database on that server; e2e/serve.mjs removes both afterwards.
+// This file is evaluated in the runner and again in each worker: the choices are handed down
+// through environment variables so that every process agrees on them.
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+const env = process.env;
+env.CADENZA_E2E_PORT ??= execFileSync(process.execPath, [
+  "-e",
+  "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+]).toString();
+if (!env.CADENZA_E2E_DATA_DIR) {
+  env.CADENZA_E2E_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "cadenza-e2e-"));
+  chmodSync(env.CADENZA_E2E_DATA_DIR, 0o755); // reachable by the postgres user when we are root
+}
+if (env.DATABASE_URL && !env.CADENZA_E2E_DATABASE_URL) {
+  const url = new URL(env.DATABASE_URL);
+  url.pathname = `/cadenza_e2e_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  env.CADENZA_E2E_DATABASE_URL = url.toString();
+}
+const port = Number(env.CADENZA_E2E_PORT);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/e2e",
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: "node e2e/serve.mjs",
+    url: `${baseURL}/api/health`,
+    // Never attach to whatever already listens on the port: always our own fresh server.
+    reuseExistingServer: false,
+    // The first run builds the app (30 s or more on a slow machine).
+    timeout: 240_000,
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+    stdout: "pipe",
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      CADENZA_DATA_DIR: env.CADENZA_E2E_DATA_DIR,
+      DATABASE_URL: env.CADENZA_E2E_DATABASE_URL ?? "",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useTestDatabase } from "@/test/db";
+import { startEngine } from "@/worker/embedded/engine";
+import { createPrismaClient } from "./db/client";
+import { checkHealth, healthHandler } from "./health";
+import { prismaInstanceRegistry, staleAfterMs } from "./services/service-instances";
+import { version } from "./version";
+
+describe("health", () => {
+  const t = useTestDatabase();
+
+  it("is 200 but degraded when the database answers and no engine runs", async () => {
+    const response = await healthHandler(() => t.db)();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toEqual({ status: "degraded", db: "ok", engine: "down", version });
+  });
+
+  it("reports a live placeholder engine as such, and forgets it when it stops", async () => {
+    const engine = await startEngine({ registry: prismaInstanceRegistry(t.db), version });
+    try {
+      expect(await checkHealth(() => t.db)).toEqual({
+        httpStatus: 200,
+        report: { status: "ok", db: "ok", engine: "placeholder", version },
+      });
+    } finally {
+      await engine.stop();
+    }
+    expect((await checkHealth(() => t.db)).report.engine).toBe("down");
+  });
+
+  it("ignores engines whose heartbeat is stale", async () => {
+    await t.db.serviceInstance.create({
+      data: {
+        role: "engine",
+        mode: "placeholder",
+        hostname: "gone",
+        pid: 1,
+        version,
+        heartbeatAt: new Date(Date.now() - staleAfterMs - 1000),
+      },
+    });
+    expect((await checkHealth(() => t.db)).report.engine).toBe("down");
+  });
+
+  it("is 503 when the database does not answer", async () => {
+    const unreachable = createPrismaClient("postgresql://cadenza@127.0.0.1:1/cadenza");
+    try {
+      const response = await healthHandler(() => unreachable)();
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: "down", db: "down", engine: "unknown", version });
+    } finally {
+      await unreachable.$disconnect();
+    }
+  });
+
+  it("is 503 when no database is configured", async () => {
+    const response = await healthHandler(() => {
+      throw new Error("DATABASE_URL is not set");
+    })();
+    expect(response.status).toBe(503);
+  });
+});
+
+describe("GET /api/health (the route module)", () => {
+  const t = useTestDatabase();
+  afterEach(async () => {
+    const { disconnectDb } = await import("./db/client");
+    await disconnectDb();
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it("answers from the database in DATABASE_URL", async () => {
+    vi.stubEnv("DATABASE_URL", t.url);
+    vi.resetModules();
+    const { GET } = await import("@/app/api/health/route");
+    const response = await GET();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ db: "ok", version });
+  });
+
+  it("is 503 without DATABASE_URL", async () => {
+    vi.stubEnv("DATABASE_URL", "");
+    vi.resetModules();
+    const { GET } = await import("@/app/api/health/route");
+    expect((await GET()).status).toBe(503);
+  });
+});
