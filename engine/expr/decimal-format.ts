@@ -66,6 +66,8 @@ function parsePattern(pattern: string): DecimalPattern {
 
 /** Exact decimal digits of |n| rounded HALF_EVEN to `frac` fraction digits: [integer, fraction]. */
 function roundHalfEven(n: number, frac: number): [string, string] {
+  // toFixed switches to exponent notation from 1e21; such doubles are integers anyway.
+  if (Math.abs(n) >= 1e21) return [BigInt(Math.abs(n)).toString(), "0".repeat(frac)];
   const exact = Math.abs(n).toFixed(Math.min(100, frac + 30));
   const [intStr = "0", fracStr = ""] = exact.split(".");
   const kept = intStr + fracStr.slice(0, frac);

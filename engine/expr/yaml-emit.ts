@@ -8,7 +8,7 @@ import { ExpressionError } from "./errors";
 import { formatInstant, formatNumber, javaDouble } from "./format";
 import { isMap, JDouble } from "./values";
 
-const RESERVED = /^(?:true|false|yes|no|y|n|on|off|null|~)$/i;
+const RESERVED = /^(?:true|false|yes|no|on|off|null|~)$/i;
 const NUMBER_LIKE =
   /^[-+]?(?:\.?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|\.inf|\.nan)$/i;
 const MAX_DEPTH = 200;

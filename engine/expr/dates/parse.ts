@@ -64,7 +64,7 @@ interface Parsed {
 }
 
 function isNumericField(tok: PatternToken | undefined): boolean {
-  return tok?.t === "field" && "uyYDdHhKkmsSnAN".includes(tok.ch) && !(tok.ch === "M" && tok.n >= 3);
+  return tok?.t === "field" && "uyYDMLdHhKkmsSnAN".includes(tok.ch) && !("ML".includes(tok.ch) && tok.n >= 3);
 }
 
 class PatternParser {
@@ -88,7 +88,7 @@ class PatternParser {
         }
       } else {
         const next = tokens[i + 1];
-        this.field(tok.ch, tok.n, isNumericField(next) || (tok.ch === "M" && isNumericField(next)), out);
+        this.field(tok.ch, tok.n, isNumericField(next), out);
       }
     }
   }
