@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { ExpressionError, render } from "../index";
+import { ctx, err, options, r, t } from "./helpers";
+
+describe("built-in functions", () => {
+  it.each([
+    ["{{ range(0, 3) }}", "[0,1,2,3]"],
+    ["{{ range(0, 6, 2) }}", "[0,2,4,6]"],
+    ["{{ range(3, 0, -1) }}", "[3,2,1,0]"],
+    ["{{ range('a', 'c') }}", '["a","b","c"]'],
+    ["{{ range(1, 0) }}", "[]"],
+    ["{{ max(20, 80, inputs.n) }}", "80"],
+    ["{{ min(20, 80, inputs.n) }}", "3"],
+    ["{{ max(1.5, 1) }}", "1.5"],
+    ["{{ max('a', 'b') }}", "b"],
+    ["{{ fromJson('[1, 2, 3]')[0] }}", "1"],
+    ["{{ fromJson('{\"foo\": [666, 1, 2]}').foo[0] }}", "666"],
+    ["{{ json('{\"a\": {\"b\": true}}').a.b }}", "true"],
+    ["{{ fromJson(inputs.json).a[2].b }}", "c"],
+    ["{{ fromJson(nothing) }}", ""],
+    ["{{ yaml('foo: [666, 1, 2]').foo[0] }}", "666"],
+    ["{{ yaml('a:\n  b: text').a.b }}", "text"],
+    ["{{ render(vars.greeting) }}", "hi world"],
+    ["{{ render(vars.nested) }}", "hi world!"],
+    ["{{ render(vars.nested, recursive=false) }}", "hi {{ inputs.name }}!"],
+    ["{{ renderOnce(vars.nested) }}", "hi {{ inputs.name }}!"],
+    ["{{ render('plain') }}", "plain"],
+    ["{{ render(42) }}", "42"],
+    ["{{ render(\"{{ trigger.date ?? execution.startDate | date('yyyy-MM-dd') }}\") }}", "2024-01-15"],
+    ["{{ printContext().flow.id }}", "hello"],
+    ["{{ randomInt(1, 10) }}", "5"],
+    ["{{ randomInt(5, 5) }}", "5"],
+    ["{{ uuid() | length }}", "36"],
+    ["{{ id() | length }}", "22"],
+  ])("%j renders %j", (tpl, expected) => {
+    expect(r(tpl)).toBe(expected);
+  });
+
+  it("generates version 7 UUIDs carrying the clock", () => {
+    const u = r("{{ uuid() }}");
+    expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Number.parseInt(u.replace(/-/g, "").slice(0, 12), 16)).toBe(Date.parse("2024-01-15T10:30:45.123Z"));
+  });
+
+  it("is deterministic with a fixed random source, and varies otherwise", () => {
+    expect(r("{{ id() }}")).toBe(r("{{ id() }}"));
+    const a = render("{{ uuid() }}", {});
+    const b = render("{{ uuid() }}", {});
+    expect(a).not.toBe(b);
+  });
+
+  it("finds the current ForEach output with currentEachOutput", () => {
+    const c = {
+      outputs: { make_data: { "value 1": { values: { data: "d1" } }, "value 2": { values: { data: "d2" } } } },
+      taskrun: { value: "value 2" },
+    };
+    expect(r("{{ currentEachOutput(outputs.make_data).values.data }}", c)).toBe("d2");
+    const nested = {
+      outputs: { t: { outer: { inner: { v: 1 } } } },
+      parents: [{ taskrun: { value: "outer" } }],
+      taskrun: { value: "inner" },
+    };
+    expect(r("{{ currentEachOutput(outputs.t).v }}", nested)).toBe("1");
+  });
+
+  it.each([
+    ["{{ range(0, 10, 0) }}", "must be different than 0"],
+    ["{{ range('ab', 'c') }}", "Number or String with a length of 1"],
+    ["{{ range(0, 2000000) }}", "cannot produce more than 1000000 elements"],
+    ["{{ fromJson('{bad') }}", "Invalid json"],
+    ["{{ fromJson(1) }}", "expects an argument 'json' with type string"],
+    ["{{ fromJson() }}", "expects an argument 'json'"],
+    ["{{ yaml(': - :\n\t') }}", "Invalid yaml"],
+    ["{{ randomInt(5, 1) }}", "upper is less than lower"],
+    ["{{ randomInt(1.5, 3) }}", "of type Long"],
+    ["{{ render(vars.bad) }}", "Missing variable: 'oops' on '{{ oops }}'"],
+    ["{{ render('{{ render(self) }}') }}", "nested more than 10 levels"],
+    ["{{ render(ping) }}", "Too many rendering attempts"],
+    ["{{ currentEachOutput('x') }}", "with type map"],
+    ["{{ nope(1) }}", "Function or Macro [nope] does not exist."],
+    ["{{ uuid(1) }}", "accepts at most 0 argument"],
+  ])("%j fails with %j", (tpl, message) => {
+    const c = { ...ctx(), vars: { bad: "{{ oops }}" }, self: "{{ render(self) }}", ping: "{{ pong }}", pong: "{{ ping }}" };
+    expect(err(tpl, c).message).toContain(message);
+  });
+
+  it("does not let an outer ?? swallow an undefined variable inside render()", () => {
+    expect(err("{{ render('{{ ko }}') ?? 'fallback' }}").message).toContain("Missing variable: 'ko'");
+  });
+});
+
+describe("functions supplied by the caller", () => {
+  it.each(["secret", "kv", "read", "errorLogs", "fileSize", "fileExists", "isFileEmpty", "fileURI"])(
+    "%s() is not available without a provider",
+    (name) => {
+      expect(err(`{{ ${name}('x') }}`).message).toContain(`function '${name}' is not available here`);
+    },
+  );
+
+  it("calls providers with positional and named arguments and the context", () => {
+    const calls: unknown[] = [];
+    const out = r("{{ kv('my-key', namespace='ns', errorOnMissing=false).field }}", ctx(), {
+      functions: {
+        kv: (args, named, call) => {
+          calls.push([args, named, (call.context.flow as { id: string }).id]);
+          return { field: "value" };
+        },
+      },
+    });
+    expect(out).toBe("value");
+    expect(calls).toEqual([[["my-key"], { namespace: "ns", errorOnMissing: false }, "hello"]]);
+  });
+
+  it("lets providers override built-ins", () => {
+    expect(r("{{ now() }}", {}, { functions: { now: () => "frozen" } })).toBe("frozen");
+  });
+
+  it("turns provider errors into ExpressionError with the provider's message", () => {
+    const e = err("x {{ secret('NOPE') }}", {}, {
+      functions: {
+        secret: () => {
+          throw new Error("Cannot find secret for key 'NOPE'.");
+        },
+      },
+    });
+    expect(e).toBeInstanceOf(ExpressionError);
+    expect(e.message).toContain("Cannot find secret for key 'NOPE'.");
+    expect(e.column).toBe(6);
+  });
+
+  it("refuses asynchronous providers in synchronous renders", () => {
+    const e = err("{{ kv('k') }}", {}, { functions: { kv: async () => "v" } });
+    expect(e.message).toContain("function 'kv' is asynchronous; use renderAsync");
+  });
+
+  it("never hands a function returned by a provider to the template", () => {
+    expect(t("{{ f() }}", {}, { functions: { f: () => () => 1 } })).toBeNull();
+  });
+
+  it("keeps the errorLogs() template working", () => {
+    const out = render(
+      "{%- for log in errorLogs() -%}\n- task: {{ log.taskId }}, message: {{ log.message }}\n{%- endfor -%}",
+      {},
+      { ...options, functions: { errorLogs: () => [{ taskId: "fail", message: "Something went wrong" }] } },
+    );
+    expect(out).toBe("- task: fail, message: Something went wrong");
+  });
+});
