@@ -1,0 +1,23 @@
+import { concatPlugin } from "./concat";
+import { deduplicateItemsPlugin } from "./deduplicate-items";
+import { storageDeletePlugin } from "./delete";
+import { filterItemsPlugin } from "./filter-items";
+import { localFilesPlugin } from "./local-files";
+import { purgeCurrentExecutionFilesPlugin } from "./purge-current-execution-files";
+import { reversePlugin } from "./reverse";
+import { sizePlugin } from "./size";
+import { splitPlugin } from "./split";
+
+export { parseIonValue } from "./ion";
+export { type SplitRule, splitRows } from "./split-lines";
+export const storagePlugins = [
+  concatPlugin,
+  deduplicateItemsPlugin,
+  storageDeletePlugin,
+  filterItemsPlugin,
+  reversePlugin,
+  sizePlugin,
+  splitPlugin,
+  purgeCurrentExecutionFilesPlugin,
+  localFilesPlugin,
+];
