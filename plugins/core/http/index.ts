@@ -1,0 +1,5 @@
+import { downloadPlugin } from "./download";
+import { requestPlugin } from "./request";
+import { httpTriggerPlugin } from "./trigger";
+
+export const httpPlugins = [requestPlugin, downloadPlugin, httpTriggerPlugin];

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { definePlugin, dyn } from "@/engine/plugin";
+import { notAvailableYet } from "../unavailable";
+import { oldHttp, requestShape, responseHeaders } from "./shared";
+
+const TYPE = "core.http.Request";
+
+export const requestSchema = z.object({
+  ...requestShape,
+  encryptBody: dyn(z.boolean())
+    .default(false)
+    .describe("Store the response body encrypted, as the `encryptedBody` output instead of `body`."),
+});
+
+export const requestPlugin = definePlugin({
+  type: TYPE,
+  aliases: [oldHttp("Request")],
+  kind: "runnable",
+  title: "Send an HTTP request and output the response.",
+  description: [
+    "Sends a request to `uri` and outputs the response `code`, `headers` and `body`. A response code of 400",
+    "or more fails the task unless `options.allowFailed` is true. The body is kept in the outputs: for",
+    "large payloads use `core.http.Download`, which stores the response in the internal storage.",
+  ].join("\n"),
+  schema: requestSchema,
+  outputs: z.object({
+    uri: z.string().describe("The URI of the request."),
+    code: z.number().int().describe("The status code of the response."),
+    headers: responseHeaders,
+    body: z.unknown().optional().describe("The body of the response."),
+    encryptedBody: z.unknown().optional().describe("The encrypted body, when `encryptBody` is true."),
+  }),
+  examples: [
+    {
+      title: "POST a JSON payload and log the response",
+      flow: `id: http_post_request
+namespace: company.team
+
+inputs:
+  - id: payload
+    type: JSON
+    defaults: |
+      {"title": "Cadenza Pen"}
+
+tasks:
+  - id: send_data
+    type: io.kestra.plugin.core.http.Request
+    uri: https://dummyjson.com/products/add
+    method: POST
+    contentType: application/json
+    body: "{{ inputs.payload }}"
+    options:
+      timeout:
+        connectTimeout: PT10S
+      allowFailed: false
+
+  - id: print_status
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.send_data.code }}: {{ outputs.send_data.body }}"
+`,
+    },
+    {
+      title: "Call an API with a bearer token from a secret",
+      flow: `id: api_call
+namespace: company.team
+
+tasks:
+  - id: me
+    type: io.kestra.plugin.core.http.Request
+    uri: https://dummyjson.com/user/me
+    headers:
+      Authorization: "Bearer {{ secret('API_TOKEN') }}"
+`,
+    },
+  ],
+  run: notAvailableYet(TYPE, "the HTTP runner"),
+});

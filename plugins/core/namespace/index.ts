@@ -1,0 +1,5 @@
+import { deleteFilesPlugin } from "./delete-files";
+import { downloadFilesPlugin } from "./download-files";
+import { uploadFilesPlugin } from "./upload-files";
+
+export const namespacePlugins = [uploadFilesPlugin, downloadFilesPlugin, deleteFilesPlugin];
