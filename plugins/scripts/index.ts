@@ -1,0 +1,7 @@
+import { nodePlugins } from "./node";
+import { pythonPlugins } from "./python";
+import { shellPlugins } from "./shell";
+
+export { nodePlugins, pythonPlugins, shellPlugins };
+/** Script tasks, a group per language. */
+export const scriptPlugins = [...shellPlugins, ...pythonPlugins, ...nodePlugins];

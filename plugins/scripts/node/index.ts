@@ -1,0 +1,4 @@
+import { nodeCommandsPlugin } from "./commands";
+import { nodeScriptPlugin } from "./script";
+
+export const nodePlugins = [nodeCommandsPlugin, nodeScriptPlugin];

@@ -1,0 +1,4 @@
+import { pythonCommandsPlugin } from "./commands";
+import { pythonScriptPlugin } from "./script";
+
+export const pythonPlugins = [pythonCommandsPlugin, pythonScriptPlugin];

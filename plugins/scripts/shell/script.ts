@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { definePlugin } from "@/engine/plugin";
+import { notAvailableYet } from "../../core/unavailable";
+import { SCRIPT_RUNNER, scriptOutputs, scriptProperty, scriptShape } from "../common";
+
+const TYPE = "scripts.shell.Script";
+
+export const shellScriptPlugin = definePlugin({
+  type: TYPE,
+  kind: "runnable",
+  title: "Run an inline shell script.",
+  description: [
+    "Writes `script` to a file of a fresh working directory and runs it with the `interpreter`, after",
+    "`beforeCommands`. Files matching `outputFiles` are sent to the internal storage; a line",
+    '`::{"outputs":{...}}::` on stdout sets outputs (`vars`). A non-zero exit code fails the task.',
+  ].join("\n"),
+  schema: z.object({ script: scriptProperty, ...scriptShape("ubuntu") }),
+  outputs: scriptOutputs,
+  examples: [
+    {
+      title: "An inline shell script that writes an output file",
+      flow: `id: shell_script
+namespace: company.team
+
+tasks:
+  - id: hello
+    type: io.kestra.plugin.scripts.shell.Script
+    taskRunner:
+      type: io.kestra.plugin.core.runner.Process
+    outputFiles:
+      - hello.txt
+    script: |
+      echo "Hello from {{ flow.id }}" > hello.txt
+      echo '::{"outputs":{"greeted":true}}::'
+`,
+    },
+  ],
+  run: notAvailableYet(TYPE, SCRIPT_RUNNER),
+});
