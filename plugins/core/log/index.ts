@@ -1,3 +1,5 @@
+import { fetchLogsPlugin } from "./fetch";
 import { logPlugin } from "./log";
+import { purgeLogsPlugin } from "./purge-logs";
 
-export const logPlugins = [logPlugin];
+export const logPlugins = [logPlugin, fetchLogsPlugin, purgeLogsPlugin];

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { definePlugin } from "@/engine/plugin";
+import { notAvailableYet } from "../unavailable";
+
+const TYPE = "core.execution.Resume";
+
+export const resumePlugin = definePlugin({
+  type: TYPE,
+  kind: "runnable",
+  title: "Resume a paused execution.",
+  description: [
+    "Resumes `executionId` (the current execution by default). To resume an execution of another flow, set",
+    "`namespace` and `flowId` as well, which makes the permission explicit. `inputs` are the `onResume`",
+    "inputs of the Pause task being resumed.",
+  ].join("\n"),
+  schema: z.object({
+    namespace: z
+      .string()
+      .optional()
+      .describe("The namespace of the execution to resume, when it is another flow's."),
+    flowId: z.string().optional().describe("The flow of the execution to resume, when it is another flow's."),
+    executionId: z.string().optional().describe("The execution to resume; the current one by default."),
+    inputs: z.record(z.string(), z.unknown()).optional().describe("Values of the `onResume` inputs."),
+  }),
+  examples: [
+    {
+      title: "Resume the paused execution that triggered this flow",
+      flow: `id: resume_parent
+namespace: company.team
+
+tasks:
+  - id: resume
+    type: io.kestra.plugin.core.execution.Resume
+    namespace: company.team
+    flowId: approval_flow
+    executionId: "{{ trigger.executionId }}"
+    inputs:
+      approved: true
+
+triggers:
+  - id: on_paused
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionStatus
+        in:
+          - PAUSED
+`,
+    },
+  ],
+  run: notAvailableYet(TYPE, "access to the executions of the engine (resuming another execution)"),
+});

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { definePlugin, LOG_LEVELS } from "@/engine/plugin";
+import { notAvailableYet } from "../unavailable";
+
+const TYPE = "core.log.PurgeLogs";
+
+export const purgeLogsPlugin = definePlugin({
+  type: TYPE,
+  kind: "runnable",
+  title: "Delete execution and trigger logs older than a date.",
+  description: [
+    "Deletes the logs created before `endDate` (and after `startDate` when set), of every flow, of the",
+    "flows of a namespace (a prefix when `flowId` is not set) or of one flow, optionally only some",
+    "`logLevels`. Outputs `count`, the number of deleted logs.",
+  ].join("\n"),
+  schema: z.object({
+    namespace: z
+      .string()
+      .optional()
+      .describe(
+        "The namespace of the logs: a namespace prefix, or the flow's namespace when `flowId` is set.",
+      ),
+    flowId: z.string().optional().describe("Only the logs of this flow (needs `namespace`)."),
+    logLevels: z
+      .array(z.enum(LOG_LEVELS))
+      .optional()
+      .describe("Only the logs of these levels; all levels by default."),
+    startDate: z.string().optional().describe("Only the logs created after this ISO-8601 date-time."),
+    endDate: z.string().describe("Only the logs created before this ISO-8601 date-time (required)."),
+  }),
+  outputs: z.object({ count: z.number().int().describe("The number of deleted logs.") }),
+  validate(properties, ctx) {
+    if (properties.flowId !== undefined && properties.namespace === undefined) {
+      ctx.error(["flowId"], "flowId needs namespace");
+    }
+  },
+  examples: [
+    {
+      title: "Every day, purge the logs older than a month but keep the errors",
+      flow: `id: purge_logs
+namespace: system
+
+tasks:
+  - id: purge
+    type: io.kestra.plugin.core.log.PurgeLogs
+    endDate: "{{ now() | dateAdd(-1, 'MONTHS') }}"
+    logLevels:
+      - TRACE
+      - DEBUG
+      - INFO
+      - WARN
+
+triggers:
+  - id: daily
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 3 * * *"
+`,
+    },
+  ],
+  run: notAvailableYet(TYPE, "write access to the log store"),
+});

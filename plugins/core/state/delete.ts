@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { definePlugin, dyn } from "@/engine/plugin";
+import { oldState, stateRun, stateShape } from "./shared";
+
+const TYPE = "core.state.Delete";
+
+export const stateDeletePlugin = definePlugin({
+  type: TYPE,
+  aliases: [oldState("Delete")],
+  kind: "runnable",
+  title: "Delete a named JSON state of the flow.",
+  description:
+    "Outputs `deleted`: whether the state existed. With `errorOnMissing: true` a missing state fails the task.",
+  schema: z.object({
+    ...stateShape,
+    errorOnMissing: dyn(z.boolean()).default(false).describe("Fail when the state does not exist."),
+  }),
+  outputs: z.object({ deleted: z.boolean().describe("Whether the state existed and was deleted.") }),
+  examples: [
+    {
+      title: "Reset a state",
+      flow: `id: state_delete
+namespace: company.team
+
+tasks:
+  - id: delete_state
+    type: io.kestra.plugin.core.state.Delete
+    name: last_files
+`,
+    },
+  ],
+  run: stateRun(TYPE),
+});

@@ -1,0 +1,3 @@
+import { templatedTaskPlugin } from "./templated-task";
+
+export const templatingPlugins = [templatedTaskPlugin];
