@@ -1,12 +1,19 @@
-import { PluginRegistry } from "@/engine/plugin";
 import type { Plugin } from "@/engine/plugin";
+import { PluginRegistry } from "@/engine/plugin";
 import { conditionPlugins } from "./core/condition";
 import { debugPlugins } from "./core/debug";
 import { executionPlugins } from "./core/execution";
 import { flowPlugins } from "./core/flow";
+import { httpPlugins } from "./core/http";
+import { kvPlugins } from "./core/kv";
 import { logPlugins } from "./core/log";
+import { namespacePlugins } from "./core/namespace";
 import { outputPlugins } from "./core/output";
+import { statePlugins } from "./core/state";
+import { storagePlugins } from "./core/storage";
+import { templatingPlugins } from "./core/templating";
 import { triggerPlugins } from "./core/trigger";
+import { scriptPlugins } from "./scripts";
 
 /** Every built-in plugin. A new plugin is a folder under plugins/ plus one line here. */
 export const builtInPlugins: readonly Plugin[] = [
@@ -17,6 +24,13 @@ export const builtInPlugins: readonly Plugin[] = [
   ...executionPlugins,
   ...triggerPlugins,
   ...conditionPlugins,
+  ...kvPlugins,
+  ...storagePlugins,
+  ...namespacePlugins,
+  ...httpPlugins,
+  ...statePlugins,
+  ...templatingPlugins,
+  ...scriptPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;
