@@ -32,6 +32,26 @@ export const labelsPlugin = definePlugin({
   schema: z.object({
     labels: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.string()]).describe("Labels to set."),
   }),
+  examples: [
+    {
+      title: "Label the execution with values known only at run time",
+      flow: `id: runtime_labels
+namespace: company.team
+
+inputs:
+  - id: customer
+    type: STRING
+    defaults: acme
+
+tasks:
+  - id: labels
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      customer: "{{ inputs.customer }}"
+      started: "{{ execution.startDate | date('yyyy-MM-dd') }}"
+`,
+    },
+  ],
   run({ properties }) {
     const labels = toLabels(properties.labels);
     const reserved = labels.find((l) => l.key.startsWith("system."));

@@ -10,5 +10,30 @@ export const forEachItemPlugin = definePlugin({
   description:
     "Each subflow gets the URI of its batch as `{{ taskrun.items }}`. Outputs `numberOfBatches` and `iterations` (counts by state).",
   schema: forEachItemSchema,
+  examples: [
+    {
+      title: "Start one subflow execution per batch of 100 rows of an uploaded file",
+      flow: `id: each_item
+namespace: company.team
+
+inputs:
+  - id: file
+    type: FILE
+
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ inputs.file }}"
+    batch:
+      rows: 100
+    namespace: company.team
+    flowId: process_batch
+    wait: true
+    transmitFailed: true
+    inputs:
+      batch: "{{ taskrun.items }}"
+`,
+    },
+  ],
   validate: validateNotRecursive,
 });
