@@ -1,5 +1,5 @@
-import { definePlugin, type Label } from "@/engine/plugin";
 import { z } from "zod";
+import { definePlugin, type Label } from "@/engine/plugin";
 
 function toLabels(value: unknown): Label[] {
   let parsed = value;
@@ -30,7 +30,9 @@ export const labelsPlugin = definePlugin({
   inline: true,
   title: "Add or override labels on the running execution.",
   schema: z.object({
-    labels: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.string()]).describe("Labels to set."),
+    labels: z
+      .union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.string()])
+      .describe("Labels to set."),
   }),
   examples: [
     {
@@ -55,7 +57,10 @@ tasks:
   run({ properties }) {
     const labels = toLabels(properties.labels);
     const reserved = labels.find((l) => l.key.startsWith("system."));
-    if (reserved) throw new Error(`label '${reserved.key}' is reserved: labels starting with 'system.' are set by Cadenza itself`);
+    if (reserved)
+      throw new Error(
+        `label '${reserved.key}' is reserved: labels starting with 'system.' are set by Cadenza itself`,
+      );
     return { labels };
   },
 });

@@ -1,5 +1,5 @@
-import { definePlugin } from "@/engine/plugin";
 import { z } from "zod";
+import { definePlugin } from "@/engine/plugin";
 
 export const setVariablesPlugin = definePlugin({
   type: "core.execution.SetVariables",
@@ -40,7 +40,8 @@ tasks:
     const current = (variables.vars ?? {}) as Record<string, unknown>;
     if (!properties.overwrite) {
       const existing = Object.keys(properties.variables).filter((k) => Object.hasOwn(current, k));
-      if (existing.length) throw new Error(`variable(s) already set: ${existing.join(", ")} (overwrite is false)`);
+      if (existing.length)
+        throw new Error(`variable(s) already set: ${existing.join(", ")} (overwrite is false)`);
     }
     return { setVariables: properties.variables };
   },
@@ -53,7 +54,10 @@ export const unsetVariablesPlugin = definePlugin({
   title: "Remove flow variables set at run time.",
   schema: z.object({
     variables: z.array(z.string()).describe("Names of the variables to remove."),
-    ignoreMissing: z.boolean().default(false).describe("When false, removing a variable that is not set fails."),
+    ignoreMissing: z
+      .boolean()
+      .default(false)
+      .describe("When false, removing a variable that is not set fails."),
   }),
   examples: [
     {
@@ -78,7 +82,8 @@ tasks:
   run({ properties, variables }) {
     const current = (variables.vars ?? {}) as Record<string, unknown>;
     const missing = properties.variables.filter((k) => !Object.hasOwn(current, k));
-    if (missing.length && !properties.ignoreMissing) throw new Error(`variable(s) not set: ${missing.join(", ")}`);
+    if (missing.length && !properties.ignoreMissing)
+      throw new Error(`variable(s) not set: ${missing.join(", ")}`);
     return { unsetVariables: properties.variables };
   },
 });

@@ -7,7 +7,8 @@ export const workingDirectoryPlugin = definePlugin({
   aliases: [old("WorkingDirectory"), old("Worker")],
   kind: "flowable",
   title: "Run tasks that share a working directory.",
-  description: "Cadenza runs the tasks in order; a directory shared between them comes with the script runner.",
+  description:
+    "Cadenza runs the tasks in order; a directory shared between them comes with the script runner.",
   schema: workingDirectorySchema,
   examples: [
     {
