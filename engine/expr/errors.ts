@@ -16,10 +16,6 @@ export class ExpressionError extends Error {
   template?: string;
   line?: number;
   column?: number;
-  /** Offset in the template source; set while evaluating, resolved by finalizeError. */
-  offset?: number;
-  /** True once template/line/column were filled in and the message carries them. */
-  finalized = false;
 
   constructor(message: string, options: ExpressionErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -67,14 +63,38 @@ export function errorMessage(e: unknown): string {
   }
 }
 
+// Engine-private state of an error, kept off the public class: the offset in the template
+// where it happened, and whether it already left a template (line, column, final message).
+const offsets = new WeakMap<ExpressionError, number>();
+const finalized = new WeakSet<ExpressionError>();
+
+export function offsetOf(e: ExpressionError): number | undefined {
+  return offsets.get(e);
+}
+
+export function isFinalized(e: ExpressionError): boolean {
+  return finalized.has(e);
+}
+
+export function markFinalized(e: ExpressionError): void {
+  finalized.add(e);
+}
+
+/** An error located at an offset of the template being parsed or evaluated. */
+export function errorAt(message: string, offset: number): ExpressionError {
+  const e = new ExpressionError(message);
+  offsets.set(e, offset);
+  return e;
+}
+
 /** Attach an offset to an error raised at a given node, converting foreign errors. */
 export function atOffset(e: unknown, offset: number): unknown {
   if (e instanceof AsyncPending) return e;
   if (e instanceof ExpressionError) {
-    if (e.offset === undefined && !e.finalized) e.offset = offset;
+    if (!offsets.has(e) && !finalized.has(e)) offsets.set(e, offset);
     return e;
   }
   const wrapped = new ExpressionError(errorMessage(e), { cause: e });
-  wrapped.offset = offset;
+  offsets.set(wrapped, offset);
   return wrapped;
 }

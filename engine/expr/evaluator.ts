@@ -6,7 +6,14 @@
  * nested render() calls, and output size is checked as it grows.
  */
 import type { Args, Expr, Node } from "./ast";
-import { AsyncPending, atOffset, ExpressionError, errorMessage, UndefinedVariableError } from "./errors";
+import {
+  AsyncPending,
+  atOffset,
+  ExpressionError,
+  errorMessage,
+  isFinalized,
+  UndefinedVariableError,
+} from "./errors";
 import { FILTERS } from "./filters/index";
 import { FUNCTIONS, UNAVAILABLE_FUNCTIONS } from "./functions/index";
 import { makeRange } from "./functions/range";
@@ -306,7 +313,7 @@ function getAttribute(obj: unknown, key: unknown): unknown {
 }
 
 function isSwallowable(e: unknown): boolean {
-  return e instanceof UndefinedVariableError && !e.finalized;
+  return e instanceof UndefinedVariableError && !isFinalized(e);
 }
 
 export function ev(e: Expr, env: Env): unknown {

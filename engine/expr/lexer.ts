@@ -7,7 +7,7 @@
  * `123L` longs, numbers, punctuation and strings. Strings keep Pebble's escapes: only the
  * quote and the backslash are escapable, so '\n' stays a backslash and an n.
  */
-import { ExpressionError } from "./errors";
+import { type ExpressionError, errorAt } from "./errors";
 
 export type TokenType =
   | "text"
@@ -74,9 +74,7 @@ const PUNCTUATION = "()[]{}?:.,|=";
 const CLOSING: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 
 function syntaxError(message: string, offset: number): ExpressionError {
-  const e = new ExpressionError(message);
-  e.offset = offset;
-  return e;
+  return errorAt(message, offset);
 }
 
 function ltrim(s: string): string {

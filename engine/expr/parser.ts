@@ -6,7 +6,7 @@
  * of `|` and `is`. Tags: if/elseif/else/endif, for/else/endfor, set, filter/endfilter.
  */
 import type { Args, BinaryOp, Expr, FilterRef, NamedArg, Node } from "./ast";
-import { ExpressionError } from "./errors";
+import { type ExpressionError, errorAt } from "./errors";
 import type { Token, TokenType } from "./lexer";
 import { JDouble } from "./values";
 
@@ -63,9 +63,7 @@ const UNSUPPORTED_TAGS = new Set([
 ]);
 
 function syntaxError(message: string, offset: number): ExpressionError {
-  const e = new ExpressionError(message);
-  e.offset = offset;
-  return e;
+  return errorAt(message, offset);
 }
 
 function tokenText(t: Token): string {

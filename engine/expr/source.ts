@@ -1,4 +1,12 @@
-import { AsyncPending, ExpressionError, errorMessage, UndefinedVariableError } from "./errors";
+import {
+  AsyncPending,
+  ExpressionError,
+  errorMessage,
+  isFinalized,
+  markFinalized,
+  offsetOf,
+  UndefinedVariableError,
+} from "./errors";
 
 /** Maps offsets of a template to 1-based line and column, computed only when an error needs it. */
 export class Source {
@@ -41,14 +49,15 @@ export function finalizeError(e: unknown, source: Source): unknown {
   if (e instanceof AsyncPending) return e;
   let err: ExpressionError;
   if (e instanceof ExpressionError) {
-    if (e.finalized) return e;
+    if (isFinalized(e)) return e;
     err = e;
   } else {
     err = new ExpressionError(`internal error: ${errorMessage(e)}`, { cause: e });
   }
   err.template = source.text;
-  if (err.offset !== undefined && err.line === undefined) {
-    const pos = source.position(Math.min(err.offset, source.text.length));
+  const offset = offsetOf(err);
+  if (offset !== undefined && err.line === undefined) {
+    const pos = source.position(Math.min(offset, source.text.length));
     err.line = pos.line;
     err.column = pos.column;
   }
@@ -62,10 +71,10 @@ export function finalizeError(e: unknown, source: Source): unknown {
     );
     if (err.line !== undefined) plain.line = err.line;
     if (err.column !== undefined) plain.column = err.column;
-    plain.finalized = true;
+    markFinalized(plain);
     return plain;
   }
   if (err.line !== undefined) err.message = `${err.message} (line ${err.line}, column ${err.column})`;
-  err.finalized = true;
+  markFinalized(err);
   return err;
 }

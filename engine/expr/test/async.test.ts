@@ -17,14 +17,18 @@ function store(values: Record<string, unknown>, delay = 1) {
 describe("async providers", () => {
   it("renders with an asynchronous kv()", async () => {
     const { kv } = store({ "my-key": { field: "value" } });
-    await expect(renderAsync("{{ kv('my-key').field ?? null }}", ctx(), { ...options, functions: { kv } })).resolves.toBe(
-      "value",
-    );
+    await expect(
+      renderAsync("{{ kv('my-key').field ?? null }}", ctx(), { ...options, functions: { kv } }),
+    ).resolves.toBe("value");
   });
 
   it("memoises a call by name and arguments within one render", async () => {
     const { kv, calls } = store({ a: 1, b: 2 });
-    const out = await renderAsync("{{ kv('a') }}{{ kv('b') }}{{ kv('a') + kv('b') }}", {}, { functions: { kv } });
+    const out = await renderAsync(
+      "{{ kv('a') }}{{ kv('b') }}{{ kv('a') + kv('b') }}",
+      {},
+      { functions: { kv } },
+    );
     expect(out).toBe("123");
     expect(calls).toEqual(["a", "b"]);
   });
@@ -36,7 +40,11 @@ describe("async providers", () => {
 
   it("renders trees, sharing the memo across leaves", async () => {
     const { kv, calls } = store({ k: "v" });
-    const out = await renderTreeAsync({ a: "{{ kv('k') }}", b: ["x {{ kv('k') }}", 3] }, {}, { functions: { kv } });
+    const out = await renderTreeAsync(
+      { a: "{{ kv('k') }}", b: ["x {{ kv('k') }}", 3] },
+      {},
+      { functions: { kv } },
+    );
     expect(out).toEqual({ a: "v", b: ["x v", 3] });
     expect(calls).toEqual(["k"]);
   });
@@ -71,7 +79,11 @@ describe("async providers", () => {
 
   it("works in loops", async () => {
     const { kv } = store({ "0": "zero", "1": "one" });
-    const out = await renderAsync("{% for i in range(0, 1) %}{{ kv(i ~ '') }};{% endfor %}", {}, { functions: { kv } });
+    const out = await renderAsync(
+      "{% for i in range(0, 1) %}{{ kv(i ~ '') }};{% endfor %}",
+      {},
+      { functions: { kv } },
+    );
     expect(out).toBe("zero;one;");
   });
 

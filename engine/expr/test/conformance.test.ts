@@ -88,7 +88,10 @@ const cases: Array<[string, string]> = [
   ["{{inputs.param}}", "true"],
   ["{{ parent.taskrun.value == 'value 1' ? 'ok' : ko }}", "ok"],
   ["{{taskrun.attemptsCount == 1 ? 'ok' : ko}}", "ok"],
-  ["{{ trigger | json }}", '{"executionId":"parent-exec","namespace":"io.kestra.tests","flowId":"parent","flowRevision":1}'],
+  [
+    "{{ trigger | json }}",
+    '{"executionId":"parent-exec","namespace":"io.kestra.tests","flowId":"parent","flowRevision":1}',
+  ],
   ["I'm failing {{task.id}}", "I'm failing task-id"],
 ];
 
@@ -114,7 +117,10 @@ describe("conformance corpus expressions", () => {
   });
 
   it("keeps the WaitFor loop going while the condition is truthy", () => {
-    const at = (count: string) => ({ ...base, outputs: { ...base.outputs, output_values: { values: { count } } } });
+    const at = (count: string) => ({
+      ...base,
+      outputs: { ...base.outputs, output_values: { values: { count } } },
+    });
     expect(isTruthy(render("{{ outputs.output_values.values.count != '4'}}", at("3")))).toBe(true);
     expect(isTruthy(render("{{ outputs.output_values.values.count != '4'}}", at("4")))).toBe(false);
   });
@@ -122,14 +128,17 @@ describe("conformance corpus expressions", () => {
   it("renders the kv() expressions with a provider", () => {
     const kv = (args: unknown[]) => (args[0] === "my-key" ? { field: "value" } : null);
     expect(render("{{ kv('my-key').field ?? null }}", base, { functions: { kv } })).toBe("value");
-    expect(render("{{ kv('my-key', inputs.namespace, inputs.errorOnMissing).field }}", base, { functions: { kv } })).toBe(
-      "value",
-    );
+    expect(
+      render("{{ kv('my-key', inputs.namespace, inputs.errorOnMissing).field }}", base, {
+        functions: { kv },
+      }),
+    ).toBe("value");
     expect(render("{{ kv('other').field ?? null }}", base, { functions: { kv } })).toBe("");
   });
 
   it("renders the errors flow message", () => {
-    const tpl = "{%- for log in errorLogs() -%}\n- task: {{ log.taskId }}, message: {{ log.message }}\n{%- endfor -%}\n";
+    const tpl =
+      "{%- for log in errorLogs() -%}\n- task: {{ log.taskId }}, message: {{ log.message }}\n{%- endfor -%}\n";
     const errorLogs = () => [
       { taskId: "failed", message: "Task failure" },
       { taskId: "failed2", message: "Other" },

@@ -47,7 +47,10 @@ describe("named formats", () => {
     ["{{ ny | date('sql') }}", "2024-01-15 10:30:00.000000"],
     ["{{ ny | date('sql_seq') }}", "2024-01-15 10:30:00"],
     ["{{ ny | date('iso_date_time') }}", "2024-01-15T10:30:00Z[UTC]"],
-    ["{{ ny | date('iso_zoned_date_time', timeZone='Europe/Paris') }}", "2024-01-15T11:30:00+01:00[Europe/Paris]"],
+    [
+      "{{ ny | date('iso_zoned_date_time', timeZone='Europe/Paris') }}",
+      "2024-01-15T11:30:00+01:00[Europe/Paris]",
+    ],
     ["{{ ny | date('iso_zoned_date_time', timeZone='+02:00') }}", "2024-01-15T12:30:00+02:00"],
     ["{{ ny | date('iso_date') }}", "2024-01-15Z"],
     ["{{ ny | date('iso_time') }}", "10:30:00Z"],
@@ -89,7 +92,10 @@ describe("date inputs", () => {
     ["{{ '20240115' | date('yyyy-MM-dd', existingFormat='yyyyMMdd') }}", "2024-01-15"],
     ["{{ '2024-01-15 10:30:00 +0200' | date('HH:mm', existingFormat='yyyy-MM-dd HH:mm:ss Z') }}", "08:30"],
     ["{{ '01/15/2024 02:05 PM' | date('HH:mm', existingFormat='MM/dd/yyyy hh:mm a') }}", "14:05"],
-    ["{{ 'Mon, 15 Jan 2024 10:30:00 GMT' | date('iso_sec', existingFormat='rfc_1123_date_time') }}", "2024-01-15T10:30:00Z"],
+    [
+      "{{ 'Mon, 15 Jan 2024 10:30:00 GMT' | date('iso_sec', existingFormat='rfc_1123_date_time') }}",
+      "2024-01-15T10:30:00Z",
+    ],
     ["{{ '2024-01-15 10:30:00' | date('iso_sec', existingFormat='sql_seq') }}", "2024-01-15T10:30:00Z"],
     ["{{ '2024-01-15T10:30:00Z' | date('HH', existingFormat='iso_date_time') }}", "10"],
     ["{{ '10:30 Europe/Paris 2024-01-15' | date('HH:mm', existingFormat='HH:mm VV yyyy-MM-dd') }}", "09:30"],

@@ -16,7 +16,13 @@ describe("toJson / json", () => {
     ["{{ 'é€' | toJson }}", '"é€"'],
     ["{{ trigger | json }}", '{"date":"2024-01-15T10:00:00Z"}'],
   ])("%j renders %j", (tpl, expected) => {
-    expect(r(tpl, { inputs: { obj: { a: 1, b: "two", c: [1, 2], d: { e: "deep" } } }, nothing: null, trigger: { date: "2024-01-15T10:00:00Z" } })).toBe(expected);
+    expect(
+      r(tpl, {
+        inputs: { obj: { a: 1, b: "two", c: [1, 2], d: { e: "deep" } } },
+        nothing: null,
+        trigger: { date: "2024-01-15T10:00:00Z" },
+      }),
+    ).toBe(expected);
   });
 
   it("serializes Date values as ISO instants", () => {
@@ -32,7 +38,10 @@ describe("yaml / toYaml", () => {
     ["{{ {'a': {'b': [1, 2]}, 'c': 'x'} | yaml }}", "a:\n  b:\n    - 1\n    - 2\nc: x\n"],
     ["{{ [{'a': 1, 'b': 2}, 'x'] | toYaml }}", "- a: 1\n  b: 2\n- x\n"],
     ["{{ [[1, 2], 3] | yaml }}", "- - 1\n  - 2\n- 3\n"],
-    ["{{ {'t': 'true', 'n': '12', 'e': '', 's': 'a: b', 'ok': true} | yaml }}", 't: "true"\nn: "12"\ne: ""\ns: "a: b"\nok: true\n'],
+    [
+      "{{ {'t': 'true', 'n': '12', 'e': '', 's': 'a: b', 'ok': true} | yaml }}",
+      't: "true"\nn: "12"\ne: ""\ns: "a: b"\nok: true\n',
+    ],
     ["{{ {'l': [], 'm': {}} | yaml }}", "l: []\nm: {}\n"],
     ["{{ 'foo: bar' | yaml }}", '"foo: bar"\n'],
     ["{{ 'plain' | yaml }}", "plain\n"],
@@ -48,9 +57,9 @@ describe("yaml / toYaml", () => {
   });
 
   it("indents for templated YAML", () => {
-    expect(r("spec:\n  labels:{{ labels | yaml | nindent(4) }}", { labels: { env: "prod", team: "data" } })).toBe(
-      "spec:\n  labels:\n    env: prod\n    team: data\n    ",
-    );
+    expect(
+      r("spec:\n  labels:{{ labels | yaml | nindent(4) }}", { labels: { env: "prod", team: "data" } }),
+    ).toBe("spec:\n  labels:\n    env: prod\n    team: data\n    ");
   });
 });
 
@@ -95,9 +104,15 @@ describe("jq filter (returns a list)", () => {
     ["{{ payload | jq('.name, .graduation_years[0]') }}", '["John Doe",2020]'],
     ["{{ payload | jq('.missing // \"default\"') | first }}", "default"],
     ["{{ payload | jq('.missing') }}", "[null]"],
-    ["{{ payload | jq('{n: .name, first: .graduation_years[0]}') | first }}", '{"n":"John Doe","first":2020}'],
+    [
+      "{{ payload | jq('{n: .name, first: .graduation_years[0]}') | first }}",
+      '{"n":"John Doe","first":2020}',
+    ],
     ["{{ payload | jq('[.people[] | .value * 2]') | first }}", "[2,4]"],
-    ["{{ payload | jq('.people[] | if .value == 1 then \"one\" elif .value == 2 then \"two\" else \"many\" end') }}", '["one","two"]'],
+    [
+      '{{ payload | jq(\'.people[] | if .value == 1 then "one" elif .value == 2 then "two" else "many" end\') }}',
+      '["one","two"]',
+    ],
     ["{{ payload | jq('.people | map(select(.tags | length > 0)) | length') | first }}", "1"],
     ["{{ raw | jq('.value * 2') | first }}", "2"],
     ["{{ raw | jq('.name | ascii_upcase') | first }}", "ALPHA"],

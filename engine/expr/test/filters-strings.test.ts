@@ -15,7 +15,10 @@ describe("string filters", () => {
     ["{{ 42 | upper }}", "42"],
     ["{{ '   padded text   ' | trim }}", "padded text"],
     ["{{ '\\tx\\n' | trim }}", "\\tx\\n"],
-    ["{{ 'I like %this% and %that%.' | replace({'%this%': inputs.name, '%that%': 'bar'}) }}", "I like world and bar."],
+    [
+      "{{ 'I like %this% and %that%.' | replace({'%this%': inputs.name, '%that%': 'bar'}) }}",
+      "I like world and bar.",
+    ],
     ["{{ 'aaa' | replace({'a': 'b'}) }}", "bbb"],
     ["{{ 'a.b.c' | replace({'.': '-'}) }}", "a-b-c"],
     ["{{ 'a1b22c' | replace({'[0-9]+': '#'}, regexp=true) }}", "a#b#c"],

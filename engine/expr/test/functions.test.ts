@@ -15,7 +15,7 @@ describe("built-in functions", () => {
     ["{{ max('a', 'b') }}", "b"],
     ["{{ fromJson('[1, 2, 3]')[0] }}", "1"],
     ["{{ fromJson('{\"foo\": [666, 1, 2]}').foo[0] }}", "666"],
-    ["{{ json('{\"a\": {\"b\": true}}').a.b }}", "true"],
+    ['{{ json(\'{"a": {"b": true}}\').a.b }}', "true"],
     ["{{ fromJson(inputs.json).a[2].b }}", "c"],
     ["{{ fromJson(nothing) }}", ""],
     ["{{ yaml('foo: [666, 1, 2]').foo[0] }}", "666"],
@@ -39,7 +39,9 @@ describe("built-in functions", () => {
   it("generates version 7 UUIDs carrying the clock", () => {
     const u = r("{{ uuid() }}");
     expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(Number.parseInt(u.replace(/-/g, "").slice(0, 12), 16)).toBe(Date.parse("2024-01-15T10:30:45.123Z"));
+    expect(Number.parseInt(u.replace(/-/g, "").slice(0, 12), 16)).toBe(
+      Date.parse("2024-01-15T10:30:45.123Z"),
+    );
   });
 
   it("is deterministic with a fixed random source, and varies otherwise", () => {
@@ -51,7 +53,9 @@ describe("built-in functions", () => {
 
   it("finds the current ForEach output with currentEachOutput", () => {
     const c = {
-      outputs: { make_data: { "value 1": { values: { data: "d1" } }, "value 2": { values: { data: "d2" } } } },
+      outputs: {
+        make_data: { "value 1": { values: { data: "d1" } }, "value 2": { values: { data: "d2" } } },
+      },
       taskrun: { value: "value 2" },
     };
     expect(r("{{ currentEachOutput(outputs.make_data).values.data }}", c)).toBe("d2");
@@ -80,7 +84,13 @@ describe("built-in functions", () => {
     ["{{ nope(1) }}", "Function or Macro [nope] does not exist."],
     ["{{ uuid(1) }}", "accepts at most 0 argument"],
   ])("%j fails with %j", (tpl, message) => {
-    const c = { ...ctx(), vars: { bad: "{{ oops }}" }, self: "{{ render(self) }}", ping: "{{ pong }}", pong: "{{ ping }}" };
+    const c = {
+      ...ctx(),
+      vars: { bad: "{{ oops }}" },
+      self: "{{ render(self) }}",
+      ping: "{{ pong }}",
+      pong: "{{ ping }}",
+    };
     expect(err(tpl, c).message).toContain(message);
   });
 
@@ -116,13 +126,17 @@ describe("functions supplied by the caller", () => {
   });
 
   it("turns provider errors into ExpressionError with the provider's message", () => {
-    const e = err("x {{ secret('NOPE') }}", {}, {
-      functions: {
-        secret: () => {
-          throw new Error("Cannot find secret for key 'NOPE'.");
+    const e = err(
+      "x {{ secret('NOPE') }}",
+      {},
+      {
+        functions: {
+          secret: () => {
+            throw new Error("Cannot find secret for key 'NOPE'.");
+          },
         },
       },
-    });
+    );
     expect(e).toBeInstanceOf(ExpressionError);
     expect(e.message).toContain("Cannot find secret for key 'NOPE'.");
     expect(e.column).toBe(6);

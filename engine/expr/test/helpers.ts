@@ -49,12 +49,20 @@ export function r(template: string, context: Record<string, unknown> = ctx(), ex
   return render(template, context, { ...options, ...extra });
 }
 
-export function t(template: string, context: Record<string, unknown> = ctx(), extra?: RenderOptions): unknown {
+export function t(
+  template: string,
+  context: Record<string, unknown> = ctx(),
+  extra?: RenderOptions,
+): unknown {
   return renderTyped(template, context, { ...options, ...extra });
 }
 
 /** The ExpressionError a render throws (fails the test if it does not throw one). */
-export function err(template: string, context: Record<string, unknown> = ctx(), extra?: RenderOptions): ExpressionError {
+export function err(
+  template: string,
+  context: Record<string, unknown> = ctx(),
+  extra?: RenderOptions,
+): ExpressionError {
   try {
     render(template, context, { ...options, ...extra });
   } catch (e) {

@@ -27,37 +27,44 @@ describe("evaluation budget", () => {
 
   it("shares the budget with render()", () => {
     const c = { t: "{% for i in range(0, 50) %}.{% endfor %}" };
-    expect(() => render("{% for i in range(0, 50) %}{{ render(t) }}{% endfor %}", c, { maxSteps: 1000 })).toThrow(
-      "expression too complex",
-    );
+    expect(() =>
+      render("{% for i in range(0, 50) %}{{ render(t) }}{% endfor %}", c, { maxSteps: 1000 }),
+    ).toThrow("expression too complex");
   });
 
   it("charges large list operations", () => {
     const big = Array.from({ length: 200_000 }, (_, i) => i);
-    expect(() => render("{{ l | sort | sort | sort | sort | sort | sort }}", { l: big }, { maxSteps: 500_000 })).toThrow(
-      "expression too complex",
-    );
+    expect(() =>
+      render("{{ l | sort | sort | sort | sort | sort | sort }}", { l: big }, { maxSteps: 500_000 }),
+    ).toThrow("expression too complex");
   });
 });
 
 describe("output size", () => {
   it("stops runaway string doubling", () => {
-    const tpl = "{% set s = 'xxxxxxxxxx' %}{% for i in range(1, 40) %}{% set s = s ~ s %}{% endfor %}{{ s | length }}";
+    const tpl =
+      "{% set s = 'xxxxxxxxxx' %}{% for i in range(1, 40) %}{% set s = s ~ s %}{% endfor %}{{ s | length }}";
     expect(err(tpl).message).toContain("exceeds the maximum length");
   });
 
   it("stops huge outputs", () => {
-    expect(() => render("{% for i in range(1, 100) %}0123456789{% endfor %}", {}, { maxOutputLength: 500 })).toThrow(
-      "exceeds the maximum length of 500",
-    );
+    expect(() =>
+      render("{% for i in range(1, 100) %}0123456789{% endfor %}", {}, { maxOutputLength: 500 }),
+    ).toThrow("exceeds the maximum length of 500");
   });
 
   it("bounds indent, join and replace", () => {
     const o = { maxOutputLength: 1000 };
     expect(() => render("{{ 'a\nb' | indent(100000) }}", {}, o)).toThrow(ExpressionError);
     expect(() => render("{{ range(1, 900) | join('-----') }}", {}, o)).toThrow(ExpressionError);
-    expect(() => render("{{ 'aaaaaaaaaa' | replace({'a': 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'}) }}", {}, o)).toThrow(ExpressionError);
-    expect(() => render("{{ x | jq('. * 100000') }}", { x: "\"ab\"" }, o)).toThrow(ExpressionError);
+    expect(() =>
+      render(
+        "{{ 'aaaaaaaaaa' | replace({'a': 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'}) }}",
+        {},
+        o,
+      ),
+    ).toThrow(ExpressionError);
+    expect(() => render("{{ x | jq('. * 100000') }}", { x: '"ab"' }, o)).toThrow(ExpressionError);
   });
 
   it("bounds the JSON printing of big structures", () => {
@@ -67,7 +74,9 @@ describe("output size", () => {
 });
 
 describe("tenant input cannot reach JavaScript", () => {
-  const c = JSON.parse('{"x": {"a": 1}, "s": "str", "l": [1], "evil": {"__proto__": {"polluted": 1}, "constructor": "own"}}');
+  const c = JSON.parse(
+    '{"x": {"a": 1}, "s": "str", "l": [1], "evil": {"__proto__": {"polluted": 1}, "constructor": "own"}}',
+  );
 
   it.each([
     "{{ x.constructor }}",
@@ -108,11 +117,17 @@ describe("tenant input cannot reach JavaScript", () => {
   });
 
   it("builds map literals without touching prototypes", () => {
-    const v = renderTyped("{{ {'__proto__': {'polluted': true}, 'constructor': 1} }}", {}) as Record<string, unknown>;
+    const v = renderTyped("{{ {'__proto__': {'polluted': true}, 'constructor': 1} }}", {}) as Record<
+      string,
+      unknown
+    >;
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.hasOwn(v, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const merged = renderTyped("{{ {} | merge(fromJson('{\"__proto__\": {\"polluted\": 1}}')) }}", {}) as object;
+    const merged = renderTyped(
+      '{{ {} | merge(fromJson(\'{"__proto__": {"polluted": 1}}\')) }}',
+      {},
+    ) as object;
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -125,9 +140,9 @@ describe("tenant input cannot reach JavaScript", () => {
   });
 
   it("rejects regular expressions that can backtrack exponentially", () => {
-    expect(() => render("{{ s | replace({'(a+)+$': 'x'}, regexp=true) }}", { s: `${"a".repeat(40)}!` })).toThrow(
-      "nested quantifiers",
-    );
+    expect(() =>
+      render("{{ s | replace({'(a+)+$': 'x'}, regexp=true) }}", { s: `${"a".repeat(40)}!` }),
+    ).toThrow("nested quantifiers");
     expect(() => render("{{ s | split('(a|aa)*b') }}", { s: "aaa" })).toThrow("nested quantifiers");
   });
 });

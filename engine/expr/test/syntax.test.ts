@@ -14,7 +14,7 @@ describe("delimiters, comments and text", () => {
     ["{{ '}}' }}", "}}"],
     ["{{ {'a': {'b': 1}} }}", '{"a":{"b":1}}'],
     ["{{ {'a':{'b':1}}}}", '{"a":{"b":1}}'],
-    ["{{ \"a\" }}}", "a}"],
+    ['{{ "a" }}}', "a}"],
     ["multi\nline {{ inputs.n }}\ntext", "multi\nline 3\ntext"],
   ])("%j renders %j", (tpl, expected) => {
     expect(r(tpl)).toBe(expected);
@@ -38,7 +38,8 @@ describe("whitespace control", () => {
   });
 
   it("handles Kestra's errorLogs loop template", () => {
-    const tpl = "{%- for log in logs -%}\n- task: {{ log.taskId }}, message: {{ log.message }}\n{%- endfor -%}";
+    const tpl =
+      "{%- for log in logs -%}\n- task: {{ log.taskId }}, message: {{ log.message }}\n{%- endfor -%}";
     const logs = [
       { taskId: "t1", message: "boom" },
       { taskId: "t2", message: "bang" },
@@ -104,7 +105,7 @@ describe("string interpolation", () => {
     ['{{ "#{inputs.n + 1} items" }}', "4 items"],
     ['{{ "a#{\'b\'}c#{"d"}e" }}', "abcde"],
     ['{{ "nested #{ "in #{inputs.name}" }" }}', "nested in world"],
-    ['{{ "#{ {\'a\': 1}.a }" }}', "1"],
+    ["{{ \"#{ {'a': 1}.a }\" }}", "1"],
     ['{{ "# not interpolated" }}', "# not interpolated"],
     ["{{ 'single #{inputs.name}' }}", "single #{inputs.name}"],
     ['{{ "null: #{nothing}." }}', "null: ."],
@@ -150,7 +151,7 @@ describe("syntax errors carry a position", () => {
     ["{{ (1 + 2 }}", 1, 4, 'Unclosed ")"'],
     ["{{ 1 ) }}", 1, 6, 'Unexpected ")"'],
     ["a\n\n  {% bogus %}", 3, 6, 'Unexpected tag name "bogus"'],
-    ["{{ 'abc }}", 1, 4, "Unclosed \"'\""],
+    ["{{ 'abc }}", 1, 4, 'Unclosed "\'"'],
     ["{# never closed", 1, 1, "Unclosed comment"],
     ["{% for x %}{% endfor %}", 1, 10, 'expected "in"'],
     ["{{ a.b(1) }}", 1, 6, "Method calls are not supported"],

@@ -8,7 +8,10 @@ describe("if / elseif / else", () => {
     ["{% if false %}a{% else %}b{% endif %}", "b"],
     ["{% if inputs.n == 1 %}one{% elseif inputs.n == 3 %}three{% else %}other{% endif %}", "three"],
     ["{% if inputs.n == 1 %}one{% elseif inputs.n == 2 %}two{% endif %}", ""],
-    ["{% if inputs.items is empty %}none{% elseif inputs.items.size == 1 %}one{% else %}many{% endif %}", "many"],
+    [
+      "{% if inputs.items is empty %}none{% elseif inputs.items.size == 1 %}one{% else %}many{% endif %}",
+      "many",
+    ],
     ["{% if 1 %}num{% endif %}", "num"],
     ["{% if 0 %}num{% else %}zero{% endif %}", "zero"],
     ["{% if 'false' %}string is true in Pebble{% endif %}", "string is true in Pebble"],
@@ -27,7 +30,9 @@ describe("if / elseif / else", () => {
   });
 
   it("rejects a list condition", () => {
-    expect(err("{% if [1] %}a{% endif %}").message).toContain('Expected Boolean, String, Number in "if" statement');
+    expect(err("{% if [1] %}a{% endif %}").message).toContain(
+      'Expected Boolean, String, Number in "if" statement',
+    );
   });
 
   it("fails on an undefined condition", () => {
@@ -52,7 +57,10 @@ describe("for loops", () => {
     ["{% for i in range(1, 3) %}{{ i }}{% endfor %}", "123"],
     ["{% for i in range(0, 10, 5) %}{{ i }},{% endfor %}", "0,5,10,"],
     ["{% for row in [[1, 2], [3]] %}[{% for c in row %}{{ c }}{% endfor %}]{% endfor %}", "[12][3]"],
-    ["{% for x in inputs.items %}{% for y in list %}{{ loop.index }}{% endfor %}|{{ loop.index }} {% endfor %}", "012|0 012|1 012|2 "],
+    [
+      "{% for x in inputs.items %}{% for y in list %}{{ loop.index }}{% endfor %}|{{ loop.index }} {% endfor %}",
+      "012|0 012|1 012|2 ",
+    ],
     ["{% for x in ['a'] %}{{ x }}{% endfor %}{{ x ?? 'gone' }}", "agone"],
   ])("%j renders %j", (tpl, expected) => {
     expect(r(tpl)).toBe(expected);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { compile, ExpressionError, evaluate, isTemplate, isTruthy, renderTree, toOutputString } from "../index";
+import {
+  compile,
+  ExpressionError,
+  evaluate,
+  isTemplate,
+  isTruthy,
+  renderTree,
+  toOutputString,
+} from "../index";
 import { ctx, options, r, t } from "./helpers";
 
 describe("renderTyped", () => {
