@@ -82,8 +82,13 @@ export function compileRegex(pattern: string, global: boolean): RegExp {
   return re;
 }
 
-/** Java's String.split(regex, limit). */
-export function javaSplit(input: string, pattern: string, limit: number): string[] {
+/** Java's String.split(regex, limit); `charge` is called once per part so huge splits stay bounded. */
+export function javaSplit(
+  input: string,
+  pattern: string,
+  limit: number,
+  charge: (n: number) => void = () => {},
+): string[] {
   const literal = literalOf(pattern);
   let parts: string[];
   if (literal !== undefined && literal.length > 0) {
@@ -93,6 +98,7 @@ export function javaSplit(input: string, pattern: string, limit: number): string
       if (limit > 0 && parts.length === limit - 1) break;
       const idx = input.indexOf(literal, from);
       if (idx === -1) break;
+      charge(1);
       parts.push(input.slice(from, idx));
       from = idx + literal.length;
     }
@@ -111,6 +117,7 @@ export function javaSplit(input: string, pattern: string, limit: number): string
         // Java never splits at index 0 on a zero-width match, nor past the end.
         if (m.index === 0 || m.index >= input.length) continue;
       }
+      charge(1);
       parts.push(input.slice(from, m.index));
       from = m.index + m[0].length;
     }
@@ -121,5 +128,102 @@ export function javaSplit(input: string, pattern: string, limit: number): string
     while (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
     if (parts.length === 1 && parts[0] === "" && input === "") return [""];
   }
+  return parts;
+}
+
+/**
+ * Replace every match of a regex (Java replacement syntax: $1, ${name}, \\$) or every occurrence
+ * of a literal, failing as soon as the result would exceed `maxLength` instead of building it.
+ */
+export function replaceAllBounded(
+  input: string,
+  pattern: string,
+  replacement: string,
+  regexp: boolean,
+  maxLength: number,
+): string {
+  const pieces: string[] = [];
+  let length = 0;
+  const push = (s: string) => {
+    length += s.length;
+    if (length > maxLength)
+      throw new ExpressionError(`output exceeds the maximum length of ${maxLength} characters`);
+    pieces.push(s);
+  };
+  if (!regexp) {
+    if (pattern === "") {
+      for (const c of input) {
+        push(replacement);
+        push(c);
+      }
+      push(replacement);
+      return pieces.join("");
+    }
+    let from = 0;
+    for (;;) {
+      const idx = input.indexOf(pattern, from);
+      if (idx === -1) break;
+      push(input.slice(from, idx));
+      push(replacement);
+      from = idx + pattern.length;
+    }
+    push(input.slice(from));
+    return pieces.join("");
+  }
+  const parts = parseReplacement(replacement);
+  const re = compileRegex(pattern, true);
+  re.lastIndex = 0;
+  let from = 0;
+  for (;;) {
+    const m = re.exec(input);
+    if (!m) break;
+    push(input.slice(from, m.index));
+    for (const part of parts) {
+      if (typeof part === "string") push(part);
+      else if (typeof part === "number") push(m[part] ?? "");
+      else push(m.groups?.[part.name] ?? "");
+    }
+    from = m.index + m[0].length;
+    if (m[0].length === 0) {
+      if (m.index >= input.length) break;
+      re.lastIndex = m.index + 1;
+      push(input.slice(from, m.index + 1));
+      from = m.index + 1;
+    }
+  }
+  push(input.slice(from));
+  return pieces.join("");
+}
+
+type ReplacementPart = string | number | { name: string };
+
+/** Java's Matcher replacement syntax: `$1`, `${name}`, and `\\` escaping the next character. */
+function parseReplacement(rep: string): ReplacementPart[] {
+  const parts: ReplacementPart[] = [];
+  let literal = "";
+  for (let i = 0; i < rep.length; i++) {
+    const c = rep[i]!;
+    if (c === "\\" && i + 1 < rep.length) {
+      literal += rep[++i];
+    } else if (c === "$") {
+      const named = /^\{([A-Za-z][A-Za-z0-9]*)\}/.exec(rep.slice(i + 1));
+      const digits = /^[0-9]+/.exec(rep.slice(i + 1));
+      if (literal) parts.push(literal);
+      literal = "";
+      if (named) {
+        parts.push({ name: named[1]! });
+        i += named[0].length;
+      } else if (digits) {
+        parts.push(Number(digits[0][0]));
+        literal = digits[0].slice(1);
+        i += digits[0].length;
+      } else {
+        throw new ExpressionError(`Illegal group reference in replacement '${rep}'`);
+      }
+    } else {
+      literal += c;
+    }
+  }
+  if (literal) parts.push(literal);
   return parts;
 }

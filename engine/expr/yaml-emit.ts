@@ -48,7 +48,8 @@ function isBlock(v: unknown): boolean {
 
 function block(v: unknown, indent: number, depth: number, charge: (n: number) => void): string[] {
   if (depth > MAX_DEPTH) throw new ExpressionError("value is too deeply nested (or cyclic) to serialize");
-  charge(1);
+  // Indentation makes the text grow with depth: charge it with the lines themselves.
+  charge(1 + indent);
   const pad = " ".repeat(indent);
   const lines: string[] = [];
   if (Array.isArray(v)) {

@@ -1,6 +1,6 @@
 /** String filters: Pebble core (abbreviate, capitalize, title, upper, lower, trim, split, default) and Kestra's. */
 import { ExpressionError } from "../errors";
-import { compileRegex, javaSplit } from "../regex";
+import { javaSplit, replaceAllBounded } from "../regex";
 import {
   type BoundArgs,
   type CallContext,
@@ -74,41 +74,11 @@ export function slugify(input: string): string {
   return slug.toLowerCase();
 }
 
-/** Java's Matcher replacement syntax ($1, ${name}, \$) in JavaScript's ($1, $<name>, $$). */
-function javaReplacement(rep: string): string {
-  let out = "";
-  for (let i = 0; i < rep.length; i++) {
-    const c = rep[i]!;
-    if (c === "\\" && i + 1 < rep.length) {
-      const next = rep[++i]!;
-      out += next === "$" ? "$$" : next;
-    } else if (c === "$") {
-      const named = /^\{([A-Za-z][A-Za-z0-9]*)\}/.exec(rep.slice(i + 1));
-      if (named) {
-        out += `$<${named[1]}>`;
-        i += named[0].length;
-      } else if (/[0-9]/.test(rep[i + 1] ?? "")) {
-        out += "$";
-      } else {
-        throw new ExpressionError(`Illegal group reference in replacement '${rep}'`);
-      }
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 function replaceString(s: string, pairs: PlainMap, regexp: boolean, cx: CallContext): string {
   let data = s;
   for (const key of Object.keys(pairs)) {
     const replacement = asString(pairs[key] ?? "null", "replace");
-    if (regexp) {
-      data = data.replace(compileRegex(key, true), javaReplacement(replacement));
-    } else {
-      data = data.split(key).join(replacement);
-    }
-    cx.checkLength(data.length);
+    data = replaceAllBounded(data, key, replacement, regexp, cx.maxOutputLength);
   }
   return data;
 }
