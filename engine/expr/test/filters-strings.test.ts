@@ -27,6 +27,7 @@ describe("string filters", () => {
     ["{{ 'abc' | replace({'': '-'}) }}", "-a-b-c-"],
     ["{{ 'abc' | replace({'x*': '-'}, regexp=true) }}", "-a-b-c-"],
     ["{{ 'price' | replace({'price': '\\\\$5'}, regexp=true) }}", "$5"],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Java named-group reference, not a JS template
     ["{{ '2024-01-15' | replace({'(?<y>\\d+)-(\\d+)-(\\d+)': '${y}/$2'}, regexp=true) }}", "2024/01"],
     ["{{ 'AbC' | replace({'(?i)b': '_'}, regexp=true) }}", "A_C"],
     ["{{ {'k': 'vb', 'n': 1} | replace({'b': 'x'}) }}", '{"k":"vx","n":"1"}'],

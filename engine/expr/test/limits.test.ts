@@ -69,13 +69,15 @@ describe("output size", () => {
 
   it("bounds replacements and splits on big inputs before building them", () => {
     const big = { s: "a".repeat(200_000) };
-    expect(() => render("{{ s | replace({'a': 'bbbbbbbbbb'}) }}", big, { maxOutputLength: 1_000_000 })).toThrow(
-      "exceeds the maximum length",
+    expect(() =>
+      render("{{ s | replace({'a': 'bbbbbbbbbb'}) }}", big, { maxOutputLength: 1_000_000 }),
+    ).toThrow("exceeds the maximum length");
+    expect(() =>
+      render("{{ s | replace({'a': 'bbbbbbbbbb'}, regexp=true) }}", big, { maxOutputLength: 1_000_000 }),
+    ).toThrow("exceeds the maximum length");
+    expect(() => render("{{ s | split('') | length }}", big, { maxSteps: 100_000 })).toThrow(
+      "expression too complex",
     );
-    expect(() => render("{{ s | replace({'a': 'bbbbbbbbbb'}, regexp=true) }}", big, { maxOutputLength: 1_000_000 })).toThrow(
-      "exceeds the maximum length",
-    );
-    expect(() => render("{{ s | split('') | length }}", big, { maxSteps: 100_000 })).toThrow("expression too complex");
   });
 
   it("bounds the JSON printing of big structures", () => {
