@@ -76,7 +76,8 @@ export async function runExprBench(): Promise<ExprBenchResult[]> {
   for (const c of CASES) {
     const engine = () => render(c.template, context);
     const baseline = () => c.baseline(context);
-    if (engine() !== baseline()) throw new Error(`bench case "${c.name}" renders ${engine()} but expected ${baseline()}`);
+    if (engine() !== baseline())
+      throw new Error(`bench case "${c.name}" renders ${engine()} but expected ${baseline()}`);
     measure(engine, WARMUP);
     measure(baseline, WARMUP);
     const opsPerSec = measure(engine, ITERATIONS);
@@ -93,7 +94,9 @@ async function main(): Promise<void> {
     "expressions/s": Math.round(r.opsPerSec).toLocaleString("en-US"),
     "x slower than plain JS": r.ratio.toFixed(1),
   }));
-  console.log(`Expression engine, ${ITERATIONS.toLocaleString("en-US")} renders per case (after ${WARMUP} warm-up)`);
+  console.log(
+    `Expression engine, ${ITERATIONS.toLocaleString("en-US")} renders per case (after ${WARMUP} warm-up)`,
+  );
   console.table(rows);
 }
 
