@@ -88,7 +88,7 @@ export const httpOptions = z
 /** The properties of a request, shared by Request, Download and the polling Trigger (HttpInterface). */
 export const requestShape = {
   uri: z.string().min(1).describe("The fully-qualified URI of the HTTP destination."),
-  method: dyn(z.enum(HTTP_METHODS)).default("GET").describe("The HTTP method."),
+  method: z.enum(HTTP_METHODS).default("GET").describe("The HTTP method."),
   body: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .optional()

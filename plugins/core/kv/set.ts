@@ -37,7 +37,8 @@ export const kvSetPlugin = definePlugin({
     ttl: duration
       .optional()
       .describe("Time to live of the pair (ISO-8601 duration). Without it the pair never expires."),
-    kvType: dyn(z.enum(KV_TYPES))
+    kvType: z
+      .enum(KV_TYPES)
       .optional()
       .describe("The type of the value: the value is converted to it and refused when it does not fit."),
     kvDescription: z.string().optional().describe("A description of the KV pair."),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isTruthy } from "@/engine/expr";
-import { definePlugin, dyn } from "@/engine/plugin";
+import { definePlugin } from "@/engine/plugin";
 import { old, requireStorage, storageUri, taskFileUri } from "./files";
 import { itemVariables, joinLines, readItems } from "./items";
 
@@ -31,10 +31,12 @@ export const filterItemsPlugin = definePlugin({
       .describe(
         "The expression evaluated on each item (not rendered before the task starts): the item's fields are variables, and `value` is the whole item.",
       ),
-    filterType: dyn(z.enum(FILTER_TYPES))
+    filterType: z
+      .enum(FILTER_TYPES)
       .default("INCLUDE")
       .describe("`INCLUDE` keeps the items that match `filterCondition`, `EXCLUDE` drops them."),
-    errorOrNullBehavior: dyn(z.enum(ERROR_OR_NULL))
+    errorOrNullBehavior: z
+      .enum(ERROR_OR_NULL)
       .default("FAIL")
       .describe(
         "When the expression fails or returns null on an item: `FAIL` the task, `INCLUDE` or `EXCLUDE` the item.",

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { builtInRegistry } from "@/plugins";
+
+const registry = builtInRegistry();
+
+/** Kestra's names and old aliases of the plugins of this group, each with the canonical type they must reach. */
+const EXPECTED: Record<string, string[]> = {
+  "core.kv.Set": ["io.kestra.plugin.core.kv.Set"],
+  "core.kv.Get": ["io.kestra.plugin.core.kv.Get"],
+  "core.kv.GetKeys": ["io.kestra.plugin.core.kv.GetKeys"],
+  "core.kv.Delete": ["io.kestra.plugin.core.kv.Delete"],
+  "core.storage.Concat": ["io.kestra.plugin.core.storage.Concat", "io.kestra.core.tasks.storages.Concat"],
+  "core.storage.DeduplicateItems": [
+    "io.kestra.plugin.core.storage.DeduplicateItems",
+    "io.kestra.core.tasks.storages.DeduplicateItems",
+  ],
+  "core.storage.Delete": ["io.kestra.plugin.core.storage.Delete", "io.kestra.core.tasks.storages.Delete"],
+  "core.storage.FilterItems": [
+    "io.kestra.plugin.core.storage.FilterItems",
+    "io.kestra.core.tasks.storages.FilterItems",
+  ],
+  "core.storage.Reverse": ["io.kestra.plugin.core.storage.Reverse", "io.kestra.core.tasks.storages.Reverse"],
+  "core.storage.Size": ["io.kestra.plugin.core.storage.Size", "io.kestra.core.tasks.storages.Size"],
+  "core.storage.Split": ["io.kestra.plugin.core.storage.Split", "io.kestra.core.tasks.storages.Split"],
+  "core.storage.PurgeCurrentExecutionFiles": [
+    "io.kestra.plugin.core.storage.PurgeCurrentExecutionFiles",
+    "io.kestra.plugin.core.storage.PurgeExecution",
+    "io.kestra.core.tasks.storages.PurgeExecution",
+  ],
+  "core.storage.LocalFiles": [
+    "io.kestra.plugin.core.storage.LocalFiles",
+    "io.kestra.core.tasks.storages.LocalFiles",
+  ],
+  "core.namespace.UploadFiles": ["io.kestra.plugin.core.namespace.UploadFiles"],
+  "core.namespace.DownloadFiles": ["io.kestra.plugin.core.namespace.DownloadFiles"],
+  "core.namespace.DeleteFiles": ["io.kestra.plugin.core.namespace.DeleteFiles"],
+  "core.http.Request": ["io.kestra.plugin.core.http.Request", "io.kestra.plugin.fs.http.Request"],
+  "core.http.Download": ["io.kestra.plugin.core.http.Download", "io.kestra.plugin.fs.http.Download"],
+  "core.http.Trigger": ["io.kestra.plugin.core.http.Trigger", "io.kestra.plugin.fs.http.Trigger"],
+  "scripts.shell.Commands": ["io.kestra.plugin.scripts.shell.Commands", "io.kestra.core.tasks.scripts.Bash"],
+  "scripts.shell.Script": ["io.kestra.plugin.scripts.shell.Script"],
+  "scripts.python.Commands": [
+    "io.kestra.plugin.scripts.python.Commands",
+    "io.kestra.core.tasks.scripts.Python",
+  ],
+  "scripts.python.Script": ["io.kestra.plugin.scripts.python.Script"],
+  "scripts.node.Commands": ["io.kestra.plugin.scripts.node.Commands", "io.kestra.core.tasks.scripts.Node"],
+  "scripts.node.Script": ["io.kestra.plugin.scripts.node.Script"],
+  "core.log.Fetch": ["io.kestra.plugin.core.log.Fetch", "io.kestra.core.tasks.log.Fetch"],
+  "core.log.PurgeLogs": ["io.kestra.plugin.core.log.PurgeLogs"],
+  "core.execution.Count": ["io.kestra.plugin.core.execution.Count", "io.kestra.core.tasks.executions.Counts"],
+  "core.execution.Resume": ["io.kestra.plugin.core.execution.Resume"],
+  "core.execution.PurgeExecutions": [
+    "io.kestra.plugin.core.execution.PurgeExecutions",
+    "io.kestra.core.tasks.storages.Purge",
+    "io.kestra.plugin.core.storage.Purge",
+  ],
+  "core.execution.Assert": ["io.kestra.plugin.core.execution.Assert"],
+  "core.trigger.Toggle": ["io.kestra.plugin.core.trigger.Toggle", "io.kestra.core.tasks.trigger.Toggle"],
+  "core.templating.TemplatedTask": [
+    "io.kestra.plugin.core.templating.TemplatedTask",
+    "io.kestra.core.tasks.templating.TemplatedTask",
+  ],
+  "core.state.Set": ["io.kestra.plugin.core.state.Set", "io.kestra.core.tasks.states.Set"],
+  "core.state.Get": ["io.kestra.plugin.core.state.Get", "io.kestra.core.tasks.states.Get"],
+  "core.state.Delete": ["io.kestra.plugin.core.state.Delete", "io.kestra.core.tasks.states.Delete"],
+};
+
+describe("Kestra names and old aliases resolve to the plugin", () => {
+  it.each(Object.entries(EXPECTED))("%s", (type, names) => {
+    const plugin = registry.get(type);
+    expect(plugin?.type).toBe(type);
+    for (const name of names) expect(registry.get(name), name).toBe(plugin);
+  });
+
+  it("registers the HTTP trigger as a trigger and Toggle as a task", () => {
+    expect(registry.get("core.http.Trigger")?.kind).toBe("trigger");
+    expect(registry.get("core.trigger.Toggle")?.kind).toBe("runnable");
+  });
+});
