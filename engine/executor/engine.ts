@@ -359,6 +359,8 @@ export class Engine implements RunFinisher {
     const { ctx, execution } = this;
     const { flow } = ctx;
     const finalState = execution.internal?.finalState;
+    // A paused execution does not end: it goes on (errors, finally, the end) once resumed.
+    if (execution.internal?.manualPause) return false;
     if (finalState === undefined) {
       const decision = sequentialBlock(this.rootBlock(canStart), flow.tasks, flow.errors, flow.finally);
       const changed = this.applyDecision(null, decision);

@@ -6,7 +6,7 @@ import { retrySchema } from "./retry";
 
 /** A trigger, validated against its own plugin by the loader. */
 export const triggerRef = z
-  .looseObject({ id: z.string(), type: z.string() })
+  .any()
   .meta({ id: "Trigger", description: "A trigger: `id`, `type` and the properties of that type." });
 
 export const pluginDefaultSchema = z.strictObject({

@@ -67,22 +67,41 @@ export function issuesToErrors(
         break;
       }
       case "invalid_union": {
+        if (issue.input === undefined && !source.has(path)) {
+          errors.push({ ...source.error(path.slice(0, -1), `missing required property '${String(path[path.length - 1])}'`), path: source.error(path, "").path });
+          break;
+        }
         const note = (issue as { note?: string }).note;
         const options = (issue as { options?: unknown[] }).options;
         if (note?.includes("discriminator") && options) {
           const given = path.length ? source.document.getIn(path as PathSegment[]) : undefined;
+          const suggestion = typeof given === "string" ? closest(given, options.map(String), 1) : [];
+          const hint = suggestion.length ? `did you mean '${suggestion[0]}'? Expected` : "expected";
           errors.push(
             source.error(
               path,
-              `${given === undefined ? "missing type" : `unknown type ${describeValue(given)}`}; expected one of ${options.join(", ")}`,
+              `${given === undefined ? "missing type" : `unknown type ${describeValue(given)}`}; ${hint} one of ${options.join(", ")}`,
             ),
           );
         } else {
-          // Report the branch that got furthest: the one with the fewest issues.
+          // Report the branch that got furthest: among branches whose own type matched (no type error at
+          // the union's level), the one with the fewest issues.
           const branches = issue.errors.filter((b) => b.length > 0);
-          const best = branches.sort((a, b) => a.length - b.length)[0];
-          if (best) errors.push(...issuesToErrors(source, path, best as Issue[], knownKeys));
-          else errors.push(source.error(path, `unexpected value ${describeValue(issue.input)}`));
+          const matchedType = branches.filter(
+            (b) => !b.some((i) => i.code === "invalid_type" && i.path.length === 0),
+          );
+          const best = (matchedType.length ? matchedType : branches).sort((a, b) => a.length - b.length)[0];
+          if (matchedType.length === 0 && branches.length > 1) {
+            const expected = [
+              ...new Set(branches.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => TYPE_NAMES[(i as { expected: string }).expected] ?? (i as { expected: string }).expected))),
+            ];
+            errors.push(source.error(path, `expected ${orList(expected)}, got ${describeValue(issue.input)}`));
+          } else if (best) {
+            const relative = issue.path as PathSegment[];
+            errors.push(...issuesToErrors(source, path, best as Issue[], knownKeys && ((p) => knownKeys([...relative, ...p]))));
+          } else {
+            errors.push(source.error(path, `unexpected value ${describeValue(issue.input)}`));
+          }
         }
         break;
       }
@@ -96,6 +115,11 @@ export function issuesToErrors(
     }
   }
   return errors;
+}
+
+/** `a, b or c`. */
+function orList(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
 function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {

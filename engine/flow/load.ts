@@ -43,6 +43,9 @@ export function fullSchemaOf(plugin: Plugin): z.ZodObject {
   if (!schema) {
     const role: Role = plugin.kind === "trigger" ? "trigger" : plugin.kind === "condition" ? "condition" : "task";
     schema = z.strictObject({ ...ROLE_SHAPES[role], ...plugin.schema.shape });
+    // Keep the plugin's own refinements (e.g. a cron check): spreading the shape alone would drop them.
+    const checks = (plugin.schema.def as { checks?: z.core.$ZodCheck<never>[] }).checks;
+    if (checks?.length) schema = schema.check(...checks);
     schemaCache.set(plugin, schema);
   }
   return schema;
@@ -135,7 +138,7 @@ class Loader {
     const map = raw as Record<string, unknown>;
     if (typeof map.type !== "string") {
       this.errors.push(
-        this.source.error(map.type === undefined ? path : [...path, "type"], map.type === undefined ? "missing required property 'type'" : "type must be a string"),
+        this.source.error([...path, "type"], map.type === undefined ? "missing required property 'type'" : "type must be a string"),
       );
       return undefined;
     }
@@ -143,7 +146,8 @@ class Loader {
     if (!plugin || !ROLE_KINDS[role].includes(plugin.kind)) {
       const suggestions = this.options.registry.suggest(map.type, ROLE_KINDS[role]);
       const hint = suggestions.length ? `; did you mean ${suggestions.map((s) => `'${s}'`).join(", ")}?` : "";
-      const reason = plugin ? `'${map.type}' is a ${plugin.kind}, not a ${role}` : `unknown ${role} type '${map.type}'`;
+      const kindName = plugin?.kind === "runnable" || plugin?.kind === "flowable" ? "task" : plugin?.kind;
+      const reason = plugin ? `'${map.type}' is a ${kindName}, not a ${role}` : `unknown ${role} type '${map.type}'`;
       this.errors.push(this.source.error([...path, "type"], `${reason}${hint}`));
       return undefined;
     }
@@ -158,6 +162,7 @@ class Loader {
     }
     // Nested tasks and conditions are validated against their own plugins, even when the parent had errors.
     const result = parsed.success ? (parsed.data as Record<string, unknown>) : undefined;
+    const errorsBeforeChildren = this.errors.length;
     for (const slot of findSlots(schema, withDefaults)) {
       const slotValue = getAt(withDefaults, slot.path);
       const slotPath = [...path, ...slot.path];
@@ -169,7 +174,7 @@ class Loader {
         if (result) setAt(result, slot.path, children);
       }
     }
-    if (result && plugin.validate) {
+    if (result && plugin.validate && this.errors.length === errorsBeforeChildren) {
       const errorsBefore = this.errors.length;
       plugin.validate(result as never, {
         flow: this.flowRef,

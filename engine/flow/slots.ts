@@ -93,15 +93,25 @@ export function setAt(value: unknown, path: readonly PathSegment[], replacement:
 
 /** The property names an object schema allows at a path, for suggestions. */
 export function keysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] | undefined {
-  let s = unwrap(schema);
-  for (const segment of path) {
-    const def = s.def as unknown as Record<string, unknown> & { type: string };
-    if (def.type === "object") s = unwrap((def.shape as Record<string, z.ZodType>)[String(segment)] ?? s);
-    else if (def.type === "array") s = unwrap(def.element as z.ZodType);
-    else if (def.type === "record") s = unwrap(def.valueType as z.ZodType);
-    else return undefined;
-  }
+  const s = unwrap(schema);
   const def = s.def as unknown as Record<string, unknown> & { type: string };
+  if (path.length > 0) {
+    const [segment, ...rest] = path;
+    if (def.type === "object") {
+      const child = (def.shape as Record<string, z.ZodType>)[String(segment)];
+      return child ? keysAt(child, rest) : undefined;
+    }
+    if (def.type === "array" && typeof segment === "number") return keysAt(def.element as z.ZodType, rest);
+    if (def.type === "record") return keysAt(def.valueType as z.ZodType, rest);
+    if (def.type === "union") {
+      for (const option of def.options as z.ZodType[]) {
+        const found = keysAt(option, path);
+        if (found) return found;
+      }
+    }
+    if (def.type === "pipe") return keysAt(def.in as z.ZodType, path);
+    return undefined;
+  }
   if (def.type === "object") return Object.keys(def.shape as object);
   if (def.type === "union" || def.type === "discriminated_union") {
     const keys = new Set<string>();

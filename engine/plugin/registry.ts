@@ -32,18 +32,23 @@ export class PluginRegistry {
     return kind ? this.#plugins.filter((p) => p.kind === kind) : [...this.#plugins];
   }
 
-  /** The known names closest to an unknown one, for "did you mean" messages. */
+  /**
+   * The known names closest to an unknown one, for "did you mean" messages: one name per plugin (the
+   * spelling closest to what was written, so Kestra-style input gets Kestra-style suggestions).
+   */
   suggest(type: string, kinds?: PluginKind[]): string[] {
     const names: string[] = [];
     for (const plugin of this.#plugins) {
       if (!kinds || kinds.includes(plugin.kind)) names.push(...plugin.names);
     }
-    const found = closest(type, names, 6);
-    // Prefer showing canonical names: map each suggestion to its plugin's canonical type.
-    const canonical = found.map((name) => {
+    const seen = new Set<Plugin>();
+    const out: string[] = [];
+    for (const name of closest(type, names, 12)) {
       const plugin = this.#byName.get(name);
-      return type.startsWith("io.kestra") && plugin ? name : (plugin?.type ?? name);
-    });
-    return [...new Set(canonical)].slice(0, 3);
+      if (!plugin || seen.has(plugin)) continue;
+      seen.add(plugin);
+      out.push(name);
+    }
+    return out.slice(0, 3);
   }
 }

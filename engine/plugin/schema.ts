@@ -61,9 +61,12 @@ export const duration = z
 /** Markers for the schemas that hold nested tasks / conditions: the loader validates those recursively. */
 const slotKinds = new WeakMap<z.ZodType, "task" | "condition">();
 
-const taskRefSchema = z
-  .looseObject({ id: z.string(), type: z.string() })
-  .meta({ id: "Task", description: "A task: `id`, `type` and the properties of that type." });
+/*
+ * The reference schemas accept anything: the flow loader validates each nested item against its own plugin
+ * (and reports "expected a task" itself), so a parent's schema must not report the same problem again.
+ * In the JSON Schema export they are replaced by the union of the plugins' schemas.
+ */
+const taskRefSchema = z.any().meta({ id: "Task", description: "A task: `id`, `type` and the properties of that type." });
 slotKinds.set(taskRefSchema, "task");
 
 /**
@@ -74,7 +77,7 @@ export const taskRef = taskRefSchema as unknown as z.ZodType<Task, { id: string;
 
 /** A reference to a condition, validated against its plugin by the flow loader. */
 export const conditionRef = z
-  .looseObject({ type: z.string() })
+  .any()
   .meta({ id: "Condition", description: "A condition: `type` and the properties of that type." });
 slotKinds.set(conditionRef, "condition");
 

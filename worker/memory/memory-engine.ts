@@ -66,7 +66,10 @@ export class MemoryEngine {
   private readonly preconditions = new MemoryPreconditionStore();
   private readonly env: StepEnv;
   private readonly functions: Record<string, ExprFunction>;
+  /** Events being applied and driver work (subflows, splits, ends): time never jumps while any is pending. */
   private inflight = 0;
+  /** Task attempts running on the "worker". A virtual clock may jump while one waits (e.g. for its timeout). */
+  private runningTasks = 0;
   private idleWaiters: (() => void)[] = [];
   private failures: unknown[] = [];
 
@@ -208,21 +211,27 @@ export class MemoryEngine {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** With a virtual clock, fires timers whenever everything else has settled. */
+  /**
+   * With a virtual clock, fires the next timer whenever no event is being applied. A task still running
+   * then is waiting for something (its timeout, a kill): in-process tasks that do finish get a few event-loop
+   * turns to do so first. With the real clock, waits until timers have fired and all work has ended.
+   */
   private async drive(): Promise<void> {
     for (;;) {
       await this.settle();
       if (this.inflight > 0) continue;
-      if (this.clock instanceof VirtualClock && this.clock.pending > 0) {
-        this.clock.advance();
-        continue;
-      }
-      if (!(this.clock instanceof VirtualClock)) {
-        // Real time: wait until timers have fired and work has settled.
-        if (this.timers.size > 0 || this.inflight > 0) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
+      if (this.clock instanceof VirtualClock) {
+        for (let i = 0; i < 10 && this.inflight === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+        if (this.inflight > 0) continue;
+        if (this.clock.pending > 0) {
+          this.clock.advance();
           continue;
         }
+        return;
+      }
+      if (this.timers.size > 0 || this.runningTasks > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
       }
       return;
     }
@@ -290,8 +299,8 @@ export class MemoryEngine {
         const controller = new AbortController();
         this.tasks.set(key, controller);
         const flow = this.flowOf(execution);
-        this.track(
-          (async () => {
+        this.runningTasks++;
+        void (async () => {
             try {
               const result = await runTaskAttempt(
                 flow,
@@ -309,12 +318,13 @@ export class MemoryEngine {
                 },
                 controller.signal,
               );
-              await this.send(id, result).catch((error) => this.failures.push(error));
-            } finally {
               this.tasks.delete(key);
+              this.runningTasks--;
+              await this.send(id, result).catch((error) => this.failures.push(error));
+            } catch (error) {
+              this.failures.push(error);
             }
-          })(),
-        );
+          })();
         return;
       }
       case "cancelTask":

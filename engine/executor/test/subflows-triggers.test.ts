@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { step } from "../step";
+import { createExecution } from "../create";
+import { harness, runOf, stateOf } from "./harness";
+
+const child = `id: child
+namespace: t.sub
+inputs:
+  - { id: n, type: INT }
+outputs:
+  - { id: doubled, type: INT, value: "{{ outputs.calc.value }}" }
+tasks:
+  - { id: calc, type: core.debug.Return, format: "{{ inputs.n * 2 }}" }
+  - { id: maybe-fail, type: core.execution.Fail, condition: "{{ inputs.n < 0 }}" }
+`;
+
+describe("Subflow", () => {
+  it("waits for the child and exposes its flow outputs; labels and correlation id carried over", async () => {
+    const h = harness({ flows: [child] });
+    const parent = await h.run(`id: parent
+namespace: t
+labels: { team: data }
+tasks:
+  - id: call
+    type: core.flow.Subflow
+    namespace: t.sub
+    flowId: child
+    inputs: { n: 21 }
+    inheritLabels: true
+    labels: { origin: parent }
+  - { id: use, type: core.debug.Return, format: "{{ outputs.call.outputs.doubled }}" }
+`);
+    expect(parent.state.current).toBe("SUCCESS");
+    const call = runOf(parent, "call");
+    expect(call.outputs).toMatchObject({ state: "SUCCESS", outputs: { doubled: 42 } });
+    expect(runOf(parent, "use").outputs?.value).toBe(42);
+    const sub = h.engine.get(String(call.outputs?.executionId));
+    expect(sub.parentId).toBe(parent.id);
+    expect(sub.labels).toEqual(
+      expect.arrayContaining([
+        { key: "team", value: "data" },
+        { key: "origin", value: "parent" },
+        { key: "system.correlationId", value: parent.id },
+      ]),
+    );
+    expect(sub.trigger).toMatchObject({ id: "call", variables: { executionId: parent.id, namespace: "t", flowId: "parent" } });
+  });
+
+  it("fails with the child unless transmitFailed is false; does not wait when wait is false", async () => {
+    const h = harness({ flows: [child] });
+    const call = (extra: string) => `id: parent-${extra.replace(/\W/g, "")}
+namespace: t
+tasks:
+  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: child, inputs: { n: -1 }${extra} }
+`;
+    expect((await h.run(call(""))).state.current).toBe("FAILED");
+    expect((await h.run(call(", transmitFailed: false"))).state.current).toBe("SUCCESS");
+    const noWait = await h.run(call(", wait: false"));
+    expect(noWait.state.current).toBe("SUCCESS");
+    expect(runOf(noWait, "call").outputs).toEqual({ executionId: expect.any(String) });
+  });
+
+  it("fails clearly when the subflow does not exist or its inputs are invalid", async () => {
+    const h = harness({ flows: [child] });
+    const missing = await h.run(`id: p1\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: nope }\n`);
+    expect(missing.state.current).toBe("FAILED");
+    expect(h.logsOf(missing).find((l) => l.level === "ERROR")?.message).toBe("flow t.sub.nope not found");
+    const invalid = await h.run(`id: p2\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: child, inputs: { n: abc } }\n`);
+    expect(h.logsOf(invalid).find((l) => l.level === "ERROR")?.message).toBe("invalid subflow inputs: input 'n': 'abc' is not an integer");
+  });
+
+  it("kills running subflows when the parent is killed", async () => {
+    const h = harness({ flows: [`id: slow\nnamespace: t\ntasks:\n  - { id: hang, type: test.Hang }\n`] });
+    const parent = await h.startAndSettle(`id: p\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t, flowId: slow }\n`);
+    const childId = String(runOf(parent, "call").outputs?.executionId);
+    await h.engine.kill(parent.id);
+    await h.engine.idle();
+    expect(h.engine.get(childId).state.current).toBe("KILLED");
+  });
+});
+
+describe("Flow triggers", () => {
+  it("trigger-flow.yaml: a listener execution gets inputs rendered from the upstream execution", async () => {
+    const h = harness({
+      flows: [
+        `id: trigger-flow-listener
+namespace: io.kestra.tests.trigger
+inputs:
+  - { id: from-parent, type: STRING }
+tasks:
+  - { id: only-listener, type: io.kestra.plugin.core.debug.Return, format: "childs: {{inputs['from-parent']}}" }
+triggers:
+  - id: listen-flow
+    type: io.kestra.plugin.core.trigger.Flow
+    inputs:
+      from-parent: '{{ outputs.only.value }}'
+    conditions:
+      - { type: io.kestra.plugin.core.condition.ExecutionStatus, in: [SUCCESS] }
+      - { type: io.kestra.plugin.core.condition.ExecutionFlow, namespace: io.kestra.tests.trigger, flowId: trigger-flow }
+`,
+      ],
+    });
+    const upstream = await h.run(`id: trigger-flow
+namespace: io.kestra.tests.trigger
+tasks:
+  - { id: only, type: io.kestra.plugin.core.debug.Return, format: "from parents: {{execution.id}}" }
+`);
+    await h.engine.idle();
+    const listener = [...h.engine.executions.values()].find((e) => e.flowId === "trigger-flow-listener");
+    expect(listener?.state.current).toBe("SUCCESS");
+    expect(listener?.inputs).toEqual({ "from-parent": `from parents: ${upstream.id}` });
+    expect(listener?.trigger).toMatchObject({ id: "listen-flow", variables: { executionId: upstream.id, state: "SUCCESS" } });
+    expect(listener?.labels).toContainEqual({ key: "system.correlationId", value: upstream.id });
+  });
+
+  it("does not fire when a condition does not hold", async () => {
+    const h = harness({
+      flows: [
+        `id: listener
+namespace: t
+tasks: [{ id: x, type: core.log.Log, message: x }]
+triggers:
+  - id: on-failure
+    type: core.trigger.Flow
+    states: [FAILED]
+    conditions:
+      - { type: core.condition.ExecutionNamespace, namespace: t, comparison: PREFIX }
+`,
+      ],
+    });
+    await h.run(`id: ok\nnamespace: t.a\ntasks: [{ id: y, type: core.log.Log, message: y }]\n`);
+    await h.run(`id: ko\nnamespace: other\ntasks: [{ id: z, type: core.execution.Fail }]\n`);
+    await h.engine.idle();
+    expect([...h.engine.executions.values()].filter((e) => e.flowId === "listener")).toHaveLength(0);
+    await h.run(`id: ko2\nnamespace: t.b\ntasks: [{ id: z, type: core.execution.Fail }]\n`);
+    await h.engine.idle();
+    expect([...h.engine.executions.values()].filter((e) => e.flowId === "listener")).toHaveLength(1);
+  });
+
+  it("fires once every precondition is met within its window", async () => {
+    const h = harness({
+      flows: [
+        `id: both
+namespace: t
+tasks: [{ id: x, type: core.log.Log, message: x }]
+triggers:
+  - id: after-a-and-b
+    type: core.trigger.Flow
+    preconditions:
+      id: ab
+      timeWindow: { type: SLIDING_WINDOW, window: PT1H }
+      flows:
+        - { namespace: t, flowId: a, states: [SUCCESS] }
+        - { namespace: t, flowId: b, states: [SUCCESS] }
+`,
+      ],
+    });
+    const count = () => [...h.engine.executions.values()].filter((e) => e.flowId === "both").length;
+    await h.run(`id: a\nnamespace: t\ntasks: [{ id: x, type: core.log.Log, message: a }]\n`);
+    await h.engine.idle();
+    expect(count()).toBe(0);
+    await h.run(`id: b\nnamespace: t\ntasks: [{ id: x, type: core.log.Log, message: b }]\n`);
+    await h.engine.idle();
+    expect(count()).toBe(1);
+  });
+});
+
+describe("kv()", () => {
+  it("kv.yaml: reads a KV entry in the flow's namespace or a given one", async () => {
+    const h = harness();
+    await h.engine.kv.set("io.kestra.tests", "my-key", { field: "value" });
+    const execution = await h.run(`id: kv
+namespace: io.kestra.tests
+inputs:
+  - { name: namespace, type: STRING, required: false, defaults: "io.kestra.tests" }
+  - { name: errorOnMissing, type: BOOLEAN, required: false, defaults: false }
+tasks:
+  - { id: get, type: io.kestra.plugin.core.debug.Return, format: "{{ kv('my-key').field ?? null }}" }
+  - { id: getWithArgs, type: io.kestra.plugin.core.debug.Return, format: "{{ kv('my-key', inputs.namespace, inputs.errorOnMissing).field }}" }
+  - { id: missing, type: io.kestra.plugin.core.debug.Return, format: "{{ kv('nope', inputs.namespace, false) ?? 'none' }}" }
+`);
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(runOf(execution, "get").outputs?.value).toBe("value");
+    expect(runOf(execution, "getWithArgs").outputs?.value).toBe("value");
+    expect(runOf(execution, "missing").outputs?.value).toBe("none");
+  });
+
+  it("fails a task reading a missing key by default", async () => {
+    const h = harness();
+    const execution = await h.run(`id: kv\nnamespace: t\ntasks:\n  - { id: get, type: core.debug.Return, format: "{{ kv('absent') }}" }\n`);
+    expect(stateOf(execution, "get")).toBe("FAILED");
+    expect(h.logsOf(execution).find((l) => l.level === "ERROR")?.message).toMatch(/the key 'absent' does not exist in the namespace 't'/);
+  });
+});
+
+describe("step is deterministic", () => {
+  it("gives the same execution and commands for the same inputs and env, and never mutates its input", async () => {
+    const h = harness();
+    const flow = h.load(`id: det
+namespace: t
+tasks:
+  - id: fan
+    type: core.flow.Parallel
+    tasks:
+      - { id: a, type: core.log.Log, message: a }
+      - { id: b, type: core.flow.Sleep, duration: PT1S }
+`);
+    const env = () => {
+      let n = 0;
+      return { now: () => new Date("2024-01-01T00:00:00Z"), newId: () => `x${++n}`, registry: h.registry };
+    };
+    const created = await createExecution(flow, {}, env());
+    const frozen = JSON.stringify(created);
+    const one = await step(flow, created, { type: "start" }, env());
+    const two = await step(flow, created, { type: "start" }, env());
+    expect(JSON.stringify(one)).toBe(JSON.stringify(two));
+    expect(JSON.stringify(created)).toBe(frozen);
+    expect(one.commands.map((c) => c.type)).toEqual(["runTask", "startTimer"]);
+  });
+});
