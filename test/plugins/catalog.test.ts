@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadFlow } from "@/engine/flow";
+import { flowJsonSchema } from "@/engine/flow/json-schema";
 import { builtInRegistry } from "@/plugins";
 
 /** Checks every built-in plugin (not only those of one group): titles, examples, and that examples load. */
@@ -25,6 +26,12 @@ describe("built-in plugin catalog", () => {
 
   it("gives every runnable task a run()", () => {
     expect(plugins.filter((p) => p.kind === "runnable" && !p.run).map((p) => p.type)).toEqual([]);
+  });
+
+  it("exports every schema to the editor's JSON Schema", () => {
+    const text = JSON.stringify(flowJsonSchema(registry));
+    const missing = plugins.filter((p) => !text.includes(`"${p.type}"`)).map((p) => p.type);
+    expect(missing).toEqual([]);
   });
 
   const examples = plugins.flatMap((plugin) =>
