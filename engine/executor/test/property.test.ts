@@ -85,11 +85,8 @@ describe("property: random flows always end cleanly", () => {
         expect(isTerminal(final.state.current)).toBe(true);
         expect(final).toEqual(execution);
         checkInvariants(final);
-        (globalThis as Record<string, unknown>).__stats = [...(((globalThis as Record<string, unknown>).__stats as string[]) ?? []), `${final.state.current}:${final.taskRunList.length}`];
       }),
       { numRuns: 150 },
     );
   });
 });
-import { afterAll } from "vitest";
-afterAll(() => console.log(JSON.stringify((globalThis as Record<string, unknown>).__stats)));
