@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { commands } from "./commands";
 import { type CliIo, type Command, UsageError } from "./command";
+import { commands } from "./commands";
 import { version } from "./version";
 
 const defaultIo: CliIo = {
@@ -75,7 +75,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     const { min = 0, max = Number.POSITIVE_INFINITY } = command.positionals ?? {};
     if (parsed.positionals.length < min) throw new UsageError("missing argument");
-    if (parsed.positionals.length > max) throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`);
+    if (parsed.positionals.length > max)
+      throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`);
   } catch (error) {
     io.stderr(`cadenza ${command.path.join(" ")}: ${(error as Error).message}\n\n${commandUsage(command)}`);
     return 2;

@@ -27,11 +27,14 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
   if (kv) {
     functions.kv = async (args, named, { context }) => {
       const key = String(args[0] ?? named.key ?? "");
-      const namespace = String(args[1] ?? named.namespace ?? contextString(context, ["flow", "namespace"]) ?? "");
+      const namespace = String(
+        args[1] ?? named.namespace ?? contextString(context, ["flow", "namespace"]) ?? "",
+      );
       const errorOnMissing = Boolean(args[2] ?? named.errorOnMissing ?? true);
       const entry = await kv.get(namespace, key);
       if (!entry) {
-        if (errorOnMissing) throw new Error(`the key '${key}' does not exist in the namespace '${namespace}'`);
+        if (errorOnMissing)
+          throw new Error(`the key '${key}' does not exist in the namespace '${namespace}'`);
         return null;
       }
       return entry.value;
@@ -42,7 +45,8 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
       const name = String(args[0] ?? named.key ?? "");
       const namespace = contextString(context, ["flow", "namespace"]) ?? "";
       const value = await secret(namespace, name);
-      if (value === undefined) throw new Error(`secret '${name}' is not set for namespace '${namespace}' or its parents`);
+      if (value === undefined)
+        throw new Error(`secret '${name}' is not set for namespace '${namespace}' or its parents`);
       return value;
     };
   }

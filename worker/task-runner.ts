@@ -1,6 +1,6 @@
+import { type Execution, type TaskResultEvent, taskRunVariables } from "@/engine/executor";
 import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
 import { commonTaskSchema, type Flow, indexTasks, type Task } from "@/engine/flow";
-import { type Execution, type TaskResultEvent, taskRunVariables } from "@/engine/executor";
 import type { LogLevel, Metric, PluginRegistry, TaskLogger, TaskServices } from "@/engine/plugin";
 import { keeps, type LogEntry } from "./logs";
 
@@ -43,7 +43,10 @@ export async function runTaskAttempt(
   deps: TaskRunnerDeps,
   signal: AbortSignal,
 ): Promise<TaskResultEvent> {
-  const result = (state: TaskResultEvent["state"], extra: Partial<TaskResultEvent> = {}): TaskResultEvent => ({
+  const result = (
+    state: TaskResultEvent["state"],
+    extra: Partial<TaskResultEvent> = {},
+  ): TaskResultEvent => ({
     type: "taskResult",
     taskRunId: command.taskRunId,
     attempt: command.attempt,
@@ -54,7 +57,9 @@ export async function runTaskAttempt(
   const task = run && findTask(flow, deps.registry, run.taskId);
   const plugin = task && deps.registry.get(task.type);
   if (!run || !task || !plugin?.run) {
-    return result("FAILED", { error: `cannot run task run ${command.taskRunId}: unknown task or not a runnable task` });
+    return result("FAILED", {
+      error: `cannot run task run ${command.taskRunId}: unknown task or not a runnable task`,
+    });
   }
 
   const log = (level: LogLevel, message: string) => {
@@ -95,7 +100,9 @@ export async function runTaskAttempt(
     const rendered = (await renderTreeAsync(toRender, variables, renderOptions)) as Record<string, unknown>;
     const parsed = plugin.schema.safeParse({ ...rendered, ...kept });
     if (!parsed.success) {
-      return result("FAILED", { error: `invalid properties after rendering: ${describeIssues(parsed.error.issues)}` });
+      return result("FAILED", {
+        error: `invalid properties after rendering: ${describeIssues(parsed.error.issues)}`,
+      });
     }
     properties = parsed.data;
   } catch (error) {
@@ -120,7 +127,8 @@ export async function runTaskAttempt(
       signal,
       services: deps.services,
       now: () => deps.now(),
-      render: (value, extra) => renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, renderOptions),
+      render: (value, extra) =>
+        renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, renderOptions),
       metric: (metric) => metrics.push(metric),
     });
     if (signal.aborted) return result("KILLED", { error: "the task was stopped" });

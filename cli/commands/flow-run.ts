@@ -6,7 +6,8 @@ import { runFlowInMemory } from "../flows/run-flow";
 
 export const flowRun: Command = {
   path: ["flow", "run"],
-  summary: "Run a flow to its end and print the final execution as JSON (exit 0 ended, 2 invalid, 3 timeout).",
+  summary:
+    "Run a flow to its end and print the final execution as JSON (exit 0 ended, 2 invalid, 3 timeout).",
   usage: "FILE [--input key=value]... [--flows DIR_OR_FILE]... [--engine memory|embedded] [--timeout 60s]",
   options: {
     input: { type: "string", multiple: true, short: "i" },
@@ -31,14 +32,18 @@ export const flowRun: Command = {
       return 2;
     }
     if (engine === "embedded") {
-      io.stderr("cadenza flow run: the embedded PostgreSQL engine is not available in this version yet; use --engine memory\n");
+      io.stderr(
+        "cadenza flow run: the embedded PostgreSQL engine is not available in this version yet; use --engine memory\n",
+      );
       return 2;
     }
     let timeoutMs: number | undefined;
     if (values.timeout !== undefined) {
       timeoutMs = parseCliDuration(String(values.timeout));
       if (timeoutMs === undefined || timeoutMs <= 0) {
-        io.stderr(`cadenza flow run: --timeout expects a duration such as 60s, 5m or PT1H, got '${values.timeout}'\n`);
+        io.stderr(
+          `cadenza flow run: --timeout expects a duration such as 60s, 5m or PT1H, got '${values.timeout}'\n`,
+        );
         return 2;
       }
     }

@@ -11,4 +11,12 @@ import { start } from "./start";
  * Every `cadenza` sub-command. Each lives in its own file in this folder; add it here to expose it.
  * Kept sorted by path so `cadenza --help` reads well.
  */
-export const commands: Command[] = [flowRun, flowValidate, migrate, pluginsSchema, serverEngine, serverWeb, start];
+export const commands: Command[] = [
+  flowRun,
+  flowValidate,
+  migrate,
+  pluginsSchema,
+  serverEngine,
+  serverWeb,
+  start,
+];

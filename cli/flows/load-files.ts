@@ -15,7 +15,9 @@ export function yamlFiles(path: string): string[] {
   const stat = statSync(path);
   if (!stat.isDirectory()) return [path];
   const out: string[] = [];
-  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const full = join(path, entry.name);
     if (entry.isDirectory()) out.push(...yamlFiles(full));
     else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
@@ -32,7 +34,14 @@ export function loadFile(file: string, registry: PluginRegistry): FileLoad {
     return {
       file,
       flows: [],
-      errors: [{ path: "", line: 1, column: 1, message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }],
+      errors: [
+        {
+          path: "",
+          line: 1,
+          column: 1,
+          message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        },
+      ],
       warnings: [],
     };
   }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import type { Flow } from "@/engine/flow";
 import { type Execution, InputValidationError, isTerminal, toExecutionJson } from "@/engine/executor";
+import type { Flow } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 import { newId } from "@/worker/ids";
 import type { LogEntry } from "@/worker/logs";
@@ -23,7 +23,9 @@ export interface RunFlowOptions {
 
 export type RunFlowResult = { code: 0 | 2 | 3; execution?: Execution };
 
-function parseInputs(pairs: string[]): { values: Record<string, string>; files: Record<string, string> } | string {
+function parseInputs(
+  pairs: string[],
+): { values: Record<string, string>; files: Record<string, string> } | string {
   const values: Record<string, string> = {};
   const files: Record<string, string> = {};
   for (const pair of pairs) {
@@ -63,10 +65,15 @@ export async function runFlowInMemory(options: RunFlowOptions, io: CliIo): Promi
     try {
       content = await readFile(resolve(path));
     } catch (error) {
-      io.stderr(`cadenza flow run: input '${key}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})\n`);
+      io.stderr(
+        `cadenza flow run: input '${key}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})\n`,
+      );
       return { code: 2 };
     }
-    inputs[key] = await engine.storage.put(inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)), content);
+    inputs[key] = await engine.storage.put(
+      inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)),
+      content,
+    );
   }
 
   let execution: Execution;
@@ -90,7 +97,9 @@ export async function runFlowInMemory(options: RunFlowOptions, io: CliIo): Promi
   if (outcome === "timeout") {
     const current = engine.get(execution.id);
     io.stdout(`${JSON.stringify(toExecutionJson(current), null, 2)}\n`);
-    io.stderr(`cadenza flow run: timed out after ${options.timeoutMs} ms; the execution is ${current.state.current} (killed)\n`);
+    io.stderr(
+      `cadenza flow run: timed out after ${options.timeoutMs} ms; the execution is ${current.state.current} (killed)\n`,
+    );
     await engine.kill(execution.id).catch(() => undefined);
     return { code: 3, execution: current };
   }

@@ -101,7 +101,10 @@ export function withErrorsAndFinally(
 }
 
 /** The runs of a flowable's children for one loop value (undefined = any value). */
-export function blockOf(context: FlowableContext, options: { value?: string | null; iteration?: number | null } = {}): BlockRuns {
+export function blockOf(
+  context: FlowableContext,
+  options: { value?: string | null; iteration?: number | null } = {},
+): BlockRuns {
   const children = context.children();
   const runs =
     options.value === undefined && options.iteration === undefined

@@ -24,7 +24,12 @@ export function executionVariables(
   };
   if (execution.outputs) executionVars.outputs = execution.outputs;
   const variables: Record<string, unknown> = {
-    flow: { id: flow.id, namespace: flow.namespace, revision: execution.flowRevision, tenantId: execution.tenantId ?? null },
+    flow: {
+      id: flow.id,
+      namespace: flow.namespace,
+      revision: execution.flowRevision,
+      tenantId: execution.tenantId ?? null,
+    },
     execution: executionVars,
     inputs: execution.inputs,
     outputs: outputsOf(execution, byId),
@@ -58,7 +63,8 @@ export function taskRunVariables(
     value: run.value ?? null,
     iteration: run.iteration ?? null,
   };
-  if (typeof run.internal?.items === "string") (variables.taskrun as Record<string, unknown>).items = run.internal.items;
+  if (typeof run.internal?.items === "string")
+    (variables.taskrun as Record<string, unknown>).items = run.internal.items;
   const parents = ancestorsOf(run, index)
     .reverse()
     .map((parent) => {

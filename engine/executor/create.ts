@@ -6,8 +6,8 @@ import type { StepEnv } from "./env";
 import { type InputError, resolveInputValues } from "./inputs";
 import type { Execution, ExecutionTrigger, TaskRun } from "./model";
 import { ancestorsOf } from "./outputs";
-import { ExecutionOperationError } from "./step-context";
 import { isTerminal, newState, transition } from "./states";
+import { ExecutionOperationError } from "./step-context";
 
 /** Inputs that do not validate: no execution is created. Each error names the input and says why. */
 export class InputValidationError extends Error {
@@ -37,7 +37,11 @@ function mergeLabels(...lists: (Label[] | undefined)[]): Label[] {
 }
 
 /** Validates inputs and builds a new execution in state CREATED. Throws InputValidationError on bad inputs. */
-export async function createExecution(flow: Flow, request: ExecutionRequest, env: StepEnv): Promise<Execution> {
+export async function createExecution(
+  flow: Flow,
+  request: ExecutionRequest,
+  env: StepEnv,
+): Promise<Execution> {
   if (flow.disabled) throw new ExecutionOperationError(`flow ${flow.namespace}.${flow.id} is disabled`);
   const now = env.now().toISOString();
   const id = request.id ?? env.newId();
@@ -78,11 +82,17 @@ export async function replayExecution(
   options: { inputs?: Record<string, unknown> } = {},
 ): Promise<Execution> {
   if (!isTerminal(execution.state.current)) {
-    throw new ExecutionOperationError(`cannot replay an execution that is ${execution.state.current}: wait for it to end or kill it`);
+    throw new ExecutionOperationError(
+      `cannot replay an execution that is ${execution.state.current}: wait for it to end or kill it`,
+    );
   }
   const index = execution.taskRunList.findIndex((r) => r.id === taskRunId);
   const target = execution.taskRunList[index];
-  if (!target) throw new ExecutionOperationError(`task run '${taskRunId}' is not part of execution ${execution.id}`, "NOT_FOUND");
+  if (!target)
+    throw new ExecutionOperationError(
+      `task run '${taskRunId}' is not part of execution ${execution.id}`,
+      "NOT_FOUND",
+    );
   const byId = new Map(execution.taskRunList.map((r) => [r.id, r]));
   const ancestors = new Set(ancestorsOf(target, byId).map((r) => r.id));
 

@@ -2,17 +2,17 @@ import { toOutputString } from "../expr";
 import { coerceInputValue } from "../flow/input-values";
 import type { Task } from "../flow/model";
 import { parseDuration } from "../util/duration";
-import { blockOf, sequentialBlock } from "./blocks";
+import { sequentialBlock } from "./blocks";
 import { executionVariables } from "./context";
 import type { ExecutionEvent } from "./events";
 import type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
 import { flowableHandlers } from "./flowables";
 import type { TaskRun } from "./model";
+import { restartExecution } from "./restart";
 import { nextRetryAt } from "./retry-delay";
 import { applyTaskResult, type RunFinisher, startAttempt, timeoutAttempt } from "./runnable";
-import { ExecutionOperationError, type StepContext } from "./step-context";
 import { isCreated, isFailure, isTerminal, type StateType, transition } from "./states";
-import { restartExecution } from "./restart";
+import { ExecutionOperationError, type StepContext } from "./step-context";
 
 /** Upper bound on passes of the fixpoint loop in one step: far above any real flow, it only stops bugs. */
 const MAX_PASSES = 100_000;
@@ -69,14 +69,14 @@ export class Engine implements RunFinisher {
         return;
       case "subflowEnded": {
         const run = ctx.run(event.taskRunId);
-        if (!run || run.state.current !== "RUNNING") return;
+        if (run?.state.current !== "RUNNING") return;
         const task = ctx.taskOf(run);
         await this.handlerOf(task)?.onSubflowEnded?.(this.flowable(run, task), event);
         return;
       }
       case "itemsSplit": {
         const run = ctx.run(event.taskRunId);
-        if (!run || run.state.current !== "RUNNING") return;
+        if (run?.state.current !== "RUNNING") return;
         const task = ctx.taskOf(run);
         await this.handlerOf(task)?.onItemsSplit?.(this.flowable(run, task), event.batches, event.error);
         return;
@@ -84,7 +84,8 @@ export class Engine implements RunFinisher {
       case "kill":
         return this.kill();
       case "pause":
-        if (current !== "RUNNING") throw new ExecutionOperationError(`cannot pause an execution that is ${current}`);
+        if (current !== "RUNNING")
+          throw new ExecutionOperationError(`cannot pause an execution that is ${current}`);
         (this.execution.internal ??= {}).manualPause = true;
         ctx.setExecutionState("PAUSED");
         ctx.log("INFO", "Execution paused");
@@ -109,7 +110,10 @@ export class Engine implements RunFinisher {
         if (behavior === "QUEUE") {
           if (execution.state.current !== "QUEUED") {
             ctx.setExecutionState("QUEUED");
-            ctx.log("INFO", `Queued: ${running} execution(s) of this flow already running (limit ${flow.concurrency.limit})`);
+            ctx.log(
+              "INFO",
+              `Queued: ${running} execution(s) of this flow already running (limit ${flow.concurrency.limit})`,
+            );
           }
           return;
         }
@@ -137,7 +141,8 @@ export class Engine implements RunFinisher {
     const task = ctx.taskOf(run);
     const handler = this.handlerOf(task);
     if (kind === "retry") {
-      if (run.state.current === "RETRYING" && !isTerminal(this.execution.state.current)) startAttempt(ctx, run, task);
+      if (run.state.current === "RETRYING" && !isTerminal(this.execution.state.current))
+        startAttempt(ctx, run, task);
     } else if (kind.startsWith("timeout:")) {
       timeoutAttempt(ctx, this, run, Number(kind.slice("timeout:".length)));
     } else if (kind === "timeout" && handler) {
@@ -169,7 +174,8 @@ export class Engine implements RunFinisher {
   private kill(): void {
     const { ctx, execution } = this;
     const current = execution.state.current;
-    if (isTerminal(current)) throw new ExecutionOperationError(`cannot kill an execution that is already ${current}`);
+    if (isTerminal(current))
+      throw new ExecutionOperationError(`cannot kill an execution that is already ${current}`);
     ctx.setExecutionState("KILLING");
     this.killRuns(execution.taskRunList);
     ctx.log("WARN", "Execution killed");
@@ -403,10 +409,24 @@ export class Engine implements RunFinisher {
     }
     if (state === "FAILED" && flow.retry?.behavior === "CREATE_NEW_EXECUTION") {
       const attemptNumber = execution.metadata.attemptNumber;
-      const at = nextRetryAt(flow.retry, attemptNumber, Date.parse(execution.metadata.originalCreatedDate), ctx.nowMs(), ctx.env.random ?? Math.random);
+      const at = nextRetryAt(
+        flow.retry,
+        attemptNumber,
+        Date.parse(execution.metadata.originalCreatedDate),
+        ctx.nowMs(),
+        ctx.env.random ?? Math.random,
+      );
       if (at !== undefined) {
-        ctx.command({ type: "createExecution", reason: "retry", at: new Date(at).toISOString(), attemptNumber: attemptNumber + 1 });
-        ctx.log("WARN", `Execution failed; a new execution (attempt ${attemptNumber + 1}) starts at ${new Date(at).toISOString()}`);
+        ctx.command({
+          type: "createExecution",
+          reason: "retry",
+          at: new Date(at).toISOString(),
+          attemptNumber: attemptNumber + 1,
+        });
+        ctx.log(
+          "WARN",
+          `Execution failed; a new execution (attempt ${attemptNumber + 1}) starts at ${new Date(at).toISOString()}`,
+        );
         state = "RETRIED";
       }
     }
@@ -448,6 +468,7 @@ export class Engine implements RunFinisher {
     const current = execution.state.current;
     const paused = execution.taskRunList.some((r) => r.state.current === "PAUSED");
     if (current === "RUNNING" && paused) ctx.setExecutionState("PAUSED");
-    else if (current === "PAUSED" && !paused && !execution.internal?.manualPause) ctx.setExecutionState("RUNNING");
+    else if (current === "PAUSED" && !paused && !execution.internal?.manualPause)
+      ctx.setExecutionState("RUNNING");
   }
 }

@@ -1,7 +1,7 @@
 import type { ExprFunction } from "../expr";
+import type { Flow } from "../flow/model";
 import type { PluginRegistry } from "../plugin/registry";
 import type { Execution } from "./model";
-import type { Flow } from "../flow/model";
 
 /**
  * What `step` may ask of the world. Everything non-deterministic or I/O-bound comes from here, so that

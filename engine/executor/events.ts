@@ -52,7 +52,15 @@ export type ExecutorCommand =
   | { type: "cancelTimer"; timerId: string }
   | StartSubflowCommand
   | { type: "killExecution"; executionId: string }
-  | { type: "splitItems"; taskRunId: string; uri: string; rows?: number; bytes?: string; partitions?: number; separator: string }
+  | {
+      type: "splitItems";
+      taskRunId: string;
+      uri: string;
+      rows?: number;
+      bytes?: string;
+      partitions?: number;
+      separator: string;
+    }
   | { type: "executionEnded"; state: StateType }
   | { type: "createExecution"; reason: "retry"; at: string; attemptNumber: number };
 

@@ -18,7 +18,9 @@ export function nestInputs(flat: Record<string, unknown>): Record<string, unknow
     let current = out;
     parts.slice(0, -1).forEach((part) => {
       const next = current[part];
-      current = (next && typeof next === "object" && !Array.isArray(next) ? next : (current[part] = {})) as Record<string, unknown>;
+      current = (
+        next && typeof next === "object" && !Array.isArray(next) ? next : (current[part] = {})
+      ) as Record<string, unknown>;
     });
     current[parts[parts.length - 1] as string] = value;
   }
@@ -77,7 +79,10 @@ export async function resolveInputValues(
       const empty = raw === undefined || raw === null || (raw === "" && input.type !== "STRING");
       if (empty) {
         if (input.defaults !== undefined && input.defaults !== null) {
-          raw = isExpression(input.defaults) || typeof input.defaults === "object" ? await render(input.defaults, nestInputs(flat)) : input.defaults;
+          raw =
+            isExpression(input.defaults) || typeof input.defaults === "object"
+              ? await render(input.defaults, nestInputs(flat))
+              : input.defaults;
         } else if (input.required) {
           errors.push({ input: input.id, message: "missing required input" });
           continue;

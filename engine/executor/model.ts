@@ -1,5 +1,5 @@
-import type { StateType } from "./states";
 import type { Label } from "../plugin/types";
+import type { StateType } from "./states";
 
 export interface StateHistory {
   state: StateType;

@@ -35,7 +35,10 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
  * `outputs` as expressions see them (Kestra's Execution.outputs): `outputs.<taskId>` for plain runs, and
  * keyed by loop values for runs inside loops, `outputs.<taskId>[v1][v2]` for nested loops.
  */
-export function outputsOf(execution: Execution, byId?: ReadonlyMap<string, TaskRun>): Record<string, unknown> {
+export function outputsOf(
+  execution: Execution,
+  byId?: ReadonlyMap<string, TaskRun>,
+): Record<string, unknown> {
   const index = byId ?? new Map(execution.taskRunList.map((r) => [r.id, r]));
   const result: Record<string, unknown> = {};
   for (const run of execution.taskRunList) {

@@ -1,7 +1,7 @@
 import type { Task } from "../flow/model";
 import type { TaskRun } from "./model";
-import { ExecutionOperationError, type StepContext } from "./step-context";
 import { isFailure } from "./states";
+import { ExecutionOperationError, type StepContext } from "./step-context";
 
 const RESTARTABLE = new Set(["FAILED", "KILLED", "PAUSED", "CANCELLED"]);
 /** Slots whose runs are dropped on restart: they run again, if needed, once the restarted tasks end. */
@@ -16,19 +16,24 @@ export function restartExecution(ctx: StepContext, isFlowable: (task: Task) => b
   const { execution } = ctx;
   const current = execution.state.current;
   if (!RESTARTABLE.has(current)) {
-    throw new ExecutionOperationError(`cannot restart an execution that is ${current}: only FAILED, KILLED, CANCELLED or PAUSED executions restart`);
+    throw new ExecutionOperationError(
+      `cannot restart an execution that is ${current}: only FAILED, KILLED, CANCELLED or PAUSED executions restart`,
+    );
   }
 
   // Drop branch runs and everything under them.
   const dropped = new Set<string>();
   for (const run of execution.taskRunList) {
     const slot = ctx.tasks.get(run.taskId)?.slot;
-    if ((slot && REPLAYED_SLOTS.has(slot)) || (run.parentTaskRunId && dropped.has(run.parentTaskRunId))) dropped.add(run.id);
+    if ((slot && REPLAYED_SLOTS.has(slot)) || (run.parentTaskRunId && dropped.has(run.parentTaskRunId)))
+      dropped.add(run.id);
   }
   execution.taskRunList = execution.taskRunList.filter((run) => !dropped.has(run.id));
   ctx.reindex();
 
-  const failed = execution.taskRunList.filter((run) => isFailure(run.state.current) || run.state.current === "PAUSED");
+  const failed = execution.taskRunList.filter(
+    (run) => isFailure(run.state.current) || run.state.current === "PAUSED",
+  );
   const hasFailedChild = new Set<string>();
   for (const run of failed) {
     let parentId = run.parentTaskRunId;

@@ -1,11 +1,11 @@
 import type { Task } from "../flow/model";
+import type { Retry } from "../flow/retry";
 import { parseDuration } from "../util/duration";
 import type { TaskResultEvent } from "./events";
 import type { TaskRun } from "./model";
 import { nextRetryAt } from "./retry-delay";
-import type { StepContext } from "./step-context";
 import { newState, transition } from "./states";
-import type { Retry } from "../flow/retry";
+import type { StepContext } from "./step-context";
 
 /** The retry policy that applies to a task: its own, else the flow's when it retries failed tasks in place. */
 export function retryPolicyOf(ctx: StepContext, task: Task): { policy?: Retry; flowLevel: boolean } {
@@ -41,12 +41,24 @@ export interface RunFinisher {
  * After a failed attempt: schedule the next one when the retry policy allows, else end the run FAILED.
  * Each attempt stays in the list with its own state, so the history of retries is visible.
  */
-export function retryOrFail(ctx: StepContext, finisher: RunFinisher, run: TaskRun, task: Task, error?: string): void {
+export function retryOrFail(
+  ctx: StepContext,
+  finisher: RunFinisher,
+  run: TaskRun,
+  task: Task,
+  error?: string,
+): void {
   const { policy, flowLevel } = retryPolicyOf(ctx, task);
   if (policy && ctx.execution.state.current !== "KILLING") {
     const first = run.attempts[0];
     const firstStart = first ? Date.parse(first.state.startDate) : ctx.nowMs();
-    const at = nextRetryAt(policy, run.attempts.length, firstStart, ctx.nowMs(), ctx.env.random ?? Math.random);
+    const at = nextRetryAt(
+      policy,
+      run.attempts.length,
+      firstStart,
+      ctx.nowMs(),
+      ctx.env.random ?? Math.random,
+    );
     if (at !== undefined) {
       ctx.setState(run, "RETRYING");
       ctx.startTimer(`${run.id}:retry`, at);
@@ -65,7 +77,7 @@ export function retryOrFail(ctx: StepContext, finisher: RunFinisher, run: TaskRu
 /** Applies a worker's result to the current attempt; stale or duplicate results are ignored. */
 export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: TaskResultEvent): void {
   const run = ctx.run(event.taskRunId);
-  if (!run || run.state.current !== "RUNNING") return;
+  if (run?.state.current !== "RUNNING") return;
   const attempt = run.attempts[event.attempt - 1];
   if (!attempt || event.attempt !== run.attempts.length || attempt.state.current !== "RUNNING") return;
   const task = ctx.taskOf(run);
@@ -105,7 +117,12 @@ export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: 
 }
 
 /** A runnable attempt ran past its task's timeout: it fails (and may be retried); the worker is told to stop. */
-export function timeoutAttempt(ctx: StepContext, finisher: RunFinisher, run: TaskRun, attemptNumber: number): void {
+export function timeoutAttempt(
+  ctx: StepContext,
+  finisher: RunFinisher,
+  run: TaskRun,
+  attemptNumber: number,
+): void {
   const attempt = run.attempts[attemptNumber - 1];
   if (!attempt || attemptNumber !== run.attempts.length || attempt.state.current !== "RUNNING") return;
   const task = ctx.taskOf(run);

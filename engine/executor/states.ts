@@ -1,10 +1,18 @@
-import { STATES } from "../flow/common";
+import type { STATES } from "../flow/common";
 import { formatDuration } from "../util/duration";
 import type { State } from "./model";
 
 export type StateType = (typeof STATES)[number];
 
-const TERMINAL = new Set<StateType>(["SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED", "RETRIED", "SKIPPED"]);
+const TERMINAL = new Set<StateType>([
+  "SUCCESS",
+  "WARNING",
+  "FAILED",
+  "KILLED",
+  "CANCELLED",
+  "RETRIED",
+  "SKIPPED",
+]);
 const FAILED = new Set<StateType>(["FAILED", "KILLED"]);
 const CREATED = new Set<StateType>(["CREATED", "RESTARTED"]);
 

@@ -83,7 +83,11 @@ export class StepContext {
 
   taskOf(run: TaskRun): Task {
     const location = this.tasks.get(run.taskId);
-    if (!location) throw new ExecutionOperationError(`task '${run.taskId}' is not in flow ${this.flow.namespace}.${this.flow.id}`, "NOT_FOUND");
+    if (!location)
+      throw new ExecutionOperationError(
+        `task '${run.taskId}' is not in flow ${this.flow.namespace}.${this.flow.id}`,
+        "NOT_FOUND",
+      );
     return location.task;
   }
 
@@ -93,7 +97,11 @@ export class StepContext {
     return plugin;
   }
 
-  createRun(task: Task, parentId: string | null, options: { value?: string | null; iteration?: number | null } = {}): TaskRun {
+  createRun(
+    task: Task,
+    parentId: string | null,
+    options: { value?: string | null; iteration?: number | null } = {},
+  ): TaskRun {
     const run: TaskRun = {
       id: this.env.newId(),
       executionId: this.execution.id,
@@ -174,13 +182,23 @@ export class StepContext {
   }
 
   /** Renders a template in a task run's context, typed when it is a single expression. */
-  async render(task: Task, run: TaskRun, template: unknown, extra?: Record<string, unknown>): Promise<unknown> {
+  async render(
+    task: Task,
+    run: TaskRun,
+    template: unknown,
+    extra?: Record<string, unknown>,
+  ): Promise<unknown> {
     if (typeof template !== "string") return this.renderTree(task, run, template, extra);
     const variables = extra ? { ...this.variables(task, run), ...extra } : this.variables(task, run);
     return renderTypedAsync(template, variables, this.renderOptions());
   }
 
-  async renderTree(task: Task, run: TaskRun, value: unknown, extra?: Record<string, unknown>): Promise<unknown> {
+  async renderTree(
+    task: Task,
+    run: TaskRun,
+    value: unknown,
+    extra?: Record<string, unknown>,
+  ): Promise<unknown> {
     const variables = extra ? { ...this.variables(task, run), ...extra } : this.variables(task, run);
     return renderTreeAsync(value, variables, this.renderOptions());
   }

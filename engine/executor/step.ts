@@ -1,8 +1,8 @@
+import type { Flow } from "../flow/model";
 import { Engine } from "./engine";
 import type { StepEnv } from "./env";
 import type { ExecutionEvent, StepResult } from "./events";
 import type { Execution } from "./model";
-import type { Flow } from "../flow/model";
 import { StepContext } from "./step-context";
 
 /**
@@ -10,7 +10,12 @@ import { StepContext } from "./step-context";
  * driver must carry out. Deterministic for a given `env` (clock, ids, lookups); the input is never mutated.
  * Throws ExecutionOperationError when the event cannot apply (e.g. resuming a running execution).
  */
-export async function step(flow: Flow, execution: Execution, event: ExecutionEvent, env: StepEnv): Promise<StepResult> {
+export async function step(
+  flow: Flow,
+  execution: Execution,
+  event: ExecutionEvent,
+  env: StepEnv,
+): Promise<StepResult> {
   const ctx = new StepContext(flow, structuredClone(execution), env);
   const engine = new Engine(ctx);
   await engine.apply(event);

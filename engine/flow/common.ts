@@ -42,7 +42,10 @@ export const commonTaskShape = {
   retry: retrySchema.optional(),
   timeout: duration.optional().describe("Fail the attempt when it runs longer than this ISO-8601 duration."),
   disabled: z.boolean().default(false).describe("A disabled task is skipped: no task run is created."),
-  allowFailure: z.boolean().default(false).describe("A failure of this task ends it in WARNING and the flow goes on."),
+  allowFailure: z
+    .boolean()
+    .default(false)
+    .describe("A failure of this task ends it in WARNING and the flow goes on."),
   allowWarning: z.boolean().default(false).describe("A WARNING of this task counts as SUCCESS."),
   logLevel: logLevel.optional().describe("Minimum level of the logs kept for this task."),
   logToFile: z.boolean().optional(),
@@ -60,16 +63,25 @@ export type CommonTask = z.output<typeof commonTaskSchema>;
 
 /** Properties every trigger has (Kestra's AbstractTrigger). */
 export const commonTriggerShape = {
-  id: z.string().min(1).regex(TASK_ID, "trigger id must start with a letter or digit").describe("Unique trigger id."),
+  id: z
+    .string()
+    .min(1)
+    .regex(TASK_ID, "trigger id must start with a letter or digit")
+    .describe("Unique trigger id."),
   type: z.string().describe("The trigger type, e.g. core.trigger.Schedule."),
   description: z.string().optional(),
-  conditions: conditionList("Conditions that must all hold for the trigger to start an execution.").optional(),
+  conditions: conditionList(
+    "Conditions that must all hold for the trigger to start an execution.",
+  ).optional(),
   disabled: z.boolean().default(false),
   workerGroup: workerGroup.optional(),
   logLevel: logLevel.optional(),
   minLogLevel: logLevel.optional().describe("Deprecated alias of logLevel."),
   labels: labels.optional().describe("Labels added to the executions this trigger creates."),
-  stopAfter: z.array(stateSchema).optional().describe("Disable the trigger once an execution ends in one of these states."),
+  stopAfter: z
+    .array(stateSchema)
+    .optional()
+    .describe("Disable the trigger once an execution ends in one of these states."),
   logToFile: z.boolean().optional(),
   allowConcurrent: dyn(z.boolean()).optional(),
 };

@@ -31,7 +31,11 @@ const slaSchema = z
       ctx.addIssue({ code: "custom", path: ["duration"], message: "a MAX_DURATION SLA needs a duration" });
     }
     if (sla.type === "EXECUTION_ASSERTION" && !sla.assert) {
-      ctx.addIssue({ code: "custom", path: ["assert"], message: "an EXECUTION_ASSERTION SLA needs an assert expression" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["assert"],
+        message: "an EXECUTION_ASSERTION SLA needs an assert expression",
+      });
     }
   })
   .describe("A service-level agreement checked while the execution runs.");
@@ -51,20 +55,29 @@ export const flowSchema = z
       .string()
       .min(1)
       .max(100)
-      .regex(FLOW_ID, "flow id must start with a letter or digit and contain only letters, digits, ., _ and -")
+      .regex(
+        FLOW_ID,
+        "flow id must start with a letter or digit and contain only letters, digits, ., _ and -",
+      )
       .describe("Flow id, unique within its namespace."),
     namespace: z
       .string()
       .min(1)
       .max(150)
-      .regex(NAMESPACE, "namespace must be lower case letters, digits, ., _ and -, starting with a letter or digit")
+      .regex(
+        NAMESPACE,
+        "namespace must be lower case letters, digits, ., _ and -, starting with a letter or digit",
+      )
       .describe("Dot-separated namespace, e.g. company.team."),
     revision: z.number().int().min(1).optional().describe("Managed by the server."),
     description: z.string().optional(),
     labels: labels.optional(),
     inputs: z.array(inputSchema).optional(),
     outputs: z.array(flowOutputSchema).optional(),
-    variables: z.record(z.string(), z.unknown()).optional().describe("Static values read as {{ vars.name }}."),
+    variables: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Static values read as {{ vars.name }}."),
     tasks: taskList("The tasks of the flow, run in order.", { min: 1 }),
     errors: taskList("Tasks run when the execution fails.").optional(),
     finally: taskList("Tasks always run at the end, while the execution is still running.").optional(),
@@ -82,7 +95,9 @@ export const flowSchema = z
     retry: retrySchema.optional().describe("Flow-level retry of failed executions."),
     sla: z.array(slaSchema).optional(),
     checks: z.array(checkSchema).optional(),
-    workerGroup: z.strictObject({ key: z.string(), fallback: z.enum(["FAIL", "WAIT", "CANCEL"]).optional() }).optional(),
+    workerGroup: z
+      .strictObject({ key: z.string(), fallback: z.enum(["FAIL", "WAIT", "CANCEL"]).optional() })
+      .optional(),
     disabled: z.boolean().default(false),
     deleted: z.boolean().default(false),
     tenantId: z.string().optional(),

@@ -40,20 +40,34 @@ function validDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
 }
 
-type ItemType = "STRING" | "INT" | "FLOAT" | "BOOLEAN" | "BOOL" | "DATETIME" | "DATE" | "TIME" | "DURATION" | "JSON" | "URI" | "EMAIL";
+type ItemType =
+  | "STRING"
+  | "INT"
+  | "FLOAT"
+  | "BOOLEAN"
+  | "BOOL"
+  | "DATETIME"
+  | "DATE"
+  | "TIME"
+  | "DURATION"
+  | "JSON"
+  | "URI"
+  | "EMAIL";
 
 /** Converts one scalar to a type (shared by inputs and ARRAY/MULTISELECT items). */
 function coerceScalar(type: ItemType | "SECRET" | "YAML", value: unknown): Coerced {
   switch (type) {
     case "STRING":
     case "SECRET": {
-      if (value !== null && typeof value === "object" && !(value instanceof Date)) return ok(JSON.stringify(value));
+      if (value !== null && typeof value === "object" && !(value instanceof Date))
+        return ok(JSON.stringify(value));
       const text = asText(value);
       return text === undefined ? fail("expected a string") : ok(text);
     }
     case "INT": {
       const text = asText(value)?.trim();
-      if (text === undefined || !/^[-+]?\d+$/.test(text)) return fail(`'${asText(value) ?? typeof value}' is not an integer`);
+      if (text === undefined || !/^[-+]?\d+$/.test(text))
+        return fail(`'${asText(value) ?? typeof value}' is not an integer`);
       const n = Number(text);
       return Number.isSafeInteger(n) ? ok(n) : fail(`'${text}' is too large for an integer`);
     }
@@ -74,17 +88,23 @@ function coerceScalar(type: ItemType | "SECRET" | "YAML", value: unknown): Coerc
       const text = value instanceof Date ? formatInstant(value) : asText(value)?.trim();
       const date = text && DATETIME.test(text) ? new Date(text) : undefined;
       if (!date || Number.isNaN(date.getTime())) {
-        return fail(`'${text ?? typeof value}' is not a date-time (ISO-8601 with a zone, e.g. 2024-01-31T10:00:00Z)`);
+        return fail(
+          `'${text ?? typeof value}' is not a date-time (ISO-8601 with a zone, e.g. 2024-01-31T10:00:00Z)`,
+        );
       }
       return ok(formatInstant(date));
     }
     case "DATE": {
       const text = asText(value)?.trim();
-      return text && validDate(text) ? ok(text) : fail(`'${text ?? typeof value}' is not a date (YYYY-MM-DD)`);
+      return text && validDate(text)
+        ? ok(text)
+        : fail(`'${text ?? typeof value}' is not a date (YYYY-MM-DD)`);
     }
     case "TIME": {
       const text = asText(value)?.trim();
-      return text && timeSeconds(text) !== undefined ? ok(text) : fail(`'${text ?? typeof value}' is not a time (HH:mm:ss)`);
+      return text && timeSeconds(text) !== undefined
+        ? ok(text)
+        : fail(`'${text ?? typeof value}' is not a time (HH:mm:ss)`);
     }
     case "DURATION": {
       const text = asText(value)?.trim();
@@ -137,7 +157,13 @@ function toList(value: unknown): unknown[] | undefined {
 }
 
 function checkBounds(input: Input, value: unknown): Coerced {
-  const i = input as Input & { min?: number | string; max?: number | string; after?: string; before?: string; validator?: string };
+  const i = input as Input & {
+    min?: number | string;
+    max?: number | string;
+    after?: string;
+    before?: string;
+    validator?: string;
+  };
   switch (input.type) {
     case "INT":
     case "FLOAT": {
@@ -148,15 +174,19 @@ function checkBounds(input: Input, value: unknown): Coerced {
     }
     case "DURATION": {
       const ms = parseDuration(value as string) ?? 0;
-      if (typeof i.min === "string" && ms < (parseDuration(i.min) ?? -Infinity)) return fail(`must be at least ${i.min}`);
-      if (typeof i.max === "string" && ms > (parseDuration(i.max) ?? Infinity)) return fail(`must be at most ${i.max}`);
+      if (typeof i.min === "string" && ms < (parseDuration(i.min) ?? -Infinity))
+        return fail(`must be at least ${i.min}`);
+      if (typeof i.max === "string" && ms > (parseDuration(i.max) ?? Infinity))
+        return fail(`must be at most ${i.max}`);
       return ok(value);
     }
     case "DATETIME":
     case "DATE":
     case "TIME": {
       const key = (text: string) =>
-        input.type === "TIME" ? (timeSeconds(text) ?? 0) : new Date(input.type === "DATE" ? `${text}T00:00:00Z` : text).getTime();
+        input.type === "TIME"
+          ? (timeSeconds(text) ?? 0)
+          : new Date(input.type === "DATE" ? `${text}T00:00:00Z` : text).getTime();
       const v = key(value as string);
       if (i.after && !(v > key(i.after))) return fail(`must be after ${i.after}`);
       if (i.before && !(v < key(i.before))) return fail(`must be before ${i.before}`);

@@ -27,10 +27,26 @@ export const INPUT_TYPES = [
 export type InputType = (typeof INPUT_TYPES)[number];
 
 /** Item types an ARRAY or MULTISELECT input may hold. */
-const ITEM_TYPES = ["STRING", "INT", "FLOAT", "BOOLEAN", "BOOL", "DATETIME", "DATE", "TIME", "DURATION", "JSON", "URI", "EMAIL"] as const;
+const ITEM_TYPES = [
+  "STRING",
+  "INT",
+  "FLOAT",
+  "BOOLEAN",
+  "BOOL",
+  "DATETIME",
+  "DATE",
+  "TIME",
+  "DURATION",
+  "JSON",
+  "URI",
+  "EMAIL",
+] as const;
 
 const common = {
-  id: z.string().regex(INPUT_ID, "input id must start with a letter or digit (dots allowed for nesting)").optional(),
+  id: z
+    .string()
+    .regex(INPUT_ID, "input id must start with a letter or digit (dots allowed for nesting)")
+    .optional(),
   name: z.string().regex(INPUT_ID).optional().describe("Deprecated alias of id."),
   description: z.string().optional(),
   displayName: z.string().optional(),
@@ -56,7 +72,11 @@ function input<T extends InputType, S extends z.ZodRawShape>(type: T, shape: S, 
 
 export const inputSchema = z
   .discriminatedUnion("type", [
-    input("STRING", { validator: z.string().optional().describe("Regular expression the whole value must match.") }, "A string."),
+    input(
+      "STRING",
+      { validator: z.string().optional().describe("Regular expression the whole value must match.") },
+      "A string.",
+    ),
     input("ENUM", { values: valuesList.min(1) }, "Deprecated: use SELECT."),
     input(
       "SELECT",
@@ -86,7 +106,11 @@ export const inputSchema = z
     input("DATETIME", afterBefore, "An ISO-8601 instant, e.g. 2024-01-31T10:00:00Z."),
     input("DATE", afterBefore, "An ISO-8601 date, e.g. 2024-01-31."),
     input("TIME", afterBefore, "A time of day, e.g. 10:30:00."),
-    input("DURATION", { min: z.string().optional(), max: z.string().optional() }, "An ISO-8601 duration, e.g. PT5M."),
+    input(
+      "DURATION",
+      { min: z.string().optional(), max: z.string().optional() },
+      "An ISO-8601 duration, e.g. PT5M.",
+    ),
     input(
       "FILE",
       {
@@ -103,8 +127,10 @@ export const inputSchema = z
     input("ARRAY", { itemType: z.enum(ITEM_TYPES) }, "A list of items of one type."),
   ])
   .superRefine((value, ctx) => {
-    if (!value.id && !value.name) ctx.addIssue({ code: "custom", message: "an input needs an id", path: ["id"] });
-    if (value.id && value.name) ctx.addIssue({ code: "custom", message: "set id or name, not both", path: ["name"] });
+    if (!value.id && !value.name)
+      ctx.addIssue({ code: "custom", message: "an input needs an id", path: ["id"] });
+    if (value.id && value.name)
+      ctx.addIssue({ code: "custom", message: "set id or name, not both", path: ["name"] });
   })
   .transform(({ name, ...rest }) => ({ ...rest, id: (rest.id ?? name) as string }));
 

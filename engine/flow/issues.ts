@@ -68,7 +68,13 @@ export function issuesToErrors(
       }
       case "invalid_union": {
         if (issue.input === undefined && !source.has(path)) {
-          errors.push({ ...source.error(path.slice(0, -1), `missing required property '${String(path[path.length - 1])}'`), path: source.error(path, "").path });
+          errors.push({
+            ...source.error(
+              path.slice(0, -1),
+              `missing required property '${String(path[path.length - 1])}'`,
+            ),
+            path: source.error(path, "").path,
+          });
           break;
         }
         const note = (issue as { note?: string }).note;
@@ -93,12 +99,31 @@ export function issuesToErrors(
           const best = (matchedType.length ? matchedType : branches).sort((a, b) => a.length - b.length)[0];
           if (matchedType.length === 0 && branches.length > 1) {
             const expected = [
-              ...new Set(branches.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => TYPE_NAMES[(i as { expected: string }).expected] ?? (i as { expected: string }).expected))),
+              ...new Set(
+                branches.flatMap((b) =>
+                  b
+                    .filter((i) => i.code === "invalid_type")
+                    .map(
+                      (i) =>
+                        TYPE_NAMES[(i as { expected: string }).expected] ??
+                        (i as { expected: string }).expected,
+                    ),
+                ),
+              ),
             ];
-            errors.push(source.error(path, `expected ${orList(expected)}, got ${describeValue(issue.input)}`));
+            errors.push(
+              source.error(path, `expected ${orList(expected)}, got ${describeValue(issue.input)}`),
+            );
           } else if (best) {
             const relative = issue.path as PathSegment[];
-            errors.push(...issuesToErrors(source, path, best as Issue[], knownKeys && ((p) => knownKeys([...relative, ...p]))));
+            errors.push(
+              ...issuesToErrors(
+                source,
+                path,
+                best as Issue[],
+                knownKeys && ((p) => knownKeys([...relative, ...p])),
+              ),
+            );
           } else {
             errors.push(source.error(path, `unexpected value ${describeValue(issue.input)}`));
           }
@@ -119,12 +144,16 @@ export function issuesToErrors(
 
 /** `a, b or c`. */
 function orList(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
 function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
   const small = issue.code === "too_small";
-  const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+  const bound = small
+    ? (issue as z.core.$ZodIssueTooSmall).minimum
+    : (issue as z.core.$ZodIssueTooBig).maximum;
   const inclusive = issue.inclusive !== false;
   const relation = small ? (inclusive ? "at least" : "more than") : inclusive ? "at most" : "less than";
   if (issue.message && !issue.message.startsWith("Too ")) return issue.message;

@@ -10,7 +10,11 @@ type JsonSchema = Record<string, unknown>;
 const SHARED_DEFS = new Set(["Task", "Condition", "Trigger"]);
 
 function toJson(schema: z.ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as JsonSchema;
   delete json.$schema;
   return json;
 }
@@ -31,7 +35,11 @@ function pluginSchema(plugin: Plugin, defs: Record<string, JsonSchema>): JsonSch
   const json = hoist(toJson(fullSchemaOf(plugin)), defs);
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   properties.type = { enum: [...plugin.names], description: plugin.title };
-  const docs = [plugin.title, plugin.description, plugin.deprecated ? `**Deprecated**: ${plugin.deprecated}` : ""]
+  const docs = [
+    plugin.title,
+    plugin.description,
+    plugin.deprecated ? `**Deprecated**: ${plugin.deprecated}` : "",
+  ]
     .filter(Boolean)
     .join("\n\n");
   return {
@@ -56,7 +64,11 @@ function anyOfKind(registry: PluginRegistry, kinds: PluginKind[], description: s
 export function flowJsonSchema(registry: PluginRegistry): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
   for (const plugin of registry.list()) defs[pluginDefName(plugin)] = pluginSchema(plugin, defs);
-  defs.Task = anyOfKind(registry, ["runnable", "flowable"], "A task: `id`, `type` and the properties of that type.");
+  defs.Task = anyOfKind(
+    registry,
+    ["runnable", "flowable"],
+    "A task: `id`, `type` and the properties of that type.",
+  );
   defs.Trigger = anyOfKind(registry, ["trigger"], "A trigger: `id`, `type` and the properties of that type.");
   defs.Condition = anyOfKind(registry, ["condition"], "A condition: `type` and the properties of that type.");
   const root = hoist(toJson(flowSchema), defs);

@@ -3,7 +3,7 @@ import type { PluginRegistry } from "../plugin/registry";
 import type { Plugin, PluginKind } from "../plugin/types";
 import { commonConditionShape, commonTaskShape, commonTriggerShape } from "./common";
 import type { FlowError, PathSegment } from "./errors";
-import { type PluginDefault, flowSchema } from "./flow-schema";
+import { flowSchema, type PluginDefault } from "./flow-schema";
 import { issuesToErrors } from "./issues";
 import { type Flow, normaliseLabels, type Task, type Trigger } from "./model";
 import { applyPluginDefaults } from "./plugin-defaults";
@@ -41,10 +41,11 @@ const schemaCache = new WeakMap<Plugin, z.ZodObject>();
 export function fullSchemaOf(plugin: Plugin): z.ZodObject {
   let schema = schemaCache.get(plugin);
   if (!schema) {
-    const role: Role = plugin.kind === "trigger" ? "trigger" : plugin.kind === "condition" ? "condition" : "task";
+    const role: Role =
+      plugin.kind === "trigger" ? "trigger" : plugin.kind === "condition" ? "condition" : "task";
     schema = z.strictObject({ ...ROLE_SHAPES[role], ...plugin.schema.shape });
     // Keep the plugin's own refinements (e.g. a cron check): spreading the shape alone would drop them.
-    const checks = (plugin.schema.def as { checks?: z.core.$ZodCheck<never>[] }).checks;
+    const checks = (plugin.schema.def as { checks?: z.core.$ZodCheck<Record<string, unknown>>[] }).checks;
     if (checks?.length) schema = schema.check(...checks);
     schemaCache.set(plugin, schema);
   }
@@ -81,7 +82,9 @@ class Loader {
     const defaults = parsed.success ? parsed.data : undefined;
     this.flowDefaults = [...(defaults?.pluginDefaults ?? []), ...(defaults?.taskDefaults ?? [])];
     if (raw.taskDefaults !== undefined) {
-      this.warnings.push(this.source.error(["taskDefaults"], "taskDefaults is deprecated: use pluginDefaults", { key: true }));
+      this.warnings.push(
+        this.source.error(["taskDefaults"], "taskDefaults is deprecated: use pluginDefaults", { key: true }),
+      );
     }
 
     const lists = ["tasks", "errors", "finally", "afterExecution"] as const;
@@ -130,7 +133,8 @@ class Loader {
   }
 
   private item(raw: unknown, path: PathSegment[], role: Role): Record<string, unknown> | undefined {
-    const what = role === "condition" ? "a condition (a map with a type)" : `a ${role} (a map with id and type)`;
+    const what =
+      role === "condition" ? "a condition (a map with a type)" : `a ${role} (a map with id and type)`;
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
       this.errors.push(this.source.error(path, `expected ${what}`));
       return undefined;
@@ -138,7 +142,10 @@ class Loader {
     const map = raw as Record<string, unknown>;
     if (typeof map.type !== "string") {
       this.errors.push(
-        this.source.error([...path, "type"], map.type === undefined ? "missing required property 'type'" : "type must be a string"),
+        this.source.error(
+          [...path, "type"],
+          map.type === undefined ? "missing required property 'type'" : "type must be a string",
+        ),
       );
       return undefined;
     }
@@ -147,12 +154,16 @@ class Loader {
       const suggestions = this.options.registry.suggest(map.type, ROLE_KINDS[role]);
       const hint = suggestions.length ? `; did you mean ${suggestions.map((s) => `'${s}'`).join(", ")}?` : "";
       const kindName = plugin?.kind === "runnable" || plugin?.kind === "flowable" ? "task" : plugin?.kind;
-      const reason = plugin ? `'${map.type}' is a ${kindName}, not a ${role}` : `unknown ${role} type '${map.type}'`;
+      const reason = plugin
+        ? `'${map.type}' is a ${kindName}, not a ${role}`
+        : `unknown ${role} type '${map.type}'`;
       this.errors.push(this.source.error([...path, "type"], `${reason}${hint}`));
       return undefined;
     }
     if (plugin.deprecated) {
-      this.warnings.push(this.source.error([...path, "type"], `${map.type} is deprecated: ${plugin.deprecated}`));
+      this.warnings.push(
+        this.source.error([...path, "type"], `${map.type} is deprecated: ${plugin.deprecated}`),
+      );
     }
     const withDefaults = applyPluginDefaults(map, plugin, this.flowDefaults, this.options.defaults);
     const schema = fullSchemaOf(plugin);
@@ -204,12 +215,22 @@ export function loadFlow(text: string, options: LoadOptions): FlowLoad {
   const [first] = loads;
   if (!first) {
     const source = (parseYamlDocuments("{}")[0] as { source: FlowSource }).source;
-    return { errors: [{ path: "", line: 1, column: 1, message: "the document is empty" }], warnings: [], source };
+    return {
+      errors: [{ path: "", line: 1, column: 1, message: "the document is empty" }],
+      warnings: [],
+      source,
+    };
   }
   if (loads.length > 1) {
     const second = loads[1] as FlowLoad;
     return {
-      errors: [{ path: "", ...second.source.position([]), message: "expected one flow, found several YAML documents" }],
+      errors: [
+        {
+          path: "",
+          ...second.source.position([]),
+          message: "expected one flow, found several YAML documents",
+        },
+      ],
       warnings: [],
       source: first.source,
     };

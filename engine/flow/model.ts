@@ -68,5 +68,8 @@ export interface TaskLocation {
 export function normaliseLabels(labels: unknown): Label[] {
   if (!labels) return [];
   if (Array.isArray(labels)) return labels as Label[];
-  return Object.entries(labels as Record<string, string>).map(([key, value]) => ({ key, value: String(value) }));
+  return Object.entries(labels as Record<string, string>).map(([key, value]) => ({
+    key,
+    value: String(value),
+  }));
 }

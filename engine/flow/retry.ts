@@ -7,9 +7,19 @@ import { duration } from "../plugin/schema";
  */
 const base = {
   maxAttempt: z.number().int().min(1).optional().describe("Deprecated spelling of maxAttempts."),
-  maxAttempts: z.number().int().min(1).optional().describe("Total number of attempts, the first one included."),
-  maxDuration: duration.optional().describe("Stop retrying once this much time has passed since the first attempt."),
-  warningOnRetry: z.boolean().default(false).describe("End in WARNING instead of SUCCESS when a retry was needed."),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Total number of attempts, the first one included."),
+  maxDuration: duration
+    .optional()
+    .describe("Stop retrying once this much time has passed since the first attempt."),
+  warningOnRetry: z
+    .boolean()
+    .default(false)
+    .describe("End in WARNING instead of SUCCESS when a retry was needed."),
   behavior: z
     .enum(["RETRY_FAILED_TASK", "CREATE_NEW_EXECUTION"])
     .default("RETRY_FAILED_TASK")

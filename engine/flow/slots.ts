@@ -35,14 +35,19 @@ function walk(schema: z.ZodType, value: unknown, path: PathSegment[], out: Slot[
         if (Array.isArray(value)) out.push({ path, kind: elementKind, single: false });
         return;
       }
-      if (Array.isArray(value)) value.forEach((item, i) => walk(element, item, [...path, i], out));
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          walk(element, item, [...path, i], out);
+        });
+      }
       return;
     }
     case "object": {
       if (typeof value !== "object") return;
       const shape = def.shape as Record<string, z.ZodType>;
       for (const [key, child] of Object.entries(shape)) {
-        if (Object.hasOwn(value as object, key)) walk(child, (value as Record<string, unknown>)[key], [...path, key], out);
+        if (Object.hasOwn(value as object, key))
+          walk(child, (value as Record<string, unknown>)[key], [...path, key], out);
       }
       return;
     }

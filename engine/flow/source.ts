@@ -1,6 +1,37 @@
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import jsYaml from "js-yaml";
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+} from "yaml";
 import type { FlowError, PathSegment } from "./errors";
 import { formatPath } from "./errors";
+
+/**
+ * Positions come from the `yaml` package's document model, which is precise but about ten times slower
+ * than js-yaml. Values are read with js-yaml (YAML 1.2 core schema, as `yaml` reads them) and the `yaml`
+ * documents are built only when a position is asked for, i.e. when there is an error or a warning to report.
+ */
+class PositionIndex {
+  #documents?: Document.Parsed[];
+  readonly lines = new LineCounter();
+
+  constructor(readonly text: string) {}
+
+  get documents(): Document.Parsed[] {
+    this.#documents ??= parseAllDocuments(this.text, {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+    }) as Document.Parsed[];
+    return this.#documents;
+  }
+}
 
 /**
  * One YAML document with the positions of its nodes, so that any error found on the parsed value can be
@@ -8,10 +39,19 @@ import { formatPath } from "./errors";
  */
 export class FlowSource {
   constructor(
-    readonly text: string,
-    readonly document: Document.Parsed,
-    private readonly lines: LineCounter,
+    private readonly index: PositionIndex,
+    private readonly documentIndex: number,
   ) {}
+
+  get text(): string {
+    return this.index.text;
+  }
+
+  get document(): Document.Parsed {
+    const document = this.index.documents[this.documentIndex] ?? this.index.documents[0];
+    if (!document) return parseAllDocuments("{}")[0] as Document.Parsed;
+    return document;
+  }
 
   /** Line/column of the node at `path`; when the node does not exist, of its nearest existing ancestor. */
   position(path: readonly PathSegment[], options: { key?: boolean } = {}): { line: number; column: number } {
@@ -19,7 +59,7 @@ export class FlowSource {
     for (let length = path.length - 1; offset === undefined && length >= 0; length--) {
       offset = this.offsetOf(path.slice(0, length), false);
     }
-    const { line, col } = this.lines.linePos(offset ?? 0);
+    const { line, col } = this.index.lines.linePos(offset ?? 0);
     return { line, column: col };
   }
 
@@ -33,9 +73,10 @@ export class FlowSource {
   }
 
   private offsetOf(path: readonly PathSegment[], key: boolean): number | undefined {
-    if (path.length === 0) return (this.document.contents as Node | null)?.range?.[0];
+    const document = this.document;
+    if (path.length === 0) return (document.contents as Node | null)?.range?.[0];
     if (key) {
-      const parent = this.document.getIn(path.slice(0, -1) as PathSegment[], true);
+      const parent = document.getIn(path.slice(0, -1) as PathSegment[], true);
       const last = path[path.length - 1];
       if (isMap(parent)) {
         for (const item of parent.items) {
@@ -45,7 +86,7 @@ export class FlowSource {
         }
       }
     }
-    const node = this.document.getIn(path as PathSegment[], true) as Node | undefined;
+    const node = document.getIn(path as PathSegment[], true) as Node | undefined;
     if (node && (isScalar(node) || isMap(node) || isSeq(node))) return node.range?.[0];
     return undefined;
   }
@@ -57,15 +98,20 @@ export interface ParsedDocument {
   errors: FlowError[];
 }
 
-/** Parses YAML text (one or several `---` separated documents) keeping positions. */
+/** Parses YAML text (one or several `---` separated documents), keeping the means to locate any node. */
 export function parseYamlDocuments(text: string): ParsedDocument[] {
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const list = Array.isArray(documents) ? documents : [documents];
-  return list.map((document) => {
-    const source = new FlowSource(text, document as Document.Parsed, lines);
+  const index = new PositionIndex(text);
+  let values: unknown[] | undefined;
+  try {
+    values = jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    // Invalid YAML: the `yaml` package gives the errors with their positions.
+    values = undefined;
+  }
+  if (values) return values.map((value, i) => ({ source: new FlowSource(index, i), value, errors: [] }));
+  return index.documents.map((document, i) => {
     const errors: FlowError[] = document.errors.map((error) => {
-      const { line, col } = lines.linePos(error.pos[0]);
+      const { line, col } = index.lines.linePos(error.pos[0]);
       return { path: "", line, column: col, message: yamlMessage(error.message) };
     });
     let value: unknown;
@@ -76,7 +122,7 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
         errors.push({ path: "", line: 1, column: 1, message: (error as Error).message });
       }
     }
-    return { source, value, errors };
+    return { source: new FlowSource(index, i), value, errors };
   });
 }
 

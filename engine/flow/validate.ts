@@ -21,7 +21,8 @@ export function validateFlowSemantics(
   errors: FlowError[],
   paths: WeakMap<object, PathSegment[]>,
 ): void {
-  const error = (path: PathSegment[], message: string, key = false) => errors.push(source.error(path, message, { key }));
+  const error = (path: PathSegment[], message: string, key = false) =>
+    errors.push(source.error(path, message, { key }));
 
   const seenTasks = new Map<string, PathSegment[]>();
   forEachTask(flow, registry, ({ task }) => {
@@ -39,7 +40,11 @@ export function validateFlowSemantics(
     const seen = new Map<string, PathSegment[]>();
     for (const { id, path } of ids) {
       const first = seen.get(id);
-      if (first) error([...path, "id"], `duplicate ${what} id '${id}' (first used at line ${source.position(first).line})`);
+      if (first)
+        error(
+          [...path, "id"],
+          `duplicate ${what} id '${id}' (first used at line ${source.position(first).line})`,
+        );
       else seen.set(id, path);
     }
   };
@@ -58,11 +63,15 @@ export function validateFlowSemantics(
   );
 
   // Reserved labels.
-  const labelsAreList = isSeq(source.document.get("labels", true));
   flow.labels.forEach((label, index) => {
     if (label.key.startsWith("system.") && !USER_SETTABLE_SYSTEM_LABELS.has(label.key)) {
+      const labelsAreList = isSeq(source.document.get("labels", true));
       const path: PathSegment[] = labelsAreList ? ["labels", index, "key"] : ["labels", label.key];
-      error(path, `label '${label.key}' is reserved: labels starting with 'system.' are set by Cadenza itself`, !labelsAreList);
+      error(
+        path,
+        `label '${label.key}' is reserved: labels starting with 'system.' are set by Cadenza itself`,
+        !labelsAreList,
+      );
     }
   });
 
@@ -72,21 +81,34 @@ export function validateFlowSemantics(
   flow.inputs.forEach((input, index) => {
     const deps = input.dependsOn?.inputs ?? [];
     deps.forEach((dep, depIndex) => {
-      if (!inputIds.has(dep)) error([...inputPath(index), "dependsOn", "inputs", depIndex], `unknown input '${dep}' in dependsOn`);
+      if (!inputIds.has(dep))
+        error([...inputPath(index), "dependsOn", "inputs", depIndex], `unknown input '${dep}' in dependsOn`);
     });
     dependsOn.set(input.id, deps);
-    if (input.defaults !== undefined && input.defaults !== null && !containsExpression(input.defaults) && input.type !== "FILE") {
+    if (
+      input.defaults !== undefined &&
+      input.defaults !== null &&
+      !containsExpression(input.defaults) &&
+      input.type !== "FILE"
+    ) {
       const result = coerceInputValue(input, input.defaults);
-      const listFromExpression = (input.type === "SELECT" || input.type === "MULTISELECT") && input.expression;
+      const listFromExpression =
+        (input.type === "SELECT" || input.type === "MULTISELECT") && input.expression;
       if (!result.ok && !listFromExpression) {
-        error([...inputPath(index), "defaults"], `invalid default for input '${input.id}': ${result.message}`);
+        error(
+          [...inputPath(index), "defaults"],
+          `invalid default for input '${input.id}': ${result.message}`,
+        );
       }
     }
   });
   const cycle = findCycle(dependsOn);
   if (cycle) {
     const index = flow.inputs.findIndex((i) => i.id === cycle[0]);
-    error([...inputPath(Math.max(index, 0)), "dependsOn"], `inputs depend on each other in a cycle: ${cycle.join(" -> ")}`);
+    error(
+      [...inputPath(Math.max(index, 0)), "dependsOn"],
+      `inputs depend on each other in a cycle: ${cycle.join(" -> ")}`,
+    );
   }
 }
 

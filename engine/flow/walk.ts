@@ -5,9 +5,12 @@ import type { Flow, Task, TaskLocation } from "./model";
 import { findSlots, getAt } from "./slots";
 
 /** The nested task lists of a task: `[{ slot: "then", tasks }, { slot: "cases.A", tasks }, ...]`. */
-export function childTaskLists(task: Task, registry: PluginRegistry): { slot: string; path: PathSegment[]; tasks: Task[] }[] {
+export function childTaskLists(
+  task: Task,
+  registry: PluginRegistry,
+): { slot: string; path: PathSegment[]; tasks: Task[] }[] {
   const plugin = registry.get(task.type);
-  if (!plugin || plugin.kind !== "flowable") return [];
+  if (plugin?.kind !== "flowable") return [];
   const out: { slot: string; path: PathSegment[]; tasks: Task[] }[] = [];
   for (const slot of findSlots(fullSchemaOf(plugin), task)) {
     if (slot.kind !== "task") continue;

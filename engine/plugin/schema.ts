@@ -44,7 +44,8 @@ export function dyn<T extends z.ZodType>(inner: T): T {
     );
   }
   if (kind !== "string") {
-    const what = kind === "number" || kind === "int" ? "a number" : kind === "boolean" ? "true or false" : `a ${kind}`;
+    const what =
+      kind === "number" || kind === "int" ? "a number" : kind === "boolean" ? "true or false" : `a ${kind}`;
     options.push(z.string().regex(TEMPLATE, `expected ${what} or an expression like {{ ... }}`));
   }
   return (options.length === 1 ? inner : z.union(options as [z.ZodType, z.ZodType])) as unknown as T;
@@ -66,14 +67,19 @@ const slotKinds = new WeakMap<z.ZodType, "task" | "condition">();
  * (and reports "expected a task" itself), so a parent's schema must not report the same problem again.
  * In the JSON Schema export they are replaced by the union of the plugins' schemas.
  */
-const taskRefSchema = z.any().meta({ id: "Task", description: "A task: `id`, `type` and the properties of that type." });
+const taskRefSchema = z
+  .any()
+  .meta({ id: "Task", description: "A task: `id`, `type` and the properties of that type." });
 slotKinds.set(taskRefSchema, "task");
 
 /**
  * A reference to a nested task, validated against that task's own plugin by the flow loader; after loading
  * it holds a validated Task, hence its output type.
  */
-export const taskRef = taskRefSchema as unknown as z.ZodType<Task, { id: string; type: string; [key: string]: unknown }>;
+export const taskRef = taskRefSchema as unknown as z.ZodType<
+  Task,
+  { id: string; type: string; [key: string]: unknown }
+>;
 
 /** A reference to a condition, validated against its plugin by the flow loader. */
 export const conditionRef = z
@@ -123,7 +129,12 @@ export function unwrap(schema: z.ZodType): z.ZodType {
 export const labels = z
   .union([
     z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)),
-    z.array(z.strictObject({ key: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).transform(String) })),
+    z.array(
+      z.strictObject({
+        key: z.string(),
+        value: z.union([z.string(), z.number(), z.boolean()]).transform(String),
+      }),
+    ),
   ])
   .describe("Labels: a map of key to value, or a list of {key, value}.");
 

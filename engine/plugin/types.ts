@@ -135,7 +135,9 @@ export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
   outputs?: z.ZodType;
   examples?: PluginExample[];
   /** For runnable tasks: does the work. */
-  run?: (context: TaskRunContext<z.output<S>>) => Promise<TaskOutcome | undefined | void> | TaskOutcome | undefined | void;
+  run?: (
+    context: TaskRunContext<z.output<S>>,
+  ) => Promise<TaskOutcome | undefined | undefined> | TaskOutcome | undefined | undefined;
   /** A light task that does no I/O and may run inside the executor's own transaction. */
   inline?: boolean;
   /** Properties passed to `run` as written, not rendered first (the plugin renders them itself). */

@@ -1,5 +1,5 @@
-import { renderTreeAsync } from "../expr";
 import type { ExprFunction } from "../expr";
+import { renderTreeAsync } from "../expr";
 import type { PluginRegistry } from "../plugin/registry";
 import type { ConditionContext, TriggeringExecution } from "../plugin/types";
 
@@ -18,13 +18,17 @@ export interface ConditionScope {
  * Evaluates conditions one by one; returns which hold. A condition type without `test` (the deprecated
  * MultipleCondition) never holds: its stateful window is replaced by Flow trigger preconditions.
  */
-export async function testConditions(conditions: readonly { type: string }[], scope: ConditionScope): Promise<boolean[]> {
+export async function testConditions(
+  conditions: readonly { type: string }[],
+  scope: ConditionScope,
+): Promise<boolean[]> {
   const context: ConditionContext = {
     flow: scope.flow,
     execution: scope.execution,
     date: scope.date,
     now: scope.now,
-    render: (template) => renderTreeAsync(template, scope.variables, { functions: scope.functions, now: () => scope.now }),
+    render: (template) =>
+      renderTreeAsync(template, scope.variables, { functions: scope.functions, now: () => scope.now }),
     test: (nested) => testConditions(nested, scope),
   };
   const results: boolean[] = [];
@@ -42,7 +46,10 @@ export async function testConditions(conditions: readonly { type: string }[], sc
 }
 
 /** True when every condition holds (an empty list holds). */
-export async function allConditionsHold(conditions: readonly { type: string }[] | undefined, scope: ConditionScope): Promise<boolean> {
+export async function allConditionsHold(
+  conditions: readonly { type: string }[] | undefined,
+  scope: ConditionScope,
+): Promise<boolean> {
   if (!conditions?.length) return true;
   return (await testConditions(conditions, scope)).every(Boolean);
 }

@@ -1,9 +1,9 @@
-import { renderTreeAsync } from "../expr";
-import type { ExprFunction } from "../expr";
-import type { Flow, Trigger } from "../flow/model";
 import { executionVariables } from "../executor/context";
 import type { Execution, ExecutionTrigger } from "../executor/model";
 import { isTerminal } from "../executor/states";
+import type { ExprFunction } from "../expr";
+import { renderTreeAsync } from "../expr";
+import type { Flow, Trigger } from "../flow/model";
 import type { PluginRegistry } from "../plugin/registry";
 import type { Label, TriggeringExecution } from "../plugin/types";
 import { allConditionsHold } from "./conditions";
@@ -63,7 +63,8 @@ export async function matchFlowTriggers(
     outputs: upstream.outputs ?? {},
   };
   const variables = { ...executionVariables(upstreamFlow, upstream, env), trigger: triggerVariables };
-  const render = (value: unknown) => renderTreeAsync(value, variables, { functions: env.functions, now: () => env.now() });
+  const render = (value: unknown) =>
+    renderTreeAsync(value, variables, { functions: env.functions, now: () => env.now() });
   for (const flow of candidates) {
     if (flow.disabled || flow.deleted) continue;
     if (flow.namespace === upstream.namespace && flow.id === upstream.flowId) continue;
@@ -84,7 +85,14 @@ export async function matchFlowTriggers(
       if (preconditions) {
         if (!env.preconditions) continue;
         const key = `${flow.tenantId ?? ""}/${flow.namespace}/${flow.id}/${trigger.id}`;
-        const met = await recordPreconditions(key, preconditions, upstreamInfo, env.now(), env.preconditions, (t) => render(t));
+        const met = await recordPreconditions(
+          key,
+          preconditions,
+          upstreamInfo,
+          env.now(),
+          env.preconditions,
+          (t) => render(t),
+        );
         if (!met) continue;
       }
       const inputs = ((await render(trigger.inputs ?? {})) ?? {}) as Record<string, unknown>;

@@ -1,5 +1,10 @@
 export { allConditionsHold, type ConditionScope, testConditions } from "./conditions";
-export { type FlowTriggerEnv, type FlowTriggerMatch, matchFlowTriggers, triggeringExecution } from "./flow-triggers";
+export {
+  type FlowTriggerEnv,
+  type FlowTriggerMatch,
+  matchFlowTriggers,
+  triggeringExecution,
+} from "./flow-triggers";
 export {
   MemoryPreconditionStore,
   type PreconditionState,

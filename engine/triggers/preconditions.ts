@@ -1,5 +1,5 @@
-import { parseDuration } from "../util/duration";
 import type { TriggeringExecution } from "../plugin/types";
+import { parseDuration } from "../util/duration";
 
 export interface PreconditionFlow {
   namespace: string;
@@ -55,9 +55,19 @@ export class MemoryPreconditionStore implements PreconditionStore {
   }
 }
 
-function matchesFilter(filter: PreconditionFilter, execution: TriggeringExecution, expressionValue?: unknown): boolean {
+function matchesFilter(
+  filter: PreconditionFilter,
+  execution: TriggeringExecution,
+  expressionValue?: unknown,
+): boolean {
   const actual =
-    filter.field === "FLOW_ID" ? execution.flowId : filter.field === "NAMESPACE" ? execution.namespace : filter.field === "STATE" ? execution.state : expressionValue;
+    filter.field === "FLOW_ID"
+      ? execution.flowId
+      : filter.field === "NAMESPACE"
+        ? execution.namespace
+        : filter.field === "STATE"
+          ? execution.state
+          : expressionValue;
   const text = actual === undefined || actual === null ? undefined : String(actual);
   switch (filter.type) {
     case "EQUAL_TO":
@@ -100,7 +110,11 @@ function timeOfDayMs(day: Date, time: string | undefined, fallback: number): num
 }
 
 /** The [start, end] of the window in which preconditions must all be met, as of `now`. */
-export function windowAt(preconditions: Preconditions, now: Date, state?: PreconditionState): { start: number; end: number } {
+export function windowAt(
+  preconditions: Preconditions,
+  now: Date,
+  state?: PreconditionState,
+): { start: number; end: number } {
   const tw = preconditions.timeWindow ?? { type: "DURATION_WINDOW" as const };
   const size = parseDuration(tw.window ?? "PT24H") ?? 86_400_000;
   switch (tw.type) {
@@ -112,7 +126,9 @@ export function windowAt(preconditions: Preconditions, now: Date, state?: Precon
       return { start: timeOfDayMs(now, "00:00:00", 0), end: timeOfDayMs(now, tw.deadline, 86_400_000 - 1) };
     default: {
       const start = state?.windowStart ? Date.parse(state.windowStart) : now.getTime();
-      return now.getTime() - start > size ? { start: now.getTime(), end: now.getTime() + size } : { start, end: start + size };
+      return now.getTime() - start > size
+        ? { start: now.getTime(), end: now.getTime() + size }
+        : { start, end: start + size };
     }
   }
 }
@@ -148,7 +164,9 @@ export async function recordPreconditions(
       flow.namespace === execution.namespace &&
       flow.flowId === execution.flowId &&
       (!flow.states || flow.states.includes(execution.state)) &&
-      Object.entries(flow.labels ?? {}).every(([k, v]) => execution.labels.some((l) => l.key === k && l.value === v));
+      Object.entries(flow.labels ?? {}).every(([k, v]) =>
+        execution.labels.some((l) => l.key === k && l.value === v),
+      );
     if (matches && now.getTime() >= window.start && now.getTime() <= window.end) state.met[id] = nowIso;
   }
   for (const where of preconditions.where ?? []) {
@@ -156,7 +174,8 @@ export async function recordPreconditions(
     required.push(id);
     const results: boolean[] = [];
     for (const filter of where.filters) {
-      const value = filter.field === "EXPRESSION" && filter.value ? await evaluateExpression(filter.value) : undefined;
+      const value =
+        filter.field === "EXPRESSION" && filter.value ? await evaluateExpression(filter.value) : undefined;
       results.push(matchesFilter(filter, execution, value));
     }
     const ok = where.operand === "OR" ? results.some(Boolean) : results.every(Boolean);

@@ -28,8 +28,11 @@ export function closest(input: string, candidates: Iterable<string>, limit = 3):
     const score = Math.min(editDistance(needle, lower), editDistance(needleTail, tail) + 0.5);
     const threshold = Math.max(2, Math.ceil(Math.max(needleTail.length, tail.length) / 3));
     // A prefix of at least three letters counts too: INTEGER -> INT, Paral -> Parallel.
-    const prefix = Math.min(needleTail.length, tail.length) >= 3 && (tail.startsWith(needleTail) || needleTail.startsWith(tail));
-    if (score <= threshold || prefix) scored.push({ candidate, score: prefix ? Math.min(score, threshold) : score });
+    const prefix =
+      Math.min(needleTail.length, tail.length) >= 3 &&
+      (tail.startsWith(needleTail) || needleTail.startsWith(tail));
+    if (score <= threshold || prefix)
+      scored.push({ candidate, score: prefix ? Math.min(score, threshold) : score });
   }
   scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
   return [...new Set(scored.map((s) => s.candidate))].slice(0, limit);

@@ -11,14 +11,17 @@ describe.concurrent("conformance: cadenza flow run --engine memory", () => {
     it(caseName(c), async () => {
       let stdout = "";
       let stderr = "";
-      const code = await main(["flow", "run", ...caseArgs(c), "--engine", "memory", "--quiet", "--timeout", "60s"], {
-        stdout: (t) => {
-          stdout += t;
+      const code = await main(
+        ["flow", "run", ...caseArgs(c), "--engine", "memory", "--quiet", "--timeout", "60s"],
+        {
+          stdout: (t) => {
+            stdout += t;
+          },
+          stderr: (t) => {
+            stderr += t;
+          },
         },
-        stderr: (t) => {
-          stderr += t;
-        },
-      });
+      );
       expect(code, stderr).toBe(0);
       checkExpectations(JSON.parse(stdout), c.expect);
     });

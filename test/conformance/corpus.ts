@@ -3,7 +3,9 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 
 /** Where Kestra's conformance corpus lives: ../shared/conformance next to the repository (override: CADENZA_CONFORMANCE_DIR). */
-export const conformanceDir = process.env.CADENZA_CONFORMANCE_DIR ?? fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
+export const conformanceDir =
+  process.env.CADENZA_CONFORMANCE_DIR ??
+  fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
 
 export interface ConformanceCase {
   flow: string;
@@ -21,7 +23,9 @@ export interface ConformanceCase {
 }
 
 export function loadCases(): ConformanceCase[] {
-  const expected = JSON.parse(readFileSync(`${conformanceDir}/expected.json`, "utf8")) as { cases: ConformanceCase[] };
+  const expected = JSON.parse(readFileSync(`${conformanceDir}/expected.json`, "utf8")) as {
+    cases: ConformanceCase[];
+  };
   return expected.cases;
 }
 
@@ -31,7 +35,10 @@ export const flowPath = (name: string) => `${conformanceDir}/flows/${name}`;
 export function caseArgs(c: ConformanceCase): string[] {
   const args = [flowPath(c.flow)];
   for (const [key, value] of Object.entries(c.inputs ?? {})) {
-    args.push("--input", value.startsWith("@") ? `${key}=@${conformanceDir}/${value.slice(1)}` : `${key}=${value}`);
+    args.push(
+      "--input",
+      value.startsWith("@") ? `${key}=@${conformanceDir}/${value.slice(1)}` : `${key}=${value}`,
+    );
   }
   for (const other of c.flows ?? []) args.push("--flows", flowPath(other));
   return args;
@@ -47,7 +54,12 @@ export function caseName(c: ConformanceCase): string {
 interface ExecutionJson {
   state: { current: string; startDate: string; endDate?: string };
   outputs?: Record<string, unknown>;
-  taskRunList: { taskId: string; state: { current: string }; attempts: unknown[]; outputs?: Record<string, unknown> | null }[];
+  taskRunList: {
+    taskId: string;
+    state: { current: string };
+    attempts: unknown[];
+    outputs?: Record<string, unknown> | null;
+  }[];
 }
 
 /** Asserts an execution against a case's expectations, as Kestra's own tests do. */
@@ -55,7 +67,10 @@ export function checkExpectations(execution: ExecutionJson, expected: Conformanc
   const first = (taskId: string) => execution.taskRunList.find((r) => r.taskId === taskId);
   expect(execution.state.current, "final state").toBe(expected.state);
   if (expected.taskRunCount !== undefined) {
-    expect(execution.taskRunList.map((r) => r.taskId), "task runs").toHaveLength(expected.taskRunCount);
+    expect(
+      execution.taskRunList.map((r) => r.taskId),
+      "task runs",
+    ).toHaveLength(expected.taskRunCount);
   }
   for (const [taskId, state] of Object.entries(expected.taskStates ?? {})) {
     expect(first(taskId)?.state.current, `state of ${taskId}`).toBe(state);
@@ -66,7 +81,8 @@ export function checkExpectations(execution: ExecutionJson, expected: Conformanc
   for (const [taskId, outputs] of Object.entries(expected.outputs ?? {})) {
     expect(first(taskId)?.outputs, `outputs of ${taskId}`).toMatchObject(outputs as object);
   }
-  if (expected.executionOutputs) expect(execution.outputs, "execution outputs").toMatchObject(expected.executionOutputs);
+  if (expected.executionOutputs)
+    expect(execution.outputs, "execution outputs").toMatchObject(expected.executionOutputs);
   if (expected.minDurationMs !== undefined) {
     const duration = Date.parse(execution.state.endDate ?? "") - Date.parse(execution.state.startDate);
     expect(duration, "duration (ms)").toBeGreaterThanOrEqual(expected.minDurationMs);

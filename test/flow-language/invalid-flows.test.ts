@@ -8,13 +8,21 @@ import { main } from "@/cli/main";
  * (test/flow-language/invalid-expected.txt, in the style of Kestra's invalids/ fixtures).
  */
 const dir = fileURLToPath(new URL("./invalid/", import.meta.url));
-const expectedLines = readFileSync(new URL("./invalid-expected.txt", import.meta.url), "utf8").trim().split("\n");
-const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+const expectedLines = readFileSync(new URL("./invalid-expected.txt", import.meta.url), "utf8")
+  .trim()
+  .split("\n");
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 describe("invalid flows: cadenza flow validate reports each problem at its line and column", () => {
   it("has at least 40 fixtures, each with expected errors", () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
-    for (const file of files) expect(expectedLines.some((l) => l.startsWith(`${file}:`)), file).toBe(true);
+    for (const file of files)
+      expect(
+        expectedLines.some((l) => l.startsWith(`${file}:`)),
+        file,
+      ).toBe(true);
   });
 
   for (const file of files) {

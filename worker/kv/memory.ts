@@ -27,13 +27,25 @@ export class MemoryKvStore implements KvStore {
   async get(namespace: string, key: string) {
     const entry = this.live(this.key(namespace, key));
     if (!entry) return undefined;
-    return { value: entry.value, ...(entry.expiresAt !== undefined ? { expiresAt: new Date(entry.expiresAt).toISOString() } : {}) };
+    return {
+      value: entry.value,
+      ...(entry.expiresAt !== undefined ? { expiresAt: new Date(entry.expiresAt).toISOString() } : {}),
+    };
   }
 
-  async set(namespace: string, key: string, value: unknown, options: { ttlMs?: number; overwrite?: boolean } = {}) {
+  async set(
+    namespace: string,
+    key: string,
+    value: unknown,
+    options: { ttlMs?: number; overwrite?: boolean } = {},
+  ) {
     const id = this.key(namespace, key);
-    if (options.overwrite === false && this.live(id)) throw new Error(`key '${key}' already exists in namespace ${namespace}`);
-    this.#entries.set(id, { value, ...(options.ttlMs !== undefined ? { expiresAt: this.now() + options.ttlMs } : {}) });
+    if (options.overwrite === false && this.live(id))
+      throw new Error(`key '${key}' already exists in namespace ${namespace}`);
+    this.#entries.set(id, {
+      value,
+      ...(options.ttlMs !== undefined ? { expiresAt: this.now() + options.ttlMs } : {}),
+    });
   }
 
   async delete(namespace: string, key: string) {

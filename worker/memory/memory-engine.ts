@@ -1,5 +1,3 @@
-import type { ExprFunction } from "@/engine/expr";
-import type { Flow } from "@/engine/flow";
 import {
   createExecution,
   type Execution,
@@ -14,8 +12,10 @@ import {
   type StepEnv,
   step,
 } from "@/engine/executor";
+import type { ExprFunction } from "@/engine/expr";
+import type { Flow } from "@/engine/flow";
 import type { FileStorage, KvStore, PluginRegistry } from "@/engine/plugin";
-import { matchFlowTriggers, MemoryPreconditionStore } from "@/engine/triggers";
+import { MemoryPreconditionStore, matchFlowTriggers } from "@/engine/triggers";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
 import { MemoryKvStore } from "../kv/memory";
@@ -109,7 +109,13 @@ export class MemoryEngine {
   private runningCount(flow: Flow, execution: Execution): number {
     let count = 0;
     for (const other of this.executions.values()) {
-      if (other.id !== execution.id && other.namespace === flow.namespace && other.flowId === flow.id && ACTIVE.has(other.state.current)) count++;
+      if (
+        other.id !== execution.id &&
+        other.namespace === flow.namespace &&
+        other.flowId === flow.id &&
+        ACTIVE.has(other.state.current)
+      )
+        count++;
     }
     return count;
   }
@@ -202,7 +208,9 @@ export class MemoryEngine {
     if (this.inflight === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
-      setImmediate(() => waiters.forEach((w) => w()));
+      setImmediate(() => {
+        for (const waiter of waiters) waiter();
+      });
     }
   }
 
@@ -221,7 +229,8 @@ export class MemoryEngine {
       await this.settle();
       if (this.inflight > 0) continue;
       if (this.clock instanceof VirtualClock) {
-        for (let i = 0; i < 10 && this.inflight === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+        for (let i = 0; i < 10 && this.inflight === 0; i++)
+          await new Promise((resolve) => setImmediate(resolve));
         if (this.inflight > 0) continue;
         if (this.clock.pending > 0) {
           this.clock.advance();
@@ -259,7 +268,9 @@ export class MemoryEngine {
       return result;
     };
     const result =
-      event.type === "start" && flow.concurrency ? await this.withFlowLock(flowKey(flow.namespace, flow.id), apply) : await apply();
+      event.type === "start" && flow.concurrency
+        ? await this.withFlowLock(flowKey(flow.namespace, flow.id), apply)
+        : await apply();
     for (const log of result.logs) this.recordLog(result.execution, log);
     for (const command of result.commands) {
       try {
@@ -301,30 +312,30 @@ export class MemoryEngine {
         const flow = this.flowOf(execution);
         this.runningTasks++;
         void (async () => {
-            try {
-              const result = await runTaskAttempt(
-                flow,
-                execution,
-                command,
-                {
-                  registry: this.options.registry,
-                  services: { kv: this.kv, storage: this.storage },
-                  functions: this.functions,
-                  now: () => this.clock.now(),
-                  log: (entry) => {
-                    this.logs.push(entry);
-                    this.options.onLog?.(entry);
-                  },
+          try {
+            const result = await runTaskAttempt(
+              flow,
+              execution,
+              command,
+              {
+                registry: this.options.registry,
+                services: { kv: this.kv, storage: this.storage },
+                functions: this.functions,
+                now: () => this.clock.now(),
+                log: (entry) => {
+                  this.logs.push(entry);
+                  this.options.onLog?.(entry);
                 },
-                controller.signal,
-              );
-              this.tasks.delete(key);
-              this.runningTasks--;
-              await this.send(id, result).catch((error) => this.failures.push(error));
-            } catch (error) {
-              this.failures.push(error);
-            }
-          })();
+              },
+              controller.signal,
+            );
+            this.tasks.delete(key);
+            this.runningTasks--;
+            await this.send(id, result).catch((error) => this.failures.push(error));
+          } catch (error) {
+            this.failures.push(error);
+          }
+        })();
         return;
       }
       case "cancelTask":
@@ -337,7 +348,9 @@ export class MemoryEngine {
           key,
           this.clock.schedule(Date.parse(command.at), () => {
             this.timers.delete(key);
-            void this.send(id, { type: "timer", timerId: command.timerId }).catch((error) => this.failures.push(error));
+            void this.send(id, { type: "timer", timerId: command.timerId }).catch((error) =>
+              this.failures.push(error),
+            );
           }),
         );
         return;
@@ -353,7 +366,8 @@ export class MemoryEngine {
         return;
       case "killExecution": {
         const child = this.executions.get(command.executionId);
-        if (child && !isTerminal(child.state.current)) void this.kill(command.executionId).catch(() => undefined);
+        if (child && !isTerminal(child.state.current))
+          void this.kill(command.executionId).catch(() => undefined);
         return;
       }
       case "splitItems":
@@ -401,7 +415,11 @@ export class MemoryEngine {
       return;
     }
     if (command.wait) {
-      this.parents.set(command.executionId, { parentId: command.parentId, taskRunId: command.taskRunId, iteration: command.iteration });
+      this.parents.set(command.executionId, {
+        parentId: command.parentId,
+        taskRunId: command.taskRunId,
+        iteration: command.iteration,
+      });
     }
     try {
       await this.start(flow, {
@@ -414,12 +432,18 @@ export class MemoryEngine {
       });
     } catch (error) {
       this.parents.delete(command.executionId);
-      const message = error instanceof InputValidationError ? `invalid subflow inputs: ${error.message}` : (error as Error).message;
+      const message =
+        error instanceof InputValidationError
+          ? `invalid subflow inputs: ${error.message}`
+          : (error as Error).message;
       await fail(message);
     }
   }
 
-  private async splitItems(execution: Execution, command: Extract<ExecutorCommand, { type: "splitItems" }>): Promise<void> {
+  private async splitItems(
+    execution: Execution,
+    command: Extract<ExecutorCommand, { type: "splitItems" }>,
+  ): Promise<void> {
     const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
     let batches: string[];
     try {
@@ -427,12 +451,24 @@ export class MemoryEngine {
       const parts = splitContent(content, command);
       batches = [];
       for (const [index, part] of parts.entries()) {
-        const uri = taskFileUri(execution.namespace, execution.flowId, execution.id, run?.taskId ?? "items", command.taskRunId, `batch-${index + 1}.txt`);
+        const uri = taskFileUri(
+          execution.namespace,
+          execution.flowId,
+          execution.id,
+          run?.taskId ?? "items",
+          command.taskRunId,
+          `batch-${index + 1}.txt`,
+        );
         batches.push(await this.storage.put(uri, part));
       }
     } catch (error) {
       const message = `cannot split ${command.uri}: ${(error as Error).message}`;
-      await this.send(execution.id, { type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: message });
+      await this.send(execution.id, {
+        type: "itemsSplit",
+        taskRunId: command.taskRunId,
+        batches: [],
+        error: message,
+      });
       return;
     }
     await this.send(execution.id, { type: "itemsSplit", taskRunId: command.taskRunId, batches });
@@ -465,7 +501,11 @@ export class MemoryEngine {
     });
     for (const match of matches) {
       try {
-        await this.start(match.flow, { inputs: match.inputs, labels: match.labels, trigger: match.executionTrigger });
+        await this.start(match.flow, {
+          inputs: match.inputs,
+          labels: match.labels,
+          trigger: match.executionTrigger,
+        });
       } catch (error) {
         this.recordLog(execution, {
           level: "WARN",

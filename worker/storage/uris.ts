@@ -5,7 +5,13 @@ function executionPrefix(namespace: string, flowId: string, executionId: string)
 
 const safe = (name: string) => encodeURIComponent(name).replace(/%20/g, "+");
 
-export function inputFileUri(namespace: string, flowId: string, executionId: string, inputId: string, fileName: string): string {
+export function inputFileUri(
+  namespace: string,
+  flowId: string,
+  executionId: string,
+  inputId: string,
+  fileName: string,
+): string {
   return `${executionPrefix(namespace, flowId, executionId)}/inputs/${inputId}/${safe(fileName)}`;
 }
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { dyn, taskRef } from "../../plugin/schema";
 import type { Task } from "../../flow/model";
+import { findCycle } from "../../flow/validate";
+import { dyn, taskRef } from "../../plugin/schema";
+import type { ValidationContext } from "../../plugin/types";
 import { blockOf, parallelList, withErrorsAndFinally } from "../blocks";
 import type { FlowableHandler } from "../flowable";
 import { isFailure, isTerminal } from "../states";
-import type { ValidationContext } from "../../plugin/types";
-import { findCycle } from "../../flow/validate";
 import { branchShape } from "./sequential";
 
 export const dagSchema = z.object({
@@ -29,11 +29,18 @@ export const dag: FlowableHandler<DagProps> = {
     const tasks = ctx.task.tasks.map((entry) => entry.task as unknown as Task);
     const deps = new Map(ctx.task.tasks.map((entry) => [entry.task.id, entry.dependsOn ?? []]));
     const ended = new Set(
-      block.runs.filter((r) => isTerminal(r.state.current) && !isFailure(r.state.current)).map((r) => r.taskId),
+      block.runs
+        .filter((r) => isTerminal(r.state.current) && !isFailure(r.state.current))
+        .map((r) => r.taskId),
     );
     for (const entry of ctx.task.tasks) if (entry.task.disabled) ended.add(entry.task.id);
     const ready = (task: Task) => (deps.get(task.id) ?? []).every((dep) => ended.has(dep));
-    return withErrorsAndFinally(block, parallelList(block, tasks, ctx.task.concurrent, ready), ctx.task.errors, ctx.task.finally);
+    return withErrorsAndFinally(
+      block,
+      parallelList(block, tasks, ctx.task.concurrent, ready),
+      ctx.task.errors,
+      ctx.task.finally,
+    );
   },
 };
 
@@ -43,13 +50,17 @@ export function validateDag(properties: DagProps, context: ValidationContext): v
   const graph = new Map<string, string[]>();
   properties.tasks.forEach((entry, index) => {
     (entry.dependsOn ?? []).forEach((dep, depIndex) => {
-      if (!ids.has(dep)) context.error(["tasks", index, "dependsOn", depIndex], `unknown task '${dep}' in dependsOn`);
+      if (!ids.has(dep))
+        context.error(["tasks", index, "dependsOn", depIndex], `unknown task '${dep}' in dependsOn`);
     });
     graph.set(entry.task.id, entry.dependsOn ?? []);
   });
   const cycle = findCycle(graph);
   if (cycle) {
     const index = properties.tasks.findIndex((entry) => entry.task.id === cycle[0]);
-    context.error(["tasks", Math.max(0, index), "dependsOn"], `cyclic dependency detected: ${cycle.join(" -> ")}`);
+    context.error(
+      ["tasks", Math.max(0, index), "dependsOn"],
+      `cyclic dependency detected: ${cycle.join(" -> ")}`,
+    );
   }
 }

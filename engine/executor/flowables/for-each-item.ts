@@ -7,7 +7,9 @@ import { branchShape } from "./sequential";
 import { stateFromChild, subflowCommand, subflowTarget } from "./subflow";
 
 export const forEachItemSchema = z.object({
-  items: z.string().describe("URI of a file in internal storage (often an expression such as {{ inputs.file }})."),
+  items: z
+    .string()
+    .describe("URI of a file in internal storage (often an expression such as {{ inputs.file }})."),
   batch: z
     .strictObject({
       rows: dyn(z.number().int().min(1)).optional().describe("Rows per batch (default 1)."),
@@ -94,9 +96,15 @@ export const forEachItem: FlowableHandler<ForEachItemProps> = {
     if (results.length < total) counts.RUNNING = total - results.length;
     ctx.setOutputs({ numberOfBatches: total, iterations: counts });
     if (results.length < total) return {};
-    const states: StateType[] = results.map((r) => (r.error ? "FAILED" : stateFromChild(r.state, ctx.task.transmitFailed)));
+    const states: StateType[] = results.map((r) =>
+      r.error ? "FAILED" : stateFromChild(r.state, ctx.task.transmitFailed),
+    );
     const failed = states.find(isFailure);
-    if (failed) return { state: "FAILED", error: `${states.filter(isFailure).length} of ${total} subflow executions failed` };
+    if (failed)
+      return {
+        state: "FAILED",
+        error: `${states.filter(isFailure).length} of ${total} subflow executions failed`,
+      };
     return { state: states.includes("WARNING") ? "WARNING" : "SUCCESS" };
   },
 };

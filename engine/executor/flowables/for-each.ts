@@ -1,9 +1,9 @@
 import { z } from "zod";
+import type { Task } from "../../flow/model";
 import { dyn, taskList } from "../../plugin/schema";
 import { blockOf, parallelList, sequentialList, withErrorsAndFinally } from "../blocks";
 import type { ChildSpec, FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
 import { isFailure, type StateType, worstOf } from "../states";
-import type { Task } from "../../flow/model";
 import { branchShape } from "./sequential";
 
 const valuesSchema = z
@@ -47,7 +47,10 @@ async function resolveValues(ctx: FlowableContext, raw: unknown): Promise<Flowab
     }
   }
   if (!Array.isArray(rendered)) {
-    return { state: "FAILED", error: `values must be a list, got ${rendered === null ? "null" : typeof rendered}` };
+    return {
+      state: "FAILED",
+      error: `values must be a list, got ${rendered === null ? "null" : typeof rendered}`,
+    };
   }
   const nulls = rendered.filter((v) => v === null || v === undefined).length;
   if (nulls > 0) {
@@ -111,7 +114,8 @@ function resolveGroups(
 
 export const forEach: FlowableHandler<ForEachProps> = {
   start: (ctx) => resolveValues(ctx, ctx.task.values),
-  resolve: (ctx) => resolveGroups(ctx, ctx.task.tasks, ctx.task.errors, ctx.task.finally, ctx.task.concurrencyLimit, false),
+  resolve: (ctx) =>
+    resolveGroups(ctx, ctx.task.tasks, ctx.task.errors, ctx.task.finally, ctx.task.concurrencyLimit, false),
 };
 
 type EachProps = z.output<typeof eachParallelSchema>;
@@ -123,5 +127,6 @@ export const eachSequential: FlowableHandler<EachProps> = {
 
 export const eachParallel: FlowableHandler<EachProps> = {
   start: (ctx) => resolveValues(ctx, ctx.task.value),
-  resolve: (ctx) => resolveGroups(ctx, ctx.task.tasks, ctx.task.errors, ctx.task.finally, ctx.task.concurrent ?? 0, true),
+  resolve: (ctx) =>
+    resolveGroups(ctx, ctx.task.tasks, ctx.task.errors, ctx.task.finally, ctx.task.concurrent ?? 0, true),
 };

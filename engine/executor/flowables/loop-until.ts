@@ -11,10 +11,14 @@ export const loopUntilSchema = z.object({
     .union([z.string(), z.boolean().transform(String)])
     .describe("Evaluated after each iteration: the loop stops as soon as it is true."),
   tasks: taskList("Tasks of one iteration.", { min: 1 }),
-  failOnMaxReached: dyn(z.boolean()).default(false).describe("End FAILED instead of SUCCESS when a maximum is reached."),
+  failOnMaxReached: dyn(z.boolean())
+    .default(false)
+    .describe("End FAILED instead of SUCCESS when a maximum is reached."),
   checkFrequency: z
     .strictObject({
-      maxIterations: dyn(z.number().int().min(1)).optional().describe("Stop after this many iterations (no limit by default)."),
+      maxIterations: dyn(z.number().int().min(1))
+        .optional()
+        .describe("Stop after this many iterations (no limit by default)."),
       maxDuration: duration.optional().describe("Stop after this much time (no limit by default)."),
       interval: duration.default("PT1M").describe("Wait between two iterations."),
     })
@@ -51,7 +55,8 @@ export const loopUntil: FlowableHandler<LoopUntilProps> = {
     const result = sequentialList(block, ctx.task.tasks);
     if (result.state === undefined) return { create: result.create };
     const outer = blockOf(ctx, { iteration: null });
-    if (isFailure(result.state)) return withErrorsAndFinally(outer, result, ctx.task.errors, ctx.task.finally);
+    if (isFailure(result.state))
+      return withErrorsAndFinally(outer, result, ctx.task.errors, ctx.task.finally);
 
     ctx.setOutputs({ iterationCount: state.iteration });
     const done = await ctx.truthy(ctx.task.condition);
@@ -61,7 +66,14 @@ export const loopUntil: FlowableHandler<LoopUntilProps> = {
       (maxIterations !== undefined && state.iteration >= maxIterations) ||
       (maxDuration !== undefined && elapsed >= (parseDuration(maxDuration) ?? Number.POSITIVE_INFINITY));
     if (done || maxReached) {
-      if (!done) ctx.step.log("WARN", maxIterations !== undefined && state.iteration >= maxIterations ? "Max iterations reached" : "Max duration reached", ctx.run);
+      if (!done)
+        ctx.step.log(
+          "WARN",
+          maxIterations !== undefined && state.iteration >= maxIterations
+            ? "Max iterations reached"
+            : "Max duration reached",
+          ctx.run,
+        );
       const final = !done && ctx.task.failOnMaxReached ? "FAILED" : result.state;
       return withErrorsAndFinally(outer, { create: [], state: final }, ctx.task.errors, ctx.task.finally);
     }

@@ -14,6 +14,11 @@ export type ParallelProps = z.output<typeof parallelSchema>;
 export const parallel: FlowableHandler<ParallelProps> = {
   resolve: (ctx) => {
     const block = blockOf(ctx);
-    return withErrorsAndFinally(block, parallelList(block, ctx.task.tasks, ctx.task.concurrent), ctx.task.errors, ctx.task.finally);
+    return withErrorsAndFinally(
+      block,
+      parallelList(block, ctx.task.tasks, ctx.task.concurrent),
+      ctx.task.errors,
+      ctx.task.finally,
+    );
   },
 };

@@ -5,8 +5,8 @@ import { parseDuration } from "../../util/duration";
 import { blockOf, sequentialBlock } from "../blocks";
 import type { FlowableHandler } from "../flowable";
 import { resolveInputValues } from "../inputs";
-import { ExecutionOperationError } from "../step-context";
 import type { StateType } from "../states";
+import { ExecutionOperationError } from "../step-context";
 import { branchShape } from "./sequential";
 
 export const pauseSchema = z.object({
@@ -15,9 +15,14 @@ export const pauseSchema = z.object({
   behavior: z
     .enum(["RESUME", "WARN", "FAIL", "CANCEL"])
     .default("RESUME")
-    .describe("What happens when pauseDuration elapses: resume, or end the task in WARNING, FAILED or KILLED."),
+    .describe(
+      "What happens when pauseDuration elapses: resume, or end the task in WARNING, FAILED or KILLED.",
+    ),
   timeout: duration.optional().describe("Fail the task when it is still paused after this duration."),
-  onResume: z.array(inputSchema).optional().describe("Inputs asked when resuming, available as outputs.<id>.onResume."),
+  onResume: z
+    .array(inputSchema)
+    .optional()
+    .describe("Inputs asked when resuming, available as outputs.<id>.onResume."),
   tasks: taskList("Deprecated: tasks run after the pause.").optional(),
   ...branchShape,
 });
@@ -60,12 +65,16 @@ export const pause: FlowableHandler<PauseProps> = {
   resolve(ctx) {
     const outcome = ctx.internal<PauseState>().outcome;
     if (outcome) return { state: outcome };
-    if (ctx.task.tasks?.length) return sequentialBlock(blockOf(ctx), ctx.task.tasks, ctx.task.errors, ctx.task.finally);
+    if (ctx.task.tasks?.length)
+      return sequentialBlock(blockOf(ctx), ctx.task.tasks, ctx.task.errors, ctx.task.finally);
     return { state: "SUCCESS" };
   },
 };
 
-async function resumeWith(ctx: Parameters<NonNullable<FlowableHandler<PauseProps>["onResume"]>>[0], inputs: Record<string, unknown>) {
+async function resumeWith(
+  ctx: Parameters<NonNullable<FlowableHandler<PauseProps>["onResume"]>>[0],
+  inputs: Record<string, unknown>,
+) {
   if (!ctx.task.onResume?.length) return;
   const variables = ctx.step.variables(ctx.task, ctx.run);
   const result = await resolveInputValues(ctx.task.onResume, inputs, (template, values) =>

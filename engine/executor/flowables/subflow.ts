@@ -13,7 +13,9 @@ const subflowTarget = {
   inputs: z.record(z.string(), z.unknown()).optional().describe("Inputs of the subflow (rendered)."),
   labels: labelsSchema.optional().describe("Labels added to the subflow execution."),
   wait: dyn(z.boolean()).default(true).describe("Wait for the subflow to end before going on."),
-  transmitFailed: dyn(z.boolean()).default(true).describe("Fail this task when the subflow fails (needs wait)."),
+  transmitFailed: dyn(z.boolean())
+    .default(true)
+    .describe("Fail this task when the subflow fails (needs wait)."),
   inheritLabels: dyn(z.boolean()).default(false).describe("Copy this execution's labels onto the subflow's."),
   scheduleDate: z.string().optional().describe("Start the subflow at this date instead of now."),
 };
@@ -39,7 +41,10 @@ export function validateNotRecursive(
   const { flow } = context;
   if (isExpression(properties.namespace) || isExpression(properties.flowId)) return;
   if (flow.namespace === properties.namespace && flow.id === properties.flowId) {
-    context.error(["flowId"], `recursive call to flow '${flow.namespace}.${flow.id}': a flow cannot start itself as a subflow`);
+    context.error(
+      ["flowId"],
+      `recursive call to flow '${flow.namespace}.${flow.id}': a flow cannot start itself as a subflow`,
+    );
   }
 }
 
@@ -60,9 +65,10 @@ export async function subflowCommand(
   const inputs = ((await render(task.inputs ?? {})) ?? {}) as Record<string, unknown>;
   const own = normaliseLabels(await render(task.labels ?? []));
   const execution = step.execution;
-  const inherited: Label[] = task.inheritLabels ? execution.labels.filter((l) => !l.key.startsWith("system.")) : [];
-  const correlation =
-    execution.labels.find((l) => l.key === "system.correlationId")?.value ?? execution.id;
+  const inherited: Label[] = task.inheritLabels
+    ? execution.labels.filter((l) => !l.key.startsWith("system."))
+    : [];
+  const correlation = execution.labels.find((l) => l.key === "system.correlationId")?.value ?? execution.id;
   const merged = new Map<string, string>();
   for (const label of [...inherited, ...own]) merged.set(label.key, label.value);
   merged.set("system.correlationId", correlation);
@@ -81,7 +87,12 @@ export async function subflowCommand(
     trigger: {
       id: task.id,
       type: task.type,
-      variables: { executionId: execution.id, namespace: execution.namespace, flowId: execution.flowId, flowRevision: execution.flowRevision },
+      variables: {
+        executionId: execution.id,
+        namespace: execution.namespace,
+        flowId: execution.flowId,
+        flowRevision: execution.flowRevision,
+      },
     },
     parentId: execution.id,
   };
@@ -121,7 +132,11 @@ export const subflow: FlowableHandler<SubflowProps> = {
         try {
           extracted[key] = await ctx.step.renderWith({ outputs: result.taskOutputs ?? {} }, template);
         } catch (error) {
-          ctx.step.log("WARN", `Failed to extract subflow output '${key}': ${(error as Error).message}`, ctx.run);
+          ctx.step.log(
+            "WARN",
+            `Failed to extract subflow output '${key}': ${(error as Error).message}`,
+            ctx.run,
+          );
         }
       }
       outputs.outputs = extracted;
@@ -129,7 +144,10 @@ export const subflow: FlowableHandler<SubflowProps> = {
     ctx.setOutputs(outputs);
     const state = stateFromChild(result.state, ctx.task.transmitFailed);
     if (state === "FAILED") {
-      return { state, error: `Subflow execution ${result.executionId} (${result.state}) ended in ${result.state} state` };
+      return {
+        state,
+        error: `Subflow execution ${result.executionId} (${result.state}) ended in ${result.state} state`,
+      };
     }
     return { state };
   },

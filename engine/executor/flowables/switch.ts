@@ -1,12 +1,14 @@
 import { z } from "zod";
-import { taskList } from "../../plugin/schema";
 import { toOutputString } from "../../expr";
+import { taskList } from "../../plugin/schema";
 import { blockOf, sequentialBlock } from "../blocks";
 import type { FlowableHandler } from "../flowable";
 import { branchShape } from "./sequential";
 
 export const switchSchema = z.object({
-  value: z.union([z.string(), z.number(), z.boolean()]).describe("Rendered, then matched against the keys of cases."),
+  value: z
+    .union([z.string(), z.number(), z.boolean()])
+    .describe("Rendered, then matched against the keys of cases."),
   cases: z.record(z.string(), taskList("Tasks run when the value equals this key.")).optional(),
   defaults: taskList("Tasks run when no case matches.").nullable().optional(),
   ...branchShape,

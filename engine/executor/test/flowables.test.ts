@@ -76,7 +76,8 @@ errors:
   - { id: flow-error, type: core.log.Log, message: "flow failed" }
 `);
     expect(execution.state.current).toBe("FAILED");
-    for (const id of ["loop-error", "par-error", "seq-error", "flow-error"]) expect(stateOf(execution, id), id).toBe("SUCCESS");
+    for (const id of ["loop-error", "par-error", "seq-error", "flow-error"])
+      expect(stateOf(execution, id), id).toBe("SUCCESS");
     expect(runsOf(execution, "work").map((r) => [r.value, r.state.current])).toEqual([
       ["a", "SUCCESS"],
       ["b", "FAILED"],
@@ -102,7 +103,12 @@ finally:
     expect(execution.state.current).toBe("FAILED");
     expect(stateOf(execution, "group-finally")).toBe("SUCCESS");
     expect(stateOf(execution, "flow-finally")).toBe("SUCCESS");
-    expect(execution.taskRunList.map((r) => r.taskId)).toEqual(["group", "boom", "group-finally", "flow-finally"]);
+    expect(execution.taskRunList.map((r) => r.taskId)).toEqual([
+      "group",
+      "boom",
+      "group-finally",
+      "flow-finally",
+    ]);
   });
 
   it("fails a block whose finally task fails", async () => {
@@ -177,7 +183,9 @@ tasks:
     expect((await h.run(flow, { v: "1" })).taskRunList.map((r) => r.taskId)).toEqual(["route", "one"]);
     const none = await h.run(flow, { v: "Z" });
     expect(none.state.current).toBe("FAILED");
-    expect(h.logsOf(none).find((l) => l.level === "ERROR")?.message).toBe("no case matches the value 'Z' and there are no defaults");
+    expect(h.logsOf(none).find((l) => l.level === "ERROR")?.message).toBe(
+      "no case matches the value 'Z' and there are no defaults",
+    );
   });
 });
 
@@ -241,7 +249,9 @@ tasks:
       expect(ms(execution.state.endDate ?? "") - ms(execution.state.startDate), `limit ${limit}`).toBe(total);
       for (const second of runsOf(execution, "second")) {
         const first = execution.taskRunList.find((r) => r.taskId === "first" && r.value === second.value);
-        expect(Date.parse(second.state.startDate)).toBeGreaterThanOrEqual(Date.parse(first?.state.endDate ?? ""));
+        expect(Date.parse(second.state.startDate)).toBeGreaterThanOrEqual(
+          Date.parse(first?.state.endDate ?? ""),
+        );
       }
     }
   });
@@ -282,7 +292,9 @@ tasks:
 
   it("succeeds at once on an empty list", async () => {
     const h = harness();
-    const execution = await h.run(`id: fe\nnamespace: t\ntasks:\n  - id: loop\n    type: core.flow.ForEach\n    values: []\n    tasks: [{ id: x, type: core.log.Log, message: x }]\n`);
+    const execution = await h.run(
+      `id: fe\nnamespace: t\ntasks:\n  - id: loop\n    type: core.flow.ForEach\n    values: []\n    tasks: [{ id: x, type: core.log.Log, message: x }]\n`,
+    );
     expect(execution.state.current).toBe("SUCCESS");
     expect(execution.taskRunList).toHaveLength(1);
   });
@@ -375,7 +387,9 @@ tasks:
 
   it("Sleep waits its duration on the clock, holding no worker", async () => {
     const h = harness();
-    const execution = await h.run(`id: s\nnamespace: t\ntasks:\n  - { id: nap, type: core.flow.Sleep, duration: PT1H }\n`);
+    const execution = await h.run(
+      `id: s\nnamespace: t\ntasks:\n  - { id: nap, type: core.flow.Sleep, duration: PT1H }\n`,
+    );
     expect(ms(execution.state.endDate ?? "")).toBe(3_600_000);
   });
 
@@ -397,7 +411,9 @@ tasks:
 
   it("fails a task whose runIf cannot be rendered (strict variables)", async () => {
     const h = harness();
-    const execution = await h.run(`id: s\nnamespace: t\ntasks:\n  - { id: t, type: core.log.Log, message: x, runIf: "{{ outputs.notexists == 2 }}" }\n`);
+    const execution = await h.run(
+      `id: s\nnamespace: t\ntasks:\n  - { id: t, type: core.log.Log, message: x, runIf: "{{ outputs.notexists == 2 }}" }\n`,
+    );
     expect(stateOf(execution, "t")).toBe("FAILED");
     expect(execution.state.current).toBe("FAILED");
   });
@@ -406,17 +422,20 @@ tasks:
     [false, false, "FAILED", "FAILED"],
     [true, false, "WARNING", "WARNING"],
     [true, true, "SUCCESS", "SUCCESS"],
-  ])("allowFailure=%s allowWarning=%s ends the task %s", async (allowFailure, allowWarning, task, execution) => {
-    const h = harness();
-    const result = await h.run(`id: s
+  ])(
+    "allowFailure=%s allowWarning=%s ends the task %s",
+    async (allowFailure, allowWarning, task, execution) => {
+      const h = harness();
+      const result = await h.run(`id: s
 namespace: t
 tasks:
   - { id: boom, type: core.execution.Fail, allowFailure: ${allowFailure}, allowWarning: ${allowWarning} }
 `);
-    expect(stateOf(result, "boom")).toBe(task);
-    expect(result.state.current).toBe(execution);
-    expect(runOf(result, "boom").attempts.map((a) => a.state.current)).toEqual(["FAILED"]);
-  });
+      expect(stateOf(result, "boom")).toBe(task);
+      expect(result.state.current).toBe(execution);
+      expect(runOf(result, "boom").attempts.map((a) => a.state.current)).toEqual(["FAILED"]);
+    },
+  );
 });
 
 describe("afterExecution and flow outputs", () => {
@@ -451,6 +470,8 @@ tasks:
   - { id: t, type: core.log.Log, message: x }
 `);
     expect(execution.state.current).toBe("FAILED");
-    expect(h.logsOf(execution).find((l) => l.level === "ERROR")?.message).toMatch(/output 'n': 'not a number' is not an integer/);
+    expect(h.logsOf(execution).find((l) => l.level === "ERROR")?.message).toMatch(
+      /output 'n': 'not a number' is not an integer/,
+    );
   });
 });

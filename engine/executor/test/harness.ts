@@ -33,9 +33,18 @@ export const START = Date.UTC(2024, 0, 1, 0, 0, 0);
 
 export function harness(options: { plugins?: Plugin[]; flows?: string[] } = {}) {
   const clock = new VirtualClock(START);
-  const registry = new PluginRegistry([...builtInPlugins, hangPlugin, flakyPlugin, ...(options.plugins ?? [])] as Plugin[]);
+  const registry = new PluginRegistry([
+    ...builtInPlugins,
+    hangPlugin,
+    flakyPlugin,
+    ...(options.plugins ?? []),
+  ] as Plugin[]);
   let counter = 0;
-  const engine = new MemoryEngine({ registry, clock, newId: () => `id${String(++counter).padStart(4, "0")}` });
+  const engine = new MemoryEngine({
+    registry,
+    clock,
+    newId: () => `id${String(++counter).padStart(4, "0")}`,
+  });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry });
     if (!flow) throw new Error(errors.map((e) => `${e.line}:${e.column} ${e.message}`).join("\n"));
@@ -76,10 +85,14 @@ export async function settle(engine: MemoryEngine): Promise<void> {
   void engine;
 }
 
-export const runsOf = (execution: Execution, taskId: string): TaskRun[] => execution.taskRunList.filter((r) => r.taskId === taskId);
+export const runsOf = (execution: Execution, taskId: string): TaskRun[] =>
+  execution.taskRunList.filter((r) => r.taskId === taskId);
 export const runOf = (execution: Execution, taskId: string): TaskRun => {
   const run = runsOf(execution, taskId)[0];
-  if (!run) throw new Error(`no task run for ${taskId}; have ${execution.taskRunList.map((r) => r.taskId).join(", ")}`);
+  if (!run)
+    throw new Error(
+      `no task run for ${taskId}; have ${execution.taskRunList.map((r) => r.taskId).join(", ")}`,
+    );
   return run;
 };
 export const stateOf = (execution: Execution, taskId: string) => runOf(execution, taskId).state.current;
@@ -90,15 +103,19 @@ export const histories = (state: { histories: { state: string }[] }) => state.hi
 export function checkInvariants(execution: Execution): void {
   const byId = new Map(execution.taskRunList.map((r) => [r.id, r]));
   for (const run of execution.taskRunList) {
-    expect(["RUNNING", "CREATED", "RESTARTED", "RETRYING", "KILLING", "PAUSED"], `${run.taskId} left ${run.state.current}`).not.toContain(run.state.current);
-    for (const attempt of run.attempts) expect(attempt.state.current, `attempt of ${run.taskId}`).not.toBe("RUNNING");
+    expect(
+      ["RUNNING", "CREATED", "RESTARTED", "RETRYING", "KILLING", "PAUSED"],
+      `${run.taskId} left ${run.state.current}`,
+    ).not.toContain(run.state.current);
+    for (const attempt of run.attempts)
+      expect(attempt.state.current, `attempt of ${run.taskId}`).not.toBe("RUNNING");
     if (run.parentTaskRunId) {
       const parent = byId.get(run.parentTaskRunId);
       expect(parent, `parent of ${run.taskId}`).toBeDefined();
-      expect(Date.parse(parent?.state.endDate ?? ""), `${parent?.taskId} ends after its child ${run.taskId}`).toBeGreaterThanOrEqual(
-        Date.parse(run.state.endDate ?? ""),
-      );
+      expect(
+        Date.parse(parent?.state.endDate ?? ""),
+        `${parent?.taskId} ends after its child ${run.taskId}`,
+      ).toBeGreaterThanOrEqual(Date.parse(run.state.endDate ?? ""));
     }
   }
 }
-

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ExecutionOperationError } from "../step-context";
 import { InputValidationError } from "../create";
+import { ExecutionOperationError } from "../step-context";
 import { checkInvariants, harness, histories, ms, runOf, runsOf, settle, stateOf } from "./harness";
 
 describe("retry", () => {
@@ -20,10 +20,28 @@ tasks:
 `);
     const run = runOf(execution, "flaky");
     expect(run.state.current).toBe("SUCCESS");
-    expect(run.attempts.map((a) => a.state.current)).toEqual(["FAILED", "FAILED", "FAILED", "FAILED", "SUCCESS"]);
+    expect(run.attempts.map((a) => a.state.current)).toEqual([
+      "FAILED",
+      "FAILED",
+      "FAILED",
+      "FAILED",
+      "SUCCESS",
+    ]);
     expect(run.attempts.map((a) => ms(a.state.startDate))).toEqual([0, 1000, 3000, 7000, 12_000]);
     expect(run.attempts[0]?.error).toEqual({ message: "attempt 1 failed" });
-    expect(histories(run.state)).toEqual(["CREATED", "RUNNING", "RETRYING", "RUNNING", "RETRYING", "RUNNING", "RETRYING", "RUNNING", "RETRYING", "RUNNING", "SUCCESS"]);
+    expect(histories(run.state)).toEqual([
+      "CREATED",
+      "RUNNING",
+      "RETRYING",
+      "RUNNING",
+      "RETRYING",
+      "RUNNING",
+      "RETRYING",
+      "RUNNING",
+      "RETRYING",
+      "RUNNING",
+      "SUCCESS",
+    ]);
   });
 
   it("gives up after maxAttempts and after maxDuration", async () => {
@@ -85,7 +103,15 @@ tasks:
 `);
     expect(execution.state.current).toBe("SUCCESS");
     expect(runOf(execution, "flaky").attempts).toHaveLength(3);
-    expect(histories(execution.state)).toEqual(["CREATED", "RUNNING", "RETRYING", "RUNNING", "RETRYING", "RUNNING", "SUCCESS"]);
+    expect(histories(execution.state)).toEqual([
+      "CREATED",
+      "RUNNING",
+      "RETRYING",
+      "RUNNING",
+      "RETRYING",
+      "RUNNING",
+      "SUCCESS",
+    ]);
   });
 
   it("starts a new execution when the flow retries with CREATE_NEW_EXECUTION", async () => {
@@ -237,7 +263,9 @@ tasks:
       asked: "{{outputs.pause.onResume.asked}}"
       data: "{{outputs.pause.onResume.data}}"
 `);
-    await expect(h.engine.resume(paused.id, {})).rejects.toThrow("invalid resume inputs: asked: missing required input");
+    await expect(h.engine.resume(paused.id, {})).rejects.toThrow(
+      "invalid resume inputs: asked: missing required input",
+    );
     expect(h.engine.get(paused.id).state.current).toBe("PAUSED");
     await h.engine.resume(paused.id, { asked: "restarted" });
     const done = await h.engine.wait(paused.id);
@@ -248,11 +276,15 @@ tasks:
 
   it("resumes by itself after pauseDuration, and fails at its timeout", async () => {
     const h = harness();
-    const auto = await h.run(`id: p\nnamespace: t\ntasks:\n  - { id: wait, type: core.flow.Pause, pauseDuration: PT1H }\n  - { id: after, type: core.log.Log, message: x }\n`);
+    const auto = await h.run(
+      `id: p\nnamespace: t\ntasks:\n  - { id: wait, type: core.flow.Pause, pauseDuration: PT1H }\n  - { id: after, type: core.log.Log, message: x }\n`,
+    );
     expect(auto.state.current).toBe("SUCCESS");
     expect(ms(runOf(auto, "after").state.startDate)).toBe(3_600_000);
     expect(histories(auto.state)).toEqual(["CREATED", "RUNNING", "PAUSED", "RUNNING", "SUCCESS"]);
-    const timeout = await h.run(`id: p2\nnamespace: t\ntasks:\n  - { id: wait, type: core.flow.Pause, timeout: PT5M }\n`);
+    const timeout = await h.run(
+      `id: p2\nnamespace: t\ntasks:\n  - { id: wait, type: core.flow.Pause, timeout: PT5M }\n`,
+    );
     expect(timeout.state.current).toBe("FAILED");
     expect(ms(timeout.state.endDate ?? "")).toBe(3_600_000 + 300_000);
   });
@@ -284,7 +316,14 @@ tasks:
     expect(restarted.taskRunList).toHaveLength(4);
     expect(runOf(restarted, "c").attempts).toHaveLength(2);
     expect(restarted.metadata.attemptNumber).toBe(2);
-    expect(histories(restarted.state)).toEqual(["CREATED", "RUNNING", "FAILED", "RESTARTED", "RUNNING", "SUCCESS"]);
+    expect(histories(restarted.state)).toEqual([
+      "CREATED",
+      "RUNNING",
+      "FAILED",
+      "RESTARTED",
+      "RUNNING",
+      "SUCCESS",
+    ]);
   });
 
   it("restarts after a failure in a ForEach iteration, dropping the errors branch", async () => {
@@ -348,7 +387,9 @@ tasks:
       ["three", "three one 1 two 2"],
     ]);
     expect(runOf(done, "one").id).not.toBe(runOf(original, "one").id);
-    await expect(h.engine.replay(original.id, runOf(original, "two").id, { n: "x" })).rejects.toBeInstanceOf(InputValidationError);
+    await expect(h.engine.replay(original.id, runOf(original, "two").id, { n: "x" })).rejects.toBeInstanceOf(
+      InputValidationError,
+    );
   });
 
   it("replays a task inside a ForEach: its ancestors run again, earlier iterations are kept", async () => {
@@ -366,7 +407,13 @@ tasks:
     const replayed = await h.engine.replay(original.id, b?.id ?? "");
     const done = await h.engine.wait(replayed.id);
     expect(done.state.current).toBe("SUCCESS");
-    expect(done.taskRunList.map((r) => `${r.taskId}:${r.value ?? ""}`)).toEqual(["loop:", "each:a", "each:b", "each:c", "end:"]);
+    expect(done.taskRunList.map((r) => `${r.taskId}:${r.value ?? ""}`)).toEqual([
+      "loop:",
+      "each:a",
+      "each:b",
+      "each:c",
+      "end:",
+    ]);
     checkInvariants(done);
   });
 });
@@ -413,7 +460,9 @@ tasks:
       ["FAIL", "FAILED"],
     ]) {
       const h = harness();
-      const flow = h.load(`id: c\nnamespace: t\nconcurrency: { behavior: ${behavior}, limit: 1 }\ntasks:\n  - { id: sleep, type: core.flow.Sleep, duration: PT2S }\n`);
+      const flow = h.load(
+        `id: c\nnamespace: t\nconcurrency: { behavior: ${behavior}, limit: 1 }\ntasks:\n  - { id: sleep, type: core.flow.Sleep, duration: PT2S }\n`,
+      );
       const first = await h.engine.start(flow);
       const second = await h.engine.start(flow);
       expect(second.state.current).toBe(state);
@@ -457,7 +506,9 @@ tasks:
 
   it("refuses system labels from the Labels task", async () => {
     const h = harness();
-    const execution = await h.run(`id: l\nnamespace: t\ntasks:\n  - { id: label, type: core.execution.Labels, labels: { system.correlationId: x } }\n`);
+    const execution = await h.run(
+      `id: l\nnamespace: t\ntasks:\n  - { id: label, type: core.execution.Labels, labels: { system.correlationId: x } }\n`,
+    );
     expect(execution.state.current).toBe("FAILED");
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { step } from "../step";
 import { createExecution } from "../create";
+import { step } from "../step";
 import { harness, runOf, stateOf } from "./harness";
 
 const child = `id: child
@@ -43,7 +43,10 @@ tasks:
         { key: "system.correlationId", value: parent.id },
       ]),
     );
-    expect(sub.trigger).toMatchObject({ id: "call", variables: { executionId: parent.id, namespace: "t", flowId: "parent" } });
+    expect(sub.trigger).toMatchObject({
+      id: "call",
+      variables: { executionId: parent.id, namespace: "t", flowId: "parent" },
+    });
   });
 
   it("fails with the child unless transmitFailed is false; does not wait when wait is false", async () => {
@@ -62,16 +65,24 @@ tasks:
 
   it("fails clearly when the subflow does not exist or its inputs are invalid", async () => {
     const h = harness({ flows: [child] });
-    const missing = await h.run(`id: p1\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: nope }\n`);
+    const missing = await h.run(
+      `id: p1\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: nope }\n`,
+    );
     expect(missing.state.current).toBe("FAILED");
     expect(h.logsOf(missing).find((l) => l.level === "ERROR")?.message).toBe("flow t.sub.nope not found");
-    const invalid = await h.run(`id: p2\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: child, inputs: { n: abc } }\n`);
-    expect(h.logsOf(invalid).find((l) => l.level === "ERROR")?.message).toBe("invalid subflow inputs: input 'n': 'abc' is not an integer");
+    const invalid = await h.run(
+      `id: p2\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: child, inputs: { n: abc } }\n`,
+    );
+    expect(h.logsOf(invalid).find((l) => l.level === "ERROR")?.message).toBe(
+      "invalid subflow inputs: input 'n': 'abc' is not an integer",
+    );
   });
 
   it("kills running subflows when the parent is killed", async () => {
     const h = harness({ flows: [`id: slow\nnamespace: t\ntasks:\n  - { id: hang, type: test.Hang }\n`] });
-    const parent = await h.startAndSettle(`id: p\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t, flowId: slow }\n`);
+    const parent = await h.startAndSettle(
+      `id: p\nnamespace: t\ntasks:\n  - { id: call, type: core.flow.Subflow, namespace: t, flowId: slow }\n`,
+    );
     const childId = String(runOf(parent, "call").outputs?.executionId);
     await h.engine.kill(parent.id);
     await h.engine.idle();
@@ -109,7 +120,10 @@ tasks:
     const listener = [...h.engine.executions.values()].find((e) => e.flowId === "trigger-flow-listener");
     expect(listener?.state.current).toBe("SUCCESS");
     expect(listener?.inputs).toEqual({ "from-parent": `from parents: ${upstream.id}` });
-    expect(listener?.trigger).toMatchObject({ id: "listen-flow", variables: { executionId: upstream.id, state: "SUCCESS" } });
+    expect(listener?.trigger).toMatchObject({
+      id: "listen-flow",
+      variables: { executionId: upstream.id, state: "SUCCESS" },
+    });
     expect(listener?.labels).toContainEqual({ key: "system.correlationId", value: upstream.id });
   });
 
@@ -187,9 +201,13 @@ tasks:
 
   it("fails a task reading a missing key by default", async () => {
     const h = harness();
-    const execution = await h.run(`id: kv\nnamespace: t\ntasks:\n  - { id: get, type: core.debug.Return, format: "{{ kv('absent') }}" }\n`);
+    const execution = await h.run(
+      `id: kv\nnamespace: t\ntasks:\n  - { id: get, type: core.debug.Return, format: "{{ kv('absent') }}" }\n`,
+    );
     expect(stateOf(execution, "get")).toBe("FAILED");
-    expect(h.logsOf(execution).find((l) => l.level === "ERROR")?.message).toMatch(/the key 'absent' does not exist in the namespace 't'/);
+    expect(h.logsOf(execution).find((l) => l.level === "ERROR")?.message).toMatch(
+      /the key 'absent' does not exist in the namespace 't'/,
+    );
   });
 });
 

@@ -6,7 +6,16 @@ describe("flowJsonSchema", () => {
   const schema = flowJsonSchema(builtInRegistry()) as {
     properties: Record<string, { items?: { $ref?: string } }>;
     required: string[];
-    $defs: Record<string, { anyOf?: { $ref: string }[]; properties?: Record<string, Record<string, unknown>>; description?: string; examples?: string[]; required?: string[] }>;
+    $defs: Record<
+      string,
+      {
+        anyOf?: { $ref: string }[];
+        properties?: Record<string, Record<string, unknown>>;
+        description?: string;
+        examples?: string[];
+        required?: string[];
+      }
+    >;
   };
 
   it("describes the top level of a flow", () => {
@@ -20,8 +29,15 @@ describe("flowJsonSchema", () => {
     const task = schema.$defs.Task;
     expect(task?.anyOf?.length).toBeGreaterThan(15);
     const log = schema.$defs["plugin:core.log.Log"];
-    expect(log?.properties?.type?.enum).toEqual(["core.log.Log", "io.kestra.plugin.core.log.Log", "io.kestra.core.tasks.log.Log"]);
-    expect(log?.properties?.level).toMatchObject({ enum: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"], default: "INFO" });
+    expect(log?.properties?.type?.enum).toEqual([
+      "core.log.Log",
+      "io.kestra.plugin.core.log.Log",
+      "io.kestra.core.tasks.log.Log",
+    ]);
+    expect(log?.properties?.level).toMatchObject({
+      enum: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"],
+      default: "INFO",
+    });
     expect(log?.properties?.retry).toBeDefined();
     expect(log?.required).toEqual(expect.arrayContaining(["id", "type", "message"]));
     expect(log?.description).toMatch(/Write a message/);
@@ -37,6 +53,7 @@ describe("flowJsonSchema", () => {
 
   it("is plain JSON with every $ref resolvable", () => {
     const text = JSON.stringify(schema);
-    for (const [, ref] of text.matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)) expect(schema.$defs, ref).toHaveProperty([ref as string]);
+    for (const [, ref] of text.matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g))
+      expect(schema.$defs, ref).toHaveProperty([ref as string]);
   });
 });

@@ -27,7 +27,14 @@ tasks:
       triggers: [],
       disabled: false,
     });
-    expect(flow?.tasks[0]).toMatchObject({ id: "say", type: "io.kestra.plugin.core.log.Log", message: "hi", level: "INFO", disabled: false, allowFailure: false });
+    expect(flow?.tasks[0]).toMatchObject({
+      id: "say",
+      type: "io.kestra.plugin.core.log.Log",
+      message: "hi",
+      level: "INFO",
+      disabled: false,
+      allowFailure: false,
+    });
   });
 
   it("accepts canonical, Kestra and old alias type names for the same plugin", () => {
@@ -40,8 +47,12 @@ tasks:
   });
 
   it("normalises labels written as a map or as a list", () => {
-    const map = load(`id: f\nnamespace: n\nlabels:\n  team: data\n  tier: 1\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`);
-    const list = load(`id: f\nnamespace: n\nlabels:\n  - key: team\n    value: data\n  - key: tier\n    value: 1\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`);
+    const map = load(
+      `id: f\nnamespace: n\nlabels:\n  team: data\n  tier: 1\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`,
+    );
+    const list = load(
+      `id: f\nnamespace: n\nlabels:\n  - key: team\n    value: data\n  - key: tier\n    value: 1\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`,
+    );
     expect(map.flow?.labels).toEqual([
       { key: "team", value: "data" },
       { key: "tier", value: "1" },
@@ -50,7 +61,9 @@ tasks:
   });
 
   it("reads `name` as the old spelling of an input id", () => {
-    const { flow } = load(`id: f\nnamespace: n\ninputs:\n  - name: legacy\n    type: STRING\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`);
+    const { flow } = load(
+      `id: f\nnamespace: n\ninputs:\n  - name: legacy\n    type: STRING\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`,
+    );
     expect(flow?.inputs[0]?.id).toBe("legacy");
   });
 
@@ -94,14 +107,21 @@ tasks:
   });
 
   it("loads several documents for bulk validation, each on its own", () => {
-    const loads = loadFlows(`id: a\nnamespace: n\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n---\nid: b\nnamespace: n\ntasks: []\n`, { registry });
+    const loads = loadFlows(
+      `id: a\nnamespace: n\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n---\nid: b\nnamespace: n\ntasks: []\n`,
+      { registry },
+    );
     expect(loads).toHaveLength(2);
     expect(loads[0]?.errors).toEqual([]);
-    expect(loads[1]?.errors).toEqual([{ path: "tasks", line: 10, column: 8, message: "at least 1 task is required" }]);
+    expect(loads[1]?.errors).toEqual([
+      { path: "tasks", line: 10, column: 8, message: "at least 1 task is required" },
+    ]);
   });
 
   it("refuses several documents where one flow is expected", () => {
-    const result = load(`id: a\nnamespace: n\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n---\nid: b\n`);
+    const result = load(
+      `id: a\nnamespace: n\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n---\nid: b\n`,
+    );
     expect(result.errors[0]?.message).toBe("expected one flow, found several YAML documents");
     expect(result.flow).toBeUndefined();
   });
@@ -112,9 +132,15 @@ tasks:
   });
 
   it("warns about deprecated types without failing", () => {
-    const { flow, warnings } = load(`id: f\nnamespace: n\ntasks:\n  - id: e\n    type: io.kestra.plugin.core.debug.Echo\n    format: hi\n`);
+    const { flow, warnings } = load(
+      `id: f\nnamespace: n\ntasks:\n  - id: e\n    type: io.kestra.plugin.core.debug.Echo\n    format: hi\n`,
+    );
     expect(flow).toBeDefined();
-    expect(warnings[0]).toMatchObject({ line: 5, column: 11, message: expect.stringMatching(/deprecated: use core.log.Log/) });
+    expect(warnings[0]).toMatchObject({
+      line: 5,
+      column: 11,
+      message: expect.stringMatching(/deprecated: use core.log.Log/),
+    });
   });
 
   it("accepts expressions where numbers and booleans are expected, and coerces numeric strings", () => {
@@ -143,7 +169,9 @@ tasks:
   });
 
   it("keeps the system.readOnly label, which Kestra lets flows set", () => {
-    const { errors } = load(`id: f\nnamespace: n\nlabels:\n  system.readOnly: "true"\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`);
+    const { errors } = load(
+      `id: f\nnamespace: n\nlabels:\n  system.readOnly: "true"\ntasks:\n  - id: t\n    type: core.log.Log\n    message: m\n`,
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -50,12 +50,20 @@ tasks:
         { type: "io.kestra.plugin.core.log.Log", forced: false, values: { timeout: "PT2M" } },
         { type: "core.log", forced: true, values: { level: "ERROR" } },
       ],
-      [{ type: "io.kestra.plugin.core.log.Log", forced: false, values: { timeout: "PT9M", description: "outside" } }],
+      [
+        {
+          type: "io.kestra.plugin.core.log.Log",
+          forced: false,
+          values: { timeout: "PT9M", description: "outside" },
+        },
+      ],
     );
     expect(result).toEqual({ ...raw, level: "ERROR", timeout: "PT2M", description: "outside" });
   });
 
   it("merge maps deeply and replace lists", () => {
-    expect(deepMerge({ a: { b: 1, c: [1] } }, { a: { c: [2], d: 3 } })).toEqual({ a: { b: 1, c: [2], d: 3 } });
+    expect(deepMerge({ a: { b: 1, c: [1] } }, { a: { c: [2], d: 3 } })).toEqual({
+      a: { b: 1, c: [2], d: 3 },
+    });
   });
 });

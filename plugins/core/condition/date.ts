@@ -1,17 +1,24 @@
-import { type ConditionContext, definePlugin } from "@/engine/plugin";
 import { z } from "zod";
+import { type ConditionContext, definePlugin } from "@/engine/plugin";
 import { DAYS, parseLocal, timeOfDay } from "./dates";
 
-const dateProperty = z.string().default("{{ trigger.date }}").describe("The date to check (the schedule date by default).");
+const dateProperty = z
+  .string()
+  .default("{{ trigger.date }}")
+  .describe("The date to check (the schedule date by default).");
 
 async function dateOf(template: string, context: ConditionContext) {
-  const rendered = context.date && template === "{{ trigger.date }}" ? context.date : await context.render(template);
+  const rendered =
+    context.date && template === "{{ trigger.date }}" ? context.date : await context.render(template);
   const local = parseLocal(rendered);
   if (!local) throw new Error(`'${String(rendered)}' is not a date-time`);
   return local;
 }
 
-const old = (name: string) => [`io.kestra.core.models.conditions.types.${name}Condition`, `io.kestra.plugin.core.condition.${name}Condition`];
+const old = (name: string) => [
+  `io.kestra.core.models.conditions.types.${name}Condition`,
+  `io.kestra.plugin.core.condition.${name}Condition`,
+];
 
 export const dateTimeBetweenPlugin = definePlugin({
   type: "core.condition.DateTimeBetween",

@@ -11,14 +11,22 @@ export interface LocalDate {
   epoch: number;
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?(?:\[[^\]]+\])?$/i;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?(?:\[[^\]]+\])?$/i;
 
 export function parseLocal(value: unknown): LocalDate | undefined {
   if (value instanceof Date) return parseLocal(value.toISOString());
   if (typeof value !== "string") return undefined;
   const m = ISO.exec(value.trim());
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const offset = m[7];
   let offsetMinutes = 0;
   if (offset && offset.toUpperCase() !== "Z") {
@@ -28,7 +36,14 @@ export function parseLocal(value: unknown): LocalDate | undefined {
   }
   const localAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   const weekday = ((new Date(localAsUtc).getUTCDay() + 6) % 7) + 1;
-  return { year, month, day, weekday, seconds: hour * 3600 + minute * 60 + second, epoch: localAsUtc - offsetMinutes * 60_000 };
+  return {
+    year,
+    month,
+    day,
+    weekday,
+    seconds: hour * 3600 + minute * 60 + second,
+    epoch: localAsUtc - offsetMinutes * 60_000,
+  };
 }
 
 export const DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] as const;

@@ -1,9 +1,12 @@
+import { z } from "zod";
 import { STATES } from "@/engine/flow";
 import { definePlugin } from "@/engine/plugin";
-import { z } from "zod";
 
 /** Conditions on the execution that fires a Flow trigger. Without such an execution they do not hold. */
-const old = (name: string) => [`io.kestra.core.models.conditions.types.${name}Condition`, `io.kestra.plugin.core.condition.${name}Condition`];
+const old = (name: string) => [
+  `io.kestra.core.models.conditions.types.${name}Condition`,
+  `io.kestra.plugin.core.condition.${name}Condition`,
+];
 
 export const executionStatusPlugin = definePlugin({
   type: "core.condition.ExecutionStatus",
@@ -30,7 +33,8 @@ export const executionFlowPlugin = definePlugin({
   kind: "condition",
   title: "The upstream execution belongs to a given flow.",
   schema: z.object({ namespace: z.string(), flowId: z.string() }),
-  test: ({ namespace, flowId }, { execution }) => execution?.namespace === namespace && execution.flowId === flowId,
+  test: ({ namespace, flowId }, { execution }) =>
+    execution?.namespace === namespace && execution.flowId === flowId,
 });
 
 export const executionNamespacePlugin = definePlugin({
@@ -46,7 +50,12 @@ export const executionNamespacePlugin = definePlugin({
   test: ({ namespace, comparison, prefix }, { execution }) => {
     if (!execution) return false;
     const mode = comparison ?? (prefix ? "PREFIX" : "EQUALS");
-    if (mode === "PREFIX") return execution.namespace === namespace || execution.namespace.startsWith(`${namespace}.`) || execution.namespace.startsWith(namespace);
+    if (mode === "PREFIX")
+      return (
+        execution.namespace === namespace ||
+        execution.namespace.startsWith(`${namespace}.`) ||
+        execution.namespace.startsWith(namespace)
+      );
     if (mode === "SUFFIX") return execution.namespace.endsWith(namespace);
     return execution.namespace === namespace;
   },
@@ -58,11 +67,16 @@ export const executionLabelsPlugin = definePlugin({
   kind: "condition",
   title: "The upstream execution carries all the given labels.",
   schema: z.object({
-    labels: z.union([z.record(z.string(), z.string()), z.array(z.object({ key: z.string(), value: z.string() }))]),
+    labels: z.union([
+      z.record(z.string(), z.string()),
+      z.array(z.object({ key: z.string(), value: z.string() })),
+    ]),
   }),
   test: ({ labels }, { execution }) => {
     if (!execution) return false;
-    const wanted = Array.isArray(labels) ? labels : Object.entries(labels).map(([key, value]) => ({ key, value }));
+    const wanted = Array.isArray(labels)
+      ? labels
+      : Object.entries(labels).map(([key, value]) => ({ key, value }));
     return wanted.every((w) => execution.labels.some((l) => l.key === w.key && l.value === w.value));
   },
 });

@@ -1,4 +1,10 @@
-import { dateTimeBetweenPlugin, dayWeekInMonthPlugin, dayWeekPlugin, timeBetweenPlugin, weekendPlugin } from "./date";
+import {
+  dateTimeBetweenPlugin,
+  dayWeekInMonthPlugin,
+  dayWeekPlugin,
+  timeBetweenPlugin,
+  weekendPlugin,
+} from "./date";
 import {
   executionFlowPlugin,
   executionLabelsPlugin,

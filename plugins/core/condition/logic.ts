@@ -1,5 +1,5 @@
-import { conditionList, definePlugin } from "@/engine/plugin";
 import { z } from "zod";
+import { conditionList, definePlugin } from "@/engine/plugin";
 
 export const expressionPlugin = definePlugin({
   type: "core.condition.Expression",
@@ -19,7 +19,10 @@ export const expressionPlugin = definePlugin({
 
 export const notPlugin = definePlugin({
   type: "core.condition.Not",
-  aliases: ["io.kestra.core.models.conditions.types.NotCondition", "io.kestra.plugin.core.condition.NotCondition"],
+  aliases: [
+    "io.kestra.core.models.conditions.types.NotCondition",
+    "io.kestra.plugin.core.condition.NotCondition",
+  ],
   kind: "condition",
   title: "None of the nested conditions holds.",
   schema: z.object({ conditions: conditionList("Conditions that must all be false.").min(1) }),
@@ -28,7 +31,10 @@ export const notPlugin = definePlugin({
 
 export const orPlugin = definePlugin({
   type: "core.condition.Or",
-  aliases: ["io.kestra.core.models.conditions.types.OrCondition", "io.kestra.plugin.core.condition.OrCondition"],
+  aliases: [
+    "io.kestra.core.models.conditions.types.OrCondition",
+    "io.kestra.plugin.core.condition.OrCondition",
+  ],
   kind: "condition",
   title: "At least one of the nested conditions holds.",
   schema: z.object({ conditions: conditionList("Conditions of which one must be true.").min(1) }),

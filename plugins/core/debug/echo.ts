@@ -1,5 +1,5 @@
-import { definePlugin, LOG_LEVELS } from "@/engine/plugin";
 import { z } from "zod";
+import { definePlugin, LOG_LEVELS } from "@/engine/plugin";
 
 export const echoPlugin = definePlugin({
   type: "core.debug.Echo",

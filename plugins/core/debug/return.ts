@@ -1,5 +1,5 @@
-import { definePlugin } from "@/engine/plugin";
 import { z } from "zod";
+import { definePlugin } from "@/engine/plugin";
 
 export const returnPlugin = definePlugin({
   type: "core.debug.Return",

@@ -1,6 +1,6 @@
+import { z } from "zod";
 import { isTruthy } from "@/engine/expr";
 import { definePlugin } from "@/engine/plugin";
-import { z } from "zod";
 
 export const failPlugin = definePlugin({
   type: "core.execution.Fail",

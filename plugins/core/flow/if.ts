@@ -1,6 +1,6 @@
+import { z } from "zod";
 import { ifSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
-import { z } from "zod";
 import { old } from "./aliases";
 
 export const ifPlugin = definePlugin({

@@ -2,22 +2,23 @@
  * Flowable tasks: the executor interprets them (engine/executor/flowables); each file here declares one
  * with its names, docs and examples, like any other plugin.
  */
-import { sequentialPlugin } from "./sequential";
-import { parallelPlugin } from "./parallel";
-import { ifPlugin } from "./if";
-import { switchPlugin } from "./switch";
-import { forEachPlugin } from "./for-each";
-import { eachSequentialPlugin } from "./each-sequential";
-import { eachParallelPlugin } from "./each-parallel";
-import { forEachItemPlugin } from "./for-each-item";
-import { dagPlugin } from "./dag";
-import { loopUntilPlugin } from "./loop-until";
+
 import { allowFailurePlugin } from "./allow-failure";
+import { dagPlugin } from "./dag";
+import { eachParallelPlugin } from "./each-parallel";
+import { eachSequentialPlugin } from "./each-sequential";
+import { forEachPlugin } from "./for-each";
+import { forEachItemPlugin } from "./for-each-item";
+import { ifPlugin } from "./if";
+import { loopUntilPlugin } from "./loop-until";
+import { parallelPlugin } from "./parallel";
 import { pausePlugin } from "./pause";
+import { sequentialPlugin } from "./sequential";
 import { sleepPlugin } from "./sleep";
 import { subflowPlugin } from "./subflow";
-import { workingDirectoryPlugin } from "./working-directory";
+import { switchPlugin } from "./switch";
 import { templatePlugin } from "./template";
+import { workingDirectoryPlugin } from "./working-directory";
 
 export const flowPlugins = [
   sequentialPlugin,

@@ -7,7 +7,8 @@ export const parallelPlugin = definePlugin({
   aliases: [old("Parallel")],
   kind: "flowable",
   title: "Run tasks side by side.",
-  description: "Starts its tasks at once (at most `concurrent` at a time). After a failure nothing new starts.",
+  description:
+    "Starts its tasks at once (at most `concurrent` at a time). After a failure nothing new starts.",
   schema: parallelSchema,
   examples: [
     {

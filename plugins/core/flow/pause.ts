@@ -7,7 +7,8 @@ export const pausePlugin = definePlugin({
   aliases: [old("Pause")],
   kind: "flowable",
   title: "Pause the execution until it is resumed or a duration elapses.",
-  description: "Resume from the UI, the API or a Resume task. `onResume` inputs are validated and exposed as `outputs.<id>.onResume`.",
+  description:
+    "Resume from the UI, the API or a Resume task. `onResume` inputs are validated and exposed as `outputs.<id>.onResume`.",
   schema: pauseSchema,
   examples: [
     {

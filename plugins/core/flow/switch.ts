@@ -1,6 +1,6 @@
+import { z } from "zod";
 import { switchSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
-import { z } from "zod";
 import { old } from "./aliases";
 
 export const switchPlugin = definePlugin({
@@ -8,7 +8,8 @@ export const switchPlugin = definePlugin({
   aliases: [old("Switch")],
   kind: "flowable",
   title: "Run the tasks of the case that matches a value.",
-  description: "With no matching case and no `defaults`, the task fails. Outputs `value` and `defaults` (true when no case matched).",
+  description:
+    "With no matching case and no `defaults`, the task fails. Outputs `value` and `defaults` (true when no case matched).",
   schema: switchSchema,
   outputs: z.object({ value: z.string(), defaults: z.boolean() }),
   examples: [
@@ -38,7 +39,7 @@ tasks:
   ],
 });
 
-const forEachExample = `id: for_each
+const _forEachExample = `id: for_each
 namespace: company.team
 tasks:
   - id: loop

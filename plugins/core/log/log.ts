@@ -1,5 +1,5 @@
-import { definePlugin, LOG_LEVELS } from "@/engine/plugin";
 import { z } from "zod";
+import { definePlugin, LOG_LEVELS } from "@/engine/plugin";
 
 export const logPlugin = definePlugin({
   type: "core.log.Log",
@@ -7,9 +7,12 @@ export const logPlugin = definePlugin({
   kind: "runnable",
   inline: true,
   title: "Write a message to the execution's logs.",
-  description: "`message` may be a string or a list of strings (one log line each). `level` defaults to INFO.",
+  description:
+    "`message` may be a string or a list of strings (one log line each). `level` defaults to INFO.",
   schema: z.object({
-    message: z.union([z.string(), z.array(z.string())]).describe("The message (rendered); a list writes one line per item."),
+    message: z
+      .union([z.string(), z.array(z.string())])
+      .describe("The message (rendered); a list writes one line per item."),
     level: z.enum(LOG_LEVELS).default("INFO").describe("Log level."),
   }),
   examples: [

@@ -1,5 +1,5 @@
-import { definePlugin } from "@/engine/plugin";
 import { z } from "zod";
+import { definePlugin } from "@/engine/plugin";
 
 export const outputValuesPlugin = definePlugin({
   type: "core.output.OutputValues",

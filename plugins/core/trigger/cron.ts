@@ -6,7 +6,8 @@ const NICKNAMES = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@dail
 export function cronProblem(cron: string, withSeconds: boolean): string | undefined {
   const text = cron.trim();
   if (NICKNAMES.has(text.toLowerCase())) return undefined;
-  if (text.startsWith("@")) return `unknown cron nickname '${text}' (use @yearly, @monthly, @weekly, @daily or @hourly)`;
+  if (text.startsWith("@"))
+    return `unknown cron nickname '${text}' (use @yearly, @monthly, @weekly, @daily or @hourly)`;
   const fields = text.split(/\s+/).length;
   const expected = withSeconds ? 6 : 5;
   if (fields !== expected) {

@@ -1,6 +1,6 @@
+import { z } from "zod";
 import { STATES } from "@/engine/flow";
 import { definePlugin } from "@/engine/plugin";
-import { z } from "zod";
 
 const preconditionFlow = z.strictObject({
   namespace: z.string(),
@@ -34,13 +34,18 @@ export const flowTriggerSchema = z.object({
     .array(z.enum(STATES))
     .optional()
     .describe("States of the upstream execution that fire the trigger (every terminal state by default)."),
-  inputs: z.record(z.string(), z.unknown()).optional().describe("Inputs of the started execution; may use `trigger.*` and the upstream outputs."),
+  inputs: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Inputs of the started execution; may use `trigger.*` and the upstream outputs."),
   preconditions: z
     .strictObject({
       id: z.string().optional(),
       timeWindow: z
         .strictObject({
-          type: z.enum(["DURATION_WINDOW", "SLIDING_WINDOW", "DAILY_TIME_WINDOW", "DAILY_TIME_DEADLINE"]).default("DURATION_WINDOW"),
+          type: z
+            .enum(["DURATION_WINDOW", "SLIDING_WINDOW", "DAILY_TIME_WINDOW", "DAILY_TIME_DEADLINE"])
+            .default("DURATION_WINDOW"),
           window: z.string().optional(),
           windowAdvance: z.string().optional(),
           startTime: z.string().optional(),
@@ -50,7 +55,15 @@ export const flowTriggerSchema = z.object({
         .optional(),
       resetOnSuccess: z.boolean().default(true),
       flows: z.array(preconditionFlow).optional(),
-      where: z.array(z.strictObject({ id: z.string(), operand: z.enum(["AND", "OR"]).default("AND"), filters: z.array(filter) })).optional(),
+      where: z
+        .array(
+          z.strictObject({
+            id: z.string(),
+            operand: z.enum(["AND", "OR"]).default("AND"),
+            filters: z.array(filter),
+          }),
+        )
+        .optional(),
     })
     .optional()
     .describe("Upstream executions that must all have happened within a time window."),

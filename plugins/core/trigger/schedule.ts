@@ -1,10 +1,14 @@
-import { conditionList, definePlugin, duration, labels } from "@/engine/plugin";
 import { z } from "zod";
+import { conditionList, definePlugin, duration, labels } from "@/engine/plugin";
 import { cronProblem, isTimeZone } from "./cron";
 
 export const scheduleSchema = z
   .object({
-    cron: z.string().describe("When to run: 5 cron fields (or 6 with withSeconds), or @hourly, @daily, @weekly, @monthly, @yearly."),
+    cron: z
+      .string()
+      .describe(
+        "When to run: 5 cron fields (or 6 with withSeconds), or @hourly, @daily, @weekly, @monthly, @yearly.",
+      ),
     withSeconds: z.boolean().default(false).describe("The cron has a leading seconds field."),
     timezone: z
       .string()
@@ -13,7 +17,9 @@ export const scheduleSchema = z
       .describe("Time zone of the cron (UTC by default)."),
     inputs: z.record(z.string(), z.unknown()).optional().describe("Inputs of the executions it starts."),
     scheduleConditions: conditionList("Deprecated: use conditions.").optional(),
-    lateMaximumDelay: duration.optional().describe("Skip a run that would start later than this after its time."),
+    lateMaximumDelay: duration
+      .optional()
+      .describe("Skip a run that would start later than this after its time."),
     recoverMissedSchedules: z
       .enum(["ALL", "LAST", "NONE"])
       .default("ALL")

@@ -1,5 +1,5 @@
-import { definePlugin } from "@/engine/plugin";
 import { z } from "zod";
+import { definePlugin } from "@/engine/plugin";
 
 export const webhookSchema = z.object({
   key: z
@@ -17,7 +17,8 @@ export const webhookPlugin = definePlugin({
   aliases: ["io.kestra.core.models.triggers.types.Webhook"],
   kind: "trigger",
   title: "Start an execution with an HTTP request.",
-  description: "The request's body, headers and query parameters are `trigger.body`, `trigger.headers` and `trigger.parameters`.",
+  description:
+    "The request's body, headers and query parameters are `trigger.body`, `trigger.headers` and `trigger.parameters`.",
   schema: webhookSchema,
   examples: [
     {
