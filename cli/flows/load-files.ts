@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { type Flow, type FlowError, loadFlows } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 
@@ -54,8 +54,7 @@ export function loadFile(file: string, registry: PluginRegistry): FileLoad {
   };
 }
 
-/** `file:line:col message`, the form editors and CI annotate. */
-export function formatError(file: string, error: FlowError, cwd = process.cwd()): string {
-  const shown = file.startsWith("/") ? relative(cwd, file) || file : file;
-  return `${shown}:${error.line}:${error.column} ${error.path ? `${error.path}: ` : ""}${error.message}`;
+/** `file:line:col message`, the form editors and CI annotate; the file as the user named it. */
+export function formatError(file: string, error: FlowError): string {
+  return `${file}:${error.line}:${error.column} ${error.path ? `${error.path}: ` : ""}${error.message}`;
 }

@@ -1,3 +1,4 @@
+export { coerceToSchema } from "./coerce";
 export { definePlugin, kestraName } from "./define-plugin";
 export { PluginRegistry } from "./registry";
 export {

@@ -332,7 +332,7 @@ namespace: t
 tasks:
   - id: loop
     type: core.flow.LoopUntil
-    condition: "{{ outputs.count.value >= 3 }}"
+    condition: "{{ outputs.count.value | number >= 3 }}"
     checkFrequency:
       interval: PT10S
     tasks:

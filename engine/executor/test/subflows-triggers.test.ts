@@ -33,7 +33,7 @@ tasks:
     expect(parent.state.current).toBe("SUCCESS");
     const call = runOf(parent, "call");
     expect(call.outputs).toMatchObject({ state: "SUCCESS", outputs: { doubled: 42 } });
-    expect(runOf(parent, "use").outputs?.value).toBe(42);
+    expect(runOf(parent, "use").outputs?.value).toBe("42");
     const sub = h.engine.get(String(call.outputs?.executionId));
     expect(sub.parentId).toBe(parent.id);
     expect(sub.labels).toEqual(

@@ -7,8 +7,8 @@ export const returnPlugin = definePlugin({
   kind: "runnable",
   inline: true,
   title: "Render a value and return it as the output `value`.",
-  schema: z.object({ format: z.unknown().optional().describe("The value to render and return.") }),
-  outputs: z.object({ value: z.unknown() }),
+  schema: z.object({ format: z.string().optional().describe("The text to render and return.") }),
+  outputs: z.object({ value: z.string() }),
   examples: [
     {
       title: "Return the flow id",
@@ -21,5 +21,5 @@ tasks:
 `,
     },
   ],
-  run: ({ properties }) => ({ outputs: { value: properties.format ?? null } }),
+  run: ({ properties }) => ({ outputs: { value: properties.format ?? "" } }),
 });

@@ -1,0 +1,155 @@
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { conformanceDir } from "@/test/conformance/corpus";
+import { main } from "../main";
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+function tempFlow(yaml: string, name = "flow.yaml"): string {
+  const dir = mkdtempSync(join(tmpdir(), "cadenza-cli-"));
+  const file = join(dir, name);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+const hello = `id: hello
+namespace: company.team
+inputs:
+  - { id: name, type: STRING, defaults: world }
+  - { id: count, type: INT, defaults: 1 }
+outputs:
+  - { id: greeting, type: STRING, value: "{{ outputs.greet.value }}" }
+tasks:
+  - { id: greet, type: io.kestra.plugin.core.debug.Return, format: "Hello {{ inputs.name }} x{{ inputs.count }}" }
+  - { id: say, type: io.kestra.plugin.core.log.Log, message: "{{ outputs.greet.value }}" }
+`;
+
+describe("cadenza flow validate", () => {
+  it("loads every flow of Kestra's conformance corpus unchanged (exit 0)", async () => {
+    const files = readdirSync(`${conformanceDir}/flows`).map((f) => `${conformanceDir}/flows/${f}`);
+    expect(files.length).toBe(41);
+    const result = await cli("flow", "validate", ...files);
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/41 flows in 41 files: valid/);
+  });
+
+  it("validates multi-document files and reports an unreadable file", async () => {
+    const file = tempFlow(`${hello}---\nid: second\nnamespace: n\ntasks:\n  - { id: t, type: core.log.Log }\n`);
+    const result = await cli("flow", "validate", file, "/nonexistent/flow.yaml");
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(/flow\.yaml:15:5 tasks\[0\]\.message: missing required property 'message'$/),
+      "/nonexistent/flow.yaml:1:1 cannot read file: ENOENT",
+    ]);
+  });
+
+  it("needs at least one file", async () => {
+    const result = await cli("flow", "validate");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/missing argument/);
+  });
+});
+
+describe("cadenza flow run", () => {
+  it("prints only the final execution as JSON on stdout, logs on stderr, and exits 0", async () => {
+    const result = await cli("flow", "run", tempFlow(hello), "--input", "name=Ada", "-i", "count=3");
+    expect(result.code).toBe(0);
+    const execution = JSON.parse(result.stdout);
+    expect(execution).toMatchObject({
+      namespace: "company.team",
+      flowId: "hello",
+      state: { current: "SUCCESS" },
+      inputs: { name: "Ada", count: 3 },
+      outputs: { greeting: "Hello Ada x3" },
+    });
+    expect(Object.keys(execution.state)).toEqual(["current", "histories", "startDate", "endDate", "duration"]);
+    expect(execution.taskRunList[0]).toMatchObject({ taskId: "greet", parentTaskRunId: null, value: null, attempts: [{ state: { current: "SUCCESS" } }] });
+    expect(execution).not.toHaveProperty("internal");
+    expect(result.stderr).toMatch(/INFO  say: Hello Ada x3/);
+  });
+
+  it("exits 0 for a flow that ends FAILED: the run itself worked", async () => {
+    const result = await cli("flow", "run", tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: boom, type: core.execution.Fail }\n`), "-q");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).state.current).toBe("FAILED");
+    expect(result.stderr).toBe("");
+  });
+
+  it("exits 2 without running an invalid flow", async () => {
+    const result = await cli("flow", "run", tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: t, type: core.log.Logg, message: x }\n`));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/flow\.yaml:4:20 tasks\[0\]\.type: unknown task type 'core\.log\.Logg'; did you mean 'core\.log\.Log'\?/);
+  });
+
+  it("exits 2 on invalid inputs, naming each input", async () => {
+    const result = await cli("flow", "run", tempFlow(hello), "--input", "count=many", "--input", "oops");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--input expects key=value, got 'oops'/);
+    const second = await cli("flow", "run", tempFlow(hello), "--input", "count=many");
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe("input 'count': 'many' is not an integer\n");
+  });
+
+  it("exits 3 on timeout, printing the execution as it was", async () => {
+    const result = await cli("flow", "run", tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: nap, type: core.flow.Sleep, duration: PT1H }\n`), "--timeout", "300ms", "-q");
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout).state.current).toBe("RUNNING");
+    expect(result.stderr).toMatch(/timed out after 300 ms/);
+  });
+
+  it("passes files to FILE inputs with key=@path and loads subflows with --flows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cadenza-cli-"));
+    writeFileSync(join(dir, "data.txt"), "a\nb\nc\n");
+    writeFileSync(join(dir, "child.yaml"), `id: child\nnamespace: n\ninputs:\n  - { id: items, type: STRING }\ntasks:\n  - { id: t, type: core.log.Log, message: "{{ read(inputs.items) }}" }\n`);
+    const parent = tempFlow(`id: parent
+namespace: n
+inputs:
+  - { id: file, type: FILE }
+tasks:
+  - id: each
+    type: core.flow.ForEachItem
+    items: "{{ inputs.file }}"
+    batch: { rows: 2 }
+    namespace: n
+    flowId: child
+    inputs: { items: "{{ taskrun.items }}" }
+`);
+    const result = await cli("flow", "run", parent, "--input", `file=@${join(dir, "data.txt")}`, "--flows", dir, "-q");
+    expect(result.code).toBe(0);
+    const execution = JSON.parse(result.stdout);
+    expect(execution.inputs.file).toMatch(/^kestra:\/\/\/n\/parent\/executions\/.+\/inputs\/file\/data\.txt$/);
+    expect(execution.taskRunList[0].outputs).toEqual({ numberOfBatches: 2, iterations: { SUCCESS: 2 } });
+  });
+
+  it("refuses an unknown engine and says the embedded engine is not there yet", async () => {
+    expect((await cli("flow", "run", tempFlow(hello), "--engine", "spark")).code).toBe(2);
+    const embedded = await cli("flow", "run", tempFlow(hello), "--engine", "embedded");
+    expect(embedded.code).toBe(2);
+    expect(embedded.stderr).toMatch(/not available in this version yet/);
+  });
+});
+
+describe("cadenza plugins schema", () => {
+  it("prints the flow language's JSON Schema", async () => {
+    const result = await cli("plugins", "schema");
+    expect(result.code).toBe(0);
+    const schema = JSON.parse(result.stdout);
+    expect(schema.$defs.Task.anyOf.length).toBeGreaterThan(40);
+  });
+});

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Dependencies point one way: app -> server -> worker -> plugins -> engine, and engine/ does no I/O.
+ * Checked on every source file (tests may reach across layers to set things up).
+ */
+const root = fileURLToPath(new URL("..", import.meta.url));
+const LAYERS = ["engine", "plugins", "worker", "server", "app"] as const;
+type Layer = (typeof LAYERS)[number];
+
+/** What each layer may import from the project: itself and the layers below it. */
+const ALLOWED: Record<Layer, Layer[]> = {
+  engine: ["engine"],
+  plugins: ["plugins", "engine"],
+  worker: ["worker", "plugins", "engine"],
+  server: ["server", "worker", "plugins", "engine"],
+  app: ["app", "server", "worker", "plugins", "engine"],
+};
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "generated" || entry.name === "test") continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sources(full));
+    else if (/\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"`;]*?from\s+["']([^"']+)["']/g)) found.push(match[1] as string);
+  for (const match of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) found.push(match[1] as string);
+  return found;
+}
+
+function layerOfImport(file: string, specifier: string): Layer | "cli" | "other" | undefined {
+  let target: string;
+  if (specifier.startsWith("@/")) target = join(root, specifier.slice(2));
+  else if (specifier.startsWith(".")) target = resolve(file, "..", specifier);
+  else return undefined;
+  const top = relative(root, target).split("/")[0] ?? "";
+  if ((LAYERS as readonly string[]).includes(top)) return top as Layer;
+  return top === "cli" ? "cli" : "other";
+}
+
+describe("architecture", () => {
+  for (const layer of LAYERS) {
+    it(`${layer}/ imports only from ${ALLOWED[layer].join(", ")}`, () => {
+      const violations: string[] = [];
+      for (const file of sources(join(root, layer))) {
+        for (const specifier of importsOf(file)) {
+          const target = layerOfImport(file, specifier);
+          if (target && target !== "other" && !ALLOWED[layer].includes(target as Layer)) {
+            violations.push(`${relative(root, file)} imports ${specifier}`);
+          }
+        }
+      }
+      expect(violations).toEqual([]);
+    });
+  }
+
+  it("engine/ does no I/O: no Node built-ins, no process, no Buffer", () => {
+    const violations: string[] = [];
+    for (const file of sources(join(root, "engine"))) {
+      const text = readFileSync(file, "utf8");
+      for (const specifier of importsOf(file)) {
+        if (specifier.startsWith("node:") || ["fs", "path", "os", "child_process", "http", "https", "net", "crypto"].includes(specifier)) {
+          violations.push(`${relative(root, file)} imports ${specifier}`);
+        }
+      }
+      if (/\bprocess\.|\bBuffer\.|\brequire\(/.test(text.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ""))) {
+        violations.push(`${relative(root, file)} uses process, Buffer or require`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});
