@@ -7,7 +7,7 @@
  * `ratio` is how many times slower the engine is than that baseline.
  */
 import { pathToFileURL } from "node:url";
-import { render } from "@/engine/expr/index";
+import { render } from "@/engine/expr";
 
 export interface ExprBenchResult {
   name: string;

@@ -30,6 +30,8 @@ export {
   renderTypedAsync,
 } from "./api";
 export { ExpressionError } from "./errors";
+/** Compiles a tenant-supplied regular expression, refusing patterns that could backtrack for ever. */
+export { compileRegex } from "./regex";
 export { toOutputString } from "./print";
 export { isTruthy } from "./truth";
 export type { ExprFunction, RenderOptions } from "./types";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compileRegex } from "@/engine/expr/regex";
+import { compileRegex } from "@/engine/expr";
 import { definePlugin, dyn, isExpression } from "@/engine/plugin";
 import { extensionOf, old, parseSize, readText, requireStorage, storageUri, taskFileUri } from "./files";
 import { type SplitRule, splitRows } from "./split-lines";

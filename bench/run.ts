@@ -1,0 +1,24 @@
+/**
+ * Runs every benchmark and prints the figures, each as a ratio to a baseline measured in the same process:
+ * `npm run bench`. Results are also written to bench/results/<date>.json (not committed).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { runExprBench } from "./expr";
+import { runFlowLanguageBench } from "./flow-language";
+
+const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
+
+console.log("Flow language: parse + validate a generated flow of 1,000 tasks");
+const flow = await runFlowLanguageBench();
+console.table(flow.map((r) => ({ case: r.name, "ms / 1,000 tasks": r.msPer1000Tasks.toFixed(2), "x JSON.parse": r.ratioToJsonParse.toFixed(1) })));
+results.flowLanguage = flow;
+
+console.log("Expressions: 100,000 renders per case, compiled once");
+const expr = await runExprBench();
+console.table(expr.map((r) => ({ case: r.name, "renders/s": Math.round(r.opsPerSec).toLocaleString("en-US"), "x slower than plain JS": r.ratio.toFixed(1) })));
+results.expressions = expr;
+
+mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+const file = new URL(`./results/${String(results.date).slice(0, 19).replace(/:/g, "-")}.json`, import.meta.url);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`written to ${file.pathname}`);
