@@ -1,6 +1,6 @@
 // The server commands run in-process through main(argv, io), on their failure paths and on
 // `migrate`'s success path. (`start`'s success path needs a Next build: e2e/ covers it.)
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -84,7 +84,9 @@ describe("cadenza start", () => {
   });
 
   it("says so in one line when the data directory cannot be written", async () => {
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), "cadenza-cli-")), "not-a-dir");
+    const base = await mkdtemp(path.join(os.tmpdir(), "cadenza-cli-"));
+    await chmod(base, 0o755); // else, as root, the postgres user could not reach it: another error
+    const file = path.join(base, "not-a-dir");
     await writeFile(file, "");
     vi.stubEnv("CADENZA_DATA_DIR", path.join(file, "data"));
     const { code, stderr } = await run(["start", "--port", String(await freePort())]);

@@ -41,12 +41,32 @@ describe("findBlockingDirectory", () => {
     expect(findBlockingDirectory("/root/app", { uid: 0, gids: [0] }, fakeStat)).toBeUndefined();
   });
 
+  it("stops at a file: creating a directory under it fails with its own message", () => {
+    const withFile: typeof tree = { ...tree, "/srv/data/file": { mode: 0o100600, uid: 0, gid: 0 } };
+    expect(
+      findBlockingDirectory("/srv/data/file/x", { uid: 1, gids: [50] }, (p) => withFile[p]),
+    ).toBeUndefined();
+  });
+
   it("skips directories that do not exist yet", () => {
     expect(findBlockingDirectory("/srv/data/new/deeper", { uid: 1, gids: [50] }, fakeStat)).toBeUndefined();
   });
 });
 
 describe("ensureWritableDirectory", () => {
+  it("creates missing levels", async () => {
+    const base = await mkdtemp(path.join(os.tmpdir(), "cadenza-mkdir-"));
+    await ensureWritableDirectory(path.join(base, "a", "b", "c"));
+    expect((await stat(path.join(base, "a", "b", "c"))).isDirectory()).toBe(true);
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it("fails instead of hanging where directories cannot be made (Node's recursive mkdir loops under /proc)", async () => {
+    await expect(ensureWritableDirectory("/proc/cadenza-test/data")).rejects.toThrow(
+      "Cannot create the data directory /proc/cadenza-test/data (ENOENT: directories cannot be created there)",
+    );
+  });
+
   it("explains what to do when the directory cannot be created", async () => {
     const file = path.join(await mkdtemp(path.join(os.tmpdir(), "cadenza-file-")), "a-file");
     await writeFile(file, "");

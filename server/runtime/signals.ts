@@ -1,9 +1,12 @@
-// Ctrl-C and `kill` for long-running commands: the first SIGINT/SIGTERM asks for an orderly stop,
+// Ctrl-C and `kill` for long-running commands: the first signal asks for an orderly stop,
 // a second one exits at once (the embedded PostgreSQL still gets its stop signal from the exit hook
 // in server/db/embedded-postgres.ts).
 
+// SIGHUP too: closing the terminal must stop the embedded PostgreSQL, not orphan it.
+const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 export interface ShutdownSignal {
-  /** Aborted on the first SIGINT or SIGTERM. */
+  /** Aborted on the first SIGINT, SIGTERM or SIGHUP. */
   signal: AbortSignal;
   /** Resolves with the signal's name when it arrives. */
   received: Promise<NodeJS.Signals>;
@@ -27,14 +30,12 @@ export function listenForShutdown(
     controller.abort(signal);
     resolve(signal);
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  for (const signal of signals) process.on(signal, handler);
   return {
     signal: controller.signal,
     received,
     dispose: () => {
-      process.removeListener("SIGINT", handler);
-      process.removeListener("SIGTERM", handler);
+      for (const signal of signals) process.removeListener(signal, handler);
     },
   };
 }
