@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/server/db/client";
 import { checkHealth, type HealthReport } from "@/server/health";
+import { Inline } from "./_components/inline";
 import { sections } from "./_components/sections";
 
 // The status card reads the database on every request.
@@ -28,7 +29,9 @@ export default async function Home() {
               className="block h-full rounded-lg border border-zinc-200 bg-white p-4 transition-colors hover:border-brand-500 dark:border-zinc-800 dark:bg-zinc-900"
             >
               <span className="font-medium">{s.label}</span>
-              <span className="mt-1 block text-sm text-zinc-600 dark:text-zinc-400">{s.purpose}</span>
+              <span className="mt-1 block text-sm text-zinc-600 dark:text-zinc-400">
+                <Inline text={s.purpose} />
+              </span>
             </Link>
           </li>
         ))}
@@ -45,10 +48,10 @@ const engineText: Record<HealthReport["engine"], string> = {
 };
 
 function Status({ report }: { report: HealthReport }) {
-  const rows: [string, string, boolean][] = [
+  const rows: [string, string, boolean | undefined][] = [
     ["Database", report.db === "ok" ? "connected" : "not reachable", report.db === "ok"],
     ["Engine", engineText[report.engine], report.engine === "running" || report.engine === "placeholder"],
-    ["Version", report.version, true],
+    ["Version", report.version, undefined],
   ];
   return (
     <section

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../server/db/embedded-postgres";
 import { parseEnv } from "../server/env";
+import { checkDatabase } from "../server/runtime/database";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,6 +22,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { DATABASE_URL } = parseEnv();
   if (DATABASE_URL) {
+    await checkDatabase(DATABASE_URL); // one clear line rather than every test failing on its own
     project.provide("databaseAdminUrl", DATABASE_URL);
     project.provide("databaseKind", "external");
     return async () => {};
