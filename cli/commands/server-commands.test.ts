@@ -1,6 +1,6 @@
 // The server commands run in-process through main(argv, io), on their failure paths and on
 // `migrate`'s success path. (`start`'s success path needs a Next build: e2e/ covers it.)
-import { chmod, mkdtemp, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -89,13 +89,17 @@ describe("cadenza start", () => {
     const file = path.join(base, "not-a-dir");
     await writeFile(file, "");
     vi.stubEnv("CADENZA_DATA_DIR", path.join(file, "data"));
-    const { code, stderr } = await run(["start", "--port", String(await freePort())]);
-    expect(code).toBe(1);
-    expectOneLine(stderr);
-    expect(stderr).toBe(
-      `cadenza start: Cannot create the data directory ${file}/data (ENOTDIR: a parent is not a directory): ` +
-        "set CADENZA_DATA_DIR to a writable directory, or set DATABASE_URL to use an existing PostgreSQL.\n",
-    );
+    try {
+      const { code, stderr } = await run(["start", "--port", String(await freePort())]);
+      expect(code).toBe(1);
+      expectOneLine(stderr);
+      expect(stderr).toBe(
+        `cadenza start: Cannot create the data directory ${file}/data (ENOTDIR: a parent is not a directory): ` +
+          "set CADENZA_DATA_DIR to a writable directory, or set DATABASE_URL to use an existing PostgreSQL.\n",
+      );
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 
   it("reports an invalid environment in one line", async () => {

@@ -68,12 +68,17 @@ describe("ensureWritableDirectory", () => {
   });
 
   it("explains what to do when the directory cannot be created", async () => {
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), "cadenza-file-")), "a-file");
+    const base = await mkdtemp(path.join(os.tmpdir(), "cadenza-file-"));
+    const file = path.join(base, "a-file");
     await writeFile(file, "");
-    await expect(ensureWritableDirectory(path.join(file, "data"))).rejects.toThrow(
-      `Cannot create the data directory ${file}/data (ENOTDIR: a parent is not a directory): ` +
-        "set CADENZA_DATA_DIR to a writable directory, or set DATABASE_URL to use an existing PostgreSQL.",
-    );
+    try {
+      await expect(ensureWritableDirectory(path.join(file, "data"))).rejects.toThrow(
+        `Cannot create the data directory ${file}/data (ENOTDIR: a parent is not a directory): ` +
+          "set CADENZA_DATA_DIR to a writable directory, or set DATABASE_URL to use an existing PostgreSQL.",
+      );
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });
 
