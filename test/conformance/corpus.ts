@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 
-/** Where Kestra's conformance corpus lives: ../shared/conformance next to the repository (override: CADENZA_CONFORMANCE_DIR). */
+/**
+ * Kestra's conformance corpus, vendored byte for byte in test/conformance/corpus (Apache-2.0 flows from
+ * Kestra's own test fixtures; see its README). CADENZA_CONFORMANCE_DIR points at another copy.
+ */
 export const conformanceDir =
-  process.env.CADENZA_CONFORMANCE_DIR ??
-  fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
+  process.env.CADENZA_CONFORMANCE_DIR ?? fileURLToPath(new URL("./corpus/", import.meta.url));
 
 export interface ConformanceCase {
   flow: string;

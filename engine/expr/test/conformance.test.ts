@@ -1,5 +1,5 @@
 /**
- * Every expression of the Kestra conformance corpus (../shared/conformance/flows), rendered
+ * Every expression of the Kestra conformance corpus (test/conformance/corpus/flows), rendered
  * against the context the engine would give it, with the outcome Kestra's own tests expect.
  */
 import { describe, expect, it } from "vitest";
