@@ -49,7 +49,9 @@ describe("cadenza flow validate", () => {
   });
 
   it("validates multi-document files and reports an unreadable file", async () => {
-    const file = tempFlow(`${hello}---\nid: second\nnamespace: n\ntasks:\n  - { id: t, type: core.log.Log }\n`);
+    const file = tempFlow(
+      `${hello}---\nid: second\nnamespace: n\ntasks:\n  - { id: t, type: core.log.Log }\n`,
+    );
     const result = await cli("flow", "validate", file, "/nonexistent/flow.yaml");
     expect(result.code).toBe(1);
     expect(result.stdout.trim().split("\n")).toEqual([
@@ -77,24 +79,46 @@ describe("cadenza flow run", () => {
       inputs: { name: "Ada", count: 3 },
       outputs: { greeting: "Hello Ada x3" },
     });
-    expect(Object.keys(execution.state)).toEqual(["current", "histories", "startDate", "endDate", "duration"]);
-    expect(execution.taskRunList[0]).toMatchObject({ taskId: "greet", parentTaskRunId: null, value: null, attempts: [{ state: { current: "SUCCESS" } }] });
+    expect(Object.keys(execution.state)).toEqual([
+      "current",
+      "histories",
+      "startDate",
+      "endDate",
+      "duration",
+    ]);
+    expect(execution.taskRunList[0]).toMatchObject({
+      taskId: "greet",
+      parentTaskRunId: null,
+      value: null,
+      attempts: [{ state: { current: "SUCCESS" } }],
+    });
     expect(execution).not.toHaveProperty("internal");
-    expect(result.stderr).toMatch(/INFO  say: Hello Ada x3/);
+    expect(result.stderr).toMatch(/INFO {2}say: Hello Ada x3/);
   });
 
   it("exits 0 for a flow that ends FAILED: the run itself worked", async () => {
-    const result = await cli("flow", "run", tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: boom, type: core.execution.Fail }\n`), "-q");
+    const result = await cli(
+      "flow",
+      "run",
+      tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: boom, type: core.execution.Fail }\n`),
+      "-q",
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).state.current).toBe("FAILED");
     expect(result.stderr).toBe("");
   });
 
   it("exits 2 without running an invalid flow", async () => {
-    const result = await cli("flow", "run", tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: t, type: core.log.Logg, message: x }\n`));
+    const result = await cli(
+      "flow",
+      "run",
+      tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: t, type: core.log.Logg, message: x }\n`),
+    );
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/flow\.yaml:4:20 tasks\[0\]\.type: unknown task type 'core\.log\.Logg'; did you mean 'core\.log\.Log'\?/);
+    expect(result.stderr).toMatch(
+      /flow\.yaml:4:20 tasks\[0\]\.type: unknown task type 'core\.log\.Logg'; did you mean 'core\.log\.Log'\?/,
+    );
   });
 
   it("exits 2 on invalid inputs, naming each input", async () => {
@@ -107,7 +131,14 @@ describe("cadenza flow run", () => {
   });
 
   it("exits 3 on timeout, printing the execution as it was", async () => {
-    const result = await cli("flow", "run", tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: nap, type: core.flow.Sleep, duration: PT1H }\n`), "--timeout", "300ms", "-q");
+    const result = await cli(
+      "flow",
+      "run",
+      tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: nap, type: core.flow.Sleep, duration: PT1H }\n`),
+      "--timeout",
+      "300ms",
+      "-q",
+    );
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout).state.current).toBe("RUNNING");
     expect(result.stderr).toMatch(/timed out after 300 ms/);
@@ -116,7 +147,10 @@ describe("cadenza flow run", () => {
   it("passes files to FILE inputs with key=@path and loads subflows with --flows", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cadenza-cli-"));
     writeFileSync(join(dir, "data.txt"), "a\nb\nc\n");
-    writeFileSync(join(dir, "child.yaml"), `id: child\nnamespace: n\ninputs:\n  - { id: items, type: STRING }\ntasks:\n  - { id: t, type: core.log.Log, message: "{{ read(inputs.items) }}" }\n`);
+    writeFileSync(
+      join(dir, "child.yaml"),
+      `id: child\nnamespace: n\ninputs:\n  - { id: items, type: STRING }\ntasks:\n  - { id: t, type: core.log.Log, message: "{{ read(inputs.items) }}" }\n`,
+    );
     const parent = tempFlow(`id: parent
 namespace: n
 inputs:
@@ -130,10 +164,21 @@ tasks:
     flowId: child
     inputs: { items: "{{ taskrun.items }}" }
 `);
-    const result = await cli("flow", "run", parent, "--input", `file=@${join(dir, "data.txt")}`, "--flows", dir, "-q");
+    const result = await cli(
+      "flow",
+      "run",
+      parent,
+      "--input",
+      `file=@${join(dir, "data.txt")}`,
+      "--flows",
+      dir,
+      "-q",
+    );
     expect(result.code).toBe(0);
     const execution = JSON.parse(result.stdout);
-    expect(execution.inputs.file).toMatch(/^kestra:\/\/\/n\/parent\/executions\/.+\/inputs\/file\/data\.txt$/);
+    expect(execution.inputs.file).toMatch(
+      /^kestra:\/\/\/n\/parent\/executions\/.+\/inputs\/file\/data\.txt$/,
+    );
     expect(execution.taskRunList[0].outputs).toEqual({ numberOfBatches: 2, iterations: { SUCCESS: 2 } });
   });
 

@@ -30,9 +30,9 @@ export {
   renderTypedAsync,
 } from "./api";
 export { ExpressionError } from "./errors";
+export { toOutputString } from "./print";
 /** Compiles a tenant-supplied regular expression, refusing patterns that could backtrack for ever. */
 export { compileRegex } from "./regex";
-export { toOutputString } from "./print";
 export { isTruthy } from "./truth";
 export type { ExprFunction, RenderOptions } from "./types";
 
