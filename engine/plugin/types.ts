@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { PluginRegistry } from "./registry";
 
 /** What a plugin is: a task that runs on a worker, a task the executor interprets, a trigger, or a condition. */
 export type PluginKind = "runnable" | "flowable" | "trigger" | "condition";
@@ -59,6 +60,122 @@ export interface FileStorage {
   list(prefix: string): Promise<string[]>;
 }
 
+/** A line a script printed, or a log it sent with the `::{"logs":[...]}::` protocol. */
+export type ProcessLogHandler = (level: LogLevel, message: string) => void;
+
+/** What a script process is asked to run, inside a workspace. */
+export interface ProcessRequest {
+  /** The program and its arguments (e.g. `["/bin/sh", "-c", "echo hi"]`). */
+  command: string[];
+  /** Variables added to the clean environment the process gets (never the server's own environment). */
+  env?: Record<string, string>;
+  /** Aborted on timeout or kill: the whole process group is terminated. */
+  signal: AbortSignal;
+  /** Each stdout line (INFO), stderr line (WARN) and protocol log, as it arrives. */
+  onLog: ProcessLogHandler;
+}
+
+/** How a script process ended, with what it sent through the `::{...}::` line protocol. */
+export interface ProcessResult {
+  /** The exit code; null when the process was ended by a signal. */
+  exitCode: number | null;
+  /** The signal that ended the process (e.g. `SIGTERM` after a timeout), or null. */
+  exitSignal: string | null;
+  /** Values sent with `::{"outputs":{...}}::` lines, merged in order. */
+  outputs: Record<string, unknown>;
+  /** Metrics sent with `::{"metrics":[...]}::` lines. */
+  metrics: Metric[];
+  stdoutLineCount: number;
+  stderrLineCount: number;
+  /** The last lines written to stderr, for error messages. */
+  stderrTail: string[];
+}
+
+/** A file a script left in its workspace, matched by an output pattern. */
+export interface WorkspaceFile {
+  /** Path relative to the working directory (or to the output directory for files written there). */
+  path: string;
+  read(): Promise<Uint8Array>;
+}
+
+/** A fresh working directory for one task attempt, removed by `dispose()`. */
+export interface Workspace {
+  /** Absolute path of the working directory: `{{ workingDir }}`, the process's cwd and HOME. */
+  readonly workingDir: string;
+  /** Absolute path of a directory whose files are all returned as output files: `{{ outputDir }}`. */
+  readonly outputDir: string;
+  /** Creates a file under the working directory (a relative path that stays inside it). */
+  writeFile(path: string, content: Uint8Array | string): Promise<void>;
+  /** Runs one process in the working directory until it exits or `signal` aborts. */
+  run(request: ProcessRequest): Promise<ProcessResult>;
+  /** Regular files of the working directory matching glob patterns, then every file of the output directory. */
+  collect(patterns: readonly string[]): Promise<WorkspaceFile[]>;
+  dispose(): Promise<void>;
+}
+
+/** Runs script processes for tasks (the worker's process runner). */
+export interface ProcessRunner {
+  createWorkspace(): Promise<Workspace>;
+}
+
+/** Network rules for HTTP tasks, set per tenant by the server. */
+export interface HttpPolicy {
+  /** When false, requests to loopback, private, link-local and other non-public addresses are refused. */
+  allowPrivateNetworks: boolean;
+}
+
+/** One log line of an execution, as the log store returns it. */
+export interface LogRecord {
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId?: string;
+  taskRunId?: string;
+  attemptNumber?: number;
+  level: LogLevel;
+  message: string;
+  timestamp: string;
+}
+
+/** Read access to the logs of executions. */
+export interface LogReader {
+  /** The logs of one execution at `minLevel` or above, optionally only those of some tasks, oldest first. */
+  fetch(filter: { executionId: string; taskIds?: string[]; minLevel?: LogLevel }): Promise<LogRecord[]>;
+}
+
+/** What a task may know about another execution. */
+export interface ExecutionSummary {
+  id: string;
+  namespace: string;
+  flowId: string;
+  state: string;
+}
+
+/** Access to the executions of the engine, for the execution tasks (Count, Resume). */
+export interface ExecutionService {
+  get(executionId: string): Promise<ExecutionSummary | undefined>;
+  /**
+   * Executions started in [startDate, endDate] (ISO-8601), optionally only in some states, counted per flow.
+   * Every flow of `flows` is in the result (0 included); with `namespaces`, every known flow of those
+   * namespaces and their children is.
+   */
+  countByFlow(filter: {
+    flows?: { namespace: string; flowId: string }[];
+    namespaces?: string[];
+    states?: string[];
+    startDate: string;
+    endDate: string;
+  }): Promise<{ namespace: string; flowId: string; count: number }[]>;
+  /** Resumes a paused execution with the values of its `onResume` inputs; rejects when it cannot be resumed. */
+  resume(executionId: string, inputs?: Record<string, unknown>): Promise<void>;
+}
+
+/** Write access to the triggers of flows (the Toggle task). */
+export interface TriggerService {
+  /** Enables or disables a trigger; rejects when the flow or the trigger does not exist. */
+  setEnabled(namespace: string, flowId: string, triggerId: string, enabled: boolean): Promise<void>;
+}
+
 /**
  * Capabilities a worker hands to runnable tasks. Each is optional: a plugin that needs one that the current
  * driver does not provide fails with a message naming it, instead of crashing.
@@ -66,7 +183,16 @@ export interface FileStorage {
 export interface TaskServices {
   kv?: KvStore;
   storage?: FileStorage;
-  /** Other capabilities (storage, http, executions...) are added by the issues that bring them. */
+  /** Runs script processes (scripts.* tasks). */
+  processRunner?: ProcessRunner;
+  /** Network rules for HTTP tasks; absent means private networks are allowed. */
+  httpPolicy?: HttpPolicy;
+  logs?: LogReader;
+  executions?: ExecutionService;
+  triggers?: TriggerService;
+  /** The plugins this worker runs, for tasks that run another task (TemplatedTask). */
+  registry?: PluginRegistry;
+  /** Other capabilities are added by the issues that bring them. */
   [name: string]: unknown;
 }
 
