@@ -1,0 +1,135 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, lstat, mkdir, realpath, rename, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ProcessRunner, Workspace } from "@/engine/plugin";
+import { SYSTEM_PATH } from "./environment";
+import { NODE_KESTRA, NODE_KESTRA_PACKAGE, PYTHON_KESTRA } from "./helpers";
+import { checkReachable, type RunAs, resolveRunAs } from "./user";
+import { LocalWorkspace, type WorkspaceSettings } from "./workspace";
+
+export interface LocalProcessRunnerOptions {
+  /** Where working directories are created, one per attempt. Default: `os.tmpdir()/cadenza-work`. */
+  workDir?: string;
+  /**
+   * The unprivileged user scripts run as when the worker runs as root (a name or a uid). Default `nobody`.
+   * `false` keeps root, which gives scripts the worker's full power: only for trusted single-user setups.
+   */
+  user?: string | false;
+  /** The group scripts run as; by default the user's primary group (`nogroup` for `nobody` on Debian). */
+  group?: string;
+  /** Time between SIGTERM and SIGKILL when a script is stopped. Default 500 ms. */
+  killGraceMs?: number;
+  /** `LANG` of scripts. Default `C.UTF-8`. */
+  lang?: string;
+  /** How many last stderr lines the result keeps for error messages. Default 20. */
+  stderrTailLines?: number;
+  /** Keep working directories after each attempt (to debug a script). Default false. */
+  keepWorkDirs?: boolean;
+}
+
+const HELPERS_VERSION = "1";
+
+/**
+ * Runs scripts as local processes: one fresh working directory and one process group per attempt, a clean
+ * environment, and (as root) an unprivileged user. See worker/runners/README.md for what this isolates.
+ */
+export class LocalProcessRunner implements ProcessRunner {
+  private ready?: Promise<{ base: string; settings: WorkspaceSettings }>;
+
+  constructor(private readonly options: LocalProcessRunnerOptions = {}) {}
+
+  /** The base directory, checked and prepared (helpers written) once. */
+  private prepare(): Promise<{ base: string; settings: WorkspaceSettings }> {
+    this.ready ??= this.init();
+    // A failed preparation is retried by the next attempt (the directory may have been fixed meanwhile).
+    this.ready.catch(() => {
+      this.ready = undefined;
+    });
+    return this.ready;
+  }
+
+  private async init(): Promise<{ base: string; settings: WorkspaceSettings }> {
+    const options = this.options;
+    const requested = options.workDir ?? join(tmpdir(), "cadenza-work");
+    await mkdir(requested, { recursive: true, mode: 0o711 });
+    const base = await realpath(requested);
+    const info = await lstat(base);
+    const me = process.getuid?.() ?? -1;
+    if (!info.isDirectory() || (me >= 0 && info.uid !== me)) {
+      throw new Error(
+        `the script working directory ${base} must be a directory owned by the worker's user (uid ${me}); another user created it`,
+      );
+    }
+    // Others may traverse the base but not list it: attempt directories have unguessable names.
+    await chmod(base, 0o711);
+
+    let runAs: RunAs | undefined;
+    if (me === 0 && options.user !== false) {
+      runAs = resolveRunAs(options.user ?? "nobody", options.group);
+      await checkReachable(base, runAs);
+    }
+
+    // Helpers shared by every attempt, read-only for scripts (owned by the worker's user).
+    const lib = join(base, `.lib-${HELPERS_VERSION}`);
+    const python = join(lib, "python");
+    const bin = join(lib, "bin");
+    // In the base directory so that ESM `import` (which ignores NODE_PATH) finds it by walking up too.
+    const nodeModules = join(base, "node_modules");
+    const nodeLib = join(nodeModules, "@kestra-io", "libs");
+    for (const dir of [lib, python, bin, nodeModules, join(nodeModules, "@kestra-io"), nodeLib]) {
+      await mkdir(dir, { recursive: true, mode: 0o755 });
+      await chmod(dir, 0o755);
+    }
+    await writeAtomically(join(python, "kestra.py"), PYTHON_KESTRA);
+    await writeAtomically(join(nodeLib, "index.js"), NODE_KESTRA);
+    await writeAtomically(join(nodeLib, "package.json"), NODE_KESTRA_PACKAGE);
+    const binDirs: string[] = [];
+    // Kestra's scripts call `python`; Debian only has `python3` unless python-is-python3 is installed.
+    const python3 = findOnPath("python3");
+    if (!findOnPath("python") && python3) {
+      const shim = join(bin, "python");
+      if (!existsSync(shim)) await symlink(python3, shim).catch(() => undefined);
+      binDirs.push(bin);
+    }
+
+    return {
+      base,
+      settings: {
+        ...(runAs ? { runAs } : {}),
+        killGraceMs: options.killGraceMs ?? 500,
+        lang: options.lang ?? "C.UTF-8",
+        binDirs,
+        pythonPath: python,
+        nodePath: nodeModules,
+        stderrTailLines: options.stderrTailLines ?? 20,
+        keep: options.keepWorkDirs ?? false,
+      },
+    };
+  }
+
+  /** The user scripts run as, or undefined when they keep the worker's own user. */
+  async runAs(): Promise<RunAs | undefined> {
+    return (await this.prepare()).settings.runAs;
+  }
+
+  async createWorkspace(): Promise<Workspace> {
+    const { base, settings } = await this.prepare();
+    return LocalWorkspace.create(join(base, randomBytes(16).toString("hex")), settings);
+  }
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(temp, content, { mode: 0o644 });
+  await rename(temp, path);
+}
+
+function findOnPath(program: string): string | undefined {
+  for (const dir of SYSTEM_PATH.split(":")) {
+    const candidate = join(dir, program);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
