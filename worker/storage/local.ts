@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import type { FileStorage } from "@/engine/plugin";
+
+const SCHEME = "kestra://";
+/** Files being written (renamed into place when complete); never listed. */
+const PART_PREFIX = ".cadenza-part-";
+const PART = /^\.cadenza-part-[0-9a-f]{12}$/;
+
+/**
+ * The path segments of a `kestra:///a/b/c` URI. Segments are kept as written (no decoding: a `%2F` stays
+ * in a file name instead of becoming a directory); `.`, `..`, empty segments and NUL are refused, so a URI
+ * never leads outside the storage root.
+ */
+export function uriSegments(uri: string): string[] {
+  if (!uri.startsWith(`${SCHEME}/`)) throw new Error(`not an internal storage URI (kestra:///...): ${uri}`);
+  const path = uri.slice(SCHEME.length + 1);
+  const segments = path.split("/");
+  for (const segment of segments) {
+    if (
+      segment === "" ||
+      segment === "." ||
+      segment === ".." ||
+      segment.includes("\0") ||
+      segment.includes("\\")
+    ) {
+      throw new Error(`invalid internal storage URI: ${uri}`);
+    }
+  }
+  return segments;
+}
+
+/** Internal storage in a local directory: `kestra:///a/b/c.txt` is the file `{root}/a/b/c.txt`. */
+export class LocalStorage implements FileStorage {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(uri: string): string {
+    const full = join(this.root, ...uriSegments(uri));
+    if (!full.startsWith(this.root + sep)) throw new Error(`invalid internal storage URI: ${uri}`);
+    return full;
+  }
+
+  async put(uri: string, data: Uint8Array | string): Promise<string> {
+    const path = this.path(uri);
+    await mkdir(dirname(path), { recursive: true });
+    // Written aside then renamed: readers never see half a file.
+    const temp = join(dirname(path), `${PART_PREFIX}${randomBytes(6).toString("hex")}`);
+    await writeFile(temp, data);
+    await rename(temp, path);
+    return uri;
+  }
+
+  async get(uri: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(this.path(uri)));
+    } catch (error) {
+      if (
+        (error as NodeJS.ErrnoException).code === "ENOENT" ||
+        (error as NodeJS.ErrnoException).code === "EISDIR"
+      ) {
+        throw new Error(`file not found in internal storage: ${uri}`);
+      }
+      throw error;
+    }
+  }
+
+  async exists(uri: string): Promise<boolean> {
+    const info = await stat(this.path(uri)).catch(() => undefined);
+    return info?.isFile() ?? false;
+  }
+
+  async size(uri: string): Promise<number> {
+    const info = await stat(this.path(uri)).catch(() => undefined);
+    if (!info?.isFile()) throw new Error(`file not found in internal storage: ${uri}`);
+    return info.size;
+  }
+
+  async delete(uri: string): Promise<boolean> {
+    const path = this.path(uri);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isFile()) return false;
+    await rm(path);
+    return true;
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    if (!prefix.startsWith(`${SCHEME}/`)) return [];
+    // Walk the deepest directory the prefix names, then keep the URIs that start with the prefix.
+    const rest = prefix.slice(SCHEME.length + 1);
+    const complete = rest.includes("/") ? rest.slice(0, rest.lastIndexOf("/")) : "";
+    let base = this.root;
+    if (complete) {
+      try {
+        base = join(this.root, ...uriSegments(`${SCHEME}/${complete}`));
+      } catch {
+        return [];
+      }
+    }
+    const out: string[] = [];
+    const visit = async (dir: string, uriPrefix: string) => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const uri = `${uriPrefix}${entry.name}`;
+        if (entry.isDirectory()) await visit(join(dir, entry.name), `${uri}/`);
+        else if (entry.isFile() && !PART.test(entry.name) && uri.startsWith(prefix)) out.push(uri);
+      }
+    };
+    await visit(base, `${SCHEME}/${complete ? `${complete}/` : ""}`);
+    return out.sort();
+  }
+}
