@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definePlugin, dyn } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
+import { globMatcher } from "../storage/glob";
+import { listNamespaceFiles, requireNamespaceStorage } from "./files";
 
 const TYPE = "core.namespace.DeleteFiles";
 
@@ -8,7 +9,8 @@ export const deleteFilesPlugin = definePlugin({
   type: TYPE,
   kind: "runnable",
   title: "Delete namespace files.",
-  description: "Deletes the namespace files matching `files` (glob patterns or paths).",
+  description:
+    "Deletes the namespace files matching `files` (glob patterns or paths). Outputs `files`: the paths deleted. Folders exist only through their files, so a folder left empty disappears with its last file.",
   schema: z.object({
     namespace: z.string().describe("The namespace to delete the files from."),
     files: z
@@ -18,6 +20,7 @@ export const deleteFilesPlugin = definePlugin({
       .default(false)
       .describe("Also delete the folders that are left empty."),
   }),
+  outputs: z.object({ files: z.array(z.string()).describe("The namespace paths of the deleted files.") }),
   examples: [
     {
       title: "Delete the `.upl` files of the `tutorial` namespace",
@@ -33,5 +36,15 @@ tasks:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "namespace files storage"),
+  async run(ctx) {
+    const storage = requireNamespaceStorage(ctx, TYPE);
+    const { properties } = ctx;
+    const matches = globMatcher(typeof properties.files === "string" ? [properties.files] : properties.files);
+    const deleted: string[] = [];
+    for (const file of await listNamespaceFiles(storage, properties.namespace)) {
+      if (matches(file.path) && (await storage.delete(file.uri))) deleted.push(`/${file.path}`);
+    }
+    ctx.logger.info(`deleted ${deleted.length} namespace file(s) of ${properties.namespace}`);
+    return { outputs: { files: deleted } };
+  },
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
+import { globMatcher } from "../storage/glob";
+import { listNamespaceFiles, normalizeNamespacePath, requireNamespaceStorage } from "./files";
 
 const TYPE = "core.namespace.DownloadFiles";
 
@@ -20,7 +21,7 @@ export const downloadFilesPlugin = definePlugin({
   outputs: z.object({
     files: z
       .record(z.string(), z.string())
-      .describe("The URI of each downloaded file, by its namespace path."),
+      .describe("The URI of each downloaded file, by its namespace path (`/scripts/main.py`)."),
   }),
   examples: [
     {
@@ -37,5 +38,27 @@ tasks:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "namespace files storage"),
+  async run(ctx) {
+    const storage = requireNamespaceStorage(ctx, TYPE);
+    const { properties } = ctx;
+    const patterns = typeof properties.files === "string" ? [properties.files] : properties.files;
+    const matches = globMatcher(patterns);
+    const { namespace: ns, flowId, id } = ctx.execution;
+    const base = `kestra:///${ns.split(".").join("/")}/${flowId}/executions/${id}/tasks/${ctx.task.id}/${ctx.taskRun.id}/`;
+    const destination = properties.destination.replace(/^\/+|\/+$/g, "");
+    const files: Record<string, string> = {};
+    for (const file of await listNamespaceFiles(storage, properties.namespace)) {
+      if (!matches(file.path)) continue;
+      const relative = normalizeNamespacePath(destination ? `${destination}/${file.path}` : file.path);
+      const target =
+        base +
+        relative
+          .split("/")
+          .map((s) => encodeURIComponent(s).replace(/%20/g, "+"))
+          .join("/");
+      files[`/${file.path}`] = await storage.put(target, await storage.get(file.uri));
+    }
+    ctx.logger.info(`downloaded ${Object.keys(files).length} namespace file(s) of ${properties.namespace}`);
+    return { outputs: { files } };
+  },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
+import { namespaceFileUri, normalizeNamespacePath, requireNamespaceStorage } from "./files";
 
 const TYPE = "core.namespace.UploadFiles";
 
@@ -12,7 +12,11 @@ export const uploadFilesPlugin = definePlugin({
     "`files` uploads the files of the task's working directory that match glob patterns (for use inside",
     "`core.flow.WorkingDirectory`); `filesMap` uploads `kestra://` files under the names given as keys, which",
     "renames or moves them. Files land under `destination` (`/` by default); `conflict` says what to do when",
-    "a file already exists.",
+    "a file already exists. Outputs `files`: the URI of each namespace file written, by its path.",
+    "",
+    "In this version of Cadenza tasks do not share a working directory (core.flow.WorkingDirectory runs its",
+    "tasks in order only), so `files` has nothing to upload: use `filesMap` with the `outputFiles` of a",
+    "script task.",
   ].join("\n"),
   schema: z.object({
     namespace: z.string().describe("The namespace to upload the files to."),
@@ -60,5 +64,47 @@ tasks:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "namespace files storage"),
+  async run(ctx) {
+    const storage = requireNamespaceStorage(ctx, TYPE);
+    const { properties } = ctx;
+    if (properties.files?.length) {
+      throw new Error(
+        `${TYPE}: files (glob patterns of a shared working directory) cannot be uploaded in this version: tasks do not share a working directory; use filesMap with kestra:// URIs (e.g. a script task's outputFiles)`,
+      );
+    }
+    let map: unknown = properties.filesMap ?? {};
+    if (typeof map === "string") {
+      try {
+        map = JSON.parse(map);
+      } catch {
+        throw new Error("filesMap must be a map or a JSON string of one");
+      }
+    }
+    if (map === null || typeof map !== "object" || Array.isArray(map))
+      throw new Error("filesMap must be a map");
+    const destination = properties.destination.replace(/\/+$/, "");
+    const files: Record<string, string> = {};
+    for (const [name, source] of Object.entries(map as Record<string, unknown>)) {
+      if (typeof source !== "string" || !source.startsWith("kestra://")) {
+        throw new Error(`filesMap: the value of '${name}' must be a kestra:// URI`);
+      }
+      const path = normalizeNamespacePath(name.startsWith("/") ? name : `${destination}/${name}`);
+      const target = namespaceFileUri(properties.namespace, path);
+      if (await storage.exists(target)) {
+        if (properties.conflict === "ERROR") {
+          throw new Error(
+            `namespace file /${path} already exists in ${properties.namespace} (conflict: ERROR)`,
+          );
+        }
+        if (properties.conflict === "SKIP") {
+          ctx.logger.info(`namespace file /${path} already exists: skipped`);
+          continue;
+        }
+      }
+      if (!(await storage.exists(source))) throw new Error(`file not found in internal storage: ${source}`);
+      files[`/${path}`] = await storage.put(target, await storage.get(source));
+      ctx.logger.debug(`uploaded ${source} to /${path} of ${properties.namespace}`);
+    }
+    return { outputs: { files } };
+  },
 });
