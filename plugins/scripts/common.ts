@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { dyn } from "@/engine/plugin";
+import { dyn, expression } from "@/engine/plugin";
 
 /** Kestra's pre-0.11 script tasks (`io.kestra.core.tasks.scripts.*`), now aliases of the Commands tasks. */
 export const oldScript = (name: string): string => `io.kestra.core.tasks.scripts.${name}`;
-
-/** What a script task needs before it can run. */
-export const SCRIPT_RUNNER = "the script runner";
 
 const stringList = z.array(z.string());
 
@@ -60,7 +57,7 @@ const dockerOptions = z
 /** Properties every script task has (AbstractExecScript). */
 export function scriptShape(containerImage: string) {
   return {
-    beforeCommands: stringList
+    beforeCommands: dyn(stringList)
       .optional()
       .describe(
         "Commands run before the main ones, e.g. to install packages (`pip install -r requirements.txt`).",
@@ -70,13 +67,17 @@ export function scriptShape(containerImage: string) {
       .default(["/bin/sh", "-c"])
       .describe("The interpreter the commands are given to, with its arguments."),
     env: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .union([z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), expression])
       .optional()
-      .describe("Additional environment variables for the process."),
+      .describe(
+        "Environment variables of the process, added to a clean environment (PATH, HOME, LANG, TMPDIR): the worker's own variables never reach scripts.",
+      ),
     containerImage: z
       .string()
       .default(containerImage)
-      .describe("The container image, when the task runner is container-based."),
+      .describe(
+        "The container image, when the task runner is container-based. Cadenza runs scripts as local processes: the image is not used.",
+      ),
     taskRunner: taskRunner.optional(),
     inputFiles: z
       .union([z.record(z.string(), z.string()), z.string()])
@@ -123,17 +124,21 @@ export const legacyShape = {
     .describe("Deprecated (io.kestra.core.tasks.scripts.*): use taskRunner."),
 };
 
-export const commandsProperty = stringList
-  .min(1, "at least one command is required")
-  .describe("The commands to run.");
+export const commandsProperty = dyn(stringList.min(1, "at least one command is required")).describe(
+  "The commands to run, joined into one script for the interpreter. `{{ workingDir }}` and `{{ outputDir }}` can be used.",
+);
 
 export const scriptProperty = z
   .string()
   .min(1)
-  .describe("The script itself, inline (use the Commands task to run a script file).");
+  .describe(
+    "The script itself, inline (use the Commands task to run a script file). `{{ workingDir }}` and `{{ outputDir }}` can be used.",
+  );
 
 export const scriptOutputs = z.object({
   exitCode: z.number().int().describe("The exit code of the script."),
+  stdOutLineCount: z.number().int().describe("The number of lines written to stdout."),
+  stdErrLineCount: z.number().int().describe("The number of lines written to stderr."),
   vars: z
     .record(z.string(), z.unknown())
     .optional()
@@ -141,5 +146,7 @@ export const scriptOutputs = z.object({
   outputFiles: z
     .record(z.string(), z.string())
     .optional()
-    .describe("The URI of each file matched by outputFiles, by file name."),
+    .describe(
+      "The URI of each file matched by outputFiles (or written to `{{ outputDir }}`), by relative path.",
+    ),
 });

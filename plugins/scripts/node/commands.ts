@@ -1,14 +1,7 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../../core/unavailable";
-import {
-  commandsProperty,
-  legacyShape,
-  oldScript,
-  SCRIPT_RUNNER,
-  scriptOutputs,
-  scriptShape,
-} from "../common";
+import { commandsProperty, legacyShape, oldScript, scriptOutputs, scriptShape } from "../common";
+import { renderList, runScript, SCRIPT_RAW_PROPERTIES } from "../run";
 
 const TYPE = "scripts.node.Commands";
 
@@ -19,10 +12,12 @@ export const nodeCommandsPlugin = definePlugin({
   title: "Run Node.js commands.",
   description: [
     "Runs `commands` (such as `node main.js`) in a fresh working directory, after `beforeCommands`",
-    "(e.g. `npm install`). Scripts come from `inputFiles` or `namespaceFiles`; a line",
-    '`::{"outputs":{...}}::` on stdout sets outputs (`vars`); files matching `outputFiles` are sent to the',
-    "internal storage. A non-zero exit code fails the task.",
+    "(e.g. `npm install`). Scripts come from `inputFiles` or `namespaceFiles`; `Kestra.outputs({...})` from",
+    '`require("@kestra-io/libs")` (provided by the worker) or a line `::{"outputs":{...}}::` on stdout sets',
+    "outputs (`vars`); files matching `outputFiles` are sent to the internal storage. A non-zero exit code",
+    "fails the task. Node.js is the worker's own `node`.",
   ].join("\n"),
+  rawProperties: SCRIPT_RAW_PROPERTIES,
   schema: z.object({
     commands: commandsProperty,
     ...scriptShape("node"),
@@ -52,6 +47,31 @@ tasks:
       - node main.js
 `,
     },
+    {
+      title: "Run a script file and send outputs and a metric with the Kestra library",
+      flow: `id: nodejs_outputs
+namespace: company.team
+
+tasks:
+  - id: stats
+    type: io.kestra.plugin.scripts.node.Commands
+    inputFiles:
+      main.js: |
+        const Kestra = require("@kestra-io/libs");
+        const orders = [12.5, 30, 7.25];
+        Kestra.outputs({ count: orders.length, total: orders.reduce((a, b) => a + b, 0) });
+        Kestra.counter("orders", orders.length, { source: "inline" });
+    commands:
+      - node main.js
+
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.stats.vars.count }} orders, {{ outputs.stats.vars.total }} in total"
+`,
+    },
   ],
-  run: notAvailableYet(TYPE, SCRIPT_RUNNER),
+  run: (ctx) =>
+    runScript(ctx, TYPE, {
+      commands: (_, __, variables) => renderList(ctx, ctx.properties.commands, variables, "commands"),
+    }),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../../core/unavailable";
-import { SCRIPT_RUNNER, scriptOutputs, scriptProperty, scriptShape } from "../common";
+import { scriptOutputs, scriptProperty, scriptShape } from "../common";
+import { runScript, SCRIPT_RAW_PROPERTIES, scriptFileName, shellQuote } from "../run";
 
 const TYPE = "scripts.node.Script";
 
@@ -10,10 +10,12 @@ export const nodeScriptPlugin = definePlugin({
   kind: "runnable",
   title: "Run an inline Node.js script.",
   description: [
-    "Runs `script` with Node.js in a fresh working directory, after `beforeCommands`. A line",
-    '`::{"outputs":{...}}::` on stdout sets outputs (`vars`); files matching `outputFiles` are sent to the',
-    "internal storage. An uncaught error or a non-zero exit code fails the task.",
+    "Runs `script` with Node.js (`node <file>`) in a fresh working directory, after `beforeCommands`. A line",
+    '`::{"outputs":{...}}::` on stdout, or `Kestra.outputs({...})` from `@kestra-io/libs`, sets outputs',
+    "(`vars`); files matching `outputFiles` are sent to the internal storage. An uncaught error or a non-zero",
+    "exit code fails the task.",
   ].join("\n"),
+  rawProperties: SCRIPT_RAW_PROPERTIES,
   schema: z.object({ script: scriptProperty, ...scriptShape("node") }),
   outputs: scriptOutputs,
   examples: [
@@ -35,5 +37,12 @@ tasks:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, SCRIPT_RUNNER),
+  run: (ctx) =>
+    runScript(ctx, TYPE, {
+      async commands(_, workspace, variables) {
+        const file = scriptFileName(".js");
+        await workspace.writeFile(file, String(await ctx.render(ctx.properties.script, variables)));
+        return [`node ${shellQuote(file)}`];
+      },
+    }),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../../core/unavailable";
-import { SCRIPT_RUNNER, scriptOutputs, scriptProperty, scriptShape } from "../common";
+import { scriptOutputs, scriptProperty, scriptShape } from "../common";
+import { interpreterOf, runScript, SCRIPT_RAW_PROPERTIES, scriptFileName, shellQuote } from "../run";
 
 const TYPE = "scripts.shell.Script";
 
@@ -10,10 +10,11 @@ export const shellScriptPlugin = definePlugin({
   kind: "runnable",
   title: "Run an inline shell script.",
   description: [
-    "Writes `script` to a file of a fresh working directory and runs it with the `interpreter`, after",
+    "Writes `script` to a file of a fresh working directory and runs it with the interpreter's shell, after",
     "`beforeCommands`. Files matching `outputFiles` are sent to the internal storage; a line",
     '`::{"outputs":{...}}::` on stdout sets outputs (`vars`). A non-zero exit code fails the task.',
   ].join("\n"),
+  rawProperties: SCRIPT_RAW_PROPERTIES,
   schema: z.object({ script: scriptProperty, ...scriptShape("ubuntu") }),
   outputs: scriptOutputs,
   examples: [
@@ -35,5 +36,14 @@ tasks:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, SCRIPT_RUNNER),
+  run: (ctx) =>
+    runScript(ctx, TYPE, {
+      async commands(_, workspace, variables) {
+        const file = scriptFileName(".sh");
+        await workspace.writeFile(file, String(await ctx.render(ctx.properties.script, variables)));
+        const [program] = interpreterOf(ctx.properties);
+        const shell = program && /(^|\/)(ba|da|z|k|a|mk)?sh$/.test(program) ? program : "/bin/sh";
+        return [`${shellQuote(shell)} ${shellQuote(file)}`];
+      },
+    }),
 });
