@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { definePlugin, dyn } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
+import { bodyText, send } from "./request-builder";
 import { oldHttp, requestShape, responseHeaders } from "./shared";
 
 const TYPE = "core.http.Request";
+
+/** Responses are kept in the outputs: larger ones belong in the internal storage (core.http.Download). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export const requestSchema = z.object({
   ...requestShape,
@@ -21,6 +24,11 @@ export const requestPlugin = definePlugin({
     "Sends a request to `uri` and outputs the response `code`, `headers` and `body`. A response code of 400",
     "or more fails the task unless `options.allowFailed` is true. The body is kept in the outputs: for",
     "large payloads use `core.http.Download`, which stores the response in the internal storage.",
+    "",
+    "Only `http://` and `https://` URIs are accepted. A tenant may forbid private networks: requests to",
+    "loopback, private and link-local addresses are then refused, after DNS resolution and on every redirect.",
+    "The body is sent as written (a map or a list as JSON); `formData` is sent URL-encoded, or as multipart when",
+    "`contentType` is `multipart/form-data`.",
   ].join("\n"),
   schema: requestSchema,
   outputs: z.object({
@@ -73,5 +81,21 @@ tasks:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "the HTTP runner"),
+  async run(ctx) {
+    if (ctx.properties.encryptBody) {
+      throw new Error(
+        "encryptBody needs an encryption key, which this version of Cadenza does not configure",
+      );
+    }
+    const response = await send(ctx, MAX_BODY_BYTES);
+    const body = bodyText(response);
+    return {
+      outputs: {
+        uri: ctx.properties.uri,
+        code: response.status,
+        headers: response.headers,
+        ...(body !== "" ? { body } : {}),
+      },
+    };
+  },
 });
