@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { stateSchema } from "@/engine/flow";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
 
 const TYPE = "core.execution.Count";
 
@@ -69,5 +68,31 @@ triggers:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "read access to the execution store"),
+  async run(ctx) {
+    const { properties } = ctx;
+    const executions = ctx.services.executions;
+    if (!executions)
+      throw new Error(`${TYPE} needs read access to the execution store, which this engine does not provide`);
+    const date = (value: string, property: string) => {
+      const time = Date.parse(value);
+      if (Number.isNaN(time)) throw new Error(`${property} '${value}' is not an ISO-8601 date-time`);
+      return new Date(time).toISOString();
+    };
+    const counts = await executions.countByFlow({
+      ...(properties.flows ? { flows: properties.flows } : {}),
+      ...(properties.namespaces ? { namespaces: properties.namespaces } : {}),
+      ...(properties.states ? { states: properties.states } : {}),
+      startDate: date(properties.startDate, "startDate"),
+      endDate: properties.endDate ? date(properties.endDate, "endDate") : ctx.now().toISOString(),
+    });
+    const results: { namespace: string; flowId: string; count: number }[] = [];
+    for (const result of counts) {
+      const rendered = await ctx.render(properties.expression, { count: result.count });
+      // Like Kestra's Boolean.parseBoolean: only "true" keeps the flow.
+      if (String(rendered).trim().toLowerCase() === "true") results.push(result);
+    }
+    const total = results.reduce((sum, r) => sum + r.count, 0);
+    ctx.logger.debug(`${results.length} of ${counts.length} flow(s) match ${properties.expression}`);
+    return { outputs: { results, total } };
+  },
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
 
 const TYPE = "core.execution.Resume";
 
@@ -47,5 +46,31 @@ triggers:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "access to the executions of the engine (resuming another execution)"),
+  async run(ctx) {
+    const { properties, execution } = ctx;
+    const executions = ctx.services.executions;
+    if (!executions)
+      throw new Error(
+        `${TYPE} needs access to the executions of the engine, which this engine does not provide`,
+      );
+    if (properties.executionId === undefined && (properties.namespace || properties.flowId)) {
+      throw new Error("set executionId along with namespace and flowId to resume another flow's execution");
+    }
+    if ((properties.namespace === undefined) !== (properties.flowId === undefined)) {
+      throw new Error("set both namespace and flowId (or neither, for an execution of this flow)");
+    }
+    const executionId = properties.executionId ?? execution.id;
+    const namespace = properties.namespace ?? execution.namespace;
+    const flowId = properties.flowId ?? execution.flowId;
+    const target = await executions.get(executionId);
+    if (!target || target.namespace !== namespace || target.flowId !== flowId) {
+      throw new Error(`execution ${executionId} of flow ${namespace}.${flowId} not found`);
+    }
+    if (target.state !== "PAUSED") {
+      throw new Error(`execution ${executionId} cannot be resumed: it is ${target.state}, not PAUSED`);
+    }
+    await executions.resume(executionId, properties.inputs);
+    ctx.logger.info(`resumed execution ${executionId}`);
+    return undefined;
+  },
 });

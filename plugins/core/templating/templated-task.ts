@@ -1,8 +1,12 @@
+import jsYaml from "js-yaml";
 import { z } from "zod";
-import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
+import { loadFlow } from "@/engine/flow";
+import { definePlugin, type PluginRegistry } from "@/engine/plugin";
 
 const TYPE = "core.templating.TemplatedTask";
+
+/** Task properties that belong to the TemplatedTask itself, not to the task its spec describes. */
+const NOT_IN_SPEC = ["retry", "timeout", "disabled", "allowFailure", "allowWarning", "runIf", "workerGroup"];
 
 export const templatedTaskPlugin = definePlugin({
   type: TYPE,
@@ -11,8 +15,11 @@ export const templatedTaskPlugin = definePlugin({
   title: "Run a runnable task whose whole definition is rendered from a template.",
   description: [
     "`spec` is the YAML of a runnable task (its `type` and properties, without `id`), rendered when the task",
-    "runs, so that even property names can come from inputs, variables or outputs. The rendered task runs in",
-    "place of this one and its outputs become this task's outputs.",
+    "runs, so that even property names can come from inputs, variables or outputs. The rendered task is",
+    "validated like any task of a flow and runs in place of this one; its outputs become this task's outputs.",
+    "Set `retry`, `timeout` and the like on the TemplatedTask itself. A spec cannot be another TemplatedTask",
+    "nor a flowable task. Expressions the inner task renders itself (e.g. a Count `expression`) must be",
+    "escaped with `{% raw %}...{% endraw %}`, as the whole spec is rendered first.",
   ].join("\n"),
   rawProperties: ["spec"],
   schema: z.object({
@@ -40,5 +47,52 @@ tasks:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "the worker to render the spec into a task and run that task's plugin"),
+  async run(ctx) {
+    const registry = ctx.services.registry as PluginRegistry | undefined;
+    if (!registry) throw new Error(`${TYPE} needs the plugin registry, which this engine does not provide`);
+    const rendered = String(await ctx.render(ctx.properties.spec));
+    let spec: unknown;
+    try {
+      spec = jsYaml.load(rendered, { schema: jsYaml.CORE_SCHEMA });
+    } catch (error) {
+      throw new Error(`the rendered spec is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+      throw new Error("the rendered spec must be a YAML map with a type and the task's properties");
+    }
+    const { id: _id, ...properties } = spec as Record<string, unknown>;
+    if (typeof properties.type !== "string") throw new Error("the rendered spec has no type");
+    const plugin = registry.get(properties.type);
+    if (!plugin) throw new Error(`the rendered spec has an unknown task type '${properties.type}'`);
+    if (plugin.type === TYPE) throw new Error("a TemplatedTask cannot render another TemplatedTask");
+    if (plugin.kind !== "runnable" || !plugin.run) {
+      throw new Error(`the rendered spec must be a runnable task; ${properties.type} is ${plugin.kind}`);
+    }
+    const misplaced = NOT_IN_SPEC.filter((key) => key in properties);
+    if (misplaced.length) {
+      throw new Error(`set ${misplaced.join(", ")} on the TemplatedTask, not in its spec`);
+    }
+
+    // Validated exactly like a task of a flow (aliases, strict properties, defaults, the plugin's own checks).
+    const flow = {
+      id: ctx.execution.flowId,
+      namespace: ctx.execution.namespace,
+      tasks: [{ ...properties, id: ctx.task.id }],
+    };
+    const loaded = loadFlow(JSON.stringify(flow), { registry });
+    const task = loaded.flow?.tasks[0];
+    if (!task) {
+      const messages = loaded.errors.map(
+        (e) => (e.path ? `${e.path.replace(/^tasks\[0\]\.?/, "")}: ` : "") + e.message,
+      );
+      throw new Error(`the rendered spec is not a valid ${plugin.type} task: ${messages.join("; ")}`);
+    }
+    const own = Object.fromEntries(
+      Object.keys(plugin.schema.shape)
+        .filter((key) => key in task)
+        .map((key) => [key, (task as Record<string, unknown>)[key]]),
+    );
+    ctx.logger.debug(`running the rendered ${plugin.type} task`);
+    return plugin.run({ ...ctx, properties: own as never, task: { id: ctx.task.id, type: plugin.type } });
+  },
 });

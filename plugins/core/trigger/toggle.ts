@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { definePlugin, dyn } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
 
 const TYPE = "core.trigger.Toggle";
 
@@ -53,5 +52,17 @@ triggers:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "write access to the trigger store"),
+  async run(ctx) {
+    const { properties, execution } = ctx;
+    const triggers = ctx.services.triggers;
+    if (!triggers)
+      throw new Error(`${TYPE} needs write access to the trigger store, which this engine does not provide`);
+    const namespace = properties.namespace ?? execution.namespace;
+    const flowId = properties.flowId ?? execution.flowId;
+    await triggers.setEnabled(namespace, flowId, properties.trigger, properties.enabled);
+    ctx.logger.info(
+      `${properties.enabled ? "enabled" : "disabled"} trigger ${properties.trigger} of ${namespace}.${flowId}`,
+    );
+    return undefined;
+  },
 });
