@@ -14,17 +14,31 @@ import {
 } from "@/engine/executor";
 import type { ExprFunction } from "@/engine/expr";
 import type { Flow } from "@/engine/flow";
-import type { FileStorage, KvStore, PluginRegistry } from "@/engine/plugin";
+import type {
+  FileStorage,
+  HttpPolicy,
+  KvStore,
+  PluginRegistry,
+  ProcessRunner,
+  TaskServices,
+} from "@/engine/plugin";
 import { MemoryPreconditionStore, matchFlowTriggers } from "@/engine/triggers";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
 import { MemoryKvStore } from "../kv/memory";
 import type { LogEntry } from "../logs";
+import { LocalProcessRunner } from "../runners";
 import { MemoryStorage } from "../storage/memory";
 import { splitContent } from "../storage/split";
 import { taskFileUri } from "../storage/uris";
 import { runTaskAttempt } from "../task-runner";
 import { type Clock, RealClock, VirtualClock } from "./clock";
+import {
+  type MemoryServiceDeps,
+  memoryExecutionService,
+  memoryLogReader,
+  memoryTriggerService,
+} from "./task-services";
 
 export interface MemoryEngineOptions {
   registry: PluginRegistry;
@@ -40,6 +54,10 @@ export interface MemoryEngineOptions {
   newId?: () => string;
   /** Called for every log line, as it happens. */
   onLog?(entry: LogEntry): void;
+  /** Runs script tasks; default: local processes under os.tmpdir()/cadenza-work. */
+  processRunner?: ProcessRunner;
+  /** Network rules of HTTP tasks; default: private networks allowed (tests use localhost). */
+  httpPolicy?: HttpPolicy;
 }
 
 const ACTIVE = new Set(["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"]);
@@ -72,6 +90,8 @@ export class MemoryEngine {
   private runningTasks = 0;
   private idleWaiters: (() => void)[] = [];
   private failures: unknown[] = [];
+  /** What runnable tasks get as `services`. */
+  private readonly services: TaskServices;
 
   constructor(private readonly options: MemoryEngineOptions) {
     this.clock = options.clock ?? new RealClock();
@@ -93,6 +113,28 @@ export class MemoryEngine {
       registry: options.registry,
       functions: this.functions,
       runningCount: async (flow, execution) => this.runningCount(flow, execution),
+    };
+    this.services = this.taskServices();
+  }
+
+  private taskServices(): TaskServices {
+    const deps: MemoryServiceDeps = {
+      executions: this.executions,
+      logs: this.logs,
+      flows: () => this.flows.values(),
+      flow: (namespace, id) => this.flows.get(flowKey(namespace, id)),
+      replaceFlow: (flow) => this.addFlow(flow),
+      resume: (id, inputs) => this.resume(id, inputs),
+    };
+    return {
+      kv: this.kv,
+      storage: this.storage,
+      processRunner: this.options.processRunner ?? new LocalProcessRunner(),
+      httpPolicy: this.options.httpPolicy ?? { allowPrivateNetworks: true },
+      logs: memoryLogReader(deps),
+      executions: memoryExecutionService(deps),
+      triggers: memoryTriggerService(deps),
+      registry: this.options.registry,
     };
   }
 
@@ -319,7 +361,7 @@ export class MemoryEngine {
               command,
               {
                 registry: this.options.registry,
-                services: { kv: this.kv, storage: this.storage },
+                services: this.services,
                 functions: this.functions,
                 now: () => this.clock.now(),
                 log: (entry) => {

@@ -1,0 +1,96 @@
+import type { Execution } from "@/engine/executor";
+import type { Flow } from "@/engine/flow";
+import type { ExecutionService, LogReader, TriggerService } from "@/engine/plugin";
+import { LEVEL_ORDER, type LogEntry } from "../logs";
+
+/** What the memory engine's task services read and do; given by the engine, so this file stays apart from it. */
+export interface MemoryServiceDeps {
+  executions: ReadonlyMap<string, Execution>;
+  logs: readonly LogEntry[];
+  flows(): Iterable<Flow>;
+  flow(namespace: string, flowId: string): Flow | undefined;
+  replaceFlow(flow: Flow): void;
+  resume(executionId: string, inputs?: Record<string, unknown>): Promise<void>;
+}
+
+const inNamespace = (namespace: string, parent: string) =>
+  namespace === parent || namespace.startsWith(`${parent}.`);
+
+/** The logs of the memory engine's executions. */
+export function memoryLogReader(deps: MemoryServiceDeps): LogReader {
+  return {
+    async fetch({ executionId, taskIds, minLevel }) {
+      const min = LEVEL_ORDER[minLevel ?? "TRACE"];
+      const tasks = taskIds?.length ? new Set(taskIds) : undefined;
+      return deps.logs
+        .filter(
+          (log) =>
+            log.executionId === executionId &&
+            LEVEL_ORDER[log.level] >= min &&
+            (!tasks || (log.taskId !== undefined && tasks.has(log.taskId))),
+        )
+        .map((log) => ({ ...log, executionId }));
+    },
+  };
+}
+
+/** Counting and resuming the memory engine's executions. */
+export function memoryExecutionService(deps: MemoryServiceDeps): ExecutionService {
+  return {
+    async get(executionId) {
+      const execution = deps.executions.get(executionId);
+      if (!execution) return undefined;
+      const { id, namespace, flowId } = execution;
+      return { id, namespace, flowId, state: execution.state.current };
+    },
+    async countByFlow(filter) {
+      const start = Date.parse(filter.startDate);
+      const end = Date.parse(filter.endDate);
+      const states = filter.states?.length ? new Set(filter.states) : undefined;
+      const counts = new Map<string, { namespace: string; flowId: string; count: number }>();
+      const key = (namespace: string, flowId: string) => `${namespace}\u0000${flowId}`;
+      const add = (namespace: string, flowId: string) => {
+        if (!counts.has(key(namespace, flowId)))
+          counts.set(key(namespace, flowId), { namespace, flowId, count: 0 });
+      };
+      for (const flow of filter.flows ?? []) add(flow.namespace, flow.flowId);
+      const namespaces = filter.namespaces ?? [];
+      if (namespaces.length) {
+        for (const flow of deps.flows()) {
+          if (namespaces.some((ns) => inNamespace(flow.namespace, ns))) add(flow.namespace, flow.id);
+        }
+      }
+      for (const execution of deps.executions.values()) {
+        const entry = counts.get(key(execution.namespace, execution.flowId));
+        if (!entry && !namespaces.some((ns) => inNamespace(execution.namespace, ns))) continue;
+        const started = Date.parse(execution.state.startDate);
+        if (started < start || started > end) continue;
+        if (states && !states.has(execution.state.current)) continue;
+        add(execution.namespace, execution.flowId);
+        const counted = counts.get(key(execution.namespace, execution.flowId));
+        if (counted) counted.count++;
+      }
+      return [...counts.values()];
+    },
+    resume: (executionId, inputs) => deps.resume(executionId, inputs),
+  };
+}
+
+/** Enabling and disabling triggers: the flow held by the engine is replaced by one with the trigger toggled. */
+export function memoryTriggerService(deps: MemoryServiceDeps): TriggerService {
+  return {
+    async setEnabled(namespace, flowId, triggerId, enabled) {
+      const flow = deps.flow(namespace, flowId);
+      if (!flow) throw new Error(`flow ${namespace}.${flowId} not found`);
+      if (!flow.triggers.some((trigger) => trigger.id === triggerId)) {
+        throw new Error(`flow ${namespace}.${flowId} has no trigger '${triggerId}'`);
+      }
+      deps.replaceFlow({
+        ...flow,
+        triggers: flow.triggers.map((trigger) =>
+          trigger.id === triggerId ? { ...trigger, disabled: !enabled } : trigger,
+        ),
+      });
+    },
+  };
+}
