@@ -1,5 +1,6 @@
 import type { ExprFunction } from "@/engine/expr";
 import type { FileStorage, KvStore } from "@/engine/plugin";
+import { namespaceFileUri } from "@/plugins/core/namespace/files";
 import type { LogEntry } from "./logs";
 
 export interface FunctionDeps {
@@ -17,6 +18,40 @@ function contextString(context: Record<string, unknown>, path: [string, string])
   return typeof value === "string" ? value : undefined;
 }
 
+const truthy = (value: unknown) =>
+  typeof value === "string" ? value.trim().toLowerCase() !== "false" : Boolean(value);
+
+/** `kestra:///{namespace as path}/{flowId}/executions/{executionId}/`: where an execution's files live. */
+function executionBase(namespace: unknown, flowId: unknown, executionId: unknown): string | undefined {
+  if (typeof namespace !== "string" || typeof flowId !== "string" || typeof executionId !== "string")
+    return undefined;
+  return `kestra:///${namespace.split(".").join("/")}/${flowId}/executions/${executionId}/`;
+}
+
+/**
+ * The storage URI a file function may read, as Kestra allows it: a `kestra://` URI of the current execution
+ * (or of the execution that triggered it: a parent flow, a Flow trigger), or else a path of the flow's
+ * namespace files. A URI of any other execution is refused, so a flow cannot read another's files.
+ */
+export function storageUriOf(path: string, context: Record<string, unknown>): string {
+  const flow = (context.flow ?? {}) as Record<string, unknown>;
+  if (!path.startsWith("kestra://")) {
+    if (typeof flow.namespace !== "string") throw new Error(`'${path}' is not a kestra:// URI`);
+    return namespaceFileUri(flow.namespace, path);
+  }
+  if (path.includes("/../") || path.endsWith("/..")) throw new Error(`invalid internal storage URI: ${path}`);
+  const execution = (context.execution ?? {}) as Record<string, unknown>;
+  const trigger = (context.trigger ?? {}) as Record<string, unknown>;
+  const allowed = [
+    executionBase(flow.namespace, flow.id, execution.id),
+    executionBase(trigger.namespace, trigger.flowId, trigger.executionId),
+  ];
+  if (!allowed.some((base) => base !== undefined && path.startsWith(base))) {
+    throw new Error(`Unable to read the file '${path}' as it didn't belong to the current execution`);
+  }
+  return path;
+}
+
 /**
  * The I/O-backed expression functions (`kv`, `secret`, `read`, `errorLogs`, `fileSize`, `fileExists`,
  * `isFileEmpty`), bound to a driver's stores. The expression engine itself does no I/O.
@@ -30,7 +65,7 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
       const namespace = String(
         args[1] ?? named.namespace ?? contextString(context, ["flow", "namespace"]) ?? "",
       );
-      const errorOnMissing = Boolean(args[2] ?? named.errorOnMissing ?? true);
+      const errorOnMissing = truthy(args[2] ?? named.errorOnMissing ?? true);
       const entry = await kv.get(namespace, key);
       if (!entry) {
         if (errorOnMissing)
@@ -51,10 +86,14 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
     };
   }
   if (storage) {
-    functions.read = async (args) => new TextDecoder().decode(await storage.get(String(args[0])));
-    functions.fileSize = async (args) => storage.size(String(args[0]));
-    functions.fileExists = async (args) => storage.exists(String(args[0]));
-    functions.isFileEmpty = async (args) => (await storage.size(String(args[0]))) === 0;
+    const file = (args: unknown[], named: Record<string, unknown>, context: Record<string, unknown>) =>
+      storageUriOf(String(args[0] ?? named.path ?? named.uri ?? ""), context);
+    functions.read = async (args, named, { context }) =>
+      new TextDecoder().decode(await storage.get(file(args, named, context)));
+    functions.fileSize = async (args, named, { context }) => storage.size(file(args, named, context));
+    functions.fileExists = async (args, named, { context }) => storage.exists(file(args, named, context));
+    functions.isFileEmpty = async (args, named, { context }) =>
+      (await storage.size(file(args, named, context))) === 0;
   }
   if (logsOf) {
     functions.errorLogs = (_args, _named, { context }) => {
