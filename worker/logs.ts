@@ -2,7 +2,9 @@ import type { LogLevel } from "@/engine/plugin";
 
 /** One log line of an execution (Kestra's LogEntry). */
 export interface LogEntry {
-  executionId: string;
+  /** Absent for a trigger's own logs (a schedule that could not start an execution). */
+  executionId?: string;
+  triggerId?: string;
   namespace: string;
   flowId: string;
   taskId?: string;

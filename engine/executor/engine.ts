@@ -10,7 +10,7 @@ import { flowableHandlers } from "./flowables";
 import type { TaskRun } from "./model";
 import { restartExecution } from "./restart";
 import { nextRetryAt } from "./retry-delay";
-import { applyTaskResult, type RunFinisher, startAttempt, timeoutAttempt } from "./runnable";
+import { applyTaskResult, attemptLost, type RunFinisher, startAttempt, timeoutAttempt } from "./runnable";
 import { isCreated, isFailure, isTerminal, type StateType, transition } from "./states";
 import { ExecutionOperationError, type StepContext } from "./step-context";
 
@@ -63,6 +63,9 @@ export class Engine implements RunFinisher {
         return this.start();
       case "taskResult":
         if (!isTerminal(current)) applyTaskResult(ctx, this, event);
+        return;
+      case "attemptLost":
+        if (!isTerminal(current)) attemptLost(ctx, this, event.taskRunId, event.attempt, event.reason);
         return;
       case "timer":
         if (ctx.consumeTimer(event.timerId)) await this.timer(event.timerId);

@@ -9,6 +9,7 @@ export type ExecutionEvent =
   | { type: "timer"; timerId: string }
   | SubflowEndedEvent
   | { type: "itemsSplit"; taskRunId: string; batches: string[]; error?: string }
+  | { type: "attemptLost"; taskRunId: string; attempt: number; reason: string }
   | { type: "kill" }
   | { type: "pause" }
   | { type: "resume"; inputs?: Record<string, unknown> }

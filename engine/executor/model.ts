@@ -20,6 +20,8 @@ export interface TaskRunAttempt {
   state: State;
   /** Why the attempt failed, when it did. */
   error?: { message: string };
+  /** The worker running it was lost (crash): the attempt was started again and does not count as a retry. */
+  lost?: boolean;
 }
 
 export interface TaskRun {

@@ -103,7 +103,7 @@ export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: 
     case "SUCCESS":
     case "WARNING": {
       const { policy } = retryPolicyOf(ctx, task);
-      const retried = run.attempts.length > 1 && policy?.warningOnRetry;
+      const retried = run.attempts.filter((a) => !a.lost).length > 1 && policy?.warningOnRetry;
       finisher.finishRun(run, retried ? "WARNING" : event.state);
       return;
     }
@@ -131,4 +131,30 @@ export function timeoutAttempt(
   attempt.error = { message };
   ctx.command({ type: "cancelTask", taskRunId: run.id, attempt: attemptNumber });
   retryOrFail(ctx, finisher, run, task, message);
+}
+
+/** How many times an attempt may be lost with its worker before the task run fails instead. */
+export const MAX_LOST_ATTEMPTS = 3;
+
+/**
+ * The worker running an attempt died (its job came back after a crash): the attempt is marked FAILED with
+ * the reason and lost, and a new attempt starts at once. It does not count against the retry policy; after
+ * MAX_LOST_ATTEMPTS the task run fails, so a task that kills its worker cannot loop for ever.
+ */
+export function attemptLost(ctx: StepContext, finisher: RunFinisher, taskRunId: string, attemptNumber: number, reason: string): void {
+  const run = ctx.run(taskRunId);
+  if (!run || run.state.current !== "RUNNING") return;
+  const attempt = run.attempts[attemptNumber - 1];
+  if (!attempt || attemptNumber !== run.attempts.length || attempt.state.current !== "RUNNING") return;
+  transition(attempt.state, "FAILED", ctx.now());
+  attempt.error = { message: reason };
+  attempt.lost = true;
+  ctx.cancelTimers(`${run.id}:timeout:`);
+  const lost = run.attempts.filter((a) => a.lost).length;
+  if (lost > MAX_LOST_ATTEMPTS) {
+    finisher.finishRun(run, "FAILED", `${reason}; the attempt was lost ${lost} times, giving up`);
+    return;
+  }
+  ctx.log("WARN", `${reason}; starting the attempt again`, run);
+  startAttempt(ctx, run, ctx.taskOf(run));
 }

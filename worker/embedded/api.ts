@@ -1,0 +1,251 @@
+import { renderTreeAsync } from "@/engine/expr";
+import {
+  type Execution,
+  type ExecutionEvent,
+  type ExecutionRequest,
+  ExecutionOperationError,
+  isTerminal,
+  replayExecution,
+} from "@/engine/executor";
+import type { Flow } from "@/engine/flow";
+import { allConditionsHold } from "@/engine/triggers";
+import type { LogEntry } from "../logs";
+import { applyEvent, createAndStart, ExecutionNotFoundError } from "./apply";
+import type { EngineContext } from "./context";
+import { withTransaction } from "./db";
+import { insertExecution, loadExecution } from "./execution-store";
+import { ENDED_CHANNEL } from "./jobs";
+import type { Backfill } from "./scheduler";
+import { cronOf, ticksBetween } from "./schedule";
+import { applyEventInTransaction } from "./apply";
+
+/** The flow does not exist in this tenant (or is deleted). */
+export class FlowNotFoundError extends Error {
+  constructor(namespace: string, flowId: string) {
+    super(`flow ${namespace}.${flowId} not found`);
+    this.name = "FlowNotFoundError";
+  }
+}
+
+export interface WebhookRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string | string[] | undefined>;
+  body?: string;
+}
+
+export type WebhookResult =
+  | { status: "not-found" }
+  | { status: "conditions-not-met" }
+  | { status: "started"; execution: Execution; wait: boolean; returnOutputs: boolean };
+
+const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * What the rest of Cadenza (the service layer, the CLI, tests) asks of the embedded engine. Every call
+ * names the tenant: an execution of another tenant is "not found".
+ */
+export class EngineClient {
+  constructor(readonly ctx: EngineContext) {}
+
+  private async flow(tenantId: string, namespace: string, flowId: string, revision?: number): Promise<Flow> {
+    const { ctx } = this;
+    const flow =
+      revision === undefined
+        ? await ctx.flows.current(ctx.pool, tenantId, namespace, flowId)
+        : await ctx.flows.revision(ctx.pool, tenantId, namespace, flowId, revision).catch(() => undefined);
+    if (!flow) throw new FlowNotFoundError(namespace, flowId);
+    return flow;
+  }
+
+  /** Validates inputs (InputValidationError when they are wrong: nothing is created) and starts an execution. */
+  async start(tenantId: string, namespace: string, flowId: string, request: ExecutionRequest = {}, options: { revision?: number } = {}): Promise<Execution> {
+    const flow = await this.flow(tenantId, namespace, flowId, options.revision);
+    const execution = await createAndStart(this.ctx, tenantId, flow, request);
+    return execution as Execution;
+  }
+
+  async get(tenantId: string, id: string): Promise<Execution | undefined> {
+    const stored = await loadExecution(this.ctx.pool, id);
+    return stored && stored.tenantId === tenantId ? stored.execution : undefined;
+  }
+
+  private async owned(tenantId: string, id: string): Promise<void> {
+    if (!(await this.get(tenantId, id))) throw new ExecutionNotFoundError(id);
+  }
+
+  /** kill / pause / resume / restart. Throws ExecutionOperationError when the execution's state forbids it. */
+  async operate(tenantId: string, id: string, event: Extract<ExecutionEvent, { type: "kill" | "pause" | "resume" | "restart" }>): Promise<Execution> {
+    await this.owned(tenantId, id);
+    return applyEvent(this.ctx, id, event);
+  }
+
+  /** A new execution re-running from a task run, with new inputs when given. */
+  async replay(tenantId: string, id: string, taskRunId: string, inputs?: Record<string, unknown>): Promise<Execution> {
+    const { ctx } = this;
+    const original = await this.get(tenantId, id);
+    if (!original) throw new ExecutionNotFoundError(id);
+    const flow = await ctx.flows.revision(ctx.pool, tenantId, original.namespace, original.flowId, original.flowRevision);
+    const fresh = await replayExecution(flow, original, taskRunId, { now: ctx.now, newId: ctx.newId, registry: ctx.registry }, { inputs });
+    return withTransaction(ctx.pool, async (client) => {
+      await insertExecution(client, tenantId, fresh);
+      return applyEventInTransaction(ctx, client, fresh.id, { type: "start" });
+    });
+  }
+
+  /** Resolves with the execution once it has ended (or as it is when `timeoutMs` passes). */
+  async waitForEnd(tenantId: string, id: string, timeoutMs = 60_000): Promise<Execution> {
+    const { pool } = this.ctx;
+    const listener = await pool.connect();
+    let wake: () => void = () => {};
+    listener.on("notification", (message) => {
+      if (message.payload === id) wake();
+    });
+    try {
+      await listener.query(`listen ${ENDED_CHANNEL}`);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const execution = await this.get(tenantId, id);
+        if (!execution) throw new ExecutionNotFoundError(id);
+        if (isTerminal(execution.state.current) || Date.now() >= deadline) return execution;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(1_000, Math.max(0, deadline - Date.now())));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      await listener.query(`unlisten ${ENDED_CHANNEL}`).catch(() => {});
+      listener.release();
+    }
+  }
+
+  async logs(tenantId: string, executionId: string, filter: { minLevel?: string; taskId?: string } = {}): Promise<LogEntry[]> {
+    await this.owned(tenantId, executionId);
+    const levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
+    const allowed = levels.slice(Math.max(0, levels.indexOf(filter.minLevel ?? "TRACE")));
+    const result = await this.ctx.pool.query(
+      `select execution_id as "executionId", namespace, flow_id as "flowId", task_id as "taskId", task_run_id as "taskRunId",
+         attempt_number as "attemptNumber", trigger_id as "triggerId", level, message, timestamp
+       from log_entries where tenant_id = $1 and execution_id = $2 and level = any($3::log_level[]) and ($4::text is null or task_id = $4)
+       order by timestamp, id`,
+      [tenantId, executionId, allowed, filter.taskId ?? null],
+    );
+    return result.rows.map((row) => ({ ...row, timestamp: (row.timestamp as Date).toISOString() })) as LogEntry[];
+  }
+
+  // ------------------------------------------------------------------ backfills
+
+  /** Starts a backfill of a Schedule trigger over [start, end): one execution per schedule tick. */
+  async startBackfill(
+    tenantId: string,
+    ref: { namespace: string; flowId: string; triggerId: string },
+    options: { start: Date; end: Date; inputs?: Record<string, unknown>; labels?: { key: string; value: string }[] },
+  ): Promise<Backfill> {
+    const flow = await this.flow(tenantId, ref.namespace, ref.flowId);
+    const trigger = flow.triggers.find((t) => t.id === ref.triggerId && this.ctx.registry.get(t.type)?.type === "core.trigger.Schedule");
+    if (!trigger) throw new ExecutionOperationError(`flow ${ref.namespace}.${ref.flowId} has no Schedule trigger '${ref.triggerId}'`, "NOT_FOUND");
+    if (!(options.start.getTime() < options.end.getTime())) throw new ExecutionOperationError("a backfill needs start before end", "INVALID_INPUT");
+    const total = ticksBetween(cronOf(trigger), options.start, options.end, 1_000_001).length;
+    if (total > 1_000_000) throw new ExecutionOperationError("a backfill may cover at most 1,000,000 schedule dates", "INVALID_INPUT");
+    const backfill: Backfill = {
+      start: options.start.toISOString(),
+      end: options.end.toISOString(),
+      currentDate: options.start.toISOString(),
+      paused: false,
+      ...(options.inputs ? { inputs: options.inputs } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
+      total,
+      done: 0,
+    };
+    const result = await this.ctx.pool.query(
+      `update trigger_states set backfill = $5, updated_at = now()
+       where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4
+         and (backfill is null or backfill->>'finishedAt' is not null or backfill->>'cancelledAt' is not null)`,
+      [tenantId, ref.namespace, ref.flowId, ref.triggerId, JSON.stringify(backfill)],
+    );
+    if ((result.rowCount ?? 0) === 0) throw new ExecutionOperationError("a backfill is already running for this trigger: pause or cancel it first", "INVALID_STATE");
+    return backfill;
+  }
+
+  async backfill(tenantId: string, ref: { namespace: string; flowId: string; triggerId: string }): Promise<Backfill | undefined> {
+    const result = await this.ctx.pool.query(
+      "select backfill from trigger_states where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+      [tenantId, ref.namespace, ref.flowId, ref.triggerId],
+    );
+    return (result.rows[0] as { backfill: Backfill | null } | undefined)?.backfill ?? undefined;
+  }
+
+  /** Pauses, resumes or cancels a backfill; returns it as it is now. */
+  async controlBackfill(tenantId: string, ref: { namespace: string; flowId: string; triggerId: string }, action: "pause" | "resume" | "cancel"): Promise<Backfill> {
+    const current = await this.backfill(tenantId, ref);
+    if (!current || current.finishedAt || current.cancelledAt) throw new ExecutionOperationError("no backfill is running for this trigger", "INVALID_STATE");
+    const next: Backfill =
+      action === "cancel" ? { ...current, cancelledAt: this.ctx.now().toISOString() } : { ...current, paused: action === "pause" };
+    await this.ctx.pool.query(
+      "update trigger_states set backfill = $5, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+      [tenantId, ref.namespace, ref.flowId, ref.triggerId, JSON.stringify(next)],
+    );
+    return next;
+  }
+
+  // ------------------------------------------------------------------ webhooks
+
+  /**
+   * A webhook call: finds the flow by tenant, namespace and id and a Webhook trigger whose key matches
+   * (any mismatch is "not-found", so keys cannot be probed), checks the trigger's conditions and starts an
+   * execution with `trigger.body`, `trigger.headers` and `trigger.parameters`.
+   */
+  async webhook(tenantId: string, namespace: string, flowId: string, key: string, request: WebhookRequest): Promise<WebhookResult> {
+    const { ctx } = this;
+    const flow = await ctx.flows.current(ctx.pool, tenantId, namespace, flowId).catch(() => undefined);
+    if (!flow || flow.disabled) return { status: "not-found" };
+    const flowVariables = { flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision } };
+    let trigger: Flow["triggers"][number] | undefined;
+    for (const candidate of flow.triggers) {
+      if (candidate.disabled || ctx.registry.get(candidate.type)?.type !== "core.trigger.Webhook") continue;
+      const expected = String(await renderTreeAsync(candidate.key, flowVariables).catch(() => candidate.key));
+      if (timingSafeEqualText(expected, key)) {
+        trigger = candidate;
+        break;
+      }
+    }
+    if (!trigger) return { status: "not-found" };
+    let body: unknown = request.body;
+    if (typeof request.body === "string" && request.body.length > 0) {
+      try {
+        body = JSON.parse(request.body);
+      } catch {
+        body = request.body;
+      }
+    }
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), asList(v)]));
+    const parameters = Object.fromEntries(Object.entries(request.query).map(([k, v]) => [k, asList(v)]));
+    const variables = { body: body ?? null, headers, parameters };
+    const scope = {
+      registry: ctx.registry,
+      flow: { namespace: flow.namespace, id: flow.id },
+      now: ctx.now(),
+      variables: { ...flowVariables, trigger: variables },
+      functions: ctx.functions(ctx.pool, tenantId),
+    };
+    if (!(await allConditionsHold(trigger.conditions, scope))) return { status: "conditions-not-met" };
+    const inputs = (await renderTreeAsync(trigger.inputs ?? {}, { ...flowVariables, trigger: variables })) as Record<string, unknown>;
+    const execution = (await createAndStart(ctx, tenantId, flow, {
+      inputs,
+      labels: trigger.labels,
+      trigger: { id: trigger.id, type: trigger.type, variables },
+    })) as Execution;
+    return { status: "started", execution, wait: trigger.wait === true, returnOutputs: trigger.returnOutputs === true };
+  }
+}
+
+/** Compares two strings in time independent of where they differ (webhook keys are credentials). */
+function timingSafeEqualText(a: string, b: string): boolean {
+  const length = Math.max(a.length, b.length);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < length; i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}

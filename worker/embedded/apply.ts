@@ -1,0 +1,162 @@
+import { type Flow, indexTasks } from "@/engine/flow";
+import {
+  createExecution,
+  type Execution,
+  type ExecutionEvent,
+  type ExecutionRequest,
+  type ExecutorCommand,
+  type StepEnv,
+  step,
+} from "@/engine/executor";
+import type { LogEntry } from "../logs";
+import { runTaskAttempt } from "../task-runner";
+import { enqueueCommands } from "./commands";
+import type { EngineContext } from "./context";
+import { type DbClient, type Queryable, withTransaction } from "./db";
+import { insertExecution, loadExecution, type ParentLink, saveExecution } from "./execution-store";
+import { addJob, JOB } from "./jobs";
+import { executorLogEntry, insertLogs } from "./logs-store";
+
+/** The execution does not exist (or not in this tenant). */
+export class ExecutionNotFoundError extends Error {
+  constructor(id: string) {
+    super(`execution ${id} not found`);
+    this.name = "ExecutionNotFoundError";
+  }
+}
+
+const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
+
+/**
+ * Running executions of a flow, counted under a transaction-scoped advisory lock on the flow, so that two
+ * engines starting executions of one flow at once count one after the other (concurrency limits hold
+ * across processes).
+ */
+async function runningCount(db: Queryable, tenantId: string, flow: Flow, execution: Execution): Promise<number> {
+  await db.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`flow:${tenantId}/${flow.namespace}/${flow.id}`]);
+  const result = await db.query(
+    `select count(*)::int as count from executions
+     where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5`,
+    [tenantId, flow.namespace, flow.id, ACTIVE_STATES, execution.id],
+  );
+  return (result.rows[0] as { count: number }).count;
+}
+
+function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
+  return {
+    now: () => ctx.now(),
+    newId: () => ctx.newId(),
+    registry: ctx.registry,
+    functions: ctx.functions(db, tenantId),
+    runningCount: (flow, execution) => runningCount(db, tenantId, flow, execution),
+  };
+}
+
+/**
+ * Applies one event to an execution inside the caller's transaction: locks the row (one writer at a time),
+ * runs `step`, runs light tasks inline when enabled (their results are stepped in the same transaction),
+ * writes the new state, the logs and the jobs the commands imply. All of it commits together or not at all.
+ */
+export async function applyEventInTransaction(
+  ctx: EngineContext,
+  client: DbClient,
+  executionId: string,
+  event: ExecutionEvent,
+): Promise<Execution> {
+  const stored = await loadExecution(client, executionId, { lock: true });
+  if (!stored) throw new ExecutionNotFoundError(executionId);
+  const { tenantId } = stored;
+  const before = stored.execution;
+  const flow = await ctx.flows.revision(client, tenantId, before.namespace, before.flowId, before.flowRevision);
+  const env = stepEnv(ctx, client, tenantId);
+  const commands: ExecutorCommand[] = [];
+  const logs: LogEntry[] = [];
+  const pending: ExecutionEvent[] = [event];
+  let current = before;
+  while (pending.length > 0) {
+    const next = pending.shift() as ExecutionEvent;
+    const result = await step(flow, current, next, env);
+    current = result.execution;
+    for (const log of result.logs) logs.push(executorLogEntry(current, log));
+    for (const command of result.commands) {
+      if (command.type === "runTask" && ctx.inlineTasks && isInline(ctx, flow, command.taskId)) {
+        // Logs written so far must be visible to this task (errorLogs()), in this transaction.
+        await insertLogs(client, tenantId, logs.splice(0));
+        const taskResult = await runTaskAttempt(flow, current, command, {
+          registry: ctx.registry,
+          services: ctx.services(tenantId),
+          functions: ctx.functions(client, tenantId),
+          now: () => ctx.now(),
+          log: (entry) => logs.push(entry),
+        }, new AbortController().signal);
+        pending.push(taskResult);
+      } else {
+        commands.push(command);
+      }
+    }
+  }
+  await insertLogs(client, tenantId, logs);
+  await saveExecution(client, tenantId, before, current);
+  await enqueueCommands(client, tenantId, current, commands);
+  return current;
+}
+
+const inlineCache = new WeakMap<Flow, Set<string>>();
+
+/** Ids of the flow's tasks whose plugin is light enough to run inside the executor's transaction. */
+function isInline(ctx: EngineContext, flow: Flow, taskId: string): boolean {
+  let inline = inlineCache.get(flow);
+  if (!inline) {
+    inline = new Set();
+    for (const [id, location] of indexTasks(flow, ctx.registry)) {
+      if (ctx.registry.get(location.task.type)?.inline) inline.add(id);
+    }
+    inlineCache.set(flow, inline);
+  }
+  return inline.has(taskId);
+}
+
+/** Applies an event in its own transaction. */
+export function applyEvent(ctx: EngineContext, executionId: string, event: ExecutionEvent): Promise<Execution> {
+  return withTransaction(ctx.pool, (client) => applyEventInTransaction(ctx, client, executionId, event));
+}
+
+export interface CreateOptions {
+  parentLink?: ParentLink;
+  /** Makes creation idempotent: a second creation with the same key does nothing and returns undefined. */
+  dedupeKey?: string;
+  /** Start later (a subflow's scheduleDate). */
+  startAt?: Date;
+}
+
+/**
+ * Creates an execution (validating its inputs: throws InputValidationError) and starts it, in the caller's
+ * transaction. Returns undefined when the dedupe key shows it was already created.
+ */
+export async function createAndStartInTransaction(
+  ctx: EngineContext,
+  client: DbClient,
+  tenantId: string,
+  flow: Flow,
+  request: ExecutionRequest,
+  options: CreateOptions = {},
+): Promise<Execution | undefined> {
+  const execution = await createExecution(flow, { ...request, tenantId }, stepEnv(ctx, client, tenantId));
+  const inserted = await insertExecution(client, tenantId, execution, options);
+  if (!inserted) return undefined;
+  if (options.startAt && options.startAt.getTime() > ctx.now().getTime()) {
+    await addJob(client, JOB.event, { executionId: execution.id, event: { type: "start" } }, { runAt: options.startAt });
+    return execution;
+  }
+  return applyEventInTransaction(ctx, client, execution.id, { type: "start" });
+}
+
+export function createAndStart(
+  ctx: EngineContext,
+  tenantId: string,
+  flow: Flow,
+  request: ExecutionRequest,
+  options: CreateOptions = {},
+): Promise<Execution | undefined> {
+  return withTransaction(ctx.pool, (client) => createAndStartInTransaction(ctx, client, tenantId, flow, request, options));
+}

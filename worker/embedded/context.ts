@@ -1,0 +1,22 @@
+import type { ExprFunction } from "@/engine/expr";
+import type { FileStorage, PluginRegistry, TaskServices } from "@/engine/plugin";
+import type { Db, Queryable } from "./db";
+import type { FlowStore } from "./flow-store";
+
+/** What every part of the embedded engine shares. */
+export interface EngineContext {
+  pool: Db;
+  registry: PluginRegistry;
+  flows: FlowStore;
+  storage: FileStorage;
+  now(): Date;
+  newId(): string;
+  /** Run light tasks (Log, Return, OutputValues...) inside the executor's transaction instead of queuing them. */
+  inlineTasks: boolean;
+  /** Expression functions backed by the database and storage (kv, secret, read, errorLogs), bound to `db`. */
+  functions(db: Queryable, tenantId: string): Record<string, ExprFunction>;
+  /** Capabilities given to runnable tasks. */
+  services(tenantId: string): TaskServices;
+  /** Where the engine reports its own problems (not an execution's logs). */
+  report(message: string, error?: unknown): void;
+}

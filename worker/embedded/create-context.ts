@@ -1,0 +1,49 @@
+import type { FileStorage, PluginRegistry } from "@/engine/plugin";
+import { expressionFunctions } from "../expression-functions";
+import { newId } from "../ids";
+import type { EngineContext } from "./context";
+import type { Db } from "./db";
+import { FlowStore } from "./flow-store";
+import { databaseKvStore } from "./kv-store";
+import { errorLogsOf } from "./logs-store";
+
+export interface ContextOptions {
+  pool: Db;
+  registry: PluginRegistry;
+  storage: FileStorage;
+  now?: () => Date;
+  newId?: () => string;
+  /** Light tasks run inside the executor's transaction (default true). */
+  inlineTasks?: boolean;
+  /** Secret lookup for secret() (tenant, namespace, name); none when absent. */
+  secret?: (tenantId: string, namespace: string, name: string) => Promise<string | undefined>;
+  report?: (message: string, error?: unknown) => void;
+}
+
+export function createEngineContext(options: ContextOptions): EngineContext {
+  const now = options.now ?? (() => new Date());
+  const ctx: EngineContext = {
+    pool: options.pool,
+    registry: options.registry,
+    flows: new FlowStore(options.registry),
+    storage: options.storage,
+    now,
+    newId: options.newId ?? newId,
+    inlineTasks: options.inlineTasks ?? true,
+    functions: (db, tenantId) => ({
+      ...expressionFunctions({
+        kv: databaseKvStore(db, tenantId, now),
+        storage: options.storage,
+        secret: options.secret ? (namespace, name) => options.secret?.(tenantId, namespace, name) ?? Promise.resolve(undefined) : undefined,
+      }),
+      // errorLogs() reads the logs written so far in this transaction too.
+      errorLogs: async (_args, _named, { context }) => {
+        const id = (context.execution as { id?: string } | undefined)?.id;
+        return id ? errorLogsOf(db, id) : [];
+      },
+    }),
+    services: (tenantId) => ({ kv: databaseKvStore(options.pool, tenantId, now), storage: options.storage }),
+    report: options.report ?? ((message, error) => console.error(`cadenza engine: ${message}`, error ?? "")),
+  };
+  return ctx;
+}

@@ -1,0 +1,276 @@
+import type { JobHelpers, TaskList } from "graphile-worker";
+import { ExecutionOperationError, InputValidationError, isTerminal, outputsOf, type TaskResultEvent } from "@/engine/executor";
+import { matchFlowTriggers } from "@/engine/triggers";
+import type { LogEntry } from "../logs";
+import { splitContent } from "../storage/split";
+import { taskFileUri } from "../storage/uris";
+import { runTaskAttempt } from "../task-runner";
+import { applyEvent, applyEventInTransaction, createAndStartInTransaction, ExecutionNotFoundError } from "./apply";
+import type { EngineContext } from "./context";
+import { withTransaction } from "./db";
+import { loadExecution } from "./execution-store";
+import { type EndedJob, type EventJob, JOB, type RetryExecutionJob, type SplitJob, type SubflowJob, type TaskJob, type TimerJob } from "./jobs";
+import { insertLogs } from "./logs-store";
+import { databasePreconditionStore } from "./precondition-store";
+
+/** Attempts running in this process, by `taskRunId:attempt`, so a cancel notification can stop them. */
+export type RunningTasks = Map<string, AbortController>;
+
+/** Events that no longer apply (the execution ended, was deleted...) are dropped, not retried. */
+async function applyQuietly(ctx: EngineContext, executionId: string, event: Parameters<typeof applyEvent>[2]) {
+  try {
+    await applyEvent(ctx, executionId, event);
+  } catch (error) {
+    if (error instanceof ExecutionOperationError || error instanceof ExecutionNotFoundError) return;
+    throw error;
+  }
+}
+
+/** Buffers a running task's logs and writes them in batches, so a chatty script does not cost a query per line. */
+function logBuffer(ctx: EngineContext, tenantId: string) {
+  let buffer: LogEntry[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = buffer;
+    buffer = [];
+    await insertLogs(ctx.pool, tenantId, batch).catch((error) => ctx.report("could not write task logs", error));
+  };
+  return {
+    push(entry: LogEntry) {
+      buffer.push(entry);
+      if (buffer.length >= 200) void flush();
+      else timer ??= setTimeout(() => void flush(), 200);
+    },
+    flush,
+  };
+}
+
+async function runTask(ctx: EngineContext, running: RunningTasks, payload: TaskJob, helpers: JobHelpers): Promise<void> {
+  const stored = await loadExecution(ctx.pool, payload.executionId);
+  if (!stored) return;
+  const { execution, tenantId } = stored;
+  const run = execution.taskRunList.find((r) => r.id === payload.taskRunId);
+  const attempt = run?.attempts[payload.attempt - 1];
+  if (!run || run.state.current !== "RUNNING" || run.attempts.length !== payload.attempt || attempt?.state.current !== "RUNNING") return;
+  if (helpers.job.attempts > 1) {
+    // This job was taken before by a worker that never finished it: that process died mid-task.
+    await applyQuietly(ctx, execution.id, {
+      type: "attemptLost",
+      taskRunId: run.id,
+      attempt: payload.attempt,
+      reason: `the worker running attempt ${payload.attempt} stopped before it ended (process lost)`,
+    });
+    return;
+  }
+  const flow = await ctx.flows.revision(ctx.pool, tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+  const key = `${run.id}:${payload.attempt}`;
+  const controller = new AbortController();
+  running.set(key, controller);
+  const logs = logBuffer(ctx, tenantId);
+  let result: TaskResultEvent;
+  try {
+    result = await runTaskAttempt(
+      flow,
+      execution,
+      payload,
+      {
+        registry: ctx.registry,
+        services: ctx.services(tenantId),
+        functions: ctx.functions(ctx.pool, tenantId),
+        now: () => ctx.now(),
+        log: (entry) => logs.push(entry),
+      },
+      controller.signal,
+    );
+  } finally {
+    running.delete(key);
+    await logs.flush();
+  }
+  await applyQuietly(ctx, execution.id, result);
+}
+
+async function startSubflow(ctx: EngineContext, { tenantId, command }: SubflowJob): Promise<void> {
+  await withTransaction(ctx.pool, async (client) => {
+    if (await loadExecution(client, command.executionId)) return;
+    const fail = (error: string) =>
+      applyEventInTransaction(ctx, client, command.parentId, {
+        type: "subflowEnded",
+        taskRunId: command.taskRunId,
+        iteration: command.iteration,
+        executionId: command.executionId,
+        state: "FAILED",
+        error,
+      }).catch((e) => {
+        if (!(e instanceof ExecutionOperationError || e instanceof ExecutionNotFoundError)) throw e;
+      });
+    const flow =
+      command.revision !== undefined
+        ? await ctx.flows.revision(client, tenantId, command.namespace, command.flowId, command.revision).catch(() => undefined)
+        : await ctx.flows.current(client, tenantId, command.namespace, command.flowId);
+    if (!flow) {
+      await fail(`flow ${command.namespace}.${command.flowId} not found`);
+      return;
+    }
+    try {
+      await createAndStartInTransaction(
+        ctx,
+        client,
+        tenantId,
+        flow,
+        {
+          id: command.executionId,
+          inputs: command.inputs,
+          labels: command.labels,
+          trigger: command.trigger,
+          parentId: command.parentId,
+          scheduleDate: command.scheduleDate,
+        },
+        {
+          ...(command.wait ? { parentLink: { executionId: command.parentId, taskRunId: command.taskRunId, iteration: command.iteration } } : {}),
+          ...(command.scheduleDate ? { startAt: new Date(command.scheduleDate) } : {}),
+        },
+      );
+    } catch (error) {
+      if (error instanceof InputValidationError) await fail(`invalid subflow inputs: ${error.message}`);
+      else if (error instanceof ExecutionOperationError) await fail(error.message);
+      else throw error;
+    }
+  });
+}
+
+async function splitItems(ctx: EngineContext, job: SplitJob): Promise<void> {
+  const stored = await loadExecution(ctx.pool, job.executionId);
+  if (!stored) return;
+  const { execution } = stored;
+  const run = execution.taskRunList.find((r) => r.id === job.taskRunId);
+  try {
+    const content = new TextDecoder().decode(await ctx.storage.get(job.uri));
+    const batches: string[] = [];
+    for (const [index, part] of splitContent(content, job).entries()) {
+      const uri = taskFileUri(execution.namespace, execution.flowId, execution.id, run?.taskId ?? "items", job.taskRunId, `batch-${index + 1}.txt`);
+      batches.push(await ctx.storage.put(uri, part));
+    }
+    await applyQuietly(ctx, execution.id, { type: "itemsSplit", taskRunId: job.taskRunId, batches });
+  } catch (error) {
+    await applyQuietly(ctx, execution.id, {
+      type: "itemsSplit",
+      taskRunId: job.taskRunId,
+      batches: [],
+      error: `cannot split ${job.uri}: ${(error as Error).message}`,
+    });
+  }
+}
+
+/** After an execution ended: its parent learns the result, a queued execution may start, Flow triggers fire. */
+async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Promise<void> {
+  const stored = await loadExecution(ctx.pool, executionId);
+  if (!stored || !isTerminal(stored.execution.state.current)) return;
+  const { execution, tenantId, parentLink } = stored;
+  if (parentLink) {
+    await applyQuietly(ctx, parentLink.executionId, {
+      type: "subflowEnded",
+      taskRunId: parentLink.taskRunId,
+      iteration: parentLink.iteration,
+      executionId: execution.id,
+      state: execution.state.current,
+      outputs: execution.outputs,
+      taskOutputs: outputsOf(execution),
+    });
+  }
+  const flow = await ctx.flows.revision(ctx.pool, tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+  if (flow.concurrency) {
+    const queued = await ctx.pool.query(
+      `select id from executions where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'QUEUED'
+       order by created_at, id limit 1`,
+      [tenantId, execution.namespace, execution.flowId],
+    );
+    const next = (queued.rows[0] as { id: string } | undefined)?.id;
+    if (next) await applyQuietly(ctx, next, { type: "start" });
+  }
+  const stopAfter = flow.triggers.find((t) => t.id === execution.trigger?.id)?.stopAfter;
+  if (stopAfter?.includes(execution.state.current)) {
+    await ctx.pool.query(
+      "update trigger_states set disabled = true, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+      [tenantId, execution.namespace, execution.flowId, execution.trigger?.id],
+    );
+  }
+  const candidates = await ctx.flows.withTrigger(ctx.pool, tenantId, "core.trigger.Flow");
+  if (candidates.length === 0) return;
+  await withTransaction(ctx.pool, async (client) => {
+    const matches = await matchFlowTriggers(flow, execution, candidates, {
+      registry: ctx.registry,
+      now: () => ctx.now(),
+      functions: ctx.functions(client, tenantId),
+      preconditions: databasePreconditionStore(client),
+    });
+    for (const match of matches) {
+      try {
+        await createAndStartInTransaction(
+          ctx,
+          client,
+          tenantId,
+          match.flow,
+          { inputs: match.inputs, labels: match.labels, trigger: match.executionTrigger },
+          { dedupeKey: `flow-trigger:${execution.id}:${execution.metadata.attemptNumber}:${match.flow.namespace}/${match.flow.id}/${match.trigger.id}` },
+        );
+      } catch (error) {
+        if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
+        await insertLogs(client, tenantId, [
+          {
+            executionId: execution.id,
+            namespace: execution.namespace,
+            flowId: execution.flowId,
+            level: "WARN",
+            message: `Flow trigger ${match.flow.namespace}.${match.flow.id}/${match.trigger.id} could not start an execution: ${(error as Error).message}`,
+            timestamp: ctx.now().toISOString(),
+          },
+        ]);
+      }
+    }
+  });
+}
+
+async function retryExecution(ctx: EngineContext, { executionId, attemptNumber }: RetryExecutionJob): Promise<void> {
+  const stored = await loadExecution(ctx.pool, executionId);
+  if (!stored) return;
+  const { execution, tenantId } = stored;
+  const flow = await ctx.flows.revision(ctx.pool, tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+  await withTransaction(ctx.pool, (client) =>
+    createAndStartInTransaction(
+      ctx,
+      client,
+      tenantId,
+      flow,
+      {
+        inputs: execution.inputs,
+        labels: execution.labels,
+        trigger: execution.trigger,
+        originalId: execution.originalId,
+        attemptNumber,
+      },
+      { dedupeKey: `retry:${execution.id}:${attemptNumber}` },
+    ),
+  );
+}
+
+/** The graphile-worker task list of the engine. */
+export function engineTasks(ctx: EngineContext, running: RunningTasks, extra: TaskList = {}): TaskList {
+  return {
+    [JOB.task]: (payload, helpers) => runTask(ctx, running, payload as TaskJob, helpers),
+    [JOB.timer]: (payload) => {
+      const { executionId, timerId } = payload as TimerJob;
+      return applyQuietly(ctx, executionId, { type: "timer", timerId });
+    },
+    [JOB.event]: (payload) => {
+      const { executionId, event } = payload as EventJob;
+      return applyQuietly(ctx, executionId, event);
+    },
+    [JOB.subflow]: (payload) => startSubflow(ctx, payload as SubflowJob),
+    [JOB.split]: (payload) => splitItems(ctx, payload as SplitJob),
+    [JOB.ended]: (payload) => executionEnded(ctx, payload as EndedJob),
+    [JOB.retryExecution]: (payload) => retryExecution(ctx, payload as RetryExecutionJob),
+    ...extra,
+  };
+}

@@ -1,0 +1,10 @@
+export { EngineClient, FlowNotFoundError, type WebhookRequest, type WebhookResult } from "./api";
+export { applyEvent, createAndStart, ExecutionNotFoundError } from "./apply";
+export type { EngineContext } from "./context";
+export { type ContextOptions, createEngineContext } from "./create-context";
+export { createPool, type Db, withTransaction } from "./db";
+export { deleteFlow, type SavedFlow, saveFlowRevision } from "./flows-admin";
+export { StoredFlowError } from "./flow-store";
+export { purgeOlderThan } from "./purge";
+export { prepareQueue, type EngineRuntimeOptions, type RunningEngine, startEngineRuntime } from "./runtime";
+export { type Backfill, runBackfills, runDueSchedules } from "./scheduler";

@@ -1,0 +1,120 @@
+import { EventEmitter } from "node:events";
+import { Logger, run, runMigrations, type Runner, type WorkerEvents } from "graphile-worker";
+import type { EngineContext } from "./context";
+import { engineTasks, type RunningTasks } from "./handlers";
+import { CANCEL_CHANNEL } from "./jobs";
+import { startLiveness } from "./liveness";
+import { purgeOlderThan } from "./purge";
+import { runBackfills, runDueSchedules } from "./scheduler";
+
+export interface EngineRuntimeOptions {
+  /** Task attempts (and other jobs) run at once by this process. */
+  concurrency?: number;
+  /** How often the scheduler looks for due schedules and backfills. */
+  schedulerIntervalMs?: number;
+  heartbeatMs?: number;
+  /** After this long without a heartbeat, another engine hands the silent one's jobs to live workers. */
+  staleAfterMs?: number;
+  /** Executions, logs and failed queue rows older than this many days are purged; 0 keeps everything. */
+  retentionDays?: number;
+  /** How long a stopping engine waits for running tasks before handing them back. */
+  shutdownGraceMs?: number;
+  /** Queue polling interval for delayed jobs (timers); new jobs are picked up at once via LISTEN/NOTIFY. */
+  pollIntervalMs?: number;
+  version: string;
+  /** Skip the scheduler (tests that drive it by hand). */
+  scheduler?: boolean;
+}
+
+export interface RunningEngine {
+  instanceId: string;
+  stop(): Promise<void>;
+}
+
+/** Quiet graphile-worker's own logging: only errors, through the engine's reporter. */
+function queueLogger(ctx: EngineContext): Logger {
+  return new Logger(() => (level, message) => {
+    if (level === "error") ctx.report(message);
+  });
+}
+
+export async function prepareQueue(ctx: EngineContext): Promise<void> {
+  await runMigrations({ pgPool: ctx.pool, logger: queueLogger(ctx) });
+}
+
+/**
+ * Starts an engine process: queue workers (task attempts, timers, subflows, ends), the scheduler, the
+ * liveness heartbeat/reaper, cancel notifications and retention. Several can run on one database.
+ */
+export async function startEngineRuntime(ctx: EngineContext, options: EngineRuntimeOptions): Promise<RunningEngine> {
+  const running: RunningTasks = new Map();
+  const workerIds = new Set<string>();
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
+  const runner: Runner = await run({
+    pgPool: ctx.pool,
+    taskList: engineTasks(ctx, running),
+    concurrency: options.concurrency ?? 10,
+    noHandleSignals: true,
+    pollInterval: options.pollIntervalMs ?? 1000,
+    events,
+    logger: queueLogger(ctx),
+    gracefulShutdownAbortTimeout: options.shutdownGraceMs ?? 5_000,
+  });
+
+  const listener = await ctx.pool.connect();
+  listener.on("notification", (message) => {
+    if (message.channel !== CANCEL_CHANNEL || !message.payload) return;
+    const { taskRunId, attempt } = JSON.parse(message.payload) as { taskRunId: string; attempt: number };
+    running.get(`${taskRunId}:${attempt}`)?.abort();
+  });
+  await listener.query(`listen ${CANCEL_CHANNEL}`);
+
+  const liveness = await startLiveness(ctx.pool, () => [...workerIds], {
+    version: options.version,
+    heartbeatMs: options.heartbeatMs ?? 2_000,
+    staleAfterMs: options.staleAfterMs ?? 10_000,
+    onError: (error) => ctx.report("heartbeat failed", error),
+  });
+
+  let stopping = false;
+  const loops: Promise<void>[] = [];
+  const loop = (everyMs: number, work: () => Promise<unknown>) => {
+    loops.push(
+      (async () => {
+        while (!stopping) {
+          await work().catch((error) => ctx.report("background pass failed", error));
+          await new Promise((resolve) => setTimeout(resolve, everyMs).unref());
+        }
+      })(),
+    );
+  };
+  if (options.scheduler !== false) {
+    loop(options.schedulerIntervalMs ?? 1_000, async () => {
+      await runDueSchedules(ctx);
+      await runBackfills(ctx);
+    });
+  }
+  const retention = options.retentionDays ?? 30;
+  if (retention > 0) {
+    loop(3_600_000, () => purgeOlderThan(ctx.pool, new Date(ctx.now().getTime() - retention * 86_400_000)));
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    instanceId: liveness.id,
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        // Tasks still running when the grace period ends are aborted; their jobs fail and run again.
+        await runner.stop().catch((error) => ctx.report("queue shutdown failed", error));
+        for (const controller of running.values()) controller.abort();
+        await Promise.race([Promise.all(loops), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+        await listener.query(`unlisten ${CANCEL_CHANNEL}`).catch(() => {});
+        listener.release();
+        await liveness.stop();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import type { Flow, Trigger } from "@/engine/flow";
+import { renderTreeAsync } from "@/engine/expr";
+import { InputValidationError, ExecutionOperationError } from "@/engine/executor";
+import { normaliseLabels } from "@/engine/flow";
+import { allConditionsHold } from "@/engine/triggers";
+import { parseDuration } from "@/engine/util/duration";
+import type { Cron } from "croner";
+import { createAndStartInTransaction } from "./apply";
+import type { EngineContext } from "./context";
+import { type DbClient, withTransaction } from "./db";
+import { insertLogs } from "./logs-store";
+import { cronOf, nextTick, scheduleVariables, ticksBetween } from "./schedule";
+
+/** A schedule tick older than this when the scheduler sees it was missed (the engine was down). */
+export const MISSED_AFTER_MS = 60_000;
+/** Executions a backfill creates per scheduler pass, so a long backfill shares the engine with live work. */
+export const BACKFILL_BATCH = 100;
+
+export interface Backfill {
+  start: string;
+  end: string;
+  /** Next schedule date to run (ticks before it are done). */
+  currentDate: string;
+  paused: boolean;
+  inputs?: Record<string, unknown>;
+  labels?: { key: string; value: string }[];
+  total: number;
+  done: number;
+  /** Set once every tick has an execution. */
+  finishedAt?: string;
+  cancelledAt?: string;
+}
+
+interface StateRow {
+  tenant_id: string;
+  namespace: string;
+  flow_id: string;
+  trigger_id: string;
+  next_evaluation_date: Date | null;
+  last_triggered_date: Date | null;
+  backfill: Backfill | null;
+}
+
+async function scheduleTrigger(ctx: EngineContext, client: DbClient, row: StateRow): Promise<{ flow: Flow; trigger: Trigger; cron: Cron } | undefined> {
+  const flow = await ctx.flows.current(client, row.tenant_id, row.namespace, row.flow_id).catch(() => undefined);
+  const trigger = flow?.triggers.find((t) => t.id === row.trigger_id && ctx.registry.get(t.type)?.type === "core.trigger.Schedule");
+  if (!flow || !trigger || flow.disabled) return undefined;
+  return { flow, trigger, cron: cronOf(trigger) };
+}
+
+/** Creates the execution of one schedule tick; idempotent thanks to its dedupe key. */
+async function runTick(
+  ctx: EngineContext,
+  client: DbClient,
+  row: StateRow,
+  { flow, trigger, cron }: { flow: Flow; trigger: Trigger; cron: Cron },
+  date: Date,
+  extra: { inputs?: Record<string, unknown>; labels?: { key: string; value: string }[]; dedupePrefix: string },
+): Promise<void> {
+  const variables = scheduleVariables(cron, date);
+  const scope = {
+    registry: ctx.registry,
+    flow: { namespace: flow.namespace, id: flow.id },
+    date,
+    now: ctx.now(),
+    variables: { trigger: variables },
+    functions: ctx.functions(client, row.tenant_id),
+  };
+  if (!(await allConditionsHold([...((trigger.conditions as never[]) ?? []), ...((trigger.scheduleConditions as never[]) ?? [])], scope))) return;
+  const inputs = (await renderTreeAsync({ ...((trigger.inputs as object) ?? {}), ...(extra.inputs ?? {}) }, { trigger: variables, flow: { id: flow.id, namespace: flow.namespace } })) as Record<string, unknown>;
+  try {
+    await createAndStartInTransaction(
+      ctx,
+      client,
+      row.tenant_id,
+      flow,
+      {
+        inputs,
+        labels: [...normaliseLabels(trigger.labels), ...(extra.labels ?? [])],
+        trigger: { id: trigger.id, type: trigger.type, variables },
+        scheduleDate: date.toISOString(),
+      },
+      { dedupeKey: `${extra.dedupePrefix}:${row.tenant_id}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}` },
+    );
+  } catch (error) {
+    if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
+    await insertLogs(client, row.tenant_id, [
+      {
+        namespace: flow.namespace,
+        flowId: flow.id,
+        triggerId: trigger.id,
+        level: "ERROR",
+        message: `Schedule ${trigger.id} could not start an execution for ${date.toISOString()}: ${(error as Error).message}`,
+        timestamp: ctx.now().toISOString(),
+      },
+    ]);
+  }
+}
+
+/** Which of the due ticks run, by recoverMissedSchedules and lateMaximumDelay. */
+export function ticksToRun(trigger: Trigger, due: Date[], now: Date): Date[] {
+  const late = trigger.lateMaximumDelay ? parseDuration(String(trigger.lateMaximumDelay)) : undefined;
+  const inTime = due.filter((t) => late === undefined || now.getTime() - t.getTime() <= late);
+  const missed = inTime.filter((t) => now.getTime() - t.getTime() > MISSED_AFTER_MS);
+  const current = inTime.filter((t) => now.getTime() - t.getTime() <= MISSED_AFTER_MS);
+  switch ((trigger.recoverMissedSchedules as string | undefined) ?? "ALL") {
+    case "NONE":
+      return current;
+    case "LAST":
+      return [...missed.slice(-1), ...current];
+    default:
+      return inTime;
+  }
+}
+
+/** One pass over due schedules. Rows are locked with SKIP LOCKED, so several engines share the work safely. */
+export async function runDueSchedules(ctx: EngineContext, limit = 20): Promise<number> {
+  return withTransaction(ctx.pool, async (client) => {
+    const now = ctx.now();
+    const rows = (
+      await client.query(
+        `select * from trigger_states where not disabled and next_evaluation_date <= $1
+         order by next_evaluation_date limit $2 for update skip locked`,
+        [now, limit],
+      )
+    ).rows as StateRow[];
+    for (const row of rows) {
+      const target = await scheduleTrigger(ctx, client, row);
+      if (!target) {
+        await client.query(
+          "update trigger_states set next_evaluation_date = null, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+          [row.tenant_id, row.namespace, row.flow_id, row.trigger_id],
+        );
+        continue;
+      }
+      const from = row.last_triggered_date ? new Date(row.last_triggered_date.getTime() + 1) : (row.next_evaluation_date ?? now);
+      const due = ticksBetween(target.cron, from, new Date(now.getTime() + 1), 10_000);
+      for (const date of ticksToRun(target.trigger, due, now)) {
+        await runTick(ctx, client, row, target, date, { dedupePrefix: "schedule" });
+      }
+      const last = due[due.length - 1] ?? row.last_triggered_date;
+      await client.query(
+        `update trigger_states set last_triggered_date = $5, next_evaluation_date = $6, updated_at = now()
+         where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4`,
+        [row.tenant_id, row.namespace, row.flow_id, row.trigger_id, last ?? null, nextTick(target.cron, now) ?? null],
+      );
+    }
+    return rows.length;
+  });
+}
+
+/** One pass over running backfills: each gets up to BACKFILL_BATCH more executions. */
+export async function runBackfills(ctx: EngineContext, limit = 5): Promise<number> {
+  return withTransaction(ctx.pool, async (client) => {
+    const rows = (
+      await client.query(
+        `select * from trigger_states where backfill is not null and coalesce((backfill->>'paused')::boolean, false) = false
+           and backfill->>'finishedAt' is null and backfill->>'cancelledAt' is null
+         order by updated_at limit $1 for update skip locked`,
+        [limit],
+      )
+    ).rows as StateRow[];
+    for (const row of rows) {
+      const backfill = row.backfill as Backfill;
+      const target = await scheduleTrigger(ctx, client, row);
+      let next = backfill;
+      if (!target) {
+        next = { ...backfill, cancelledAt: ctx.now().toISOString() };
+      } else {
+        const ticks = ticksBetween(target.cron, new Date(backfill.currentDate), new Date(backfill.end), BACKFILL_BATCH);
+        for (const date of ticks) {
+          await runTick(ctx, client, row, target, date, { inputs: backfill.inputs, labels: backfill.labels, dedupePrefix: "backfill" });
+        }
+        const last = ticks[ticks.length - 1];
+        const currentDate = last ? new Date(last.getTime() + 1).toISOString() : backfill.end;
+        const done = backfill.done + ticks.length;
+        next = { ...backfill, currentDate, done, ...(ticks.length < BACKFILL_BATCH ? { finishedAt: ctx.now().toISOString() } : {}) };
+      }
+      await client.query(
+        "update trigger_states set backfill = $5, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+        [row.tenant_id, row.namespace, row.flow_id, row.trigger_id, JSON.stringify(next)],
+      );
+    }
+    return rows.length;
+  });
+}

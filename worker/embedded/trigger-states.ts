@@ -1,0 +1,34 @@
+import type { Flow } from "@/engine/flow";
+import type { PluginRegistry } from "@/engine/plugin";
+import type { Queryable } from "./db";
+import { cronOf, nextTick } from "./schedule";
+
+/** Canonical types of a flow's triggers (stored on the flow row for quick lookups). */
+export function triggerTypes(flow: Flow, registry: PluginRegistry): string[] {
+  return [...new Set(flow.triggers.map((t) => registry.get(t.type)?.type ?? t.type))];
+}
+
+/**
+ * Brings trigger_states in line with a flow's current Schedule triggers: a row per trigger (its next due
+ * date computed from now, or from the last run so that missed schedules are recovered), none for triggers
+ * that were removed. Called when a flow is deployed, updated, disabled or deleted.
+ */
+export async function syncScheduleStates(db: Queryable, registry: PluginRegistry, tenantId: string, flow: Flow | undefined, ref: { namespace: string; id: string }, now: Date): Promise<void> {
+  const schedules = flow && !flow.disabled && !flow.deleted ? flow.triggers.filter((t) => registry.get(t.type)?.type === "core.trigger.Schedule") : [];
+  await db.query(
+    "delete from trigger_states where tenant_id = $1 and namespace = $2 and flow_id = $3 and not (trigger_id = any($4::text[]))",
+    [tenantId, ref.namespace, ref.id, schedules.map((t) => t.id)],
+  );
+  for (const trigger of schedules) {
+    const next = nextTick(cronOf(trigger), now);
+    await db.query(
+      `insert into trigger_states (tenant_id, namespace, flow_id, trigger_id, next_evaluation_date, disabled, updated_at)
+       values ($1, $2, $3, $4, $5, $6, now())
+       on conflict (tenant_id, namespace, flow_id, trigger_id) do update set
+         next_evaluation_date = case when trigger_states.last_triggered_date is null then excluded.next_evaluation_date
+                                     else least(trigger_states.next_evaluation_date, excluded.next_evaluation_date) end,
+         disabled = excluded.disabled or trigger_states.disabled, updated_at = now()`,
+      [tenantId, ref.namespace, ref.id, trigger.id, next ?? null, trigger.disabled],
+    );
+  }
+}
