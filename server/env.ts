@@ -72,3 +72,13 @@ export const env: Env = parseEnv();
 export function exportToProcessEnv(values: Record<string, string>): void {
   Object.assign(process.env, values);
 }
+
+/**
+ * Secrets given to flows through the environment, as Kestra's open-source edition reads them: a variable
+ * `SECRET_<NAME>` holding the base64-encoded value. (Encrypted secrets stored per namespace come with the
+ * secrets service.) Read here, like every other variable, never elsewhere.
+ */
+export function environmentSecret(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
+  const encoded = source[`SECRET_${name}`];
+  return encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8");
+}

@@ -12,14 +12,14 @@ export const flowRun: Command = {
   options: {
     input: { type: "string", multiple: true, short: "i" },
     flows: { type: "string", multiple: true },
-    engine: { type: "string", default: "memory" },
+    engine: { type: "string", default: "embedded" },
     timeout: { type: "string" },
     quiet: { type: "boolean", short: "q", default: false },
   },
   optionHelp: {
     input: "an input value; key=@path passes a file (repeatable)",
     flows: "other flows to load, for subflows and Flow triggers (repeatable)",
-    engine: "memory (default) or embedded",
+    engine: "embedded (default: PostgreSQL, DATABASE_URL's or an embedded one) or memory",
     timeout: "give up after this long (60s, 5m, PT1H): exit 3",
     quiet: "do not print logs on stderr",
   },
@@ -29,12 +29,6 @@ export const flowRun: Command = {
     const engine = String(values.engine);
     if (engine !== "memory" && engine !== "embedded") {
       io.stderr(`cadenza flow run: unknown engine '${engine}' (memory or embedded)\n`);
-      return 2;
-    }
-    if (engine === "embedded") {
-      io.stderr(
-        "cadenza flow run: the embedded PostgreSQL engine is not available in this version yet; use --engine memory\n",
-      );
       return 2;
     }
     let timeoutMs: number | undefined;
@@ -56,6 +50,7 @@ export const flowRun: Command = {
       invalid = true;
     }
     const others = [];
+    const sources = new Map(main.sources);
     for (const path of (values.flows as string[] | undefined) ?? []) {
       let files: string[];
       try {
@@ -69,20 +64,21 @@ export const flowRun: Command = {
         for (const error of result.errors) io.stderr(`${formatError(other, error)}\n`);
         invalid ||= result.errors.length > 0;
         others.push(...result.flows);
+        for (const [flow, source] of result.sources) sources.set(flow, source);
       }
     }
     if (invalid) return 2;
-    const result = await runFlowInMemory(
-      {
-        flow: main.flows[0] as NonNullable<(typeof main.flows)[0]>,
-        flows: others,
-        inputs: (values.input as string[] | undefined) ?? [],
-        timeoutMs,
-        registry,
-        quiet: Boolean(values.quiet),
-      },
-      io,
-    );
-    return result.code;
+    const options = {
+      flow: main.flows[0] as NonNullable<(typeof main.flows)[0]>,
+      flows: others,
+      inputs: (values.input as string[] | undefined) ?? [],
+      timeoutMs,
+      registry,
+      quiet: Boolean(values.quiet),
+    };
+    if (engine === "memory") return (await runFlowInMemory(options, io)).code;
+    const { env } = await import("@/server/env");
+    const { runFlowEmbedded } = await import("../flows/run-embedded");
+    return (await runFlowEmbedded({ ...options, sources, databaseUrl: env.DATABASE_URL, dataDir: env.CADENZA_DATA_DIR }, io)).code;
   },
 };

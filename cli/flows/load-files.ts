@@ -6,6 +6,8 @@ import type { PluginRegistry } from "@/engine/plugin";
 export interface FileLoad {
   file: string;
   flows: Flow[];
+  /** Each flow's own YAML (its document of the file). */
+  sources: Map<Flow, string>;
   errors: FlowError[];
   warnings: FlowError[];
 }
@@ -34,6 +36,7 @@ export function loadFile(file: string, registry: PluginRegistry): FileLoad {
     return {
       file,
       flows: [],
+      sources: new Map(),
       errors: [
         {
           path: "",
@@ -46,9 +49,12 @@ export function loadFile(file: string, registry: PluginRegistry): FileLoad {
     };
   }
   const loads = loadFlows(text, { registry });
+  const sources = new Map<Flow, string>();
+  for (const load of loads) if (load.flow) sources.set(load.flow, load.source.documentText);
   return {
     file,
     flows: loads.flatMap((l) => (l.flow ? [l.flow] : [])),
+    sources,
     errors: loads.flatMap((l) => l.errors),
     warnings: loads.flatMap((l) => l.warnings),
   };

@@ -23,7 +23,7 @@ export interface RunFlowOptions {
 
 export type RunFlowResult = { code: 0 | 2 | 3; execution?: Execution };
 
-function parseInputs(
+export function parseInputs(
   pairs: string[],
 ): { values: Record<string, string>; files: Record<string, string> } | string {
   const values: Record<string, string> = {};
@@ -39,7 +39,7 @@ function parseInputs(
   return { values, files };
 }
 
-function printLog(io: CliIo, entry: LogEntry): void {
+export function printLog(io: CliIo, entry: LogEntry): void {
   const where = entry.taskId ? ` ${entry.taskId}` : "";
   io.stderr(`${entry.timestamp} ${entry.level.padEnd(5)}${where}: ${entry.message}\n`);
 }

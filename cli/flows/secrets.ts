@@ -1,10 +1,9 @@
+import { environmentSecret } from "@/server/env";
+
 /**
  * Secrets for the standalone `flow run`, as Kestra's open-source edition reads them: an environment variable
- * `SECRET_<NAME>` holding the base64-encoded value. The server keeps encrypted secrets in its database instead.
+ * `SECRET_<NAME>` holding the base64-encoded value (see server/env.ts).
  */
-export function environmentSecrets(environment: NodeJS.ProcessEnv = process.env) {
-  return async (_namespace: string, name: string): Promise<string | undefined> => {
-    const encoded = environment[`SECRET_${name}`];
-    return encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8");
-  };
+export function environmentSecrets() {
+  return async (_namespace: string, name: string): Promise<string | undefined> => environmentSecret(name);
 }

@@ -47,6 +47,14 @@ export class FlowSource {
     return this.index.text;
   }
 
+  /** This document's own text: the whole text for a single document, its slice of a multi-document file. */
+  get documentText(): string {
+    const documents = this.index.documents;
+    if (documents.length <= 1) return this.index.text;
+    const range = (this.document as { range?: [number, number, number] }).range;
+    return range ? this.index.text.slice(range[0], range[2]).replace(/^---[^\n]*\n/, "") : this.index.text;
+  }
+
   get document(): Document.Parsed {
     const document = this.index.documents[this.documentIndex] ?? this.index.documents[0];
     if (!document) return parseAllDocuments("{}")[0] as Document.Parsed;

@@ -1,0 +1,94 @@
+import { readFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { InputValidationError, isTerminal, toExecutionJson } from "@/engine/executor";
+import type { Flow } from "@/engine/flow";
+import { withTransaction, saveFlowRevision, FlowNotFoundError } from "@/worker/embedded";
+import { newId } from "@/worker/ids";
+import type { LogEntry } from "@/worker/logs";
+import { inputFileUri } from "@/worker/storage/uris";
+import type { CliIo } from "../command";
+import type { RunFlowOptions, RunFlowResult } from "./run-flow";
+import { parseInputs, printLog } from "./run-flow";
+
+export interface EmbeddedRunOptions extends RunFlowOptions {
+  /** The flows' YAML sources, stored as revisions before the run (the main flow first). */
+  sources: Map<Flow, string>;
+  /** PostgreSQL to use; when absent an embedded one starts with its data in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+/**
+ * Runs a flow on the embedded engine: PostgreSQL (DATABASE_URL's or an embedded one), migrations, the
+ * flows stored in the `main` tenant, an engine runtime in this process (no scheduler: a one-off run starts
+ * no schedules), the execution to its end. Only the execution JSON goes to stdout.
+ */
+export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): Promise<RunFlowResult> {
+  const parsed = parseInputs(options.inputs);
+  if (typeof parsed === "string") {
+    io.stderr(`cadenza flow run: ${parsed}\n`);
+    return { code: 2 };
+  }
+  const { openDatabase } = await import("@/server/runtime/database");
+  const { applyMigrations } = await import("@/server/db/migrate");
+  const { migrationsDir } = await import("@/server/paths");
+  const { openServerEngine, ensureDefaultTenant } = await import("@/server/engine");
+  const progress = options.quiet ? undefined : (message: string) => io.stderr(`${message}\n`);
+  const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, onProgress: progress });
+  try {
+    await applyMigrations(database.url, migrationsDir);
+    const engine = await openServerEngine({ databaseUrl: database.url, dataDir: options.dataDir, poolSize: 10, report: progress });
+    try {
+      const tenantId = await ensureDefaultTenant(engine);
+      await withTransaction(engine.ctx.pool, async (client) => {
+        for (const [flow, source] of options.sources) await saveFlowRevision(client, engine.ctx.registry, tenantId, flow, source);
+      });
+      await engine.startRuntime({ scheduler: false, retentionDays: 0, concurrency: 8, pollIntervalMs: 200 });
+      const { flow } = options;
+      const executionId = newId();
+      const inputs: Record<string, unknown> = { ...parsed.values };
+      for (const [key, path] of Object.entries(parsed.files)) {
+        let content: Buffer;
+        try {
+          content = await readFile(resolve(path));
+        } catch (error) {
+          io.stderr(`cadenza flow run: input '${key}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})\n`);
+          return { code: 2 };
+        }
+        inputs[key] = await engine.ctx.storage.put(
+          inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)),
+          content,
+        );
+      }
+      let started: Awaited<ReturnType<typeof engine.client.start>>;
+      try {
+        started = await engine.client.start(tenantId, flow.namespace, flow.id, { id: executionId, inputs });
+      } catch (error) {
+        if (error instanceof InputValidationError) {
+          for (const e of error.errors) io.stderr(`input '${e.input}': ${e.message}\n`);
+          return { code: 2 };
+        }
+        if (error instanceof FlowNotFoundError) {
+          io.stderr(`cadenza flow run: ${error.message}\n`);
+          return { code: 2 };
+        }
+        throw error;
+      }
+      const final = await engine.client.waitForEnd(tenantId, started.id, options.timeoutMs ?? 365 * 86_400_000);
+      if (!options.quiet) {
+        for (const entry of await engine.client.logs(tenantId, final.id)) printLog(io, entry as LogEntry);
+      }
+      io.stdout(`${JSON.stringify(toExecutionJson(final), null, 2)}\n`);
+      if (!isTerminal(final.state.current)) {
+        io.stderr(`cadenza flow run: timed out after ${options.timeoutMs} ms; the execution is ${final.state.current} (killed)\n`);
+        await engine.client.operate(tenantId, final.id, { type: "kill" }).catch(() => undefined);
+        return { code: 3, execution: final };
+      }
+      return { code: 0, execution: final };
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}

@@ -1,0 +1,73 @@
+// Assembles the embedded engine of a server process from its configuration: the database pool, internal
+// storage, plugins, secrets. `cadenza start`, `cadenza server engine` and `cadenza flow run` share it.
+import path from "node:path";
+import type { FileStorage } from "@/engine/plugin";
+import { builtInRegistry } from "@/plugins";
+import {
+  createEngineContext,
+  createPool,
+  EngineClient,
+  type EngineContext,
+  type EngineRuntimeOptions,
+  prepareQueue,
+  type RunningEngine,
+  startEngineRuntime,
+} from "@/worker/embedded";
+import { LocalStorage } from "@/worker/storage";
+import { environmentSecret } from "./env";
+import { version } from "./version";
+
+export interface ServerEngine {
+  ctx: EngineContext;
+  client: EngineClient;
+  /** Starts queue workers, scheduler and heartbeat in this process. */
+  startRuntime(options?: Partial<EngineRuntimeOptions>): Promise<RunningEngine>;
+  /** Stops runtimes started here and closes the pool. */
+  close(): Promise<void>;
+}
+
+export async function openServerEngine(options: {
+  databaseUrl: string;
+  dataDir: string;
+  storage?: FileStorage;
+  poolSize?: number;
+  report?: (message: string, error?: unknown) => void;
+}): Promise<ServerEngine> {
+  const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
+  const ctx = createEngineContext({
+    pool,
+    registry: builtInRegistry(),
+    storage: options.storage ?? new LocalStorage(path.join(options.dataDir, "storage")),
+    secret: async (_tenant, _namespace, name) => environmentSecret(name),
+    report: options.report,
+  });
+  try {
+    await prepareQueue(ctx);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const runtimes: RunningEngine[] = [];
+  return {
+    ctx,
+    client: new EngineClient(ctx),
+    async startRuntime(overrides = {}) {
+      const runtime = await startEngineRuntime(ctx, { version, ...overrides });
+      runtimes.push(runtime);
+      return runtime;
+    },
+    async close() {
+      for (const runtime of runtimes.splice(0).reverse()) await runtime.stop();
+      await pool.end();
+    },
+  };
+}
+
+/** The tenant of a standalone installation and of the CLI: `main`, as in Kestra's open-source edition. */
+export async function ensureDefaultTenant(engine: ServerEngine): Promise<string> {
+  await engine.ctx.pool.query(
+    "insert into tenants (id, slug, name, updated_at) values ('main', 'main', 'Main', now()) on conflict do nothing",
+  );
+  const row = (await engine.ctx.pool.query("select id from tenants where slug = 'main'")).rows[0] as { id: string };
+  return row.id;
+}
