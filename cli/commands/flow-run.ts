@@ -77,8 +77,13 @@ export const flowRun: Command = {
       quiet: Boolean(values.quiet),
     };
     if (engine === "memory") return (await runFlowInMemory(options, io)).code;
-    const { env } = await import("@/server/env");
+    // The environment as it is now (not as it was when the CLI loaded), so that callers in this process can
+    // point a run at another database.
+    const { parseEnv } = await import("@/server/env");
+    const env = parseEnv();
     const { runFlowEmbedded } = await import("../flows/run-embedded");
-    return (await runFlowEmbedded({ ...options, sources, databaseUrl: env.DATABASE_URL, dataDir: env.CADENZA_DATA_DIR }, io)).code;
+    return (
+      await runFlowEmbedded({ ...options, sources, databaseUrl: env.DATABASE_URL, dataDir: env.CADENZA_DATA_DIR }, io)
+    ).code;
   },
 };

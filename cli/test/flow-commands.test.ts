@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformanceDir } from "@/test/conformance/corpus";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { main } from "../main";
 
 async function cli(...argv: string[]) {
@@ -67,9 +68,32 @@ describe("cadenza flow validate", () => {
   });
 });
 
-describe("cadenza flow run", () => {
+describe.each(["memory", "embedded"])("cadenza flow run --engine %s", (engine) => {
+  // The embedded engine runs on a database of this file, with internal storage in a temporary directory.
+  let database: TestDatabase | undefined;
+  const saved = { url: process.env.DATABASE_URL, dataDir: process.env.CADENZA_DATA_DIR };
+  beforeAll(async () => {
+    if (engine !== "embedded") return;
+    database = await createTestDatabase();
+    process.env.DATABASE_URL = database.url;
+    process.env.CADENZA_DATA_DIR = mkdtempSync(join(tmpdir(), "cadenza-cli-data-"));
+  }, 60_000);
+  afterAll(async () => {
+    if (engine !== "embedded") return;
+    rmSync(String(process.env.CADENZA_DATA_DIR), { recursive: true, force: true });
+    for (const [key, value] of [
+      ["DATABASE_URL", saved.url],
+      ["CADENZA_DATA_DIR", saved.dataDir],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await database?.drop();
+  });
+  const run = (...args: string[]) => cli("flow", "run", ...args, "--engine", engine);
+
   it("prints only the final execution as JSON on stdout, logs on stderr, and exits 0", async () => {
-    const result = await cli("flow", "run", tempFlow(hello), "--input", "name=Ada", "-i", "count=3");
+    const result = await run(tempFlow(hello), "--input", "name=Ada", "-i", "count=3");
     expect(result.code).toBe(0);
     const execution = JSON.parse(result.stdout);
     expect(execution).toMatchObject({
@@ -97,9 +121,7 @@ describe("cadenza flow run", () => {
   });
 
   it("exits 0 for a flow that ends FAILED: the run itself worked", async () => {
-    const result = await cli(
-      "flow",
-      "run",
+    const result = await run(
       tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: boom, type: core.execution.Fail }\n`),
       "-q",
     );
@@ -109,9 +131,7 @@ describe("cadenza flow run", () => {
   });
 
   it("exits 2 without running an invalid flow", async () => {
-    const result = await cli(
-      "flow",
-      "run",
+    const result = await run(
       tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: t, type: core.log.Logg, message: x }\n`),
     );
     expect(result.code).toBe(2);
@@ -122,18 +142,16 @@ describe("cadenza flow run", () => {
   });
 
   it("exits 2 on invalid inputs, naming each input", async () => {
-    const result = await cli("flow", "run", tempFlow(hello), "--input", "count=many", "--input", "oops");
+    const result = await run(tempFlow(hello), "--input", "count=many", "--input", "oops");
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--input expects key=value, got 'oops'/);
-    const second = await cli("flow", "run", tempFlow(hello), "--input", "count=many");
+    const second = await run(tempFlow(hello), "--input", "count=many");
     expect(second.code).toBe(2);
     expect(second.stderr).toBe("input 'count': 'many' is not an integer\n");
   });
 
   it("exits 3 on timeout, printing the execution as it was", async () => {
-    const result = await cli(
-      "flow",
-      "run",
+    const result = await run(
       tempFlow(`id: f\nnamespace: n\ntasks:\n  - { id: nap, type: core.flow.Sleep, duration: PT1H }\n`),
       "--timeout",
       "300ms",
@@ -164,16 +182,7 @@ tasks:
     flowId: child
     inputs: { items: "{{ taskrun.items }}" }
 `);
-    const result = await cli(
-      "flow",
-      "run",
-      parent,
-      "--input",
-      `file=@${join(dir, "data.txt")}`,
-      "--flows",
-      dir,
-      "-q",
-    );
+    const result = await run(parent, "--input", `file=@${join(dir, "data.txt")}`, "--flows", dir, "-q");
     expect(result.code).toBe(0);
     const execution = JSON.parse(result.stdout);
     expect(execution.inputs.file).toMatch(
@@ -181,12 +190,13 @@ tasks:
     );
     expect(execution.taskRunList[0].outputs).toEqual({ numberOfBatches: 2, iterations: { SUCCESS: 2 } });
   });
+});
 
-  it("refuses an unknown engine and says the embedded engine is not there yet", async () => {
-    expect((await cli("flow", "run", tempFlow(hello), "--engine", "spark")).code).toBe(2);
-    const embedded = await cli("flow", "run", tempFlow(hello), "--engine", "embedded");
-    expect(embedded.code).toBe(2);
-    expect(embedded.stderr).toMatch(/not available in this version yet/);
+describe("cadenza flow run --engine", () => {
+  it("refuses an unknown engine", async () => {
+    const result = await cli("flow", "run", tempFlow(hello), "--engine", "spark");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown engine 'spark' \(memory or embedded\)/);
   });
 });
 
