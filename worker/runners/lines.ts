@@ -10,7 +10,14 @@ export const MAX_LINE = 256 * 1024;
 export function lineSplitter(emit: (line: string) => void, maxLine = MAX_LINE) {
   const decoder = new StringDecoder("utf8");
   let buffer = "";
-  const flush = (text: string) => emit(text.endsWith("\r") ? text.slice(0, -1) : text);
+  const flush = (text: string) => {
+    let line = text.endsWith("\r") ? text.slice(0, -1) : text;
+    while (line.length > maxLine) {
+      emit(line.slice(0, maxLine));
+      line = line.slice(maxLine);
+    }
+    emit(line);
+  };
   return {
     push(chunk: Buffer): void {
       buffer += decoder.write(chunk);
