@@ -420,23 +420,35 @@ tasks:
     );
   });
 
-  it("says that LocalFiles cannot run yet", async () => {
+  it("creates LocalFiles inputs (text or kestra://) and sends the matching ones as uris", async () => {
     const { engine } = newEngine();
     const execution = await run(
       engine,
       `id: local_files
 namespace: company.team
 tasks:
-  - id: files
+  - id: first
     type: io.kestra.core.tasks.storages.LocalFiles
     inputs:
       hello.txt: Hello
+      sub/data.csv: "a,b"
+      skipped.log: no
+    outputs:
+      - "**.txt"
+      - "**.csv"
+  - id: second
+    type: io.kestra.plugin.core.storage.LocalFiles
+    inputs:
+      copy.txt: "{{ outputs.first.uris['hello.txt'] }}"
+    outputs: [copy.txt]
 `,
     );
-    expect(execution.state.current).toBe("FAILED");
-    expect(errorOf(execution, "files")).toBe(
-      "core.storage.LocalFiles cannot run in this version of Cadenza yet: it needs a working directory on the worker shared with core.flow.WorkingDirectory",
-    );
+    expect(execution.state.current).toBe("SUCCESS");
+    const uris = outputsOf(execution, "first").uris as Record<string, string>;
+    expect(Object.keys(uris).sort()).toEqual(["hello.txt", "sub/data.csv"]);
+    expect(await text(engine, uris["sub/data.csv"])).toBe("a,b");
+    const copy = (outputsOf(execution, "second").uris as Record<string, string>)["copy.txt"];
+    expect(await text(engine, copy)).toBe("Hello");
   });
 });
 

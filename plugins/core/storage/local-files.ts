@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
-import { old } from "./files";
+import { old, requireStorage, taskFileUri } from "./files";
 
 const TYPE = "core.storage.LocalFiles";
 
@@ -18,6 +17,10 @@ export const localFilesPlugin = definePlugin({
     "`core.flow.WorkingDirectory` replace it. `inputs` writes files (contents or `kestra://` URIs) into the",
     "working directory; `outputs` sends the files matching glob patterns to the internal storage and outputs",
     "their URIs as `uris`.",
+    "",
+    "In this version of Cadenza tasks do not share a working directory (core.flow.WorkingDirectory runs its",
+    "tasks in order only): the files are created in a directory of their own, and `outputs` sends those of",
+    "them that match. Use `uris` to hand them to other tasks.",
   ].join("\n"),
   schema: z.object({
     inputs: z
@@ -36,5 +39,55 @@ export const localFilesPlugin = definePlugin({
   outputs: z.object({
     uris: z.record(z.string(), z.string()).describe("The URIs of the files sent, by file name."),
   }),
-  run: notAvailableYet(TYPE, "a working directory on the worker shared with core.flow.WorkingDirectory"),
+  async run(ctx) {
+    const storage = requireStorage(ctx, TYPE);
+    const runner = ctx.services.processRunner;
+    if (!runner) throw new Error(`${TYPE} needs a working directory, which this engine does not provide`);
+    let inputs: unknown = ctx.properties.inputs ?? {};
+    if (typeof inputs === "string") {
+      try {
+        inputs = JSON.parse(inputs);
+      } catch {
+        throw new Error("inputs must be a map or a JSON string of one");
+      }
+    }
+    if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs))
+      throw new Error("inputs must be a map");
+    const workspace = await runner.createWorkspace();
+    try {
+      for (const [name, content] of Object.entries(inputs as Record<string, unknown>)) {
+        const text = typeof content === "string" ? content : JSON.stringify(content);
+        await workspace.writeFile(name, text.startsWith("kestra://") ? await storage.get(text) : text);
+      }
+      const uris: Record<string, string> = {};
+      for (const file of await workspace.collect(ctx.properties.outputs ?? [])) {
+        uris[file.path] = await storage.put(taskFileUri(ctx, file.path), await file.read());
+      }
+      return { outputs: { uris } };
+    } finally {
+      await workspace.dispose();
+    }
+  },
+  examples: [
+    {
+      title: "Create a file from an expression and send it to the internal storage",
+      flow: `id: local_files
+namespace: company.team
+
+tasks:
+  - id: files
+    type: io.kestra.plugin.core.storage.LocalFiles
+    inputs:
+      report.csv: |
+        id,total
+        1,{{ 40 + 2 }}
+    outputs:
+      - "*.csv"
+
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read(outputs.files.uris['report.csv']) }}"
+`,
+    },
+  ],
 });
