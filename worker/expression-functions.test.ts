@@ -1,0 +1,126 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type Flow, loadFlow } from "@/engine/flow";
+import { builtInRegistry } from "@/plugins";
+import { MemoryEngine, VirtualClock } from "./memory";
+import { LocalStorage } from "./storage";
+import { inputFileUri } from "./storage/uris";
+
+function setup() {
+  const clock = new VirtualClock();
+  const storage = new LocalStorage(join(mkdtempSync(join(tmpdir(), "cadenza-fn-")), "storage"));
+  const engine = new MemoryEngine({ registry: builtInRegistry(), clock, storage });
+  const load = (yaml: string): Flow => {
+    const { flow, errors } = loadFlow(yaml, { registry: builtInRegistry() });
+    expect(errors).toEqual([]);
+    return flow as Flow;
+  };
+  const runFlow = async (yaml: string, inputs: Record<string, unknown> = {}, id?: string) => {
+    const started = await engine.start(load(yaml), { inputs, ...(id ? { id } : {}) });
+    const done = await engine.wait(started.id);
+    expect(engine.takeFailures()).toEqual([]);
+    return done;
+  };
+  const messages = (executionId: string, taskId: string) =>
+    engine.logs.filter((l) => l.executionId === executionId && l.taskId === taskId).map((l) => l.message);
+  const errorOf = (
+    execution: { taskRunList: { taskId: string; attempts: { error?: { message: string } }[] }[] },
+    taskId: string,
+  ) => execution.taskRunList.find((r) => r.taskId === taskId)?.attempts.at(-1)?.error?.message;
+  return { clock, storage, engine, runFlow, messages, errorOf };
+}
+
+describe("read(), fileSize(), fileExists() on the local storage backend", () => {
+  it("read the files of the current execution and namespace files, and refuse other executions' files", async () => {
+    const { storage, runFlow, messages, errorOf } = setup();
+    await storage.put("kestra:///company/team/_files/templates/greeting.txt", "hello from the namespace");
+    const other = "kestra:///company/team/someone_else/executions/other/tasks/t/r/secret.txt";
+    await storage.put(other, "secret");
+    const id = "exec1";
+    const input = await storage.put(inputFileUri("company.team", "files", id, "data", "data.txt"), "a\nb\n");
+    const execution = await runFlow(
+      `id: files
+namespace: company.team
+inputs:
+  - id: data
+    type: FILE
+  - id: other
+    type: STRING
+tasks:
+  - id: read
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read(inputs.data) | trim }}|{{ fileSize(inputs.data) }}|{{ fileExists(inputs.data) }}|{{ isFileEmpty(inputs.data) }}"
+  - id: namespace_file
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('templates/greeting.txt') }}|{{ fileExists('/templates/greeting.txt') }}|{{ fileExists('templates/none.txt') }}"
+  - id: written
+    type: io.kestra.plugin.scripts.shell.Commands
+    outputFiles: [out.txt]
+    commands:
+      - printf 'script output' > out.txt
+  - id: read_written
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read(outputs.written.outputFiles['out.txt']) }}"
+  - id: missing
+    type: io.kestra.plugin.core.log.Log
+    message: "exists={{ fileExists(outputs.written.outputFiles['out.txt'] ~ '.nope') }}"
+  - id: other
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read(inputs.other) }}"
+    allowFailure: true
+  - id: escape
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('kestra:///company/team/files/executions/exec1/../../someone_else/executions/other/tasks/t/r/secret.txt') }}"
+    allowFailure: true
+`,
+      { data: input, other },
+      id,
+    );
+    expect(messages(id, "read")).toEqual(["a\nb|4|true|false"]);
+    expect(messages(id, "namespace_file")).toEqual(["hello from the namespace|true|false"]);
+    expect(messages(id, "read_written")).toEqual(["script output"]);
+    expect(messages(id, "missing")).toEqual(["exists=false"]);
+    expect(errorOf(execution, "other")).toContain(
+      `Unable to read the file '${other}' as it didn't belong to the current execution`,
+    );
+    expect(errorOf(execution, "escape")).toContain("invalid internal storage URI");
+    expect(JSON.stringify(execution)).not.toContain('"secret"');
+  });
+});
+
+describe("kv()", () => {
+  it("reads a value until its TTL expires (virtual clock), then fails or gives null as asked", async () => {
+    const { clock, runFlow, messages, errorOf } = setup();
+    await runFlow(`id: set
+namespace: company.team
+tasks:
+  - id: set
+    type: io.kestra.plugin.core.kv.Set
+    key: token
+    value: abc
+    ttl: PT1H
+`);
+    const read = `id: read
+namespace: company.team
+tasks:
+  - id: lenient
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ kv('token', errorOnMissing=false) ?? 'none' }}|{{ kv('token', 'company.team', 'false') ?? 'none' }}"
+  - id: strict
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ kv('token') }}"
+`;
+    clock.tick(59 * 60_000);
+    const before = await runFlow(read);
+    expect(messages(before.id, "lenient")).toEqual(["abc|abc"]);
+    expect(messages(before.id, "strict")).toEqual(["abc"]);
+    clock.tick(60_001);
+    const after = await runFlow(read);
+    expect(messages(after.id, "lenient")).toEqual(["none|none"]);
+    expect(errorOf(after, "strict")).toContain(
+      "the key 'token' does not exist in the namespace 'company.team'",
+    );
+  });
+});

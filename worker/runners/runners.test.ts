@@ -1,0 +1,201 @@
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmod, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildEnvironment, SYSTEM_PATH } from "./environment";
+import { lineSplitter } from "./lines";
+import { LocalProcessRunner } from "./process-runner";
+import { parseLine } from "./protocol";
+import { spawnProcess } from "./spawn";
+import { checkReachable, resolveRunAs } from "./user";
+import { resolveInside } from "./workspace";
+
+const IS_ROOT = process.getuid?.() === 0;
+
+describe("the ::{...}:: line protocol", () => {
+  it("reads outputs, metrics and logs", () => {
+    expect(
+      parseLine(
+        '::{"outputs":{"a":1},"metrics":[{"name":"n","type":"counter","value":2,"tags":{"k":3}}],"logs":[{"level":"warn","message":"m"}]}::',
+      ),
+    ).toEqual({
+      kind: "message",
+      message: {
+        outputs: { a: 1 },
+        metrics: [{ name: "n", type: "counter", value: 2, tags: { k: "3" } }],
+        logs: [{ level: "WARN", message: "m" }],
+      },
+    });
+  });
+
+  it("leaves other lines alone and reports broken ones", () => {
+    expect(parseLine("::not json::")).toEqual({ kind: "plain" });
+    expect(parseLine(' ::{"outputs":{}}::')).toEqual({ kind: "plain" });
+    expect(parseLine("::{nope}::").kind).toBe("invalid");
+    expect(parseLine('::{"outputs":[1]}::')).toEqual({ kind: "invalid", error: "outputs must be a map" });
+    expect(parseLine('::{"metrics":[{"name":"x","type":"gauge","value":1}]}::')).toEqual({
+      kind: "invalid",
+      error: "metric 'x': type must be counter or timer",
+    });
+  });
+});
+
+describe("lineSplitter", () => {
+  it("splits chunks into UTF-8 lines, across chunk boundaries", () => {
+    const lines: string[] = [];
+    const split = lineSplitter((line) => lines.push(line), 8);
+    const bytes = Buffer.from("é1\r\nsecond\nthird-is-long\nlast");
+    split.push(bytes.subarray(0, 1));
+    split.push(bytes.subarray(1, 9));
+    split.push(bytes.subarray(9));
+    split.end();
+    expect(lines).toEqual(["é1", "second", "third-is", "-long", "last"]);
+  });
+});
+
+describe("resolveInside", () => {
+  it.each(["../x", "/etc/passwd", "a/../../x", "..", ".", "", "a\0b"])("refuses %j", (path) => {
+    expect(() => resolveInside("/base", path)).toThrow(
+      "is not a relative file path inside the working directory",
+    );
+  });
+
+  it("resolves relative paths", () => {
+    expect(resolveInside("/base", "a/./b/../c.txt")).toBe("/base/a/c.txt");
+  });
+});
+
+describe("buildEnvironment", () => {
+  it("starts from nothing and keeps the helper paths reachable", () => {
+    const env = buildEnvironment({
+      workingDir: "/w",
+      outputDir: "/o",
+      tmpDir: "/t",
+      lang: "C.UTF-8",
+      binDirs: ["/lib/bin"],
+      pythonPath: "/lib/python",
+      nodePath: "/lib/node_modules",
+      extra: { PYTHONPATH: "/mine", FOO: "bar" },
+    });
+    expect(env).toEqual({
+      PATH: `/lib/bin:${SYSTEM_PATH}`,
+      HOME: "/w",
+      LANG: "C.UTF-8",
+      TMPDIR: "/t",
+      WORKING_DIR: "/w",
+      OUTPUT_DIR: "/o",
+      PYTHONUNBUFFERED: "1",
+      PYTHONDONTWRITEBYTECODE: "1",
+      FOO: "bar",
+      PYTHONPATH: "/mine:/lib/python",
+      NODE_PATH: "/lib/node_modules",
+    });
+  });
+});
+
+describe("spawnProcess", () => {
+  const base = { cwd: "/", env: { PATH: SYSTEM_PATH }, killGraceMs: 300, onStdout() {}, onStderr() {} };
+
+  it("kills the whole process group on abort, escalating to SIGKILL when SIGTERM is ignored", async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const started = Date.now();
+    const done = spawnProcess({
+      ...base,
+      command: ["/bin/sh", "-c", "trap '' TERM; sleep 30 & echo $!; wait"],
+      signal: controller.signal,
+      onStdout: (line) => {
+        lines.push(line);
+        controller.abort();
+      },
+    });
+    const result = await done;
+    expect(result.aborted).toBe(true);
+    expect(result.exitSignal).toBe("SIGKILL");
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const child = Number(lines[0]);
+    const state = (() => {
+      try {
+        const stat = readFileSync(`/proc/${child}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      } catch {
+        return "gone";
+      }
+    })();
+    expect(["gone", "Z"]).toContain(state);
+  });
+
+  it("ends background processes left when the script exits", async () => {
+    const lines: string[] = [];
+    const result = await spawnProcess({
+      ...base,
+      command: ["/bin/sh", "-c", "sleep 30 & echo started"],
+      signal: new AbortController().signal,
+      onStdout: (line) => lines.push(line),
+    });
+    expect(result).toEqual({ exitCode: 0, exitSignal: null, aborted: false });
+    expect(lines).toEqual(["started"]);
+  });
+
+  it("rejects a program that does not exist", async () => {
+    await expect(
+      spawnProcess({ ...base, command: ["/no/such/program"], signal: new AbortController().signal }),
+    ).rejects.toThrow("cannot start /no/such/program");
+  });
+});
+
+describe("the script user", () => {
+  it("resolves nobody and refuses root or unknown users", () => {
+    expect(resolveRunAs("nobody")).toMatchObject({ name: "nobody", uid: 65534 });
+    expect(() => resolveRunAs("root")).toThrow("is root");
+    expect(() => resolveRunAs("no-such-user-here")).toThrow("does not exist");
+  });
+
+  it("names the directory that the user cannot traverse", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cadenza-reach-"));
+    await mkdir(join(dir, "inner"));
+    await chmod(dir, 0o700);
+    const nobody = { name: "nobody", uid: 65534, gid: 65534 };
+    await expect(checkReachable(join(dir, "inner"), nobody)).rejects.toThrow(`${dir} is mode 0700`);
+    await chmod(dir, 0o711);
+    await expect(checkReachable(join(dir, "inner"), nobody)).resolves.toBeUndefined();
+  });
+});
+
+describe("LocalProcessRunner workspaces", () => {
+  it("never returns files through symbolic links, and removes the directory", async () => {
+    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test") });
+    const workspace = await runner.createWorkspace();
+    const secret = join(mkdtempSync(join(tmpdir(), "cadenza-secret-")), "secret.txt");
+    writeFileSync(secret, "do not leak");
+    symlinkSync(secret, join(workspace.workingDir, "link.txt"));
+    await workspace.writeFile("real.txt", "fine");
+    await expect(workspace.writeFile("link.txt", "overwrite?")).rejects.toThrow(/ELOOP/);
+    expect(readFileSync(secret, "utf8")).toBe("do not leak");
+    const files = await workspace.collect(["*.txt"]);
+    expect(files.map((f) => f.path)).toEqual(["real.txt"]);
+    await workspace.dispose();
+    expect(() => readFileSync(join(workspace.workingDir, "real.txt"))).toThrow();
+  });
+
+  it.skipIf(!IS_ROOT)("gives the working directory to the script user", async () => {
+    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test") });
+    expect(await runner.runAs()).toMatchObject({ uid: 65534 });
+    const workspace = await runner.createWorkspace();
+    await workspace.writeFile("sub/dir/file.txt", "x");
+    const lines: string[] = [];
+    const result = await workspace.run({
+      command: [
+        "/bin/sh",
+        "-c",
+        "stat -c '%u %a' . sub sub/dir sub/dir/file.txt; echo more >> sub/dir/file.txt",
+      ],
+      signal: new AbortController().signal,
+      onLog: (_, line) => lines.push(line),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(lines).toEqual(["65534 700", "65534 700", "65534 700", "65534 600"]);
+    await workspace.dispose();
+  });
+});

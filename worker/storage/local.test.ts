@@ -1,0 +1,82 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LocalStorage } from "./local";
+
+const newStorage = () => {
+  const dir = mkdtempSync(join(tmpdir(), "cadenza-storage-"));
+  return { dir, storage: new LocalStorage(join(dir, "storage")) };
+};
+
+describe("LocalStorage", () => {
+  it("round-trips files under the root, mapped from the URI path", async () => {
+    const { dir, storage } = newStorage();
+    const uri = "kestra:///company/team/flow/executions/e1/tasks/t/r1/data+file.csv";
+    expect(await storage.put(uri, "a,b\n1,2\n")).toBe(uri);
+    expect(
+      readFileSync(join(dir, "storage/company/team/flow/executions/e1/tasks/t/r1/data+file.csv"), "utf8"),
+    ).toBe("a,b\n1,2\n");
+    expect(new TextDecoder().decode(await storage.get(uri))).toBe("a,b\n1,2\n");
+    expect(await storage.exists(uri)).toBe(true);
+    expect(await storage.size(uri)).toBe(8);
+    await storage.put(uri, new Uint8Array([1, 2, 3]));
+    expect(await storage.size(uri)).toBe(3);
+    expect(await storage.delete(uri)).toBe(true);
+    expect(await storage.delete(uri)).toBe(false);
+    expect(await storage.exists(uri)).toBe(false);
+    await expect(storage.get(uri)).rejects.toThrow(`file not found in internal storage: ${uri}`);
+    await expect(storage.size(uri)).rejects.toThrow("file not found");
+  });
+
+  it("lists by URI prefix, sorted, also for prefixes that end inside a name", async () => {
+    const { storage } = newStorage();
+    for (const uri of [
+      "kestra:///ns/_files/a.txt",
+      "kestra:///ns/_files/dir/b.txt",
+      "kestra:///ns/_files/dir/c.txt",
+      "kestra:///ns/flow/executions/e/x",
+      "kestra:///other/y",
+    ]) {
+      await storage.put(uri, "x");
+    }
+    expect(await storage.list("kestra:///ns/_files/")).toEqual([
+      "kestra:///ns/_files/a.txt",
+      "kestra:///ns/_files/dir/b.txt",
+      "kestra:///ns/_files/dir/c.txt",
+    ]);
+    expect(await storage.list("kestra:///ns/_files/dir/b")).toEqual(["kestra:///ns/_files/dir/b.txt"]);
+    expect(await storage.list("kestra:///ns/")).toHaveLength(4);
+    expect(await storage.list("kestra:///")).toHaveLength(5);
+    expect(await storage.list("kestra:///missing/")).toEqual([]);
+  });
+
+  it.each([
+    "kestra:///../outside.txt",
+    "kestra:///a/../../outside.txt",
+    "kestra:///a/./b",
+    "kestra:///a//b",
+    "kestra:///a\\..\\..\\b",
+    "kestra:///a/b\0c",
+    "file:///etc/passwd",
+    "kestra://host/a",
+  ])("refuses %j, which would leave the root or is not an internal URI", async (uri) => {
+    const { dir, storage } = newStorage();
+    await expect(storage.put(uri, "x")).rejects.toThrow(/internal storage URI/);
+    await expect(storage.get(uri)).rejects.toThrow(/internal storage URI/);
+    expect(existsSync(join(dir, "outside.txt"))).toBe(false);
+  });
+
+  it("keeps percent-encoded names as they are (no decoding into a path separator)", async () => {
+    const { dir, storage } = newStorage();
+    await storage.put("kestra:///a/x%2F..%2F..%2Fy", "z");
+    expect(readFileSync(join(dir, "storage/a/x%2F..%2F..%2Fy"), "utf8")).toBe("z");
+  });
+
+  it("does not list files being written", async () => {
+    const { dir, storage } = newStorage();
+    await storage.put("kestra:///a/done.txt", "x");
+    writeFileSync(join(dir, "storage/a/.cadenza-part-0123456789ab"), "partial");
+    expect(await storage.list("kestra:///a/")).toEqual(["kestra:///a/done.txt"]);
+  });
+});
