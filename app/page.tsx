@@ -42,7 +42,6 @@ export default async function Home() {
 
 const engineText: Record<HealthReport["engine"], string> = {
   running: "running",
-  placeholder: "placeholder running: it executes no flows yet",
   down: "not running",
   unknown: "unknown (no database)",
 };
@@ -50,7 +49,7 @@ const engineText: Record<HealthReport["engine"], string> = {
 function Status({ report }: { report: HealthReport }) {
   const rows: [string, string, boolean | undefined][] = [
     ["Database", report.db === "ok" ? "connected" : "not reachable", report.db === "ok"],
-    ["Engine", engineText[report.engine], report.engine === "running" || report.engine === "placeholder"],
+    ["Engine", engineText[report.engine], report.engine === "running"],
     ["Version", report.version, undefined],
   ];
   return (

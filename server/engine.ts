@@ -31,6 +31,7 @@ export async function openServerEngine(options: {
   dataDir: string;
   storage?: FileStorage;
   poolSize?: number;
+  inlineTasks?: boolean;
   report?: (message: string, error?: unknown) => void;
 }): Promise<ServerEngine> {
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
@@ -39,6 +40,7 @@ export async function openServerEngine(options: {
     registry: builtInRegistry(),
     storage: options.storage ?? new LocalStorage(path.join(options.dataDir, "storage")),
     secret: async (_tenant, _namespace, name) => environmentSecret(name),
+    inlineTasks: options.inlineTasks,
     report: options.report,
   });
   try {
@@ -68,6 +70,16 @@ export async function ensureDefaultTenant(engine: ServerEngine): Promise<string>
   await engine.ctx.pool.query(
     "insert into tenants (id, slug, name, updated_at) values ('main', 'main', 'Main', now()) on conflict do nothing",
   );
-  const row = (await engine.ctx.pool.query("select id from tenants where slug = 'main'")).rows[0] as { id: string };
+  const row = (await engine.ctx.pool.query("select id from tenants where slug = 'main'")).rows[0] as {
+    id: string;
+  };
   return row.id;
+}
+
+/** The runtime settings of an engine process, from the validated environment. */
+export function runtimeOptionsFrom(env: {
+  CADENZA_WORKER_CONCURRENCY: number;
+  CADENZA_RETENTION_DAYS: number;
+}): Partial<EngineRuntimeOptions> {
+  return { concurrency: env.CADENZA_WORKER_CONCURRENCY, retentionDays: env.CADENZA_RETENTION_DAYS };
 }

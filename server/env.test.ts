@@ -8,6 +8,9 @@ describe("parseEnv", () => {
       NODE_ENV: "development",
       PORT: 3000,
       CADENZA_DATA_DIR: path.resolve(".data"),
+      CADENZA_WORKER_CONCURRENCY: 10,
+      CADENZA_RETENTION_DAYS: 30,
+      CADENZA_INLINE_TASKS: true,
     });
   });
 
@@ -24,6 +27,9 @@ describe("parseEnv", () => {
       CADENZA_DATA_DIR: "/var/lib/cadenza",
       AUTH_SECRET: "0123456789abcdef0123",
       AUTH_TRUST_HOST: "1",
+      CADENZA_WORKER_CONCURRENCY: "4",
+      CADENZA_RETENTION_DAYS: "7",
+      CADENZA_INLINE_TASKS: "false",
       UNRELATED: "ignored",
     });
     expect(env).toEqual({
@@ -34,6 +40,9 @@ describe("parseEnv", () => {
       CADENZA_DATA_DIR: "/var/lib/cadenza",
       AUTH_SECRET: "0123456789abcdef0123",
       AUTH_TRUST_HOST: true,
+      CADENZA_WORKER_CONCURRENCY: 4,
+      CADENZA_RETENTION_DAYS: 7,
+      CADENZA_INLINE_TASKS: false,
     });
   });
 

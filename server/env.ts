@@ -35,6 +35,19 @@ export const envSchema = z.object({
     .string()
     .default(".data")
     .transform((dir) => path.resolve(dir)),
+  /** Task attempts (and other engine jobs) one engine process runs at once. */
+  CADENZA_WORKER_CONCURRENCY: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .default(10),
+  /** Ended executions, logs and failed queue rows older than this many days are purged (0: keep all). */
+  CADENZA_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number" })
+    .min(0, { error: "must be 0 or more" })
+    .default(30),
+  /** Run light tasks (Log, Return, OutputValues...) inside the executor's transaction. */
+  CADENZA_INLINE_TASKS: booleanString.default(true),
   /** Secret that signs sessions (Auth.js). Not used until sign-in lands. */
   AUTH_SECRET: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
   /** Trust the Host header behind a proxy (Auth.js). */
@@ -78,7 +91,10 @@ export function exportToProcessEnv(values: Record<string, string>): void {
  * `SECRET_<NAME>` holding the base64-encoded value. (Encrypted secrets stored per namespace come with the
  * secrets service.) Read here, like every other variable, never elsewhere.
  */
-export function environmentSecret(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
+export function environmentSecret(
+  name: string,
+  source: Record<string, string | undefined> = process.env,
+): string | undefined {
   const encoded = source[`SECRET_${name}`];
   return encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8");
 }

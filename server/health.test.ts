@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { startEngine } from "@/worker/embedded/engine";
 import { createPrismaClient } from "./db/client";
+import { openServerEngine } from "./engine";
 import { checkHealth, healthHandler } from "./health";
-import { prismaInstanceRegistry, staleAfterMs } from "./services/service-instances";
+import { staleAfterMs } from "./services/service-instances";
 import { version } from "./version";
 
 describe("health", () => {
@@ -16,15 +19,18 @@ describe("health", () => {
     expect(await response.json()).toEqual({ status: "degraded", db: "ok", engine: "down", version });
   });
 
-  it("reports a live placeholder engine as such, and forgets it when it stops", async () => {
-    const engine = await startEngine({ registry: prismaInstanceRegistry(t.db), version });
+  it("reports a live engine, and forgets it when it stops", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cadenza-health-"));
+    const engine = await openServerEngine({ databaseUrl: t.url, dataDir });
     try {
+      await engine.startRuntime({ scheduler: false, retentionDays: 0 });
       expect(await checkHealth(() => t.db)).toEqual({
         httpStatus: 200,
-        report: { status: "ok", db: "ok", engine: "placeholder", version },
+        report: { status: "ok", db: "ok", engine: "running", version },
       });
     } finally {
-      await engine.stop();
+      await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
     expect((await checkHealth(() => t.db)).report.engine).toBe("down");
   });
@@ -33,7 +39,7 @@ describe("health", () => {
     await t.db.serviceInstance.create({
       data: {
         role: "engine",
-        mode: "placeholder",
+        mode: "embedded",
         hostname: "gone",
         pid: 1,
         version,

@@ -7,11 +7,8 @@ export interface HealthReport {
   /** "ok": database answers and an engine is alive; "degraded": no engine; "down": no database. */
   status: "ok" | "degraded" | "down";
   db: "ok" | "down";
-  /**
-   * "running": a live engine; "placeholder": a live engine process that executes nothing yet (the
-   * embedded engine is not built); "down": no engine heartbeat; "unknown": the database is down.
-   */
-  engine: "running" | "placeholder" | "down" | "unknown";
+  /** "running": a live engine process; "down": no engine heartbeat; "unknown": the database is down. */
+  engine: "running" | "down" | "unknown";
   version: string;
 }
 
@@ -33,16 +30,11 @@ export async function checkHealth(
   let engine: HealthReport["engine"];
   try {
     const engines = await withTimeout(liveInstances(db, "engine"));
-    engine =
-      engines.length === 0
-        ? "down"
-        : engines.some((e) => e.mode !== "placeholder")
-          ? "running"
-          : "placeholder";
+    engine = engines.length === 0 ? "down" : "running";
   } catch {
     engine = "unknown";
   }
-  const status = engine === "running" || engine === "placeholder" ? "ok" : "degraded";
+  const status = engine === "running" ? "ok" : "degraded";
   return { httpStatus: 200, report: { status, db: "ok", engine, version } };
 }
 

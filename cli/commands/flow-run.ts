@@ -83,7 +83,10 @@ export const flowRun: Command = {
     const env = parseEnv();
     const { runFlowEmbedded } = await import("../flows/run-embedded");
     return (
-      await runFlowEmbedded({ ...options, sources, databaseUrl: env.DATABASE_URL, dataDir: env.CADENZA_DATA_DIR }, io)
+      await runFlowEmbedded(
+        { ...options, sources, databaseUrl: env.DATABASE_URL, dataDir: env.CADENZA_DATA_DIR },
+        io,
+      )
     ).code;
   },
 };

@@ -1,11 +1,21 @@
 // The server commands run in-process through main(argv, io), on their failure paths and on
 // `migrate`'s success path. (`start`'s success path needs a Next build: e2e/ covers it.)
+
+import { readdirSync } from "node:fs";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { migrationsDir } from "@/server/paths";
 import { createTestDatabase, databaseUrl } from "@/test/db";
+
+/** The committed migrations, oldest first. */
+const migrationNames = () =>
+  readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 
 async function run(argv: string[]) {
   vi.resetModules(); // re-read the environment stubbed by the test
@@ -134,12 +144,16 @@ describe("cadenza migrate", () => {
       const first = await run(["migrate"]);
       expect(first.stderr).toBe("");
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(
-        /^Applied 1 migration to 127\.0\.0\.1:\d+\/cadenza_test_\w+:\n {2}\d{14}_init\n$/,
+      const all = migrationNames();
+      expect(first.stdout).toBe(
+        `Applied ${all.length} migration${all.length === 1 ? "" : "s"} to ${first.stdout.split(" to ")[1]?.split(":\n")[0]}:\n${all.map((n) => `  ${n}\n`).join("")}`,
       );
+      expect(first.stdout).toMatch(/^Applied \d+ migrations? to 127\.0\.0\.1:\d+\/cadenza_test_\w+:\n/);
       const second = await run(["migrate"]);
       expect(second.code).toBe(0);
-      expect(second.stdout).toMatch(/^Nothing to apply: .* is up to date \(1 migration\)\.\n$/);
+      expect(second.stdout).toMatch(
+        new RegExp(`^Nothing to apply: .* is up to date \\(${all.length} migrations?\\)\\.\\n$`),
+      );
     } finally {
       await t.drop();
     }
@@ -193,7 +207,9 @@ describe("cadenza server web|engine", () => {
       expect(code).toBe(1);
       expectOneLine(stderr);
       expect(stderr).toMatch(
-        /The database is missing 1 migration\(s\) \(\d{14}_init\): run `cadenza migrate` once/,
+        new RegExp(
+          `The database is missing ${migrationNames().length} migration\\(s\\) \\(${migrationNames().join(", ")}\\): run \`cadenza migrate\` once`,
+        ),
       );
     } finally {
       await t.drop();

@@ -3,7 +3,8 @@ import { CleanupStack, reportingErrors, requireSharedDatabase } from "./support"
 
 export const serverEngine: Command = {
   path: ["server", "engine"],
-  summary: "Run only the engine, against DATABASE_URL (a placeholder that executes nothing yet)",
+  summary:
+    "Run only the engine (executor, workers, scheduler) against DATABASE_URL; several may share one database",
   usage: "",
   options: {},
   positionals: { max: 0 },
@@ -11,21 +12,22 @@ export const serverEngine: Command = {
     reportingErrors(io, "server engine", async () => {
       const { env } = await import("../../server/env");
       const { listenForShutdown } = await import("../../server/runtime/signals");
-      const { createPrismaClient } = await import("../../server/db/client");
-      const { prismaInstanceRegistry } = await import("../../server/services/service-instances");
-      const { startEngine } = await import("../../worker/embedded/engine");
-      const { version } = await import("../../server/version");
+      const { openServerEngine, runtimeOptionsFrom } = await import("../../server/engine");
       const url = await requireSharedDatabase("engine", env.DATABASE_URL);
       const shutdown = listenForShutdown();
       const cleanup = new CleanupStack(io);
       try {
-        const db = createPrismaClient(url);
-        cleanup.push("database connections", () => db.$disconnect());
-        const engine = await startEngine({ registry: prismaInstanceRegistry(db), version });
-        cleanup.push("the engine", engine.stop);
+        const engine = await openServerEngine({
+          databaseUrl: url,
+          dataDir: env.CADENZA_DATA_DIR,
+          inlineTasks: env.CADENZA_INLINE_TASKS,
+          report: (message, error) => io.stderr(`engine: ${message}${error ? ` (${String(error)})` : ""}\n`),
+        });
+        cleanup.push("the engine", engine.close);
+        const runtime = await engine.startRuntime(runtimeOptionsFrom(env));
         io.stdout(
-          `Cadenza engine ${engine.instanceId} started. It is a placeholder: it heartbeats (see /api/health) ` +
-            "but executes no flows until the embedded engine is built. Ctrl-C stops it.\n",
+          `Cadenza engine ${runtime.instanceId} started (${env.CADENZA_WORKER_CONCURRENCY} workers). Ctrl-C stops it: ` +
+            "running tasks get a few seconds to finish, then their jobs go back to the queue.\n",
         );
         await shutdown.received;
         return 0;

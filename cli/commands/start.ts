@@ -22,9 +22,10 @@ export const start: Command = {
       );
       const { openDatabase } = await import("../../server/runtime/database");
       const { applyMigrations } = await import("../../server/db/migrate");
-      const { createPrismaClient, disconnectDb } = await import("../../server/db/client");
-      const { prismaInstanceRegistry } = await import("../../server/services/service-instances");
-      const { startEngine } = await import("../../worker/embedded/engine");
+      const { disconnectDb } = await import("../../server/db/client");
+      const { ensureDefaultTenant, openServerEngine, runtimeOptionsFrom } = await import(
+        "../../server/engine"
+      );
       const { migrationsDir } = await import("../../server/paths");
       const { version } = await import("../../server/version");
 
@@ -70,10 +71,15 @@ export const start: Command = {
         );
         throwIfAborted(shutdown.signal);
 
-        const db = createPrismaClient(database.url);
-        cleanup.push("the engine's database connections", () => db.$disconnect());
-        const engine = await startEngine({ registry: prismaInstanceRegistry(db), version });
-        cleanup.push("the engine", engine.stop);
+        const engine = await openServerEngine({
+          databaseUrl: database.url,
+          dataDir: env.CADENZA_DATA_DIR,
+          inlineTasks: env.CADENZA_INLINE_TASKS,
+          report: (message, error) => io.stderr(`engine: ${message}${error ? ` (${String(error)})` : ""}\n`),
+        });
+        cleanup.push("the engine", engine.close);
+        await ensureDefaultTenant(engine);
+        await engine.startRuntime(runtimeOptionsFrom(env));
 
         // For the Next app, loaded next in this process: its database, and the production builds
         // of Next and React, which they select from NODE_ENV when loaded.
@@ -97,7 +103,7 @@ export const start: Command = {
             everywhere
               ? "            to anyone who can reach this port (set HOST=127.0.0.1 to keep it to this machine)."
               : `            to anyone who can reach ${env.HOST}:${port}.`,
-            "  Engine:   a placeholder process that executes no flows yet.",
+            `  Engine:   embedded, in this process (${env.CADENZA_WORKER_CONCURRENCY} workers); data in ${env.CADENZA_DATA_DIR}.`,
             "Press Ctrl-C to stop.",
             "",
           ].join("\n"),

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { InputValidationError, isTerminal, toExecutionJson } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
-import { withTransaction, saveFlowRevision, FlowNotFoundError } from "@/worker/embedded";
+import { FlowNotFoundError, saveFlowRevision, withTransaction } from "@/worker/embedded";
 import { newId } from "@/worker/ids";
 import type { LogEntry } from "@/worker/logs";
 import { inputFileUri } from "@/worker/storage/uris";
@@ -34,14 +34,24 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
   const { migrationsDir } = await import("@/server/paths");
   const { openServerEngine, ensureDefaultTenant } = await import("@/server/engine");
   const progress = options.quiet ? undefined : (message: string) => io.stderr(`${message}\n`);
-  const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, onProgress: progress });
+  const database = await openDatabase({
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    onProgress: progress,
+  });
   try {
     await applyMigrations(database.url, migrationsDir);
-    const engine = await openServerEngine({ databaseUrl: database.url, dataDir: options.dataDir, poolSize: 10, report: progress });
+    const engine = await openServerEngine({
+      databaseUrl: database.url,
+      dataDir: options.dataDir,
+      poolSize: 10,
+      report: progress,
+    });
     try {
       const tenantId = await ensureDefaultTenant(engine);
       await withTransaction(engine.ctx.pool, async (client) => {
-        for (const [flow, source] of options.sources) await saveFlowRevision(client, engine.ctx.registry, tenantId, flow, source);
+        for (const [flow, source] of options.sources)
+          await saveFlowRevision(client, engine.ctx.registry, tenantId, flow, source);
       });
       await engine.startRuntime({ scheduler: false, retentionDays: 0, concurrency: 8, pollIntervalMs: 200 });
       const { flow } = options;
@@ -52,7 +62,9 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
         try {
           content = await readFile(resolve(path));
         } catch (error) {
-          io.stderr(`cadenza flow run: input '${key}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})\n`);
+          io.stderr(
+            `cadenza flow run: input '${key}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})\n`,
+          );
           return { code: 2 };
         }
         inputs[key] = await engine.ctx.storage.put(
@@ -74,13 +86,19 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
         }
         throw error;
       }
-      const final = await engine.client.waitForEnd(tenantId, started.id, options.timeoutMs ?? 365 * 86_400_000);
+      const final = await engine.client.waitForEnd(
+        tenantId,
+        started.id,
+        options.timeoutMs ?? 365 * 86_400_000,
+      );
       if (!options.quiet) {
         for (const entry of await engine.client.logs(tenantId, final.id)) printLog(io, entry as LogEntry);
       }
       io.stdout(`${JSON.stringify(toExecutionJson(final), null, 2)}\n`);
       if (!isTerminal(final.state.current)) {
-        io.stderr(`cadenza flow run: timed out after ${options.timeoutMs} ms; the execution is ${final.state.current} (killed)\n`);
+        io.stderr(
+          `cadenza flow run: timed out after ${options.timeoutMs} ms; the execution is ${final.state.current} (killed)\n`,
+        );
         await engine.client.operate(tenantId, final.id, { type: "kill" }).catch(() => undefined);
         return { code: 3, execution: final };
       }

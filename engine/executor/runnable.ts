@@ -141,9 +141,15 @@ export const MAX_LOST_ATTEMPTS = 3;
  * the reason and lost, and a new attempt starts at once. It does not count against the retry policy; after
  * MAX_LOST_ATTEMPTS the task run fails, so a task that kills its worker cannot loop for ever.
  */
-export function attemptLost(ctx: StepContext, finisher: RunFinisher, taskRunId: string, attemptNumber: number, reason: string): void {
+export function attemptLost(
+  ctx: StepContext,
+  finisher: RunFinisher,
+  taskRunId: string,
+  attemptNumber: number,
+  reason: string,
+): void {
   const run = ctx.run(taskRunId);
-  if (!run || run.state.current !== "RUNNING") return;
+  if (run?.state.current !== "RUNNING") return;
   const attempt = run.attempts[attemptNumber - 1];
   if (!attempt || attemptNumber !== run.attempts.length || attempt.state.current !== "RUNNING") return;
   transition(attempt.state, "FAILED", ctx.now());

@@ -1,28 +1,10 @@
-// The service_instances table: which server processes are alive (ARCHITECTURE §1 roles).
-import { heartbeatIntervalMs, type InstanceRegistry } from "../../worker/embedded/engine";
+// The service_instances table: which server processes are alive (ARCHITECTURE §1 roles). Engine
+// processes register and heartbeat themselves (worker/embedded/liveness.ts); this module reads.
+import { DEFAULT_STALE_AFTER_MS } from "@/worker/embedded";
 import type { PrismaClient } from "../db/client";
 
 /** An instance whose last heartbeat is older than this is considered gone. */
-export const staleAfterMs = heartbeatIntervalMs * 3;
-
-export function prismaInstanceRegistry(db: PrismaClient): InstanceRegistry {
-  return {
-    async register(info) {
-      // Housekeeping: forget instances that stopped heartbeating long ago (killed processes).
-      await db.serviceInstance.deleteMany({
-        where: { heartbeatAt: { lt: new Date(Date.now() - 24 * 3600_000) } },
-      });
-      const row = await db.serviceInstance.create({ data: { ...info } });
-      return row.id;
-    },
-    async heartbeat(id) {
-      await db.serviceInstance.update({ where: { id }, data: { heartbeatAt: new Date() } });
-    },
-    async unregister(id) {
-      await db.serviceInstance.deleteMany({ where: { id } });
-    },
-  };
-}
+export const staleAfterMs = DEFAULT_STALE_AFTER_MS;
 
 /** Instances of `role` that heartbeated recently, newest first. */
 export function liveInstances(db: Pick<PrismaClient, "serviceInstance">, role: string, now = new Date()) {

@@ -1,23 +1,22 @@
-import { renderTreeAsync } from "@/engine/expr";
 import {
   type Execution,
   type ExecutionEvent,
-  type ExecutionRequest,
   ExecutionOperationError,
+  type ExecutionRequest,
   isTerminal,
   replayExecution,
 } from "@/engine/executor";
+import { renderTreeAsync } from "@/engine/expr";
 import type { Flow } from "@/engine/flow";
 import { allConditionsHold } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
-import { applyEvent, createAndStart, ExecutionNotFoundError } from "./apply";
+import { applyEvent, applyEventInTransaction, createAndStart, ExecutionNotFoundError } from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import { insertExecution, loadExecution } from "./execution-store";
 import { ENDED_CHANNEL } from "./jobs";
-import type { Backfill } from "./scheduler";
 import { cronOf, ticksBetween } from "./schedule";
-import { applyEventInTransaction } from "./apply";
+import type { Backfill } from "./scheduler";
 
 /** The flow does not exist in this tenant (or is deleted). */
 export class FlowNotFoundError extends Error {
@@ -39,7 +38,8 @@ export type WebhookResult =
   | { status: "conditions-not-met" }
   | { status: "started"; execution: Execution; wait: boolean; returnOutputs: boolean };
 
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
  * What the rest of Cadenza (the service layer, the CLI, tests) asks of the embedded engine. Every call
@@ -59,7 +59,13 @@ export class EngineClient {
   }
 
   /** Validates inputs (InputValidationError when they are wrong: nothing is created) and starts an execution. */
-  async start(tenantId: string, namespace: string, flowId: string, request: ExecutionRequest = {}, options: { revision?: number } = {}): Promise<Execution> {
+  async start(
+    tenantId: string,
+    namespace: string,
+    flowId: string,
+    request: ExecutionRequest = {},
+    options: { revision?: number } = {},
+  ): Promise<Execution> {
     const flow = await this.flow(tenantId, namespace, flowId, options.revision);
     const execution = await createAndStart(this.ctx, tenantId, flow, request);
     return execution as Execution;
@@ -75,18 +81,39 @@ export class EngineClient {
   }
 
   /** kill / pause / resume / restart. Throws ExecutionOperationError when the execution's state forbids it. */
-  async operate(tenantId: string, id: string, event: Extract<ExecutionEvent, { type: "kill" | "pause" | "resume" | "restart" }>): Promise<Execution> {
+  async operate(
+    tenantId: string,
+    id: string,
+    event: Extract<ExecutionEvent, { type: "kill" | "pause" | "resume" | "restart" }>,
+  ): Promise<Execution> {
     await this.owned(tenantId, id);
     return applyEvent(this.ctx, id, event);
   }
 
   /** A new execution re-running from a task run, with new inputs when given. */
-  async replay(tenantId: string, id: string, taskRunId: string, inputs?: Record<string, unknown>): Promise<Execution> {
+  async replay(
+    tenantId: string,
+    id: string,
+    taskRunId: string,
+    inputs?: Record<string, unknown>,
+  ): Promise<Execution> {
     const { ctx } = this;
     const original = await this.get(tenantId, id);
     if (!original) throw new ExecutionNotFoundError(id);
-    const flow = await ctx.flows.revision(ctx.pool, tenantId, original.namespace, original.flowId, original.flowRevision);
-    const fresh = await replayExecution(flow, original, taskRunId, { now: ctx.now, newId: ctx.newId, registry: ctx.registry }, { inputs });
+    const flow = await ctx.flows.revision(
+      ctx.pool,
+      tenantId,
+      original.namespace,
+      original.flowId,
+      original.flowRevision,
+    );
+    const fresh = await replayExecution(
+      flow,
+      original,
+      taskRunId,
+      { now: ctx.now, newId: ctx.newId, registry: ctx.registry },
+      { inputs },
+    );
     return withTransaction(ctx.pool, async (client) => {
       await insertExecution(client, tenantId, fresh);
       return applyEventInTransaction(ctx, client, fresh.id, { type: "start" });
@@ -122,7 +149,11 @@ export class EngineClient {
     }
   }
 
-  async logs(tenantId: string, executionId: string, filter: { minLevel?: string; taskId?: string } = {}): Promise<LogEntry[]> {
+  async logs(
+    tenantId: string,
+    executionId: string,
+    filter: { minLevel?: string; taskId?: string } = {},
+  ): Promise<LogEntry[]> {
     await this.owned(tenantId, executionId);
     const levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
     const allowed = levels.slice(Math.max(0, levels.indexOf(filter.minLevel ?? "TRACE")));
@@ -133,7 +164,10 @@ export class EngineClient {
        order by timestamp, id`,
       [tenantId, executionId, allowed, filter.taskId ?? null],
     );
-    return result.rows.map((row) => ({ ...row, timestamp: (row.timestamp as Date).toISOString() })) as LogEntry[];
+    return result.rows.map((row) => ({
+      ...row,
+      timestamp: (row.timestamp as Date).toISOString(),
+    })) as LogEntry[];
   }
 
   // ------------------------------------------------------------------ backfills
@@ -142,14 +176,30 @@ export class EngineClient {
   async startBackfill(
     tenantId: string,
     ref: { namespace: string; flowId: string; triggerId: string },
-    options: { start: Date; end: Date; inputs?: Record<string, unknown>; labels?: { key: string; value: string }[] },
+    options: {
+      start: Date;
+      end: Date;
+      inputs?: Record<string, unknown>;
+      labels?: { key: string; value: string }[];
+    },
   ): Promise<Backfill> {
     const flow = await this.flow(tenantId, ref.namespace, ref.flowId);
-    const trigger = flow.triggers.find((t) => t.id === ref.triggerId && this.ctx.registry.get(t.type)?.type === "core.trigger.Schedule");
-    if (!trigger) throw new ExecutionOperationError(`flow ${ref.namespace}.${ref.flowId} has no Schedule trigger '${ref.triggerId}'`, "NOT_FOUND");
-    if (!(options.start.getTime() < options.end.getTime())) throw new ExecutionOperationError("a backfill needs start before end", "INVALID_INPUT");
+    const trigger = flow.triggers.find(
+      (t) => t.id === ref.triggerId && this.ctx.registry.get(t.type)?.type === "core.trigger.Schedule",
+    );
+    if (!trigger)
+      throw new ExecutionOperationError(
+        `flow ${ref.namespace}.${ref.flowId} has no Schedule trigger '${ref.triggerId}'`,
+        "NOT_FOUND",
+      );
+    if (!(options.start.getTime() < options.end.getTime()))
+      throw new ExecutionOperationError("a backfill needs start before end", "INVALID_INPUT");
     const total = ticksBetween(cronOf(trigger), options.start, options.end, 1_000_001).length;
-    if (total > 1_000_000) throw new ExecutionOperationError("a backfill may cover at most 1,000,000 schedule dates", "INVALID_INPUT");
+    if (total > 1_000_000)
+      throw new ExecutionOperationError(
+        "a backfill may cover at most 1,000,000 schedule dates",
+        "INVALID_INPUT",
+      );
     const backfill: Backfill = {
       start: options.start.toISOString(),
       end: options.end.toISOString(),
@@ -166,11 +216,18 @@ export class EngineClient {
          and (backfill is null or backfill->>'finishedAt' is not null or backfill->>'cancelledAt' is not null)`,
       [tenantId, ref.namespace, ref.flowId, ref.triggerId, JSON.stringify(backfill)],
     );
-    if ((result.rowCount ?? 0) === 0) throw new ExecutionOperationError("a backfill is already running for this trigger: pause or cancel it first", "INVALID_STATE");
+    if ((result.rowCount ?? 0) === 0)
+      throw new ExecutionOperationError(
+        "a backfill is already running for this trigger: pause or cancel it first",
+        "INVALID_STATE",
+      );
     return backfill;
   }
 
-  async backfill(tenantId: string, ref: { namespace: string; flowId: string; triggerId: string }): Promise<Backfill | undefined> {
+  async backfill(
+    tenantId: string,
+    ref: { namespace: string; flowId: string; triggerId: string },
+  ): Promise<Backfill | undefined> {
     const result = await this.ctx.pool.query(
       "select backfill from trigger_states where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
       [tenantId, ref.namespace, ref.flowId, ref.triggerId],
@@ -179,11 +236,18 @@ export class EngineClient {
   }
 
   /** Pauses, resumes or cancels a backfill; returns it as it is now. */
-  async controlBackfill(tenantId: string, ref: { namespace: string; flowId: string; triggerId: string }, action: "pause" | "resume" | "cancel"): Promise<Backfill> {
+  async controlBackfill(
+    tenantId: string,
+    ref: { namespace: string; flowId: string; triggerId: string },
+    action: "pause" | "resume" | "cancel",
+  ): Promise<Backfill> {
     const current = await this.backfill(tenantId, ref);
-    if (!current || current.finishedAt || current.cancelledAt) throw new ExecutionOperationError("no backfill is running for this trigger", "INVALID_STATE");
+    if (!current || current.finishedAt || current.cancelledAt)
+      throw new ExecutionOperationError("no backfill is running for this trigger", "INVALID_STATE");
     const next: Backfill =
-      action === "cancel" ? { ...current, cancelledAt: this.ctx.now().toISOString() } : { ...current, paused: action === "pause" };
+      action === "cancel"
+        ? { ...current, cancelledAt: this.ctx.now().toISOString() }
+        : { ...current, paused: action === "pause" };
     await this.ctx.pool.query(
       "update trigger_states set backfill = $5, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
       [tenantId, ref.namespace, ref.flowId, ref.triggerId, JSON.stringify(next)],
@@ -198,7 +262,13 @@ export class EngineClient {
    * (any mismatch is "not-found", so keys cannot be probed), checks the trigger's conditions and starts an
    * execution with `trigger.body`, `trigger.headers` and `trigger.parameters`.
    */
-  async webhook(tenantId: string, namespace: string, flowId: string, key: string, request: WebhookRequest): Promise<WebhookResult> {
+  async webhook(
+    tenantId: string,
+    namespace: string,
+    flowId: string,
+    key: string,
+    request: WebhookRequest,
+  ): Promise<WebhookResult> {
     const { ctx } = this;
     const flow = await ctx.flows.current(ctx.pool, tenantId, namespace, flowId).catch(() => undefined);
     if (!flow || flow.disabled) return { status: "not-found" };
@@ -221,7 +291,9 @@ export class EngineClient {
         body = request.body;
       }
     }
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), asList(v)]));
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), asList(v)]),
+    );
     const parameters = Object.fromEntries(Object.entries(request.query).map(([k, v]) => [k, asList(v)]));
     const variables = { body: body ?? null, headers, parameters };
     const scope = {
@@ -232,13 +304,21 @@ export class EngineClient {
       functions: ctx.functions(ctx.pool, tenantId),
     };
     if (!(await allConditionsHold(trigger.conditions, scope))) return { status: "conditions-not-met" };
-    const inputs = (await renderTreeAsync(trigger.inputs ?? {}, { ...flowVariables, trigger: variables })) as Record<string, unknown>;
+    const inputs = (await renderTreeAsync(trigger.inputs ?? {}, {
+      ...flowVariables,
+      trigger: variables,
+    })) as Record<string, unknown>;
     const execution = (await createAndStart(ctx, tenantId, flow, {
       inputs,
       labels: trigger.labels,
       trigger: { id: trigger.id, type: trigger.type, variables },
     })) as Execution;
-    return { status: "started", execution, wait: trigger.wait === true, returnOutputs: trigger.returnOutputs === true };
+    return {
+      status: "started",
+      execution,
+      wait: trigger.wait === true,
+      returnOutputs: trigger.returnOutputs === true,
+    };
   }
 }
 

@@ -1,4 +1,3 @@
-import { type Flow, indexTasks } from "@/engine/flow";
 import {
   createExecution,
   type Execution,
@@ -8,6 +7,7 @@ import {
   type StepEnv,
   step,
 } from "@/engine/executor";
+import { type Flow, indexTasks } from "@/engine/flow";
 import type { LogEntry } from "../logs";
 import { runTaskAttempt } from "../task-runner";
 import { enqueueCommands } from "./commands";
@@ -32,8 +32,15 @@ const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
  * engines starting executions of one flow at once count one after the other (concurrency limits hold
  * across processes).
  */
-async function runningCount(db: Queryable, tenantId: string, flow: Flow, execution: Execution): Promise<number> {
-  await db.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`flow:${tenantId}/${flow.namespace}/${flow.id}`]);
+async function runningCount(
+  db: Queryable,
+  tenantId: string,
+  flow: Flow,
+  execution: Execution,
+): Promise<number> {
+  await db.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
+    `flow:${tenantId}/${flow.namespace}/${flow.id}`,
+  ]);
   const result = await db.query(
     `select count(*)::int as count from executions
      where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5`,
@@ -67,7 +74,13 @@ export async function applyEventInTransaction(
   if (!stored) throw new ExecutionNotFoundError(executionId);
   const { tenantId } = stored;
   const before = stored.execution;
-  const flow = await ctx.flows.revision(client, tenantId, before.namespace, before.flowId, before.flowRevision);
+  const flow = await ctx.flows.revision(
+    client,
+    tenantId,
+    before.namespace,
+    before.flowId,
+    before.flowRevision,
+  );
   const env = stepEnv(ctx, client, tenantId);
   const commands: ExecutorCommand[] = [];
   const logs: LogEntry[] = [];
@@ -82,13 +95,19 @@ export async function applyEventInTransaction(
       if (command.type === "runTask" && ctx.inlineTasks && isInline(ctx, flow, command.taskId)) {
         // Logs written so far must be visible to this task (errorLogs()), in this transaction.
         await insertLogs(client, tenantId, logs.splice(0));
-        const taskResult = await runTaskAttempt(flow, current, command, {
-          registry: ctx.registry,
-          services: ctx.services(tenantId),
-          functions: ctx.functions(client, tenantId),
-          now: () => ctx.now(),
-          log: (entry) => logs.push(entry),
-        }, new AbortController().signal);
+        const taskResult = await runTaskAttempt(
+          flow,
+          current,
+          command,
+          {
+            registry: ctx.registry,
+            services: ctx.services(tenantId),
+            functions: ctx.functions(client, tenantId),
+            now: () => ctx.now(),
+            log: (entry) => logs.push(entry),
+          },
+          new AbortController().signal,
+        );
         pending.push(taskResult);
       } else {
         commands.push(command);
@@ -117,7 +136,11 @@ function isInline(ctx: EngineContext, flow: Flow, taskId: string): boolean {
 }
 
 /** Applies an event in its own transaction. */
-export function applyEvent(ctx: EngineContext, executionId: string, event: ExecutionEvent): Promise<Execution> {
+export function applyEvent(
+  ctx: EngineContext,
+  executionId: string,
+  event: ExecutionEvent,
+): Promise<Execution> {
   return withTransaction(ctx.pool, (client) => applyEventInTransaction(ctx, client, executionId, event));
 }
 
@@ -145,7 +168,12 @@ export async function createAndStartInTransaction(
   const inserted = await insertExecution(client, tenantId, execution, options);
   if (!inserted) return undefined;
   if (options.startAt && options.startAt.getTime() > ctx.now().getTime()) {
-    await addJob(client, JOB.event, { executionId: execution.id, event: { type: "start" } }, { runAt: options.startAt });
+    await addJob(
+      client,
+      JOB.event,
+      { executionId: execution.id, event: { type: "start" } },
+      { runAt: options.startAt },
+    );
     return execution;
   }
   return applyEventInTransaction(ctx, client, execution.id, { type: "start" });
@@ -158,5 +186,7 @@ export function createAndStart(
   request: ExecutionRequest,
   options: CreateOptions = {},
 ): Promise<Execution | undefined> {
-  return withTransaction(ctx.pool, (client) => createAndStartInTransaction(ctx, client, tenantId, flow, request, options));
+  return withTransaction(ctx.pool, (client) =>
+    createAndStartInTransaction(ctx, client, tenantId, flow, request, options),
+  );
 }

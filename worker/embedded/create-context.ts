@@ -34,7 +34,9 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       ...expressionFunctions({
         kv: databaseKvStore(db, tenantId, now),
         storage: options.storage,
-        secret: options.secret ? (namespace, name) => options.secret?.(tenantId, namespace, name) ?? Promise.resolve(undefined) : undefined,
+        secret: options.secret
+          ? (namespace, name) => options.secret?.(tenantId, namespace, name) ?? Promise.resolve(undefined)
+          : undefined,
       }),
       // errorLogs() reads the logs written so far in this transaction too.
       errorLogs: async (_args, _named, { context }) => {

@@ -17,12 +17,18 @@ export interface StoredExecution {
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /** Loads an execution; with `lock`, holds its row lock until the transaction ends (one writer at a time). */
-export async function loadExecution(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<StoredExecution | undefined> {
+export async function loadExecution(
+  db: Queryable,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<StoredExecution | undefined> {
   const result = await db.query(
     `select tenant_id, document, parent_link from executions where id = $1${options.lock ? " for update" : ""}`,
     [id],
   );
-  const row = result.rows[0] as { tenant_id: string; document: Execution; parent_link: ParentLink | null } | undefined;
+  const row = result.rows[0] as
+    | { tenant_id: string; document: Execution; parent_link: ParentLink | null }
+    | undefined;
   return row ? { tenantId: row.tenant_id, execution: row.document, parentLink: row.parent_link } : undefined;
 }
 
@@ -65,7 +71,12 @@ export async function insertExecution(
 }
 
 /** Writes a stepped execution: its row, the task runs that changed, and drops the ones a restart removed. */
-export async function saveExecution(db: Queryable, tenantId: string, before: Execution, after: Execution): Promise<void> {
+export async function saveExecution(
+  db: Queryable,
+  tenantId: string,
+  before: Execution,
+  after: Execution,
+): Promise<void> {
   await db.query(
     `update executions set state = $2::state, state_histories = $3, start_date = $4, end_date = $5, inputs = $6,
        outputs = $7, labels = $8, trigger = $9, document = $10, updated_at = now() where id = $1`,
@@ -106,7 +117,12 @@ function taskRunRow(run: TaskRun, position: number): Record<string, unknown> {
  * Upserts the task runs that changed since `previous` in one statement. When a restart removed runs,
  * positions shift: the removed rows are deleted and every remaining row rewritten.
  */
-async function saveTaskRuns(db: Queryable, tenantId: string, execution: Execution, previous: TaskRun[]): Promise<void> {
+async function saveTaskRuns(
+  db: Queryable,
+  tenantId: string,
+  execution: Execution,
+  previous: TaskRun[],
+): Promise<void> {
   const kept = new Set(execution.taskRunList.map((r) => r.id));
   const removed = previous.filter((r) => !kept.has(r.id)).map((r) => r.id);
   let rows: Record<string, unknown>[];
@@ -119,7 +135,8 @@ async function saveTaskRuns(db: Queryable, tenantId: string, execution: Executio
     rows = [];
     execution.taskRunList.forEach((run, position) => {
       const seen = old.get(run.id);
-      if (!seen || seen.position !== position || seen.text !== JSON.stringify(run)) rows.push(taskRunRow(run, position));
+      if (!seen || seen.position !== position || seen.text !== JSON.stringify(run))
+        rows.push(taskRunRow(run, position));
     });
   }
   if (rows.length === 0) return;

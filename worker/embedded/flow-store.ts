@@ -21,7 +21,13 @@ export class FlowStore {
   }
 
   /** A given revision of a flow. */
-  async revision(db: Queryable, tenantId: string, namespace: string, flowId: string, revision: number): Promise<Flow> {
+  async revision(
+    db: Queryable,
+    tenantId: string,
+    namespace: string,
+    flowId: string,
+    revision: number,
+  ): Promise<Flow> {
     const key = `${tenantId}\u0000${namespace}\u0000${flowId}\u0000${revision}`;
     const cached = this.#cache.get(key);
     if (cached) return cached;
@@ -30,14 +36,20 @@ export class FlowStore {
       [tenantId, namespace, flowId, revision],
     );
     const source = (result.rows[0] as { source: string } | undefined)?.source;
-    if (source === undefined) throw new StoredFlowError(`flow ${namespace}.${flowId} revision ${revision} not found`);
+    if (source === undefined)
+      throw new StoredFlowError(`flow ${namespace}.${flowId} revision ${revision} not found`);
     const flow = this.parse(tenantId, source, revision);
     this.#cache.set(key, flow);
     return flow;
   }
 
   /** The current revision of a flow, or undefined when it does not exist or is deleted. */
-  async current(db: Queryable, tenantId: string, namespace: string, flowId: string): Promise<Flow | undefined> {
+  async current(
+    db: Queryable,
+    tenantId: string,
+    namespace: string,
+    flowId: string,
+  ): Promise<Flow | undefined> {
     const result = await db.query(
       "select revision from flows where tenant_id = $1 and namespace = $2 and id = $3 and not deleted",
       [tenantId, namespace, flowId],

@@ -21,15 +21,22 @@ export async function saveFlowRevision(
   source: string,
   options: { authorId?: string; now?: Date } = {},
 ): Promise<SavedFlow> {
-  await db.query("insert into namespaces (tenant_id, name) values ($1, $2) on conflict do nothing", [tenantId, flow.namespace]);
+  // Two saves of one flow at once must not both create revision N: serialise them on the flow.
+  await db.query("select pg_advisory_xact_lock(hashtextextended($1, 2))", [
+    `${tenantId}/${flow.namespace}/${flow.id}`,
+  ]);
+  await db.query("insert into namespaces (tenant_id, name) values ($1, $2) on conflict do nothing", [
+    tenantId,
+    flow.namespace,
+  ]);
   const current = (
-    await db.query("select revision, source, deleted from flows where tenant_id = $1 and namespace = $2 and id = $3 for update", [
-      tenantId,
-      flow.namespace,
-      flow.id,
-    ])
+    await db.query(
+      "select revision, source, deleted from flows where tenant_id = $1 and namespace = $2 and id = $3 for update",
+      [tenantId, flow.namespace, flow.id],
+    )
   ).rows[0] as { revision: number; source: string; deleted: boolean } | undefined;
-  if (current && current.source === source && !current.deleted) return { revision: current.revision, changed: false };
+  if (current && current.source === source && !current.deleted)
+    return { revision: current.revision, changed: false };
   const revision = (current?.revision ?? 0) + 1;
   const types = triggerTypes(flow, registry);
   await db.query(
@@ -43,12 +50,25 @@ export async function saveFlowRevision(
     "insert into flow_revisions (tenant_id, namespace, flow_id, revision, source, author_id) values ($1, $2, $3, $4, $5, $6)",
     [tenantId, flow.namespace, flow.id, revision, source, options.authorId ?? null],
   );
-  await syncScheduleStates(db, registry, tenantId, { ...flow, revision }, { namespace: flow.namespace, id: flow.id }, options.now ?? new Date());
+  await syncScheduleStates(
+    db,
+    registry,
+    tenantId,
+    { ...flow, revision },
+    { namespace: flow.namespace, id: flow.id },
+    options.now ?? new Date(),
+  );
   return { revision, changed: true };
 }
 
 /** Soft-deletes a flow (its revisions and executions stay) and stops its schedules. */
-export async function deleteFlow(db: Queryable, registry: PluginRegistry, tenantId: string, namespace: string, id: string): Promise<boolean> {
+export async function deleteFlow(
+  db: Queryable,
+  registry: PluginRegistry,
+  tenantId: string,
+  namespace: string,
+  id: string,
+): Promise<boolean> {
   const result = await db.query(
     "update flows set deleted = true, updated_at = now() where tenant_id = $1 and namespace = $2 and id = $3 and not deleted",
     [tenantId, namespace, id],

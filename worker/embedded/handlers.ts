@@ -1,15 +1,35 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
-import { ExecutionOperationError, InputValidationError, isTerminal, outputsOf, type TaskResultEvent } from "@/engine/executor";
+import {
+  ExecutionOperationError,
+  InputValidationError,
+  isTerminal,
+  outputsOf,
+  type TaskResultEvent,
+} from "@/engine/executor";
 import { matchFlowTriggers } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
 import { splitContent } from "../storage/split";
 import { taskFileUri } from "../storage/uris";
 import { runTaskAttempt } from "../task-runner";
-import { applyEvent, applyEventInTransaction, createAndStartInTransaction, ExecutionNotFoundError } from "./apply";
+import {
+  applyEvent,
+  applyEventInTransaction,
+  createAndStartInTransaction,
+  ExecutionNotFoundError,
+} from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import { loadExecution } from "./execution-store";
-import { type EndedJob, type EventJob, JOB, type RetryExecutionJob, type SplitJob, type SubflowJob, type TaskJob, type TimerJob } from "./jobs";
+import {
+  type EndedJob,
+  type EventJob,
+  JOB,
+  type RetryExecutionJob,
+  type SplitJob,
+  type SubflowJob,
+  type TaskJob,
+  type TimerJob,
+} from "./jobs";
 import { insertLogs } from "./logs-store";
 import { databasePreconditionStore } from "./precondition-store";
 
@@ -17,7 +37,11 @@ import { databasePreconditionStore } from "./precondition-store";
 export type RunningTasks = Map<string, AbortController>;
 
 /** Events that no longer apply (the execution ended, was deleted...) are dropped, not retried. */
-async function applyQuietly(ctx: EngineContext, executionId: string, event: Parameters<typeof applyEvent>[2]) {
+async function applyQuietly(
+  ctx: EngineContext,
+  executionId: string,
+  event: Parameters<typeof applyEvent>[2],
+) {
   try {
     await applyEvent(ctx, executionId, event);
   } catch (error) {
@@ -35,7 +59,9 @@ function logBuffer(ctx: EngineContext, tenantId: string) {
     timer = undefined;
     const batch = buffer;
     buffer = [];
-    await insertLogs(ctx.pool, tenantId, batch).catch((error) => ctx.report("could not write task logs", error));
+    await insertLogs(ctx.pool, tenantId, batch).catch((error) =>
+      ctx.report("could not write task logs", error),
+    );
   };
   return {
     push(entry: LogEntry) {
@@ -47,13 +73,23 @@ function logBuffer(ctx: EngineContext, tenantId: string) {
   };
 }
 
-async function runTask(ctx: EngineContext, running: RunningTasks, payload: TaskJob, helpers: JobHelpers): Promise<void> {
+async function runTask(
+  ctx: EngineContext,
+  running: RunningTasks,
+  payload: TaskJob,
+  helpers: JobHelpers,
+): Promise<void> {
   const stored = await loadExecution(ctx.pool, payload.executionId);
   if (!stored) return;
   const { execution, tenantId } = stored;
   const run = execution.taskRunList.find((r) => r.id === payload.taskRunId);
   const attempt = run?.attempts[payload.attempt - 1];
-  if (!run || run.state.current !== "RUNNING" || run.attempts.length !== payload.attempt || attempt?.state.current !== "RUNNING") return;
+  if (
+    run?.state.current !== "RUNNING" ||
+    run.attempts.length !== payload.attempt ||
+    attempt?.state.current !== "RUNNING"
+  )
+    return;
   if (helpers.job.attempts > 1) {
     // This job was taken before by a worker that never finished it: that process died mid-task.
     await applyQuietly(ctx, execution.id, {
@@ -64,7 +100,13 @@ async function runTask(ctx: EngineContext, running: RunningTasks, payload: TaskJ
     });
     return;
   }
-  const flow = await ctx.flows.revision(ctx.pool, tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+  const flow = await ctx.flows.revision(
+    ctx.pool,
+    tenantId,
+    execution.namespace,
+    execution.flowId,
+    execution.flowRevision,
+  );
   const key = `${run.id}:${payload.attempt}`;
   const controller = new AbortController();
   running.set(key, controller);
@@ -107,7 +149,9 @@ async function startSubflow(ctx: EngineContext, { tenantId, command }: SubflowJo
       });
     const flow =
       command.revision !== undefined
-        ? await ctx.flows.revision(client, tenantId, command.namespace, command.flowId, command.revision).catch(() => undefined)
+        ? await ctx.flows
+            .revision(client, tenantId, command.namespace, command.flowId, command.revision)
+            .catch(() => undefined)
         : await ctx.flows.current(client, tenantId, command.namespace, command.flowId);
     if (!flow) {
       await fail(`flow ${command.namespace}.${command.flowId} not found`);
@@ -128,7 +172,15 @@ async function startSubflow(ctx: EngineContext, { tenantId, command }: SubflowJo
           scheduleDate: command.scheduleDate,
         },
         {
-          ...(command.wait ? { parentLink: { executionId: command.parentId, taskRunId: command.taskRunId, iteration: command.iteration } } : {}),
+          ...(command.wait
+            ? {
+                parentLink: {
+                  executionId: command.parentId,
+                  taskRunId: command.taskRunId,
+                  iteration: command.iteration,
+                },
+              }
+            : {}),
           ...(command.scheduleDate ? { startAt: new Date(command.scheduleDate) } : {}),
         },
       );
@@ -149,7 +201,14 @@ async function splitItems(ctx: EngineContext, job: SplitJob): Promise<void> {
     const content = new TextDecoder().decode(await ctx.storage.get(job.uri));
     const batches: string[] = [];
     for (const [index, part] of splitContent(content, job).entries()) {
-      const uri = taskFileUri(execution.namespace, execution.flowId, execution.id, run?.taskId ?? "items", job.taskRunId, `batch-${index + 1}.txt`);
+      const uri = taskFileUri(
+        execution.namespace,
+        execution.flowId,
+        execution.id,
+        run?.taskId ?? "items",
+        job.taskRunId,
+        `batch-${index + 1}.txt`,
+      );
       batches.push(await ctx.storage.put(uri, part));
     }
     await applyQuietly(ctx, execution.id, { type: "itemsSplit", taskRunId: job.taskRunId, batches });
@@ -179,7 +238,13 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
       taskOutputs: outputsOf(execution),
     });
   }
-  const flow = await ctx.flows.revision(ctx.pool, tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+  const flow = await ctx.flows.revision(
+    ctx.pool,
+    tenantId,
+    execution.namespace,
+    execution.flowId,
+    execution.flowRevision,
+  );
   if (flow.concurrency) {
     const queued = await ctx.pool.query(
       `select id from executions where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'QUEUED'
@@ -213,7 +278,9 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
           tenantId,
           match.flow,
           { inputs: match.inputs, labels: match.labels, trigger: match.executionTrigger },
-          { dedupeKey: `flow-trigger:${execution.id}:${execution.metadata.attemptNumber}:${match.flow.namespace}/${match.flow.id}/${match.trigger.id}` },
+          {
+            dedupeKey: `flow-trigger:${execution.id}:${execution.metadata.attemptNumber}:${match.flow.namespace}/${match.flow.id}/${match.trigger.id}`,
+          },
         );
       } catch (error) {
         if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
@@ -232,11 +299,20 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
   });
 }
 
-async function retryExecution(ctx: EngineContext, { executionId, attemptNumber }: RetryExecutionJob): Promise<void> {
+async function retryExecution(
+  ctx: EngineContext,
+  { executionId, attemptNumber }: RetryExecutionJob,
+): Promise<void> {
   const stored = await loadExecution(ctx.pool, executionId);
   if (!stored) return;
   const { execution, tenantId } = stored;
-  const flow = await ctx.flows.revision(ctx.pool, tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+  const flow = await ctx.flows.revision(
+    ctx.pool,
+    tenantId,
+    execution.namespace,
+    execution.flowId,
+    execution.flowRevision,
+  );
   await withTransaction(ctx.pool, (client) =>
     createAndStartInTransaction(
       ctx,

@@ -67,7 +67,12 @@ export interface AddJobOptions {
   maxAttempts?: number;
 }
 
-export async function addJob(db: Queryable, identifier: string, payload: unknown, options: AddJobOptions = {}): Promise<void> {
+export async function addJob(
+  db: Queryable,
+  identifier: string,
+  payload: unknown,
+  options: AddJobOptions = {},
+): Promise<void> {
   await db.query(
     "select graphile_worker.add_job($1, $2::json, run_at => $3::timestamptz, job_key => $4, job_key_mode => $5, max_attempts => $6)",
     [

@@ -22,9 +22,20 @@ export function databaseKvStore(db: Queryable, tenantId: string, now: () => Date
          on conflict (tenant_id, namespace, key) do update set value = excluded.value, type = excluded.type,
            description = excluded.description, expires_at = excluded.expires_at, updated_at = now()
          where $8 or (kv_entries.expires_at is not null and kv_entries.expires_at <= $9)`,
-        [tenantId, namespace, key, JSON.stringify(value ?? null), options.type ?? null, options.description ?? null, expiresAt, options.overwrite !== false, now()],
+        [
+          tenantId,
+          namespace,
+          key,
+          JSON.stringify(value ?? null),
+          options.type ?? null,
+          options.description ?? null,
+          expiresAt,
+          options.overwrite !== false,
+          now(),
+        ],
       );
-      if ((result.rowCount ?? 0) === 0) throw new Error(`key '${key}' already exists in namespace ${namespace}`);
+      if ((result.rowCount ?? 0) === 0)
+        throw new Error(`key '${key}' already exists in namespace ${namespace}`);
     },
     async delete(namespace, key) {
       const result = await db.query(

@@ -1,6 +1,11 @@
 import os from "node:os";
 import type { Db } from "./db";
 
+/** How often an engine heartbeats, by default. */
+export const DEFAULT_HEARTBEAT_MS = 2_000;
+/** After this long without a heartbeat an engine is considered gone and its jobs are handed back. */
+export const DEFAULT_STALE_AFTER_MS = 10_000;
+
 export interface LivenessOptions {
   version: string;
   /** How often this process heartbeats. */
@@ -24,7 +29,10 @@ export async function startLiveness(pool: Db, workerIds: () => string[], options
   );
   const id = (inserted.rows[0] as { id: string }).id;
   const beat = async () => {
-    await pool.query("update service_instances set heartbeat_at = now(), worker_ids = $2 where id = $1", [id, workerIds()]);
+    await pool.query("update service_instances set heartbeat_at = now(), worker_ids = $2 where id = $1", [
+      id,
+      workerIds(),
+    ]);
     await reapDeadEngines(pool, options.staleAfterMs);
   };
   const timer = setInterval(() => beat().catch((error) => options.onError?.(error)), options.heartbeatMs);
@@ -34,7 +42,9 @@ export async function startLiveness(pool: Db, workerIds: () => string[], options
     beat,
     async stop() {
       clearInterval(timer);
-      await pool.query("delete from service_instances where id = $1", [id]).catch((error) => options.onError?.(error));
+      await pool
+        .query("delete from service_instances where id = $1", [id])
+        .catch((error) => options.onError?.(error));
     },
   };
 }
@@ -53,8 +63,10 @@ export async function reapDeadEngines(pool: Db, staleAfterMs: number): Promise<n
       )
     ).rows as { id: string; worker_ids: string[] }[];
     const workers = dead.flatMap((row) => row.worker_ids ?? []);
-    if (workers.length > 0) await client.query("select graphile_worker.force_unlock_workers($1::text[])", [workers]);
-    if (dead.length > 0) await client.query("delete from service_instances where id = any($1::text[])", [dead.map((r) => r.id)]);
+    if (workers.length > 0)
+      await client.query("select graphile_worker.force_unlock_workers($1::text[])", [workers]);
+    if (dead.length > 0)
+      await client.query("delete from service_instances where id = any($1::text[])", [dead.map((r) => r.id)]);
     await client.query("commit");
     return dead.length;
   } catch (error) {

@@ -1,9 +1,13 @@
-import type { ExecutorLog, Execution } from "@/engine/executor";
+import type { Execution, ExecutorLog } from "@/engine/executor";
 import type { LogEntry } from "../logs";
 import type { Queryable } from "./db";
 
 /** Inserts log lines in one statement. */
-export async function insertLogs(db: Queryable, tenantId: string, entries: readonly LogEntry[]): Promise<void> {
+export async function insertLogs(
+  db: Queryable,
+  tenantId: string,
+  entries: readonly LogEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
     `insert into log_entries (tenant_id, namespace, flow_id, execution_id, task_run_id, task_id, attempt_number, trigger_id, level, message, timestamp)

@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
-import { Logger, run, runMigrations, type Runner, type WorkerEvents } from "graphile-worker";
+import { Logger, type Runner, run, runMigrations, type WorkerEvents } from "graphile-worker";
 import type { EngineContext } from "./context";
 import { engineTasks, type RunningTasks } from "./handlers";
 import { CANCEL_CHANNEL } from "./jobs";
-import { startLiveness } from "./liveness";
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, startLiveness } from "./liveness";
 import { purgeOlderThan } from "./purge";
 import { runBackfills, runDueSchedules } from "./scheduler";
 
@@ -46,7 +46,10 @@ export async function prepareQueue(ctx: EngineContext): Promise<void> {
  * Starts an engine process: queue workers (task attempts, timers, subflows, ends), the scheduler, the
  * liveness heartbeat/reaper, cancel notifications and retention. Several can run on one database.
  */
-export async function startEngineRuntime(ctx: EngineContext, options: EngineRuntimeOptions): Promise<RunningEngine> {
+export async function startEngineRuntime(
+  ctx: EngineContext,
+  options: EngineRuntimeOptions,
+): Promise<RunningEngine> {
   const running: RunningTasks = new Map();
   const workerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter();
@@ -72,8 +75,8 @@ export async function startEngineRuntime(ctx: EngineContext, options: EngineRunt
 
   const liveness = await startLiveness(ctx.pool, () => [...workerIds], {
     version: options.version,
-    heartbeatMs: options.heartbeatMs ?? 2_000,
-    staleAfterMs: options.staleAfterMs ?? 10_000,
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
     onError: (error) => ctx.report("heartbeat failed", error),
   });
 

@@ -3,7 +3,10 @@ import type { Trigger } from "@/engine/flow";
 
 /** The cron of a Schedule trigger, in its time zone (UTC unless `timezone` says otherwise). */
 export function cronOf(trigger: Trigger): Cron {
-  return new Cron(String(trigger.cron), { paused: true, timezone: (trigger.timezone as string | undefined) ?? "UTC" });
+  return new Cron(String(trigger.cron), {
+    paused: true,
+    timezone: (trigger.timezone as string | undefined) ?? "UTC",
+  });
 }
 
 /** The first tick strictly after `date`. */

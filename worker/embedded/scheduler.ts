@@ -1,10 +1,10 @@
-import type { Flow, Trigger } from "@/engine/flow";
+import type { Cron } from "croner";
+import { ExecutionOperationError, InputValidationError } from "@/engine/executor";
 import { renderTreeAsync } from "@/engine/expr";
-import { InputValidationError, ExecutionOperationError } from "@/engine/executor";
+import type { Flow, Trigger } from "@/engine/flow";
 import { normaliseLabels } from "@/engine/flow";
 import { allConditionsHold } from "@/engine/triggers";
 import { parseDuration } from "@/engine/util/duration";
-import type { Cron } from "croner";
 import { createAndStartInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { type DbClient, withTransaction } from "./db";
@@ -41,9 +41,17 @@ interface StateRow {
   backfill: Backfill | null;
 }
 
-async function scheduleTrigger(ctx: EngineContext, client: DbClient, row: StateRow): Promise<{ flow: Flow; trigger: Trigger; cron: Cron } | undefined> {
-  const flow = await ctx.flows.current(client, row.tenant_id, row.namespace, row.flow_id).catch(() => undefined);
-  const trigger = flow?.triggers.find((t) => t.id === row.trigger_id && ctx.registry.get(t.type)?.type === "core.trigger.Schedule");
+async function scheduleTrigger(
+  ctx: EngineContext,
+  client: DbClient,
+  row: StateRow,
+): Promise<{ flow: Flow; trigger: Trigger; cron: Cron } | undefined> {
+  const flow = await ctx.flows
+    .current(client, row.tenant_id, row.namespace, row.flow_id)
+    .catch(() => undefined);
+  const trigger = flow?.triggers.find(
+    (t) => t.id === row.trigger_id && ctx.registry.get(t.type)?.type === "core.trigger.Schedule",
+  );
   if (!flow || !trigger || flow.disabled) return undefined;
   return { flow, trigger, cron: cronOf(trigger) };
 }
@@ -55,7 +63,11 @@ async function runTick(
   row: StateRow,
   { flow, trigger, cron }: { flow: Flow; trigger: Trigger; cron: Cron },
   date: Date,
-  extra: { inputs?: Record<string, unknown>; labels?: { key: string; value: string }[]; dedupePrefix: string },
+  extra: {
+    inputs?: Record<string, unknown>;
+    labels?: { key: string; value: string }[];
+    dedupePrefix: string;
+  },
 ): Promise<void> {
   const variables = scheduleVariables(cron, date);
   const scope = {
@@ -66,8 +78,17 @@ async function runTick(
     variables: { trigger: variables },
     functions: ctx.functions(client, row.tenant_id),
   };
-  if (!(await allConditionsHold([...((trigger.conditions as never[]) ?? []), ...((trigger.scheduleConditions as never[]) ?? [])], scope))) return;
-  const inputs = (await renderTreeAsync({ ...((trigger.inputs as object) ?? {}), ...(extra.inputs ?? {}) }, { trigger: variables, flow: { id: flow.id, namespace: flow.namespace } })) as Record<string, unknown>;
+  if (
+    !(await allConditionsHold(
+      [...((trigger.conditions as never[]) ?? []), ...((trigger.scheduleConditions as never[]) ?? [])],
+      scope,
+    ))
+  )
+    return;
+  const inputs = (await renderTreeAsync(
+    { ...((trigger.inputs as object) ?? {}), ...(extra.inputs ?? {}) },
+    { trigger: variables, flow: { id: flow.id, namespace: flow.namespace } },
+  )) as Record<string, unknown>;
   try {
     await createAndStartInTransaction(
       ctx,
@@ -80,7 +101,9 @@ async function runTick(
         trigger: { id: trigger.id, type: trigger.type, variables },
         scheduleDate: date.toISOString(),
       },
-      { dedupeKey: `${extra.dedupePrefix}:${row.tenant_id}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}` },
+      {
+        dedupeKey: `${extra.dedupePrefix}:${row.tenant_id}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}`,
+      },
     );
   } catch (error) {
     if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
@@ -133,7 +156,9 @@ export async function runDueSchedules(ctx: EngineContext, limit = 20): Promise<n
         );
         continue;
       }
-      const from = row.last_triggered_date ? new Date(row.last_triggered_date.getTime() + 1) : (row.next_evaluation_date ?? now);
+      const from = row.last_triggered_date
+        ? new Date(row.last_triggered_date.getTime() + 1)
+        : (row.next_evaluation_date ?? now);
       const due = ticksBetween(target.cron, from, new Date(now.getTime() + 1), 10_000);
       for (const date of ticksToRun(target.trigger, due, now)) {
         await runTick(ctx, client, row, target, date, { dedupePrefix: "schedule" });
@@ -142,7 +167,14 @@ export async function runDueSchedules(ctx: EngineContext, limit = 20): Promise<n
       await client.query(
         `update trigger_states set last_triggered_date = $5, next_evaluation_date = $6, updated_at = now()
          where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4`,
-        [row.tenant_id, row.namespace, row.flow_id, row.trigger_id, last ?? null, nextTick(target.cron, now) ?? null],
+        [
+          row.tenant_id,
+          row.namespace,
+          row.flow_id,
+          row.trigger_id,
+          last ?? null,
+          nextTick(target.cron, now) ?? null,
+        ],
       );
     }
     return rows.length;
@@ -167,14 +199,28 @@ export async function runBackfills(ctx: EngineContext, limit = 5): Promise<numbe
       if (!target) {
         next = { ...backfill, cancelledAt: ctx.now().toISOString() };
       } else {
-        const ticks = ticksBetween(target.cron, new Date(backfill.currentDate), new Date(backfill.end), BACKFILL_BATCH);
+        const ticks = ticksBetween(
+          target.cron,
+          new Date(backfill.currentDate),
+          new Date(backfill.end),
+          BACKFILL_BATCH,
+        );
         for (const date of ticks) {
-          await runTick(ctx, client, row, target, date, { inputs: backfill.inputs, labels: backfill.labels, dedupePrefix: "backfill" });
+          await runTick(ctx, client, row, target, date, {
+            inputs: backfill.inputs,
+            labels: backfill.labels,
+            dedupePrefix: "backfill",
+          });
         }
         const last = ticks[ticks.length - 1];
         const currentDate = last ? new Date(last.getTime() + 1).toISOString() : backfill.end;
         const done = backfill.done + ticks.length;
-        next = { ...backfill, currentDate, done, ...(ticks.length < BACKFILL_BATCH ? { finishedAt: ctx.now().toISOString() } : {}) };
+        next = {
+          ...backfill,
+          currentDate,
+          done,
+          ...(ticks.length < BACKFILL_BATCH ? { finishedAt: ctx.now().toISOString() } : {}),
+        };
       }
       await client.query(
         "update trigger_states set backfill = $5, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",

@@ -13,8 +13,18 @@ export function triggerTypes(flow: Flow, registry: PluginRegistry): string[] {
  * date computed from now, or from the last run so that missed schedules are recovered), none for triggers
  * that were removed. Called when a flow is deployed, updated, disabled or deleted.
  */
-export async function syncScheduleStates(db: Queryable, registry: PluginRegistry, tenantId: string, flow: Flow | undefined, ref: { namespace: string; id: string }, now: Date): Promise<void> {
-  const schedules = flow && !flow.disabled && !flow.deleted ? flow.triggers.filter((t) => registry.get(t.type)?.type === "core.trigger.Schedule") : [];
+export async function syncScheduleStates(
+  db: Queryable,
+  registry: PluginRegistry,
+  tenantId: string,
+  flow: Flow | undefined,
+  ref: { namespace: string; id: string },
+  now: Date,
+): Promise<void> {
+  const schedules =
+    flow && !flow.disabled && !flow.deleted
+      ? flow.triggers.filter((t) => registry.get(t.type)?.type === "core.trigger.Schedule")
+      : [];
   await db.query(
     "delete from trigger_states where tenant_id = $1 and namespace = $2 and flow_id = $3 and not (trigger_id = any($4::text[]))",
     [tenantId, ref.namespace, ref.id, schedules.map((t) => t.id)],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InputValidationError } from "@/engine/executor";
-import { TENANT, useEmbeddedEngine } from "./harness";
+import { setUpEmbeddedEngine, TENANT } from "./harness";
 
-const h = useEmbeddedEngine();
+const h = setUpEmbeddedEngine();
 
 describe("embedded engine: basics", () => {
   it("runs a flow to its end, stores the execution, its task runs and logs", async () => {
@@ -35,7 +35,10 @@ tasks:
       ["later", "SUCCESS"],
       ["nap", "SUCCESS"],
     ]);
-    const [row] = await h.query<{ state: string; end_date: Date | null }>("select state, end_date from executions where id = $1", [done.id]);
+    const [row] = await h.query<{ state: string; end_date: Date | null }>(
+      "select state, end_date from executions where id = $1",
+      [done.id],
+    );
     expect(row?.state).toBe("SUCCESS");
     expect(row?.end_date).toBeInstanceOf(Date);
     const logs = await h.client.logs(TENANT, done.id);
@@ -44,9 +47,15 @@ tasks:
 
   it("creates nothing for invalid inputs and hides other tenants' executions", async () => {
     const before = await h.query("select count(*)::int as n from executions");
-    await expect(h.client.start(TENANT, "company.team", "hello", { inputs: { name: 3 } })).resolves.toBeDefined();
-    await h.deploy(`id: strict\nnamespace: company.team\ninputs:\n  - { id: n, type: INT }\ntasks:\n  - { id: t, type: core.log.Log, message: x }\n`);
-    const error = await h.client.start(TENANT, "company.team", "strict", { inputs: { n: "x" } }).catch((e) => e);
+    await expect(
+      h.client.start(TENANT, "company.team", "hello", { inputs: { name: 3 } }),
+    ).resolves.toBeDefined();
+    await h.deploy(
+      `id: strict\nnamespace: company.team\ninputs:\n  - { id: n, type: INT }\ntasks:\n  - { id: t, type: core.log.Log, message: x }\n`,
+    );
+    const error = await h.client
+      .start(TENANT, "company.team", "strict", { inputs: { n: "x" } })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(InputValidationError);
     const after = await h.query<{ n: number }>("select count(*)::int as n from executions");
     expect(after[0]?.n).toBe(((before[0] as { n: number }).n ?? 0) + 1);

@@ -28,7 +28,9 @@ export interface EmbeddedHarness {
  * A migrated database of its own for the test file, the queue schema, one tenant, an engine context and
  * client, and engine runtimes started on demand (all stopped after the file).
  */
-export function useEmbeddedEngine(options: { plugins?: Plugin[]; inlineTasks?: boolean; now?: () => Date } = {}): EmbeddedHarness {
+export function setUpEmbeddedEngine(
+  options: { plugins?: Plugin[]; inlineTasks?: boolean; now?: () => Date } = {},
+): EmbeddedHarness {
   let database: TestDatabase | undefined;
   let pool: Db | undefined;
   let ctx: EngineContext | undefined;
@@ -48,7 +50,10 @@ export function useEmbeddedEngine(options: { plugins?: Plugin[]; inlineTasks?: b
       report: () => {},
     });
     await prepareQueue(ctx);
-    await pool.query("insert into tenants (id, slug, name, updated_at) values ($1, 'main', 'Main', now()), ('tenant-other', 'other', 'Other', now())", [TENANT]);
+    await pool.query(
+      "insert into tenants (id, slug, name, updated_at) values ($1, 'main', 'Main', now()), ('tenant-other', 'other', 'Other', now())",
+      [TENANT],
+    );
     client = new EngineClient(ctx);
   }, 60_000);
 
@@ -78,7 +83,9 @@ export function useEmbeddedEngine(options: { plugins?: Plugin[]; inlineTasks?: b
     async deploy(yaml, tenantId = TENANT) {
       const { flow, errors } = loadFlow(yaml, { registry });
       if (!flow) throw new Error(errors.map((e) => `${e.line}:${e.column} ${e.message}`).join("\n"));
-      await withTransaction(need(pool, "the pool"), (c) => saveFlowRevision(c, registry, tenantId, flow, yaml));
+      await withTransaction(need(pool, "the pool"), (c) =>
+        saveFlowRevision(c, registry, tenantId, flow, yaml),
+      );
     },
     async startRuntime(overrides = {}) {
       const runtime = await startEngineRuntime(need(ctx, "the context"), {
