@@ -24,7 +24,7 @@ test("the home page shows Cadenza, its navigation and a healthy status", async (
 
   const status = page.getByRole("region", { name: "System status" });
   await expect(status).toContainText("connected");
-  await expect(status).toContainText("placeholder running");
+  await expect(status).toContainText(/Engine\s*running/);
 });
 
 test("navigation leads to a page that says what it will do", async ({ page }) => {
@@ -42,5 +42,5 @@ test("navigation leads to a page that says what it will do", async ({ page }) =>
 test("/api/health is green", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
-  expect(await response.json()).toMatchObject({ status: "ok", db: "ok", engine: "placeholder" });
+  expect(await response.json()).toMatchObject({ status: "ok", db: "ok", engine: "running" });
 });
