@@ -15,7 +15,8 @@ export const httpTriggerPlugin = definePlugin({
     "trigger after a first success.",
     "",
     "**Not polled in this version of Cadenza yet**: flows with this trigger validate and run manually, but",
-    "the trigger itself never fires until the HTTP runner lands.",
+    "no scheduler polls it, so the trigger itself never fires. The requests it would send are those of",
+    "`core.http.Request`, which runs.",
   ].join("\n"),
   schema: z.object({
     ...requestShape,

@@ -25,7 +25,7 @@ export async function pythonSetup(
   const { properties } = ctx;
   if (properties.pythonVersion) {
     ctx.logger.warn(
-      `pythonVersion ${properties.pythonVersion} is not applied: scripts run with the worker's python3 (${"python3 --version"} tells which)`,
+      `pythonVersion ${properties.pythonVersion} is not applied: scripts run with the worker's python3 (see python3 --version)`,
     );
   }
   const wanted = [...(properties.dependencies ?? []), ...(properties.requirements ?? [])];
