@@ -7,6 +7,7 @@ export { LocalStorage, uriSegments } from "./local";
 export { MemoryStorage } from "./memory";
 export { S3Storage, type S3StorageOptions } from "./s3";
 export { type AwsCredentials, signRequest } from "./sigv4";
+export { tenantStorage } from "./tenant";
 export { inputFileUri, taskFileUri } from "./uris";
 
 /** How the internal storage is configured (the server maps its validated environment to this). */

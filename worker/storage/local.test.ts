@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LocalStorage } from "./local";
+import { tenantStorage } from "./tenant";
 
 const newStorage = () => {
   const dir = mkdtempSync(join(tmpdir(), "cadenza-storage-"));
@@ -78,5 +79,26 @@ describe("LocalStorage", () => {
     await storage.put("kestra:///a/done.txt", "x");
     writeFileSync(join(dir, "storage/a/.cadenza-part-0123456789ab"), "partial");
     expect(await storage.list("kestra:///a/")).toEqual(["kestra:///a/done.txt"]);
+  });
+});
+
+describe("tenantStorage", () => {
+  it("keeps each tenant's files apart under the same Kestra URIs", async () => {
+    const { dir, storage } = newStorage();
+    const a = tenantStorage(storage, "acme");
+    const b = tenantStorage(storage, "globex");
+    const uri = "kestra:///company/team/_files/main.py";
+    expect(await a.put(uri, "print('a')")).toBe(uri);
+    expect(await b.exists(uri)).toBe(false);
+    await b.put(uri, "print('b')");
+    expect(new TextDecoder().decode(await a.get(uri))).toBe("print('a')");
+    expect(readFileSync(join(dir, "storage/globex/company/team/_files/main.py"), "utf8")).toBe("print('b')");
+    expect(await a.list("kestra:///company/")).toEqual([uri]);
+    expect(await a.delete(uri)).toBe(true);
+    expect(await b.size(uri)).toBe(10);
+    await expect(a.get("kestra:///../globex/company/team/_files/main.py")).rejects.toThrow(
+      "invalid internal storage URI",
+    );
+    expect(() => tenantStorage(storage, "../x")).toThrow("invalid tenant id");
   });
 });
