@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtInRegistry } from "@/plugins";
 import { isPublicAddress } from "@/plugins/core/http/address-policy";
+import { checkedLookup } from "@/plugins/core/http/client";
 import { MemoryEngine, VirtualClock } from "@/worker/memory";
 import { errorOf, newEngine, outputsOf, run, text } from "./helpers";
 
@@ -375,5 +376,44 @@ describe("the address policy", () => {
     ["not-an-ip", false],
   ])("%s is public: %s", (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
+  });
+});
+
+describe("the checked DNS lookup", () => {
+  const lookupWith = (addresses: { address: string; family: number }[]) =>
+    checkedLookup((_host, _options, callback) => callback(null, addresses));
+  const call = (lookup: ReturnType<typeof checkedLookup>, all: boolean) =>
+    new Promise<unknown>((resolve) => {
+      lookup(
+        "api.example",
+        { all } as never,
+        ((error: Error | null, address: unknown, family?: number) =>
+          resolve(error ? error.message : { address, family })) as never,
+      );
+    });
+
+  it("hands the socket exactly the addresses it checked", async () => {
+    const lookup = lookupWith([
+      { address: "93.184.216.34", family: 4 },
+      { address: "2606:2800:220:1::1", family: 6 },
+    ]);
+    expect(await call(lookup, true)).toEqual({
+      address: [
+        { address: "93.184.216.34", family: 4 },
+        { address: "2606:2800:220:1::1", family: 6 },
+      ],
+      family: undefined,
+    });
+    expect(await call(lookup, false)).toEqual({ address: "93.184.216.34", family: 4 });
+  });
+
+  it("refuses a name when any of its addresses is private (a rebinding name that also answers 127.0.0.1)", async () => {
+    const lookup = lookupWith([
+      { address: "93.184.216.34", family: 4 },
+      { address: "127.0.0.1", family: 4 },
+    ]);
+    expect(await call(lookup, true)).toBe(
+      "refused to connect to api.example (127.0.0.1): private, loopback and link-local addresses are not allowed for this tenant",
+    );
   });
 });

@@ -55,20 +55,27 @@ const refusal = (host: string, address: string) =>
     `refused to connect to ${host} (${address}): private, loopback and link-local addresses are not allowed for this tenant`,
   );
 
+type Resolve = (
+  hostname: string,
+  options: { all: true; family?: number; hints?: number },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
 /**
  * A DNS lookup that checks every address the name resolves to and hands exactly those to the socket, so the
  * connection goes to an address that was checked (a second resolution could answer differently: DNS rebinding).
  */
-function checkedLookup(): LookupFunction {
+export function checkedLookup(resolve: Resolve = dnsLookup as unknown as Resolve): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...(options as object), all: true }, (error, addresses) => {
       if (error) return (callback as (e: Error) => void)(error);
       const refused = addresses.find((a) => !isPublicAddress(a.address));
       if (refused || addresses.length === 0) {
         return (callback as (e: Error) => void)(refusal(hostname, refused?.address ?? "no address"));
       }
-      if ((options as { all?: boolean }).all)
+      if ((options as { all?: boolean }).all) {
         return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      }
       const first = addresses[0] as LookupAddress;
       return (callback as (e: null, a: string, f: number) => void)(null, first.address, first.family);
     });
