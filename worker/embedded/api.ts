@@ -17,6 +17,7 @@ import { insertExecution, loadExecution } from "./execution-store";
 import { ENDED_CHANNEL } from "./jobs";
 import { cronOf, ticksBetween } from "./schedule";
 import type { Backfill } from "./scheduler";
+import { disabledTriggers } from "./services";
 
 /** The flow does not exist in this tenant (or is deleted). */
 export class FlowNotFoundError extends Error {
@@ -273,9 +274,11 @@ export class EngineClient {
     const flow = await ctx.flows.current(ctx.pool, tenantId, namespace, flowId).catch(() => undefined);
     if (!flow || flow.disabled) return { status: "not-found" };
     const flowVariables = { flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision } };
+    const disabled = await disabledTriggers(ctx.pool, tenantId);
     let trigger: Flow["triggers"][number] | undefined;
     for (const candidate of flow.triggers) {
-      if (candidate.disabled || ctx.registry.get(candidate.type)?.type !== "core.trigger.Webhook") continue;
+      if (candidate.disabled || disabled.has(`${flow.namespace}/${flow.id}/${candidate.id}`)) continue;
+      if (ctx.registry.get(candidate.type)?.type !== "core.trigger.Webhook") continue;
       const expected = String(await renderTreeAsync(candidate.key, flowVariables).catch(() => candidate.key));
       if (timingSafeEqualText(expected, key)) {
         trigger = candidate;

@@ -1,13 +1,19 @@
-import type { FileStorage, PluginRegistry } from "@/engine/plugin";
+import type { FileStorage, HttpPolicy, PluginRegistry, ProcessRunner } from "@/engine/plugin";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
+import { LocalProcessRunner } from "../runners";
 import type { EngineContext } from "./context";
 import type { Db } from "./db";
 import { FlowStore } from "./flow-store";
 import { databaseKvStore } from "./kv-store";
 import { errorLogsOf } from "./logs-store";
+import { databaseExecutionService, databaseLogReader, databaseTriggerService } from "./services";
 
 export interface ContextOptions {
+  /** Runs script processes; by default local processes in `os.tmpdir()/cadenza-work`. */
+  processRunner?: ProcessRunner;
+  /** Network rules of HTTP tasks, per tenant (default: private networks allowed). */
+  httpPolicy?: (tenantId: string) => HttpPolicy;
   pool: Db;
   registry: PluginRegistry;
   storage: FileStorage;
@@ -22,6 +28,7 @@ export interface ContextOptions {
 
 export function createEngineContext(options: ContextOptions): EngineContext {
   const now = options.now ?? (() => new Date());
+  const processRunner = options.processRunner ?? new LocalProcessRunner();
   const ctx: EngineContext = {
     pool: options.pool,
     registry: options.registry,
@@ -44,7 +51,16 @@ export function createEngineContext(options: ContextOptions): EngineContext {
         return id ? errorLogsOf(db, id) : [];
       },
     }),
-    services: (tenantId) => ({ kv: databaseKvStore(options.pool, tenantId, now), storage: options.storage }),
+    services: (tenantId) => ({
+      kv: databaseKvStore(options.pool, tenantId, now),
+      storage: options.storage,
+      processRunner,
+      httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: true },
+      logs: databaseLogReader(ctx, tenantId),
+      executions: databaseExecutionService(ctx, tenantId),
+      triggers: databaseTriggerService(ctx, tenantId),
+      registry: options.registry,
+    }),
     report: options.report ?? ((message, error) => console.error(`cadenza engine: ${message}`, error ?? "")),
   };
   return ctx;

@@ -32,6 +32,7 @@ import {
 } from "./jobs";
 import { insertLogs } from "./logs-store";
 import { databasePreconditionStore } from "./precondition-store";
+import { disabledTriggers } from "./services";
 
 /** Attempts running in this process, by `taskRunId:attempt`, so a cancel notification can stop them. */
 export type RunningTasks = Map<string, AbortController>;
@@ -261,7 +262,13 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
       [tenantId, execution.namespace, execution.flowId, execution.trigger?.id],
     );
   }
-  const candidates = await ctx.flows.withTrigger(ctx.pool, tenantId, "core.trigger.Flow");
+  const disabled = await disabledTriggers(ctx.pool, tenantId);
+  const candidates = (await ctx.flows.withTrigger(ctx.pool, tenantId, "core.trigger.Flow")).map((f) => ({
+    ...f,
+    triggers: f.triggers.map((t) =>
+      disabled.has(`${f.namespace}/${f.id}/${t.id}`) ? { ...t, disabled: true } : t,
+    ),
+  }));
   if (candidates.length === 0) return;
   await withTransaction(ctx.pool, async (client) => {
     const matches = await matchFlowTriggers(flow, execution, candidates, {

@@ -7,7 +7,8 @@ import { setUpEmbeddedEngine, TENANT } from "./harness";
 /** The conformance corpus's apiCases, on the real embedded engine through its client (the service layer). */
 const h = setUpEmbeddedEngine();
 const corpus = (name: string) => readFileSync(flowPath(name), "utf8");
-const histories = (execution: { state: { histories: { state: string }[] } }) => execution.state.histories.map((s) => s.state);
+const histories = (execution: { state: { histories: { state: string }[] } }) =>
+  execution.state.histories.map((s) => s.state);
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -23,7 +24,10 @@ describe("apiCases on the embedded engine", () => {
     await h.startRuntime({ scheduler: false });
     await h.deploy(corpus("pause.yaml"));
     const started = await h.client.start(TENANT, "io.kestra.tests", "pause");
-    const paused = await until(() => h.client.get(TENANT, started.id), (e) => e?.state.current === "PAUSED");
+    const paused = await until(
+      () => h.client.get(TENANT, started.id),
+      (e) => e?.state.current === "PAUSED",
+    );
     expect(paused?.taskRunList).toHaveLength(1);
     await h.client.operate(TENANT, started.id, { type: "resume" });
     const done = await h.client.waitForEnd(TENANT, started.id, 15_000);
@@ -34,12 +38,19 @@ describe("apiCases on the embedded engine", () => {
   it("pause_on_resume.yaml: resume inputs validated, then outputs", async () => {
     await h.deploy(corpus("pause_on_resume.yaml"));
     const started = await h.client.start(TENANT, "io.kestra.tests", "pause_on_resume");
-    await until(() => h.client.get(TENANT, started.id), (e) => e?.state.current === "PAUSED");
-    await expect(h.client.operate(TENANT, started.id, { type: "resume", inputs: {} })).rejects.toThrow(/asked: missing required input/);
+    await until(
+      () => h.client.get(TENANT, started.id),
+      (e) => e?.state.current === "PAUSED",
+    );
+    await expect(h.client.operate(TENANT, started.id, { type: "resume", inputs: {} })).rejects.toThrow(
+      /asked: missing required input/,
+    );
     await h.client.operate(TENANT, started.id, { type: "resume", inputs: { asked: "restarted" } });
     const done = await h.client.waitForEnd(TENANT, started.id, 15_000);
     expect(done.state.current).toBe("SUCCESS");
-    expect(done.taskRunList.find((r) => r.taskId === "last")?.outputs).toMatchObject({ values: { asked: "restarted" } });
+    expect(done.taskRunList.find((r) => r.taskId === "last")?.outputs).toMatchObject({
+      values: { asked: "restarted" },
+    });
   });
 
   it("restart_last_failed.yaml: same id, c gets a second attempt, 4 task runs, SUCCESS", async () => {
@@ -49,10 +60,16 @@ describe("apiCases on the embedded engine", () => {
     expect(failed.state.current).toBe("FAILED");
     expect(failed.taskRunList).toHaveLength(3);
     await h.client.operate(TENANT, started.id, { type: "restart" });
-    const done = await until(() => h.client.get(TENANT, started.id), (e) => e?.state.current === "SUCCESS");
+    const done = await until(
+      () => h.client.get(TENANT, started.id),
+      (e) => e?.state.current === "SUCCESS",
+    );
     expect(done?.taskRunList).toHaveLength(4);
     expect(done?.taskRunList.find((r) => r.taskId === "c")?.attempts).toHaveLength(2);
-    const rows = await h.query<{ task_id: string }>("select task_id from task_runs where execution_id = $1 order by position", [started.id]);
+    const rows = await h.query<{ task_id: string }>(
+      "select task_id from task_runs where execution_id = $1 order by position",
+      [started.id],
+    );
     expect(rows.map((r) => r.task_id)).toEqual(["a", "b", "c", "d"]);
   });
 
@@ -83,7 +100,10 @@ describe("apiCases on the embedded engine", () => {
     const upstream = await h.client.start(TENANT, "io.kestra.tests.trigger", "trigger-flow");
     await h.client.waitForEnd(TENANT, upstream.id, 15_000);
     const rows = await until(
-      () => h.query<{ id: string; state: string }>("select id, state from executions where flow_id = 'trigger-flow-listener'"),
+      () =>
+        h.query<{ id: string; state: string }>(
+          "select id, state from executions where flow_id = 'trigger-flow-listener'",
+        ),
       (r) => r.length > 0 && r[0]?.state === "SUCCESS",
     );
     expect(rows).toHaveLength(1);
@@ -93,16 +113,33 @@ describe("apiCases on the embedded engine", () => {
 
   it("webhook.yaml: 200 with trigger variables; a wrong key or flow is not found", async () => {
     await h.deploy(corpus("webhook.yaml"));
-    const request = { method: "POST", headers: { "Content-Type": "application/json", "X-Test": "1" }, query: { a: "b" }, body: '{"hello":"world"}' };
+    const request = {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Test": "1" },
+      query: { a: "b" },
+      body: '{"hello":"world"}',
+    };
     const result = await h.client.webhook(TENANT, "io.kestra.tests", "webhook", "a-secret-key", request);
     expect(result.status).toBe("started");
     if (result.status !== "started") return;
     const done = await h.client.waitForEnd(TENANT, result.execution.id, 15_000);
-    expect(done.trigger?.variables).toEqual({ body: { hello: "world" }, headers: { "content-type": ["application/json"], "x-test": ["1"] }, parameters: { a: ["b"] } });
-    expect(JSON.parse(String(done.taskRunList[0]?.outputs?.value))).toMatchObject({ body: { hello: "world" } });
-    expect((await h.client.webhook(TENANT, "io.kestra.tests", "webhook", "wrong-key", request)).status).toBe("not-found");
-    expect((await h.client.webhook(TENANT, "io.kestra.tests", "nope", "a-secret-key", request)).status).toBe("not-found");
-    expect((await h.client.webhook("tenant-other", "io.kestra.tests", "webhook", "a-secret-key", request)).status).toBe("not-found");
+    expect(done.trigger?.variables).toEqual({
+      body: { hello: "world" },
+      headers: { "content-type": ["application/json"], "x-test": ["1"] },
+      parameters: { a: ["b"] },
+    });
+    expect(JSON.parse(String(done.taskRunList[0]?.outputs?.value))).toMatchObject({
+      body: { hello: "world" },
+    });
+    expect((await h.client.webhook(TENANT, "io.kestra.tests", "webhook", "wrong-key", request)).status).toBe(
+      "not-found",
+    );
+    expect((await h.client.webhook(TENANT, "io.kestra.tests", "nope", "a-secret-key", request)).status).toBe(
+      "not-found",
+    );
+    expect(
+      (await h.client.webhook("tenant-other", "io.kestra.tests", "webhook", "a-secret-key", request)).status,
+    ).toBe("not-found");
   });
 
   it("schedule-trigger.yaml: a due schedule starts one execution per tick, never two", async () => {
@@ -129,11 +166,21 @@ describe("apiCases on the embedded engine", () => {
   it("backfills one past hour: 60 + 12 executions with the right trigger.date, with progress", async () => {
     const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
     const start = new Date(end.getTime() - 3_600_000);
-    const ref = (triggerId: string) => ({ namespace: "io.kestra.tests.schedule", flowId: "schedule-trigger", triggerId });
-    const minutes = await h.client.startBackfill(TENANT, ref("schedule-every-min"), { start, end, labels: [{ key: "backfill", value: "yes" }] });
+    const ref = (triggerId: string) => ({
+      namespace: "io.kestra.tests.schedule",
+      flowId: "schedule-trigger",
+      triggerId,
+    });
+    const minutes = await h.client.startBackfill(TENANT, ref("schedule-every-min"), {
+      start,
+      end,
+      labels: [{ key: "backfill", value: "yes" }],
+    });
     expect(minutes).toMatchObject({ total: 60, done: 0, paused: false });
     await h.client.startBackfill(TENANT, ref("schedule-5-min"), { start, end });
-    await expect(h.client.startBackfill(TENANT, ref("schedule-5-min"), { start, end })).rejects.toThrow(/already running/);
+    await expect(h.client.startBackfill(TENANT, ref("schedule-5-min"), { start, end })).rejects.toThrow(
+      /already running/,
+    );
     await h.client.controlBackfill(TENANT, ref("schedule-every-min"), "pause");
     await runBackfills(h.ctx);
     expect((await h.client.backfill(TENANT, ref("schedule-every-min")))?.done).toBe(0);
@@ -141,7 +188,12 @@ describe("apiCases on the embedded engine", () => {
     while ((await runBackfills(h.ctx)) > 0);
     const progress = await h.client.backfill(TENANT, ref("schedule-every-min"));
     expect(progress).toMatchObject({ total: 60, done: 60, finishedAt: expect.any(String) });
-    const rows = await h.query<{ trigger_id: string; schedule_date: Date; date: string; labels: { key: string }[] }>(
+    const rows = await h.query<{
+      trigger_id: string;
+      schedule_date: Date;
+      date: string;
+      labels: { key: string }[];
+    }>(
       `select trigger->>'id' as trigger_id, schedule_date, trigger->'variables'->>'date' as date, labels from executions
        where flow_id = 'schedule-trigger' and schedule_date >= $1 and schedule_date < $2 order by schedule_date`,
       [start, end],
@@ -149,8 +201,14 @@ describe("apiCases on the embedded engine", () => {
     const every = rows.filter((r) => r.trigger_id === "schedule-every-min");
     expect(every).toHaveLength(60);
     expect(rows.filter((r) => r.trigger_id === "schedule-5-min")).toHaveLength(12);
-    expect(every.map((r) => r.date)).toEqual(Array.from({ length: 60 }, (_, i) => new Date(start.getTime() + i * 60_000).toISOString()));
-    expect(every.every((r) => r.schedule_date.toISOString() === r.date && r.labels.some((l) => l.key === "backfill"))).toBe(true);
+    expect(every.map((r) => r.date)).toEqual(
+      Array.from({ length: 60 }, (_, i) => new Date(start.getTime() + i * 60_000).toISOString()),
+    );
+    expect(
+      every.every(
+        (r) => r.schedule_date.toISOString() === r.date && r.labels.some((l) => l.key === "backfill"),
+      ),
+    ).toBe(true);
   });
 
   it("kv.yaml: reads a KV entry of the namespace", async () => {
