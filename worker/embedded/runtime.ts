@@ -53,6 +53,8 @@ export async function startEngineRuntime(
   const running: RunningTasks = new Map();
   const workerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter();
+  // Jobs are locked by a worker's id or, in graphile-worker 0.17, by its pool's id: remember both.
+  events.on("pool:create", ({ workerPool }) => workerIds.add(workerPool.id));
   events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
   const runner: Runner = await run({
     pgPool: ctx.pool,
