@@ -3,22 +3,63 @@
  * `npm run bench`. Results are also written to bench/results/<date>.json (not committed).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { parseEnv } from "@/server/env";
+import { runEngineBench } from "./engine";
 import { runExprBench } from "./expr";
 import { runFlowLanguageBench } from "./flow-language";
+import { runScriptsBench } from "./scripts";
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 
 console.log("Flow language: parse + validate a generated flow of 1,000 tasks");
 const flow = await runFlowLanguageBench();
-console.table(flow.map((r) => ({ case: r.name, "ms / 1,000 tasks": r.msPer1000Tasks.toFixed(2), "x JSON.parse": r.ratioToJsonParse.toFixed(1) })));
+console.table(
+  flow.map((r) => ({
+    case: r.name,
+    "ms / 1,000 tasks": r.msPer1000Tasks.toFixed(2),
+    "x JSON.parse": r.ratioToJsonParse.toFixed(1),
+  })),
+);
 results.flowLanguage = flow;
 
 console.log("Expressions: 100,000 renders per case, compiled once");
 const expr = await runExprBench();
-console.table(expr.map((r) => ({ case: r.name, "renders/s": Math.round(r.opsPerSec).toLocaleString("en-US"), "x slower than plain JS": r.ratio.toFixed(1) })));
+console.table(
+  expr.map((r) => ({
+    case: r.name,
+    "renders/s": Math.round(r.opsPerSec).toLocaleString("en-US"),
+    "x slower than plain JS": r.ratio.toFixed(1),
+  })),
+);
 results.expressions = expr;
 
+console.log("Script tasks: 40 sequential scripts.shell.Commands running `true` (memory engine)");
+const scripts = await runScriptsBench();
+console.table(
+  scripts.map((r) => ({
+    case: r.name,
+    "ms/task": r.msPerTask.toFixed(2),
+    "x spawn": r.ratioToSpawn.toFixed(1),
+  })),
+);
+results.scripts = scripts;
+
+console.log("Embedded engine on PostgreSQL (DATABASE_URL's server, else an embedded one)");
+const engine = await runEngineBench({ databaseUrl: parseEnv().DATABASE_URL });
+console.table(
+  engine.map((r) => ({
+    case: r.name,
+    value: `${r.value.toFixed(2)} ${r.unit}`,
+    "x floor": r.ratioToFloor.toFixed(1),
+    note: r.note ?? "",
+  })),
+);
+results.engine = engine;
+
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-const file = new URL(`./results/${String(results.date).slice(0, 19).replace(/:/g, "-")}.json`, import.meta.url);
+const file = new URL(
+  `./results/${String(results.date).slice(0, 19).replace(/:/g, "-")}.json`,
+  import.meta.url,
+);
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`written to ${file.pathname}`);

@@ -50,9 +50,10 @@ export async function openServerEngine(options: {
     throw error;
   }
   const runtimes: RunningEngine[] = [];
+  const client = new EngineClient(ctx);
   return {
     ctx,
-    client: new EngineClient(ctx),
+    client,
     async startRuntime(overrides = {}) {
       const runtime = await startEngineRuntime(ctx, { version, ...overrides });
       runtimes.push(runtime);
@@ -60,6 +61,7 @@ export async function openServerEngine(options: {
     },
     async close() {
       for (const runtime of runtimes.splice(0).reverse()) await runtime.stop();
+      await client.close();
       await pool.end();
     },
   };

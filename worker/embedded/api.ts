@@ -1,3 +1,4 @@
+import type { PoolClient } from "pg";
 import {
   type Execution,
   type ExecutionEvent,
@@ -121,17 +122,43 @@ export class EngineClient {
     });
   }
 
+  /** One LISTEN connection shared by every waiter of this client, opened on first use. */
+  #listener?: Promise<PoolClient>;
+  readonly #waiters = new Map<string, Set<() => void>>();
+
+  private listen(): Promise<PoolClient> {
+    this.#listener ??= (async () => {
+      const client = await this.ctx.pool.connect();
+      client.on("notification", (message) => {
+        for (const wake of this.#waiters.get(message.payload ?? "") ?? []) wake();
+      });
+      await client.query(`listen ${ENDED_CHANNEL}`);
+      return client;
+    })();
+    return this.#listener;
+  }
+
+  /** Releases the LISTEN connection (waiters still pending fall back to polling). */
+  async close(): Promise<void> {
+    const listener = this.#listener;
+    this.#listener = undefined;
+    if (!listener) return;
+    const client = await listener.catch(() => undefined);
+    if (!client) return;
+    await client.query(`unlisten ${ENDED_CHANNEL}`).catch(() => {});
+    client.release();
+  }
+
   /** Resolves with the execution once it has ended (or as it is when `timeoutMs` passes). */
   async waitForEnd(tenantId: string, id: string, timeoutMs = 60_000): Promise<Execution> {
-    const { pool } = this.ctx;
-    const listener = await pool.connect();
+    await this.listen().catch(() => undefined);
+    const deadline = Date.now() + timeoutMs;
     let wake: () => void = () => {};
-    listener.on("notification", (message) => {
-      if (message.payload === id) wake();
-    });
+    const waiter = () => wake();
+    const set = this.#waiters.get(id) ?? new Set();
+    set.add(waiter);
+    this.#waiters.set(id, set);
     try {
-      await listener.query(`listen ${ENDED_CHANNEL}`);
-      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const execution = await this.get(tenantId, id);
         if (!execution) throw new ExecutionNotFoundError(id);
@@ -145,8 +172,8 @@ export class EngineClient {
         });
       }
     } finally {
-      await listener.query(`unlisten ${ENDED_CHANNEL}`).catch(() => {});
-      listener.release();
+      set.delete(waiter);
+      if (set.size === 0) this.#waiters.delete(id);
     }
   }
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type EngineProcess, spawnEngine } from "./processes";
 import { setUpEmbeddedEngine, TENANT } from "./harness";
+import { type EngineProcess, spawnEngine } from "./processes";
 
 /**
  * Crash safety with real processes: `cadenza server engine` children are killed with SIGKILL mid-work and
@@ -18,7 +18,12 @@ afterAll(async () => {
 });
 
 async function engineProcess(extra: Record<string, string> = {}): Promise<EngineProcess> {
-  const child = await spawnEngine({ DATABASE_URL: h.database.url, CADENZA_DATA_DIR: dataDir, CADENZA_RETENTION_DAYS: "0", ...extra });
+  const child = await spawnEngine({
+    DATABASE_URL: h.database.url,
+    CADENZA_DATA_DIR: dataDir,
+    CADENZA_RETENTION_DAYS: "0",
+    ...extra,
+  });
   children.push(child);
   return child;
 }
@@ -28,7 +33,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

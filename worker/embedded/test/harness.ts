@@ -59,6 +59,7 @@ export function setUpEmbeddedEngine(
 
   afterAll(async () => {
     for (const runtime of runtimes.reverse()) await runtime.stop();
+    await client?.close();
     await pool?.end();
     await database?.drop();
   }, 60_000);

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type EngineProcess, spawnEngine } from "./processes";
 import { setUpEmbeddedEngine, TENANT } from "./harness";
+import { type EngineProcess, spawnEngine } from "./processes";
 
 /**
  * Two `cadenza server engine` processes on one database share 200 executions of a 5-task flow. Light tasks
@@ -19,7 +19,12 @@ afterAll(async () => {
 
 describe("two engine processes on one database", () => {
   it("run 200 executions of a 5-task flow: no task run executed twice, none lost", async () => {
-    const env = { DATABASE_URL: h.database.url, CADENZA_DATA_DIR: dataDir, CADENZA_INLINE_TASKS: "false", CADENZA_RETENTION_DAYS: "0" };
+    const env = {
+      DATABASE_URL: h.database.url,
+      CADENZA_DATA_DIR: dataDir,
+      CADENZA_INLINE_TASKS: "false",
+      CADENZA_RETENTION_DAYS: "0",
+    };
     engines.push(...(await Promise.all([spawnEngine(env), spawnEngine(env)])));
     await h.deploy(`id: five
 namespace: load
@@ -28,7 +33,9 @@ ${[1, 2, 3, 4, 5].map((n) => `  - { id: t${n}, type: core.log.Log, message: "ran
 `);
     const ids: string[] = [];
     for (let batch = 0; batch < 20; batch++) {
-      const started = await Promise.all(Array.from({ length: 10 }, () => h.client.start(TENANT, "load", "five")));
+      const started = await Promise.all(
+        Array.from({ length: 10 }, () => h.client.start(TENANT, "load", "five")),
+      );
       ids.push(...started.map((e) => e.id));
     }
     const deadline = Date.now() + 120_000;
