@@ -288,7 +288,8 @@ export class EngineClient {
   /**
    * A webhook call: finds the flow by tenant, namespace and id and a Webhook trigger whose key matches
    * (any mismatch is "not-found", so keys cannot be probed), checks the trigger's conditions and starts an
-   * execution with `trigger.body`, `trigger.headers` and `trigger.parameters`.
+   * execution with `trigger.body`, `trigger.headers` and `trigger.parameters`. When the trigger has
+   * `wait: true`, resolves once the execution has ended (or `waitTimeoutMs` passed) with it as it is then.
    */
   async webhook(
     tenantId: string,
@@ -296,6 +297,7 @@ export class EngineClient {
     flowId: string,
     key: string,
     request: WebhookRequest,
+    options: { waitTimeoutMs?: number } = {},
   ): Promise<WebhookResult> {
     const { ctx } = this;
     const flow = await ctx.flows.current(ctx.pool, tenantId, namespace, flowId).catch(() => undefined);
@@ -338,15 +340,19 @@ export class EngineClient {
       ...flowVariables,
       trigger: variables,
     })) as Record<string, unknown>;
-    const execution = (await createAndStart(ctx, tenantId, flow, {
+    const started = (await createAndStart(ctx, tenantId, flow, {
       inputs,
       labels: trigger.labels,
       trigger: { id: trigger.id, type: trigger.type, variables },
     })) as Execution;
+    const wait = trigger.wait === true;
+    const execution = wait
+      ? await this.waitForEnd(tenantId, started.id, options.waitTimeoutMs ?? 60_000)
+      : started;
     return {
       status: "started",
       execution,
-      wait: trigger.wait === true,
+      wait,
       returnOutputs: trigger.returnOutputs === true,
     };
   }

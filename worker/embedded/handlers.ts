@@ -111,6 +111,14 @@ async function runTask(
   const key = `${run.id}:${payload.attempt}`;
   const controller = new AbortController();
   running.set(key, controller);
+  // Engine shutdown: the attempt is stopped and handed back (the job fails and runs again elsewhere, where
+  // it is recorded as lost and started anew) rather than reported as the task's own failure.
+  let handedBack = false;
+  const onShutdown = () => {
+    handedBack = true;
+    controller.abort();
+  };
+  helpers.abortSignal?.addEventListener("abort", onShutdown);
   const logs = logBuffer(ctx, tenantId);
   let result: TaskResultEvent;
   try {
@@ -128,9 +136,12 @@ async function runTask(
       controller.signal,
     );
   } finally {
+    helpers.abortSignal?.removeEventListener("abort", onShutdown);
     running.delete(key);
     await logs.flush();
   }
+  if (handedBack)
+    throw new Error(`engine shutting down: attempt ${payload.attempt} of ${run.taskId} handed back`);
   await applyQuietly(ctx, execution.id, result);
 }
 

@@ -1,0 +1,158 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { purgeOlderThan } from "../purge";
+import { runDueSchedules } from "../scheduler";
+import { setUpEmbeddedEngine, TENANT } from "./harness";
+
+const h = setUpEmbeddedEngine();
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const processes = (marker: string) => {
+  try {
+    return execFileSync("pgrep", ["-f", marker], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+describe("embedded engine operations", () => {
+  it("kill reaches the worker: the script's process group dies", async () => {
+    await h.startRuntime({ scheduler: false });
+    const marker = `cadenza-kill-${Date.now()}`;
+    await h.deploy(`id: long
+namespace: ops
+tasks:
+  - id: sleep
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands:
+      - "sh -c 'sleep 30; echo ${marker}' & sleep 30 # ${marker}"
+`);
+    const started = await h.client.start(TENANT, "ops", "long");
+    await until(
+      async () => processes(marker),
+      (p) => p.length > 0,
+    );
+    expect(processes(marker).length).toBeGreaterThan(0);
+    await h.client.operate(TENANT, started.id, { type: "kill" });
+    const killed = await h.client.waitForEnd(TENANT, started.id, 10_000);
+    expect(killed.state.current).toBe("KILLED");
+    const left = await until(
+      async () => processes(marker),
+      (p) => p.length === 0,
+      5_000,
+    );
+    expect(left).toEqual([]);
+  });
+
+  it("webhook with wait: true answers with the ended execution and its outputs", async () => {
+    await h.deploy(`id: hook
+namespace: ops
+outputs:
+  - { id: echoed, type: STRING, value: "{{ outputs.echo.value }}" }
+tasks:
+  - { id: echo, type: core.debug.Return, format: "{{ trigger.body.name }}" }
+triggers:
+  - { id: call, type: core.trigger.Webhook, key: "k-{{ flow.id }}", wait: true, returnOutputs: true }
+`);
+    const result = await h.client.webhook(TENANT, "ops", "hook", "k-hook", {
+      method: "POST",
+      headers: {},
+      query: {},
+      body: '{"name":"Ada"}',
+    });
+    expect(result).toMatchObject({
+      status: "started",
+      wait: true,
+      returnOutputs: true,
+      execution: { state: { current: "SUCCESS" }, outputs: { echoed: "Ada" } },
+    });
+  });
+
+  it("a Schedule: LAST recovers only the last missed tick; NONE none; lateMaximumDelay skips late ones", async () => {
+    const flow = (id: string, extra: string) => `id: ${id}
+namespace: ops.schedules
+tasks:
+  - { id: log, type: core.log.Log, message: "{{ trigger.date }}" }
+triggers:
+  - { id: every, type: core.trigger.Schedule, cron: "* * * * *", ${extra} }
+`;
+    await h.deploy(flow("last", "recoverMissedSchedules: LAST"));
+    await h.deploy(flow("none", "recoverMissedSchedules: NONE"));
+    await h.deploy(flow("all", "recoverMissedSchedules: ALL"));
+    await h.deploy(flow("late", "lateMaximumDelay: PT3M"));
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    // As if the engine had been down for ten minutes.
+    await h.query(
+      "update trigger_states set next_evaluation_date = $1, last_triggered_date = $2 where namespace = 'ops.schedules'",
+      [new Date(minute - 9 * 60_000), new Date(minute - 10 * 60_000)],
+    );
+    await runDueSchedules(h.ctx);
+    const count = async (flowId: string) =>
+      (
+        await h.query<{ n: number }>(
+          "select count(*)::int as n from executions where namespace = 'ops.schedules' and flow_id = $1",
+          [flowId],
+        )
+      )[0]?.n;
+    expect(await count("all")).toBe(10);
+    expect(await count("last")).toBe(2);
+    expect(await count("none")).toBe(1);
+    // now - tick <= 3 minutes: the current minute and the two before (three when not exactly on the minute).
+    expect([3, 4]).toContain(await count("late"));
+    const [row] = await h.query<{ trigger: { variables: Record<string, string> } }>(
+      "select trigger from executions where flow_id = 'none' and namespace = 'ops.schedules'",
+    );
+    expect(row?.trigger.variables).toEqual({
+      date: new Date(minute).toISOString(),
+      next: new Date(minute + 60_000).toISOString(),
+      previous: new Date(minute - 60_000).toISOString(),
+    });
+  });
+
+  it("stopAfter disables the schedule once an execution ends in one of its states", async () => {
+    await h.deploy(`id: stopper
+namespace: ops
+tasks:
+  - { id: boom, type: core.execution.Fail }
+triggers:
+  - { id: tick, type: core.trigger.Schedule, cron: "* * * * *", stopAfter: [FAILED] }
+`);
+    await h.query(
+      "update trigger_states set next_evaluation_date = date_trunc('minute', now()), last_triggered_date = null where flow_id = 'stopper'",
+    );
+    await runDueSchedules(h.ctx);
+    const [state] = await until(
+      () => h.query<{ disabled: boolean }>("select disabled from trigger_states where flow_id = 'stopper'"),
+      (rows) => rows[0]?.disabled === true,
+    );
+    expect(state?.disabled).toBe(true);
+  });
+
+  it("retention purges ended executions, their task runs and logs, expired KV entries", async () => {
+    await h.deploy(`id: old\nnamespace: ops\ntasks:\n  - { id: t, type: core.log.Log, message: bye }\n`);
+    const started = await h.client.start(TENANT, "ops", "old");
+    await h.client.waitForEnd(TENANT, started.id, 10_000);
+    await h.query("update executions set end_date = now() - interval '40 days' where id = $1", [started.id]);
+    await h.query("update log_entries set timestamp = now() - interval '40 days' where execution_id = $1", [
+      started.id,
+    ]);
+    await h.query(
+      "insert into kv_entries (tenant_id, namespace, key, value, expires_at, updated_at) values ($1, 'ops', 'gone', '1', now() - interval '1 minute', now())",
+      [TENANT],
+    );
+    const result = await purgeOlderThan(h.pool, new Date(Date.now() - 30 * 86_400_000));
+    expect(result.executions).toBeGreaterThanOrEqual(1);
+    expect(result.kvEntries).toBe(1);
+    expect(await h.query("select id from executions where id = $1", [started.id])).toEqual([]);
+    expect(await h.query("select id from task_runs where execution_id = $1", [started.id])).toEqual([]);
+    expect(await h.query("select id from log_entries where execution_id = $1", [started.id])).toEqual([]);
+  });
+});
