@@ -67,7 +67,7 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
           );
           return { code: 2 };
         }
-        inputs[key] = await engine.ctx.storage.put(
+        inputs[key] = await engine.ctx.storage(tenantId).put(
           inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)),
           content,
         );

@@ -8,7 +8,8 @@ export interface EngineContext {
   pool: Db;
   registry: PluginRegistry;
   flows: FlowStore;
-  storage: FileStorage;
+  /** Internal storage as one tenant sees it (its files apart from every other tenant's). */
+  storage(tenantId: string): FileStorage;
   now(): Date;
   newId(): string;
   /** Run light tasks (Log, Return, OutputValues...) inside the executor's transaction instead of queuing them. */

@@ -2,6 +2,7 @@ import type { FileStorage, HttpPolicy, PluginRegistry, ProcessRunner } from "@/e
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
 import { LocalProcessRunner } from "../runners";
+import { tenantStorage } from "../storage/tenant";
 import type { EngineContext } from "./context";
 import type { Db } from "./db";
 import { FlowStore } from "./flow-store";
@@ -33,14 +34,14 @@ export function createEngineContext(options: ContextOptions): EngineContext {
     pool: options.pool,
     registry: options.registry,
     flows: new FlowStore(options.registry),
-    storage: options.storage,
+    storage: (tenantId) => tenantStorage(options.storage, tenantId),
     now,
     newId: options.newId ?? newId,
     inlineTasks: options.inlineTasks ?? true,
     functions: (db, tenantId) => ({
       ...expressionFunctions({
         kv: databaseKvStore(db, tenantId, now),
-        storage: options.storage,
+        storage: tenantStorage(options.storage, tenantId),
         secret: options.secret
           ? (namespace, name) => options.secret?.(tenantId, namespace, name) ?? Promise.resolve(undefined)
           : undefined,
@@ -53,7 +54,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
     }),
     services: (tenantId) => ({
       kv: databaseKvStore(options.pool, tenantId, now),
-      storage: options.storage,
+      storage: tenantStorage(options.storage, tenantId),
       processRunner,
       httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: true },
       logs: databaseLogReader(ctx, tenantId),

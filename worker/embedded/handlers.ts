@@ -208,9 +208,10 @@ async function splitItems(ctx: EngineContext, job: SplitJob): Promise<void> {
   const stored = await loadExecution(ctx.pool, job.executionId);
   if (!stored) return;
   const { execution } = stored;
+  const storage = ctx.storage(stored.tenantId);
   const run = execution.taskRunList.find((r) => r.id === job.taskRunId);
   try {
-    const content = new TextDecoder().decode(await ctx.storage.get(job.uri));
+    const content = new TextDecoder().decode(await storage.get(job.uri));
     const batches: string[] = [];
     for (const [index, part] of splitContent(content, job).entries()) {
       const uri = taskFileUri(
@@ -221,7 +222,7 @@ async function splitItems(ctx: EngineContext, job: SplitJob): Promise<void> {
         job.taskRunId,
         `batch-${index + 1}.txt`,
       );
-      batches.push(await ctx.storage.put(uri, part));
+      batches.push(await storage.put(uri, part));
     }
     await applyQuietly(ctx, execution.id, { type: "itemsSplit", taskRunId: job.taskRunId, batches });
   } catch (error) {
