@@ -4,6 +4,7 @@ import type { Task } from "../flow/model";
 import { parseDuration } from "../util/duration";
 import { sequentialBlock } from "./blocks";
 import { executionVariables } from "./context";
+import { renderDynamicProperties } from "./dynamic";
 import type { ExecutionEvent } from "./events";
 import type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
 import { flowableHandlers } from "./flowables";
@@ -37,9 +38,10 @@ export class Engine implements RunFinisher {
     const { ctx } = this;
     const state = this.execution.state.current;
     const internal = this.execution.internal;
+    const rendered = run.internal?.rendered as Record<string, unknown> | undefined;
     return {
       step: ctx,
-      task: task as never,
+      task: (rendered ? { ...task, ...rendered } : task) as never,
       run,
       canCreate: state === "RUNNING" && !internal?.manualPause && !internal?.exitState,
       children: () => ctx.children(run.id),
@@ -292,6 +294,10 @@ export class Engine implements RunFinisher {
     ctx.setState(run, "RUNNING");
     if (task.timeout) ctx.startTimer(`${run.id}:timeout`, ctx.nowMs() + (parseDuration(task.timeout) ?? 0));
     try {
+      const rendered = await renderDynamicProperties(plugin.schema, task, (template) =>
+        ctx.render(task, run, template),
+      );
+      if (Object.keys(rendered).length > 0) (run.internal ??= {}).rendered = rendered;
       this.applyDecision(run, await handler.start?.(this.flowable(run, task)));
     } catch (error) {
       if (error instanceof ExecutionOperationError) throw error;

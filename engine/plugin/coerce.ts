@@ -17,15 +17,21 @@ export function coerceToSchema(schema: z.ZodType, value: unknown): unknown {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
       const shape = def.shape as Record<string, z.ZodType>;
       const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-      for (const [key, child] of Object.entries(shape)) if (key in out) out[key] = coerceToSchema(child, out[key]);
+      for (const [key, child] of Object.entries(shape))
+        if (key in out) out[key] = coerceToSchema(child, out[key]);
       return out;
     }
     case "array":
-      return Array.isArray(value) ? value.map((item) => coerceToSchema(def.element as z.ZodType, item)) : value;
+      return Array.isArray(value)
+        ? value.map((item) => coerceToSchema(def.element as z.ZodType, item))
+        : value;
     case "record": {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
       return Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, coerceToSchema(def.valueType as z.ZodType, v)]),
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+          k,
+          coerceToSchema(def.valueType as z.ZodType, v),
+        ]),
       );
     }
     case "pipe":

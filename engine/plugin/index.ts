@@ -7,6 +7,7 @@ export {
   duration,
   dyn,
   expression,
+  isDynamic,
   isExpression,
   LOG_LEVELS,
   labels,

@@ -48,7 +48,16 @@ export function dyn<T extends z.ZodType>(inner: T): T {
       kind === "number" || kind === "int" ? "a number" : kind === "boolean" ? "true or false" : `a ${kind}`;
     options.push(z.string().regex(TEMPLATE, `expected ${what} or an expression like {{ ... }}`));
   }
-  return (options.length === 1 ? inner : z.union(options as [z.ZodType, z.ZodType])) as unknown as T;
+  const schema = options.length === 1 ? inner : z.union(options as [z.ZodType, z.ZodType]);
+  dynamicSchemas.add(schema);
+  return schema as unknown as T;
+}
+
+const dynamicSchemas = new WeakSet<z.ZodType>();
+
+/** True for a schema made with dyn(): its value may be an expression rendered at run time. */
+export function isDynamic(schema: z.ZodType): boolean {
+  return dynamicSchemas.has(unwrap(schema)) || dynamicSchemas.has(schema);
 }
 
 /** An ISO-8601 duration such as `PT30S`; kept as written (the executor converts it). */

@@ -475,3 +475,60 @@ tasks:
     );
   });
 });
+
+describe("dynamic properties of flowable tasks", () => {
+  it("renders expressions for counts and flags once, when the run starts", async () => {
+    const h = harness();
+    const execution = await h.run(
+      `id: dyn
+namespace: t
+inputs:
+  - { id: width, type: INT }
+  - { id: tries, type: INT }
+tasks:
+  - id: fan
+    type: core.flow.Parallel
+    concurrent: "{{ inputs.width }}"
+    tasks:
+      - { id: a, type: core.flow.Sleep, duration: PT10S }
+      - { id: b, type: core.flow.Sleep, duration: PT10S }
+      - { id: c, type: core.flow.Sleep, duration: PT10S }
+  - id: loop
+    type: core.flow.ForEach
+    values: [x, y]
+    concurrencyLimit: "{{ inputs.width - 1 }}"
+    tasks: [{ id: each, type: core.flow.Sleep, duration: PT1S }]
+  - id: until
+    type: core.flow.LoopUntil
+    condition: "{{ false }}"
+    failOnMaxReached: "{{ inputs.tries > 100 }}"
+    checkFrequency: { interval: PT1S, maxIterations: "{{ inputs.tries }}" }
+    tasks: [{ id: tick, type: core.log.Log, message: tick }]
+`,
+      { width: 2, tries: 3 },
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(["a", "b", "c"].map((id) => ms(runOf(execution, id).state.startDate))).toEqual([0, 0, 10_000]);
+    const loop = runsOf(execution, "each").map(
+      (r) => ms(r.state.startDate) - ms(runOf(execution, "loop").state.startDate),
+    );
+    expect(loop).toEqual([0, 1000]);
+    expect(runsOf(execution, "tick")).toHaveLength(3);
+  });
+
+  it("fails the task when a rendered value has the wrong type", async () => {
+    const h = harness();
+    const execution = await h.run(`id: dyn
+namespace: t
+tasks:
+  - id: fan
+    type: core.flow.Parallel
+    concurrent: "{{ 'many' }}"
+    tasks: [{ id: a, type: core.log.Log, message: a }]
+`);
+    expect(stateOf(execution, "fan")).toBe("FAILED");
+    expect(h.logsOf(execution).find((l) => l.level === "ERROR")?.message).toMatch(
+      /^concurrent: '\{\{ 'many' \}\}' rendered to a value of the wrong type/,
+    );
+  });
+});
