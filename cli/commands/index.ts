@@ -2,6 +2,7 @@ import type { Command } from "../command";
 import { flowRun } from "./flow-run";
 import { flowValidate } from "./flow-validate";
 import { migrate } from "./migrate";
+import { pluginsDocs } from "./plugins-docs";
 import { pluginsSchema } from "./plugins-schema";
 import { serverEngine } from "./server-engine";
 import { serverWeb } from "./server-web";
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   flowRun,
   flowValidate,
   migrate,
+  pluginsDocs,
   pluginsSchema,
   serverEngine,
   serverWeb,

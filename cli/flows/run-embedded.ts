@@ -67,10 +67,9 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
           );
           return { code: 2 };
         }
-        inputs[key] = await engine.ctx.storage(tenantId).put(
-          inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)),
-          content,
-        );
+        inputs[key] = await engine.ctx
+          .storage(tenantId)
+          .put(inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)), content);
       }
       let started: Awaited<ReturnType<typeof engine.client.start>>;
       try {

@@ -208,3 +208,35 @@ describe("cadenza plugins schema", () => {
     expect(schema.$defs.Task.anyOf.length).toBeGreaterThan(40);
   });
 });
+
+describe("cadenza plugins docs", () => {
+  it("prints a page per named plugin, generated from its schema", async () => {
+    const result = await cli("plugins", "docs", "io.kestra.plugin.core.log.Log");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# core\.log\.Log\n/);
+    expect(result.stdout).toContain(
+      '| `level` | "TRACE" \\| "DEBUG" \\| "INFO" \\| "WARN" \\| "ERROR" | no | `"INFO"` | yes | Log level. |',
+    );
+    expect(result.stdout).toContain("## Examples");
+  });
+
+  it("writes every plugin's page and an index into a directory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cadenza-docs-"));
+    try {
+      const result = await cli("plugins", "docs", "--out", dir);
+      expect(result.code).toBe(0);
+      const files = readdirSync(dir);
+      expect(files).toContain("index.md");
+      expect(files).toContain("core.flow.ForEach.md");
+      expect(files.length).toBeGreaterThan(80);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses an unknown plugin with a suggestion", async () => {
+    const result = await cli("plugins", "docs", "core.log.Logg");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown plugin 'core\.log\.Logg'; did you mean 'core\.log\.Log'\?/);
+  });
+});

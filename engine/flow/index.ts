@@ -8,6 +8,7 @@ export {
   stateSchema,
   TASK_ID,
 } from "./common";
+export { pluginMarkdown, pluginPageName } from "./docs";
 export { type FlowError, FlowValidationError, formatPath, type PathSegment } from "./errors";
 export { flowSchema, type PluginDefault, pluginDefaultSchema, type Sla, triggerRef } from "./flow-schema";
 export { coerceInputValue, formatInstant } from "./input-values";

@@ -10,6 +10,9 @@ import { parseDuration } from "../util/duration";
 
 const TEMPLATE = /\{\{|\{%/;
 
+/** Schemas whose values may be written as expressions rendered at run time (see isDynamic). */
+const dynamicSchemas = new WeakSet<z.ZodType>();
+
 /** A string that contains a Pebble expression, rendered at run time. */
 export const expression = z.string().regex(TEMPLATE, "expected an expression like {{ ... }}");
 
@@ -53,8 +56,6 @@ export function dyn<T extends z.ZodType>(inner: T): T {
   return schema as unknown as T;
 }
 
-const dynamicSchemas = new WeakSet<z.ZodType>();
-
 /** True for a schema made with dyn(): its value may be an expression rendered at run time. */
 export function isDynamic(schema: z.ZodType): boolean {
   return dynamicSchemas.has(unwrap(schema)) || dynamicSchemas.has(schema);
@@ -67,6 +68,7 @@ export const duration = z
     message: "expected an ISO-8601 duration such as PT30S, PT5M or P1D",
   })
   .meta({ format: "duration", examples: ["PT30S", "PT5M", "PT1H", "P1D"] });
+dynamicSchemas.add(duration);
 
 /** Markers for the schemas that hold nested tasks / conditions: the loader validates those recursively. */
 const slotKinds = new WeakMap<z.ZodType, "task" | "condition">();

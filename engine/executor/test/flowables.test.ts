@@ -532,3 +532,27 @@ tasks:
     );
   });
 });
+
+describe("dynamic durations", () => {
+  it("renders a Pause duration and a LoopUntil interval written as expressions", async () => {
+    const h = harness();
+    const execution = await h.run(
+      `id: dur
+namespace: t
+inputs:
+  - { id: wait, type: DURATION }
+tasks:
+  - { id: hold, type: core.flow.Pause, pauseDuration: "{{ inputs.wait }}" }
+  - id: until
+    type: core.flow.LoopUntil
+    condition: "{{ outputs.tick.value == 'x' and false }}"
+    checkFrequency: { interval: "{{ inputs.wait }}", maxIterations: 2 }
+    tasks: [{ id: tick, type: core.debug.Return, format: x }]
+`,
+      { wait: "PT10M" },
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(ms(runOf(execution, "until").state.startDate)).toBe(600_000);
+    expect(runsOf(execution, "tick").map((r) => ms(r.state.startDate))).toEqual([600_000, 1_200_000]);
+  });
+});
