@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FileStorage } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import {
+  type ContextOptions,
   createEngineContext,
   createPool,
   EngineClient,
@@ -33,13 +34,18 @@ export async function openServerEngine(options: {
   poolSize?: number;
   inlineTasks?: boolean;
   report?: (message: string, error?: unknown) => void;
+  /** Secret lookup for secret() (tenant, namespace, name); by default SECRET_<NAME> variables. */
+  secret?: (tenantId: string, namespace: string, name: string) => Promise<string | undefined>;
+  /** A tenant's secret values, masked in logs and outputs. */
+  secretValues?: ContextOptions["secretValues"];
 }): Promise<ServerEngine> {
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
   const ctx = createEngineContext({
     pool,
     registry: builtInRegistry(),
     storage: options.storage ?? new LocalStorage(path.join(options.dataDir, "storage")),
-    secret: async (_tenant, _namespace, name) => environmentSecret(name),
+    secret: options.secret ?? (async (_tenant, _namespace, name) => environmentSecret(name)),
+    secretValues: options.secretValues,
     inlineTasks: options.inlineTasks,
     report: options.report,
   });

@@ -1,7 +1,14 @@
 import { type Execution, type TaskResultEvent, taskRunVariables } from "@/engine/executor";
 import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
 import { commonTaskSchema, type Flow, indexTasks, type Task } from "@/engine/flow";
-import { coerceToSchema, type LogLevel, type Metric, type PluginRegistry, type TaskLogger, type TaskServices } from "@/engine/plugin";
+import {
+  coerceToSchema,
+  type LogLevel,
+  type Metric,
+  type PluginRegistry,
+  type TaskLogger,
+  type TaskServices,
+} from "@/engine/plugin";
 import { keeps, type LogEntry } from "./logs";
 
 const COMMON_KEYS = new Set(Object.keys(commonTaskSchema.shape));
@@ -98,7 +105,10 @@ export async function runTaskAttempt(
   let properties: unknown;
   try {
     const rendered = (await renderTreeAsync(toRender, variables, renderOptions)) as Record<string, unknown>;
-    const parsed = plugin.schema.safeParse({ ...(coerceToSchema(plugin.schema, rendered) as object), ...kept });
+    const parsed = plugin.schema.safeParse({
+      ...(coerceToSchema(plugin.schema, rendered) as object),
+      ...kept,
+    });
     if (!parsed.success) {
       return result("FAILED", {
         error: `invalid properties after rendering: ${describeIssues(parsed.error.issues)}`,

@@ -16,6 +16,7 @@ import { type DbClient, type Queryable, withTransaction } from "./db";
 import { insertExecution, loadExecution, type ParentLink, saveExecution } from "./execution-store";
 import { addJob, JOB } from "./jobs";
 import { executorLogEntry, insertLogs } from "./logs-store";
+import { maskExecution, maskLogs } from "./mask";
 
 /** The execution does not exist (or not in this tenant). */
 export class ExecutionNotFoundError extends Error {
@@ -84,6 +85,7 @@ export async function applyEventInTransaction(
   const env = stepEnv(ctx, client, tenantId);
   const commands: ExecutorCommand[] = [];
   const logs: LogEntry[] = [];
+  const mask = await ctx.masker(client, tenantId);
   const pending: ExecutionEvent[] = [event];
   let current = before;
   while (pending.length > 0) {
@@ -94,7 +96,7 @@ export async function applyEventInTransaction(
     for (const command of result.commands) {
       if (command.type === "runTask" && ctx.inlineTasks && isInline(ctx, flow, command.taskId)) {
         // Logs written so far must be visible to this task (errorLogs()), in this transaction.
-        await insertLogs(client, tenantId, logs.splice(0));
+        await insertLogs(client, tenantId, maskLogs(logs.splice(0), mask));
         const taskResult = await runTaskAttempt(
           flow,
           current,
@@ -114,7 +116,9 @@ export async function applyEventInTransaction(
       }
     }
   }
-  await insertLogs(client, tenantId, logs);
+  await insertLogs(client, tenantId, maskLogs(logs, mask));
+  // Secret values never reach the database: masked in what tasks output (later tasks see the mask too).
+  current = maskExecution(current, mask);
   await saveExecution(client, tenantId, before, current);
   await enqueueCommands(client, tenantId, current, commands);
   return current;

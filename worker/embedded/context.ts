@@ -2,6 +2,7 @@ import type { ExprFunction } from "@/engine/expr";
 import type { FileStorage, PluginRegistry, TaskServices } from "@/engine/plugin";
 import type { Db, Queryable } from "./db";
 import type { FlowStore } from "./flow-store";
+import type { Masker } from "./mask";
 
 /** What every part of the embedded engine shares. */
 export interface EngineContext {
@@ -18,6 +19,11 @@ export interface EngineContext {
   functions(db: Queryable, tenantId: string): Record<string, ExprFunction>;
   /** Capabilities given to runnable tasks. */
   services(tenantId: string): TaskServices;
+  /**
+   * The secret values of a tenant to mask wherever they would be written (logs, outputs, errors); none when
+   * the host has no secrets service.
+   */
+  masker(db: Queryable, tenantId: string): Promise<Masker | undefined>;
   /** Where the engine reports its own problems (not an execution's logs). */
   report(message: string, error?: unknown): void;
 }

@@ -4,10 +4,11 @@ import { newId } from "../ids";
 import { LocalProcessRunner } from "../runners";
 import { tenantStorage } from "../storage/tenant";
 import type { EngineContext } from "./context";
-import type { Db } from "./db";
+import type { Db, Queryable } from "./db";
 import { FlowStore } from "./flow-store";
 import { databaseKvStore } from "./kv-store";
 import { errorLogsOf } from "./logs-store";
+import { maskerFor } from "./mask";
 import { databaseExecutionService, databaseLogReader, databaseTriggerService } from "./services";
 
 export interface ContextOptions {
@@ -25,6 +26,8 @@ export interface ContextOptions {
   /** Secret lookup for secret() (tenant, namespace, name); none when absent. */
   secret?: (tenantId: string, namespace: string, name: string) => Promise<string | undefined>;
   report?: (message: string, error?: unknown) => void;
+  /** The secret values of a tenant, to mask in logs and outputs (see EngineContext.masker). */
+  secretValues?: (db: Queryable, tenantId: string) => Promise<Iterable<string>>;
 }
 
 export function createEngineContext(options: ContextOptions): EngineContext {
@@ -62,6 +65,8 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       triggers: databaseTriggerService(ctx, tenantId),
       registry: options.registry,
     }),
+    masker: async (db, tenantId) =>
+      options.secretValues ? maskerFor(await options.secretValues(db, tenantId)) : undefined,
     report: options.report ?? ((message, error) => console.error(`cadenza engine: ${message}`, error ?? "")),
   };
   return ctx;

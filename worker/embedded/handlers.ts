@@ -31,6 +31,7 @@ import {
   type TimerJob,
 } from "./jobs";
 import { insertLogs } from "./logs-store";
+import { maskLogs } from "./mask";
 import { databasePreconditionStore } from "./precondition-store";
 import { disabledTriggers } from "./services";
 
@@ -60,9 +61,11 @@ function logBuffer(ctx: EngineContext, tenantId: string) {
     timer = undefined;
     const batch = buffer;
     buffer = [];
-    await insertLogs(ctx.pool, tenantId, batch).catch((error) =>
-      ctx.report("could not write task logs", error),
-    );
+    await insertLogs(
+      ctx.pool,
+      tenantId,
+      maskLogs(batch, await ctx.masker(ctx.pool, tenantId).catch(() => undefined)),
+    ).catch((error) => ctx.report("could not write task logs", error));
   };
   return {
     push(entry: LogEntry) {

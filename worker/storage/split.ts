@@ -11,7 +11,8 @@ export function splitContent(
   options: { rows?: number; bytes?: string; partitions?: number; separator: string },
 ): string[] {
   const separator = options.separator || "\n";
-  if (options.partitions) return splitRows(content, { kind: "partitions", count: options.partitions }, separator);
+  if (options.partitions)
+    return splitRows(content, { kind: "partitions", count: options.partitions }, separator);
   if (options.bytes) return splitRows(content, { kind: "bytes", limit: parseSize(options.bytes) }, separator);
   return splitRows(content, { kind: "rows", count: options.rows ?? 1 }, separator);
 }

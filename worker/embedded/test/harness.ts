@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { MemoryStorage } from "../../storage/memory";
 import { EngineClient } from "../api";
 import type { EngineContext } from "../context";
-import { createEngineContext } from "../create-context";
+import { type ContextOptions, createEngineContext } from "../create-context";
 import { createPool, type Db, withTransaction } from "../db";
 import { saveFlowRevision } from "../flows-admin";
 import { type EngineRuntimeOptions, prepareQueue, type RunningEngine, startEngineRuntime } from "../runtime";
@@ -47,6 +47,8 @@ export function setUpEmbeddedEngine(
       storage: new MemoryStorage(),
       inlineTasks: options.inlineTasks,
       now: options.now,
+      secret: options.secret,
+      secretValues: options.secretValues,
       report: () => {},
     });
     await prepareQueue(ctx);
