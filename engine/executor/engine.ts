@@ -11,7 +11,16 @@ import { flowableHandlers } from "./flowables";
 import type { TaskRun } from "./model";
 import { restartExecution } from "./restart";
 import { nextRetryAt } from "./retry-delay";
-import { applyTaskResult, attemptLost, type RunFinisher, startAttempt, timeoutAttempt } from "./runnable";
+import {
+  applyTaskResult,
+  attemptLost,
+  type RunFinisher,
+  resolveTimeout,
+  startAttempt,
+  timeoutAttempt,
+  timeoutLabel,
+  timeoutMsOf,
+} from "./runnable";
 import { isCreated, isFailure, isTerminal, type StateType, transition } from "./states";
 import { ExecutionOperationError, type StepContext } from "./step-context";
 
@@ -152,7 +161,7 @@ export class Engine implements RunFinisher {
       timeoutAttempt(ctx, this, run, Number(kind.slice("timeout:".length)));
     } else if (kind === "timeout" && handler) {
       this.killRuns(this.descendants(run));
-      this.finishRun(run, "FAILED", `Task timed out after ${task.timeout}`);
+      this.finishRun(run, "FAILED", `Task timed out after ${timeoutLabel(run, task)}`);
     } else {
       await handler?.onTimer?.(this.flowable(run, task), kind);
     }
@@ -281,6 +290,12 @@ export class Engine implements RunFinisher {
         return;
       }
     }
+    try {
+      await resolveTimeout(run, task, (template) => ctx.render(task, run, template));
+    } catch (error) {
+      this.finishRun(run, "FAILED", (error as Error).message);
+      return;
+    }
     const plugin = ctx.pluginOf(task);
     if (plugin.kind !== "flowable") {
       startAttempt(ctx, run, task);
@@ -292,7 +307,8 @@ export class Engine implements RunFinisher {
       return;
     }
     ctx.setState(run, "RUNNING");
-    if (task.timeout) ctx.startTimer(`${run.id}:timeout`, ctx.nowMs() + (parseDuration(task.timeout) ?? 0));
+    const timeoutMs = timeoutMsOf(run, task);
+    if (timeoutMs !== undefined) ctx.startTimer(`${run.id}:timeout`, ctx.nowMs() + timeoutMs);
     try {
       const rendered = await renderDynamicProperties(plugin.schema, task, (template) =>
         ctx.render(task, run, template),

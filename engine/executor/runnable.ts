@@ -1,6 +1,7 @@
 import type { Task } from "../flow/model";
 import type { Retry } from "../flow/retry";
-import { parseDuration } from "../util/duration";
+import { isExpression } from "../plugin/schema";
+import { formatDuration, parseDuration } from "../util/duration";
 import type { TaskResultEvent } from "./events";
 import type { TaskRun } from "./model";
 import { nextRetryAt } from "./retry-delay";
@@ -21,7 +22,7 @@ export function startAttempt(ctx: StepContext, run: TaskRun, task: Task): void {
   run.attempts.push({ state: newState("RUNNING", now) });
   ctx.setState(run, "RUNNING");
   const attempt = run.attempts.length;
-  const timeoutMs = task.timeout ? parseDuration(task.timeout) : undefined;
+  const timeoutMs = timeoutMsOf(run, task);
   if (timeoutMs !== undefined) ctx.startTimer(`${run.id}:timeout:${attempt}`, ctx.nowMs() + timeoutMs);
   if (ctx.execution.state.current === "RETRYING") ctx.setExecutionState("RUNNING");
   ctx.command({
@@ -31,6 +32,30 @@ export function startAttempt(ctx: StepContext, run: TaskRun, task: Task): void {
     attempt,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
+}
+
+/**
+ * The task's timeout in milliseconds: the value rendered when the run started (a timeout written as an
+ * expression, kept in `internal.timeoutMs`), else the literal duration.
+ */
+export function timeoutMsOf(run: TaskRun, task: Task): number | undefined {
+  const rendered = run.internal?.timeoutMs;
+  if (typeof rendered === "number") return rendered;
+  return task.timeout && !isExpression(task.timeout) ? parseDuration(task.timeout) : undefined;
+}
+
+/** Renders a timeout written as an expression, once per run; throws when it is not an ISO-8601 duration. */
+export async function resolveTimeout(
+  run: TaskRun,
+  task: Task,
+  render: (template: string) => Promise<unknown>,
+): Promise<void> {
+  if (!isExpression(task.timeout)) return;
+  const value = await render(task.timeout);
+  const ms = typeof value === "string" ? parseDuration(value) : undefined;
+  if (ms === undefined)
+    throw new Error(`timeout: '${task.timeout}' rendered to '${String(value)}', not a duration`);
+  (run.internal ??= {}).timeoutMs = ms;
 }
 
 export interface RunFinisher {
@@ -126,7 +151,7 @@ export function timeoutAttempt(
   const attempt = run.attempts[attemptNumber - 1];
   if (!attempt || attemptNumber !== run.attempts.length || attempt.state.current !== "RUNNING") return;
   const task = ctx.taskOf(run);
-  const message = `Task timed out after ${task.timeout}`;
+  const message = `Task timed out after ${timeoutLabel(run, task)}`;
   transition(attempt.state, "FAILED", ctx.now());
   attempt.error = { message };
   ctx.command({ type: "cancelTask", taskRunId: run.id, attempt: attemptNumber });
@@ -163,4 +188,10 @@ export function attemptLost(
   }
   ctx.log("WARN", `${reason}; starting the attempt again`, run);
   startAttempt(ctx, run, ctx.taskOf(run));
+}
+
+/** How a timeout is named in errors: as written, or the rendered value of an expression. */
+export function timeoutLabel(run: TaskRun, task: Task): string {
+  const ms = run.internal?.timeoutMs;
+  return typeof ms === "number" ? formatDuration(ms) : String(task.timeout);
 }

@@ -158,6 +158,38 @@ tasks:
     expect(runOf(execution, "stuck").attempts.map((a) => a.state.current)).toEqual(["FAILED", "FAILED"]);
   });
 
+  it("renders a timeout written as an expression when the run starts", async () => {
+    const h = harness();
+    const execution = await h.run(
+      `id: to
+namespace: t
+inputs:
+  - { id: limit, type: DURATION, defaults: PT20S }
+tasks:
+  - { id: stuck, type: test.Hang, timeout: "{{ inputs.limit }}", retry: { type: constant, interval: PT1S, maxAttempts: 2 } }
+`,
+    );
+    const run = runOf(execution, "stuck");
+    expect(run.attempts.map((a) => a.error?.message)).toEqual([
+      "Task timed out after PT20S",
+      "Task timed out after PT20S",
+    ]);
+    expect(ms(run.state.endDate ?? "")).toBe(41_000);
+  });
+
+  it("fails the run when an expression timeout is not a duration", async () => {
+    const h = harness();
+    const execution = await h.run(`id: to
+namespace: t
+tasks:
+  - { id: stuck, type: test.Hang, timeout: "{{ 'soon' }}" }
+`);
+    const run = runOf(execution, "stuck");
+    expect(run.state.current).toBe("FAILED");
+    expect(run.attempts).toHaveLength(0);
+    expect(execution.state.current).toBe("FAILED");
+  });
+
   it("times out a flowable task, killing what runs inside it", async () => {
     const h = harness();
     const execution = await h.run(`id: to
