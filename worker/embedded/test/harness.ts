@@ -29,7 +29,13 @@ export interface EmbeddedHarness {
  * client, and engine runtimes started on demand (all stopped after the file).
  */
 export function setUpEmbeddedEngine(
-  options: { plugins?: Plugin[]; inlineTasks?: boolean; now?: () => Date } = {},
+  options: {
+    plugins?: Plugin[];
+    inlineTasks?: boolean;
+    now?: () => Date;
+    secret?: ContextOptions["secret"];
+    secretValues?: ContextOptions["secretValues"];
+  } = {},
 ): EmbeddedHarness {
   let database: TestDatabase | undefined;
   let pool: Db | undefined;
