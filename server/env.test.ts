@@ -11,6 +11,9 @@ describe("parseEnv", () => {
       CADENZA_WORKER_CONCURRENCY: 10,
       CADENZA_RETENTION_DAYS: 30,
       CADENZA_INLINE_TASKS: true,
+      CADENZA_SIGNUP: "open",
+      CADENZA_WEBHOOK_RATE_LIMIT: 120,
+      OIDC_NAME: "SSO",
     });
   });
 
@@ -43,6 +46,9 @@ describe("parseEnv", () => {
       CADENZA_WORKER_CONCURRENCY: 4,
       CADENZA_RETENTION_DAYS: 7,
       CADENZA_INLINE_TASKS: false,
+      CADENZA_SIGNUP: "open",
+      CADENZA_WEBHOOK_RATE_LIMIT: 120,
+      OIDC_NAME: "SSO",
     });
   });
 
@@ -85,5 +91,26 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ AUTH_TRUST_HOST: "maybe" })).toThrow(
       'AUTH_TRUST_HOST must be true or false (got "maybe")',
     );
+  });
+
+  it("accepts a CADENZA_SECRET_KEY of 32 bytes in base64 or hex, and never echoes a wrong one", () => {
+    const base64 = Buffer.alloc(32, 7).toString("base64");
+    expect(parseEnv({ CADENZA_SECRET_KEY: base64 }).CADENZA_SECRET_KEY).toBe(base64);
+    expect(parseEnv({ CADENZA_SECRET_KEY: "ab".repeat(32) }).CADENZA_SECRET_KEY).toBe("ab".repeat(32));
+    const attempt = () => parseEnv({ CADENZA_SECRET_KEY: "too-short-hunter2" });
+    expect(attempt).toThrow("CADENZA_SECRET_KEY must be 32 bytes");
+    expect(attempt).not.toThrow("hunter2");
+  });
+
+  it("wants the three OIDC variables together", () => {
+    expect(() => parseEnv({ OIDC_ISSUER: "https://id.example.com" })).toThrow(
+      "OIDC_CLIENT_ID, OIDC_CLIENT_SECRET must be set too",
+    );
+    const env = parseEnv({
+      OIDC_ISSUER: "https://id.example.com",
+      OIDC_CLIENT_ID: "cadenza",
+      OIDC_CLIENT_SECRET: "s3cret",
+    });
+    expect(env.OIDC_CLIENT_ID).toBe("cadenza");
   });
 });

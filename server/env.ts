@@ -48,11 +48,52 @@ export const envSchema = z.object({
     .default(30),
   /** Run light tasks (Log, Return, OutputValues...) inside the executor's transaction. */
   CADENZA_INLINE_TASKS: booleanString.default(true),
-  /** Secret that signs sessions (Auth.js). Not used until sign-in lands. */
+  /**
+   * Secret that signs session cookies (Auth.js). `cadenza start` generates one into the data directory when
+   * unset; `cadenza server web` needs it (the same on every web replica).
+   */
   AUTH_SECRET: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
-  /** Trust the Host header behind a proxy (Auth.js). */
+  /** Trust the Host / X-Forwarded-* headers (Auth.js). Default true: set false only if nothing rewrites them. */
   AUTH_TRUST_HOST: booleanString.optional(),
+  /**
+   * Key that encrypts secrets at rest (AES-256-GCM): 32 bytes, base64 or 64 hex characters
+   * (`openssl rand -base64 32`). Unset in standalone mode: generated into CADENZA_DATA_DIR/secret-key.
+   * Every server process of a deployment must share it.
+   */
+  CADENZA_SECRET_KEY: z
+    .string()
+    .refine((value) => secretKeyBytes(value) !== undefined, {
+      error: "must be 32 bytes, base64 (openssl rand -base64 32) or 64 hex characters",
+    })
+    .optional(),
+  /** `open`: anyone may sign up (creating their own tenant); `invite-only`: accounts come from invitations. */
+  CADENZA_SIGNUP: z.enum(["open", "invite-only"], { error: "must be open or invite-only" }).default("open"),
+  /** Webhook calls allowed per minute from one client address to one flow (429 beyond). */
+  CADENZA_WEBHOOK_RATE_LIMIT: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .default(120),
+  /** Optional OpenID Connect sign-in: issuer URL, client id and secret (all three, or none). */
+  OIDC_ISSUER: z.url({ error: "must be a URL" }).optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  /** Label of the OIDC button on the sign-in page. */
+  OIDC_NAME: z.string().default("SSO"),
 });
+
+const OIDC_VARIABLES = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+
+/** The 32 bytes of a CADENZA_SECRET_KEY value (base64 or hex), or undefined when it is not one. */
+export function secretKeyBytes(value: string): Buffer | undefined {
+  const text = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, "hex");
+  if (/^[A-Za-z0-9+/_-]{42,44}={0,2}$/.test(text)) {
+    const bytes = Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (bytes.length === 32) return bytes;
+  }
+  return undefined;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -65,7 +106,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   // An empty variable counts as unset, as shells and .env files often leave them empty.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   const result = envSchema.safeParse(present);
-  if (result.success) return result.data;
+  if (result.success) {
+    const set = OIDC_VARIABLES.filter((name) => result.data[name] !== undefined);
+    if (set.length === 0 || set.length === OIDC_VARIABLES.length) return result.data;
+    const missing = OIDC_VARIABLES.filter((name) => result.data[name] === undefined);
+    throw new EnvError(
+      `Invalid environment: ${missing.join(", ")} must be set too (OIDC sign-in needs ${OIDC_VARIABLES.join(", ")}).`,
+    );
+  }
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
     const value = source[name];
