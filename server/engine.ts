@@ -16,6 +16,8 @@ import {
 } from "@/worker/embedded";
 import { LocalStorage } from "@/worker/storage";
 import { environmentSecret } from "./env";
+import type { SecretKey } from "./secrets/crypto";
+import { databaseSecrets } from "./secrets/engine";
 import { version } from "./version";
 
 export interface ServerEngine {
@@ -34,18 +36,31 @@ export async function openServerEngine(options: {
   poolSize?: number;
   inlineTasks?: boolean;
   report?: (message: string, error?: unknown) => void;
-  /** Secret lookup for secret() (tenant, namespace, name); by default SECRET_<NAME> variables. */
+  /**
+   * The key of the encrypted secrets (server/secrets): secret() then reads the tenant's secrets from the
+   * namespace up its parents, and every secret value of the tenant is masked in logs, outputs and errors.
+   * Server processes always give it; without it (`cadenza flow run`), secret() reads SECRET_<NAME> variables.
+   */
+  secretKey?: SecretKey | (() => SecretKey);
+  /** Secret lookup for secret() (tenant, namespace, name), overriding the above. */
   secret?: (tenantId: string, namespace: string, name: string) => Promise<string | undefined>;
-  /** A tenant's secret values, masked in logs and outputs. */
+  /** A tenant's secret values, masked in logs and outputs, overriding the above. */
   secretValues?: ContextOptions["secretValues"];
 }): Promise<ServerEngine> {
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
+  const key = options.secretKey;
+  const stored = key
+    ? databaseSecrets(pool, typeof key === "function" ? key : () => key, (message) =>
+        options.report?.(message),
+      )
+    : undefined;
   const ctx = createEngineContext({
     pool,
     registry: builtInRegistry(),
     storage: options.storage ?? new LocalStorage(path.join(options.dataDir, "storage")),
-    secret: options.secret ?? (async (_tenant, _namespace, name) => environmentSecret(name)),
-    secretValues: options.secretValues,
+    secret:
+      options.secret ?? stored?.secret ?? (async (_tenant, _namespace, name) => environmentSecret(name)),
+    secretValues: options.secretValues ?? stored?.secretValues,
     inlineTasks: options.inlineTasks,
     report: options.report,
   });

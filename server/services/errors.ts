@@ -1,0 +1,140 @@
+// The failures the API reports, and the one function that maps any error to what a client sees
+// (`describeError`): REST answers with its status and `{ message, details? }`, tRPC with the matching code.
+// Nothing else decides a status, and no stack trace ever leaves the server.
+import { ExecutionOperationError, InputValidationError } from "@/engine/executor";
+import { FlowValidationError } from "@/engine/flow";
+import { ExecutionNotFoundError, FlowNotFoundError, StoredFlowError } from "@/worker/embedded";
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ErrorStatus,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** No credentials, or credentials that are invalid, expired or revoked. */
+export class UnauthenticatedError extends ApiError {
+  constructor(message = "Sign in, or send a valid API token as `Authorization: Bearer cdz_...`.") {
+    super(401, message);
+  }
+}
+
+/** Known principal, not allowed. */
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(403, message);
+  }
+}
+
+/** Does not exist — or exists in a tenant the caller cannot see, which must look the same. */
+export class NotFoundError extends ApiError {
+  constructor(message: string) {
+    super(404, message);
+  }
+}
+
+export class ConflictError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(409, message, details);
+  }
+}
+
+/** Well-formed but invalid: a flow that does not validate, inputs that do not fit the flow. */
+export class UnprocessableError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(422, message, details);
+  }
+}
+
+/** Malformed request: bad JSON, a missing parameter, a wrong content type. */
+export class BadRequestError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(400, message, details);
+  }
+}
+
+export class TooManyRequestsError extends ApiError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, message);
+  }
+}
+
+export interface ErrorDescription {
+  status: ErrorStatus;
+  message: string;
+  details?: unknown;
+  /** True when the error is a bug (500): log it with its stack, show nothing of it. */
+  unexpected?: boolean;
+  retryAfterSeconds?: number;
+}
+
+/** Zod-like issues (duck-typed so that errors from another copy of zod map the same). */
+function zodIssues(error: unknown): { path: PropertyKey[]; message: string }[] | undefined {
+  if (
+    error instanceof Error &&
+    error.name === "ZodError" &&
+    Array.isArray((error as { issues?: unknown }).issues)
+  )
+    return (error as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+  return undefined;
+}
+
+const named = (error: unknown, name: string) => error instanceof Error && error.name === name;
+
+/** What a client is told about `error`. */
+export function describeError(error: unknown): ErrorDescription {
+  if (error instanceof TooManyRequestsError)
+    return { status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+  if (error instanceof ApiError)
+    return {
+      status: error.status,
+      message: error.message,
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    };
+  const issues = zodIssues(error);
+  if (issues) {
+    const details = issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    const first = details[0];
+    return {
+      status: 400,
+      message: first
+        ? `Invalid request: ${first.path ? `${first.path}: ` : ""}${first.message}`
+        : "Invalid request",
+      details,
+    };
+  }
+  if (error instanceof InputValidationError || named(error, "InputValidationError")) {
+    const errors = (error as InputValidationError).errors;
+    return { status: 422, message: (error as Error).message, details: errors };
+  }
+  if (error instanceof FlowValidationError || named(error, "FlowValidationError"))
+    return { status: 422, message: (error as Error).message, details: (error as FlowValidationError).errors };
+  if (error instanceof FlowNotFoundError || named(error, "FlowNotFoundError"))
+    return { status: 404, message: capitalise((error as Error).message) };
+  if (error instanceof ExecutionNotFoundError || named(error, "ExecutionNotFoundError"))
+    return { status: 404, message: capitalise((error as Error).message) };
+  if (error instanceof ExecutionOperationError || named(error, "ExecutionOperationError")) {
+    const code = (error as ExecutionOperationError).code;
+    const status = code === "NOT_FOUND" ? 404 : code === "INVALID_INPUT" ? 422 : 409;
+    return { status, message: capitalise((error as Error).message) };
+  }
+  if (error instanceof StoredFlowError)
+    return { status: 409, message: `The stored flow no longer validates: ${error.message}` };
+  return { status: 500, message: "Internal error: the server logged the details.", unexpected: true };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

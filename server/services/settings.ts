@@ -1,0 +1,43 @@
+// The tenant's settings: its display name and free-form settings (SETTING permission).
+import { audit, check, type ServiceScope } from "./scope";
+
+export interface TenantSettingsJson {
+  id: string;
+  slug: string;
+  name: string;
+  settings: Record<string, unknown>;
+}
+
+const json = (row: { id: string; slug: string; name: string; settings: unknown }): TenantSettingsJson => ({
+  id: row.id,
+  slug: row.slug,
+  name: row.name,
+  settings: (row.settings ?? {}) as Record<string, unknown>,
+});
+
+export async function getSettings(scope: ServiceScope): Promise<TenantSettingsJson> {
+  check(scope, "SETTING", "READ");
+  return json(await scope.record.get());
+}
+
+export async function updateSettings(
+  scope: ServiceScope,
+  request: { name?: string; settings?: Record<string, unknown> },
+): Promise<TenantSettingsJson> {
+  check(scope, "SETTING", "UPDATE");
+  const before = json(await scope.record.get());
+  const after = json(
+    await scope.record.update({
+      ...(request.name !== undefined ? { name: request.name } : {}),
+      ...(request.settings !== undefined ? { settings: request.settings } : {}),
+    }),
+  );
+  await audit(scope, {
+    action: "UPDATE",
+    resourceType: "SETTING",
+    resourceId: scope.tenant.id,
+    before,
+    after,
+  });
+  return after;
+}
