@@ -1,0 +1,34 @@
+// Every tRPC router, composed. The UI calls these through /api/trpc; API tokens work here too.
+
+import {
+  auditRouter,
+  bindingsRouter,
+  rolesRouter,
+  serviceAccountsRouter,
+  settingsRouter,
+  teamRouter,
+  tokensRouter,
+} from "./routers/access";
+import { accountRouter } from "./routers/account";
+import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  account: accountRouter,
+  team: teamRouter,
+  roles: rolesRouter,
+  bindings: bindingsRouter,
+  serviceAccounts: serviceAccountsRouter,
+  tokens: tokensRouter,
+  settings: settingsRouter,
+  audit: auditRouter,
+  flows: flowsRouter,
+  executions: executionsRouter,
+  namespaces: namespacesRouter,
+  triggers: triggersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side calls (server components, tests) with a context made by createTRPCContext. */
+export const createCaller = createCallerFactory(appRouter);

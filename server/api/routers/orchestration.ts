@@ -1,0 +1,210 @@
+// Flows, executions, namespaces, KV, secrets and triggers of a tenant, for the UI (the REST API has the
+// same services under Kestra's paths).
+import { z } from "zod";
+import { deleteSecret, inheritedSecrets, listSecrets, setSecret } from "../../secrets/service";
+import {
+  executionLogs,
+  getExecution,
+  operateExecution,
+  replayExecution,
+  searchExecutions,
+  startExecution,
+} from "../../services/executions";
+import {
+  createFlow,
+  deleteFlow,
+  flowRevisions,
+  getFlow,
+  listFlows,
+  updateFlow,
+  validateFlows,
+} from "../../services/flows";
+import { deleteKv, getKv, listKv, setKv } from "../../services/kv";
+import { createNamespace, deleteNamespace, listNamespaces } from "../../services/namespaces";
+import {
+  executionId,
+  flowId,
+  isoDate,
+  kvKey,
+  label,
+  logLevel,
+  namespace,
+  page,
+  secretName,
+  size,
+  state,
+  taskRunId,
+  triggerId,
+} from "../../services/schemas";
+import { controlBackfill, listTriggers, setTriggerDisabled, startBackfill } from "../../services/triggers";
+import { createTRPCRouter, tenantProcedure } from "../trpc";
+
+const source = z.string().min(1).max(1_000_000);
+const flowRef = z.object({ namespace, flowId });
+const triggerRef = z.object({ namespace, flowId, triggerId });
+
+export const flowsRouter = createTRPCRouter({
+  list: tenantProcedure
+    .input(z.object({ namespace: namespace.optional(), q: z.string().max(200).optional(), page, size }))
+    .query(({ ctx, input }) => listFlows(ctx.scope, input)),
+  get: tenantProcedure
+    .input(flowRef.extend({ revision: z.number().int().min(1).optional() }))
+    .query(({ ctx, input }) => getFlow(ctx.scope, input.namespace, input.flowId, input)),
+  revisions: tenantProcedure
+    .input(flowRef)
+    .query(({ ctx, input }) => flowRevisions(ctx.scope, input.namespace, input.flowId)),
+  validate: tenantProcedure
+    .input(z.object({ source }))
+    .query(({ ctx, input }) => validateFlows(ctx.scope, input.source)),
+  create: tenantProcedure
+    .input(z.object({ source }))
+    .mutation(({ ctx, input }) => createFlow(ctx.scope, input.source)),
+  update: tenantProcedure
+    .input(flowRef.extend({ source }))
+    .mutation(({ ctx, input }) => updateFlow(ctx.scope, input.namespace, input.flowId, input.source)),
+  delete: tenantProcedure
+    .input(flowRef)
+    .mutation(({ ctx, input }) => deleteFlow(ctx.scope, input.namespace, input.flowId)),
+});
+
+export const executionsRouter = createTRPCRouter({
+  search: tenantProcedure
+    .input(
+      z.object({
+        namespace: namespace.optional(),
+        flowId: flowId.optional(),
+        state: z.array(state).optional(),
+        labels: z.array(label).optional(),
+        startDate: isoDate.optional(),
+        endDate: isoDate.optional(),
+        page,
+        size,
+      }),
+    )
+    .query(({ ctx, input }) => searchExecutions(ctx.scope, input)),
+  get: tenantProcedure
+    .input(z.object({ executionId }))
+    .query(({ ctx, input }) => getExecution(ctx.scope, input.executionId)),
+  logs: tenantProcedure
+    .input(z.object({ executionId, minLevel: logLevel.optional(), taskId: z.string().max(100).optional() }))
+    .query(({ ctx, input }) => executionLogs(ctx.scope, input.executionId, input)),
+  start: tenantProcedure
+    .input(
+      flowRef.extend({
+        inputs: z.record(z.string(), z.unknown()).optional(),
+        labels: z.array(label).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      startExecution(ctx.scope, input.namespace, input.flowId, {
+        ...(input.inputs ? { inputs: input.inputs } : {}),
+        ...(input.labels ? { labels: input.labels } : {}),
+      }),
+    ),
+  operate: tenantProcedure
+    .input(
+      z.object({
+        executionId,
+        operation: z.enum(["kill", "pause", "resume", "restart"]),
+        inputs: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      operateExecution(ctx.scope, input.executionId, input.operation, input.inputs),
+    ),
+  replay: tenantProcedure
+    .input(
+      z.object({
+        executionId,
+        taskRunId: taskRunId.optional(),
+        inputs: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      replayExecution(ctx.scope, input.executionId, input.taskRunId, input.inputs),
+    ),
+});
+
+export const namespacesRouter = createTRPCRouter({
+  list: tenantProcedure
+    .input(z.object({ q: z.string().max(200).optional() }))
+    .query(({ ctx, input }) => listNamespaces(ctx.scope, input)),
+  create: tenantProcedure
+    .input(z.object({ namespace, description: z.string().max(1000).optional() }))
+    .mutation(({ ctx, input }) => createNamespace(ctx.scope, input.namespace, input.description)),
+  delete: tenantProcedure
+    .input(z.object({ namespace }))
+    .mutation(({ ctx, input }) => deleteNamespace(ctx.scope, input.namespace)),
+  kv: tenantProcedure
+    .input(z.object({ namespace }))
+    .query(({ ctx, input }) => listKv(ctx.scope, input.namespace)),
+  kvGet: tenantProcedure
+    .input(z.object({ namespace, key: kvKey }))
+    .query(({ ctx, input }) => getKv(ctx.scope, input.namespace, input.key)),
+  kvSet: tenantProcedure
+    .input(
+      z.object({ namespace, key: kvKey, value: z.unknown(), ttlMs: z.number().int().positive().optional() }),
+    )
+    .mutation(({ ctx, input }) =>
+      setKv(
+        ctx.scope,
+        input.namespace,
+        input.key,
+        input.value,
+        input.ttlMs !== undefined ? { ttlMs: input.ttlMs } : {},
+      ),
+    ),
+  kvDelete: tenantProcedure
+    .input(z.object({ namespace, key: kvKey }))
+    .mutation(({ ctx, input }) => deleteKv(ctx.scope, input.namespace, input.key)),
+  secrets: tenantProcedure
+    .input(z.object({ namespace }))
+    .query(({ ctx, input }) => listSecrets(ctx.scope, input.namespace)),
+  inheritedSecrets: tenantProcedure
+    .input(z.object({ namespace }))
+    .query(({ ctx, input }) => inheritedSecrets(ctx.scope, input.namespace)),
+  secretSet: tenantProcedure
+    .input(
+      z.object({
+        namespace,
+        key: secretName,
+        value: z.string().max(65_536),
+        description: z.string().max(1000).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      setSecret(ctx.scope, input.namespace, input.key, input.value, input.description),
+    ),
+  secretDelete: tenantProcedure
+    .input(z.object({ namespace, key: secretName }))
+    .mutation(({ ctx, input }) => deleteSecret(ctx.scope, input.namespace, input.key)),
+});
+
+export const triggersRouter = createTRPCRouter({
+  list: tenantProcedure
+    .input(z.object({ namespace: namespace.optional(), flowId: flowId.optional() }))
+    .query(({ ctx, input }) => listTriggers(ctx.scope, input)),
+  setDisabled: tenantProcedure
+    .input(triggerRef.extend({ disabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setTriggerDisabled(ctx.scope, input, input.disabled)),
+  backfill: tenantProcedure
+    .input(
+      triggerRef.extend({
+        start: isoDate,
+        end: isoDate,
+        inputs: z.record(z.string(), z.unknown()).optional(),
+        labels: z.array(label).optional(),
+      }),
+    )
+    .mutation(({ ctx, input: { start, end, inputs, labels, ...ref } }) =>
+      startBackfill(ctx.scope, ref, {
+        start,
+        end,
+        ...(inputs ? { inputs } : {}),
+        ...(labels ? { labels } : {}),
+      }),
+    ),
+  controlBackfill: tenantProcedure
+    .input(triggerRef.extend({ action: z.enum(["pause", "resume", "cancel"]) }))
+    .mutation(({ ctx, input }) => controlBackfill(ctx.scope, input, input.action)),
+});

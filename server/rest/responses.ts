@@ -1,0 +1,95 @@
+// Response schemas for the OpenAPI document (responses are built by the services; these describe them).
+import { z } from "zod";
+
+export const flowSummary = z
+  .object({
+    id: z.string(),
+    namespace: z.string(),
+    revision: z.number().int(),
+    disabled: z.boolean(),
+    deleted: z.boolean(),
+    updated: z.string(),
+  })
+  .meta({ id: "FlowSummary" });
+
+export const flowDetail = flowSummary
+  .extend({
+    description: z.string().optional(),
+    labels: z.array(z.object({ key: z.string(), value: z.string() })),
+    inputs: z.array(z.object({ id: z.string(), type: z.string(), required: z.boolean().optional() })),
+    triggers: z.array(z.object({ id: z.string(), type: z.string() })),
+    source: z.string().meta({ description: "The flow's YAML." }),
+  })
+  .meta({ id: "Flow" });
+
+const flowError = z
+  .object({ path: z.string(), line: z.number().int(), column: z.number().int(), message: z.string() })
+  .meta({ id: "FlowError" });
+
+export const flowValidation = z
+  .object({
+    index: z.number().int(),
+    id: z.string().optional(),
+    namespace: z.string().optional(),
+    valid: z.boolean(),
+    errors: z.array(flowError),
+    warnings: z.array(flowError),
+    constraints: z.string().optional(),
+  })
+  .meta({ id: "FlowValidation" });
+
+const state = z.object({
+  current: z.string(),
+  histories: z.array(z.object({ state: z.string(), date: z.string() })),
+  startDate: z.string(),
+  endDate: z.string().optional(),
+  duration: z.number().optional(),
+});
+
+export const execution = z
+  .looseObject({
+    id: z.string(),
+    namespace: z.string(),
+    flowId: z.string(),
+    flowRevision: z.number().int(),
+    state,
+    inputs: z.record(z.string(), z.unknown()),
+    outputs: z.record(z.string(), z.unknown()).optional(),
+    labels: z.array(z.object({ key: z.string(), value: z.string() })),
+    taskRunList: z.array(
+      z.looseObject({
+        id: z.string(),
+        taskId: z.string(),
+        parentTaskRunId: z.string().nullable(),
+        value: z.string().nullable(),
+        iteration: z.number().nullable(),
+        state,
+        attempts: z.array(z.looseObject({ state })),
+        outputs: z.record(z.string(), z.unknown()).nullable(),
+      }),
+    ),
+    trigger: z.unknown().optional(),
+  })
+  .meta({ id: "Execution", description: "Kestra's execution JSON (ARCHITECTURE §6)." });
+
+export const logEntry = z
+  .object({
+    id: z.string(),
+    namespace: z.string(),
+    flowId: z.string(),
+    executionId: z.string().nullable(),
+    taskId: z.string().nullable(),
+    taskRunId: z.string().nullable(),
+    attemptNumber: z.number().nullable(),
+    triggerId: z.string().nullable(),
+    level: z.string(),
+    message: z.string(),
+    timestamp: z.string(),
+  })
+  .meta({ id: "LogEntry" });
+
+export function paged<T extends z.ZodType>(item: T, id: string) {
+  return z.object({ results: z.array(item), total: z.number().int() }).meta({ id });
+}
+
+export const anyJson = z.unknown();

@@ -1,0 +1,153 @@
+// A REST route: method, Kestra-style path under /api/v1/{tenant}, zod schemas of its parameters, query
+// and body (the same schemas validate requests and produce the OpenAPI document), and a handler that calls
+// one service. The route table (routes/index.ts) is the whole REST API: one catch-all Next route serves it,
+// and the isolation tests enumerate it.
+import type { z } from "zod";
+import type { PrismaClient } from "../db/client";
+import type { ServerEngine } from "../engine";
+import type { ServiceScope } from "../services/scope";
+
+export type Method = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+
+/** How a body is read: JSON validated by a schema, YAML or plain text, execution inputs, or nothing. */
+export type BodyKind =
+  | { kind: "json"; schema: z.ZodType; optional?: boolean }
+  | { kind: "yaml" }
+  | { kind: "text" }
+  /** multipart/form-data (fields and files), application/json or x-www-form-urlencoded; may be empty. */
+  | { kind: "inputs" };
+
+export interface ResponseDoc {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RestResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What a handler receives. `scope` is absent only on routes with `auth: "webhook"`. */
+export interface HandlerContext<P, Q, B> {
+  scope: ServiceScope;
+  params: P;
+  query: Q;
+  body: B;
+  request: Request;
+}
+
+export interface WebhookContext<P, Q, B> {
+  tenant: { id: string; slug: string };
+  params: P;
+  query: Q;
+  body: B;
+  request: Request;
+  db: PrismaClient;
+  engine: () => Promise<ServerEngine>;
+}
+
+export interface InputsBody {
+  values: Record<string, unknown>;
+  files: { inputId: string; fileName: string; content: Uint8Array }[];
+}
+
+export interface RouteDef<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  method: Method | Method[];
+  /** Relative to /api/v1/{tenant}, with `{name}` parameters, e.g. `/flows/{namespace}/{flowId}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** `webhook`: no principal (the key in the path is the credential); the handler gets no scope. */
+  auth?: "principal" | "webhook";
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: BodyKind;
+  responses: ResponseDoc[];
+  handler: (context: HandlerContext<P, Q, B>) => Promise<RestResult | Response>;
+  /** For routes with auth "webhook": the handler that gets the tenant instead of a scope. */
+  webhook?: (context: WebhookContext<P, Q, B>) => Promise<RestResult | Response>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the table holds routes of every shape
+export type AnyRoute = RouteDef<any, any, any>;
+
+export function defineRoute<P, Q = Record<string, never>, B = unknown>(
+  route: RouteDef<P, Q, B>,
+): RouteDef<P, Q, B> {
+  return route;
+}
+
+export function methodsOf(route: AnyRoute): Method[] {
+  return Array.isArray(route.method) ? route.method : [route.method];
+}
+
+interface Compiled {
+  route: AnyRoute;
+  segments: { literal?: string; param?: string }[];
+}
+
+function compile(route: AnyRoute): Compiled {
+  return {
+    route,
+    segments: route.path
+      .split("/")
+      .filter(Boolean)
+      .map((segment) => {
+        const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+        return param ? { param } : { literal: segment };
+      }),
+  };
+}
+
+/** Literal segments win over parameters, earliest first (`/executions/search` before `/executions/{id}`). */
+function specificity(a: Compiled, b: Compiled): number {
+  const length = Math.max(a.segments.length, b.segments.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.segments[i];
+    const y = b.segments[i];
+    if (!x || !y) return a.segments.length - b.segments.length;
+    if (x.literal !== undefined && y.literal === undefined) return -1;
+    if (x.literal === undefined && y.literal !== undefined) return 1;
+  }
+  return 0;
+}
+
+export interface Match {
+  route: AnyRoute;
+  params: Record<string, string>;
+}
+
+export class Router {
+  readonly #compiled: Compiled[];
+
+  constructor(readonly routes: readonly AnyRoute[]) {
+    this.#compiled = routes.map(compile).sort(specificity);
+  }
+
+  /** The route for a method and a path (segments after the tenant), or why there is none. */
+  match(method: string, segments: readonly string[]): Match | { allowed: Method[] } | undefined {
+    const allowed = new Set<Method>();
+    for (const candidate of this.#compiled) {
+      if (candidate.segments.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      let ok = true;
+      for (const [index, segment] of candidate.segments.entries()) {
+        const value = segments[index] as string;
+        if (segment.literal !== undefined) {
+          if (segment.literal !== value) {
+            ok = false;
+            break;
+          }
+        } else params[segment.param as string] = value;
+      }
+      if (!ok) continue;
+      const methods = methodsOf(candidate.route);
+      if (methods.includes(method as Method)) return { route: candidate.route, params };
+      for (const m of methods) allowed.add(m);
+    }
+    return allowed.size > 0 ? { allowed: [...allowed] } : undefined;
+  }
+}

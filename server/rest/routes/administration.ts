@@ -1,0 +1,451 @@
+import { z } from "zod";
+import { searchAuditLog } from "../../audit/search";
+import {
+  createOwnToken,
+  createServiceAccountToken,
+  listTokens,
+  revokeToken,
+} from "../../services/api-tokens";
+import { createBinding, deleteBinding, listBindings } from "../../services/bindings";
+import { describeAccess } from "../../services/me";
+import { createRole, deleteRole, listRoles, updateRole } from "../../services/roles";
+import {
+  booleanText,
+  email,
+  entityId,
+  expiresAt,
+  grant,
+  groupName,
+  isoDate,
+  namespace,
+  page,
+  roleName,
+  roleRef,
+  serviceAccountName,
+  size,
+  subjectType,
+} from "../../services/schemas";
+import {
+  createServiceAccount,
+  deleteServiceAccount,
+  listServiceAccounts,
+} from "../../services/service-accounts";
+import { getSettings, updateSettings } from "../../services/settings";
+import {
+  createGroup,
+  createInvitation,
+  deleteGroup,
+  listGroups,
+  listInvitations,
+  listMembers,
+  removeMember,
+  revokeInvitation,
+  setGroupMember,
+} from "../../services/team";
+import { type AnyRoute, defineRoute } from "../route";
+
+const ok = (description: string, schema?: z.ZodType) => [
+  { status: 200, description, ...(schema ? { schema } : {}) },
+];
+const gone = [{ status: 204, description: "Done." }];
+
+const apiToken = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    owner: z.object({ type: z.string(), id: z.string(), name: z.string() }),
+    expiresAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    created: z.string(),
+  })
+  .meta({ id: "ApiToken" });
+const createdToken = apiToken
+  .extend({ token: z.string().meta({ description: "The token: shown this once." }) })
+  .meta({ id: "CreatedApiToken" });
+const tokenRequest = z.object({ name: z.string().trim().min(1).max(100), expiresAt });
+const binding = z
+  .object({
+    id: z.string(),
+    subjectType: z.string(),
+    subjectId: z.string(),
+    subjectName: z.string(),
+    role: z.string(),
+    builtIn: z.boolean(),
+    roleId: z.string().nullable(),
+    namespace: z.string().nullable(),
+    created: z.string(),
+  })
+  .meta({ id: "Binding" });
+const role = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    builtIn: z.boolean(),
+    permissions: z.array(z.string()),
+  })
+  .meta({ id: "Role" });
+
+export const administrationRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "GET",
+    path: "/me",
+    tag: "Access",
+    summary: "Who you are here, and what your roles let you do.",
+    responses: ok("The principal and its grants."),
+    handler: async ({ scope }) => ({ body: describeAccess(scope) }),
+  }),
+  // ------------------------------------------------------------------------------------ members
+  defineRoute({
+    method: "GET",
+    path: "/users",
+    tag: "Team",
+    summary: "Members of the tenant with their bindings and groups.",
+    responses: ok("The members."),
+    handler: async ({ scope }) => ({ body: await listMembers(scope) }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/users/{userId}",
+    tag: "Team",
+    summary: "Remove a member (their bindings, group memberships and tokens here go too).",
+    params: z.object({ userId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await removeMember(scope, params.userId);
+      return {};
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/invitations",
+    tag: "Team",
+    summary: "Pending invitations.",
+    responses: ok("The invitations."),
+    handler: async ({ scope }) => ({ body: await listInvitations(scope) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/invitations",
+    tag: "Team",
+    summary: "Invite by link: { email?, role, namespace? }. The answer holds the link, shown once.",
+    body: {
+      kind: "json",
+      schema: z.object({
+        email: email.optional(),
+        role: roleRef,
+        namespace: namespace.nullable().optional(),
+      }),
+    },
+    responses: [{ status: 201, description: "The invitation with its `path` (/invite/...)." }],
+    handler: async ({ scope, body, request }) => {
+      const created = await createInvitation(scope, body as Parameters<typeof createInvitation>[1]);
+      return { status: 201, body: { ...created, url: new URL(created.path, request.url).toString() } };
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/invitations/{invitationId}",
+    tag: "Team",
+    summary: "Revoke a pending invitation.",
+    params: z.object({ invitationId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await revokeInvitation(scope, params.invitationId);
+      return {};
+    },
+  }),
+  // ------------------------------------------------------------------------------------ groups
+  defineRoute({
+    method: "GET",
+    path: "/groups",
+    tag: "Team",
+    summary: "Groups and their members.",
+    responses: ok("The groups."),
+    handler: async ({ scope }) => ({ body: await listGroups(scope) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/groups",
+    tag: "Team",
+    summary: "Create a group: { name, description? }.",
+    body: {
+      kind: "json",
+      schema: z.object({ name: groupName, description: z.string().max(1000).optional() }),
+    },
+    responses: [{ status: 201, description: "The group." }],
+    handler: async ({ scope, body }) => ({
+      status: 201,
+      body: await createGroup(scope, body as { name: string }),
+    }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/groups/{groupId}",
+    tag: "Team",
+    summary: "Delete a group (its bindings go too).",
+    params: z.object({ groupId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await deleteGroup(scope, params.groupId);
+      return {};
+    },
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/groups/{groupId}/members/{userId}",
+    tag: "Team",
+    summary: "Add a member to a group.",
+    params: z.object({ groupId: entityId, userId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await setGroupMember(scope, params.groupId, params.userId, true);
+      return {};
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/groups/{groupId}/members/{userId}",
+    tag: "Team",
+    summary: "Remove a member from a group.",
+    params: z.object({ groupId: entityId, userId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await setGroupMember(scope, params.groupId, params.userId, false);
+      return {};
+    },
+  }),
+  // ------------------------------------------------------------------------------------ roles and bindings
+  defineRoute({
+    method: "GET",
+    path: "/roles",
+    tag: "Access",
+    summary: "Built-in and custom roles with their permissions.",
+    responses: ok("The roles.", z.array(role)),
+    handler: async ({ scope }) => ({ body: await listRoles(scope) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/roles",
+    tag: "Access",
+    summary: 'Create a custom role: { name, description?, permissions: ["FLOW:READ", ...] }.',
+    body: {
+      kind: "json",
+      schema: z.object({
+        name: roleName,
+        description: z.string().max(1000).optional(),
+        permissions: z.array(grant).max(100),
+      }),
+    },
+    responses: [{ status: 201, description: "The role.", schema: role }],
+    handler: async ({ scope, body }) => ({
+      status: 201,
+      body: await createRole(scope, body as Parameters<typeof createRole>[1]),
+    }),
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/roles/{roleId}",
+    tag: "Access",
+    summary: "Change a custom role.",
+    params: z.object({ roleId: entityId }),
+    body: {
+      kind: "json",
+      schema: z.object({
+        name: roleName.optional(),
+        description: z.string().max(1000).nullable().optional(),
+        permissions: z.array(grant).max(100).optional(),
+      }),
+    },
+    responses: ok("The role.", role),
+    handler: async ({ scope, params, body }) => ({
+      body: await updateRole(scope, params.roleId, body as Parameters<typeof updateRole>[2]),
+    }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/roles/{roleId}",
+    tag: "Access",
+    summary: "Delete a custom role and its bindings.",
+    params: z.object({ roleId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await deleteRole(scope, params.roleId);
+      return {};
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/bindings",
+    tag: "Access",
+    summary: "Role bindings, optionally of one subject.",
+    query: z.object({ subjectType: subjectType.optional(), subjectId: entityId.optional() }),
+    responses: ok("The bindings.", z.array(binding)),
+    handler: async ({ scope, query }) => ({ body: await listBindings(scope, query) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/bindings",
+    tag: "Access",
+    summary:
+      "Give a role to a user, group or service account, tenant-wide or on a namespace and its children.",
+    body: {
+      kind: "json",
+      schema: z.object({
+        subjectType,
+        subjectId: entityId,
+        role: roleRef,
+        namespace: namespace.nullable().optional(),
+      }),
+    },
+    responses: [{ status: 201, description: "The binding.", schema: binding }],
+    handler: async ({ scope, body }) => ({
+      status: 201,
+      body: await createBinding(scope, body as Parameters<typeof createBinding>[1]),
+    }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/bindings/{bindingId}",
+    tag: "Access",
+    summary: "Remove a binding (409 for the tenant's last Admin).",
+    params: z.object({ bindingId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await deleteBinding(scope, params.bindingId);
+      return {};
+    },
+  }),
+  // ------------------------------------------------------------------------------------ service accounts and tokens
+  defineRoute({
+    method: "GET",
+    path: "/service-accounts",
+    tag: "Service accounts",
+    summary: "Service accounts.",
+    responses: ok("The service accounts."),
+    handler: async ({ scope }) => ({ body: await listServiceAccounts(scope) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/service-accounts",
+    tag: "Service accounts",
+    summary: "Create a service account: { name, description? }. Bind roles to it, then give it a token.",
+    body: {
+      kind: "json",
+      schema: z.object({ name: serviceAccountName, description: z.string().max(1000).optional() }),
+    },
+    responses: [{ status: 201, description: "The service account." }],
+    handler: async ({ scope, body }) => ({
+      status: 201,
+      body: await createServiceAccount(scope, body as { name: string; description?: string }),
+    }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/service-accounts/{serviceAccountId}",
+    tag: "Service accounts",
+    summary: "Delete a service account with its tokens and bindings.",
+    params: z.object({ serviceAccountId: entityId }),
+    responses: gone,
+    handler: async ({ scope, params }) => {
+      await deleteServiceAccount(scope, params.serviceAccountId);
+      return {};
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/service-accounts/{serviceAccountId}/api-tokens",
+    tag: "Service accounts",
+    summary:
+      "Create an API token for a service account: { name, expiresAt? }. The token is in the answer, once.",
+    params: z.object({ serviceAccountId: entityId }),
+    body: { kind: "json", schema: tokenRequest },
+    responses: [{ status: 201, description: "The token.", schema: createdToken }],
+    handler: async ({ scope, params, body }) => ({
+      status: 201,
+      body: await createServiceAccountToken(
+        scope,
+        params.serviceAccountId,
+        body as { name: string; expiresAt?: Date | null },
+      ),
+    }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api-tokens",
+    tag: "API tokens",
+    summary:
+      "Your API tokens here; with all=true (APITOKEN:READ) every token of the tenant. Never the tokens themselves.",
+    query: z.object({ all: booleanText.optional() }),
+    responses: ok("The tokens.", z.array(apiToken)),
+    handler: async ({ scope, query }) => ({ body: await listTokens(scope, query) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api-tokens",
+    tag: "API tokens",
+    summary: "Create an API token for yourself: { name, expiresAt? }. The token is in the answer, once.",
+    body: { kind: "json", schema: tokenRequest },
+    responses: [{ status: 201, description: "The token.", schema: createdToken }],
+    handler: async ({ scope, body }) => ({
+      status: 201,
+      body: await createOwnToken(scope, body as { name: string; expiresAt?: Date | null }),
+    }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/api-tokens/{tokenId}",
+    tag: "API tokens",
+    summary: "Revoke a token (your own, or anyone's with APITOKEN:DELETE).",
+    params: z.object({ tokenId: entityId }),
+    responses: ok("The revoked token.", apiToken),
+    handler: async ({ scope, params }) => ({ body: await revokeToken(scope, params.tokenId) }),
+  }),
+  // ------------------------------------------------------------------------------------ settings and audit
+  defineRoute({
+    method: "GET",
+    path: "/settings",
+    tag: "Settings",
+    summary: "The tenant's name and settings.",
+    responses: ok("The settings."),
+    handler: async ({ scope }) => ({ body: await getSettings(scope) }),
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/settings",
+    tag: "Settings",
+    summary: "Change the tenant's name or settings: { name?, settings? }.",
+    body: {
+      kind: "json",
+      schema: z.object({
+        name: z.string().trim().min(1).max(100).optional(),
+        settings: z.record(z.string(), z.unknown()).optional(),
+      }),
+    },
+    responses: ok("The settings."),
+    handler: async ({ scope, body }) => ({
+      body: await updateSettings(scope, body as Parameters<typeof updateSettings>[1]),
+    }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/auditlogs/search",
+    tag: "Audit log",
+    summary: "The audit log, newest first, with filters.",
+    query: z.object({
+      resourceType: z.string().max(50).optional(),
+      resourceId: z.string().max(300).optional(),
+      action: z.string().max(50).optional(),
+      actorId: entityId.optional(),
+      namespace: namespace.optional(),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      page,
+      size,
+    }),
+    responses: ok("A page of entries."),
+    handler: async ({ scope, query }) => ({ body: await searchAuditLog(scope, query) }),
+  }),
+];

@@ -1,0 +1,326 @@
+import { z } from "zod";
+import { toExecutionJson } from "@/engine/executor";
+import { clientIp } from "../../auth/client-ip";
+import { env } from "../../env";
+import {
+  deleteExecution,
+  executionLogs,
+  getExecution,
+  isTerminal,
+  operateExecution,
+  readExecution,
+  replayExecution,
+  searchExecutions,
+  startExecution,
+} from "../../services/executions";
+import {
+  booleanText,
+  executionId,
+  flowId,
+  isoDate,
+  labelText,
+  logLevel,
+  namespace,
+  page,
+  repeated,
+  size,
+  state,
+  taskRunId,
+} from "../../services/schemas";
+import { callWebhook } from "../../services/webhooks";
+import { queryObject } from "../handler";
+import { execution, logEntry, paged } from "../responses";
+import { type AnyRoute, defineRoute, type InputsBody } from "../route";
+import { sseResponse } from "../sse";
+
+const byId = z.object({ executionId });
+const inputsBody = { kind: "inputs" } as const;
+
+const startQuery = z.object({
+  labels: repeated(labelText).meta({ description: "Labels as key:value, repeatable." }),
+  wait: booleanText
+    .optional()
+    .meta({ description: "Answer once the execution has ended, with its outputs." }),
+  revision: z.coerce.number().int().min(1).optional(),
+});
+
+function start(path: string, summary: string) {
+  return defineRoute({
+    method: "POST",
+    path,
+    tag: "Executions",
+    summary,
+    params: z.object({ namespace, flowId }),
+    query: startQuery,
+    body: inputsBody,
+    responses: [
+      { status: 200, description: "The execution (ended, with outputs, when wait=true).", schema: execution },
+      { status: 422, description: "Inputs that do not fit the flow: one detail per input, nothing created." },
+    ],
+    handler: async ({ scope, params, query, body }) => {
+      const inputs = body as InputsBody;
+      return {
+        body: await startExecution(scope, params.namespace, params.flowId, {
+          inputs: inputs.values,
+          files: inputs.files,
+          ...(query.labels ? { labels: query.labels } : {}),
+          ...(query.revision !== undefined ? { revision: query.revision } : {}),
+          wait: query.wait ?? false,
+        }),
+      };
+    },
+  });
+}
+
+function operation(
+  op: "kill" | "pause" | "resume" | "restart",
+  methods: ("POST" | "DELETE")[],
+  summary: string,
+) {
+  return defineRoute({
+    method: methods,
+    path: `/executions/{executionId}/${op}`,
+    tag: "Executions",
+    summary,
+    params: byId,
+    ...(op === "resume" ? { body: inputsBody } : {}),
+    responses: [
+      { status: 200, description: "The execution after the operation.", schema: execution },
+      { status: 409, description: "The execution's state does not allow it." },
+    ],
+    handler: async ({ scope, params, body }) => ({
+      body: await operateExecution(
+        scope,
+        params.executionId,
+        op,
+        op === "resume" ? (body as InputsBody | undefined)?.values : undefined,
+      ),
+    }),
+  });
+}
+
+const webhookParams = z.object({ namespace, flowId, key: z.string().min(1).max(1000) });
+
+export const executionRoutes: AnyRoute[] = [
+  start(
+    "/executions/{namespace}/{flowId}",
+    "Start an execution. Inputs as multipart/form-data (FILE inputs as files), JSON or a form.",
+  ),
+  start("/executions/trigger/{namespace}/{flowId}", "Start an execution (Kestra's older path)."),
+  defineRoute({
+    method: "GET",
+    path: "/executions/search",
+    tag: "Executions",
+    summary: "Search executions, newest first.",
+    query: z.object({
+      namespace: namespace.optional().meta({ description: "This namespace and its children." }),
+      flowId: flowId.optional(),
+      state: repeated(state),
+      labels: repeated(labelText),
+      startDate: isoDate.optional().meta({ description: "Started at or after." }),
+      endDate: isoDate.optional().meta({ description: "Started at or before." }),
+      sort: z.enum(["asc", "desc"]).optional(),
+      page,
+      size,
+    }),
+    responses: [
+      { status: 200, description: "A page of executions.", schema: paged(execution, "PagedExecutions") },
+    ],
+    handler: async ({ scope, query }) => ({ body: await searchExecutions(scope, query) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/executions/{executionId}",
+    tag: "Executions",
+    summary: "An execution.",
+    params: byId,
+    responses: [{ status: 200, description: "The execution.", schema: execution }],
+    handler: async ({ scope, params }) => ({ body: await getExecution(scope, params.executionId) }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/executions/{executionId}",
+    tag: "Executions",
+    summary: "Delete an ended execution with its task runs and logs.",
+    params: byId,
+    responses: [{ status: 204, description: "Deleted." }],
+    handler: async ({ scope, params }) => {
+      await deleteExecution(scope, params.executionId);
+      return {};
+    },
+  }),
+  operation("kill", ["DELETE", "POST"], "Kill an execution (Kestra uses DELETE; POST works too)."),
+  operation("pause", ["POST"], "Pause a running execution."),
+  operation("resume", ["POST"], "Resume a paused execution, with the Pause task's onResume inputs if any."),
+  operation("restart", ["POST"], "Restart a failed execution from its failed task runs."),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/replay",
+    tag: "Executions",
+    summary:
+      "Replay an execution as a new one, from a task run (default: the first), with new inputs if given.",
+    params: byId,
+    query: z.object({ taskRunId: taskRunId.optional() }),
+    body: inputsBody,
+    responses: [{ status: 200, description: "The new execution.", schema: execution }],
+    handler: async ({ scope, params, query, body }) => {
+      const inputs = (body as InputsBody).values;
+      return {
+        body: await replayExecution(
+          scope,
+          params.executionId,
+          query.taskRunId,
+          Object.keys(inputs).length > 0 ? inputs : undefined,
+        ),
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/executions/{executionId}/follow",
+    tag: "Executions",
+    summary: "Server-Sent Events: the execution each time it changes, until it ends (then an `end` event).",
+    params: byId,
+    responses: [
+      {
+        status: 200,
+        description: "text/event-stream of executions.",
+        contentType: "text/event-stream",
+        schema: execution,
+      },
+    ],
+    handler: async ({ scope, params, request }) => {
+      await readExecution(scope, params.executionId); // 404/403 before the stream opens
+      let last = "";
+      return sseResponse(request.signal, async (sink) => {
+        const current = await readExecution(scope, params.executionId);
+        const json = toExecutionJson(current);
+        const text = JSON.stringify(json);
+        if (text !== last) {
+          sink.send(json, { id: String(current.state.histories.length) });
+          last = text;
+        }
+        return isTerminal(current.state.current);
+      });
+    },
+  }),
+  ...(["GET", "POST", "PUT"] as const).map((method) =>
+    defineRoute({
+      method,
+      path: "/executions/webhook/{namespace}/{flowId}/{key}",
+      tag: "Webhooks",
+      summary: `Trigger a flow's Webhook trigger (${method}). No token: the key is the credential. Rate-limited.`,
+      auth: "webhook",
+      params: webhookParams,
+      body: { kind: "text" },
+      responses: [
+        {
+          status: 200,
+          description: "The execution started (with `wait`, ended; with `returnOutputs`, its outputs only).",
+          schema: execution,
+        },
+        { status: 204, description: "The trigger's conditions do not hold: nothing started." },
+        { status: 404, description: "No such tenant, flow, webhook trigger or key (one answer for all)." },
+        { status: 429, description: "Rate limit reached (Retry-After says when to come back)." },
+      ],
+      handler: async () => {
+        throw new Error("webhooks have no principal");
+      },
+      webhook: async ({ tenant, params, body, request, db, engine }) => {
+        const answer = await callWebhook(
+          db,
+          engine,
+          tenant,
+          params,
+          {
+            method,
+            headers: request.headers,
+            query: queryObject(new URL(request.url)),
+            body: (body as string | undefined) ?? "",
+            ...(clientIp(request.headers) ? { ip: clientIp(request.headers) } : {}),
+          },
+          { limitPerMinute: env.CADENZA_WEBHOOK_RATE_LIMIT },
+        );
+        return answer.status === 204 ? { status: 204 } : { body: answer.body };
+      },
+    }),
+  ),
+];
+
+const logQuery = z.object({ minLevel: logLevel.optional(), taskId: z.string().max(100).optional() });
+
+function logLine(log: { timestamp: string; level: string; taskId: string | null; message: string }): string {
+  return `${log.timestamp} ${log.level.padEnd(5)} ${log.taskId ? `[${log.taskId}] ` : ""}${log.message}`;
+}
+
+export const logRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "GET",
+    path: "/logs/{executionId}",
+    tag: "Logs",
+    summary: "An execution's logs, in order.",
+    params: byId,
+    query: logQuery,
+    responses: [{ status: 200, description: "The log entries.", schema: z.array(logEntry) }],
+    handler: async ({ scope, params, query }) => ({
+      body: await executionLogs(scope, params.executionId, query),
+    }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/logs/{executionId}/download",
+    tag: "Logs",
+    summary: "An execution's logs as plain text, one line each.",
+    params: byId,
+    query: logQuery,
+    responses: [{ status: 200, description: "Text lines.", contentType: "text/plain" }],
+    handler: async ({ scope, params, query }) => {
+      const logs = await executionLogs(scope, params.executionId, query);
+      return new Response(logs.map((log) => `${logLine(log)}\n`).join(""), {
+        headers: {
+          "content-type": "text/plain; charset=utf-8",
+          "content-disposition": `attachment; filename="${params.executionId}.log"`,
+        },
+      });
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/logs/{executionId}/follow",
+    tag: "Logs",
+    summary:
+      "Server-Sent Events: each log entry as it is written, until the execution has ended (then `end`).",
+    params: byId,
+    query: logQuery,
+    responses: [
+      {
+        status: 200,
+        description: "text/event-stream of log entries.",
+        contentType: "text/event-stream",
+        schema: logEntry,
+      },
+    ],
+    handler: async ({ scope, params, query, request }) => {
+      await readExecution(scope, params.executionId);
+      let after: string | undefined;
+      return sseResponse(request.signal, async (sink) => {
+        // Read the state first: once it has ended, the logs read next are all there will be.
+        const ended = isTerminal((await readExecution(scope, params.executionId)).state.current);
+        for (;;) {
+          const logs = await executionLogs(scope, params.executionId, {
+            ...query,
+            ...(after ? { after } : {}),
+            limit: 500,
+            order: "id",
+          });
+          for (const log of logs) {
+            sink.send(log, { id: log.id });
+            after = log.id;
+          }
+          if (logs.length < 500) break;
+        }
+        return ended;
+      });
+    },
+  }),
+];

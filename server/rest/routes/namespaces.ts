@@ -1,0 +1,227 @@
+import { z } from "zod";
+import { parseDuration } from "@/engine/util/duration";
+import {
+  deleteSecret,
+  inheritedSecrets,
+  listSecrets,
+  MAX_SECRET_BYTES,
+  setSecret,
+} from "../../secrets/service";
+import { BadRequestError } from "../../services/errors";
+import { deleteKv, getKv, type KvType, listKv, setKv } from "../../services/kv";
+import { createNamespace, deleteNamespace, getNamespace, listNamespaces } from "../../services/namespaces";
+import { kvKey, namespace, secretName } from "../../services/schemas";
+import { type AnyRoute, defineRoute } from "../route";
+
+const nsParams = z.object({ namespace });
+const kvParams = z.object({ namespace, key: kvKey });
+const secretParams = z.object({ namespace, key: secretName });
+
+const namespaceJson = z
+  .object({ id: z.string(), description: z.string().nullable(), created: z.string() })
+  .meta({ id: "Namespace" });
+const kvEntry = z
+  .object({
+    key: z.string(),
+    type: z.string().nullable(),
+    description: z.string().nullable(),
+    expirationDate: z.string().nullable(),
+    creationDate: z.string(),
+    updateDate: z.string(),
+  })
+  .meta({ id: "KvEntry" });
+const secretInfo = z
+  .object({ key: z.string(), namespace: z.string(), description: z.string().nullable(), updated: z.string() })
+  .meta({ id: "Secret", description: "A secret's name and where it is: never its value." });
+
+const secretValue = z.string().refine((value) => Buffer.byteLength(value, "utf8") <= MAX_SECRET_BYTES, {
+  error: `a secret value is at most ${MAX_SECRET_BYTES} bytes`,
+});
+
+/** A KV value from a request: JSON when sent as JSON, else the text as a string. */
+function kvValue(request: Request, text: string): unknown {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type === "application/json") {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new BadRequestError(`The body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  return text;
+}
+
+export const namespaceRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "GET",
+    path: "/namespaces/search",
+    tag: "Namespaces",
+    summary: "Namespaces of the tenant (those you may read).",
+    query: z.object({ q: z.string().max(200).optional() }),
+    responses: [{ status: 200, description: "The namespaces.", schema: z.array(namespaceJson) }],
+    handler: async ({ scope, query }) => ({ body: await listNamespaces(scope, query) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/namespaces",
+    tag: "Namespaces",
+    summary: "Create a namespace ahead of its flows, with a description.",
+    body: { kind: "json", schema: z.object({ id: namespace, description: z.string().max(1000).optional() }) },
+    responses: [{ status: 201, description: "Created.", schema: namespaceJson }],
+    handler: async ({ scope, body }) => {
+      const request = body as { id: string; description?: string };
+      return { status: 201, body: await createNamespace(scope, request.id, request.description) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/namespaces/{namespace}",
+    tag: "Namespaces",
+    summary: "A namespace.",
+    params: nsParams,
+    responses: [{ status: 200, description: "The namespace.", schema: namespaceJson }],
+    handler: async ({ scope, params }) => ({ body: await getNamespace(scope, params.namespace) }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/namespaces/{namespace}",
+    tag: "Namespaces",
+    summary: "Delete an empty namespace (409 while it holds flows, KV entries or secrets).",
+    params: nsParams,
+    responses: [{ status: 204, description: "Deleted." }],
+    handler: async ({ scope, params }) => {
+      await deleteNamespace(scope, params.namespace);
+      return {};
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/namespaces/{namespace}/kv",
+    tag: "KV store",
+    summary: "The keys of a namespace's KV store, with their type and expiry.",
+    params: nsParams,
+    responses: [{ status: 200, description: "The entries (without values).", schema: z.array(kvEntry) }],
+    handler: async ({ scope, params }) => ({ body: await listKv(scope, params.namespace) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/namespaces/{namespace}/kv/{key}",
+    tag: "KV store",
+    summary: "A KV value: { type, value }.",
+    params: kvParams,
+    responses: [
+      {
+        status: 200,
+        description: "The value and its type.",
+        schema: z.object({ type: z.string(), value: z.unknown() }),
+      },
+    ],
+    handler: async ({ scope, params }) => ({ body: await getKv(scope, params.namespace, params.key) }),
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/namespaces/{namespace}/kv/{key}",
+    tag: "KV store",
+    summary:
+      "Set a KV value: the body as JSON (Content-Type: application/json) or as a string. Optional `ttl` header or query (ISO-8601 duration, e.g. PT1H).",
+    params: kvParams,
+    query: z.object({ ttl: z.string().max(50).optional(), description: z.string().max(1000).optional() }),
+    body: { kind: "text" },
+    responses: [{ status: 200, description: "The entry.", schema: kvEntry }],
+    handler: async ({ scope, params, query, body, request }) => {
+      const ttlText = query.ttl ?? request.headers.get("ttl") ?? undefined;
+      const ttlMs = ttlText !== undefined ? parseDuration(ttlText) : undefined;
+      if (ttlText !== undefined && (ttlMs === undefined || ttlMs <= 0))
+        throw new BadRequestError(`ttl '${ttlText}' is not a positive ISO-8601 duration (e.g. PT1H, P1D).`);
+      const type = request.headers.get("kv-type")?.toUpperCase() as KvType | undefined;
+      return {
+        body: await setKv(scope, params.namespace, params.key, kvValue(request, body as string), {
+          ...(ttlMs !== undefined ? { ttlMs } : {}),
+          ...(query.description !== undefined ? { description: query.description } : {}),
+          ...(type ? { type } : {}),
+        }),
+      };
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/namespaces/{namespace}/kv/{key}",
+    tag: "KV store",
+    summary: "Delete a KV entry.",
+    params: kvParams,
+    responses: [{ status: 204, description: "Deleted." }],
+    handler: async ({ scope, params }) => {
+      await deleteKv(scope, params.namespace, params.key);
+      return {};
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/namespaces/{namespace}/secrets",
+    tag: "Secrets",
+    summary: "The names of a namespace's secrets (values are never returned).",
+    params: nsParams,
+    responses: [{ status: 200, description: "Names and descriptions.", schema: z.array(secretInfo) }],
+    handler: async ({ scope, params }) => ({ body: await listSecrets(scope, params.namespace) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/namespaces/{namespace}/inherited-secrets",
+    tag: "Secrets",
+    summary: "The secret names secret() sees from this namespace: its own and its parents' (nearest wins).",
+    params: nsParams,
+    responses: [
+      { status: 200, description: "Names and the namespace each comes from.", schema: z.array(secretInfo) },
+    ],
+    handler: async ({ scope, params }) => ({ body: await inheritedSecrets(scope, params.namespace) }),
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/namespaces/{namespace}/secrets/{key}",
+    tag: "Secrets",
+    summary:
+      "Set a secret: { value, description? }. Stored encrypted (AES-256-GCM); the answer has no value.",
+    params: secretParams,
+    body: {
+      kind: "json",
+      schema: z.object({ value: secretValue, description: z.string().max(1000).optional() }),
+    },
+    responses: [{ status: 200, description: "The secret's name.", schema: secretInfo }],
+    handler: async ({ scope, params, body }) => {
+      const request = body as { value: string; description?: string };
+      return {
+        body: await setSecret(scope, params.namespace, params.key, request.value, request.description),
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/namespaces/{namespace}/secrets",
+    tag: "Secrets",
+    summary: "Set a secret: { key, value, description? } (Kestra EE's shape).",
+    params: nsParams,
+    body: {
+      kind: "json",
+      schema: z.object({ key: secretName, value: secretValue, description: z.string().max(1000).optional() }),
+    },
+    responses: [{ status: 200, description: "The secret's name.", schema: secretInfo }],
+    handler: async ({ scope, params, body }) => {
+      const request = body as { key: string; value: string; description?: string };
+      return {
+        body: await setSecret(scope, params.namespace, request.key, request.value, request.description),
+      };
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/namespaces/{namespace}/secrets/{key}",
+    tag: "Secrets",
+    summary: "Delete a secret.",
+    params: secretParams,
+    responses: [{ status: 204, description: "Deleted." }],
+    handler: async ({ scope, params }) => {
+      await deleteSecret(scope, params.namespace, params.key);
+      return {};
+    },
+  }),
+];

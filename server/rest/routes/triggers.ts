@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { flowId, isoDate, label, namespace, triggerId } from "../../services/schemas";
+import {
+  controlBackfill,
+  getBackfill,
+  listTriggers,
+  setTriggerDisabled,
+  startBackfill,
+} from "../../services/triggers";
+import { type AnyRoute, defineRoute } from "../route";
+
+const triggerJson = z
+  .object({
+    namespace: z.string(),
+    flowId: z.string(),
+    triggerId: z.string(),
+    type: z.string(),
+    disabled: z.boolean(),
+    nextExecutionDate: z.string().nullable(),
+    lastTriggeredDate: z.string().nullable(),
+    backfill: z.unknown().nullable(),
+  })
+  .meta({ id: "Trigger" });
+const backfill = z
+  .object({
+    start: z.string(),
+    end: z.string(),
+    currentDate: z.string(),
+    paused: z.boolean(),
+    total: z.number(),
+    done: z.number(),
+    finishedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
+  })
+  .meta({ id: "Backfill" });
+const ref = z.object({ namespace, flowId, triggerId });
+
+export const triggerRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "GET",
+    path: "/triggers/search",
+    tag: "Triggers",
+    summary: "Triggers of the current flows, with their next date and backfill.",
+    query: z.object({ namespace: namespace.optional(), flowId: flowId.optional() }),
+    responses: [{ status: 200, description: "The triggers.", schema: z.array(triggerJson) }],
+    handler: async ({ scope, query }) => ({ body: await listTriggers(scope, query) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/triggers/{namespace}/{flowId}",
+    tag: "Triggers",
+    summary: "The triggers of one flow.",
+    params: z.object({ namespace, flowId }),
+    responses: [{ status: 200, description: "The triggers.", schema: z.array(triggerJson) }],
+    handler: async ({ scope, params }) => ({
+      body: (await listTriggers(scope, params)).filter((t) => t.namespace === params.namespace),
+    }),
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/triggers/{namespace}/{flowId}/{triggerId}",
+    tag: "Triggers",
+    summary: "Disable or enable a trigger at run time: { disabled }.",
+    params: ref,
+    body: { kind: "json", schema: z.object({ disabled: z.boolean() }) },
+    responses: [{ status: 200, description: "The trigger.", schema: triggerJson }],
+    handler: async ({ scope, params, body }) => ({
+      body: await setTriggerDisabled(scope, params, (body as { disabled: boolean }).disabled),
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill",
+    tag: "Triggers",
+    summary: "Backfill a Schedule trigger over [start, end): one execution per schedule date.",
+    params: ref,
+    body: {
+      kind: "json",
+      schema: z.object({
+        start: isoDate,
+        end: isoDate,
+        inputs: z.record(z.string(), z.unknown()).optional(),
+        labels: z.array(label).optional(),
+      }),
+    },
+    responses: [{ status: 200, description: "The backfill.", schema: backfill }],
+    handler: async ({ scope, params, body }) => ({
+      body: await startBackfill(scope, params, body as Parameters<typeof startBackfill>[2]),
+    }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill",
+    tag: "Triggers",
+    summary: "A trigger's backfill and its progress.",
+    params: ref,
+    responses: [{ status: 200, description: "The backfill.", schema: backfill }],
+    handler: async ({ scope, params }) => ({ body: await getBackfill(scope, params) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill/{action}",
+    tag: "Triggers",
+    summary: "Pause, resume or cancel a running backfill.",
+    params: ref.extend({ action: z.enum(["pause", "resume", "cancel"]) }),
+    responses: [{ status: 200, description: "The backfill.", schema: backfill }],
+    handler: async ({ scope, params }) => ({ body: await controlBackfill(scope, params, params.action) }),
+  }),
+];
