@@ -10,6 +10,7 @@ import {
   type TaskServices,
 } from "@/engine/plugin";
 import { keeps, type LogEntry } from "./logs";
+import { servicesFor } from "./working-directory";
 
 const COMMON_KEYS = new Set(Object.keys(commonTaskSchema.shape));
 
@@ -135,7 +136,7 @@ export async function runTaskAttempt(
       variables,
       logger,
       signal,
-      services: deps.services,
+      services: servicesFor(flow, execution, run, (taskId) => findTask(flow, deps.registry, taskId), deps),
       now: () => deps.now(),
       render: (value, extra) =>
         renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, renderOptions),

@@ -37,6 +37,7 @@ export type {
   ProcessRequest,
   ProcessResult,
   ProcessRunner,
+  SharedWorkingDirectory,
   TaskLogger,
   TaskOutcome,
   TaskRunContext,

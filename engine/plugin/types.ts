@@ -113,9 +113,25 @@ export interface Workspace {
   dispose(): Promise<void>;
 }
 
+/** A working directory shared by several task runs (the tasks of one `core.flow.WorkingDirectory`). */
+export interface SharedWorkingDirectory {
+  /** The execution it belongs to: its shared directories are released when it ends. */
+  executionId: string;
+  /** Who shares it (the WorkingDirectory task run): same owner, same directory. */
+  ownerId: string;
+  /** Called once, by the first workspace that creates the directory (to write the owner's input files). */
+  onCreate?(workspace: Workspace): Promise<void>;
+}
+
 /** Runs script processes for tasks (the worker's process runner). */
 export interface ProcessRunner {
-  createWorkspace(): Promise<Workspace>;
+  /**
+   * A fresh workspace. With `shared`, its working directory is the shared one (created by the first
+   * workspace, kept by `dispose()`); the temporary and output directories are still the attempt's own.
+   */
+  createWorkspace(options?: { shared?: SharedWorkingDirectory }): Promise<Workspace>;
+  /** Removes the shared working directories of an execution (when it has ended). */
+  releaseShared?(executionId: string): Promise<void>;
 }
 
 /** Network rules for HTTP tasks, set per tenant by the server. */

@@ -5,3 +5,4 @@ import { shellPlugins } from "./shell";
 export { nodePlugins, pythonPlugins, shellPlugins };
 /** Script tasks, a group per language. */
 export const scriptPlugins = [...shellPlugins, ...pythonPlugins, ...nodePlugins];
+export { writeInputFiles } from "./run";

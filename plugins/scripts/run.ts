@@ -125,7 +125,7 @@ export async function renderList(
 }
 
 async function renderMap(
-  ctx: TaskRunContext<unknown>,
+  ctx: Pick<TaskRunContext<unknown>, "render">,
   value: unknown,
   variables: Record<string, unknown>,
   property: string,
@@ -183,6 +183,29 @@ async function copyNamespaceFiles(
   }
 }
 
+/**
+ * Renders `inputFiles` (a map of file names to contents or `kestra://` URIs, or a JSON string of one) and
+ * writes them into the workspace. Returns the names written.
+ */
+export async function writeInputFiles(
+  ctx: Pick<TaskRunContext<unknown>, "render">,
+  value: unknown,
+  variables: Record<string, unknown>,
+  workspace: Workspace,
+  storage: FileStorage | undefined,
+): Promise<string[]> {
+  const inputFiles = await renderMap(ctx, value, variables, "inputFiles");
+  for (const [name, content] of Object.entries(inputFiles)) {
+    if (content.startsWith("kestra://")) {
+      if (!storage) throw new Error("inputFiles with kestra:// URIs need the internal storage");
+      await workspace.writeFile(name, await storage.get(content));
+    } else {
+      await workspace.writeFile(name, content);
+    }
+  }
+  return Object.keys(inputFiles);
+}
+
 const LOG: Record<LogLevel, keyof TaskRunContext<unknown>["logger"]> = {
   TRACE: "trace",
   DEBUG: "debug",
@@ -231,14 +254,7 @@ export async function runScript<P extends ScriptProperties>(
 
     const written = new Set<string>();
     await copyNamespaceFiles(ctx, storage, workspace, written);
-    const inputFiles = await renderMap(ctx, properties.inputFiles, variables, "inputFiles");
-    for (const [name, content] of Object.entries(inputFiles)) {
-      if (content.startsWith("kestra://")) {
-        if (!storage) throw new Error("inputFiles with kestra:// URIs need the internal storage");
-        await workspace.writeFile(name, await storage.get(content));
-      } else {
-        await workspace.writeFile(name, content);
-      }
+    for (const name of await writeInputFiles(ctx, properties.inputFiles, variables, workspace, storage)) {
       written.add(name);
     }
 

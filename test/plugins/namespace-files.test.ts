@@ -96,19 +96,31 @@ tasks:
     ]);
   });
 
-  it("explains that files of a shared working directory cannot be uploaded in this version", async () => {
+  it("uploads the files of a WorkingDirectory that match glob patterns", async () => {
     const { engine } = newEngine();
     const execution = await run(
       engine,
       `id: upload_glob
 namespace: company.team
 tasks:
-  - id: upload
-    type: io.kestra.plugin.core.namespace.UploadFiles
-    namespace: company
-    files: ["**.py"]
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: make
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - mkdir -p lib && echo "print(1)" > main.py && echo "x = 1" > lib/util.py && echo "no" > notes.txt
+      - id: upload
+        type: io.kestra.plugin.core.namespace.UploadFiles
+        namespace: company
+        destination: /code
+        files: ["**.py"]
 `,
     );
-    expect(errorOf(execution, "upload")).toContain("tasks do not share a working directory; use filesMap");
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(Object.keys((outputsOf(execution, "upload").files ?? {}) as object).sort()).toEqual([
+      "/code/lib/util.py",
+      "/code/main.py",
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   outputsOf,
   type TaskResultEvent,
 } from "@/engine/executor";
+import type { ProcessRunner } from "@/engine/plugin";
 import { matchFlowTriggers } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
 import { splitContent } from "../storage/split";
@@ -243,6 +244,11 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
   const stored = await loadExecution(ctx.pool, executionId);
   if (!stored || !isTerminal(stored.execution.state.current)) return;
   const { execution, tenantId, parentLink } = stored;
+  // The shared directories of its WorkingDirectory tasks (on this machine; see worker/runners/README.md).
+  const runner = ctx.services(tenantId).processRunner as ProcessRunner | undefined;
+  await runner
+    ?.releaseShared?.(execution.id)
+    .catch((error) => ctx.report("could not remove a working directory", error));
   if (parentLink) {
     await applyQuietly(ctx, parentLink.executionId, {
       type: "subflowEnded",

@@ -263,8 +263,10 @@ export class MemoryEngine {
 
   /**
    * With a virtual clock, fires the next timer whenever no event is being applied. A task still running
-   * then is waiting for something (its timeout, a kill): in-process tasks that do finish get a few event-loop
-   * turns to do so first. With the real clock, waits until timers have fired and all work has ended.
+   * then is taken to be waiting for something (its timeout, a kill): in-process tasks that do finish get a
+   * few event-loop turns to do so first. So a script task with a `timeout` is timed out at once on a virtual
+   * clock; without a pending timer, running tasks are waited for. With the real clock, waits until timers
+   * have fired and all work has ended.
    */
   private async drive(): Promise<void> {
     for (;;) {
@@ -276,6 +278,11 @@ export class MemoryEngine {
         if (this.inflight > 0) continue;
         if (this.clock.pending > 0) {
           this.clock.advance();
+          continue;
+        }
+        // No timer to jump to: a task still running (a script) will end on its own and may set one (a retry).
+        if (this.runningTasks > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
           continue;
         }
         return;
@@ -518,6 +525,9 @@ export class MemoryEngine {
 
   private async ended(execution: Execution): Promise<void> {
     const flow = this.flowOf(execution);
+    await (this.services.processRunner as ProcessRunner | undefined)
+      ?.releaseShared?.(execution.id)
+      .catch((error) => this.failures.push(error));
     const parent = this.parents.get(execution.id);
     if (parent) {
       this.parents.delete(execution.id);

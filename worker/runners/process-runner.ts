@@ -1,9 +1,21 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, lstat, mkdir, realpath, rename, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  link,
+  lstat,
+  mkdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ProcessRunner, Workspace } from "@/engine/plugin";
+import type { ProcessRunner, SharedWorkingDirectory, Workspace } from "@/engine/plugin";
 import { SYSTEM_PATH } from "./environment";
 import { NODE_KESTRA, NODE_KESTRA_PACKAGE, PYTHON_KESTRA } from "./helpers";
 import { checkReachable, type RunAs, resolveRunAs } from "./user";
@@ -31,17 +43,24 @@ export interface LocalProcessRunnerOptions {
 
 const HELPERS_VERSION = "1";
 
+interface Prepared {
+  base: string;
+  settings: WorkspaceSettings;
+  /** Key naming shared directories (see `keyed`), kept in the base directory, readable by the worker only. */
+  key: Buffer;
+}
+
 /**
  * Runs scripts as local processes: one fresh working directory and one process group per attempt, a clean
  * environment, and (as root) an unprivileged user. See worker/runners/README.md for what this isolates.
  */
 export class LocalProcessRunner implements ProcessRunner {
-  private ready?: Promise<{ base: string; settings: WorkspaceSettings }>;
+  private ready?: Promise<Prepared>;
 
   constructor(private readonly options: LocalProcessRunnerOptions = {}) {}
 
   /** The base directory, checked and prepared (helpers written) once. */
-  private prepare(): Promise<{ base: string; settings: WorkspaceSettings }> {
+  private prepare(): Promise<Prepared> {
     this.ready ??= this.init();
     // A failed preparation is retried by the next attempt (the directory may have been fixed meanwhile).
     this.ready.catch(() => {
@@ -50,7 +69,7 @@ export class LocalProcessRunner implements ProcessRunner {
     return this.ready;
   }
 
-  private async init(): Promise<{ base: string; settings: WorkspaceSettings }> {
+  private async init(): Promise<Prepared> {
     const options = this.options;
     const requested = options.workDir ?? join(tmpdir(), "cadenza-work");
     await mkdir(requested, { recursive: true, mode: 0o711 });
@@ -96,6 +115,7 @@ export class LocalProcessRunner implements ProcessRunner {
 
     return {
       base,
+      key: await namingKey(join(base, ".key")),
       settings: {
         ...(runAs ? { runAs } : {}),
         killGraceMs: options.killGraceMs ?? 500,
@@ -114,10 +134,60 @@ export class LocalProcessRunner implements ProcessRunner {
     return (await this.prepare()).settings.runAs;
   }
 
-  async createWorkspace(): Promise<Workspace> {
-    const { base, settings } = await this.prepare();
-    return LocalWorkspace.create(join(base, randomBytes(16).toString("hex")), settings);
+  async createWorkspace(options: { shared?: SharedWorkingDirectory } = {}): Promise<Workspace> {
+    const { base, settings, key } = await this.prepare();
+    const root = join(base, randomBytes(16).toString("hex"));
+    const shared = options.shared;
+    if (!shared) return LocalWorkspace.create(root, settings);
+
+    const executionDir = join(base, "shared", keyed(key, shared.executionId));
+    await mkdir(executionDir, { recursive: true, mode: 0o711 });
+    const sharedDir = join(executionDir, keyed(key, shared.ownerId));
+    const created = await LocalWorkspace.createShared(sharedDir, settings);
+    const workspace = await LocalWorkspace.create(root, settings, sharedDir);
+    if (created && shared.onCreate) {
+      try {
+        await shared.onCreate(workspace);
+      } catch (error) {
+        // Half-prepared: the next attempt starts from scratch rather than from a partial directory.
+        await workspace.dispose().catch(() => undefined);
+        await rm(sharedDir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+    return workspace;
   }
+
+  async releaseShared(executionId: string): Promise<void> {
+    const { base, settings, key } = await this.prepare();
+    if (settings.keep) return;
+    await rm(join(base, "shared", keyed(key, executionId)), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Shared directories are named by a keyed hash of their ids: scripts (all running as one user) can
+ * traverse the base but not list it, and cannot compute another execution's directory from its id.
+ */
+function keyed(key: Buffer, id: string): string {
+  return createHmac("sha256", key).update(id).digest("hex").slice(0, 32);
+}
+
+/** The key in `path`, created (mode 0600) on first use; concurrent workers end up with the same one. */
+async function namingKey(path: string): Promise<Buffer> {
+  const existing = await readFile(path).catch(() => undefined);
+  if (existing?.length === 32) return existing;
+  // Written aside then linked into place: link fails when another worker won, and never exposes a partial key.
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(temp, randomBytes(32), { mode: 0o600 });
+  try {
+    await link(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    await unlink(temp);
+  }
+  return readFile(path);
 }
 
 async function writeAtomically(path: string, content: string): Promise<void> {

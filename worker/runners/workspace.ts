@@ -48,20 +48,42 @@ export class LocalWorkspace implements Workspace {
   private constructor(
     readonly root: string,
     private readonly settings: WorkspaceSettings,
+    sharedWorkingDir?: string,
   ) {
-    this.workingDir = join(root, "work");
+    this.workingDir = sharedWorkingDir ?? join(root, "work");
     this.outputDir = join(root, "output");
     this.tmpDir = join(root, "tmp");
   }
 
-  static async create(root: string, settings: WorkspaceSettings): Promise<LocalWorkspace> {
-    const workspace = new LocalWorkspace(root, settings);
+  /**
+   * Creates the attempt's directories under `root`. With `sharedWorkingDir` (an existing directory owned by
+   * the script user), the working directory is that one and `dispose()` leaves it in place.
+   */
+  static async create(
+    root: string,
+    settings: WorkspaceSettings,
+    sharedWorkingDir?: string,
+  ): Promise<LocalWorkspace> {
+    const workspace = new LocalWorkspace(root, settings, sharedWorkingDir);
     await mkdir(root, { mode: 0o700 });
-    for (const dir of [workspace.workingDir, workspace.outputDir, workspace.tmpDir]) {
-      await mkdir(dir, { mode: 0o700 });
-    }
-    await workspace.own(root, workspace.workingDir, workspace.outputDir, workspace.tmpDir);
+    const own = sharedWorkingDir
+      ? [workspace.outputDir, workspace.tmpDir]
+      : [workspace.workingDir, workspace.outputDir, workspace.tmpDir];
+    for (const dir of own) await mkdir(dir, { mode: 0o700 });
+    await workspace.own(root, ...own);
     return workspace;
+  }
+
+  /** Creates a shared working directory (mode 0700, owned by the script user); false when it already exists. */
+  static async createShared(path: string, settings: WorkspaceSettings): Promise<boolean> {
+    try {
+      await mkdir(path, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw error;
+    }
+    if (settings.runAs) await chown(path, settings.runAs.uid, settings.runAs.gid);
+    return true;
   }
 
   private async own(...paths: string[]): Promise<void> {
@@ -179,7 +201,7 @@ export class LocalWorkspace implements Workspace {
   }
 
   private file(base: string, path: string): WorkspaceFile {
-    const root = this.root;
+    const roots = [this.root, this.workingDir];
     return {
       path,
       async read() {
@@ -189,7 +211,7 @@ export class LocalWorkspace implements Workspace {
           // The file actually opened must still be inside the workspace (a directory may have been swapped
           // for a link since the listing).
           const real = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => realpath(full));
-          if (!real.startsWith(`${root}${sep}`))
+          if (!roots.some((root) => real.startsWith(`${root}${sep}`)))
             throw new Error(`output file ${path} leads outside the workspace`);
           if (!(await handle.stat()).isFile()) throw new Error(`output file ${path} is not a regular file`);
           return new Uint8Array(await handle.readFile());

@@ -6,7 +6,7 @@ import { ifHandler } from "./if";
 import { loopUntil } from "./loop-until";
 import { parallel } from "./parallel";
 import { pause } from "./pause";
-import { allowFailure, sequential } from "./sequential";
+import { allowFailure, sequential, workingDirectory } from "./sequential";
 import { sleep } from "./sleep";
 import { subflow } from "./subflow";
 import { switchHandler } from "./switch";
@@ -30,8 +30,7 @@ export { switchSchema } from "./switch";
 export const flowableHandlers: Record<string, FlowableHandler<never>> = {
   "core.flow.Sequential": sequential as FlowableHandler<never>,
   "core.flow.AllowFailure": allowFailure as FlowableHandler<never>,
-  // WorkingDirectory runs its tasks in order; the shared directory arrives with the script runner.
-  "core.flow.WorkingDirectory": sequential as FlowableHandler<never>,
+  "core.flow.WorkingDirectory": workingDirectory as FlowableHandler<never>,
   "core.flow.Parallel": parallel as FlowableHandler<never>,
   "core.flow.If": ifHandler as FlowableHandler<never>,
   "core.flow.Switch": switchHandler as FlowableHandler<never>,

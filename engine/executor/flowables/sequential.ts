@@ -34,8 +34,44 @@ export const allowFailure: FlowableHandler<SequentialProps> = {
 export const workingDirectorySchema = z.object({
   tasks: taskList("Tasks that share one working directory.", { min: 1 }),
   ...branchShape,
-  cache: z.strictObject({ patterns: z.array(z.string()), ttl: z.string().optional() }).optional(),
-  namespaceFiles: z.record(z.string(), z.unknown()).optional(),
-  inputFiles: z.union([z.record(z.string(), z.string()), z.string()]).optional(),
-  outputFiles: z.array(z.string()).optional(),
+  cache: z
+    .strictObject({ patterns: z.array(z.string()), ttl: z.string().optional() })
+    .optional()
+    .describe("Accepted for compatibility and not used: every execution starts from an empty directory."),
+  namespaceFiles: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Not supported yet: use `namespaceFiles` on the script tasks inside."),
+  inputFiles: z
+    .union([z.record(z.string(), z.string()), z.string()])
+    .optional()
+    .describe(
+      "Files written into the shared directory before its first task runs (contents or kestra:// URIs).",
+    ),
+  outputFiles: z
+    .array(z.string())
+    .optional()
+    .describe("Not supported yet: use `outputFiles` on the task that writes the files."),
 });
+export type WorkingDirectoryProps = z.output<typeof workingDirectorySchema>;
+
+/**
+ * Runs its tasks in order, like Sequential; the worker gives them one shared directory (see
+ * worker/working-directory.ts). What is not implemented fails the run with a way out rather than being ignored.
+ */
+export const workingDirectory: FlowableHandler<WorkingDirectoryProps> = {
+  start: (ctx) => {
+    if (ctx.task.outputFiles?.length) {
+      throw new Error(
+        "outputFiles on core.flow.WorkingDirectory is not supported yet: put outputFiles on the task that writes the files",
+      );
+    }
+    if (ctx.task.namespaceFiles) {
+      throw new Error(
+        "namespaceFiles on core.flow.WorkingDirectory is not supported yet: set namespaceFiles on the script tasks inside",
+      );
+    }
+    return undefined;
+  },
+  resolve: (ctx) => sequentialBlock(blockOf(ctx), ctx.task.tasks, ctx.task.errors, ctx.task.finally),
+};

@@ -14,9 +14,7 @@ export const uploadFilesPlugin = definePlugin({
     "renames or moves them. Files land under `destination` (`/` by default); `conflict` says what to do when",
     "a file already exists. Outputs `files`: the URI of each namespace file written, by its path.",
     "",
-    "In this version of Cadenza tasks do not share a working directory (core.flow.WorkingDirectory runs its",
-    "tasks in order only), so `files` has nothing to upload: use `filesMap` with the `outputFiles` of a",
-    "script task.",
+    "Outside a WorkingDirectory the task's working directory is empty, so `files` only makes sense inside one.",
   ].join("\n"),
   schema: z.object({
     namespace: z.string().describe("The namespace to upload the files to."),
@@ -67,27 +65,9 @@ tasks:
   async run(ctx) {
     const storage = requireNamespaceStorage(ctx, TYPE);
     const { properties } = ctx;
-    if (properties.files?.length) {
-      throw new Error(
-        `${TYPE}: files (glob patterns of a shared working directory) cannot be uploaded in this version: tasks do not share a working directory; use filesMap with kestra:// URIs (e.g. a script task's outputFiles)`,
-      );
-    }
-    let map: unknown = properties.filesMap ?? {};
-    if (typeof map === "string") {
-      try {
-        map = JSON.parse(map);
-      } catch {
-        throw new Error("filesMap must be a map or a JSON string of one");
-      }
-    }
-    if (map === null || typeof map !== "object" || Array.isArray(map))
-      throw new Error("filesMap must be a map");
     const destination = properties.destination.replace(/\/+$/, "");
     const files: Record<string, string> = {};
-    for (const [name, source] of Object.entries(map as Record<string, unknown>)) {
-      if (typeof source !== "string" || !source.startsWith("kestra://")) {
-        throw new Error(`filesMap: the value of '${name}' must be a kestra:// URI`);
-      }
+    const upload = async (name: string, content: () => Promise<Uint8Array>, from: string) => {
       const path = normalizeNamespacePath(name.startsWith("/") ? name : `${destination}/${name}`);
       const target = namespaceFileUri(properties.namespace, path);
       if (await storage.exists(target)) {
@@ -98,12 +78,43 @@ tasks:
         }
         if (properties.conflict === "SKIP") {
           ctx.logger.info(`namespace file /${path} already exists: skipped`);
-          continue;
+          return;
         }
       }
+      files[`/${path}`] = await storage.put(target, await content());
+      ctx.logger.debug(`uploaded ${from} to /${path} of ${properties.namespace}`);
+    };
+
+    if (properties.files?.length) {
+      const runner = ctx.services.processRunner;
+      if (!runner)
+        throw new Error(`${TYPE}: files needs a working directory, which this engine does not provide`);
+      const workspace = await runner.createWorkspace();
+      try {
+        for (const file of await workspace.collect(properties.files)) {
+          await upload(file.path, () => file.read(), file.path);
+        }
+      } finally {
+        await workspace.dispose();
+      }
+    }
+
+    let map: unknown = properties.filesMap ?? {};
+    if (typeof map === "string") {
+      try {
+        map = JSON.parse(map);
+      } catch {
+        throw new Error("filesMap must be a map or a JSON string of one");
+      }
+    }
+    if (map === null || typeof map !== "object" || Array.isArray(map))
+      throw new Error("filesMap must be a map");
+    for (const [name, source] of Object.entries(map as Record<string, unknown>)) {
+      if (typeof source !== "string" || !source.startsWith("kestra://")) {
+        throw new Error(`filesMap: the value of '${name}' must be a kestra:// URI`);
+      }
       if (!(await storage.exists(source))) throw new Error(`file not found in internal storage: ${source}`);
-      files[`/${path}`] = await storage.put(target, await storage.get(source));
-      ctx.logger.debug(`uploaded ${source} to /${path} of ${properties.namespace}`);
+      await upload(name, () => storage.get(source), source);
     }
     return { outputs: { files } };
   },

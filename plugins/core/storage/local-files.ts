@@ -18,9 +18,8 @@ export const localFilesPlugin = definePlugin({
     "working directory; `outputs` sends the files matching glob patterns to the internal storage and outputs",
     "their URIs as `uris`.",
     "",
-    "In this version of Cadenza tasks do not share a working directory (core.flow.WorkingDirectory runs its",
-    "tasks in order only): the files are created in a directory of their own, and `outputs` sends those of",
-    "them that match. Use `uris` to hand them to other tasks.",
+    "Inside a `core.flow.WorkingDirectory` the files are those the other tasks see; elsewhere the task has a",
+    "directory of its own, and `outputs` sends those of the files it created that match.",
   ].join("\n"),
   schema: z.object({
     inputs: z

@@ -35,6 +35,7 @@ export function setUpEmbeddedEngine(
     now?: () => Date;
     secret?: ContextOptions["secret"];
     secretValues?: ContextOptions["secretValues"];
+    processRunner?: ContextOptions["processRunner"];
   } = {},
 ): EmbeddedHarness {
   let database: TestDatabase | undefined;
@@ -55,6 +56,7 @@ export function setUpEmbeddedEngine(
       now: options.now,
       secret: options.secret,
       secretValues: options.secretValues,
+      processRunner: options.processRunner,
       report: () => {},
     });
     await prepareQueue(ctx);

@@ -1,0 +1,183 @@
+import { readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { builtInRegistry } from "@/plugins";
+import { MemoryEngine, VirtualClock } from "@/worker/memory";
+import { LocalProcessRunner } from "@/worker/runners";
+import { newEngine, outputsOf, run, taskRun, text } from "./helpers";
+
+const vars = (execution: Parameters<typeof outputsOf>[0], taskId: string) =>
+  outputsOf(execution, taskId).vars as Record<string, unknown>;
+
+describe("core.flow.WorkingDirectory", () => {
+  it("gives its tasks one directory: what one writes, the next reads", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: shared
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    inputFiles:
+      seed.txt: "seed from {{ flow.id }}"
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - echo "hello" > greeting.txt
+          - echo "::{\\"outputs\\":{\\"dir\\":\\"$(pwd)\\"}}::"
+      - id: read
+        type: io.kestra.plugin.scripts.python.Script
+        script: |
+          import os
+          from kestra import Kestra
+          Kestra.outputs({"greeting": open("greeting.txt").read().strip(), "seed": open("seed.txt").read(), "dir": os.getcwd()})
+      - id: keep
+        type: io.kestra.plugin.scripts.shell.Commands
+        outputFiles: ["greeting.txt"]
+        commands:
+          - echo "{{ workingDir }}"
+  - id: outside
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands:
+      - test ! -e greeting.txt
+`,
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(vars(execution, "read")).toMatchObject({ greeting: "hello", seed: "seed from shared" });
+    expect(vars(execution, "read").dir).toBe(vars(execution, "write").dir);
+    const files = outputsOf(execution, "keep").outputFiles as Record<string, string>;
+    expect(await text(engine, files["greeting.txt"])).toBe("hello\n");
+  });
+
+  it("keeps the directories of two WorkingDirectory runs apart (one per ForEach value)", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: per_value
+namespace: company.team
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ["a", "b"]
+    concurrencyLimit: 0
+    tasks:
+      - id: wdir
+        type: io.kestra.plugin.core.flow.WorkingDirectory
+        tasks:
+          - id: write
+            type: io.kestra.plugin.scripts.shell.Commands
+            commands:
+              - echo "{{ parent.taskrun.value }}" >> values.txt
+          - id: read
+            type: io.kestra.plugin.scripts.shell.Commands
+            commands:
+              - echo "::{\\"outputs\\":{\\"values\\":\\"$(cat values.txt | tr '\\n' ' ')\\"}}::"
+`,
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    const reads = execution.taskRunList.filter((r) => r.taskId === "read");
+    expect(
+      reads.map((r) => String((r.outputs?.vars as { values?: string } | undefined)?.values).trim()).sort(),
+    ).toEqual(["a", "b"]);
+  });
+
+  it("lets a retried task see the directory as the earlier attempt left it", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: retry_in_dir
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: flaky
+        type: io.kestra.plugin.scripts.shell.Commands
+        retry: { type: constant, interval: PT1S, maxAttempts: 3 }
+        commands:
+          - echo x >> tries
+          - test "$(wc -l < tries)" -ge 2
+`,
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(taskRun(execution, "flaky").attempts.map((a) => a.state.current)).toEqual(["FAILED", "SUCCESS"]);
+  });
+
+  it("removes the shared directory when the execution ends", async () => {
+    const workDir = join(tmpdir(), `cadenza-wd-test-${process.pid}-${Date.now()}`);
+    const engine = new MemoryEngine({
+      registry: builtInRegistry(),
+      clock: new VirtualClock(),
+      processRunner: new LocalProcessRunner({ workDir, user: false }),
+    });
+    const execution = await run(
+      engine,
+      `id: cleaned
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["echo data > big.bin"]
+`,
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    await engine.idle();
+    expect(await readdir(join(workDir, "shared"))).toEqual([]);
+  });
+
+  it("fails with a way out on what it does not support, instead of ignoring it", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: unsupported
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    outputFiles: ["*.csv"]
+    tasks:
+      - { id: write, type: io.kestra.plugin.scripts.shell.Commands, commands: ["echo a > a.csv"] }
+`,
+    );
+    expect(execution.state.current).toBe("FAILED");
+    expect(taskRun(execution, "wdir").state.current).toBe("FAILED");
+    const errors = engine.logs.filter((l) => l.executionId === execution.id && l.level === "ERROR");
+    expect(errors.map((l) => l.message)).toContainEqual(
+      expect.stringContaining("put outputFiles on the task that writes the files"),
+    );
+    expect(execution.taskRunList.some((r) => r.taskId === "write")).toBe(false);
+  });
+
+  it("gives LocalFiles the shared directory too (Kestra's deprecated way to pass files)", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: local_files
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: inputs
+        type: io.kestra.core.tasks.storages.LocalFiles
+        inputs:
+          data.csv: "a,b"
+      - id: transform
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["tr a-z A-Z < data.csv > out.csv"]
+      - id: outputs
+        type: io.kestra.core.tasks.storages.LocalFiles
+        outputs: ["out.csv"]
+`,
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    const uris = outputsOf(execution, "outputs").uris as Record<string, string>;
+    expect(await text(engine, uris["out.csv"])).toBe("A,B");
+  });
+});

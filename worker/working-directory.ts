@@ -1,0 +1,76 @@
+import { type Execution, type TaskRun, taskRunVariables } from "@/engine/executor";
+import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
+import type { Flow, Task } from "@/engine/flow";
+import type { PluginRegistry, ProcessRunner, SharedWorkingDirectory, TaskServices } from "@/engine/plugin";
+import { writeInputFiles } from "@/plugins/scripts";
+
+const WORKING_DIRECTORY = "core.flow.WorkingDirectory";
+
+interface Deps {
+  registry: PluginRegistry;
+  services: TaskServices;
+  functions?: Record<string, ExprFunction>;
+  now(): Date;
+  envs?: Record<string, string>;
+  globals?: Record<string, unknown>;
+}
+
+/** The closest enclosing `core.flow.WorkingDirectory` run of a task run, with its task. */
+function enclosingWorkingDirectory(
+  execution: Execution,
+  run: TaskRun,
+  findTask: (taskId: string) => Task | undefined,
+  registry: PluginRegistry,
+): { run: TaskRun; task: Task } | undefined {
+  const byId = new Map(execution.taskRunList.map((r) => [r.id, r]));
+  for (let parent = run.parentTaskRunId && byId.get(run.parentTaskRunId); parent; ) {
+    const task = findTask(parent.taskId);
+    if (task && registry.get(task.type)?.type === WORKING_DIRECTORY) return { run: parent, task };
+    parent = parent.parentTaskRunId ? byId.get(parent.parentTaskRunId) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The services a task run sees: inside a WorkingDirectory, its process runner hands out workspaces whose
+ * working directory is the one the WorkingDirectory's tasks share (created by the first of them, with the
+ * WorkingDirectory's `inputFiles` written into it; removed when the execution ends). Elsewhere, unchanged.
+ */
+export function servicesFor(
+  flow: Flow,
+  execution: Execution,
+  run: TaskRun,
+  findTask: (taskId: string) => Task | undefined,
+  deps: Deps,
+): TaskServices {
+  const runner = deps.services.processRunner as ProcessRunner | undefined;
+  if (!runner) return deps.services;
+  const owner = enclosingWorkingDirectory(execution, run, findTask, deps.registry);
+  if (!owner) return deps.services;
+
+  const shared: SharedWorkingDirectory = {
+    executionId: execution.id,
+    ownerId: owner.run.id,
+    async onCreate(workspace) {
+      const inputFiles = (owner.task as { inputFiles?: unknown }).inputFiles;
+      if (inputFiles === undefined) return;
+      const variables = {
+        ...taskRunVariables(flow, execution, owner.task, owner.run, deps),
+        workingDir: workspace.workingDir,
+      };
+      const render = (value: unknown, extra?: Record<string, unknown>) =>
+        renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, {
+          functions: deps.functions,
+          now: () => deps.now(),
+        });
+      await writeInputFiles({ render }, inputFiles, variables, workspace, deps.services.storage);
+    },
+  };
+  const sharing: ProcessRunner = {
+    createWorkspace: (options) => runner.createWorkspace({ ...options, shared }),
+    ...(runner.releaseShared
+      ? { releaseShared: (id: string) => runner.releaseShared?.(id) ?? Promise.resolve() }
+      : {}),
+  };
+  return { ...deps.services, processRunner: sharing };
+}
