@@ -52,6 +52,8 @@ export type ExecutorCommand =
   | { type: "startTimer"; timerId: string; at: string }
   | { type: "cancelTimer"; timerId: string }
   | StartSubflowCommand
+  /** Restart a subflow execution that ended in failure; it reports its new end to `taskRunId` as before. */
+  | { type: "restartSubflow"; taskRunId: string; executionId: string }
   | { type: "killExecution"; executionId: string }
   | {
       type: "splitItems";

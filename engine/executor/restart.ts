@@ -64,10 +64,16 @@ export function restartExecution(ctx: StepContext, isFlowable: (task: Task) => b
   ctx.setExecutionState("RUNNING");
 }
 
-/** A flowable that failed on its own (bad values, no matching case) starts over from scratch. */
+/**
+ * A flowable that failed on its own (bad values, no matching case, a failed subflow) starts over from
+ * scratch; what it kept is handed to its next start as `internal.previous` (a Subflow restarts the child
+ * execution it started, by default).
+ */
 function reset(run: TaskRun, flowable: boolean): void {
   if (flowable) {
+    const previous = run.internal;
     delete run.internal;
+    if (previous) run.internal = { previous };
     run.outputs = null;
   }
 }

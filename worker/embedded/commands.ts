@@ -52,6 +52,14 @@ export async function enqueueCommands(
           { jobKey: `subflow:${command.executionId}`, jobKeyMode: "unsafe_dedupe" },
         );
         break;
+      case "restartSubflow":
+        await addJob(
+          db,
+          JOB.restartSubflow,
+          { parentId: execution.id, taskRunId: command.taskRunId, executionId: command.executionId },
+          { jobKey: `restart-subflow:${command.executionId}:${execution.metadata.attemptNumber}` },
+        );
+        break;
       case "killExecution":
         await addJob(db, JOB.event, { executionId: command.executionId, event: { type: "kill" } });
         break;

@@ -25,6 +25,7 @@ import {
   type EndedJob,
   type EventJob,
   JOB,
+  type RestartSubflowJob,
   type RetryExecutionJob,
   type SplitJob,
   type SubflowJob,
@@ -147,6 +148,25 @@ async function runTask(
   if (handedBack)
     throw new Error(`engine shutting down: attempt ${payload.attempt} of ${run.taskId} handed back`);
   await applyQuietly(ctx, execution.id, result);
+}
+
+/**
+ * Restarts a failed child execution for its parent (Subflow restartBehavior RETRY_FAILED). The child keeps
+ * its parent link, so its next end reaches the same task run; a child that cannot restart fails that run.
+ */
+async function restartSubflow(ctx: EngineContext, job: RestartSubflowJob): Promise<void> {
+  try {
+    await applyEvent(ctx, job.executionId, { type: "restart" });
+  } catch (error) {
+    if (!(error instanceof ExecutionOperationError || error instanceof ExecutionNotFoundError)) throw error;
+    await applyQuietly(ctx, job.parentId, {
+      type: "subflowEnded",
+      taskRunId: job.taskRunId,
+      executionId: job.executionId,
+      state: "FAILED",
+      error: `could not restart subflow execution ${job.executionId}: ${error.message}`,
+    });
+  }
 }
 
 async function startSubflow(ctx: EngineContext, { tenantId, command }: SubflowJob): Promise<void> {
@@ -372,6 +392,7 @@ export function engineTasks(ctx: EngineContext, running: RunningTasks, extra: Ta
       return applyQuietly(ctx, executionId, event);
     },
     [JOB.subflow]: (payload) => startSubflow(ctx, payload as SubflowJob),
+    [JOB.restartSubflow]: (payload) => restartSubflow(ctx, payload as RestartSubflowJob),
     [JOB.split]: (payload) => splitItems(ctx, payload as SplitJob),
     [JOB.ended]: (payload) => executionEnded(ctx, payload as EndedJob),
     [JOB.retryExecution]: (payload) => retryExecution(ctx, payload as RetryExecutionJob),

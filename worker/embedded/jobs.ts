@@ -15,6 +15,8 @@ export const JOB = {
   event: "cadenza.event",
   /** Create and start a subflow execution. */
   subflow: "cadenza.subflow",
+  /** Restart a failed subflow execution for its parent's restart (Subflow restartBehavior RETRY_FAILED). */
+  restartSubflow: "cadenza.restart-subflow",
   /** Split a file into batches for ForEachItem. */
   split: "cadenza.split",
   /** An execution ended: tell its parent, dequeue, fire Flow triggers, stopAfter. */
@@ -41,6 +43,11 @@ export interface EventJob {
 export interface SubflowJob {
   tenantId: string;
   command: StartSubflowCommand;
+}
+export interface RestartSubflowJob {
+  parentId: string;
+  taskRunId: string;
+  executionId: string;
 }
 export interface SplitJob {
   executionId: string;

@@ -413,6 +413,9 @@ export class MemoryEngine {
       case "startSubflow":
         this.track(this.startSubflow(command));
         return;
+      case "restartSubflow":
+        this.track(this.restartSubflow(execution.id, command));
+        return;
       case "killExecution": {
         const child = this.executions.get(command.executionId);
         if (child && !isTerminal(child.state.current))
@@ -486,6 +489,26 @@ export class MemoryEngine {
           ? `invalid subflow inputs: ${error.message}`
           : (error as Error).message;
       await fail(message);
+    }
+  }
+
+  /** Restarts a failed child execution in place; it reports its new end to the same parent task run. */
+  private async restartSubflow(
+    parentId: string,
+    command: Extract<ExecutorCommand, { type: "restartSubflow" }>,
+  ): Promise<void> {
+    this.parents.set(command.executionId, { parentId, taskRunId: command.taskRunId });
+    try {
+      await this.restart(command.executionId);
+    } catch (error) {
+      this.parents.delete(command.executionId);
+      await this.send(parentId, {
+        type: "subflowEnded",
+        taskRunId: command.taskRunId,
+        executionId: command.executionId,
+        state: "FAILED",
+        error: `could not restart subflow execution ${command.executionId}: ${(error as Error).message}`,
+      });
     }
   }
 

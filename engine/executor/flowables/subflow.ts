@@ -29,7 +29,12 @@ export const subflowSchema = z.object({
     .record(z.string(), z.unknown())
     .optional()
     .describe("Deprecated: outputs extracted from the subflow's tasks; use the subflow's flow outputs."),
-  restartBehavior: z.enum(["RETRY_FAILED", "NEW_EXECUTION"]).default("RETRY_FAILED"),
+  restartBehavior: z
+    .enum(["RETRY_FAILED", "NEW_EXECUTION"])
+    .default("RETRY_FAILED")
+    .describe(
+      "When this execution is restarted after the subflow failed: restart the failed subflow execution in place (RETRY_FAILED) or start a new one (NEW_EXECUTION).",
+    ),
 });
 export type SubflowProps = z.output<typeof subflowSchema>;
 
@@ -101,10 +106,32 @@ export async function subflowCommand(
 interface SubflowState {
   executionId?: string;
   result?: SubflowEndedEvent;
+  /** What the run kept before the execution was restarted. */
+  previous?: SubflowState;
 }
+
+/** Child states a restart of the child execution can start from (as Kestra's restart accepts). */
+const CHILD_RESTARTABLE = new Set<StateType>(["FAILED", "KILLED", "CANCELLED"]);
 
 export const subflow: FlowableHandler<SubflowProps> = {
   async start(ctx) {
+    const state = ctx.internal<SubflowState>();
+    const before = state.previous?.result;
+    delete state.previous;
+    // restartBehavior RETRY_FAILED: the parent's restart restarts the failed child in place (its failed
+    // tasks only) instead of starting a new child from scratch.
+    if (
+      ctx.task.restartBehavior === "RETRY_FAILED" &&
+      ctx.task.wait &&
+      before?.executionId &&
+      !before.error &&
+      CHILD_RESTARTABLE.has(before.state)
+    ) {
+      ctx.step.command({ type: "restartSubflow", taskRunId: ctx.run.id, executionId: before.executionId });
+      state.executionId = before.executionId;
+      ctx.setOutputs({ executionId: before.executionId });
+      return undefined;
+    }
     const command = await subflowCommand(ctx);
     ctx.step.command(command);
     ctx.internal<SubflowState>().executionId = command.executionId;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createExecution } from "../create";
 import { step } from "../step";
-import { harness, runOf, stateOf } from "./harness";
+import { harness, runOf, runsOf, stateOf } from "./harness";
 
 const child = `id: child
 namespace: t.sub
@@ -61,6 +61,43 @@ tasks:
     const noWait = await h.run(call(", wait: false"));
     expect(noWait.state.current).toBe("SUCCESS");
     expect(runOf(noWait, "call").outputs).toEqual({ executionId: expect.any(String) });
+  });
+
+  it("restarts the failed child in place on the parent's restart (RETRY_FAILED), or a new one (NEW_EXECUTION)", async () => {
+    const flaky = `id: flaky_child
+namespace: t.sub
+tasks:
+  - { id: first, type: core.log.Log, message: once }
+  - { id: shaky, type: test.Flaky, succeedOnAttempt: 2 }
+`;
+    for (const behavior of ["RETRY_FAILED", "NEW_EXECUTION"]) {
+      const h = harness({ flows: [flaky] });
+      const failed = await h.run(`id: parent
+namespace: t
+tasks:
+  - { id: call, type: core.flow.Subflow, namespace: t.sub, flowId: flaky_child, restartBehavior: ${behavior} }
+`);
+      expect(failed.state.current).toBe("FAILED");
+      const firstChild = runOf(failed, "call").outputs?.executionId as string;
+      await h.engine.restart(failed.id);
+      const restarted = await h.engine.wait(failed.id);
+      expect(h.engine.takeFailures()).toEqual([]);
+      const childId = runOf(restarted, "call").outputs?.executionId as string;
+      const child = h.engine.get(childId);
+      if (behavior === "RETRY_FAILED") {
+        expect(restarted.state.current).toBe("SUCCESS");
+        expect(childId).toBe(firstChild);
+        expect(child.metadata.attemptNumber).toBe(2);
+        // Only the failed task ran again: a second attempt on the same run; the Log ran once.
+        expect(runOf(child, "shaky").attempts.map((a) => a.state.current)).toEqual(["FAILED", "SUCCESS"]);
+        expect(runsOf(child, "first")).toHaveLength(1);
+        expect(runOf(restarted, "call").outputs).toMatchObject({ executionId: firstChild, state: "SUCCESS" });
+      } else {
+        expect(childId).not.toBe(firstChild);
+        expect(restarted.state.current).toBe("FAILED");
+        expect(child.metadata.attemptNumber).toBe(1);
+      }
+    }
   });
 
   it("fails clearly when the subflow does not exist or its inputs are invalid", async () => {

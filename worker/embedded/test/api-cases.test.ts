@@ -73,6 +73,34 @@ describe("apiCases on the embedded engine", () => {
     expect(rows.map((r) => r.task_id)).toEqual(["a", "b", "c", "d"]);
   });
 
+  it("restarting a parent restarts its failed subflow execution in place (restartBehavior RETRY_FAILED)", async () => {
+    await h.deploy(corpus("restart_last_failed.yaml"));
+    await h.deploy(`id: restart_parent
+namespace: io.kestra.tests
+tasks:
+  - { id: call, type: io.kestra.plugin.core.flow.Subflow, namespace: io.kestra.tests, flowId: restart_last_failed }
+`);
+    const started = await h.client.start(TENANT, "io.kestra.tests", "restart_parent");
+    const failed = await h.client.waitForEnd(TENANT, started.id, 15_000);
+    expect(failed.state.current).toBe("FAILED");
+    const childId = failed.taskRunList[0]?.outputs?.executionId as string;
+    await h.client.operate(TENANT, started.id, { type: "restart" });
+    const done = await until(
+      () => h.client.get(TENANT, started.id),
+      (e) => e?.state.current === "SUCCESS",
+    );
+    expect(done?.state.current).toBe("SUCCESS");
+    expect(done?.taskRunList[0]?.outputs).toMatchObject({ executionId: childId, state: "SUCCESS" });
+    const child = await h.client.get(TENANT, childId);
+    expect(child?.metadata.attemptNumber).toBe(2);
+    expect(child?.taskRunList.find((r) => r.taskId === "c")?.attempts).toHaveLength(2);
+    const children = await h.query<{ n: number }>(
+      "select count(*)::int as n from executions where parent_id = $1",
+      [started.id],
+    );
+    expect(children[0]?.n).toBe(1);
+  });
+
   it("flow-concurrency-queue.yml: the second execution goes CREATED, QUEUED, RUNNING; both SUCCESS", async () => {
     await h.deploy(corpus("flow-concurrency-queue.yml"));
     const [a, b] = await Promise.all([
