@@ -28,7 +28,7 @@ tasks:
     const done = await h.client.waitForEnd(TENANT, started.id, 20_000);
     expect(done.state.current).toBe("SUCCESS");
     const read = done.taskRunList.find((r) => r.taskId === "read");
-    expect((read?.outputs?.vars as { greeting?: string }).greeting).toBe("hello");
+    expect((read?.outputs?.vars as { greeting?: string } | undefined)?.greeting).toBe("hello");
     // The end of the execution is handled by a queue job just after its state is saved.
     await expect.poll(() => readdir(join(workDir, "shared")), { timeout: 5_000 }).toEqual([]);
   });
