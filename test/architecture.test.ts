@@ -34,7 +34,8 @@ function sources(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
   const found: string[] = [];
-  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"`;]*?from\s+["']([^"']+)["']/g)) found.push(match[1] as string);
+  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"`;]*?from\s+["']([^"']+)["']/g))
+    found.push(match[1] as string);
   for (const match of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) found.push(match[1] as string);
   return found;
 }
@@ -70,7 +71,10 @@ describe("architecture", () => {
     for (const file of sources(join(root, "engine"))) {
       const text = readFileSync(file, "utf8");
       for (const specifier of importsOf(file)) {
-        if (specifier.startsWith("node:") || ["fs", "path", "os", "child_process", "http", "https", "net", "crypto"].includes(specifier)) {
+        if (
+          specifier.startsWith("node:") ||
+          ["fs", "path", "os", "child_process", "http", "https", "net", "crypto"].includes(specifier)
+        ) {
           violations.push(`${relative(root, file)} imports ${specifier}`);
         }
       }

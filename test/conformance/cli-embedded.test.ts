@@ -47,7 +47,17 @@ describe.concurrent("conformance: cadenza flow run --engine embedded", () => {
       let stdout = "";
       let stderr = "";
       const result = await runFlowEmbedded(
-        { flow: main.flows[0] as Flow, flows, sources, inputs, registry, quiet: true, timeoutMs: 60_000, databaseUrl: database.url, dataDir },
+        {
+          flow: main.flows[0] as Flow,
+          flows,
+          sources,
+          inputs,
+          registry,
+          quiet: true,
+          timeoutMs: 60_000,
+          databaseUrl: database.url,
+          dataDir,
+        },
         {
           stdout: (t) => {
             stdout += t;

@@ -42,17 +42,31 @@ describe("conformance: inputs.yaml", () => {
       array: [1, 2, 3],
       json: { a: "b" },
       nested: { string: "a string", more: { int: 123 } },
-      yaml: { property: "something", list: [{ key: "key1", value: "value1" }, { key: "key2", value: "value2" }] },
+      yaml: {
+        property: "something",
+        list: [
+          { key: "key1", value: "value1" },
+          { key: "key2", value: "value2" },
+        ],
+      },
       empty: "",
       optional: null,
     });
     expect(runOf(execution, "jsonOutput").outputs?.value).toBe('{"a":"b"}');
-    expect(execution.taskRunList.filter((r) => r.taskId === "log").map((r) => r.value)).toEqual(["1", "2", "3"]);
+    expect(execution.taskRunList.filter((r) => r.taskId === "log").map((r) => r.value)).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
   });
 
   it.each([
     ["int", "not-a-number", "'not-a-number' is not an integer"],
-    ["instant", "2019-10-06", "'2019-10-06' is not a date-time (ISO-8601 with a zone, e.g. 2024-01-31T10:00:00Z)"],
+    [
+      "instant",
+      "2019-10-06",
+      "'2019-10-06' is not a date-time (ISO-8601 with a zone, e.g. 2024-01-31T10:00:00Z)",
+    ],
     ["validatedString", "B123", "does not match the pattern 'A\\d+'"],
     ["validatedInt", "21", "must be less than or equal to 20"],
     ["validatedDate", "2024-01-01", "must be before 2023-12-31"],
@@ -61,7 +75,7 @@ describe("conformance: inputs.yaml", () => {
     ["validatedFloat", "0.6", "must be less than or equal to 0.5"],
     ["validatedTime", "12:00:00", "must be before 11:59:59"],
     ["enum", "NOPE", "'NOPE' is not one of ENUM_VALUE, OTHER_ONE"],
-    ["array", "[1, \"x\"]", "item 1: 'x' is not an integer"],
+    ["array", '[1, "x"]', "item 1: 'x' is not an integer"],
     ["string", undefined, "missing required input"],
   ])("refuses %s = %j (%s) and creates no execution", async (input, value, message) => {
     const h = harness();
