@@ -18,6 +18,7 @@ import { LocalStorage } from "@/worker/storage";
 import { environmentSecret } from "./env";
 import type { SecretKey } from "./secrets/crypto";
 import { databaseSecrets } from "./secrets/engine";
+import { inputCipher } from "./secrets/input-cipher";
 import { version } from "./version";
 
 export interface ServerEngine {
@@ -61,6 +62,8 @@ export async function openServerEngine(options: {
     secret:
       options.secret ?? stored?.secret ?? (async (_tenant, _namespace, name) => environmentSecret(name)),
     secretValues: options.secretValues ?? stored?.secretValues,
+    // SECRET inputs are sealed with the same key; without one (`cadenza flow run`) they stay as given.
+    ...(key ? { inputCipher: inputCipher(typeof key === "function" ? key : () => key) } : {}),
     inlineTasks: options.inlineTasks,
     report: options.report,
   });

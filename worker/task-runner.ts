@@ -1,4 +1,4 @@
-import { type Execution, type TaskResultEvent, taskRunVariables } from "@/engine/executor";
+import { type Execution, type InputCipher, type TaskResultEvent, taskRunVariables } from "@/engine/executor";
 import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
 import { commonTaskSchema, type Flow, indexTasks, type Task } from "@/engine/flow";
 import {
@@ -21,6 +21,8 @@ export interface TaskRunnerDeps {
   now(): Date;
   envs?: Record<string, string>;
   globals?: Record<string, unknown>;
+  /** Opens sealed SECRET inputs for templates. */
+  inputCipher?: InputCipher;
   log(entry: LogEntry): void;
 }
 

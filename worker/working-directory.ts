@@ -1,4 +1,4 @@
-import { type Execution, type TaskRun, taskRunVariables } from "@/engine/executor";
+import { type Execution, type InputCipher, type TaskRun, taskRunVariables } from "@/engine/executor";
 import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
 import type { Flow, Task } from "@/engine/flow";
 import type { PluginRegistry, ProcessRunner, SharedWorkingDirectory, TaskServices } from "@/engine/plugin";
@@ -13,6 +13,7 @@ interface Deps {
   now(): Date;
   envs?: Record<string, string>;
   globals?: Record<string, unknown>;
+  inputCipher?: InputCipher;
 }
 
 /** The closest enclosing `core.flow.WorkingDirectory` run of a task run, with its task. */

@@ -2,6 +2,7 @@ import type { Flow, Task } from "../flow/model";
 import type { StepEnv } from "./env";
 import type { Execution, TaskRun } from "./model";
 import { ancestorsOf, outputsOf, taskStatesOf } from "./outputs";
+import { openInputs } from "./secret-inputs";
 
 /** Execution labels as the map expressions read (`labels.team`). */
 export function labelsMap(execution: Execution): Record<string, string> {
@@ -12,7 +13,7 @@ export function labelsMap(execution: Execution): Record<string, string> {
 export function executionVariables(
   flow: Flow,
   execution: Execution,
-  env: Pick<StepEnv, "envs" | "globals">,
+  env: Pick<StepEnv, "envs" | "globals" | "inputCipher">,
   byId?: ReadonlyMap<string, TaskRun>,
 ): Record<string, unknown> {
   const vars: Record<string, unknown> = { ...flow.variables, ...execution.variables };
@@ -31,7 +32,7 @@ export function executionVariables(
       tenantId: execution.tenantId ?? null,
     },
     execution: executionVars,
-    inputs: execution.inputs,
+    inputs: openInputs(execution.inputs, env.inputCipher),
     outputs: outputsOf(execution, byId),
     tasks: taskStatesOf(execution),
     vars,
@@ -49,7 +50,7 @@ export function taskRunVariables(
   execution: Execution,
   task: Task,
   run: TaskRun,
-  env: Pick<StepEnv, "envs" | "globals">,
+  env: Pick<StepEnv, "envs" | "globals" | "inputCipher">,
   byId?: ReadonlyMap<string, TaskRun>,
 ): Record<string, unknown> {
   const index = byId ?? new Map(execution.taskRunList.map((r) => [r.id, r]));

@@ -62,8 +62,12 @@ export async function createExecution(
     metadata: { attemptNumber: request.attemptNumber ?? 1, originalCreatedDate: now },
   };
   const base = executionVariables(flow, draft, env);
-  const { values, errors } = await resolveInputValues(flow.inputs, request.inputs ?? {}, (template, inputs) =>
-    renderTreeAsync(template, { ...base, inputs }, { functions: env.functions, now: () => env.now() }),
+  const { values, errors } = await resolveInputValues(
+    flow.inputs,
+    request.inputs ?? {},
+    (template, inputs) =>
+      renderTreeAsync(template, { ...base, inputs }, { functions: env.functions, now: () => env.now() }),
+    env.inputCipher,
   );
   if (errors.length > 0) throw new InputValidationError(errors);
   draft.inputs = values;

@@ -2,6 +2,7 @@ import type { ExprFunction } from "../expr";
 import type { Flow } from "../flow/model";
 import type { PluginRegistry } from "../plugin/registry";
 import type { Execution } from "./model";
+import type { InputCipher } from "./secret-inputs";
 
 /**
  * What `step` may ask of the world. Everything non-deterministic or I/O-bound comes from here, so that
@@ -19,6 +20,8 @@ export interface StepEnv {
   /** `envs` in expressions: environment variables exposed to flows (already filtered and prefix-stripped). */
   envs?: Record<string, string>;
   globals?: Record<string, unknown>;
+  /** Seals SECRET inputs in the execution and opens them for templates; without it they stay plain. */
+  inputCipher?: InputCipher;
   /** Random numbers for retry jitter (default Math.random; tests pass a seeded one). */
   random?: () => number;
 }

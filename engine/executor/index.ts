@@ -15,6 +15,14 @@ export * from "./flowables";
 export { type InputError, nestInputs, resolveInputValues } from "./inputs";
 export type { Execution, ExecutionTrigger, State, StateHistory, TaskRun, TaskRunAttempt } from "./model";
 export { outputsOf, taskStatesOf } from "./outputs";
+export {
+  type InputCipher,
+  isSealed,
+  openInputs,
+  SEALED_TYPE,
+  type SealedValue,
+  secretInputValues,
+} from "./secret-inputs";
 export { toExecutionJson } from "./serialize";
 export { isCreated, isFailure, isRunning, isTerminal, type StateType } from "./states";
 export { step } from "./step";

@@ -2,6 +2,7 @@ import { isTruthy } from "../expr";
 import { coerceInputValue } from "../flow/input-values";
 import type { Input } from "../flow/inputs-schema";
 import { isExpression } from "../plugin/schema";
+import { type InputCipher, openProvided, sealValue } from "./secret-inputs";
 
 export interface InputError {
   input: string;
@@ -66,8 +67,12 @@ export async function resolveInputValues(
   inputs: readonly Input[],
   provided: Record<string, unknown>,
   render: InputRenderer,
+  cipher?: InputCipher,
 ): Promise<{ values: Record<string, unknown>; errors: InputError[] }> {
+  // `flat` holds plain values (what later defaults and conditions see); `stored` the same with SECRET
+  // inputs sealed when there is a cipher.
   const flat: Record<string, unknown> = {};
+  const stored: Record<string, unknown> = {};
   const errors: InputError[] = [];
   for (const input of ordered(inputs)) {
     try {
@@ -75,7 +80,7 @@ export async function resolveInputValues(
         const shown = await render(input.dependsOn.condition, nestInputs(flat));
         if (!isTruthy(shown)) continue;
       }
-      let raw = lookup(provided, input.id);
+      let raw = openProvided(lookup(provided, input.id), cipher, input);
       const empty = raw === undefined || raw === null || (raw === "" && input.type !== "STRING");
       if (empty) {
         if (input.defaults !== undefined && input.defaults !== null) {
@@ -88,6 +93,7 @@ export async function resolveInputValues(
           continue;
         } else {
           flat[input.id] = null;
+          stored[input.id] = null;
           continue;
         }
       }
@@ -97,11 +103,16 @@ export async function resolveInputValues(
         options = Array.isArray(list) ? list.map(String) : undefined;
       }
       const result = coerceInputValue(input, raw, options);
-      if (result.ok) flat[input.id] = result.value;
-      else errors.push({ input: input.id, message: result.message });
+      if (result.ok) {
+        flat[input.id] = result.value;
+        stored[input.id] =
+          input.type === "SECRET" && cipher && typeof result.value === "string"
+            ? sealValue(cipher, result.value)
+            : result.value;
+      } else errors.push({ input: input.id, message: result.message });
     } catch (error) {
       errors.push({ input: input.id, message: (error as Error).message });
     }
   }
-  return { values: nestInputs(flat), errors };
+  return { values: nestInputs(stored), errors };
 }

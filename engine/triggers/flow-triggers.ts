@@ -1,5 +1,6 @@
 import { executionVariables } from "../executor/context";
 import type { Execution, ExecutionTrigger } from "../executor/model";
+import type { InputCipher } from "../executor/secret-inputs";
 import { isTerminal } from "../executor/states";
 import type { ExprFunction } from "../expr";
 import { renderTreeAsync } from "../expr";
@@ -24,6 +25,8 @@ export interface FlowTriggerEnv {
   functions?: Record<string, ExprFunction>;
   envs?: Record<string, string>;
   globals?: Record<string, unknown>;
+  /** Opens the upstream execution's sealed SECRET inputs for conditions and inputs. */
+  inputCipher?: InputCipher;
   /** State of preconditions between executions; without it, triggers with preconditions never fire. */
   preconditions?: PreconditionStore;
 }

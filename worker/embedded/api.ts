@@ -113,7 +113,12 @@ export class EngineClient {
       flow,
       original,
       taskRunId,
-      { now: ctx.now, newId: ctx.newId, registry: ctx.registry },
+      {
+        now: ctx.now,
+        newId: ctx.newId,
+        registry: ctx.registry,
+        ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
+      },
       { inputs },
     );
     return withTransaction(ctx.pool, async (client) => {

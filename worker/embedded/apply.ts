@@ -5,6 +5,7 @@ import {
   type ExecutionRequest,
   type ExecutorCommand,
   type StepEnv,
+  secretInputValues,
   step,
 } from "@/engine/executor";
 import { type Flow, indexTasks } from "@/engine/flow";
@@ -57,6 +58,7 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     registry: ctx.registry,
     functions: ctx.functions(db, tenantId),
     runningCount: (flow, execution) => runningCount(db, tenantId, flow, execution),
+    ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }
 
@@ -85,7 +87,7 @@ export async function applyEventInTransaction(
   const env = stepEnv(ctx, client, tenantId);
   const commands: ExecutorCommand[] = [];
   const logs: LogEntry[] = [];
-  const mask = await ctx.masker(client, tenantId);
+  const mask = await ctx.masker(client, tenantId, secretInputValues(before.inputs, ctx.inputCipher));
   const pending: ExecutionEvent[] = [event];
   let current = before;
   while (pending.length > 0) {
@@ -106,6 +108,7 @@ export async function applyEventInTransaction(
             services: ctx.services(tenantId),
             functions: ctx.functions(client, tenantId),
             now: () => ctx.now(),
+            inputCipher: ctx.inputCipher,
             log: (entry) => logs.push(entry),
           },
           new AbortController().signal,

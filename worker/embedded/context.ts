@@ -1,3 +1,4 @@
+import type { InputCipher } from "@/engine/executor";
 import type { ExprFunction } from "@/engine/expr";
 import type { FileStorage, PluginRegistry, TaskServices } from "@/engine/plugin";
 import type { Db, Queryable } from "./db";
@@ -23,7 +24,9 @@ export interface EngineContext {
    * The secret values of a tenant to mask wherever they would be written (logs, outputs, errors); none when
    * the host has no secrets service.
    */
-  masker(db: Queryable, tenantId: string): Promise<Masker | undefined>;
+  masker(db: Queryable, tenantId: string, extra?: Iterable<string>): Promise<Masker | undefined>;
+  /** Seals SECRET inputs in stored executions (absent: they are stored as given). */
+  inputCipher?: InputCipher;
   /** Where the engine reports its own problems (not an execution's logs). */
   report(message: string, error?: unknown): void;
 }

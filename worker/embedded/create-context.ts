@@ -1,3 +1,4 @@
+import type { InputCipher } from "@/engine/executor";
 import type { FileStorage, HttpPolicy, PluginRegistry, ProcessRunner } from "@/engine/plugin";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
@@ -28,6 +29,8 @@ export interface ContextOptions {
   report?: (message: string, error?: unknown) => void;
   /** The secret values of a tenant, to mask in logs and outputs (see EngineContext.masker). */
   secretValues?: (db: Queryable, tenantId: string) => Promise<Iterable<string>>;
+  /** Seals SECRET inputs in stored executions; without it they are stored as given (tests, tools). */
+  inputCipher?: InputCipher;
 }
 
 export function createEngineContext(options: ContextOptions): EngineContext {
@@ -65,8 +68,9 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       triggers: databaseTriggerService(ctx, tenantId),
       registry: options.registry,
     }),
-    masker: async (db, tenantId) =>
-      options.secretValues ? maskerFor(await options.secretValues(db, tenantId)) : undefined,
+    masker: async (db, tenantId, extra = []) =>
+      maskerFor([...(options.secretValues ? await options.secretValues(db, tenantId) : []), ...extra]),
+    ...(options.inputCipher ? { inputCipher: options.inputCipher } : {}),
     report: options.report ?? ((message, error) => console.error(`cadenza engine: ${message}`, error ?? "")),
   };
   return ctx;

@@ -4,6 +4,7 @@ import {
   InputValidationError,
   isTerminal,
   outputsOf,
+  secretInputValues,
   type TaskResultEvent,
 } from "@/engine/executor";
 import type { ProcessRunner } from "@/engine/plugin";
@@ -55,7 +56,7 @@ async function applyQuietly(
 }
 
 /** Buffers a running task's logs and writes them in batches, so a chatty script does not cost a query per line. */
-function logBuffer(ctx: EngineContext, tenantId: string) {
+function logBuffer(ctx: EngineContext, tenantId: string, secretInputs: readonly string[] = []) {
   let buffer: LogEntry[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = async () => {
@@ -66,7 +67,7 @@ function logBuffer(ctx: EngineContext, tenantId: string) {
     await insertLogs(
       ctx.pool,
       tenantId,
-      maskLogs(batch, await ctx.masker(ctx.pool, tenantId).catch(() => undefined)),
+      maskLogs(batch, await ctx.masker(ctx.pool, tenantId, secretInputs).catch(() => undefined)),
     ).catch((error) => ctx.report("could not write task logs", error));
   };
   return {
@@ -124,7 +125,7 @@ async function runTask(
     controller.abort();
   };
   helpers.abortSignal?.addEventListener("abort", onShutdown);
-  const logs = logBuffer(ctx, tenantId);
+  const logs = logBuffer(ctx, tenantId, secretInputValues(execution.inputs, ctx.inputCipher));
   let result: TaskResultEvent;
   try {
     result = await runTaskAttempt(
@@ -136,6 +137,7 @@ async function runTask(
         services: ctx.services(tenantId),
         functions: ctx.functions(ctx.pool, tenantId),
         now: () => ctx.now(),
+        inputCipher: ctx.inputCipher,
         log: (entry) => logs.push(entry),
       },
       controller.signal,
@@ -317,6 +319,7 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
       now: () => ctx.now(),
       functions: ctx.functions(client, tenantId),
       preconditions: databasePreconditionStore(client),
+      ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
     });
     for (const match of matches) {
       try {

@@ -36,6 +36,7 @@ export function setUpEmbeddedEngine(
     secret?: ContextOptions["secret"];
     secretValues?: ContextOptions["secretValues"];
     processRunner?: ContextOptions["processRunner"];
+    inputCipher?: ContextOptions["inputCipher"];
   } = {},
 ): EmbeddedHarness {
   let database: TestDatabase | undefined;
@@ -57,6 +58,7 @@ export function setUpEmbeddedEngine(
       secret: options.secret,
       secretValues: options.secretValues,
       processRunner: options.processRunner,
+      inputCipher: options.inputCipher,
       report: () => {},
     });
     await prepareQueue(ctx);
