@@ -87,13 +87,29 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * A map key as Kestra's VariableRenderer renders it: as text, when it holds a template. Two keys that
+ * render to the same text keep the first one's value (Kestra's putIfAbsent).
+ */
+function keyText(rendered: unknown): string {
+  if (typeof rendered === "string") return rendered;
+  return rendered === null || rendered === undefined
+    ? ""
+    : typeof rendered === "object"
+      ? JSON.stringify(rendered)
+      : String(rendered);
+}
+
 function renderTreeValue(value: unknown, render: (s: string) => unknown, depth: number): unknown {
   if (depth > MAX_TREE_DEPTH) throw new ExpressionError("value is nested too deeply to render");
   if (typeof value === "string") return render(value);
   if (Array.isArray(value)) return value.map((v) => renderTreeValue(v, render, depth + 1));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) setOwn(out, k, renderTreeValue(value[k], render, depth + 1));
+    for (const k of Object.keys(value)) {
+      const key = isTemplate(k) ? keyText(render(k)) : k;
+      if (!Object.hasOwn(out, key)) setOwn(out, key, renderTreeValue(value[k], render, depth + 1));
+    }
     return out;
   }
   return value;
@@ -113,8 +129,10 @@ async function renderTreeValueAsync(
   }
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value))
-      setOwn(out, k, await renderTreeValueAsync(value[k], render, depth + 1));
+    for (const k of Object.keys(value)) {
+      const key = isTemplate(k) ? keyText(await render(k)) : k;
+      if (!Object.hasOwn(out, key)) setOwn(out, key, await renderTreeValueAsync(value[k], render, depth + 1));
+    }
     return out;
   }
   return value;

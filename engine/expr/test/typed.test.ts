@@ -42,19 +42,25 @@ describe("renderTyped", () => {
 describe("renderTree", () => {
   it("renders every string of nested maps and lists with typed semantics", () => {
     const tree = {
-      "{{ keys }}": "are not rendered",
+      "key_{{ inputs.name }}": "keys are rendered as text, as Kestra's VariableRenderer does",
+      "{{ inputs.n }}": "a typed key becomes text",
       message: "Hello {{ inputs.name }}",
       count: "{{ inputs.n }}",
       nested: { list: ["{{ list }}", 7, true, null, { deep: "{{ inputs.obj.a + 1 }}" }] },
       untouched: 42,
     };
     expect(renderTree(tree, ctx(), options)).toEqual({
-      "{{ keys }}": "are not rendered",
+      key_world: "keys are rendered as text, as Kestra's VariableRenderer does",
+      "3": "a typed key becomes text",
       message: "Hello world",
       count: 3,
       nested: { list: [[1, 2, 3], 7, true, null, { deep: 2 }] },
       untouched: 42,
     });
+  });
+
+  it("keeps the first value when two keys render to the same text (Kestra's putIfAbsent)", () => {
+    expect(renderTree({ "{{ inputs.name }}": 1, world: 2 }, ctx(), options)).toEqual({ world: 1 });
   });
 
   it("does not mutate its input and copies own keys only", () => {
