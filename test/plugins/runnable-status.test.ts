@@ -63,9 +63,6 @@ tasks:
 const NOT_YET: [string, string, string][] = [
   ["io.kestra.plugin.core.log.PurgeLogs", "endDate: '2024-01-01T00:00:00Z'", "write access to the log store"],
   ["io.kestra.core.tasks.storages.Purge", "endDate: '2024-01-01T00:00:00Z'", "write access to the execution"],
-  ["io.kestra.core.tasks.states.Set", "data: {a: 1}", "the state store"],
-  ["io.kestra.plugin.core.state.Get", "name: s", "the state store"],
-  ["io.kestra.plugin.core.state.Delete", "name: s", "the state store"],
 ];
 
 describe("tasks whose runner is not in this version", () => {

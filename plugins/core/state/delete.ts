@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { definePlugin, dyn } from "@/engine/plugin";
-import { oldState, stateRun, stateShape } from "./shared";
+import { oldState, stateShape, stateStorage } from "./shared";
 
 const TYPE = "core.state.Delete";
 
@@ -29,5 +29,11 @@ tasks:
 `,
     },
   ],
-  run: stateRun(TYPE),
+  async run(ctx) {
+    const { storage, uri } = stateStorage(ctx, TYPE);
+    const deleted = await storage.delete(uri);
+    if (!deleted && ctx.properties.errorOnMissing)
+      throw new Error(`the state '${ctx.properties.name}' does not exist`);
+    return { outputs: { deleted } };
+  },
 });

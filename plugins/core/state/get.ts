@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { definePlugin, dyn } from "@/engine/plugin";
-import { oldState, stateRun, stateShape } from "./shared";
+import { oldState, stateShape, stateStorage } from "./shared";
 
 const TYPE = "core.state.Get";
 
@@ -36,5 +36,11 @@ tasks:
 `,
     },
   ],
-  run: stateRun(TYPE),
+  async run(ctx) {
+    const { read } = stateStorage(ctx, TYPE);
+    const data = await read();
+    if (!data && ctx.properties.errorOnMissing)
+      throw new Error(`the state '${ctx.properties.name}' does not exist`);
+    return { outputs: { count: Object.keys(data ?? {}).length, data: data ?? {} } };
+  },
 });

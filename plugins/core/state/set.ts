@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { oldState, stateRun, stateShape } from "./shared";
+import { oldState, stateShape, stateStorage } from "./shared";
 
 const TYPE = "core.state.Set";
 
@@ -41,5 +41,23 @@ tasks:
 `,
     },
   ],
-  run: stateRun(TYPE),
+  async run(ctx) {
+    const { storage, uri, read } = stateStorage(ctx, TYPE);
+    const merged = deepMerge((await read()) ?? {}, ctx.properties.data ?? {});
+    await storage.put(uri, JSON.stringify(merged));
+    return { outputs: { count: Object.keys(merged).length, key: uri } };
+  },
 });
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === "object" && !Array.isArray(value);
+
+/** Kestra's MapUtils.merge: nested maps merge key by key; anything else is replaced. */
+function deepMerge(base: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(update)) {
+    const current = out[key];
+    out[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
