@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 const cli = fileURLToPath(new URL("../../../bin/cadenza.mjs", import.meta.url));
+/** Engines sharing a database share its secret key (server processes refuse to start without one). */
+const SECRET_KEY = randomBytes(32).toString("base64");
 
 export interface EngineProcess {
   child: ChildProcess;
@@ -14,7 +17,7 @@ export interface EngineProcess {
 /** Starts `cadenza server engine` as a separate process on a database; resolves once it says it started. */
 export async function spawnEngine(env: Record<string, string>): Promise<EngineProcess> {
   const child = spawn(process.execPath, [cli, "server", "engine"], {
-    env: { ...process.env, NODE_ENV: "production", ...env },
+    env: { ...process.env, NODE_ENV: "production", CADENZA_SECRET_KEY: SECRET_KEY, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
