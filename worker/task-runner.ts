@@ -154,8 +154,9 @@ export async function runTaskAttempt(
       ...(metrics.length ? { metrics } : {}),
     });
   } catch (error) {
-    if (signal.aborted) return result("KILLED", { error: "the task was stopped" });
+    const sent = metrics.length ? { metrics } : {};
+    if (signal.aborted) return result("KILLED", { error: "the task was stopped", ...sent });
     // The executor logs the error when it records the attempt; logging it here too would print it twice.
-    return result("FAILED", { error: error instanceof Error ? error.message : String(error) });
+    return result("FAILED", { error: error instanceof Error ? error.message : String(error), ...sent });
   }
 }

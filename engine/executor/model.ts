@@ -1,4 +1,4 @@
-import type { Label } from "../plugin/types";
+import type { Label, Metric } from "../plugin/types";
 import type { StateType } from "./states";
 
 export interface StateHistory {
@@ -22,6 +22,8 @@ export interface TaskRunAttempt {
   error?: { message: string };
   /** The worker running it was lost (crash): the attempt was started again and does not count as a retry. */
   lost?: boolean;
+  /** Counters and timers the task sent (scripts' `::{"metrics":[...]}::` lines). */
+  metrics?: Metric[];
 }
 
 export interface TaskRun {

@@ -109,6 +109,7 @@ export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: 
   ctx.cancelTimers(`${run.id}:timeout:`);
   transition(attempt.state, event.state, ctx.now());
   if (event.error) attempt.error = { message: event.error };
+  if (event.metrics?.length) attempt.metrics = event.metrics;
   if (event.outputs) run.outputs = event.outputs;
   const execution = ctx.execution;
   if (event.labels?.length) {

@@ -25,6 +25,7 @@ function taskRun(run: TaskRun) {
       state: state(a.state),
       ...(a.error ? { error: a.error } : {}),
       ...(a.lost ? { lost: true } : {}),
+      ...(a.metrics?.length ? { metrics: a.metrics } : {}),
     })),
     outputs: run.outputs ?? null,
   };

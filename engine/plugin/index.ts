@@ -37,6 +37,8 @@ export type {
   ProcessRequest,
   ProcessResult,
   ProcessRunner,
+  PurgeFilter,
+  PurgeService,
   SharedWorkingDirectory,
   TaskLogger,
   TaskOutcome,

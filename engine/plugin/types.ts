@@ -186,6 +186,35 @@ export interface ExecutionService {
   resume(executionId: string, inputs?: Record<string, unknown>): Promise<void>;
 }
 
+/** Which executions or logs a purge applies to (dates are ISO-8601). */
+export interface PurgeFilter {
+  /** A namespace and its children, or exactly this namespace when `flowId` is set. */
+  namespace?: string;
+  flowId?: string;
+  startDate?: string;
+  endDate: string;
+}
+
+/** Deleting a tenant's old executions and logs (PurgeExecutions, PurgeLogs). */
+export interface PurgeService {
+  /** Deletes the logs created in the range, optionally only some levels; returns how many. */
+  deleteLogs(filter: PurgeFilter & { levels?: LogLevel[] }): Promise<number>;
+  /**
+   * Ended executions that ended in the range, optionally only in some states, never `exclude`; at most
+   * `limit`, by id, after the id `after` (a cursor).
+   */
+  endedExecutions(
+    filter: PurgeFilter & { states?: string[]; exclude?: string; after?: string },
+    limit: number,
+  ): Promise<ExecutionSummary[]>;
+  /** Deletes the logs of these executions; returns how many. */
+  deleteExecutionLogs(executionIds: string[]): Promise<number>;
+  /** How many metrics these executions hold (metrics live in their task runs' attempts). */
+  countExecutionMetrics(executionIds: string[]): Promise<number>;
+  /** Deletes these executions with their task runs (and their logs and metrics); returns how many. */
+  deleteExecutions(executionIds: string[]): Promise<number>;
+}
+
 /** Write access to the triggers of flows (the Toggle task). */
 export interface TriggerService {
   /** Enables or disables a trigger; rejects when the flow or the trigger does not exist. */
@@ -206,6 +235,7 @@ export interface TaskServices {
   logs?: LogReader;
   executions?: ExecutionService;
   triggers?: TriggerService;
+  purge?: PurgeService;
   /** The plugins this worker runs, for tasks that run another task (TemplatedTask). */
   registry?: PluginRegistry;
   /** Other capabilities are added by the issues that bring them. */

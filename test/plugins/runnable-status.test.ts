@@ -59,33 +59,6 @@ tasks:
   });
 });
 
-/** Tasks whose schema is registered but whose runner is not in this version: they fail and say why. */
-const NOT_YET: [string, string, string][] = [
-  ["io.kestra.plugin.core.log.PurgeLogs", "endDate: '2024-01-01T00:00:00Z'", "write access to the log store"],
-  ["io.kestra.core.tasks.storages.Purge", "endDate: '2024-01-01T00:00:00Z'", "write access to the execution"],
-];
-
-describe("tasks whose runner is not in this version", () => {
-  it.each(NOT_YET)("%s fails and says what it needs", async (type, properties, needs) => {
-    const { engine } = newEngine();
-    const execution = await run(
-      engine,
-      `id: not_yet
-namespace: company.team
-tasks:
-  - id: task
-    type: ${type}
-    ${properties}
-`,
-    );
-    expect(execution.state.current).toBe("FAILED");
-    const plugin = builtInRegistry().get(type);
-    expect(errorOf(execution, "task")).toContain(
-      `${plugin?.type} cannot run in this version of Cadenza yet: it needs ${needs}`,
-    );
-  });
-});
-
 describe("schema checks at validation time", () => {
   const errors = (yaml: string) =>
     loadFlow(yaml, { registry: builtInRegistry() }).errors.map((e) => e.message);

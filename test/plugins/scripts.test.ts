@@ -71,7 +71,9 @@ tasks:
     expect(logs).toContain("WARN oops");
     expect(logs).toContain("ERROR sent as a log");
     expect(logs.some((l) => l.includes("::{"))).toBe(false);
-    expect(taskRun(execution, "sh").attempts[0]).toBeDefined();
+    expect(taskRun(execution, "sh").attempts[0]?.metrics).toEqual([
+      { name: "rows", type: "counter", value: 3, tags: { t: "x" } },
+    ]);
   });
 
   it("writes inputFiles (inline and kestra://) and namespace files before running", async () => {
@@ -259,6 +261,10 @@ tasks:
     );
     expect(execution.state.current).toBe("SUCCESS");
     expect(outputsOf(execution, "py").vars).toEqual({ version: 3, items: [1, 2] });
+    expect(taskRun(execution, "py").attempts[0]?.metrics).toEqual([
+      { name: "processed", type: "counter", value: 7, tags: { kind: "test" } },
+      { name: "took", type: "timer", value: 1.5 },
+    ]);
     // stdout and stderr are two pipes: their relative order is not kept.
     expect(logsOf(engine, "py").sort()).toEqual(["INFO plain line", "WARN a warning from python"]);
   });

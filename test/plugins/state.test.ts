@@ -14,7 +14,10 @@ tasks:
   - { id: get, type: io.kestra.core.tasks.states.Get, name: cursor }
 `;
     const first = await run(engine, setFlow('{ last: "a.csv", seen: { a: 1 } }'));
-    expect(outputsOf(first, "set")).toMatchObject({ count: 2, key: expect.stringContaining("/stateful/states/") });
+    expect(outputsOf(first, "set")).toMatchObject({
+      count: 2,
+      key: expect.stringContaining("/stateful/states/"),
+    });
     const second = await run(engine, setFlow('{ last: "b.csv", seen: { b: 2 } }'));
     expect(outputsOf(second, "get")).toEqual({ count: 2, data: { last: "b.csv", seen: { a: 1, b: 2 } } });
 

@@ -10,6 +10,7 @@ import { FlowStore } from "./flow-store";
 import { databaseKvStore } from "./kv-store";
 import { errorLogsOf } from "./logs-store";
 import { maskerFor } from "./mask";
+import { databasePurgeService } from "./purge-service";
 import { databaseExecutionService, databaseLogReader, databaseTriggerService } from "./services";
 
 export interface ContextOptions {
@@ -66,6 +67,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       logs: databaseLogReader(ctx, tenantId),
       executions: databaseExecutionService(ctx, tenantId),
       triggers: databaseTriggerService(ctx, tenantId),
+      purge: databasePurgeService(ctx, tenantId),
       registry: options.registry,
     }),
     masker: async (db, tenantId, extra = []) =>

@@ -1,3 +1,4 @@
+import type { FileStorage } from "@/engine/plugin";
 import type { Db } from "./db";
 
 export interface PurgeResult {
@@ -5,15 +6,22 @@ export interface PurgeResult {
   logs: number;
   kvEntries: number;
   failedJobs: number;
+  /** Files of purged executions removed from the internal storage. */
+  files: number;
 }
 
 /**
- * Retention: ended executions (with their task runs and logs), stray logs, expired KV entries and permanently
+ * Retention: ended executions (with their task runs, logs and internal-storage files), stray logs, expired KV entries and permanently
  * failed queue rows older than `olderThan` go away, so no table grows without bound (Kestra's most reported
  * problem is its ever-growing queues table). Deletes in batches to keep transactions short.
  */
-export async function purgeOlderThan(pool: Db, olderThan: Date, batch = 5_000): Promise<PurgeResult> {
-  const result: PurgeResult = { executions: 0, logs: 0, kvEntries: 0, failedJobs: 0 };
+export async function purgeOlderThan(
+  pool: Db,
+  olderThan: Date,
+  batch = 5_000,
+  storage?: (tenantId: string) => FileStorage,
+): Promise<PurgeResult> {
+  const result: PurgeResult = { executions: 0, logs: 0, kvEntries: 0, failedJobs: 0, files: 0 };
   const repeat = async (sql: string, params: unknown[]) => {
     let total = 0;
     for (;;) {
@@ -22,11 +30,29 @@ export async function purgeOlderThan(pool: Db, olderThan: Date, batch = 5_000): 
       if (deleted < batch) return total;
     }
   };
-  result.executions = await repeat(
-    `delete from executions where id in (select id from executions where end_date < $1
-       and state in ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED') limit $2)`,
-    [olderThan, batch],
-  );
+  // Executions go batch by batch with their files in the internal storage (task outputs, uploads).
+  for (;;) {
+    const deleted = await pool.query(
+      `delete from executions where id in (select id from executions where end_date < $1
+         and state in ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED') limit $2)
+       returning tenant_id, namespace, flow_id, id`,
+      [olderThan, batch],
+    );
+    result.executions += deleted.rowCount ?? 0;
+    if (storage) {
+      for (const row of deleted.rows as {
+        tenant_id: string;
+        namespace: string;
+        flow_id: string;
+        id: string;
+      }[]) {
+        const files = storage(row.tenant_id);
+        const prefix = `kestra:///${row.namespace.split(".").join("/")}/${row.flow_id}/executions/${row.id}/`;
+        for (const uri of await files.list(prefix)) if (await files.delete(uri)) result.files++;
+      }
+    }
+    if ((deleted.rowCount ?? 0) < batch) break;
+  }
   result.logs = await repeat(
     "delete from log_entries where id in (select id from log_entries where timestamp < $1 limit $2)",
     [olderThan, batch],

@@ -102,7 +102,9 @@ export async function startEngineRuntime(
   }
   const retention = options.retentionDays ?? 30;
   if (retention > 0) {
-    loop(3_600_000, () => purgeOlderThan(ctx.pool, new Date(ctx.now().getTime() - retention * 86_400_000)));
+    loop(3_600_000, () =>
+      purgeOlderThan(ctx.pool, new Date(ctx.now().getTime() - retention * 86_400_000), 5_000, ctx.storage),
+    );
   }
 
   let stopped: Promise<void> | undefined;

@@ -37,6 +37,7 @@ import {
   type MemoryServiceDeps,
   memoryExecutionService,
   memoryLogReader,
+  memoryPurgeService,
   memoryTriggerService,
 } from "./task-services";
 
@@ -125,6 +126,13 @@ export class MemoryEngine {
       flow: (namespace, id) => this.flows.get(flowKey(namespace, id)),
       replaceFlow: (flow) => this.addFlow(flow),
       resume: (id, inputs) => this.resume(id, inputs),
+      deleteLogs: (drop) => {
+        const before = this.logs.length;
+        const kept = this.logs.filter((entry) => !drop(entry));
+        this.logs.splice(0, this.logs.length, ...kept);
+        return before - kept.length;
+      },
+      deleteExecution: (id) => this.executions.delete(id),
     };
     return {
       kv: this.kv,
@@ -134,6 +142,7 @@ export class MemoryEngine {
       logs: memoryLogReader(deps),
       executions: memoryExecutionService(deps),
       triggers: memoryTriggerService(deps),
+      purge: memoryPurgeService(deps),
       registry: this.options.registry,
     };
   }

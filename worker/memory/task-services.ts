@@ -1,6 +1,7 @@
 import type { Execution } from "@/engine/executor";
+import { isTerminal } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
-import type { ExecutionService, LogReader, TriggerService } from "@/engine/plugin";
+import type { ExecutionService, LogReader, PurgeFilter, PurgeService, TriggerService } from "@/engine/plugin";
 import { LEVEL_ORDER, type LogEntry } from "../logs";
 
 /** What the memory engine's task services read and do; given by the engine, so this file stays apart from it. */
@@ -11,6 +12,9 @@ export interface MemoryServiceDeps {
   flow(namespace: string, flowId: string): Flow | undefined;
   replaceFlow(flow: Flow): void;
   resume(executionId: string, inputs?: Record<string, unknown>): Promise<void>;
+  /** Removes the log entries matching `drop`; returns how many. */
+  deleteLogs(drop: (entry: LogEntry) => boolean): number;
+  deleteExecution(id: string): boolean;
 }
 
 const inNamespace = (namespace: string, parent: string) =>
@@ -91,6 +95,62 @@ export function memoryTriggerService(deps: MemoryServiceDeps): TriggerService {
           trigger.id === triggerId ? { ...trigger, disabled: !enabled } : trigger,
         ),
       });
+    },
+  };
+}
+
+function matches(filter: PurgeFilter, namespace: string, flowId: string | undefined, date: string): boolean {
+  if (filter.flowId !== undefined && (namespace !== filter.namespace || flowId !== filter.flowId))
+    return false;
+  if (filter.flowId === undefined && filter.namespace && !inNamespace(namespace, filter.namespace))
+    return false;
+  const at = Date.parse(date);
+  if (at >= Date.parse(filter.endDate)) return false;
+  return !filter.startDate || at >= Date.parse(filter.startDate);
+}
+
+/** Purging the memory engine's executions and logs. */
+export function memoryPurgeService(deps: MemoryServiceDeps): PurgeService {
+  return {
+    async deleteLogs(filter) {
+      const levels = filter.levels?.length ? new Set(filter.levels) : undefined;
+      return deps.deleteLogs(
+        (log) =>
+          matches(filter, log.namespace, log.flowId, log.timestamp) && (!levels || levels.has(log.level)),
+      );
+    },
+    async endedExecutions(filter, limit) {
+      const states = filter.states?.length ? new Set(filter.states) : undefined;
+      return [...deps.executions.values()]
+        .filter(
+          (e) =>
+            isTerminal(e.state.current) &&
+            e.state.endDate !== undefined &&
+            e.id !== filter.exclude &&
+            (!filter.after || e.id > filter.after) &&
+            (!states || states.has(e.state.current)) &&
+            matches(filter, e.namespace, e.flowId, e.state.endDate),
+        )
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, limit)
+        .map((e) => ({ id: e.id, namespace: e.namespace, flowId: e.flowId, state: e.state.current }));
+    },
+    async deleteExecutionLogs(ids) {
+      const set = new Set(ids);
+      return deps.deleteLogs((log) => log.executionId !== undefined && set.has(log.executionId));
+    },
+    async countExecutionMetrics(ids) {
+      let count = 0;
+      for (const id of ids) {
+        for (const run of deps.executions.get(id)?.taskRunList ?? [])
+          for (const attempt of run.attempts) count += attempt.metrics?.length ?? 0;
+      }
+      return count;
+    },
+    async deleteExecutions(ids) {
+      let count = 0;
+      for (const id of ids) if (deps.deleteExecution(id)) count++;
+      return count;
     },
   };
 }

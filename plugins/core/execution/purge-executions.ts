@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { stateSchema } from "@/engine/flow";
 import { definePlugin, dyn } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
+import { isoDate } from "../log/purge-logs";
 
 const TYPE = "core.execution.PurgeExecutions";
+/** Executions handled per round trip. */
+const BATCH = 500;
 
 export const purgeExecutionsPlugin = definePlugin({
   type: TYPE,
@@ -14,7 +16,9 @@ export const purgeExecutionsPlugin = definePlugin({
     "Deletes the executions that ended before `endDate` (and after `startDate` when set), of every flow, of",
     "a namespace (a prefix when `flowId` is not set) or of one flow, optionally only those in `states`. The",
     "`purge*` flags choose what goes: the executions, their logs, their metrics and their internal-storage",
-    "files. Outputs the counts deleted.",
+    "files. Outputs the counts deleted. The current execution is never purged; executions still running are",
+    "not either. Metrics are kept in the executions' task runs: they go with their execution (`purgeMetric`",
+    "alone deletes nothing), and so do the logs of a deleted execution, whatever `purgeLog` says.",
   ].join("\n"),
   schema: z.object({
     namespace: z
@@ -71,5 +75,45 @@ triggers:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "write access to the execution, log, metric and file stores"),
+  async run(ctx) {
+    const purge = ctx.services.purge;
+    if (!purge) throw new Error(`${TYPE} needs the purge service, which this engine does not provide`);
+    const storage = ctx.services.storage;
+    const p = ctx.properties;
+    if (p.purgeStorage && !storage) throw new Error(`${TYPE}: purgeStorage needs the internal storage`);
+    const filter = {
+      ...(p.namespace ? { namespace: p.namespace } : {}),
+      ...(p.flowId ? { flowId: p.flowId } : {}),
+      ...(p.startDate ? { startDate: isoDate(p.startDate, "startDate") } : {}),
+      endDate: isoDate(p.endDate, "endDate"),
+      ...(p.states?.length ? { states: p.states } : {}),
+      exclude: ctx.execution.id,
+    };
+    const counts = { executionsCount: 0, logsCount: 0, storagesCount: 0, metricsCount: 0 };
+    let after: string | undefined;
+    for (;;) {
+      ctx.signal.throwIfAborted();
+      const batch = await purge.endedExecutions({ ...filter, ...(after ? { after } : {}) }, BATCH);
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1]?.id;
+      const ids = batch.map((e) => e.id);
+      if (p.purgeStorage && storage) {
+        for (const execution of batch) {
+          const prefix = `kestra:///${execution.namespace.split(".").join("/")}/${execution.flowId}/executions/${execution.id}/`;
+          for (const uri of await storage.list(prefix)) if (await storage.delete(uri)) counts.storagesCount++;
+        }
+      }
+      if (p.purgeLog) counts.logsCount += await purge.deleteExecutionLogs(ids);
+      if (p.purgeExecution) {
+        // Metrics live in the executions' attempts: they go with them.
+        counts.metricsCount += await purge.countExecutionMetrics(ids);
+        counts.executionsCount += await purge.deleteExecutions(ids);
+      }
+      if (batch.length < BATCH) break;
+    }
+    ctx.logger.info(
+      `purged ${counts.executionsCount} executions, ${counts.logsCount} logs, ${counts.metricsCount} metrics and ${counts.storagesCount} files`,
+    );
+    return { outputs: counts };
+  },
 });

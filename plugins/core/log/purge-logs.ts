@@ -1,8 +1,14 @@
 import { z } from "zod";
 import { definePlugin, LOG_LEVELS } from "@/engine/plugin";
-import { notAvailableYet } from "../unavailable";
 
 const TYPE = "core.log.PurgeLogs";
+
+/** A date property as ISO-8601, or a clear error. */
+export function isoDate(value: string, property: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`${property}: '${value}' is not an ISO-8601 date-time`);
+  return new Date(ms).toISOString();
+}
 
 export const purgeLogsPlugin = definePlugin({
   type: TYPE,
@@ -57,5 +63,18 @@ triggers:
 `,
     },
   ],
-  run: notAvailableYet(TYPE, "write access to the log store"),
+  async run(ctx) {
+    const purge = ctx.services.purge;
+    if (!purge) throw new Error(`${TYPE} needs the purge service, which this engine does not provide`);
+    const { namespace, flowId, startDate, endDate, logLevels } = ctx.properties;
+    const count = await purge.deleteLogs({
+      ...(namespace ? { namespace } : {}),
+      ...(flowId ? { flowId } : {}),
+      ...(startDate ? { startDate: isoDate(startDate, "startDate") } : {}),
+      endDate: isoDate(endDate, "endDate"),
+      ...(logLevels?.length ? { levels: logLevels } : {}),
+    });
+    ctx.logger.info(`purged ${count} logs`);
+    return { outputs: { count } };
+  },
 });

@@ -136,10 +136,12 @@ triggers:
     expect(state?.disabled).toBe(true);
   });
 
-  it("retention purges ended executions, their task runs and logs, expired KV entries", async () => {
+  it("retention purges ended executions, their task runs, logs and files, expired KV entries", async () => {
     await h.deploy(`id: old\nnamespace: ops\ntasks:\n  - { id: t, type: core.log.Log, message: bye }\n`);
     const started = await h.client.start(TENANT, "ops", "old");
     await h.client.waitForEnd(TENANT, started.id, 10_000);
+    const file = `kestra:///ops/old/executions/${started.id}/tasks/t/x/result.txt`;
+    await h.ctx.storage(TENANT).put(file, "kept until the retention purge");
     await h.query("update executions set end_date = now() - interval '40 days' where id = $1", [started.id]);
     await h.query("update log_entries set timestamp = now() - interval '40 days' where execution_id = $1", [
       started.id,
@@ -148,11 +150,68 @@ triggers:
       "insert into kv_entries (tenant_id, namespace, key, value, expires_at, updated_at) values ($1, 'ops', 'gone', '1', now() - interval '1 minute', now())",
       [TENANT],
     );
-    const result = await purgeOlderThan(h.pool, new Date(Date.now() - 30 * 86_400_000));
+    const result = await purgeOlderThan(h.pool, new Date(Date.now() - 30 * 86_400_000), 5_000, h.ctx.storage);
     expect(result.executions).toBeGreaterThanOrEqual(1);
+    expect(result.files).toBe(1);
+    expect(await h.ctx.storage(TENANT).exists(file)).toBe(false);
     expect(result.kvEntries).toBe(1);
     expect(await h.query("select id from executions where id = $1", [started.id])).toEqual([]);
     expect(await h.query("select id from task_runs where execution_id = $1", [started.id])).toEqual([]);
     expect(await h.query("select id from log_entries where execution_id = $1", [started.id])).toEqual([]);
+  });
+
+  it("PurgeExecutions and PurgeLogs delete only the tenant's matching rows, files and metrics", async () => {
+    const flow = `id: purged
+namespace: purge.team
+tasks:
+  - { id: log, type: core.log.Log, message: hello }
+  - id: file
+    type: io.kestra.plugin.scripts.shell.Commands
+    outputFiles: ["out.txt"]
+    commands:
+      - echo data > out.txt
+      - echo '::{"metrics":[{"name":"rows","type":"counter","value":1}]}::'
+`;
+    await h.deploy(flow);
+    await h.deploy(flow, "tenant-other");
+    const mine = await h.client.start(TENANT, "purge.team", "purged");
+    const theirs = await h.client.start("tenant-other", "purge.team", "purged");
+    const ended = await h.client.waitForEnd(TENANT, mine.id, 15_000);
+    await h.client.waitForEnd("tenant-other", theirs.id, 15_000);
+    const uri = (
+      ended.taskRunList.find((r) => r.taskId === "file")?.outputs?.outputFiles as Record<string, string>
+    )["out.txt"] as string;
+    expect(await h.ctx.storage(TENANT).exists(uri)).toBe(true);
+    await h.query("update executions set end_date = now() - interval '2 days' where id = any($1)", [
+      [mine.id, theirs.id],
+    ]);
+
+    await h.deploy(`id: purger
+namespace: system
+tasks:
+  - id: purge
+    type: io.kestra.plugin.core.execution.PurgeExecutions
+    namespace: purge
+    endDate: "{{ now() | dateAdd(-1, 'DAYS') }}"
+  - id: logs
+    type: io.kestra.plugin.core.log.PurgeLogs
+    endDate: "{{ now() | dateAdd(1, 'DAYS') }}"
+    logLevels: [DEBUG]
+`);
+    const purger = await h.client.start(TENANT, "system", "purger");
+    const done = await h.client.waitForEnd(TENANT, purger.id, 15_000);
+    expect(done.state.current).toBe("SUCCESS");
+    expect(done.taskRunList.find((r) => r.taskId === "purge")?.outputs).toEqual({
+      executionsCount: 1,
+      logsCount: 1,
+      metricsCount: 1,
+      storagesCount: 1,
+    });
+    expect(await h.query("select id from executions where id = $1", [mine.id])).toEqual([]);
+    expect(await h.query("select id from task_runs where execution_id = $1", [mine.id])).toEqual([]);
+    expect(await h.ctx.storage(TENANT).exists(uri)).toBe(false);
+    // The other tenant's execution, and the purging execution itself, are untouched.
+    expect(await h.query("select id from executions where id = $1", [theirs.id])).toHaveLength(1);
+    expect(await h.query("select id from executions where id = $1", [purger.id])).toHaveLength(1);
   });
 });
