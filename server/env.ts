@@ -80,6 +80,8 @@ export const envSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   /** Label of the OIDC button on the sign-in page. */
   OIDC_NAME: z.string().default("SSO"),
+  /** API token for the CLI's client commands (`cadenza flow deploy`). Read by those commands only. */
+  CADENZA_TOKEN: z.string().optional(),
 });
 
 const OIDC_VARIABLES = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
@@ -117,7 +119,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
     const value = source[name];
-    const shown = value === undefined || /SECRET|DATABASE_URL/.test(name) ? "" : ` (got "${value}")`;
+    const shown = value === undefined || /SECRET|TOKEN|DATABASE_URL/.test(name) ? "" : ` (got "${value}")`;
     return `${name} ${issue.message}${shown}`;
   });
   throw new EnvError(`Invalid environment: ${problems.join("; ")}.`);

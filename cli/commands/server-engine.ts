@@ -14,6 +14,14 @@ export const serverEngine: Command = {
       const { listenForShutdown } = await import("../../server/runtime/signals");
       const { openServerEngine, runtimeOptionsFrom } = await import("../../server/engine");
       const url = await requireSharedDatabase("engine", env.DATABASE_URL);
+      const { CadenzaError } = await import("../../server/errors");
+      const { secretKeyBytes } = await import("../../server/env");
+      const { secretKey } = await import("../../server/secrets/crypto");
+      if (!env.CADENZA_SECRET_KEY)
+        throw new CadenzaError(
+          "CADENZA_SECRET_KEY is not set: flows read their secrets with it; give every server the same one (openssl rand -base64 32).",
+        );
+      const key = secretKey(secretKeyBytes(env.CADENZA_SECRET_KEY) as Buffer);
       const shutdown = listenForShutdown();
       const cleanup = new CleanupStack(io);
       try {
@@ -21,6 +29,7 @@ export const serverEngine: Command = {
           databaseUrl: url,
           dataDir: env.CADENZA_DATA_DIR,
           inlineTasks: env.CADENZA_INLINE_TASKS,
+          secretKey: key,
           report: (message, error) => io.stderr(`engine: ${message}${error ? ` (${String(error)})` : ""}\n`),
         });
         cleanup.push("the engine", engine.close);

@@ -19,15 +19,30 @@ export const serverWeb: Command = {
       const port = portFlag ?? env.PORT;
       await assertPortFree(port, env.HOST);
       await requireSharedDatabase("web", env.DATABASE_URL);
+      const { CadenzaError } = await import("../../server/errors");
+      if (!env.AUTH_SECRET)
+        throw new CadenzaError(
+          "AUTH_SECRET is not set: it signs the session cookies; give every web server the same one (openssl rand -base64 32).",
+        );
+      if (!env.CADENZA_SECRET_KEY)
+        throw new CadenzaError(
+          "CADENZA_SECRET_KEY is not set: it encrypts secrets; give every server the same one (openssl rand -base64 32).",
+        );
       const shutdown = listenForShutdown();
       const cleanup = new CleanupStack(io);
       try {
         if ((await ensureBuild({ output: (text) => io.stdout(text), signal: shutdown.signal })) === "built") {
           io.stdout("Built the web app.\n");
         }
-        exportToProcessEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+        exportToProcessEnv({
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+          AUTH_TRUST_HOST: env.AUTH_TRUST_HOST === false ? "false" : "true",
+        });
         const web = await startWebServer({ port, host: env.HOST });
+        const { closeWebEngine } = await import("../../server/services/engine-client");
         cleanup.push("database connections", disconnectDb);
+        cleanup.push("engine connections", closeWebEngine);
         cleanup.push("the web server", web.stop);
         io.stdout(`Cadenza web server at ${web.url} (health: ${web.url}/api/health). Ctrl-C stops it.\n`);
         await shutdown.received;

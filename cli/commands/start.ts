@@ -71,25 +71,59 @@ export const start: Command = {
         );
         throwIfAborted(shutdown.signal);
 
+        // Standalone keys: the secrets' encryption key and the session-signing secret come from the
+        // environment, else from files kept in the data directory (created on the first start).
+        const { standaloneSecretKey } = await import("../../server/secrets/key");
+        const { secretKey } = await import("../../server/secrets/crypto");
+        const { standaloneAuthSecret } = await import("../../server/auth/auth-secret");
+        const { secretKeyBytes } = await import("../../server/env");
+        let keyText = env.CADENZA_SECRET_KEY;
+        let keySource = "CADENZA_SECRET_KEY";
+        if (!keyText) {
+          const stored = standaloneSecretKey(env.CADENZA_DATA_DIR);
+          keyText = stored.value;
+          keySource = stored.path;
+          if (stored.created)
+            io.stderr(
+              `Warning: CADENZA_SECRET_KEY is not set, so a key was generated in ${stored.path} (mode 0600). It encrypts ` +
+                "the secrets stored here: back it up with the data directory (without it they cannot be read), or set " +
+                "CADENZA_SECRET_KEY (openssl rand -base64 32) before storing secrets.\n",
+            );
+        }
+        const key = secretKey(secretKeyBytes(keyText) as Buffer);
+        const authSecret = env.AUTH_SECRET ?? standaloneAuthSecret(env.CADENZA_DATA_DIR);
+
         const engine = await openServerEngine({
           databaseUrl: database.url,
           dataDir: env.CADENZA_DATA_DIR,
           inlineTasks: env.CADENZA_INLINE_TASKS,
+          secretKey: key,
           report: (message, error) => io.stderr(`engine: ${message}${error ? ` (${String(error)})` : ""}\n`),
         });
         cleanup.push("the engine", engine.close);
-        await ensureDefaultTenant(engine);
+        const mainTenant = await ensureDefaultTenant(engine);
         await engine.startRuntime(runtimeOptionsFrom(env));
+        const { createPrismaClient } = await import("../../server/db/client");
+        const { firstAdminInvitation } = await import("../../server/auth/bootstrap");
+        const admin = createPrismaClient(database.url);
+        const firstAdminToken = await firstAdminInvitation(admin, mainTenant).finally(() =>
+          admin.$disconnect(),
+        );
 
-        // For the Next app, loaded next in this process: its database, and the production builds
-        // of Next and React, which they select from NODE_ENV when loaded.
+        // For the Next app, loaded next in this process: its database, its keys, and the production
+        // builds of Next and React, which they select from NODE_ENV when loaded.
         exportToProcessEnv({
           DATABASE_URL: database.url,
+          CADENZA_SECRET_KEY: keyText,
+          AUTH_SECRET: authSecret,
+          AUTH_TRUST_HOST: env.AUTH_TRUST_HOST === false ? "false" : "true",
           NODE_ENV: "production",
           NEXT_TELEMETRY_DISABLED: "1",
         });
         const web = await startWebServer({ port, host: env.HOST });
+        const { closeWebEngine } = await import("../../server/services/engine-client");
         cleanup.push("the web app's database connections", disconnectDb);
+        cleanup.push("the web app's engine connections", closeWebEngine);
         cleanup.push("the web server", web.stop);
         throwIfAborted(shutdown.signal);
 
@@ -99,11 +133,23 @@ export const start: Command = {
             "",
             `Cadenza is running at ${web.url}`,
             `  Health:   ${web.url}/api/health`,
-            "  Sign in:  nothing to sign in with yet: accounts and sign-in are not built, so the app is open",
-            everywhere
-              ? "            to anyone who can reach this port (set HOST=127.0.0.1 to keep it to this machine)."
-              : `            to anyone who can reach ${env.HOST}:${port}.`,
+            ...(firstAdminToken
+              ? [
+                  "  Sign in:  no administrator yet. Create the first one (Admin of tenant main) with this link,",
+                  `            valid once, for 24 hours (each start prints a new one until an admin exists):`,
+                  `            ${web.url}/invite/${firstAdminToken}`,
+                  "            or from a shell: npx cadenza admin bootstrap --tenant main --email you@example.com --password '...'",
+                ]
+              : [
+                  `  Sign in:  ${web.url}/sign-in with your email and password.`,
+                  "            Lost access? npx cadenza admin bootstrap --tenant main --email you@example.com --password '...' --reset-password",
+                ]),
+            `  API:      ${web.url}/api/v1/main/... with Authorization: Bearer <token> (OpenAPI: ${web.url}/api/v1/openapi.json)`,
+            ...(everywhere
+              ? ["            Reachable from other machines: set HOST=127.0.0.1 to keep it to this one."]
+              : []),
             `  Engine:   embedded, in this process (${env.CADENZA_WORKER_CONCURRENCY} workers); data in ${env.CADENZA_DATA_DIR}.`,
+            `  Secrets:  encrypted with the key from ${keySource}.`,
             "Press Ctrl-C to stop.",
             "",
           ].join("\n"),
