@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { TenantSwitcher } from "./_components/account/tenant-switcher";
 import { Nav } from "./_components/nav";
+import { signOutAction } from "./_lib/actions";
+import { viewer } from "./_lib/viewer";
+import { TRPCReactProvider } from "./_trpc/react";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,7 +13,8 @@ export const metadata: Metadata = {
   description: "Declarative, event-driven workflow orchestration, compatible with Kestra flows.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const current = await viewer();
   return (
     <html lang="en">
       <body className="bg-zinc-50 font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
@@ -20,16 +25,54 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <span className="text-lg font-semibold tracking-tight">Cadenza</span>
             </Link>
             <div className="mx-3 rounded-md border border-zinc-200 px-2.5 py-1.5 text-xs text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
-              <span className="block font-medium text-zinc-700 dark:text-zinc-300">Tenant</span>
-              No tenants yet: they come with sign-in.
+              {current && current.tenants.length > 0 ? (
+                <TenantSwitcher tenants={current.tenants} current={current.tenant?.slug} />
+              ) : (
+                <>
+                  <span className="block font-medium text-zinc-700 dark:text-zinc-300">Tenant</span>
+                  {current ? (
+                    <Link href="/tenants/new" className="text-brand-600 hover:underline">
+                      Create a tenant
+                    </Link>
+                  ) : (
+                    "Sign in to see your tenants."
+                  )}
+                </>
+              )}
+              {current && current.tenants.length > 0 ? (
+                <Link href="/tenants/new" className="mt-1 block text-brand-600 hover:underline">
+                  New tenant
+                </Link>
+              ) : null}
             </div>
             <Nav />
           </aside>
           <div className="flex min-w-0 flex-1 flex-col">
-            <header className="flex h-12 items-center justify-end border-b border-zinc-200 px-6 text-sm text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-              Not signed in · sign-in is not built yet
+            <header className="flex h-12 items-center justify-end gap-3 border-b border-zinc-200 px-6 text-sm text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+              {current ? (
+                <>
+                  <span>
+                    Signed in as{" "}
+                    <strong className="text-zinc-700 dark:text-zinc-200">{current.user.email}</strong>
+                  </span>
+                  <form action={signOutAction}>
+                    <button type="submit" className="text-brand-600 hover:underline">
+                      Sign out
+                    </button>
+                  </form>
+                </>
+              ) : (
+                <>
+                  <span>Not signed in</span>
+                  <Link href="/sign-in" className="text-brand-600 hover:underline">
+                    Sign in
+                  </Link>
+                </>
+              )}
             </header>
-            <main className="flex-1 px-6 py-8">{children}</main>
+            <main className="flex-1 px-6 py-8">
+              <TRPCReactProvider>{children}</TRPCReactProvider>
+            </main>
           </div>
         </div>
       </body>

@@ -90,7 +90,7 @@ export const sections: Section[] = [
       "Members and invitations",
       "Roles (Admin, Editor, Launcher, Viewer, or your own) and bindings, tenant-wide or per namespace",
     ],
-    now: "Sign-in is not built yet: for now the app is open to whoever can reach it, so keep it on a trusted network.",
+    now: "Invite people by link and give them roles on the whole tenant or on a namespace.",
   },
   {
     href: "/api-tokens",
@@ -98,7 +98,7 @@ export const sections: Section[] = [
     group: "Administer",
     purpose: "Tokens for automation: the REST API and `cadenza flow deploy`.",
     willDo: ["Create a token with an expiry (shown once, stored only as a hash)", "Revoke tokens"],
-    now: "Tokens come after sign-in. The REST API under /api/v1 is not served yet.",
+    now: "Create a token, then call the REST API under `/api/v1/{tenant}` (OpenAPI at `/api/v1/openapi.json`).",
   },
   {
     href: "/service-accounts",
@@ -106,7 +106,7 @@ export const sections: Section[] = [
     group: "Administer",
     purpose: "Non-human principals for CI and other systems, with their own roles and tokens.",
     willDo: ["Create service accounts", "Bind roles to them", "Issue their API tokens"],
-    now: "Nothing to do yet: service accounts arrive with roles and tokens.",
+    now: "This page is not built yet, but the API is: `POST /api/v1/{tenant}/service-accounts`, then `POST /api/v1/{tenant}/bindings` to give it a role and `POST /api/v1/{tenant}/service-accounts/{id}/api-tokens` for its token.",
   },
   {
     href: "/audit-log",
@@ -114,7 +114,7 @@ export const sections: Section[] = [
     group: "Administer",
     purpose: "Who changed what, and when: every change made through the UI or the API.",
     willDo: ["Search by user, resource and date", "See the change itself"],
-    now: "Nothing is recorded yet because nothing can be changed yet.",
+    now: "Every change made through the UI or the API is recorded here.",
   },
 ];
 

@@ -1,0 +1,40 @@
+// Runs the `cadenza` CLI against the server playwright.config.ts started (same data directory, or same
+// database when DATABASE_URL is set): the administration commands reach its PostgreSQL.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export async function cadenza(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, ["bin/cadenza.mjs", ...args], {
+    env: {
+      ...process.env,
+      CADENZA_DATA_DIR: process.env.CADENZA_E2E_DATA_DIR ?? "",
+      DATABASE_URL: process.env.CADENZA_E2E_DATABASE_URL ?? "",
+      NODE_ENV: "test",
+      ...env,
+    },
+    timeout: 60_000,
+  });
+}
+
+/** Makes `email` Admin of `tenant` (created if missing) and returns a new API token of theirs there. */
+export async function adminWithToken(tenant: string, email: string, password: string): Promise<string> {
+  await cadenza(["admin", "bootstrap", "--tenant", tenant, "--email", email, "--password", password]);
+  const { stdout } = await cadenza([
+    "token",
+    "create",
+    "--tenant",
+    tenant,
+    "--email",
+    email,
+    "--name",
+    "e2e",
+    "--expires",
+    "1d",
+  ]);
+  return stdout.trim().split("\n").pop() ?? "";
+}
