@@ -33,6 +33,8 @@ export type {
   PluginDefinition,
   PluginExample,
   PluginKind,
+  PollContext,
+  PollResult,
   ProcessLogHandler,
   ProcessRequest,
   ProcessResult,

@@ -316,10 +316,35 @@ export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
   rawProperties?: string[];
   /** When set, the plugin is deprecated; the text says what to use instead. */
   deprecated?: string;
+  /**
+   * For polling triggers: checks once whether an execution should start (Kestra's PollingTriggerInterface).
+   * Called every `interval` of the trigger's properties (PT60S by default) by one engine at a time.
+   */
+  poll?: (context: PollContext<z.output<S>>) => Promise<PollResult | undefined>;
   /** For conditions: whether the condition holds. */
   test?: (properties: z.output<S>, context: ConditionContext) => boolean | Promise<boolean>;
   /** Checks beyond the schema (e.g. a Dag without cycles), run when a flow is validated. */
   validate?: (properties: z.output<S>, context: ValidationContext) => void;
+}
+
+/** What a polling trigger's `poll` receives. */
+export interface PollContext<P> {
+  /** The trigger's own properties, rendered with the flow's variables. */
+  readonly properties: P;
+  readonly flow: { readonly namespace: string; readonly id: string; readonly revision: number };
+  readonly trigger: { readonly id: string; readonly type: string };
+  readonly services: TaskServices;
+  readonly logger: TaskLogger;
+  /** Aborted when the engine stops or the poll takes longer than its interval allows. */
+  readonly signal: AbortSignal;
+  readonly now: Date;
+  /** Renders a template with the flow's variables and `extra` (e.g. `response` for a condition). */
+  render(template: unknown, extra?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A poll that starts an execution, with the variables the execution sees as `trigger.*`. */
+export interface PollResult {
+  variables: Record<string, unknown>;
 }
 
 /** The execution a Flow trigger reacts to, as conditions see it. */

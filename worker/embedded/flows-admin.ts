@@ -1,7 +1,7 @@
 import type { Flow } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 import type { Queryable } from "./db";
-import { syncScheduleStates, triggerTypes } from "./trigger-states";
+import { syncTriggerStates, triggerTypes } from "./trigger-states";
 
 export interface SavedFlow {
   revision: number;
@@ -50,7 +50,7 @@ export async function saveFlowRevision(
     "insert into flow_revisions (tenant_id, namespace, flow_id, revision, source, author_id) values ($1, $2, $3, $4, $5, $6)",
     [tenantId, flow.namespace, flow.id, revision, source, options.authorId ?? null],
   );
-  await syncScheduleStates(
+  await syncTriggerStates(
     db,
     registry,
     tenantId,
@@ -73,6 +73,6 @@ export async function deleteFlow(
     "update flows set deleted = true, updated_at = now() where tenant_id = $1 and namespace = $2 and id = $3 and not deleted",
     [tenantId, namespace, id],
   );
-  await syncScheduleStates(db, registry, tenantId, undefined, { namespace, id }, new Date());
+  await syncTriggerStates(db, registry, tenantId, undefined, { namespace, id }, new Date());
   return (result.rowCount ?? 0) > 0;
 }

@@ -4,6 +4,7 @@ import type { EngineContext } from "./context";
 import { engineTasks, type RunningTasks } from "./handlers";
 import { CANCEL_CHANNEL } from "./jobs";
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, startLiveness } from "./liveness";
+import { type DuePoll, runPoll } from "./polling";
 import { purgeOlderThan } from "./purge";
 import { runBackfills, runDueSchedules } from "./scheduler";
 
@@ -94,9 +95,18 @@ export async function startEngineRuntime(
       })(),
     );
   };
+  // Polls (HTTP requests...) run in the background so that a slow endpoint never delays schedules.
+  const polls = new Set<Promise<void>>();
+  const stopPolls = new AbortController();
+  const poll = (due: DuePoll) => {
+    const running = runPoll(ctx, due, stopPolls.signal)
+      .catch((error) => ctx.report("poll failed", error))
+      .finally(() => polls.delete(running));
+    polls.add(running);
+  };
   if (options.scheduler !== false) {
     loop(options.schedulerIntervalMs ?? 1_000, async () => {
-      await runDueSchedules(ctx);
+      await runDueSchedules(ctx, 20, poll);
       await runBackfills(ctx);
     });
   }
@@ -116,7 +126,11 @@ export async function startEngineRuntime(
         // Tasks still running when the grace period ends are aborted; their jobs fail and run again.
         await runner.stop().catch((error) => ctx.report("queue shutdown failed", error));
         for (const controller of running.values()) controller.abort();
-        await Promise.race([Promise.all(loops), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+        stopPolls.abort();
+        await Promise.race([
+          Promise.all([...loops, ...polls]),
+          new Promise((resolve) => setTimeout(resolve, 2_000)),
+        ]);
         await listener.query(`unlisten ${CANCEL_CHANNEL}`).catch(() => {});
         listener.release();
         await liveness.stop();

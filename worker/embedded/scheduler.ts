@@ -9,6 +9,7 @@ import { createAndStartInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { type DbClient, withTransaction } from "./db";
 import { insertLogs } from "./logs-store";
+import { type DuePoll, pollIntervalMs, runPoll } from "./polling";
 import { cronOf, nextTick, scheduleVariables, ticksBetween } from "./schedule";
 
 /** A schedule tick older than this when the scheduler sees it was missed (the engine was down). */
@@ -136,9 +137,19 @@ export function ticksToRun(trigger: Trigger, due: Date[], now: Date): Date[] {
   }
 }
 
-/** One pass over due schedules. Rows are locked with SKIP LOCKED, so several engines share the work safely. */
-export async function runDueSchedules(ctx: EngineContext, limit = 20): Promise<number> {
-  return withTransaction(ctx.pool, async (client) => {
+/**
+ * One pass over due triggers: Schedule ticks start their executions here; polling triggers (http.Trigger...)
+ * are claimed (their next evaluation moved on by their interval) and polled after the transaction, by
+ * `onPoll` when given (the runtime runs them in the background), else before this returns. Rows are locked
+ * with SKIP LOCKED, so several engines share the work safely and each evaluation happens once.
+ */
+export async function runDueSchedules(
+  ctx: EngineContext,
+  limit = 20,
+  onPoll?: (due: DuePoll) => void,
+): Promise<number> {
+  const polls: DuePoll[] = [];
+  const count = await withTransaction(ctx.pool, async (client) => {
     const now = ctx.now();
     const rows = (
       await client.query(
@@ -148,6 +159,23 @@ export async function runDueSchedules(ctx: EngineContext, limit = 20): Promise<n
       )
     ).rows as StateRow[];
     for (const row of rows) {
+      const polling = await pollingTrigger(ctx, client, row);
+      if (polling) {
+        polls.push({ ...polling, tenantId: row.tenant_id, date: row.next_evaluation_date ?? now });
+        await client.query(
+          `update trigger_states set last_triggered_date = $5, next_evaluation_date = $6, updated_at = now()
+           where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4`,
+          [
+            row.tenant_id,
+            row.namespace,
+            row.flow_id,
+            row.trigger_id,
+            now,
+            new Date(now.getTime() + pollIntervalMs(polling.trigger)),
+          ],
+        );
+        continue;
+      }
       const target = await scheduleTrigger(ctx, client, row);
       if (!target) {
         await client.query(
@@ -179,6 +207,24 @@ export async function runDueSchedules(ctx: EngineContext, limit = 20): Promise<n
     }
     return rows.length;
   });
+  if (onPoll) for (const due of polls) onPoll(due);
+  else await Promise.all(polls.map((due) => runPoll(ctx, due)));
+  return count;
+}
+
+/** The row's trigger when it is a polling trigger of a flow that is enabled. */
+async function pollingTrigger(
+  ctx: EngineContext,
+  client: DbClient,
+  row: StateRow,
+): Promise<Omit<DuePoll, "tenantId" | "date"> | undefined> {
+  const flow = await ctx.flows
+    .current(client, row.tenant_id, row.namespace, row.flow_id)
+    .catch(() => undefined);
+  const trigger = flow?.triggers.find((t) => t.id === row.trigger_id);
+  const plugin = trigger && ctx.registry.get(trigger.type);
+  if (!flow || !trigger || !plugin?.poll || flow.disabled || trigger.disabled) return undefined;
+  return { flow, trigger, plugin };
 }
 
 /** One pass over running backfills: each gets up to BACKFILL_BATCH more executions. */

@@ -1,4 +1,4 @@
-import type { Flow } from "@/engine/flow";
+import type { Flow, Trigger } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 import type { Queryable } from "./db";
 import { cronOf, nextTick } from "./schedule";
@@ -9,11 +9,12 @@ export function triggerTypes(flow: Flow, registry: PluginRegistry): string[] {
 }
 
 /**
- * Brings trigger_states in line with a flow's current Schedule triggers: a row per trigger (its next due
- * date computed from now, or from the last run so that missed schedules are recovered), none for triggers
- * that were removed. Called when a flow is deployed, updated, disabled or deleted.
+ * Brings trigger_states in line with a flow's current Schedule and polling triggers: a row per trigger (a
+ * schedule's next due date computed from now, or from the last run so that missed schedules are recovered;
+ * a polling trigger due now), none for triggers that were removed. Called when a flow is deployed, updated,
+ * disabled or deleted.
  */
-export async function syncScheduleStates(
+export async function syncTriggerStates(
   db: Queryable,
   registry: PluginRegistry,
   tenantId: string,
@@ -21,16 +22,15 @@ export async function syncScheduleStates(
   ref: { namespace: string; id: string },
   now: Date,
 ): Promise<void> {
-  const schedules =
-    flow && !flow.disabled && !flow.deleted
-      ? flow.triggers.filter((t) => registry.get(t.type)?.type === "core.trigger.Schedule")
-      : [];
+  const active = flow && !flow.disabled && !flow.deleted ? flow.triggers : [];
+  const isSchedule = (t: Trigger) => registry.get(t.type)?.type === "core.trigger.Schedule";
+  const schedules = active.filter((t) => isSchedule(t) || registry.get(t.type)?.poll);
   await db.query(
     "delete from trigger_states where tenant_id = $1 and namespace = $2 and flow_id = $3 and not (trigger_id = any($4::text[]))",
     [tenantId, ref.namespace, ref.id, schedules.map((t) => t.id)],
   );
   for (const trigger of schedules) {
-    const next = nextTick(cronOf(trigger), now);
+    const next = isSchedule(trigger) ? nextTick(cronOf(trigger), now) : now;
     await db.query(
       `insert into trigger_states (tenant_id, namespace, flow_id, trigger_id, next_evaluation_date, disabled, updated_at)
        values ($1, $2, $3, $4, $5, $6, now())

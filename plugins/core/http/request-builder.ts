@@ -103,7 +103,7 @@ async function formDataBody(
 
 /** Builds the request from the task's properties: body, form, headers, authentication, timeouts, policy. */
 export async function buildRequest(
-  ctx: TaskRunContext<RequestProperties>,
+  ctx: Pick<TaskRunContext<RequestProperties>, "properties" | "services" | "signal">,
   maxBodyBytes: number,
 ): Promise<HttpRequest> {
   const p = ctx.properties;
