@@ -12,6 +12,7 @@ import type { Principal } from "../access/authorize";
 import { loadTenantAccess } from "../access/load-access";
 import { clientIp } from "../auth/client-ip";
 import { resolvePrincipal, type SessionUser } from "../auth/principal";
+import { crossSite } from "../auth/same-origin";
 import { getDb, type PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
 import { getEngine } from "../services/engine-client";
@@ -20,6 +21,8 @@ import { createScope } from "../services/scope";
 
 export interface TrpcContextOptions {
   headers: Headers;
+  /** The request's URL (for the same-origin check of cookie-authenticated mutations). */
+  url?: string;
   /** Defaults: the process's database, engine and Auth.js session. */
   db?: PrismaClient;
   engine?: () => Promise<ServerEngine>;
@@ -43,6 +46,7 @@ export async function createTRPCContext(options: TrpcContextOptions) {
     /** Why the Authorization header was refused, if it was. */
     authError,
     headers: options.headers,
+    url: options.url,
     ip: clientIp(options.headers),
     engine: options.engine ?? getEngine,
   };
@@ -108,13 +112,15 @@ const base = t.procedure.use(mapErrors);
 
 export const publicProcedure = base.meta({ scope: "public" });
 
-export const protectedProcedure = base.meta({ scope: "user" }).use(({ ctx, next }) => {
+export const protectedProcedure = base.meta({ scope: "user" }).use(({ ctx, next, type }) => {
   if (ctx.authError) {
     const described = describeError(ctx.authError);
     throw new TRPCError({ code: CODES[described.status], message: described.message });
   }
   if (!ctx.principal)
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in, or send an API token." });
+  if (ctx.principal.via === "session" && type === "mutation" && ctx.url && crossSite(ctx.headers, ctx.url))
+    throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused." });
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
 

@@ -5,9 +5,16 @@ import type { AuthorizedPrincipal, Principal } from "../access/authorize";
 import { loadTenantAccess } from "../access/load-access";
 import { clientIp } from "../auth/client-ip";
 import { resolvePrincipal, type SessionUser } from "../auth/principal";
+import { crossSite } from "../auth/same-origin";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
-import { BadRequestError, describeError, NotFoundError, UnauthenticatedError } from "../services/errors";
+import {
+  BadRequestError,
+  describeError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+} from "../services/errors";
 import { createScope } from "../services/scope";
 import { readBody } from "./body";
 import type { AnyRoute, RestResult, Router } from "./route";
@@ -120,6 +127,10 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
     }
     // Who first (401), then whether they may see this tenant at all (404), then the request itself (400).
     const principal = await principalOf(request, deps);
+    if (principal.via === "session" && request.method !== "GET" && crossSite(request.headers, request.url))
+      throw new ForbiddenError(
+        "Cross-site request refused: call the API from this site, or with an API token.",
+      );
     const access = await loadTenantAccess(deps.db, principal, split.tenant);
     const scope = createScope({
       db: deps.db,

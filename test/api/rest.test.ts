@@ -243,6 +243,37 @@ describe("REST API", () => {
     expect((await api.call("PATCH", "acme/flows/search", { token })).status).toBe(405);
   });
 
+  it("refuses state changes riding on the session cookie from another site, not those with a token", async () => {
+    const { userId } = await api.admin("acme", "admin@acme.test");
+    const session = { id: userId };
+    const foreign = { origin: "https://evil.example" };
+    const same = { origin: "http://cadenza.test" };
+    const body = { id: "csrf.check" };
+    expect((await api.call("POST", "acme/namespaces", { session, body, headers: foreign })).status).toBe(403);
+    expect((await api.call("POST", "acme/namespaces", { session, body, headers: same })).status).toBe(201);
+    expect((await api.call("GET", "acme/namespaces/csrf.check", { session, headers: foreign })).status).toBe(
+      200,
+    );
+    expect((await api.call("DELETE", "acme/namespaces/csrf.check", { token, headers: foreign })).status).toBe(
+      204,
+    );
+    const { createCaller } = await import("@/server/api/root");
+    const { createTRPCContext } = await import("@/server/api/trpc");
+    const caller = createCaller(
+      await createTRPCContext({
+        headers: new Headers(foreign),
+        url: "http://cadenza.test/api/trpc/namespaces.create",
+        db: api.database.db,
+        engine: async () => api.engine,
+        session: async () => session,
+      }),
+    );
+    await expect(caller.namespaces.create({ tenant: "acme", namespace: "csrf.two" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(await caller.namespaces.list({ tenant: "acme" })).toEqual(expect.any(Array));
+  });
+
   it("serves an OpenAPI 3.1 document covering every route", () => {
     const document = openApiDocument(routes) as {
       openapi: string;

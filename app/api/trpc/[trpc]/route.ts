@@ -10,7 +10,7 @@ const handler = (request: Request) =>
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: request.headers }),
+    createContext: () => createTRPCContext({ headers: request.headers, url: request.url }),
   });
 
 export { handler as GET, handler as POST };
