@@ -6,10 +6,9 @@ import {
   type LogLevel,
   type Metric,
   type PluginRegistry,
-  type TaskLogger,
   type TaskServices,
 } from "@/engine/plugin";
-import { keeps, type LogEntry } from "./logs";
+import { keeps, type LogEntry, loggerOf } from "./logs";
 import { servicesFor } from "./working-directory";
 
 const COMMON_KEYS = new Set(Object.keys(commonTaskSchema.shape));
@@ -86,13 +85,7 @@ export async function runTaskAttempt(
       timestamp: deps.now().toISOString(),
     });
   };
-  const logger: TaskLogger = {
-    trace: (m) => log("TRACE", m),
-    debug: (m) => log("DEBUG", m),
-    info: (m) => log("INFO", m),
-    warn: (m) => log("WARN", m),
-    error: (m) => log("ERROR", m),
-  };
+  const logger = loggerOf(log);
 
   const variables = taskRunVariables(flow, execution, task, run, deps);
   const renderOptions = { functions: deps.functions, now: () => deps.now() };

@@ -1,12 +1,10 @@
-import { readFile } from "node:fs/promises";
-import { basename, resolve } from "node:path";
 import { InputValidationError, isTerminal, toExecutionJson } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
 import { FlowNotFoundError, saveFlowRevision, withTransaction } from "@/worker/embedded";
 import { newId } from "@/worker/ids";
 import type { LogEntry } from "@/worker/logs";
-import { inputFileUri } from "@/worker/storage/uris";
 import type { CliIo } from "../command";
+import { resolveFileInputs } from "./file-inputs";
 import type { RunFlowOptions, RunFlowResult } from "./run-flow";
 import { parseInputs, printLog } from "./run-flow";
 
@@ -56,21 +54,13 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
       await engine.startRuntime({ scheduler: false, retentionDays: 0, concurrency: 8, pollIntervalMs: 200 });
       const { flow } = options;
       const executionId = newId();
-      const inputs: Record<string, unknown> = { ...parsed.values };
-      for (const [key, path] of Object.entries(parsed.files)) {
-        let content: Buffer;
-        try {
-          content = await readFile(resolve(path));
-        } catch (error) {
-          io.stderr(
-            `cadenza flow run: input '${key}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})\n`,
-          );
-          return { code: 2 };
-        }
-        inputs[key] = await engine.ctx
-          .storage(tenantId)
-          .put(inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)), content);
-      }
+      const inputs = await resolveFileInputs(
+        parsed.values,
+        parsed.files,
+        { flow, executionId, storage: engine.ctx.storage(tenantId) },
+        io,
+      );
+      if (!inputs) return { code: 2 };
       let started: Awaited<ReturnType<typeof engine.client.start>>;
       try {
         started = await engine.client.start(tenantId, flow.namespace, flow.id, { id: executionId, inputs });

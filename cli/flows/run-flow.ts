@@ -1,13 +1,11 @@
-import { readFile } from "node:fs/promises";
-import { basename, resolve } from "node:path";
 import { type Execution, InputValidationError, isTerminal, toExecutionJson } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 import { newId } from "@/worker/ids";
 import type { LogEntry } from "@/worker/logs";
 import { MemoryEngine } from "@/worker/memory";
-import { inputFileUri } from "@/worker/storage/uris";
 import type { CliIo } from "../command";
+import { resolveFileInputs } from "./file-inputs";
 import { environmentSecrets } from "./secrets";
 
 export interface RunFlowOptions {
@@ -59,22 +57,13 @@ export async function runFlowInMemory(options: RunFlowOptions, io: CliIo): Promi
   });
   const { flow } = options;
   const executionId = newId();
-  const inputs: Record<string, unknown> = { ...parsed.values };
-  for (const [key, path] of Object.entries(parsed.files)) {
-    let content: Buffer;
-    try {
-      content = await readFile(resolve(path));
-    } catch (error) {
-      io.stderr(
-        `cadenza flow run: input '${key}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})\n`,
-      );
-      return { code: 2 };
-    }
-    inputs[key] = await engine.storage.put(
-      inputFileUri(flow.namespace, flow.id, executionId, key, basename(path)),
-      content,
-    );
-  }
+  const inputs = await resolveFileInputs(
+    parsed.values,
+    parsed.files,
+    { flow, executionId, storage: engine.storage },
+    io,
+  );
+  if (!inputs) return { code: 2 };
 
   let execution: Execution;
   try {

@@ -2,10 +2,10 @@ import { ExecutionOperationError, InputValidationError } from "@/engine/executor
 import { renderTreeAsync } from "@/engine/expr";
 import type { Flow, Trigger } from "@/engine/flow";
 import { commonTriggerShape, normaliseLabels } from "@/engine/flow";
-import type { LogLevel, Plugin, TaskLogger } from "@/engine/plugin";
+import type { LogLevel, Plugin } from "@/engine/plugin";
 import { allConditionsHold } from "@/engine/triggers";
 import { parseDuration } from "@/engine/util/duration";
-import type { LogEntry } from "../logs";
+import { type LogEntry, loggerOf } from "../logs";
 import { createAndStartInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
@@ -51,13 +51,7 @@ export async function runPoll(ctx: EngineContext, due: DuePoll, stop?: AbortSign
       message,
       timestamp: ctx.now().toISOString(),
     });
-  const logger: TaskLogger = {
-    trace: (m) => log("TRACE", m),
-    debug: (m) => log("DEBUG", m),
-    info: (m) => log("INFO", m),
-    warn: (m) => log("WARN", m),
-    error: (m) => log("ERROR", m),
-  };
+  const logger = loggerOf(log);
   const functions = ctx.functions(ctx.pool, tenantId);
   const variables = { flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision } };
   const render = (template: unknown, extra?: Record<string, unknown>) =>

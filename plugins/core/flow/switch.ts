@@ -38,19 +38,3 @@ tasks:
     },
   ],
 });
-
-const _forEachExample = `id: for_each
-namespace: company.team
-tasks:
-  - id: loop
-    type: io.kestra.plugin.core.flow.ForEach
-    values: ["a", "b", "c"]
-    concurrencyLimit: 2
-    tasks:
-      - id: each
-        type: io.kestra.plugin.core.debug.Return
-        format: "{{ taskrun.value }}"
-  - id: last
-    type: io.kestra.plugin.core.log.Log
-    message: "{{ outputs.each['b'].value }}"
-`;
