@@ -2,7 +2,7 @@
 // "REST API" shows it with curl: bootstrap an admin, create a token, deploy a flow from YAML (with curl's
 // equivalent and with `cadenza flow deploy`), run it with wait=true, read its logs, trigger it by webhook
 // (a wrong key is a 404), and see an invalid flow refused with a 4xx that names the line and column.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -76,6 +76,7 @@ test("the curl journey: bootstrap, token, deploy, run with wait, logs, webhook, 
   const deployed = await cadenza(["flow", "deploy", dir, "--server", baseURL as string, "--tenant", "main"], {
     CADENZA_TOKEN: token,
   });
+  rmSync(dir, { recursive: true, force: true });
   expect(deployed.stdout).toContain("Deployed to");
   const revisions = await request.get("/api/v1/main/flows/e2e.journey/greet/revisions", { headers: auth });
   expect((await revisions.json()).map((r: { revision: number }) => r.revision)).toEqual([1, 2]);
