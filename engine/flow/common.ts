@@ -83,7 +83,11 @@ export const commonTriggerShape = {
     .optional()
     .describe("Disable the trigger once an execution ends in one of these states."),
   logToFile: z.boolean().optional(),
-  allowConcurrent: dyn(z.boolean()).optional(),
+  allowConcurrent: dyn(z.boolean())
+    .optional()
+    .describe(
+      "Schedules and polling triggers: start an execution even while the last one they started is still running (by default they wait for it to end).",
+    ),
 };
 
 /** Properties every condition has. */

@@ -26,6 +26,8 @@ export interface DuePoll {
   plugin: Plugin;
   /** The evaluation date it was claimed for: one execution per evaluation, never two. */
   date: Date;
+  /** Without it, the execution a poll starts holds the trigger until it ends (no poll meanwhile). */
+  allowConcurrent: boolean;
 }
 
 /** How often a polling trigger polls: its `interval`, or Kestra's default. */
@@ -98,7 +100,7 @@ export async function runPoll(ctx: EngineContext, due: DuePoll, stop?: AbortSign
 
 async function startPolledExecution(
   ctx: EngineContext,
-  { tenantId, flow, trigger, date }: DuePoll,
+  { tenantId, flow, trigger, date, allowConcurrent }: DuePoll,
   variables: Record<string, unknown>,
   log: (level: LogLevel, message: string) => void,
 ): Promise<void> {
@@ -112,7 +114,7 @@ async function startPolledExecution(
     };
     if (!(await allConditionsHold((trigger.conditions as never[]) ?? [], scope))) return;
     try {
-      await createAndStartInTransaction(
+      const execution = await createAndStartInTransaction(
         ctx,
         client,
         tenantId,
@@ -123,6 +125,12 @@ async function startPolledExecution(
         },
         { dedupeKey: `poll:${tenantId}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}` },
       );
+      if (execution && !allowConcurrent) {
+        await client.query(
+          "update trigger_states set execution_id = $5 where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+          [tenantId, flow.namespace, flow.id, trigger.id, execution.id],
+        );
+      }
     } catch (error) {
       if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
       log("ERROR", `Trigger ${trigger.id} could not start an execution: ${error.message}`);

@@ -40,6 +40,23 @@ interface StateRow {
   next_evaluation_date: Date | null;
   last_triggered_date: Date | null;
   backfill: Backfill | null;
+  allow_concurrent: boolean;
+}
+
+/**
+ * Kestra's trigger lock: a trigger whose last execution has not ended does not fire again (unless it allows
+ * concurrent executions). The lock is the execution itself, so a deleted or lost one holds nothing.
+ */
+export const TRIGGER_UNLOCKED = `(t.allow_concurrent or t.execution_id is null or not exists
+  (select 1 from executions e where e.id = t.execution_id and e.end_date is null))`;
+
+/** Remembers the execution a trigger started: it holds the trigger until it ends. */
+async function lockTrigger(client: DbClient, row: StateRow, executionId: string | undefined): Promise<void> {
+  if (!executionId || row.allow_concurrent) return;
+  await client.query(
+    "update trigger_states set execution_id = $5 where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+    [row.tenant_id, row.namespace, row.flow_id, row.trigger_id, executionId],
+  );
 }
 
 async function scheduleTrigger(
@@ -57,7 +74,7 @@ async function scheduleTrigger(
   return { flow, trigger, cron: cronOf(trigger) };
 }
 
-/** Creates the execution of one schedule tick; idempotent thanks to its dedupe key. */
+/** Creates the execution of one schedule tick; idempotent thanks to its dedupe key. Returns its id. */
 async function runTick(
   ctx: EngineContext,
   client: DbClient,
@@ -69,7 +86,7 @@ async function runTick(
     labels?: { key: string; value: string }[];
     dedupePrefix: string;
   },
-): Promise<void> {
+): Promise<string | undefined> {
   const variables = scheduleVariables(cron, date);
   const scope = {
     registry: ctx.registry,
@@ -85,13 +102,13 @@ async function runTick(
       scope,
     ))
   )
-    return;
+    return undefined;
   const inputs = (await renderTreeAsync(
     { ...((trigger.inputs as object) ?? {}), ...(extra.inputs ?? {}) },
     { trigger: variables, flow: { id: flow.id, namespace: flow.namespace } },
   )) as Record<string, unknown>;
   try {
-    await createAndStartInTransaction(
+    const execution = await createAndStartInTransaction(
       ctx,
       client,
       row.tenant_id,
@@ -106,6 +123,7 @@ async function runTick(
         dedupeKey: `${extra.dedupePrefix}:${row.tenant_id}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}`,
       },
     );
+    return execution?.id;
   } catch (error) {
     if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
     await insertLogs(client, row.tenant_id, [
@@ -118,6 +136,7 @@ async function runTick(
         timestamp: ctx.now().toISOString(),
       },
     ]);
+    return undefined;
   }
 }
 
@@ -153,15 +172,20 @@ export async function runDueSchedules(
     const now = ctx.now();
     const rows = (
       await client.query(
-        `select * from trigger_states where not disabled and next_evaluation_date <= $1
-         order by next_evaluation_date limit $2 for update skip locked`,
+        `select * from trigger_states t where not disabled and next_evaluation_date <= $1 and ${TRIGGER_UNLOCKED}
+         order by next_evaluation_date limit $2 for update of t skip locked`,
         [now, limit],
       )
     ).rows as StateRow[];
     for (const row of rows) {
       const polling = await pollingTrigger(ctx, client, row);
       if (polling) {
-        polls.push({ ...polling, tenantId: row.tenant_id, date: row.next_evaluation_date ?? now });
+        polls.push({
+          ...polling,
+          tenantId: row.tenant_id,
+          date: row.next_evaluation_date ?? now,
+          allowConcurrent: row.allow_concurrent,
+        });
         await client.query(
           `update trigger_states set last_triggered_date = $5, next_evaluation_date = $6, updated_at = now()
            where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4`,
@@ -188,10 +212,20 @@ export async function runDueSchedules(
         ? new Date(row.last_triggered_date.getTime() + 1)
         : (row.next_evaluation_date ?? now);
       const due = ticksBetween(target.cron, from, new Date(now.getTime() + 1), 10_000);
-      for (const date of ticksToRun(target.trigger, due, now)) {
-        await runTick(ctx, client, row, target, date, { dedupePrefix: "schedule" });
+      const toRun = ticksToRun(target.trigger, due, now);
+      // Locked triggers run one tick per evaluation: missed ticks (recoverMissedSchedules ALL) run one after
+      // the other, each once the previous execution has ended, as in Kestra.
+      const runNow = row.allow_concurrent ? toRun : toRun.slice(0, 1);
+      for (const date of runNow) {
+        await lockTrigger(
+          client,
+          row,
+          await runTick(ctx, client, row, target, date, { dedupePrefix: "schedule" }),
+        );
       }
-      const last = due[due.length - 1] ?? row.last_triggered_date;
+      const rest = toRun.slice(runNow.length);
+      const last =
+        rest.length > 0 ? runNow[runNow.length - 1] : (due[due.length - 1] ?? row.last_triggered_date);
       await client.query(
         `update trigger_states set last_triggered_date = $5, next_evaluation_date = $6, updated_at = now()
          where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4`,
@@ -201,7 +235,7 @@ export async function runDueSchedules(
           row.flow_id,
           row.trigger_id,
           last ?? null,
-          nextTick(target.cron, now) ?? null,
+          rest[0] ?? nextTick(target.cron, now) ?? null,
         ],
       );
     }
@@ -217,7 +251,7 @@ async function pollingTrigger(
   ctx: EngineContext,
   client: DbClient,
   row: StateRow,
-): Promise<Omit<DuePoll, "tenantId" | "date"> | undefined> {
+): Promise<Omit<DuePoll, "tenantId" | "date" | "allowConcurrent"> | undefined> {
   const flow = await ctx.flows
     .current(client, row.tenant_id, row.namespace, row.flow_id)
     .catch(() => undefined);

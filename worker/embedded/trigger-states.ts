@@ -32,13 +32,23 @@ export async function syncTriggerStates(
   for (const trigger of schedules) {
     const next = isSchedule(trigger) ? nextTick(cronOf(trigger), now) : now;
     await db.query(
-      `insert into trigger_states (tenant_id, namespace, flow_id, trigger_id, next_evaluation_date, disabled, updated_at)
-       values ($1, $2, $3, $4, $5, $6, now())
+      `insert into trigger_states (tenant_id, namespace, flow_id, trigger_id, next_evaluation_date, disabled,
+         allow_concurrent, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, now())
        on conflict (tenant_id, namespace, flow_id, trigger_id) do update set
          next_evaluation_date = case when trigger_states.last_triggered_date is null then excluded.next_evaluation_date
                                      else least(trigger_states.next_evaluation_date, excluded.next_evaluation_date) end,
-         disabled = excluded.disabled or trigger_states.disabled, updated_at = now()`,
-      [tenantId, ref.namespace, ref.id, trigger.id, next ?? null, trigger.disabled],
+         disabled = excluded.disabled or trigger_states.disabled, allow_concurrent = excluded.allow_concurrent,
+         updated_at = now()`,
+      [
+        tenantId,
+        ref.namespace,
+        ref.id,
+        trigger.id,
+        next ?? null,
+        trigger.disabled,
+        trigger.allowConcurrent === true,
+      ],
     );
   }
 }

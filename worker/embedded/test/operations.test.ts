@@ -94,7 +94,6 @@ triggers:
       "update trigger_states set next_evaluation_date = $1, last_triggered_date = $2 where namespace = 'ops.schedules'",
       [new Date(minute - 9 * 60_000), new Date(minute - 10 * 60_000)],
     );
-    await runDueSchedules(h.ctx);
     const count = async (flowId: string) =>
       (
         await h.query<{ n: number }>(
@@ -102,6 +101,15 @@ triggers:
           [flowId],
         )
       )[0]?.n;
+    await runDueSchedules(h.ctx);
+    // A trigger is held by its running execution: one tick per trigger now, the missed ones one after the other.
+    for (const id of ["all", "last", "none", "late"]) expect(await count(id)).toBe(1);
+    const running = () =>
+      h.query("select id from executions where namespace = 'ops.schedules' and end_date is null");
+    for (let pass = 0; pass < 40; pass++) {
+      await expect.poll(running, { timeout: 10_000, interval: 20 }).toEqual([]);
+      if ((await runDueSchedules(h.ctx)) === 0) break;
+    }
     expect(await count("all")).toBe(10);
     expect(await count("last")).toBe(2);
     expect(await count("none")).toBe(1);
@@ -115,6 +123,56 @@ triggers:
       next: new Date(minute + 60_000).toISOString(),
       previous: new Date(minute - 60_000).toISOString(),
     });
+  });
+
+  it("a schedule does not fire while its last execution runs, unless allowConcurrent", async () => {
+    const flow = (id: string, extra = "") => `id: ${id}
+namespace: ops.locks
+tasks:
+  - { id: wait, type: core.flow.Pause }
+triggers:
+  - { id: every, type: core.trigger.Schedule, cron: "* * * * *"${extra} }
+`;
+    await h.deploy(flow("held"));
+    await h.deploy(flow("free", ", allowConcurrent: true"));
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const missTwo = () =>
+      h.query(
+        "update trigger_states set next_evaluation_date = $1, last_triggered_date = $2 where namespace = 'ops.locks'",
+        [new Date(minute - 60_000), new Date(minute - 120_000)],
+      );
+    await missTwo();
+    await runDueSchedules(h.ctx);
+    const executions = (flowId: string) =>
+      h.query<{ id: string; state: string }>(
+        "select id, state from executions where namespace = 'ops.locks' and flow_id = $1 order by schedule_date",
+        [flowId],
+      );
+    expect(await executions("free")).toHaveLength(2);
+    const [first] = await executions("held");
+    expect(await executions("held")).toHaveLength(1);
+    // Paused, it still holds the trigger: however many passes, nothing new.
+    await expect
+      .poll(async () => (await h.client.get(TENANT, first?.id ?? ""))?.state.current)
+      .toBe("PAUSED");
+    await runDueSchedules(h.ctx);
+    expect(await executions("held")).toHaveLength(1);
+    // Once it ends, the next (missed) tick runs.
+    await h.client.operate(TENANT, first?.id ?? "", { type: "resume" });
+    await h.client.waitForEnd(TENANT, first?.id ?? "", 10_000);
+    await runDueSchedules(h.ctx);
+    expect(await executions("held")).toHaveLength(2);
+    // The second holds the trigger (the row is not even evaluated) until it is deleted: then it holds nothing.
+    const [, second] = await executions("held");
+    const dueNow = () =>
+      h.query(
+        "update trigger_states set next_evaluation_date = now() where namespace = 'ops.locks' and flow_id = 'held'",
+      );
+    await dueNow();
+    expect(await runDueSchedules(h.ctx)).toBe(0);
+    await h.query("delete from executions where id = $1", [second?.id]);
+    await dueNow();
+    expect(await runDueSchedules(h.ctx)).toBe(1);
   });
 
   it("stopAfter disables the schedule once an execution ends in one of its states", async () => {
