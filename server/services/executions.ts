@@ -2,6 +2,7 @@
 // storage), read, search, operate (kill, pause, resume, restart, replay), delete, logs. Every response is
 // Kestra's execution JSON (toExecutionJson), with secret values already masked by the engine.
 import { type Execution, isTerminal, toExecutionJson } from "@/engine/executor";
+import { STATES } from "@/engine/flow";
 import { newId } from "@/worker/ids";
 import { inputFileUri } from "@/worker/storage/uris";
 import { filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
@@ -10,22 +11,7 @@ import { audit, check, listFilter, type Page, type Paged, paging, type ServiceSc
 
 export type ExecutionJson = Record<string, unknown>;
 
-export const STATES = [
-  "CREATED",
-  "QUEUED",
-  "RUNNING",
-  "PAUSED",
-  "RESTARTED",
-  "KILLING",
-  "SUCCESS",
-  "WARNING",
-  "FAILED",
-  "KILLED",
-  "CANCELLED",
-  "RETRYING",
-  "RETRIED",
-  "SKIPPED",
-] as const;
+export { STATES };
 export type ExecutionState = (typeof STATES)[number];
 
 /** How long `wait=true` waits for the end before answering with the execution as it is. */
