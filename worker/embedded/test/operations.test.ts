@@ -236,9 +236,10 @@ tasks:
     const theirs = await h.client.start("tenant-other", "purge.team", "purged");
     const ended = await h.client.waitForEnd(TENANT, mine.id, 15_000);
     await h.client.waitForEnd("tenant-other", theirs.id, 15_000);
-    const uri = (
-      ended.taskRunList.find((r) => r.taskId === "file")?.outputs?.outputFiles as Record<string, string>
-    )["out.txt"] as string;
+    const files = ended.taskRunList.find((r) => r.taskId === "file")?.outputs?.outputFiles as
+      | Record<string, string>
+      | undefined;
+    const uri = files?.["out.txt"] ?? "";
     expect(await h.ctx.storage(TENANT).exists(uri)).toBe(true);
     await h.query("update executions set end_date = now() - interval '2 days' where id = any($1)", [
       [mine.id, theirs.id],

@@ -9,7 +9,7 @@ let base = "";
 let hits = 0;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = createServer((_request, response) => {
     hits++;
     const ready = hits >= 3;
     response.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
