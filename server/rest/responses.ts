@@ -93,3 +93,65 @@ export function paged<T extends z.ZodType>(item: T, id: string) {
 }
 
 export const anyJson = z.unknown();
+
+const relation = z.enum([
+  "SEQUENTIAL",
+  "PARALLEL",
+  "CHOICE",
+  "ERROR",
+  "FINALLY",
+  "AFTER_EXECUTION",
+  "TRIGGER",
+]);
+
+const graphNode = z
+  .object({
+    uid: z.string(),
+    kind: z.enum(["start", "end", "task", "cluster-start", "cluster-end", "trigger"]),
+    taskId: z.string().optional(),
+    type: z.string().optional(),
+    cluster: z.string().optional().meta({ description: "The uid of the cluster the node sits in." }),
+    slot: z.string().optional().meta({ description: "tasks, errors, finally, then, else, cases.<key>..." }),
+  })
+  .meta({ id: "GraphNode" });
+
+const graphShape = {
+  edges: z.array(
+    z.object({ source: z.string(), target: z.string(), relation, label: z.string().optional() }),
+  ),
+  clusters: z.array(
+    z.object({
+      uid: z.string(),
+      taskId: z.string(),
+      type: z.string(),
+      parent: z.string().optional(),
+      start: z.string(),
+      end: z.string(),
+    }),
+  ),
+};
+
+export const flowGraphSchema = z
+  .object({ nodes: z.array(graphNode), ...graphShape })
+  .meta({ id: "FlowGraph", description: "Nodes, edges and clusters (one per flowable task with children)." });
+
+export const executionGraphSchema = z
+  .object({
+    nodes: z.array(
+      graphNode.extend({
+        runs: z
+          .array(
+            z.object({
+              id: z.string(),
+              state: z.string(),
+              value: z.string().nullable().optional(),
+              iteration: z.number().int().nullable().optional(),
+              attempts: z.number().int(),
+            }),
+          )
+          .optional(),
+      }),
+    ),
+    ...graphShape,
+  })
+  .meta({ id: "ExecutionGraph", description: "The flow's graph, each task node with its runs." });

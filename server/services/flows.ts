@@ -50,7 +50,8 @@ export function describeFlowErrors(errors: readonly FlowError[]): string {
     .join("; ");
 }
 
-function parseOrThrow(source: string): { flow: Flow; load: FlowLoad } {
+/** A flow from its YAML, or a 422 naming each problem with its line and column. */
+export function parseOrThrow(source: string): { flow: Flow; load: FlowLoad } {
   const load = loadFlow(source, { registry: plugins() });
   if (!load.flow)
     throw new UnprocessableError(`Invalid flow: ${describeFlowErrors(load.errors)}`, load.errors);

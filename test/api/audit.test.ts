@@ -98,6 +98,7 @@ describe("audit log", () => {
         return act(() => call("DELETE", `flows/audit.ns/${name}`));
       },
       "POST /flows/validate": () => act(() => call("POST", "flows/validate", FLOW("v"))),
+      "POST /flows/graph": () => act(() => call("POST", "flows/graph", FLOW("g"))),
       "POST /executions/{namespace}/{flowId}": () =>
         act(() => call("POST", "executions/audit.ns/base?wait=true")),
       "POST /executions/trigger/{namespace}/{flowId}": () =>
@@ -264,7 +265,7 @@ describe("audit log", () => {
       "PUT /settings": () => act(() => call("PUT", "settings", { name: `Audited ${fresh()}` })),
     };
     /** Mutating routes that change nothing and so write nothing. */
-    const readOnly = new Set(["POST /flows/validate"]);
+    const readOnly = new Set(["POST /flows/validate", "POST /flows/graph"]);
 
     await call("POST", "flows", FLOW("base"));
     await call("POST", "flows", PAUSING);

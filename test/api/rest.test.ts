@@ -139,6 +139,43 @@ describe("REST API", () => {
     expect((search.json as { results: { id: string }[] }).results.map((e) => e.id)).toEqual([execution.id]);
   });
 
+  it("serves the topology of a flow, of YAML being edited, and of an execution with its runs", async () => {
+    type Graph = {
+      nodes: { uid: string; kind: string; taskId?: string; runs?: { state: string }[] }[];
+      edges: { source: string; target: string; relation: string }[];
+    };
+    const saved = await api.call("GET", "acme/flows/company.team/hello/graph", { token });
+    expect(saved.status).toBe(200);
+    const graph = saved.json as Graph;
+    expect(graph.nodes.filter((n) => n.kind === "task").map((n) => n.taskId)).toEqual(["say", "out"]);
+    expect(graph.nodes.some((n) => n.kind === "trigger" && n.taskId === "hook")).toBe(true);
+    expect(graph.edges).toContainEqual({ source: "root.say", target: "root.out", relation: "SEQUENTIAL" });
+    expect((await api.call("GET", "acme/flows/company.team/hello/graph?revision=1", { token })).status).toBe(
+      200,
+    );
+    expect((await api.call("GET", "acme/flows/company.team/nope/graph", { token })).status).toBe(404);
+
+    const typed = await api.call("POST", "acme/flows/graph", {
+      token,
+      body: "id: draft\nnamespace: company.team\ntasks:\n  - { id: only, type: core.log.Log, message: x }\n",
+    });
+    expect(typed.status).toBe(200);
+    expect((typed.json as Graph).nodes.map((n) => n.uid)).toEqual(["root.$start", "root.$end", "root.only"]);
+    const broken = await api.call("POST", "acme/flows/graph", {
+      token,
+      body: "id: draft\nnamespace: company.team\ntasks:\n  - { id: only, type: core.log.Nope }\n",
+    });
+    expect(broken.status).toBe(422);
+    expect((broken.json as { details: { line: number }[] }).details[0]?.line).toBe(4);
+
+    const run = await api.call("POST", "acme/executions/company.team/hello?wait=true", { token, body: {} });
+    const id = (run.json as { id: string }).id;
+    const ofExecution = await api.call("GET", `acme/executions/${id}/graph`, { token });
+    expect(ofExecution.status).toBe(200);
+    const say = (ofExecution.json as Graph).nodes.find((n) => n.taskId === "say");
+    expect(say?.runs?.map((r) => r.state)).toEqual(["SUCCESS"]);
+  });
+
   it("takes FILE inputs as multipart uploads into internal storage", async () => {
     const form = new FormData();
     form.set("who", "files");

@@ -205,7 +205,7 @@ tasks:
         parentTaskRunId: null,
         value,
         iteration: null,
-        state: { current: "SUCCESS" as const, histories: [], startDate: "", duration: 0 },
+        state: { current: "SUCCESS" as const, histories: [], startDate: "" },
         attempts: [],
         outputs: null,
       })),

@@ -19,6 +19,7 @@ import {
   updateFlow,
   validateFlows,
 } from "../../services/flows";
+import { executionFlowGraph, savedFlowGraph, sourceFlowGraph } from "../../services/graphs";
 import { deleteKv, getKv, listKv, setKv } from "../../services/kv";
 import { createNamespace, deleteNamespace, listNamespaces } from "../../services/namespaces";
 import {
@@ -56,6 +57,12 @@ export const flowsRouter = createTRPCRouter({
   validate: tenantProcedure
     .input(z.object({ source }))
     .query(({ ctx, input }) => validateFlows(ctx.scope, input.source)),
+  graph: tenantProcedure
+    .input(flowRef.extend({ revision: z.number().int().min(1).optional() }))
+    .query(({ ctx, input }) => savedFlowGraph(ctx.scope, input.namespace, input.flowId, input)),
+  sourceGraph: tenantProcedure
+    .input(z.object({ source }))
+    .query(({ ctx, input }) => sourceFlowGraph(ctx.scope, input.source)),
   create: tenantProcedure
     .input(z.object({ source }))
     .mutation(({ ctx, input }) => createFlow(ctx.scope, input.source)),
@@ -85,6 +92,9 @@ export const executionsRouter = createTRPCRouter({
   get: tenantProcedure
     .input(z.object({ executionId }))
     .query(({ ctx, input }) => getExecution(ctx.scope, input.executionId)),
+  graph: tenantProcedure
+    .input(z.object({ executionId }))
+    .query(({ ctx, input }) => executionFlowGraph(ctx.scope, input.executionId)),
   logs: tenantProcedure
     .input(z.object({ executionId, minLevel: logLevel.optional(), taskId: z.string().max(100).optional() }))
     .query(({ ctx, input }) => executionLogs(ctx.scope, input.executionId, input)),

@@ -13,6 +13,7 @@ import {
   searchExecutions,
   startExecution,
 } from "../../services/executions";
+import { executionFlowGraph } from "../../services/graphs";
 import {
   booleanText,
   executionId,
@@ -29,7 +30,7 @@ import {
 } from "../../services/schemas";
 import { callWebhook } from "../../services/webhooks";
 import { queryObject } from "../handler";
-import { execution, logEntry, paged } from "../responses";
+import { execution, executionGraphSchema, logEntry, paged } from "../responses";
 import { type AnyRoute, defineRoute, type InputsBody } from "../route";
 import { sseResponse } from "../sse";
 
@@ -136,6 +137,15 @@ export const executionRoutes: AnyRoute[] = [
     params: byId,
     responses: [{ status: 200, description: "The execution.", schema: execution }],
     handler: async ({ scope, params }) => ({ body: await getExecution(scope, params.executionId) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/executions/{executionId}/graph",
+    tag: "Executions",
+    summary: "The topology of an execution's flow revision, each task node with its runs and their states.",
+    params: byId,
+    responses: [{ status: 200, description: "The graph.", schema: executionGraphSchema }],
+    handler: async ({ scope, params }) => ({ body: await executionFlowGraph(scope, params.executionId) }),
   }),
   defineRoute({
     method: "DELETE",

@@ -9,8 +9,9 @@ import {
   updateFlow,
   validateFlows,
 } from "../../services/flows";
+import { savedFlowGraph, sourceFlowGraph } from "../../services/graphs";
 import { booleanText, flowId, namespace, page, size } from "../../services/schemas";
-import { flowDetail, flowSummary, flowValidation, paged } from "../responses";
+import { flowDetail, flowGraphSchema, flowSummary, flowValidation, paged } from "../responses";
 import { type AnyRoute, defineRoute } from "../route";
 
 const flowParams = z.object({ namespace, flowId });
@@ -41,6 +42,16 @@ export const flowRoutes: AnyRoute[] = [
       },
     ],
     handler: async ({ scope, body }) => ({ body: validateFlows(scope, body as string) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/flows/graph",
+    tag: "Flows",
+    summary:
+      "The topology of a flow's YAML as typed in the editor (nothing saved); 422 if it does not validate.",
+    body: yamlBody,
+    responses: [{ status: 200, description: "The graph.", schema: flowGraphSchema }],
+    handler: async ({ scope, body }) => ({ body: sourceFlowGraph(scope, body as string) }),
   }),
   defineRoute({
     method: "GET",
@@ -98,6 +109,18 @@ export const flowRoutes: AnyRoute[] = [
       await deleteFlow(scope, params.namespace, params.flowId);
       return {};
     },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/flows/{namespace}/{flowId}/graph",
+    tag: "Flows",
+    summary: "The topology of a flow, at its current revision or at `revision`.",
+    params: flowParams,
+    query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
+    responses: [{ status: 200, description: "The graph.", schema: flowGraphSchema }],
+    handler: async ({ scope, params, query }) => ({
+      body: await savedFlowGraph(scope, params.namespace, params.flowId, query),
+    }),
   }),
   defineRoute({
     method: "GET",
