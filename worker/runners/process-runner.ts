@@ -73,7 +73,8 @@ export class LocalProcessRunner implements ProcessRunner {
     const options = this.options;
     const requested = options.workDir ?? join(tmpdir(), "cadenza-work");
     await mkdir(requested, { recursive: true, mode: 0o711 });
-    const base = await realpath(requested);
+    // The directory is configured at run time, not part of the app: nothing for the bundler to trace.
+    const base = await realpath(/*turbopackIgnore: true*/ requested);
     const info = await lstat(base);
     const me = process.getuid?.() ?? -1;
     if (!info.isDirectory() || (me >= 0 && info.uid !== me)) {
