@@ -107,7 +107,7 @@ export class Engine implements RunFinisher {
       case "resume":
         return this.resume(event.inputs ?? {});
       case "restart":
-        restartExecution(ctx, (task) => this.handlerOf(task) !== undefined);
+        restartExecution(ctx, (task) => this.handlerOf(task));
         ctx.log("INFO", `Execution restarted (attempt ${this.execution.metadata.attemptNumber})`);
         return;
     }

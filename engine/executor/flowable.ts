@@ -41,6 +41,11 @@ export interface FlowableContext<P = Record<string, unknown>> {
  * completion; the event hooks only record what happened (into `internal`) for `resolve` to read.
  */
 export interface FlowableHandler<P = Record<string, unknown>> {
+  /**
+   * Its children share state outside the execution (WorkingDirectory's directory, gone once the execution
+   * ended): a restart re-runs the whole block from its start rather than only its failed children.
+   */
+  restartsWhole?: boolean;
   /** Called once when the run goes RUNNING (render values, start timers, start subflows...). */
   start?(context: FlowableContext<P>): Promise<FlowableDecision | undefined> | FlowableDecision | undefined;
   resolve(context: FlowableContext<P>): Promise<FlowableDecision> | FlowableDecision;

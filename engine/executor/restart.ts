@@ -1,4 +1,5 @@
 import type { Task } from "../flow/model";
+import type { FlowableHandler } from "./flowable";
 import type { TaskRun } from "./model";
 import { isFailure } from "./states";
 import { ExecutionOperationError, type StepContext } from "./step-context";
@@ -12,7 +13,11 @@ const REPLAYED_SLOTS = new Set(["errors", "finally", "afterExecution"]);
  * runs run again (a new attempt for runnable tasks) together with their ancestors; error, finally and
  * afterExecution runs are dropped; the attempt number goes up; state RESTARTED, then RUNNING.
  */
-export function restartExecution(ctx: StepContext, isFlowable: (task: Task) => boolean): void {
+export function restartExecution(
+  ctx: StepContext,
+  handlerOf: (task: Task) => FlowableHandler<never> | undefined,
+): void {
+  const isFlowable = (task: Task) => handlerOf(task) !== undefined;
   const { execution } = ctx;
   const current = execution.state.current;
   if (!RESTARTABLE.has(current)) {
@@ -30,6 +35,33 @@ export function restartExecution(ctx: StepContext, isFlowable: (task: Task) => b
   }
   execution.taskRunList = execution.taskRunList.filter((run) => !dropped.has(run.id));
   ctx.reindex();
+
+  // Blocks that restart whole (WorkingDirectory) around a failed run: their children go, they start over.
+  const wholes = new Set<string>();
+  for (const run of execution.taskRunList) {
+    if (!isFailure(run.state.current) && run.state.current !== "PAUSED") continue;
+    for (let parent = run.parentTaskRunId ? ctx.run(run.parentTaskRunId) : undefined; parent; ) {
+      if (handlerOf(ctx.taskOf(parent))?.restartsWhole) wholes.add(parent.id);
+      parent = parent.parentTaskRunId ? ctx.run(parent.parentTaskRunId) : undefined;
+    }
+  }
+  if (wholes.size > 0) {
+    const gone = new Set<string>();
+    for (const run of execution.taskRunList) {
+      for (
+        let parentId = run.parentTaskRunId;
+        parentId;
+        parentId = ctx.run(parentId)?.parentTaskRunId ?? null
+      ) {
+        if (wholes.has(parentId)) {
+          gone.add(run.id);
+          break;
+        }
+      }
+    }
+    execution.taskRunList = execution.taskRunList.filter((run) => !gone.has(run.id));
+    ctx.reindex();
+  }
 
   const failed = execution.taskRunList.filter(
     (run) => isFailure(run.state.current) || run.state.current === "PAUSED",

@@ -106,6 +106,37 @@ tasks:
     expect(taskRun(execution, "flaky").attempts.map((a) => a.state.current)).toEqual(["FAILED", "SUCCESS"]);
   });
 
+  it("restarts a failed WorkingDirectory whole: its directory was removed with the execution's end", async () => {
+    const { engine } = newEngine();
+    const marker = join(tmpdir(), `cadenza-wd-restart-${process.pid}-${Date.now()}`);
+    const failed = await run(
+      engine,
+      `id: restart_in_dir
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["echo data > data.txt"]
+      - id: use
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - cat data.txt
+          - if [ ! -e ${marker} ]; then touch ${marker}; exit 1; fi
+`,
+    );
+    expect(failed.state.current).toBe("FAILED");
+    await engine.restart(failed.id);
+    const restarted = await engine.wait(failed.id);
+    expect(restarted.state.current).toBe("SUCCESS");
+    // The block started over in a fresh directory: its old runs are gone, `write` ran again.
+    expect(restarted.taskRunList.filter((r) => r.taskId === "write")).toHaveLength(1);
+    expect(taskRun(restarted, "write").attempts).toHaveLength(1);
+    expect(restarted.metadata.attemptNumber).toBe(2);
+  });
+
   it("removes the shared directory when the execution ends", async () => {
     const workDir = join(tmpdir(), `cadenza-wd-test-${process.pid}-${Date.now()}`);
     const engine = new MemoryEngine({

@@ -60,6 +60,7 @@ export type WorkingDirectoryProps = z.output<typeof workingDirectorySchema>;
  * worker/working-directory.ts). What is not implemented fails the run with a way out rather than being ignored.
  */
 export const workingDirectory: FlowableHandler<WorkingDirectoryProps> = {
+  restartsWhole: true,
   start: (ctx) => {
     if (ctx.task.outputFiles?.length) {
       throw new Error(

@@ -10,7 +10,8 @@ export const workingDirectoryPlugin = definePlugin({
   description:
     "Runs its tasks in order, in one working directory that they all share: a file written by one task is " +
     "there for the next. The directory starts empty (with `inputFiles` written into it) and is removed when the " +
-    "execution ends. Retries and restarts of a task inside see the directory as the earlier tasks left it. " +
+    "execution ends. A retried task sees the directory as the earlier tasks left it; restarting a failed " +
+    "execution runs the whole WorkingDirectory again, from an empty directory. " +
     "Script tasks in it still declare `outputFiles` to keep files after the execution. The directory lives on " +
     "the machine that runs the tasks: with engines on several machines, run WorkingDirectory flows on one.",
   schema: workingDirectorySchema,
