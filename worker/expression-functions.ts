@@ -1,5 +1,5 @@
 import type { ExprFunction } from "@/engine/expr";
-import type { FileStorage, KvStore } from "@/engine/plugin";
+import { executionStoragePrefix, type FileStorage, type KvStore } from "@/engine/plugin";
 import { namespaceFileUri } from "@/plugins/core/namespace/files";
 import type { LogEntry } from "./logs";
 
@@ -25,7 +25,7 @@ const truthy = (value: unknown) =>
 function executionBase(namespace: unknown, flowId: unknown, executionId: unknown): string | undefined {
   if (typeof namespace !== "string" || typeof flowId !== "string" || typeof executionId !== "string")
     return undefined;
-  return `kestra:///${namespace.split(".").join("/")}/${flowId}/executions/${executionId}/`;
+  return executionStoragePrefix(namespace, flowId, executionId);
 }
 
 /**

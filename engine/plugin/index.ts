@@ -17,6 +17,7 @@ export {
   taskRef,
   unwrap,
 } from "./schema";
+export { executionStoragePrefix, taskRunStoragePrefix } from "./storage-layout";
 export type {
   ConditionContext,
   ExecutionService,

@@ -1,10 +1,11 @@
-import type {
-  FileStorage,
-  LogLevel,
-  ProcessRunner,
-  TaskOutcome,
-  TaskRunContext,
-  Workspace,
+import {
+  type FileStorage,
+  type LogLevel,
+  type ProcessRunner,
+  type TaskOutcome,
+  type TaskRunContext,
+  taskRunStoragePrefix,
+  type Workspace,
 } from "@/engine/plugin";
 import { listNamespaceFiles } from "../core/namespace/files";
 import { globMatcher } from "../core/storage/glob";
@@ -218,8 +219,7 @@ const safeName = (name: string) => encodeURIComponent(name).replace(/%20/g, "+")
 
 /** The URI of an output file of this task run: Kestra's layout, the file's relative path kept. */
 function outputUri(ctx: TaskRunContext<unknown>, path: string): string {
-  const { namespace, flowId, id } = ctx.execution;
-  return `kestra:///${namespace.split(".").join("/")}/${flowId}/executions/${id}/tasks/${ctx.task.id}/${ctx.taskRun.id}/${safeName(path)}`;
+  return `${taskRunStoragePrefix(ctx.execution, ctx.task.id, ctx.taskRun.id)}${safeName(path)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FileStorage } from "@/engine/plugin";
+import { executionStoragePrefix, type FileStorage } from "@/engine/plugin";
 import type { Db } from "./db";
 
 export interface PurgeResult {
@@ -47,8 +47,8 @@ export async function purgeOlderThan(
         id: string;
       }[]) {
         const files = storage(row.tenant_id);
-        const prefix = `kestra:///${row.namespace.split(".").join("/")}/${row.flow_id}/executions/${row.id}/`;
-        for (const uri of await files.list(prefix)) if (await files.delete(uri)) result.files++;
+        for (const uri of await files.list(executionStoragePrefix(row.namespace, row.flow_id, row.id)))
+          if (await files.delete(uri)) result.files++;
       }
     }
     if ((deleted.rowCount ?? 0) < batch) break;

@@ -1,7 +1,4 @@
-/** Kestra's internal storage layout (StorageContext): namespace dots become path segments. */
-function executionPrefix(namespace: string, flowId: string, executionId: string): string {
-  return `kestra:///${namespace.split(".").join("/")}/${flowId}/executions/${executionId}`;
-}
+import { executionStoragePrefix } from "@/engine/plugin";
 
 const safe = (name: string) => encodeURIComponent(name).replace(/%20/g, "+");
 
@@ -12,7 +9,7 @@ export function inputFileUri(
   inputId: string,
   fileName: string,
 ): string {
-  return `${executionPrefix(namespace, flowId, executionId)}/inputs/${inputId}/${safe(fileName)}`;
+  return `${executionStoragePrefix(namespace, flowId, executionId)}inputs/${inputId}/${safe(fileName)}`;
 }
 
 export function taskFileUri(
@@ -23,5 +20,5 @@ export function taskFileUri(
   taskRunId: string,
   fileName: string,
 ): string {
-  return `${executionPrefix(namespace, flowId, executionId)}/tasks/${taskId}/${taskRunId}/${safe(fileName)}`;
+  return `${executionStoragePrefix(namespace, flowId, executionId)}tasks/${taskId}/${taskRunId}/${safe(fileName)}`;
 }

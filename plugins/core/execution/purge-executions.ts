@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { stateSchema } from "@/engine/flow";
-import { definePlugin, dyn } from "@/engine/plugin";
+import { definePlugin, dyn, executionStoragePrefix } from "@/engine/plugin";
 import { isoDate } from "../log/purge-logs";
 
 const TYPE = "core.execution.PurgeExecutions";
@@ -99,7 +99,7 @@ triggers:
       const ids = batch.map((e) => e.id);
       if (p.purgeStorage && storage) {
         for (const execution of batch) {
-          const prefix = `kestra:///${execution.namespace.split(".").join("/")}/${execution.flowId}/executions/${execution.id}/`;
+          const prefix = executionStoragePrefix(execution.namespace, execution.flowId, execution.id);
           for (const uri of await storage.list(prefix)) if (await storage.delete(uri)) counts.storagesCount++;
         }
       }

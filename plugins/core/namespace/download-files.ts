@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { definePlugin } from "@/engine/plugin";
+import { definePlugin, taskRunStoragePrefix } from "@/engine/plugin";
 import { globMatcher } from "../storage/glob";
 import { listNamespaceFiles, normalizeNamespacePath, requireNamespaceStorage } from "./files";
 
@@ -43,8 +43,7 @@ tasks:
     const { properties } = ctx;
     const patterns = typeof properties.files === "string" ? [properties.files] : properties.files;
     const matches = globMatcher(patterns);
-    const { namespace: ns, flowId, id } = ctx.execution;
-    const base = `kestra:///${ns.split(".").join("/")}/${flowId}/executions/${id}/tasks/${ctx.task.id}/${ctx.taskRun.id}/`;
+    const base = taskRunStoragePrefix(ctx.execution, ctx.task.id, ctx.taskRun.id);
     const destination = properties.destination.replace(/^\/+|\/+$/g, "");
     const files: Record<string, string> = {};
     for (const file of await listNamespaceFiles(storage, properties.namespace)) {

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { FileStorage, TaskRunContext } from "@/engine/plugin";
+import {
+  executionStoragePrefix,
+  type FileStorage,
+  type TaskRunContext,
+  taskRunStoragePrefix,
+} from "@/engine/plugin";
 
 /** Kestra's pre-0.17 name of a storage task: `io.kestra.core.tasks.storages.<Name>`. */
 export const old = (name: string): string => `io.kestra.core.tasks.storages.${name}`;
@@ -61,20 +66,15 @@ export function extensionOf(uri: string, fallback = ".tmp"): string {
 
 const safe = (name: string) => encodeURIComponent(name).replace(/%20/g, "+");
 
-/**
- * The URI of a file this task run writes, in Kestra's layout:
- * `kestra:///{namespace as path}/{flowId}/executions/{executionId}/tasks/{taskId}/{taskRunId}/{fileName}`.
- * (Same layout as the worker's taskFileUri; plugins cannot import the worker.)
- */
+/** The URI of a file this task run writes, in Kestra's layout (engine/plugin/storage-layout.ts). */
 export function taskFileUri(ctx: TaskRunContext<unknown>, fileName: string): string {
-  const { namespace, flowId, id } = ctx.execution;
-  return `kestra:///${namespace.split(".").join("/")}/${flowId}/executions/${id}/tasks/${ctx.task.id}/${ctx.taskRun.id}/${safe(fileName)}`;
+  return `${taskRunStoragePrefix(ctx.execution, ctx.task.id, ctx.taskRun.id)}${safe(fileName)}`;
 }
 
 /** The prefix under which every file of the current execution lives (inputs, task files, trigger files). */
 export function executionPrefix(ctx: TaskRunContext<unknown>): string {
   const { namespace, flowId, id } = ctx.execution;
-  return `kestra:///${namespace.split(".").join("/")}/${flowId}/executions/${id}/`;
+  return executionStoragePrefix(namespace, flowId, id);
 }
 
 /** `10MB`, `512KB`, `1GB`, `1TB` (1024-based, case-insensitive) or a plain number of bytes, as Micronaut reads sizes. */
