@@ -10,6 +10,7 @@ import { createAndStartInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import { insertLogs } from "./logs-store";
+import { lockTrigger } from "./trigger-states";
 
 /** Kestra's default `interval` of polling triggers. */
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
@@ -125,12 +126,11 @@ async function startPolledExecution(
         },
         { dedupeKey: `poll:${tenantId}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}` },
       );
-      if (execution && !allowConcurrent) {
-        await client.query(
-          "update trigger_states set execution_id = $5 where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
-          [tenantId, flow.namespace, flow.id, trigger.id, execution.id],
-        );
-      }
+      await lockTrigger(
+        client,
+        { tenantId, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, allowConcurrent },
+        execution?.id,
+      );
     } catch (error) {
       if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
       log("ERROR", `Trigger ${trigger.id} could not start an execution: ${error.message}`);

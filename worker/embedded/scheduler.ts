@@ -11,6 +11,7 @@ import { type DbClient, withTransaction } from "./db";
 import { insertLogs } from "./logs-store";
 import { type DuePoll, pollIntervalMs, runPoll } from "./polling";
 import { cronOf, nextTick, scheduleVariables, ticksBetween } from "./schedule";
+import { lockTrigger } from "./trigger-states";
 
 /** A schedule tick older than this when the scheduler sees it was missed (the engine was down). */
 export const MISSED_AFTER_MS = 60_000;
@@ -50,14 +51,14 @@ interface StateRow {
 export const TRIGGER_UNLOCKED = `(t.allow_concurrent or t.execution_id is null or not exists
   (select 1 from executions e where e.id = t.execution_id and e.end_date is null))`;
 
-/** Remembers the execution a trigger started: it holds the trigger until it ends. */
-async function lockTrigger(client: DbClient, row: StateRow, executionId: string | undefined): Promise<void> {
-  if (!executionId || row.allow_concurrent) return;
-  await client.query(
-    "update trigger_states set execution_id = $5 where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
-    [row.tenant_id, row.namespace, row.flow_id, row.trigger_id, executionId],
-  );
-}
+/** The trigger a state row is about, as lockTrigger names it. */
+const triggerOf = (row: StateRow) => ({
+  tenantId: row.tenant_id,
+  namespace: row.namespace,
+  flowId: row.flow_id,
+  triggerId: row.trigger_id,
+  allowConcurrent: row.allow_concurrent,
+});
 
 async function scheduleTrigger(
   ctx: EngineContext,
@@ -219,7 +220,7 @@ export async function runDueSchedules(
       for (const date of runNow) {
         await lockTrigger(
           client,
-          row,
+          triggerOf(row),
           await runTick(ctx, client, row, target, date, { dedupePrefix: "schedule" }),
         );
       }

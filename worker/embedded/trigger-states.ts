@@ -52,3 +52,25 @@ export async function syncTriggerStates(
     );
   }
 }
+
+/**
+ * Remembers the execution a trigger started: it holds the trigger until it ends (Kestra's trigger lock; the
+ * scheduler's TRIGGER_UNLOCKED). Nothing to hold when the trigger allows concurrent executions.
+ */
+export async function lockTrigger(
+  db: Queryable,
+  trigger: {
+    tenantId: string;
+    namespace: string;
+    flowId: string;
+    triggerId: string;
+    allowConcurrent: boolean;
+  },
+  executionId: string | undefined,
+): Promise<void> {
+  if (!executionId || trigger.allowConcurrent) return;
+  await db.query(
+    "update trigger_states set execution_id = $5 where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
+    [trigger.tenantId, trigger.namespace, trigger.flowId, trigger.triggerId, executionId],
+  );
+}
