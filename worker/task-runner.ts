@@ -9,6 +9,7 @@ import {
   type TaskServices,
 } from "@/engine/plugin";
 import { keeps, type LogEntry, loggerOf } from "./logs";
+import { describeIssues, splitProperties } from "./plugin-properties";
 import { servicesFor } from "./working-directory";
 
 const COMMON_KEYS = new Set(Object.keys(commonTaskSchema.shape));
@@ -34,10 +35,6 @@ function findTask(flow: Flow, registry: PluginRegistry, taskId: string): Task | 
     taskIndexCache.set(flow, index);
   }
   return index.get(taskId)?.task;
-}
-
-function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ");
 }
 
 /**
@@ -89,14 +86,7 @@ export async function runTaskAttempt(
 
   const variables = taskRunVariables(flow, execution, task, run, deps);
   const renderOptions = { functions: deps.functions, now: () => deps.now() };
-  const raw = new Set(plugin.rawProperties ?? []);
-  const toRender: Record<string, unknown> = {};
-  const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(task)) {
-    if (COMMON_KEYS.has(key)) continue;
-    if (raw.has(key)) kept[key] = value;
-    else toRender[key] = value;
-  }
+  const { toRender, kept } = splitProperties(task, COMMON_KEYS, plugin.rawProperties);
 
   let properties: unknown;
   try {

@@ -6,6 +6,7 @@ import type { LogLevel, Plugin } from "@/engine/plugin";
 import { allConditionsHold } from "@/engine/triggers";
 import { parseDuration } from "@/engine/util/duration";
 import { type LogEntry, loggerOf } from "../logs";
+import { describeIssues, splitProperties } from "../plugin-properties";
 import { createAndStartInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
@@ -63,19 +64,10 @@ export async function runPoll(ctx: EngineContext, due: DuePoll, stop?: AbortSign
   const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
 
   try {
-    const raw = new Set(plugin.rawProperties ?? []);
-    const toRender: Record<string, unknown> = {};
-    const kept: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(trigger)) {
-      if (COMMON_KEYS.has(key)) continue;
-      if (raw.has(key)) kept[key] = value;
-      else toRender[key] = value;
-    }
+    const { toRender, kept } = splitProperties(trigger, COMMON_KEYS, plugin.rawProperties);
     const parsed = plugin.schema.safeParse({ ...((await render(toRender)) as object), ...kept });
     if (!parsed.success) {
-      throw new Error(
-        `invalid properties after rendering: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-      );
+      throw new Error(`invalid properties after rendering: ${describeIssues(parsed.error.issues)}`);
     }
     const result = await plugin.poll?.({
       properties: parsed.data as never,
