@@ -1,6 +1,6 @@
 import type { InputCipher } from "@/engine/executor";
 import type { ExprFunction } from "@/engine/expr";
-import type { FileStorage, PluginRegistry, TaskServices } from "@/engine/plugin";
+import type { FileStorage, PluginRegistry, ProcessRunner, TaskServices } from "@/engine/plugin";
 import type { Db, Queryable } from "./db";
 import type { FlowStore } from "./flow-store";
 import type { Masker } from "./mask";
@@ -18,6 +18,8 @@ export interface EngineContext {
   inlineTasks: boolean;
   /** Expression functions backed by the database and storage (kv, secret, read, errorLogs), bound to `db`. */
   functions(db: Queryable, tenantId: string): Record<string, ExprFunction>;
+  /** Runs script processes; also releases WorkingDirectory directories when an execution ends. */
+  processRunner: ProcessRunner;
   /** Capabilities given to runnable tasks. */
   services(tenantId: string): TaskServices;
   /**

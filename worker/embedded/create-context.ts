@@ -45,6 +45,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
     now,
     newId: options.newId ?? newId,
     inlineTasks: options.inlineTasks ?? true,
+    processRunner,
     functions: (db, tenantId) => ({
       ...expressionFunctions({
         kv: databaseKvStore(db, tenantId, now),

@@ -7,7 +7,6 @@ import {
   secretInputValues,
   type TaskResultEvent,
 } from "@/engine/executor";
-import type { ProcessRunner } from "@/engine/plugin";
 import { matchFlowTriggers } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
 import { splitContent } from "../storage/split";
@@ -267,9 +266,8 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
   if (!stored || !isTerminal(stored.execution.state.current)) return;
   const { execution, tenantId, parentLink } = stored;
   // The shared directories of its WorkingDirectory tasks (on this machine; see worker/runners/README.md).
-  const runner = ctx.services(tenantId).processRunner as ProcessRunner | undefined;
-  await runner
-    ?.releaseShared?.(execution.id)
+  await ctx.processRunner
+    .releaseShared?.(execution.id)
     .catch((error) => ctx.report("could not remove a working directory", error));
   if (parentLink) {
     await applyQuietly(ctx, parentLink.executionId, {
