@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { flowPath } from "@/test/conformance/corpus";
 import { runBackfills, runDueSchedules } from "../scheduler";
-import { setUpEmbeddedEngine, TENANT } from "./harness";
+import { pollUntil, setUpEmbeddedEngine, TENANT } from "./harness";
 
 /** The conformance corpus's apiCases, on the real embedded engine through its client (the service layer). */
 const h = setUpEmbeddedEngine();
@@ -10,14 +10,8 @@ const corpus = (name: string) => readFileSync(flowPath(name), "utf8");
 const histories = (execution: { state: { histories: { state: string }[] } }) =>
   execution.state.histories.map((s) => s.state);
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) =>
+  pollUntil(read, done, timeoutMs);
 
 describe("apiCases on the embedded engine", () => {
   it("pause.yaml: PAUSED with one task run, then SUCCESS once resumed", async () => {

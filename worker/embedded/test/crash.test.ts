@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { setUpEmbeddedEngine, TENANT } from "./harness";
+import { pollUntil, setUpEmbeddedEngine, TENANT } from "./harness";
 import { type EngineProcess, spawnEngine } from "./processes";
 
 /**
@@ -28,16 +28,8 @@ async function engineProcess(extra: Record<string, string> = {}): Promise<Engine
   return child;
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000) =>
+  pollUntil(read, done, timeoutMs, 100);
 
 describe("crash safety", () => {
   it("a worker killed mid-task: another worker runs the attempt again, and the attempts show it", async () => {

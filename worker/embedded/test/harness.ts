@@ -120,3 +120,18 @@ export function setUpEmbeddedEngine(
     },
   };
 }
+
+/** Reads until `done` holds or `timeoutMs` passes (then returns the last value read, for the assertion). */
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -2,18 +2,12 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { purgeOlderThan } from "../purge";
 import { runDueSchedules } from "../scheduler";
-import { setUpEmbeddedEngine, TENANT } from "./harness";
+import { pollUntil, setUpEmbeddedEngine, TENANT } from "./harness";
 
 const h = setUpEmbeddedEngine();
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) =>
+  pollUntil(read, done, timeoutMs);
 
 const processes = (marker: string) => {
   try {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setUpEmbeddedEngine, TENANT } from "./harness";
+import { pollUntil, setUpEmbeddedEngine, TENANT } from "./harness";
 
 const h = setUpEmbeddedEngine();
 let server: Server;
@@ -20,14 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) =>
+  pollUntil(read, done, timeoutMs, 100);
 
 describe("polling triggers on the embedded engine", () => {
   it("http.Trigger polls at its interval and starts one execution once the condition holds", async () => {
