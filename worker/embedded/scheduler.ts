@@ -3,6 +3,7 @@ import { ExecutionOperationError, InputValidationError } from "@/engine/executor
 import { renderTreeAsync } from "@/engine/expr";
 import type { Flow, Trigger } from "@/engine/flow";
 import { normaliseLabels } from "@/engine/flow";
+import type { Plugin } from "@/engine/plugin";
 import { allConditionsHold } from "@/engine/triggers";
 import { parseDuration } from "@/engine/util/duration";
 import { createAndStartInTransaction } from "./apply";
@@ -60,19 +61,30 @@ const triggerOf = (row: StateRow) => ({
   allowConcurrent: row.allow_concurrent,
 });
 
-async function scheduleTrigger(
+/** The trigger a state row is about, in the flow's current revision; undefined when gone or disabled. */
+async function rowTrigger(
   ctx: EngineContext,
   client: DbClient,
   row: StateRow,
-): Promise<{ flow: Flow; trigger: Trigger; cron: Cron } | undefined> {
+): Promise<{ flow: Flow; trigger: Trigger; plugin: Plugin } | undefined> {
   const flow = await ctx.flows
     .current(client, row.tenant_id, row.namespace, row.flow_id)
     .catch(() => undefined);
-  const trigger = flow?.triggers.find(
-    (t) => t.id === row.trigger_id && ctx.registry.get(t.type)?.type === "core.trigger.Schedule",
-  );
-  if (!flow || !trigger || flow.disabled) return undefined;
-  return { flow, trigger, cron: cronOf(trigger) };
+  const trigger = flow?.triggers.find((t) => t.id === row.trigger_id);
+  const plugin = trigger && ctx.registry.get(trigger.type);
+  if (!flow || !trigger || !plugin || flow.disabled) return undefined;
+  return { flow, trigger, plugin };
+}
+
+function asSchedule(
+  found: { flow: Flow; trigger: Trigger; plugin: Plugin } | undefined,
+): { flow: Flow; trigger: Trigger; cron: Cron } | undefined {
+  if (found?.plugin.type !== "core.trigger.Schedule") return undefined;
+  return { flow: found.flow, trigger: found.trigger, cron: cronOf(found.trigger) };
+}
+
+async function scheduleTrigger(ctx: EngineContext, client: DbClient, row: StateRow) {
+  return asSchedule(await rowTrigger(ctx, client, row));
 }
 
 /** Creates the execution of one schedule tick; idempotent thanks to its dedupe key. Returns its id. */
@@ -179,7 +191,8 @@ export async function runDueSchedules(
       )
     ).rows as StateRow[];
     for (const row of rows) {
-      const polling = await pollingTrigger(ctx, client, row);
+      const found = await rowTrigger(ctx, client, row);
+      const polling = found?.plugin.poll && !found.trigger.disabled ? found : undefined;
       if (polling) {
         polls.push({
           ...polling,
@@ -201,7 +214,7 @@ export async function runDueSchedules(
         );
         continue;
       }
-      const target = await scheduleTrigger(ctx, client, row);
+      const target = asSchedule(found);
       if (!target) {
         await client.query(
           "update trigger_states set next_evaluation_date = null, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
@@ -245,21 +258,6 @@ export async function runDueSchedules(
   if (onPoll) for (const due of polls) onPoll(due);
   else await Promise.all(polls.map((due) => runPoll(ctx, due)));
   return count;
-}
-
-/** The row's trigger when it is a polling trigger of a flow that is enabled. */
-async function pollingTrigger(
-  ctx: EngineContext,
-  client: DbClient,
-  row: StateRow,
-): Promise<Omit<DuePoll, "tenantId" | "date" | "allowConcurrent"> | undefined> {
-  const flow = await ctx.flows
-    .current(client, row.tenant_id, row.namespace, row.flow_id)
-    .catch(() => undefined);
-  const trigger = flow?.triggers.find((t) => t.id === row.trigger_id);
-  const plugin = trigger && ctx.registry.get(trigger.type);
-  if (!flow || !trigger || !plugin?.poll || flow.disabled || trigger.disabled) return undefined;
-  return { flow, trigger, plugin };
 }
 
 /** One pass over running backfills: each gets up to BACKFILL_BATCH more executions. */
