@@ -1,20 +1,14 @@
-import { type Execution, type InputCipher, type TaskRun, taskRunVariables } from "@/engine/executor";
-import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
+import { type Execution, type TaskRun, taskRunVariables } from "@/engine/executor";
+import { renderTreeAsync } from "@/engine/expr";
 import type { Flow, Task } from "@/engine/flow";
 import type { PluginRegistry, ProcessRunner, SharedWorkingDirectory, TaskServices } from "@/engine/plugin";
 import { writeInputFiles } from "@/plugins/scripts";
+import type { TaskRunnerDeps } from "./task-runner";
 
 const WORKING_DIRECTORY = "core.flow.WorkingDirectory";
 
-interface Deps {
-  registry: PluginRegistry;
-  services: TaskServices;
-  functions?: Record<string, ExprFunction>;
-  now(): Date;
-  envs?: Record<string, string>;
-  globals?: Record<string, unknown>;
-  inputCipher?: InputCipher;
-}
+/** What the task runner gives this module: its dependencies but its log sink. */
+type Deps = Omit<TaskRunnerDeps, "log">;
 
 /** The closest enclosing `core.flow.WorkingDirectory` run of a task run, with its task. */
 function enclosingWorkingDirectory(
