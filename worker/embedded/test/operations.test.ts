@@ -160,7 +160,8 @@ triggers:
     const [, second] = await executions("held");
     const dueNow = () =>
       h.query(
-        "update trigger_states set next_evaluation_date = now() where namespace = 'ops.locks' and flow_id = 'held'",
+        // A second back: the column keeps milliseconds, rounded, so `now()` itself may land after the engine's clock.
+        "update trigger_states set next_evaluation_date = now() - interval '1 second' where namespace = 'ops.locks' and flow_id = 'held'",
       );
     await dueNow();
     expect(await runDueSchedules(h.ctx)).toBe(0);
