@@ -30,6 +30,12 @@ export {
   renderTypedAsync,
 } from "./api";
 export { ExpressionError } from "./errors";
+
+import { FILTERS } from "./filters/index";
+import { FUNCTIONS } from "./functions/index";
+/** Names of the built-in filters and pure functions, for editors' completion. */
+export const EXPRESSION_FILTERS: readonly string[] = [...FILTERS.keys()];
+export const EXPRESSION_FUNCTIONS: readonly string[] = [...FUNCTIONS.keys()];
 export { toOutputString } from "./print";
 /** Compiles a tenant-supplied regular expression, refusing patterns that could backtrack for ever. */
 export { compileRegex } from "./regex";

@@ -12,6 +12,30 @@ export const flowSummary = z
   })
   .meta({ id: "FlowSummary" });
 
+export const flowSearchPage = z
+  .object({
+    results: z.array(
+      flowSummary.extend({
+        labels: z.array(z.object({ key: z.string(), value: z.string() })),
+        triggerCount: z.number().int(),
+        lastExecution: z
+          .object({
+            id: z.string(),
+            state: z.string(),
+            startDate: z.string(),
+            endDate: z.string().optional(),
+          })
+          .optional(),
+      }),
+    ),
+    total: z.number().int(),
+    next: z
+      .string()
+      .optional()
+      .meta({ description: "Pass as `after` for the next page; absent on the last." }),
+  })
+  .meta({ id: "PagedFlows" });
+
 export const flowDetail = flowSummary
   .extend({
     description: z.string().optional(),

@@ -2,6 +2,7 @@
 // same services under Kestra's paths).
 import { z } from "zod";
 import { deleteSecret, inheritedSecrets, listSecrets, setSecret } from "../../secrets/service";
+import { editorContext } from "../../services/editor-context";
 import {
   executionLogs,
   getExecution,
@@ -10,6 +11,8 @@ import {
   searchExecutions,
   startExecution,
 } from "../../services/executions";
+import { previewExpression } from "../../services/expression-preview";
+import { searchFlows } from "../../services/flow-search";
 import {
   createFlow,
   deleteFlow,
@@ -48,6 +51,20 @@ export const flowsRouter = createTRPCRouter({
   list: tenantProcedure
     .input(z.object({ namespace: namespace.optional(), q: z.string().max(200).optional(), page, size }))
     .query(({ ctx, input }) => listFlows(ctx.scope, input)),
+  search: tenantProcedure
+    .input(
+      z.object({
+        namespace: namespace.optional(),
+        q: z.string().max(200).optional(),
+        labels: z.array(label).max(20).optional(),
+        after: z.string().max(2000).optional(),
+        size,
+      }),
+    )
+    .query(({ ctx, input }) => searchFlows(ctx.scope, input)),
+  editorContext: tenantProcedure
+    .input(z.object({ namespace }))
+    .query(({ ctx, input }) => editorContext(ctx.scope, input.namespace)),
   get: tenantProcedure
     .input(flowRef.extend({ revision: z.number().int().min(1).optional() }))
     .query(({ ctx, input }) => getFlow(ctx.scope, input.namespace, input.flowId, input)),
@@ -95,6 +112,9 @@ export const executionsRouter = createTRPCRouter({
   graph: tenantProcedure
     .input(z.object({ executionId }))
     .query(({ ctx, input }) => executionFlowGraph(ctx.scope, input.executionId)),
+  previewExpression: tenantProcedure
+    .input(z.object({ executionId, expression: z.string().min(1).max(2000) }))
+    .query(({ ctx, input }) => previewExpression(ctx.scope, input.executionId, input.expression)),
   logs: tenantProcedure
     .input(z.object({ executionId, minLevel: logLevel.optional(), taskId: z.string().max(100).optional() }))
     .query(({ ctx, input }) => executionLogs(ctx.scope, input.executionId, input)),

@@ -1,17 +1,17 @@
 import { z } from "zod";
+import { searchFlows } from "../../services/flow-search";
 import {
   createFlow,
   deleteFlow,
   flowRevisions,
   flowsOfNamespace,
   getFlow,
-  listFlows,
   updateFlow,
   validateFlows,
 } from "../../services/flows";
 import { savedFlowGraph, sourceFlowGraph } from "../../services/graphs";
-import { booleanText, flowId, namespace, page, size } from "../../services/schemas";
-import { flowDetail, flowGraphSchema, flowSummary, flowValidation, paged } from "../responses";
+import { booleanText, flowId, labelText, namespace, page, repeated, size } from "../../services/schemas";
+import { flowDetail, flowGraphSchema, flowSearchPage, flowValidation } from "../responses";
 import { type AnyRoute, defineRoute } from "../route";
 
 const flowParams = z.object({ namespace, flowId });
@@ -57,10 +57,23 @@ export const flowRoutes: AnyRoute[] = [
     method: "GET",
     path: "/flows/search",
     tag: "Flows",
-    summary: "Search flows by namespace (and its children) and text in their id.",
-    query: z.object({ namespace: namespace.optional(), q: z.string().max(200).optional(), page, size }),
-    responses: [{ status: 200, description: "A page of flows.", schema: paged(flowSummary, "PagedFlows") }],
-    handler: async ({ scope, query }) => ({ body: await listFlows(scope, query) }),
+    summary:
+      "Search flows by namespace (and its children), text in their id or namespace, and labels (`key:value`, repeatable; all must match). Page with `page`, or with `after` set to the previous page's `next`.",
+    query: z.object({
+      namespace: namespace.optional(),
+      q: z.string().max(200).optional(),
+      labels: repeated(labelText),
+      after: z.string().max(2000).optional(),
+      page,
+      size,
+    }),
+    responses: [{ status: 200, description: "A page of flows.", schema: flowSearchPage }],
+    handler: async ({ scope, query }) => ({
+      body: await searchFlows(scope, {
+        ...query,
+        ...(query.labels ? { labels: query.labels as { key: string; value: string }[] } : {}),
+      }),
+    }),
   }),
   defineRoute({
     method: "GET",

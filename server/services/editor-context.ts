@@ -1,0 +1,36 @@
+// What the editor may offer inside `{{ }}` for one namespace: secret names for `secret('` and KV keys for
+// `kv('` (names only, never values; each list empty when the person may not read it), and whether the
+// person may save the flow (FLOW:UPDATE there) — the server refuses a save regardless.
+import { can } from "../access/authorize";
+import { inheritedSecrets } from "../secrets/service";
+import { listKv } from "./kv";
+import type { ServiceScope } from "./scope";
+
+export interface EditorContext {
+  secrets: string[];
+  kvKeys: string[];
+  canUpdate: boolean;
+  canCreate: boolean;
+}
+
+function allowed(
+  scope: ServiceScope,
+  permission: "SECRET" | "KVSTORE" | "FLOW",
+  action: "READ" | "UPDATE" | "CREATE",
+  namespace: string,
+) {
+  return can(scope.principal, permission, action, { tenant: scope.tenant, namespace });
+}
+
+export async function editorContext(scope: ServiceScope, namespace: string): Promise<EditorContext> {
+  const [secrets, kv] = await Promise.all([
+    allowed(scope, "SECRET", "READ", namespace) ? inheritedSecrets(scope, namespace) : [],
+    allowed(scope, "KVSTORE", "READ", namespace) ? listKv(scope, namespace) : [],
+  ]);
+  return {
+    secrets: [...new Set(secrets.map((s) => s.key))].sort(),
+    kvKeys: kv.map((entry) => entry.key),
+    canUpdate: allowed(scope, "FLOW", "UPDATE", namespace),
+    canCreate: allowed(scope, "FLOW", "CREATE", namespace),
+  };
+}
