@@ -22,7 +22,17 @@ function allowed(
   return can(scope.principal, permission, action, { tenant: scope.tenant, namespace });
 }
 
-export async function editorContext(scope: ServiceScope, namespace: string): Promise<EditorContext> {
+/** For one namespace; without one, only whether the person may create a flow in some namespace. */
+export async function editorContext(scope: ServiceScope, namespace?: string): Promise<EditorContext> {
+  if (namespace === undefined) {
+    const grants = scope.principal.access.get(scope.tenant.id) ?? [];
+    return {
+      secrets: [],
+      kvKeys: [],
+      canUpdate: false,
+      canCreate: grants.some((grant) => grant.grants.has("FLOW:CREATE")),
+    };
+  }
   const [secrets, kv] = await Promise.all([
     allowed(scope, "SECRET", "READ", namespace) ? inheritedSecrets(scope, namespace) : [],
     allowed(scope, "KVSTORE", "READ", namespace) ? listKv(scope, namespace) : [],

@@ -12,6 +12,7 @@ import {
   startExecution,
 } from "../../services/executions";
 import { previewExpression } from "../../services/expression-preview";
+import { flowHistory } from "../../services/flow-history";
 import { searchFlows } from "../../services/flow-search";
 import {
   createFlow,
@@ -63,7 +64,7 @@ export const flowsRouter = createTRPCRouter({
     )
     .query(({ ctx, input }) => searchFlows(ctx.scope, input)),
   editorContext: tenantProcedure
-    .input(z.object({ namespace }))
+    .input(z.object({ namespace: namespace.optional() }))
     .query(({ ctx, input }) => editorContext(ctx.scope, input.namespace)),
   get: tenantProcedure
     .input(flowRef.extend({ revision: z.number().int().min(1).optional() }))
@@ -71,6 +72,9 @@ export const flowsRouter = createTRPCRouter({
   revisions: tenantProcedure
     .input(flowRef)
     .query(({ ctx, input }) => flowRevisions(ctx.scope, input.namespace, input.flowId)),
+  history: tenantProcedure
+    .input(flowRef)
+    .query(({ ctx, input }) => flowHistory(ctx.scope, input.namespace, input.flowId)),
   validate: tenantProcedure
     .input(z.object({ source }))
     .query(({ ctx, input }) => validateFlows(ctx.scope, input.source)),
