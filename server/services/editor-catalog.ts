@@ -44,9 +44,32 @@ function outputNames(plugin: Plugin): string[] {
 let schema: string | undefined;
 let catalog: EditorCatalog | undefined;
 
-/** The flow language's JSON Schema, serialised once. */
+/**
+ * The flow language's JSON Schema, serialised once, with one addition for completion: each of Task,
+ * Trigger and Condition also lists every `type` name of its kind at its own level. The schema's `anyOf`
+ * alone is not enough for monaco-yaml's language server, which offers the `type` values only of the
+ * alternatives the half-typed task already satisfies (a Log task, which requires `message`, is not offered
+ * for `- id: x` + `type: io.kestra.plugin.core.l`). Validation is unchanged: the names are the anyOf's own.
+ */
 export function flowSchemaText(): string {
-  schema ??= JSON.stringify(flowJsonSchema(builtInRegistry()));
+  if (schema) return schema;
+  const registry = builtInRegistry();
+  const json = flowJsonSchema(registry) as { $defs?: Record<string, Record<string, unknown>> };
+  const kinds: Record<string, string[]> = {
+    Task: ["runnable", "flowable"],
+    Trigger: ["trigger"],
+    Condition: ["condition"],
+  };
+  for (const [name, pluginKinds] of Object.entries(kinds)) {
+    const def = json.$defs?.[name];
+    if (!def) continue;
+    const names = registry
+      .list()
+      .filter((p) => pluginKinds.includes(p.kind))
+      .flatMap((p) => [...p.names]);
+    def.properties = { type: { enum: names, description: `The ${name.toLowerCase()}'s plugin.` } };
+  }
+  schema = JSON.stringify(json);
   return schema;
 }
 

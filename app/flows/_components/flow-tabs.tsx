@@ -2,15 +2,7 @@
 // The flow page's tabs, each a deep link (/flows/{namespace}/{id}/{tab}).
 import Link from "next/link";
 
-export const FLOW_TABS = [
-  { id: "overview", label: "Overview" },
-  { id: "edit", label: "Edit" },
-  { id: "revisions", label: "Revisions" },
-  { id: "executions", label: "Executions" },
-  { id: "triggers", label: "Triggers" },
-] as const;
-
-export type FlowTab = (typeof FLOW_TABS)[number]["id"];
+import { FLOW_TABS, type FlowTab } from "./flow-tab-list";
 
 export function FlowTabs({ base, current }: { base: string; current: FlowTab }) {
   return (

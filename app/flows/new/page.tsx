@@ -15,7 +15,7 @@ namespace: company.team
 tasks:
   - id: hello
     type: io.kestra.plugin.core.log.Log
-    message: Hello World! 🚀
+    message: Hello World!
 `;
 
 export default async function NewFlowPage() {

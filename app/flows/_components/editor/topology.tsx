@@ -277,7 +277,7 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
       onDrawn?.({ nodes: result.nodes.length, layoutMs: event.data.ms });
       if (result.nodes.length !== lastCount.current) {
         lastCount.current = result.nodes.length;
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.1, duration: 0 }));
+        requestAnimationFrame(() => void flow.fitView({ padding: 0.1, duration: 0, maxZoom: 1 }));
       }
     };
     w.addEventListener("message", listener);
@@ -326,7 +326,7 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
         <ToolButton onClick={() => setCollapsed(new Set())} title="Expand all flowables">
           Expand
         </ToolButton>
-        <ToolButton onClick={() => void flow.fitView({ padding: 0.1 })} title="Fit to view">
+        <ToolButton onClick={() => void flow.fitView({ padding: 0.1, maxZoom: 1 })} title="Fit to view">
           Fit
         </ToolButton>
         <ToolButton onClick={() => void exportImage("png")} title="Download as PNG">
@@ -365,6 +365,12 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
           minZoom={0.05}
           maxZoom={2}
           onlyRenderVisibleElements
+          // No keyboard shortcuts: they listen on the document and would take keys typed in the code editor.
+          panActivationKeyCode={null}
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={null}
+          zoomActivationKeyCode={null}
           proOptions={{ hideAttribution: true }}
           onNodeClick={(_event, node) => {
             const data = node.data as NodeData;

@@ -1,7 +1,6 @@
 // A flow, with its tabs as deep links: Overview, Edit, Revisions, Executions, Triggers. The flow is read
 // through the same tRPC procedures as the browser, so a person who may not read it (or another tenant's
 // person) gets a 404, and one who may not update it gets the editor read-only with the reason.
-import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -10,13 +9,13 @@ import { DateTime } from "../../../../_components/date-time";
 import { Markdown } from "../../../../_components/markdown";
 import { LabelChip } from "../../../../_components/state-badge";
 import { Card, Empty, Table } from "../../../../_components/ui";
-import { serverCaller } from "../../../../_lib/trpc-server";
-import { requireViewer } from "../../../../_lib/viewer";
 import { FlowEditor } from "../../../_components/editor-loader";
 import { FlowExecutions } from "../../../_components/flow-executions";
 import { FlowRevisions } from "../../../_components/flow-revisions";
-import { FLOW_TABS, type FlowTab, FlowTabs } from "../../../_components/flow-tabs";
+import { FLOW_TABS, type FlowTab } from "../../../_components/flow-tab-list";
+import { FlowTabs } from "../../../_components/flow-tabs";
 import { FlowTriggers } from "../../../_components/flow-triggers";
+import { loadFlow } from "../../../_lib/load-flow";
 
 export const dynamic = "force-dynamic";
 
@@ -32,23 +31,13 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 }
 
 export default async function FlowPage({ params }: { params: Promise<Params> }) {
-  const { namespace, id, tab: tabPath } = await params;
+  const { tab: tabPath, ...raw } = await params;
+  const namespace = decodeURIComponent(raw.namespace);
+  const id = decodeURIComponent(raw.id);
   const base = `/flows/${namespace}/${id}`;
-  const { tenant } = await requireViewer(base);
-  if (!tenant) notFound();
   const tab = (tabPath?.[0] ?? "overview") as FlowTab;
   if (!FLOW_TABS.some((t) => t.id === tab) || (tabPath?.length ?? 0) > 1) notFound();
-
-  const caller = await serverCaller();
-  let flow: Awaited<ReturnType<typeof caller.flows.get>>;
-  try {
-    flow = await caller.flows.get({ tenant: tenant.slug, namespace, flowId: id });
-  } catch (error) {
-    if (error instanceof TRPCError && ["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST"].includes(error.code))
-      notFound();
-    throw error;
-  }
-  const context = await caller.flows.editorContext({ tenant: tenant.slug, namespace });
+  const { tenant, flow, context } = await loadFlow(namespace, id);
   const readOnlyReason = context.canUpdate ? undefined : `needs FLOW:UPDATE on ${namespace}`;
 
   let body: ReactNode;
@@ -56,7 +45,6 @@ export default async function FlowPage({ params }: { params: Promise<Params> }) 
     case "edit":
       body = (
         <FlowEditor
-          key={flow.revision}
           tenant={tenant.slug}
           flow={{ namespace, id, revision: flow.revision }}
           source={flow.source}

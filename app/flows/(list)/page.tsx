@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { section } from "../_components/sections";
-import { Card, PageTitle } from "../_components/ui";
-import { serverCaller } from "../_lib/trpc-server";
-import { requireViewer } from "../_lib/viewer";
-import { FlowsList } from "./_components/flows-list";
+import { section } from "../../_components/sections";
+import { Card, PageTitle } from "../../_components/ui";
+import { serverCaller } from "../../_lib/trpc-server";
+import { requireViewer } from "../../_lib/viewer";
+import { FlowsList } from "../_components/flows-list";
 
 const page = section("/flows");
 export const metadata: Metadata = { title: page.label };
