@@ -15,6 +15,7 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
+  useNodesInitialized,
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
@@ -247,10 +248,18 @@ export function Topology(props: TopologyProps) {
 
 function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: TopologyProps) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
-  const [horizontal, setHorizontal] = useState(true);
-  const [drawn, setDrawn] = useState<{ nodes: Node<NodeData>[]; edges: Edge[] }>({ nodes: [], edges: [] });
+  // Left to right as Kestra draws it when the panel is wide; top to bottom in a narrow panel.
+  const [horizontal, setHorizontal] = useState(
+    () => typeof window !== "undefined" && window.matchMedia("(min-width: 2200px)").matches,
+  );
+  const [drawn, setDrawn] = useState<{ nodes: Node<NodeData>[]; edges: Edge[]; layoutMs?: number }>({
+    nodes: [],
+    edges: [],
+  });
   const seq = useRef(0);
   const lastCount = useRef(-1);
+  const pendingFit = useRef(false);
+  const initialised = useNodesInitialized();
   const flow = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
 
@@ -273,17 +282,24 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
     const listener = (event: MessageEvent<LayoutResult & { error?: string }>) => {
       if (event.data.seq !== mine || event.data.error) return;
       const result = toFlow(model, event.data.boxes, onToggle, horizontal);
-      setDrawn(result);
+      setDrawn({ ...result, layoutMs: event.data.ms });
       onDrawn?.({ nodes: result.nodes.length, layoutMs: event.data.ms });
       if (result.nodes.length !== lastCount.current) {
         lastCount.current = result.nodes.length;
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.1, duration: 0, maxZoom: 1 }));
+        pendingFit.current = true;
       }
     };
     w.addEventListener("message", listener);
     w.postMessage({ ...model.request, seq: mine });
     return () => w.removeEventListener("message", listener);
   }, [model, horizontal, flow, onDrawn]);
+
+  // Fit once the new nodes are measured (fitting before would frame nothing).
+  useEffect(() => {
+    if (!initialised || !pendingFit.current || drawn.nodes.length === 0) return;
+    pendingFit.current = false;
+    void flow.fitView({ padding: 0.1, duration: 0, maxZoom: 1 });
+  }, [initialised, drawn, flow]);
 
   const exportImage = async (kind: "png" | "svg") => {
     const viewport = container.current?.querySelector<HTMLElement>(".react-flow__viewport");
@@ -310,7 +326,13 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
   };
 
   return (
-    <div className="relative flex h-full flex-col" ref={container} data-testid="topology">
+    <div
+      className="relative flex h-full flex-col"
+      ref={container}
+      data-testid="topology"
+      data-nodes={drawn.nodes.length}
+      data-layout-ms={drawn.layoutMs?.toFixed(1)}
+    >
       <div className="flex items-center gap-1 border-b border-zinc-200 px-2 py-1 text-xs dark:border-zinc-800">
         <span className="font-medium text-zinc-600 dark:text-zinc-300">Topology</span>
         <span className="ml-auto" />
