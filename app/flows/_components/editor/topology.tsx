@@ -15,12 +15,11 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
-  useNodesInitialized,
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { toPng, toSvg } from "html-to-image";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FlowGraph } from "@/engine/graph";
 import type { Change } from "./flow-doc";
 import type { Box, LayoutResult } from "./layout";
@@ -252,14 +251,19 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
   const [horizontal, setHorizontal] = useState(
     () => typeof window !== "undefined" && window.matchMedia("(min-width: 2200px)").matches,
   );
-  const [drawn, setDrawn] = useState<{ nodes: Node<NodeData>[]; edges: Edge[]; layoutMs?: number }>({
+  const paneRef = useRef<HTMLDivElement>(null);
+  const [drawn, setDrawn] = useState<{
+    nodes: Node<NodeData>[];
+    edges: Edge[];
+    layoutMs?: number;
+    boxes?: Record<string, Box>;
+  }>({
     nodes: [],
     edges: [],
   });
   const seq = useRef(0);
   const lastCount = useRef(-1);
   const pendingFit = useRef(false);
-  const initialised = useNodesInitialized();
   const flow = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
 
@@ -282,7 +286,7 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
     const listener = (event: MessageEvent<LayoutResult & { error?: string }>) => {
       if (event.data.seq !== mine || event.data.error) return;
       const result = toFlow(model, event.data.boxes, onToggle, horizontal);
-      setDrawn({ ...result, layoutMs: event.data.ms });
+      setDrawn({ ...result, layoutMs: event.data.ms, boxes: event.data.boxes });
       onDrawn?.({ nodes: result.nodes.length, layoutMs: event.data.ms });
       if (result.nodes.length !== lastCount.current) {
         lastCount.current = result.nodes.length;
@@ -292,14 +296,27 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
     w.addEventListener("message", listener);
     w.postMessage({ ...model.request, seq: mine });
     return () => w.removeEventListener("message", listener);
-  }, [model, horizontal, flow, onDrawn]);
+  }, [model, horizontal, onDrawn]);
 
-  // Fit once the new nodes are measured (fitting before would frame nothing).
+  // Frame the whole graph from the layout's own boxes: React Flow's fitView knows only the nodes it has
+  // rendered and measured, and it renders only those on screen (onlyRenderVisibleElements).
+  const frameGraph = useCallback(() => {
+    const boxes = Object.values(drawn.boxes ?? {});
+    const pane = paneRef.current?.getBoundingClientRect();
+    if (boxes.length === 0 || !pane || pane.width === 0) return;
+    const x = Math.min(...boxes.map((b) => b.x));
+    const y = Math.min(...boxes.map((b) => b.y));
+    const width = Math.max(...boxes.map((b) => b.x + b.width)) - x;
+    const height = Math.max(...boxes.map((b) => b.y + b.height)) - y;
+    void flow.setViewport(
+      getViewportForBounds({ x, y, width, height }, pane.width, pane.height, 0.05, 1, 0.08),
+    );
+  }, [drawn, flow]);
   useEffect(() => {
-    if (!initialised || !pendingFit.current || drawn.nodes.length === 0) return;
+    if (!pendingFit.current || drawn.nodes.length === 0) return;
     pendingFit.current = false;
-    void flow.fitView({ padding: 0.1, duration: 0, maxZoom: 1 });
-  }, [initialised, drawn, flow]);
+    frameGraph();
+  }, [drawn, frameGraph]);
 
   const exportImage = async (kind: "png" | "svg") => {
     const viewport = container.current?.querySelector<HTMLElement>(".react-flow__viewport");
@@ -348,7 +365,7 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
         <ToolButton onClick={() => setCollapsed(new Set())} title="Expand all flowables">
           Expand
         </ToolButton>
-        <ToolButton onClick={() => void flow.fitView({ padding: 0.1, maxZoom: 1 })} title="Fit to view">
+        <ToolButton onClick={frameGraph} title="Fit to view">
           Fit
         </ToolButton>
         <ToolButton onClick={() => void exportImage("png")} title="Download as PNG">
@@ -376,7 +393,7 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
           <Legend className="border-dashed border-red-400 bg-red-50">removed</Legend>
         </div>
       ) : null}
-      <div className="min-h-0 flex-1">
+      <div className="min-h-0 flex-1" ref={paneRef}>
         <ReactFlow
           nodes={drawn.nodes}
           edges={drawn.edges}
