@@ -101,6 +101,14 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
     "unknown property 'mesage'",
     { timeout: 10_000 },
   );
+  // Saving it is refused, with the reasons listed.
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const refused = page.getByRole("alert").filter({ hasText: "Not saved" });
+  await expect(refused).toContainText("the flow is invalid");
+  await expect(refused).toContainText("unknown property 'mesage'");
+  await expect(page).toHaveURL(/\/flows\/new$/);
+  await refused.getByRole("button", { name: "Dismiss" }).click();
   // Fix it: the error goes.
   await page.keyboard.press("Escape");
   await editor(page).locator(".view-line", { hasText: "mesage" }).click();
