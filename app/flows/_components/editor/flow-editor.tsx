@@ -167,7 +167,9 @@ export default function FlowEditor({
         if (mine !== seq.current) return;
         if (next) {
           // Most keystrokes leave the topology as it was: keep the same object, so nothing is laid out again.
-          setGraph((current) => (current && JSON.stringify(current) === JSON.stringify(next) ? current : next));
+          setGraph((current) =>
+            current && JSON.stringify(current) === JSON.stringify(next) ? current : next,
+          );
           setGraphError(undefined);
         } else setGraphError("Fix the errors marked in the code to update it.");
       });
