@@ -150,10 +150,14 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
   await expect(page.getByTestId("revision-row")).toHaveCount(2);
   await expect(page.getByTestId("diff-title")).toHaveText("Revision 1 → revision 2");
   const diff = page.getByTestId("revisions-diff");
-  await expect(diff.locator(".modified-in-monaco-diff-editor .view-lines")).toContainText("again and again", {
+  await expect(
+    diff.locator(".modified-in-monaco-diff-editor .view-lines.monaco-mouse-cursor-text"),
+  ).toContainText("again and again", {
     timeout: 30_000,
   });
-  await expect(diff.locator(".original-in-monaco-diff-editor .view-lines")).not.toContainText("and again");
+  await expect(
+    diff.locator(".original-in-monaco-diff-editor .view-lines.monaco-mouse-cursor-text"),
+  ).not.toContainText("and again");
 
   // The list shows it now.
   await page.goto("/flows");

@@ -27,6 +27,8 @@ export default function RevisionsDiff({
         options={{
           readOnly: true,
           renderSideBySide: sideBySide,
+          // The "Side by side" box decides, not the width of the panel.
+          useInlineViewWhenSpaceIsLimited: false,
           minimap: { enabled: false },
           fontSize: 13,
           scrollBeyondLastLine: false,
