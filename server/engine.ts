@@ -1,7 +1,7 @@
 // Assembles the embedded engine of a server process from its configuration: the database pool, internal
 // storage, plugins, secrets. `cadenza start`, `cadenza server engine` and `cadenza flow run` share it.
 import path from "node:path";
-import type { FileStorage } from "@/engine/plugin";
+import type { FileStorage, HttpPolicy } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import {
   type ContextOptions,
@@ -15,7 +15,7 @@ import {
   startEngineRuntime,
 } from "@/worker/embedded";
 import { LocalStorage } from "@/worker/storage";
-import { environmentSecret } from "./env";
+import { env, environmentSecret, httpPolicyFrom } from "./env";
 import type { SecretKey } from "./secrets/crypto";
 import { databaseSecrets } from "./secrets/engine";
 import { inputCipher } from "./secrets/input-cipher";
@@ -47,8 +47,14 @@ export async function openServerEngine(options: {
   secret?: (tenantId: string, namespace: string, name: string) => Promise<string | undefined>;
   /** A tenant's secret values, masked in logs and outputs, overriding the above. */
   secretValues?: ContextOptions["secretValues"];
+  /**
+   * Where HTTP tasks and triggers may connect, for every tenant. Default: CADENZA_HTTP_ALLOWED_NETWORKS and
+   * CADENZA_HTTP_PRIVATE_NETWORKS (non-public addresses refused unless they say otherwise).
+   */
+  httpPolicy?: HttpPolicy;
 }): Promise<ServerEngine> {
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
+  const httpPolicy = options.httpPolicy ?? httpPolicyFrom(env);
   const key = options.secretKey;
   const stored = key
     ? databaseSecrets(pool, typeof key === "function" ? key : () => key, (message) =>
@@ -66,6 +72,7 @@ export async function openServerEngine(options: {
     ...(key ? { inputCipher: inputCipher(typeof key === "function" ? key : () => key) } : {}),
     inlineTasks: options.inlineTasks,
     report: options.report,
+    httpPolicy: () => httpPolicy,
   });
   try {
     await prepareQueue(ctx);

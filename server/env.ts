@@ -1,6 +1,7 @@
 // The environment, validated once. Code reads `env.X`; nothing else reads process.env.
 // (Exceptions, each for a reason stated there: prisma.config.ts, playwright.config.ts, scripts/.)
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { CadenzaError } from "./errors";
 
@@ -80,9 +81,51 @@ export const envSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   /** Label of the OIDC button on the sign-in page. */
   OIDC_NAME: z.string().default("SSO"),
+  // --- Network and input limits (security) ---
+  /**
+   * Non-public ranges HTTP tasks and triggers may reach all the same: a comma-separated CIDR list, e.g.
+   * `10.0.0.0/8,127.0.0.1/32`. Everything private, loopback, link-local... else is refused.
+   */
+  CADENZA_HTTP_ALLOWED_NETWORKS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((ranges) => ranges.every(isNetwork), {
+      error: "must be a comma-separated list of CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1/32",
+    })
+    .optional(),
+  /** `allow`: HTTP tasks may reach every address, private ones included (a single-team installation). */
+  CADENZA_HTTP_PRIVATE_NETWORKS: z
+    .enum(["block", "allow"], { error: "must be block or allow" })
+    .default("block"),
+  /** The largest JSON, YAML or text request body (REST and tRPC), in bytes; 413 beyond. */
+  CADENZA_MAX_BODY_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1024, { error: "must be at least 1024" })
+    .default(10 * 1024 * 1024),
+  /** The largest upload (FILE inputs, all files of a request together), in bytes; 413 beyond. */
+  CADENZA_MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1024, { error: "must be at least 1024" })
+    .default(100 * 1024 * 1024),
   /** API token for the CLI's client commands (`cadenza flow deploy`). Read by those commands only. */
   CADENZA_TOKEN: z.string().optional(),
 });
+
+/** `a.b.c.d/n`, `v6::/n` or one address, in standard notation only (as plugins/core/http reads them). */
+function isNetwork(range: string): boolean {
+  const [address = "", prefix, ...rest] = range.split("/");
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+  if (rest.length > 0 || !(v4 || ipaddr.IPv6.isValid(address))) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (v4 ? 32 : 128);
+}
 
 const OIDC_VARIABLES = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
 
@@ -147,4 +190,27 @@ export function environmentSecret(
 ): string | undefined {
   const encoded = source[`SECRET_${name}`];
   return encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8");
+}
+
+/** The network rules of HTTP tasks and triggers in server processes, from CADENZA_HTTP_* settings. */
+export function httpPolicyFrom(
+  settings: Pick<Env, "CADENZA_HTTP_ALLOWED_NETWORKS" | "CADENZA_HTTP_PRIVATE_NETWORKS">,
+): {
+  allowPrivateNetworks: boolean;
+  allowedNetworks: string[];
+} {
+  return {
+    allowPrivateNetworks: settings.CADENZA_HTTP_PRIVATE_NETWORKS === "allow",
+    allowedNetworks: settings.CADENZA_HTTP_ALLOWED_NETWORKS ?? [],
+  };
+}
+
+/**
+ * The same rules read from the environment as it is now, validating only those two variables (for
+ * `cadenza flow run`, which otherwise needs none of the server's settings).
+ */
+export function httpPolicyFromEnvironment(source: Record<string, string | undefined> = process.env) {
+  const keys = ["CADENZA_HTTP_ALLOWED_NETWORKS", "CADENZA_HTTP_PRIVATE_NETWORKS"] as const;
+  const picked = Object.fromEntries(keys.map((key) => [key, source[key]]));
+  return httpPolicyFrom(parseEnv(picked));
 }

@@ -134,10 +134,14 @@ export interface ProcessRunner {
   releaseShared?(executionId: string): Promise<void>;
 }
 
-/** Network rules for HTTP tasks, set per tenant by the server. */
+/** Network rules for HTTP tasks and triggers, set by the server (CADENZA_HTTP_* settings). */
 export interface HttpPolicy {
   /** When false, requests to loopback, private, link-local and other non-public addresses are refused. */
   allowPrivateNetworks: boolean;
+  /** Non-public ranges (CIDR, e.g. `10.0.0.0/8`) that may be reached all the same. */
+  allowedNetworks?: readonly string[];
+  /** Resolves a host name to its addresses (the system resolver by default; tests give their own). */
+  resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
 }
 
 /** One log line of an execution, as the log store returns it. */
@@ -230,7 +234,7 @@ export interface TaskServices {
   storage?: FileStorage;
   /** Runs script processes (scripts.* tasks). */
   processRunner?: ProcessRunner;
-  /** Network rules for HTTP tasks; absent means private networks are allowed. */
+  /** Network rules for HTTP tasks; absent means non-public addresses are refused. */
   httpPolicy?: HttpPolicy;
   logs?: LogReader;
   executions?: ExecutionService;

@@ -16,7 +16,7 @@ import { databaseExecutionService, databaseLogReader, databaseTriggerService } f
 export interface ContextOptions {
   /** Runs script processes; by default local processes in `os.tmpdir()/cadenza-work`. */
   processRunner?: ProcessRunner;
-  /** Network rules of HTTP tasks, per tenant (default: private networks allowed). */
+  /** Network rules of HTTP tasks and triggers, per tenant (default: non-public addresses refused). */
   httpPolicy?: (tenantId: string) => HttpPolicy;
   pool: Db;
   registry: PluginRegistry;
@@ -64,7 +64,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       kv: databaseKvStore(options.pool, tenantId, now),
       storage: tenantStorage(options.storage, tenantId),
       processRunner,
-      httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: true },
+      httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: false },
       logs: databaseLogReader(ctx, tenantId),
       executions: databaseExecutionService(ctx, tenantId),
       triggers: databaseTriggerService(ctx, tenantId),

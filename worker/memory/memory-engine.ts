@@ -57,7 +57,7 @@ export interface MemoryEngineOptions {
   onLog?(entry: LogEntry): void;
   /** Runs script tasks; default: local processes under os.tmpdir()/cadenza-work. */
   processRunner?: ProcessRunner;
-  /** Network rules of HTTP tasks; default: private networks allowed (tests use localhost). */
+  /** Network rules of HTTP tasks; default: non-public addresses refused (tests of local servers opt in). */
   httpPolicy?: HttpPolicy;
 }
 
@@ -138,7 +138,7 @@ export class MemoryEngine {
       kv: this.kv,
       storage: this.storage,
       processRunner: this.options.processRunner ?? new LocalProcessRunner(),
-      httpPolicy: this.options.httpPolicy ?? { allowPrivateNetworks: true },
+      httpPolicy: this.options.httpPolicy ?? { allowPrivateNetworks: false },
       logs: memoryLogReader(deps),
       executions: memoryExecutionService(deps),
       triggers: memoryTriggerService(deps),
