@@ -8,6 +8,7 @@ import {
   LineCounter,
   type Node,
   parseAllDocuments,
+  visit,
 } from "yaml";
 import type { FlowError, PathSegment } from "./errors";
 import { formatPath } from "./errors";
@@ -71,6 +72,13 @@ export class FlowSource {
     return { line, column: col };
   }
 
+  /** Line/column of a character offset in the text. */
+  positionAt(offset: number): { line: number; column: number } {
+    void this.index.documents; // the line counter is filled while the documents are parsed
+    const { line, col } = this.index.lines.linePos(offset);
+    return { line, column: col };
+  }
+
   error(path: readonly PathSegment[], message: string, options: { key?: boolean } = {}): FlowError {
     return { path: formatPath(path), ...this.position(path, options), message };
   }
@@ -116,7 +124,13 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
     // Invalid YAML: the `yaml` package gives the errors with their positions.
     values = undefined;
   }
-  if (values) return values.map((value, i) => ({ source: new FlowSource(index, i), value, errors: [] }));
+  if (values)
+    return values.map((value, i) => {
+      const source = new FlowSource(index, i);
+      // js-yaml shares aliased nodes; whatever walks the value later (validation, JSON, storage) does not.
+      if (!aliasesExplode(value)) return { source, value, errors: [] };
+      return { source, value: undefined, errors: [aliasError(source)] };
+    });
   return index.documents.map((document, i) => {
     const errors: FlowError[] = document.errors.map((error) => {
       const { line, col } = index.lines.linePos(error.pos[0]);
@@ -126,6 +140,10 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
     if (errors.length === 0) {
       try {
         value = document.toJS({ maxAliasCount: 1000 });
+        if (aliasesExplode(value)) {
+          value = undefined;
+          errors.push(aliasError(new FlowSource(index, i)));
+        }
       } catch (error) {
         errors.push({ path: "", line: 1, column: 1, message: (error as Error).message });
       }
@@ -137,4 +155,80 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
 /** The yaml package appends a code excerpt after the first line; the position is reported separately. */
 function yamlMessage(message: string): string {
   return message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? message;
+}
+
+/**
+ * How many nodes YAML aliases may add to a document beyond those written in it. A "billion laughs" document
+ * (anchors of anchors, nine levels deep) is a few hundred bytes that expand to a billion nodes: it is refused
+ * here, in milliseconds, instead of exhausting memory wherever the value is next walked. Legitimate anchors
+ * (shared task defaults, repeated values) add far fewer. A constant: engine/ reads no settings.
+ */
+export const MAX_ALIAS_NODES = 100_000;
+
+/**
+ * True when the value, with every shared (aliased) node counted as often as it is referenced, holds more
+ * than MAX_ALIAS_NODES nodes beyond its distinct ones, or refers to itself. Iterative and memoised: it
+ * visits each distinct node once, so it costs no more than the document itself.
+ */
+function aliasesExplode(root: unknown): boolean {
+  const sizes = new Map<object, number>();
+  const visiting = new Set<object>();
+  let distinct = 0;
+  const children = (node: object): unknown[] => (Array.isArray(node) ? node : Object.values(node));
+  const stack: { node: object; expanded: boolean }[] = [];
+  const push = (value: unknown) => {
+    if (value !== null && typeof value === "object" && !sizes.has(value)) {
+      if (visiting.has(value)) throw CYCLE;
+      stack.push({ node: value, expanded: false });
+    }
+  };
+  try {
+    push(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { node: object; expanded: boolean };
+      if (sizes.has(top.node)) {
+        stack.pop();
+        continue;
+      }
+      if (!top.expanded) {
+        top.expanded = true;
+        visiting.add(top.node);
+        distinct++;
+        for (const child of children(top.node)) push(child);
+        continue;
+      }
+      stack.pop();
+      visiting.delete(top.node);
+      let size = 1;
+      for (const child of children(top.node)) {
+        size += child !== null && typeof child === "object" ? (sizes.get(child) ?? 0) : 1;
+      }
+      sizes.set(top.node, size);
+      if (size - distinct > MAX_ALIAS_NODES) return true;
+    }
+  } catch (error) {
+    if (error === CYCLE) return true;
+    throw error;
+  }
+  return false;
+}
+
+const CYCLE = new Error("cycle");
+
+/** The error for an exploding document, at its first alias. */
+function aliasError(source: FlowSource): FlowError {
+  let offset = 0;
+  visit(source.document, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  const { line, column } = source.positionAt(offset);
+  return {
+    path: "",
+    line,
+    column,
+    message: `YAML aliases expand this document by more than ${MAX_ALIAS_NODES} nodes (or refer to themselves): refused`,
+  };
 }

@@ -8,6 +8,7 @@ import { resolvePrincipal, type SessionUser } from "../auth/principal";
 import { crossSite } from "../auth/same-origin";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
+import type { BodyLimits } from "../input-limits";
 import {
   BadRequestError,
   describeError,
@@ -16,7 +17,7 @@ import {
   UnauthenticatedError,
 } from "../services/errors";
 import { createScope } from "../services/scope";
-import { readBody } from "./body";
+import { checkParameters, readBody } from "./body";
 import type { AnyRoute, RestResult, Router } from "./route";
 
 export interface RestDeps {
@@ -26,6 +27,8 @@ export interface RestDeps {
   session: () => Promise<SessionUser | null>;
   router: Router;
   now?: () => Date;
+  /** Body size limits; by default CADENZA_MAX_BODY_BYTES and CADENZA_MAX_UPLOAD_BYTES. */
+  limits?: BodyLimits;
 }
 
 export const API_PREFIX = "/api/v1/";
@@ -81,6 +84,7 @@ export function queryObject(url: URL): Record<string, string | string[]> {
 }
 
 async function parseInputs(route: AnyRoute, params: Record<string, string>, url: URL) {
+  checkParameters({ params, query: queryObject(url) });
   return {
     params: route.params ? route.params.parse(params) : params,
     query: route.query ? route.query.parse(queryObject(url)) : {},
@@ -102,6 +106,7 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
     const url = new URL(request.url);
     const split = splitPath(url.pathname);
     if (!split) throw new NotFoundError("No such API path.");
+    checkParameters({ tenant: split.tenant, path: split.segments });
     const match = deps.router.match(request.method, split.segments);
     if (!match)
       throw new NotFoundError(`No API route ${request.method} /api/v1/{tenant}/${split.segments.join("/")}.`);
@@ -120,7 +125,7 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
       // Any mismatch is a 404 that looks the same, so keys, flows and tenants cannot be probed.
       if (!tenant) throw new NotFoundError("Webhook not found.");
       const { params, query } = await parseInputs(route, match.params, url);
-      const body = await readBody(request, route.body);
+      const body = await readBody(request, route.body, deps.limits);
       return toResponse(
         await route.webhook({ tenant, params, query, body, request, db: deps.db, engine: deps.engine }),
       );
@@ -141,7 +146,7 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
       now: deps.now,
     });
     const { params, query } = await parseInputs(route, match.params, url);
-    const body = await readBody(request, route.body);
+    const body = await readBody(request, route.body, deps.limits);
     return toResponse(await route.handler({ scope, params, query, body, request }));
   } catch (error) {
     return errorResponse(error);
