@@ -15,6 +15,7 @@ import { resolvePrincipal, type SessionUser } from "../auth/principal";
 import { crossSite } from "../auth/same-origin";
 import { getDb, type PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
+import { checkValue } from "../input-limits";
 import { getEngine } from "../services/engine-client";
 import { describeError, type ErrorStatus } from "../services/errors";
 import { createScope } from "../services/scope";
@@ -109,7 +110,13 @@ const mapErrors = t.middleware(async ({ next }) => {
   });
 });
 
-const base = t.procedure.use(mapErrors);
+/** Inputs nested too deep or holding NUL characters are refused (400) before any procedure sees them. */
+const checkInput = t.middleware(async ({ getRawInput, next }) => {
+  checkValue(await getRawInput(), "The input");
+  return next();
+});
+
+const base = t.procedure.use(mapErrors).use(checkInput);
 
 export const publicProcedure = base.meta({ scope: "public" });
 

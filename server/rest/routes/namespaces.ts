@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "@/engine/util/duration";
+import { parseJson } from "../../input-limits";
 import {
   deleteSecret,
   inheritedSecrets,
@@ -41,13 +42,7 @@ const secretValue = z.string().refine((value) => Buffer.byteLength(value, "utf8"
 /** A KV value from a request: JSON when sent as JSON, else the text as a string. */
 function kvValue(request: Request, text: string): unknown {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "application/json") {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new BadRequestError(`The body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
+  if (type === "application/json") return parseJson(text, "The body");
   return text;
 }
 
