@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { EnvError, httpPolicyFrom, httpPolicyFromEnvironment, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("applies the defaults", () => {
@@ -13,6 +13,9 @@ describe("parseEnv", () => {
       CADENZA_INLINE_TASKS: true,
       CADENZA_SIGNUP: "open",
       CADENZA_WEBHOOK_RATE_LIMIT: 120,
+      CADENZA_HTTP_PRIVATE_NETWORKS: "block",
+      CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
+      CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
       OIDC_NAME: "SSO",
     });
   });
@@ -48,6 +51,9 @@ describe("parseEnv", () => {
       CADENZA_INLINE_TASKS: false,
       CADENZA_SIGNUP: "open",
       CADENZA_WEBHOOK_RATE_LIMIT: 120,
+      CADENZA_HTTP_PRIVATE_NETWORKS: "block",
+      CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
+      CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
       OIDC_NAME: "SSO",
     });
   });
@@ -112,5 +118,45 @@ describe("parseEnv", () => {
       OIDC_CLIENT_SECRET: "s3cret",
     });
     expect(env.OIDC_CLIENT_ID).toBe("cadenza");
+  });
+
+  it("reads the network and input limits (security)", () => {
+    const env = parseEnv({
+      CADENZA_HTTP_ALLOWED_NETWORKS: " 10.0.0.0/8, 127.0.0.1/32,fd00::/8,192.168.1.10 ",
+      CADENZA_HTTP_PRIVATE_NETWORKS: "block",
+      CADENZA_MAX_BODY_BYTES: "1048576",
+      CADENZA_MAX_UPLOAD_BYTES: "2097152",
+    });
+    expect(env.CADENZA_HTTP_ALLOWED_NETWORKS).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1/32",
+      "fd00::/8",
+      "192.168.1.10",
+    ]);
+    expect(httpPolicyFrom(env)).toEqual({
+      allowPrivateNetworks: false,
+      allowedNetworks: ["10.0.0.0/8", "127.0.0.1/32", "fd00::/8", "192.168.1.10"],
+    });
+    expect(httpPolicyFrom(parseEnv({}))).toEqual({ allowPrivateNetworks: false, allowedNetworks: [] });
+    expect(httpPolicyFromEnvironment({ CADENZA_HTTP_PRIVATE_NETWORKS: "allow", PORT: "nonsense" })).toEqual({
+      allowPrivateNetworks: true,
+      allowedNetworks: [],
+    });
+    expect(env.CADENZA_MAX_BODY_BYTES).toBe(1048576);
+    expect(env.CADENZA_MAX_UPLOAD_BYTES).toBe(2097152);
+  });
+
+  it.each(["10.0.0.0/33", "127.1/32", "0x7f000001", "localhost", "10.0.0.0/8/1", "::1/129"])(
+    "rejects CADENZA_HTTP_ALLOWED_NETWORKS=%s",
+    (value) => {
+      expect(() => parseEnv({ CADENZA_HTTP_ALLOWED_NETWORKS: value })).toThrow(
+        "CADENZA_HTTP_ALLOWED_NETWORKS must be a comma-separated list of CIDR ranges",
+      );
+    },
+  );
+
+  it("rejects other CADENZA_HTTP_PRIVATE_NETWORKS values and tiny body limits", () => {
+    expect(() => parseEnv({ CADENZA_HTTP_PRIVATE_NETWORKS: "yes" })).toThrow("must be block or allow");
+    expect(() => parseEnv({ CADENZA_MAX_BODY_BYTES: "10" })).toThrow("must be at least 1024");
   });
 });
