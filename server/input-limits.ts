@@ -138,3 +138,18 @@ export function checkFileName(name: string, input: string): string {
     );
   return name;
 }
+
+/**
+ * Why a request target cannot be served, before any router sees it: a path whose percent-encoding does not
+ * decode (`/api/v1/t/flows/%E0%A4%A`). Next's own router answers those by rendering an error page, which
+ * the app router does not have: a 500. Undefined when the path is fine.
+ */
+export function malformedTarget(target: string): string | undefined {
+  const path = target.split(/[?#]/, 1)[0] ?? "";
+  try {
+    decodeURIComponent(path);
+    return undefined;
+  } catch {
+    return "The path is not valid percent-encoding.";
+  }
+}

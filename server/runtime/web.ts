@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { CadenzaError, errorCode } from "../errors";
+import { malformedTarget } from "../input-limits";
 import { repoRoot } from "../paths";
 
 export function hasBuild(dir = repoRoot): boolean {
@@ -165,6 +166,11 @@ export async function startWebServer(options: {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
+    const malformed = malformedTarget(req.url ?? "/");
+    if (malformed) {
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: malformed }));
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       console.error(error);
       if (!res.headersSent) res.writeHead(500);

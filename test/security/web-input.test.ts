@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "@/cli/main";
 import { handleTrpc } from "@/server/api/handler";
-import type { BodyLimits } from "@/server/input-limits";
+import { type BodyLimits, malformedTarget } from "@/server/input-limits";
 import { handleRest } from "@/server/rest/handler";
 import { router } from "@/server/rest/routes";
 import { setUpApi } from "../api/harness";
@@ -378,6 +378,13 @@ describe("hostile input at the web boundary", () => {
       expectCleanError(response, /percent-encoding/);
       const tenant = await rest("GET", "%E0%A4%A/flows/search", { token });
       expect(tenant.status).toBe(400);
+    });
+
+    it("the web server's front door tells a malformed path before Next's router sees it", () => {
+      expect(malformedTarget("/api/v1/t/flows/%E0%A4%A")).toBe("The path is not valid percent-encoding.");
+      expect(malformedTarget("/flows/%zz")).toBe("The path is not valid percent-encoding.");
+      expect(malformedTarget("/api/v1/t/flows/a%20b?q=%E0%A4%A")).toBeUndefined();
+      expect(malformedTarget("/api/v1/t/flows/caf%C3%A9")).toBeUndefined();
     });
   });
 });
