@@ -378,6 +378,15 @@ describe("the address policy", () => {
     ["64:ff9b::a00:1", false],
     ["64:ff9b::808:808", true],
     ["2002:c0a8:101::1", false],
+    ["2002:808:808::1", true],
+    ["::7f00:1", false],
+    ["::ffff:0:7f00:1", false],
+    ["fd00:ec2::254", false],
+    ["fec0::1", false],
+    ["2001::1", false],
+    ["64:ff9b:1::808:808", false],
+    ["255.255.255.255", false],
+    ["127.1", false],
     ["not-an-ip", false],
   ])("%s is public: %s", (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);

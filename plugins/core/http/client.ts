@@ -88,10 +88,11 @@ export function checkedLookup(
   return (hostname, options, callback) => {
     resolve(hostname, { ...(options as object), all: true }, (error, addresses) => {
       if (error) return (callback as (e: Error) => void)(error);
-      const refused = addresses.find((a) => !isAllowedAddress(a.address, policy));
-      if (refused || addresses.length === 0) {
-        return (callback as (e: Error) => void)(refusal(hostname, refused?.address ?? "no address"));
+      if (addresses.length === 0) {
+        return (callback as (e: Error) => void)(new Error(`${hostname} has no address`));
       }
+      const refused = addresses.find((a) => !isAllowedAddress(a.address, policy));
+      if (refused) return (callback as (e: Error) => void)(refusal(hostname, refused.address));
       if ((options as { all?: boolean }).all) {
         return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
       }
