@@ -117,6 +117,14 @@ export interface ParsedDocument {
 /** Parses YAML text (one or several `---` separated documents), keeping the means to locate any node. */
 export function parseYamlDocuments(text: string): ParsedDocument[] {
   const index = new PositionIndex(text);
+  const tooDeep = deepNesting(text);
+  if (tooDeep !== undefined) {
+    // Refused before parsing: both YAML parsers recurse, and take seconds to overflow the stack on it.
+    const { line, col } = linePosition(text, tooDeep);
+    const source = new FlowSource(new PositionIndex("{}"), 0);
+    const message = `the YAML is nested more than ${MAX_YAML_DEPTH} levels deep: refused`;
+    return [{ source, value: undefined, errors: [{ path: "", line, column: col, message }] }];
+  }
   let values: unknown[] | undefined;
   try {
     values = jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA });
@@ -231,4 +239,69 @@ function aliasError(source: FlowSource): FlowError {
     column,
     message: `YAML aliases expand this document by more than ${MAX_ALIAS_NODES} nodes (or refer to themselves): refused`,
   };
+}
+
+/** The deepest nesting of collections accepted in a flow's YAML (deeper than any flow needs). */
+export const MAX_YAML_DEPTH = 256;
+
+/**
+ * The offset where the text nests collections deeper than MAX_YAML_DEPTH, or undefined. A conservative
+ * scan, not a parser: it counts open flow collections (`[`, `{`) outside quoted scalars and comments,
+ * plus compact block sequences (`- - - x`) on a line. Block nesting by indentation needs a line per level,
+ * so it cannot reach the depth that overflows a parser within a request's size limit.
+ */
+function deepNesting(text: string): number | undefined {
+  let depth = 0;
+  let lineStart = true;
+  let dashes = 0;
+  let previous = "\n";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === "\n") {
+      lineStart = true;
+      dashes = 0;
+      previous = c;
+      continue;
+    }
+    const boundary = previous === " " || previous === "\t" || previous === "\n" || "[{,:".includes(previous);
+    if (c === "#" && boundary) {
+      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+      continue;
+    }
+    if ((c === '"' || c === "'") && boundary) {
+      // Skip the quoted scalar ('' escapes a quote in single quotes, \ escapes in double quotes).
+      for (i++; i < text.length; i++) {
+        const d = text[i];
+        if (c === '"' && d === "\\") i++;
+        else if (d === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+      previous = c;
+      lineStart = false;
+      continue;
+    }
+    if (lineStart && c === "-" && (text[i + 1] === " " || text[i + 1] === "\t")) {
+      dashes++;
+      if (depth + dashes > MAX_YAML_DEPTH) return i;
+    } else if (c === "[" || c === "{") {
+      depth++;
+      if (depth + dashes > MAX_YAML_DEPTH) return i;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+    if (c !== " " && c !== "\t" && c !== "-") lineStart = false;
+    previous = c;
+  }
+  return undefined;
+}
+
+/** Line and column of an offset, without parsing. */
+function linePosition(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
 }

@@ -241,6 +241,29 @@ describe("hostile input at the web boundary", () => {
       expect(Date.now() - started).toBeLessThan(5_000);
     });
 
+    it("a flow nested 100,000 levels deep is refused the same way, before either YAML parser recurses", async () => {
+      const started = Date.now();
+      const deep = HELLO.replace("id: hello", "id: deep").replace(
+        "tasks:",
+        `variables:\n  v: ${deepJson(30_000)}\ntasks:`,
+      );
+      const created = await rest("POST", "acme/flows", {
+        token,
+        body: deep,
+        contentType: "application/x-yaml",
+      });
+      expect(created.status).toBe(422);
+      expectCleanError(created, /nested more than 256 levels/);
+      expect(JSON.stringify(created.json.details)).toContain('"line":8');
+      const dashes = await rest("POST", "acme/flows/validate", {
+        token,
+        body: HELLO.replace("tasks:", `variables:\n  v:\n    ${"- ".repeat(30_000)}1\ntasks:`),
+        contentType: "application/x-yaml",
+      });
+      expect(dashes.text).toMatch(/nested more than 256 levels/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+
     it("is refused by `cadenza flow validate` with file:line:col", async () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), "cadenza-laughs-"));
       try {
