@@ -7,6 +7,7 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/server/auth";
 import { clientIp } from "@/server/auth/client-ip";
 import { INVALID_CREDENTIALS } from "@/server/auth/credentials";
+import { endSessions } from "@/server/auth/sessions";
 import { getDb } from "@/server/db/client";
 import { acceptInvitation, createTenant, signUp } from "@/server/services/account";
 import { describeError } from "@/server/services/errors";
@@ -77,6 +78,9 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
 }
 
 export async function signOutAction(): Promise<void> {
+  // The cookie is deleted here, but a copy of it (another browser, a stolen one) must stop working too.
+  const current = await viewer();
+  if (current) await endSessions(getDb(), current.user.id);
   await signOut({ redirectTo: "/" });
 }
 

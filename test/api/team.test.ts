@@ -173,7 +173,7 @@ describe("accounts and the team", () => {
       201,
     );
     const asSession = await api.call("POST", "minting/api-tokens", {
-      session: { id: editor.userId },
+      session: { id: editor.userId, sessionVersion: 0 },
       body: { name: "from the UI" },
     });
     expect(asSession.status).toBe(201);
@@ -238,7 +238,7 @@ describe("accounts and the team", () => {
     for (let i = 3; i < 30; i++) await call(`198.51.100.${i}`).catch(() => undefined);
     await expect(call("198.51.100.200")).rejects.toBeInstanceOf(TooManyRequestsError);
     const response = await api.call("POST", "standalone/executions/webhook/hooks/none/guess", {
-      headers: { "x-forwarded-for": "198.51.100.1" },
+      headers: { "x-cadenza-client-ip": "198.51.100.1" },
     });
     // Through the route, with the configured limit (CADENZA_WEBHOOK_RATE_LIMIT, 120 a minute): still a 404.
     expect(response.status).toBe(404);
