@@ -56,12 +56,13 @@ export async function signInAction(_state: FormState, form: FormData): Promise<F
 
 export async function signUpAction(_state: FormState, form: FormData): Promise<FormState> {
   const email = text(form, "email");
-  const password = text(form, "password");
   const invitationToken = text(form, "invitation") || undefined;
   try {
+    // A new account and an email that had one already answer the same (see signUp): nobody is signed in,
+    // both go to the sign-in page with the same note.
     await signUp(getDb(), {
       email,
-      password,
+      password: text(form, "password"),
       name: text(form, "name"),
       tenantSlug: text(form, "tenantSlug") || undefined,
       tenantName: text(form, "tenantName") || undefined,
@@ -73,8 +74,8 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
     if (described.unexpected) throw error;
     return { error: described.message, email };
   }
-  await signIn("credentials", { email, password, redirectTo: invitationToken ? "/team" : "/api-tokens" });
-  return {};
+  const next = invitationToken ? "/team" : "/api-tokens";
+  redirect(`/sign-in?signedUp=1&callbackUrl=${encodeURIComponent(next)}`);
 }
 
 export async function signOutAction(): Promise<void> {

@@ -199,6 +199,7 @@ describe("audit log", () => {
           password: "a long password",
           invitationToken: invitation.token,
         });
+        if (!joined.created) throw new Error("expected a new account");
         return act(() => call("DELETE", `users/${joined.userId}`));
       },
       "POST /invitations": () =>
