@@ -11,7 +11,7 @@ import { clientIp } from "./client-ip";
 import { verifyCredentials } from "./credentials";
 import { userForOidcProfile, verifiedEmail } from "./oidc";
 import type { SessionUser } from "./principal";
-import { currentSessionVersion } from "./sessions";
+import { currentSessionVersion, sessionUserOf } from "./sessions";
 
 /** Refused because of the rate limit; the sign-in page says so (without saying whether the account exists). */
 export class SignInRateLimited extends CredentialsSignin {
@@ -83,9 +83,8 @@ const config: NextAuthConfig = {
       return token;
     },
     session({ session, token }) {
-      if (token.sub) session.user.id = token.sub;
-      if (typeof token.sv === "number")
-        (session.user as { sessionVersion?: number }).sessionVersion = token.sv;
+      const user = sessionUserOf(token);
+      if (user) Object.assign(session.user, user);
       return session;
     },
   },
@@ -112,7 +111,6 @@ export const auth = cache(nextAuth.auth);
 /** What the session cookie of this request says, if any (principalFromSession checks it is still valid). */
 export async function sessionUser(): Promise<SessionUser | null> {
   const session = await auth();
-  if (!session?.user?.id) return null;
-  const version = (session.user as { sessionVersion?: unknown }).sessionVersion;
-  return { id: session.user.id, ...(typeof version === "number" ? { sessionVersion: version } : {}) };
+  const user = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
+  return sessionUserOf({ sub: user?.id, sv: user?.sessionVersion });
 }

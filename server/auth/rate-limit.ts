@@ -93,15 +93,17 @@ export async function attempt(
   now = new Date(),
 ): Promise<AttemptResult> {
   const forgotten = new Date(now.getTime() - policy.forgetAfterMs);
+  // Parallel attempts carry clocks a little apart: free attempts are decided by the count alone, and the
+  // time of the last attempt never goes backwards.
   const rows = await db.$queryRaw<{ count: number }[]>`
     insert into rate_limits as r (key, window_start, count) values (${key}, ${now}, 1)
     on conflict (key) do update set
       count = case when r.window_start <= ${forgotten} then 1 else r.count + 1 end,
-      window_start = ${now}
+      window_start = greatest(r.window_start, ${now})
     where r.window_start <= ${forgotten}
-       or r.window_start + make_interval(secs => (case when r.count < ${policy.free} then 0
-            else least(${policy.maxDelayMs}::float8,
-              ${policy.baseDelayMs}::float8 * power(2, least(30, r.count - ${policy.free}))) end) / 1000.0)
+       or r.count < ${policy.free}
+       or r.window_start + make_interval(secs => least(${policy.maxDelayMs}::float8,
+            ${policy.baseDelayMs}::float8 * power(2, least(30, r.count - ${policy.free}))) / 1000.0)
           <= ${now}
     returning count`;
   const row = rows[0];

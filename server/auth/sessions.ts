@@ -3,6 +3,7 @@
 // Incrementing the version ends every session of the user at once — on sign-out (Cadenza keeps no list of
 // a user's sessions, so signing out signs out every browser), "sign out everywhere" and a password reset.
 import type { PrismaClient } from "../db/client";
+import type { SessionUser } from "./principal";
 
 type Db = Pick<PrismaClient, "user">;
 
@@ -20,4 +21,16 @@ export async function endSessions(db: Db, userId: string): Promise<number> {
 export async function currentSessionVersion(db: Db, userId: string): Promise<number | undefined> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { sessionVersion: true } });
   return user?.sessionVersion;
+}
+
+/** The claims Cadenza puts in the Auth.js JWT at sign-in: `sub` (user id) and `sv` (session version). */
+export interface SessionClaims {
+  sub?: string;
+  sv?: unknown;
+}
+
+/** What a decoded session JWT says, as principalFromSession checks it (the session callback uses this). */
+export function sessionUserOf(claims: SessionClaims | null | undefined): SessionUser | null {
+  if (!claims?.sub) return null;
+  return { id: claims.sub, ...(typeof claims.sv === "number" ? { sessionVersion: claims.sv } : {}) };
 }
