@@ -8,8 +8,9 @@
 // header of that name is overwritten), and route handlers, server actions and tRPC read it through
 // clientIp(). Nothing reads X-Forwarded-For anywhere else.
 //
-// CIDR matching is Node's own net.BlockList. Under `next dev` (no Cadenza server in front) the header is
-// not stamped, so every request counts as the one address "unknown": limits still hold, per account.
+// CIDR matching is Node's own net.BlockList. Under `next dev` (no Cadenza server in front) nothing stamps
+// or strips the header: requests without it count as the one address "unknown", and a client could send
+// its own — acceptable for a development server only, which is all `next dev` is.
 import type { IncomingMessage } from "node:http";
 import { BlockList, isIP } from "node:net";
 
