@@ -87,7 +87,20 @@ export function clientIp(headers: Headers): string | undefined {
   return normaliseAddress(headers.get(CLIENT_IP_HEADER));
 }
 
-/** The address to key per-address limits on: the client's, or UNKNOWN_ADDRESS. */
+/**
+ * The address to key per-address limits on: an IPv4 address as it is, an IPv6 address's /64 (one host
+ * usually has a whole /64 to pick source addresses from), or UNKNOWN_ADDRESS.
+ */
 export function limitAddress(ip: string | undefined): string {
-  return ip ?? UNKNOWN_ADDRESS;
+  const address = normaliseAddress(ip);
+  if (!address) return UNKNOWN_ADDRESS;
+  if (isIP(address) !== 6) return address;
+  const [head = "", tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = address.includes("::") ? (tail ? tail.split(":") : []) : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
+    .join(":")}::/64`;
 }

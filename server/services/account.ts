@@ -3,6 +3,7 @@
 // itself — the only services that do — and each writes its tenant's audit entry explicitly.
 import type { Principal, TenantRef } from "../access/authorize";
 import { auditRecord } from "../audit/audit";
+import { limitAddress } from "../auth/client-ip";
 import { normaliseEmail } from "../auth/credentials";
 import { hashPassword, passwordProblem } from "../auth/passwords";
 import { hit } from "../auth/rate-limit";
@@ -247,7 +248,7 @@ export async function signUp(
   },
 ): Promise<SignUpResult> {
   if (request.ip) {
-    const window = await hit(db, `sign-up:ip:${request.ip}`, 3_600_000);
+    const window = await hit(db, `sign-up:ip:${limitAddress(request.ip)}`, 3_600_000);
     if (window.count > SIGN_UP_ADDRESS_LIMIT)
       throw new TooManyRequestsError(
         "Too many sign-ups from this address: try again later.",

@@ -10,6 +10,7 @@ import { bootstrapAdmin } from "@/server/auth/bootstrap";
 import {
   CLIENT_IP_HEADER,
   clientIp,
+  limitAddress,
   resolveClientAddress,
   stampClientAddress,
   trustedProxyList,
@@ -97,6 +98,27 @@ describe("the client address", () => {
     const proxies = trustedProxyList(["fd00::/8"]);
     expect(resolveClientAddress("fd00::1", "2001:db8::7, fd00::2", proxies)).toBe("2001:db8::7");
     expect(resolveClientAddress("fd00::1", "not-an-address, fd00::2", proxies)).toBe("fd00::2");
+  });
+
+  it("keys IPv6 limits on the /64, so rotating source addresses within one host's block changes nothing", async () => {
+    expect(limitAddress("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(limitAddress("2001:DB8:1:2:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(limitAddress("::1")).toBe("0:0:0:0::/64");
+    expect(limitAddress("192.0.2.1")).toBe("192.0.2.1");
+    expect(limitAddress(undefined)).toBe("unknown");
+    for (let i = 0; i < SIGN_IN_PAIR_POLICY.free; i++)
+      await verifyCredentials(api.database.db, {
+        email: "ada@example.com",
+        password: "wrong guess",
+        ip: `2001:db8:77:1::${(i + 1).toString(16)}`,
+      });
+    expect(
+      await verifyCredentials(api.database.db, {
+        email: "ada@example.com",
+        password: "wrong guess",
+        ip: "2001:db8:77:1:dead:beef:0:1",
+      }),
+    ).toMatchObject({ reason: "rate-limited" });
   });
 });
 
