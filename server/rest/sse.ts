@@ -27,10 +27,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
     );
   });
 
-/**
- * Runs `poll` every POLL_MS until it returns true (done) or the client disconnects; whatever it sends goes
- * to the client as `data:` lines (JSON). A failure ends the stream with an `error` event.
- */
 export interface SseOptions {
   /** Throws when the caller may no longer read the stream (it then ends with an `error` event). */
   recheck?: () => Promise<void>;
@@ -38,6 +34,10 @@ export interface SseOptions {
   recheckMs?: number;
 }
 
+/**
+ * Runs `poll` every POLL_MS until it returns true (done) or the client disconnects; whatever it sends goes
+ * to the client as `data:` lines (JSON). A failure ends the stream with an `error` event.
+ */
 export function sseResponse(
   signal: AbortSignal,
   poll: (sink: SseSink) => Promise<boolean>,

@@ -5,6 +5,9 @@
 //   - calls per minute (CADENZA_WEBHOOK_RATE_LIMIT), counted before the key is looked at (one statement:
 //     parallel calls cannot slip past it), so keys cannot be guessed at speed;
 //   - wrong keys per 15 minutes (WRONG_KEY_LIMIT): beyond, that address gets 429 until the window ends.
+//     Checked before and counted after the key is looked at (a right key must not count: a caller may have
+//     many calls waiting for their executions), so a burst of parallel wrong keys can pass it — at most the
+//     per-minute limit's worth, which is counted first.
 import { toExecutionJson } from "@/engine/executor";
 import { forTenant } from "../access/tenant-db";
 import { writeAudit } from "../audit/audit";
