@@ -48,7 +48,10 @@ export async function signInAction(_state: FormState, form: FormData): Promise<F
     if (isRedirect(error)) throw error;
     const email = text(form, "email");
     if (error instanceof CredentialsSignin && error.code === "rate_limited")
-      return { error: "Too many failed attempts: wait a little (each one more doubles the wait) and try again.", email };
+      return {
+        error: "Too many failed attempts: wait a little (each one more doubles the wait) and try again.",
+        email,
+      };
     if (error instanceof AuthError) return { error: INVALID_CREDENTIALS, email };
     throw error;
   }
