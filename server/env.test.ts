@@ -16,8 +16,18 @@ describe("parseEnv", () => {
       CADENZA_HTTP_PRIVATE_NETWORKS: "block",
       CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
       CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
+      CADENZA_TRUSTED_PROXIES: [],
+      CADENZA_STREAM_RECHECK_SECONDS: 5,
       OIDC_NAME: "SSO",
     });
+  });
+
+  it("reads trusted proxies as a list of addresses and CIDR ranges, and refuses anything else", () => {
+    expect(
+      parseEnv({ CADENZA_TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.7,fd00::/8" }).CADENZA_TRUSTED_PROXIES,
+    ).toEqual(["10.0.0.0/8", "192.0.2.7", "fd00::/8"]);
+    for (const bad of ["10.0.0.0/33", "proxy.internal", "10.0.0.0/8/1", "fd00::/129"])
+      expect(() => parseEnv({ CADENZA_TRUSTED_PROXIES: bad })).toThrow(/CADENZA_TRUSTED_PROXIES must be/);
   });
 
   it("treats empty variables as unset", () => {
@@ -54,6 +64,8 @@ describe("parseEnv", () => {
       CADENZA_HTTP_PRIVATE_NETWORKS: "block",
       CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
       CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
+      CADENZA_TRUSTED_PROXIES: [],
+      CADENZA_STREAM_RECHECK_SECONDS: 5,
       OIDC_NAME: "SSO",
     });
   });

@@ -1,5 +1,6 @@
 // The environment, validated once. Code reads `env.X`; nothing else reads process.env.
 // (Exceptions, each for a reason stated there: prisma.config.ts, playwright.config.ts, scripts/.)
+import { isIP } from "node:net";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
@@ -75,6 +76,28 @@ export const envSchema = z.object({
     .int({ error: "must be a whole number" })
     .min(1, { error: "must be at least 1" })
     .default(120),
+  /**
+   * Proxies in front of Cadenza whose X-Forwarded-For may be believed: a comma-separated list of
+   * addresses or CIDR ranges (`10.0.0.0/8, 192.0.2.7, fd00::/8`). Empty: the socket's address only.
+   */
+  CADENZA_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+    )
+    .refine((entries) => entries.every(isCidr), {
+      error: "must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8)",
+    }),
+  /** Seconds between the checks an open event stream makes that its session or token is still valid. */
+  CADENZA_STREAM_RECHECK_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .min(1, { error: "must be at least 1" })
+    .max(300, { error: "must be at most 300" })
+    .default(5),
   /** Optional OpenID Connect sign-in: issuer URL, client id and secret (all three, or none). */
   OIDC_ISSUER: z.url({ error: "must be a URL" }).optional(),
   OIDC_CLIENT_ID: z.string().optional(),
@@ -138,6 +161,15 @@ export function secretKeyBytes(value: string): Buffer | undefined {
     if (bytes.length === 32) return bytes;
   }
   return undefined;
+}
+
+/** `192.0.2.7`, `10.0.0.0/8`, `fd00::/8`: an address, or one with a prefix length that fits its family. */
+export function isCidr(value: string): boolean {
+  const [address = "", prefix, ...rest] = value.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 export type Env = z.infer<typeof envSchema>;

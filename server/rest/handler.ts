@@ -4,7 +4,7 @@
 import type { AuthorizedPrincipal, Principal } from "../access/authorize";
 import { loadTenantAccess } from "../access/load-access";
 import { clientIp } from "../auth/client-ip";
-import { resolvePrincipal, type SessionUser } from "../auth/principal";
+import { resolvePrincipalAgain, type SessionUser } from "../auth/principal";
 import { crossSite } from "../auth/same-origin";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
@@ -91,14 +91,17 @@ async function parseInputs(route: AnyRoute, params: Record<string, string>, url:
   };
 }
 
-/** Resolves the principal; every route but webhooks needs one. */
-async function principalOf(request: Request, deps: RestDeps): Promise<Principal> {
-  const principal = await resolvePrincipal(deps.db, {
+/** Resolves the principal (and how to check it again); every route but webhooks needs one. */
+async function principalOf(
+  request: Request,
+  deps: RestDeps,
+): Promise<{ principal: Principal; again: () => Promise<Principal> }> {
+  const resolved = await resolvePrincipalAgain(deps.db, {
     authorization: request.headers.get("authorization"),
     session: deps.session,
   });
-  if (!principal) throw new UnauthenticatedError();
-  return principal;
+  if (!resolved) throw new UnauthenticatedError();
+  return resolved;
 }
 
 export async function handleRest(request: Request, deps: RestDeps): Promise<Response> {
@@ -131,23 +134,27 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
       );
     }
     // Who first (401), then whether they may see this tenant at all (404), then the request itself (400).
-    const principal = await principalOf(request, deps);
+    const { principal, again } = await principalOf(request, deps);
     if (principal.via === "session" && request.method !== "GET" && crossSite(request.headers, request.url))
       throw new ForbiddenError(
         "Cross-site request refused: call the API from this site, or with an API token.",
       );
-    const access = await loadTenantAccess(deps.db, principal, split.tenant);
-    const scope = createScope({
-      db: deps.db,
-      tenant: access.tenant,
-      principal: access.principal as AuthorizedPrincipal,
-      ip: clientIp(request.headers),
-      engine: deps.engine,
-      now: deps.now,
-    });
+    const scopeOf = async (who: Principal) => {
+      const access = await loadTenantAccess(deps.db, who, split.tenant);
+      return createScope({
+        db: deps.db,
+        tenant: access.tenant,
+        principal: access.principal as AuthorizedPrincipal,
+        ip: clientIp(request.headers),
+        engine: deps.engine,
+        now: deps.now,
+      });
+    };
+    const scope = await scopeOf(principal);
     const { params, query } = await parseInputs(route, match.params, url);
     const body = await readBody(request, route.body, deps.limits);
-    return toResponse(await route.handler({ scope, params, query, body, request }));
+    const reauthorize = async () => scopeOf(await again());
+    return toResponse(await route.handler({ scope, params, query, body, request, reauthorize }));
   } catch (error) {
     return errorResponse(error);
   }

@@ -37,6 +37,11 @@ export interface HandlerContext<P, Q, B> {
   query: Q;
   body: B;
   request: Request;
+  /**
+   * The scope built afresh from the same credential (token or session cookie) and the principal's current
+   * bindings: a 401 once the token is revoked or the session ended. Long-lived streams call it now and then.
+   */
+  reauthorize: () => Promise<ServiceScope>;
 }
 
 export interface WebhookContext<P, Q, B> {

@@ -49,7 +49,7 @@ describe("audit log", () => {
       const response = await api.call(method, `audited/${path}`, {
         token,
         body,
-        headers: { "x-forwarded-for": "203.0.113.9" },
+        headers: { "x-cadenza-client-ip": "203.0.113.9" },
         ...(contentType ? { contentType } : {}),
       });
       expect(response.status, `${method} ${path}: ${response.text}`).toBeLessThan(300);
@@ -199,6 +199,7 @@ describe("audit log", () => {
           password: "a long password",
           invitationToken: invitation.token,
         });
+        if (!joined.created) throw new Error("expected a new account");
         return act(() => call("DELETE", `users/${joined.userId}`));
       },
       "POST /invitations": () =>

@@ -313,8 +313,12 @@ export class EngineClient {
     for (const candidate of flow.triggers) {
       if (candidate.disabled || disabled.has(`${flow.namespace}/${flow.id}/${candidate.id}`)) continue;
       if (ctx.registry.get(candidate.type)?.type !== "core.trigger.Webhook") continue;
-      const expected = String(await renderTreeAsync(candidate.key, flowVariables).catch(() => candidate.key));
-      if (timingSafeEqualText(expected, key)) {
+      // The key may be an expression, e.g. `{{ secret('WEBHOOK_KEY') }}` (Kestra's advice): rendered with the
+      // expression functions. One that fails to render matches nothing (never its own unrendered text).
+      const expected = await renderTreeAsync(candidate.key, flowVariables, {
+        functions: ctx.functions(ctx.pool, tenantId),
+      }).then(String, () => undefined);
+      if (expected !== undefined && timingSafeEqualText(expected, key)) {
         trigger = candidate;
         break;
       }
