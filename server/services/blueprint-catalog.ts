@@ -9,6 +9,10 @@ import { loadFlow } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 
+/** Stands for the URL of a local test server in a blueprint's test inputs and KV entries. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+export const TEST_SERVER = "${TEST_SERVER}";
+
 export const BLUEPRINT_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 const record = z.record(z.string(), z.unknown());
@@ -95,7 +99,9 @@ export function loadBlueprint(dir: string, registry: PluginRegistry = builtInReg
     throw new Error(`blueprint ${id}: ${message}`);
   };
   if (!BLUEPRINT_ID.test(id)) fail("the folder name must be lower-case letters, digits and dashes");
-  const parsed = blueprintMetadata.safeParse(parseYaml(readFileSync(path.join(dir, "blueprint.yaml"), "utf8")));
+  const parsed = blueprintMetadata.safeParse(
+    parseYaml(readFileSync(path.join(dir, "blueprint.yaml"), "utf8")),
+  );
   if (!parsed.success) fail(`blueprint.yaml: ${z.prettifyError(parsed.error)}`);
   const meta = parsed.data as z.output<typeof blueprintMetadata>;
   const source = readFileSync(path.join(dir, "flow.yaml"), "utf8");
@@ -103,7 +109,8 @@ export function loadBlueprint(dir: string, registry: PluginRegistry = builtInReg
   if (!flow) fail(`flow.yaml: ${errors.map((e) => `${e.line}:${e.column} ${e.message}`).join("; ")}`);
   const companions = (meta.test.companions ?? []).map((file) => {
     const full = path.join(dir, file);
-    if (path.dirname(full) !== dir || !existsSync(full)) fail(`companion ${file} is not a file of the folder`);
+    if (path.dirname(full) !== dir || !existsSync(full))
+      fail(`companion ${file} is not a file of the folder`);
     return { file, source: readFileSync(full, "utf8") };
   });
   return {
