@@ -47,12 +47,15 @@ describe("blueprints API", () => {
     expect(found?.excerpt).not.toContain("`");
 
     const tagged = (
-      await api.call("GET", "main/blueprints/community/search?tags=Retries&tags=HTTP", { token })
+      await api.call("GET", "main/blueprints/community/search?tags=Errors%20%26%20retries&tags=HTTP", {
+        token,
+      })
     ).json as { results: Summary[] };
     expect(tagged.results.length).toBeGreaterThan(0);
-    for (const r of tagged.results) expect(r.tags).toEqual(expect.arrayContaining(["Retries", "HTTP"]));
+    for (const r of tagged.results)
+      expect(r.tags).toEqual(expect.arrayContaining(["Errors & retries", "HTTP"]));
     const commaTagged = (
-      await api.call("GET", "main/blueprints/community/search?tags=Retries,HTTP", { token })
+      await api.call("GET", "main/blueprints/community/search?tags=Errors%20%26%20retries,HTTP", { token })
     ).json as { results: Summary[] };
     expect(commaTagged.results.map((r) => r.id)).toEqual(tagged.results.map((r) => r.id));
 
