@@ -11,8 +11,16 @@ const page = section("/blueprints");
 export const metadata: Metadata = { title: page.label };
 export const dynamic = "force-dynamic";
 
-export default async function Page() {
-  const { tenant } = await requireViewer("/blueprints");
+export default async function Page({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  // Back to the same tab, search and tags after signing in.
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(await searchParams))
+    if (typeof value === "string" && ["tab", "q", "tags"].includes(key)) query.set(key, value);
+  const { tenant } = await requireViewer(query.size > 0 ? `/blueprints?${query}` : "/blueprints");
   return (
     <div className="mx-auto max-w-6xl">
       <PageTitle title={page.label}>

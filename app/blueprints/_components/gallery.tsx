@@ -215,18 +215,19 @@ function BlueprintCard({ blueprint }: { blueprint: Summary }) {
 
 function CardSkeletons() {
   return (
-    <ul
-      className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3"
-      aria-label="Loading blueprints"
+    <div
+      role="status"
       aria-busy
+      aria-label="Loading blueprints"
+      className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3"
     >
       {["a", "b", "c", "d", "e", "f"].map((k) => (
-        <li
+        <div
           key={k}
-          className="h-40 animate-pulse rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+          className="h-40 animate-pulse rounded-xl border border-zinc-200 bg-zinc-100 dark:border-zinc-800 dark:bg-zinc-900"
         />
       ))}
-    </ul>
+    </div>
   );
 }
 
