@@ -4,11 +4,12 @@
 // Reading either needs BLUEPRINT:READ; writing custom ones BLUEPRINT:CREATE/UPDATE/DELETE, audited.
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { type FlowGraph, flowGraph } from "@/engine/graph";
+import type { FlowGraph } from "@/engine/graph";
 import { builtInRegistry } from "@/plugins";
 import { type CatalogBlueprint, loadCatalog, TEST_SERVER, typesOf } from "./blueprint-catalog";
 import { NotFoundError } from "./errors";
 import { parseOrThrow } from "./flows";
+import { sourceFlowGraph } from "./graphs";
 import { audit, check, type ServiceScope } from "./scope";
 
 export type BlueprintKind = "community" | "custom";
@@ -153,7 +154,7 @@ export function getCommunityBlueprint(scope: ServiceScope, id: string): Blueprin
     ...communitySummary(b),
     description: b.description,
     source: b.source,
-    graph: flowGraph(parseOrThrow(b.source).flow, registry),
+    graph: sourceFlowGraph(scope, b.source),
     exampleInputs,
     companions: b.companions,
   };
@@ -186,12 +187,12 @@ function customSummary(row: CustomRow): BlueprintSummary {
   };
 }
 
-function customDetail(row: CustomRow): BlueprintDetail {
+function customDetail(scope: ServiceScope, row: CustomRow): BlueprintDetail {
   return {
     ...customSummary(row),
     description: row.description,
     source: row.source,
-    graph: flowGraph(parseOrThrow(row.source).flow, registry),
+    graph: sourceFlowGraph(scope, row.source),
     createdBy: row.createdBy,
   };
 }
@@ -235,7 +236,7 @@ async function findCustom(scope: ServiceScope, id: string): Promise<CustomRow> {
 
 export async function getCustomBlueprint(scope: ServiceScope, id: string): Promise<BlueprintDetail> {
   check(scope, "BLUEPRINT", "READ");
-  return customDetail(await findCustom(scope, id));
+  return customDetail(scope, await findCustom(scope, id));
 }
 
 export async function createCustomBlueprint(
@@ -255,7 +256,7 @@ export async function createCustomBlueprint(
     );
     return created;
   });
-  return customDetail(row);
+  return customDetail(scope, row);
 }
 
 export async function updateCustomBlueprint(
@@ -281,7 +282,7 @@ export async function updateCustomBlueprint(
     );
     return updated;
   });
-  return customDetail(row);
+  return customDetail(scope, row);
 }
 
 export async function deleteCustomBlueprint(scope: ServiceScope, id: string): Promise<void> {

@@ -75,6 +75,12 @@ describe("blueprints API", () => {
     expect(body.graph.edges.length).toBeGreaterThan(3);
     expect(body.exampleInputs).toEqual({ version: "2.0.0" });
 
+    const yaml = await api.call("GET", "main/blueprints/community/human-approval/source", { token });
+    expect(yaml.status).toBe(200);
+    expect(yaml.text).toBe(body.source);
+    const graph = await api.call("GET", "main/blueprints/community/human-approval/graph", { token });
+    expect(graph.json).toEqual(body.graph);
+
     const missing = await api.call("GET", "main/blueprints/community/no-such-thing", { token });
     expect(missing.status).toBe(404);
     expect((missing.json as { message: string }).message).toBe("Blueprint no-such-thing not found.");

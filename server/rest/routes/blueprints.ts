@@ -81,6 +81,33 @@ export const blueprintRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: "GET",
+    path: "/blueprints/community/{id}/source",
+    tag: "Blueprints",
+    summary: "The flow YAML of one of Cadenza's blueprints (as Kestra serves it).",
+    params: z.object({ id: communityBlueprintId }),
+    responses: [
+      { status: 200, description: "The YAML.", contentType: "application/x-yaml" },
+      { status: 404, description: "No such blueprint." },
+    ],
+    handler: async ({ scope, params }) =>
+      new Response(getCommunityBlueprint(scope, params.id).source, {
+        headers: { "content-type": "application/x-yaml; charset=utf-8" },
+      }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/community/{id}/graph",
+    tag: "Blueprints",
+    summary: "The topology of one of Cadenza's blueprints (as Kestra serves it).",
+    params: z.object({ id: communityBlueprintId }),
+    responses: [
+      { status: 200, description: "The graph.", schema: flowGraphSchema },
+      { status: 404, description: "No such blueprint." },
+    ],
+    handler: async ({ scope, params }) => ({ body: getCommunityBlueprint(scope, params.id).graph }),
+  }),
+  defineRoute({
+    method: "GET",
     path: "/blueprints/custom",
     tag: "Blueprints",
     summary: "Blueprints of the tenant, searched by text and tags.",
