@@ -2,6 +2,7 @@
 //   community: Cadenza's own, the folders of blueprints/ (tested in CI), the same for every tenant;
 //   custom:    a tenant's own, saved by its Editors from a flow's YAML, stored in tenant_blueprints.
 // Reading either needs BLUEPRINT:READ; writing custom ones BLUEPRINT:CREATE/UPDATE/DELETE, audited.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { FlowGraph } from "@/engine/graph";
@@ -67,7 +68,13 @@ let catalog: CatalogBlueprint[] | undefined;
  * checkout: `npm start` and `cadenza start` run there). Tests pass their own folder with `useCatalogDir`.
  */
 function community(): CatalogBlueprint[] {
-  catalog ??= loadCatalog(catalogDir, registry);
+  if (!catalog) {
+    if (existsSync(catalogDir)) catalog = loadCatalog(catalogDir, registry);
+    else {
+      console.warn(`cadenza: no blueprints in ${catalogDir}: run Cadenza from its checkout to show them.`);
+      catalog = [];
+    }
+  }
   return catalog;
 }
 let catalogDir = path.join(process.cwd(), "blueprints");

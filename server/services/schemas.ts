@@ -126,6 +126,8 @@ export const customBlueprintId = z.uuid({ error: "a blueprint id (a UUID)" });
 /** `tags=a&tags=b` or `tags=a,b`: the blueprints carrying all of them. */
 export const blueprintSearch = z.object({
   q: z.string().max(200).optional(),
+  page,
+  size,
   tags: z
     .preprocess(
       (value) =>

@@ -39,6 +39,11 @@ describe("blueprints API", () => {
       }),
     );
 
+    const second = (await api.call("GET", "main/blueprints/community/search?page=2&size=10", { token }))
+      .json as { results: Summary[]; total: number };
+    expect(second.total).toBe(list.total);
+    expect(second.results.map((r) => r.id)).toEqual(list.results.slice(10, 20).map((r) => r.id));
+
     const approval = (await api.call("GET", "main/blueprints/community/search?q=approval", { token }))
       .json as { results: Summary[] };
     expect(approval.results.map((r) => r.id)).toContain("human-approval");

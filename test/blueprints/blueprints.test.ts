@@ -213,6 +213,16 @@ describe("the blueprint gallery", () => {
     ]);
     expect(new Set(ids).size, "flow ids are unique across the gallery").toBe(ids.length);
     for (const b of catalog) expect(b.description.length, b.id).toBeGreaterThan(200);
+    // The inputs a blueprint is tried with are inputs of the flow it starts.
+    for (const b of catalog) {
+      const started = b.test.start
+        ? b.companions
+            .map((c) => loadFlow(c.source, { registry }).flow)
+            .find((f) => f?.id === b.test.start?.flowId)
+        : loadFlow(b.source, { registry }).flow;
+      const declared = (started?.inputs ?? []).map((input) => input.id);
+      expect(declared, `inputs of ${b.id}`).toEqual(expect.arrayContaining(Object.keys(b.test.inputs ?? {})));
+    }
   });
 
   describe.concurrent.each(catalog.map((b) => [b.id, b] as const))("%s", (_id, blueprint) => {

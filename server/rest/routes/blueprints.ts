@@ -47,7 +47,11 @@ const detail = summary
 const tag = z.object({ name: z.string(), count: z.number().int() }).meta({ id: "BlueprintTag" });
 const results = z.object({ results: z.array(summary), total: z.number().int() });
 
-const found = <T>(list: T[]) => ({ results: list, total: list.length });
+/** Kestra's paged results: one page of the matches, and how many there are in all. */
+const found = <T>(list: T[], query: { page: number; size: number }) => ({
+  results: list.slice((query.page - 1) * query.size, query.page * query.size),
+  total: list.length,
+});
 
 export const blueprintRoutes: AnyRoute[] = [
   defineRoute({
@@ -57,7 +61,7 @@ export const blueprintRoutes: AnyRoute[] = [
     summary: "Search Cadenza's blueprints by text (title, description, tags, task types) and tags.",
     query: blueprintSearch,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
-    handler: async ({ scope, query }) => ({ body: found(searchCommunityBlueprints(scope, query)) }),
+    handler: async ({ scope, query }) => ({ body: found(searchCommunityBlueprints(scope, query), query) }),
   }),
   defineRoute({
     method: "GET",
@@ -113,7 +117,9 @@ export const blueprintRoutes: AnyRoute[] = [
     summary: "Blueprints of the tenant, searched by text and tags.",
     query: blueprintSearch,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
-    handler: async ({ scope, query }) => ({ body: found(await searchCustomBlueprints(scope, query)) }),
+    handler: async ({ scope, query }) => ({
+      body: found(await searchCustomBlueprints(scope, query), query),
+    }),
   }),
   defineRoute({
     method: "GET",
