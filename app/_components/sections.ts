@@ -77,9 +77,9 @@ export const sections: Section[] = [
     href: "/blueprints",
     label: "Blueprints",
     group: "Organise",
-    purpose: "Ready-made flows to start from.",
+    purpose: "Working flows to start from, searchable by tag and plugin.",
     willDo: ["Browse and search the gallery", "Preview a blueprint's graph", "Use one as a new flow"],
-    now: "The gallery is empty until the flow editor lands.",
+    now: "Open a blueprint, copy its YAML or press Use to start a flow from it.",
   },
   {
     href: "/team",

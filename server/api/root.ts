@@ -10,6 +10,7 @@ import {
   tokensRouter,
 } from "./routers/access";
 import { accountRouter } from "./routers/account";
+import { blueprintsRouter } from "./routers/blueprints";
 import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   executions: executionsRouter,
   namespaces: namespacesRouter,
   triggers: triggersRouter,
+  blueprints: blueprintsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -264,6 +264,20 @@ describe("audit log", () => {
         return act(() => call("DELETE", `api-tokens/${created}`));
       },
       "PUT /settings": () => act(() => call("PUT", "settings", { name: `Audited ${fresh()}` })),
+      "POST /blueprints/custom": () =>
+        act(() => call("POST", "blueprints/custom", { title: "Mine", source: FLOW(fresh()) })),
+      "PUT /blueprints/custom/{id}": async () => {
+        const created = id(await call("POST", "blueprints/custom", { title: "Mine", source: FLOW(fresh()) }));
+        return act(() =>
+          call("PUT", `blueprints/custom/${created}`, { title: "Renamed", source: FLOW(fresh()) }),
+        );
+      },
+      "DELETE /blueprints/custom/{id}": async () => {
+        const created = id(
+          await call("POST", "blueprints/custom", { title: "Doomed", source: FLOW(fresh()) }),
+        );
+        return act(() => call("DELETE", `blueprints/custom/${created}`));
+      },
     };
     /** Mutating routes that change nothing and so write nothing. */
     const readOnly = new Set(["POST /flows/validate", "POST /flows/graph"]);
@@ -317,6 +331,9 @@ describe("audit log", () => {
       "SECRET:CREATE",
       "SETTING:UPDATE",
       "TRIGGER:BACKFILL",
+      "BLUEPRINT:CREATE",
+      "BLUEPRINT:UPDATE",
+      "BLUEPRINT:DELETE",
     ])
       expect(kinds.has(kind), kind).toBe(true);
     const byUser = entries.filter((e) => e.actor_type === "USER");

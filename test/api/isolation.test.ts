@@ -80,6 +80,12 @@ async function buildWorld(): Promise<World> {
     role: "Viewer",
   });
   await call("PUT", "settings", { name: "MARKER-alpha-tenant-name" });
+  const blueprint = await call("POST", "blueprints/custom", {
+    title: "MARKER-alpha-blueprint",
+    description: "MARKER-alpha-blueprint-description",
+    tags: ["MARKER-alpha-tag"],
+    source: FLOW_A,
+  });
   const expired = await api.token("alpha", "MARKER-alpha-admin@alpha.test", { expiresInMs: 1 });
   const revoked = await api.token("alpha", "MARKER-alpha-admin@alpha.test");
   const revokedRow = (
@@ -98,6 +104,8 @@ async function buildWorld(): Promise<World> {
     bindingId: binding.id as string,
     invitationId: invitation.id as string,
     tenantId: alpha.tenantId,
+    /** {id} of /blueprints/custom/{id} (and of /blueprints/community/{id}, where it finds nothing). */
+    id: blueprint.id as string,
   };
   const logs = await api.query<{ message: string }>(
     "select message from log_entries where execution_id = $1",
@@ -139,6 +147,7 @@ async function snapshotOfA(tenantId: string): Promise<string> {
     "invitations",
     "audit_logs",
     "trigger_states",
+    "tenant_blueprints",
   ];
   const parts: string[] = [];
   for (const table of tables) {
@@ -191,6 +200,8 @@ function bodyFor(
     "POST /service-accounts/{serviceAccountId}/api-tokens": { name: "beta-token" },
     "POST /api-tokens": { name: "beta-token" },
     "PUT /settings": { name: "Beta" },
+    "POST /blueprints/custom": { title: "beta-blueprint", source: FLOW_B },
+    "PUT /blueprints/custom/{id}": { title: "beta-blueprint", source: FLOW_B },
   };
   if (!(key in samples)) throw new Error(`isolation test: no sample body for ${key}: add one`);
   return { body: samples[key] };
@@ -327,6 +338,7 @@ describe("tenant isolation", () => {
       ...paramValues(world),
       tenant,
       source: FLOW_B,
+      title: "beta-blueprint",
       name: "beta-thing",
       slug: "beta-new-tenant",
       permissions: ["FLOW:READ"],

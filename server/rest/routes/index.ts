@@ -2,6 +2,7 @@
 // documented by /api/v1/openapi.json, enumerated by the isolation tests.
 import { Router } from "../route";
 import { administrationRoutes } from "./administration";
+import { blueprintRoutes } from "./blueprints";
 import { executionRoutes, logRoutes } from "./executions";
 import { flowRoutes } from "./flows";
 import { namespaceRoutes } from "./namespaces";
@@ -14,6 +15,7 @@ export const routes = [
   ...namespaceRoutes,
   ...triggerRoutes,
   ...administrationRoutes,
+  ...blueprintRoutes,
 ];
 
 export const router = new Router(routes);
