@@ -107,6 +107,7 @@ export async function applyEventInTransaction(
             registry: ctx.registry,
             services: ctx.services(tenantId),
             functions: ctx.functions(client, tenantId),
+            namespaceAccess: ctx.namespaceAccess(client, tenantId),
             now: () => ctx.now(),
             inputCipher: ctx.inputCipher,
             log: (entry) => logs.push(entry),

@@ -2,6 +2,7 @@ import type { InputCipher } from "@/engine/executor";
 import type { FileStorage, HttpPolicy, PluginRegistry, ProcessRunner } from "@/engine/plugin";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
+import type { NamespaceIsolation } from "../namespace-access";
 import { LocalProcessRunner } from "../runners";
 import { tenantStorage } from "../storage/tenant";
 import type { EngineContext } from "./context";
@@ -10,6 +11,7 @@ import { FlowStore } from "./flow-store";
 import { databaseKvStore } from "./kv-store";
 import { errorLogsOf } from "./logs-store";
 import { maskerFor } from "./mask";
+import { databaseNamespaceAccess } from "./namespace-access";
 import { databasePurgeService } from "./purge-service";
 import { databaseExecutionService, databaseLogReader, databaseTriggerService } from "./services";
 
@@ -32,6 +34,8 @@ export interface ContextOptions {
   secretValues?: (db: Queryable, tenantId: string) => Promise<Iterable<string>>;
   /** Seals SECRET inputs in stored executions; without it they are stored as given (tests, tools). */
   inputCipher?: InputCipher;
+  /** Namespace isolation of tenants without a `namespaceIsolation` setting (default strict). */
+  namespaceIsolation?: NamespaceIsolation;
 }
 
 export function createEngineContext(options: ContextOptions): EngineContext {
@@ -46,8 +50,10 @@ export function createEngineContext(options: ContextOptions): EngineContext {
     newId: options.newId ?? newId,
     inlineTasks: options.inlineTasks ?? true,
     processRunner,
+    namespaceAccess: (db, tenantId) => databaseNamespaceAccess(db, tenantId, options.namespaceIsolation),
     functions: (db, tenantId) => ({
       ...expressionFunctions({
+        access: ctx.namespaceAccess(db, tenantId),
         kv: databaseKvStore(db, tenantId, now),
         storage: tenantStorage(options.storage, tenantId),
         secret: options.secret
