@@ -1,5 +1,5 @@
 import type { InputCipher } from "@/engine/executor";
-import type { FileStorage, HttpPolicy, PluginRegistry, ProcessRunner } from "@/engine/plugin";
+import type { FileStorage, HttpPolicy, KvStore, PluginRegistry, ProcessRunner } from "@/engine/plugin";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
 import type { NamespaceIsolation } from "../namespace-access";
@@ -10,7 +10,7 @@ import type { Db, Queryable } from "./db";
 import { FlowStore } from "./flow-store";
 import { databaseKvStore } from "./kv-store";
 import { errorLogsOf } from "./logs-store";
-import { maskerFor } from "./mask";
+import { type Masker, MaskUnavailableError, maskerFor, maskValue } from "./mask";
 import { databaseNamespaceAccess } from "./namespace-access";
 import { databasePurgeService } from "./purge-service";
 import { databaseExecutionService, databaseLogReader, databaseTriggerService } from "./services";
@@ -67,7 +67,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       },
     }),
     services: (tenantId) => ({
-      kv: databaseKvStore(options.pool, tenantId, now),
+      kv: maskedKv(databaseKvStore(options.pool, tenantId, now), () => ctx.masker(options.pool, tenantId)),
       storage: tenantStorage(options.storage, tenantId),
       processRunner,
       httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: true },
@@ -77,10 +77,29 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       purge: databasePurgeService(ctx, tenantId),
       registry: options.registry,
     }),
-    masker: async (db, tenantId, extra = []) =>
-      maskerFor([...(options.secretValues ? await options.secretValues(db, tenantId) : []), ...extra]),
+    // Fails closed: when the secrets cannot be loaded, the write that needed the masker fails with it.
+    masker: async (db, tenantId, extra = []) => {
+      let secrets: Iterable<string> = [];
+      try {
+        if (options.secretValues) secrets = await options.secretValues(db, tenantId);
+      } catch (error) {
+        throw new MaskUnavailableError(error);
+      }
+      return maskerFor([...secrets, ...extra]);
+    },
     ...(options.inputCipher ? { inputCipher: options.inputCipher } : {}),
     report: options.report ?? ((message, error) => console.error(`cadenza engine: ${message}`, error ?? "")),
   };
   return ctx;
+}
+
+/** A KV store whose written values are masked: `kv.Set` of a rendered `{{ secret('S') }}` stores `******`. */
+function maskedKv(kv: KvStore, masker: () => Promise<Masker | undefined>): KvStore {
+  return {
+    ...kv,
+    async set(namespace, key, value, setOptions) {
+      const mask = await masker();
+      return kv.set(namespace, key, mask ? maskValue(value, mask) : value, setOptions);
+    },
+  };
 }

@@ -64,11 +64,11 @@ function logBuffer(ctx: EngineContext, tenantId: string, secretInputs: readonly 
     timer = undefined;
     const batch = buffer;
     buffer = [];
-    await insertLogs(
-      ctx.pool,
-      tenantId,
-      maskLogs(batch, await ctx.masker(ctx.pool, tenantId, secretInputs).catch(() => undefined)),
-    ).catch((error) => ctx.report("could not write task logs", error));
+    // Fails closed: logs that cannot be masked are not written (the engine reports why).
+    await ctx
+      .masker(ctx.pool, tenantId, secretInputs)
+      .then((mask) => insertLogs(ctx.pool, tenantId, maskLogs(batch, mask)))
+      .catch((error) => ctx.report(`could not write ${batch.length} task log(s)`, error));
   };
   return {
     push(entry: LogEntry) {
