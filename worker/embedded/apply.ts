@@ -4,6 +4,7 @@ import {
   type ExecutionEvent,
   type ExecutionRequest,
   type ExecutorCommand,
+  isSealed,
   type StepEnv,
   secretInputValues,
   step,
@@ -17,7 +18,7 @@ import { type DbClient, type Queryable, withTransaction } from "./db";
 import { insertExecution, loadExecution, type ParentLink, saveExecution } from "./execution-store";
 import { addJob, JOB } from "./jobs";
 import { executorLogEntry, insertLogs } from "./logs-store";
-import { type Masker, MaskUnavailableError, maskExecution, maskLogs } from "./mask";
+import { type Masker, MaskUnavailableError, maskExecution, maskLogs, maskValue } from "./mask";
 
 /** The execution does not exist (or not in this tenant). */
 export class ExecutionNotFoundError extends Error {
@@ -151,6 +152,13 @@ export async function applyEventInTransaction(
   return current;
 }
 
+/** Inputs with secret values masked, sealed SECRET inputs left as they are. */
+function maskInputs(inputs: Record<string, unknown>, mask: Masker): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [name, isSealed(value) ? value : maskValue(value, mask)]),
+  );
+}
+
 /** The one log line an event applied without masking writes: why its task failed. */
 function unmaskableLog(execution: Execution, event: ExecutionEvent, error: Error, now: Date): LogEntry {
   const run =
@@ -211,9 +219,14 @@ export async function createAndStartInTransaction(
   options: CreateOptions = {},
 ): Promise<Execution | undefined> {
   const created = await createExecution(flow, { ...request, tenantId }, stepEnv(ctx, client, tenantId));
-  // Labels rendered from secrets (flow labels, a parent's Subflow labels) are masked from the first write.
+  // Labels and inputs rendered from secrets (a parent's Subflow labels and inputs) are masked from the
+  // first write. Inputs with the tenant's secrets only: a SECRET input is sealed, or (no cipher) kept as given.
+  const tenantMask = await ctx.masker(client, tenantId);
   const mask = await ctx.masker(client, tenantId, secretInputValues(created.inputs, ctx.inputCipher));
-  const execution = maskExecution(created, mask);
+  const execution = maskExecution(
+    tenantMask ? { ...created, inputs: maskInputs(created.inputs, tenantMask) } : created,
+    mask,
+  );
   const inserted = await insertExecution(client, tenantId, execution, options);
   if (!inserted) return undefined;
   if (options.startAt && options.startAt.getTime() > ctx.now().getTime()) {
