@@ -218,6 +218,33 @@ tasks:
     expect(other?.attempts.at(-1)?.error?.message).toContain(DENIED);
   });
 
+  it("refuses a ForEachItem over another namespace's flow (same path as Subflow)", async () => {
+    const payroll = flow(PAYROLL);
+    const engine = new MemoryEngine({ registry: builtInRegistry(), flows: [payroll] });
+    const uri = await engine.storage.put(
+      "kestra:///company/team/items/executions/x/inputs/file/rows.txt",
+      "1\n2\n",
+    );
+    const feeder = flow(`id: feeder
+namespace: company.team
+inputs:
+  - { id: file, type: FILE }
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ inputs.file }}"
+    namespace: finance
+    flowId: payroll
+    inputs: { amount: "{{ taskrun.items }}" }
+`);
+    const done = await engine.wait((await engine.start(feeder, { inputs: { file: uri } })).id);
+    expect(done.state.current).toBe("FAILED");
+    expect(engine.logs.filter((l) => l.executionId === done.id).map((l) => l.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining(DENIED)]),
+    );
+    expect([...engine.executions.values()].filter((e) => e.namespace === "finance")).toEqual([]);
+  });
+
   it("reaches everything with open isolation", async () => {
     const engine = new MemoryEngine({ registry: builtInRegistry(), namespaceAccess: openNamespaceAccess });
     await engine.kv.set("company", "shared", "from the parent");
