@@ -67,8 +67,10 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
     functions.kv = async (args, named, { context }) => {
       const key = String(args[0] ?? named.key ?? "");
       const own = contextString(context, ["flow", "namespace"]);
-      const namespace = String(args[1] ?? named.namespace ?? own ?? "");
-      if (namespace !== own) {
+      const explicit = args[1] ?? named.namespace;
+      const namespace = String(explicit ?? own ?? "");
+      // Another namespace's KV: only where the namespace boundaries let this flow's namespace reach it.
+      if (explicit !== undefined && namespace !== own) {
         if (own === undefined) throw new Error(`kv() of namespace '${namespace}' outside a flow`);
         await checkReach(access, own, namespace);
       }
