@@ -2,7 +2,8 @@
 // and errors only: a secret rendered into labels (core.execution.Labels, a Subflow's labels), variables
 // (SetVariables), ForEach values, task-run values, a KV value (kv.Set) or copied into the audit log was
 // stored and served in clear, also base64- or URL-encoded. A flow puts the secret in each of those places
-// through the real server and embedded engine; then every table of the database (row_to_json) and every
+// through the real server and embedded engine (and a state file, text the engine writes to storage);
+// then every table of the database (row_to_json) and every
 // file of the local storage are dumped, and no form of the secret may appear in them nor in the API's
 // answers. And masking fails closed: without the secrets to mask with, nothing is written in clear.
 import { describe, expect, it } from "vitest";
@@ -69,6 +70,10 @@ tasks:
     flowId: child
     inputs: { given: "{{ secret('LEAK') }}" }
     labels: { fromparent: "{{ secret('LEAK') }}" }
+  - id: state
+    type: io.kestra.plugin.core.state.Set
+    name: remembered
+    data: { pw: "{{ secret('LEAK') }}" }
   - id: fetch
     type: io.kestra.plugin.core.log.Fetch
   - id: fail

@@ -68,7 +68,9 @@ export function createEngineContext(options: ContextOptions): EngineContext {
     }),
     services: (tenantId) => ({
       kv: maskedKv(databaseKvStore(options.pool, tenantId, now), () => ctx.masker(options.pool, tenantId)),
-      storage: tenantStorage(options.storage, tenantId),
+      storage: maskedTextStorage(tenantStorage(options.storage, tenantId), () =>
+        ctx.masker(options.pool, tenantId),
+      ),
       processRunner,
       httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: true },
       logs: databaseLogReader(ctx, tenantId),
@@ -100,6 +102,22 @@ function maskedKv(kv: KvStore, masker: () => Promise<Masker | undefined>): KvSto
     async set(namespace, key, value, setOptions) {
       const mask = await masker();
       return kv.set(namespace, key, mask ? maskValue(value, mask) : value, setOptions);
+    },
+  };
+}
+
+/**
+ * Storage whose text writes are masked: what a task renders and writes as a string (a state store's
+ * JSON, a log file, LocalFiles' inputs...). Bytes (a download, a script's output file) are the files'
+ * own content and are stored as they are.
+ */
+function maskedTextStorage(storage: FileStorage, masker: () => Promise<Masker | undefined>): FileStorage {
+  return {
+    ...storage,
+    async put(uri, data) {
+      if (typeof data !== "string") return storage.put(uri, data);
+      const mask = await masker();
+      return storage.put(uri, mask ? mask(data) : data);
     },
   };
 }
