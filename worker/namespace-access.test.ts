@@ -47,7 +47,9 @@ describe("guarded task services", () => {
 
   it("scope a purge without a namespace to the flow's own, and delete only executions they listed", async () => {
     const seen: unknown[] = [];
+    let logNamespaces = ["company.team"];
     const purge: PurgeService = {
+      logNamespaces: async () => logNamespaces,
       deleteLogs: async (filter) => {
         seen.push(filter);
         return 0;
@@ -60,6 +62,12 @@ describe("guarded task services", () => {
     const services = guardServices({ purge } as TaskServices, defaultNamespaceAccess, "company.team");
     await services.purge?.deleteLogs({ endDate: "2030-01-01T00:00:00Z" });
     expect(seen).toEqual([{ endDate: "2030-01-01T00:00:00Z", namespace: "company.team" }]);
+    // Its own tree may hold a child it may not reach (the default rule): then nothing is purged.
+    logNamespaces = ["company.team", "company.team.private"];
+    await expect(services.purge?.deleteLogs({ endDate: "2030-01-01T00:00:00Z" })).rejects.toThrow(
+      "may not reach 'company.team.private'",
+    );
+    expect(seen).toHaveLength(1);
     await expect(services.purge?.deleteExecutions(["not-listed"])).rejects.toThrow("was not listed");
     await services.purge?.endedExecutions({ endDate: "2030-01-01T00:00:00Z" }, 10);
     expect(await services.purge?.deleteExecutions(["e1"])).toBe(1);

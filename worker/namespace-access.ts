@@ -150,7 +150,16 @@ function guardPurge(
   // Only executions this guard listed (and checked) may be deleted.
   const listed = new Map<string, string>();
   return {
-    deleteLogs: async (filter) => purge.deleteLogs(await scoped(filter)),
+    async deleteLogs(filter) {
+      const scope = await scoped(filter);
+      // A namespace's tree may hold namespaces the caller may not reach: each must be reachable.
+      if (scope.flowId === undefined) {
+        if (!purge.logNamespaces)
+          throw new Error("this engine cannot tell which namespaces a purge would reach");
+        for (const namespace of await purge.logNamespaces(scope)) await check(namespace);
+      }
+      return purge.deleteLogs(scope);
+    },
     async endedExecutions(filter, limit) {
       const found = await purge.endedExecutions(await scoped(filter), limit);
       for (const execution of found) {
