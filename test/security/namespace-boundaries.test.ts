@@ -183,6 +183,22 @@ describe("namespace boundaries through the server and the embedded engine", () =
       10_000,
     );
     expect(fired[0]?.n).toBe(1);
+    // The same operation through tRPC: refused to the Editor, allowed to the admin.
+    const editorTrpc = await api.trpc({ token: editor });
+    await expect(
+      editorTrpc.namespaces.setAllowedNamespaces({
+        tenant: "acme",
+        namespace: "finance",
+        allowedNamespaces: ["*"],
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const adminTrpc = await api.trpc({ token: admin });
+    const viaTrpc = await adminTrpc.namespaces.setAllowedNamespaces({
+      tenant: "acme",
+      namespace: "finance",
+      allowedNamespaces: ["company.team", "company.team"],
+    });
+    expect(viaTrpc.allowedNamespaces).toEqual(["company.team"]);
     // A tenant setting with an unknown isolation is refused.
     const bad = await api.call("PUT", "acme/settings", {
       token: admin,
