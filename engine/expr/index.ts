@@ -31,8 +31,8 @@ export {
 } from "./api";
 export { ExpressionError } from "./errors";
 export { toOutputString } from "./print";
-/** Compiles a tenant-supplied regular expression, refusing patterns that could backtrack for ever. */
-export { compileRegex } from "./regex";
+/** Compiles a tenant-supplied (Java-syntax) regular expression for RE2, which matches in linear time. */
+export { compileRegex, type RegexMatch, type UserRegex } from "./regex";
 export { isTruthy } from "./truth";
 export type { ExprFunction, RenderOptions } from "./types";
 

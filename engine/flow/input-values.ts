@@ -1,4 +1,5 @@
 import { parse as parseYaml } from "yaml";
+import { compileRegex, type UserRegex } from "../expr";
 import { parseDuration } from "../util/duration";
 import type { Input } from "./inputs-schema";
 
@@ -195,13 +196,17 @@ function checkBounds(input: Input, value: unknown): Coerced {
     case "STRING":
     case "SECRET": {
       if (i.validator) {
-        let pattern: RegExp;
+        // The validator is tenant input: RE2 (linear time), whole-value match as Java's String.matches.
+        let pattern: UserRegex;
         try {
-          pattern = new RegExp(`^(?:${i.validator})$`, "s");
-        } catch {
-          return fail(`the validator '${i.validator}' is not a valid regular expression`);
+          pattern = compileRegex(i.validator, { dotAll: true });
+        } catch (e) {
+          return fail(
+            `the validator '${i.validator}' is not a valid regular expression: ${(e as Error).message}`,
+          );
         }
-        if (!pattern.test(value as string)) return fail(`does not match the pattern '${i.validator}'`);
+        if (!pattern.matchesWhole(value as string))
+          return fail(`does not match the pattern '${i.validator}'`);
       }
       return ok(value);
     }

@@ -203,6 +203,8 @@ export interface PurgeFilter {
 export interface PurgeService {
   /** Deletes the logs created in the range, optionally only some levels; returns how many. */
   deleteLogs(filter: PurgeFilter & { levels?: LogLevel[] }): Promise<number>;
+  /** The namespaces of the logs `deleteLogs` would delete (so a caller can check it may reach each). */
+  logNamespaces?(filter: PurgeFilter & { levels?: LogLevel[] }): Promise<string[]>;
   /**
    * Ended executions that ended in the range, optionally only in some states, never `exclude`; at most
    * `limit`, by id, after the id `after` (a cursor).

@@ -20,6 +20,13 @@ export const namespace = z
   .max(150)
   .regex(NAMESPACE, "a namespace: lower-case letters, digits, dots, _ and -")
   .meta({ description: "Namespace, e.g. `company.team`." });
+/** A namespace's allow-list: namespaces (each with its descendants) or `*` for every namespace. */
+export const allowedNamespaces = z
+  .array(z.union([namespace, z.literal("*")]))
+  .max(200)
+  .meta({
+    description: "Namespaces whose flows may reach this one besides itself and its descendants; `*`: all.",
+  });
 export const flowId = z.string().max(100).regex(FLOW_ID, "a flow id: letters, digits, ., _ and -");
 export const executionId = z
   .string()

@@ -151,6 +151,10 @@ describe("audit log", () => {
         await call("POST", "namespaces", { id: ns });
         return act(() => call("DELETE", `namespaces/${ns}`));
       },
+      "PUT /namespaces/{namespace}/allowed-namespaces": () =>
+        act(() =>
+          call("PUT", "namespaces/audit.ns/allowed-namespaces", { allowedNamespaces: [`x${fresh()}`] }),
+        ),
       "PUT /namespaces/{namespace}/kv/{key}": () =>
         act(() => call("PUT", `namespaces/audit.ns/kv/${fresh()}`, { v: 1 })),
       "DELETE /namespaces/{namespace}/kv/{key}": async () => {

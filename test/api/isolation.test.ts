@@ -185,6 +185,7 @@ function bodyFor(
   const samples: Record<string, unknown> = {
     "POST /namespaces": { id: "a.b.beta" },
     "PUT /namespaces/{namespace}/secrets/{key}": { value: "beta-secret-value" },
+    "PUT /namespaces/{namespace}/allowed-namespaces": { allowedNamespaces: ["*"] },
     "POST /namespaces/{namespace}/secrets": { key: "API_KEY", value: "beta-secret-value" },
     "PUT /triggers/{namespace}/{flowId}/{triggerId}": { disabled: true },
     "POST /triggers/{namespace}/{flowId}/{triggerId}/backfill": {

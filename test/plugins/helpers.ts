@@ -1,9 +1,8 @@
 import { expect } from "vitest";
 import type { Execution, TaskRun } from "@/engine/executor";
 import { type Flow, loadFlow } from "@/engine/flow";
-import type { HttpPolicy } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
-import { MemoryEngine, VirtualClock } from "@/worker/memory";
+import { MemoryEngine, type MemoryEngineOptions, VirtualClock } from "@/worker/memory";
 
 /** Loads a flow, failing the test with the validation errors when it is invalid. */
 export function flowOf(yaml: string): Flow {
@@ -13,7 +12,7 @@ export function flowOf(yaml: string): Flow {
 }
 
 /** A memory engine on a virtual clock, with the built-in plugins (HTTP tasks: non-public addresses refused). */
-export function newEngine(options: { httpPolicy?: HttpPolicy } = {}): {
+export function newEngine(options: Partial<MemoryEngineOptions> = {}): {
   engine: MemoryEngine;
   clock: VirtualClock;
 } {
