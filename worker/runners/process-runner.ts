@@ -234,7 +234,11 @@ export class LocalProcessRunner implements ProcessRunner {
     const range = this.options.uidRange ?? DEFAULT_UID_RANGE;
     if (!created && settings.runAs && settings.release) {
       // Earlier tasks of the WorkingDirectory ran as other uids of the range: their files become this one's.
-      await LocalWorkspace.adoptShared(sharedDir, settings.runAs, (uid) => uid >= range.first && uid <= range.last);
+      await LocalWorkspace.adoptShared(
+        sharedDir,
+        settings.runAs,
+        (uid) => uid >= range.first && uid <= range.last,
+      );
     }
     const workspace = await LocalWorkspace.create(root, settings, sharedDir);
     if (created && shared.onCreate) {

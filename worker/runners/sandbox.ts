@@ -243,10 +243,15 @@ export async function connectIsolatedNetwork(
 
 function runWithInput(file: string, args: string[], input: string, identity: Identity): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { ...identity, timeout: 5_000, env: NO_ENV }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`${file} ${args.join(" ")}: ${stderr.trim() || error.message}`));
-      else resolve();
-    });
+    const child = execFile(
+      file,
+      args,
+      { ...identity, timeout: 5_000, env: NO_ENV },
+      (error, _stdout, stderr) => {
+        if (error) reject(new Error(`${file} ${args.join(" ")}: ${stderr.trim() || error.message}`));
+        else resolve();
+      },
+    );
     child.stdin?.on("error", () => undefined);
     child.stdin?.end(input);
   });
@@ -256,7 +261,11 @@ function runWithInput(file: string, args: string[], input: string, identity: Ide
  * Runs `true` in a sandbox like the scripts' (as `identity`), to learn once that bubblewrap and user
  * namespaces work here. Throws with ISOLATION_HINT and bwrap's own complaint.
  */
-export async function probeSandbox(settings: SandboxSettings, identity: Identity, cwd: string): Promise<void> {
+export async function probeSandbox(
+  settings: SandboxSettings,
+  identity: Identity,
+  cwd: string,
+): Promise<void> {
   if (!executable(settings.bwrap)) throw new Error(`${ISOLATION_HINT} (${settings.bwrap} is missing)`);
   const probe = { ...settings, network: settings.network === "host" ? "host" : "none" } as SandboxSettings;
   try {

@@ -59,7 +59,12 @@ export function spawnProcess(options: SpawnOptions): Promise<SpawnResult> {
       // Only these variables: nothing of the worker's own environment is inherited.
       env: options.env as NodeJS.ProcessEnv,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe", ...Array.from({ length: options.extraPipes ?? 0 }, () => "pipe" as const)],
+      stdio: [
+        "ignore",
+        "pipe",
+        "pipe",
+        ...Array.from({ length: options.extraPipes ?? 0 }, () => "pipe" as const),
+      ],
     };
     if (options.uid !== undefined) spawnOptions.uid = options.uid;
     if (options.gid !== undefined) spawnOptions.gid = options.gid;

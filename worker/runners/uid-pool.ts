@@ -20,7 +20,9 @@ export function parseUidRange(text: string): UidRange {
   const first = Number(match?.[1]);
   const last = Number(match?.[2]);
   if (!match || first < 1000 || last < first || last > 4_294_967_294) {
-    throw new Error(`'${text}' is not a uid range: give first-last, e.g. 200000-265535 (first at least 1000)`);
+    throw new Error(
+      `'${text}' is not a uid range: give first-last, e.g. 200000-265535 (first at least 1000)`,
+    );
   }
   return { first, last };
 }
