@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import type { Execution, TaskRun } from "@/engine/executor";
 import { type Flow, loadFlow } from "@/engine/flow";
+import type { ProcessRunner } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import { MemoryEngine, VirtualClock } from "@/worker/memory";
 
@@ -12,9 +13,12 @@ export function flowOf(yaml: string): Flow {
 }
 
 /** A memory engine on a virtual clock, with the built-in plugins. */
-export function newEngine(): { engine: MemoryEngine; clock: VirtualClock } {
+export function newEngine(options: { processRunner?: ProcessRunner } = {}): {
+  engine: MemoryEngine;
+  clock: VirtualClock;
+} {
   const clock = new VirtualClock();
-  return { engine: new MemoryEngine({ registry: builtInRegistry(), clock }), clock };
+  return { engine: new MemoryEngine({ registry: builtInRegistry(), clock, ...options }), clock };
 }
 
 /** Runs a flow to its end. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -179,8 +179,8 @@ describe("LocalProcessRunner workspaces", () => {
     expect(() => readFileSync(join(workspace.workingDir, "real.txt"))).toThrow();
   });
 
-  it.skipIf(!IS_ROOT)("gives the working directory to the script user", async () => {
-    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test") });
+  it.skipIf(!IS_ROOT)("with isolation off, gives the working directory to the script user", async () => {
+    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test"), isolation: false });
     expect(await runner.runAs()).toMatchObject({ uid: 65534 });
     const workspace = await runner.createWorkspace();
     await workspace.writeFile("sub/dir/file.txt", "x");
@@ -198,4 +198,28 @@ describe("LocalProcessRunner workspaces", () => {
     expect(lines).toEqual(["65534 700", "65534 700", "65534 700", "65534 600"]);
     await workspace.dispose();
   });
+});
+
+describe("LocalProcessRunner with isolation (the default)", () => {
+  it.skipIf(!IS_ROOT)(
+    "gives each attempt's files a uid of the range, uid 0 without capabilities inside",
+    async () => {
+      const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test") });
+      const workspace = await runner.createWorkspace();
+      await workspace.writeFile("sub/file.txt", "x");
+      const lines: string[] = [];
+      const result = await workspace.run({
+        command: ["/bin/sh", "-c", "id -u; grep CapEff /proc/self/status; echo more >> sub/file.txt"],
+        signal: new AbortController().signal,
+        onLog: (_, line) => lines.push(line),
+      });
+      expect(result.exitCode).toBe(0);
+      expect(lines).toEqual(["0", "CapEff:\t0000000000000000"]);
+      const owner = statSync(join(workspace.workingDir, "sub", "file.txt")).uid;
+      expect(owner).toBeGreaterThanOrEqual(200_000);
+      expect(owner).toBeLessThanOrEqual(265_535);
+      expect(readFileSync(join(workspace.workingDir, "sub", "file.txt"), "utf8")).toBe("xmore\n");
+      await workspace.dispose();
+    },
+  );
 });
