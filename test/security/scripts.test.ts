@@ -114,7 +114,10 @@ describe.skipIf(!HAS_BWRAP)("tenant B's script against tenant A's (isolation on)
       expect(attack.text).toContain(`ls: cannot access '${a.workingDir}': No such file or directory`);
       // Only the sandbox's own processes: its init, the shell and what the shell runs (small pids of its
       // own namespace), not the hundreds of the machine.
-      const pids = (attack.lines.find((l) => l.startsWith("pids:")) ?? "").split(" ").slice(1).filter(Boolean);
+      const pids = (attack.lines.find((l) => l.startsWith("pids:")) ?? "")
+        .split(" ")
+        .slice(1)
+        .filter(Boolean);
       expect(pids.length).toBeGreaterThan(0);
       expect(pids.length).toBeLessThanOrEqual(8);
       expect(pids.map(Number).every((pid) => pid < 100)).toBe(true);
@@ -158,19 +161,25 @@ describe.skipIf(!HAS_BWRAP)("tenant B's script against tenant A's (isolation on)
     }
   });
 
-  it.skipIf(!IS_ROOT)("(c) leaves nothing running after the attempt: setsid -f and a double fork die with it", async () => {
-    const workspace = await runnerFor().createWorkspace();
-    const uid = statSync(workspace.workingDir).uid;
-    const escaped = unique(72);
-    const forked = unique(73);
-    const result = await runIn(workspace, `setsid -f sleep ${escaped}\nsh -c '(sleep ${forked} &) &'\nsleep 0.2\necho done`);
-    expect(result.lines).toEqual(["done"]);
-    // As soon as run() returns: the sandbox's pid namespace went with its init.
-    expect(pidsRunning(escaped)).toEqual([]);
-    expect(pidsRunning(forked)).toEqual([]);
-    expect(hostPids().filter((pid) => uidOf(pid) === uid)).toEqual([]);
-    await workspace.dispose();
-  });
+  it.skipIf(!IS_ROOT)(
+    "(c) leaves nothing running after the attempt: setsid -f and a double fork die with it",
+    async () => {
+      const workspace = await runnerFor().createWorkspace();
+      const uid = statSync(workspace.workingDir).uid;
+      const escaped = unique(72);
+      const forked = unique(73);
+      const result = await runIn(
+        workspace,
+        `setsid -f sleep ${escaped}\nsh -c '(sleep ${forked} &) &'\nsleep 0.2\necho done`,
+      );
+      expect(result.lines).toEqual(["done"]);
+      // As soon as run() returns: the sandbox's pid namespace went with its init.
+      expect(pidsRunning(escaped)).toEqual([]);
+      expect(pidsRunning(forked)).toEqual([]);
+      expect(hostPids().filter((pid) => uidOf(pid) === uid)).toEqual([]);
+      await workspace.dispose();
+    },
+  );
 
   it.skipIf(!IS_ROOT)("(d) gives two concurrent attempts different uids, outside the engine's", async () => {
     const runner = runnerFor();
