@@ -212,7 +212,7 @@ export class LocalProcessRunner implements ProcessRunner {
         if (released) return;
         released = true;
         // The sandbox's pid namespace died with it; this sweep is a second lock before the uid is reused.
-        await killProcessesOf(uid);
+        killProcessesOf(uid);
         await uids.release(uid);
       },
     };

@@ -3,7 +3,7 @@
 // uid is taken by creating `{dir}/{uid}` with O_EXCL (holding the engine's pid and start time), which is
 // atomic on a local filesystem; a file left by an engine that died is reclaimed. Written here rather than
 // taken from a library: there is no maintained npm package for this, and it is a few lines of O_EXCL.
-import { constants, readFileSync } from "node:fs";
+import { constants, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -109,20 +109,38 @@ export class UidPool {
   }
 }
 
-/** SIGKILLs every process of `uid` on the machine (a last sweep before the uid is given to another attempt). */
-export async function killProcessesOf(uid: number): Promise<number> {
+/**
+ * SIGKILLs every process of `uid` on the machine (a last sweep before the uid is given to another attempt).
+ * Synchronous on purpose: a few hundred stat calls take a few milliseconds, their promises several times that.
+ */
+export function killProcessesOf(uid: number): number {
   let killed = 0;
-  for (const name of await readdir("/proc").catch(() => [] as string[])) {
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    const status = await readFile(`/proc/${name}/status`, "utf8").catch(() => "");
-    const real = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
-    if (real && (Number(real[1]) === uid || Number(real[2]) === uid)) {
+    // /proc/<pid> belongs to the process's effective uid (root for one that is not dumpable: checked below).
+    const owner = statSync(`/proc/${name}`, { throwIfNoEntry: false })?.uid;
+    if (owner !== uid && owner !== 0) continue;
+    if (owner === 0) {
+      let status = "";
       try {
-        process.kill(Number(name), "SIGKILL");
-        killed++;
+        status = readFileSync(`/proc/${name}/status`, "utf8");
       } catch {
-        // Gone meanwhile.
+        continue;
       }
+      const ids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status);
+      if (!ids || ![ids[1], ids[2], ids[3]].includes(String(uid))) continue;
+    }
+    try {
+      process.kill(Number(name), "SIGKILL");
+      killed++;
+    } catch {
+      // Gone meanwhile.
     }
   }
   return killed;
