@@ -222,4 +222,31 @@ describe("LocalProcessRunner with isolation (the default)", () => {
       await workspace.dispose();
     },
   );
+
+  it.skipIf(!IS_ROOT)("stops a script with SIGTERM first, then SIGKILL after the grace", async () => {
+    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test"), killGraceMs: 300 });
+    const stop = async (script: string) => {
+      const workspace = await runner.createWorkspace();
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const started = Date.now();
+      const result = await workspace.run({
+        command: ["/bin/sh", "-c", script],
+        signal: controller.signal,
+        onLog: (_, line) => {
+          lines.push(line);
+          if (line === "ready") controller.abort();
+        },
+      });
+      await workspace.dispose();
+      return { lines, exitCode: result.exitCode, ms: Date.now() - started };
+    };
+    const polite = await stop("trap 'echo stopping; exit 3' TERM; echo ready; sleep 30 & wait");
+    expect(polite.lines).toEqual(["ready", "stopping"]);
+    expect(polite.exitCode).toBe(3);
+    const stubborn = await stop("trap '' TERM; echo ready; sleep 30");
+    expect(stubborn.lines).toEqual(["ready"]);
+    expect(stubborn.exitCode).toBe(null);
+    expect(stubborn.ms).toBeLessThan(3_000);
+  });
 });

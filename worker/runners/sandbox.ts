@@ -156,11 +156,15 @@ function childPid(info: Readable): Promise<number> {
   });
 }
 
-/** Waits until bwrap has written the sandbox's uid map (before that, joining its namespaces is refused). */
+/**
+ * Waits until bwrap has written the sandbox's uid and gid maps (before that, joining its namespaces is
+ * refused, and slirp4netns's setegid(0) inside fails).
+ */
 async function userNamespaceReady(pid: number, deadline: number): Promise<void> {
   for (;;) {
-    const map = await readFile(`/proc/${pid}/uid_map`, "utf8").catch(() => "");
-    if (map.trim()) return;
+    const uids = await readFile(`/proc/${pid}/uid_map`, "utf8").catch(() => "");
+    const gids = await readFile(`/proc/${pid}/gid_map`, "utf8").catch(() => "");
+    if (uids.trim() && gids.trim()) return;
     if (Date.now() > deadline) throw new Error("the sandbox's user namespace was not ready in time");
     await new Promise((resolve) => setTimeout(resolve, 2));
   }

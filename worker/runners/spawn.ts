@@ -16,6 +16,8 @@ export interface SpawnOptions {
   killGraceMs: number;
   onStdout(line: string): void;
   onStderr(line: string): void;
+  /** How to ask the process to stop when `signal` aborts; default: SIGTERM to its process group. */
+  terminate?(): void;
   /** Extra pipes after stdout and stderr (fds 3, 4...), for `prepare`. */
   extraPipes?: number;
   /**
@@ -93,7 +95,8 @@ export function spawnProcess(options: SpawnOptions): Promise<SpawnResult> {
 
     const onAbort = () => {
       aborted = true;
-      killGroup(child.pid, "SIGTERM");
+      if (options.terminate) options.terminate();
+      else killGroup(child.pid, "SIGTERM");
       graceTimer = setTimeout(() => killGroup(child.pid, "SIGKILL"), options.killGraceMs);
     };
     options.signal.addEventListener("abort", onAbort, { once: true });

@@ -145,3 +145,34 @@ export function killProcessesOf(uid: number): number {
   }
   return killed;
 }
+
+/**
+ * Sends `signal` to the processes of `uid` that run inside a pid namespace, except each namespace's init
+ * (bubblewrap's, which would take the whole sandbox down at once): a sandboxed script's own processes get
+ * a chance to stop cleanly before the SIGKILL.
+ */
+export function signalSandboxedProcessesOf(uid: number, signal: NodeJS.Signals): void {
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    if (statSync(`/proc/${name}`, { throwIfNoEntry: false })?.uid !== uid) continue;
+    let status = "";
+    try {
+      status = readFileSync(`/proc/${name}/status`, "utf8");
+    } catch {
+      continue;
+    }
+    const nspids = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/) ?? [];
+    if (nspids.length < 2 || nspids[nspids.length - 1] === "1") continue;
+    try {
+      process.kill(Number(name), signal);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}

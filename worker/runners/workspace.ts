@@ -7,6 +7,7 @@ import { buildEnvironment } from "./environment";
 import { parseLine } from "./protocol";
 import { connectIsolatedNetwork, type SandboxSettings, sandboxArgs } from "./sandbox";
 import { spawnProcess } from "./spawn";
+import { signalSandboxedProcessesOf } from "./uid-pool";
 import type { RunAs } from "./user";
 
 /** What every workspace of a runner shares (and, for `runAs` and `release`, what is the attempt's own). */
@@ -176,6 +177,10 @@ export class LocalWorkspace implements Workspace {
         ? { extraPipes: 2, prepare: (child) => connectIsolatedNetwork(child, sandbox, identity) }
         : {}),
       cwd: this.workingDir,
+      // A sandbox's processes are in another session than bwrap: SIGTERM reaches them by their uid.
+      ...(sandbox && settings.runAs
+        ? { terminate: () => signalSandboxedProcessesOf((settings.runAs as RunAs).uid, "SIGTERM") }
+        : {}),
       env: buildEnvironment({
         workingDir: this.workingDir,
         outputDir: this.outputDir,
