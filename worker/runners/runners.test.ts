@@ -8,6 +8,7 @@ import { lineSplitter } from "./lines";
 import { LocalProcessRunner } from "./process-runner";
 import { parseLine } from "./protocol";
 import { spawnProcess } from "./spawn";
+import { parseUidRange, UidPool } from "./uid-pool";
 import { checkReachable, resolveRunAs } from "./user";
 import { resolveInside } from "./workspace";
 
@@ -248,5 +249,30 @@ describe("LocalProcessRunner with isolation (the default)", () => {
     expect(stubborn.lines).toEqual(["ready"]);
     expect(stubborn.exitCode).toBe(null);
     expect(stubborn.ms).toBeLessThan(3_000);
+  });
+});
+
+describe("UidPool", () => {
+  it("never hands one uid to two holders, across pools on one directory (engines), and reclaims dead ones", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "cadenza-uids-")), ".uids");
+    const range = { first: 300_000, last: 300_001 };
+    const engineA = new UidPool(dir, range);
+    const engineB = new UidPool(dir, range);
+    const a = await engineA.acquire();
+    const b = await engineB.acquire();
+    expect(new Set([a, b])).toEqual(new Set([300_000, 300_001]));
+    await expect(engineA.acquire()).rejects.toThrow("all 2 script uids (300000-300001) are in use");
+    await engineB.release(b);
+    expect(await engineA.acquire()).toBe(b);
+    // A lock left by an engine that died (no such process) is taken over.
+    await engineA.release(b);
+    writeFileSync(join(dir, String(b)), "999999999 1");
+    expect(await engineB.acquire()).toBe(b);
+  });
+
+  it("parses ranges and refuses nonsense", () => {
+    expect(parseUidRange("200000-265535")).toEqual({ first: 200_000, last: 265_535 });
+    expect(() => parseUidRange("10-5")).toThrow("is not a uid range");
+    expect(() => parseUidRange("0-100")).toThrow("is not a uid range");
   });
 });
