@@ -14,8 +14,10 @@ import {
   type RunningEngine,
   startEngineRuntime,
 } from "@/worker/embedded";
+import { LocalProcessRunner, type LocalProcessRunnerOptions, parseUidRange } from "@/worker/runners";
 import { LocalStorage } from "@/worker/storage";
-import { env, environmentSecret, httpPolicyFrom } from "./env";
+import { type Env, env, environmentSecret, httpPolicyFrom } from "./env";
+import { secureDataDirectory } from "./runtime/data-dir";
 import type { SecretKey } from "./secrets/crypto";
 import { databaseSecrets } from "./secrets/engine";
 import { inputCipher } from "./secrets/input-cipher";
@@ -52,7 +54,10 @@ export async function openServerEngine(options: {
    * CADENZA_HTTP_PRIVATE_NETWORKS (non-public addresses refused unless they say otherwise).
    */
   httpPolicy?: HttpPolicy;
+  /** The script runner's settings; by default from CADENZA_SCRIPT_* (isolation, network, uids). */
+  scripts?: LocalProcessRunnerOptions;
 }): Promise<ServerEngine> {
+  if (!options.storage) await secureDataDirectory(options.dataDir);
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
   const httpPolicy = options.httpPolicy ?? httpPolicyFrom(env);
   const key = options.secretKey;
@@ -73,6 +78,7 @@ export async function openServerEngine(options: {
     inlineTasks: options.inlineTasks,
     report: options.report,
     httpPolicy: () => httpPolicy,
+    processRunner: new LocalProcessRunner(options.scripts ?? scriptRunnerOptionsFrom(env)),
   });
   try {
     await prepareQueue(ctx);
@@ -107,6 +113,17 @@ export async function ensureDefaultTenant(engine: ServerEngine): Promise<string>
     id: string;
   };
   return row.id;
+}
+
+/** The script runner's settings, from the validated environment. */
+export function scriptRunnerOptionsFrom(
+  settings: Pick<Env, "CADENZA_SCRIPT_ISOLATION" | "CADENZA_SCRIPT_NETWORK" | "CADENZA_SCRIPT_UID_RANGE">,
+): LocalProcessRunnerOptions {
+  return {
+    isolation: settings.CADENZA_SCRIPT_ISOLATION === "on",
+    network: settings.CADENZA_SCRIPT_NETWORK,
+    uidRange: parseUidRange(settings.CADENZA_SCRIPT_UID_RANGE),
+  };
 }
 
 /** The runtime settings of an engine process, from the validated environment. */

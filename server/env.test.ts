@@ -18,6 +18,9 @@ describe("parseEnv", () => {
       CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
       CADENZA_TRUSTED_PROXIES: [],
       CADENZA_STREAM_RECHECK_SECONDS: 5,
+      CADENZA_SCRIPT_ISOLATION: "on",
+      CADENZA_SCRIPT_NETWORK: "isolated",
+      CADENZA_SCRIPT_UID_RANGE: "200000-265535",
       OIDC_NAME: "SSO",
     });
   });
@@ -66,8 +69,36 @@ describe("parseEnv", () => {
       CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
       CADENZA_TRUSTED_PROXIES: [],
       CADENZA_STREAM_RECHECK_SECONDS: 5,
+      CADENZA_SCRIPT_ISOLATION: "on",
+      CADENZA_SCRIPT_NETWORK: "isolated",
+      CADENZA_SCRIPT_UID_RANGE: "200000-265535",
       OIDC_NAME: "SSO",
     });
+  });
+
+  it("reads the script isolation settings, and refuses bad ones", () => {
+    expect(
+      parseEnv({
+        CADENZA_SCRIPT_ISOLATION: "off",
+        CADENZA_SCRIPT_NETWORK: "none",
+        CADENZA_SCRIPT_UID_RANGE: "300000-300099",
+      }),
+    ).toMatchObject({
+      CADENZA_SCRIPT_ISOLATION: "off",
+      CADENZA_SCRIPT_NETWORK: "none",
+      CADENZA_SCRIPT_UID_RANGE: "300000-300099",
+    });
+    expect(() =>
+      parseEnv({
+        CADENZA_SCRIPT_ISOLATION: "maybe",
+        CADENZA_SCRIPT_NETWORK: "lan",
+        CADENZA_SCRIPT_UID_RANGE: "5-1",
+      }),
+    ).toThrow(
+      'Invalid environment: CADENZA_SCRIPT_ISOLATION must be on or off (got "maybe"); ' +
+        'CADENZA_SCRIPT_NETWORK must be host, isolated or none (got "lan"); ' +
+        'CADENZA_SCRIPT_UID_RANGE must be first-last with 1000 <= first <= last (got "5-1").',
+    );
   });
 
   it("accepts both postgres:// and postgresql:// URLs", () => {

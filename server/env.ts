@@ -137,6 +137,33 @@ export const envSchema = z.object({
     .int({ error: "must be a whole number" })
     .min(1024, { error: "must be at least 1024" })
     .default(100 * 1024 * 1024),
+  /**
+   * `on` (default): every script attempt runs in a bubblewrap sandbox (own pid, mount, IPC, UTS and network
+   * namespaces; as root, its own uid); scripts fail with a clear message when bubblewrap or user
+   * namespaces are missing. `off`: plain processes as `nobody`, which tenants' scripts can use to see each
+   * other: only for trusted single-team installs.
+   */
+  CADENZA_SCRIPT_ISOLATION: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  /**
+   * Scripts' network with isolation on. `isolated` (default): outbound through slirp4netns, no route to
+   * this machine's own addresses (its database, its web server); `none`: loopback only; `host`: the
+   * machine's network, as unsandboxed processes.
+   */
+  CADENZA_SCRIPT_NETWORK: z
+    .enum(["host", "isolated", "none"], { error: "must be host, isolated or none" })
+    .default("isolated"),
+  /** Uids (and same-numbered gids) given one per running attempt when the engine runs as root. */
+  CADENZA_SCRIPT_UID_RANGE: z
+    .string()
+    .regex(/^\d+-\d+$/, { error: "must be first-last, e.g. 200000-265535" })
+    .refine(
+      (value) => {
+        const [first, last] = value.split("-").map(Number) as [number, number];
+        return first >= 1000 && last >= first && last <= 4_294_967_294;
+      },
+      { error: "must be first-last with 1000 <= first <= last" },
+    )
+    .default("200000-265535"),
   /** API token for the CLI's client commands (`cadenza flow deploy`). Read by those commands only. */
   CADENZA_TOKEN: z.string().optional(),
 });
