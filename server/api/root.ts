@@ -11,6 +11,7 @@ import {
 } from "./routers/access";
 import { accountRouter } from "./routers/account";
 import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
+import { executionInputsRouter, flowsBulkRouter, namespaceFilesRouter } from "./routers/workbench";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -26,6 +27,9 @@ export const appRouter = createTRPCRouter({
   executions: executionsRouter,
   namespaces: namespacesRouter,
   triggers: triggersRouter,
+  namespaceFiles: namespaceFilesRouter,
+  flowsBulk: flowsBulkRouter,
+  executionInputs: executionInputsRouter,
 });
 
 export type AppRouter = typeof appRouter;
