@@ -79,6 +79,7 @@ function Dialog({
   const [submitted, setSubmitted] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
+  const [checkFailure, setCheckFailure] = useState<string | undefined>();
   const [submitErrors, setSubmitErrors] = useState<Record<string, string[]>>({});
   const [labels, setLabels] = useState<{ key: string; value: string }[]>([]);
   const [later, setLater] = useState(false);
@@ -93,8 +94,15 @@ function Dialog({
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
 
+  // The start values are read once, when an input first appears (a new object each render must not re-check).
+  const given = useRef(initialValues);
+
+  /** Asks the server about the current values; returns each input's status (undefined when it failed). */
   const validate = useCallback(
-    async (current: Record<string, FieldValue>, inputsNow: DeclaredInput[]) => {
+    async (
+      current: Record<string, FieldValue>,
+      inputsNow: DeclaredInput[],
+    ): Promise<Record<string, InputStatus> | undefined> => {
       const mine = ++sequence.current;
       const all = new Set(inputsNow.map((input) => input.id));
       try {
@@ -106,12 +114,11 @@ function Dialog({
           message?: string;
           inputs?: { id: string; input: DeclaredInput; enabled: boolean; errors: { message: string }[] }[];
         };
-        if (mine !== sequence.current) return;
         if (!response.ok || !body.inputs) {
-          setFailure(body.message ?? `The inputs could not be checked (${response.status}).`);
-          return;
+          if (mine === sequence.current)
+            setCheckFailure(body.message ?? `The inputs could not be checked (${response.status}).`);
+          return undefined;
         }
-        setFailure(undefined);
         const next: Record<string, InputStatus> = {};
         for (const entry of body.inputs)
           next[entry.id] = {
@@ -119,6 +126,8 @@ function Dialog({
             enabled: entry.enabled,
             errors: entry.errors.map((e) => e.message),
           };
+        if (mine !== sequence.current) return next; // a newer check is on its way: it will set the form
+        setCheckFailure(undefined);
         setStatus(next);
         setValidated(true);
         const fresh = body.inputs.map((entry) => entry.input);
@@ -127,16 +136,18 @@ function Dialog({
           setValues((old) => {
             const filled = { ...old };
             for (const input of fresh)
-              if (!(input.id in filled)) filled[input.id] = startValue(input, initialValues?.[input.id]);
+              if (!(input.id in filled)) filled[input.id] = startValue(input, given.current?.[input.id]);
             return filled;
           });
         }
+        return next;
       } catch (error) {
         if (mine === sequence.current)
-          setFailure(`The inputs could not be checked: ${(error as Error).message}`);
+          setCheckFailure(`The inputs could not be checked: ${(error as Error).message}`);
+        return undefined;
       }
     },
-    [tenant, namespace, flowId, initialValues],
+    [tenant, namespace, flowId],
   );
 
   // The server checks the form as it changes (debounced), and once when the dialog opens.
@@ -163,13 +174,16 @@ function Dialog({
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    const blocking = shown.some((input) => (status[input.id]?.errors.length ?? 0) > 0);
-    if (blocking) {
+    setSubmitting(true);
+    setFailure(undefined);
+    // Check the values as they are now (the check that follows typing may not have run yet).
+    const fresh = await validate(values, declared);
+    const visible = declared.filter((input) => fresh?.[input.id]?.enabled ?? true);
+    if (!fresh || visible.some((input) => (fresh[input.id]?.errors.length ?? 0) > 0)) {
+      setSubmitting(false);
       setFailure("Some inputs need fixing: see the messages beside them.");
       return;
     }
-    setSubmitting(true);
-    setFailure(undefined);
     const query = new URLSearchParams();
     for (const label of labels)
       if (label.key.trim()) query.append("labels", `${label.key.trim()}:${label.value}`);
@@ -177,7 +191,7 @@ function Dialog({
     try {
       const response = await fetch(
         `${api(tenant, `executions/${encodeURIComponent(namespace)}/${encodeURIComponent(flowId)}`)}${query.size ? `?${query}` : ""}`,
-        { method: "POST", body: toFormData(declared, values, new Set(shown.map((input) => input.id))) },
+        { method: "POST", body: toFormData(declared, values, new Set(visible.map((input) => input.id))) },
       );
       const body = (await response.json()) as StartedExecution & {
         message?: string;
@@ -338,12 +352,12 @@ function Dialog({
             </div>
           </details>
 
-          {failure ? (
+          {failure || checkFailure ? (
             <p
               role="alert"
               className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
             >
-              {failure}
+              {failure ?? checkFailure}
             </p>
           ) : null}
           <div className="flex justify-end gap-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">

@@ -43,7 +43,7 @@ export function LogView({ lines, follow }: { lines: LogLine[]; follow: boolean }
         setTop(el.scrollTop);
         pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
       }}
-      className="overflow-auto rounded-md bg-zinc-950 font-mono text-xs text-zinc-100"
+      className="overflow-auto rounded-md bg-zinc-950 py-1.5 font-mono text-xs text-zinc-100"
       style={{ maxHeight: HEIGHT }}
     >
       <div style={{ height: lines.length * ROW, position: "relative", minWidth: "100%" }}>

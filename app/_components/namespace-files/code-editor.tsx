@@ -36,8 +36,10 @@ export function languageOf(fileName: string): string {
 }
 
 export interface CodeEditorProps {
-  fileName: string;
-  value: string;
+  /** Names the editor's model (one per path) and picks the language from its extension. */
+  path: string;
+  /** The text the editor starts with; afterwards the editor owns it (a controlled value drops keystrokes). */
+  defaultValue: string;
   onChange(value: string): void;
   onSave?(): void;
   readOnly?: boolean;
@@ -45,13 +47,14 @@ export interface CodeEditorProps {
 }
 
 export default function CodeEditorImpl({
-  fileName,
-  value,
+  path,
+  defaultValue,
   onChange,
   onSave,
   readOnly,
   height,
 }: CodeEditorProps) {
+  const fileName = path.split("/").pop() ?? path;
   const save = useRef(onSave);
   useEffect(() => {
     save.current = onSave;
@@ -63,9 +66,9 @@ export default function CodeEditorImpl({
   return (
     <Editor
       height={height ?? "100%"}
-      path={fileName}
+      path={path}
       language={languageOf(fileName)}
-      value={value}
+      defaultValue={defaultValue}
       theme={dark ? "vs-dark" : "light"}
       onChange={(next) => onChange(next ?? "")}
       onMount={mount}

@@ -85,10 +85,9 @@ export function NamespaceFilesPanel({ tenant, namespace, readOnly }: NamespaceFi
     >
       <div className="flex w-72 shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800">
         <div className="flex flex-wrap items-center gap-1 border-b border-zinc-200 p-2 dark:border-zinc-800">
-          <span className="mr-auto truncate text-xs font-medium text-zinc-500" title={folder}>
-            {namespace}
-          </span>
-          {readOnly ? null : (
+          {readOnly ? (
+            <span className="px-1 py-1 text-xs text-zinc-500">Read only</span>
+          ) : (
             <>
               <Button variant="plain" className="!px-2 !py-1 text-xs" onClick={() => setCreating("File")}>
                 New file
@@ -231,7 +230,7 @@ function Folder({
               <span aria-hidden className="w-3 text-xs text-zinc-400">
                 {item.type === "Directory" ? (isOpen ? "▾" : "▸") : ""}
               </span>
-              <span aria-hidden>{item.type === "Directory" ? "📁" : "📄"}</span>
+              <Icon folder={item.type === "Directory"} />
               <span className="truncate">{item.fileName}</span>
               {item.type === "File" ? (
                 <span className="ml-auto shrink-0 text-xs text-zinc-400">{formatSize(item.size)}</span>
@@ -251,6 +250,26 @@ function Folder({
         );
       })}
     </ul>
+  );
+}
+
+/** A folder or file outline (no emoji: a machine without an emoji font would show boxes). */
+function Icon({ folder }: { folder: boolean }) {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      className={`size-4 shrink-0 ${folder ? "text-amber-500" : "text-zinc-400"}`}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.3"
+    >
+      {folder ? (
+        <path d="M1.5 4.5v8a1 1 0 0 0 1 1h11a1 1 0 0 0 1-1v-6a1 1 0 0 0-1-1H8L6.5 3.5h-4a1 1 0 0 0-1 1Z" />
+      ) : (
+        <path d="M4 1.5h5l3.5 3.5v9a.5.5 0 0 1-.5.5H4a.5.5 0 0 1-.5-.5V2a.5.5 0 0 1 .5-.5ZM9 1.5V5h3.5" />
+      )}
+    </svg>
   );
 }
 
@@ -456,7 +475,13 @@ function FileEditor({
             This file is not text (or is larger than 2 MB): download it instead.
           </p>
         ) : text !== undefined ? (
-          <CodeEditor fileName={name} value={text} onChange={setText} onSave={save} readOnly={readOnly} />
+          <CodeEditor
+            path={path}
+            defaultValue={saved ?? ""}
+            onChange={setText}
+            onSave={save}
+            readOnly={readOnly}
+          />
         ) : (
           <p className="p-3 text-sm text-zinc-500">Loading…</p>
         )}
