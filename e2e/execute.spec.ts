@@ -161,6 +161,21 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   await expect(page.getByRole("table", { name: "Task runs" })).toContainText("#1 success");
   await expect(page.getByText("origin:e2e")).toBeVisible();
 
+  // A dropped stream says so, and the page catches up once the server answers again.
+  const another = await request.post("/api/v1/main/executions/e2e.execute/typed", {
+    headers: auth,
+    multipart: { count: "2", doc: { name: "d.txt", mimeType: "text/plain", buffer: Buffer.from("again") } },
+  });
+  const anotherRun = (await another.json()) as { id: string };
+  await page.route("**/follow", (route) => route.abort("connectionreset"));
+  await page.goto(`/executions/${anotherRun.id}`);
+  const connection = page.getByRole("status").filter({ hasText: /Reconnecting|Live|Ended/ });
+  await expect(connection).toHaveText("Reconnecting…");
+  await page.unroute("**/follow");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("SUCCESS", { timeout: 30_000 });
+  await expect(connection).toHaveText("Ended");
+  await expect(page.getByRole("log", { name: "Execution logs" })).toContainText("file=again");
+
   // No such execution (or another tenant's): the same 404 page.
   await page.goto("/executions/notAnExecutionOfThisTenant");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
