@@ -394,9 +394,12 @@ function FileEditor({
   onDeleted(): void;
 }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // Read once per opening (gcTime 0): reopening the file reads what was saved, never a cached copy.
   const file = useQuery({
     ...trpc.namespaceFiles.read.queryOptions({ tenant, namespace, path }),
     staleTime: Infinity,
+    gcTime: 0,
   });
   const [text, setText] = useState<string | undefined>();
   const [saved, setSaved] = useState<string | undefined>();
@@ -414,7 +417,15 @@ function FileEditor({
   const save = () => {
     if (readOnly || text === undefined || write.isPending) return;
     const content = text;
-    write.mutate({ tenant, namespace, path, content }, { onSuccess: () => setSaved(content) });
+    write.mutate(
+      { tenant, namespace, path, content },
+      {
+        onSuccess: () => {
+          setSaved(content);
+          void queryClient.invalidateQueries({ queryKey: trpc.namespaceFiles.list.pathKey() });
+        },
+      },
+    );
   };
   const name = path.split("/").pop() ?? path;
   const download = `/api/v1/${encodeURIComponent(tenant)}/namespaces/${encodeURIComponent(namespace)}/files?path=${encodeURIComponent(path)}`;
