@@ -45,6 +45,14 @@ inputs:
     dependsOn:
       inputs: [mode]
       condition: "{{ inputs.mode == 'slow' }}"
+  - id: env
+    type: SELECT
+    values:
+      - label: Production
+        value: prod
+      - label: Development
+        value: dev
+    defaults: dev
   - id: notify
     type: BOOLEAN
     defaults: false
@@ -53,7 +61,7 @@ inputs:
 tasks:
   - id: hello
     type: io.kestra.plugin.core.log.Log
-    message: "hello {{ inputs.name }} x{{ inputs.count }} mode={{ inputs.mode }} delay={{ inputs.delay ?? 'none' }} file={{ read(inputs.doc) }}"
+    message: "hello {{ inputs.name }} x{{ inputs.count }} mode={{ inputs.mode }} delay={{ inputs.delay ?? 'none' }} file={{ read(inputs.doc) }} env={{ inputs.env }}"
   - id: pause
     type: io.kestra.plugin.scripts.shell.Commands
     commands:
@@ -92,7 +100,7 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   await expect(page.getByRole("heading", { level: 1 })).toContainText("typed");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("SUCCESS");
   await expect(page.getByRole("log", { name: "Execution logs" })).toContainText(
-    "hello world x1 mode=fast delay=none file=from curl",
+    "hello world x1 mode=fast delay=none file=from curl env=dev",
   );
 
   await page.getByRole("button", { name: "Run again" }).click();
@@ -132,6 +140,12 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   await delay.focus();
   await page.keyboard.type("2");
 
+  // Choices as { label, value }: the label is shown, the value is sent.
+  await dialog.getByLabel("env").focus();
+  await page.keyboard.type("P");
+  await expect(dialog.getByLabel("env")).toHaveValue("prod");
+  await expect(dialog.getByLabel("env").locator("option:checked")).toHaveText("Production");
+
   await dialog.getByLabel("doc").setInputFiles({
     name: "notes.txt",
     mimeType: "text/plain",
@@ -155,7 +169,7 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   const heading = page.getByRole("heading", { level: 1 });
   await expect(heading).toContainText("SUCCESS", { timeout: 30_000 });
   await expect(page.getByRole("log", { name: "Execution logs" })).toContainText(
-    "hello Ada x3 mode=slow delay=PT2M file=from the browser",
+    "hello Ada x3 mode=slow delay=PT2M file=from the browser env=prod",
   );
   await expect(page.getByRole("log", { name: "Execution logs" })).toContainText("slept");
   await expect(page.getByRole("table", { name: "Task runs" })).toContainText("#1 success");

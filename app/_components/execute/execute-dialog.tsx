@@ -150,6 +150,12 @@ function Dialog({
     [tenant, namespace, flowId],
   );
 
+  // Keyboard users start in the form: the first field once the inputs are known.
+  useEffect(() => {
+    if (validated)
+      panel.current?.querySelector<HTMLElement>("form input, form select, form textarea")?.focus();
+  }, [validated]);
+
   // The server checks the form as it changes (debounced), and once when the dialog opens.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-validate when the values change, not when the answer does
   useEffect(() => {
