@@ -4,7 +4,7 @@
 // appears when its condition holds — and submitting opens the new execution, live, until SUCCESS and its
 // log line. No request may leave the machine: every other host is refused and fails the test.
 import { test as base, expect } from "@playwright/test";
-import { adminWithToken } from "./cli";
+import { adminWithToken, cadenza } from "./cli";
 
 const test = base.extend<{ noExternalRequests: undefined }>({
   noExternalRequests: [
@@ -73,6 +73,7 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   page,
   request,
 }) => {
+  test.setTimeout(120_000);
   const token = await adminWithToken("main", EMAIL, PASSWORD);
   const auth = { authorization: `Bearer ${token}` };
   const deployed = await request.post("/api/v1/main/flows", {
@@ -190,7 +191,35 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   await expect(connection).toHaveText("Ended");
   await expect(page.getByRole("log", { name: "Execution logs" })).toContainText("file=again");
 
-  // No such execution (or another tenant's): the same 404 page.
+  // No such execution: 404. Another tenant's (this person is Admin there too, but works in main): 404 too.
   await page.goto("/executions/notAnExecutionOfThisTenant");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await cadenza(["admin", "bootstrap", "--tenant", "e2e-other", "--email", EMAIL]);
+  const { stdout } = await cadenza([
+    "token",
+    "create",
+    "--tenant",
+    "e2e-other",
+    "--email",
+    EMAIL,
+    "--name",
+    "o",
+  ]);
+  const otherAuth = { authorization: `Bearer ${stdout.trim().split("\n").pop()}` };
+  expect(
+    (
+      await request.post("/api/v1/e2e-other/flows", {
+        headers: { ...otherAuth, "content-type": "application/x-yaml" },
+        data: FLOW.replace(/inputs:[\s\S]*?tasks:/, "tasks:").replace(/message: .*/, "message: other"),
+      })
+    ).status(),
+  ).toBe(200);
+  const foreign = (await (
+    await request.post("/api/v1/e2e-other/executions/e2e.execute/typed?wait=true", { headers: otherAuth })
+  ).json()) as { id: string; state: { current: string } };
+  expect(foreign.state.current).toBe("SUCCESS");
+  const response = await page.goto(`/executions/${foreign.id}`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await expect(page.getByText(foreign.id)).toHaveCount(0);
 });
