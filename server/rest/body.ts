@@ -126,6 +126,7 @@ export async function readBody(request: Request, kind: BodyKind | undefined): Pr
     case "text":
       return readText(request);
     case "inputs":
+    case "upload":
       return readInputs(request);
   }
 }

@@ -175,6 +175,12 @@ function bodyFor(
   if (kind === "yaml") return { body: FLOW_B };
   if (kind === "text") return { body: "beta-text", contentType: "text/plain" };
   if (kind === "inputs") return { body: {} };
+  if (kind === "upload") {
+    const form = new FormData();
+    for (const part of Object.keys(route.body?.kind === "upload" ? route.body.parts : {}))
+      form.set(part, new Blob(["beta-upload"]), "beta.yml");
+    return { body: form };
+  }
   const key = `${method} ${route.path}`;
   const samples: Record<string, unknown> = {
     "POST /namespaces": { id: "a.b.beta" },

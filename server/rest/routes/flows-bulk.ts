@@ -151,7 +151,10 @@ export const flowBulkRoutes: AnyRoute[] = [
     tag: "Flows",
     summary:
       "Import flows (multipart/form-data, one file: .yml/.yaml with one or more `---` documents, or a .zip of them). Valid documents are saved, invalid or forbidden ones reported.",
-    body: { kind: "inputs" },
+    body: {
+      kind: "upload",
+      parts: { fileUpload: "A .yml/.yaml file (one or more `---` documents) or a .zip of them." },
+    },
     responses: [{ status: 200, description: "One result per document.", schema: z.array(importResult) }],
     handler: async ({ scope, body }) => {
       const form = body as InputsBody;

@@ -96,7 +96,7 @@ export const namespaceFileRoutes: AnyRoute[] = [
       "Upload a file to `path` (multipart/form-data, the file in the `fileContent` field, as Kestra); replaces an existing file. Needs NAMESPACE:UPDATE.",
     params: nsParams,
     query: pathQuery,
-    body: { kind: "inputs" },
+    body: { kind: "upload", parts: { fileContent: "The file's content." } },
     responses: [{ status: 200, description: "The file's attributes.", schema: fileAttributes }],
     handler: async ({ scope, params, query, body }) => {
       const form = body as InputsBody;
