@@ -185,7 +185,7 @@ export function ExecutionLive({ tenant, initial }: { tenant: string; initial: Ex
         <div className="flex items-center gap-3">
           <span
             role="status"
-            className={`text-xs ${reconnecting ? "text-amber-700 dark:text-amber-300" : "text-zinc-500"}`}
+            className={`text-xs ${reconnecting ? "text-amber-700 dark:text-amber-300" : terminal ? "text-zinc-500" : "text-green-700 dark:text-green-400"}`}
           >
             {reconnecting ? "Reconnecting…" : terminal ? "Ended" : "● Live"}
           </span>
