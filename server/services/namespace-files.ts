@@ -15,7 +15,7 @@ import {
 import { BadRequestError, ConflictError, NotFoundError } from "./errors";
 import { audit, check, type ServiceScope } from "./scope";
 
-/** Kestra's FileAttributes. `lastModifiedTime` is null: the internal storage keeps no dates. */
+/** Kestra's FileAttributes. Times are epoch milliseconds; null for folders and storages that keep no dates. */
 export interface FileAttributes {
   fileName: string;
   /** The full path inside the namespace's files, with a leading `/`. */
@@ -84,17 +84,22 @@ async function isDirectory(f: Files, path: string): Promise<boolean> {
   return (await f.all()).some((p) => p.startsWith(`${path}/`));
 }
 
+/** A stored file's attributes (its storage's last write time when the storage keeps one). */
+async function fileAttributes(f: Files, path: string): Promise<FileAttributes> {
+  const modified = (await f.storage.modified?.(f.uri(path)))?.getTime() ?? null;
+  return {
+    fileName: path.split("/").pop() ?? path,
+    path: display(path),
+    type: "File",
+    size: await f.storage.size(f.uri(path)),
+    lastModifiedTime: modified,
+    creationTime: null,
+  };
+}
+
 async function attributes(f: Files, path: string): Promise<FileAttributes | undefined> {
   const name = path.split("/").pop() ?? "";
-  if (path !== "" && (await f.storage.exists(f.uri(path))))
-    return {
-      fileName: name,
-      path: display(path),
-      type: "File",
-      size: await f.storage.size(f.uri(path)),
-      lastModifiedTime: null,
-      creationTime: null,
-    };
+  if (path !== "" && (await f.storage.exists(f.uri(path)))) return fileAttributes(f, path);
   if (await isDirectory(f, path))
     return {
       fileName: name,
@@ -150,15 +155,7 @@ export async function listNamespaceDirectory(
         lastModifiedTime: null,
         creationTime: null,
       });
-    else if (!children.has(first))
-      children.set(first, {
-        fileName: first,
-        path: display(full),
-        type: "File",
-        size: await f.storage.size(f.uri(full)),
-        lastModifiedTime: null,
-        creationTime: null,
-      });
+    else if (!children.has(first)) children.set(first, await fileAttributes(f, full));
   }
   return [...children.values()].sort((a, b) =>
     a.type === b.type ? a.fileName.localeCompare(b.fileName) : a.type === "Directory" ? -1 : 1,
@@ -201,6 +198,7 @@ export async function writeNamespaceFile(
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
   await ensureNamespace(scope, namespace);
   await f.storage.put(f.uri(clean), bytes);
+  const saved = await fileAttributes(f, clean);
   await audit(scope, {
     action: existed ? "UPDATE" : "CREATE",
     resourceType: "NAMESPACE_FILE",
@@ -208,14 +206,7 @@ export async function writeNamespaceFile(
     namespace,
     after: { size: bytes.byteLength },
   });
-  return {
-    fileName: clean.split("/").pop() ?? clean,
-    path: display(clean),
-    type: "File",
-    size: bytes.byteLength,
-    lastModifiedTime: null,
-    creationTime: null,
-  };
+  return saved;
 }
 
 /** Creates a folder (and its parents); nothing happens when it exists. */

@@ -58,10 +58,14 @@ describe("namespace files", () => {
     const read = await call("GET", "files?path=/scripts/main.py");
     expect(read.status).toBe(200);
     expect(read.text).toBe("print('hi')\n");
-    expect((await call("GET", "files/stats?path=/scripts/main.py")).json).toMatchObject({
-      type: "File",
-      size: 12,
-    });
+    const stats = (await call("GET", "files/stats?path=/scripts/main.py")).json as {
+      type: string;
+      size: number;
+      lastModifiedTime: number;
+    };
+    expect(stats).toMatchObject({ type: "File", size: 12 });
+    // The local storage's write time, in epoch milliseconds as Kestra's FileAttributes.
+    expect(Math.abs(stats.lastModifiedTime - Date.now())).toBeLessThan(60_000);
     expect((await call("GET", "files/stats?path=/scripts")).json).toMatchObject({ type: "Directory" });
 
     // Rename a folder: its files move with it; the old path is gone.

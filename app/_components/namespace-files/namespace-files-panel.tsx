@@ -231,7 +231,16 @@ function Folder({
                 {item.type === "Directory" ? (isOpen ? "▾" : "▸") : ""}
               </span>
               <Icon folder={item.type === "Directory"} />
-              <span className="truncate">{item.fileName}</span>
+              <span
+                className="truncate"
+                title={
+                  item.lastModifiedTime
+                    ? `${item.path}, saved ${new Date(item.lastModifiedTime).toLocaleString()}`
+                    : item.path
+                }
+              >
+                {item.fileName}
+              </span>
               {item.type === "File" ? (
                 <span className="ml-auto shrink-0 text-xs text-zinc-400">{formatSize(item.size)}</span>
               ) : null}
