@@ -58,6 +58,8 @@ export interface FileStorage {
   delete(uri: string): Promise<boolean>;
   /** URIs under a prefix. */
   list(prefix: string): Promise<string[]>;
+  /** When a file was last written (undefined when it does not exist); optional: not every backend keeps it. */
+  modified?(uri: string): Promise<Date | undefined>;
 }
 
 /** A line a script printed, or a log it sent with the `::{"logs":[...]}::` protocol. */

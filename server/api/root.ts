@@ -12,6 +12,7 @@ import {
 import { accountRouter } from "./routers/account";
 import { blueprintsRouter } from "./routers/blueprints";
 import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
+import { executionInputsRouter, flowsBulkRouter, namespaceFilesRouter } from "./routers/workbench";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -28,6 +29,9 @@ export const appRouter = createTRPCRouter({
   namespaces: namespacesRouter,
   triggers: triggersRouter,
   blueprints: blueprintsRouter,
+  namespaceFiles: namespaceFilesRouter,
+  flowsBulk: flowsBulkRouter,
+  executionInputs: executionInputsRouter,
 });
 
 export type AppRouter = typeof appRouter;

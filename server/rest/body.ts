@@ -110,6 +110,7 @@ export async function readBody(
     case "text":
       return readText(request, limits.bodyBytes);
     case "inputs":
+    case "upload":
       return readInputs(request, limits);
   }
 }

@@ -15,7 +15,9 @@ export type BodyKind =
   | { kind: "yaml" }
   | { kind: "text" }
   /** multipart/form-data (fields and files), application/json or x-www-form-urlencoded; may be empty. */
-  | { kind: "inputs" };
+  | { kind: "inputs" }
+  /** An upload: multipart/form-data with these named parts (read like `inputs`; documented by name). */
+  | { kind: "upload"; parts: Record<string, string> };
 
 export interface ResponseDoc {
   status: number;

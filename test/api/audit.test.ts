@@ -282,9 +282,78 @@ describe("audit log", () => {
         );
         return act(() => call("DELETE", `blueprints/custom/${created}`));
       },
+      "POST /flows/enable/by-ids": async () => {
+        const name = fresh();
+        await call(
+          "POST",
+          "flows",
+          FLOW(name).replace("namespace: audit.ns", "namespace: audit.bulk\ndisabled: true"),
+        );
+        return act(() => call("POST", "flows/enable/by-ids", [{ namespace: "audit.bulk", id: name }]));
+      },
+      "POST /flows/disable/by-ids": async () => {
+        const name = fresh();
+        await call("POST", "flows", FLOW(name).replace("audit.ns", "audit.bulk"));
+        return act(() => call("POST", "flows/disable/by-ids", [{ namespace: "audit.bulk", id: name }]));
+      },
+      "DELETE /flows/delete/by-ids": async () => {
+        const name = fresh();
+        await call("POST", "flows", FLOW(name).replace("audit.ns", "audit.bulk"));
+        return act(() => call("DELETE", "flows/delete/by-ids", [{ namespace: "audit.bulk", id: name }]));
+      },
+      "POST /flows/enable/by-query": async () => {
+        const ns = `audit.q${fresh()}`;
+        await call(
+          "POST",
+          "flows",
+          FLOW("e").replace("namespace: audit.ns", `namespace: ${ns}\ndisabled: true`),
+        );
+        return act(() => call("POST", `flows/enable/by-query?namespace=${ns}`));
+      },
+      "POST /flows/disable/by-query": async () => {
+        const ns = `audit.q${fresh()}`;
+        await call("POST", "flows", FLOW("d").replace("audit.ns", ns));
+        return act(() => call("POST", `flows/disable/by-query?namespace=${ns}`));
+      },
+      "DELETE /flows/delete/by-query": async () => {
+        const ns = `audit.q${fresh()}`;
+        await call("POST", "flows", FLOW("x").replace("audit.ns", ns));
+        return act(() => call("DELETE", `flows/delete/by-query?namespace=${ns}`));
+      },
+      "POST /flows/export/by-ids": () =>
+        act(() => call("POST", "flows/export/by-ids", [{ namespace: "audit.ns", id: "base" }])),
+      "POST /flows/import": () => {
+        const form = new FormData();
+        form.set("fileUpload", new Blob([FLOW(fresh()).replace("audit.ns", "audit.imported")]), "flows.yml");
+        return act(() => call("POST", "flows/import", form));
+      },
+      "POST /executions/{namespace}/{flowId}/validate": () =>
+        act(() => call("POST", "executions/audit.ns/base/validate", {})),
+      "POST /namespaces/{namespace}/files": () => {
+        const form = new FormData();
+        form.set("fileContent", new Blob(["print('hi')"]), "a.py");
+        return act(() => call("POST", `namespaces/audit.ns/files?path=/${fresh()}.py`, form));
+      },
+      "POST /namespaces/{namespace}/files/directory": () =>
+        act(() => call("POST", `namespaces/audit.ns/files/directory?path=/dir${fresh()}`)),
+      "PUT /namespaces/{namespace}/files": async () => {
+        const name = fresh();
+        await call("POST", `namespaces/audit.ns/files/directory?path=/${name}`);
+        return act(() => call("PUT", `namespaces/audit.ns/files?from=/${name}&to=/${name}-moved`));
+      },
+      "DELETE /namespaces/{namespace}/files": async () => {
+        const name = fresh();
+        await call("POST", `namespaces/audit.ns/files/directory?path=/${name}`);
+        return act(() => call("DELETE", `namespaces/audit.ns/files?path=/${name}`));
+      },
     };
     /** Mutating routes that change nothing and so write nothing. */
-    const readOnly = new Set(["POST /flows/validate", "POST /flows/graph"]);
+    const readOnly = new Set([
+      "POST /flows/validate",
+      "POST /flows/graph",
+      "POST /flows/export/by-ids",
+      "POST /executions/{namespace}/{flowId}/validate",
+    ]);
 
     await call("POST", "flows", FLOW("base"));
     await call("POST", "flows", PAUSING);
@@ -338,6 +407,9 @@ describe("audit log", () => {
       "BLUEPRINT:CREATE",
       "BLUEPRINT:UPDATE",
       "BLUEPRINT:DELETE",
+      "NAMESPACE_FILE:CREATE",
+      "NAMESPACE_FILE:UPDATE",
+      "NAMESPACE_FILE:DELETE",
     ])
       expect(kinds.has(kind), kind).toBe(true);
     const byUser = entries.filter((e) => e.actor_type === "USER");
@@ -354,8 +426,9 @@ describe("audit log", () => {
     const update = (await call("GET", "auditlogs/search?resourceType=FLOW&action=UPDATE")) as unknown as {
       results: { before: { source: string }; after: { source: string }; changed: string[] }[];
     };
-    expect(update.results[0]?.before.source).toContain("message: hi");
-    expect(update.results[0]?.after.source).toContain("message: changed");
-    expect(update.results[0]?.changed).toEqual(expect.arrayContaining(["source"]));
+    // The PUT's entry (bulk enable/disable write FLOW:UPDATE entries too).
+    const edited = update.results.find((entry) => entry.after.source.includes("message: changed"));
+    expect(edited?.before.source).toContain("message: hi");
+    expect(edited?.changed).toEqual(expect.arrayContaining(["source"]));
   }, 120_000);
 });

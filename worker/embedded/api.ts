@@ -4,6 +4,7 @@ import {
   type ExecutionEvent,
   ExecutionOperationError,
   type ExecutionRequest,
+  type InputState,
   isTerminal,
   replayExecution,
 } from "@/engine/executor";
@@ -11,7 +12,13 @@ import { renderTreeAsync } from "@/engine/expr";
 import type { Flow } from "@/engine/flow";
 import { allConditionsHold } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
-import { applyEvent, applyEventInTransaction, createAndStart, ExecutionNotFoundError } from "./apply";
+import {
+  applyEvent,
+  applyEventInTransaction,
+  createAndStart,
+  ExecutionNotFoundError,
+  validateInputs,
+} from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import { insertExecution, loadExecution } from "./execution-store";
@@ -66,11 +73,29 @@ export class EngineClient {
     namespace: string,
     flowId: string,
     request: ExecutionRequest = {},
-    options: { revision?: number } = {},
+    options: { revision?: number; startAt?: Date } = {},
   ): Promise<Execution> {
     const flow = await this.flow(tenantId, namespace, flowId, options.revision);
-    const execution = await createAndStart(this.ctx, tenantId, flow, request);
+    const execution = await createAndStart(
+      this.ctx,
+      tenantId,
+      flow,
+      request,
+      options.startAt ? { startAt: options.startAt } : {},
+    );
     return execution as Execution;
+  }
+
+  /** Each input of the flow as these values would make it (Kestra's validate): nothing is created. */
+  async validateInputs(
+    tenantId: string,
+    namespace: string,
+    flowId: string,
+    request: ExecutionRequest = {},
+    options: { revision?: number } = {},
+  ): Promise<{ flow: Flow; inputs: InputState[] }> {
+    const flow = await this.flow(tenantId, namespace, flowId, options.revision);
+    return { flow, inputs: await validateInputs(this.ctx, tenantId, flow, request) };
   }
 
   async get(tenantId: string, id: string): Promise<Execution | undefined> {

@@ -5,9 +5,11 @@ import {
   type ExecutionRequest,
   type ExecutorCommand,
   isSealed,
+  type InputState,
   type StepEnv,
   secretInputValues,
   step,
+  validateExecutionInputs,
 } from "@/engine/executor";
 import { type Flow, indexTasks } from "@/engine/flow";
 import type { LogEntry } from "../logs";
@@ -239,6 +241,16 @@ export async function createAndStartInTransaction(
     return execution;
   }
   return applyEventInTransaction(ctx, client, execution.id, { type: "start" });
+}
+
+/** What starting `flow` with these inputs would make of each input (nothing is created). */
+export function validateInputs(
+  ctx: EngineContext,
+  tenantId: string,
+  flow: Flow,
+  request: ExecutionRequest,
+): Promise<InputState[]> {
+  return validateExecutionInputs(flow, { ...request, tenantId }, stepEnv(ctx, ctx.pool, tenantId));
 }
 
 export function createAndStart(

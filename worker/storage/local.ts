@@ -88,6 +88,11 @@ export class LocalStorage implements FileStorage {
     return info.size;
   }
 
+  async modified(uri: string): Promise<Date | undefined> {
+    const info = await stat(this.path(uri)).catch(() => undefined);
+    return info?.isFile() ? info.mtime : undefined;
+  }
+
   async delete(uri: string): Promise<boolean> {
     const path = this.path(uri);
     const info = await lstat(path).catch(() => undefined);

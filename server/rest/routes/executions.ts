@@ -43,6 +43,9 @@ const startQuery = z.object({
     .optional()
     .meta({ description: "Answer once the execution has ended, with its outputs." }),
   revision: z.coerce.number().int().min(1).optional(),
+  scheduleDate: isoDate
+    .optional()
+    .meta({ description: "Start at this date (ISO-8601); the execution waits in CREATED until then." }),
 });
 
 function start(path: string, summary: string) {
@@ -66,6 +69,7 @@ function start(path: string, summary: string) {
           files: inputs.files,
           ...(query.labels ? { labels: query.labels } : {}),
           ...(query.revision !== undefined ? { revision: query.revision } : {}),
+          ...(query.scheduleDate ? { scheduleDate: query.scheduleDate } : {}),
           wait: query.wait ?? false,
         }),
       };

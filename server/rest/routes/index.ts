@@ -3,16 +3,22 @@
 import { Router } from "../route";
 import { administrationRoutes } from "./administration";
 import { blueprintRoutes } from "./blueprints";
+import { executionInputRoutes } from "./execution-inputs";
 import { executionRoutes, logRoutes } from "./executions";
 import { flowRoutes } from "./flows";
+import { flowBulkRoutes } from "./flows-bulk";
+import { namespaceFileRoutes } from "./namespace-files";
 import { namespaceRoutes } from "./namespaces";
 import { triggerRoutes } from "./triggers";
 
 export const routes = [
   ...flowRoutes,
+  ...flowBulkRoutes,
   ...executionRoutes,
+  ...executionInputRoutes,
   ...logRoutes,
   ...namespaceRoutes,
+  ...namespaceFileRoutes,
   ...triggerRoutes,
   ...administrationRoutes,
   ...blueprintRoutes,
