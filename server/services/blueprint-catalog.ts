@@ -41,6 +41,11 @@ const testSpec = z.strictObject({
   triggered: z.strictObject({ flowId: z.string(), state: z.string() }).optional(),
   /** KV entries (in the blueprint flow's namespace) set before it runs. */
   kv: z.record(z.string(), z.string()).optional(),
+  /**
+   * Namespace boundaries to open first, as a person does on the target namespace's page: each target
+   * namespace with the namespaces allowed to reach it (its KV, executions, flow triggers...).
+   */
+  allowedNamespaces: z.record(z.string(), z.array(z.string())).optional(),
   /** Secrets the flow reads. */
   secrets: z.record(z.string(), z.string()).optional(),
   /** Requests the test server must receive, as "METHOD /path". */

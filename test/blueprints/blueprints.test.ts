@@ -27,6 +27,8 @@ for (const blueprint of catalog)
 const h = setUpEmbeddedEngine({
   secret: async (_tenant, _namespace, name) => secrets.get(name),
   secretValues: async () => [...secrets.values()],
+  // The blueprints' outside calls go to the local test server below: allow that one address only.
+  httpPolicy: () => ({ allowPrivateNetworks: false, allowedNetworks: ["127.0.0.1/32"] }),
 });
 
 // ---- the local test server -------------------------------------------------------------------------
@@ -116,6 +118,14 @@ beforeAll(async () => {
       await kv.set(blueprint.namespace, key, withServer(value, blueprint.id));
   }
   for (const blueprint of catalog) {
+    for (const [target, allowed] of Object.entries(blueprint.test.allowedNamespaces ?? {}))
+      await h.pool.query(
+        `insert into namespaces (tenant_id, name, allowed_namespaces) values ($1, $2, $3)
+         on conflict (tenant_id, name) do update set allowed_namespaces = excluded.allowed_namespaces`,
+        [TENANT, target, allowed],
+      );
+  }
+  for (const blueprint of catalog) {
     for (const companion of blueprint.companions) await h.deploy(companion.source);
     await h.deploy(blueprint.source);
   }
@@ -130,7 +140,7 @@ function withServer<T>(value: T, id: string): T {
 // ---- running one blueprint ---------------------------------------------------------------------------
 const ENDED = ["SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"];
 
-async function endedExecutionOf(flowId: string, timeoutMs = 20_000): Promise<Execution> {
+async function endedExecutionOf(flowId: string, timeoutMs = 60_000): Promise<Execution> {
   const rows = await pollUntil(
     () =>
       h.query<{ id: string }>("select id from executions where flow_id = $1 and state = any($2)", [
@@ -170,10 +180,10 @@ async function run(blueprint: CatalogBlueprint): Promise<Execution | undefined> 
         query: {},
         body: JSON.stringify(spec.webhook.body),
       },
-      { waitTimeoutMs: 20_000 },
+      { waitTimeoutMs: 60_000 },
     );
     if (result.status !== "started") throw new Error(`the webhook answered ${result.status}`);
-    return h.client.waitForEnd(TENANT, result.execution.id, 20_000);
+    return h.client.waitForEnd(TENANT, result.execution.id, 60_000);
   }
   if (!spec.state) return undefined; // only a trigger's execution is expected
   const target = spec.start ?? { namespace: blueprint.namespace, flowId: blueprint.flowId };
@@ -185,12 +195,12 @@ async function run(blueprint: CatalogBlueprint): Promise<Execution | undefined> 
     await pollUntil(
       async () => (await h.client.get(TENANT, first.id))?.state.current,
       (state) => state === "PAUSED",
-      20_000,
+      60_000,
       100,
     );
     await h.client.operate(TENANT, first.id, { type: "resume", inputs: spec.resume });
   }
-  const ended = await Promise.all(started.map((e) => h.client.waitForEnd(TENANT, e.id, 30_000)));
+  const ended = await Promise.all(started.map((e) => h.client.waitForEnd(TENANT, e.id, 60_000)));
   if (ended.length > 1) {
     // A concurrency limit of 1 makes every execution after the first wait in QUEUED.
     const queued = ended.filter((e) => e.state.histories.some((x) => x.state === "QUEUED"));
@@ -235,7 +245,7 @@ describe("the blueprint gallery", () => {
       }
     });
 
-    it("runs to the state its metadata declares", async ({ expect }) => {
+    it("runs to the state its metadata declares", { timeout: 120_000 }, async ({ expect }) => {
       const spec = blueprint.test;
       const execution = await run(blueprint);
       if (spec.state && !execution) throw new Error("no execution");
