@@ -2,6 +2,7 @@
 // documented by /api/v1/openapi.json, enumerated by the isolation tests.
 import { Router } from "../route";
 import { administrationRoutes } from "./administration";
+import { dependencyRoutes } from "./dependencies";
 import { executionRoutes, logRoutes } from "./executions";
 import { flowRoutes } from "./flows";
 import { namespaceRoutes } from "./namespaces";
@@ -14,6 +15,7 @@ export const routes = [
   ...namespaceRoutes,
   ...triggerRoutes,
   ...administrationRoutes,
+  ...dependencyRoutes,
 ];
 
 export const router = new Router(routes);
