@@ -180,7 +180,8 @@ async function tenantGraph(scope: ServiceScope): Promise<DependencyGraph> {
   const links: FlowLink[] = [];
   for (const row of readable) {
     try {
-      links.push(...flowLinks(loadFlow(row.source, { registry: plugins() }).flow, plugins()));
+      const flow = loadFlow(row.source, { registry: plugins() }).flow;
+      if (flow) links.push(...flowLinks(flow, plugins()));
     } catch {
       // A stored flow that no longer validates (a plugin removed since) still has its node, without links.
     }
