@@ -61,9 +61,8 @@ export function NamespaceDependencies({ tenant, namespace }: { tenant: string; n
   const byUid = new Map(graph.data.nodes.map((n) => [n.uid, n]));
   return (
     <>
-      <div
+      <section
         className="h-[28rem] rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
-        role="group"
         aria-label={`Dependency graph of ${namespace}`}
       >
         <ReactFlow
@@ -78,7 +77,7 @@ export function NamespaceDependencies({ tenant, namespace }: { tenant: string; n
           <Background />
           <Controls showInteractive={false} />
         </ReactFlow>
-      </div>
+      </section>
       <Card title="As a list">
         <ul aria-label="Dependencies" className="space-y-1 text-sm">
           {graph.data.edges.map((e) => {
