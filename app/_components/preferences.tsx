@@ -2,7 +2,7 @@
 // The signed-in person's preferences (/account), for client components: usePreferences() for all of them,
 // useFormatDate() for dates as they asked. The root layout reads them on the server and provides them here.
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
-import { DEFAULT_PREFERENCES, type Preferences } from "@/server/services/preferences";
+import { DEFAULT_PREFERENCES, type Preferences } from "@/server/services/preferences-schema";
 import { formatDate } from "../_lib/format-date";
 
 const PreferencesContext = createContext<Preferences>(DEFAULT_PREFERENCES);

@@ -1,7 +1,7 @@
 // Dates as the person asked to see them (their time zone and date format, /account). The one date
 // formatter of the console: pages call formatDate(value, preferences) or, in client components, the
 // useFormatDate() hook of app/_components/preferences.tsx, which passes the person's preferences.
-import type { DateFormat } from "@/server/services/preferences";
+import type { DateFormat } from "@/server/services/preferences-schema";
 
 export interface DatePreferences {
   /** An IANA zone, or "browser" for the browser's own. */

@@ -12,7 +12,7 @@ import {
   type Preferences,
   THEMES,
   type Theme,
-} from "@/server/services/preferences";
+} from "@/server/services/preferences-schema";
 import { formatDate } from "../../_lib/format-date";
 import { useTRPC } from "../../_trpc/react";
 import { NamespacePicker } from "../admin/namespace-picker";

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/react";
+import { useFormatDate } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input, Select, Table } from "../ui";
 import { Groups } from "./groups";
 import { NamespacePicker } from "./namespace-picker";
@@ -104,6 +105,7 @@ function Invitations({ tenant }: { tenant: string }) {
     }),
   );
   const revoke = useMutation(trpc.team.revokeInvitation.mutationOptions({ onSuccess: () => void refresh() }));
+  const formatDate = useFormatDate();
   return (
     <Card title="Invitations">
       <form
@@ -148,7 +150,7 @@ function Invitations({ tenant }: { tenant: string }) {
                   {i.role}
                   {i.namespace ? ` on ${i.namespace}` : ""}
                 </td>
-                <td className="py-2 pr-4">{new Date(i.expiresAt).toLocaleString()}</td>
+                <td className="py-2 pr-4">{formatDate(i.expiresAt)}</td>
                 <td className="py-2">
                   <Button variant="danger" onClick={() => revoke.mutate({ tenant, invitationId: i.id })}>
                     Revoke
