@@ -41,7 +41,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <>
                   <span className="block font-medium text-zinc-700 dark:text-zinc-300">Tenant</span>
                   {current ? (
-                    <Link href="/tenants/new" className="text-brand-600 hover:underline">
+                    <Link href="/tenants/new" className="text-brand-700 hover:underline dark:text-brand-100">
                       Create a tenant
                     </Link>
                   ) : (
@@ -50,7 +50,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 </>
               )}
               {current && current.tenants.length > 0 ? (
-                <Link href="/tenants/new" className="mt-1 block text-brand-600 hover:underline">
+                <Link
+                  href="/tenants/new"
+                  className="mt-1 block text-brand-700 hover:underline dark:text-brand-100"
+                >
                   New tenant
                 </Link>
               ) : null}
@@ -65,11 +68,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     Signed in as{" "}
                     <strong className="text-zinc-700 dark:text-zinc-200">{current.user.email}</strong>
                   </span>
-                  <Link href="/account" className="text-brand-600 hover:underline">
+                  <Link href="/account" className="text-brand-700 hover:underline dark:text-brand-100">
                     Your settings
                   </Link>
                   <form action={signOutAction}>
-                    <button type="submit" className="text-brand-600 hover:underline">
+                    <button type="submit" className="text-brand-700 hover:underline dark:text-brand-100">
                       Sign out
                     </button>
                   </form>
@@ -77,7 +80,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               ) : (
                 <>
                   <span>Not signed in</span>
-                  <Link href="/sign-in" className="text-brand-600 hover:underline">
+                  <Link href="/sign-in" className="text-brand-700 hover:underline dark:text-brand-100">
                     Sign in
                   </Link>
                 </>

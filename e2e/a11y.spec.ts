@@ -60,7 +60,7 @@ for (const theme of ["light", "dark"] as const) {
         if (v.impact === "serious" || v.impact === "critical")
           failures.push(
             `${path}: ${v.id} (${v.impact}) ${v.help}\n${v.nodes
-              .slice(0, 3)
+              .slice(0, 8)
               .map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1).join(" ")}`)
               .join("\n")}`,
           );

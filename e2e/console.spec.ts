@@ -69,15 +69,17 @@ test("KV and secrets from the UI are read by a flow; a service account runs only
   await page.getByLabel("Type").selectOption("NUMBER");
   await page.getByLabel(/^Value/).fill("forty");
   await page.getByRole("button", { name: "Add" }).click();
-  await expect(page.getByRole("alert")).toContainText("NUMBER value must be a number");
+  await expect(page.getByRole("alert").filter({ hasText: "NUMBER" })).toContainText(
+    "A NUMBER value must be a number, like 42 or 3.14; got 'forty'.",
+  );
   await page.getByLabel(/^Value/).fill("41");
   await page.getByRole("button", { name: "Add" }).click();
   await expect(page.getByRole("row", { name: /limit/ })).toContainText("NUMBER");
 
   // Secrets: set one; its value is never shown again.
   await page.getByRole("link", { name: "Secrets" }).click();
-  await page.getByLabel("Name").fill("API_KEY");
-  await page.getByLabel("Value").fill(SECRET);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill("API_KEY");
+  await page.getByLabel("Value", { exact: true }).fill(SECRET);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("table", { name: "Secrets" })).toContainText("API_KEY");
   await expect(page.getByText(SECRET)).toHaveCount(0);
@@ -91,7 +93,7 @@ test("KV and secrets from the UI are read by a flow; a service account runs only
 
   // A service account, bound Launcher on e2e.console through the namespace picker, with a token.
   await page.goto("/service-accounts");
-  await page.getByLabel("Name").fill("ci-robot");
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill("ci-robot");
   await page.getByRole("button", { name: "Create", exact: true }).click();
   const account = page.getByRole("region", { name: "Service account ci-robot" });
   await account.getByLabel("Role for ci-robot").selectOption("Launcher");

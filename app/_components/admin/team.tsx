@@ -40,7 +40,9 @@ function Members({ tenant }: { tenant: string }) {
             <tr key={m.userId}>
               <td className="py-2 pr-4">
                 {m.email}
-                {m.name ? <span className="block text-xs text-zinc-500">{m.name}</span> : null}
+                {m.name ? (
+                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">{m.name}</span>
+                ) : null}
               </td>
               <td className="py-2 pr-4">
                 {m.bindings.map((b) => `${b.role}${b.namespace ? ` on ${b.namespace}` : ""}`).join(", ") ||
