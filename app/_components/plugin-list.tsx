@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { PluginSummary } from "@/server/services/plugin-docs";
+import { Inline } from "./inline";
 import { Empty, Field, Input } from "./ui";
 
 const KIND: Record<string, string> = {
@@ -59,7 +60,9 @@ export function PluginList({ plugins }: { plugins: PluginSummary[] }) {
                     {p.deprecated ? (
                       <span className="ml-1 text-xs text-amber-800 dark:text-amber-300">deprecated</span>
                     ) : null}
-                    <span className="block text-zinc-600 dark:text-zinc-400">{p.title}</span>
+                    <span className="block text-zinc-600 dark:text-zinc-400">
+                      <Inline text={p.title} />
+                    </span>
                   </li>
                 ))}
             </ul>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { NoTenant } from "../_components/admin/states";
+import { Inline } from "../_components/inline";
 import { NamespaceTree } from "../_components/namespaces/namespace-tree";
 import { section } from "../_components/sections";
 import { PageTitle } from "../_components/ui";
@@ -13,7 +14,9 @@ export default async function Page() {
   const { tenant } = await requireViewer("/namespaces");
   return (
     <div className="mx-auto max-w-5xl">
-      <PageTitle title={page.label}>{page.purpose}</PageTitle>
+      <PageTitle title={page.label}>
+        <Inline text={page.purpose} />
+      </PageTitle>
       {tenant ? <NamespaceTree tenant={tenant.slug} /> : <NoTenant />}
     </div>
   );

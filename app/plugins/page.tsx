@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { listPluginDocs } from "@/server/services/plugin-docs";
+import { Inline } from "../_components/inline";
 import { PluginList } from "../_components/plugin-list";
 import { section } from "../_components/sections";
 import { PageTitle } from "../_components/ui";
@@ -15,7 +16,7 @@ export default async function Page() {
   return (
     <div className="mx-auto max-w-6xl">
       <PageTitle title={page.label}>
-        {page.purpose} {plugins.length} plugins, grouped by package.
+        <Inline text={page.purpose} /> {plugins.length} plugins, grouped by package.
       </PageTitle>
       <PluginList plugins={plugins} />
     </div>

@@ -138,6 +138,7 @@ export function PreferencesForm({ initial, tenant }: { initial: Preferences; ten
               value={prefs.defaultNamespace ?? ""}
               onChange={(ns) => setPrefs({ ...prefs, defaultNamespace: ns || null })}
               label="Default namespace"
+              emptyLabel="none"
             />
           ) : (
             <Input

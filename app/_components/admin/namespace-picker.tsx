@@ -10,18 +10,21 @@ export function NamespacePicker({
   value,
   onChange,
   label = "Namespace",
+  emptyLabel = "whole tenant",
 }: {
   tenant: string;
   /** "" for the whole tenant. */
   value: string;
   onChange: (namespace: string) => void;
   label?: string;
+  /** What "" means here. */
+  emptyLabel?: string;
 }) {
   const trpc = useTRPC();
   const tree = useQuery(trpc.console.namespaceTree.queryOptions({ tenant }));
   return (
     <Select value={value} onChange={(e) => onChange(e.target.value)} aria-label={label}>
-      <option value="">whole tenant</option>
+      <option value="">{emptyLabel}</option>
       {(tree.data ?? []).map((n) => (
         <option key={n.id} value={n.id}>
           {n.id}

@@ -102,7 +102,7 @@ export function Roles({ tenant }: { tenant: string }) {
             <div className="flex items-center gap-3">
               <button
                 type="button"
-                className="font-medium hover:underline"
+                className="shrink-0 whitespace-nowrap font-medium hover:underline"
                 aria-expanded={open === r.id}
                 onClick={() => {
                   setOpen(open === r.id ? null : r.id);

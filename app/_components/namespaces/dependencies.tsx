@@ -62,7 +62,7 @@ export function NamespaceDependencies({ tenant, namespace }: { tenant: string; n
   return (
     <>
       <section
-        className="h-[28rem] rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
+        className="mb-6 h-[28rem] rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
         aria-label={`Dependency graph of ${namespace}`}
       >
         <ReactFlow
