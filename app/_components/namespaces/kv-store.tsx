@@ -180,7 +180,7 @@ export function KvStore({ tenant, namespace }: { tenant: string; namespace: stri
               )}
             </Field>
           </div>
-          <Field label="Expires after (ISO-8601 duration, optional)">
+          <Field label="Expires after (ISO-8601 duration; empty: never)">
             <Input
               value={draft.ttl}
               onChange={(e) => setDraft({ ...draft, ttl: e.target.value })}
