@@ -71,7 +71,15 @@ export const sections: Section[] = [
       "Secrets, encrypted at rest, inherited by child namespaces",
       "Namespace files",
     ],
-    now: "Namespaces appear on their own as flows are saved in them; there is nothing to create in advance.",
+    now: "Namespaces appear on their own as flows are saved in them; create one ahead to prepare its KV store and secrets.",
+  },
+  {
+    href: "/plugins",
+    label: "Plugins",
+    group: "Organise",
+    purpose: "Every task, trigger and condition a flow can use: properties, defaults, outputs and examples.",
+    willDo: ["Search plugins by name", "Read each plugin's generated page"],
+    now: "Browse the plugins, or run `cadenza plugins docs` to write the same pages as Markdown.",
   },
   {
     href: "/blueprints",
@@ -106,7 +114,15 @@ export const sections: Section[] = [
     group: "Administer",
     purpose: "Non-human principals for CI and other systems, with their own roles and tokens.",
     willDo: ["Create service accounts", "Bind roles to them", "Issue their API tokens"],
-    now: "This page is not built yet, but the API is: `POST /api/v1/{tenant}/service-accounts`, then `POST /api/v1/{tenant}/bindings` to give it a role and `POST /api/v1/{tenant}/service-accounts/{id}/api-tokens` for its token.",
+    now: "Create a service account, bind it a role, and issue it a token (also through `POST /api/v1/{tenant}/service-accounts`).",
+  },
+  {
+    href: "/settings",
+    label: "Settings",
+    group: "Administer",
+    purpose: "The tenant's name and settings.",
+    willDo: ["Rename the tenant", "Edit its settings"],
+    now: "Change the tenant's display name and settings.",
   },
   {
     href: "/audit-log",

@@ -11,6 +11,7 @@ import {
 } from "./routers/access";
 import { accountRouter } from "./routers/account";
 import { blueprintsRouter } from "./routers/blueprints";
+import { consoleRouter, preferencesRouter } from "./routers/console";
 import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
 import { executionInputsRouter, flowsBulkRouter, namespaceFilesRouter } from "./routers/workbench";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -32,6 +33,8 @@ export const appRouter = createTRPCRouter({
   namespaceFiles: namespaceFilesRouter,
   flowsBulk: flowsBulkRouter,
   executionInputs: executionInputsRouter,
+  console: consoleRouter,
+  preferences: preferencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

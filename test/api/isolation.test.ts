@@ -360,6 +360,7 @@ describe("tenant isolation", () => {
       subjectType: "USER",
       subjectId: world.ids.userId,
       value: "beta-value",
+      type: "STRING",
       disabled: true,
       member: true,
       operation: "kill",

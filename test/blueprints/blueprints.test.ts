@@ -245,39 +245,34 @@ describe("the blueprint gallery", () => {
       }
     });
 
-    it(
-      "runs to the state its metadata declares",
-      { timeout: 120_000 },
-      async ({ expect }) => {
-        const spec = blueprint.test;
-        const execution = await run(blueprint);
-        if (spec.state && !execution) throw new Error("no execution");
-        if (execution) {
-          expect(execution.state.current, "final state").toBe(spec.state);
-          if (spec.outputs) expect(execution.outputs, "flow outputs").toMatchObject(spec.outputs);
-          const labels = Object.fromEntries((execution.labels ?? []).map((l) => [l.key, l.value]));
-          if (spec.labels) expect(labels, "labels").toMatchObject(spec.labels);
-          for (const taskId of spec.notRun ?? [])
-            expect(
-              execution.taskRunList.map((r) => r.taskId),
-              "tasks run",
-            ).not.toContain(taskId);
-        }
-        if (spec.triggered) {
-          const triggered = await endedExecutionOf(spec.triggered.flowId);
-          expect(triggered.state.current, `state of ${spec.triggered.flowId}`).toBe(spec.triggered.state);
-        }
-        for (const request of spec.requests ?? []) {
-          await pollUntil(
-            async () => received.get(blueprint.id) ?? [],
-            (seen) => seen.includes(request),
-            10_000,
-            100,
-          );
-          expect(received.get(blueprint.id) ?? [], "requests to the test server").toContain(request);
-        }
-      },
-      45_000,
-    );
+    it("runs to the state its metadata declares", async ({ expect }) => {
+      const spec = blueprint.test;
+      const execution = await run(blueprint);
+      if (spec.state && !execution) throw new Error("no execution");
+      if (execution) {
+        expect(execution.state.current, "final state").toBe(spec.state);
+        if (spec.outputs) expect(execution.outputs, "flow outputs").toMatchObject(spec.outputs);
+        const labels = Object.fromEntries((execution.labels ?? []).map((l) => [l.key, l.value]));
+        if (spec.labels) expect(labels, "labels").toMatchObject(spec.labels);
+        for (const taskId of spec.notRun ?? [])
+          expect(
+            execution.taskRunList.map((r) => r.taskId),
+            "tasks run",
+          ).not.toContain(taskId);
+      }
+      if (spec.triggered) {
+        const triggered = await endedExecutionOf(spec.triggered.flowId);
+        expect(triggered.state.current, `state of ${spec.triggered.flowId}`).toBe(spec.triggered.state);
+      }
+      for (const request of spec.requests ?? []) {
+        await pollUntil(
+          async () => received.get(blueprint.id) ?? [],
+          (seen) => seen.includes(request),
+          10_000,
+          100,
+        );
+        expect(received.get(blueprint.id) ?? [], "requests to the test server").toContain(request);
+      }
+    }, 120_000);
   });
 });

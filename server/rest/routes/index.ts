@@ -3,6 +3,7 @@
 import { Router } from "../route";
 import { administrationRoutes } from "./administration";
 import { blueprintRoutes } from "./blueprints";
+import { dependencyRoutes } from "./dependencies";
 import { executionInputRoutes } from "./execution-inputs";
 import { executionRoutes, logRoutes } from "./executions";
 import { flowRoutes } from "./flows";
@@ -22,6 +23,7 @@ export const routes = [
   ...triggerRoutes,
   ...administrationRoutes,
   ...blueprintRoutes,
+  ...dependencyRoutes,
 ];
 
 export const router = new Router(routes);
