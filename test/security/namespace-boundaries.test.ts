@@ -176,9 +176,14 @@ describe("namespace boundaries through the server and the embedded engine", () =
       expect(execution.state.current, `${id}: ${logs}`).toBe("SUCCESS");
     }
     // ...and the Flow trigger fires on finance's next execution (so the 0 above was the boundary).
-    await asAdmin("POST", "executions/finance/payroll?wait=true");
+    // (The subflow run above may fire it too, now that finance is open: look for this execution's.)
+    const payrollRun = await asAdmin("POST", "executions/finance/payroll?wait=true");
     const fired = await pollUntil(
-      () => api.query<{ n: number }>("select count(*)::int as n from executions where flow_id = 'listener'"),
+      () =>
+        api.query<{ n: number }>(
+          "select count(*)::int as n from executions where flow_id = 'listener' and trigger->'variables'->>'executionId' = $1",
+          [payrollRun.id],
+        ),
       (rows) => (rows[0]?.n ?? 0) > 0,
       10_000,
     );
