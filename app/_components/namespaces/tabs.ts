@@ -1,9 +1,9 @@
 // The tabs of a namespace's page, each a deep link (/namespaces/{ns}/{tab}; Overview has no segment).
-// Namespace files join when their panel is merged (its own branch).
 export const NAMESPACE_TABS = [
   { slug: "", label: "Overview" },
   { slug: "kv", label: "KV store" },
   { slug: "secrets", label: "Secrets" },
+  { slug: "files", label: "Files" },
   { slug: "dependencies", label: "Dependencies" },
 ] as const;
 

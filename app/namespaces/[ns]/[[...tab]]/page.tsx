@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { NoTenant } from "@/app/_components/admin/states";
+import { NamespaceFilesPanel } from "@/app/_components/namespace-files";
 import { NamespaceDependencies } from "@/app/_components/namespaces/dependencies";
 import { KvStore } from "@/app/_components/namespaces/kv-store";
 import { NamespaceOverview } from "@/app/_components/namespaces/overview";
@@ -78,6 +79,8 @@ export default async function Page({ params }: { params: Params }) {
         <KvStore tenant={tenant.slug} namespace={namespace} />
       ) : tab === "secrets" ? (
         <Secrets tenant={tenant.slug} namespace={namespace} />
+      ) : tab === "files" ? (
+        <NamespaceFilesPanel tenant={tenant.slug} namespace={namespace} />
       ) : tab === "dependencies" ? (
         <NamespaceDependencies tenant={tenant.slug} namespace={namespace} />
       ) : (
