@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { getDb } from "@/server/db/client";
+import { DEFAULT_PREFERENCES, getPreferences } from "@/server/services/preferences";
 import { TenantSwitcher } from "./_components/account/tenant-switcher";
 import { Nav } from "./_components/nav";
+import { PreferencesProvider } from "./_components/preferences";
 import { signOutAction } from "./_lib/actions";
+import { THEME_SCRIPT } from "./_lib/theme-script";
 import { viewer } from "./_lib/viewer";
 import { TRPCReactProvider } from "./_trpc/react";
 import "./globals.css";
@@ -15,8 +19,14 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const current = await viewer();
+  const preferences = current ? await getPreferences(getDb(), current.user.id) : DEFAULT_PREFERENCES;
   return (
-    <html lang="en">
+    // The class (dark or not) is set by THEME_SCRIPT before React hydrates: React must not undo it.
+    <html lang="en" data-theme={preferences.theme} suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours, run before paint */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="bg-zinc-50 font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <div className="flex min-h-screen">
           <aside className="flex w-60 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-white px-3 py-5 dark:border-zinc-800 dark:bg-zinc-900">
@@ -31,7 +41,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <>
                   <span className="block font-medium text-zinc-700 dark:text-zinc-300">Tenant</span>
                   {current ? (
-                    <Link href="/tenants/new" className="text-brand-600 hover:underline">
+                    <Link href="/tenants/new" className="text-brand-700 hover:underline dark:text-brand-100">
                       Create a tenant
                     </Link>
                   ) : (
@@ -40,7 +50,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 </>
               )}
               {current && current.tenants.length > 0 ? (
-                <Link href="/tenants/new" className="mt-1 block text-brand-600 hover:underline">
+                <Link
+                  href="/tenants/new"
+                  className="mt-1 block text-brand-700 hover:underline dark:text-brand-100"
+                >
                   New tenant
                 </Link>
               ) : null}
@@ -55,8 +68,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     Signed in as{" "}
                     <strong className="text-zinc-700 dark:text-zinc-200">{current.user.email}</strong>
                   </span>
+                  <Link href="/account" className="text-brand-700 hover:underline dark:text-brand-100">
+                    Your settings
+                  </Link>
                   <form action={signOutAction}>
-                    <button type="submit" className="text-brand-600 hover:underline">
+                    <button type="submit" className="text-brand-700 hover:underline dark:text-brand-100">
                       Sign out
                     </button>
                   </form>
@@ -64,14 +80,16 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               ) : (
                 <>
                   <span>Not signed in</span>
-                  <Link href="/sign-in" className="text-brand-600 hover:underline">
+                  <Link href="/sign-in" className="text-brand-700 hover:underline dark:text-brand-100">
                     Sign in
                   </Link>
                 </>
               )}
             </header>
             <main className="flex-1 px-6 py-8">
-              <TRPCReactProvider>{children}</TRPCReactProvider>
+              <TRPCReactProvider>
+                <PreferencesProvider value={preferences}>{children}</PreferencesProvider>
+              </TRPCReactProvider>
             </main>
           </div>
         </div>

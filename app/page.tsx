@@ -59,7 +59,10 @@ function Status({ report }: { report: HealthReport }) {
     >
       <div className="flex items-center justify-between">
         <h2 className="font-semibold">System status</h2>
-        <a href="/api/health" className="text-sm text-brand-600 hover:underline dark:text-brand-100">
+        <a
+          href="/api/health"
+          className="text-sm text-brand-700 hover:underline dark:text-brand-100 dark:text-brand-100"
+        >
           /api/health
         </a>
       </div>

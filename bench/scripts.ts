@@ -5,7 +5,8 @@
  * real clock, and measures the time per task from the execution's own timestamps (start to end, divided by
  * 40). Baselines in the same process: spawning `/bin/true` 40 times in a row with child_process (the floor
  * of any process-per-task design), and the process runner alone (fresh working directory + `sh -c true` +
- * cleanup, no engine). Goal: at most 25 ms per task (Windmill's tuned process-per-task figure is 39.9 ms,
+ * cleanup, no engine), once per isolation mode (off, and bubblewrap with the host / no / isolated network:
+ * the engine's default is the last). Goal: at most 25 ms per task (Windmill's tuned process-per-task figure is 39.9 ms,
  * Kestra's 86.8 ms).
  */
 import { spawn } from "node:child_process";
@@ -77,28 +78,36 @@ async function throughEngine(): Promise<number> {
   return (Date.parse(endDate ?? startDate) - Date.parse(startDate)) / TASKS;
 }
 
+const MODES = {
+  "isolation off": new LocalProcessRunner({ isolation: false }),
+  "bwrap, network host": new LocalProcessRunner({ network: "host" }),
+  "bwrap, network none": new LocalProcessRunner({ network: "none" }),
+  "bwrap, network isolated (default)": new LocalProcessRunner({ network: "isolated" }),
+};
+
 export async function runScriptsBench(): Promise<ScriptsBenchResult[]> {
-  const runner = new LocalProcessRunner();
   // Warm up: the runner's base directory and helpers, the code paths, the OS caches.
   await spawnBaseline();
-  await runnerOnly(runner);
+  for (const runner of Object.values(MODES)) await runnerOnly(runner);
   await throughEngine();
   const spawnMs: number[] = [];
-  const runnerMs: number[] = [];
+  const runnerMs = new Map<string, number[]>();
   const engineMs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     spawnMs.push(await spawnBaseline());
-    runnerMs.push(await runnerOnly(runner));
+    for (const [mode, runner] of Object.entries(MODES)) {
+      runnerMs.set(mode, [...(runnerMs.get(mode) ?? []), await runnerOnly(runner)]);
+    }
     engineMs.push(await throughEngine());
   }
   const floor = median(spawnMs);
   return [
     { name: "spawn /bin/true (baseline)", msPerTask: floor, ratioToSpawn: 1 },
-    {
-      name: "process runner: workspace + sh -c true",
-      msPerTask: median(runnerMs),
-      ratioToSpawn: median(runnerMs) / floor,
-    },
+    ...[...runnerMs].map(([mode, values]) => ({
+      name: `process runner (${mode}): workspace + sh -c true`,
+      msPerTask: median(values),
+      ratioToSpawn: median(values) / floor,
+    })),
     {
       name: "scripts.shell.Commands on the memory engine",
       msPerTask: median(engineMs),

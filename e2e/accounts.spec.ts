@@ -56,9 +56,16 @@ test("sign in, API tokens, invitations, tenant switcher and audit log", async ({
   const other = await invitee.newPage();
   await other.goto(link);
   await expect(other.getByRole("heading", { level: 1 })).toHaveText(/^Join /);
-  await other.getByLabel("Email").fill(`invitee-${Date.now()}@example.com`);
+  const inviteeEmail = `invitee-${Date.now()}@example.com`;
+  await other.getByLabel("Email").fill(inviteeEmail);
   await other.getByLabel("Password (at least 10 characters)").fill("invitee password 1");
   await other.getByRole("button", { name: "Create account" }).click();
+  // Sign-up signs nobody in (its answer must not tell whether the email had an account): sign in next.
+  await expect(other).toHaveURL(/\/sign-in\?signedUp=1/);
+  await expect(other.getByRole("status")).toContainText("Sign-up done");
+  await other.getByLabel("Email").fill(inviteeEmail);
+  await other.getByLabel("Password").fill("invitee password 1");
+  await other.getByRole("button", { name: "Sign in" }).click();
   await expect(other).toHaveURL(/\/team$/);
   await expect(other.getByRole("banner")).toContainText("Signed in as invitee-");
   // A Viewer cannot see the team: the page says why.

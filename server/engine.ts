@@ -1,7 +1,7 @@
 // Assembles the embedded engine of a server process from its configuration: the database pool, internal
 // storage, plugins, secrets. `cadenza start`, `cadenza server engine` and `cadenza flow run` share it.
 import path from "node:path";
-import type { FileStorage } from "@/engine/plugin";
+import type { FileStorage, HttpPolicy } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import {
   type ContextOptions,
@@ -14,8 +14,10 @@ import {
   type RunningEngine,
   startEngineRuntime,
 } from "@/worker/embedded";
+import { LocalProcessRunner, type LocalProcessRunnerOptions, parseUidRange } from "@/worker/runners";
 import { LocalStorage } from "@/worker/storage";
-import { environmentSecret } from "./env";
+import { type Env, env, environmentSecret, httpPolicyFrom } from "./env";
+import { secureDataDirectory } from "./runtime/data-dir";
 import type { SecretKey } from "./secrets/crypto";
 import { databaseSecrets } from "./secrets/engine";
 import { inputCipher } from "./secrets/input-cipher";
@@ -47,8 +49,17 @@ export async function openServerEngine(options: {
   secret?: (tenantId: string, namespace: string, name: string) => Promise<string | undefined>;
   /** A tenant's secret values, masked in logs and outputs, overriding the above. */
   secretValues?: ContextOptions["secretValues"];
+  /**
+   * Where HTTP tasks and triggers may connect, for every tenant. Default: CADENZA_HTTP_ALLOWED_NETWORKS and
+   * CADENZA_HTTP_PRIVATE_NETWORKS (non-public addresses refused unless they say otherwise).
+   */
+  httpPolicy?: HttpPolicy;
+  /** The script runner's settings; by default from CADENZA_SCRIPT_* (isolation, network, uids). */
+  scripts?: LocalProcessRunnerOptions;
 }): Promise<ServerEngine> {
+  if (!options.storage) await secureDataDirectory(options.dataDir);
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
+  const httpPolicy = options.httpPolicy ?? httpPolicyFrom(env);
   const key = options.secretKey;
   const stored = key
     ? databaseSecrets(pool, typeof key === "function" ? key : () => key, (message) =>
@@ -66,6 +77,8 @@ export async function openServerEngine(options: {
     ...(key ? { inputCipher: inputCipher(typeof key === "function" ? key : () => key) } : {}),
     inlineTasks: options.inlineTasks,
     report: options.report,
+    httpPolicy: () => httpPolicy,
+    processRunner: new LocalProcessRunner(options.scripts ?? scriptRunnerOptionsFrom(env)),
   });
   try {
     await prepareQueue(ctx);
@@ -100,6 +113,17 @@ export async function ensureDefaultTenant(engine: ServerEngine): Promise<string>
     id: string;
   };
   return row.id;
+}
+
+/** The script runner's settings, from the validated environment. */
+export function scriptRunnerOptionsFrom(
+  settings: Pick<Env, "CADENZA_SCRIPT_ISOLATION" | "CADENZA_SCRIPT_NETWORK" | "CADENZA_SCRIPT_UID_RANGE">,
+): LocalProcessRunnerOptions {
+  return {
+    isolation: settings.CADENZA_SCRIPT_ISOLATION === "on",
+    network: settings.CADENZA_SCRIPT_NETWORK,
+    uidRange: parseUidRange(settings.CADENZA_SCRIPT_UID_RANGE),
+  };
 }
 
 /** The runtime settings of an engine process, from the validated environment. */

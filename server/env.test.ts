@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { EnvError, httpPolicyFrom, httpPolicyFromEnvironment, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("applies the defaults", () => {
@@ -13,8 +13,24 @@ describe("parseEnv", () => {
       CADENZA_INLINE_TASKS: true,
       CADENZA_SIGNUP: "open",
       CADENZA_WEBHOOK_RATE_LIMIT: 120,
+      CADENZA_HTTP_PRIVATE_NETWORKS: "block",
+      CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
+      CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
+      CADENZA_TRUSTED_PROXIES: [],
+      CADENZA_STREAM_RECHECK_SECONDS: 5,
+      CADENZA_SCRIPT_ISOLATION: "on",
+      CADENZA_SCRIPT_NETWORK: "isolated",
+      CADENZA_SCRIPT_UID_RANGE: "200000-265535",
       OIDC_NAME: "SSO",
     });
+  });
+
+  it("reads trusted proxies as a list of addresses and CIDR ranges, and refuses anything else", () => {
+    expect(
+      parseEnv({ CADENZA_TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.7,fd00::/8" }).CADENZA_TRUSTED_PROXIES,
+    ).toEqual(["10.0.0.0/8", "192.0.2.7", "fd00::/8"]);
+    for (const bad of ["10.0.0.0/33", "proxy.internal", "10.0.0.0/8/1", "fd00::/129"])
+      expect(() => parseEnv({ CADENZA_TRUSTED_PROXIES: bad })).toThrow(/CADENZA_TRUSTED_PROXIES must be/);
   });
 
   it("treats empty variables as unset", () => {
@@ -48,8 +64,41 @@ describe("parseEnv", () => {
       CADENZA_INLINE_TASKS: false,
       CADENZA_SIGNUP: "open",
       CADENZA_WEBHOOK_RATE_LIMIT: 120,
+      CADENZA_HTTP_PRIVATE_NETWORKS: "block",
+      CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
+      CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
+      CADENZA_TRUSTED_PROXIES: [],
+      CADENZA_STREAM_RECHECK_SECONDS: 5,
+      CADENZA_SCRIPT_ISOLATION: "on",
+      CADENZA_SCRIPT_NETWORK: "isolated",
+      CADENZA_SCRIPT_UID_RANGE: "200000-265535",
       OIDC_NAME: "SSO",
     });
+  });
+
+  it("reads the script isolation settings, and refuses bad ones", () => {
+    expect(
+      parseEnv({
+        CADENZA_SCRIPT_ISOLATION: "off",
+        CADENZA_SCRIPT_NETWORK: "none",
+        CADENZA_SCRIPT_UID_RANGE: "300000-300099",
+      }),
+    ).toMatchObject({
+      CADENZA_SCRIPT_ISOLATION: "off",
+      CADENZA_SCRIPT_NETWORK: "none",
+      CADENZA_SCRIPT_UID_RANGE: "300000-300099",
+    });
+    expect(() =>
+      parseEnv({
+        CADENZA_SCRIPT_ISOLATION: "maybe",
+        CADENZA_SCRIPT_NETWORK: "lan",
+        CADENZA_SCRIPT_UID_RANGE: "5-1",
+      }),
+    ).toThrow(
+      'Invalid environment: CADENZA_SCRIPT_ISOLATION must be on or off (got "maybe"); ' +
+        'CADENZA_SCRIPT_NETWORK must be host, isolated or none (got "lan"); ' +
+        'CADENZA_SCRIPT_UID_RANGE must be first-last with 1000 <= first <= last (got "5-1").',
+    );
   });
 
   it("accepts both postgres:// and postgresql:// URLs", () => {
@@ -112,5 +161,45 @@ describe("parseEnv", () => {
       OIDC_CLIENT_SECRET: "s3cret",
     });
     expect(env.OIDC_CLIENT_ID).toBe("cadenza");
+  });
+
+  it("reads the network and input limits (security)", () => {
+    const env = parseEnv({
+      CADENZA_HTTP_ALLOWED_NETWORKS: " 10.0.0.0/8, 127.0.0.1/32,fd00::/8,192.168.1.10 ",
+      CADENZA_HTTP_PRIVATE_NETWORKS: "block",
+      CADENZA_MAX_BODY_BYTES: "1048576",
+      CADENZA_MAX_UPLOAD_BYTES: "2097152",
+    });
+    expect(env.CADENZA_HTTP_ALLOWED_NETWORKS).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1/32",
+      "fd00::/8",
+      "192.168.1.10",
+    ]);
+    expect(httpPolicyFrom(env)).toEqual({
+      allowPrivateNetworks: false,
+      allowedNetworks: ["10.0.0.0/8", "127.0.0.1/32", "fd00::/8", "192.168.1.10"],
+    });
+    expect(httpPolicyFrom(parseEnv({}))).toEqual({ allowPrivateNetworks: false, allowedNetworks: [] });
+    expect(httpPolicyFromEnvironment({ CADENZA_HTTP_PRIVATE_NETWORKS: "allow", PORT: "nonsense" })).toEqual({
+      allowPrivateNetworks: true,
+      allowedNetworks: [],
+    });
+    expect(env.CADENZA_MAX_BODY_BYTES).toBe(1048576);
+    expect(env.CADENZA_MAX_UPLOAD_BYTES).toBe(2097152);
+  });
+
+  it.each(["10.0.0.0/33", "127.1/32", "0x7f000001", "localhost", "10.0.0.0/8/1", "::1/129"])(
+    "rejects CADENZA_HTTP_ALLOWED_NETWORKS=%s",
+    (value) => {
+      expect(() => parseEnv({ CADENZA_HTTP_ALLOWED_NETWORKS: value })).toThrow(
+        "CADENZA_HTTP_ALLOWED_NETWORKS must be a comma-separated list of CIDR ranges",
+      );
+    },
+  );
+
+  it("rejects other CADENZA_HTTP_PRIVATE_NETWORKS values and tiny body limits", () => {
+    expect(() => parseEnv({ CADENZA_HTTP_PRIVATE_NETWORKS: "yes" })).toThrow("must be block or allow");
+    expect(() => parseEnv({ CADENZA_MAX_BODY_BYTES: "10" })).toThrow("must be at least 1024");
   });
 });

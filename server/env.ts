@@ -1,6 +1,8 @@
 // The environment, validated once. Code reads `env.X`; nothing else reads process.env.
 // (Exceptions, each for a reason stated there: prisma.config.ts, playwright.config.ts, scripts/.)
+import { isIP } from "node:net";
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { CadenzaError } from "./errors";
 
@@ -74,15 +76,106 @@ export const envSchema = z.object({
     .int({ error: "must be a whole number" })
     .min(1, { error: "must be at least 1" })
     .default(120),
+  /**
+   * Proxies in front of Cadenza whose X-Forwarded-For may be believed: a comma-separated list of
+   * addresses or CIDR ranges (`10.0.0.0/8, 192.0.2.7, fd00::/8`). Empty: the socket's address only.
+   */
+  CADENZA_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+    )
+    .refine((entries) => entries.every(isCidr), {
+      error: "must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8)",
+    }),
+  /** Seconds between the checks an open event stream makes that its session or token is still valid. */
+  CADENZA_STREAM_RECHECK_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .min(1, { error: "must be at least 1" })
+    .max(300, { error: "must be at most 300" })
+    .default(5),
   /** Optional OpenID Connect sign-in: issuer URL, client id and secret (all three, or none). */
   OIDC_ISSUER: z.url({ error: "must be a URL" }).optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   /** Label of the OIDC button on the sign-in page. */
   OIDC_NAME: z.string().default("SSO"),
+  // --- Network and input limits (security) ---
+  /**
+   * Non-public ranges HTTP tasks and triggers may reach all the same: a comma-separated CIDR list, e.g.
+   * `10.0.0.0/8,127.0.0.1/32`. Everything private, loopback, link-local... else is refused.
+   */
+  CADENZA_HTTP_ALLOWED_NETWORKS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((ranges) => ranges.every(isNetwork), {
+      error: "must be a comma-separated list of CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1/32",
+    })
+    .optional(),
+  /** `allow`: HTTP tasks may reach every address, private ones included (a single-team installation). */
+  CADENZA_HTTP_PRIVATE_NETWORKS: z
+    .enum(["block", "allow"], { error: "must be block or allow" })
+    .default("block"),
+  /** The largest JSON, YAML or text request body (REST and tRPC), in bytes; 413 beyond. */
+  CADENZA_MAX_BODY_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1024, { error: "must be at least 1024" })
+    .default(10 * 1024 * 1024),
+  /** The largest upload (FILE inputs, all files of a request together), in bytes; 413 beyond. */
+  CADENZA_MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1024, { error: "must be at least 1024" })
+    .default(100 * 1024 * 1024),
+  /**
+   * `on` (default): every script attempt runs in a bubblewrap sandbox (own pid, mount, IPC, UTS and network
+   * namespaces; as root, its own uid); scripts fail with a clear message when bubblewrap or user
+   * namespaces are missing. `off`: plain processes as `nobody`, which tenants' scripts can use to see each
+   * other: only for trusted single-team installs.
+   */
+  CADENZA_SCRIPT_ISOLATION: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  /**
+   * Scripts' network with isolation on. `isolated` (default): outbound through slirp4netns, no route to
+   * this machine's own addresses (its database, its web server); `none`: loopback only; `host`: the
+   * machine's network, as unsandboxed processes.
+   */
+  CADENZA_SCRIPT_NETWORK: z
+    .enum(["host", "isolated", "none"], { error: "must be host, isolated or none" })
+    .default("isolated"),
+  /** Uids (and same-numbered gids) given one per running attempt when the engine runs as root. */
+  CADENZA_SCRIPT_UID_RANGE: z
+    .string()
+    .regex(/^\d+-\d+$/, { error: "must be first-last, e.g. 200000-265535" })
+    .refine(
+      (value) => {
+        const [first, last] = value.split("-").map(Number) as [number, number];
+        return first >= 1000 && last >= first && last <= 4_294_967_294;
+      },
+      { error: "must be first-last with 1000 <= first <= last" },
+    )
+    .default("200000-265535"),
   /** API token for the CLI's client commands (`cadenza flow deploy`). Read by those commands only. */
   CADENZA_TOKEN: z.string().optional(),
 });
+
+/** `a.b.c.d/n`, `v6::/n` or one address, in standard notation only (as plugins/core/http reads them). */
+function isNetwork(range: string): boolean {
+  const [address = "", prefix, ...rest] = range.split("/");
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+  if (rest.length > 0 || !(v4 || ipaddr.IPv6.isValid(address))) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (v4 ? 32 : 128);
+}
 
 const OIDC_VARIABLES = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
 
@@ -95,6 +188,15 @@ export function secretKeyBytes(value: string): Buffer | undefined {
     if (bytes.length === 32) return bytes;
   }
   return undefined;
+}
+
+/** `192.0.2.7`, `10.0.0.0/8`, `fd00::/8`: an address, or one with a prefix length that fits its family. */
+export function isCidr(value: string): boolean {
+  const [address = "", prefix, ...rest] = value.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 export type Env = z.infer<typeof envSchema>;
@@ -147,4 +249,27 @@ export function environmentSecret(
 ): string | undefined {
   const encoded = source[`SECRET_${name}`];
   return encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8");
+}
+
+/** The network rules of HTTP tasks and triggers in server processes, from CADENZA_HTTP_* settings. */
+export function httpPolicyFrom(
+  settings: Pick<Env, "CADENZA_HTTP_ALLOWED_NETWORKS" | "CADENZA_HTTP_PRIVATE_NETWORKS">,
+): {
+  allowPrivateNetworks: boolean;
+  allowedNetworks: string[];
+} {
+  return {
+    allowPrivateNetworks: settings.CADENZA_HTTP_PRIVATE_NETWORKS === "allow",
+    allowedNetworks: settings.CADENZA_HTTP_ALLOWED_NETWORKS ?? [],
+  };
+}
+
+/**
+ * The same rules read from the environment as it is now, validating only those two variables (for
+ * `cadenza flow run`, which otherwise needs none of the server's settings).
+ */
+export function httpPolicyFromEnvironment(source: Record<string, string | undefined> = process.env) {
+  const keys = ["CADENZA_HTTP_ALLOWED_NETWORKS", "CADENZA_HTTP_PRIVATE_NETWORKS"] as const;
+  const picked = Object.fromEntries(keys.map((key) => [key, source[key]]));
+  return httpPolicyFrom(parseEnv(picked));
 }

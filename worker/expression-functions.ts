@@ -2,8 +2,11 @@ import type { ExprFunction } from "@/engine/expr";
 import { executionStoragePrefix, type FileStorage, type KvStore } from "@/engine/plugin";
 import { namespaceFileUri } from "@/plugins/core/namespace/files";
 import type { LogEntry } from "./logs";
+import { checkReach, defaultNamespaceAccess, type NamespaceAccess } from "./namespace-access";
 
 export interface FunctionDeps {
+  /** Which namespaces a flow's `kv(key, namespace)` may read (default: itself and its ancestors). */
+  access?: NamespaceAccess;
   kv?: KvStore;
   storage?: FileStorage;
   /** The logs of an execution, for errorLogs(). */
@@ -59,12 +62,18 @@ export function storageUriOf(path: string, context: Record<string, unknown>): st
 export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunction> {
   const functions: Record<string, ExprFunction> = {};
   const { kv, storage, logsOf, secret } = deps;
+  const access = deps.access ?? defaultNamespaceAccess;
   if (kv) {
     functions.kv = async (args, named, { context }) => {
       const key = String(args[0] ?? named.key ?? "");
-      const namespace = String(
-        args[1] ?? named.namespace ?? contextString(context, ["flow", "namespace"]) ?? "",
-      );
+      const own = contextString(context, ["flow", "namespace"]);
+      const explicit = args[1] ?? named.namespace;
+      const namespace = String(explicit ?? own ?? "");
+      // Another namespace's KV: only where the namespace boundaries let this flow's namespace reach it.
+      if (explicit !== undefined && namespace !== own) {
+        if (own === undefined) throw new Error(`kv() of namespace '${namespace}' outside a flow`);
+        await checkReach(access, own, namespace);
+      }
       const errorOnMissing = truthy(args[2] ?? named.errorOnMissing ?? true);
       const entry = await kv.get(namespace, key);
       if (!entry) {

@@ -9,6 +9,7 @@ import {
   type TaskServices,
 } from "@/engine/plugin";
 import { keeps, type LogEntry, loggerOf } from "./logs";
+import { defaultNamespaceAccess, guardServices, type NamespaceAccess } from "./namespace-access";
 import { describeIssues, splitProperties } from "./plugin-properties";
 import { servicesFor } from "./working-directory";
 
@@ -23,6 +24,8 @@ export interface TaskRunnerDeps {
   globals?: Record<string, unknown>;
   /** Opens sealed SECRET inputs for templates. */
   inputCipher?: InputCipher;
+  /** Which namespaces the task may reach through its services (default: itself and its ancestors). */
+  namespaceAccess?: NamespaceAccess;
   log(entry: LogEntry): void;
 }
 
@@ -121,7 +124,12 @@ export async function runTaskAttempt(
       variables,
       logger,
       signal,
-      services: servicesFor(flow, execution, run, (taskId) => findTask(flow, deps.registry, taskId), deps),
+      // The one place every plugin's services pass the namespace boundaries (namespace-access.ts).
+      services: guardServices(
+        servicesFor(flow, execution, run, (taskId) => findTask(flow, deps.registry, taskId), deps),
+        deps.namespaceAccess ?? defaultNamespaceAccess,
+        execution.namespace,
+      ),
       now: () => deps.now(),
       render: (value, extra) =>
         renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, renderOptions),

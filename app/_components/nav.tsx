@@ -12,7 +12,7 @@ export function Nav() {
     <nav aria-label="Main" className="flex flex-col gap-6 text-sm">
       {groups.map((group) => (
         <div key={group}>
-          <p className="px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-zinc-400 dark:text-zinc-500">
+          <p className="px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-zinc-500 dark:text-zinc-400">
             {group}
           </p>
           <ul className="flex flex-col gap-0.5">

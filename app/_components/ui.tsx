@@ -76,7 +76,7 @@ export function Table({ head, children, label }: { head: string[]; children: Rea
   return (
     <div className="overflow-x-auto">
       <table aria-label={label} className="w-full text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-zinc-500">
+        <thead className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
           <tr>
             {head.map((h) => (
               <th key={h} className="border-b border-zinc-200 py-2 pr-4 font-medium dark:border-zinc-800">

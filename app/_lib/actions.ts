@@ -7,6 +7,7 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/server/auth";
 import { clientIp } from "@/server/auth/client-ip";
 import { INVALID_CREDENTIALS } from "@/server/auth/credentials";
+import { endSessions } from "@/server/auth/sessions";
 import { getDb } from "@/server/db/client";
 import { acceptInvitation, createTenant, signUp } from "@/server/services/account";
 import { describeError } from "@/server/services/errors";
@@ -47,7 +48,10 @@ export async function signInAction(_state: FormState, form: FormData): Promise<F
     if (isRedirect(error)) throw error;
     const email = text(form, "email");
     if (error instanceof CredentialsSignin && error.code === "rate_limited")
-      return { error: "Too many failed attempts: wait a few minutes and try again.", email };
+      return {
+        error: "Too many failed attempts: wait a little (each one more doubles the wait) and try again.",
+        email,
+      };
     if (error instanceof AuthError) return { error: INVALID_CREDENTIALS, email };
     throw error;
   }
@@ -55,12 +59,13 @@ export async function signInAction(_state: FormState, form: FormData): Promise<F
 
 export async function signUpAction(_state: FormState, form: FormData): Promise<FormState> {
   const email = text(form, "email");
-  const password = text(form, "password");
   const invitationToken = text(form, "invitation") || undefined;
   try {
+    // A new account and an email that had one already answer the same (see signUp): nobody is signed in,
+    // both go to the sign-in page with the same note.
     await signUp(getDb(), {
       email,
-      password,
+      password: text(form, "password"),
       name: text(form, "name"),
       tenantSlug: text(form, "tenantSlug") || undefined,
       tenantName: text(form, "tenantName") || undefined,
@@ -72,11 +77,14 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
     if (described.unexpected) throw error;
     return { error: described.message, email };
   }
-  await signIn("credentials", { email, password, redirectTo: invitationToken ? "/team" : "/api-tokens" });
-  return {};
+  const next = invitationToken ? "/team" : "/api-tokens";
+  redirect(`/sign-in?signedUp=1&callbackUrl=${encodeURIComponent(next)}`);
 }
 
 export async function signOutAction(): Promise<void> {
+  // The cookie is deleted here, but a copy of it (another browser, a stolen one) must stop working too.
+  const current = await viewer();
+  if (current) await endSessions(getDb(), current.user.id);
   await signOut({ redirectTo: "/" });
 }
 

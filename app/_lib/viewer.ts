@@ -3,7 +3,8 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "@/server/auth";
+import { sessionUser } from "@/server/auth";
+import { principalFromSession } from "@/server/auth/principal";
 import { getDb } from "@/server/db/client";
 import { type MyTenant, myTenants } from "@/server/services/account";
 
@@ -20,11 +21,14 @@ export const viewer = cache(async (): Promise<Viewer | null> => {
   const jar = await cookies();
   // No session cookie, nothing to decode (and nothing for Auth.js to do while pages are prerendered).
   if (!jar.getAll().some((cookie) => cookie.name.endsWith("authjs.session-token"))) return null;
-  const session = await auth();
-  const id = session?.user?.id;
-  if (!id) return null;
   const db = getDb();
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  // The same check as the API's: a cookie from before a sign-out or a password reset is no session.
+  const principal = await principalFromSession(db, await sessionUser());
+  if (!principal) return null;
+  const user = await db.user.findUnique({
+    where: { id: principal.id },
+    select: { id: true, email: true, name: true },
+  });
   if (!user) return null;
   const tenants = await myTenants(db, { kind: "user", id: user.id, name: user.email, via: "session" });
   const wanted = jar.get(TENANT_COOKIE)?.value;

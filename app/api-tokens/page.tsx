@@ -21,7 +21,7 @@ export default async function Page() {
       ) : (
         <Card>
           You belong to no tenant yet:{" "}
-          <Link href="/tenants/new" className="text-brand-600 hover:underline">
+          <Link href="/tenants/new" className="text-brand-700 hover:underline dark:text-brand-100">
             create one
           </Link>
           , or use an invitation link.

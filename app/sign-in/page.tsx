@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { oidcEnabled, oidcName, signIn } from "@/server/auth";
+import { SIGN_UP_DONE } from "@/server/services/account";
 import { SignInForm } from "../_components/account/forms";
 import { Button, Card, ErrorText } from "../_components/ui";
 import { viewer } from "../_lib/viewer";
@@ -22,6 +23,11 @@ export default async function SignInPage({
     <div className="mx-auto max-w-sm">
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Sign in to Cadenza</h1>
       <Card>
+        {params.signedUp ? (
+          <p role="status" className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
+            {SIGN_UP_DONE}
+          </p>
+        ) : null}
         <SignInForm callbackUrl={callbackUrl} />
         {params.error && params.error !== "CredentialsSignin" ? (
           <ErrorText>Sign-in failed ({params.error}).</ErrorText>

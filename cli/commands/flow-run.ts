@@ -68,7 +68,9 @@ export const flowRun: Command = {
       }
     }
     if (invalid) return 2;
+    const { httpPolicyFromEnvironment } = await import("@/server/env");
     const options = {
+      httpPolicy: httpPolicyFromEnvironment(),
       flow: main.flows[0] as NonNullable<(typeof main.flows)[0]>,
       flows: others,
       inputs: (values.input as string[] | undefined) ?? [],

@@ -44,6 +44,7 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
       dataDir: options.dataDir,
       poolSize: 10,
       report: progress,
+      ...(options.httpPolicy ? { httpPolicy: options.httpPolicy } : {}),
     });
     try {
       const tenantId = await ensureDefaultTenant(engine);

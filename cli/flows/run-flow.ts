@@ -1,6 +1,6 @@
 import { type Execution, InputValidationError, isTerminal, toExecutionJson } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
-import type { PluginRegistry } from "@/engine/plugin";
+import type { HttpPolicy, PluginRegistry } from "@/engine/plugin";
 import { newId } from "@/worker/ids";
 import type { LogEntry } from "@/worker/logs";
 import { MemoryEngine } from "@/worker/memory";
@@ -17,6 +17,8 @@ export interface RunFlowOptions {
   timeoutMs?: number;
   registry: PluginRegistry;
   quiet: boolean;
+  /** Where HTTP tasks may connect (CADENZA_HTTP_* settings); non-public addresses refused when absent. */
+  httpPolicy?: HttpPolicy;
 }
 
 export type RunFlowResult = { code: 0 | 2 | 3; execution?: Execution };
@@ -53,6 +55,7 @@ export async function runFlowInMemory(options: RunFlowOptions, io: CliIo): Promi
     registry: options.registry,
     flows: [options.flow, ...options.flows],
     secret: environmentSecrets(),
+    ...(options.httpPolicy ? { httpPolicy: options.httpPolicy } : {}),
     onLog: options.quiet ? undefined : (entry) => printLog(io, entry),
   });
   const { flow } = options;

@@ -3,7 +3,7 @@ import type { Flow } from "../flow/model";
 import type { Label } from "../plugin/types";
 import { executionVariables } from "./context";
 import type { StepEnv } from "./env";
-import { type InputError, resolveInputValues } from "./inputs";
+import { type InputError, type InputState, resolveInputValues } from "./inputs";
 import type { Execution, ExecutionTrigger, TaskRun } from "./model";
 import { ancestorsOf } from "./outputs";
 import { isTerminal, newState, transition } from "./states";
@@ -61,17 +61,49 @@ export async function createExecution(
     ...(request.scheduleDate ? { scheduleDate: request.scheduleDate } : {}),
     metadata: { attemptNumber: request.attemptNumber ?? 1, originalCreatedDate: now },
   };
+  const { values, errors } = await inputsOf(flow, draft, request, env);
+  if (errors.length > 0) throw new InputValidationError(errors);
+  draft.inputs = values;
+  return draft;
+}
+
+function inputsOf(flow: Flow, draft: Execution, request: ExecutionRequest, env: StepEnv) {
   const base = executionVariables(flow, draft, env);
-  const { values, errors } = await resolveInputValues(
+  return resolveInputValues(
     flow.inputs,
     request.inputs ?? {},
     (template, inputs) =>
       renderTreeAsync(template, { ...base, inputs }, { functions: env.functions, now: () => env.now() }),
     env.inputCipher,
   );
-  if (errors.length > 0) throw new InputValidationError(errors);
-  draft.inputs = values;
-  return draft;
+}
+
+/**
+ * What creating an execution with these inputs would make of each declared input (Kestra's
+ * `/executions/{namespace}/{flowId}/validate`): shown or hidden by its dependsOn, its typed value, its errors.
+ * The same resolution as createExecution; nothing is created.
+ */
+export async function validateExecutionInputs(
+  flow: Flow,
+  request: ExecutionRequest,
+  env: StepEnv,
+): Promise<InputState[]> {
+  const now = env.now().toISOString();
+  const id = request.id ?? env.newId();
+  const draft: Execution = {
+    id,
+    tenantId: request.tenantId,
+    namespace: flow.namespace,
+    flowId: flow.id,
+    flowRevision: flow.revision,
+    state: newState("CREATED", now),
+    inputs: {},
+    labels: mergeLabels(flow.labels, request.labels),
+    taskRunList: [],
+    originalId: id,
+    metadata: { attemptNumber: 1, originalCreatedDate: now },
+  };
+  return (await inputsOf(flow, draft, request, env)).states;
 }
 
 /**

@@ -1,5 +1,11 @@
 export { executionVariables, labelsMap, taskRunVariables } from "./context";
-export { createExecution, type ExecutionRequest, InputValidationError, replayExecution } from "./create";
+export {
+  createExecution,
+  type ExecutionRequest,
+  InputValidationError,
+  replayExecution,
+  validateExecutionInputs,
+} from "./create";
 export type { StepEnv } from "./env";
 export type {
   ExecutionEvent,
@@ -12,7 +18,7 @@ export type {
 } from "./events";
 export type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
 export * from "./flowables";
-export { type InputError, nestInputs, resolveInputValues } from "./inputs";
+export { type InputError, type InputState, nestInputs, resolveInputValues } from "./inputs";
 export type { Execution, ExecutionTrigger, State, StateHistory, TaskRun, TaskRunAttempt } from "./model";
 export { outputsOf, taskStatesOf } from "./outputs";
 export {

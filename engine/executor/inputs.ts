@@ -68,22 +68,28 @@ export async function resolveInputValues(
   provided: Record<string, unknown>,
   render: InputRenderer,
   cipher?: InputCipher,
-): Promise<{ values: Record<string, unknown>; errors: InputError[] }> {
+): Promise<{ values: Record<string, unknown>; errors: InputError[]; states: InputState[] }> {
   // `flat` holds plain values (what later defaults and conditions see); `stored` the same with SECRET
   // inputs sealed when there is a cipher.
   const flat: Record<string, unknown> = {};
   const stored: Record<string, unknown> = {};
   const errors: InputError[] = [];
+  const hidden = new Set<string>();
+  const defaulted = new Set<string>();
   for (const input of ordered(inputs)) {
     try {
       if (input.dependsOn?.condition) {
         const shown = await render(input.dependsOn.condition, nestInputs(flat));
-        if (!isTruthy(shown)) continue;
+        if (!isTruthy(shown)) {
+          hidden.add(input.id);
+          continue;
+        }
       }
       let raw = openProvided(lookup(provided, input.id), cipher, input);
       const empty = raw === undefined || raw === null || (raw === "" && input.type !== "STRING");
       if (empty) {
         if (input.defaults !== undefined && input.defaults !== null) {
+          defaulted.add(input.id);
           raw =
             isExpression(input.defaults) || typeof input.defaults === "object"
               ? await render(input.defaults, nestInputs(flat))
@@ -114,5 +120,24 @@ export async function resolveInputValues(
       errors.push({ input: input.id, message: (error as Error).message });
     }
   }
-  return { values: nestInputs(stored), errors };
+  // Each declared input as a form shows it (Kestra's validate endpoint): shown or not, its value, its errors.
+  const states = inputs.map((input) => ({
+    id: input.id,
+    enabled: !hidden.has(input.id),
+    value: hidden.has(input.id) || input.type === "SECRET" ? null : (flat[input.id] ?? null),
+    isDefault: defaulted.has(input.id),
+    errors: errors.filter((e) => e.input === input.id).map((e) => e.message),
+  }));
+  return { values: nestInputs(stored), errors, states };
+}
+
+/** One declared input after resolution: whether its dependsOn condition shows it, its value, its errors. */
+export interface InputState {
+  id: string;
+  enabled: boolean;
+  /** The typed value (null when hidden, empty, or a SECRET: secrets are never sent back). */
+  value: unknown;
+  /** True when the value is the input's `defaults`. */
+  isDefault: boolean;
+  errors: string[];
 }

@@ -37,8 +37,8 @@ import { FUNCTIONS } from "./functions/index";
 export const EXPRESSION_FILTERS: readonly string[] = [...FILTERS.keys()];
 export const EXPRESSION_FUNCTIONS: readonly string[] = [...FUNCTIONS.keys()];
 export { toOutputString } from "./print";
-/** Compiles a tenant-supplied regular expression, refusing patterns that could backtrack for ever. */
-export { compileRegex } from "./regex";
+/** Compiles a tenant-supplied (Java-syntax) regular expression for RE2, which matches in linear time. */
+export { compileRegex, type RegexMatch, type UserRegex } from "./regex";
 export { isTruthy } from "./truth";
 export type { ExprFunction, RenderOptions } from "./types";
 

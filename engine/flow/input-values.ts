@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
+import { compileRegex, type UserRegex } from "../expr";
 import { parseDuration } from "../util/duration";
-import type { Input } from "./inputs-schema";
+import { choiceValue, type Input } from "./inputs-schema";
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -195,13 +196,17 @@ function checkBounds(input: Input, value: unknown): Coerced {
     case "STRING":
     case "SECRET": {
       if (i.validator) {
-        let pattern: RegExp;
+        // The validator is tenant input: RE2 (linear time), whole-value match as Java's String.matches.
+        let pattern: UserRegex;
         try {
-          pattern = new RegExp(`^(?:${i.validator})$`, "s");
-        } catch {
-          return fail(`the validator '${i.validator}' is not a valid regular expression`);
+          pattern = compileRegex(i.validator, { dotAll: true });
+        } catch (e) {
+          return fail(
+            `the validator '${i.validator}' is not a valid regular expression: ${(e as Error).message}`,
+          );
         }
-        if (!pattern.test(value as string)) return fail(`does not match the pattern '${i.validator}'`);
+        if (!pattern.matchesWhole(value as string))
+          return fail(`does not match the pattern '${i.validator}'`);
       }
       return ok(value);
     }
@@ -222,7 +227,7 @@ export function coerceInputValue(input: Input, value: unknown, options?: string[
     case "SELECT": {
       const text = asText(value);
       if (text === undefined) return fail("expected one value");
-      const allowed = options ?? input.values ?? [];
+      const allowed = options ?? (input.values ?? []).map(choiceValue);
       const custom = input.type === "SELECT" && input.allowCustomValue;
       if (!custom && !allowed.includes(text)) return fail(`'${text}' is not one of ${allowed.join(", ")}`);
       return ok(text);
@@ -230,7 +235,7 @@ export function coerceInputValue(input: Input, value: unknown, options?: string[
     case "MULTISELECT": {
       const list = toList(value);
       if (!list) return fail("expected a list of values");
-      const allowed = options ?? input.values ?? input.options ?? [];
+      const allowed = options ?? (input.values ?? input.options ?? []).map(choiceValue);
       const out: unknown[] = [];
       for (const item of list) {
         const c = coerceScalar(input.itemType, item);

@@ -64,7 +64,14 @@ const common = {
 
 const minMaxNumber = { min: z.number().optional(), max: z.number().optional() };
 const afterBefore = { after: z.string().optional(), before: z.string().optional() };
-const valuesList = z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String));
+const scalarValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+/** Choices: plain values, or `{ label, value }` (Kestra 2.0) where the form shows the label and the input holds the value. */
+const valuesList = z.array(z.union([scalarValue, z.strictObject({ label: z.string(), value: scalarValue })]));
+
+/** The value of a choice (a plain value, or the `value` of `{ label, value }`). */
+export function choiceValue(choice: string | { label: string; value: string }): string {
+  return typeof choice === "string" ? choice : choice.value;
+}
 
 function input<T extends InputType, S extends z.ZodRawShape>(type: T, shape: S, description: string) {
   return z.strictObject({ type: z.literal(type), ...common, ...shape }).describe(description);

@@ -58,6 +58,8 @@ export interface FileStorage {
   delete(uri: string): Promise<boolean>;
   /** URIs under a prefix. */
   list(prefix: string): Promise<string[]>;
+  /** When a file was last written (undefined when it does not exist); optional: not every backend keeps it. */
+  modified?(uri: string): Promise<Date | undefined>;
 }
 
 /** A line a script printed, or a log it sent with the `::{"logs":[...]}::` protocol. */
@@ -134,10 +136,14 @@ export interface ProcessRunner {
   releaseShared?(executionId: string): Promise<void>;
 }
 
-/** Network rules for HTTP tasks, set per tenant by the server. */
+/** Network rules for HTTP tasks and triggers, set by the server (CADENZA_HTTP_* settings). */
 export interface HttpPolicy {
   /** When false, requests to loopback, private, link-local and other non-public addresses are refused. */
   allowPrivateNetworks: boolean;
+  /** Non-public ranges (CIDR, e.g. `10.0.0.0/8`) that may be reached all the same. */
+  allowedNetworks?: readonly string[];
+  /** Resolves a host name to its addresses (the system resolver by default; tests give their own). */
+  resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
 }
 
 /** One log line of an execution, as the log store returns it. */
@@ -199,6 +205,8 @@ export interface PurgeFilter {
 export interface PurgeService {
   /** Deletes the logs created in the range, optionally only some levels; returns how many. */
   deleteLogs(filter: PurgeFilter & { levels?: LogLevel[] }): Promise<number>;
+  /** The namespaces of the logs `deleteLogs` would delete (so a caller can check it may reach each). */
+  logNamespaces?(filter: PurgeFilter & { levels?: LogLevel[] }): Promise<string[]>;
   /**
    * Ended executions that ended in the range, optionally only in some states, never `exclude`; at most
    * `limit`, by id, after the id `after` (a cursor).
@@ -230,7 +238,7 @@ export interface TaskServices {
   storage?: FileStorage;
   /** Runs script processes (scripts.* tasks). */
   processRunner?: ProcessRunner;
-  /** Network rules for HTTP tasks; absent means private networks are allowed. */
+  /** Network rules for HTTP tasks; absent means non-public addresses are refused. */
   httpPolicy?: HttpPolicy;
   logs?: LogReader;
   executions?: ExecutionService;

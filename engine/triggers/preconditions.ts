@@ -1,3 +1,4 @@
+import { compileRegex } from "../expr";
 import type { TriggeringExecution } from "../plugin/types";
 import { parseDuration } from "../util/duration";
 
@@ -94,7 +95,8 @@ function matchesFilter(
       return text?.includes(filter.value ?? "") ?? false;
     case "REGEX":
       try {
-        return text !== undefined && new RegExp(filter.value ?? "").test(text);
+        // A tenant's pattern: RE2 (linear time), so a filter cannot stall the scheduler.
+        return text !== undefined && compileRegex(filter.value ?? "").test(text);
       } catch {
         return false;
       }

@@ -24,6 +24,7 @@ export const TENANT_MODELS = [
   "secret",
   "auditLog",
   "invitation",
+  "tenantBlueprint",
 ] as const;
 type TenantModel = (typeof TENANT_MODELS)[number];
 

@@ -10,7 +10,10 @@ import {
   tokensRouter,
 } from "./routers/access";
 import { accountRouter } from "./routers/account";
+import { blueprintsRouter } from "./routers/blueprints";
+import { consoleRouter, preferencesRouter } from "./routers/console";
 import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
+import { executionInputsRouter, flowsBulkRouter, namespaceFilesRouter } from "./routers/workbench";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -26,6 +29,12 @@ export const appRouter = createTRPCRouter({
   executions: executionsRouter,
   namespaces: namespacesRouter,
   triggers: triggersRouter,
+  blueprints: blueprintsRouter,
+  namespaceFiles: namespaceFilesRouter,
+  flowsBulk: flowsBulkRouter,
+  executionInputs: executionInputsRouter,
+  console: consoleRouter,
+  preferences: preferencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

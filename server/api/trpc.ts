@@ -15,6 +15,7 @@ import { resolvePrincipal, type SessionUser } from "../auth/principal";
 import { crossSite } from "../auth/same-origin";
 import { getDb, type PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
+import { checkValue } from "../input-limits";
 import { getEngine } from "../services/engine-client";
 import { describeError, type ErrorStatus } from "../services/errors";
 import { createScope } from "../services/scope";
@@ -65,6 +66,7 @@ const CODES: Record<ErrorStatus, TRPCError["code"]> = {
   403: "FORBIDDEN",
   404: "NOT_FOUND",
   409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
   422: "UNPROCESSABLE_CONTENT",
   429: "TOO_MANY_REQUESTS",
   500: "INTERNAL_SERVER_ERROR",
@@ -108,7 +110,13 @@ const mapErrors = t.middleware(async ({ next }) => {
   });
 });
 
-const base = t.procedure.use(mapErrors);
+/** Inputs nested too deep or holding NUL characters are refused (400) before any procedure sees them. */
+const checkInput = t.middleware(async ({ getRawInput, next }) => {
+  checkValue(await getRawInput(), "The input");
+  return next();
+});
+
+const base = t.procedure.use(mapErrors).use(checkInput);
 
 export const publicProcedure = base.meta({ scope: "public" });
 

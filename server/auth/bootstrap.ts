@@ -51,7 +51,11 @@ export async function bootstrapAdmin(
         throw new CadenzaError("--password is needed to create a new user.", { exitCode: 2 });
       user = await tx.user.create({ data: { email, passwordHash } });
     } else if (passwordHash && (request.resetPassword || !user.passwordHash)) {
-      await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+      // A new password ends every session opened with the old one.
+      await tx.user.update({
+        where: { id: user.id },
+        data: { passwordHash, sessionVersion: { increment: 1 } },
+      });
     }
     await tx.membership.upsert({
       where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } },

@@ -1,19 +1,45 @@
-// Email + password sign-in, rate-limited per account and per client address in PostgreSQL, with one
-// answer for every failure ("wrong email or password") so that it never tells whether an account exists.
+// Email + password sign-in, with one answer for every failure ("Wrong email or password.") so that it never
+// tells whether an account exists, and brakes that slow a guesser without locking the owner out:
+//   - per (account, client address): 5 free attempts, then each must wait 1 s, 2 s, 4 s... (at most 15 min)
+//     since the previous one — a guesser at one address is slowed to a crawl, the owner elsewhere is not;
+//   - per client address, across accounts: 20 free, then the same doubling (one address spraying accounts);
+//   - per account, across addresses: 100 free, then delays of at most a minute (a distributed guesser gets
+//     ~60 tries an hour). Addresses the account signed in from in the last 30 days skip this one, so a flood
+//     from elsewhere never keeps the owner out.
+// Each brake counts the attempt and decides in one SQL statement *before* the password is checked, so N
+// parallel attempts make at most the allowed number of password checks. A success takes its attempt back.
 import type { PrismaClient } from "../db/client";
+import { limitAddress } from "./client-ip";
 import { verifyPassword } from "./passwords";
-import { hit, peek, reset } from "./rate-limit";
+import { attempt, type BackoffPolicy, peek, refund, reset } from "./rate-limit";
 
-/** Failed sign-ins allowed per account in SIGN_IN_WINDOW_MS, then refused until the window ends. */
-export const SIGN_IN_ACCOUNT_LIMIT = 5;
-/** Failed sign-ins allowed per client address in SIGN_IN_WINDOW_MS (several accounts behind one NAT). */
-export const SIGN_IN_ADDRESS_LIMIT = 20;
-export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+const MINUTE = 60_000;
+
+export const SIGN_IN_PAIR_POLICY: BackoffPolicy = {
+  free: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15 * MINUTE,
+  forgetAfterMs: 60 * MINUTE,
+};
+export const SIGN_IN_ADDRESS_POLICY: BackoffPolicy = {
+  free: 20,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15 * MINUTE,
+  forgetAfterMs: 60 * MINUTE,
+};
+export const SIGN_IN_ACCOUNT_POLICY: BackoffPolicy = {
+  free: 100,
+  baseDelayMs: 1_000,
+  maxDelayMs: MINUTE,
+  forgetAfterMs: 15 * MINUTE,
+};
+/** How long an address the account signed in from skips the per-account brake. */
+export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * MINUTE;
 
 export const INVALID_CREDENTIALS = "Wrong email or password.";
 
 export type SignInResult =
-  | { ok: true; user: { id: string; email: string; name: string | null } }
+  | { ok: true; user: { id: string; email: string; name: string | null; sessionVersion: number } }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
 
@@ -21,34 +47,54 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-const accountKey = (email: string) => `sign-in:account:${normaliseEmail(email)}`;
-const addressKey = (ip: string) => `sign-in:ip:${ip}`;
+export const signInKeys = (email: string, ip: string | undefined) => {
+  const account = normaliseEmail(email);
+  const address = limitAddress(ip);
+  return {
+    pair: `sign-in:pair:${account}:${address}`,
+    address: `sign-in:ip:${address}`,
+    account: `sign-in:account:${account}`,
+    known: `sign-in:known:${account}:${address}`,
+  };
+};
 
 export async function verifyCredentials(
   db: PrismaClient,
-  attempt: { email: string; password: string; ip?: string },
+  request: { email: string; password: string; ip?: string },
 ): Promise<SignInResult> {
-  const email = normaliseEmail(attempt.email);
-  const keys = [accountKey(email), ...(attempt.ip ? [addressKey(attempt.ip)] : [])];
-  const limits = [SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_ADDRESS_LIMIT];
-  // Refused before the password is even checked, so a correct guess during a lockout tells nothing.
-  for (const [index, key] of keys.entries()) {
-    const window = await peek(db, key, SIGN_IN_WINDOW_MS);
-    if (window.count >= (limits[index] ?? 0))
-      return { ok: false, reason: "rate-limited", retryAfterSeconds: window.retryAfterSeconds };
+  const email = normaliseEmail(request.email);
+  const keys = signInKeys(email, request.ip);
+  // Refused before the password is even checked, so a correct guess during a delay tells nothing.
+  const pair = await attempt(db, keys.pair, SIGN_IN_PAIR_POLICY);
+  if (!pair.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: pair.retryAfterSeconds };
+  const address = await attempt(db, keys.address, SIGN_IN_ADDRESS_POLICY);
+  if (!address.allowed)
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: address.retryAfterSeconds };
+  // A known address's row holds its expiry in window_start (so the hourly sweep of old rows keeps it).
+  const known = (await peek(db, keys.known, 0)).count > 0;
+  if (!known) {
+    const account = await attempt(db, keys.account, SIGN_IN_ACCOUNT_POLICY);
+    if (!account.allowed)
+      return { ok: false, reason: "rate-limited", retryAfterSeconds: account.retryAfterSeconds };
   }
   const user =
     email.length > 0 && email.length <= 320
       ? await db.user.findUnique({
           where: { email },
-          select: { id: true, email: true, name: true, passwordHash: true },
+          select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
         })
       : null;
-  const valid = await verifyPassword(user?.passwordHash, attempt.password.slice(0, 1024));
-  if (!valid || !user) {
-    for (const key of keys) await hit(db, key, SIGN_IN_WINDOW_MS);
-    return { ok: false, reason: "invalid" };
-  }
-  await reset(db, accountKey(email));
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+  const valid = await verifyPassword(user?.passwordHash, request.password.slice(0, 1024));
+  if (!valid || !user) return { ok: false, reason: "invalid" };
+  await reset(db, keys.pair);
+  await refund(db, keys.address);
+  if (!known) await refund(db, keys.account);
+  const knownUntil = new Date(Date.now() + KNOWN_ADDRESS_MS);
+  await db.$executeRaw`
+    insert into rate_limits (key, window_start, count) values (${keys.known}, ${knownUntil}, 1)
+    on conflict (key) do update set window_start = ${knownUntil}, count = 1`;
+  return {
+    ok: true,
+    user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion },
+  };
 }

@@ -1,6 +1,7 @@
 // Auth.js v5 (next-auth 5.0.0-beta.32): email + password (Credentials, verified by verifyCredentials with
-// its rate limits) and, when configured, one OIDC provider. Sessions are JWT cookies holding the user id;
-// every request re-reads the user, so a deleted user's cookie stops working at once.
+// its rate limits) and, when configured, one OIDC provider. Sessions are JWT cookies holding the user id
+// and the user's session version at sign-in; every request re-reads the user (principalFromSession), so a
+// deleted user's cookie, or one from before a sign-out or a password reset, stops working at once.
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { cache } from "react";
@@ -10,6 +11,7 @@ import { clientIp } from "./client-ip";
 import { verifyCredentials } from "./credentials";
 import { userForOidcProfile, verifiedEmail } from "./oidc";
 import type { SessionUser } from "./principal";
+import { currentSessionVersion, sessionUserOf } from "./sessions";
 
 /** Refused because of the rate limit; the sign-in page says so (without saying whether the account exists). */
 export class SignInRateLimited extends CredentialsSignin {
@@ -28,7 +30,13 @@ const providers: NextAuthConfig["providers"] = [
       const email = typeof credentials?.email === "string" ? credentials.email : "";
       const password = typeof credentials?.password === "string" ? credentials.password : "";
       const result = await verifyCredentials(getDb(), { email, password, ip: clientIp(request.headers) });
-      if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+      if (result.ok)
+        return {
+          id: result.user.id,
+          email: result.user.email,
+          name: result.user.name,
+          sessionVersion: result.user.sessionVersion,
+        };
       if (result.reason === "rate-limited") throw new SignInRateLimited();
       return null;
     },
@@ -61,16 +69,22 @@ const config: NextAuthConfig = {
       return true;
     },
     async jwt({ token, user, account, profile }) {
+      // Only at sign-in (user/account present): the token is then signed and carried as it is.
       if (account?.provider === "oidc" && profile) {
         const id = await userForOidcProfile(getDb(), profile);
-        if (id) token.sub = id;
+        if (id) {
+          token.sub = id;
+          token.sv = await currentSessionVersion(getDb(), id);
+        }
       } else if (user?.id) {
         token.sub = user.id;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion;
       }
       return token;
     },
     session({ session, token }) {
-      if (token.sub) session.user.id = token.sub;
+      const user = sessionUserOf(token);
+      if (user) Object.assign(session.user, user);
       return session;
     },
   },
@@ -94,8 +108,9 @@ export const signOut = nextAuth.signOut;
 /** The session of this request (cached for the request). */
 export const auth = cache(nextAuth.auth);
 
-/** The signed-in user of this request, if any. */
+/** What the session cookie of this request says, if any (principalFromSession checks it is still valid). */
 export async function sessionUser(): Promise<SessionUser | null> {
   const session = await auth();
-  return session?.user?.id ? { id: session.user.id } : null;
+  const user = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
+  return sessionUserOf({ sub: user?.id, sv: user?.sessionVersion });
 }

@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { CadenzaError, errorCode, errorMessage } from "../errors";
+import { secureDataDirectory } from "../runtime/data-dir";
 
 export interface EmbeddedPostgres {
   /** Connection URL of the Cadenza database (`cadenza` unless told otherwise). */
@@ -86,6 +87,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   await ensureWritableDirectory(dataDir);
+  await secureDataDirectory(dataDir, (message) => progress(`Warning: ${message}`));
+  // A log created readable by everyone by an earlier version: made private (appendFile's mode only applies
+  // when it creates the file).
+  await chmod(logPath, 0o600).catch(() => {});
   await claimDataDirectory(lockPath, pgDir, progress);
   let credentials = await readCredentials(credentialsPath);
   const EmbeddedPostgresClass = await loadEmbeddedPostgresClass();
@@ -94,7 +99,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const text = chunk instanceof Error ? chunk.message : String(chunk);
     for (const line of text.split("\n")) if (line.trim()) logTail.push(line.trim());
     logTail.splice(0, Math.max(0, logTail.length - 40));
-    void appendFile(logPath, text.endsWith("\n") ? text : `${text}\n`).catch(() => {});
+    // 0600: the log holds every tenant's failing SQL. Written by this process, not by PostgreSQL.
+    void appendFile(logPath, text.endsWith("\n") ? text : `${text}\n`, { mode: 0o600 }).catch(() => {});
   };
 
   try {

@@ -4,10 +4,11 @@
 import type { AuthorizedPrincipal, Principal } from "../access/authorize";
 import { loadTenantAccess } from "../access/load-access";
 import { clientIp } from "../auth/client-ip";
-import { resolvePrincipal, type SessionUser } from "../auth/principal";
+import { resolvePrincipalAgain, type SessionUser } from "../auth/principal";
 import { crossSite } from "../auth/same-origin";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
+import type { BodyLimits } from "../input-limits";
 import {
   BadRequestError,
   describeError,
@@ -16,7 +17,7 @@ import {
   UnauthenticatedError,
 } from "../services/errors";
 import { createScope } from "../services/scope";
-import { readBody } from "./body";
+import { checkParameters, readBody } from "./body";
 import type { AnyRoute, RestResult, Router } from "./route";
 
 export interface RestDeps {
@@ -26,6 +27,8 @@ export interface RestDeps {
   session: () => Promise<SessionUser | null>;
   router: Router;
   now?: () => Date;
+  /** Body size limits; by default CADENZA_MAX_BODY_BYTES and CADENZA_MAX_UPLOAD_BYTES. */
+  limits?: BodyLimits;
 }
 
 export const API_PREFIX = "/api/v1/";
@@ -81,20 +84,24 @@ export function queryObject(url: URL): Record<string, string | string[]> {
 }
 
 async function parseInputs(route: AnyRoute, params: Record<string, string>, url: URL) {
+  checkParameters({ params, query: queryObject(url) });
   return {
     params: route.params ? route.params.parse(params) : params,
     query: route.query ? route.query.parse(queryObject(url)) : {},
   };
 }
 
-/** Resolves the principal; every route but webhooks needs one. */
-async function principalOf(request: Request, deps: RestDeps): Promise<Principal> {
-  const principal = await resolvePrincipal(deps.db, {
+/** Resolves the principal (and how to check it again); every route but webhooks needs one. */
+async function principalOf(
+  request: Request,
+  deps: RestDeps,
+): Promise<{ principal: Principal; again: () => Promise<Principal> }> {
+  const resolved = await resolvePrincipalAgain(deps.db, {
     authorization: request.headers.get("authorization"),
     session: deps.session,
   });
-  if (!principal) throw new UnauthenticatedError();
-  return principal;
+  if (!resolved) throw new UnauthenticatedError();
+  return resolved;
 }
 
 export async function handleRest(request: Request, deps: RestDeps): Promise<Response> {
@@ -102,6 +109,7 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
     const url = new URL(request.url);
     const split = splitPath(url.pathname);
     if (!split) throw new NotFoundError("No such API path.");
+    checkParameters({ tenant: split.tenant, path: split.segments });
     const match = deps.router.match(request.method, split.segments);
     if (!match)
       throw new NotFoundError(`No API route ${request.method} /api/v1/{tenant}/${split.segments.join("/")}.`);
@@ -120,29 +128,33 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
       // Any mismatch is a 404 that looks the same, so keys, flows and tenants cannot be probed.
       if (!tenant) throw new NotFoundError("Webhook not found.");
       const { params, query } = await parseInputs(route, match.params, url);
-      const body = await readBody(request, route.body);
+      const body = await readBody(request, route.body, deps.limits);
       return toResponse(
         await route.webhook({ tenant, params, query, body, request, db: deps.db, engine: deps.engine }),
       );
     }
     // Who first (401), then whether they may see this tenant at all (404), then the request itself (400).
-    const principal = await principalOf(request, deps);
+    const { principal, again } = await principalOf(request, deps);
     if (principal.via === "session" && request.method !== "GET" && crossSite(request.headers, request.url))
       throw new ForbiddenError(
         "Cross-site request refused: call the API from this site, or with an API token.",
       );
-    const access = await loadTenantAccess(deps.db, principal, split.tenant);
-    const scope = createScope({
-      db: deps.db,
-      tenant: access.tenant,
-      principal: access.principal as AuthorizedPrincipal,
-      ip: clientIp(request.headers),
-      engine: deps.engine,
-      now: deps.now,
-    });
+    const scopeOf = async (who: Principal) => {
+      const access = await loadTenantAccess(deps.db, who, split.tenant);
+      return createScope({
+        db: deps.db,
+        tenant: access.tenant,
+        principal: access.principal as AuthorizedPrincipal,
+        ip: clientIp(request.headers),
+        engine: deps.engine,
+        now: deps.now,
+      });
+    };
+    const scope = await scopeOf(principal);
     const { params, query } = await parseInputs(route, match.params, url);
-    const body = await readBody(request, route.body);
-    return toResponse(await route.handler({ scope, params, query, body, request }));
+    const body = await readBody(request, route.body, deps.limits);
+    const reauthorize = async () => scopeOf(await again());
+    return toResponse(await route.handler({ scope, params, query, body, request, reauthorize }));
   } catch (error) {
     return errorResponse(error);
   }

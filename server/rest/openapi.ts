@@ -95,6 +95,23 @@ function requestBody(route: AnyRoute): Json | undefined {
           },
         },
       };
+    case "upload":
+      return {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              properties: Object.fromEntries(
+                Object.entries(body.parts).map(([name, description]) => [
+                  name,
+                  { type: "string", contentMediaType: "application/octet-stream", description },
+                ]),
+              ),
+            },
+          },
+        },
+      };
   }
 }
 

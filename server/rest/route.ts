@@ -15,7 +15,9 @@ export type BodyKind =
   | { kind: "yaml" }
   | { kind: "text" }
   /** multipart/form-data (fields and files), application/json or x-www-form-urlencoded; may be empty. */
-  | { kind: "inputs" };
+  | { kind: "inputs" }
+  /** An upload: multipart/form-data with these named parts (read like `inputs`; documented by name). */
+  | { kind: "upload"; parts: Record<string, string> };
 
 export interface ResponseDoc {
   status: number;
@@ -37,6 +39,11 @@ export interface HandlerContext<P, Q, B> {
   query: Q;
   body: B;
   request: Request;
+  /**
+   * The scope built afresh from the same credential (token or session cookie) and the principal's current
+   * bindings: a 401 once the token is revoked or the session ended. Long-lived streams call it now and then.
+   */
+  reauthorize: () => Promise<ServiceScope>;
 }
 
 export interface WebhookContext<P, Q, B> {

@@ -1,5 +1,8 @@
 // Server-Sent Events: a stream fed by a polling loop until it says it is done or the client goes away,
-// with a comment line every 15 s so that proxies keep the connection open.
+// with a comment line every 15 s so that proxies keep the connection open. Every
+// CADENZA_STREAM_RECHECK_SECONDS the stream checks that its caller may still read it (`recheck`): a revoked
+// token, an ended session or a lost permission ends it with an `error` event.
+import { env } from "../env";
 import { describeError } from "../services/errors";
 
 export interface SseSink {
@@ -24,11 +27,23 @@ const sleep = (ms: number, signal: AbortSignal) =>
     );
   });
 
+export interface SseOptions {
+  /** Throws when the caller may no longer read the stream (it then ends with an `error` event). */
+  recheck?: () => Promise<void>;
+  /** Default: CADENZA_STREAM_RECHECK_SECONDS. */
+  recheckMs?: number;
+}
+
 /**
  * Runs `poll` every POLL_MS until it returns true (done) or the client disconnects; whatever it sends goes
  * to the client as `data:` lines (JSON). A failure ends the stream with an `error` event.
  */
-export function sseResponse(signal: AbortSignal, poll: (sink: SseSink) => Promise<boolean>): Response {
+export function sseResponse(
+  signal: AbortSignal,
+  poll: (sink: SseSink) => Promise<boolean>,
+  options: SseOptions = {},
+): Response {
+  const recheckMs = options.recheckMs ?? env.CADENZA_STREAM_RECHECK_SECONDS * 1000;
   const encoder = new TextEncoder();
   const stop = new AbortController();
   signal.addEventListener("abort", () => stop.abort(), { once: true });
@@ -47,8 +62,13 @@ export function sseResponse(signal: AbortSignal, poll: (sink: SseSink) => Promis
       write(": connected\n\n");
       const started = Date.now();
       let lastBeat = Date.now();
+      let lastCheck = Date.now();
       try {
         while (!stop.signal.aborted) {
+          if (options.recheck && Date.now() - lastCheck >= recheckMs) {
+            await options.recheck();
+            lastCheck = Date.now();
+          }
           if (await poll(sink)) break;
           if (Date.now() - started > MAX_STREAM_MS) break;
           if (Date.now() - lastBeat > HEARTBEAT_MS) {

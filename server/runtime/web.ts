@@ -9,7 +9,10 @@ import http from "node:http";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import { stampClientAddress, trustedProxyList } from "../auth/client-ip";
+import { env } from "../env";
 import { CadenzaError, errorCode } from "../errors";
+import { malformedTarget } from "../input-limits";
 import { repoRoot } from "../paths";
 
 export function hasBuild(dir = repoRoot): boolean {
@@ -164,7 +167,15 @@ export async function startWebServer(options: {
   const app = next({ dev: false, dir, hostname: options.host ?? "localhost", port: options.port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const trustedProxies = trustedProxyList(env.CADENZA_TRUSTED_PROXIES);
   const server = http.createServer((req, res) => {
+    const malformed = malformedTarget(req.url ?? "/");
+    if (malformed) {
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: malformed }));
+      return;
+    }
+    // The one place the client's address is decided (rate limits, audit log): see server/auth/client-ip.ts.
+    stampClientAddress(req, trustedProxies);
     handle(req, res).catch((error: unknown) => {
       console.error(error);
       if (!res.headersSent) res.writeHead(500);

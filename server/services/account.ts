@@ -3,6 +3,7 @@
 // itself — the only services that do — and each writes its tenant's audit entry explicitly.
 import type { Principal, TenantRef } from "../access/authorize";
 import { auditRecord } from "../audit/audit";
+import { limitAddress } from "../auth/client-ip";
 import { normaliseEmail } from "../auth/credentials";
 import { hashPassword, passwordProblem } from "../auth/passwords";
 import { hit } from "../auth/rate-limit";
@@ -214,8 +215,25 @@ export async function acceptInvitation(
 export const SIGN_UP_ADDRESS_LIMIT = 10;
 
 /**
+ * What a sign-up answers, whether or not the email already had an account: Cadenza sends no email, so the
+ * only way not to tell is to answer the same and sign nobody in — the person then signs in with the email
+ * and password they chose (which works for a new account, and for an existing one only with its password).
+ */
+export const SIGN_UP_DONE =
+  "Sign-up done: sign in with your email and password. If this email already had an account, its password is unchanged.";
+
+export type SignUpResult = { created: true; userId: string; tenant: TenantRef } | { created: false };
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "P2002";
+}
+
+/**
  * A new account: with an invitation token it joins that tenant; otherwise (when sign-up is open) it gets
- * a tenant of its own, of which it is the Admin.
+ * a tenant of its own, of which it is the Admin. An email that has an account already changes nothing and
+ * answers exactly as a new one (`created` is for the caller's tests and logs, never for the person): every
+ * check whose answer could differ (the form, the invitation, the tenant slug) is made before the email is
+ * looked up, and the password is hashed in both cases so the time taken is about the same.
  */
 export async function signUp(
   db: PrismaClient,
@@ -228,9 +246,9 @@ export async function signUp(
     invitationToken?: string;
     ip?: string;
   },
-): Promise<{ userId: string; tenant: TenantRef }> {
+): Promise<SignUpResult> {
   if (request.ip) {
-    const window = await hit(db, `sign-up:ip:${request.ip}`, 3_600_000);
+    const window = await hit(db, `sign-up:ip:${limitAddress(request.ip)}`, 3_600_000);
     if (window.count > SIGN_UP_ADDRESS_LIMIT)
       throw new TooManyRequestsError(
         "Too many sign-ups from this address: try again later.",
@@ -246,20 +264,55 @@ export async function signUp(
       "Sign-up is by invitation only here: ask an administrator for an invitation link.",
     );
   const passwordHash = await hashPassword(request.password);
-  return db.$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email } }))
-      throw new ConflictError(
-        "Could not create an account with this email. If it is yours, sign in instead.",
+  const slug = request.invitationToken ? undefined : request.tenantSlug?.trim() || defaultSlug(email);
+  try {
+    return await db.$transaction(async (tx): Promise<SignUpResult> => {
+      const now = new Date();
+      // Answers that do not depend on the email having an account come first.
+      if (request.invitationToken) await checkInvitation(tx, request.invitationToken, email, now);
+      if (slug !== undefined) await checkTenantSlug(tx, slug);
+      if (await tx.user.findUnique({ where: { email }, select: { id: true } })) return { created: false };
+      const user = await tx.user.create({
+        data: { email, name: request.name?.trim() || null, passwordHash },
+      });
+      if (request.invitationToken) {
+        const tenant = await accept(tx, user, request.invitationToken, now, request.ip);
+        return { created: true, userId: user.id, tenant };
+      }
+      const tenant = await insertTenant(
+        tx,
+        user,
+        slug ?? defaultSlug(email),
+        request.tenantName?.trim() || (slug ?? email),
+        request.ip,
       );
-    const user = await tx.user.create({ data: { email, name: request.name?.trim() || null, passwordHash } });
-    if (request.invitationToken) {
-      const tenant = await accept(tx, user, request.invitationToken, new Date(), request.ip);
-      return { userId: user.id, tenant };
-    }
-    const slug = request.tenantSlug?.trim() || defaultSlug(email);
-    const tenant = await insertTenant(tx, user, slug, request.tenantName?.trim() || slug, request.ip);
-    return { userId: user.id, tenant };
-  });
+      return { created: true, userId: user.id, tenant };
+    });
+  } catch (error) {
+    // Two sign-ups for one new email at once: the second finds the first's account, as it would a minute later.
+    if (isUniqueViolation(error) && (await db.user.findUnique({ where: { email }, select: { id: true } })))
+      return { created: false };
+    throw error;
+  }
+}
+
+/** The invitation's own problems (invalid, used, expired, for another email), as accept() would find them. */
+async function checkInvitation(tx: Tx, token: string, email: string, now: Date): Promise<void> {
+  const row = await findInvitation(tx, token);
+  if (!row || row.revokedAt) throw new NotFoundError("This invitation link is not valid.");
+  if (row.acceptedAt) throw new ConflictError("This invitation was used already.");
+  if (row.expiresAt <= now) throw new ConflictError("This invitation expired: ask for a new one.");
+  if (row.email && row.email !== email)
+    throw new ForbiddenError(`This invitation is for ${row.email}: sign in with that account to accept it.`);
+}
+
+async function checkTenantSlug(tx: Tx, slug: string): Promise<void> {
+  if (!TENANT_SLUG.test(slug))
+    throw new UnprocessableError(
+      "A tenant's slug is 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit.",
+    );
+  if (await tx.tenant.findUnique({ where: { slug }, select: { id: true } }))
+    throw new ConflictError(`The tenant slug '${slug}' is taken.`);
 }
 
 /** `jane.doe@example.com` -> `jane-doe-x7k2`. */

@@ -5,7 +5,7 @@ import { ExecutionOperationError, InputValidationError } from "@/engine/executor
 import { FlowValidationError } from "@/engine/flow";
 import { ExecutionNotFoundError, FlowNotFoundError, StoredFlowError } from "@/worker/embedded";
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500;
 
 export class ApiError extends Error {
   constructor(
@@ -56,6 +56,13 @@ export class UnprocessableError extends ApiError {
 export class BadRequestError extends ApiError {
   constructor(message: string, details?: unknown) {
     super(400, message, details);
+  }
+}
+
+/** A request body beyond the server's size limits (CADENZA_MAX_BODY_BYTES, CADENZA_MAX_UPLOAD_BYTES). */
+export class PayloadTooLargeError extends ApiError {
+  constructor(message: string) {
+    super(413, message);
   }
 }
 

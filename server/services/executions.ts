@@ -28,6 +28,8 @@ export interface StartRequest {
   files?: UploadedFile[];
   labels?: { key: string; value: string }[];
   revision?: number;
+  /** Start later (Kestra's `scheduleDate`): the execution is CREATED now and starts then. */
+  scheduleDate?: Date;
   /** Wait until the execution ends (or WAIT_TIMEOUT_MS) and answer with it, outputs included. */
   wait?: boolean;
   waitTimeoutMs?: number;
@@ -69,8 +71,16 @@ export async function startExecution(
       tenantId,
       namespace,
       flowId,
-      { id, inputs, ...(request.labels ? { labels: request.labels } : {}) },
-      request.revision !== undefined ? { revision: request.revision } : {},
+      {
+        id,
+        inputs,
+        ...(request.labels ? { labels: request.labels } : {}),
+        ...(request.scheduleDate ? { scheduleDate: request.scheduleDate.toISOString() } : {}),
+      },
+      {
+        ...(request.revision !== undefined ? { revision: request.revision } : {}),
+        ...(request.scheduleDate ? { startAt: request.scheduleDate } : {}),
+      },
     );
   } catch (error) {
     // Nothing was created: do not keep the files uploaded for it.

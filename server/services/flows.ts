@@ -1,10 +1,12 @@
 // Flows: YAML in, validated with the flow language (errors carry line and column), stored as revisions
 // by the embedded engine's flow store (every saved revision kept), audited.
+
+import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { type Flow, type FlowError, type FlowLoad, loadFlow, loadFlows } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import { deleteFlow as deleteStoredFlow, saveFlowRevision, withTransaction } from "@/worker/embedded";
-import { filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
+import { can, filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import { writeAuditSql } from "../audit/audit";
 import { ConflictError, NotFoundError, UnprocessableError } from "./errors";
 import { actor, check, listFilter, type Page, type Paged, paging, type ServiceScope } from "./scope";
@@ -58,15 +60,54 @@ export function parseOrThrow(source: string): { flow: Flow; load: FlowLoad } {
   return { flow: load.flow, load };
 }
 
-function detail(row: {
-  namespace: string;
-  id: string;
-  revision: number;
-  disabled: boolean;
-  deleted: boolean;
-  updatedAt: Date;
-  source: string;
-}): FlowDetail {
+/** What a webhook trigger's key reads as for those who may not change the flow. */
+export const HIDDEN_WEBHOOK_KEY = "******";
+
+/**
+ * The flow's source as `scope` may see it: a webhook trigger's `key` is the credential that starts the flow,
+ * so only those who may change the flow (FLOW:UPDATE on its namespace) read it; for everyone else it is
+ * HIDDEN_WEBHOOK_KEY. Every path that returns a flow's source (REST, tRPC, revisions, search) goes through
+ * detail() or flowRevisions(), which call this.
+ */
+export function visibleSource(scope: ServiceScope, namespace: string, source: string): string {
+  if (can(scope.principal, "FLOW", "UPDATE", { tenant: scope.tenant, namespace })) return source;
+  return hideWebhookKeys(source);
+}
+
+/** The source with every webhook trigger's key replaced (comments and layout kept). */
+export function hideWebhookKeys(source: string): string {
+  const document = parseDocument(source);
+  // Stored flows parsed when saved; should one not, show nothing of it rather than a key.
+  if (document.errors.length > 0)
+    return /webhook/i.test(source) ? "# This flow's source cannot be shown.\n" : source;
+  const triggers = document.get("triggers");
+  if (!isSeq(triggers)) return source;
+  let changed = false;
+  for (const trigger of triggers.items) {
+    if (!isMap(trigger)) continue;
+    const type = trigger.get("type");
+    const key = trigger.get("key", true);
+    if (typeof type !== "string" || key === undefined) continue;
+    if (plugins().get(type)?.type !== "core.trigger.Webhook") continue;
+    if (isScalar(key) && key.value === HIDDEN_WEBHOOK_KEY) continue;
+    trigger.set("key", HIDDEN_WEBHOOK_KEY);
+    changed = true;
+  }
+  return changed ? document.toString() : source;
+}
+
+function detail(
+  scope: ServiceScope,
+  row: {
+    namespace: string;
+    id: string;
+    revision: number;
+    disabled: boolean;
+    deleted: boolean;
+    updatedAt: Date;
+    source: string;
+  },
+): FlowDetail {
   const flow = loadFlow(row.source, { registry: plugins() }).flow;
   return {
     ...summary(row),
@@ -78,7 +119,7 @@ function detail(row: {
       ...(input.required !== undefined ? { required: input.required } : {}),
     })),
     triggers: (flow?.triggers ?? []).map((trigger) => ({ id: trigger.id, type: trigger.type })),
-    source: row.source,
+    source: visibleSource(scope, row.namespace, row.source),
   };
 }
 
@@ -199,7 +240,7 @@ export async function getFlow(
   const row = await current(scope, namespace, id);
   if (!row || (row.deleted && !options.allowDeleted))
     throw new NotFoundError(`Flow ${namespace}.${id} not found.`);
-  if (options.revision === undefined || options.revision === row.revision) return detail(row);
+  if (options.revision === undefined || options.revision === row.revision) return detail(scope, row);
   const revision = await scope.db.flowRevision.findUnique({
     where: {
       tenantId_namespace_flowId_revision: {
@@ -211,7 +252,7 @@ export async function getFlow(
     },
   });
   if (!revision) throw new NotFoundError(`Flow ${namespace}.${id} has no revision ${options.revision}.`);
-  return detail({
+  return detail(scope, {
     ...row,
     revision: revision.revision,
     source: revision.source,
@@ -250,7 +291,7 @@ export async function listFlows(
 export async function flowsOfNamespace(scope: ServiceScope, namespace: string): Promise<FlowDetail[]> {
   check(scope, "FLOW", "READ", namespace);
   const rows = await scope.db.flow.findMany({ where: { namespace, deleted: false }, orderBy: { id: "asc" } });
-  return rows.map(detail);
+  return rows.map((row) => detail(scope, row));
 }
 
 export async function deleteFlow(scope: ServiceScope, namespace: string, id: string): Promise<void> {
@@ -292,6 +333,6 @@ export async function flowRevisions(
     revision: row.revision,
     created: row.createdAt.toISOString(),
     authorId: row.authorId,
-    source: row.source,
+    source: visibleSource(scope, namespace, row.source),
   }));
 }

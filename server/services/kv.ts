@@ -1,6 +1,7 @@
 // A namespace's key-value store (the kv() function and the core.kv tasks read and write the same rows).
 // Expired entries read as absent, as in the engine.
-import { ConflictError, NotFoundError } from "./errors";
+import { parseDuration } from "@/engine/util/duration";
+import { BadRequestError, ConflictError, NotFoundError } from "./errors";
 import { audit, check, type ServiceScope } from "./scope";
 
 export type KvType = "STRING" | "NUMBER" | "BOOLEAN" | "DATETIME" | "DATE" | "DURATION" | "JSON";
@@ -20,6 +21,73 @@ export function kvTypeOf(value: unknown): KvType {
   if (typeof value === "number") return "NUMBER";
   if (typeof value === "boolean") return "BOOLEAN";
   return "JSON";
+}
+
+export const KV_TYPES: readonly KvType[] = [
+  "STRING",
+  "NUMBER",
+  "BOOLEAN",
+  "DATETIME",
+  "DATE",
+  "DURATION",
+  "JSON",
+];
+
+/**
+ * A value typed in a form (text) as the value of its type, as Kestra's UI sends it: a number, a boolean,
+ * an ISO-8601 date-time (normalised to UTC), a date (YYYY-MM-DD), an ISO-8601 duration, or any JSON.
+ * Anything that is not of its type is refused with a message saying what was expected.
+ */
+export function parseKvText(type: KvType, text: string): unknown {
+  const bad = (expected: string) =>
+    new BadRequestError(`A ${type} value must be ${expected}; got '${text}'.`);
+  const trimmed = text.trim();
+  switch (type) {
+    case "STRING":
+      return text;
+    case "NUMBER": {
+      const value = Number(trimmed);
+      if (trimmed === "" || !Number.isFinite(value)) throw bad("a number, like 42 or 3.14");
+      return value;
+    }
+    case "BOOLEAN":
+      if (trimmed === "true" || trimmed === "false") return trimmed === "true";
+      throw bad("true or false");
+    case "DATETIME": {
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+      const date = new Date(trimmed);
+      if (!iso.test(trimmed) || Number.isNaN(date.getTime()))
+        throw bad("an ISO-8601 date and time with its offset, like 2026-12-06T10:00:00Z");
+      return date.toISOString();
+    }
+    case "DATE": {
+      const date = new Date(`${trimmed}T00:00:00Z`);
+      if (
+        !/^\d{4}-\d{2}-\d{2}$/.test(trimmed) ||
+        Number.isNaN(date.getTime()) ||
+        date.toISOString().slice(0, 10) !== trimmed
+      )
+        throw bad("a date, like 2026-12-06");
+      return trimmed;
+    }
+    case "DURATION":
+      if (parseDuration(trimmed) === undefined) throw bad("an ISO-8601 duration, like PT1H30M or P2D");
+      return trimmed.toUpperCase();
+    case "JSON":
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw bad('JSON, like {"a": 1} or [1, 2]');
+      }
+  }
+}
+
+/** A TTL written as an ISO-8601 duration, in milliseconds. */
+export function parseTtl(text: string): number {
+  const ms = parseDuration(text.trim());
+  if (ms === undefined || ms <= 0)
+    throw new BadRequestError(`A TTL must be a positive ISO-8601 duration, like PT1H or P7D; got '${text}'.`);
+  return ms;
 }
 
 const live = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });

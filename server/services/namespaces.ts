@@ -7,12 +7,20 @@ import { audit, check, listFilter, type ServiceScope } from "./scope";
 export interface NamespaceJson {
   id: string;
   description: string | null;
+  /** Namespaces whose flows may reach this one, besides itself and its descendants (`*`: all). */
+  allowedNamespaces: string[];
   created: string;
 }
 
-const json = (row: { name: string; description: string | null; createdAt: Date }): NamespaceJson => ({
+const json = (row: {
+  name: string;
+  description: string | null;
+  allowedNamespaces: string[];
+  createdAt: Date;
+}): NamespaceJson => ({
   id: row.name,
   description: row.description,
+  allowedNamespaces: row.allowedNamespaces,
   created: row.createdAt.toISOString(),
 });
 
@@ -96,5 +104,41 @@ export async function deleteNamespace(scope: ServiceScope, namespace: string): P
       },
       tx,
     );
+  });
+}
+
+/**
+ * Sets which namespaces' flows may reach `namespace` (worker/namespace-access.ts): NAMESPACE:UPDATE
+ * on the namespace being opened, since it is its data that others will read. Creates the namespace
+ * row when it only existed through its flows, KV entries or secrets.
+ */
+export async function setAllowedNamespaces(
+  scope: ServiceScope,
+  namespace: string,
+  allowedNamespaces: string[],
+): Promise<NamespaceJson> {
+  check(scope, "NAMESPACE", "UPDATE", namespace);
+  const allowed = [...new Set(allowedNamespaces)].sort();
+  const where = { tenantId_name: { tenantId: scope.tenant.id, name: namespace } };
+  return scope.db.$transaction(async (tx) => {
+    const before = await tx.namespace.findUnique({ where });
+    const row = await tx.namespace.upsert({
+      where,
+      create: { tenantId: scope.tenant.id, name: namespace, allowedNamespaces: allowed },
+      update: { allowedNamespaces: allowed },
+    });
+    await audit(
+      scope,
+      {
+        action: "UPDATE",
+        resourceType: "NAMESPACE",
+        resourceId: namespace,
+        namespace,
+        before: { allowedNamespaces: before?.allowedNamespaces ?? [] },
+        after: { allowedNamespaces: allowed },
+      },
+      tx,
+    );
+    return json(row);
   });
 }

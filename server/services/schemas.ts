@@ -20,6 +20,13 @@ export const namespace = z
   .max(150)
   .regex(NAMESPACE, "a namespace: lower-case letters, digits, dots, _ and -")
   .meta({ description: "Namespace, e.g. `company.team`." });
+/** A namespace's allow-list: namespaces (each with its descendants) or `*` for every namespace. */
+export const allowedNamespaces = z
+  .array(z.union([namespace, z.literal("*")]))
+  .max(200)
+  .meta({
+    description: "Namespaces whose flows may reach this one besides itself and its descendants; `*`: all.",
+  });
 export const flowId = z.string().max(100).regex(FLOW_ID, "a flow id: letters, digits, ., _ and -");
 export const executionId = z
   .string()
@@ -115,4 +122,32 @@ export const errorBody = z.object({ message: z.string(), details: z.unknown().op
   id: "Error",
   description:
     "Every error: a one-line message, and details (e.g. each flow error with its line and column) when there are some.",
+});
+
+// ---- blueprints -----------------------------------------------------------------------------------------
+export const communityBlueprintId = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "a blueprint id: lower-case letters, digits and dashes");
+export const customBlueprintId = z.uuid({ error: "a blueprint id (a UUID)" });
+/** `tags=a&tags=b` or `tags=a,b`: the blueprints carrying all of them. */
+export const blueprintSearch = z.object({
+  q: z.string().max(200).optional(),
+  page,
+  size,
+  tags: z
+    .preprocess(
+      (value) =>
+        value === undefined
+          ? undefined
+          : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(",")).filter(Boolean),
+      z.array(z.string().max(40)).max(20).optional(),
+    )
+    .meta({ description: "Tags, repeatable or comma-separated: blueprints carrying all of them." }),
+});
+export const blueprintInput = z.object({
+  title: z.string().trim().min(1, "a title").max(120),
+  description: z.string().max(20_000).optional().meta({ description: "Markdown." }),
+  tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+  source: z.string().min(1).max(1_000_000).meta({ description: "The flow's YAML." }),
 });

@@ -2,6 +2,7 @@
 // only see this tenant, and the engine. Built once per request by tRPC's tenantProcedure and by the REST
 // handler, from the same pieces (server/access).
 
+import { maskValue } from "@/worker/embedded";
 import {
   type AuthorizedPrincipal,
   authorize,
@@ -11,7 +12,7 @@ import {
 } from "../access/authorize";
 import type { Action, Permission } from "../access/permissions";
 import { forTenant, type TenantDb } from "../access/tenant-db";
-import { type AuditActor, type AuditEntry, actorOf, writeAudit } from "../audit/audit";
+import { type AuditActor, type AuditEntry, actorOf, auditValue, writeAudit } from "../audit/audit";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
 
@@ -75,9 +76,26 @@ export function actor(scope: ServiceScope): AuditActor {
   return actorOf(scope.principal, scope.ip);
 }
 
-/** Writes an audit entry for this scope's principal (through `db`, a transaction when given one). */
-export function audit(scope: ServiceScope, entry: AuditEntry, db: TenantDb = scope.db): Promise<void> {
-  return writeAudit(db, actor(scope), entry);
+/**
+ * Writes an audit entry for this scope's principal (through `db`, a transaction when given one), with
+ * the tenant's secret values masked in what it copies (a label, a KV value, inputs...). Fails closed:
+ * when the secrets cannot be loaded to mask them, the entry (and the change it records) is not written.
+ */
+export async function audit(scope: ServiceScope, entry: AuditEntry, db: TenantDb = scope.db): Promise<void> {
+  const engine = await scope.engine();
+  const mask = await engine.ctx.masker(engine.ctx.pool, scope.tenant.id);
+  const masked = mask
+    ? {
+        ...entry,
+        ...(entry.before !== undefined
+          ? { before: maskValue(auditValue(entry.before, entry.resourceType), mask) }
+          : {}),
+        ...(entry.after !== undefined
+          ? { after: maskValue(auditValue(entry.after, entry.resourceType), mask) }
+          : {}),
+      }
+    : entry;
+  return writeAudit(db, actor(scope), masked);
 }
 
 /** Page parameters shared by the lists: 1-based page, size at most 200. */

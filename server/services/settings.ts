@@ -1,4 +1,8 @@
-// The tenant's settings: its display name and free-form settings (SETTING permission).
+// The tenant's settings: its display name and free-form settings (SETTING permission). Settings the
+// engine reads are validated here: `namespaceIsolation` ("strict", the default, or "open": no
+// namespace boundaries; see worker/namespace-access.ts).
+import { NAMESPACE_ISOLATIONS } from "@/worker/namespace-access";
+import { BadRequestError } from "./errors";
 import { audit, check, type ServiceScope } from "./scope";
 
 export interface TenantSettingsJson {
@@ -25,6 +29,12 @@ export async function updateSettings(
   request: { name?: string; settings?: Record<string, unknown> },
 ): Promise<TenantSettingsJson> {
   check(scope, "SETTING", "UPDATE");
+  const isolation = request.settings?.namespaceIsolation;
+  if (isolation !== undefined && !NAMESPACE_ISOLATIONS.includes(isolation as never)) {
+    throw new BadRequestError(
+      `settings.namespaceIsolation must be one of ${NAMESPACE_ISOLATIONS.map((i) => `"${i}"`).join(", ")}.`,
+    );
+  }
   const before = json(await scope.record.get());
   const after = json(
     await scope.record.update({

@@ -10,6 +10,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 const GLOBAL_ON_PURPOSE: Record<string, string> = {
   "server/services/account.ts": "sign-up, tenants of a user, invitations: users and tenants are global rows",
+  "server/services/preferences.ts": "a person's own settings, on the user row: the same in every tenant",
   "server/services/scope.ts": "builds the scoped client from the process's client",
   "server/services/engine-client.ts": "opens the engine (its own pool); no queries",
   "server/services/webhooks.ts":

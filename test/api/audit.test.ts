@@ -49,7 +49,7 @@ describe("audit log", () => {
       const response = await api.call(method, `audited/${path}`, {
         token,
         body,
-        headers: { "x-forwarded-for": "203.0.113.9" },
+        headers: { "x-cadenza-client-ip": "203.0.113.9" },
         ...(contentType ? { contentType } : {}),
       });
       expect(response.status, `${method} ${path}: ${response.text}`).toBeLessThan(300);
@@ -151,6 +151,10 @@ describe("audit log", () => {
         await call("POST", "namespaces", { id: ns });
         return act(() => call("DELETE", `namespaces/${ns}`));
       },
+      "PUT /namespaces/{namespace}/allowed-namespaces": () =>
+        act(() =>
+          call("PUT", "namespaces/audit.ns/allowed-namespaces", { allowedNamespaces: [`x${fresh()}`] }),
+        ),
       "PUT /namespaces/{namespace}/kv/{key}": () =>
         act(() => call("PUT", `namespaces/audit.ns/kv/${fresh()}`, { v: 1 })),
       "DELETE /namespaces/{namespace}/kv/{key}": async () => {
@@ -199,6 +203,7 @@ describe("audit log", () => {
           password: "a long password",
           invitationToken: invitation.token,
         });
+        if (!joined.created) throw new Error("expected a new account");
         return act(() => call("DELETE", `users/${joined.userId}`));
       },
       "POST /invitations": () =>
@@ -263,9 +268,92 @@ describe("audit log", () => {
         return act(() => call("DELETE", `api-tokens/${created}`));
       },
       "PUT /settings": () => act(() => call("PUT", "settings", { name: `Audited ${fresh()}` })),
+      "POST /blueprints/custom": () =>
+        act(() => call("POST", "blueprints/custom", { title: "Mine", source: FLOW(fresh()) })),
+      "PUT /blueprints/custom/{id}": async () => {
+        const created = id(await call("POST", "blueprints/custom", { title: "Mine", source: FLOW(fresh()) }));
+        return act(() =>
+          call("PUT", `blueprints/custom/${created}`, { title: "Renamed", source: FLOW(fresh()) }),
+        );
+      },
+      "DELETE /blueprints/custom/{id}": async () => {
+        const created = id(
+          await call("POST", "blueprints/custom", { title: "Doomed", source: FLOW(fresh()) }),
+        );
+        return act(() => call("DELETE", `blueprints/custom/${created}`));
+      },
+      "POST /flows/enable/by-ids": async () => {
+        const name = fresh();
+        await call(
+          "POST",
+          "flows",
+          FLOW(name).replace("namespace: audit.ns", "namespace: audit.bulk\ndisabled: true"),
+        );
+        return act(() => call("POST", "flows/enable/by-ids", [{ namespace: "audit.bulk", id: name }]));
+      },
+      "POST /flows/disable/by-ids": async () => {
+        const name = fresh();
+        await call("POST", "flows", FLOW(name).replace("audit.ns", "audit.bulk"));
+        return act(() => call("POST", "flows/disable/by-ids", [{ namespace: "audit.bulk", id: name }]));
+      },
+      "DELETE /flows/delete/by-ids": async () => {
+        const name = fresh();
+        await call("POST", "flows", FLOW(name).replace("audit.ns", "audit.bulk"));
+        return act(() => call("DELETE", "flows/delete/by-ids", [{ namespace: "audit.bulk", id: name }]));
+      },
+      "POST /flows/enable/by-query": async () => {
+        const ns = `audit.q${fresh()}`;
+        await call(
+          "POST",
+          "flows",
+          FLOW("e").replace("namespace: audit.ns", `namespace: ${ns}\ndisabled: true`),
+        );
+        return act(() => call("POST", `flows/enable/by-query?namespace=${ns}`));
+      },
+      "POST /flows/disable/by-query": async () => {
+        const ns = `audit.q${fresh()}`;
+        await call("POST", "flows", FLOW("d").replace("audit.ns", ns));
+        return act(() => call("POST", `flows/disable/by-query?namespace=${ns}`));
+      },
+      "DELETE /flows/delete/by-query": async () => {
+        const ns = `audit.q${fresh()}`;
+        await call("POST", "flows", FLOW("x").replace("audit.ns", ns));
+        return act(() => call("DELETE", `flows/delete/by-query?namespace=${ns}`));
+      },
+      "POST /flows/export/by-ids": () =>
+        act(() => call("POST", "flows/export/by-ids", [{ namespace: "audit.ns", id: "base" }])),
+      "POST /flows/import": () => {
+        const form = new FormData();
+        form.set("fileUpload", new Blob([FLOW(fresh()).replace("audit.ns", "audit.imported")]), "flows.yml");
+        return act(() => call("POST", "flows/import", form));
+      },
+      "POST /executions/{namespace}/{flowId}/validate": () =>
+        act(() => call("POST", "executions/audit.ns/base/validate", {})),
+      "POST /namespaces/{namespace}/files": () => {
+        const form = new FormData();
+        form.set("fileContent", new Blob(["print('hi')"]), "a.py");
+        return act(() => call("POST", `namespaces/audit.ns/files?path=/${fresh()}.py`, form));
+      },
+      "POST /namespaces/{namespace}/files/directory": () =>
+        act(() => call("POST", `namespaces/audit.ns/files/directory?path=/dir${fresh()}`)),
+      "PUT /namespaces/{namespace}/files": async () => {
+        const name = fresh();
+        await call("POST", `namespaces/audit.ns/files/directory?path=/${name}`);
+        return act(() => call("PUT", `namespaces/audit.ns/files?from=/${name}&to=/${name}-moved`));
+      },
+      "DELETE /namespaces/{namespace}/files": async () => {
+        const name = fresh();
+        await call("POST", `namespaces/audit.ns/files/directory?path=/${name}`);
+        return act(() => call("DELETE", `namespaces/audit.ns/files?path=/${name}`));
+      },
     };
     /** Mutating routes that change nothing and so write nothing. */
-    const readOnly = new Set(["POST /flows/validate", "POST /flows/graph"]);
+    const readOnly = new Set([
+      "POST /flows/validate",
+      "POST /flows/graph",
+      "POST /flows/export/by-ids",
+      "POST /executions/{namespace}/{flowId}/validate",
+    ]);
 
     await call("POST", "flows", FLOW("base"));
     await call("POST", "flows", PAUSING);
@@ -316,6 +404,12 @@ describe("audit log", () => {
       "SECRET:CREATE",
       "SETTING:UPDATE",
       "TRIGGER:BACKFILL",
+      "BLUEPRINT:CREATE",
+      "BLUEPRINT:UPDATE",
+      "BLUEPRINT:DELETE",
+      "NAMESPACE_FILE:CREATE",
+      "NAMESPACE_FILE:UPDATE",
+      "NAMESPACE_FILE:DELETE",
     ])
       expect(kinds.has(kind), kind).toBe(true);
     const byUser = entries.filter((e) => e.actor_type === "USER");
@@ -332,8 +426,9 @@ describe("audit log", () => {
     const update = (await call("GET", "auditlogs/search?resourceType=FLOW&action=UPDATE")) as unknown as {
       results: { before: { source: string }; after: { source: string }; changed: string[] }[];
     };
-    expect(update.results[0]?.before.source).toContain("message: hi");
-    expect(update.results[0]?.after.source).toContain("message: changed");
-    expect(update.results[0]?.changed).toEqual(expect.arrayContaining(["source"]));
+    // The PUT's entry (bulk enable/disable write FLOW:UPDATE entries too).
+    const edited = update.results.find((entry) => entry.after.source.includes("message: changed"));
+    expect(edited?.before.source).toContain("message: hi");
+    expect(edited?.changed).toEqual(expect.arrayContaining(["source"]));
   }, 120_000);
 });

@@ -37,6 +37,8 @@ export interface CallOptions {
 
 export interface ApiHarness {
   readonly database: TestDatabase;
+  /** The server's data directory (its local internal storage is `storage/` in it). */
+  readonly dataDir: string;
   readonly engine: ServerEngine;
   /** Calls /api/v1/<path> (path starts with the tenant slug). */
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
@@ -123,6 +125,9 @@ export function setUpApi(options: { runtime?: boolean } = {}): ApiHarness {
     },
     get engine() {
       return need(engine);
+    },
+    get dataDir() {
+      return need(dataDir);
     },
     async call(method, url, options = {}) {
       const response = await request(method, url, options);

@@ -64,6 +64,9 @@ async function buildWorld(): Promise<World> {
   await call("POST", "flows", FLOW_A);
   const execution = await call("POST", "executions/a.b/flowa?wait=true&labels=MARKER-alpha-exec-label:x");
   await call("PUT", "namespaces/a.b/kv/API_KEY", { value: "MARKER-alpha-kv-value" });
+  const upload = new FormData();
+  upload.set("fileContent", new Blob(["MARKER-alpha-namespace-file"]), "main.py");
+  await call("POST", "namespaces/a.b/files?path=/scripts/main.py", upload);
   const group = await call("POST", "groups", { name: "MARKER-alpha-group" });
   const account = await call("POST", "service-accounts", { name: "marker-alpha-robot" });
   const accountToken = await call("POST", `service-accounts/${account.id}/api-tokens`, {
@@ -80,6 +83,12 @@ async function buildWorld(): Promise<World> {
     role: "Viewer",
   });
   await call("PUT", "settings", { name: "MARKER-alpha-tenant-name" });
+  const blueprint = await call("POST", "blueprints/custom", {
+    title: "MARKER-alpha-blueprint",
+    description: "MARKER-alpha-blueprint-description",
+    tags: ["MARKER-alpha-tag"],
+    source: FLOW_A,
+  });
   const expired = await api.token("alpha", "MARKER-alpha-admin@alpha.test", { expiresInMs: 1 });
   const revoked = await api.token("alpha", "MARKER-alpha-admin@alpha.test");
   const revokedRow = (
@@ -98,6 +107,8 @@ async function buildWorld(): Promise<World> {
     bindingId: binding.id as string,
     invitationId: invitation.id as string,
     tenantId: alpha.tenantId,
+    /** {id} of /blueprints/custom/{id} (and of /blueprints/community/{id}, where it finds nothing). */
+    id: blueprint.id as string,
   };
   const logs = await api.query<{ message: string }>(
     "select message from log_entries where execution_id = $1",
@@ -139,6 +150,7 @@ async function snapshotOfA(tenantId: string): Promise<string> {
     "invitations",
     "audit_logs",
     "trigger_states",
+    "tenant_blueprints",
   ];
   const parts: string[] = [];
   for (const table of tables) {
@@ -172,10 +184,17 @@ function bodyFor(
   if (kind === "yaml") return { body: FLOW_B };
   if (kind === "text") return { body: "beta-text", contentType: "text/plain" };
   if (kind === "inputs") return { body: {} };
+  if (kind === "upload") {
+    const form = new FormData();
+    for (const part of Object.keys(route.body?.kind === "upload" ? route.body.parts : {}))
+      form.set(part, new Blob(["beta-upload"]), "beta.yml");
+    return { body: form };
+  }
   const key = `${method} ${route.path}`;
   const samples: Record<string, unknown> = {
     "POST /namespaces": { id: "a.b.beta" },
     "PUT /namespaces/{namespace}/secrets/{key}": { value: "beta-secret-value" },
+    "PUT /namespaces/{namespace}/allowed-namespaces": { allowedNamespaces: ["*"] },
     "POST /namespaces/{namespace}/secrets": { key: "API_KEY", value: "beta-secret-value" },
     "PUT /triggers/{namespace}/{flowId}/{triggerId}": { disabled: true },
     "POST /triggers/{namespace}/{flowId}/{triggerId}/backfill": {
@@ -191,6 +210,12 @@ function bodyFor(
     "POST /service-accounts/{serviceAccountId}/api-tokens": { name: "beta-token" },
     "POST /api-tokens": { name: "beta-token" },
     "PUT /settings": { name: "Beta" },
+    "POST /blueprints/custom": { title: "beta-blueprint", source: FLOW_B },
+    "PUT /blueprints/custom/{id}": { title: "beta-blueprint", source: FLOW_B },
+    "POST /flows/enable/by-ids": [{ namespace: "a.b", id: "flowa" }],
+    "POST /flows/disable/by-ids": [{ namespace: "a.b", id: "flowa" }],
+    "DELETE /flows/delete/by-ids": [{ namespace: "a.b", id: "flowa" }],
+    "POST /flows/export/by-ids": [{ namespace: "a.b", id: "flowa" }],
   };
   if (!(key in samples)) throw new Error(`isolation test: no sample body for ${key}: add one`);
   return { body: samples[key] };
@@ -327,6 +352,7 @@ describe("tenant isolation", () => {
       ...paramValues(world),
       tenant,
       source: FLOW_B,
+      title: "beta-blueprint",
       name: "beta-thing",
       slug: "beta-new-tenant",
       permissions: ["FLOW:READ"],
@@ -334,6 +360,7 @@ describe("tenant isolation", () => {
       subjectType: "USER",
       subjectId: world.ids.userId,
       value: "beta-value",
+      type: "STRING",
       disabled: true,
       member: true,
       operation: "kill",
@@ -343,6 +370,11 @@ describe("tenant isolation", () => {
       token: "not-an-invitation-token",
       page: 1,
       size: 25,
+      path: "/scripts/main.py",
+      from: "/scripts/main.py",
+      to: "/scripts/moved.py",
+      content: "beta-content",
+      flows: [{ namespace: "a.b", id: "flowa" }],
     };
   }
 
@@ -406,6 +438,31 @@ describe("tenant isolation", () => {
     }
     expect(await snapshotOfA(world.ids.tenantId as string)).toEqual(before);
   }, 60_000);
+
+  it("namespace files: B never reads, lists, moves or deletes A's files, whatever path it names", async () => {
+    const tries: [string, string][] = [
+      ["GET", "namespaces/a.b/files?path=/scripts/main.py"],
+      ["GET", "namespaces/a.b/files/directory?path=/scripts"],
+      ["GET", "namespaces/a.b/files/stats?path=/scripts/main.py"],
+      ["PUT", "namespaces/a.b/files?from=/scripts/main.py&to=/stolen.py"],
+      ["DELETE", "namespaces/a.b/files?path=/scripts/main.py"],
+      ["GET", "namespaces/a.b/files?path=/../../alpha/a/b/_files/scripts/main.py"],
+    ];
+    for (const [method, path] of tries) {
+      for (const tenant of ["alpha", "beta"]) {
+        const response = await api.call(method, `${tenant}/${path}`, { token: world.tokens.b });
+        // On A's tenant: 404 (or 400 for the traversal); on B's own, whatever B has, never A's file.
+        if (tenant === "alpha") expect([400, 404], `${method} ${path}`).toContain(response.status);
+        expect(response.status, `${method} ${tenant}/${path}`).toBeLessThan(500);
+        expect(response.text).not.toContain("MARKER-alpha-namespace-file");
+      }
+    }
+    const own = await api.call("GET", "alpha/namespaces/a.b/files?path=/scripts/main.py", {
+      token: world.tokens.a,
+    });
+    expect(own.status).toBe(200);
+    expect(own.text).toBe("MARKER-alpha-namespace-file");
+  });
 
   it("A's own token still works (the checks above refuse B, not everyone)", async () => {
     const response = await api.call("GET", `alpha/executions/${world.ids.executionId}`, {

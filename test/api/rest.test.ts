@@ -282,7 +282,7 @@ describe("REST API", () => {
 
   it("refuses state changes riding on the session cookie from another site, not those with a token", async () => {
     const { userId } = await api.admin("acme", "admin@acme.test");
-    const session = { id: userId };
+    const session = { id: userId, sessionVersion: 0 };
     const foreign = { origin: "https://evil.example" };
     const same = { origin: "http://cadenza.test" };
     const body = { id: "csrf.check" };

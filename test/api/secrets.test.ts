@@ -2,6 +2,7 @@
 // after a flow used the secret in a log line, an output, a script and an error), not in logs or outputs,
 // and not in any API response. And secret() really reads them: from the namespace, else its parents.
 import { describe, expect, it } from "vitest";
+import { dumpDatabase, encodedForms } from "./dump";
 import { setUpApi } from "./harness";
 
 const api = setUpApi({ runtime: true });
@@ -37,28 +38,7 @@ outputs:
     value: "{{ outputs.out.values.leaked }}"
 `;
 
-/** Every row of every table of every schema, as text. */
-async function dumpDatabase(): Promise<string> {
-  const tables = await api.query<{ schema: string; name: string }>(
-    `select table_schema as schema, table_name as name from information_schema.tables
-     where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-  );
-  expect(tables.map((t) => t.name)).toEqual(
-    expect.arrayContaining(["secrets", "log_entries", "executions", "audit_logs"]),
-  );
-  const parts: string[] = [];
-  for (const table of tables) {
-    const rows = await api.query<{ row: string }>(
-      `select t::text as row from "${table.schema}"."${table.name}" t`,
-    );
-    parts.push(`-- ${table.schema}.${table.name}\n${rows.map((r) => r.row).join("\n")}`);
-  }
-  return parts.join("\n");
-}
-
-function forms(value: string): string[] {
-  return [value, Buffer.from(value).toString("base64"), Buffer.from(value).toString("hex")];
-}
+const forms = encodedForms;
 
 describe("secrets", () => {
   it("are encrypted at rest, read by secret() from the namespace up, and masked everywhere they could show", async () => {
@@ -115,7 +95,7 @@ describe("secrets", () => {
     for (const text of responses)
       for (const form of [...forms(VALUE), ...forms(PARENT_VALUE)]) expect(text).not.toContain(form);
 
-    const dump = await dumpDatabase();
+    const dump = await dumpDatabase(api.query);
     expect(dump).toContain("******"); // the masked log lines and outputs are in there...
     expect(dump).toContain("DB_PASSWORD"); // ...and the secret's row, by name...
     for (const form of [...forms(VALUE), ...forms(PARENT_VALUE)]) expect(dump).not.toContain(form); // ...never its value

@@ -4,6 +4,7 @@ import type { Flow } from "@/engine/flow";
 import type { Plugin } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import type { MemoryEngine } from "@/worker/memory";
+import { openNamespaceAccess } from "@/worker/namespace-access";
 import { inputFileUri } from "@/worker/storage/uris";
 import { flowOf, newEngine } from "./helpers";
 
@@ -105,7 +106,9 @@ describe("plugin examples run on the memory engine", () => {
       continue;
     }
     it(name, async () => {
-      const { engine } = newEngine();
+      // Some examples work on another namespace (DownloadFiles from `tutorial`): they show the plugin,
+      // so boundaries are open here; test/security/namespace-boundaries.test.ts covers the default.
+      const { engine } = newEngine({ namespaceAccess: openNamespaceAccess });
       const execution = await runExample(engine, flowOf(example.flow), example.title);
       const errors = execution.taskRunList
         .flatMap((run) => run.attempts.map((a) => a.error?.message && `${run.taskId}: ${a.error.message}`))

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { Execution, TaskRun } from "@/engine/executor";
 import { type Flow, loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
-import { MemoryEngine, VirtualClock } from "@/worker/memory";
+import { MemoryEngine, type MemoryEngineOptions, VirtualClock } from "@/worker/memory";
 
 /** Loads a flow, failing the test with the validation errors when it is invalid. */
 export function flowOf(yaml: string): Flow {
@@ -11,10 +11,13 @@ export function flowOf(yaml: string): Flow {
   return result.flow as Flow;
 }
 
-/** A memory engine on a virtual clock, with the built-in plugins. */
-export function newEngine(): { engine: MemoryEngine; clock: VirtualClock } {
+/** A memory engine on a virtual clock, with the built-in plugins (HTTP tasks: non-public addresses refused). */
+export function newEngine(options: Partial<MemoryEngineOptions> = {}): {
+  engine: MemoryEngine;
+  clock: VirtualClock;
+} {
   const clock = new VirtualClock();
-  return { engine: new MemoryEngine({ registry: builtInRegistry(), clock }), clock };
+  return { engine: new MemoryEngine({ registry: builtInRegistry(), clock, ...options }), clock };
 }
 
 /** Runs a flow to its end. */

@@ -8,6 +8,9 @@ import { checkedLookup } from "@/plugins/core/http/client";
 import { MemoryEngine, VirtualClock } from "@/worker/memory";
 import { errorOf, newEngine, outputsOf, run, text } from "./helpers";
 
+// The test server listens on 127.0.0.1: these tests opt in to that one address (the default refuses it).
+const TEST_SERVER = { allowPrivateNetworks: false, allowedNetworks: ["127.0.0.1/32"] };
+
 let server: Server;
 let base: string;
 const seen: { method: string; url: string; headers: Record<string, unknown>; body: string }[] = [];
@@ -80,7 +83,7 @@ ${tasks}`;
 
 describe("core.http.Request", () => {
   it("outputs the code, the headers (lists of values) and the body", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: get
@@ -99,7 +102,7 @@ describe("core.http.Request", () => {
   });
 
   it("sends the method, headers, JSON body and basic authentication", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: post
@@ -128,7 +131,7 @@ describe("core.http.Request", () => {
   });
 
   it("sends formData URL-encoded, or as multipart with files from the internal storage", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     await engine.storage.put("kestra:///company/team/http/executions/x/report.csv", "a,b\n");
     const execution = await run(
       engine,
@@ -163,7 +166,7 @@ describe("core.http.Request", () => {
   });
 
   it("fails on a status of 400 or more unless allowFailed", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: missing
@@ -182,7 +185,7 @@ describe("core.http.Request", () => {
   });
 
   it("follows redirects (POST becomes GET on 302, stays POST on 307) unless told not to", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: followed
@@ -226,7 +229,7 @@ describe("core.http.Request", () => {
   });
 
   it("times out when the server stays silent longer than readIdleTimeout", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const started = Date.now();
     const execution = await run(
       engine,
@@ -244,7 +247,7 @@ describe("core.http.Request", () => {
   });
 
   it("decodes compressed bodies", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: gz
@@ -260,7 +263,7 @@ describe("core.http.Request", () => {
     ["ftp://example.com/x", "only http:// and https:// URIs are allowed, not ftp://"],
     ["not a uri", "'not a uri' is not a valid URI"],
   ])("refuses %s", async (uri, message) => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: refused
@@ -301,11 +304,13 @@ describe("core.http.Request", () => {
 `),
     );
     expect(errorOf(execution, "literal")).toBe(
-      "refused to connect to 127.0.0.1 (127.0.0.1): private, loopback and link-local addresses are not allowed for this tenant",
+      "http request to 127.0.0.1 refused: private and loopback addresses are blocked (CADENZA_HTTP_ALLOWED_NETWORKS allows ranges)",
     );
-    expect(errorOf(execution, "by_name")).toMatch(/^refused to connect to localhost \((127\.0\.0\.1|::1)\)/);
-    expect(errorOf(execution, "metadata")).toContain("refused to connect to 169.254.169.254");
-    expect(errorOf(execution, "mapped")).toContain("refused to connect to ::ffff:7f00:1");
+    expect(errorOf(execution, "by_name")).toMatch(
+      /^http request to localhost \((127\.0\.0\.1|::1)\) refused/,
+    );
+    expect(errorOf(execution, "metadata")).toContain("http request to 169.254.169.254 refused");
+    expect(errorOf(execution, "mapped")).toContain("http request to ::ffff:7f00:1 refused");
     // Nothing reached the server.
     expect(seen.length).toBe(before);
   });
@@ -313,7 +318,7 @@ describe("core.http.Request", () => {
 
 describe("core.http.Download", () => {
   it("stores the body in the internal storage, named after Content-Disposition", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: download
@@ -332,7 +337,7 @@ describe("core.http.Download", () => {
   });
 
   it("fails on an empty response unless failOnEmptyResponse is false", async () => {
-    const { engine } = newEngine();
+    const { engine } = newEngine({ httpPolicy: TEST_SERVER });
     const execution = await run(
       engine,
       flow(`  - id: strict
@@ -373,6 +378,15 @@ describe("the address policy", () => {
     ["64:ff9b::a00:1", false],
     ["64:ff9b::808:808", true],
     ["2002:c0a8:101::1", false],
+    ["2002:808:808::1", true],
+    ["::7f00:1", false],
+    ["::ffff:0:7f00:1", false],
+    ["fd00:ec2::254", false],
+    ["fec0::1", false],
+    ["2001::1", false],
+    ["64:ff9b:1::808:808", false],
+    ["255.255.255.255", false],
+    ["127.1", false],
     ["not-an-ip", false],
   ])("%s is public: %s", (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
@@ -413,7 +427,7 @@ describe("the checked DNS lookup", () => {
       { address: "127.0.0.1", family: 4 },
     ]);
     expect(await call(lookup, true)).toBe(
-      "refused to connect to api.example (127.0.0.1): private, loopback and link-local addresses are not allowed for this tenant",
+      "http request to api.example (127.0.0.1) refused: private and loopback addresses are blocked (CADENZA_HTTP_ALLOWED_NETWORKS allows ranges)",
     );
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TaskRunContext } from "@/engine/plugin";
 import { toKvType } from "@/plugins/core/kv";
 import { kvSetPlugin } from "@/plugins/core/kv/set";
+import { openNamespaceAccess } from "@/worker/namespace-access";
 import { errorOf, newEngine, outputsOf, run, taskRun } from "./helpers";
 
 const HOUR = 3_600_000;
@@ -55,8 +56,8 @@ tasks:
     expect(engine.logs.some((l) => l.taskId === "log" && l.message === "hello 42")).toBe(true);
   });
 
-  it("works in another namespace than the flow's", async () => {
-    const { engine } = newEngine();
+  it("works in another namespace than the flow's (when namespace isolation is open)", async () => {
+    const { engine } = newEngine({ namespaceAccess: openNamespaceAccess });
     await engine.kv.set("company", "shared", "from parent");
     const execution = await run(
       engine,

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { openNamespaceAccess } from "@/worker/namespace-access";
 import { newEngine, outputsOf, run } from "./helpers";
+
+// A `system` flow purging other namespaces needs them open (test/security/namespace-boundaries.test.ts
+// shows the default refusing it).
+const open = { namespaceAccess: openNamespaceAccess };
 
 describe("core.execution.PurgeExecutions and core.log.PurgeLogs", () => {
   it("deletes ended executions with their logs, metrics and files, by namespace, flow and state", async () => {
-    const { engine, clock } = newEngine();
+    const { engine, clock } = newEngine(open);
     const noisy = (id: string, namespace: string, fail = false) => `id: ${id}
 namespace: ${namespace}
 tasks:
@@ -53,7 +58,7 @@ tasks:
   });
 
   it("purges logs by namespace, flow, level and date", async () => {
-    const { engine, clock } = newEngine();
+    const { engine, clock } = newEngine(open);
     const logs = `id: chatty
 namespace: company.team
 tasks:

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { builtInRegistry } from "@/plugins";
 import { MemoryEngine } from "@/worker/memory";
@@ -9,6 +9,21 @@ const IS_ROOT = process.getuid?.() === 0;
 
 const logsOf = (engine: MemoryEngine, taskId: string) =>
   engine.logs.filter((l) => l.taskId === taskId).map((l) => `${l.level} ${l.message}`);
+
+/** Host pids whose command line contains `marker` (scripts' own pids are their sandbox's, not the host's). */
+function pidsRunning(marker: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").includes(marker) && alive(Number(name)))
+        out.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
 
 /** True while a process exists and is not a zombie (PID 1 of a container may never reap them). */
 function alive(pid: number): boolean {
@@ -374,11 +389,13 @@ tasks:
     }
   });
 
-  it.skipIf(!IS_ROOT)("runs scripts as the unprivileged user nobody when the worker is root", async () => {
-    const { engine } = newEngine();
-    const execution = await run(
-      engine,
-      `id: whoami
+  it.skipIf(!IS_ROOT)(
+    "with isolation off, runs scripts as the unprivileged user nobody when the worker is root",
+    async () => {
+      const { engine } = newEngine({ processRunner: new LocalProcessRunner({ isolation: false }) });
+      const execution = await run(
+        engine,
+        `id: whoami
 namespace: company.team
 tasks:
   - id: id
@@ -389,18 +406,22 @@ tasks:
       - touch /root/owned 2>/dev/null && echo "wrote in /root" || echo "cannot write in /root"
       - stat -c %u .
 `,
-    );
-    expect(execution.state.current).toBe("SUCCESS");
-    expect(logsOf(engine, "id")).toEqual([
-      "INFO 65534",
-      "INFO 65534",
-      "INFO cannot write in /root",
-      "INFO 65534",
-    ]);
-  });
+      );
+      expect(execution.state.current).toBe("SUCCESS");
+      expect(logsOf(engine, "id")).toEqual([
+        "INFO 65534",
+        "INFO 65534",
+        "INFO cannot write in /root",
+        "INFO 65534",
+      ]);
+    },
+  );
 
   it("kills a script and its children at the task's timeout, within a second", async () => {
     const engine = new MemoryEngine({ registry: builtInRegistry() });
+    // Unique sleep durations mark the processes on the host (inside, $$ and $! are the sandbox's pids).
+    const tag = `${process.pid % 1000}${Date.now() % 100000}`;
+    const markers = [`61.${tag}`, `62.${tag}`, `63.${tag}`];
     const flow = flowOf(`id: timeout
 namespace: company.team
 tasks:
@@ -408,56 +429,58 @@ tasks:
     type: io.kestra.plugin.scripts.shell.Commands
     timeout: PT1S
     commands:
-      - sleep 60 &
-      - echo "child $!"
-      - sh -c 'sleep 60 & echo "grandchild $!"; wait'  &
-      - echo "self $$"
+      - sleep ${markers[0]} &
+      - sh -c 'sleep ${markers[1]} & wait'  &
+      - setsid sleep ${markers[2]} &
+      - echo started
       - sleep 60
 `);
     const started = Date.now();
-    const execution = await engine.wait((await engine.start(flow)).id);
+    const done = engine.wait((await engine.start(flow)).id);
+    let seen: number[] = [];
+    while (seen.length < 3 && Date.now() - started < 900) {
+      seen = markers.flatMap(pidsRunning);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen).toHaveLength(3);
+    const execution = await done;
     expect(execution.state.current).toBe("FAILED");
     expect(errorOf(execution, "sleepy")).toBe("Task timed out after PT1S");
-    const pids = engine.logs
-      .filter((l) => l.taskId === "sleepy" && /^(child|grandchild|self) \d+$/.test(l.message))
-      .map((l) => Number(l.message.split(" ")[1]));
-    expect(pids).toHaveLength(3);
-    while (pids.some(alive) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 20));
+    while (seen.some(alive) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 20));
     const gone = Date.now() - started;
-    expect(pids.filter(alive)).toEqual([]);
+    expect(seen.filter(alive)).toEqual([]);
     // The limit is 1 s: every process is gone within a second of it.
     expect(gone).toBeLessThan(2_000);
   });
 
   it("kills the script when the execution is killed", async () => {
     const engine = new MemoryEngine({ registry: builtInRegistry() });
+    const marker = `64.${process.pid % 1000}${Date.now() % 100000}`;
     const flow = flowOf(`id: killed
 namespace: company.team
 tasks:
   - id: sleepy
     type: io.kestra.plugin.scripts.shell.Commands
     commands:
-      - echo "self $$"
-      - sleep 60
+      - sleep ${marker}
 `);
     const { id } = await engine.start(flow);
-    let pid: number | undefined;
-    for (let i = 0; i < 200 && pid === undefined; i++) {
-      const line = engine.logs.find((l) => l.executionId === id && l.message.startsWith("self "));
-      pid = line ? Number(line.message.split(" ")[1]) : undefined;
-      if (pid === undefined) await new Promise((r) => setTimeout(r, 10));
+    let pids: number[] = [];
+    for (let i = 0; i < 200 && pids.length === 0; i++) {
+      pids = pidsRunning(marker);
+      if (pids.length === 0) await new Promise((r) => setTimeout(r, 10));
     }
-    expect(pid).toBeDefined();
+    expect(pids).toHaveLength(1);
     await engine.kill(id);
     const execution = await engine.wait(id);
     expect(execution.state.current).toBe("KILLED");
-    for (let i = 0; i < 100 && alive(pid as number); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(alive(pid as number)).toBe(false);
+    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(pids.filter(alive)).toEqual([]);
   });
 
-  it("fails with a clear message when the working directory base is not reachable by the script user", async () => {
+  it("with isolation off, fails with a clear message when the working directory base is not reachable by the script user", async () => {
     if (!IS_ROOT) return;
-    const runner = new LocalProcessRunner({ workDir: "/root/.cadenza-unreachable-test" });
+    const runner = new LocalProcessRunner({ workDir: "/root/.cadenza-unreachable-test", isolation: false });
     await expect(runner.createWorkspace()).rejects.toThrow(
       /scripts run as user nobody \(uid 65534\), who cannot reach \/root\/.cadenza-unreachable-test: \/root is mode 0700/,
     );

@@ -107,7 +107,8 @@ tasks:
   });
 
   it("restarts a failed WorkingDirectory whole: its directory was removed with the execution's end", async () => {
-    const { engine } = newEngine();
+    // Not sandboxed: the marker file in the machine's /tmp is what tells the first run from the restart.
+    const { engine } = newEngine({ processRunner: new LocalProcessRunner({ isolation: false }) });
     const marker = join(tmpdir(), `cadenza-wd-restart-${process.pid}-${Date.now()}`);
     const failed = await run(
       engine,

@@ -4,6 +4,7 @@ import {
   type ExecutionEvent,
   ExecutionOperationError,
   type ExecutionRequest,
+  type InputState,
   isTerminal,
   replayExecution,
 } from "@/engine/executor";
@@ -11,7 +12,13 @@ import { renderTreeAsync } from "@/engine/expr";
 import type { Flow } from "@/engine/flow";
 import { allConditionsHold } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
-import { applyEvent, applyEventInTransaction, createAndStart, ExecutionNotFoundError } from "./apply";
+import {
+  applyEvent,
+  applyEventInTransaction,
+  createAndStart,
+  ExecutionNotFoundError,
+  validateInputs,
+} from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import { insertExecution, loadExecution } from "./execution-store";
@@ -66,11 +73,29 @@ export class EngineClient {
     namespace: string,
     flowId: string,
     request: ExecutionRequest = {},
-    options: { revision?: number } = {},
+    options: { revision?: number; startAt?: Date } = {},
   ): Promise<Execution> {
     const flow = await this.flow(tenantId, namespace, flowId, options.revision);
-    const execution = await createAndStart(this.ctx, tenantId, flow, request);
+    const execution = await createAndStart(
+      this.ctx,
+      tenantId,
+      flow,
+      request,
+      options.startAt ? { startAt: options.startAt } : {},
+    );
     return execution as Execution;
+  }
+
+  /** Each input of the flow as these values would make it (Kestra's validate): nothing is created. */
+  async validateInputs(
+    tenantId: string,
+    namespace: string,
+    flowId: string,
+    request: ExecutionRequest = {},
+    options: { revision?: number } = {},
+  ): Promise<{ flow: Flow; inputs: InputState[] }> {
+    const flow = await this.flow(tenantId, namespace, flowId, options.revision);
+    return { flow, inputs: await validateInputs(this.ctx, tenantId, flow, request) };
   }
 
   async get(tenantId: string, id: string): Promise<Execution | undefined> {
@@ -313,8 +338,12 @@ export class EngineClient {
     for (const candidate of flow.triggers) {
       if (candidate.disabled || disabled.has(`${flow.namespace}/${flow.id}/${candidate.id}`)) continue;
       if (ctx.registry.get(candidate.type)?.type !== "core.trigger.Webhook") continue;
-      const expected = String(await renderTreeAsync(candidate.key, flowVariables).catch(() => candidate.key));
-      if (timingSafeEqualText(expected, key)) {
+      // The key may be an expression, e.g. `{{ secret('WEBHOOK_KEY') }}` (Kestra's advice): rendered with the
+      // expression functions. One that fails to render matches nothing (never its own unrendered text).
+      const expected = await renderTreeAsync(candidate.key, flowVariables, {
+        functions: ctx.functions(ctx.pool, tenantId),
+      }).then(String, () => undefined);
+      if (expected !== undefined && timingSafeEqualText(expected, key)) {
         trigger = candidate;
         break;
       }

@@ -4,9 +4,12 @@ import {
   type ExecutionEvent,
   type ExecutionRequest,
   type ExecutorCommand,
+  type InputState,
+  isSealed,
   type StepEnv,
   secretInputValues,
   step,
+  validateExecutionInputs,
 } from "@/engine/executor";
 import { type Flow, indexTasks } from "@/engine/flow";
 import type { LogEntry } from "../logs";
@@ -17,7 +20,7 @@ import { type DbClient, type Queryable, withTransaction } from "./db";
 import { insertExecution, loadExecution, type ParentLink, saveExecution } from "./execution-store";
 import { addJob, JOB } from "./jobs";
 import { executorLogEntry, insertLogs } from "./logs-store";
-import { maskExecution, maskLogs } from "./mask";
+import { type Masker, MaskUnavailableError, maskExecution, maskLogs, maskValue } from "./mask";
 
 /** The execution does not exist (or not in this tenant). */
 export class ExecutionNotFoundError extends Error {
@@ -87,7 +90,24 @@ export async function applyEventInTransaction(
   const env = stepEnv(ctx, client, tenantId);
   const commands: ExecutorCommand[] = [];
   const logs: LogEntry[] = [];
-  const mask = await ctx.masker(client, tenantId, secretInputValues(before.inputs, ctx.inputCipher));
+  let mask: Masker | undefined;
+  // Fail closed: without the secrets to mask, a task's result is not stored; the task fails instead, with
+  // the reason, and nothing it rendered is written (no inline task runs, no step logs). Any other event
+  // is not applied at all (the queue retries it).
+  let unmaskable: MaskUnavailableError | undefined;
+  try {
+    mask = await ctx.masker(client, tenantId, secretInputValues(before.inputs, ctx.inputCipher));
+  } catch (error) {
+    if (!(error instanceof MaskUnavailableError) || event.type !== "taskResult") throw error;
+    unmaskable = error;
+    event = {
+      type: "taskResult",
+      taskRunId: event.taskRunId,
+      attempt: event.attempt,
+      state: "FAILED",
+      error: error.message,
+    };
+  }
   const pending: ExecutionEvent[] = [event];
   let current = before;
   while (pending.length > 0) {
@@ -96,7 +116,12 @@ export async function applyEventInTransaction(
     current = result.execution;
     for (const log of result.logs) logs.push(executorLogEntry(current, log));
     for (const command of result.commands) {
-      if (command.type === "runTask" && ctx.inlineTasks && isInline(ctx, flow, command.taskId)) {
+      if (
+        command.type === "runTask" &&
+        ctx.inlineTasks &&
+        !unmaskable &&
+        isInline(ctx, flow, command.taskId)
+      ) {
         // Logs written so far must be visible to this task (errorLogs()), in this transaction.
         await insertLogs(client, tenantId, maskLogs(logs.splice(0), mask));
         const taskResult = await runTaskAttempt(
@@ -107,6 +132,7 @@ export async function applyEventInTransaction(
             registry: ctx.registry,
             services: ctx.services(tenantId),
             functions: ctx.functions(client, tenantId),
+            namespaceAccess: ctx.namespaceAccess(client, tenantId),
             now: () => ctx.now(),
             inputCipher: ctx.inputCipher,
             log: (entry) => logs.push(entry),
@@ -119,12 +145,35 @@ export async function applyEventInTransaction(
       }
     }
   }
+  if (unmaskable) logs.splice(0, logs.length, unmaskableLog(current, event, unmaskable, ctx.now()));
   await insertLogs(client, tenantId, maskLogs(logs, mask));
   // Secret values never reach the database: masked in what tasks output (later tasks see the mask too).
   current = maskExecution(current, mask);
   await saveExecution(client, tenantId, before, current);
   await enqueueCommands(client, tenantId, current, commands);
   return current;
+}
+
+/** Inputs with secret values masked, sealed SECRET inputs left as they are. */
+function maskInputs(inputs: Record<string, unknown>, mask: Masker): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [name, isSealed(value) ? value : maskValue(value, mask)]),
+  );
+}
+
+/** The one log line an event applied without masking writes: why its task failed. */
+function unmaskableLog(execution: Execution, event: ExecutionEvent, error: Error, now: Date): LogEntry {
+  const run =
+    event.type === "taskResult" ? execution.taskRunList.find((r) => r.id === event.taskRunId) : undefined;
+  return {
+    executionId: execution.id,
+    namespace: execution.namespace,
+    flowId: execution.flowId,
+    ...(run ? { taskId: run.taskId, taskRunId: run.id } : {}),
+    level: "ERROR",
+    message: error.message,
+    timestamp: now.toISOString(),
+  };
 }
 
 const inlineCache = new WeakMap<Flow, Set<string>>();
@@ -171,7 +220,15 @@ export async function createAndStartInTransaction(
   request: ExecutionRequest,
   options: CreateOptions = {},
 ): Promise<Execution | undefined> {
-  const execution = await createExecution(flow, { ...request, tenantId }, stepEnv(ctx, client, tenantId));
+  const created = await createExecution(flow, { ...request, tenantId }, stepEnv(ctx, client, tenantId));
+  // Labels and inputs rendered from secrets (a parent's Subflow labels and inputs) are masked from the
+  // first write. Inputs with the tenant's secrets only: a SECRET input is sealed, or (no cipher) kept as given.
+  const tenantMask = await ctx.masker(client, tenantId);
+  const mask = await ctx.masker(client, tenantId, secretInputValues(created.inputs, ctx.inputCipher));
+  const execution = maskExecution(
+    tenantMask ? { ...created, inputs: maskInputs(created.inputs, tenantMask) } : created,
+    mask,
+  );
   const inserted = await insertExecution(client, tenantId, execution, options);
   if (!inserted) return undefined;
   if (options.startAt && options.startAt.getTime() > ctx.now().getTime()) {
@@ -184,6 +241,16 @@ export async function createAndStartInTransaction(
     return execution;
   }
   return applyEventInTransaction(ctx, client, execution.id, { type: "start" });
+}
+
+/** What starting `flow` with these inputs would make of each input (nothing is created). */
+export function validateInputs(
+  ctx: EngineContext,
+  tenantId: string,
+  flow: Flow,
+  request: ExecutionRequest,
+): Promise<InputState[]> {
+  return validateExecutionInputs(flow, { ...request, tenantId }, stepEnv(ctx, ctx.pool, tenantId));
 }
 
 export function createAndStart(

@@ -1,6 +1,7 @@
 import type { InputCipher } from "@/engine/executor";
 import type { ExprFunction } from "@/engine/expr";
 import type { FileStorage, PluginRegistry, ProcessRunner, TaskServices } from "@/engine/plugin";
+import type { NamespaceAccess } from "../namespace-access";
 import type { Db, Queryable } from "./db";
 import type { FlowStore } from "./flow-store";
 import type { Masker } from "./mask";
@@ -22,6 +23,8 @@ export interface EngineContext {
   processRunner: ProcessRunner;
   /** Capabilities given to runnable tasks. */
   services(tenantId: string): TaskServices;
+  /** The tenant's namespace boundaries (allowed namespaces, isolation setting), read through `db`. */
+  namespaceAccess(db: Queryable, tenantId: string): NamespaceAccess;
   /**
    * The secret values of a tenant to mask wherever they would be written (logs, outputs, errors); none when
    * the host has no secrets service.

@@ -1,7 +1,8 @@
 import type { InputCipher } from "@/engine/executor";
-import type { FileStorage, HttpPolicy, PluginRegistry, ProcessRunner } from "@/engine/plugin";
+import type { FileStorage, HttpPolicy, KvStore, PluginRegistry, ProcessRunner } from "@/engine/plugin";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
+import type { NamespaceIsolation } from "../namespace-access";
 import { LocalProcessRunner } from "../runners";
 import { tenantStorage } from "../storage/tenant";
 import type { EngineContext } from "./context";
@@ -9,14 +10,15 @@ import type { Db, Queryable } from "./db";
 import { FlowStore } from "./flow-store";
 import { databaseKvStore } from "./kv-store";
 import { errorLogsOf } from "./logs-store";
-import { maskerFor } from "./mask";
+import { type Masker, MaskUnavailableError, maskerFor, maskValue } from "./mask";
+import { databaseNamespaceAccess } from "./namespace-access";
 import { databasePurgeService } from "./purge-service";
 import { databaseExecutionService, databaseLogReader, databaseTriggerService } from "./services";
 
 export interface ContextOptions {
   /** Runs script processes; by default local processes in `os.tmpdir()/cadenza-work`. */
   processRunner?: ProcessRunner;
-  /** Network rules of HTTP tasks, per tenant (default: private networks allowed). */
+  /** Network rules of HTTP tasks and triggers, per tenant (default: non-public addresses refused). */
   httpPolicy?: (tenantId: string) => HttpPolicy;
   pool: Db;
   registry: PluginRegistry;
@@ -32,6 +34,8 @@ export interface ContextOptions {
   secretValues?: (db: Queryable, tenantId: string) => Promise<Iterable<string>>;
   /** Seals SECRET inputs in stored executions; without it they are stored as given (tests, tools). */
   inputCipher?: InputCipher;
+  /** Namespace isolation of tenants without a `namespaceIsolation` setting (default strict). */
+  namespaceIsolation?: NamespaceIsolation;
 }
 
 export function createEngineContext(options: ContextOptions): EngineContext {
@@ -46,8 +50,10 @@ export function createEngineContext(options: ContextOptions): EngineContext {
     newId: options.newId ?? newId,
     inlineTasks: options.inlineTasks ?? true,
     processRunner,
+    namespaceAccess: (db, tenantId) => databaseNamespaceAccess(db, tenantId, options.namespaceIsolation),
     functions: (db, tenantId) => ({
       ...expressionFunctions({
+        access: ctx.namespaceAccess(db, tenantId),
         kv: databaseKvStore(db, tenantId, now),
         storage: tenantStorage(options.storage, tenantId),
         secret: options.secret
@@ -61,20 +67,57 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       },
     }),
     services: (tenantId) => ({
-      kv: databaseKvStore(options.pool, tenantId, now),
-      storage: tenantStorage(options.storage, tenantId),
+      kv: maskedKv(databaseKvStore(options.pool, tenantId, now), () => ctx.masker(options.pool, tenantId)),
+      storage: maskedTextStorage(tenantStorage(options.storage, tenantId), () =>
+        ctx.masker(options.pool, tenantId),
+      ),
       processRunner,
-      httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: true },
+      httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: false },
       logs: databaseLogReader(ctx, tenantId),
       executions: databaseExecutionService(ctx, tenantId),
       triggers: databaseTriggerService(ctx, tenantId),
       purge: databasePurgeService(ctx, tenantId),
       registry: options.registry,
     }),
-    masker: async (db, tenantId, extra = []) =>
-      maskerFor([...(options.secretValues ? await options.secretValues(db, tenantId) : []), ...extra]),
+    // Fails closed: when the secrets cannot be loaded, the write that needed the masker fails with it.
+    masker: async (db, tenantId, extra = []) => {
+      let secrets: Iterable<string> = [];
+      try {
+        if (options.secretValues) secrets = await options.secretValues(db, tenantId);
+      } catch (error) {
+        throw new MaskUnavailableError(error);
+      }
+      return maskerFor([...secrets, ...extra]);
+    },
     ...(options.inputCipher ? { inputCipher: options.inputCipher } : {}),
     report: options.report ?? ((message, error) => console.error(`cadenza engine: ${message}`, error ?? "")),
   };
   return ctx;
+}
+
+/** A KV store whose written values are masked: `kv.Set` of a rendered `{{ secret('S') }}` stores `******`. */
+function maskedKv(kv: KvStore, masker: () => Promise<Masker | undefined>): KvStore {
+  return {
+    ...kv,
+    async set(namespace, key, value, setOptions) {
+      const mask = await masker();
+      return kv.set(namespace, key, mask ? maskValue(value, mask) : value, setOptions);
+    },
+  };
+}
+
+/**
+ * Storage whose text writes are masked: what a task renders and writes as a string (a state store's
+ * JSON, a log file, LocalFiles' inputs...). Bytes (a download, a script's output file) are the files'
+ * own content and are stored as they are.
+ */
+function maskedTextStorage(storage: FileStorage, masker: () => Promise<Masker | undefined>): FileStorage {
+  return {
+    ...storage,
+    async put(uri, data) {
+      if (typeof data !== "string") return storage.put(uri, data);
+      const mask = await masker();
+      return storage.put(uri, mask ? mask(data) : data);
+    },
+  };
 }

@@ -9,6 +9,7 @@ import {
 } from "@/engine/executor";
 import { matchFlowTriggers } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
+import { flowsReaching, subflowDenied } from "../namespace-access";
 import { splitContent } from "../storage/split";
 import { taskFileUri } from "../storage/uris";
 import { runTaskAttempt } from "../task-runner";
@@ -63,11 +64,11 @@ function logBuffer(ctx: EngineContext, tenantId: string, secretInputs: readonly 
     timer = undefined;
     const batch = buffer;
     buffer = [];
-    await insertLogs(
-      ctx.pool,
-      tenantId,
-      maskLogs(batch, await ctx.masker(ctx.pool, tenantId, secretInputs).catch(() => undefined)),
-    ).catch((error) => ctx.report("could not write task logs", error));
+    // Fails closed: logs that cannot be masked are not written (the engine reports why).
+    await ctx
+      .masker(ctx.pool, tenantId, secretInputs)
+      .then((mask) => insertLogs(ctx.pool, tenantId, maskLogs(batch, mask)))
+      .catch((error) => ctx.report(`could not write ${batch.length} task log(s)`, error));
   };
   return {
     push(entry: LogEntry) {
@@ -135,6 +136,7 @@ async function runTask(
         registry: ctx.registry,
         services: ctx.services(tenantId),
         functions: ctx.functions(ctx.pool, tenantId),
+        namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
         now: () => ctx.now(),
         inputCipher: ctx.inputCipher,
         log: (entry) => logs.push(entry),
@@ -192,6 +194,15 @@ async function startSubflow(ctx: EngineContext, { tenantId, command }: SubflowJo
         : await ctx.flows.current(client, tenantId, command.namespace, command.flowId);
     if (!flow) {
       await fail(`flow ${command.namespace}.${command.flowId} not found`);
+      return;
+    }
+    const denied = await subflowDenied(
+      ctx.namespaceAccess(client, tenantId),
+      command.trigger.variables.namespace,
+      command.namespace,
+    );
+    if (denied) {
+      await fail(denied);
       return;
     }
     try {
@@ -312,7 +323,12 @@ async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Pr
   }));
   if (candidates.length === 0) return;
   await withTransaction(ctx.pool, async (client) => {
-    const matches = await matchFlowTriggers(flow, execution, candidates, {
+    const reaching = await flowsReaching(
+      ctx.namespaceAccess(client, tenantId),
+      candidates,
+      execution.namespace,
+    );
+    const matches = await matchFlowTriggers(flow, execution, reaching, {
       registry: ctx.registry,
       now: () => ctx.now(),
       functions: ctx.functions(client, tenantId),

@@ -6,7 +6,7 @@ export { createPool, type Db, withTransaction } from "./db";
 export { StoredFlowError } from "./flow-store";
 export { deleteFlow, type SavedFlow, saveFlowRevision } from "./flows-admin";
 export { DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS } from "./liveness";
-export { MASK, type Masker, maskerFor } from "./mask";
+export { MASK, type Masker, MaskUnavailableError, maskerFor, maskValue, secretForms } from "./mask";
 export { purgeOlderThan } from "./purge";
 export { type EngineRuntimeOptions, prepareQueue, type RunningEngine, startEngineRuntime } from "./runtime";
 export { type Backfill, runBackfills, runDueSchedules } from "./scheduler";

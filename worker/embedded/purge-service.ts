@@ -22,16 +22,30 @@ function where(filter: PurgeFilter, dateColumn: string, params: unknown[]): stri
   return clauses.join(" and ");
 }
 
+function logCondition(filter: PurgeFilter & { levels?: string[] }, params: unknown[]): string {
+  let condition = where(filter, "timestamp", params);
+  if (filter.levels?.length) {
+    params.push(filter.levels);
+    condition += ` and level = any($${params.length}::log_level[])`;
+  }
+  return condition;
+}
+
 /** Purging a tenant's executions and logs, for PurgeExecutions and PurgeLogs. Deletes in batches. */
 export function databasePurgeService(ctx: EngineContext, tenantId: string, batch = 5_000): PurgeService {
   return {
+    async logNamespaces(filter) {
+      const params: unknown[] = [tenantId];
+      const condition = logCondition(filter, params);
+      const result = await ctx.pool.query(
+        `select distinct namespace from log_entries where ${condition}`,
+        params,
+      );
+      return result.rows.map((row) => row.namespace as string);
+    },
     async deleteLogs(filter) {
       const params: unknown[] = [tenantId];
-      let condition = where(filter, "timestamp", params);
-      if (filter.levels?.length) {
-        params.push(filter.levels);
-        condition += ` and level = any($${params.length}::log_level[])`;
-      }
+      const condition = logCondition(filter, params);
       params.push(batch);
       const sql = `delete from log_entries where id in (select id from log_entries where ${condition} limit $${params.length})`;
       let total = 0;

@@ -27,6 +27,12 @@ import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
 import { MemoryKvStore } from "../kv/memory";
 import type { LogEntry } from "../logs";
+import {
+  defaultNamespaceAccess,
+  flowsReaching,
+  type NamespaceAccess,
+  subflowDenied,
+} from "../namespace-access";
 import { LocalProcessRunner } from "../runners";
 import { MemoryStorage } from "../storage/memory";
 import { splitContent } from "../storage/split";
@@ -57,8 +63,10 @@ export interface MemoryEngineOptions {
   onLog?(entry: LogEntry): void;
   /** Runs script tasks; default: local processes under os.tmpdir()/cadenza-work. */
   processRunner?: ProcessRunner;
-  /** Network rules of HTTP tasks; default: private networks allowed (tests use localhost). */
+  /** Network rules of HTTP tasks; default: non-public addresses refused (tests of local servers opt in). */
   httpPolicy?: HttpPolicy;
+  /** Namespace boundaries; default: a namespace is reached by itself and its descendants. */
+  namespaceAccess?: NamespaceAccess;
 }
 
 const ACTIVE = new Set(["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"]);
@@ -93,14 +101,17 @@ export class MemoryEngine {
   private failures: unknown[] = [];
   /** What runnable tasks get as `services`. */
   private readonly services: TaskServices;
+  private readonly access: NamespaceAccess;
 
   constructor(private readonly options: MemoryEngineOptions) {
     this.clock = options.clock ?? new RealClock();
     this.storage = options.storage ?? new MemoryStorage();
     this.kv = options.kv ?? new MemoryKvStore(() => this.clock.now().getTime());
     for (const flow of options.flows ?? []) this.addFlow(flow);
+    this.access = options.namespaceAccess ?? defaultNamespaceAccess;
     this.functions = {
       ...expressionFunctions({
+        access: this.access,
         kv: this.kv,
         storage: this.storage,
         logsOf: (id) => this.logs.filter((l) => l.executionId === id),
@@ -138,7 +149,7 @@ export class MemoryEngine {
       kv: this.kv,
       storage: this.storage,
       processRunner: this.options.processRunner ?? new LocalProcessRunner(),
-      httpPolicy: this.options.httpPolicy ?? { allowPrivateNetworks: true },
+      httpPolicy: this.options.httpPolicy ?? { allowPrivateNetworks: false },
       logs: memoryLogReader(deps),
       executions: memoryExecutionService(deps),
       triggers: memoryTriggerService(deps),
@@ -379,6 +390,7 @@ export class MemoryEngine {
                 registry: this.options.registry,
                 services: this.services,
                 functions: this.functions,
+                namespaceAccess: this.access,
                 now: () => this.clock.now(),
                 log: (entry) => {
                   this.logs.push(entry);
@@ -473,6 +485,11 @@ export class MemoryEngine {
     const flow = this.flows.get(flowKey(command.namespace, command.flowId));
     if (!flow) {
       await fail(`flow ${command.namespace}.${command.flowId} not found`);
+      return;
+    }
+    const denied = await subflowDenied(this.access, command.trigger.variables.namespace, command.namespace);
+    if (denied) {
+      await fail(denied);
       return;
     }
     if (command.wait) {
@@ -579,7 +596,8 @@ export class MemoryEngine {
         .sort((a, b) => a.state.startDate.localeCompare(b.state.startDate))[0];
       if (queued) await this.send(queued.id, { type: "start" }).catch((error) => this.failures.push(error));
     }
-    const matches = await matchFlowTriggers(flow, execution, this.flows.values(), {
+    const reaching = await flowsReaching(this.access, this.flows.values(), execution.namespace);
+    const matches = await matchFlowTriggers(flow, execution, reaching, {
       ...this.env,
       preconditions: this.preconditions,
     });

@@ -112,6 +112,16 @@ function matches(filter: PurgeFilter, namespace: string, flowId: string | undefi
 /** Purging the memory engine's executions and logs. */
 export function memoryPurgeService(deps: MemoryServiceDeps): PurgeService {
   return {
+    async logNamespaces(filter) {
+      const levels = filter.levels?.length ? new Set(filter.levels) : undefined;
+      const namespaces = deps.logs
+        .filter(
+          (log) =>
+            matches(filter, log.namespace, log.flowId, log.timestamp) && (!levels || levels.has(log.level)),
+        )
+        .map((log) => log.namespace);
+      return [...new Set(namespaces)];
+    },
     async deleteLogs(filter) {
       const levels = filter.levels?.length ? new Set(filter.levels) : undefined;
       return deps.deleteLogs(

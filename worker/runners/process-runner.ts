@@ -18,6 +18,8 @@ import { join } from "node:path";
 import type { ProcessRunner, SharedWorkingDirectory, Workspace } from "@/engine/plugin";
 import { SYSTEM_PATH } from "./environment";
 import { NODE_KESTRA, NODE_KESTRA_PACKAGE, PYTHON_KESTRA } from "./helpers";
+import { probeSandbox, type SandboxSettings, type ScriptNetwork, SLIRP_DNS } from "./sandbox";
+import { DEFAULT_UID_RANGE, killProcessesOf, UidPool, type UidRange } from "./uid-pool";
 import { checkReachable, type RunAs, resolveRunAs } from "./user";
 import { LocalWorkspace, type WorkspaceSettings } from "./workspace";
 
@@ -25,11 +27,28 @@ export interface LocalProcessRunnerOptions {
   /** Where working directories are created, one per attempt. Default: `os.tmpdir()/cadenza-work`. */
   workDir?: string;
   /**
-   * The unprivileged user scripts run as when the worker runs as root (a name or a uid). Default `nobody`.
-   * `false` keeps root, which gives scripts the worker's full power: only for trusted single-user setups.
+   * Run each attempt in a bubblewrap sandbox (own pid, mount, IPC and UTS namespaces; only the system
+   * directories and its own workspace visible) and, when the worker is root, as a uid of its own from
+   * `uidRange`. Default true; without bubblewrap and user namespaces, scripts then fail with a clear
+   * message instead of running unisolated. `false` is today's plain processes: trusted single-team installs.
+   */
+  isolation?: boolean;
+  /** The bubblewrap program. Default `/usr/bin/bwrap`. */
+  bwrapPath?: string;
+  /** The slirp4netns program (`network: "isolated"`). Default `/usr/bin/slirp4netns`. */
+  slirp4netnsPath?: string;
+  /** Scripts' network with isolation on (see `ScriptNetwork`). Default `isolated`. */
+  network?: ScriptNetwork;
+  /** The uids (and same-numbered gids) attempts run as, one each, when the worker is root. Default 200000-265535. */
+  uidRange?: UidRange;
+  /**
+   * With isolation off: the unprivileged user scripts run as when the worker runs as root (a name or a
+   * uid). Default `nobody`. With isolation on, `false` alone counts: the sandbox keeps the worker's own user
+   * instead of a uid per attempt (tests, trusted setups). `false` with isolation off keeps root, which
+   * gives scripts the worker's full power: only for trusted single-user setups.
    */
   user?: string | false;
-  /** The group scripts run as; by default the user's primary group (`nogroup` for `nobody` on Debian). */
+  /** With isolation off: the group scripts run as; by default the user's primary group. */
   group?: string;
   /** Time between SIGTERM and SIGKILL when a script is stopped. Default 500 ms. */
   killGraceMs?: number;
@@ -48,6 +67,8 @@ interface Prepared {
   settings: WorkspaceSettings;
   /** Key naming shared directories (see `keyed`), kept in the base directory, readable by the worker only. */
   key: Buffer;
+  /** One uid per attempt (isolation on, worker root). */
+  uids?: UidPool;
 }
 
 /**
@@ -85,10 +106,17 @@ export class LocalProcessRunner implements ProcessRunner {
     // Others may traverse the base but not list it: attempt directories have unguessable names.
     await chmod(base, 0o711);
 
+    const isolation = options.isolation ?? true;
     let runAs: RunAs | undefined;
+    let uids: UidPool | undefined;
     if (me === 0 && options.user !== false) {
-      runAs = resolveRunAs(options.user ?? "nobody", options.group);
-      await checkReachable(base, runAs);
+      if (isolation) {
+        uids = new UidPool(join(base, ".uids"), options.uidRange ?? DEFAULT_UID_RANGE);
+        await uids.reclaimStale();
+      } else {
+        runAs = resolveRunAs(options.user ?? "nobody", options.group);
+        await checkReachable(base, runAs);
+      }
     }
 
     // Helpers shared by every attempt, read-only for scripts (owned by the worker's user).
@@ -114,11 +142,35 @@ export class LocalProcessRunner implements ProcessRunner {
       binDirs.push(bin);
     }
 
+    let sandbox: SandboxSettings | undefined;
+    if (isolation) {
+      const resolvConf = join(lib, "resolv.conf");
+      await writeAtomically(resolvConf, `nameserver ${SLIRP_DNS}\n`);
+      sandbox = {
+        bwrap: options.bwrapPath ?? "/usr/bin/bwrap",
+        slirp4netns: options.slirp4netnsPath ?? "/usr/bin/slirp4netns",
+        nsenter: findOnPath("nsenter", "/usr/bin:/bin") ?? "/usr/bin/nsenter",
+        ip: findOnPath("ip", "/usr/sbin:/sbin:/usr/bin:/bin") ?? "/usr/sbin/ip",
+        network: options.network ?? "isolated",
+        readOnly: [lib, nodeModules],
+        resolvConf,
+      };
+      // Once per runner: a sandbox like the scripts', as a uid like theirs.
+      const probeUid = uids ? await uids.acquire() : undefined;
+      try {
+        await probeSandbox(sandbox, probeUid === undefined ? {} : { uid: probeUid, gid: probeUid }, "/");
+      } finally {
+        if (probeUid !== undefined) await uids?.release(probeUid);
+      }
+    }
+
     return {
       base,
       key: await namingKey(join(base, ".key")),
+      ...(uids ? { uids } : {}),
       settings: {
         ...(runAs ? { runAs } : {}),
+        ...(sandbox ? { sandbox } : {}),
         killGraceMs: options.killGraceMs ?? 500,
         lang: options.lang ?? "C.UTF-8",
         binDirs,
@@ -136,15 +188,58 @@ export class LocalProcessRunner implements ProcessRunner {
   }
 
   async createWorkspace(options: { shared?: SharedWorkingDirectory } = {}): Promise<Workspace> {
-    const { base, settings, key } = await this.prepare();
+    const prepared = await this.prepare();
+    const { base, key } = prepared;
+    const settings = await this.attemptSettings(prepared);
+    try {
+      return await this.workspaceFor(base, key, settings, options.shared);
+    } catch (error) {
+      await settings.release?.();
+      throw error;
+    }
+  }
+
+  /** The runner's settings with this attempt's own uid (and its release) when uids are per attempt. */
+  private async attemptSettings(prepared: Prepared): Promise<WorkspaceSettings> {
+    const uids = prepared.uids;
+    if (!uids) return prepared.settings;
+    const uid = await uids.acquire();
+    let released = false;
+    return {
+      ...prepared.settings,
+      runAs: { name: `uid ${uid}`, uid, gid: uid },
+      release: async () => {
+        if (released) return;
+        released = true;
+        // The sandbox's pid namespace died with it; this sweep is a second lock before the uid is reused.
+        killProcessesOf(uid);
+        await uids.release(uid);
+      },
+    };
+  }
+
+  private async workspaceFor(
+    base: string,
+    key: Buffer,
+    settings: WorkspaceSettings,
+    shared: SharedWorkingDirectory | undefined,
+  ): Promise<Workspace> {
     const root = join(base, randomBytes(16).toString("hex"));
-    const shared = options.shared;
     if (!shared) return LocalWorkspace.create(root, settings);
 
     const executionDir = join(base, "shared", keyed(key, shared.executionId));
     await mkdir(executionDir, { recursive: true, mode: 0o711 });
     const sharedDir = join(executionDir, keyed(key, shared.ownerId));
     const created = await LocalWorkspace.createShared(sharedDir, settings);
+    const range = this.options.uidRange ?? DEFAULT_UID_RANGE;
+    if (!created && settings.runAs && settings.release) {
+      // Earlier tasks of the WorkingDirectory ran as other uids of the range: their files become this one's.
+      await LocalWorkspace.adoptShared(
+        sharedDir,
+        settings.runAs,
+        (uid) => uid >= range.first && uid <= range.last,
+      );
+    }
     const workspace = await LocalWorkspace.create(root, settings, sharedDir);
     if (created && shared.onCreate) {
       try {
@@ -197,8 +292,8 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   await rename(temp, path);
 }
 
-function findOnPath(program: string): string | undefined {
-  for (const dir of SYSTEM_PATH.split(":")) {
+function findOnPath(program: string, path = SYSTEM_PATH): string | undefined {
+  for (const dir of path.split(":")) {
     const candidate = join(dir, program);
     if (existsSync(candidate)) return candidate;
   }

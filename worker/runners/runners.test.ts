@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { lineSplitter } from "./lines";
 import { LocalProcessRunner } from "./process-runner";
 import { parseLine } from "./protocol";
 import { spawnProcess } from "./spawn";
+import { parseUidRange, UidPool } from "./uid-pool";
 import { checkReachable, resolveRunAs } from "./user";
 import { resolveInside } from "./workspace";
 
@@ -179,8 +180,8 @@ describe("LocalProcessRunner workspaces", () => {
     expect(() => readFileSync(join(workspace.workingDir, "real.txt"))).toThrow();
   });
 
-  it.skipIf(!IS_ROOT)("gives the working directory to the script user", async () => {
-    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test") });
+  it.skipIf(!IS_ROOT)("with isolation off, gives the working directory to the script user", async () => {
+    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test"), isolation: false });
     expect(await runner.runAs()).toMatchObject({ uid: 65534 });
     const workspace = await runner.createWorkspace();
     await workspace.writeFile("sub/dir/file.txt", "x");
@@ -197,5 +198,81 @@ describe("LocalProcessRunner workspaces", () => {
     expect(result.exitCode).toBe(0);
     expect(lines).toEqual(["65534 700", "65534 700", "65534 700", "65534 600"]);
     await workspace.dispose();
+  });
+});
+
+describe("LocalProcessRunner with isolation (the default)", () => {
+  it.skipIf(!IS_ROOT)(
+    "gives each attempt's files a uid of the range, uid 0 without capabilities inside",
+    async () => {
+      const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test") });
+      const workspace = await runner.createWorkspace();
+      await workspace.writeFile("sub/file.txt", "x");
+      const lines: string[] = [];
+      const result = await workspace.run({
+        command: ["/bin/sh", "-c", "id -u; grep CapEff /proc/self/status; echo more >> sub/file.txt"],
+        signal: new AbortController().signal,
+        onLog: (_, line) => lines.push(line),
+      });
+      expect(result.exitCode).toBe(0);
+      expect(lines).toEqual(["0", "CapEff:\t0000000000000000"]);
+      const owner = statSync(join(workspace.workingDir, "sub", "file.txt")).uid;
+      expect(owner).toBeGreaterThanOrEqual(200_000);
+      expect(owner).toBeLessThanOrEqual(265_535);
+      expect(readFileSync(join(workspace.workingDir, "sub", "file.txt"), "utf8")).toBe("xmore\n");
+      await workspace.dispose();
+    },
+  );
+
+  it.skipIf(!IS_ROOT)("stops a script with SIGTERM first, then SIGKILL after the grace", async () => {
+    const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test"), killGraceMs: 300 });
+    const stop = async (script: string) => {
+      const workspace = await runner.createWorkspace();
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const started = Date.now();
+      const result = await workspace.run({
+        command: ["/bin/sh", "-c", script],
+        signal: controller.signal,
+        onLog: (_, line) => {
+          lines.push(line);
+          if (line === "ready") controller.abort();
+        },
+      });
+      await workspace.dispose();
+      return { lines, exitCode: result.exitCode, ms: Date.now() - started };
+    };
+    const polite = await stop("trap 'echo stopping; exit 3' TERM; echo ready; sleep 30 & wait");
+    expect(polite.lines).toEqual(["ready", "stopping"]);
+    expect(polite.exitCode).toBe(3);
+    const stubborn = await stop("trap '' TERM; echo ready; sleep 30");
+    expect(stubborn.lines).toEqual(["ready"]);
+    expect(stubborn.exitCode).toBe(null);
+    expect(stubborn.ms).toBeLessThan(3_000);
+  });
+});
+
+describe("UidPool", () => {
+  it("never hands one uid to two holders, across pools on one directory (engines), and reclaims dead ones", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "cadenza-uids-")), ".uids");
+    const range = { first: 300_000, last: 300_001 };
+    const engineA = new UidPool(dir, range);
+    const engineB = new UidPool(dir, range);
+    const a = await engineA.acquire();
+    const b = await engineB.acquire();
+    expect(new Set([a, b])).toEqual(new Set([300_000, 300_001]));
+    await expect(engineA.acquire()).rejects.toThrow("all 2 script uids (300000-300001) are in use");
+    await engineB.release(b);
+    expect(await engineA.acquire()).toBe(b);
+    // A lock left by an engine that died (no such process) is taken over.
+    await engineA.release(b);
+    writeFileSync(join(dir, String(b)), "999999999 1");
+    expect(await engineB.acquire()).toBe(b);
+  });
+
+  it("parses ranges and refuses nonsense", () => {
+    expect(parseUidRange("200000-265535")).toEqual({ first: 200_000, last: 265_535 });
+    expect(() => parseUidRange("10-5")).toThrow("is not a uid range");
+    expect(() => parseUidRange("0-100")).toThrow("is not a uid range");
   });
 });

@@ -1,4 +1,5 @@
-import { type SpawnOptionsWithStdioTuple, type StdioNull, type StdioPipe, spawn } from "node:child_process";
+import { type ChildProcess, type SpawnOptions as NodeSpawnOptions, spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 import { lineSplitter } from "./lines";
 
 export interface SpawnOptions {
@@ -15,6 +16,15 @@ export interface SpawnOptions {
   killGraceMs: number;
   onStdout(line: string): void;
   onStderr(line: string): void;
+  /** How to ask the process to stop when `signal` aborts; default: SIGTERM to its process group. */
+  terminate?(): void;
+  /** Extra pipes after stdout and stderr (fds 3, 4...), for `prepare`. */
+  extraPipes?: number;
+  /**
+   * Runs once the process is started (e.g. to connect a sandbox's network); the process is killed and the
+   * run rejected if it throws. Its result runs once the process has ended.
+   */
+  prepare?(child: ChildProcess): Promise<() => Promise<void>>;
 }
 
 export interface SpawnResult {
@@ -46,20 +56,36 @@ export function spawnProcess(options: SpawnOptions): Promise<SpawnResult> {
   if (options.signal.aborted) return Promise.resolve({ exitCode: null, exitSignal: null, aborted: true });
 
   return new Promise((resolve, reject) => {
-    const spawnOptions: SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe> = {
+    const spawnOptions: NodeSpawnOptions = {
       cwd: options.cwd,
       // Only these variables: nothing of the worker's own environment is inherited.
       env: options.env as NodeJS.ProcessEnv,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [
+        "ignore",
+        "pipe",
+        "pipe",
+        ...Array.from({ length: options.extraPipes ?? 0 }, () => "pipe" as const),
+      ],
     };
     if (options.uid !== undefined) spawnOptions.uid = options.uid;
     if (options.gid !== undefined) spawnOptions.gid = options.gid;
     const child = spawn(file, args, spawnOptions);
+    const childStdout = child.stdout as Readable;
+    const childStderr = child.stderr as Readable;
     const stdout = lineSplitter(options.onStdout);
     const stderr = lineSplitter(options.onStderr);
-    child.stdout.on("data", stdout.push);
-    child.stderr.on("data", stderr.push);
+    childStdout.on("data", stdout.push);
+    childStderr.on("data", stderr.push);
+    let cleanup: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
+    let prepareError: Error | undefined;
+    if (options.prepare && child.pid) {
+      cleanup = options.prepare(child).catch((error: Error) => {
+        prepareError = error;
+        killGroup(child.pid, "SIGKILL");
+        return undefined;
+      });
+    }
 
     let aborted = false;
     let settled = false;
@@ -69,7 +95,8 @@ export function spawnProcess(options: SpawnOptions): Promise<SpawnResult> {
 
     const onAbort = () => {
       aborted = true;
-      killGroup(child.pid, "SIGTERM");
+      if (options.terminate) options.terminate();
+      else killGroup(child.pid, "SIGTERM");
       graceTimer = setTimeout(() => killGroup(child.pid, "SIGKILL"), options.killGraceMs);
     };
     options.signal.addEventListener("abort", onAbort, { once: true });
@@ -84,24 +111,33 @@ export function spawnProcess(options: SpawnOptions): Promise<SpawnResult> {
     };
 
     child.on("error", (error) => {
-      settle(() => reject(new Error(`cannot start ${file}: ${error.message}`)));
+      const cause = new Error(`cannot start ${file}: ${error.message}`);
+      void cleanup.then(() => settle(() => reject(cause)));
     });
     child.on("exit", (code, signal) => {
       exit = { code, signal };
       // Background processes left in the group would outlive the task (and hold the pipes open).
       killGroup(child.pid, "SIGKILL");
       closeTimer = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
+        childStdout.destroy();
+        childStderr.destroy();
         finish();
       }, PIPE_CLOSE_WAIT_MS);
     });
+    let finishing = false;
     const finish = () => {
-      if (!exit) return;
+      if (!exit || finishing) return;
+      finishing = true;
       const ended = exit;
       stdout.end();
       stderr.end();
-      settle(() => resolve({ exitCode: ended.code, exitSignal: ended.signal, aborted }));
+      void cleanup.then(async (stop) => {
+        await stop?.().catch(() => undefined);
+        if (prepareError) {
+          const error = prepareError;
+          settle(() => reject(error));
+        } else settle(() => resolve({ exitCode: ended.code, exitSignal: ended.signal, aborted }));
+      });
     };
     child.on("close", finish);
   });

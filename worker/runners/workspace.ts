@@ -1,16 +1,23 @@
 import { constants } from "node:fs";
-import { chown, lstat, mkdir, open, readdir, readlink, realpath, rm } from "node:fs/promises";
+import { chown, lchown, lstat, mkdir, open, readdir, readlink, realpath, rm } from "node:fs/promises";
 import { dirname, join, posix, relative, sep } from "node:path";
 import type { ProcessRequest, ProcessResult, Workspace, WorkspaceFile } from "@/engine/plugin";
 import { globMatcher } from "@/plugins/core/storage/glob";
 import { buildEnvironment } from "./environment";
 import { parseLine } from "./protocol";
+import { connectIsolatedNetwork, type SandboxSettings, sandboxArgs } from "./sandbox";
 import { spawnProcess } from "./spawn";
+import { signalSandboxedProcessesOf } from "./uid-pool";
 import type { RunAs } from "./user";
 
-/** What every workspace of a runner shares. */
+/** What every workspace of a runner shares (and, for `runAs` and `release`, what is the attempt's own). */
 export interface WorkspaceSettings {
+  /** The user the attempt runs as (the worker must be root); absent: the worker's own user. */
   runAs?: RunAs;
+  /** Runs each attempt in a bubblewrap sandbox; absent: a plain process (isolation off). */
+  sandbox?: SandboxSettings;
+  /** Called once by `dispose()` (and only then), e.g. to give the attempt's uid back. */
+  release?: () => Promise<void>;
   killGraceMs: number;
   lang: string;
   binDirs: readonly string[];
@@ -86,6 +93,22 @@ export class LocalWorkspace implements Workspace {
     return true;
   }
 
+  /**
+   * Gives an existing shared working directory to this attempt's user: what earlier attempts (each its own
+   * uid) left there. Only entries owned by `isPrevious` uids change owner (a script cannot make the worker
+   * chown a file it links in from elsewhere), and links are never followed.
+   */
+  static async adoptShared(path: string, runAs: RunAs, isPrevious: (uid: number) => boolean): Promise<void> {
+    const visit = async (full: string) => {
+      const info = await lstat(full).catch(() => undefined);
+      if (!info) return;
+      if (info.uid !== runAs.uid && isPrevious(info.uid)) await lchown(full, runAs.uid, runAs.gid);
+      if (!info.isDirectory()) return;
+      for (const name of await readdir(full).catch(() => [] as string[])) await visit(join(full, name));
+    };
+    await visit(path);
+  }
+
   private async own(...paths: string[]): Promise<void> {
     const runAs = this.settings.runAs;
     if (!runAs) return;
@@ -134,9 +157,30 @@ export class LocalWorkspace implements Workspace {
       return true;
     };
     const settings = this.settings;
+    const sandbox = settings.sandbox;
+    const identity = settings.runAs ? { uid: settings.runAs.uid, gid: settings.runAs.gid } : {};
+    const isolated = sandbox?.network === "isolated";
+    const command = sandbox
+      ? [
+          sandbox.bwrap,
+          ...sandboxArgs(sandbox, {
+            writable: [...new Set([this.root, this.workingDir])],
+            cwd: this.workingDir,
+            ...(isolated ? { infoFd: 3, blockFd: 4 } : {}),
+          }),
+          ...request.command,
+        ]
+      : request.command;
     const result = await spawnProcess({
-      command: request.command,
+      command,
+      ...(isolated && sandbox
+        ? { extraPipes: 2, prepare: (child) => connectIsolatedNetwork(child, sandbox, identity) }
+        : {}),
       cwd: this.workingDir,
+      // A sandbox's processes are in another session than bwrap: SIGTERM reaches them by their uid.
+      ...(sandbox && settings.runAs
+        ? { terminate: () => signalSandboxedProcessesOf((settings.runAs as RunAs).uid, "SIGTERM") }
+        : {}),
       env: buildEnvironment({
         workingDir: this.workingDir,
         outputDir: this.outputDir,
@@ -147,7 +191,7 @@ export class LocalWorkspace implements Workspace {
         nodePath: settings.nodePath,
         extra: request.env,
       }),
-      ...(settings.runAs ? { uid: settings.runAs.uid, gid: settings.runAs.gid } : {}),
+      ...identity,
       signal: request.signal,
       killGraceMs: settings.killGraceMs,
       onStdout(line) {
@@ -222,9 +266,17 @@ export class LocalWorkspace implements Workspace {
     };
   }
 
+  private disposed = false;
+
   async dispose(): Promise<void> {
-    if (this.settings.keep) return;
-    const info = await lstat(this.root).catch(() => undefined);
-    if (info?.isDirectory()) await rm(this.root, { recursive: true, force: true });
+    if (this.disposed) return;
+    this.disposed = true;
+    try {
+      if (this.settings.keep) return;
+      const info = await lstat(this.root).catch(() => undefined);
+      if (info?.isDirectory()) await rm(this.root, { recursive: true, force: true });
+    } finally {
+      await this.settings.release?.();
+    }
   }
 }

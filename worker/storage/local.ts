@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import type { FileStorage } from "@/engine/plugin";
 
@@ -7,6 +7,8 @@ const SCHEME = "kestra://";
 /** Files being written (renamed into place when complete); never listed. */
 const PART_PREFIX = ".cadenza-part-";
 const PART = /^\.cadenza-part-[0-9a-f]{12}$/;
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /**
  * The path segments of a `kestra:///a/b/c` URI. Segments are kept as written (no decoding: a `%2F` stays
@@ -31,7 +33,11 @@ export function uriSegments(uri: string): string[] {
   return segments;
 }
 
-/** Internal storage in a local directory: `kestra:///a/b/c.txt` is the file `{root}/a/b/c.txt`. */
+/**
+ * Internal storage in a local directory: `kestra:///a/b/c.txt` is the file `{root}/a/b/c.txt`. Directories
+ * are created 0700 and files 0600, whatever the umask: the storage holds every tenant's files and only the
+ * engine's user may read them (scripts run as other users, or in a sandbox that does not show it at all).
+ */
 export class LocalStorage implements FileStorage {
   readonly root: string;
 
@@ -47,10 +53,12 @@ export class LocalStorage implements FileStorage {
 
   async put(uri: string, data: Uint8Array | string): Promise<string> {
     const path = this.path(uri);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: DIR_MODE });
     // Written aside then renamed: readers never see half a file.
     const temp = join(dirname(path), `${PART_PREFIX}${randomBytes(6).toString("hex")}`);
-    await writeFile(temp, data);
+    await writeFile(temp, data, { mode: FILE_MODE });
+    // The umask may have removed bits, never added any; chmod anyway for a umask of 0 on odd systems.
+    await chmod(temp, FILE_MODE);
     await rename(temp, path);
     return uri;
   }
@@ -78,6 +86,11 @@ export class LocalStorage implements FileStorage {
     const info = await stat(this.path(uri)).catch(() => undefined);
     if (!info?.isFile()) throw new Error(`file not found in internal storage: ${uri}`);
     return info.size;
+  }
+
+  async modified(uri: string): Promise<Date | undefined> {
+    const info = await stat(this.path(uri)).catch(() => undefined);
+    return info?.isFile() ? info.mtime : undefined;
   }
 
   async delete(uri: string): Promise<boolean> {

@@ -115,11 +115,22 @@ export class S3Storage implements FileStorage {
     return new Uint8Array(await response.arrayBuffer());
   }
 
-  private async head(uri: string): Promise<number | undefined> {
+  private async headers(uri: string): Promise<Headers | undefined> {
     const response = await this.send("HEAD", this.url(this.key(uri)));
     if (response.status === 404) return undefined;
     if (!response.ok) throw await this.failure(response, `HEAD ${uri}`);
-    return Number(response.headers.get("content-length") ?? 0);
+    return response.headers;
+  }
+
+  private async head(uri: string): Promise<number | undefined> {
+    const headers = await this.headers(uri);
+    return headers ? Number(headers.get("content-length") ?? 0) : undefined;
+  }
+
+  async modified(uri: string): Promise<Date | undefined> {
+    const text = (await this.headers(uri))?.get("last-modified");
+    const date = text ? new Date(text) : undefined;
+    return date && !Number.isNaN(date.getTime()) ? date : undefined;
   }
 
   async exists(uri: string): Promise<boolean> {

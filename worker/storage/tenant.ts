@@ -21,6 +21,7 @@ export function tenantStorage(storage: FileStorage, tenantId: string): FileStora
     exists: async (uri) => storage.exists(inner(uri)),
     size: async (uri) => storage.size(inner(uri)),
     delete: async (uri) => storage.delete(inner(uri)),
+    ...(storage.modified ? { modified: async (uri: string) => storage.modified?.(inner(uri)) } : {}),
     async list(listPrefix) {
       if (!listPrefix.startsWith(SCHEME)) return [];
       const found = await storage.list(prefix + listPrefix.slice(SCHEME.length));

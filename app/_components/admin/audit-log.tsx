@@ -79,19 +79,21 @@ export function AuditLog({ tenant }: { tenant: string }) {
               <td className="py-2 pr-4 whitespace-nowrap">{new Date(entry.date).toLocaleString()}</td>
               <td className="py-2 pr-4">
                 {entry.actor.name ?? entry.actor.type}
-                {entry.ip ? <span className="block text-xs text-zinc-500">{entry.ip}</span> : null}
+                {entry.ip ? (
+                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">{entry.ip}</span>
+                ) : null}
               </td>
               <td className="py-2 pr-4 font-medium">{entry.action}</td>
               <td className="py-2 pr-4">
                 {entry.resourceType} <span className="font-mono text-xs">{entry.resourceId}</span>
                 {entry.namespace ? (
-                  <span className="block text-xs text-zinc-500">{entry.namespace}</span>
+                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">{entry.namespace}</span>
                 ) : null}
               </td>
               <td className="py-2">
                 <button
                   type="button"
-                  className="text-brand-600 hover:underline"
+                  className="text-brand-700 hover:underline dark:text-brand-100"
                   onClick={() => setOpen(open === entry.id ? undefined : entry.id)}
                 >
                   {entry.changed.length > 0 ? entry.changed.join(", ") : "details"}

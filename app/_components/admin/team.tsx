@@ -3,13 +3,18 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/react";
+import { useFormatDate } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input, Select, Table } from "../ui";
+import { Groups } from "./groups";
+import { NamespacePicker } from "./namespace-picker";
+import { Roles } from "./roles";
 
 export function Team({ tenant }: { tenant: string }) {
   return (
     <>
       <Members tenant={tenant} />
       <Invitations tenant={tenant} />
+      <Groups tenant={tenant} />
       <Bindings tenant={tenant} />
       <Roles tenant={tenant} />
     </>
@@ -35,7 +40,9 @@ function Members({ tenant }: { tenant: string }) {
             <tr key={m.userId}>
               <td className="py-2 pr-4">
                 {m.email}
-                {m.name ? <span className="block text-xs text-zinc-500">{m.name}</span> : null}
+                {m.name ? (
+                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">{m.name}</span>
+                ) : null}
               </td>
               <td className="py-2 pr-4">
                 {m.bindings.map((b) => `${b.role}${b.namespace ? ` on ${b.namespace}` : ""}`).join(", ") ||
@@ -100,6 +107,7 @@ function Invitations({ tenant }: { tenant: string }) {
     }),
   );
   const revoke = useMutation(trpc.team.revokeInvitation.mutationOptions({ onSuccess: () => void refresh() }));
+  const formatDate = useFormatDate();
   return (
     <Card title="Invitations">
       <form
@@ -115,12 +123,8 @@ function Invitations({ tenant }: { tenant: string }) {
         <Field label="Role">
           <RoleSelect tenant={tenant} value={role} onChange={setRole} />
         </Field>
-        <Field label="Namespace (optional)">
-          <Input
-            value={namespace}
-            onChange={(e) => setNamespace(e.target.value)}
-            placeholder="whole tenant"
-          />
+        <Field label="Where">
+          <NamespacePicker tenant={tenant} value={namespace} onChange={setNamespace} />
         </Field>
         <Button type="submit" disabled={invite.isPending}>
           Create invitation link
@@ -148,7 +152,7 @@ function Invitations({ tenant }: { tenant: string }) {
                   {i.role}
                   {i.namespace ? ` on ${i.namespace}` : ""}
                 </td>
-                <td className="py-2 pr-4">{new Date(i.expiresAt).toLocaleString()}</td>
+                <td className="py-2 pr-4">{formatDate(i.expiresAt)}</td>
                 <td className="py-2">
                   <Button variant="danger" onClick={() => revoke.mutate({ tenant, invitationId: i.id })}>
                     Revoke
@@ -214,12 +218,8 @@ function Bindings({ tenant }: { tenant: string }) {
         <Field label="Role">
           <RoleSelect tenant={tenant} value={role} onChange={setRole} />
         </Field>
-        <Field label="Namespace (optional)">
-          <Input
-            value={namespace}
-            onChange={(e) => setNamespace(e.target.value)}
-            placeholder="whole tenant"
-          />
+        <Field label="Where">
+          <NamespacePicker tenant={tenant} value={namespace} onChange={setNamespace} />
         </Field>
         <Button type="submit" disabled={create.isPending}>
           Bind
@@ -246,76 +246,6 @@ function Bindings({ tenant }: { tenant: string }) {
           ))}
         </Table>
       ) : null}
-    </Card>
-  );
-}
-
-function Roles({ tenant }: { tenant: string }) {
-  const trpc = useTRPC();
-  const refresh = useRefresh();
-  const roles = useQuery(trpc.roles.list.queryOptions({ tenant }));
-  const [name, setName] = useState("");
-  const [permissions, setPermissions] = useState("FLOW:READ, EXECUTION:READ");
-  const create = useMutation(
-    trpc.roles.create.mutationOptions({
-      onSuccess: () => {
-        setName("");
-        void refresh();
-      },
-    }),
-  );
-  const remove = useMutation(trpc.roles.delete.mutationOptions({ onSuccess: () => void refresh() }));
-  return (
-    <Card title="Roles">
-      <ErrorText>{roles.error?.message ?? create.error?.message ?? remove.error?.message}</ErrorText>
-      {roles.data ? (
-        <Table label="Roles" head={["Role", "Permissions", ""]}>
-          {roles.data.map((r) => (
-            <tr key={r.id} className="align-top">
-              <td className="py-2 pr-4 font-medium">
-                {r.name}
-                {r.description ? (
-                  <span className="block text-xs font-normal text-zinc-500">{r.description}</span>
-                ) : null}
-              </td>
-              <td className="py-2 pr-4 font-mono text-xs">{r.permissions.join(" ")}</td>
-              <td className="py-2">
-                {r.builtIn ? (
-                  <span className="text-xs text-zinc-500">built-in</span>
-                ) : (
-                  <Button variant="danger" onClick={() => remove.mutate({ tenant, roleId: r.id })}>
-                    Delete
-                  </Button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </Table>
-      ) : null}
-      <form
-        className="mt-4 flex flex-wrap items-end gap-3"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate({
-            tenant,
-            name,
-            permissions: permissions
-              .split(/[\s,]+/)
-              .map((p) => p.trim().toUpperCase())
-              .filter(Boolean),
-          });
-        }}
-      >
-        <Field label="New custom role">
-          <Input value={name} onChange={(e) => setName(e.target.value)} placeholder="Deployer" required />
-        </Field>
-        <Field label="Permissions (PERMISSION:ACTION, comma-separated)">
-          <Input value={permissions} onChange={(e) => setPermissions(e.target.value)} className="w-96" />
-        </Field>
-        <Button type="submit" disabled={create.isPending}>
-          Create role
-        </Button>
-      </form>
     </Card>
   );
 }

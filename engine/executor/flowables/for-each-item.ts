@@ -100,11 +100,14 @@ export const forEachItem: FlowableHandler<ForEachItemProps> = {
       r.error ? "FAILED" : stateFromChild(r.state, ctx.task.transmitFailed),
     );
     const failed = states.find(isFailure);
-    if (failed)
+    if (failed) {
+      // A child that could not even start (unknown flow, invalid inputs, a namespace it may not reach) says why.
+      const reason = results.find((r) => r.error)?.error;
       return {
         state: "FAILED",
-        error: `${states.filter(isFailure).length} of ${total} subflow executions failed`,
+        error: `${states.filter(isFailure).length} of ${total} subflow executions failed${reason ? `: ${reason}` : ""}`,
       };
+    }
     return { state: states.includes("WARNING") ? "WARNING" : "SUCCESS" };
   },
 };

@@ -4,6 +4,7 @@ import { type Flow, loadFlow } from "@/engine/flow";
 import { definePlugin, type Plugin, PluginRegistry } from "@/engine/plugin";
 import { builtInPlugins } from "@/plugins";
 import { MemoryEngine, VirtualClock } from "@/worker/memory";
+import { openNamespaceAccess } from "@/worker/namespace-access";
 import type { Execution, TaskRun } from "../model";
 
 /** Test-only tasks: one that runs until it is stopped, one that fails until a given attempt. */
@@ -43,6 +44,9 @@ export function harness(options: { plugins?: Plugin[]; flows?: string[] } = {}) 
   const engine = new MemoryEngine({
     registry,
     clock,
+    // These tests are about the executor's mechanics (a flow of `t` calling `t.sub`...); namespace
+    // boundaries have their own tests (test/security/namespace-boundaries.test.ts).
+    namespaceAccess: openNamespaceAccess,
     newId: () => `id${String(++counter).padStart(4, "0")}`,
   });
   const load = (yaml: string): Flow => {

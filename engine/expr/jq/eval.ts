@@ -1,6 +1,6 @@
 /** Evaluation of the jq subset: every expression yields a list of outputs (jq's generators). */
 import { ExpressionError } from "../errors";
-import { compileRegex } from "../regex";
+import { compileRegex, type UserRegex } from "../regex";
 import { isMap, type PlainMap, setOwn } from "../values";
 import { jqError } from "./lexer";
 import type { JqNode } from "./parser";
@@ -592,7 +592,7 @@ export class JqEvaluator {
       case "test/1":
         return this.run(a0!, input, vars).map((re) => {
           if (typeof input !== "string" || typeof re !== "string") throw fail("test() requires strings");
-          return compileRegex(re, false).test(input);
+          return compileRegex(re).test(input);
         });
       case "sub/2":
       case "gsub/2": {
@@ -601,7 +601,7 @@ export class JqEvaluator {
         const re = this.one(a0, input, vars);
         const rep = this.one(a1, input, vars);
         if (typeof re !== "string" || typeof rep !== "string") throw fail(`${name}() requires strings`);
-        const out = input.replace(compileRegex(re, name === "gsub"), () => rep);
+        const out = replaceWith(input, compileRegex(re), rep, name === "gsub");
         this.ctx.checkLength(out.length);
         return [out];
       }
@@ -670,4 +670,16 @@ function containsValue(a: unknown, b: unknown): boolean {
   if (jqType(a) !== jqType(b))
     throw fail(`${jqType(a)} and ${jqType(b)} cannot have their containment checked`);
   return jqCompare(a, b) === 0;
+}
+
+/** jq's sub/gsub with a literal replacement: the first match, or every match. */
+function replaceWith(input: string, re: UserRegex, rep: string, global: boolean): string {
+  let out = "";
+  let from = 0;
+  for (const m of re.all(input)) {
+    out += input.slice(from, m.index) + rep;
+    from = m.end;
+    if (!global) break;
+  }
+  return out + input.slice(from);
 }

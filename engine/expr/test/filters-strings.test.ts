@@ -71,7 +71,13 @@ describe("string filters", () => {
     ["{{ 'x' | nosuchfilter }}", "Filter [nosuchfilter] does not exist."],
     ["{{ 'x' | abbreviate(1, 2) }}", "accepts at most 1 argument"],
     ["{{ 'x' | abbreviate(len=1) }}", "has no argument named 'len'"],
-    ["{{ 'aaa' | split('(a+)+') }}", "nested quantifiers"],
+    ["{{ 'aa' | split('(a)\\1') }}", "uses a backreference (\\1)"],
+    ["{{ 'ab' | replace({'a(?=b)': 'x'}, regexp=true) }}", "uses a lookahead (?=...)"],
+    ["{{ 'ab' | replace({'(?<!a)b': 'x'}, regexp=true) }}", "uses a negative lookbehind (?<!...)"],
+    ["{{ 'ab' | replace({'a++': 'x'}, regexp=true) }}", "uses a possessive quantifier (++)"],
+    ["{{ 'ab' | replace({'(?>a)': 'x'}, regexp=true) }}", "uses an atomic group (?>...)"],
+    ["{{ 'ab' | replace({'[a-z&&[^b]]': 'x'}, regexp=true) }}", "character class intersection (&&)"],
+    ["{{ 'ab' | split('(') }}", "Invalid regular expression '('"],
   ])("%j fails with %j", (tpl, message) => {
     expect(err(tpl).message).toContain(message);
   });

@@ -82,3 +82,28 @@ describe("input values", () => {
     expect(error(spec, value)).toEqual(message);
   });
 });
+
+describe("SELECT and MULTISELECT choices as { label, value } (Kestra 2.0)", () => {
+  it("checks the value, not the label", () => {
+    const select = inputSchema.parse({
+      id: "env",
+      type: "SELECT",
+      values: [{ label: "Production", value: "prod" }, "dev"],
+    });
+    expect(coerceInputValue(select, "prod")).toEqual({ ok: true, value: "prod" });
+    expect(coerceInputValue(select, "dev")).toEqual({ ok: true, value: "dev" });
+    expect(coerceInputValue(select, "Production")).toEqual({
+      ok: false,
+      message: "'Production' is not one of prod, dev",
+    });
+    const multi = inputSchema.parse({
+      id: "envs",
+      type: "MULTISELECT",
+      values: [
+        { label: "Production", value: "prod" },
+        { label: "Staging", value: "stage" },
+      ],
+    });
+    expect(coerceInputValue(multi, ["stage", "prod"])).toEqual({ ok: true, value: ["stage", "prod"] });
+  });
+});

@@ -3,15 +3,19 @@ import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import zlib from "node:zlib";
-import { isPublicAddress } from "./address-policy";
+import type { HttpPolicy } from "@/engine/plugin";
+import { isAllowedAddress } from "./address-policy";
 
 export interface HttpRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
   body?: Uint8Array;
-  /** Refuse loopback, private and link-local destinations (checked after DNS resolution, on every redirect). */
-  allowPrivateNetworks: boolean;
+  /**
+   * Where the request may go: non-public destinations are refused unless the policy allows them (checked
+   * on the address the socket connects to, after DNS resolution, on every redirect).
+   */
+  policy: HttpPolicy;
   followRedirects: boolean;
   connectTimeoutMs?: number;
   /** Longest silence allowed while waiting for or reading the response. */
@@ -52,7 +56,7 @@ export function checkHttpUrl(text: string): URL {
 
 const refusal = (host: string, address: string) =>
   new HttpRefusedError(
-    `refused to connect to ${host} (${address}): private, loopback and link-local addresses are not allowed for this tenant`,
+    `http request to ${host === address ? host : `${host} (${address})`} refused: private and loopback addresses are blocked (CADENZA_HTTP_ALLOWED_NETWORKS allows ranges)`,
   );
 
 type Resolve = (
@@ -61,18 +65,34 @@ type Resolve = (
   callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
 ) => void;
 
+/** A policy's own resolver (tests), in the callback shape of dns.lookup. */
+function resolverOf(policy: HttpPolicy): Resolve {
+  const resolve = policy.resolve;
+  if (!resolve) return dnsLookup as unknown as Resolve;
+  return (hostname, _options, callback) => {
+    resolve(hostname).then(
+      (addresses) => callback(null, addresses),
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
+}
+
 /**
  * A DNS lookup that checks every address the name resolves to and hands exactly those to the socket, so the
  * connection goes to an address that was checked (a second resolution could answer differently: DNS rebinding).
  */
-export function checkedLookup(resolve: Resolve = dnsLookup as unknown as Resolve): LookupFunction {
+export function checkedLookup(
+  resolve: Resolve = dnsLookup as unknown as Resolve,
+  policy: HttpPolicy = { allowPrivateNetworks: false },
+): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname, { ...(options as object), all: true }, (error, addresses) => {
       if (error) return (callback as (e: Error) => void)(error);
-      const refused = addresses.find((a) => !isPublicAddress(a.address));
-      if (refused || addresses.length === 0) {
-        return (callback as (e: Error) => void)(refusal(hostname, refused?.address ?? "no address"));
+      if (addresses.length === 0) {
+        return (callback as (e: Error) => void)(new Error(`${hostname} has no address`));
       }
+      const refused = addresses.find((a) => !isAllowedAddress(a.address, policy));
+      if (refused) return (callback as (e: Error) => void)(refusal(hostname, refused.address));
       if ((options as { all?: boolean }).all) {
         return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
       }
@@ -97,8 +117,9 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
 }
 
 function once(request: HttpRequest, url: URL): Promise<HttpResponse & { location?: string }> {
+  // url.hostname is WHATWG-normalised: 2130706433, 0x7f000001, 0177.0.0.1 and 127.1 are all 127.0.0.1 here.
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (!request.allowPrivateNetworks && isIP(host) && !isPublicAddress(host)) {
+  if (isIP(host) && !isAllowedAddress(host, request.policy)) {
     return Promise.reject(refusal(host, host));
   }
   const transport = url.protocol === "https:" ? https : http;
@@ -111,7 +132,8 @@ function once(request: HttpRequest, url: URL): Promise<HttpResponse & { location
         ...(request.body ? { "content-length": String(request.body.byteLength) } : {}),
       },
       signal: request.signal,
-      ...(request.allowPrivateNetworks ? {} : { lookup: checkedLookup() }),
+      // Names are resolved through the checked lookup (IP literals never reach it: checked above).
+      lookup: checkedLookup(resolverOf(request.policy), request.policy),
       ...(url.protocol === "https:" && request.insecure ? { rejectUnauthorized: false } : {}),
       // A fresh connection per request: a pooled socket would skip the address check.
       agent: false,

@@ -153,7 +153,8 @@ export async function buildRequest(
     method: p.method,
     headers,
     ...(body ? { body } : {}),
-    allowPrivateNetworks: ctx.services.httpPolicy?.allowPrivateNetworks ?? true,
+    // No policy given: non-public addresses are refused (servers, the CLI and tests opt in explicitly).
+    policy: ctx.services.httpPolicy ?? { allowPrivateNetworks: false },
     followRedirects: options?.followRedirects ?? true,
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(readIdleTimeoutMs !== undefined ? { readIdleTimeoutMs } : {}),

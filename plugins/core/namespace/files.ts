@@ -36,6 +36,12 @@ export function namespaceFileUri(namespace: string, path: string): string {
   );
 }
 
+/**
+ * An empty file that keeps an otherwise empty folder (the internal storage has files only, like S3). Created
+ * by the namespace files API's mkdir; never listed as a namespace file, so scripts never receive it.
+ */
+export const DIRECTORY_MARKER = ".cadenza-directory";
+
 export interface NamespaceFile {
   /** The path inside the namespace's files, without a leading `/`. */
   path: string;
@@ -45,10 +51,9 @@ export interface NamespaceFile {
 /** Every file of a namespace (not of its children), by path. */
 export async function listNamespaceFiles(storage: FileStorage, namespace: string): Promise<NamespaceFile[]> {
   const prefix = namespaceFilesPrefix(namespace);
-  return (await storage.list(prefix)).map((uri) => ({
-    uri,
-    path: uri.slice(prefix.length).split("/").map(decodeSegment).join("/"),
-  }));
+  return (await storage.list(prefix))
+    .map((uri) => ({ uri, path: uri.slice(prefix.length).split("/").map(decodeSegment).join("/") }))
+    .filter((file) => file.path !== DIRECTORY_MARKER && !file.path.endsWith(`/${DIRECTORY_MARKER}`));
 }
 
 /** The internal storage, or a clear failure when the driver provides none. */

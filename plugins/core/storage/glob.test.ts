@@ -24,6 +24,11 @@ describe("Java-style globs", () => {
     ["a+b(1).txt", "a+b(1).txt", true],
     ["\\*.txt", "*.txt", true],
     ["\\*.txt", "a.txt", false],
+    ["a[/b]c", "a/c", false],
+    ["a[!-0]c", "a/c", false],
+    ["a[.-0]c", "a/c", false],
+    ["a[.-0]c", "a0c", true],
+    ["[]]x", "]x", true],
   ])("%s on %s is %s", (pattern, path, expected) => {
     expect(globMatcher([pattern])(path)).toBe(expected);
   });
@@ -31,6 +36,11 @@ describe("Java-style globs", () => {
   it("refuses broken patterns", () => {
     expect(() => globToRegExp("{a,b")).toThrow("{ without }");
     expect(() => globToRegExp("[abc")).toThrow("[ without ]");
+  });
+
+  it("matches in linear time: `**a**a...b` does not backtrack", () => {
+    const pattern = `${"**a".repeat(20)}**b`;
+    expect(globMatcher([pattern])("a".repeat(5_000))).toBe(false);
   });
 
   it("matches nothing without patterns", () => {

@@ -1,7 +1,8 @@
+import type { UserRegex } from "@/engine/expr";
 import { lines } from "./files";
 
 export type SplitRule =
-  | { kind: "regex"; pattern: RegExp }
+  | { kind: "regex"; pattern: UserRegex }
   | { kind: "bytes"; limit: number }
   | { kind: "partitions"; count: number }
   | { kind: "rows"; count: number };
@@ -49,9 +50,7 @@ export function splitRows(text: string, rule: SplitRule, separator: string): str
     case "regex": {
       const groups = new Map<string, string[]>();
       for (const row of rows) {
-        rule.pattern.lastIndex = 0;
-        const match = rule.pattern.exec(row);
-        const key = match?.[1];
+        const key = rule.pattern.first(row)?.group(1);
         if (key === undefined) continue;
         const group = groups.get(key) ?? [];
         group.push(row + separator);

@@ -104,7 +104,7 @@ tasks:
     const storage = requireStorage(ctx, TYPE);
     let rule: SplitRule;
     if (properties.regexPattern !== undefined) {
-      rule = { kind: "regex", pattern: compileRegex(properties.regexPattern, false) };
+      rule = { kind: "regex", pattern: compileRegex(properties.regexPattern) };
     } else if (properties.bytes !== undefined) {
       rule = { kind: "bytes", limit: parseSize(properties.bytes) };
     } else if (properties.partitions !== undefined) {

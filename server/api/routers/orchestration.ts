@@ -25,8 +25,14 @@ import {
 } from "../../services/flows";
 import { executionFlowGraph, savedFlowGraph, sourceFlowGraph } from "../../services/graphs";
 import { deleteKv, getKv, listKv, setKv } from "../../services/kv";
-import { createNamespace, deleteNamespace, listNamespaces } from "../../services/namespaces";
 import {
+  createNamespace,
+  deleteNamespace,
+  listNamespaces,
+  setAllowedNamespaces,
+} from "../../services/namespaces";
+import {
+  allowedNamespaces,
   executionId,
   flowId,
   isoDate,
@@ -169,6 +175,9 @@ export const namespacesRouter = createTRPCRouter({
   delete: tenantProcedure
     .input(z.object({ namespace }))
     .mutation(({ ctx, input }) => deleteNamespace(ctx.scope, input.namespace)),
+  setAllowedNamespaces: tenantProcedure
+    .input(z.object({ namespace, allowedNamespaces }))
+    .mutation(({ ctx, input }) => setAllowedNamespaces(ctx.scope, input.namespace, input.allowedNamespaces)),
   kv: tenantProcedure
     .input(z.object({ namespace }))
     .query(({ ctx, input }) => listKv(ctx.scope, input.namespace)),

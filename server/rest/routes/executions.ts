@@ -43,6 +43,9 @@ const startQuery = z.object({
     .optional()
     .meta({ description: "Answer once the execution has ended, with its outputs." }),
   revision: z.coerce.number().int().min(1).optional(),
+  scheduleDate: isoDate
+    .optional()
+    .meta({ description: "Start at this date (ISO-8601); the execution waits in CREATED until then." }),
 });
 
 function start(path: string, summary: string) {
@@ -66,6 +69,7 @@ function start(path: string, summary: string) {
           files: inputs.files,
           ...(query.labels ? { labels: query.labels } : {}),
           ...(query.revision !== undefined ? { revision: query.revision } : {}),
+          ...(query.scheduleDate ? { scheduleDate: query.scheduleDate } : {}),
           wait: query.wait ?? false,
         }),
       };
@@ -199,19 +203,24 @@ export const executionRoutes: AnyRoute[] = [
         schema: execution,
       },
     ],
-    handler: async ({ scope, params, request }) => {
+    handler: async ({ scope, params, request, reauthorize }) => {
       await readExecution(scope, params.executionId); // 404/403 before the stream opens
       let last = "";
-      return sseResponse(request.signal, async (sink) => {
-        const current = await readExecution(scope, params.executionId);
-        const json = toExecutionJson(current);
-        const text = JSON.stringify(json);
-        if (text !== last) {
-          sink.send(json, { id: String(current.state.histories.length) });
-          last = text;
-        }
-        return isTerminal(current.state.current);
-      });
+      let reader = scope;
+      return sseResponse(
+        request.signal,
+        async (sink) => {
+          const current = await readExecution(reader, params.executionId);
+          const json = toExecutionJson(current);
+          const text = JSON.stringify(json);
+          if (text !== last) {
+            sink.send(json, { id: String(current.state.histories.length) });
+            last = text;
+          }
+          return isTerminal(current.state.current);
+        },
+        { recheck: async () => void (reader = await reauthorize()) },
+      );
     },
   }),
   ...(["GET", "POST", "PUT"] as const).map((method) =>
@@ -310,27 +319,32 @@ export const logRoutes: AnyRoute[] = [
         schema: logEntry,
       },
     ],
-    handler: async ({ scope, params, query, request }) => {
+    handler: async ({ scope, params, query, request, reauthorize }) => {
       await readExecution(scope, params.executionId);
       let after: string | undefined;
-      return sseResponse(request.signal, async (sink) => {
-        // Read the state first: once it has ended, the logs read next are all there will be.
-        const ended = isTerminal((await readExecution(scope, params.executionId)).state.current);
-        for (;;) {
-          const logs = await executionLogs(scope, params.executionId, {
-            ...query,
-            ...(after ? { after } : {}),
-            limit: 500,
-            order: "id",
-          });
-          for (const log of logs) {
-            sink.send(log, { id: log.id });
-            after = log.id;
+      let reader = scope;
+      return sseResponse(
+        request.signal,
+        async (sink) => {
+          // Read the state first: once it has ended, the logs read next are all there will be.
+          const ended = isTerminal((await readExecution(reader, params.executionId)).state.current);
+          for (;;) {
+            const logs = await executionLogs(reader, params.executionId, {
+              ...query,
+              ...(after ? { after } : {}),
+              limit: 500,
+              order: "id",
+            });
+            for (const log of logs) {
+              sink.send(log, { id: log.id });
+              after = log.id;
+            }
+            if (logs.length < 500) break;
           }
-          if (logs.length < 500) break;
-        }
-        return ended;
-      });
+          return ended;
+        },
+        { recheck: async () => void (reader = await reauthorize()) },
+      );
     },
   }),
 ];

@@ -2,18 +2,28 @@
 // documented by /api/v1/openapi.json, enumerated by the isolation tests.
 import { Router } from "../route";
 import { administrationRoutes } from "./administration";
+import { blueprintRoutes } from "./blueprints";
+import { dependencyRoutes } from "./dependencies";
+import { executionInputRoutes } from "./execution-inputs";
 import { executionRoutes, logRoutes } from "./executions";
 import { flowRoutes } from "./flows";
+import { flowBulkRoutes } from "./flows-bulk";
+import { namespaceFileRoutes } from "./namespace-files";
 import { namespaceRoutes } from "./namespaces";
 import { triggerRoutes } from "./triggers";
 
 export const routes = [
   ...flowRoutes,
+  ...flowBulkRoutes,
   ...executionRoutes,
+  ...executionInputRoutes,
   ...logRoutes,
   ...namespaceRoutes,
+  ...namespaceFileRoutes,
   ...triggerRoutes,
   ...administrationRoutes,
+  ...blueprintRoutes,
+  ...dependencyRoutes,
 ];
 
 export const router = new Router(routes);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "@/engine/util/duration";
+import { parseJson } from "../../input-limits";
 import {
   deleteSecret,
   inheritedSecrets,
@@ -9,8 +10,14 @@ import {
 } from "../../secrets/service";
 import { BadRequestError } from "../../services/errors";
 import { deleteKv, getKv, type KvType, listKv, setKv } from "../../services/kv";
-import { createNamespace, deleteNamespace, getNamespace, listNamespaces } from "../../services/namespaces";
-import { kvKey, namespace, secretName } from "../../services/schemas";
+import {
+  createNamespace,
+  deleteNamespace,
+  getNamespace,
+  listNamespaces,
+  setAllowedNamespaces,
+} from "../../services/namespaces";
+import { allowedNamespaces, kvKey, namespace, secretName } from "../../services/schemas";
 import { type AnyRoute, defineRoute } from "../route";
 
 const nsParams = z.object({ namespace });
@@ -18,7 +25,12 @@ const kvParams = z.object({ namespace, key: kvKey });
 const secretParams = z.object({ namespace, key: secretName });
 
 const namespaceJson = z
-  .object({ id: z.string(), description: z.string().nullable(), created: z.string() })
+  .object({
+    id: z.string(),
+    description: z.string().nullable(),
+    allowedNamespaces: z.array(z.string()),
+    created: z.string(),
+  })
   .meta({ id: "Namespace" });
 const kvEntry = z
   .object({
@@ -41,13 +53,7 @@ const secretValue = z.string().refine((value) => Buffer.byteLength(value, "utf8"
 /** A KV value from a request: JSON when sent as JSON, else the text as a string. */
 function kvValue(request: Request, text: string): unknown {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "application/json") {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new BadRequestError(`The body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
+  if (type === "application/json") return parseJson(text, "The body");
   return text;
 }
 
@@ -93,6 +99,23 @@ export const namespaceRoutes: AnyRoute[] = [
       await deleteNamespace(scope, params.namespace);
       return {};
     },
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/namespaces/{namespace}/allowed-namespaces",
+    tag: "Namespaces",
+    summary:
+      "Set which namespaces' flows may reach this one (its KV, logs, executions, files, subflows, Flow triggers) besides itself and its descendants; `*` allows all. Needs NAMESPACE:UPDATE on this namespace.",
+    params: nsParams,
+    body: { kind: "json", schema: z.object({ allowedNamespaces }) },
+    responses: [{ status: 200, description: "The namespace.", schema: namespaceJson }],
+    handler: async ({ scope, params, body }) => ({
+      body: await setAllowedNamespaces(
+        scope,
+        params.namespace,
+        (body as { allowedNamespaces: string[] }).allowedNamespaces,
+      ),
+    }),
   }),
   defineRoute({
     method: "GET",

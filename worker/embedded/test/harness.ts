@@ -37,6 +37,7 @@ export function setUpEmbeddedEngine(
     secretValues?: ContextOptions["secretValues"];
     processRunner?: ContextOptions["processRunner"];
     inputCipher?: ContextOptions["inputCipher"];
+    httpPolicy?: ContextOptions["httpPolicy"];
   } = {},
 ): EmbeddedHarness {
   let database: TestDatabase | undefined;
@@ -59,6 +60,7 @@ export function setUpEmbeddedEngine(
       secretValues: options.secretValues,
       processRunner: options.processRunner,
       inputCipher: options.inputCipher,
+      httpPolicy: options.httpPolicy,
       report: () => {},
     });
     await prepareQueue(ctx);

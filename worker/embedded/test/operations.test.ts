@@ -252,6 +252,12 @@ tasks:
     endDate: "{{ now() | dateAdd(1, 'DAYS') }}"
     logLevels: [DEBUG]
 `);
+    // `system` may purge `purge` and its children only once they allow it (namespace boundaries).
+    await h.query(
+      `insert into namespaces (tenant_id, name, allowed_namespaces) values ($1, 'purge', '{system}'), ($1, 'purge.team', '{system}')
+       on conflict (tenant_id, name) do update set allowed_namespaces = excluded.allowed_namespaces`,
+      [TENANT],
+    );
     const purger = await h.client.start(TENANT, "system", "purger");
     const done = await h.client.waitForEnd(TENANT, purger.id, 15_000);
     expect(done.state.current).toBe("SUCCESS");

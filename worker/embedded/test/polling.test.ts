@@ -3,7 +3,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "./harness";
 
-const h = setUpEmbeddedEngine();
+// The polled server listens on 127.0.0.1: the test opts in to that one address (the default refuses it).
+const h = setUpEmbeddedEngine({
+  httpPolicy: () => ({ allowPrivateNetworks: false, allowedNetworks: ["127.0.0.1/32"] }),
+});
 let server: Server;
 let base = "";
 let hits = 0;

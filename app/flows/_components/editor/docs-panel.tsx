@@ -29,7 +29,7 @@ export function DocsPanel({
                 Deprecated: {plugin.deprecated}
               </p>
             ) : null}
-            <Markdown text={plugin.markdown.replace(/\n## Examples[\s\S]*$/, "")} />
+            <Markdown source={plugin.markdown.replace(/\n## Examples[\s\S]*$/, "")} />
             {plugin.examples.length ? <h3 className="mt-4 text-sm font-semibold">Examples</h3> : null}
             {plugin.examples.map((example) => (
               <div key={example.title} className="mt-2 rounded border border-zinc-200 dark:border-zinc-700">

@@ -130,7 +130,7 @@ function Overview({
       <div className="lg:col-span-2">
         <Card title="Description">
           {flow.description ? (
-            <Markdown text={flow.description} />
+            <Markdown source={flow.description} />
           ) : (
             <Empty>No description: add `description:` to the flow.</Empty>
           )}

@@ -1,0 +1,65 @@
+"use client";
+// Log lines in a fixed-height box that renders only the rows on screen (fixed row height, one line each:
+// long lines scroll sideways), so a long log never floods the DOM. Follows the tail while the execution
+// runs, unless the reader has scrolled up.
+import { useEffect, useRef, useState } from "react";
+
+export interface LogLine {
+  id: string;
+  taskId: string | null;
+  level: string;
+  message: string;
+  timestamp: string;
+}
+
+const ROW = 20;
+const HEIGHT = 360;
+const LEVEL: Record<string, string> = {
+  ERROR: "text-red-600 dark:text-red-400",
+  WARN: "text-amber-600 dark:text-amber-400",
+  INFO: "text-sky-700 dark:text-sky-400",
+  DEBUG: "text-zinc-500",
+  TRACE: "text-zinc-400",
+};
+
+export function LogView({ lines, follow }: { lines: LogLine[]; follow: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [top, setTop] = useState(0);
+  const pinned = useRef(true);
+  useEffect(() => {
+    const el = box.current;
+    if (el && pinned.current && (follow || lines.length > 0)) el.scrollTop = el.scrollHeight;
+  }, [lines.length, follow]);
+  if (lines.length === 0) return <p className="text-sm text-zinc-500">No logs yet.</p>;
+  const first = Math.max(0, Math.floor(top / ROW) - 10);
+  const last = Math.min(lines.length, Math.ceil((top + HEIGHT) / ROW) + 10);
+  return (
+    <div
+      ref={box}
+      role="log"
+      aria-label="Execution logs"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        setTop(el.scrollTop);
+        pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
+      }}
+      className="overflow-auto rounded-md bg-zinc-950 py-1.5 font-mono text-xs text-zinc-100"
+      style={{ maxHeight: HEIGHT }}
+    >
+      <div style={{ height: lines.length * ROW, position: "relative", minWidth: "100%" }}>
+        {lines.slice(first, last).map((line, offset) => (
+          <div
+            key={line.id}
+            className="absolute left-0 flex gap-3 whitespace-pre px-3"
+            style={{ top: (first + offset) * ROW, height: ROW, lineHeight: `${ROW}px` }}
+          >
+            <span className="text-zinc-500">{new Date(line.timestamp).toLocaleTimeString()}</span>
+            <span className={`w-12 ${LEVEL[line.level] ?? ""}`}>{line.level}</span>
+            <span className="text-zinc-400">{line.taskId ?? ""}</span>
+            <span data-log-message>{line.message}</span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

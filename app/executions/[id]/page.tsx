@@ -1,0 +1,33 @@
+import { TRPCError } from "@trpc/server";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ExecutionLive, type ExecutionView } from "../../_components/execution";
+import { requireViewer } from "../../_lib/viewer";
+import { serverCaller } from "../../_trpc/server";
+
+export const metadata: Metadata = { title: "Execution" };
+export const dynamic = "force-dynamic";
+
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { tenant } = await requireViewer(`/executions/${encodeURIComponent(id)}`);
+  if (!tenant) notFound();
+  const caller = await serverCaller();
+  let execution: ExecutionView;
+  try {
+    execution = (await caller.executions.get({
+      tenant: tenant.slug,
+      executionId: id,
+    })) as unknown as ExecutionView;
+  } catch (error) {
+    // Another tenant's execution, one this person may not read, or no such id: the same 404.
+    if (error instanceof TRPCError && ["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST"].includes(error.code))
+      notFound();
+    throw error;
+  }
+  return (
+    <div className="mx-auto max-w-6xl">
+      <ExecutionLive tenant={tenant.slug} initial={execution} />
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+// Blueprints under Kestra's paths: /blueprints/community/... (Cadenza's own, tested in CI) and
+// /blueprints/custom/... (the tenant's own, Kestra's Enterprise paths).
+import { z } from "zod";
+import {
+  communityBlueprintTags,
+  createCustomBlueprint,
+  customBlueprintTags,
+  deleteCustomBlueprint,
+  getCommunityBlueprint,
+  getCustomBlueprint,
+  searchCommunityBlueprints,
+  searchCustomBlueprints,
+  updateCustomBlueprint,
+} from "../../services/blueprints";
+import {
+  blueprintInput,
+  blueprintSearch,
+  communityBlueprintId,
+  customBlueprintId,
+} from "../../services/schemas";
+import { flowGraphSchema } from "../responses";
+import { type AnyRoute, defineRoute } from "../route";
+
+const summary = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["community", "custom"]),
+    title: z.string(),
+    excerpt: z.string(),
+    tags: z.array(z.string()),
+    includedTasks: z.array(z.string()),
+    namespace: z.string(),
+    flowId: z.string(),
+    updated: z.string().optional(),
+  })
+  .meta({ id: "BlueprintSummary" });
+const detail = summary
+  .extend({
+    description: z.string().meta({ description: "Markdown." }),
+    source: z.string().meta({ description: "The flow's YAML." }),
+    graph: flowGraphSchema,
+    exampleInputs: z.record(z.string(), z.unknown()).optional(),
+    companions: z.array(z.object({ file: z.string(), source: z.string() })).optional(),
+    createdBy: z.string().nullable().optional(),
+  })
+  .meta({ id: "Blueprint" });
+const tag = z.object({ name: z.string(), count: z.number().int() }).meta({ id: "BlueprintTag" });
+const results = z.object({ results: z.array(summary), total: z.number().int() });
+
+/** Kestra's paged results: one page of the matches, and how many there are in all. */
+const found = <T>(list: T[], query: { page: number; size: number }) => ({
+  results: list.slice((query.page - 1) * query.size, query.page * query.size),
+  total: list.length,
+});
+
+export const blueprintRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/community/search",
+    tag: "Blueprints",
+    summary: "Search Cadenza's blueprints by text (title, description, tags, task types) and tags.",
+    query: blueprintSearch,
+    responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
+    handler: async ({ scope, query }) => ({ body: found(searchCommunityBlueprints(scope, query), query) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/community/tags",
+    tag: "Blueprints",
+    summary: "Tags of Cadenza's blueprints, with how many blueprints carry each.",
+    responses: [{ status: 200, description: "The tags.", schema: z.array(tag) }],
+    handler: async ({ scope }) => ({ body: communityBlueprintTags(scope) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/community/{id}",
+    tag: "Blueprints",
+    summary: "One of Cadenza's blueprints: its description, flow source and topology.",
+    params: z.object({ id: communityBlueprintId }),
+    responses: [
+      { status: 200, description: "The blueprint.", schema: detail },
+      { status: 404, description: "No such blueprint." },
+    ],
+    handler: async ({ scope, params }) => ({ body: getCommunityBlueprint(scope, params.id) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/community/{id}/source",
+    tag: "Blueprints",
+    summary: "The flow YAML of one of Cadenza's blueprints (as Kestra serves it).",
+    params: z.object({ id: communityBlueprintId }),
+    responses: [
+      { status: 200, description: "The YAML.", contentType: "application/x-yaml" },
+      { status: 404, description: "No such blueprint." },
+    ],
+    handler: async ({ scope, params }) =>
+      new Response(getCommunityBlueprint(scope, params.id).source, {
+        headers: { "content-type": "application/x-yaml; charset=utf-8" },
+      }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/community/{id}/graph",
+    tag: "Blueprints",
+    summary: "The topology of one of Cadenza's blueprints (as Kestra serves it).",
+    params: z.object({ id: communityBlueprintId }),
+    responses: [
+      { status: 200, description: "The graph.", schema: flowGraphSchema },
+      { status: 404, description: "No such blueprint." },
+    ],
+    handler: async ({ scope, params }) => ({ body: getCommunityBlueprint(scope, params.id).graph }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/custom",
+    tag: "Blueprints",
+    summary: "Blueprints of the tenant, searched by text and tags.",
+    query: blueprintSearch,
+    responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
+    handler: async ({ scope, query }) => ({
+      body: found(await searchCustomBlueprints(scope, query), query),
+    }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/custom/tags",
+    tag: "Blueprints",
+    summary: "Tags of the tenant's blueprints.",
+    responses: [{ status: 200, description: "The tags.", schema: z.array(tag) }],
+    handler: async ({ scope }) => ({ body: await customBlueprintTags(scope) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/blueprints/custom",
+    tag: "Blueprints",
+    summary: "Save a flow's YAML as a blueprint of the tenant (BLUEPRINT:CREATE).",
+    body: { kind: "json", schema: blueprintInput },
+    responses: [
+      { status: 201, description: "Created.", schema: detail },
+      { status: 422, description: "The source is not a valid flow." },
+    ],
+    handler: async ({ scope, body }) => ({
+      status: 201,
+      body: await createCustomBlueprint(scope, body as z.output<typeof blueprintInput>),
+    }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/blueprints/custom/{id}",
+    tag: "Blueprints",
+    summary: "A blueprint of the tenant.",
+    params: z.object({ id: customBlueprintId }),
+    responses: [
+      { status: 200, description: "The blueprint.", schema: detail },
+      { status: 404, description: "No such blueprint." },
+    ],
+    handler: async ({ scope, params }) => ({ body: await getCustomBlueprint(scope, params.id) }),
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/blueprints/custom/{id}",
+    tag: "Blueprints",
+    summary: "Replace a blueprint of the tenant (BLUEPRINT:UPDATE).",
+    params: z.object({ id: customBlueprintId }),
+    body: { kind: "json", schema: blueprintInput },
+    responses: [
+      { status: 200, description: "The blueprint as saved.", schema: detail },
+      { status: 404, description: "No such blueprint." },
+      { status: 422, description: "The source is not a valid flow." },
+    ],
+    handler: async ({ scope, params, body }) => ({
+      body: await updateCustomBlueprint(scope, params.id, body as z.output<typeof blueprintInput>),
+    }),
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/blueprints/custom/{id}",
+    tag: "Blueprints",
+    summary: "Delete a blueprint of the tenant (BLUEPRINT:DELETE).",
+    params: z.object({ id: customBlueprintId }),
+    responses: [
+      { status: 204, description: "Deleted." },
+      { status: 404, description: "No such blueprint." },
+    ],
+    handler: async ({ scope, params }) => {
+      await deleteCustomBlueprint(scope, params.id);
+      return {};
+    },
+  }),
+];

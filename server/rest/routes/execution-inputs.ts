@@ -1,0 +1,47 @@
+// Kestra's `POST /executions/{namespace}/{flowId}/validate`: the launch form's live validation.
+import { z } from "zod";
+import { validateExecutionInputs } from "../../services/execution-inputs";
+import { flowId, namespace } from "../../services/schemas";
+import { type AnyRoute, defineRoute, type InputsBody } from "../route";
+
+const inputValidation = z
+  .object({
+    id: z.string(),
+    namespace: z.string(),
+    revision: z.number().int(),
+    inputs: z.array(
+      z.object({
+        id: z.string(),
+        input: z.looseObject({ id: z.string(), type: z.string() }),
+        value: z.unknown(),
+        enabled: z.boolean().meta({ description: "False when the input's dependsOn condition hides it." }),
+        isDefault: z.boolean(),
+        errors: z.array(z.object({ message: z.string() })),
+      }),
+    ),
+  })
+  .meta({ id: "ExecutionInputsValidation" });
+
+export const executionInputRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "POST",
+    path: "/executions/{namespace}/{flowId}/validate",
+    tag: "Executions",
+    summary:
+      "Validate inputs without starting anything (the body as for creating an execution): each declared input with its typed value, whether its dependsOn shows it, and its errors.",
+    params: z.object({ namespace, flowId }),
+    query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
+    body: { kind: "inputs" },
+    responses: [{ status: 200, description: "One entry per declared input.", schema: inputValidation }],
+    handler: async ({ scope, params, query, body }) => {
+      const inputs = body as InputsBody;
+      return {
+        body: await validateExecutionInputs(scope, params.namespace, params.flowId, {
+          inputs: inputs.values,
+          files: inputs.files,
+          ...(query.revision !== undefined ? { revision: query.revision } : {}),
+        }),
+      };
+    },
+  }),
+];
