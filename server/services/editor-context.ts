@@ -11,11 +11,15 @@ export interface EditorContext {
   kvKeys: string[];
   canUpdate: boolean;
   canCreate: boolean;
+  /** EXECUTION:CREATE: may run the flow. */
+  canExecute: boolean;
+  /** NAMESPACE:UPDATE: may change the namespace's files. */
+  canEditFiles: boolean;
 }
 
 function allowed(
   scope: ServiceScope,
-  permission: "SECRET" | "KVSTORE" | "FLOW",
+  permission: "SECRET" | "KVSTORE" | "FLOW" | "EXECUTION" | "NAMESPACE",
   action: "READ" | "UPDATE" | "CREATE",
   namespace: string,
 ) {
@@ -31,6 +35,8 @@ export async function editorContext(scope: ServiceScope, namespace?: string): Pr
       kvKeys: [],
       canUpdate: false,
       canCreate: grants.some((grant) => grant.grants.has("FLOW:CREATE")),
+      canExecute: false,
+      canEditFiles: false,
     };
   }
   const [secrets, kv] = await Promise.all([
@@ -42,5 +48,7 @@ export async function editorContext(scope: ServiceScope, namespace?: string): Pr
     kvKeys: kv.map((entry) => entry.key),
     canUpdate: allowed(scope, "FLOW", "UPDATE", namespace),
     canCreate: allowed(scope, "FLOW", "CREATE", namespace),
+    canExecute: allowed(scope, "EXECUTION", "CREATE", namespace),
+    canEditFiles: allowed(scope, "NAMESPACE", "UPDATE", namespace),
   };
 }

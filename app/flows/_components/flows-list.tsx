@@ -4,11 +4,12 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { type ReactNode, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { DateTime } from "../../_components/date-time";
 import { LabelChip, StateBadge } from "../../_components/state-badge";
 import { Button, ErrorText, Input } from "../../_components/ui";
 import { useTRPC } from "../../_trpc/react";
+import { FlowsBulkActions, ImportFlows } from "./flows-bulk";
 
 export interface FlowKey {
   namespace: string;
@@ -27,16 +28,7 @@ function parseLabels(text: string): { key: string; value: string }[] {
     .filter((label) => label.key.length > 0);
 }
 
-export function FlowsList({
-  tenant,
-  canCreate,
-  bulkActions,
-}: {
-  tenant: string;
-  canCreate: boolean;
-  /** Where the bulk operations (enable, disable, delete, export) render, given the selected flows. */
-  bulkActions?: (selected: FlowKey[], clear: () => void) => ReactNode;
-}) {
+export function FlowsList({ tenant, canCreate }: { tenant: string; canCreate: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -89,7 +81,8 @@ export function FlowsList({
       return next;
     });
 
-  if (search.data && search.data.total === 0 && !filtered && !after) return <NoFlows canCreate={canCreate} />;
+  if (search.data && search.data.total === 0 && !filtered && !after)
+    return <NoFlows canCreate={canCreate} tenant={tenant} />;
 
   return (
     <div className="flex gap-6">
@@ -160,7 +153,12 @@ export function FlowsList({
               <span>
                 <strong>{selected.size}</strong> selected
               </span>
-              {bulkActions?.([...selected.values()], () => setSelected(new Map()))}
+              <FlowsBulkActions
+                tenant={tenant}
+                selected={[...selected.values()]}
+                filter={{ q, namespace, labels }}
+                onDone={() => setSelected(new Map())}
+              />
               <button
                 type="button"
                 className="text-brand-600 hover:underline"
@@ -170,9 +168,25 @@ export function FlowsList({
               </button>
             </>
           ) : (
-            <span>
-              {search.data ? `${search.data.total} flow${search.data.total === 1 ? "" : "s"}` : " "}
-            </span>
+            <>
+              <span>
+                {search.data ? `${search.data.total} flow${search.data.total === 1 ? "" : "s"}` : " "}
+              </span>
+              {filtered && search.data && search.data.total > 0 ? (
+                <FlowsBulkActions
+                  tenant={tenant}
+                  selected={[]}
+                  filter={{ q, namespace, labels }}
+                  matching={search.data.total}
+                  onDone={() => undefined}
+                />
+              ) : null}
+              {canCreate ? (
+                <span className="ml-auto">
+                  <ImportFlows tenant={tenant} />
+                </span>
+              ) : null}
+            </>
           )}
         </div>
         <ErrorText>{search.error?.message}</ErrorText>
@@ -344,7 +358,7 @@ function NamespaceTree({
   );
 }
 
-function NoFlows({ canCreate }: { canCreate: boolean }) {
+function NoFlows({ canCreate, tenant }: { canCreate: boolean; tenant: string }) {
   return (
     <div className="rounded-xl border border-dashed border-zinc-300 bg-white p-10 text-center dark:border-zinc-700 dark:bg-zinc-900">
       <h2 className="text-lg font-semibold">No flows yet</h2>
@@ -367,6 +381,7 @@ function NoFlows({ canCreate }: { canCreate: boolean }) {
         >
           Start from a blueprint
         </Link>
+        {canCreate ? <ImportFlows tenant={tenant} /> : null}
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
-// A new flow in the editor, from Kestra's starter template; Save creates it (FLOW:CREATE on its namespace).
+// A new flow in the editor, from Kestra's starter template or a blueprint (`?blueprint=community/<id>` or
+// `custom/<id>`, with `&namespace=` to put it in); Save creates it (FLOW:CREATE on its namespace).
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "../../_components/ui";
@@ -18,7 +19,34 @@ tasks:
     message: Hello World!
 `;
 
-export default async function NewFlowPage() {
+/** The blueprint's YAML with its namespace replaced, or undefined when it cannot be read. */
+async function blueprintSource(
+  caller: Awaited<ReturnType<typeof serverCaller>>,
+  tenant: string,
+  ref: string,
+  namespace: string | undefined,
+): Promise<string | undefined> {
+  const [kind, id] = ref.split("/");
+  if (!id || (kind !== "community" && kind !== "custom")) return undefined;
+  try {
+    const blueprint =
+      kind === "community"
+        ? await caller.blueprints.community({ tenant, id })
+        : await caller.blueprints.custom({ tenant, id });
+    const source = blueprint.source;
+    if (!namespace || !/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(namespace)) return source;
+    return source.replace(/^namespace:.*$/m, `namespace: ${namespace}`);
+  } catch {
+    return undefined;
+  }
+}
+
+export default async function NewFlowPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ blueprint?: string; namespace?: string }>;
+}) {
+  const { blueprint, namespace } = await searchParams;
   const { tenant } = await requireViewer("/flows/new");
   if (!tenant)
     return (
@@ -32,6 +60,9 @@ export default async function NewFlowPage() {
     );
   const caller = await serverCaller();
   const { canCreate } = await caller.flows.editorContext({ tenant: tenant.slug });
+  const fromBlueprint = blueprint
+    ? await blueprintSource(caller, tenant.slug, blueprint, namespace)
+    : undefined;
   return (
     <div className="mx-auto max-w-[1800px]">
       <p className="text-sm text-zinc-500">
@@ -41,9 +72,14 @@ export default async function NewFlowPage() {
         / new
       </p>
       <h1 className="mb-3 text-2xl font-semibold tracking-tight">New flow</h1>
+      {blueprint && !fromBlueprint ? (
+        <p role="alert" className="mb-3 text-sm text-red-700 dark:text-red-300">
+          The blueprint {blueprint} could not be found: starting from the template instead.
+        </p>
+      ) : null}
       <FlowEditor
         tenant={tenant.slug}
-        source={TEMPLATE}
+        source={fromBlueprint ?? TEMPLATE}
         {...(canCreate ? {} : { readOnlyReason: "needs FLOW:CREATE in this tenant" })}
       />
     </div>

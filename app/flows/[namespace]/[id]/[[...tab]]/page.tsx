@@ -7,9 +7,11 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { DateTime } from "../../../../_components/date-time";
 import { Markdown } from "../../../../_components/markdown";
+import { NamespaceFilesPanel } from "../../../../_components/namespace-files";
 import { LabelChip } from "../../../../_components/state-badge";
 import { Card, Empty, Table } from "../../../../_components/ui";
 import { FlowEditor } from "../../../_components/editor-loader";
+import { FlowActions } from "../../../_components/flow-actions";
 import { FlowExecutions } from "../../../_components/flow-executions";
 import { FlowRevisions } from "../../../_components/flow-revisions";
 import { FLOW_TABS, type FlowTab } from "../../../_components/flow-tab-list";
@@ -49,7 +51,13 @@ export default async function FlowPage({ params }: { params: Promise<Params> }) 
           flow={{ namespace, id, revision: flow.revision }}
           source={flow.source}
           {...(readOnlyReason ? { readOnlyReason } : {})}
-          // The namespace files panel is wired here once it exists: filesPanel={<NamespaceFilesPanel ... />}
+          filesPanel={
+            <NamespaceFilesPanel
+              tenant={tenant.slug}
+              namespace={namespace}
+              readOnly={!context.canEditFiles}
+            />
+          }
         />
       );
       break;
@@ -96,11 +104,17 @@ export default async function FlowPage({ params }: { params: Promise<Params> }) 
             Revision {flow.revision} · updated <DateTime iso={flow.updated} />
           </p>
         </div>
-        {/* The flow's actions: "Execute" (the typed inputs dialog) is added here. */}
-        <div className="flex items-center gap-2" data-slot="flow-actions">
+        <div className="flex items-center gap-2">
           {readOnlyReason && tab !== "edit" ? (
             <span className="text-xs text-zinc-500">Read-only: {readOnlyReason}</span>
           ) : null}
+          <FlowActions
+            tenant={tenant.slug}
+            namespace={namespace}
+            flowId={id}
+            canExecute={context.canExecute}
+            disabled={Boolean(flow.disabled)}
+          />
         </div>
       </div>
       <FlowTabs base={base} current={tab} />
