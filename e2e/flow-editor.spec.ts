@@ -159,6 +159,31 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
     diff.locator(".original-in-monaco-diff-editor .view-lines.monaco-mouse-cursor-text"),
   ).not.toContainText("and again");
 
+  // Execute with an input typed in the form (revision 3 declares one, deployed as GitOps would).
+  const updated = await page.request.put("/api/v1/main/flows/company.team/hello_flow", {
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/x-yaml" },
+    data: `id: hello_flow
+namespace: company.team
+inputs:
+  - id: who
+    type: STRING
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: "hello {{ inputs.who }}"
+`,
+  });
+  expect(updated.status(), await updated.text()).toBe(200);
+  await page.goto("/flows/company.team/hello_flow");
+  await page.keyboard.press("ControlOrMeta+E");
+  const launch = page.getByRole("dialog", { name: "Execute hello_flow" });
+  await expect(launch).toBeVisible();
+  await launch.getByLabel("who").fill("Ada");
+  await launch.getByRole("button", { name: "Execute" }).click();
+  await expect(page).toHaveURL(/\/executions\/[0-9A-Za-z]+$/, { timeout: 15_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("SUCCESS", { timeout: 30_000 });
+  await expect(page.getByRole("log", { name: "Execution logs" })).toContainText("hello Ada");
+
   // The list shows it now.
   await page.goto("/flows");
   await expect(page.getByRole("table", { name: "Flows" })).toContainText("hello_flow");
