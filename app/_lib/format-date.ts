@@ -91,3 +91,34 @@ export function formatDate(
     }
   }
 }
+
+/** The time of day only (log lines, task runs), in the person's zone: 14:03:07.123 with `millis`. */
+export function formatTime(
+  value: Date | string | number | null | undefined,
+  preferences: Pick<DatePreferences, "timeZone"> = DEFAULT_DATE_PREFERENCES,
+  millis = false,
+): string {
+  if (value === null || value === undefined || value === "") return "";
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const p = parts(date, preferences.timeZone);
+  const ms = millis ? `.${String(date.getMilliseconds()).padStart(3, "0")}` : "";
+  return `${p.hour}:${p.minute}:${p.second}${ms}`;
+}
+
+/** How long from `start` to `end` (or to now, while running): `850 ms`, `1.2 s`, `3 min 4 s`, `2 h 5 min`. */
+export function formatDuration(
+  start: Date | string | number | null | undefined,
+  end?: Date | string | number | null,
+  now: number = Date.now(),
+): string {
+  if (start === null || start === undefined || start === "") return "—";
+  const from = new Date(start).getTime();
+  const to = end === null || end === undefined || end === "" ? now : new Date(end).getTime();
+  const ms = Math.max(0, to - from);
+  if (Number.isNaN(ms)) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}

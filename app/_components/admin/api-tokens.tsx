@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/react";
+import { DateTime } from "../date-time";
 import { Button, Card, Empty, ErrorText, Field, Input, Select, Table } from "../ui";
 
 const EXPIRIES = [
@@ -94,12 +95,8 @@ export function ApiTokens({ tenant }: { tenant: string }) {
               <tr key={t.id}>
                 <td className="py-2 pr-4">{t.name}</td>
                 <td className="py-2 pr-4 font-mono">{t.prefix}…</td>
-                <td className="py-2 pr-4">
-                  {t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : "never"}
-                </td>
-                <td className="py-2 pr-4">
-                  {t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "never"}
-                </td>
+                <td className="py-2 pr-4">{t.expiresAt ? <DateTime iso={t.expiresAt} /> : "never"}</td>
+                <td className="py-2 pr-4">{t.lastUsedAt ? <DateTime iso={t.lastUsedAt} /> : "never"}</td>
                 <td className="py-2 pr-4">
                   {t.revokedAt
                     ? "revoked"

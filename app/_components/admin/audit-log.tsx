@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/react";
+import { DateTime } from "../date-time";
 import { Button, Card, Empty, ErrorText, Field, Input, Select, Table } from "../ui";
 
 const RESOURCE_TYPES = [
@@ -76,7 +77,9 @@ export function AuditLog({ tenant }: { tenant: string }) {
         <Table label="Audit log" head={["When", "Who", "Action", "Resource", "Changed"]}>
           {log.data.results.map((entry) => (
             <tr key={entry.id} className="align-top">
-              <td className="py-2 pr-4 whitespace-nowrap">{new Date(entry.date).toLocaleString()}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">
+                <DateTime iso={entry.date} />
+              </td>
               <td className="py-2 pr-4">
                 {entry.actor.name ?? entry.actor.type}
                 {entry.ip ? (

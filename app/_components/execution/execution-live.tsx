@@ -5,6 +5,7 @@
 // reopened. "Run again" opens the launch form with this execution's inputs.
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { DateTime } from "../date-time";
 import { ExecuteButton } from "../execute";
 import { Card } from "../ui";
 import { type LogLine, LogView } from "./log-view";
@@ -201,18 +202,24 @@ export function ExecutionLive({ tenant, initial }: { tenant: string; initial: Ex
       </div>
 
       <div className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
-        {[
-          ["Started", execution.state.startDate ? new Date(execution.state.startDate).toLocaleString() : "—"],
-          ["Ended", execution.state.endDate ? new Date(execution.state.endDate).toLocaleString() : "—"],
-          ["Duration", formatDuration(durationOf(execution.state, now))],
-          ["Labels", (execution.labels ?? []).map((l) => `${l.key}:${l.value}`).join(", ") || "—"],
-        ].map(([label, value]) => (
+        {(
+          [
+            ["Started", <DateTime key="s" iso={execution.state.startDate} />, undefined],
+            ["Ended", <DateTime key="e" iso={execution.state.endDate} />, undefined],
+            ["Duration", formatDuration(durationOf(execution.state, now)), undefined],
+            [
+              "Labels",
+              (execution.labels ?? []).map((l) => `${l.key}:${l.value}`).join(", ") || "—",
+              (execution.labels ?? []).map((l) => `${l.key}:${l.value}`).join(", "),
+            ],
+          ] as const
+        ).map(([label, value, title]) => (
           <div
             key={label}
             className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900"
           >
             <p className="text-xs text-zinc-500">{label}</p>
-            <p className="truncate text-sm font-medium" title={value}>
+            <p className="truncate text-sm font-medium" title={title}>
               {value}
             </p>
           </div>
@@ -278,7 +285,7 @@ export function ExecutionLive({ tenant, initial }: { tenant: string; initial: Ex
                     </td>
                     <td className="py-2 pr-4 text-xs">{formatDuration(durationOf(run.state, now))}</td>
                     <td className="py-2 pr-4 text-xs text-zinc-500">
-                      {new Date(run.state.startDate).toLocaleTimeString()}
+                      <DateTime iso={run.state.startDate} timeOnly />
                     </td>
                   </tr>
                 ))}

@@ -3,6 +3,7 @@
 // long lines scroll sideways), so a long log never floods the DOM. Follows the tail while the execution
 // runs, unless the reader has scrolled up.
 import { useEffect, useRef, useState } from "react";
+import { DateTime } from "../date-time";
 
 export interface LogLine {
   id: string;
@@ -53,7 +54,9 @@ export function LogView({ lines, follow }: { lines: LogLine[]; follow: boolean }
             className="absolute left-0 flex gap-3 whitespace-pre px-3"
             style={{ top: (first + offset) * ROW, height: ROW, lineHeight: `${ROW}px` }}
           >
-            <span className="text-zinc-500">{new Date(line.timestamp).toLocaleTimeString()}</span>
+            <span className="text-zinc-500">
+              <DateTime iso={line.timestamp} timeOnly />
+            </span>
             <span className={`w-12 ${LEVEL[line.level] ?? ""}`}>{line.level}</span>
             <span className="text-zinc-400">{line.taskId ?? ""}</span>
             <span data-log-message>{line.message}</span>

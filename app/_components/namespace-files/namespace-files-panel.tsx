@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { type FormEvent, useEffect, useState } from "react";
 import { useTRPC } from "../../_trpc/react";
+import { useFormatDate } from "../preferences";
 import { Button, ErrorText, Input } from "../ui";
 import type { CodeEditorProps } from "./code-editor";
 
@@ -201,6 +202,7 @@ function Folder({
   onSelect(item: { path: string; type: "File" | "Directory" }): void;
 }) {
   const trpc = useTRPC();
+  const formatDate = useFormatDate();
   const list = useQuery(trpc.namespaceFiles.list.queryOptions({ tenant, namespace, path }));
   const [open, setOpen] = useState<Record<string, boolean>>({});
   if (list.error)
@@ -235,7 +237,7 @@ function Folder({
                 className="truncate"
                 title={
                   item.lastModifiedTime
-                    ? `${item.path}, saved ${new Date(item.lastModifiedTime).toLocaleString()}`
+                    ? `${item.path}, saved ${formatDate(item.lastModifiedTime)}`
                     : item.path
                 }
               >

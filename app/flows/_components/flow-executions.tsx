@@ -6,8 +6,8 @@ import { useState } from "react";
 import { DateTime } from "../../_components/date-time";
 import { StateBadge } from "../../_components/state-badge";
 import { Button, Empty, ErrorText, Table } from "../../_components/ui";
-import { formatDuration } from "../../_lib/dates";
 import { executionRow } from "../../_lib/executions";
+import { formatDuration } from "../../_lib/format-date";
 import { useTRPC } from "../../_trpc/react";
 
 export function FlowExecutions({

@@ -10,7 +10,7 @@ import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } fro
 import { isMap, isSeq, parseDocument, stringify } from "yaml";
 import type { FlowGraph } from "@/engine/graph";
 import { DateTime } from "../../../_components/date-time";
-import { formatDateTime } from "../../../_lib/dates";
+import { useFormatDate, usePreferences } from "../../../_components/preferences";
 import { executionRow } from "../../../_lib/executions";
 import { useTRPC, useTRPCClient } from "../../../_trpc/react";
 import { DocsPanel } from "./docs-panel";
@@ -61,6 +61,8 @@ export default function FlowEditor({
   const trpc = useTRPC();
   const client = useTRPCClient();
   const router = useRouter();
+  const formatDate = useFormatDate();
+  const { editorFontSize } = usePreferences();
   const readOnly = readOnlyReason !== undefined;
   const [monaco, setMonaco] = useState<Monaco>();
   const [source, setSource] = useState(initial);
@@ -355,7 +357,7 @@ export default function FlowEditor({
               <option value="">no execution</option>
               {pastExecutions.map((e) => (
                 <option key={e.id} value={e.id}>
-                  {e.state} · {e.id.slice(0, 8)} · {formatDateTime(e.startDate)}
+                  {e.state} · {e.id.slice(0, 8)} · {formatDate(e.startDate)}
                 </option>
               ))}
             </select>
@@ -440,7 +442,7 @@ export default function FlowEditor({
                     readOnly,
                     domReadOnly: readOnly,
                     minimap: { enabled: false },
-                    fontSize: 13,
+                    fontSize: editorFontSize,
                     tabSize: 2,
                     scrollBeyondLastLine: false,
                     automaticLayout: true,
