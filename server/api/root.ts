@@ -10,6 +10,7 @@ import {
   tokensRouter,
 } from "./routers/access";
 import { accountRouter } from "./routers/account";
+import { dashboardRouter, executionListRouter } from "./routers/monitoring";
 import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -26,6 +27,8 @@ export const appRouter = createTRPCRouter({
   executions: executionsRouter,
   namespaces: namespacesRouter,
   triggers: triggersRouter,
+  executionList: executionListRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@
 import { Router } from "../route";
 import { administrationRoutes } from "./administration";
 import { executionRoutes, logRoutes } from "./executions";
+import { executionBulkRoutes } from "./executions-bulk";
 import { flowRoutes } from "./flows";
 import { namespaceRoutes } from "./namespaces";
 import { triggerRoutes } from "./triggers";
@@ -10,6 +11,7 @@ import { triggerRoutes } from "./triggers";
 export const routes = [
   ...flowRoutes,
   ...executionRoutes,
+  ...executionBulkRoutes,
   ...logRoutes,
   ...namespaceRoutes,
   ...triggerRoutes,
