@@ -67,7 +67,7 @@ export function executionWhere(
     sql.where(`(${access.prefixes.map((p) => namespaceCondition(sql, col("namespace"), p)).join(" or ")})`);
   if (filter.namespace) sql.where(namespaceCondition(sql, col("namespace"), filter.namespace));
   if (filter.flowId) sql.where(`${col("flow_id")} = ${sql.param(filter.flowId)}`);
-  if (filter.states?.length) sql.where(`${col("state")}::text = any(${sql.param(filter.states)}::text[])`);
+  if (filter.states?.length) sql.where(`${col("state")} = any(${sql.param(filter.states)}::state[])`);
   for (const label of filter.labels ?? [])
     sql.where(`${col("labels")} @> ${sql.param(JSON.stringify([label]))}::jsonb`);
   if (filter.from) sql.where(`${col("start_date")} >= ${sql.param(filter.from)}`);

@@ -166,6 +166,13 @@ export function Dashboard({
         </Card>
 
         <Card title="Slowest flows">
+          <p className="-mt-2 mb-2 text-xs text-zinc-500">
+            Durations of ended executions, by p95
+            {total > data.durationSample
+              ? ` — over the latest ${data.durationSample.toLocaleString("en")} of this period`
+              : ""}
+            .
+          </p>
           {data.slowestFlows.length === 0 ? (
             <Empty>No execution ended in this period.</Empty>
           ) : (

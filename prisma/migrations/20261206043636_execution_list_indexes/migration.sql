@@ -5,7 +5,7 @@ DROP INDEX "executions_tenant_id_start_date_idx";
 DROP INDEX "executions_tenant_id_state_idx";
 
 -- CreateIndex
-CREATE INDEX "executions_tenant_id_start_date_id_idx" ON "executions"("tenant_id", "start_date" DESC, "id" DESC);
+CREATE INDEX "executions_tenant_id_start_date_id_state_namespace_flow_id__idx" ON "executions"("tenant_id", "start_date" DESC, "id" DESC, "state", "namespace", "flow_id", "end_date");
 
 -- CreateIndex
 CREATE INDEX "executions_tenant_id_state_start_date_idx" ON "executions"("tenant_id", "state", "start_date" DESC);
