@@ -72,8 +72,8 @@ export function Dashboard({
   const maxNs = Math.max(1, ...data.perNamespace.map((n) => n.total));
 
   return (
-    <div className="space-y-6">
-      <div className="flex flex-wrap items-center gap-3">
+    <div>
+      <div className="mb-6 flex flex-wrap items-center gap-3">
         <fieldset
           aria-label="Time range"
           className="inline-flex rounded-md border border-zinc-300 dark:border-zinc-700"
@@ -99,7 +99,7 @@ export function Dashboard({
         </span>
       </div>
 
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
+      <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <Stat label="Executions" value={total.toLocaleString("en")} href={`/executions?${scoped}`} />
         <Stat
           label="Success ratio"
@@ -135,7 +135,7 @@ export function Dashboard({
         />
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-x-6 lg:grid-cols-2">
         <Card title="Recent failures">
           {data.recentFailures.length === 0 ? (
             <Empty>No failed execution in this period.</Empty>

@@ -388,6 +388,7 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
             </Button>
             <Button
               variant="plain"
+              className="disabled:cursor-not-allowed disabled:opacity-50"
               disabled={!page.data?.next}
               onClick={() => page.data?.next && setCursors([...cursors, page.data.next])}
             >

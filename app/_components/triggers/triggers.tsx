@@ -130,9 +130,19 @@ export function Triggers({ tenant }: { tenant: string }) {
                     <td className="py-2 pr-3">{type}</td>
                     <td className="whitespace-nowrap py-2 pr-3" title={formatRelative(t.nextExecutionDate)}>
                       {formatDateTime(t.nextExecutionDate, { timeZone })}
+                      {t.nextExecutionDate ? (
+                        <span className="block text-xs text-zinc-500">
+                          {formatRelative(t.nextExecutionDate)}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="whitespace-nowrap py-2 pr-3" title={formatRelative(t.lastTriggeredDate)}>
                       {formatDateTime(t.lastTriggeredDate, { timeZone })}
+                      {t.lastTriggeredDate ? (
+                        <span className="block text-xs text-zinc-500">
+                          {formatRelative(t.lastTriggeredDate)}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="py-2 pr-3">
                       <span title={mayUpdate ? undefined : needs("FLOW:UPDATE", [t.namespace])}>
@@ -251,8 +261,11 @@ function Switch({
 function WebhookUrl({ url, hidden, namespace }: { url: string; hidden: boolean; namespace: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <div className="flex max-w-md items-center gap-2">
-      <code className="truncate rounded bg-zinc-100 px-1.5 py-0.5 text-xs dark:bg-zinc-800" title={url}>
+    <div className="flex w-80 items-center gap-2">
+      <code
+        className="min-w-0 flex-1 truncate rounded bg-zinc-100 px-1.5 py-0.5 text-xs dark:bg-zinc-800"
+        title={url}
+      >
         {url}
       </code>
       <span
