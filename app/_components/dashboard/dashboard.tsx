@@ -219,7 +219,7 @@ export function Dashboard({
                       {n.namespace}
                     </Link>
                     <span className="tabular-nums text-zinc-600 dark:text-zinc-400">
-                      {n.total.toLocaleString("en")}
+                      {n.total.toLocaleString("en")} run{n.total === 1 ? "" : "s"}
                       {n.failed ? (
                         <span className="ml-2 text-red-600">{n.failed.toLocaleString("en")} failed</span>
                       ) : null}

@@ -381,6 +381,7 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
           <div className="flex gap-2">
             <Button
               variant="plain"
+              className="disabled:cursor-not-allowed disabled:opacity-50"
               disabled={cursors.length <= 1}
               onClick={() => setCursors(cursors.slice(0, -1))}
             >

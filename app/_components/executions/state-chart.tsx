@@ -24,6 +24,14 @@ function bucketsBetween(from: Date, to: Date, bucket: "hour" | "day", timeZone: 
   return keys;
 }
 
+/** A round axis top with a round middle tick: 1, 2, 4, 10, 20, 40, 100... */
+function niceMax(value: number): number {
+  const half = value / 2;
+  const power = 10 ** Math.floor(Math.log10(half));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= half) ?? 10 * power;
+  return Math.max(2, Math.round(step * 2));
+}
+
 export function StateChart({
   points,
   bucket,
@@ -45,7 +53,7 @@ export function StateChart({
   for (const p of points) byKey.set(keyOf(new Date(p.date), bucket, timeZone), p.counts);
   const keys = bucketsBetween(from, to, bucket, timeZone);
   const totals = keys.map((k) => Object.values(byKey.get(k) ?? {}).reduce<number>((s, n) => s + (n ?? 0), 0));
-  const max = Math.max(1, ...totals);
+  const max = niceMax(Math.max(1, ...totals));
   const width = 1000;
   const top = 8;
   const bottom = 22;
