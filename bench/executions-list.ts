@@ -24,6 +24,7 @@ import {
   perNamespace,
   recentErrorLogs,
   slowestFlows,
+  stateCountsByBucket,
 } from "@/server/services/dashboard";
 import { scopedExecutionWhere } from "@/server/services/execution-query";
 import {
@@ -202,13 +203,23 @@ export async function runExecutionListBench(
         { bucket: "day", timeZone: "UTC" },
       ),
     );
+    await record("dashboard: chart per day by state, 30 days", () =>
+      stateCountsByBucket(scope, { from: month }, { bucket: "day", timeZone: "Europe/Paris" }),
+    );
+    await record("dashboard: per namespace, 30 days", () => perNamespace(scope, { from: month }));
     await record("dashboard: slowest flows p50/p95, 7 days", () => slowestFlows(scope, { from: week }));
     await record("dashboard: per namespace, 7 days", () => perNamespace(scope, { from: week }));
     await record("dashboard: running and queued now", () => activeCounts(scope, { from: new Date(0) }));
     await record("dashboard: recent error logs", () => recentErrorLogs(scope, { from: week }));
-    await record("dashboard: whole, 24h", () => dashboard(scope, { range: "24h", timeZone: "UTC" }));
-    await record("dashboard: whole, 7d", () => dashboard(scope, { range: "7d", timeZone: "UTC" }));
-    await record("dashboard: whole, 30d", () => dashboard(scope, { range: "30d", timeZone: "UTC" }));
+    await record("dashboard: whole (all its queries at once), 24h", () =>
+      dashboard(scope, { range: "24h", timeZone: "UTC" }),
+    );
+    await record("dashboard: whole (all its queries at once), 7d", () =>
+      dashboard(scope, { range: "7d", timeZone: "UTC" }),
+    );
+    await record("dashboard: whole (all its queries at once), 30d", () =>
+      dashboard(scope, { range: "30d", timeZone: "UTC" }),
+    );
     await record("dashboard: slowest flows p50/p95, 30 days", () => slowestFlows(scope, { from: month }));
 
     const first = scopedExecutionWhere(scope, { from: week });

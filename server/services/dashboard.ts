@@ -139,42 +139,47 @@ export async function perNamespace(scope: ServiceScope, filter: ExecutionFilter)
   );
 }
 
+/** "2026-12-06" (day) or "2026-12-06 14" (hour) of `date` in `timeZone`. */
+function bucketKey(format: Intl.DateTimeFormat, date: Date, bucket: Bucket): string {
+  const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  return bucket === "day" ? day : `${day} ${parts.hour}`;
+}
+
 /**
- * Executions per bucket, state and namespace in one pass over the range (the chart and the per-namespace
- * figures from the same index-only scan, rather than one scan each).
+ * Executions per bucket and state for the dashboard's chart. PostgreSQL counts per quarter hour (date_bin,
+ * which needs no time-zone lookup per row, about half the cost of date_trunc in a zone over a busy month);
+ * the quarter hours are then folded into the person's days or hours here (every zone's offset is a whole
+ * number of quarter hours). A point's date is its bucket's first quarter hour with executions.
  */
-export async function rangeCounts(
+export async function stateCountsByBucket(
   scope: ServiceScope,
   filter: ExecutionFilter,
   options: { bucket: Bucket; timeZone: string },
-): Promise<{ overTime: StateCounts[]; perNamespace: NamespaceCounts[] }> {
+): Promise<StateCounts[]> {
   const sql = scopedExecutionWhere(scope, filter);
-  const unit = sql.param(options.bucket);
-  const zone = sql.param(validTimeZone(options.timeZone));
-  const rows = await readRows<{ bucket: Date; state: ExecutionState; namespace: string; n: number }>(
+  const rows = await readRows<{ bin: Date; state: ExecutionState; n: number }>(
     scope,
-    `select date_trunc(${unit}, e.start_date, ${zone}) as bucket, e.state, e.namespace, count(*)::int as n
-       from executions e ${sql.clause} group by 1, 2, 3`,
+    `select date_bin('15 minutes', e.start_date, timestamptz '2000-01-01') as bin, e.state, count(*)::int as n
+       from executions e ${sql.clause} group by 1, 2 order by 1`,
     sql.params,
   );
-  const byDate = new Map<number, StateCounts>();
-  const byNamespace = new Map<string, NamespaceCounts>();
+  const format = new Intl.DateTimeFormat("en-CA", {
+    timeZone: validTimeZone(options.timeZone),
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    hourCycle: "h23",
+  });
+  const byKey = new Map<string, StateCounts>();
   for (const row of rows) {
-    const key = row.bucket.getTime();
-    const point = byDate.get(key) ?? { date: row.bucket, counts: {} };
+    const key = bucketKey(format, row.bin, options.bucket);
+    const point = byKey.get(key) ?? { date: row.bin, counts: {} };
     point.counts[row.state] = (point.counts[row.state] ?? 0) + row.n;
-    byDate.set(key, point);
-    const ns = byNamespace.get(row.namespace) ?? { namespace: row.namespace, total: 0, failed: 0 };
-    ns.total += row.n;
-    if (row.state === "FAILED") ns.failed += row.n;
-    byNamespace.set(row.namespace, ns);
+    byKey.set(key, point);
   }
-  return {
-    overTime: [...byDate.values()].sort((a, b) => a.date.getTime() - b.date.getTime()),
-    perNamespace: [...byNamespace.values()]
-      .sort((a, b) => b.failed - a.failed || b.total - a.total || a.namespace.localeCompare(b.namespace))
-      .slice(0, 20),
-  };
+  return [...byKey.values()];
 }
 
 export async function activeCounts(
@@ -219,15 +224,15 @@ export async function recentErrorLogs(
 export async function dashboard(scope: ServiceScope, query: DashboardQuery): Promise<Dashboard> {
   const { from, to, bucket } = rangeOf(query, scope.now());
   const filter = filterOf(query, from);
-  const [{ overTime, perNamespace: namespaces }, active, failures, slowest, errorLogs, flow] =
-    await Promise.all([
-      rangeCounts(scope, filter, { bucket, timeZone: query.timeZone }),
-      activeCounts(scope, filterOf(query, new Date(0))),
-      listExecutionPage(scope, { ...filter, states: ["FAILED"] }, { size: 10 }),
-      slowestFlows(scope, filter),
-      recentErrorLogs(scope, { from, ...query }),
-      scope.db.flow.findFirst({ where: { deleted: false }, select: { id: true } }),
-    ]);
+  const [overTime, namespaces, active, failures, slowest, errorLogs, flow] = await Promise.all([
+    stateCountsByBucket(scope, filter, { bucket, timeZone: query.timeZone }),
+    perNamespace(scope, filter),
+    activeCounts(scope, filterOf(query, new Date(0))),
+    listExecutionPage(scope, { ...filter, states: ["FAILED"] }, { size: 10 }),
+    slowestFlows(scope, filter),
+    recentErrorLogs(scope, { from, ...query }),
+    scope.db.flow.findFirst({ where: { deleted: false }, select: { id: true } }),
+  ]);
   const totals: Partial<Record<ExecutionState, number>> = {};
   for (const point of overTime)
     for (const [state, n] of Object.entries(point.counts) as [ExecutionState, number][])
