@@ -161,7 +161,7 @@ export async function stateCountsByBucket(
   const rows = await readRows<{ bin: Date; state: ExecutionState; n: number }>(
     scope,
     `select date_bin('15 minutes', e.start_date, timestamptz '2000-01-01') as bin, e.state, count(*)::int as n
-       from executions e ${sql.clause} group by 1, 2 order by 1`,
+       from executions e ${sql.clause} group by 1, 2`,
     sql.params,
   );
   const format = new Intl.DateTimeFormat("en-CA", {
@@ -179,7 +179,7 @@ export async function stateCountsByBucket(
     point.counts[row.state] = (point.counts[row.state] ?? 0) + row.n;
     byKey.set(key, point);
   }
-  return [...byKey.values()];
+  return [...byKey.values()].sort((a, b) => a.date.getTime() - b.date.getTime());
 }
 
 export async function activeCounts(

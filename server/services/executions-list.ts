@@ -125,7 +125,7 @@ export async function executionsOverTime(
   const rows = await readRows<{ bucket: Date; state: ExecutionState; n: number }>(
     scope,
     `select date_trunc(${unit}, e.start_date, ${zone}) as bucket, e.state, count(*)::int as n
-       from executions e ${sql.clause} group by 1, 2 order by 1`,
+       from executions e ${sql.clause} group by 1, 2`,
     sql.params,
   );
   const byDate = new Map<number, StateCounts>();
@@ -135,7 +135,8 @@ export async function executionsOverTime(
     entry.counts[row.state] = row.n;
     byDate.set(key, entry);
   }
-  return [...byDate.values()];
+  // Sorted here: an ORDER BY would make PostgreSQL sort every row before grouping instead of hashing.
+  return [...byDate.values()].sort((a, b) => a.date.getTime() - b.date.getTime());
 }
 
 /** An IANA time zone PostgreSQL knows, or UTC (Intl and PostgreSQL share the tz database). */
