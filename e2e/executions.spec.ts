@@ -48,7 +48,9 @@ async function signIn(page: Page, email: string, password: string, to: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   // Back where the deep link pointed, filters included.
-  await expect.poll(() => decodeURIComponent(page.url())).toMatch(new RegExp(`${to.replace(/[?]/g, "\\?")}$`));
+  await expect
+    .poll(() => decodeURIComponent(page.url()))
+    .toMatch(new RegExp(`${to.replace(/[?]/g, "\\?")}$`));
 }
 
 /** `datetime-local` value in the browser's time zone. */
