@@ -1,13 +1,25 @@
 import Link from "next/link";
 import { getDb } from "@/server/db/client";
 import { checkHealth, type HealthReport } from "@/server/health";
+import { Dashboard } from "./_components/dashboard/dashboard";
 import { Inline } from "./_components/inline";
 import { sections } from "./_components/sections";
+import { PageTitle } from "./_components/ui";
+import { viewer } from "./_lib/viewer";
 
 // The status card reads the database on every request.
 export const dynamic = "force-dynamic";
 
 export default async function Home() {
+  // A signed-in person working in a tenant lands on its dashboard.
+  const current = await viewer();
+  if (current?.tenant)
+    return (
+      <div className="mx-auto max-w-7xl">
+        <PageTitle title="Dashboard">The health of your flows in {current.tenant.name}.</PageTitle>
+        <Dashboard tenant={current.tenant.slug} />
+      </div>
+    );
   const { report } = await checkHealth(getDb);
   return (
     <div className="mx-auto max-w-4xl">

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseEnv } from "@/server/env";
 import { runEngineBench } from "./engine";
+import { runExecutionListBench } from "./executions-list";
 import { runExprBench } from "./expr";
 import { runFlowLanguageBench } from "./flow-language";
 import { runScriptsBench } from "./scripts";
@@ -55,6 +56,14 @@ console.table(
   })),
 );
 results.engine = engine;
+
+const executions = Number(process.env.BENCH_EXECUTIONS ?? 1_000_000);
+console.log(
+  `Executions list and dashboard on ${executions.toLocaleString("en-US")} executions in one tenant`,
+);
+const list = await runExecutionListBench({ databaseUrl: parseEnv().DATABASE_URL, executions });
+console.table(list.map((r) => ({ query: r.name, "ms (median of 5)": r.ms.toFixed(1), "goal ms": 300 })));
+results.executionList = list;
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 const file = new URL(

@@ -21,6 +21,19 @@ export function useFormatDate(): (value: Date | string | number | null | undefin
   return useMemo(() => (value) => formatDate(value, { timeZone, dateFormat }), [timeZone, dateFormat]);
 }
 
+/** The person's time zone: their choice, or the browser's own (UTC on the server, where there is none). */
+export function useTimeZone(): string {
+  const { timeZone } = usePreferences();
+  return useMemo(() => {
+    if (timeZone !== "browser") return timeZone;
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    } catch {
+      return "UTC";
+    }
+  }, [timeZone]);
+}
+
 /** Whether the page is dark right now (the class THEME_SCRIPT sets on <html>), following changes. */
 export function useIsDark(): boolean {
   const [dark, setDark] = useState(false);

@@ -24,7 +24,7 @@ export const sections: Section[] = [
       "Recent failures, with a link to each execution",
       "Durations per flow, to spot the slow ones",
     ],
-    now: "Nothing runs yet, so there is nothing to chart. The engine that executes flows is the next big piece of work.",
+    now: "Open it to see executions over time, failures, the slowest flows and recent error logs.",
   },
   {
     href: "/flows",
@@ -48,7 +48,7 @@ export const sections: Section[] = [
       "Per execution: live topology, Gantt chart, streaming logs, outputs",
       "Restart, replay, kill, pause and resume",
     ],
-    now: "No flow can run yet. The database already has the tables executions will be stored in.",
+    now: "Filter every execution of the tenant (deep links), watch them live, and restart, replay, kill, resume, relabel or delete them in bulk.",
   },
   {
     href: "/triggers",
@@ -59,7 +59,7 @@ export const sections: Section[] = [
       "Every trigger with its next date, enable and disable",
       "Backfills of a schedule over a date range, with progress and pause",
     ],
-    now: "Triggers are declared in the flow's YAML (`triggers:`); they will be picked up from there.",
+    now: "See every trigger with its next date, enable or disable it, unlock it, copy webhook URLs, and backfill schedules with live progress.",
   },
   {
     href: "/namespaces",

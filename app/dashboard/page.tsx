@@ -1,10 +1,22 @@
 import type { Metadata } from "next";
-import { EmptyState } from "../_components/empty-state";
+import { Dashboard } from "../_components/dashboard/dashboard";
+import { NoTenant } from "../_components/executions/no-tenant";
 import { section } from "../_components/sections";
+import { PageTitle } from "../_components/ui";
+import { requireViewer } from "../_lib/viewer";
 
 const page = section("/dashboard");
 export const metadata: Metadata = { title: page.label };
+export const dynamic = "force-dynamic";
 
-export default function Page() {
-  return <EmptyState section={page} />;
+export default async function Page() {
+  const { tenant } = await requireViewer("/dashboard");
+  return (
+    <div className="mx-auto max-w-7xl">
+      <PageTitle title={page.label}>
+        {tenant ? `${page.purpose} Tenant ${tenant.name}.` : page.purpose}
+      </PageTitle>
+      {tenant ? <Dashboard tenant={tenant.slug} /> : <NoTenant />}
+    </div>
+  );
 }

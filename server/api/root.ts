@@ -12,6 +12,7 @@ import {
 import { accountRouter } from "./routers/account";
 import { blueprintsRouter } from "./routers/blueprints";
 import { consoleRouter, preferencesRouter } from "./routers/console";
+import { dashboardRouter, executionListRouter } from "./routers/monitoring";
 import { executionsRouter, flowsRouter, namespacesRouter, triggersRouter } from "./routers/orchestration";
 import { executionInputsRouter, flowsBulkRouter, namespaceFilesRouter } from "./routers/workbench";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -35,6 +36,8 @@ export const appRouter = createTRPCRouter({
   executionInputs: executionInputsRouter,
   console: consoleRouter,
   preferences: preferencesRouter,
+  executionList: executionListRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,8 +4,9 @@ import { loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
 import type { Backfill } from "@/worker/embedded";
 import { databaseTriggerService } from "@/worker/embedded/services";
-import { filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
+import { can, filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import { NotFoundError } from "./errors";
+import { HIDDEN_WEBHOOK_KEY } from "./flows";
 import { audit, check, listFilter, type ServiceScope } from "./scope";
 
 export interface TriggerJson {
@@ -18,6 +19,13 @@ export interface TriggerJson {
   nextExecutionDate: string | null;
   lastTriggeredDate: string | null;
   backfill: Backfill | null;
+  /**
+   * The execution that holds the trigger (Kestra's trigger lock): until it ends the trigger does not fire
+   * again. Null when nothing holds it.
+   */
+  lockedBy: string | null;
+  /** A webhook trigger's key, for those who may update the flow; HIDDEN_WEBHOOK_KEY for others. */
+  webhookKey?: string;
 }
 
 export interface TriggerRef {
@@ -53,15 +61,25 @@ export async function listTriggers(
     const flow = loadFlow(row.source, { registry }).flow;
     for (const trigger of flow?.triggers ?? []) {
       const state = stateOf.get(`${row.namespace}/${row.id}/${trigger.id}`);
+      const type = registry.get(trigger.type)?.type ?? trigger.type;
+      const key = (trigger as { key?: unknown }).key;
+      const mayUpdate = can(scope.principal, "FLOW", "UPDATE", {
+        tenant: scope.tenant,
+        namespace: row.namespace,
+      });
       out.push({
         namespace: row.namespace,
         flowId: row.id,
         triggerId: trigger.id,
-        type: registry.get(trigger.type)?.type ?? trigger.type,
+        type,
         disabled: Boolean(trigger.disabled) || Boolean(state?.disabled) || row.disabled,
         nextExecutionDate: state?.nextEvaluationDate?.toISOString() ?? null,
         lastTriggeredDate: state?.lastTriggeredDate?.toISOString() ?? null,
         backfill: (state?.backfill as Backfill | null | undefined) ?? null,
+        lockedBy: state?.executionId ?? null,
+        ...(type === "core.trigger.Webhook" && typeof key === "string"
+          ? { webhookKey: mayUpdate ? key : HIDDEN_WEBHOOK_KEY }
+          : {}),
       });
     }
   }
@@ -153,4 +171,26 @@ export async function controlBackfill(
     after: { paused: backfill.paused, cancelledAt: backfill.cancelledAt ?? null },
   });
   return backfill;
+}
+
+/**
+ * Frees a trigger held by the execution it started (Kestra's `POST /triggers/unlock`): the trigger fires at
+ * its next date even if that execution has not ended.
+ */
+export async function unlockTrigger(scope: ServiceScope, ref: TriggerRef): Promise<TriggerJson> {
+  check(scope, "FLOW", "UPDATE", ref.namespace);
+  const before = await findTrigger(scope, ref);
+  await scope.db.triggerState.updateMany({
+    where: { namespace: ref.namespace, flowId: ref.flowId, triggerId: ref.triggerId },
+    data: { executionId: null },
+  });
+  await audit(scope, {
+    action: "UNLOCK",
+    resourceType: "TRIGGER",
+    resourceId: `${ref.namespace}.${ref.flowId}.${ref.triggerId}`,
+    namespace: ref.namespace,
+    before: { lockedBy: before.lockedBy },
+    after: { lockedBy: null },
+  });
+  return findTrigger(scope, ref);
 }

@@ -195,6 +195,63 @@ describe("audit log", () => {
         });
         return act(() => call("POST", "triggers/audit.ns/backfilled/nightly/backfill/cancel"));
       },
+      "POST /triggers/{namespace}/{flowId}/{triggerId}/unlock": () =>
+        act(() => call("POST", "triggers/audit.ns/base/nightly/unlock")),
+      "POST /executions/restart/by-ids": async () => {
+        const run = id(await call("POST", "executions/audit.ns/failing?wait=true"));
+        return act(() => call("POST", "executions/restart/by-ids", [run]));
+      },
+      "POST /executions/restart/by-query": async () => {
+        await call("POST", "executions/audit.ns/failing?wait=true&labels=bulk:restart");
+        return act(() => call("POST", "executions/restart/by-query?labels=bulk:restart&state=FAILED"));
+      },
+      "POST /executions/replay/by-ids": async () => {
+        const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
+        return act(() => call("POST", "executions/replay/by-ids", [run]));
+      },
+      "POST /executions/replay/by-query": async () => {
+        await call("POST", "executions/audit.ns/base?wait=true&labels=bulk:replay");
+        return act(() => call("POST", "executions/replay/by-query?labels=bulk:replay&flowId=base"));
+      },
+      "DELETE /executions/kill/by-ids": async () => {
+        const run = await pausedExecution();
+        return act(() => call("DELETE", "executions/kill/by-ids", [run]));
+      },
+      "DELETE /executions/kill/by-query": async () => {
+        await pausedExecution();
+        return act(() => call("DELETE", "executions/kill/by-query?flowId=pausing&state=PAUSED"));
+      },
+      "POST /executions/resume/by-ids": async () => {
+        const run = await pausedExecution();
+        return act(() => call("POST", "executions/resume/by-ids", [run]));
+      },
+      "POST /executions/resume/by-query": async () => {
+        await pausedExecution();
+        return act(() => call("POST", "executions/resume/by-query?flowId=pausing&state=PAUSED"));
+      },
+      "DELETE /executions/by-ids": async () => {
+        const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
+        return act(() => call("DELETE", "executions/by-ids", [run]));
+      },
+      "DELETE /executions/by-query": async () => {
+        await call("POST", "executions/audit.ns/base?wait=true&labels=bulk:delete");
+        return act(() => call("DELETE", "executions/by-query?labels=bulk:delete"));
+      },
+      "POST /executions/labels/by-ids": async () => {
+        const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
+        return act(() =>
+          call("POST", "executions/labels/by-ids", {
+            executionsId: [run],
+            executionLabels: [{ key: "team", value: "data" }],
+          }),
+        );
+      },
+      "POST /executions/labels/by-query": async () => {
+        await call("POST", "executions/audit.ns/base?wait=true&labels=bulk:labels");
+        return act(() =>
+          call("POST", "executions/labels/by-query?labels=bulk:labels", [{ key: "team", value: "ops" }]),
+        );
+      },
       "DELETE /users/{userId}": async () => {
         const invitation = await call("POST", "invitations", { role: "Viewer" });
         const { signUp } = await import("@/server/services/account");

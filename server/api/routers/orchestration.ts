@@ -47,7 +47,13 @@ import {
   taskRunId,
   triggerId,
 } from "../../services/schemas";
-import { controlBackfill, listTriggers, setTriggerDisabled, startBackfill } from "../../services/triggers";
+import {
+  controlBackfill,
+  listTriggers,
+  setTriggerDisabled,
+  startBackfill,
+  unlockTrigger,
+} from "../../services/triggers";
 import { createTRPCRouter, tenantProcedure } from "../trpc";
 
 const source = z.string().min(1).max(1_000_000);
@@ -250,4 +256,5 @@ export const triggersRouter = createTRPCRouter({
   controlBackfill: tenantProcedure
     .input(triggerRef.extend({ action: z.enum(["pause", "resume", "cancel"]) }))
     .mutation(({ ctx, input }) => controlBackfill(ctx.scope, input, input.action)),
+  unlock: tenantProcedure.input(triggerRef).mutation(({ ctx, input }) => unlockTrigger(ctx.scope, input)),
 });

@@ -6,6 +6,7 @@ import { blueprintRoutes } from "./blueprints";
 import { dependencyRoutes } from "./dependencies";
 import { executionInputRoutes } from "./execution-inputs";
 import { executionRoutes, logRoutes } from "./executions";
+import { executionBulkRoutes } from "./executions-bulk";
 import { flowRoutes } from "./flows";
 import { flowBulkRoutes } from "./flows-bulk";
 import { namespaceFileRoutes } from "./namespace-files";
@@ -17,6 +18,7 @@ export const routes = [
   ...flowBulkRoutes,
   ...executionRoutes,
   ...executionInputRoutes,
+  ...executionBulkRoutes,
   ...logRoutes,
   ...namespaceRoutes,
   ...namespaceFileRoutes,

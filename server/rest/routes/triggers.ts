@@ -6,6 +6,7 @@ import {
   listTriggers,
   setTriggerDisabled,
   startBackfill,
+  unlockTrigger,
 } from "../../services/triggers";
 import { type AnyRoute, defineRoute } from "../route";
 
@@ -19,6 +20,8 @@ const triggerJson = z
     nextExecutionDate: z.string().nullable(),
     lastTriggeredDate: z.string().nullable(),
     backfill: z.unknown().nullable(),
+    lockedBy: z.string().nullable(),
+    webhookKey: z.string().optional(),
   })
   .meta({ id: "Trigger" });
 const backfill = z
@@ -105,5 +108,14 @@ export const triggerRoutes: AnyRoute[] = [
     params: ref.extend({ action: z.enum(["pause", "resume", "cancel"]) }),
     responses: [{ status: 200, description: "The backfill.", schema: backfill }],
     handler: async ({ scope, params }) => ({ body: await controlBackfill(scope, params, params.action) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/triggers/{namespace}/{flowId}/{triggerId}/unlock",
+    tag: "Triggers",
+    summary: "Free a trigger held by the execution it started (it fires at its next date again).",
+    params: ref,
+    responses: [{ status: 200, description: "The trigger.", schema: triggerJson }],
+    handler: async ({ scope, params }) => ({ body: await unlockTrigger(scope, params) }),
   }),
 ];

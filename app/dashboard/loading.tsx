@@ -1,0 +1,5 @@
+import { PageLoading } from "../_components/executions/page-states";
+
+export default function Loading() {
+  return <PageLoading title="Dashboard" />;
+}

@@ -1,0 +1,258 @@
+// The dashboard's figures, for a time range and optionally one namespace (and its children) or one flow:
+// executions over time by state, success ratio, what runs and waits now, recent failures, the slowest flows
+// (p50 and p95 of durations, percentile_cont in SQL), executions and failures per namespace, recent error
+// logs. Every figure is limited to what the principal may read.
+import { isTerminal } from "@/engine/executor";
+import { type ExecutionFilter, readRows, Sql, scopedExecutionWhere } from "./execution-query";
+import type { ExecutionState } from "./executions";
+import {
+  type Bucket,
+  type ExecutionRow,
+  listExecutionPage,
+  type StateCounts,
+  validTimeZone,
+} from "./executions-list";
+import { listFilter, type ServiceScope } from "./scope";
+
+export const RANGES = { "24h": 24 * 3_600_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
+export type Range = keyof typeof RANGES;
+
+export interface DashboardQuery {
+  range: Range;
+  timeZone: string;
+  namespace?: string;
+  flowId?: string;
+}
+
+/** Executions that have not started running yet, or are running or waiting. */
+export const ACTIVE_STATES: ExecutionState[] = [
+  "CREATED",
+  "QUEUED",
+  "RUNNING",
+  "PAUSED",
+  "RESTARTED",
+  "KILLING",
+  "RETRYING",
+];
+
+export interface FlowDurations {
+  namespace: string;
+  flowId: string;
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export interface NamespaceCounts {
+  namespace: string;
+  total: number;
+  failed: number;
+}
+
+export interface ErrorLog {
+  id: string;
+  namespace: string;
+  flowId: string;
+  executionId: string | null;
+  taskId: string | null;
+  message: string;
+  timestamp: Date;
+}
+
+export interface Dashboard {
+  from: Date;
+  to: Date;
+  bucket: Bucket;
+  overTime: StateCounts[];
+  totals: Partial<Record<ExecutionState, number>>;
+  /** SUCCESS / ended executions in the range; null when none ended. */
+  successRatio: number | null;
+  active: Partial<Record<ExecutionState, number>>;
+  recentFailures: ExecutionRow[];
+  slowestFlows: FlowDurations[];
+  perNamespace: NamespaceCounts[];
+  errorLogs: ErrorLog[];
+  /** Whether the tenant has any flow (the empty state then says "create a flow"). */
+  hasFlows: boolean;
+  /** The percentiles cover at most this many of the latest ended executions. */
+  durationSample: number;
+}
+
+function rangeOf(query: DashboardQuery, now: Date): { from: Date; to: Date; bucket: Bucket } {
+  return {
+    from: new Date(now.getTime() - RANGES[query.range]),
+    to: now,
+    bucket: query.range === "24h" ? "hour" : "day",
+  };
+}
+
+function filterOf(query: DashboardQuery, from: Date, to?: Date): ExecutionFilter {
+  return {
+    from,
+    ...(to ? { to } : {}),
+    ...(query.namespace ? { namespace: query.namespace } : {}),
+    ...(query.flowId ? { flowId: query.flowId } : {}),
+  };
+}
+
+/**
+ * Percentiles need a sort of every duration: over a busy month that is hundreds of thousands of rows, so
+ * they are computed over the latest DURATION_SAMPLE ended executions of the range (the dashboard says so).
+ */
+export const DURATION_SAMPLE = 100_000;
+
+export async function slowestFlows(
+  scope: ServiceScope,
+  filter: ExecutionFilter,
+  limit = 10,
+): Promise<FlowDurations[]> {
+  const sql = scopedExecutionWhere(scope, filter);
+  sql.where("e.end_date is not null");
+  const sample = sql.param(DURATION_SAMPLE);
+  const cap = sql.param(limit);
+  const rows = await readRows<{ namespace: string; flowId: string; n: number; p50: number; p95: number }>(
+    scope,
+    `select namespace, flow_id as "flowId", count(*)::int as n,
+       percentile_cont(0.5) within group (order by seconds) * 1000 as p50,
+       percentile_cont(0.95) within group (order by seconds) * 1000 as p95
+     from (select e.namespace, e.flow_id, extract(epoch from e.end_date - e.start_date) as seconds
+           from executions e ${sql.clause} order by e.start_date desc, e.id desc limit ${sample}) recent
+     group by 1, 2 order by p95 desc, 1, 2 limit ${cap}`,
+    sql.params,
+  );
+  return rows.map((r) => ({
+    namespace: r.namespace,
+    flowId: r.flowId,
+    count: r.n,
+    p50Ms: Math.round(Number(r.p50)),
+    p95Ms: Math.round(Number(r.p95)),
+  }));
+}
+
+export async function perNamespace(scope: ServiceScope, filter: ExecutionFilter): Promise<NamespaceCounts[]> {
+  const sql = scopedExecutionWhere(scope, filter);
+  return readRows<NamespaceCounts>(
+    scope,
+    `select e.namespace, count(*)::int as total, (count(*) filter (where e.state = 'FAILED'))::int as failed
+       from executions e ${sql.clause} group by 1 order by failed desc, total desc, 1 limit 20`,
+    sql.params,
+  );
+}
+
+/** "2026-12-06" (day) or "2026-12-06 14" (hour) of `date` in `timeZone`. */
+function bucketKey(format: Intl.DateTimeFormat, date: Date, bucket: Bucket): string {
+  const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  return bucket === "day" ? day : `${day} ${parts.hour}`;
+}
+
+/**
+ * Executions per bucket and state for the dashboard's chart. PostgreSQL counts per quarter hour (date_bin,
+ * which needs no time-zone lookup per row, about half the cost of date_trunc in a zone over a busy month);
+ * the quarter hours are then folded into the person's days or hours here (every zone's offset is a whole
+ * number of quarter hours). A point's date is its bucket's first quarter hour with executions.
+ */
+export async function stateCountsByBucket(
+  scope: ServiceScope,
+  filter: ExecutionFilter,
+  options: { bucket: Bucket; timeZone: string },
+): Promise<StateCounts[]> {
+  const sql = scopedExecutionWhere(scope, filter);
+  const rows = await readRows<{ bin: Date; state: ExecutionState; n: number }>(
+    scope,
+    `select date_bin('15 minutes', e.start_date, timestamptz '2000-01-01') as bin, e.state, count(*)::int as n
+       from executions e ${sql.clause} group by 1, 2`,
+    sql.params,
+  );
+  const format = new Intl.DateTimeFormat("en-CA", {
+    timeZone: validTimeZone(options.timeZone),
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    hourCycle: "h23",
+  });
+  const byKey = new Map<string, StateCounts>();
+  for (const row of rows) {
+    const key = bucketKey(format, row.bin, options.bucket);
+    const point = byKey.get(key) ?? { date: row.bin, counts: {} };
+    point.counts[row.state] = (point.counts[row.state] ?? 0) + row.n;
+    byKey.set(key, point);
+  }
+  return [...byKey.values()].sort((a, b) => a.date.getTime() - b.date.getTime());
+}
+
+export async function activeCounts(
+  scope: ServiceScope,
+  filter: ExecutionFilter,
+): Promise<Partial<Record<ExecutionState, number>>> {
+  const sql = scopedExecutionWhere(scope, { ...filter, states: ACTIVE_STATES });
+  const rows = await readRows<{ state: ExecutionState; n: number }>(
+    scope,
+    `select e.state, count(*)::int as n from executions e ${sql.clause} group by 1`,
+    sql.params,
+  );
+  return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+}
+
+export async function recentErrorLogs(
+  scope: ServiceScope,
+  query: { from: Date; namespace?: string; flowId?: string },
+  limit = 10,
+): Promise<ErrorLog[]> {
+  const access = listFilter(scope, "EXECUTION", "READ");
+  const sql = new Sql();
+  const ns = (prefix: string) =>
+    `(l.namespace = ${sql.param(prefix)} or l.namespace like ${sql.param(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`)})`;
+  sql.where(`l.tenant_id = ${sql.param(scope.tenant.id)}`);
+  sql.where(`l.level = 'ERROR'`);
+  if (!access.all) sql.where(`(${access.prefixes.map(ns).join(" or ")})`);
+  if (query.namespace) sql.where(ns(query.namespace));
+  if (query.flowId) sql.where(`l.flow_id = ${sql.param(query.flowId)}`);
+  sql.where(`l.timestamp >= ${sql.param(query.from)}`);
+  const cap = sql.param(limit);
+  const rows = await readRows<ErrorLog & { id: bigint | string }>(
+    scope,
+    `select l.id::text as id, l.namespace, l.flow_id as "flowId", l.execution_id as "executionId",
+       l.task_id as "taskId", left(l.message, 500) as message, l.timestamp
+     from log_entries l ${sql.clause} order by l.timestamp desc limit ${cap}`,
+    sql.params,
+  );
+  return rows.map((r) => ({ ...r, id: String(r.id) }));
+}
+
+export async function dashboard(scope: ServiceScope, query: DashboardQuery): Promise<Dashboard> {
+  const { from, to, bucket } = rangeOf(query, scope.now());
+  const filter = filterOf(query, from);
+  const [overTime, namespaces, active, failures, slowest, errorLogs, flow] = await Promise.all([
+    stateCountsByBucket(scope, filter, { bucket, timeZone: query.timeZone }),
+    perNamespace(scope, filter),
+    activeCounts(scope, filterOf(query, new Date(0))),
+    listExecutionPage(scope, { ...filter, states: ["FAILED"] }, { size: 10 }),
+    slowestFlows(scope, filter),
+    recentErrorLogs(scope, { from, ...query }),
+    scope.db.flow.findFirst({ where: { deleted: false }, select: { id: true } }),
+  ]);
+  const totals: Partial<Record<ExecutionState, number>> = {};
+  for (const point of overTime)
+    for (const [state, n] of Object.entries(point.counts) as [ExecutionState, number][])
+      totals[state] = (totals[state] ?? 0) + n;
+  const ended = Object.entries(totals)
+    .filter(([state]) => isTerminal(state as ExecutionState))
+    .reduce((sum, [, n]) => sum + n, 0);
+  return {
+    from,
+    to,
+    bucket,
+    overTime,
+    totals,
+    successRatio: ended ? (totals.SUCCESS ?? 0) / ended : null,
+    active,
+    recentFailures: failures.results,
+    slowestFlows: slowest,
+    perNamespace: namespaces,
+    errorLogs,
+    hasFlows: flow !== null,
+    durationSample: DURATION_SAMPLE,
+  };
+}

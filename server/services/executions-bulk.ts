@@ -1,0 +1,146 @@
+// Bulk operations on executions, Kestra's `/executions/{op}/by-ids` and `/by-query`: restart, replay,
+// kill, resume, delete and set labels. Each execution goes through the same single-execution service
+// (authorized on its own namespace, audited on its own), and one refusal never stops the others: the
+// answer is how many succeeded and why each other one did not.
+import type { Execution } from "@/engine/executor";
+import { withTransaction } from "@/worker/embedded/db";
+import { writeAuditSql } from "../audit/audit";
+import { describeError, NotFoundError, UnprocessableError } from "./errors";
+import { type ExecutionFilter, scopedExecutionWhere } from "./execution-query";
+import { deleteExecution, operateExecution, replayExecution } from "./executions";
+import { actor, check, type ServiceScope } from "./scope";
+
+export const BULK_OPERATIONS = ["restart", "replay", "kill", "resume", "delete", "labels"] as const;
+export type BulkOperation = (typeof BULK_OPERATIONS)[number];
+
+/** At most this many executions per call, by ids or by query (the UI says so before it asks). */
+export const BULK_MAX = 10_000;
+
+export interface BulkResult {
+  /** Executions the operation was applied to. */
+  count: number;
+  /** The others, with why (at most ERRORS_SHOWN of them; `failed` counts them all). */
+  errors: { id: string; message: string }[];
+  failed: number;
+}
+
+const ERRORS_SHOWN = 100;
+
+export type Label = { key: string; value: string };
+
+/**
+ * Sets labels on one execution: each given key gets the given value, other keys are kept (Kestra's
+ * "set labels"). Under the execution's row lock, like every change the engine makes to it.
+ */
+export async function setExecutionLabels(scope: ServiceScope, id: string, labels: Label[]): Promise<Label[]> {
+  const found = await scope.db.execution.findUnique({ where: { id }, select: { namespace: true } });
+  if (!found) throw new NotFoundError(`Execution ${id} not found.`);
+  check(scope, "EXECUTION", "UPDATE", found.namespace);
+  for (const label of labels) if (!label.key.trim()) throw new UnprocessableError("A label needs a key.");
+  const engine = await scope.engine();
+  return withTransaction(engine.ctx.pool, async (client) => {
+    const locked = await client.query<{ document: Execution; labels: Label[] }>(
+      "select document, labels from executions where id = $1 and tenant_id = $2 for update",
+      [id, scope.tenant.id],
+    );
+    const row = locked.rows[0];
+    if (!row) throw new NotFoundError(`Execution ${id} not found.`);
+    const given = new Map(labels.map((l) => [l.key, l.value]));
+    const next = [
+      ...row.labels.filter((l) => !given.has(l.key)),
+      ...[...given].map(([key, value]) => ({ key, value })),
+    ];
+    await client.query(
+      `update executions set labels = $3::jsonb, document = jsonb_set(document, '{labels}', $3::jsonb),
+         updated_at = now() where id = $1 and tenant_id = $2`,
+      [id, scope.tenant.id, JSON.stringify(next)],
+    );
+    await writeAuditSql(client, scope.tenant.id, actor(scope), {
+      action: "UPDATE",
+      resourceType: "EXECUTION",
+      resourceId: id,
+      namespace: found.namespace,
+      before: { labels: row.labels },
+      after: { labels: next },
+    });
+    return next;
+  });
+}
+
+async function applyOne(
+  scope: ServiceScope,
+  operation: BulkOperation,
+  id: string,
+  labels: Label[],
+): Promise<void> {
+  switch (operation) {
+    case "restart":
+    case "kill":
+    case "resume":
+      await operateExecution(scope, id, operation);
+      return;
+    case "replay":
+      await replayExecution(scope, id, undefined);
+      return;
+    case "delete":
+      await deleteExecution(scope, id);
+      return;
+    case "labels":
+      await setExecutionLabels(scope, id, labels);
+      return;
+  }
+}
+
+/** Applies `operation` to each execution in turn; one failure does not stop the rest. */
+export async function bulkByIds(
+  scope: ServiceScope,
+  operation: BulkOperation,
+  ids: string[],
+  options: { labels?: Label[] } = {},
+): Promise<BulkResult> {
+  if (ids.length > BULK_MAX)
+    throw new UnprocessableError(`At most ${BULK_MAX} executions at a time (${ids.length} given).`);
+  if (operation === "labels" && !options.labels?.length)
+    throw new UnprocessableError("Setting labels needs at least one label.");
+  const result: BulkResult = { count: 0, errors: [], failed: 0 };
+  for (const id of new Set(ids)) {
+    try {
+      await applyOne(scope, operation, id, options.labels ?? []);
+      result.count++;
+    } catch (error) {
+      const described = describeError(error);
+      if (described.status === 500) console.error("cadenza bulk: unexpected error", error);
+      result.failed++;
+      if (result.errors.length < ERRORS_SHOWN) result.errors.push({ id, message: described.message });
+    }
+  }
+  return result;
+}
+
+/** The ids of every execution the filter matches (what the principal may read), newest first. */
+export async function idsMatching(scope: ServiceScope, filter: ExecutionFilter): Promise<string[]> {
+  const sql = scopedExecutionWhere(scope, filter);
+  const cap = sql.param(BULK_MAX + 1);
+  const engine = await scope.engine();
+  const rows = await engine.ctx.pool.query<{ id: string }>(
+    `select e.id from executions e ${sql.clause} order by e.start_date desc, e.id desc limit ${cap}`,
+    sql.params,
+  );
+  if (rows.rows.length > BULK_MAX)
+    throw new UnprocessableError(
+      `More than ${BULK_MAX} executions match: narrow the filter (a shorter time range, a namespace or a state).`,
+    );
+  return rows.rows.map((r) => r.id);
+}
+
+/** `by-query`: the same as bulkByIds over every execution the filter matches. */
+export async function bulkByQuery(
+  scope: ServiceScope,
+  operation: BulkOperation,
+  filter: ExecutionFilter,
+  options: { labels?: Label[] } = {},
+): Promise<BulkResult> {
+  if (operation === "labels" && !options.labels?.length)
+    throw new UnprocessableError("Setting labels needs at least one label.");
+  return bulkByIds(scope, operation, await idsMatching(scope, filter), options);
+}
