@@ -26,13 +26,13 @@ export default async function Home() {
       <h1 className="text-3xl font-semibold tracking-tight">Welcome to Cadenza</h1>
       <p className="mt-2 max-w-2xl text-zinc-600 dark:text-zinc-400">
         Declarative, event-driven workflow orchestration. Write flows in Kestra&apos;s YAML, edit them in the
-        browser, and run them durably on PostgreSQL or Temporal. This is an early build: the foundation runs,
-        the product is being built on it.
+        browser with completion and a live topology, and run them durably on PostgreSQL — on schedules,
+        webhooks, other flows&apos; results or the API. Sign in to see your tenant&apos;s dashboard.
       </p>
 
       <Status report={report} />
 
-      <h2 className="mt-10 text-lg font-semibold">Where things will be</h2>
+      <h2 className="mt-10 text-lg font-semibold">What is inside</h2>
       <ul className="mt-3 grid gap-3 sm:grid-cols-2">
         {sections.map((s) => (
           <li key={s.href}>

@@ -1,7 +1,8 @@
 // Signing in, API tokens (shown once, listed, revoked), inviting someone by link, the tenant switcher and
 // the audit log, in the browser.
-import { expect, test } from "@playwright/test";
+
 import { cadenza } from "./cli";
+import { expect, test } from "./fixtures";
 
 const EMAIL = "ui-admin@example.com";
 const PASSWORD = "ui admin password 1";

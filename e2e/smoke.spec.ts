@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the home page shows Cadenza, its navigation and a healthy status", async ({ page }) => {
   await page.goto("/");
@@ -27,16 +27,14 @@ test("the home page shows Cadenza, its navigation and a healthy status", async (
   await expect(status).toContainText(/Engine\s*running/);
 });
 
-test("navigation leads to a page that says what it will do", async ({ page }) => {
+test("navigation asks a visitor to sign in, then returns to the page", async ({ page }) => {
   await page.goto("/");
   await page
     .getByRole("navigation", { name: "Main" })
     .getByRole("link", { name: "Flows", exact: true })
     .click();
-  await expect(page).toHaveURL(/\/flows$/);
-  await expect(page).toHaveTitle("Flows · Cadenza");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Flows");
-  await expect(page.getByText("What you can do now")).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in\?.*flows/);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 });
 
 test("/api/health is green", async ({ request }) => {
