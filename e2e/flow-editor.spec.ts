@@ -55,7 +55,7 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
   test.setTimeout(180_000);
   const attempted: string[] = [];
   await localOnly(page.context(), attempted);
-  const token = await adminWithToken("main", ADMIN, PASSWORD);
+  const token = await adminWithToken("workbench", ADMIN, PASSWORD);
 
   // Flows: empty, with a way to create one.
   await signIn(page, ADMIN, PASSWORD, "/flows");
@@ -159,8 +159,38 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
     diff.locator(".original-in-monaco-diff-editor .view-lines.monaco-mouse-cursor-text"),
   ).not.toContainText("and again");
 
+  // The list shows it now.
+  await page.goto("/flows");
+  await expect(page.getByRole("table", { name: "Flows" })).toContainText("hello_flow");
+  await page.getByRole("checkbox", { name: "Select company.team.hello_flow" }).check();
+  await expect(page.getByTestId("selection-bar")).toContainText("1 selected");
+
+  // A Viewer sees the editor read-only, with the reason, and no Save.
+  const invitation = await page.request.post("/api/v1/workbench/invitations", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { role: "Viewer" },
+  });
+  expect(invitation.status()).toBe(201);
+  const { path: invitePath } = (await invitation.json()) as { path: string };
+  const viewerContext = await browser.newContext({ baseURL: new URL(page.url()).origin });
+  await localOnly(viewerContext, attempted);
+  const viewer = await viewerContext.newPage();
+  await viewer.goto(invitePath);
+  await viewer.getByLabel("Email").fill(`flow-viewer-${Date.now()}@example.com`);
+  await viewer.getByLabel("Password (at least 10 characters)").fill("viewer password 1");
+  await viewer.getByRole("button", { name: "Create account" }).click();
+  await expect(viewer.getByRole("banner")).toContainText("Signed in as flow-viewer-");
+  await viewer.goto("/flows/company.team/hello_flow/edit");
+  await expect(viewer.getByTestId("read-only")).toContainText("needs FLOW:UPDATE on company.team");
+  await expect(viewer.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await expect(editor(viewer).locator(".view-lines")).toContainText("again and again", { timeout: 30_000 });
+  await editor(viewer).locator(".view-line", { hasText: "again and again" }).click();
+  await viewer.keyboard.type("XYZ");
+  await expect(editor(viewer).locator(".view-lines")).not.toContainText("XYZ");
+  await viewerContext.close();
+
   // Execute with an input typed in the form (revision 3 declares one, deployed as GitOps would).
-  const updated = await page.request.put("/api/v1/main/flows/company.team/hello_flow", {
+  const updated = await page.request.put("/api/v1/workbench/flows/company.team/hello_flow", {
     headers: { authorization: `Bearer ${token}`, "content-type": "application/x-yaml" },
     data: `id: hello_flow
 namespace: company.team
@@ -183,36 +213,6 @@ tasks:
   await expect(page).toHaveURL(/\/executions\/[0-9A-Za-z]+$/, { timeout: 15_000 });
   await expect(page.getByRole("heading", { level: 1 })).toContainText("SUCCESS", { timeout: 30_000 });
   await expect(page.getByRole("log", { name: "Execution logs" })).toContainText("hello Ada");
-
-  // The list shows it now.
-  await page.goto("/flows");
-  await expect(page.getByRole("table", { name: "Flows" })).toContainText("hello_flow");
-  await page.getByRole("checkbox", { name: "Select company.team.hello_flow" }).check();
-  await expect(page.getByTestId("selection-bar")).toContainText("1 selected");
-
-  // A Viewer sees the editor read-only, with the reason, and no Save.
-  const invitation = await page.request.post("/api/v1/main/invitations", {
-    headers: { authorization: `Bearer ${token}` },
-    data: { role: "Viewer" },
-  });
-  expect(invitation.status()).toBe(201);
-  const { path: invitePath } = (await invitation.json()) as { path: string };
-  const viewerContext = await browser.newContext({ baseURL: new URL(page.url()).origin });
-  await localOnly(viewerContext, attempted);
-  const viewer = await viewerContext.newPage();
-  await viewer.goto(invitePath);
-  await viewer.getByLabel("Email").fill(`flow-viewer-${Date.now()}@example.com`);
-  await viewer.getByLabel("Password (at least 10 characters)").fill("viewer password 1");
-  await viewer.getByRole("button", { name: "Create account" }).click();
-  await expect(viewer.getByRole("banner")).toContainText("Signed in as flow-viewer-");
-  await viewer.goto("/flows/company.team/hello_flow/edit");
-  await expect(viewer.getByTestId("read-only")).toContainText("needs FLOW:UPDATE on company.team");
-  await expect(viewer.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
-  await expect(editor(viewer).locator(".view-lines")).toContainText("again and again", { timeout: 30_000 });
-  await editor(viewer).locator(".view-line", { hasText: "again and again" }).click();
-  await viewer.keyboard.type("XYZ");
-  await expect(editor(viewer).locator(".view-lines")).not.toContainText("XYZ");
-  await viewerContext.close();
 
   // A person of another tenant: the flow's URL is a 404.
   await cadenza([

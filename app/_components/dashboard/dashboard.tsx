@@ -301,7 +301,7 @@ function Stat({
   );
   const look = "block rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900";
   return href ? (
-    <Link href={href} aria-label={label} className={`${look} transition-colors hover:border-brand-500`}>
+    <Link href={href} className={`${look} transition-colors hover:border-brand-500`}>
       {body}
     </Link>
   ) : (

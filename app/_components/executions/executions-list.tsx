@@ -256,7 +256,7 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
           <Empty>
             No execution matches these filters{params.range !== "all" ? " in this period" : ""}. Widen the
             time range, or start one from a{" "}
-            <Link className="text-brand-600 hover:underline" href="/flows">
+            <Link className="text-brand-600 underline" href="/flows">
               flow
             </Link>
             .

@@ -6,7 +6,7 @@ export function NoTenant() {
   return (
     <Card>
       You belong to no tenant yet:{" "}
-      <Link href="/tenants/new" className="text-brand-600 hover:underline">
+      <Link href="/tenants/new" className="text-brand-600 underline">
         create one
       </Link>
       , or use an invitation link.

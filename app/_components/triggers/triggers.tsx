@@ -78,7 +78,7 @@ export function Triggers({ tenant }: { tenant: string }) {
         <Empty>
           No flow of this tenant has a trigger. Add a <code>triggers:</code> block (a Schedule, a Flow trigger
           or a Webhook) to a{" "}
-          <Link href="/flows" className="text-brand-600 hover:underline">
+          <Link href="/flows" className="text-brand-600 underline">
             flow
           </Link>{" "}
           and it shows up here.

@@ -1,4 +1,4 @@
-import { PageLoading } from "../_components/executions/page-states";
+import { PageLoading } from "../../_components/executions/page-states";
 
 export default function Loading() {
   return <PageLoading title="Executions" />;
