@@ -176,9 +176,15 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
   await localOnly(viewerContext, attempted);
   const viewer = await viewerContext.newPage();
   await viewer.goto(invitePath);
-  await viewer.getByLabel("Email").fill(`flow-viewer-${Date.now()}@example.com`);
+  const viewerEmail = `flow-viewer-${Date.now()}@example.com`;
+  await viewer.getByLabel("Email").fill(viewerEmail);
   await viewer.getByLabel("Password (at least 10 characters)").fill("viewer password 1");
   await viewer.getByRole("button", { name: "Create account" }).click();
+  // Sign-up signs nobody in (it must not tell whether the email had an account): sign in next.
+  await expect(viewer).toHaveURL(/\/sign-in\?signedUp=1/);
+  await viewer.getByLabel("Email").fill(viewerEmail);
+  await viewer.getByLabel("Password").fill("viewer password 1");
+  await viewer.getByRole("button", { name: "Sign in" }).click();
   await expect(viewer.getByRole("banner")).toContainText("Signed in as flow-viewer-");
   await viewer.goto("/flows/company.team/hello_flow/edit");
   await expect(viewer.getByTestId("read-only")).toContainText("needs FLOW:UPDATE on company.team");
