@@ -1,29 +1,14 @@
 // The blueprint gallery in the browser: sign in, search, filter by tag (a deep link), open a blueprint, see
 // its description, topology and source, and "Use" it, which opens the flow editor's URL with the blueprint
 // and the chosen namespace. The page must fetch nothing from outside: every non-local request fails the test.
-import { test as base, expect } from "@playwright/test";
+
 import { cadenza } from "./cli";
+import { expect, test } from "./fixtures";
 
 const EMAIL = "blueprints-admin@example.com";
 const PASSWORD = "blueprints password 1";
 
-const test = base.extend<{ outside: string[] }>({
-  outside: async ({ context }, use) => {
-    const attempted: string[] = [];
-    await context.route("**/*", (route) => {
-      const url = new URL(route.request().url());
-      if (["127.0.0.1", "localhost"].includes(url.hostname) || url.protocol === "data:")
-        return route.continue();
-      attempted.push(url.href);
-      return route.abort("blockedbyclient");
-    });
-    await use(attempted);
-    expect(attempted, "requests to the outside world").toEqual([]);
-  },
-});
-
-test("find a blueprint, read it, see its topology and source, and use it", async ({ page, outside }) => {
-  void outside;
+test("find a blueprint, read it, see its topology and source, and use it", async ({ page }) => {
   await cadenza(["admin", "bootstrap", "--tenant", "main", "--email", EMAIL, "--password", PASSWORD]);
   await page.goto("/blueprints");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fblueprints/);
@@ -91,11 +76,7 @@ test("find a blueprint, read it, see its topology and source, and use it", async
   expect(opened.searchParams.get("namespace")).toBe("acme.ops");
 });
 
-test("the tenant's tab explains how to add one, and an unknown blueprint says so", async ({
-  page,
-  outside,
-}) => {
-  void outside;
+test("the tenant's tab explains how to add one, and an unknown blueprint says so", async ({ page }) => {
   await cadenza(["admin", "bootstrap", "--tenant", "main", "--email", EMAIL, "--password", PASSWORD]);
   await page.goto("/blueprints?tab=custom");
   await page.getByLabel("Email").fill(EMAIL);

@@ -3,25 +3,9 @@
 // filled with the keyboard — a bad INT shows the server's message beside the field, a dependent input
 // appears when its condition holds — and submitting opens the new execution, live, until SUCCESS and its
 // log line. No request may leave the machine: every other host is refused and fails the test.
-import { test as base, expect } from "@playwright/test";
-import { adminWithToken, cadenza } from "./cli";
 
-const test = base.extend<{ noExternalRequests: undefined }>({
-  noExternalRequests: [
-    async ({ context }, use) => {
-      const attempted: string[] = [];
-      await context.route(/.*/, (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-        attempted.push(url.href);
-        return route.abort("blockedbyclient");
-      });
-      await use(undefined);
-      expect(attempted, "requests to other hosts").toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+import { adminWithToken, cadenza } from "./cli";
+import { expect, test } from "./fixtures";
 
 const EMAIL = "launcher@example.com";
 const PASSWORD = "launcher password 1";

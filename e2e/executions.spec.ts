@@ -2,22 +2,9 @@
 // bulk-kill three running executions chosen by a label filter, backfill the last hour of a `* * * * *`
 // schedule and watch the progress bar reach 60/60, and a Viewer who sees every page with no action enabled.
 // Every request to anything but this server is refused, and attempting one fails the test.
-import { test as base, expect, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { adminWithToken } from "./cli";
-
-const test = base.extend<{ external: string[] }>({
-  external: async ({ context }, use) => {
-    const attempted: string[] = [];
-    await context.route("**/*", (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-      attempted.push(url.toString());
-      return route.abort("blockedbyclient");
-    });
-    await use(attempted);
-    expect(attempted, "requests to other hosts").toEqual([]);
-  },
-});
+import { expect, test } from "./fixtures";
 
 const ADMIN = "exec-admin@example.com";
 const PASSWORD = "exec admin password 1";
@@ -62,7 +49,7 @@ test("bulk kill by label, a backfill to 60/60, and a Viewer with nothing enabled
   page,
   browser,
   request,
-  external,
+  offsite,
 }) => {
   test.setTimeout(180_000);
   const token = await adminWithToken("main", ADMIN, PASSWORD);
@@ -141,7 +128,7 @@ test("bulk kill by label, a backfill to 60/60, and a Viewer with nothing enabled
   await viewerContext.route("**/*", (route) => {
     const url = new URL(route.request().url());
     if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-    external.push(url.toString());
+    offsite.push(url.toString());
     return route.abort("blockedbyclient");
   });
   const viewer = await viewerContext.newPage();

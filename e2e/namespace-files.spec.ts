@@ -1,25 +1,9 @@
 // A namespace's files in the browser: a folder and a file created from the panel, edited in Monaco (loaded
 // from the app itself: any request to another host fails the test) and saved with Ctrl-S, a file uploaded,
 // renamed and deleted; a script task then runs the saved file.
-import { test as base, expect } from "@playwright/test";
-import { adminWithToken } from "./cli";
 
-const test = base.extend<{ noExternalRequests: undefined }>({
-  noExternalRequests: [
-    async ({ context }, use) => {
-      const attempted: string[] = [];
-      await context.route(/.*/, (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-        attempted.push(url.href);
-        return route.abort("blockedbyclient");
-      });
-      await use(undefined);
-      expect(attempted, "requests to other hosts").toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+import { adminWithToken } from "./cli";
+import { expect, test } from "./fixtures";
 
 const EMAIL = "files@example.com";
 const PASSWORD = "files password 123";

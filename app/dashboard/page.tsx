@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { NoTenant } from "@/app/_components/admin/states";
 import { Dashboard } from "../_components/dashboard/dashboard";
-import { NoTenant } from "../_components/executions/no-tenant";
 import { section } from "../_components/sections";
 import { PageTitle } from "../_components/ui";
 import { requireViewer } from "../_lib/viewer";

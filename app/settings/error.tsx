@@ -1,4 +1,2 @@
 "use client";
-import { RouteError } from "@/app/_components/admin/route-error";
-
-export default RouteError;
+export { RouteError as default } from "@/app/_components/route-states";

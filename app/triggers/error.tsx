@@ -1,6 +1,2 @@
 "use client";
-import { PageError } from "../_components/executions/page-states";
-
-export default function ErrorPage({ error, reset }: { error: Error; reset: () => void }) {
-  return <PageError title="Triggers & backfills" error={error} reset={reset} />;
-}
+export { RouteError as default } from "@/app/_components/route-states";

@@ -1,5 +1,5 @@
-import { PageLoading } from "../_components/executions/page-states";
+import { RouteLoading } from "@/app/_components/route-states";
 
 export default function Loading() {
-  return <PageLoading title="Triggers & backfills" />;
+  return <RouteLoading title="Triggers & backfills" />;
 }

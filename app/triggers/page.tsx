@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { NoTenant } from "../_components/executions/no-tenant";
+import { NoTenant } from "@/app/_components/admin/states";
 import { section } from "../_components/sections";
 import { Triggers } from "../_components/triggers/triggers";
 import { PageTitle } from "../_components/ui";

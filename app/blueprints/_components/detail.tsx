@@ -5,13 +5,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Markdown } from "@/app/_components/markdown";
 import { badgeType } from "../../_components/topology/layout";
 import { Topology } from "../../_components/topology/topology";
 import { Button, ErrorText, Field, Input } from "../../_components/ui";
 import { useTRPC } from "../../_trpc/react";
 import { Modal } from "./dialog";
 import type { Tab } from "./gallery";
-import { Markdown } from "./markdown";
 
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/;
 

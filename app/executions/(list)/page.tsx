@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { NoTenant } from "@/app/_components/admin/states";
 import { ExecutionsList } from "../../_components/executions/executions-list";
-import { NoTenant } from "../../_components/executions/no-tenant";
 import { section } from "../../_components/sections";
 import { PageTitle } from "../../_components/ui";
 import { requireViewer } from "../../_lib/viewer";
