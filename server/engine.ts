@@ -133,3 +133,20 @@ export function runtimeOptionsFrom(env: {
 }): Partial<EngineRuntimeOptions> {
   return { concurrency: env.CADENZA_WORKER_CONCURRENCY, retentionDays: env.CADENZA_RETENTION_DAYS };
 }
+
+/**
+ * One line for `cadenza start`: whether scripts will run, and how. Runs the runner's one-time sandbox probe
+ * now, so an operator learns at start — not from the first failed task — that bubblewrap is missing.
+ */
+export async function scriptsStatus(engine: ServerEngine): Promise<string> {
+  const runner = engine.ctx.processRunner;
+  if (!(runner instanceof LocalProcessRunner)) return "run by a custom process runner";
+  if (env.CADENZA_SCRIPT_ISOLATION === "off")
+    return "NOT isolated (CADENZA_SCRIPT_ISOLATION=off): every tenant's scripts can see each other";
+  try {
+    await runner.runAs();
+    return `each attempt in its own bubblewrap sandbox (network: ${env.CADENZA_SCRIPT_NETWORK})`;
+  } catch (error) {
+    return `refused until this is fixed: ${(error as Error).message}`;
+  }
+}

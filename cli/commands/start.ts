@@ -23,7 +23,7 @@ export const start: Command = {
       const { openDatabase } = await import("../../server/runtime/database");
       const { applyMigrations } = await import("../../server/db/migrate");
       const { disconnectDb } = await import("../../server/db/client");
-      const { ensureDefaultTenant, openServerEngine, runtimeOptionsFrom } = await import(
+      const { ensureDefaultTenant, openServerEngine, runtimeOptionsFrom, scriptsStatus } = await import(
         "../../server/engine"
       );
       const { migrationsDir } = await import("../../server/paths");
@@ -103,6 +103,7 @@ export const start: Command = {
         cleanup.push("the engine", engine.close);
         const mainTenant = await ensureDefaultTenant(engine);
         await engine.startRuntime(runtimeOptionsFrom(env));
+        const scripts = await scriptsStatus(engine);
         const { createPrismaClient } = await import("../../server/db/client");
         const { firstAdminInvitation } = await import("../../server/auth/bootstrap");
         const admin = createPrismaClient(database.url);
@@ -150,6 +151,7 @@ export const start: Command = {
               : []),
             `  Engine:   embedded, in this process (${env.CADENZA_WORKER_CONCURRENCY} workers); data in ${env.CADENZA_DATA_DIR}.`,
             `  Secrets:  encrypted with the key from ${keySource}.`,
+            `  Scripts:  ${scripts}.`,
             "Press Ctrl-C to stop.",
             "",
           ].join("\n"),
