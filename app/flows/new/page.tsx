@@ -2,6 +2,8 @@
 // `custom/<id>`, with `&namespace=` to put it in); Save creates it (FLOW:CREATE on its namespace).
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getDb } from "@/server/db/client";
+import { getPreferences } from "@/server/services/preferences";
 import { Card } from "../../_components/ui";
 import { serverCaller } from "../../_lib/trpc-server";
 import { requireViewer } from "../../_lib/viewer";
@@ -47,7 +49,7 @@ export default async function NewFlowPage({
   searchParams: Promise<{ blueprint?: string; namespace?: string }>;
 }) {
   const { blueprint, namespace } = await searchParams;
-  const { tenant } = await requireViewer("/flows/new");
+  const { tenant, user } = await requireViewer("/flows/new");
   if (!tenant)
     return (
       <Card>
@@ -63,6 +65,11 @@ export default async function NewFlowPage({
   const fromBlueprint = blueprint
     ? await blueprintSource(caller, tenant.slug, blueprint, namespace)
     : undefined;
+  // A new flow starts in the person's default namespace (/account), else Kestra's usual company.team.
+  const { defaultNamespace } = await getPreferences(getDb(), user.id);
+  const template = defaultNamespace
+    ? TEMPLATE.replace("namespace: company.team", `namespace: ${defaultNamespace}`)
+    : TEMPLATE;
   return (
     <div className="mx-auto max-w-[1800px]">
       <p className="text-sm text-zinc-500">
@@ -79,7 +86,7 @@ export default async function NewFlowPage({
       ) : null}
       <FlowEditor
         tenant={tenant.slug}
-        source={fromBlueprint ?? TEMPLATE}
+        source={fromBlueprint ?? template}
         {...(canCreate ? {} : { readOnlyReason: "needs FLOW:CREATE in this tenant" })}
       />
     </div>
