@@ -1,0 +1,68 @@
+// What the execution page asks of the server: the operations this person may do (with the permission a
+// disabled one needs), the execution's relatives (previous/next of the same flow, the last success) and
+// each task's median duration over the flow's successful executions — all inside the tenant.
+import { describe, expect, it } from "vitest";
+import { setUpApi } from "./harness";
+
+const api = setUpApi({ runtime: true });
+
+const flow = `id: page
+namespace: company.team
+inputs:
+  - id: fail
+    type: BOOLEAN
+    defaults: false
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: hello
+  - id: maybe
+    type: io.kestra.plugin.core.execution.Fail
+    condition: "{{ inputs.fail }}"
+`;
+
+describe("execution page services", () => {
+  it("answers abilities, relatives and medians for the tenant's own executions only", async () => {
+    const admin = await api.admin("page", "admin@page.test");
+    await api.deploy("page", admin.token, flow);
+    const ids: string[] = [];
+    for (const fail of ["false", "false", "true"]) {
+      const started = await api.call("POST", `page/executions/company.team/page?wait=true`, {
+        token: admin.token,
+        body: { fail: fail === "true" },
+      });
+      expect(started.status).toBe(200);
+      ids.push((started.json as { id: string }).id);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const [one, two, failed] = ids as [string, string, string];
+    const caller = await api.trpc({ token: admin.token });
+
+    const abilities = await caller.executions.abilities({ tenant: "page", executionId: failed });
+    expect(abilities.restart).toEqual({ allowed: true, needs: "needs EXECUTION:UPDATE on company.team" });
+    expect(abilities.replay?.needs).toBe("needs EXECUTION:CREATE on company.team");
+
+    const relatives = await caller.executions.relatives({ tenant: "page", executionId: two });
+    expect(relatives.previous?.id).toBe(one);
+    expect(relatives.next?.id).toBe(failed);
+    expect(relatives.children).toEqual([]);
+    const ofFailed = await caller.executions.relatives({ tenant: "page", executionId: failed });
+    expect(ofFailed.lastSuccess?.id).toBe(two);
+    expect(ofFailed.lastSuccess?.taskRuns.map((r) => r.taskId)).toContain("first");
+
+    const medians = await caller.executions.taskMedians({
+      tenant: "page",
+      namespace: "company.team",
+      flowId: "page",
+    });
+    expect(Object.keys(medians)).toContain("first");
+    expect(medians.first).toBeGreaterThanOrEqual(0);
+
+    const other = await api.admin("elsewhere", "admin@elsewhere.test");
+    const stranger = await api.trpc({ token: other.token });
+    await expect(stranger.executions.abilities({ tenant: "elsewhere", executionId: failed })).rejects.toThrow(
+      /not found/i,
+    );
+    await expect(stranger.executions.relatives({ tenant: "page", executionId: failed })).rejects.toThrow();
+  });
+});
