@@ -58,11 +58,32 @@ describe("execution page services", () => {
     expect(Object.keys(medians)).toContain("first");
     expect(medians.first).toBeGreaterThanOrEqual(0);
 
+    const evaluated = await api.call("POST", `page/executions/${failed}/eval`, {
+      token: admin.token,
+      body: "{{ flow.id }}-{{ inputs.fail }}",
+      contentType: "text/plain",
+    });
+    expect(evaluated.status).toBe(200);
+    expect(evaluated.json).toEqual({ value: "page-true" });
+    const broken = await api.call("POST", `page/executions/${failed}/eval`, {
+      token: admin.token,
+      body: "{{ nope(",
+      contentType: "text/plain",
+    });
+    expect(broken.status).toBe(200);
+    expect((broken.json as { error?: string }).error).toBeTruthy();
+
     const other = await api.admin("elsewhere", "admin@elsewhere.test");
     const stranger = await api.trpc({ token: other.token });
     await expect(stranger.executions.abilities({ tenant: "elsewhere", executionId: failed })).rejects.toThrow(
       /not found/i,
     );
+    const foreign = await api.call("POST", `elsewhere/executions/${failed}/eval`, {
+      token: other.token,
+      body: "{{ flow.id }}",
+      contentType: "text/plain",
+    });
+    expect(foreign.status).toBe(404);
     await expect(stranger.executions.relatives({ tenant: "page", executionId: failed })).rejects.toThrow();
   });
 });

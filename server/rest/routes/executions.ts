@@ -2,6 +2,7 @@ import { z } from "zod";
 import { toExecutionJson } from "@/engine/executor";
 import { clientIp } from "../../auth/client-ip";
 import { env } from "../../env";
+import { UnprocessableError } from "../../services/errors";
 import {
   deleteExecution,
   executionLogs,
@@ -13,6 +14,7 @@ import {
   searchExecutions,
   startExecution,
 } from "../../services/executions";
+import { previewExpression } from "../../services/expression-preview";
 import { executionFlowGraph } from "../../services/graphs";
 import {
   booleanText,
@@ -161,6 +163,28 @@ export const executionRoutes: AnyRoute[] = [
     handler: async ({ scope, params }) => {
       await deleteExecution(scope, params.executionId);
       return {};
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/eval",
+    tag: "Executions",
+    summary:
+      "Render an expression (the plain-text body) in this execution's context, secrets masked (Kestra's eval).",
+    params: byId,
+    body: { kind: "text" },
+    responses: [
+      {
+        status: 200,
+        description: "`{ value }` rendered, or `{ error }` when the expression does not render.",
+        schema: z.object({ value: z.string().optional(), error: z.string().optional() }),
+      },
+    ],
+    handler: async ({ scope, params, body }) => {
+      const expression = String(body ?? "");
+      if (!expression.trim() || expression.length > 2000)
+        throw new UnprocessableError("The body must be an expression of 1 to 2000 characters.");
+      return { body: await previewExpression(scope, params.executionId, expression) };
     },
   }),
   operation("kill", ["DELETE", "POST"], "Kill an execution (Kestra uses DELETE; POST works too)."),
