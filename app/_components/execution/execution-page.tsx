@@ -33,22 +33,13 @@ export interface TabProps {
   running: boolean;
 }
 
-function StreamBanner({ status, running }: { status: StreamStatus; running: boolean }) {
-  if (status === "reconnecting")
-    return (
-      <div
-        role="status"
-        className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
-      >
-        Reconnecting… the page resumes by itself when the server answers again.
-      </div>
-    );
+function StreamStatusText({ status, running }: { status: StreamStatus; running: boolean }) {
   return (
     <span
       role="status"
-      className={`text-xs ${running ? "text-green-700 dark:text-green-400" : "text-zinc-500"}`}
+      className={`text-xs font-normal ${status === "reconnecting" ? "text-amber-700 dark:text-amber-300" : running ? "text-green-700 dark:text-green-400" : "text-zinc-500"}`}
     >
-      {running ? "● Live" : "Ended"}
+      {status === "reconnecting" ? "Reconnecting…" : running ? "● Live" : "Ended"}
     </span>
   );
 }
@@ -94,7 +85,11 @@ export function ExecutionPage({
 
   return (
     <>
-      {live.status === "reconnecting" ? <StreamBanner status={live.status} running={running} /> : null}
+      {live.status === "reconnecting" ? (
+        <div className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+          The connection to the server dropped: this page resumes by itself as soon as it answers again.
+        </div>
+      ) : null}
       <div className="mb-4 flex flex-wrap items-start gap-4">
         <div className="min-w-0 flex-1">
           <p className="text-sm text-zinc-500">
@@ -111,7 +106,7 @@ export function ExecutionPage({
               {execution.flowId}
             </Link>
             <StateBadge state={execution.state.current} large />
-            {live.status !== "reconnecting" ? <StreamBanner status={live.status} running={running} /> : null}
+            <StreamStatusText status={live.status} running={running} />
           </h1>
           <p className="mt-1 font-mono text-xs text-zinc-500">
             {execution.id} · revision {execution.flowRevision}

@@ -11,7 +11,8 @@ import { Card } from "../ui";
 import { LabelsEditor, useAbilities } from "./actions";
 import { CompareWithSuccess } from "./compare";
 import type { TabProps } from "./execution-page";
-import { durationMs, formatMs, useNow } from "./live";
+import { durationMs, type ExecutionView, formatMs, useNow } from "./live";
+import { LogView } from "./log-view";
 import { StateBadge } from "./state-badge";
 
 export function Values({ values, empty }: { values?: Record<string, unknown> | null; empty: string }) {
@@ -50,7 +51,7 @@ const execLink = (e: { id: string; state: string }, text?: string) => (
   </Link>
 );
 
-export function OverviewTab({ tenant, execution, running }: TabProps) {
+export function OverviewTab({ tenant, execution, logs, running }: TabProps) {
   const trpc = useTRPC();
   const now = useNow(running);
   const abilities = useAbilities(tenant, execution.id);
@@ -167,9 +168,72 @@ export function OverviewTab({ tenant, execution, running }: TabProps) {
           />
         </Card>
       </div>
+      <TaskRunsTable execution={execution} now={now} />
+      <Card title={`Logs (${logs.length})`}>
+        <LogView lines={logs} follow={running} height={240} />
+      </Card>
       {execution.state.current === "FAILED" && relatives?.lastSuccess ? (
         <CompareWithSuccess tenant={tenant} execution={execution} success={relatives.lastSuccess} />
       ) : null}
     </>
+  );
+}
+
+function TaskRunsTable({ execution, now }: { execution: ExecutionView; now: number }) {
+  const runs = execution.taskRunList;
+  return (
+    <Card title="Task runs">
+      {runs.length === 0 ? (
+        <p className="text-sm text-zinc-500">No task has started yet.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table aria-label="Task runs" className="w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                {["Task", "State", "Attempts", "Duration", "Started"].map((h) => (
+                  <th key={h} className="border-b border-zinc-200 py-2 pr-4 font-medium dark:border-zinc-800">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {runs.map((run) => (
+                <tr key={run.id} data-task={run.taskId}>
+                  <td className="py-2 pr-4 font-mono text-xs">
+                    {run.taskId}
+                    {run.value !== null ? <span className="text-zinc-500"> [{run.value}]</span> : null}
+                  </td>
+                  <td className="py-2 pr-4">
+                    <StateBadge state={run.state.current} />
+                  </td>
+                  <td className="py-2 pr-4">
+                    <span className="flex flex-wrap gap-1">
+                      {(run.attempts ?? []).map((attempt, index) => (
+                        <span
+                          // biome-ignore lint/suspicious/noArrayIndexKey: attempts are numbered by position
+                          key={index}
+                          title={`Attempt ${index + 1}: ${attempt.state.current}`}
+                          className="text-xs text-zinc-500"
+                        >
+                          #{index + 1} {attempt.state.current.toLowerCase()}
+                        </span>
+                      ))}
+                      {(run.attempts ?? []).length === 0 ? (
+                        <span className="text-xs text-zinc-400">—</span>
+                      ) : null}
+                    </span>
+                  </td>
+                  <td className="py-2 pr-4 text-xs">{formatMs(durationMs(run.state, now))}</td>
+                  <td className="py-2 pr-4 text-xs text-zinc-500">
+                    <DateTime iso={run.state.startDate} timeOnly />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
   );
 }
