@@ -100,9 +100,12 @@ test("find a blueprint, read it, see its topology and source, and use it", async
 
   // Execute it from the flow's page (Ctrl/Cmd-E), then resume its Pause from the form on the execution page.
   await page.goto("/flows/acme.ops/human_approval");
-  await page.keyboard.press("ControlOrMeta+E");
   const launch = page.getByRole("dialog", { name: "Execute human_approval" });
-  await expect(launch).toBeVisible();
+  // Until the page has hydrated the shortcut has no listener yet: press again until the dialog opens.
+  await expect(async () => {
+    await page.keyboard.press("ControlOrMeta+E");
+    await expect(launch).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await launch.getByRole("button", { name: "Execute" }).click();
   await expect(page).toHaveURL(/\/executions\/[0-9A-Za-z-]+$/, { timeout: 15_000 });
   const heading = page.getByRole("heading", { level: 1 });

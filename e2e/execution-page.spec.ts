@@ -63,9 +63,12 @@ test("run, watch live, read the error, evaluate, resume, restart; a Viewer reads
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/flows\/e2e\.execpage\/journey$/);
-  await page.keyboard.press("ControlOrMeta+E");
   const launch = page.getByRole("dialog", { name: "Execute journey" });
-  await expect(launch).toBeVisible();
+  // Until the page has hydrated the shortcut has no listener yet: press again until the dialog opens.
+  await expect(async () => {
+    await page.keyboard.press("ControlOrMeta+E");
+    await expect(launch).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await launch.getByRole("button", { name: "Execute" }).click();
   await expect(page).toHaveURL(/\/executions\/[0-9A-Za-z-]+$/, { timeout: 15_000 });
   const executionId = new URL(page.url()).pathname.split("/")[2] as string;
@@ -116,7 +119,9 @@ test("run, watch live, read the error, evaluate, resume, restart; a Viewer reads
   // Outputs: the Pause's onResume output, and an expression evaluated in this execution.
   await tabs.getByRole("link", { name: "Outputs" }).click();
   await expect(page.getByText("the tests pass").first()).toBeVisible();
-  await page.getByLabel("Expression").fill("{{ outputs.approve.onResume.reason | upper }}");
+  await page
+    .getByRole("textbox", { name: "Expression" })
+    .fill("{{ outputs.approve.onResume.reason | upper }}");
   await page.getByRole("button", { name: "Evaluate" }).click();
   await expect(page.getByTestId("eval-result")).toHaveText("THE TESTS PASS");
   await page.screenshot({ path: "test-results/e2e/execution-outputs.png", fullPage: true });

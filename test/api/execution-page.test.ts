@@ -87,3 +87,85 @@ describe("execution page services", () => {
     await expect(stranger.executions.relatives({ tenant: "page", executionId: failed })).rejects.toThrow();
   });
 });
+
+describe("execution files", () => {
+  it("downloads and previews the execution's own files, refuses others and other tenants", async () => {
+    const admin = await api.admin("files", "admin@files.test");
+    await api.deploy(
+      "files",
+      admin.token,
+      `id: files
+namespace: company.data
+tasks:
+  - id: make
+    type: io.kestra.plugin.core.storage.LocalFiles
+    inputs:
+      out.csv: "a,b\\n1,2\\n"
+    outputs:
+      - out.csv
+`,
+    );
+    const started = await api.call("POST", "files/executions/company.data/files?wait=true", {
+      token: admin.token,
+      body: {},
+    });
+    const execution = started.json as {
+      id: string;
+      taskRunList: { outputs?: { uris?: Record<string, string> } }[];
+    };
+    const uri = execution.taskRunList[0]?.outputs?.uris?.["out.csv"] as string;
+    expect(uri).toMatch(/^kestra:\/\/\/company\/data\/files\/executions\//);
+
+    const file = await api.call(
+      "GET",
+      `files/executions/${execution.id}/file?path=${encodeURIComponent(uri)}`,
+      {
+        token: admin.token,
+      },
+    );
+    expect(file.status).toBe(200);
+    expect(file.text).toBe("a,b\n1,2\n");
+    expect(file.headers.get("content-disposition")).toContain("out.csv");
+
+    const preview = await api.call(
+      "GET",
+      `files/executions/${execution.id}/file/preview?path=${encodeURIComponent(uri)}`,
+      { token: admin.token },
+    );
+    expect(preview.json).toEqual({
+      name: "out.csv",
+      extension: "csv",
+      type: "TEXT",
+      content: "a,b\n1,2\n",
+      size: 8,
+      truncated: false,
+    });
+
+    const outside = await api.call(
+      "GET",
+      `files/executions/${execution.id}/file?path=${encodeURIComponent("kestra:///company/data/_files/secret.txt")}`,
+      { token: admin.token },
+    );
+    expect(outside.status).toBe(400);
+    const climbing = await api.call(
+      "GET",
+      `files/executions/${execution.id}/file?path=${encodeURIComponent(uri.replace("out.csv", "../../x"))}`,
+      { token: admin.token },
+    );
+    expect(climbing.status).toBe(400);
+    const missing = await api.call(
+      "GET",
+      `files/executions/${execution.id}/file?path=${encodeURIComponent(uri.replace("out.csv", "nope.csv"))}`,
+      { token: admin.token },
+    );
+    expect(missing.status).toBe(404);
+
+    const other = await api.admin("files-other", "admin@files-other.test");
+    const foreign = await api.call(
+      "GET",
+      `files-other/executions/${execution.id}/file?path=${encodeURIComponent(uri)}`,
+      { token: other.token },
+    );
+    expect(foreign.status).toBe(404);
+  });
+});
