@@ -6,9 +6,15 @@ import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Button, Card, ErrorText } from "../ui";
 import type { TabProps } from "./execution-page";
+import { FileValue } from "./file-preview";
 import { StateBadge } from "./state-badge";
 
-function Tree({ value, name }: { value: unknown; name: string }) {
+interface FileContext {
+  tenant: string;
+  executionId: string;
+}
+
+function Tree({ value, name, files }: { value: unknown; name: string; files: FileContext }) {
   if (value !== null && typeof value === "object") {
     const entries = Array.isArray(value)
       ? value.map((v, i) => [String(i), v] as const)
@@ -22,7 +28,7 @@ function Tree({ value, name }: { value: unknown; name: string }) {
           </span>
         </summary>
         {entries.map(([key, child]) => (
-          <Tree key={key} name={key} value={child} />
+          <Tree key={key} name={key} value={child} files={files} />
         ))}
       </details>
     );
@@ -33,7 +39,7 @@ function Tree({ value, name }: { value: unknown; name: string }) {
       <span className="text-zinc-500">{name}:</span>
       <span className="min-w-0 break-all" data-output={name}>
         {typeof value === "string" && value.startsWith("kestra://") ? (
-          <span title="A file in the execution's storage">📄 {text}</span>
+          <FileValue tenant={files.tenant} executionId={files.executionId} uri={value} />
         ) : (
           text
         )}
@@ -139,7 +145,7 @@ export function OutputsTab({ tenant, execution }: TabProps) {
                   ) : null}
                   <StateBadge state={run.state.current} />
                 </p>
-                <Tree name="outputs" value={run.outputs} />
+                <Tree name="outputs" value={run.outputs} files={{ tenant, executionId: execution.id }} />
               </div>
             ))}
           </div>
