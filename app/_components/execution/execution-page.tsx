@@ -14,9 +14,8 @@ import { MetricsTab } from "./tab-metrics";
 import { OutputsTab } from "./tab-outputs";
 import { OverviewTab } from "./tab-overview";
 import { TopologyTab } from "./tab-topology";
+import { EXECUTION_PAGE_TABS, type ExecutionPageTab } from "./tabs";
 
-export const EXECUTION_PAGE_TABS = ["overview", "topology", "gantt", "logs", "outputs", "metrics"] as const;
-export type ExecutionPageTab = (typeof EXECUTION_PAGE_TABS)[number];
 const TITLES: Record<ExecutionPageTab, string> = {
   overview: "Overview",
   topology: "Topology",
