@@ -117,7 +117,7 @@ export function FileValue({
   };
   return (
     <span className="inline-block min-w-0">
-      <span className="break-all">📄 {uri}</span>{" "}
+      <span className="break-all">{uri}</span>{" "}
       <button
         type="button"
         onClick={() => void load()}

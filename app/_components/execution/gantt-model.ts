@@ -61,7 +61,10 @@ export function criticalPath(rows: GanttRow[]): Set<string> {
       const start = current.start;
       const self = current;
       current = siblings
-        .filter((row) => row !== self && row.end <= start + slack && !path.has(row.run.id))
+        // started strictly before (a Parallel's branches start together: none waits for another)
+        .filter(
+          (row) => row !== self && row.end <= start + slack && row.start < start - 5 && !path.has(row.run.id),
+        )
         .reduce<GanttRow | undefined>((a, b) => (!a || b.end > a.end ? b : a), undefined);
     }
   };

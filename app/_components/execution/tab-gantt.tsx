@@ -45,8 +45,9 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
     origin + 1,
   );
   const total = finish - origin;
-  const pct = (t: number) => `${((t - origin) / total) * 100}%`;
-  const width = (from: number, to: number) => `${Math.max(0.2, ((to - from) / total) * 100)}%`;
+  // The bars use 92% of the width: the rest keeps room for the duration written after the last one.
+  const pct = (t: number) => `${((t - origin) / total) * 92}%`;
+  const width = (from: number, to: number) => `${Math.max(0.2, ((to - from) / total) * 92)}%`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
 
   return (
@@ -96,8 +97,8 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
               {ticks.map((t) => (
                 <span
                   key={t}
-                  className="absolute top-1 -translate-x-full px-1 text-[10px] text-zinc-500 first:translate-x-0"
-                  style={{ left: `${t * 100}%` }}
+                  className="absolute top-1 whitespace-nowrap px-1 text-[10px] text-zinc-500"
+                  style={{ left: `${t * 92}%` }}
                 >
                   {formatMs(total * t)}
                 </span>

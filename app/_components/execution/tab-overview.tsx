@@ -112,7 +112,7 @@ export function OverviewTab({ tenant, execution, logs, running }: TabProps) {
                 {execLink(relatives.parent, `${relatives.parent.flowId} ${relatives.parent.id.slice(0, 8)}`)}
               </Row>
             ) : null}
-            {execution.originalId ? (
+            {execution.originalId && execution.originalId !== execution.id ? (
               <Row label="Replay of">
                 <Link
                   href={`/executions/${encodeURIComponent(execution.originalId)}`}

@@ -53,6 +53,7 @@ export function TopologyTab({ tenant, execution, logs, running }: TabProps) {
           changes={NO_CHANGES}
           states={states}
           onTaskClick={setSelected}
+          defaultHorizontal
         />
       </div>
       {selected ? (

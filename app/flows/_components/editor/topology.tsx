@@ -260,6 +260,8 @@ export interface TopologyProps {
   onDrawn?: (info: { nodes: number; layoutMs: number }) => void;
   /** Task id -> its state in an execution: nodes coloured by it (the execution page). */
   states?: ReadonlyMap<string, string>;
+  /** Left to right from the start (a wide page); by default only on very wide screens. */
+  defaultHorizontal?: boolean;
 }
 
 export function Topology(props: TopologyProps) {
@@ -270,11 +272,21 @@ export function Topology(props: TopologyProps) {
   );
 }
 
-function TopologyInner({ graph, changes, error, onTaskClick, onDrawn, states }: TopologyProps) {
+function TopologyInner({
+  graph,
+  changes,
+  error,
+  onTaskClick,
+  onDrawn,
+  states,
+  defaultHorizontal,
+}: TopologyProps) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   // Left to right as Kestra draws it when the panel is wide; top to bottom in a narrow panel.
   const [horizontal, setHorizontal] = useState(
-    () => typeof window !== "undefined" && window.matchMedia("(min-width: 2200px)").matches,
+    () =>
+      defaultHorizontal ??
+      (typeof window !== "undefined" && window.matchMedia("(min-width: 2200px)").matches),
   );
   const paneRef = useRef<HTMLDivElement>(null);
   const [drawn, setDrawn] = useState<{
