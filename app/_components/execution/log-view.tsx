@@ -95,7 +95,9 @@ export function LogView({
                 <DateTime iso={line.timestamp} timeOnly />
               </span>
               <span className={`w-12 ${LEVEL[line.level] ?? ""}`}>{line.level}</span>
-              <span className="text-zinc-400">{line.taskId ?? ""}</span>
+              <span className="w-24 shrink-0 truncate text-zinc-400" title={line.taskId ?? undefined}>
+                {line.taskId ?? ""}
+              </span>
               <span data-log-message>{line.message}</span>
             </div>
           );

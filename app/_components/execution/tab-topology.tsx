@@ -43,9 +43,9 @@ export function TopologyTab({ tenant, execution, logs, running }: TabProps) {
   }, [key]);
   if (graph.error) return <p className="text-sm text-red-600">{graph.error.message}</p>;
   return (
-    <div className="grid gap-4 lg:grid-cols-[1fr_22rem]">
+    <div className={`grid gap-4 ${selected ? "xl:grid-cols-[1fr_22rem]" : ""}`}>
       <div
-        className="flex h-[600px] flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+        className="flex h-[520px] flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
         data-testid="execution-topology"
       >
         <Topology
@@ -65,7 +65,9 @@ export function TopologyTab({ tenant, execution, logs, running }: TabProps) {
           onClose={() => setSelected(undefined)}
         />
       ) : (
-        <p className="text-sm text-zinc-500">Click a task to see its runs, attempts, outputs and logs.</p>
+        <p className="-mt-2 text-xs text-zinc-500">
+          Click a task to see its runs, attempts, outputs and logs.
+        </p>
       )}
     </div>
   );
