@@ -175,7 +175,7 @@ test("run, watch live, read the error, evaluate, resume, restart; a Viewer reads
   await expect(viewer.getByLabel("Add a label (key:value)")).toBeDisabled();
   for (const tab of TABS) {
     await viewer.getByRole("navigation", { name: "Execution tabs" }).getByRole("link", { name: tab }).click();
-    await expect(viewer.getByRole("region", { name: tab })).toBeVisible();
+    await expect(viewer.getByRole("region", { name: tab, exact: true })).toBeVisible();
   }
   await viewerContext.close();
   expect(offsite, "requests to other hosts").toEqual([]);

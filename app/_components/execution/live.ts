@@ -55,12 +55,15 @@ export function useFollow(
   onData: (data: unknown) => void,
   done: () => boolean,
   enabled: boolean,
+  /** A new value reopens the stream (after an operation brought an ended execution back to life). */
+  generation = 0,
 ) {
   const [status, setStatus] = useState<StreamStatus>(enabled ? "live" : "ended");
   const handler = useRef(onData);
   const finished = useRef(done);
   handler.current = onData;
   finished.current = done;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation only reopens the stream
   useEffect(() => {
     if (!enabled) return;
     let source: EventSource | undefined;
@@ -96,7 +99,7 @@ export function useFollow(
       if (retry) clearTimeout(retry);
       source?.close();
     };
-  }, [url, enabled]);
+  }, [url, enabled, generation]);
   return status;
 }
 
@@ -111,13 +114,14 @@ export function useLiveExecution(tenant: string, initial: ExecutionView) {
   const base = `/api/v1/${encodeURIComponent(tenant)}`;
   const done = () => TERMINAL.has(current.current.state.current);
   const executionStatus = useFollow(
-    `${base}/executions/${encodeURIComponent(initial.id)}/follow?g=${generation}`,
+    `${base}/executions/${encodeURIComponent(initial.id)}/follow`,
     (data) => setExecution(data as ExecutionView),
     done,
     true,
+    generation,
   );
   const logStatus = useFollow(
-    `${base}/logs/${encodeURIComponent(initial.id)}/follow?g=${generation}`,
+    `${base}/logs/${encodeURIComponent(initial.id)}/follow`,
     (data) => {
       const line = data as LogLine;
       if (seen.current.has(line.id)) return; // a reconnected stream starts again from the first line
@@ -126,6 +130,7 @@ export function useLiveExecution(tenant: string, initial: ExecutionView) {
     },
     done,
     true,
+    generation,
   );
   const status: StreamStatus =
     executionStatus === "reconnecting" || logStatus === "reconnecting"
