@@ -63,7 +63,7 @@ export function criticalPath(rows: GanttRow[]): Set<string> {
       current = siblings
         // started strictly before (a Parallel's branches start together: none waits for another)
         .filter(
-          (row) => row !== self && row.end <= start + slack && row.start < start - 5 && !path.has(row.run.id),
+          (row) => row !== self && row.end <= start + slack && row.start < start && !path.has(row.run.id),
         )
         .reduce<GanttRow | undefined>((a, b) => (!a || b.end > a.end ? b : a), undefined);
     }
