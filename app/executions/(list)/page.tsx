@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { ExecutionsList } from "../_components/executions/executions-list";
-import { NoTenant } from "../_components/executions/no-tenant";
-import { section } from "../_components/sections";
-import { PageTitle } from "../_components/ui";
-import { requireViewer } from "../_lib/viewer";
+import { ExecutionsList } from "../../_components/executions/executions-list";
+import { NoTenant } from "../../_components/executions/no-tenant";
+import { section } from "../../_components/sections";
+import { PageTitle } from "../../_components/ui";
+import { requireViewer } from "../../_lib/viewer";
 
 const page = section("/executions");
 export const metadata: Metadata = { title: page.label };
