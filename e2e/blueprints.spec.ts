@@ -74,6 +74,39 @@ test("find a blueprint, read it, see its topology and source, and use it", async
   const opened = new URL(page.url());
   expect(opened.searchParams.get("blueprint")).toBe("community/human-approval");
   expect(opened.searchParams.get("namespace")).toBe("acme.ops");
+
+  // The editor holds the blueprint's YAML in that namespace: save it with Ctrl/Cmd-S.
+  await expect(page.locator(".monaco-editor .view-lines")).toContainText("wait_for_approval", {
+    timeout: 30_000,
+  });
+  await page.locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("ControlOrMeta+S");
+  await expect(page).toHaveURL(/\/flows\/acme\.ops\/human_approval\/edit$/, { timeout: 15_000 });
+
+  // Execute it from the flow's page (Ctrl/Cmd-E), then resume its Pause from the form on the execution page.
+  await page.goto("/flows/acme.ops/human_approval");
+  const launch = page.getByRole("dialog", { name: "Execute human_approval" });
+  // Until the page has hydrated the shortcut has no listener yet: press again until the dialog opens.
+  await expect(async () => {
+    await page.keyboard.press("ControlOrMeta+E");
+    await expect(launch).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await launch.getByRole("button", { name: "Execute" }).click();
+  await expect(page).toHaveURL(/\/executions\/[0-9A-Za-z-]+$/, { timeout: 15_000 });
+  const heading = page.getByRole("heading", { level: 1 });
+  await expect(heading).toContainText("PAUSED", { timeout: 30_000 });
+  await page.getByRole("button", { name: "Resume" }).click();
+  const form = page.getByRole("dialog", { name: "Resume the execution" });
+  await expect(form.getByLabel("reason")).toHaveValue("Looks good");
+  await form.getByLabel("reason").fill("Approved in the e2e journey");
+  await form.getByRole("button", { name: "Resume" }).click();
+  await expect(heading).toContainText("SUCCESS", { timeout: 30_000 });
+  await expect(page.getByRole("log", { name: "Execution logs" })).toContainText(
+    "Deploying 1.4.2: Approved in the e2e journey",
+  );
+  // Leave the tenant's flows as they were for the journeys that start from an empty list.
+  const removed = await page.request.delete("/api/v1/main/flows/acme.ops/human_approval");
+  expect(removed.status(), await removed.text()).toBeLessThan(300);
 });
 
 test("the tenant's tab explains how to add one, and an unknown blueprint says so", async ({ page }) => {

@@ -1,4 +1,6 @@
-// One execution, live: <ExecutionLive tenant initial /> (the /executions/[id] page), and its parts.
-export { ExecutionLive, type ExecutionView, type StreamStatus } from "./execution-live";
+// One execution, live: <ExecutionPage tenant initial tab /> (the /executions/[id]/[[...tab]] page), and its parts.
+export { ExecutionPage } from "./execution-page";
+export type { ExecutionView, StreamStatus } from "./live";
 export { type LogLine, LogView } from "./log-view";
 export { StateBadge, TERMINAL } from "./state-badge";
+export { EXECUTION_PAGE_TABS, type ExecutionPageTab } from "./tabs";

@@ -1,20 +1,23 @@
 "use client";
-// Log lines in a fixed-height box that renders only the rows on screen (fixed row height, one line each:
-// long lines scroll sideways), so a long log never floods the DOM. Follows the tail while the execution
-// runs, unless the reader has scrolled up.
+// Log lines in a fixed-height box that renders only the rows on screen (own windowing: fixed row height,
+// one line each, long lines scroll sideways), so a long log never floods the DOM. Follows the tail while
+// the execution runs, unless the reader has scrolled up. Rows may include group headers (logs by task),
+// and `jumpTo` scrolls a row into view (next error).
 import { useEffect, useRef, useState } from "react";
 import { DateTime } from "../date-time";
 
 export interface LogLine {
   id: string;
   taskId: string | null;
+  taskRunId?: string | null;
   level: string;
   message: string;
   timestamp: string;
 }
 
+export type LogRow = LogLine | { group: string; count: number };
+
 const ROW = 20;
-const HEIGHT = 360;
 const LEVEL: Record<string, string> = {
   ERROR: "text-red-600 dark:text-red-400",
   WARN: "text-amber-600 dark:text-amber-400",
@@ -23,7 +26,21 @@ const LEVEL: Record<string, string> = {
   TRACE: "text-zinc-400",
 };
 
-export function LogView({ lines, follow }: { lines: LogLine[]; follow: boolean }) {
+export function LogView({
+  lines,
+  follow,
+  height = 360,
+  jumpTo,
+  highlight,
+}: {
+  lines: LogRow[];
+  follow: boolean;
+  height?: number;
+  /** Scroll this row to the top (a new object each time, so the same row can be jumped to again). */
+  jumpTo?: { index: number };
+  /** The row shown as current (after a jump). */
+  highlight?: number;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const pinned = useRef(true);
@@ -31,9 +48,16 @@ export function LogView({ lines, follow }: { lines: LogLine[]; follow: boolean }
     const el = box.current;
     if (el && pinned.current && (follow || lines.length > 0)) el.scrollTop = el.scrollHeight;
   }, [lines.length, follow]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !jumpTo) return;
+    pinned.current = false;
+    el.scrollTop = Math.max(0, jumpTo.index * ROW - ROW * 2);
+    setTop(el.scrollTop);
+  }, [jumpTo]);
   if (lines.length === 0) return <p className="text-sm text-zinc-500">No logs yet.</p>;
   const first = Math.max(0, Math.floor(top / ROW) - 10);
-  const last = Math.min(lines.length, Math.ceil((top + HEIGHT) / ROW) + 10);
+  const last = Math.min(lines.length, Math.ceil((top + height) / ROW) + 10);
   return (
     <div
       ref={box}
@@ -45,23 +69,39 @@ export function LogView({ lines, follow }: { lines: LogLine[]; follow: boolean }
         pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
       }}
       className="overflow-auto rounded-md bg-zinc-950 py-1.5 font-mono text-xs text-zinc-100"
-      style={{ maxHeight: HEIGHT }}
+      style={{ maxHeight: height }}
     >
       <div style={{ height: lines.length * ROW, position: "relative", minWidth: "100%" }}>
-        {lines.slice(first, last).map((line, offset) => (
-          <div
-            key={line.id}
-            className="absolute left-0 flex gap-3 whitespace-pre px-3"
-            style={{ top: (first + offset) * ROW, height: ROW, lineHeight: `${ROW}px` }}
-          >
-            <span className="text-zinc-500">
-              <DateTime iso={line.timestamp} timeOnly />
-            </span>
-            <span className={`w-12 ${LEVEL[line.level] ?? ""}`}>{line.level}</span>
-            <span className="text-zinc-400">{line.taskId ?? ""}</span>
-            <span data-log-message>{line.message}</span>
-          </div>
-        ))}
+        {lines.slice(first, last).map((line, offset) => {
+          const index = first + offset;
+          if ("group" in line)
+            return (
+              <div
+                key={`group-${line.group}`}
+                className="absolute left-0 w-full bg-zinc-800 px-3 font-semibold text-zinc-200"
+                style={{ top: index * ROW, height: ROW, lineHeight: `${ROW}px` }}
+              >
+                {line.group} <span className="font-normal text-zinc-400">({line.count})</span>
+              </div>
+            );
+          return (
+            <div
+              key={line.id}
+              data-level={line.level}
+              className={`absolute left-0 flex gap-3 whitespace-pre px-3 ${highlight === index ? "bg-red-950/70" : ""}`}
+              style={{ top: index * ROW, height: ROW, lineHeight: `${ROW}px` }}
+            >
+              <span className="text-zinc-500">
+                <DateTime iso={line.timestamp} timeOnly />
+              </span>
+              <span className={`w-12 ${LEVEL[line.level] ?? ""}`}>{line.level}</span>
+              <span className="w-24 shrink-0 truncate text-zinc-400" title={line.taskId ?? undefined}>
+                {line.taskId ?? ""}
+              </span>
+              <span data-log-message>{line.message}</span>
+            </div>
+          );
+        })}
       </div>
     </div>
   );

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { deleteSecret, inheritedSecrets, listSecrets, setSecret } from "../../secrets/service";
 import { editorContext } from "../../services/editor-context";
+import { executionAbilities, executionRelatives, taskDurationMedians } from "../../services/execution-page";
 import {
   executionLogs,
   getExecution,
@@ -128,6 +129,15 @@ export const executionsRouter = createTRPCRouter({
   graph: tenantProcedure
     .input(z.object({ executionId }))
     .query(({ ctx, input }) => executionFlowGraph(ctx.scope, input.executionId)),
+  abilities: tenantProcedure
+    .input(z.object({ executionId }))
+    .query(({ ctx, input }) => executionAbilities(ctx.scope, input.executionId)),
+  relatives: tenantProcedure
+    .input(z.object({ executionId }))
+    .query(({ ctx, input }) => executionRelatives(ctx.scope, input.executionId)),
+  taskMedians: tenantProcedure
+    .input(flowRef)
+    .query(({ ctx, input }) => taskDurationMedians(ctx.scope, input.namespace, input.flowId)),
   previewExpression: tenantProcedure
     .input(z.object({ executionId, expression: z.string().min(1).max(2000) }))
     .query(({ ctx, input }) => previewExpression(ctx.scope, input.executionId, input.expression)),

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { toExecutionJson } from "@/engine/executor";
 import { clientIp } from "../../auth/client-ip";
 import { env } from "../../env";
+import { UnprocessableError } from "../../services/errors";
+import { contentTypeOf, previewExecutionFile, readExecutionFile } from "../../services/execution-files";
 import {
   deleteExecution,
   executionLogs,
@@ -13,6 +15,7 @@ import {
   searchExecutions,
   startExecution,
 } from "../../services/executions";
+import { previewExpression } from "../../services/expression-preview";
 import { executionFlowGraph } from "../../services/graphs";
 import {
   booleanText,
@@ -35,6 +38,9 @@ import { type AnyRoute, defineRoute, type InputsBody } from "../route";
 import { sseResponse } from "../sse";
 
 const byId = z.object({ executionId });
+const fileQuery = z.object({
+  path: z.string().min(1).max(2000).meta({ description: "The file's kestra:// URI." }),
+});
 const inputsBody = { kind: "inputs" } as const;
 
 const startQuery = z.object({
@@ -162,6 +168,78 @@ export const executionRoutes: AnyRoute[] = [
       await deleteExecution(scope, params.executionId);
       return {};
     },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/eval",
+    tag: "Executions",
+    summary:
+      "Render an expression (the plain-text body) in this execution's context, secrets masked (Kestra's eval).",
+    params: byId,
+    body: { kind: "text" },
+    responses: [
+      {
+        status: 200,
+        description: "`{ value }` rendered, or `{ error }` when the expression does not render.",
+        schema: z.object({ value: z.string().optional(), error: z.string().optional() }),
+      },
+    ],
+    handler: async ({ scope, params, body }) => {
+      const expression = String(body ?? "");
+      if (!expression.trim() || expression.length > 2000)
+        throw new UnprocessableError("The body must be an expression of 1 to 2000 characters.");
+      return { body: await previewExpression(scope, params.executionId, expression) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/executions/{executionId}/file",
+    tag: "Executions",
+    summary: "One of the execution's files in internal storage (`path=kestra:///...`). Needs EXECUTION:READ.",
+    params: byId,
+    query: fileQuery,
+    responses: [
+      { status: 200, description: "The file's bytes.", contentType: "application/octet-stream" },
+      { status: 400, description: "The path is not under this execution's storage." },
+      { status: 404, description: "No such file." },
+    ],
+    handler: async ({ scope, params, query }) => {
+      const file = await readExecutionFile(scope, params.executionId, query.path);
+      return new Response(file.content as Uint8Array<ArrayBuffer>, {
+        status: 200,
+        headers: {
+          "content-type": contentTypeOf(file.extension),
+          "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+          "x-content-type-options": "nosniff",
+        },
+      });
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/executions/{executionId}/file/preview",
+    tag: "Executions",
+    summary: "A preview of one of the execution's files: text (cut at 256 KiB), an image, or binary.",
+    params: byId,
+    query: fileQuery,
+    responses: [
+      {
+        status: 200,
+        description: "The preview.",
+        schema: z.object({
+          name: z.string(),
+          extension: z.string(),
+          type: z.enum(["TEXT", "IMAGE", "BINARY"]),
+          content: z.string().optional(),
+          size: z.number().int(),
+          truncated: z.boolean(),
+        }),
+      },
+      { status: 404, description: "No such file." },
+    ],
+    handler: async ({ scope, params, query }) => ({
+      body: await previewExecutionFile(scope, params.executionId, query.path),
+    }),
   }),
   operation("kill", ["DELETE", "POST"], "Kill an execution (Kestra uses DELETE; POST works too)."),
   operation("pause", ["POST"], "Pause a running execution."),

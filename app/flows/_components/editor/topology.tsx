@@ -29,7 +29,21 @@ interface NodeData extends Record<string, unknown> {
   node: DrawNode;
   onToggle: (id: string) => void;
   horizontal: boolean;
+  /** The task's state in an execution (the execution page colours nodes by it). */
+  state?: string;
 }
+
+const STATE_LOOK: Record<string, string> = {
+  SUCCESS: "border-green-500 bg-green-50 dark:bg-green-950/40",
+  WARNING: "border-amber-500 bg-amber-50 dark:bg-amber-950/40",
+  FAILED: "border-red-500 bg-red-50 dark:bg-red-950/40",
+  RUNNING: "border-blue-500 bg-blue-50 dark:bg-blue-950/40 animate-pulse",
+  RETRYING: "border-orange-500 bg-orange-50 dark:bg-orange-950/40",
+  PAUSED: "border-purple-500 bg-purple-50 dark:bg-purple-950/40",
+  KILLED: "border-zinc-500 bg-zinc-100 dark:bg-zinc-800",
+  CREATED: "border-sky-400 bg-sky-50 dark:bg-sky-950/40",
+  SKIPPED: "border-dashed border-zinc-400 bg-zinc-50 dark:bg-zinc-900",
+};
 
 const CHANGE_LOOK: Record<Change, string> = {
   added: "border-emerald-500 bg-emerald-50 dark:bg-emerald-950/50",
@@ -59,18 +73,21 @@ function Handles({ horizontal }: { horizontal: boolean }) {
 }
 
 const TaskNode = memo(function TaskNode({ data }: NodeProps<Node<NodeData>>) {
-  const { node, horizontal, onToggle } = data;
-  const look = node.change
-    ? CHANGE_LOOK[node.change]
-    : node.kind === "trigger"
-      ? "border-violet-300 bg-violet-50 dark:border-violet-700 dark:bg-violet-950/40"
-      : "border-zinc-300 bg-white dark:border-zinc-600 dark:bg-zinc-900";
+  const { node, horizontal, onToggle, state } = data;
+  const look = state
+    ? (STATE_LOOK[state] ?? "border-zinc-300 bg-white dark:border-zinc-600 dark:bg-zinc-900")
+    : node.change
+      ? CHANGE_LOOK[node.change]
+      : node.kind === "trigger"
+        ? "border-violet-300 bg-violet-50 dark:border-violet-700 dark:bg-violet-950/40"
+        : "border-zinc-300 bg-white dark:border-zinc-600 dark:bg-zinc-900";
   return (
     <div
       className={`flex h-[46px] w-[190px] items-center gap-2 rounded-md border px-2 text-left shadow-sm ${look}`}
       title={`${node.taskId} — ${node.type ?? ""}${node.change ? ` (${node.change})` : ""}`}
       data-task-id={node.taskId}
       data-change={node.change}
+      data-state={state}
     >
       <Handles horizontal={horizontal} />
       <span
@@ -171,6 +188,7 @@ function toFlow(
   boxes: Record<string, Box>,
   onToggle: (id: string) => void,
   horizontal: boolean,
+  states?: ReadonlyMap<string, string>,
 ): { nodes: Node<NodeData>[]; edges: Edge[] } {
   const byId = new Map(model.nodes.map((n) => [n.id, n]));
   const depth = (n: DrawNode): number =>
@@ -191,7 +209,12 @@ function toFlow(
             : "dot",
       position: parentBox ? { x: box.x - parentBox.x, y: box.y - parentBox.y } : { x: box.x, y: box.y },
       ...(parentBox && n.parent ? { parentId: n.parent } : {}),
-      data: { node: n, onToggle, horizontal },
+      data: {
+        node: n,
+        onToggle,
+        horizontal,
+        ...(n.taskId && states?.has(n.taskId) ? { state: states.get(n.taskId) as string } : {}),
+      },
       draggable: false,
       connectable: false,
       ...(n.kind === "cluster" ? { style: { width: box.width, height: box.height }, zIndex: -1 } : {}),
@@ -235,6 +258,10 @@ export interface TopologyProps {
   onTaskClick?: (taskId: string) => void;
   /** Called with the time from a graph to its drawing (for the bench). */
   onDrawn?: (info: { nodes: number; layoutMs: number }) => void;
+  /** Task id -> its state in an execution: nodes coloured by it (the execution page). */
+  states?: ReadonlyMap<string, string>;
+  /** Left to right from the start (a wide page); by default only on very wide screens. */
+  defaultHorizontal?: boolean;
 }
 
 export function Topology(props: TopologyProps) {
@@ -245,11 +272,21 @@ export function Topology(props: TopologyProps) {
   );
 }
 
-function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: TopologyProps) {
+function TopologyInner({
+  graph,
+  changes,
+  error,
+  onTaskClick,
+  onDrawn,
+  states,
+  defaultHorizontal,
+}: TopologyProps) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   // Left to right as Kestra draws it when the panel is wide; top to bottom in a narrow panel.
   const [horizontal, setHorizontal] = useState(
-    () => typeof window !== "undefined" && window.matchMedia("(min-width: 2200px)").matches,
+    () =>
+      defaultHorizontal ??
+      (typeof window !== "undefined" && window.matchMedia("(min-width: 2200px)").matches),
   );
   const paneRef = useRef<HTMLDivElement>(null);
   const [drawn, setDrawn] = useState<{
@@ -285,7 +322,7 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
       });
     const listener = (event: MessageEvent<LayoutResult & { error?: string }>) => {
       if (event.data.seq !== mine || event.data.error) return;
-      const result = toFlow(model, event.data.boxes, onToggle, horizontal);
+      const result = toFlow(model, event.data.boxes, onToggle, horizontal, states);
       setDrawn({ ...result, layoutMs: event.data.ms, boxes: event.data.boxes });
       onDrawn?.({ nodes: result.nodes.length, layoutMs: event.data.ms });
       if (result.nodes.length !== lastCount.current) {
@@ -296,7 +333,7 @@ function TopologyInner({ graph, changes, error, onTaskClick, onDrawn }: Topology
     w.addEventListener("message", listener);
     w.postMessage({ ...model.request, seq: mine });
     return () => w.removeEventListener("message", listener);
-  }, [model, horizontal, onDrawn]);
+  }, [model, horizontal, onDrawn, states]);
 
   // Frame the whole graph from the layout's own boxes: React Flow's fitView knows only the nodes it has
   // rendered and measured, and it renders only those on screen (onlyRenderVisibleElements).

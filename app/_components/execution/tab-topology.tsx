@@ -1,0 +1,74 @@
+"use client";
+// Topology: the execution's graph (engine/graph through executions.graph), drawn by the flow editor's
+// topology (React Flow + dagre in a worker), each task coloured by its state, live from the shared stream;
+// clicking a task shows its runs, attempts, outputs (a subflow's child execution) and logs.
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import type { FlowGraph } from "@/engine/graph";
+import { useTRPC } from "../../_trpc/react";
+import { Topology } from "../../flows/_components/editor/topology";
+import type { TabProps } from "./execution-page";
+import { useNow } from "./live";
+import { TaskRunDetail } from "./task-run-detail";
+
+const NO_CHANGES = new Map();
+// When a task ran several times (a loop), the node shows the most telling state.
+const RANK = [
+  "FAILED",
+  "RUNNING",
+  "RETRYING",
+  "PAUSED",
+  "KILLED",
+  "WARNING",
+  "CREATED",
+  "SUCCESS",
+  "SKIPPED",
+];
+
+export function TopologyTab({ tenant, execution, logs, running }: TabProps) {
+  const trpc = useTRPC();
+  const now = useNow(running);
+  const graph = useQuery(trpc.executions.graph.queryOptions({ tenant, executionId: execution.id }));
+  const [selected, setSelected] = useState<string>();
+  const key = execution.taskRunList.map((r) => `${r.taskId}=${r.state.current}`).join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when a state changes (the key), not on every message
+  const states = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const run of execution.taskRunList) {
+      const old = map.get(run.taskId);
+      const rank = (s: string) => (RANK.indexOf(s) < 0 ? RANK.length : RANK.indexOf(s));
+      if (!old || rank(run.state.current) < rank(old)) map.set(run.taskId, run.state.current);
+    }
+    return map;
+  }, [key]);
+  if (graph.error) return <p className="text-sm text-red-600">{graph.error.message}</p>;
+  return (
+    <div className={`grid gap-4 ${selected ? "xl:grid-cols-[1fr_22rem]" : ""}`}>
+      <div
+        className="flex h-[520px] flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+        data-testid="execution-topology"
+      >
+        <Topology
+          graph={graph.data as FlowGraph | undefined}
+          changes={NO_CHANGES}
+          states={states}
+          onTaskClick={setSelected}
+          defaultHorizontal
+        />
+      </div>
+      {selected ? (
+        <TaskRunDetail
+          taskId={selected}
+          runs={execution.taskRunList.filter((run) => run.taskId === selected)}
+          logs={logs}
+          now={now}
+          onClose={() => setSelected(undefined)}
+        />
+      ) : (
+        <p className="-mt-2 text-xs text-zinc-500">
+          Click a task to see its runs, attempts, outputs and logs.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+"use client";
+// One task's runs in an execution: each run (per loop value), its attempts with their states and
+// durations, its outputs (a subflow's child execution as a link) and its log lines.
+import Link from "next/link";
+import { DateTime } from "../date-time";
+import { durationMs, formatMs, type TaskRunView } from "./live";
+import { type LogLine, LogView } from "./log-view";
+import { StateBadge } from "./state-badge";
+
+export function TaskRunDetail({
+  taskId,
+  runs,
+  logs,
+  now,
+  onClose,
+}: {
+  taskId: string;
+  runs: TaskRunView[];
+  logs: LogLine[];
+  now: number;
+  onClose(): void;
+}) {
+  const lines = logs.filter((line) => line.taskId === taskId);
+  return (
+    <aside
+      aria-label={`Task ${taskId}`}
+      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <div className="flex items-center justify-between">
+        <h3 className="font-mono text-sm font-semibold">{taskId}</h3>
+        <button
+          type="button"
+          onClick={onClose}
+          aria-label="Close"
+          className="text-zinc-500 hover:text-zinc-900"
+        >
+          ✕
+        </button>
+      </div>
+      {runs.length === 0 ? <p className="text-sm text-zinc-500">This task has not run.</p> : null}
+      {runs.map((run) => {
+        const child = run.outputs?.executionId;
+        return (
+          <div key={run.id} className="space-y-2 border-t border-zinc-100 pt-2 text-sm dark:border-zinc-800">
+            <p className="flex flex-wrap items-center gap-2">
+              <StateBadge state={run.state.current} />
+              {run.value !== null ? <span className="font-mono text-xs">[{run.value}]</span> : null}
+              <span className="text-xs text-zinc-500">
+                <DateTime iso={run.state.startDate} timeOnly /> · {formatMs(durationMs(run.state, now))}
+              </span>
+            </p>
+            {typeof child === "string" ? (
+              <p className="text-xs">
+                Subflow execution:{" "}
+                <Link href={`/executions/${encodeURIComponent(child)}`} className="font-mono hover:underline">
+                  {child}
+                </Link>
+              </p>
+            ) : null}
+            <ol className="space-y-0.5 text-xs" aria-label="Attempts">
+              {(run.attempts ?? []).map((attempt, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: attempts are numbered by position
+                <li key={index} className="flex items-center gap-2">
+                  <span className="text-zinc-500">Attempt {index + 1}</span>
+                  <StateBadge state={attempt.state.current} />
+                  <span className="text-zinc-500">{formatMs(durationMs(attempt.state, now))}</span>
+                </li>
+              ))}
+            </ol>
+            {run.outputs && Object.keys(run.outputs).length > 0 ? (
+              <pre className="max-h-40 overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-950">
+                {JSON.stringify(run.outputs, null, 2)}
+              </pre>
+            ) : null}
+          </div>
+        );
+      })}
+      <LogView lines={lines} follow height={200} />
+    </aside>
+  );
+}
