@@ -211,9 +211,12 @@ tasks:
   });
   expect(updated.status(), await updated.text()).toBe(200);
   await page.goto("/flows/company.team/hello_flow");
-  await page.keyboard.press("ControlOrMeta+E");
   const launch = page.getByRole("dialog", { name: "Execute hello_flow" });
-  await expect(launch).toBeVisible();
+  // Until the page has hydrated the shortcut has no listener yet: press again until the dialog opens.
+  await expect(async () => {
+    await page.keyboard.press("ControlOrMeta+E");
+    await expect(launch).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await launch.getByLabel("who").fill("Ada");
   await launch.getByRole("button", { name: "Execute" }).click();
   await expect(page).toHaveURL(/\/executions\/[0-9A-Za-z]+$/, { timeout: 15_000 });
