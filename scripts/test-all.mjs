@@ -42,7 +42,7 @@ function run(name, command, args, env, count) {
     counts.failed += 1;
     note ??= `exited with ${child.signal ?? exitCode} without a failed test: see its output above`;
   }
-  results.push({ name, ...counts, seconds, note });
+  results.push({ name, ...counts, seconds, note: note ?? counts.note });
 }
 
 run(
@@ -73,6 +73,7 @@ run(
     const unexpected = stats.unexpected ?? 0;
     return {
       passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
+      ...(stats.flaky ? { note: `${stats.flaky} flaky: passed on their retry (see "flaky" above)` } : {}),
       // Errors outside tests (global setup, web server) fail the run without failing a test.
       failed: unexpected + (unexpected === 0 ? (json.errors ?? []).length : 0),
       skipped: stats.skipped ?? 0,
