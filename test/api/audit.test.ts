@@ -129,6 +129,10 @@ describe("audit log", () => {
         const run = id(await call("POST", "executions/audit.ns/failing?wait=true"));
         return act(() => call("POST", `executions/${run}/restart`));
       },
+      "POST /executions/{executionId}/eval": async () => {
+        const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
+        return act(() => call("POST", `executions/${run}/eval`, "{{ flow.id }}", "text/plain"));
+      },
       "POST /executions/{executionId}/replay": async () => {
         const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
         return act(() => call("POST", `executions/${run}/replay`));
@@ -410,6 +414,7 @@ describe("audit log", () => {
       "POST /flows/graph",
       "POST /flows/export/by-ids",
       "POST /executions/{namespace}/{flowId}/validate",
+      "POST /executions/{executionId}/eval",
     ]);
 
     await call("POST", "flows", FLOW("base"));
