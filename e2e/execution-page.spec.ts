@@ -6,7 +6,7 @@
 // execution is a 404. The time a state change takes to reach the page is printed (not asserted).
 // Screenshots of each tab go to test-results/e2e/execution-*.png.
 import { adminWithToken, cadenza } from "./cli";
-import { expect, test } from "./fixtures";
+import { expect, joinByInvitation, refuseOffsite, test } from "./fixtures";
 
 const EMAIL = "execpage@example.com";
 const PASSWORD = "execpage password 1";
@@ -48,6 +48,8 @@ test("run, watch live, read the error, evaluate, resume, restart; a Viewer reads
   page,
   request,
   browser,
+  offsite,
+  baseURL,
 }) => {
   test.setTimeout(180_000);
   const token = await adminWithToken("main", EMAIL, PASSWORD);
@@ -148,25 +150,14 @@ test("run, watch live, read the error, evaluate, resume, restart; a Viewer reads
   const invited = await request.post("/api/v1/main/invitations", { headers: auth, data: { role: "Viewer" } });
   expect(invited.status()).toBe(201);
   const viewerContext = await browser.newContext();
-  const offsite: string[] = [];
-  await viewerContext.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.protocol === "data:")
-      return route.continue();
-    offsite.push(url.toString());
-    return route.abort("blockedbyclient");
-  });
+  await refuseOffsite(viewerContext, baseURL, offsite);
   const viewer = await viewerContext.newPage();
-  await viewer.goto((await invited.json()).path);
-  const viewerEmail = `viewer-${Date.now()}@example.com`;
-  await viewer.getByLabel("Email").fill(viewerEmail);
-  await viewer.getByLabel("Password (at least 10 characters)").fill("viewer password 1");
-  await viewer.getByRole("button", { name: "Create account" }).click();
-  await expect(viewer).toHaveURL(/\/sign-in\?signedUp=1/);
-  await viewer.getByLabel("Email").fill(viewerEmail);
-  await viewer.getByLabel("Password").fill("viewer password 1");
-  await viewer.getByRole("button", { name: "Sign in" }).click();
-  await expect(viewer.getByRole("banner")).toContainText(`Signed in as ${viewerEmail}`);
+  await joinByInvitation(
+    viewer,
+    (await invited.json()).path,
+    `viewer-${Date.now()}@example.com`,
+    "viewer password 1",
+  );
   await viewer.goto(`/executions/${executionId}`);
   await expect(viewer.getByRole("heading", { level: 1 })).toContainText("FAILED");
   for (const name of ["Restart", "Replay", "Run again"])

@@ -4,7 +4,7 @@
 // Every request to anything but this server is refused, and attempting one fails the test.
 import type { Page } from "@playwright/test";
 import { adminWithToken } from "./cli";
-import { expect, test } from "./fixtures";
+import { expect, joinByInvitation, refuseOffsite, test } from "./fixtures";
 
 const ADMIN = "exec-admin@example.com";
 const PASSWORD = "exec admin password 1";
@@ -50,6 +50,7 @@ test("bulk kill by label, a backfill to 60/60, and a Viewer with nothing enabled
   browser,
   request,
   offsite,
+  baseURL,
 }) => {
   test.setTimeout(180_000);
   const token = await adminWithToken("main", ADMIN, PASSWORD);
@@ -125,23 +126,14 @@ test("bulk kill by label, a backfill to 60/60, and a Viewer with nothing enabled
   const invited = await request.post("/api/v1/main/invitations", { headers: auth, data: { role: "Viewer" } });
   expect(invited.status()).toBe(201);
   const viewerContext = await browser.newContext();
-  await viewerContext.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
-    offsite.push(url.toString());
-    return route.abort("blockedbyclient");
-  });
+  await refuseOffsite(viewerContext, baseURL, offsite);
   const viewer = await viewerContext.newPage();
-  await viewer.goto((await invited.json()).path);
-  const viewerEmail = `viewer-${Date.now()}@example.com`;
-  await viewer.getByLabel("Email").fill(viewerEmail);
-  await viewer.getByLabel("Password (at least 10 characters)").fill("viewer password 1");
-  await viewer.getByRole("button", { name: "Create account" }).click();
-  await expect(viewer).toHaveURL(/\/sign-in\?signedUp=1/);
-  await viewer.getByLabel("Email").fill(viewerEmail);
-  await viewer.getByLabel("Password").fill("viewer password 1");
-  await viewer.getByRole("button", { name: "Sign in" }).click();
-  await expect(viewer.getByRole("banner")).toContainText(`Signed in as ${viewerEmail}`);
+  await joinByInvitation(
+    viewer,
+    (await invited.json()).path,
+    `viewer-${Date.now()}@example.com`,
+    "viewer password 1",
+  );
 
   await viewer.goto("/executions?labels=batch:spared");
   const viewerTable = viewer.getByRole("table", { name: "Executions" });

@@ -2,26 +2,12 @@
 // (schema completion of `type:`, the engine's squiggles, the live topology), Save and a second revision,
 // the revisions diff, a Viewer's read-only editor, and another tenant's 404. Nothing may leave the machine:
 // every request to anything but the local server fails the test.
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { adminWithToken, cadenza } from "./cli";
+import { expect, joinByInvitation, refuseOffsite, test } from "./fixtures";
 
 const ADMIN = "flow-editor-admin@example.com";
 const PASSWORD = "flow editor password 1";
-
-/** Routes every non-local request to a failure, and remembers it so that the test fails. */
-async function localOnly(context: BrowserContext, attempted: string[]) {
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (
-      ["127.0.0.1", "localhost"].includes(url.hostname) ||
-      url.protocol === "data:" ||
-      url.protocol === "blob:"
-    )
-      return route.continue();
-    attempted.push(url.toString());
-    return route.abort("blockedbyclient");
-  });
-}
 
 async function signIn(page: Page, email: string, password: string, path: string) {
   await page.goto(path);
@@ -51,10 +37,10 @@ async function typeLines(page: Page, text: string) {
 test("flows list, editor, save, revisions, read-only Viewer and tenant isolation", async ({
   page,
   browser,
+  offsite: attempted,
+  baseURL,
 }) => {
   test.setTimeout(180_000);
-  const attempted: string[] = [];
-  await localOnly(page.context(), attempted);
   const token = await adminWithToken("workbench", ADMIN, PASSWORD);
 
   // Flows: empty, with a way to create one.
@@ -173,19 +159,9 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
   expect(invitation.status()).toBe(201);
   const { path: invitePath } = (await invitation.json()) as { path: string };
   const viewerContext = await browser.newContext({ baseURL: new URL(page.url()).origin });
-  await localOnly(viewerContext, attempted);
+  await refuseOffsite(viewerContext, baseURL, attempted);
   const viewer = await viewerContext.newPage();
-  await viewer.goto(invitePath);
-  const viewerEmail = `flow-viewer-${Date.now()}@example.com`;
-  await viewer.getByLabel("Email").fill(viewerEmail);
-  await viewer.getByLabel("Password (at least 10 characters)").fill("viewer password 1");
-  await viewer.getByRole("button", { name: "Create account" }).click();
-  // Sign-up signs nobody in (it must not tell whether the email had an account): sign in next.
-  await expect(viewer).toHaveURL(/\/sign-in\?signedUp=1/);
-  await viewer.getByLabel("Email").fill(viewerEmail);
-  await viewer.getByLabel("Password").fill("viewer password 1");
-  await viewer.getByRole("button", { name: "Sign in" }).click();
-  await expect(viewer.getByRole("banner")).toContainText("Signed in as flow-viewer-");
+  await joinByInvitation(viewer, invitePath, `flow-viewer-${Date.now()}@example.com`, "viewer password 1");
   await viewer.goto("/flows/company.team/hello_flow/edit");
   await expect(viewer.getByTestId("read-only")).toContainText("needs FLOW:UPDATE on company.team");
   await expect(viewer.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
@@ -235,7 +211,7 @@ tasks:
     "elsewhere password 1",
   ]);
   const otherContext = await browser.newContext({ baseURL: new URL(page.url()).origin });
-  await localOnly(otherContext, attempted);
+  await refuseOffsite(otherContext, baseURL, attempted);
   const other = await otherContext.newPage();
   await signIn(other, "elsewhere@example.com", "elsewhere password 1", "/flows");
   await expect(other).toHaveURL(/\/flows$/);
