@@ -1,5 +1,6 @@
 "use client";
-// A modal dialog on the native <dialog> element (focus trap, Escape and the backdrop come with it).
+// The console's modal dialog, on the native <dialog> element (focus trap, Escape and the backdrop come
+// with it): one for every page that asks something in a modal.
 import { type ReactNode, useEffect, useRef } from "react";
 
 export function Dialog({

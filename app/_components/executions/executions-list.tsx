@@ -9,10 +9,10 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { formatDateTime, formatDuration, formatRelative } from "../../_lib/time";
 import { useTRPC } from "../../_trpc/react";
+import { Dialog } from "../dialog";
 import { useTimeZone } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input, Select } from "../ui";
 import { allowed, allowedSomewhere, type Grants, needs } from "./access";
-import { Dialog } from "./dialog";
 import {
   type ListParams,
   labelsText,

@@ -5,12 +5,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Dialog } from "@/app/_components/dialog";
 import { Markdown } from "@/app/_components/markdown";
 import { badgeType } from "../../_components/topology/layout";
 import { Topology } from "../../_components/topology/topology";
 import { Button, ErrorText, Field, Input } from "../../_components/ui";
 import { useTRPC } from "../../_trpc/react";
-import { Modal } from "./dialog";
 import type { Tab } from "./gallery";
 
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/;
@@ -200,7 +200,7 @@ function UseDialog({
   const [namespace, setNamespace] = useState(initial);
   const valid = NAMESPACE.test(namespace);
   return (
-    <Modal title="Use this blueprint" onClose={onClose}>
+    <Dialog open title="Use this blueprint" onClose={onClose}>
       <form
         className="flex flex-col gap-3"
         onSubmit={(event) => {
@@ -235,7 +235,7 @@ function UseDialog({
           </Button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 

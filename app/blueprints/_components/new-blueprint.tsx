@@ -3,9 +3,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Dialog } from "@/app/_components/dialog";
 import { Button, ErrorText, Field, Input } from "../../_components/ui";
 import { useTRPC } from "../../_trpc/react";
-import { Modal } from "./dialog";
 
 export function NewBlueprintDialog({ tenant, onClose }: { tenant: string; onClose: () => void }) {
   const trpc = useTRPC();
@@ -25,7 +25,7 @@ export function NewBlueprintDialog({ tenant, onClose }: { tenant: string; onClos
     }),
   );
   return (
-    <Modal title="New blueprint of this tenant" onClose={onClose}>
+    <Dialog open title="New blueprint of this tenant" onClose={onClose}>
       <form
         className="flex flex-col gap-3"
         onSubmit={(event) => {
@@ -79,6 +79,6 @@ export function NewBlueprintDialog({ tenant, onClose }: { tenant: string; onClos
           </Button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
