@@ -7,8 +7,8 @@ import {
   type ExecutionPageTab,
   type ExecutionView,
 } from "../../../_components/execution";
+import { serverCaller } from "../../../_lib/trpc-server";
 import { requireViewer } from "../../../_lib/viewer";
-import { serverCaller } from "../../../_trpc/server";
 
 export const metadata: Metadata = { title: "Execution" };
 export const dynamic = "force-dynamic";
