@@ -4,12 +4,12 @@
 // 10 s. Give it a namespace or a flow and namespace and flow pages show the same figures for themselves.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
-import { formatDateTime, formatDuration, formatRelative } from "../../_lib/time";
+import { useState } from "react";
+import { formatElapsed, formatRelative } from "../../_lib/format-date";
 import { useTRPC } from "../../_trpc/react";
 import { StateChart } from "../executions/state-chart";
 import { StateBadge } from "../executions/states";
-import { useTimeZone } from "../preferences";
+import { useFormatDate, useTimeZone } from "../preferences";
 import { Card, Empty, ErrorText } from "../ui";
 
 const RANGES = [
@@ -33,6 +33,7 @@ export function Dashboard({
   const trpc = useTRPC();
   const [range, setRange] = useState<Range>("7d");
   const timeZone = useTimeZone();
+  const formatDate = useFormatDate();
   const query = useQuery({
     ...trpc.dashboard.get.queryOptions({
       tenant,
@@ -156,7 +157,7 @@ export function Dashboard({
                   </Link>
                   <span
                     className="ml-auto whitespace-nowrap text-xs text-zinc-500"
-                    title={formatDateTime(e.startDate, { timeZone })}
+                    title={formatDate(e.startDate)}
                   >
                     {formatRelative(e.startDate)}
                   </span>
@@ -196,8 +197,8 @@ export function Dashboard({
                       </Link>
                     </td>
                     <td className="py-1.5 text-right tabular-nums">{f.count.toLocaleString("en")}</td>
-                    <td className="py-1.5 text-right tabular-nums">{formatDuration(f.p50Ms)}</td>
-                    <td className="py-1.5 text-right font-medium tabular-nums">{formatDuration(f.p95Ms)}</td>
+                    <td className="py-1.5 text-right tabular-nums">{formatElapsed(f.p50Ms)}</td>
+                    <td className="py-1.5 text-right font-medium tabular-nums">{formatElapsed(f.p95Ms)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -247,9 +248,7 @@ export function Dashboard({
               {data.errorLogs.map((log) => (
                 <li key={log.id} className="py-1.5">
                   <div className="flex gap-2 text-xs text-zinc-500">
-                    <span title={formatDateTime(log.timestamp, { timeZone })}>
-                      {formatRelative(log.timestamp)}
-                    </span>
+                    <span title={formatDate(log.timestamp)}>{formatRelative(log.timestamp)}</span>
                     <span>
                       {log.namespace}.{log.flowId}
                       {log.taskId ? ` · ${log.taskId}` : ""}

@@ -5,16 +5,11 @@
 // multipart body (FILE inputs included) to the create-execution endpoint and opens the execution.
 import { useRouter } from "next/navigation";
 import { type FormEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { fromZonedInput, toZonedInput } from "../../_lib/format-date";
+import { useTimeZone } from "../preferences";
 import { Button } from "../ui";
 import { InputField } from "./input-field";
-import {
-  type DeclaredInput,
-  type FieldValue,
-  fromLocalInput,
-  initialValue,
-  toFormData,
-  toLocalInput,
-} from "./input-values";
+import { type DeclaredInput, type FieldValue, initialValue, toFormData } from "./input-values";
 
 export interface StartedExecution {
   id: string;
@@ -66,6 +61,7 @@ function Dialog({
   initialValues,
 }: ExecuteDialogProps) {
   const router = useRouter();
+  const timeZone = useTimeZone();
   const formId = useId();
   const [declared, setDeclared] = useState<DeclaredInput[]>(inputs ?? []);
   const [values, setValues] = useState<Record<string, FieldValue>>(() =>
@@ -351,8 +347,8 @@ function Dialog({
                   step={1}
                   aria-label="Scheduled date"
                   className="w-64 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-                  value={toLocalInput(scheduleDate)}
-                  onChange={(e) => setScheduleDate(fromLocalInput(e.target.value))}
+                  value={toZonedInput(scheduleDate, timeZone)}
+                  onChange={(e) => setScheduleDate(fromZonedInput(e.target.value, timeZone))}
                 />
               ) : null}
             </div>

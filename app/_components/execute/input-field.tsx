@@ -2,16 +2,16 @@
 // One input of the launch form, by type: text, numbers, true/false, choices, date and time pickers,
 // durations, JSON/YAML text with a syntax check, files, masked secrets, lists.
 import { useState } from "react";
+import { fromZonedInput, toZonedInput } from "../../_lib/format-date";
+import { useTimeZone } from "../preferences";
 import {
   choicesOf,
   type DeclaredInput,
   DURATION_UNITS,
   type DurationUnit,
   type FieldValue,
-  fromLocalInput,
   joinDuration,
   splitDuration,
-  toLocalInput,
 } from "./input-values";
 
 const control =
@@ -28,6 +28,7 @@ export interface InputFieldProps {
 }
 
 export function InputField({ input, value, onChange, fieldId, invalid, describedBy }: InputFieldProps) {
+  const timeZone = useTimeZone();
   const text = typeof value === "string" ? value : "";
   const common = {
     id: fieldId,
@@ -155,11 +156,11 @@ export function InputField({ input, value, onChange, fieldId, invalid, described
             {...common}
             type="datetime-local"
             step={1}
-            value={toLocalInput(text)}
-            onChange={(e) => onChange(fromLocalInput(e.target.value))}
+            value={toZonedInput(text, timeZone)}
+            onChange={(e) => onChange(fromZonedInput(e.target.value, timeZone))}
           />
           <span className="shrink-0 text-xs text-zinc-500" title={text}>
-            {Intl.DateTimeFormat().resolvedOptions().timeZone}
+            {timeZone}
           </span>
         </div>
       );

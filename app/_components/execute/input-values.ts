@@ -85,22 +85,6 @@ export function toFormData(
   return form;
 }
 
-/** `2024-01-31T10:00:00Z` -> `2024-01-31T11:00:00` in this browser's zone (for datetime-local). */
-export function toLocalInput(iso: string | undefined): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-/** A datetime-local value (this browser's zone) -> ISO-8601 in UTC; empty stays empty. */
-export function fromLocalInput(local: string): string {
-  if (!local) return "";
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? local : date.toISOString().replace(".000Z", "Z");
-}
-
 const UNITS = { S: "seconds", M: "minutes", H: "hours", D: "days" } as const;
 export type DurationUnit = keyof typeof UNITS;
 export const DURATION_UNITS = Object.entries(UNITS) as [DurationUnit, string][];

@@ -7,10 +7,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { formatDateTime, formatDuration, formatRelative } from "../../_lib/time";
+import { formatElapsed, formatRelative } from "../../_lib/format-date";
 import { useTRPC } from "../../_trpc/react";
 import { Dialog } from "../dialog";
-import { useTimeZone } from "../preferences";
+import { useFormatDate, useTimeZone } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input, Select } from "../ui";
 import { allowed, allowedSomewhere, type Grants, needs } from "./access";
 import {
@@ -61,6 +61,7 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
   const anchor = useMemo(() => Date.now(), [key]);
   const filter = useMemo(() => toFilter(params, anchor), [params, anchor]);
   const timeZone = useTimeZone();
+  const formatDate = useFormatDate();
   const now = useNow(1000);
 
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -333,13 +334,11 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
                       </td>
                       <td className="py-1.5 pr-3 text-zinc-600 dark:text-zinc-400">{row.namespace}</td>
                       <td className="whitespace-nowrap py-1.5 pr-3" title={formatRelative(start, now)}>
-                        {formatDateTime(start, { timeZone })}
+                        {formatDate(start)}
                       </td>
-                      <td className="whitespace-nowrap py-1.5 pr-3">
-                        {end ? formatDateTime(end, { timeZone }) : "—"}
-                      </td>
+                      <td className="whitespace-nowrap py-1.5 pr-3">{end ? formatDate(end) : "—"}</td>
                       <td className="whitespace-nowrap py-1.5 pr-3 tabular-nums">
-                        {formatDuration(
+                        {formatElapsed(
                           (end?.getTime() ?? (running ? now : start.getTime())) - start.getTime(),
                         )}
                       </td>

@@ -1,6 +1,6 @@
 // Executions per bucket (hour or day in the person's time zone) stacked by state, as plain SVG: no chart
 // library in the page's JavaScript. Buckets without executions are drawn empty so the time axis is true.
-import { formatDateTime } from "../../_lib/time";
+import { formatSortable } from "../../_lib/format-date";
 import { STATE_COLOR, STATE_ORDER, type StateName } from "./states";
 
 export interface ChartPoint {
@@ -9,7 +9,7 @@ export interface ChartPoint {
 }
 
 function keyOf(date: Date, bucket: "hour" | "day", timeZone: string): string {
-  const text = formatDateTime(date, { timeZone, seconds: false });
+  const text = formatSortable(date, timeZone, { seconds: false });
   return bucket === "day" ? text.slice(0, 10) : text.slice(0, 13);
 }
 

@@ -5,13 +5,13 @@
 // cancel. Actions the person may not do are disabled with a tooltip naming the permission and namespace.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
-import { browserTimeZone, formatDateTime, formatRelative } from "../../_lib/time";
+import { useEffect, useState } from "react";
+import { formatRelative, formatSortable, fromZonedInput, toZonedInput } from "../../_lib/format-date";
 import { useTRPC } from "../../_trpc/react";
 import { Dialog } from "../dialog";
 import { allowed, type Grants, needs } from "../executions/access";
 import { parseLabels } from "../executions/filters";
-import { useTimeZone } from "../preferences";
+import { useFormatDate, useTimeZone } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input } from "../ui";
 
 const POLL_MS = 2_000;
@@ -63,6 +63,7 @@ export function Triggers({ tenant }: { tenant: string }) {
   const [origin, setOrigin] = useState("");
   useEffect(() => setOrigin(window.location.origin), []);
   const timeZone = useTimeZone();
+  const formatDate = useFormatDate();
   const triggers = (list.data ?? []) as Trigger[];
 
   if (list.error)
@@ -130,7 +131,7 @@ export function Triggers({ tenant }: { tenant: string }) {
                     <td className="py-2 pr-3 font-mono text-xs">{t.triggerId}</td>
                     <td className="py-2 pr-3">{type}</td>
                     <td className="whitespace-nowrap py-2 pr-3" title={formatRelative(t.nextExecutionDate)}>
-                      {formatDateTime(t.nextExecutionDate, { timeZone })}
+                      {t.nextExecutionDate ? formatDate(t.nextExecutionDate) : "—"}
                       {t.nextExecutionDate ? (
                         <span className="block text-xs text-zinc-500">
                           {formatRelative(t.nextExecutionDate)}
@@ -138,7 +139,7 @@ export function Triggers({ tenant }: { tenant: string }) {
                       ) : null}
                     </td>
                     <td className="whitespace-nowrap py-2 pr-3" title={formatRelative(t.lastTriggeredDate)}>
-                      {formatDateTime(t.lastTriggeredDate, { timeZone })}
+                      {t.lastTriggeredDate ? formatDate(t.lastTriggeredDate) : "—"}
                       {t.lastTriggeredDate ? (
                         <span className="block text-xs text-zinc-500">
                           {formatRelative(t.lastTriggeredDate)}
@@ -337,8 +338,8 @@ function BackfillCell({
     <section className="w-64 space-y-1" aria-label="Backfill">
       <div className="flex justify-between text-xs text-zinc-600 dark:text-zinc-400">
         <span>
-          Backfill {formatDateTime(backfill.start, { timeZone, seconds: false })} →{" "}
-          {formatDateTime(backfill.end, { timeZone, seconds: false })}
+          Backfill {formatSortable(backfill.start, timeZone, { seconds: false })} →{" "}
+          {formatSortable(backfill.end, timeZone, { seconds: false })}
         </span>
       </div>
       <div
@@ -389,12 +390,6 @@ function BackfillCell({
   );
 }
 
-/** `datetime-local` value for a date, in the browser's time zone. */
-function localInput(date: Date): string {
-  const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return shifted.toISOString().slice(0, 16);
-}
-
 function BackfillDialog({
   tenant,
   trigger,
@@ -407,6 +402,7 @@ function BackfillDialog({
   onStarted: () => void;
 }) {
   const trpc = useTRPC();
+  const timeZone = useTimeZone();
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
   const [inputs, setInputs] = useState("");
@@ -417,13 +413,13 @@ function BackfillDialog({
   useEffect(() => {
     if (!trigger) return;
     const now = new Date();
-    setStart(localInput(new Date(now.getTime() - 86_400_000)));
-    setEnd(localInput(now));
+    setStart(toZonedInput(now.getTime() - 86_400_000, timeZone, { seconds: false }));
+    setEnd(toZonedInput(now, timeZone, { seconds: false }));
     setInputs("");
     setLabels("");
     setProblem(undefined);
     reset();
-  }, [trigger, reset]);
+  }, [trigger, reset, timeZone]);
   return (
     <Dialog
       open={trigger !== undefined}
@@ -445,8 +441,8 @@ function BackfillDialog({
               return;
             }
           }
-          const from = new Date(start);
-          const to = new Date(end);
+          const from = new Date(fromZonedInput(start, timeZone));
+          const to = new Date(fromZonedInput(end, timeZone));
           if (!(from < to)) {
             setProblem("The start must be before the end.");
             return;
@@ -466,7 +462,7 @@ function BackfillDialog({
         }}
       >
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          One execution per schedule date in [start, end), in your browser's time zone ({browserTimeZone()}).
+          One execution per schedule date in [start, end), in your time zone ({timeZone}).
         </p>
         <div className="grid grid-cols-2 gap-3">
           <Field label="Start">
