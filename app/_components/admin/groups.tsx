@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/react";
-import { Button, Card, Empty, ErrorText, Field, Input, Select } from "../ui";
+import { NameDescriptionForm } from "../name-description-form";
+import { Button, Card, Empty, ErrorText, Select } from "../ui";
 import { Loading } from "./states";
 
 export function Groups({ tenant }: { tenant: string }) {
@@ -11,19 +12,9 @@ export function Groups({ tenant }: { tenant: string }) {
   const queryClient = useQueryClient();
   const groups = useQuery(trpc.team.groups.queryOptions({ tenant }));
   const members = useQuery(trpc.team.members.queryOptions({ tenant }));
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
   const [adding, setAdding] = useState<Record<string, string>>({});
   const refresh = () => queryClient.invalidateQueries();
-  const create = useMutation(
-    trpc.team.createGroup.mutationOptions({
-      onSuccess: () => {
-        setName("");
-        setDescription("");
-        void refresh();
-      },
-    }),
-  );
+  const create = useMutation(trpc.team.createGroup.mutationOptions({ onSuccess: () => void refresh() }));
   const remove = useMutation(trpc.team.deleteGroup.mutationOptions({ onSuccess: () => void refresh() }));
   const setMember = useMutation(
     trpc.team.setGroupMember.mutationOptions({ onSuccess: () => void refresh() }),
@@ -112,28 +103,15 @@ export function Groups({ tenant }: { tenant: string }) {
           );
         })}
       </ul>
-      <form
-        className="mt-4 flex flex-wrap items-end gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate({ tenant, name, ...(description ? { description } : {}) });
-        }}
-      >
-        <Field label="New group">
-          <Input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="data-engineers"
-            required
-          />
-        </Field>
-        <Field label="Description (optional)">
-          <Input value={description} onChange={(e) => setDescription(e.target.value)} className="w-72" />
-        </Field>
-        <Button type="submit" disabled={create.isPending}>
-          Create group
-        </Button>
-      </form>
+      <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+        <NameDescriptionForm
+          nameLabel="New group"
+          placeholder="data-engineers"
+          submitLabel="Create group"
+          pending={create.isPending}
+          onCreate={(values) => create.mutateAsync({ tenant, ...values })}
+        />
+      </div>
     </Card>
   );
 }

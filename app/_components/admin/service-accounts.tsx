@@ -4,6 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/react";
+import { NameDescriptionForm } from "../name-description-form";
 import { useFormatDate } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input, Select, Table } from "../ui";
 import { CopyButton } from "./copy-button";
@@ -21,43 +22,18 @@ export function ServiceAccounts({ tenant }: { tenant: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const accounts = useQuery(trpc.serviceAccounts.list.queryOptions({ tenant }));
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
   const create = useMutation(
-    trpc.serviceAccounts.create.mutationOptions({
-      onSuccess: () => {
-        setName("");
-        setDescription("");
-        void queryClient.invalidateQueries();
-      },
-    }),
+    trpc.serviceAccounts.create.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }),
   );
   return (
     <>
       <Card title="Create a service account">
-        <form
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate({ tenant, name, ...(description ? { description } : {}) });
-          }}
-        >
-          <Field label="Name">
-            <Input
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="ci-deployer"
-              required
-            />
-          </Field>
-          <Field label="Description (optional)">
-            <Input value={description} onChange={(e) => setDescription(e.target.value)} className="w-80" />
-          </Field>
-          <Button type="submit" disabled={create.isPending}>
-            Create
-          </Button>
-        </form>
-        <ErrorText>{create.error?.message}</ErrorText>
+        <NameDescriptionForm
+          placeholder="ci-deployer"
+          pending={create.isPending}
+          error={create.error?.message}
+          onCreate={(values) => create.mutateAsync({ tenant, ...values })}
+        />
       </Card>
       <ErrorText>{accounts.error?.message}</ErrorText>
       {accounts.isPending ? <Loading what="Loading service accounts" /> : null}

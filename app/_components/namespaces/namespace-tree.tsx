@@ -6,23 +6,16 @@ import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/react";
 import { Loading } from "../admin/states";
-import { Button, Card, Empty, ErrorText, Field, Input } from "../ui";
+import { NameDescriptionForm } from "../name-description-form";
+import { Card, Empty, ErrorText, Field, Input } from "../ui";
 
 export function NamespaceTree({ tenant }: { tenant: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tree = useQuery(trpc.console.namespaceTree.queryOptions({ tenant }));
   const [q, setQ] = useState("");
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
   const create = useMutation(
-    trpc.namespaces.create.mutationOptions({
-      onSuccess: () => {
-        setName("");
-        setDescription("");
-        void queryClient.invalidateQueries();
-      },
-    }),
+    trpc.namespaces.create.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }),
   );
   const shown = (tree.data ?? []).filter((n) => !q || n.id.includes(q.trim()));
   return (
@@ -92,29 +85,14 @@ export function NamespaceTree({ tenant }: { tenant: string }) {
         ) : null}
       </Card>
       <Card title="Create a namespace">
-        <form
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate({ tenant, namespace: name.trim(), ...(description ? { description } : {}) });
-          }}
-        >
-          <Field label="Name">
-            <Input
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="company.team"
-              required
-            />
-          </Field>
-          <Field label="Description (optional)">
-            <Input value={description} onChange={(e) => setDescription(e.target.value)} className="w-80" />
-          </Field>
-          <Button type="submit" disabled={create.isPending}>
-            Create
-          </Button>
-        </form>
-        <ErrorText>{create.error?.message}</ErrorText>
+        <NameDescriptionForm
+          placeholder="company.team"
+          pending={create.isPending}
+          error={create.error?.message}
+          onCreate={({ name, description }) =>
+            create.mutateAsync({ tenant, namespace: name, ...(description ? { description } : {}) })
+          }
+        />
       </Card>
     </>
   );
