@@ -96,6 +96,8 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
 
   // Keyboard only: a bad INT, then the server's message beside the field.
   const count = dialog.getByLabel("count");
+  await expect(count).toBeVisible();
+  await page.screenshot({ path: "test-results/e2e/execute-dialog.png" });
   await count.focus();
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type("abc");

@@ -6,6 +6,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { fromZonedInput, toZonedInput } from "../../_lib/format-date";
+import { Dialog as SharedDialog } from "../dialog";
 import { useTimeZone } from "../preferences";
 import { Button } from "../ui";
 import { InputField } from "./input-field";
@@ -81,14 +82,7 @@ function Dialog({
   const [later, setLater] = useState(false);
   const [scheduleDate, setScheduleDate] = useState("");
   const sequence = useRef(0);
-  const panel = useRef<HTMLDivElement>(null);
-
-  // Escape closes; focus starts inside the dialog.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => event.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+  const form = useRef<HTMLFormElement>(null);
 
   // The start values are read once, when an input first appears (a new object each render must not re-check).
   const given = useRef(initialValues);
@@ -148,8 +142,7 @@ function Dialog({
 
   // Keyboard users start in the form: the first field once the inputs are known.
   useEffect(() => {
-    if (validated)
-      panel.current?.querySelector<HTMLElement>("form input, form select, form textarea")?.focus();
+    if (validated) form.current?.querySelector<HTMLElement>("input, select, textarea")?.focus();
   }, [validated]);
 
   // The server checks the form as it changes (debounced), and once when the dialog opens.
@@ -218,161 +211,151 @@ function Dialog({
   }
 
   return (
-    <div className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-zinc-950/40 p-4 sm:p-10">
-      <div
-        ref={panel}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${formId}-title`}
-        className="w-full max-w-2xl rounded-xl border border-zinc-200 bg-white shadow-xl dark:border-zinc-800 dark:bg-zinc-900"
+    <SharedDialog
+      open
+      title={`Execute ${flowId}`}
+      heading={
+        <>
+          Execute <span className="font-mono">{flowId}</span>
+        </>
+      }
+      subtitle={namespace}
+      size="lg"
+      onClose={onClose}
+    >
+      <form
+        ref={form}
+        onSubmit={submit}
+        noValidate
+        className="flex flex-col gap-5 border-t border-zinc-200 pt-4 dark:border-zinc-800"
       >
-        <div className="flex items-start justify-between gap-4 border-b border-zinc-200 px-5 py-4 dark:border-zinc-800">
-          <div>
-            <h2 id={`${formId}-title`} className="text-lg font-semibold">
-              Execute <span className="font-mono">{flowId}</span>
-            </h2>
-            <p className="text-sm text-zinc-500">{namespace}</p>
-          </div>
-          <button
-            type="button"
-            onClick={onClose}
-            aria-label="Close"
-            className="rounded-md px-2 py-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"
-          >
-            ✕
-          </button>
-        </div>
-        <form onSubmit={submit} noValidate className="flex flex-col gap-5 px-5 py-4">
-          {!validated && declared.length === 0 ? (
-            <p className="text-sm text-zinc-500">Loading the inputs…</p>
-          ) : null}
-          {validated && declared.length === 0 ? (
-            <p className="text-sm text-zinc-500">This flow has no inputs.</p>
-          ) : null}
-          {shown.map((input) => {
-            const fieldId = `${formId}-${input.id}`;
-            const errors = [
-              ...(touched[input.id] || submitted ? (status[input.id]?.errors ?? []) : []),
-              ...(submitErrors[input.id] ?? []),
-            ];
-            const unique = [...new Set(errors)];
-            return (
-              <div key={input.id} className="flex flex-col gap-1.5" data-input={input.id}>
-                <div className="flex items-baseline gap-2">
-                  <label id={`${fieldId}-label`} htmlFor={fieldId} className="text-sm font-medium">
-                    {input.displayName ?? input.id}
-                    {input.required !== false && input.defaults === undefined ? (
-                      <span className="text-red-600" title="Required">
-                        {" "}
-                        *
-                      </span>
-                    ) : null}
-                  </label>
-                  <span className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-[10px] uppercase text-zinc-500 dark:bg-zinc-800">
-                    {input.type}
-                    {input.itemType && (input.type === "ARRAY" || input.type === "MULTISELECT")
-                      ? ` of ${input.itemType}`
-                      : ""}
-                  </span>
-                </div>
-                {input.description ? (
-                  <p className="-mt-1 text-xs text-zinc-500">{input.description}</p>
-                ) : null}
-                <InputField
-                  input={input}
-                  value={values[input.id]}
-                  onChange={(value) => set(input.id, value)}
-                  fieldId={fieldId}
-                  invalid={unique.length > 0}
-                  describedBy={unique.length > 0 ? `${fieldId}-errors` : undefined}
-                />
-                {unique.length > 0 ? (
-                  <p id={`${fieldId}-errors`} role="alert" className="text-xs text-red-700 dark:text-red-300">
-                    {unique.join("; ")}
-                  </p>
-                ) : null}
+        {!validated && declared.length === 0 ? (
+          <p className="text-sm text-zinc-500">Loading the inputs…</p>
+        ) : null}
+        {validated && declared.length === 0 ? (
+          <p className="text-sm text-zinc-500">This flow has no inputs.</p>
+        ) : null}
+        {shown.map((input) => {
+          const fieldId = `${formId}-${input.id}`;
+          const errors = [
+            ...(touched[input.id] || submitted ? (status[input.id]?.errors ?? []) : []),
+            ...(submitErrors[input.id] ?? []),
+          ];
+          const unique = [...new Set(errors)];
+          return (
+            <div key={input.id} className="flex flex-col gap-1.5" data-input={input.id}>
+              <div className="flex items-baseline gap-2">
+                <label id={`${fieldId}-label`} htmlFor={fieldId} className="text-sm font-medium">
+                  {input.displayName ?? input.id}
+                  {input.required !== false && input.defaults === undefined ? (
+                    <span className="text-red-600" title="Required">
+                      {" "}
+                      *
+                    </span>
+                  ) : null}
+                </label>
+                <span className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-[10px] uppercase text-zinc-500 dark:bg-zinc-800">
+                  {input.type}
+                  {input.itemType && (input.type === "ARRAY" || input.type === "MULTISELECT")
+                    ? ` of ${input.itemType}`
+                    : ""}
+                </span>
               </div>
-            );
-          })}
-
-          <details className="rounded-md border border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
-            <summary className="cursor-pointer font-medium">Labels and schedule</summary>
-            <div className="mt-3 flex flex-col gap-2">
-              <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Labels</span>
-              {labels.map((label, index) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
-                <div key={index} className="flex gap-1">
-                  <input
-                    aria-label={`Label ${index + 1} key`}
-                    placeholder="key"
-                    className="w-40 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-                    value={label.key}
-                    onChange={(e) =>
-                      setLabels(labels.map((l, i) => (i === index ? { ...l, key: e.target.value } : l)))
-                    }
-                  />
-                  <input
-                    aria-label={`Label ${index + 1} value`}
-                    placeholder="value"
-                    className="min-w-0 flex-1 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-                    value={label.value}
-                    onChange={(e) =>
-                      setLabels(labels.map((l, i) => (i === index ? { ...l, value: e.target.value } : l)))
-                    }
-                  />
-                  <button
-                    type="button"
-                    aria-label={`Remove label ${index + 1}`}
-                    className="rounded-md border border-zinc-300 px-2 text-xs dark:border-zinc-700"
-                    onClick={() => setLabels(labels.filter((_, i) => i !== index))}
-                  >
-                    ✕
-                  </button>
-                </div>
-              ))}
-              <button
-                type="button"
-                className="self-start text-xs text-brand-600 hover:underline"
-                onClick={() => setLabels([...labels, { key: "", value: "" }])}
-              >
-                + Add a label
-              </button>
-              <label className="mt-2 flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={later} onChange={(e) => setLater(e.target.checked)} />
-                Start later (scheduled date)
-              </label>
-              {later ? (
-                <input
-                  type="datetime-local"
-                  step={1}
-                  aria-label="Scheduled date"
-                  className="w-64 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-                  value={toZonedInput(scheduleDate, timeZone)}
-                  onChange={(e) => setScheduleDate(fromZonedInput(e.target.value, timeZone))}
-                />
+              {input.description ? <p className="-mt-1 text-xs text-zinc-500">{input.description}</p> : null}
+              <InputField
+                input={input}
+                value={values[input.id]}
+                onChange={(value) => set(input.id, value)}
+                fieldId={fieldId}
+                invalid={unique.length > 0}
+                describedBy={unique.length > 0 ? `${fieldId}-errors` : undefined}
+              />
+              {unique.length > 0 ? (
+                <p id={`${fieldId}-errors`} role="alert" className="text-xs text-red-700 dark:text-red-300">
+                  {unique.join("; ")}
+                </p>
               ) : null}
             </div>
-          </details>
+          );
+        })}
 
-          {failure || checkFailure ? (
-            <p
-              role="alert"
-              className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        <details className="rounded-md border border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
+          <summary className="cursor-pointer font-medium">Labels and schedule</summary>
+          <div className="mt-3 flex flex-col gap-2">
+            <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Labels</span>
+            {labels.map((label, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
+              <div key={index} className="flex gap-1">
+                <input
+                  aria-label={`Label ${index + 1} key`}
+                  placeholder="key"
+                  className="w-40 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+                  value={label.key}
+                  onChange={(e) =>
+                    setLabels(labels.map((l, i) => (i === index ? { ...l, key: e.target.value } : l)))
+                  }
+                />
+                <input
+                  aria-label={`Label ${index + 1} value`}
+                  placeholder="value"
+                  className="min-w-0 flex-1 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+                  value={label.value}
+                  onChange={(e) =>
+                    setLabels(labels.map((l, i) => (i === index ? { ...l, value: e.target.value } : l)))
+                  }
+                />
+                <button
+                  type="button"
+                  aria-label={`Remove label ${index + 1}`}
+                  className="rounded-md border border-zinc-300 px-2 text-xs dark:border-zinc-700"
+                  onClick={() => setLabels(labels.filter((_, i) => i !== index))}
+                >
+                  ✕
+                </button>
+              </div>
+            ))}
+            <button
+              type="button"
+              className="self-start text-xs text-brand-600 hover:underline"
+              onClick={() => setLabels([...labels, { key: "", value: "" }])}
             >
-              {failure ?? checkFailure}
-            </p>
-          ) : null}
-          <div className="flex justify-end gap-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
-            <Button variant="plain" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={submitting}>
-              {submitting ? "Starting…" : "Execute"}
-            </Button>
+              + Add a label
+            </button>
+            <label className="mt-2 flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={later} onChange={(e) => setLater(e.target.checked)} />
+              Start later (scheduled date)
+            </label>
+            {later ? (
+              <input
+                type="datetime-local"
+                step={1}
+                aria-label="Scheduled date"
+                className="w-64 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+                value={toZonedInput(scheduleDate, timeZone)}
+                onChange={(e) => setScheduleDate(fromZonedInput(e.target.value, timeZone))}
+              />
+            ) : null}
           </div>
-        </form>
-      </div>
-    </div>
+        </details>
+
+        {failure || checkFailure ? (
+          <p
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+          >
+            {failure ?? checkFailure}
+          </p>
+        ) : null}
+        <div className="flex justify-end gap-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+          <Button variant="plain" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={submitting}>
+            {submitting ? "Starting…" : "Execute"}
+          </Button>
+        </div>
+      </form>
+    </SharedDialog>
   );
 }
 
