@@ -251,8 +251,11 @@ export function coerceInputValue(input: Input, value: unknown, options?: string[
       const list = toList(value);
       if (!list) return fail("expected a list (a YAML/JSON list or comma-separated values)");
       const out: unknown[] = [];
+      // A flow output of type ARRAY has no itemType (Kestra's Output): its items stay as rendered.
+      const itemType = input.itemType as ItemType | undefined;
+      if (!itemType) return ok(list);
       for (const [index, item] of list.entries()) {
-        const c = coerceScalar(input.itemType, item);
+        const c = coerceScalar(itemType, item);
         if (!c.ok) return fail(`item ${index}: ${c.message}`);
         out.push(c.value);
       }
