@@ -27,8 +27,6 @@ export const UNAVAILABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   "iterationOutput",
   "parentOutput",
   "appLink",
-  "fromIon",
-  "ionDecode",
   "randomPort",
   "ksuid",
   "nanoId",
