@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { compileRegex, type UserRegex } from "../expr";
 import { parseDuration } from "../util/duration";
-import { choiceValue, type Input } from "./inputs-schema";
+import { choiceValue, type Input, jsonSchemaViolation } from "./inputs-schema";
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -264,6 +264,12 @@ export function coerceInputValue(input: Input, value: unknown, options?: string[
     case "FILE": {
       const text = asText(value);
       return text && URI.test(text) ? ok(text) : fail("expected an uploaded file (a storage URI)");
+    }
+    case "JSON": {
+      const parsed = coerceScalar("JSON", value);
+      if (!parsed.ok || !input.jsonSchema) return parsed;
+      const violation = jsonSchemaViolation(input.jsonSchema, parsed.value);
+      return violation ? fail(violation) : parsed;
     }
     default:
       coerced = coerceScalar(input.type, value);
