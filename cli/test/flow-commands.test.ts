@@ -41,12 +41,14 @@ tasks:
 
 describe("cadenza flow validate", () => {
   it("loads every flow of Kestra's conformance corpus unchanged (exit 0)", async () => {
-    const files = readdirSync(`${conformanceDir}/flows`).map((f) => `${conformanceDir}/flows/${f}`);
-    expect(files.length).toBe(41);
+    const files = readdirSync(`${conformanceDir}/flows`, { recursive: true, encoding: "utf8" })
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => `${conformanceDir}/flows/${f}`);
+    expect(files.length).toBe(50);
     const result = await cli("flow", "validate", ...files);
     expect(result.stdout).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/41 flows in 41 files: valid/);
+    expect(result.stderr).toMatch(/50 flows in 50 files: valid/);
   });
 
   it("validates multi-document files and reports an unreadable file", async () => {

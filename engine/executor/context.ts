@@ -4,9 +4,25 @@ import type { Execution, TaskRun } from "./model";
 import { ancestorsOf, outputsOf, taskStatesOf } from "./outputs";
 import { openInputs } from "./secret-inputs";
 
-/** Execution labels as the map expressions read (`labels.team`). */
-export function labelsMap(execution: Execution): Record<string, string> {
-  return Object.fromEntries(execution.labels.map((l) => [l.key, l.value]));
+/**
+ * Execution labels as the map expressions read, nested at dots as Kestra's Label.toNestedMap
+ * (`labels.team`, `labels.system.correlationId`). A key that conflicts with an earlier one
+ * (`a` then `a.b`) is skipped, as Kestra ignores conflicts.
+ */
+export function labelsMap(execution: Execution): Record<string, unknown> {
+  const nested: Record<string, unknown> = {};
+  for (const { key, value } of execution.labels) {
+    const path = key.split(".");
+    let node: Record<string, unknown> | undefined = nested;
+    for (const segment of path.slice(0, -1)) {
+      const next: unknown = (node[segment] ??= {});
+      node = typeof next === "object" && next !== null ? (next as Record<string, unknown>) : undefined;
+      if (!node) break;
+    }
+    const last = path[path.length - 1] as string;
+    if (node && !(last in node)) node[last] = value;
+  }
+  return nested;
 }
 
 /** Variables every expression of an execution sees, whatever the task (Kestra's RunVariables). */

@@ -30,9 +30,18 @@ export interface ExecutionRequest {
   attemptNumber?: number;
 }
 
-function mergeLabels(...lists: (Label[] | undefined)[]): Label[] {
+export const CORRELATION_ID = "system.correlationId";
+
+/**
+ * An execution's labels (Kestra's Execution.newExecution): the flow's, without its system labels, then the
+ * caller's; `system.correlationId` is the execution's own id unless the caller gave one (a parent's, a
+ * triggering execution's, or `labels=system.correlationId:…`).
+ */
+function executionLabels(id: string, flow: Flow, request: ExecutionRequest): Label[] {
   const merged = new Map<string, string>();
-  for (const list of lists) for (const label of list ?? []) merged.set(label.key, label.value);
+  for (const label of flow.labels) if (!label.key.startsWith("system.")) merged.set(label.key, label.value);
+  for (const label of request.labels ?? []) merged.set(label.key, label.value);
+  if (!merged.has(CORRELATION_ID)) merged.set(CORRELATION_ID, id);
   return [...merged].map(([key, value]) => ({ key, value }));
 }
 
@@ -53,7 +62,7 @@ export async function createExecution(
     flowRevision: flow.revision,
     state: newState("CREATED", now),
     inputs: {},
-    labels: mergeLabels(flow.labels, request.labels),
+    labels: executionLabels(id, flow, request),
     taskRunList: [],
     ...(request.trigger ? { trigger: request.trigger } : {}),
     ...(request.parentId ? { parentId: request.parentId } : {}),
@@ -98,7 +107,7 @@ export async function validateExecutionInputs(
     flowRevision: flow.revision,
     state: newState("CREATED", now),
     inputs: {},
-    labels: mergeLabels(flow.labels, request.labels),
+    labels: executionLabels(id, flow, request),
     taskRunList: [],
     originalId: id,
     metadata: { attemptNumber: 1, originalCreatedDate: now },
@@ -136,7 +145,11 @@ export async function replayExecution(
     flow,
     {
       inputs: options.inputs ?? execution.inputs,
-      labels: execution.labels,
+      // Kestra marks a replay with `system.replay`; the correlation id of the original is kept.
+      labels: [
+        ...execution.labels.filter((l) => l.key !== "system.replay"),
+        { key: "system.replay", value: "true" },
+      ],
       trigger: execution.trigger,
       scheduleDate: execution.scheduleDate,
       parentId: execution.parentId,

@@ -92,6 +92,9 @@ export function restartExecution(
   delete internal.manualPause;
   delete execution.outputs;
   execution.metadata.attemptNumber += 1;
+  // Kestra's ExecutionService.restart marks the execution with `system.restarted`.
+  if (!execution.labels.some((l) => l.key === "system.restarted" && l.value === "true"))
+    execution.labels = [...execution.labels, { key: "system.restarted", value: "true" }];
   ctx.setExecutionState("RESTARTED");
   ctx.setExecutionState("RUNNING");
 }

@@ -73,6 +73,12 @@ export const commonTriggerShape = {
   conditions: conditionList(
     "Conditions that must all hold for the trigger to start an execution.",
   ).optional(),
+  when: z
+    .union([z.string(), z.boolean()])
+    .optional()
+    .describe(
+      "Kestra 2.0: an expression over the trigger's variables (`trigger.date`...); when false the trigger does not start an execution (a Schedule skips that date).",
+    ),
   disabled: z.boolean().default(false),
   workerGroup: workerGroup.optional(),
   logLevel: logLevel.optional(),

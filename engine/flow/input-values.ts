@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { compileRegex, type UserRegex } from "../expr";
 import { parseDuration } from "../util/duration";
-import { choiceValue, type Input } from "./inputs-schema";
+import { choiceValue, type Input, jsonSchemaViolation } from "./inputs-schema";
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -251,8 +251,11 @@ export function coerceInputValue(input: Input, value: unknown, options?: string[
       const list = toList(value);
       if (!list) return fail("expected a list (a YAML/JSON list or comma-separated values)");
       const out: unknown[] = [];
+      // A flow output of type ARRAY has no itemType (Kestra's Output): its items stay as rendered.
+      const itemType = input.itemType as ItemType | undefined;
+      if (!itemType) return ok(list);
       for (const [index, item] of list.entries()) {
-        const c = coerceScalar(input.itemType, item);
+        const c = coerceScalar(itemType, item);
         if (!c.ok) return fail(`item ${index}: ${c.message}`);
         out.push(c.value);
       }
@@ -261,6 +264,12 @@ export function coerceInputValue(input: Input, value: unknown, options?: string[
     case "FILE": {
       const text = asText(value);
       return text && URI.test(text) ? ok(text) : fail("expected an uploaded file (a storage URI)");
+    }
+    case "JSON": {
+      const parsed = coerceScalar("JSON", value);
+      if (!parsed.ok || !input.jsonSchema) return parsed;
+      const violation = jsonSchemaViolation(input.jsonSchema, parsed.value);
+      return violation ? fail(violation) : parsed;
     }
     default:
       coerced = coerceScalar(input.type, value);

@@ -73,6 +73,25 @@ export function choiceValue(choice: string | { label: string; value: string }): 
   return typeof choice === "string" ? choice : choice.value;
 }
 
+/** Why a JSON Schema cannot be used for validation, or undefined when it can. */
+function jsonSchemaProblem(schema: Record<string, unknown>): string | undefined {
+  try {
+    z.fromJSONSchema(schema as never);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Validates a value against an input's JSON Schema: the first problem, or undefined when it conforms. */
+export function jsonSchemaViolation(schema: Record<string, unknown>, value: unknown): string | undefined {
+  const result = z.fromJSONSchema(schema as never).safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0];
+  const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+  return `does not match its jsonSchema${at}: ${issue?.message ?? "invalid"}`;
+}
+
 function input<T extends InputType, S extends z.ZodRawShape>(type: T, shape: S, description: string) {
   return z.strictObject({ type: z.literal(type), ...common, ...shape }).describe(description);
 }
@@ -126,7 +145,16 @@ export const inputSchema = z
       },
       "A file, uploaded to internal storage; the input holds its kestra:// URI.",
     ),
-    input("JSON", {}, "A JSON document, parsed."),
+    input(
+      "JSON",
+      {
+        jsonSchema: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe("JSON Schema the value must satisfy (Kestra 2.0)."),
+      },
+      "A JSON document, parsed.",
+    ),
     input("YAML", {}, "A YAML document, parsed."),
     input("URI", {}, "A URI."),
     input("EMAIL", {}, "An email address."),
@@ -138,6 +166,18 @@ export const inputSchema = z
       ctx.addIssue({ code: "custom", message: "an input needs an id", path: ["id"] });
     if (value.id && value.name)
       ctx.addIssue({ code: "custom", message: "set id or name, not both", path: ["name"] });
+    if (value.defaults !== undefined && value.prefill !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "an input cannot have both defaults and prefill: defaults is the value, prefill only a suggestion",
+        path: ["prefill"],
+      });
+    if (value.type === "JSON" && value.jsonSchema) {
+      const problem = jsonSchemaProblem(value.jsonSchema);
+      if (problem)
+        ctx.addIssue({ code: "custom", message: `invalid jsonSchema: ${problem}`, path: ["jsonSchema"] });
+    }
   })
   .transform(({ name, ...rest }) => ({ ...rest, id: (rest.id ?? name) as string }));
 

@@ -87,6 +87,23 @@ class Loader {
       );
     }
 
+    // Kestra 2.0 makes an input with defaults required; 1.x's `required: false` beside defaults behaves the
+    // same (the defaults fill a missing value), so it stays accepted, with a warning.
+    if (Array.isArray(raw.inputs)) {
+      raw.inputs.forEach((input: unknown, index: number) => {
+        const map = input as Record<string, unknown> | null;
+        if (map && typeof map === "object" && map.defaults !== undefined && map.required === false) {
+          this.warnings.push(
+            this.source.error(
+              ["inputs", index, "required"],
+              "an input with defaults is always required (Kestra 2.0): remove 'required: false'",
+              { key: true },
+            ),
+          );
+        }
+      });
+    }
+
     const lists = ["tasks", "errors", "finally", "afterExecution"] as const;
     const taskLists = Object.fromEntries(
       lists.map((name) => [name, this.items(raw[name], [name], "task") as Task[]]),

@@ -22,6 +22,8 @@ export interface Trigger {
   type: string;
   description?: string;
   conditions?: Condition[];
+  /** Kestra 2.0: an expression; when false the trigger starts nothing. */
+  when?: string | boolean;
   disabled: boolean;
   labels?: Label[];
   stopAfter?: string[];

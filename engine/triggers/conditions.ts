@@ -1,5 +1,5 @@
 import type { ExprFunction } from "../expr";
-import { renderTreeAsync } from "../expr";
+import { isTruthy, renderTreeAsync } from "../expr";
 import type { PluginRegistry } from "../plugin/registry";
 import type { ConditionContext, TriggeringExecution } from "../plugin/types";
 
@@ -45,11 +45,22 @@ export async function testConditions(
   return results;
 }
 
-/** True when every condition holds (an empty list holds). */
+/**
+ * True when the trigger's `when` (Kestra 2.0, on every trigger; rendered with the trigger's variables and
+ * read as runIf is) holds and every condition holds. No `when` and an empty list hold.
+ */
 export async function allConditionsHold(
   conditions: readonly { type: string }[] | undefined,
   scope: ConditionScope,
+  when?: unknown,
 ): Promise<boolean> {
+  if (when !== undefined && when !== null) {
+    const rendered = await renderTreeAsync(when, scope.variables, {
+      functions: scope.functions,
+      now: () => scope.now,
+    });
+    if (!isTruthy(rendered)) return false;
+  }
   if (!conditions?.length) return true;
   return (await testConditions(conditions, scope)).every(Boolean);
 }

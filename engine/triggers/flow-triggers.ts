@@ -83,7 +83,7 @@ export async function matchFlowTriggers(
         variables,
         functions: env.functions,
       };
-      if (!(await allConditionsHold(trigger.conditions, scope))) continue;
+      if (!(await allConditionsHold(trigger.conditions, scope, trigger.when))) continue;
       const preconditions = trigger.preconditions as Preconditions | undefined;
       if (preconditions) {
         if (!env.preconditions) continue;

@@ -44,6 +44,16 @@ async function row(scope: ServiceScope, id: string) {
   return found;
 }
 
+/**
+ * The caller's labels, plus Kestra's `system.username` when a person starts the execution (a service
+ * account is not a person): the server's word, whatever the caller wrote for it.
+ */
+function startLabels(scope: ServiceScope, given: StartRequest["labels"]): { key: string; value: string }[] {
+  const labels = (given ?? []).filter((l) => l.key !== "system.username");
+  if (scope.principal.kind === "user") labels.push({ key: "system.username", value: scope.principal.name });
+  return labels;
+}
+
 export async function startExecution(
   scope: ServiceScope,
   namespace: string,
@@ -66,6 +76,7 @@ export async function startExecution(
     inputs[file.inputId] = uri;
   }
   let started: Execution;
+  const labels = startLabels(scope, request.labels);
   try {
     started = await engine.client.start(
       tenantId,
@@ -74,7 +85,7 @@ export async function startExecution(
       {
         id,
         inputs,
-        ...(request.labels ? { labels: request.labels } : {}),
+        ...(labels.length ? { labels } : {}),
         ...(request.scheduleDate ? { scheduleDate: request.scheduleDate.toISOString() } : {}),
       },
       {

@@ -116,7 +116,10 @@ describe("executions list, bulk operations and dashboard", () => {
         { key: "team", value: "data" },
       ]),
     );
-    expect((execution.labels as unknown[]).length).toBe(2);
+    // The system labels (correlation id, who started it) stay as they were.
+    const labels = execution.labels as { key: string }[];
+    expect(labels.filter((l) => !l.key.startsWith("system.")).length).toBe(2);
+    expect(labels.map((l) => l.key)).toContain("system.correlationId");
 
     const refused = await ok("DELETE", "executions/by-ids", [run]);
     expect(refused).toMatchObject({ count: 0, failed: 1 });

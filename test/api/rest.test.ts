@@ -126,6 +126,20 @@ describe("REST API", () => {
       expect.arrayContaining([
         { key: "team", value: "data" },
         { key: "env", value: "test" },
+        // Kestra's system labels: its own id as correlation id, the person who started it.
+        { key: "system.correlationId", value: execution.id },
+        { key: "system.username", value: "admin@acme.test" },
+      ]),
+    );
+    const correlated = await api.call(
+      "POST",
+      "acme/executions/company.team/hello?wait=true&labels=system.correlationId:order-42&labels=system.username:mallory",
+      { token, body: { who: "Ada" } },
+    );
+    expect((correlated.json as { labels: unknown }).labels).toEqual(
+      expect.arrayContaining([
+        { key: "system.correlationId", value: "order-42" },
+        { key: "system.username", value: "admin@acme.test" },
       ]),
     );
 

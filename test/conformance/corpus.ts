@@ -20,6 +20,8 @@ export interface ConformanceCase {
     attempts?: Record<string, number>;
     outputs?: Record<string, unknown>;
     executionOutputs?: Record<string, unknown>;
+    /** `key -> value` that the execution's labels include. */
+    labels?: Record<string, string>;
     minDurationMs?: number;
   };
 }
@@ -54,6 +56,8 @@ export function caseName(c: ConformanceCase): string {
 }
 
 interface ExecutionJson {
+  id: string;
+  labels?: { key: string; value: string }[];
   state: { current: string; startDate: string; endDate?: string };
   outputs?: Record<string, unknown>;
   taskRunList: {
@@ -64,8 +68,14 @@ interface ExecutionJson {
   }[];
 }
 
+/** `$id` in an expected value stands for the execution's own id (unknown before it runs). */
+function withExecutionId<T>(value: T, id: string): T {
+  return JSON.parse(JSON.stringify(value ?? null).replaceAll('"$id"', JSON.stringify(id))) as T;
+}
+
 /** Asserts an execution against a case's expectations, as Kestra's own tests do. */
-export function checkExpectations(execution: ExecutionJson, expected: ConformanceCase["expect"]): void {
+export function checkExpectations(execution: ExecutionJson, given: ConformanceCase["expect"]): void {
+  const expected = withExecutionId(given, execution.id);
   const first = (taskId: string) => execution.taskRunList.find((r) => r.taskId === taskId);
   expect(execution.state.current, "final state").toBe(expected.state);
   if (expected.taskRunCount !== undefined) {
@@ -85,6 +95,10 @@ export function checkExpectations(execution: ExecutionJson, expected: Conformanc
   }
   if (expected.executionOutputs)
     expect(execution.outputs, "execution outputs").toMatchObject(expected.executionOutputs);
+  if (expected.labels) {
+    const labels = Object.fromEntries((execution.labels ?? []).map((l) => [l.key, l.value]));
+    expect(labels, "labels").toMatchObject(expected.labels);
+  }
   if (expected.minDurationMs !== undefined) {
     const duration = Date.parse(execution.state.endDate ?? "") - Date.parse(execution.state.startDate);
     expect(duration, "duration (ms)").toBeGreaterThanOrEqual(expected.minDurationMs);

@@ -369,7 +369,8 @@ export class EngineClient {
       variables: { ...flowVariables, trigger: variables },
       functions: ctx.functions(ctx.pool, tenantId),
     };
-    if (!(await allConditionsHold(trigger.conditions, scope))) return { status: "conditions-not-met" };
+    if (!(await allConditionsHold(trigger.conditions, scope, trigger.when)))
+      return { status: "conditions-not-met" };
     const inputs = (await renderTreeAsync(trigger.inputs ?? {}, {
       ...flowVariables,
       trigger: variables,

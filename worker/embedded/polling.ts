@@ -105,7 +105,7 @@ async function startPolledExecution(
       variables: { trigger: variables },
       functions: ctx.functions(client, tenantId),
     };
-    if (!(await allConditionsHold((trigger.conditions as never[]) ?? [], scope))) return;
+    if (!(await allConditionsHold((trigger.conditions as never[]) ?? [], scope, trigger.when))) return;
     try {
       const execution = await createAndStartInTransaction(
         ctx,

@@ -113,6 +113,7 @@ async function runTick(
     !(await allConditionsHold(
       [...((trigger.conditions as never[]) ?? []), ...((trigger.scheduleConditions as never[]) ?? [])],
       scope,
+      trigger.when,
     ))
   )
     return undefined;

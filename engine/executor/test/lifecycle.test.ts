@@ -348,6 +348,8 @@ tasks:
     expect(restarted.taskRunList).toHaveLength(4);
     expect(runOf(restarted, "c").attempts).toHaveLength(2);
     expect(restarted.metadata.attemptNumber).toBe(2);
+    expect(restarted.labels).toContainEqual({ key: "system.restarted", value: "true" });
+    expect(restarted.labels).toContainEqual({ key: "system.correlationId", value: failed.id });
     expect(histories(restarted.state)).toEqual([
       "CREATED",
       "RUNNING",
@@ -419,6 +421,13 @@ tasks:
       ["three", "three one 1 two 2"],
     ]);
     expect(runOf(done, "one").id).not.toBe(runOf(original, "one").id);
+    // Kestra's replay marker; the correlation id stays the original's.
+    expect(done.labels).toEqual(
+      expect.arrayContaining([
+        { key: "system.replay", value: "true" },
+        { key: "system.correlationId", value: original.id },
+      ]),
+    );
     await expect(h.engine.replay(original.id, runOf(original, "two").id, { n: "x" })).rejects.toBeInstanceOf(
       InputValidationError,
     );
@@ -530,10 +539,48 @@ tasks:
 `);
     expect(execution.labels).toEqual([
       { key: "team", value: "platform" },
+      { key: "system.correlationId", value: execution.id },
       { key: "run", value: execution.id },
     ]);
     expect(runOf(execution, "read").outputs?.value).toBe("hi 1 platform");
     expect(runOf(execution, "again").outputs?.value).toBe("gone");
+  });
+
+  it("gives every execution its own id as system.correlationId unless the caller gives one", async () => {
+    const h = harness();
+    const flow = h.load(`id: c
+namespace: t
+labels: { system.readOnly: "true", team: data }
+tasks:
+  - id: read
+    type: core.debug.Return
+    format: "{{ labels.system.correlationId }} {{ labels.team }} {{ labels.system.readOnly ?? 'none' }}"
+`);
+    const own = await h.run(flow);
+    expect(own.labels).toEqual([
+      { key: "team", value: "data" },
+      { key: "system.correlationId", value: own.id },
+    ]);
+    expect(runOf(own, "read").outputs?.value).toBe(`${own.id} data none`);
+    const given = await h.engine.wait(
+      (await h.engine.start(flow, { labels: [{ key: "system.correlationId", value: "order-42" }] })).id,
+    );
+    expect(runOf(given, "read").outputs?.value).toBe("order-42 data none");
+  });
+
+  it("nests dotted label keys in expressions; a key conflicting with an earlier one is skipped", async () => {
+    const h = harness();
+    const execution = await h.run(`id: n
+namespace: t
+labels:
+  - { key: a, value: "1" }
+  - { key: a.b, value: "2" }
+  - { key: x.y.z, value: "3" }
+  - { key: x.y.w, value: "4" }
+tasks:
+  - { id: read, type: core.debug.Return, format: "{{ labels.a }} {{ labels.x.y.z }}{{ labels.x.y.w }} {{ labels.x | keys }}" }
+`);
+    expect(runOf(execution, "read").outputs?.value).toBe('1 34 ["y"]');
   });
 
   it("refuses system labels from the Labels task", async () => {

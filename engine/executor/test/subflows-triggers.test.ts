@@ -164,6 +164,27 @@ tasks:
     expect(listener?.labels).toContainEqual({ key: "system.correlationId", value: upstream.id });
   });
 
+  it("fires only when its when (Kestra 2.0) holds over the trigger's variables", async () => {
+    const h = harness({
+      flows: [
+        `id: listener
+namespace: t
+tasks: [{ id: x, type: core.log.Log, message: x }]
+triggers:
+  - id: on-end
+    type: core.trigger.Flow
+    when: "{{ trigger.flowId == 'wanted' }}"
+`,
+      ],
+    });
+    await h.run(`id: other\nnamespace: t\ntasks: [{ id: y, type: core.log.Log, message: y }]\n`);
+    await h.engine.idle();
+    expect([...h.engine.executions.values()].filter((e) => e.flowId === "listener")).toHaveLength(0);
+    await h.run(`id: wanted\nnamespace: t\ntasks: [{ id: y, type: core.log.Log, message: y }]\n`);
+    await h.engine.idle();
+    expect([...h.engine.executions.values()].filter((e) => e.flowId === "listener")).toHaveLength(1);
+  });
+
   it("does not fire when a condition does not hold", async () => {
     const h = harness({
       flows: [

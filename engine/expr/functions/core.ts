@@ -2,6 +2,7 @@
 import { parse as parseYaml } from "yaml";
 import { formatNow } from "../dates/index";
 import { ExpressionError, errorMessage } from "../errors";
+import { IonSyntaxError, parseIonRows } from "../ion-read";
 import { compare } from "../operators";
 import { type FunctionDef, variadic } from "../registry";
 import { getOwn, isList, isMap, MISSING, type PlainMap, sanitize } from "../values";
@@ -31,6 +32,33 @@ function fromJson(name: string): FunctionDef {
       } catch (e) {
         throw new ExpressionError(`Invalid json: ${errorMessage(e)}`);
       }
+    },
+  };
+}
+
+/**
+ * Kestra's fromIon(ion, allRows=false): the first row of an Ion text (one value per line), or every row as a
+ * list with `allRows=true` (2.0 reads whole `.ion` files so: `fromIon(read(uri), allRows=true)`).
+ */
+function fromIon(name: string): FunctionDef {
+  return {
+    args: ["ion", "allRows"],
+    apply: (a) => {
+      if (!("ion" in a)) throw new ExpressionError(`The '${name}' function expects an argument 'ion'.`);
+      const ion = a.ion;
+      if (ion === null || ion === undefined) return null;
+      if (typeof ion !== "string") {
+        throw new ExpressionError(`The '${name}' function expects an argument 'ion' with type string.`);
+      }
+      let rows: unknown[];
+      try {
+        rows = parseIonRows(ion);
+      } catch (e) {
+        if (e instanceof IonSyntaxError) throw new ExpressionError(`Invalid ion: ${e.message}`);
+        throw e;
+      }
+      if (a.allRows === true) return sanitize(rows);
+      return rows.length > 0 ? sanitize(rows[0]) : null;
     },
   };
 }
@@ -65,6 +93,8 @@ export const CORE_FUNCTIONS: Array<[string, FunctionDef]> = [
   ["now", { args: ["format", "timeZone", "existingFormat", "locale"], apply: (a, cx) => formatNow(a, cx) }],
   ["fromJson", fromJson("fromJson")],
   ["json", fromJson("json")],
+  ["fromIon", fromIon("fromIon")],
+  ["ionDecode", fromIon("ionDecode")],
   ["jsonDecode", fromJson("jsonDecode")],
   [
     "yaml",

@@ -1,9 +1,14 @@
 /** Registry of built-in functions, and the names of Kestra functions that need the caller's I/O. */
 import type { FunctionDef } from "../registry";
+import { CALENDAR_FUNCTIONS } from "./calendar";
 import { CORE_FUNCTIONS } from "./core";
 import { RANDOM_FUNCTIONS } from "./random";
 
-export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map([...CORE_FUNCTIONS, ...RANDOM_FUNCTIONS]);
+export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map([
+  ...CORE_FUNCTIONS,
+  ...CALENDAR_FUNCTIONS,
+  ...RANDOM_FUNCTIONS,
+]);
 
 /**
  * Kestra functions that read storage, secrets or the execution store. They exist only when the
@@ -27,8 +32,6 @@ export const UNAVAILABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   "iterationOutput",
   "parentOutput",
   "appLink",
-  "fromIon",
-  "ionDecode",
   "randomPort",
   "ksuid",
   "nanoId",

@@ -8,7 +8,7 @@ import { reversePlugin } from "./reverse";
 import { sizePlugin } from "./size";
 import { splitPlugin } from "./split";
 
-export { parseIonValue } from "./ion";
+export { parseIonValue } from "@/engine/expr";
 export { type SplitRule, splitRows } from "./split-lines";
 export const storagePlugins = [
   concatPlugin,

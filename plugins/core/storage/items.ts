@@ -1,6 +1,6 @@
+import { parseIonValue } from "@/engine/expr";
 import type { FileStorage } from "@/engine/plugin";
 import { lines, readText } from "./files";
-import { parseIonValue } from "./ion";
 
 export interface Item {
   /** The line as written in the file; kept byte for byte in the output. */

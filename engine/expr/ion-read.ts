@@ -266,3 +266,10 @@ export function parseIonValue(text: string): unknown {
   if (reader.pos < text.length) reader.error("unexpected content after the value");
   return value;
 }
+
+/** Every value of an Ion text with one value per line (Kestra's `.ion` rows); blank lines are skipped. */
+export function parseIonRows(text: string): unknown[] {
+  const rows: unknown[] = [];
+  for (const line of text.split(/\r?\n/)) if (line.trim()) rows.push(parseIonValue(line));
+  return rows;
+}
