@@ -28,7 +28,11 @@ describe("execution logs by window", () => {
       api.query(
         `insert into executions (id, tenant_id, namespace, flow_id, flow_revision, state, document, updated_at)
          values ($1, $2, 'team.logs', 'f', 1, 'SUCCESS', $3, now())`,
-        [id, tenantId, JSON.stringify({ id, namespace: "team.logs", flowId: "f", state: { current: "SUCCESS" } })],
+        [
+          id,
+          tenantId,
+          JSON.stringify({ id, namespace: "team.logs", flowId: "f", state: { current: "SUCCESS" } }),
+        ],
       );
     await insert(admin.tenantId, "logs-x");
     await insert(other.tenantId, "logs-y");
