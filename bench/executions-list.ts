@@ -15,7 +15,7 @@ import type { AuthorizedPrincipal } from "@/server/access/authorize";
 import { ACTIONS, PERMISSIONS } from "@/server/access/permissions";
 import { createPrismaClient } from "@/server/db/client";
 import { applyMigrations } from "@/server/db/migrate";
-import { ensureDefaultTenant, openServerEngine } from "@/server/engine";
+import { ensureDefaultTenant, openServerEngine, type ServerEngine } from "@/server/engine";
 import { migrationsDir } from "@/server/paths";
 import { openDatabase } from "@/server/runtime/database";
 import {
@@ -44,7 +44,7 @@ export interface ListBenchResult {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-async function time<T>(work: () => Promise<T>, runs = 5): Promise<{ ms: number; result: T }> {
+export async function time<T>(work: () => Promise<T>, runs = 5): Promise<{ ms: number; result: T }> {
   let result = await work(); // warm
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -55,7 +55,7 @@ async function time<T>(work: () => Promise<T>, runs = 5): Promise<{ ms: number; 
   return { ms: median(samples), result };
 }
 
-async function generate(pool: pg.Pool, tenantId: string, total: number, report: (m: string) => void) {
+export async function generate(pool: pg.Pool, tenantId: string, total: number, report: (m: string) => void) {
   const chunk = 100_000;
   for (let offset = 0; offset < total; offset += chunk) {
     const n = Math.min(chunk, total - offset);
@@ -93,7 +93,7 @@ async function generate(pool: pg.Pool, tenantId: string, total: number, report: 
   await pool.query("vacuum analyze log_entries");
 }
 
-function adminScope(
+export function adminScope(
   db: ReturnType<typeof createPrismaClient>,
   tenantId: string,
   engine: ServiceScope["engine"],
@@ -109,7 +109,7 @@ function adminScope(
   return createScope({ db, tenant: { id: tenantId, slug: "main", name: "Main" }, principal, engine });
 }
 
-async function plan(pool: pg.Pool, text: string, params: unknown[]): Promise<string> {
+export async function plan(pool: pg.Pool, text: string, params: unknown[]): Promise<string> {
   const rows = await pool.query(`explain (analyze, buffers off, costs off, timing off) ${text}`, params);
   return rows.rows.map((r: Record<string, string>) => `    ${r["QUERY PLAN"]}`).join("\n");
 }
@@ -140,6 +140,29 @@ export async function runExecutionListBench(
     const begin = performance.now();
     await generate(engine.ctx.pool, tenantId, total, report);
     report(`  done in ${((performance.now() - begin) / 1000).toFixed(0)} s`);
+    results.push(...(await measureExecutionList({ db, engine, tenantId, total, report })));
+  } finally {
+    await db.$disconnect();
+    await engine.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    await database.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** The list's and the dashboard's queries on a tenant holding `total` generated executions. */
+export async function measureExecutionList(options: {
+  db: ReturnType<typeof createPrismaClient>;
+  engine: ServerEngine;
+  tenantId: string;
+  total: number;
+  report: (m: string) => void;
+}): Promise<ListBenchResult[]> {
+  const { db, engine, tenantId, total, report } = options;
+  const results: ListBenchResult[] = [];
+  {
     const scope = adminScope(db, tenantId, async () => engine);
     const now = Date.now();
     const week = new Date(now - 7 * 86_400_000);
@@ -241,13 +264,6 @@ export async function runExecutionListBench(
         f.params,
       ),
     );
-  } finally {
-    await db.$disconnect();
-    await engine.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
   return results;
 }

@@ -2,8 +2,10 @@
 // The execution page (Kestra's): a header with the state, the flow and the actions, then tabs that are deep
 // links (/executions/{id}/{tab}); every tab reads the same live execution and logs (live.ts), so switching
 // tabs neither refetches nor reopens a stream. Without a tab in the URL the person's default tab opens.
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
+import { useTRPC } from "../../_trpc/react";
 import { usePreferences } from "../preferences";
 import { ExecutionActions } from "./actions";
 import { type ExecutionView, type StreamStatus, useLiveExecution } from "./live";
@@ -29,6 +31,8 @@ export interface TabProps {
   tenant: string;
   execution: ExecutionView;
   logs: import("./log-view").LogLine[];
+  /** How many lines the execution has in all (the server's count; logs holds the latest ones). */
+  logTotal?: number;
   running: boolean;
 }
 
@@ -72,7 +76,20 @@ export function ExecutionPage({
     return () => window.removeEventListener("popstate", onPop);
   }, [fallback]);
 
-  const props: TabProps = { tenant, execution, logs, running };
+  const trpc = useTRPC();
+  const counts = useQuery({
+    ...trpc.executions.logCounts.queryOptions({ tenant, executionId: execution.id }),
+    refetchInterval: running ? 5_000 : false,
+  }).data;
+  // While running, the stream's lines may be ahead of the last count.
+  const logTotal = counts ? Math.max(counts.total, logs.length) : undefined;
+  const props: TabProps = {
+    tenant,
+    execution,
+    logs,
+    running,
+    ...(logTotal !== undefined ? { logTotal } : {}),
+  };
   const content: Record<ExecutionPageTab, ReactNode> = {
     overview: <OverviewTab {...props} />,
     topology: <TopologyTab {...props} />,
@@ -136,7 +153,11 @@ export function ExecutionPage({
             }`}
           >
             {TITLES[t]}
-            {t === "logs" ? <span className="ml-1 text-xs text-zinc-500">{logs.length}</span> : null}
+            {t === "logs" ? (
+              <span className="ml-1 text-xs text-zinc-500">
+                {(logTotal ?? logs.length).toLocaleString("en")}
+              </span>
+            ) : null}
           </a>
         ))}
       </nav>

@@ -1,6 +1,6 @@
 // The Gantt's rows and critical path: a Sequential inside a Parallel, a ForEach's iterations by value.
 import { describe, expect, it } from "vitest";
-import { criticalPath, ganttRows } from "./gantt-model";
+import { criticalPath, type GanttRow, ganttRows } from "./gantt-model";
 import type { TaskRunView } from "./live";
 
 const t0 = Date.parse("2026-01-01T00:00:00Z");
@@ -53,5 +53,33 @@ describe("gantt model", () => {
     const path = criticalPath(ganttRows(runs, t0 + 2000));
     expect([...path].sort()).toEqual(["a", "b", "e", "f", "p", "s", "x", "y"].sort());
     expect(path.has("l")).toBe(false);
+  });
+
+  it("finds the same path as a plain scan of every sibling at every step, on a ForEach of 400 runs", () => {
+    // The definition, quadratic: from the latest end, back through whatever ended just before each start.
+    const reference = (rows: GanttRow[]) => {
+      const path = new Set<string>();
+      let current = rows.reduce<GanttRow | undefined>((a, b) => (!a || b.end > a.end ? b : a), undefined);
+      while (current) {
+        path.add(current.run.id);
+        const { start } = current;
+        const self = current;
+        current = rows
+          .filter((r) => r !== self && r.end <= start + 50 && r.start < start && !path.has(r.run.id))
+          .reduce<GanttRow | undefined>((a, b) => (!a || b.end > a.end ? b : a), undefined);
+      }
+      return path;
+    };
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    const loop = Array.from({ length: 400 }, (_, i) => {
+      const from = Math.floor(random() * 20_000);
+      return run(`r${i}`, "item", null, from, from + Math.floor(random() * 400), String(i));
+    });
+    const rows = ganttRows(loop, t0 + 30_000);
+    expect([...criticalPath(rows)].sort()).toEqual([...reference(rows)].sort());
   });
 });

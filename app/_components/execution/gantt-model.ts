@@ -18,7 +18,9 @@ export function ganttRows(runs: TaskRunView[], now: number): GanttRow[] {
   const ids = new Set(runs.map((r) => r.id));
   for (const run of runs) {
     const parent = run.parentTaskRunId && ids.has(run.parentTaskRunId) ? run.parentTaskRunId : null;
-    children.set(parent, [...(children.get(parent) ?? []), run]);
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(run);
+    else children.set(parent, [run]);
   }
   const span = (state: TaskRunView["state"]) => {
     const start = Date.parse(state.startDate);
@@ -49,23 +51,41 @@ export function criticalPath(rows: GanttRow[]): Set<string> {
   for (const row of rows) {
     const parent =
       row.run.parentTaskRunId && ids.has(row.run.parentTaskRunId) ? row.run.parentTaskRunId : null;
-    byParent.set(parent, [...(byParent.get(parent) ?? []), row]);
+    const siblings = byParent.get(parent);
+    if (siblings) siblings.push(row);
+    else byParent.set(parent, [row]);
   }
   const slack = 50; // ms between one run's end and the next one's start
   const follow = (parent: string | null) => {
-    const siblings = byParent.get(parent) ?? [];
-    let current = siblings.reduce<GanttRow | undefined>((a, b) => (!a || b.end > a.end ? b : a), undefined);
+    // By end, latest first (the earlier sibling first among equal ends): each step walks back from the
+    // latest end allowed, so a ForEach of thousands of runs is not scanned whole at every step.
+    const siblings = (byParent.get(parent) ?? [])
+      .map((row, index) => ({ row, index }))
+      .sort((a, b) => b.row.end - a.row.end || a.index - b.index)
+      .map((entry) => entry.row);
+    let current: GanttRow | undefined = siblings[0];
     while (current) {
       path.add(current.run.id);
       follow(current.run.id);
       const start = current.start;
       const self = current;
-      current = siblings
-        // started strictly before (a Parallel's branches start together: none waits for another)
-        .filter(
-          (row) => row !== self && row.end <= start + slack && row.start < start && !path.has(row.run.id),
-        )
-        .reduce<GanttRow | undefined>((a, b) => (!a || b.end > a.end ? b : a), undefined);
+      // The first sibling ending at or before start + slack (binary search), then the first of those that
+      // started strictly before (a Parallel's branches start together: none waits for another).
+      let low = 0;
+      let high = siblings.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if ((siblings[mid] as GanttRow).end > start + slack) low = mid + 1;
+        else high = mid;
+      }
+      current = undefined;
+      for (let i = low; i < siblings.length; i++) {
+        const row = siblings[i] as GanttRow;
+        if (row !== self && row.start < start && !path.has(row.run.id)) {
+          current = row;
+          break;
+        }
+      }
     }
   };
   follow(null);

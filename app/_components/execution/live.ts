@@ -103,12 +103,21 @@ export function useFollow(
   return status;
 }
 
+/**
+ * How many of the latest log lines the page keeps (and the stream starts with): a longer log is read a
+ * window at a time from the server by the Logs tab, never shipped whole.
+ */
+export const LIVE_LOG_LINES = 2_000;
+
 /** The execution and its logs, live; `generation` restarts both streams (after a restart or resume). */
 export function useLiveExecution(tenant: string, initial: ExecutionView) {
   const [execution, setExecution] = useState(initial);
   const [logs, setLogs] = useState<LogLine[]>([]);
   const [generation, setGeneration] = useState(0);
   const seen = useRef(new Set<string>());
+  // Lines arrive one event each: appended in one state update per frame, not one per line.
+  const pending = useRef<LogLine[]>([]);
+  const flush = useRef<ReturnType<typeof setTimeout>>(undefined);
   const current = useRef(execution);
   current.current = execution;
   const base = `/api/v1/${encodeURIComponent(tenant)}`;
@@ -121,12 +130,21 @@ export function useLiveExecution(tenant: string, initial: ExecutionView) {
     generation,
   );
   const logStatus = useFollow(
-    `${base}/logs/${encodeURIComponent(initial.id)}/follow`,
+    `${base}/logs/${encodeURIComponent(initial.id)}/follow?tail=${LIVE_LOG_LINES}`,
     (data) => {
       const line = data as LogLine;
-      if (seen.current.has(line.id)) return; // a reconnected stream starts again from the first line
+      if (seen.current.has(line.id)) return; // a reconnected stream starts again from the tail
       seen.current.add(line.id);
-      setLogs((old) => [...old, line]);
+      pending.current.push(line);
+      flush.current ??= setTimeout(() => {
+        flush.current = undefined;
+        const batch = pending.current;
+        pending.current = [];
+        setLogs((old) => {
+          const next = old.concat(batch);
+          return next.length > LIVE_LOG_LINES ? next.slice(next.length - LIVE_LOG_LINES) : next;
+        });
+      }, 50);
     },
     done,
     true,

@@ -32,9 +32,12 @@ export function LogView({
   height = 360,
   jumpTo,
   highlight,
+  pinToEnd = true,
 }: {
   lines: LogRow[];
   follow: boolean;
+  /** Whether the view starts at (and keeps to) the last line; a window read from the server starts at its top. */
+  pinToEnd?: boolean;
   height?: number;
   /** Scroll this row to the top (a new object each time, so the same row can be jumped to again). */
   jumpTo?: { index: number };
@@ -43,7 +46,7 @@ export function LogView({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
-  const pinned = useRef(true);
+  const pinned = useRef(pinToEnd);
   useEffect(() => {
     const el = box.current;
     if (el && pinned.current && (follow || lines.length > 0)) el.scrollTop = el.scrollHeight;
@@ -66,7 +69,7 @@ export function LogView({
       onScroll={(e) => {
         const el = e.currentTarget;
         setTop(el.scrollTop);
-        pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
+        pinned.current = pinToEnd && el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
       }}
       className="overflow-auto rounded-md bg-zinc-950 py-1.5 font-mono text-xs text-zinc-100"
       style={{ maxHeight: height }}

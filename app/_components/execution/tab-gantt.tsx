@@ -2,7 +2,8 @@
 // Gantt: one row per task run nested under its parent (keyed by task run id, a loop's runs by value), its
 // attempts as segments, growing live; zoom with the slider (or Ctrl/Cmd + wheel); the critical path
 // outlined; a ghost bar for the task's median over the flow's last 20 successful executions, and runs
-// slower than twice that marked.
+// slower than twice that marked. Past WINDOWED_FROM runs (a ForEach of thousands), the rows scroll in a box
+// and only those on screen are drawn: five thousand rows of bars would take seconds to lay out.
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTRPC } from "../../_trpc/react";
@@ -23,11 +24,16 @@ const BAR: Record<string, string> = {
   SKIPPED: "bg-zinc-300",
 };
 
+const ROW = 32; // h-8
+const WINDOWED_FROM = 300;
+const BOX = 640;
+
 export function GanttTab({ tenant, execution, logs, running }: TabProps) {
   const trpc = useTRPC();
   const now = useNow(running);
   const [zoom, setZoom] = useState(1);
   const [selected, setSelected] = useState<string>();
+  const [scrollTop, setScrollTop] = useState(0);
   const medians = useQuery(
     trpc.executions.taskMedians.queryOptions({
       tenant,
@@ -49,6 +55,9 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
   const pct = (t: number) => `${((t - origin) / total) * 92}%`;
   const width = (from: number, to: number) => `${Math.max(0.2, ((to - from) / total) * 92)}%`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const windowed = rows.length > WINDOWED_FROM;
+  const first = windowed ? Math.max(0, Math.floor(scrollTop / ROW) - 20) : 0;
+  const last = windowed ? Math.min(rows.length, Math.ceil((scrollTop + BOX) / ROW) + 20) : rows.length;
 
   return (
     <div className="space-y-3">
@@ -79,7 +88,9 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
         <p className="text-sm text-zinc-500">No task has started yet.</p>
       ) : (
         <div
-          className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+          className={`overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 ${windowed ? "overflow-y-auto" : ""}`}
+          style={windowed ? { maxHeight: BOX } : undefined}
+          onScroll={windowed ? (event) => setScrollTop(event.currentTarget.scrollTop) : undefined}
           onWheel={(event) => {
             if (!event.ctrlKey && !event.metaKey) return;
             event.preventDefault();
@@ -105,7 +116,8 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
               ))}
               <span className="invisible text-xs">0</span>
             </div>
-            {rows.map((row) => {
+            {first > 0 ? <div className="col-span-2" style={{ height: first * ROW }} /> : null}
+            {rows.slice(first, last).map((row) => {
               const median = medians?.[row.run.taskId];
               const took = row.end - row.start;
               const slow = median !== undefined && median > 0 && took > 2 * median;
@@ -179,9 +191,18 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
                 </div>
               );
             })}
+            {last < rows.length ? (
+              <div className="col-span-2" style={{ height: (rows.length - last) * ROW }} />
+            ) : null}
           </div>
         </div>
       )}
+      {windowed ? (
+        <p className="text-xs text-zinc-500">
+          {rows.length.toLocaleString("en")} task runs; rows {(first + 1).toLocaleString("en")}–
+          {last.toLocaleString("en")} drawn, the others as you scroll.
+        </p>
+      ) : null}
       {selected ? (
         <TaskRunDetail
           taskId={selected}

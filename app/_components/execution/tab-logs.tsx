@@ -1,15 +1,26 @@
 "use client";
 // Logs: the shared live lines, filtered by minimum level and text, in time order or grouped by task,
 // windowed (log-view.tsx), following the tail while running; jump to the next error; download the whole
-// log (`GET /logs/{id}/download`). A filter says how many lines of how many it shows.
+// log (`GET /logs/{id}/download`). A filter says how many lines of how many it shows. A log longer than the
+// lines the page keeps (LIVE_LOG_LINES) is read from the server a window at a time instead (ServerLogs):
+// filter, search, next error and the counts are then queries, so a million lines never reach the browser.
 import { useMemo, useState } from "react";
 import { Button, Input, Select } from "../ui";
 import type { TabProps } from "./execution-page";
+import { LIVE_LOG_LINES } from "./live";
 import { type LogRow, LogView } from "./log-view";
+import { ServerLogs } from "./server-logs";
 
 const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] as const;
 
-export function LogsTab({ tenant, execution, logs, running }: TabProps) {
+export function LogsTab(props: TabProps) {
+  // Until the count is known, the lines at hand are shown; past what the page keeps (the stream starts with
+  // that many, so a shorter log arrives whole), the server's window.
+  if (props.logTotal !== undefined && props.logTotal > LIVE_LOG_LINES) return <ServerLogs {...props} />;
+  return <LiveLogs {...props} />;
+}
+
+function LiveLogs({ tenant, execution, logs, running }: TabProps) {
   const [level, setLevel] = useState<string>("TRACE");
   const [text, setText] = useState("");
   const [grouped, setGrouped] = useState(false);

@@ -51,7 +51,7 @@ const execLink = (e: { id: string; state: string }, text?: string) => (
   </Link>
 );
 
-export function OverviewTab({ tenant, execution, logs, running }: TabProps) {
+export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabProps) {
   const trpc = useTRPC();
   const now = useNow(running);
   const abilities = useAbilities(tenant, execution.id);
@@ -169,7 +169,13 @@ export function OverviewTab({ tenant, execution, logs, running }: TabProps) {
         </Card>
       </div>
       <TaskRunsTable execution={execution} now={now} />
-      <Card title={`Logs (${logs.length})`}>
+      <Card
+        title={
+          logTotal !== undefined && logTotal > logs.length
+            ? `Logs (the last ${logs.length.toLocaleString("en")} of ${logTotal.toLocaleString("en")})`
+            : `Logs (${logs.length})`
+        }
+      >
         <LogView lines={logs} follow={running} height={240} />
       </Card>
       {execution.state.current === "FAILED" && relatives?.lastSuccess ? (

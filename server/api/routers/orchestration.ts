@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { deleteSecret, inheritedSecrets, listSecrets, setSecret } from "../../secrets/service";
 import { editorContext } from "../../services/editor-context";
+import { logCounts, logPage, MAX_LOG_PAGE, nextLogLine } from "../../services/execution-logs";
 import { executionAbilities, executionRelatives, taskDurationMedians } from "../../services/execution-page";
 import {
   executionLogs,
@@ -108,6 +109,9 @@ export const flowsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => deleteFlow(ctx.scope, input.namespace, input.flowId)),
 });
 
+const logCursor = z.object({ timestamp: z.iso.datetime(), id: z.string().regex(/^\d{1,19}$/) });
+const logFilter = { minLevel: logLevel.optional(), text: z.string().max(200).optional() };
+
 export const executionsRouter = createTRPCRouter({
   search: tenantProcedure
     .input(
@@ -144,6 +148,38 @@ export const executionsRouter = createTRPCRouter({
   logs: tenantProcedure
     .input(z.object({ executionId, minLevel: logLevel.optional(), taskId: z.string().max(100).optional() }))
     .query(({ ctx, input }) => executionLogs(ctx.scope, input.executionId, input)),
+  logPage: tenantProcedure
+    .input(
+      z.object({
+        executionId,
+        ...logFilter,
+        after: logCursor.optional(),
+        before: logCursor.optional(),
+        fromEnd: z.boolean().optional(),
+        limit: z.number().int().min(1).max(MAX_LOG_PAGE).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => {
+      const { executionId: id, ...query } = input;
+      return logPage(ctx.scope, id, query);
+    }),
+  logNext: tenantProcedure
+    .input(
+      z.object({
+        executionId,
+        level: logLevel,
+        text: logFilter.text,
+        after: logCursor.optional(),
+      }),
+    )
+    .query(({ ctx, input }) => {
+      const { executionId: id, ...query } = input;
+      return nextLogLine(ctx.scope, id, query);
+    }),
+  logCounts: tenantProcedure.input(z.object({ executionId, ...logFilter })).query(({ ctx, input }) => {
+    const { executionId: id, ...filter } = input;
+    return logCounts(ctx.scope, id, filter);
+  }),
   start: tenantProcedure
     .input(
       flowRef.extend({

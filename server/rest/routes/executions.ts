@@ -4,6 +4,7 @@ import { clientIp } from "../../auth/client-ip";
 import { env } from "../../env";
 import { UnprocessableError } from "../../services/errors";
 import { contentTypeOf, previewExecutionFile, readExecutionFile } from "../../services/execution-files";
+import { latestLogId, logPage, MAX_LOG_PAGE } from "../../services/execution-logs";
 import {
   deleteExecution,
   executionLogs,
@@ -388,7 +389,15 @@ export const logRoutes: AnyRoute[] = [
     summary:
       "Server-Sent Events: each log entry as it is written, until the execution has ended (then `end`).",
     params: byId,
-    query: logQuery,
+    query: logQuery.extend({
+      tail: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_LOG_PAGE)
+        .optional()
+        .meta({ description: "Start with the last `tail` lines (in time order) instead of the first." }),
+    }),
     responses: [
       {
         status: 200,
@@ -406,9 +415,20 @@ export const logRoutes: AnyRoute[] = [
         async (sink) => {
           // Read the state first: once it has ended, the logs read next are all there will be.
           const ended = isTerminal((await readExecution(reader, params.executionId)).state.current);
+          if (query.tail && after === undefined) {
+            // The last lines by time, then the lines written since (by id, the stream's cursor): the
+            // latest id is read first, so a line written meanwhile comes twice rather than never (the
+            // client drops what it has seen); older lines are the Logs tab's to read by window.
+            const { tail, ...filter } = query;
+            const latest = await latestLogId(reader);
+            const last = await logPage(reader, params.executionId, { ...filter, fromEnd: true, limit: tail });
+            for (const log of last.lines) sink.send(log, { id: log.id });
+            after = latest;
+          }
           for (;;) {
+            const { tail: _tail, ...logFilter } = query;
             const logs = await executionLogs(reader, params.executionId, {
-              ...query,
+              ...logFilter,
               ...(after ? { after } : {}),
               limit: 500,
               order: "id",

@@ -1,0 +1,190 @@
+// An execution's logs read a window at a time, for logs too long to ship whole (a million lines): a page of
+// lines in time order after or before a keyset cursor (timestamp, id), filtered by minimum level and text;
+// the next line of a level after a cursor ("jump to next error"); and the counts that say how many lines of
+// how many are shown — per level in one index-only pass, and the lines matching a text search. The indexes
+// are log_entries (execution_id, timestamp, id) and (execution_id, level, timestamp, id).
+
+import { NotFoundError } from "./errors";
+import { likeLiteral } from "./execution-query";
+import { LOG_LEVELS, type LogJson, type LogLevelName } from "./executions";
+import { check, type ServiceScope } from "./scope";
+
+export interface LogCursor {
+  /** ISO date of the line's timestamp (milliseconds). */
+  timestamp: string;
+  id: string;
+}
+
+export interface LogFilter {
+  minLevel?: LogLevelName;
+  /** Case-insensitive substring of the message or the task id. */
+  text?: string;
+}
+
+export interface LogPageQuery extends LogFilter {
+  /** Lines after this one; without after/before, the first lines (or the last ones with `fromEnd`). */
+  after?: LogCursor;
+  /** Lines before this one, returned in time order. */
+  before?: LogCursor;
+  fromEnd?: boolean;
+  limit?: number;
+}
+
+export interface LogPage {
+  lines: LogJson[];
+  /** Whether more matching lines lie beyond the page in the direction it was read. */
+  more: boolean;
+}
+
+export interface LogCounts {
+  total: number;
+  /** Lines per level. */
+  levels: Partial<Record<LogLevelName, number>>;
+  /** Lines the filter keeps. */
+  matching: number;
+}
+
+export const MAX_LOG_PAGE = 2_000;
+
+/** The execution's namespace, after the READ check (without loading its document). */
+async function readable(scope: ServiceScope, executionId: string): Promise<void> {
+  const found = await scope.db.execution.findUnique({
+    where: { id: executionId },
+    select: { namespace: true },
+  });
+  if (!found) throw new NotFoundError(`Execution ${executionId} not found.`);
+  check(scope, "EXECUTION", "READ", found.namespace);
+}
+
+class Where {
+  readonly params: unknown[] = [];
+  readonly conditions: string[] = [];
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  and(condition: string): this {
+    this.conditions.push(condition);
+    return this;
+  }
+  get clause(): string {
+    return `where ${this.conditions.join(" and ")}`;
+  }
+}
+
+function filtered(executionId: string, filter: LogFilter): Where {
+  const where = new Where();
+  // The execution id alone: readable() found the execution in this tenant (ids are unique across tenants
+  // and its lines are written with its tenant), and a tenant_id condition, not in the indexes, would turn
+  // the per-level count's index-only scan into a scan of the table (measured: 1.9 s vs 0.4 s cold).
+  where.and(`l.execution_id = ${where.param(executionId)}`);
+  const levels = LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.minLevel ?? "TRACE"));
+  // One level as an equality, so the (execution_id, level, timestamp, id) index gives its lines in order.
+  if (levels.length === 1) where.and(`l.level = ${where.param(levels[0])}::log_level`);
+  else if (levels.length < LOG_LEVELS.length) where.and(`l.level = any(${where.param(levels)}::log_level[])`);
+  const text = filter.text?.trim();
+  if (text) {
+    const pattern = where.param(`%${likeLiteral(text)}%`);
+    where.and(`(l.message ilike ${pattern} or l.task_id ilike ${pattern})`);
+  }
+  return where;
+}
+
+type LogRow = Omit<LogJson, "timestamp"> & { timestamp: Date };
+
+const COLUMNS = `l.id::text as id, l.namespace, l.flow_id as "flowId", l.execution_id as "executionId",
+  l.task_id as "taskId", l.task_run_id as "taskRunId", l.attempt_number as "attemptNumber",
+  l.trigger_id as "triggerId", l.level, l.message, l.timestamp`;
+
+async function rows(scope: ServiceScope, text: string, params: unknown[]): Promise<LogJson[]> {
+  const engine = await scope.engine();
+  const result = await engine.ctx.pool.query<LogRow>(text, params);
+  return result.rows.map((row) => ({ ...row, timestamp: row.timestamp.toISOString() }));
+}
+
+function cursorValue(where: Where, cursor: LogCursor): string {
+  if (!/^\d{1,19}$/.test(cursor.id)) throw new NotFoundError("No such log line.");
+  return `(${where.param(new Date(cursor.timestamp))}::timestamptz, ${where.param(cursor.id)}::bigint)`;
+}
+
+/** A page of the execution's lines in time order (see LogPageQuery). */
+export async function logPage(
+  scope: ServiceScope,
+  executionId: string,
+  query: LogPageQuery = {},
+): Promise<LogPage> {
+  await readable(scope, executionId);
+  const limit = Math.min(Math.max(1, query.limit ?? 500), MAX_LOG_PAGE);
+  const where = filtered(executionId, query);
+  if (query.after) where.and(`(l.timestamp, l.id) > ${cursorValue(where, query.after)}`);
+  if (query.before) where.and(`(l.timestamp, l.id) < ${cursorValue(where, query.before)}`);
+  const backwards = Boolean(query.before || (query.fromEnd && !query.after));
+  const order = backwards ? "desc" : "asc";
+  const lines = await rows(
+    scope,
+    `select ${COLUMNS} from log_entries l ${where.clause}
+      order by l.timestamp ${order}, l.id ${order} limit ${where.param(limit + 1)}`,
+    where.params,
+  );
+  const more = lines.length > limit;
+  const page = lines.slice(0, limit);
+  return { lines: backwards ? page.reverse() : page, more };
+}
+
+/**
+ * The first line at `level` (exactly) after `after` (from the start without it) that the text filter keeps,
+ * or null: "jump to the next error".
+ */
+export async function nextLogLine(
+  scope: ServiceScope,
+  executionId: string,
+  query: { level: LogLevelName; text?: string; after?: LogCursor },
+): Promise<LogJson | null> {
+  await readable(scope, executionId);
+  const where = filtered(executionId, query.text ? { text: query.text } : {});
+  where.and(`l.level = ${where.param(query.level)}::log_level`);
+  if (query.after) where.and(`(l.timestamp, l.id) > ${cursorValue(where, query.after)}`);
+  const [line] = await rows(
+    scope,
+    `select ${COLUMNS} from log_entries l ${where.clause} order by l.timestamp, l.id limit 1`,
+    where.params,
+  );
+  return line ?? null;
+}
+
+/** How many lines the execution has, per level, and how many the filter keeps. */
+export async function logCounts(
+  scope: ServiceScope,
+  executionId: string,
+  filter: LogFilter = {},
+): Promise<LogCounts> {
+  await readable(scope, executionId);
+  const engine = await scope.engine();
+  const all = filtered(executionId, {});
+  const perLevel = await engine.ctx.pool.query<{ level: LogLevelName; n: number }>(
+    `select l.level, count(*)::int as n from log_entries l ${all.clause} group by 1`,
+    all.params,
+  );
+  const levels = Object.fromEntries(perLevel.rows.map((r) => [r.level, r.n])) as LogCounts["levels"];
+  const total = perLevel.rows.reduce((sum, r) => sum + r.n, 0);
+  const kept = LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.minLevel ?? "TRACE"));
+  let matching = kept.reduce((sum, level) => sum + (levels[level] ?? 0), 0);
+  if (filter.text?.trim()) {
+    const where = filtered(executionId, filter);
+    const counted = await engine.ctx.pool.query<{ n: number }>(
+      `select count(*)::int as n from log_entries l ${where.clause}`,
+      where.params,
+    );
+    matching = counted.rows[0]?.n ?? 0;
+  }
+  return { total, levels, matching };
+}
+
+/** The id of the latest log line written, of any execution ("0" when none): a stream's starting cursor. */
+export async function latestLogId(scope: ServiceScope): Promise<string> {
+  const engine = await scope.engine();
+  const result = await engine.ctx.pool.query<{ id: string | null }>(
+    "select max(id)::text as id from log_entries",
+  );
+  return result.rows[0]?.id ?? "0";
+}
