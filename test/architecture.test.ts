@@ -84,4 +84,41 @@ describe("architecture", () => {
     }
     expect(violations).toEqual([]);
   });
+
+  it("worker/core/ (the driver core) reaches no Node built-in and no driver, even through what it imports", () => {
+    // A Temporal workflow may run the core's functions in its sandbox: no I/O of its own, no driver's code.
+    const violations: string[] = [];
+    const seen = new Set<string>();
+    const resolveFile = (base: string) =>
+      [`${base}.ts`, `${base}.tsx`, join(base, "index.ts")].find((candidate) => {
+        try {
+          readFileSync(candidate);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    const visit = (file: string, from: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const specifier of importsOf(file)) {
+        if (
+          specifier.startsWith("node:") ||
+          ["fs", "path", "os", "child_process", "crypto"].includes(specifier)
+        ) {
+          violations.push(`${relative(root, file)} (from ${from}) imports ${specifier}`);
+          continue;
+        }
+        let target: string | undefined;
+        if (specifier.startsWith("@/")) target = resolveFile(join(root, specifier.slice(2)));
+        else if (specifier.startsWith(".")) target = resolveFile(resolve(file, "..", specifier));
+        if (!target) continue;
+        if (/^worker\/(embedded|memory|temporal)\//.test(relative(root, target)))
+          violations.push(`${relative(root, file)} imports the driver ${relative(root, target)}`);
+        else visit(target, from);
+      }
+    };
+    for (const file of sources(join(root, "worker/core"))) visit(file, relative(root, file));
+    expect(violations).toEqual([]);
+  });
 });

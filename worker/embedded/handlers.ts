@@ -1,26 +1,17 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
+import { ExecutionOperationError, secretInputValues, type TaskResultEvent } from "@/engine/executor";
 import {
-  ExecutionOperationError,
-  InputValidationError,
-  isTerminal,
-  outputsOf,
-  secretInputValues,
-  type TaskResultEvent,
-} from "@/engine/executor";
-import { matchFlowTriggers } from "@/engine/triggers";
+  type DriverPorts,
+  executionEnded,
+  restartSubflow,
+  retryExecution,
+  splitItems,
+  startSubflow,
+} from "../core";
 import type { LogEntry } from "../logs";
-import { flowsReaching, subflowDenied } from "../namespace-access";
-import { splitContent } from "../storage/split";
-import { taskFileUri } from "../storage/uris";
 import { runTaskAttempt } from "../task-runner";
-import {
-  applyEvent,
-  applyEventInTransaction,
-  createAndStartInTransaction,
-  ExecutionNotFoundError,
-} from "./apply";
+import { applyEvent, ExecutionNotFoundError } from "./apply";
 import type { EngineContext } from "./context";
-import { withTransaction } from "./db";
 import { loadExecution } from "./execution-store";
 import {
   type EndedJob,
@@ -35,8 +26,7 @@ import {
 } from "./jobs";
 import { insertLogs } from "./logs-store";
 import { maskLogs } from "./mask";
-import { databasePreconditionStore } from "./precondition-store";
-import { disabledTriggers } from "./services";
+import { driverPorts } from "./ports";
 
 /** Attempts running in this process, by `taskRunId:attempt`, so a cancel notification can stop them. */
 export type RunningTasks = Map<string, AbortController>;
@@ -153,247 +143,19 @@ async function runTask(
   await applyQuietly(ctx, execution.id, result);
 }
 
-/**
- * Restarts a failed child execution for its parent (Subflow restartBehavior RETRY_FAILED). The child keeps
- * its parent link, so its next end reaches the same task run; a child that cannot restart fails that run.
- */
-async function restartSubflow(ctx: EngineContext, job: RestartSubflowJob): Promise<void> {
-  try {
-    await applyEvent(ctx, job.executionId, { type: "restart" });
-  } catch (error) {
-    if (!(error instanceof ExecutionOperationError || error instanceof ExecutionNotFoundError)) throw error;
-    await applyQuietly(ctx, job.parentId, {
-      type: "subflowEnded",
-      taskRunId: job.taskRunId,
-      executionId: job.executionId,
-      state: "FAILED",
-      error: `could not restart subflow execution ${job.executionId}: ${error.message}`,
-    });
-  }
+/** The tenant of a stored execution, undefined when it is gone. */
+async function tenantOf(ctx: EngineContext, executionId: string): Promise<string | undefined> {
+  return (await loadExecution(ctx.pool, executionId))?.tenantId;
 }
 
-async function startSubflow(ctx: EngineContext, { tenantId, command }: SubflowJob): Promise<void> {
-  await withTransaction(ctx.pool, async (client) => {
-    if (await loadExecution(client, command.executionId)) return;
-    const fail = (error: string) =>
-      applyEventInTransaction(ctx, client, command.parentId, {
-        type: "subflowEnded",
-        taskRunId: command.taskRunId,
-        iteration: command.iteration,
-        executionId: command.executionId,
-        state: "FAILED",
-        error,
-      }).catch((e) => {
-        if (!(e instanceof ExecutionOperationError || e instanceof ExecutionNotFoundError)) throw e;
-      });
-    const flow =
-      command.revision !== undefined
-        ? await ctx.flows
-            .revision(client, tenantId, command.namespace, command.flowId, command.revision)
-            .catch(() => undefined)
-        : await ctx.flows.current(client, tenantId, command.namespace, command.flowId);
-    if (!flow) {
-      await fail(`flow ${command.namespace}.${command.flowId} not found`);
-      return;
-    }
-    const denied = await subflowDenied(
-      ctx.namespaceAccess(client, tenantId),
-      command.trigger.variables.namespace,
-      command.namespace,
-    );
-    if (denied) {
-      await fail(denied);
-      return;
-    }
-    try {
-      await createAndStartInTransaction(
-        ctx,
-        client,
-        tenantId,
-        flow,
-        {
-          id: command.executionId,
-          inputs: command.inputs,
-          labels: command.labels,
-          trigger: command.trigger,
-          parentId: command.parentId,
-          scheduleDate: command.scheduleDate,
-        },
-        {
-          ...(command.wait
-            ? {
-                parentLink: {
-                  executionId: command.parentId,
-                  taskRunId: command.taskRunId,
-                  iteration: command.iteration,
-                },
-              }
-            : {}),
-          ...(command.scheduleDate ? { startAt: new Date(command.scheduleDate) } : {}),
-        },
-      );
-    } catch (error) {
-      if (error instanceof InputValidationError) await fail(`invalid subflow inputs: ${error.message}`);
-      else if (error instanceof ExecutionOperationError) await fail(error.message);
-      else throw error;
-    }
-  });
-}
-
-async function splitItems(ctx: EngineContext, job: SplitJob): Promise<void> {
-  const stored = await loadExecution(ctx.pool, job.executionId);
-  if (!stored) return;
-  const { execution } = stored;
-  const storage = ctx.storage(stored.tenantId);
-  const run = execution.taskRunList.find((r) => r.id === job.taskRunId);
-  try {
-    const content = new TextDecoder().decode(await storage.get(job.uri));
-    const batches: string[] = [];
-    for (const [index, part] of splitContent(content, job).entries()) {
-      const uri = taskFileUri(
-        execution.namespace,
-        execution.flowId,
-        execution.id,
-        run?.taskId ?? "items",
-        job.taskRunId,
-        `batch-${index + 1}.txt`,
-      );
-      batches.push(await storage.put(uri, part));
-    }
-    await applyQuietly(ctx, execution.id, { type: "itemsSplit", taskRunId: job.taskRunId, batches });
-  } catch (error) {
-    await applyQuietly(ctx, execution.id, {
-      type: "itemsSplit",
-      taskRunId: job.taskRunId,
-      batches: [],
-      error: `cannot split ${job.uri}: ${(error as Error).message}`,
-    });
-  }
-}
-
-/** After an execution ended: its parent learns the result, a queued execution may start, Flow triggers fire. */
-async function executionEnded(ctx: EngineContext, { executionId }: EndedJob): Promise<void> {
-  const stored = await loadExecution(ctx.pool, executionId);
-  if (!stored || !isTerminal(stored.execution.state.current)) return;
-  const { execution, tenantId, parentLink } = stored;
-  // The shared directories of its WorkingDirectory tasks (on this machine; see worker/runners/README.md).
-  await ctx.processRunner
-    .releaseShared?.(execution.id)
-    .catch((error) => ctx.report("could not remove a working directory", error));
-  if (parentLink) {
-    await applyQuietly(ctx, parentLink.executionId, {
-      type: "subflowEnded",
-      taskRunId: parentLink.taskRunId,
-      iteration: parentLink.iteration,
-      executionId: execution.id,
-      state: execution.state.current,
-      outputs: execution.outputs,
-      taskOutputs: outputsOf(execution),
-    });
-  }
-  const flow = await ctx.flows.revision(
-    ctx.pool,
-    tenantId,
-    execution.namespace,
-    execution.flowId,
-    execution.flowRevision,
-  );
-  if (flow.concurrency) {
-    const queued = await ctx.pool.query(
-      `select id from executions where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'QUEUED'
-       order by created_at, id limit 1`,
-      [tenantId, execution.namespace, execution.flowId],
-    );
-    const next = (queued.rows[0] as { id: string } | undefined)?.id;
-    if (next) await applyQuietly(ctx, next, { type: "start" });
-  }
-  const stopAfter = flow.triggers.find((t) => t.id === execution.trigger?.id)?.stopAfter;
-  if (stopAfter?.includes(execution.state.current)) {
-    await ctx.pool.query(
-      "update trigger_states set disabled = true, updated_at = now() where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4",
-      [tenantId, execution.namespace, execution.flowId, execution.trigger?.id],
-    );
-  }
-  const disabled = await disabledTriggers(ctx.pool, tenantId);
-  const candidates = (await ctx.flows.withTrigger(ctx.pool, tenantId, "core.trigger.Flow")).map((f) => ({
-    ...f,
-    triggers: f.triggers.map((t) =>
-      disabled.has(`${f.namespace}/${f.id}/${t.id}`) ? { ...t, disabled: true } : t,
-    ),
-  }));
-  if (candidates.length === 0) return;
-  await withTransaction(ctx.pool, async (client) => {
-    const reaching = await flowsReaching(
-      ctx.namespaceAccess(client, tenantId),
-      candidates,
-      execution.namespace,
-    );
-    const matches = await matchFlowTriggers(flow, execution, reaching, {
-      registry: ctx.registry,
-      now: () => ctx.now(),
-      functions: ctx.functions(client, tenantId),
-      preconditions: databasePreconditionStore(client),
-      ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
-    });
-    for (const match of matches) {
-      try {
-        await createAndStartInTransaction(
-          ctx,
-          client,
-          tenantId,
-          match.flow,
-          { inputs: match.inputs, labels: match.labels, trigger: match.executionTrigger },
-          {
-            dedupeKey: `flow-trigger:${execution.id}:${execution.metadata.attemptNumber}:${match.flow.namespace}/${match.flow.id}/${match.trigger.id}`,
-          },
-        );
-      } catch (error) {
-        if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
-        await insertLogs(client, tenantId, [
-          {
-            executionId: execution.id,
-            namespace: execution.namespace,
-            flowId: execution.flowId,
-            level: "WARN",
-            message: `Flow trigger ${match.flow.namespace}.${match.flow.id}/${match.trigger.id} could not start an execution: ${(error as Error).message}`,
-            timestamp: ctx.now().toISOString(),
-          },
-        ]);
-      }
-    }
-  });
-}
-
-async function retryExecution(
+/** Runs a piece of the shared driver core (worker/core) for the tenant of `executionId`, if it still exists. */
+async function withPorts(
   ctx: EngineContext,
-  { executionId, attemptNumber }: RetryExecutionJob,
+  executionId: string,
+  work: (ports: DriverPorts) => Promise<void>,
 ): Promise<void> {
-  const stored = await loadExecution(ctx.pool, executionId);
-  if (!stored) return;
-  const { execution, tenantId } = stored;
-  const flow = await ctx.flows.revision(
-    ctx.pool,
-    tenantId,
-    execution.namespace,
-    execution.flowId,
-    execution.flowRevision,
-  );
-  await withTransaction(ctx.pool, (client) =>
-    createAndStartInTransaction(
-      ctx,
-      client,
-      tenantId,
-      flow,
-      {
-        inputs: execution.inputs,
-        labels: execution.labels,
-        trigger: execution.trigger,
-        originalId: execution.originalId,
-        attemptNumber,
-      },
-      { dedupeKey: `retry:${execution.id}:${attemptNumber}` },
-    ),
-  );
+  const tenantId = await tenantOf(ctx, executionId);
+  if (tenantId !== undefined) await work(driverPorts(ctx, tenantId));
 }
 
 /** The graphile-worker task list of the engine. */
@@ -408,11 +170,26 @@ export function engineTasks(ctx: EngineContext, running: RunningTasks, extra: Ta
       const { executionId, event } = payload as EventJob;
       return applyQuietly(ctx, executionId, event);
     },
-    [JOB.subflow]: (payload) => startSubflow(ctx, payload as SubflowJob),
-    [JOB.restartSubflow]: (payload) => restartSubflow(ctx, payload as RestartSubflowJob),
-    [JOB.split]: (payload) => splitItems(ctx, payload as SplitJob),
-    [JOB.ended]: (payload) => executionEnded(ctx, payload as EndedJob),
-    [JOB.retryExecution]: (payload) => retryExecution(ctx, payload as RetryExecutionJob),
+    [JOB.subflow]: (payload) => {
+      const { tenantId, command } = payload as SubflowJob;
+      return startSubflow(driverPorts(ctx, tenantId), command);
+    },
+    [JOB.restartSubflow]: (payload) => {
+      const { parentId, taskRunId, executionId } = payload as RestartSubflowJob;
+      return withPorts(ctx, parentId, (ports) => restartSubflow(ports, parentId, { taskRunId, executionId }));
+    },
+    [JOB.split]: (payload) => {
+      const { executionId, ...command } = payload as SplitJob;
+      return withPorts(ctx, executionId, (ports) => splitItems(ports, executionId, command));
+    },
+    [JOB.ended]: (payload) => {
+      const { executionId } = payload as EndedJob;
+      return withPorts(ctx, executionId, (ports) => executionEnded(ports, executionId));
+    },
+    [JOB.retryExecution]: (payload) => {
+      const { executionId, attemptNumber } = payload as RetryExecutionJob;
+      return withPorts(ctx, executionId, (ports) => retryExecution(ports, executionId, attemptNumber));
+    },
     ...extra,
   };
 }

@@ -2,12 +2,10 @@ import {
   createExecution,
   type Execution,
   type ExecutionEvent,
+  ExecutionOperationError,
   type ExecutionRequest,
-  type ExecutorCommand,
   type ExecutorLog,
-  InputValidationError,
   isTerminal,
-  outputsOf,
   replayExecution,
   type StepEnv,
   step,
@@ -22,21 +20,27 @@ import type {
   ProcessRunner,
   TaskServices,
 } from "@/engine/plugin";
-import { MemoryPreconditionStore, matchFlowTriggers } from "@/engine/triggers";
+import { MemoryPreconditionStore } from "@/engine/triggers";
+import {
+  type CommandSink,
+  type CreateOptions,
+  type DriverPorts,
+  dispatchCommand,
+  executionEnded,
+  killExecution,
+  type ParentLink,
+  restartSubflow,
+  retryExecution,
+  splitItems,
+  startSubflow,
+} from "../core";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
 import { MemoryKvStore } from "../kv/memory";
 import type { LogEntry } from "../logs";
-import {
-  defaultNamespaceAccess,
-  flowsReaching,
-  type NamespaceAccess,
-  subflowDenied,
-} from "../namespace-access";
+import { defaultNamespaceAccess, type NamespaceAccess } from "../namespace-access";
 import { LocalProcessRunner } from "../runners";
 import { MemoryStorage } from "../storage/memory";
-import { splitContent } from "../storage/split";
-import { taskFileUri } from "../storage/uris";
 import { runTaskAttempt } from "../task-runner";
 import { type Clock, RealClock, VirtualClock } from "./clock";
 import {
@@ -71,6 +75,7 @@ export interface MemoryEngineOptions {
 
 const ACTIVE = new Set(["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"]);
 const flowKey = (namespace: string, id: string) => `${namespace}/${id}`;
+const revisionKey = (namespace: string, id: string, revision: number) => `${namespace}/${id}@${revision}`;
 
 /**
  * The in-process driver of the executor: every execution lives in memory, runnable tasks run as promises,
@@ -83,13 +88,17 @@ export class MemoryEngine {
   readonly clock: Clock;
   readonly storage: FileStorage;
   readonly kv: KvStore;
+  /** The current flow by `namespace/id`, and every revision seen by `namespace/id@revision`. */
   private readonly flows = new Map<string, Flow>();
+  private readonly revisions = new Map<string, Flow>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly flowLocks = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, () => void>();
   private readonly tasks = new Map<string, AbortController>();
   private readonly waiters = new Map<string, ((execution: Execution) => void)[]>();
-  private readonly parents = new Map<string, { parentId: string; taskRunId: string; iteration?: number }>();
+  /** Parent task runs waiting for child executions, kept for good (a child restarted for its parent reports again). */
+  private readonly parents = new Map<string, ParentLink>();
+  private readonly dedupeKeys = new Set<string>();
   private readonly preconditions = new MemoryPreconditionStore();
   private readonly env: StepEnv;
   private readonly functions: Record<string, ExprFunction>;
@@ -102,6 +111,9 @@ export class MemoryEngine {
   /** What runnable tasks get as `services`. */
   private readonly services: TaskServices;
   private readonly access: NamespaceAccess;
+  /** What the shared driver core (worker/core) works with. */
+  private readonly ports: DriverPorts;
+  private readonly sink: CommandSink;
 
   constructor(private readonly options: MemoryEngineOptions) {
     this.clock = options.clock ?? new RealClock();
@@ -127,6 +139,8 @@ export class MemoryEngine {
       runningCount: async (flow, execution) => this.runningCount(flow, execution),
     };
     this.services = this.taskServices();
+    this.ports = this.driverPorts();
+    this.sink = this.commandSink();
   }
 
   private taskServices(): TaskServices {
@@ -160,10 +174,15 @@ export class MemoryEngine {
 
   addFlow(flow: Flow): void {
     this.flows.set(flowKey(flow.namespace, flow.id), flow);
+    this.revisions.set(revisionKey(flow.namespace, flow.id, flow.revision), flow);
   }
 
-  flowOf(execution: Pick<Execution, "namespace" | "flowId">): Flow {
-    const flow = this.flows.get(flowKey(execution.namespace, execution.flowId));
+  /** The flow an execution runs: its own revision when this engine has it, else the current one. */
+  flowOf(execution: Pick<Execution, "namespace" | "flowId"> & { flowRevision?: number }): Flow {
+    const flow =
+      (execution.flowRevision !== undefined
+        ? this.revisions.get(revisionKey(execution.namespace, execution.flowId, execution.flowRevision))
+        : undefined) ?? this.flows.get(flowKey(execution.namespace, execution.flowId));
     if (!flow) throw new Error(`flow ${execution.namespace}.${execution.flowId} is not loaded`);
     return flow;
   }
@@ -187,8 +206,24 @@ export class MemoryEngine {
   /** Creates an execution (validating inputs: throws InputValidationError) and starts it. */
   async start(flow: Flow, request: ExecutionRequest = {}): Promise<Execution> {
     this.addFlow(flow);
+    return this.launch(flow, request);
+  }
+
+  /** Creates and starts an execution of `flow` (of whatever revision), now or at `startAt`. */
+  private async launch(flow: Flow, request: ExecutionRequest, startAt?: Date): Promise<Execution> {
     const execution = await createExecution(flow, request, this.env);
     this.executions.set(execution.id, execution);
+    if (startAt && startAt.getTime() > this.clock.now().getTime()) {
+      const key = `${execution.id}/start`;
+      this.timers.set(
+        key,
+        this.clock.schedule(startAt.getTime(), () => {
+          this.timers.delete(key);
+          void this.send(execution.id, { type: "start" }).catch((error) => this.failures.push(error));
+        }),
+      );
+      return execution;
+    }
     await this.send(execution.id, { type: "start" });
     return this.get(execution.id);
   }
@@ -343,7 +378,7 @@ export class MemoryEngine {
     for (const log of result.logs) this.recordLog(result.execution, log);
     for (const command of result.commands) {
       try {
-        await this.perform(result.execution, command);
+        await dispatchCommand(this.sink, result.execution, command);
       } catch (error) {
         this.failures.push(error);
       }
@@ -371,253 +406,157 @@ export class MemoryEngine {
     work.catch((error) => this.failures.push(error)).finally(() => this.done());
   }
 
-  private async perform(execution: Execution, command: ExecutorCommand): Promise<void> {
-    const id = execution.id;
-    switch (command.type) {
-      case "runTask": {
-        const key = `${id}/${command.taskRunId}/${command.attempt}`;
-        const controller = new AbortController();
-        this.tasks.set(key, controller);
-        const flow = this.flowOf(execution);
-        this.runningTasks++;
-        void (async () => {
-          try {
-            const result = await runTaskAttempt(
-              flow,
-              execution,
-              command,
-              {
-                registry: this.options.registry,
-                services: this.services,
-                functions: this.functions,
-                namespaceAccess: this.access,
-                now: () => this.clock.now(),
-                log: (entry) => {
-                  this.logs.push(entry);
-                  this.options.onLog?.(entry);
-                },
-              },
-              controller.signal,
-            );
-            this.tasks.delete(key);
-            this.runningTasks--;
-            await this.send(id, result).catch((error) => this.failures.push(error));
-          } catch (error) {
-            this.failures.push(error);
-          }
-        })();
-        return;
-      }
-      case "cancelTask":
-        this.tasks.get(`${id}/${command.taskRunId}/${command.attempt}`)?.abort();
-        return;
-      case "startTimer": {
-        const key = `${id}/${command.timerId}`;
-        this.timers.get(key)?.();
-        this.timers.set(
-          key,
-          this.clock.schedule(Date.parse(command.at), () => {
-            this.timers.delete(key);
-            void this.send(id, { type: "timer", timerId: command.timerId }).catch((error) =>
-              this.failures.push(error),
-            );
-          }),
-        );
-        return;
-      }
-      case "cancelTimer": {
-        const key = `${id}/${command.timerId}`;
+  /** The executor's commands, carried out in this process: tasks as promises, timers on the clock. */
+  private commandSink(): CommandSink {
+    const later = (key: string, at: string, work: () => void) => {
+      this.timers.get(key)?.();
+      this.timers.set(
+        key,
+        this.clock.schedule(Date.parse(at), () => {
+          this.timers.delete(key);
+          work();
+        }),
+      );
+    };
+    return {
+      runTask: async (execution, command) => this.runTask(execution, command),
+      cancelTask: async (execution, command) => {
+        this.tasks.get(`${execution.id}/${command.taskRunId}/${command.attempt}`)?.abort();
+      },
+      startTimer: async (execution, command) =>
+        later(`${execution.id}/${command.timerId}`, command.at, () => {
+          void this.send(execution.id, { type: "timer", timerId: command.timerId }).catch((error) =>
+            this.failures.push(error),
+          );
+        }),
+      cancelTimer: async (execution, command) => {
+        const key = `${execution.id}/${command.timerId}`;
         this.timers.get(key)?.();
         this.timers.delete(key);
-        return;
-      }
-      case "startSubflow":
-        this.track(this.startSubflow(command));
-        return;
-      case "restartSubflow":
-        this.track(this.restartSubflow(execution.id, command));
-        return;
-      case "killExecution": {
-        const child = this.executions.get(command.executionId);
-        if (child && !isTerminal(child.state.current))
-          void this.kill(command.executionId).catch(() => undefined);
-        return;
-      }
-      case "splitItems":
-        this.track(this.splitItems(execution, command));
-        return;
-      case "executionEnded":
-        this.track(this.ended(execution));
-        return;
-      case "createExecution": {
-        const key = `${id}/retry-execution`;
-        this.timers.set(
-          key,
-          this.clock.schedule(Date.parse(command.at), () => {
-            this.timers.delete(key);
-            this.track(
-              this.start(this.flowOf(execution), {
-                inputs: execution.inputs,
-                labels: execution.labels,
-                trigger: execution.trigger,
-                originalId: execution.originalId,
-                attemptNumber: command.attemptNumber,
-                tenantId: execution.tenantId,
-              }),
-            );
-          }),
-        );
-        return;
-      }
-    }
+      },
+      startSubflow: async (_execution, command) => this.track(startSubflow(this.ports, command)),
+      restartSubflow: async (execution, command) =>
+        this.track(restartSubflow(this.ports, execution.id, command)),
+      killExecution: async (_execution, command) =>
+        this.track(killExecution(this.ports, command.executionId)),
+      splitItems: async (execution, { type: _type, ...command }) =>
+        this.track(splitItems(this.ports, execution.id, command)),
+      executionEnded: async (execution) => this.track(this.ended(execution.id)),
+      createExecution: async (execution, command) =>
+        later(`${execution.id}/retry-execution`, command.at, () =>
+          this.track(retryExecution(this.ports, execution.id, command.attemptNumber)),
+        ),
+    };
   }
 
-  private async startSubflow(command: Extract<ExecutorCommand, { type: "startSubflow" }>): Promise<void> {
-    const fail = (error: string) =>
-      this.send(command.parentId, {
-        type: "subflowEnded",
-        taskRunId: command.taskRunId,
-        iteration: command.iteration,
-        executionId: command.executionId,
-        state: "FAILED",
-        error,
-      });
-    const flow = this.flows.get(flowKey(command.namespace, command.flowId));
-    if (!flow) {
-      await fail(`flow ${command.namespace}.${command.flowId} not found`);
-      return;
-    }
-    const denied = await subflowDenied(this.access, command.trigger.variables.namespace, command.namespace);
-    if (denied) {
-      await fail(denied);
-      return;
-    }
-    if (command.wait) {
-      this.parents.set(command.executionId, {
-        parentId: command.parentId,
-        taskRunId: command.taskRunId,
-        iteration: command.iteration,
-      });
-    }
-    try {
-      await this.start(flow, {
-        id: command.executionId,
-        inputs: command.inputs,
-        labels: command.labels,
-        trigger: command.trigger,
-        parentId: command.parentId,
-        scheduleDate: command.scheduleDate,
-      });
-    } catch (error) {
-      this.parents.delete(command.executionId);
-      const message =
-        error instanceof InputValidationError
-          ? `invalid subflow inputs: ${error.message}`
-          : (error as Error).message;
-      await fail(message);
-    }
-  }
-
-  /** Restarts a failed child execution in place; it reports its new end to the same parent task run. */
-  private async restartSubflow(
-    parentId: string,
-    command: Extract<ExecutorCommand, { type: "restartSubflow" }>,
-  ): Promise<void> {
-    this.parents.set(command.executionId, { parentId, taskRunId: command.taskRunId });
-    try {
-      await this.restart(command.executionId);
-    } catch (error) {
-      this.parents.delete(command.executionId);
-      await this.send(parentId, {
-        type: "subflowEnded",
-        taskRunId: command.taskRunId,
-        executionId: command.executionId,
-        state: "FAILED",
-        error: `could not restart subflow execution ${command.executionId}: ${(error as Error).message}`,
-      });
-    }
-  }
-
-  private async splitItems(
-    execution: Execution,
-    command: Extract<ExecutorCommand, { type: "splitItems" }>,
-  ): Promise<void> {
-    const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
-    let batches: string[];
-    try {
-      const content = new TextDecoder().decode(await this.storage.get(command.uri));
-      const parts = splitContent(content, command);
-      batches = [];
-      for (const [index, part] of parts.entries()) {
-        const uri = taskFileUri(
-          execution.namespace,
-          execution.flowId,
-          execution.id,
-          run?.taskId ?? "items",
-          command.taskRunId,
-          `batch-${index + 1}.txt`,
-        );
-        batches.push(await this.storage.put(uri, part));
-      }
-    } catch (error) {
-      const message = `cannot split ${command.uri}: ${(error as Error).message}`;
-      await this.send(execution.id, {
-        type: "itemsSplit",
-        taskRunId: command.taskRunId,
-        batches: [],
-        error: message,
-      });
-      return;
-    }
-    await this.send(execution.id, { type: "itemsSplit", taskRunId: command.taskRunId, batches });
-  }
-
-  private async ended(execution: Execution): Promise<void> {
+  private runTask(execution: Execution, command: Parameters<CommandSink["runTask"]>[1]): void {
+    const id = execution.id;
+    const key = `${id}/${command.taskRunId}/${command.attempt}`;
+    const controller = new AbortController();
+    this.tasks.set(key, controller);
     const flow = this.flowOf(execution);
-    await (this.services.processRunner as ProcessRunner | undefined)
-      ?.releaseShared?.(execution.id)
-      .catch((error) => this.failures.push(error));
-    const parent = this.parents.get(execution.id);
-    if (parent) {
-      this.parents.delete(execution.id);
-      await this.send(parent.parentId, {
-        type: "subflowEnded",
-        taskRunId: parent.taskRunId,
-        iteration: parent.iteration,
-        executionId: execution.id,
-        state: execution.state.current,
-        outputs: execution.outputs,
-        taskOutputs: outputsOf(execution),
-      }).catch((error) => this.failures.push(error));
-    }
-    if (flow.concurrency) {
-      const queued = [...this.executions.values()]
-        .filter((e) => e.namespace === flow.namespace && e.flowId === flow.id && e.state.current === "QUEUED")
-        .sort((a, b) => a.state.startDate.localeCompare(b.state.startDate))[0];
-      if (queued) await this.send(queued.id, { type: "start" }).catch((error) => this.failures.push(error));
-    }
-    const reaching = await flowsReaching(this.access, this.flows.values(), execution.namespace);
-    const matches = await matchFlowTriggers(flow, execution, reaching, {
-      ...this.env,
-      preconditions: this.preconditions,
-    });
-    for (const match of matches) {
+    this.runningTasks++;
+    void (async () => {
       try {
-        await this.start(match.flow, {
-          inputs: match.inputs,
-          labels: match.labels,
-          trigger: match.executionTrigger,
-        });
+        const result = await runTaskAttempt(
+          flow,
+          execution,
+          command,
+          {
+            registry: this.options.registry,
+            services: this.services,
+            functions: this.functions,
+            namespaceAccess: this.access,
+            now: () => this.clock.now(),
+            log: (entry) => {
+              this.logs.push(entry);
+              this.options.onLog?.(entry);
+            },
+          },
+          controller.signal,
+        );
+        this.tasks.delete(key);
+        this.runningTasks--;
+        await this.send(id, result).catch((error) => this.failures.push(error));
       } catch (error) {
-        this.recordLog(execution, {
-          level: "WARN",
-          message: `Flow trigger ${match.flow.namespace}.${match.flow.id}/${match.trigger.id} could not start: ${(error as Error).message}`,
-          timestamp: this.clock.now().toISOString(),
-        });
+        this.failures.push(error);
       }
+    })();
+  }
+
+  /** What the shared core asks of this driver, over the maps above. */
+  private driverPorts(): DriverPorts {
+    const ports: DriverPorts = {
+      executions: {
+        get: async (id) => this.executions.get(id),
+        send: async (id, event) => {
+          if (!this.executions.has(id)) return `execution ${id} not found`;
+          try {
+            await this.send(id, event);
+            return undefined;
+          } catch (error) {
+            if (error instanceof ExecutionOperationError) return error.message;
+            throw error;
+          }
+        },
+        create: (flow, request, options) => this.create(flow, request, options),
+        parentOf: async (execution) => this.parents.get(execution.id),
+        nextQueued: async (namespace, flowId) =>
+          [...this.executions.values()]
+            .filter((e) => e.namespace === namespace && e.flowId === flowId && e.state.current === "QUEUED")
+            .sort((a, b) => a.state.startDate.localeCompare(b.state.startDate))[0]?.id,
+      },
+      flows: {
+        get: async (namespace, id, revision) =>
+          revision === undefined
+            ? this.flows.get(flowKey(namespace, id))
+            : this.revisions.get(revisionKey(namespace, id, revision)),
+        withFlowTriggers: async () => [...this.flows.values()],
+        disableTrigger: (namespace, flowId, triggerId) =>
+          this.services.triggers?.setEnabled(namespace, flowId, triggerId, false) ?? Promise.resolve(),
+      },
+      preconditions: this.preconditions,
+      access: this.access,
+      storage: this.storage,
+      render: { registry: this.options.registry, functions: this.functions },
+      now: () => this.clock.now(),
+      log: async (execution, level, message) =>
+        this.recordLog(execution, { level, message, timestamp: this.clock.now().toISOString() }),
+      releaseExecution: async (id) => {
+        await (this.services.processRunner as ProcessRunner | undefined)?.releaseShared?.(id);
+      },
+      report: (_message, error) => this.failures.push(error),
+      atomically: (work) => work(ports),
+    };
+    return ports;
+  }
+
+  private async create(
+    flow: Flow,
+    request: ExecutionRequest,
+    options: CreateOptions = {},
+  ): Promise<Execution | undefined> {
+    if (options.dedupeKey) {
+      if (this.dedupeKeys.has(options.dedupeKey)) return undefined;
+      this.dedupeKeys.add(options.dedupeKey);
     }
-    const waiters = this.waiters.get(execution.id) ?? [];
-    this.waiters.delete(execution.id);
-    for (const waiter of waiters) waiter(this.get(execution.id));
+    // Linked before it starts: a child may end before `launch` returns.
+    if (options.parentLink && request.id) this.parents.set(request.id, options.parentLink);
+    try {
+      return await this.launch(flow, request, options.startAt);
+    } catch (error) {
+      if (request.id) this.parents.delete(request.id);
+      if (options.dedupeKey) this.dedupeKeys.delete(options.dedupeKey);
+      throw error;
+    }
+  }
+
+  private async ended(executionId: string): Promise<void> {
+    await executionEnded(this.ports, executionId);
+    const execution = this.get(executionId);
+    if (!isTerminal(execution.state.current)) return;
+    const waiters = this.waiters.get(executionId) ?? [];
+    this.waiters.delete(executionId);
+    for (const waiter of waiters) waiter(execution);
   }
 }

@@ -189,6 +189,43 @@ triggers:
     expect(state?.disabled).toBe(true);
   });
 
+  it("stopAfter disables a Flow trigger too (it has no schedule state row): it fires no more", async () => {
+    await h.deploy(`id: source\nnamespace: ops\ntasks:\n  - { id: t, type: core.log.Log, message: go }\n`);
+    await h.deploy(`id: follower
+namespace: ops
+tasks:
+  - { id: t, type: core.log.Log, message: heard }
+triggers:
+  - id: on-source
+    type: core.trigger.Flow
+    stopAfter: [SUCCESS]
+    conditions:
+      - { type: core.condition.ExecutionFlow, namespace: ops, flowId: source }
+`);
+    const followers = () =>
+      h.query<{ state: string }>(
+        "select state from executions where flow_id = 'follower' order by created_at",
+      );
+    const first = await h.client.start(TENANT, "ops", "source");
+    await h.client.waitForEnd(TENANT, first.id, 10_000);
+    await until(followers, (rows) => rows[0]?.state === "SUCCESS");
+    await until(
+      () =>
+        h.query<{ disabled: boolean }>(
+          "select disabled from trigger_states where flow_id = 'follower' and trigger_id = 'on-source'",
+        ),
+      (rows) => rows[0]?.disabled === true,
+    );
+    const second = await h.client.start(TENANT, "ops", "source");
+    await h.client.waitForEnd(TENANT, second.id, 10_000);
+    // The second source execution's end has been handled once its own ended job is gone.
+    await until(
+      () => h.query("select 1 from graphile_worker.jobs where key = $1", [`ended:${second.id}:1`]),
+      (rows) => rows.length === 0,
+    );
+    expect(await followers()).toHaveLength(1);
+  });
+
   it("retention purges ended executions, their task runs, logs and files, expired KV entries", async () => {
     await h.deploy(`id: old\nnamespace: ops\ntasks:\n  - { id: t, type: core.log.Log, message: bye }\n`);
     const started = await h.client.start(TENANT, "ops", "old");

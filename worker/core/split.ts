@@ -1,0 +1,44 @@
+import type { ExecutorCommand } from "@/engine/executor";
+import { splitContent } from "../storage/split";
+import { taskFileUri } from "../storage/uris";
+import type { DriverPorts } from "./ports";
+
+type SplitItemsCommand = Omit<Extract<ExecutorCommand, { type: "splitItems" }>, "type">;
+
+/**
+ * Splits ForEachItem's items into batch files in the internal storage (next to the task run's own files)
+ * and tells the execution their URIs, or why the items could not be read.
+ */
+export async function splitItems(
+  ports: DriverPorts,
+  executionId: string,
+  command: SplitItemsCommand,
+): Promise<void> {
+  const execution = await ports.executions.get(executionId);
+  if (!execution) return;
+  const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
+  const batches: string[] = [];
+  try {
+    const content = new TextDecoder().decode(await ports.storage.get(command.uri));
+    for (const [index, part] of splitContent(content, command).entries()) {
+      const uri = taskFileUri(
+        execution.namespace,
+        execution.flowId,
+        execution.id,
+        run?.taskId ?? "items",
+        command.taskRunId,
+        `batch-${index + 1}.txt`,
+      );
+      batches.push(await ports.storage.put(uri, part));
+    }
+  } catch (error) {
+    await ports.executions.send(executionId, {
+      type: "itemsSplit",
+      taskRunId: command.taskRunId,
+      batches: [],
+      error: `cannot split ${command.uri}: ${(error as Error).message}`,
+    });
+    return;
+  }
+  await ports.executions.send(executionId, { type: "itemsSplit", taskRunId: command.taskRunId, batches });
+}
