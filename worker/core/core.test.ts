@@ -387,7 +387,9 @@ describe("retryExecution", () => {
     const next = d.created[0]?.execution;
     expect(next?.originalId).toBe(failed.originalId);
     expect(next?.metadata.attemptNumber).toBe(2);
-    expect(next?.labels).toEqual([{ key: "k", value: "v" }]);
+    // Besides the failed attempt's own labels, only the system labels every execution carries.
+    expect(next?.labels.filter((l) => !l.key.startsWith("system."))).toEqual([{ key: "k", value: "v" }]);
+    expect(next?.labels.map((l) => l.key)).toContain("system.correlationId");
   });
 });
 
