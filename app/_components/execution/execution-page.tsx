@@ -30,6 +30,8 @@ export interface TabProps {
   execution: ExecutionView;
   logs: import("./log-view").LogLine[];
   running: boolean;
+  /** After an operation on the execution: show its answer and follow it again. */
+  onChanged(next?: ExecutionView): void;
 }
 
 function StreamStatusText({ status, running }: { status: StreamStatus; running: boolean }) {
@@ -72,7 +74,7 @@ export function ExecutionPage({
     return () => window.removeEventListener("popstate", onPop);
   }, [fallback]);
 
-  const props: TabProps = { tenant, execution, logs, running };
+  const props: TabProps = { tenant, execution, logs, running, onChanged: live.refollow };
   const content: Record<ExecutionPageTab, ReactNode> = {
     overview: <OverviewTab {...props} />,
     topology: <TopologyTab {...props} />,

@@ -23,7 +23,7 @@ const BAR: Record<string, string> = {
   SKIPPED: "bg-zinc-300",
 };
 
-export function GanttTab({ tenant, execution, logs, running }: TabProps) {
+export function GanttTab({ tenant, execution, logs, running, onChanged }: TabProps) {
   const trpc = useTRPC();
   const now = useNow(running);
   const [zoom, setZoom] = useState(1);
@@ -184,6 +184,9 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
       )}
       {selected ? (
         <TaskRunDetail
+          tenant={tenant}
+          execution={execution}
+          onChanged={onChanged}
           taskId={selected}
           runs={execution.taskRunList.filter((run) => run.taskId === selected)}
           logs={logs}
