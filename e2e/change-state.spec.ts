@@ -60,10 +60,9 @@ test("mark a failed task SUCCESS and the execution goes on; remove a label", asy
   await dialog.getByRole("button", { name: "Change state" }).click();
   await expect(dialog).toBeHidden();
 
-  // Live: the task after it runs, the execution ends SUCCESS.
-  await expect(topology.locator('[data-task-id="after"][data-state="SUCCESS"]')).toBeVisible({
-    timeout: 20_000,
-  });
+  // Live: the execution ends SUCCESS (the task after boom sits right of the panel, off the topology's view:
+  // its run is checked through the API below).
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("SUCCESS", { timeout: 20_000 });
   await expect(topology.locator('[data-task-id="boom"][data-state="SUCCESS"]')).toBeVisible();
   const done = (await (
     await request.get(`/api/v1/main/executions/${failed.id}`, { headers: auth })
