@@ -3,6 +3,7 @@ import { coerceInputValue } from "../flow/input-values";
 import type { Task } from "../flow/model";
 import { parseDuration } from "../util/duration";
 import { sequentialBlock } from "./blocks";
+import { changeTaskRunState } from "./change-state";
 import { executionVariables } from "./context";
 import { renderDynamicProperties } from "./dynamic";
 import type { ExecutionEvent } from "./events";
@@ -110,6 +111,11 @@ export class Engine implements RunFinisher {
         restartExecution(ctx, (task) => this.handlerOf(task));
         ctx.log("INFO", `Execution restarted (attempt ${this.execution.metadata.attemptNumber})`);
         return;
+      case "changeTaskRunState": {
+        const run = changeTaskRunState(ctx, (task) => this.handlerOf(task), event.taskRunId, event.state);
+        ctx.log("INFO", `Task run marked ${event.state}: the execution goes on from ${run.taskId}`, run);
+        return;
+      }
     }
   }
 

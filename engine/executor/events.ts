@@ -1,4 +1,5 @@
 import type { Label, LogLevel, Metric } from "../plugin/types";
+import type { ChangeableState } from "./change-state";
 import type { Execution } from "./model";
 import type { StateType } from "./states";
 
@@ -13,7 +14,9 @@ export type ExecutionEvent =
   | { type: "kill" }
   | { type: "pause" }
   | { type: "resume"; inputs?: Record<string, unknown> }
-  | { type: "restart" };
+  | { type: "restart" }
+  /** Kestra's "change status" of a task run (ExecutionService.markAs), on an ended execution. */
+  | { type: "changeTaskRunState"; taskRunId: string; state: ChangeableState };
 
 export interface TaskResultEvent {
   type: "taskResult";

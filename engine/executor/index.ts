@@ -1,3 +1,4 @@
+export { CHANGEABLE_STATES, type ChangeableState } from "./change-state";
 export { executionVariables, labelsMap, taskRunVariables } from "./context";
 export {
   createExecution,

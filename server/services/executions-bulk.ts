@@ -2,13 +2,14 @@
 // kill, resume, delete and set labels. Each execution goes through the same single-execution service
 // (authorized on its own namespace, audited on its own), and one refusal never stops the others: the
 // answer is how many succeeded and why each other one did not.
-import type { Execution } from "@/engine/executor";
-import { withTransaction } from "@/worker/embedded/db";
-import { writeAuditSql } from "../audit/audit";
-import { describeError, NotFoundError, UnprocessableError } from "./errors";
+import { describeError, UnprocessableError } from "./errors";
+import { type Label, setExecutionLabels } from "./execution-labels";
+
+export type { Label };
+
 import { type ExecutionFilter, scopedExecutionWhere } from "./execution-query";
 import { deleteExecution, operateExecution, replayExecution } from "./executions";
-import { actor, check, type ServiceScope } from "./scope";
+import type { ServiceScope } from "./scope";
 
 export const BULK_OPERATIONS = ["restart", "replay", "kill", "resume", "delete", "labels"] as const;
 export type BulkOperation = (typeof BULK_OPERATIONS)[number];
@@ -25,47 +26,6 @@ export interface BulkResult {
 }
 
 const ERRORS_SHOWN = 100;
-
-export type Label = { key: string; value: string };
-
-/**
- * Sets labels on one execution: each given key gets the given value, other keys are kept (Kestra's
- * "set labels"). Under the execution's row lock, like every change the engine makes to it.
- */
-export async function setExecutionLabels(scope: ServiceScope, id: string, labels: Label[]): Promise<Label[]> {
-  const found = await scope.db.execution.findUnique({ where: { id }, select: { namespace: true } });
-  if (!found) throw new NotFoundError(`Execution ${id} not found.`);
-  check(scope, "EXECUTION", "UPDATE", found.namespace);
-  for (const label of labels) if (!label.key.trim()) throw new UnprocessableError("A label needs a key.");
-  const engine = await scope.engine();
-  return withTransaction(engine.ctx.pool, async (client) => {
-    const locked = await client.query<{ document: Execution; labels: Label[] }>(
-      "select document, labels from executions where id = $1 and tenant_id = $2 for update",
-      [id, scope.tenant.id],
-    );
-    const row = locked.rows[0];
-    if (!row) throw new NotFoundError(`Execution ${id} not found.`);
-    const given = new Map(labels.map((l) => [l.key, l.value]));
-    const next = [
-      ...row.labels.filter((l) => !given.has(l.key)),
-      ...[...given].map(([key, value]) => ({ key, value })),
-    ];
-    await client.query(
-      `update executions set labels = $3::jsonb, document = jsonb_set(document, '{labels}', $3::jsonb),
-         updated_at = now() where id = $1 and tenant_id = $2`,
-      [id, scope.tenant.id, JSON.stringify(next)],
-    );
-    await writeAuditSql(client, scope.tenant.id, actor(scope), {
-      action: "UPDATE",
-      resourceType: "EXECUTION",
-      resourceId: id,
-      namespace: found.namespace,
-      before: { labels: row.labels },
-      after: { labels: next },
-    });
-    return next;
-  });
-}
 
 async function applyOne(
   scope: ServiceScope,
@@ -86,7 +46,7 @@ async function applyOne(
       await deleteExecution(scope, id);
       return;
     case "labels":
-      await setExecutionLabels(scope, id, labels);
+      await setExecutionLabels(scope, id, labels, "merge");
       return;
   }
 }

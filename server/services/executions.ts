@@ -1,7 +1,7 @@
 // Executions through the embedded engine's client: start (with FILE inputs put in the tenant's internal
-// storage), read, search, operate (kill, pause, resume, restart, replay), delete, logs. Every response is
+// storage), read, search, operate (kill, pause, resume, restart, replay, change a task run's state), delete, logs. Every response is
 // Kestra's execution JSON (toExecutionJson), with secret values already masked by the engine.
-import { type Execution, isTerminal, toExecutionJson } from "@/engine/executor";
+import { type ChangeableState, type Execution, isTerminal, toExecutionJson } from "@/engine/executor";
 import { STATES } from "@/engine/flow";
 import { newId } from "@/worker/ids";
 import { inputFileUri } from "@/worker/storage/uris";
@@ -195,6 +195,37 @@ export async function operateExecution(
     namespace: found.namespace,
     before: { state: found.state },
     after: { state: after.state.current },
+  });
+  return toExecutionJson(after);
+}
+
+/**
+ * Kestra's "change status" of a task run (POST /executions/{id}/state): on an ended execution, the task
+ * run takes the new state and the execution goes on from there (the engine's changeTaskRunState).
+ */
+export async function changeTaskRunState(
+  scope: ServiceScope,
+  id: string,
+  taskRunId: string,
+  state: ChangeableState,
+): Promise<ExecutionJson> {
+  const found = await row(scope, id);
+  check(scope, "EXECUTION", "UPDATE", found.namespace);
+  const run = (found.document as unknown as Execution).taskRunList.find((r) => r.id === taskRunId);
+  if (!run) throw new NotFoundError(`Execution ${id} has no task run ${taskRunId}.`);
+  const engine = await scope.engine();
+  const after = await engine.client.operate(scope.tenant.id, id, {
+    type: "changeTaskRunState",
+    taskRunId,
+    state,
+  });
+  await audit(scope, {
+    action: "CHANGE_STATE",
+    resourceType: "EXECUTION",
+    resourceId: id,
+    namespace: found.namespace,
+    before: { state: found.state, taskRunId, taskId: run.taskId, taskRunState: run.state.current },
+    after: { state: after.state.current, taskRunState: state },
   });
   return toExecutionJson(after);
 }

@@ -129,6 +129,18 @@ describe("audit log", () => {
         const run = id(await call("POST", "executions/audit.ns/failing?wait=true"));
         return act(() => call("POST", `executions/${run}/restart`));
       },
+      "POST /executions/{executionId}/state": async () => {
+        const failed = (await call("POST", "executions/audit.ns/failing?wait=true")) as unknown as {
+          id: string;
+          taskRunList: { id: string }[];
+        };
+        const taskRunId = failed.taskRunList[0]?.id;
+        return act(() => call("POST", `executions/${failed.id}/state`, { taskRunId, state: "SUCCESS" }));
+      },
+      "POST /executions/{executionId}/labels": async () => {
+        const run = id(await call("POST", "executions/audit.ns/base?wait=true&labels=gone:soon"));
+        return act(() => call("POST", `executions/${run}/labels`, [{ key: "team", value: "data" }]));
+      },
       "POST /executions/{executionId}/eval": async () => {
         const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
         return act(() => call("POST", `executions/${run}/eval`, "{{ flow.id }}", "text/plain"));

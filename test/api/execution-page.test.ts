@@ -169,3 +169,202 @@ tasks:
     expect(foreign.status).toBe(404);
   });
 });
+
+describe("change a task run's state and set labels (POST /executions/{id}/state, /labels)", () => {
+  const FAILING = `id: mark
+namespace: company.ops
+tasks:
+  - { id: first, type: io.kestra.plugin.core.log.Log, message: first }
+  - { id: boom, type: io.kestra.plugin.core.execution.Fail, errorMessage: boom }
+  - { id: after, type: io.kestra.plugin.core.log.Log, message: after }
+`;
+  type Run = { id: string; taskId: string; state: { current: string } };
+  type Json = {
+    id: string;
+    state: { current: string };
+    taskRunList: Run[];
+    labels: { key: string; value: string }[];
+  };
+
+  it("marks a failed task SUCCESS (the execution goes on), refuses a Viewer 403, another tenant 404, a running one 409", async () => {
+    const admin = await api.admin("mark", "admin@mark.test");
+    await api.deploy("mark", admin.token, FAILING);
+    const started = await api.call("POST", "mark/executions/company.ops/mark?wait=true", {
+      token: admin.token,
+      body: {},
+    });
+    const failed = started.json as Json;
+    expect(failed.state.current).toBe("FAILED");
+    const boom = failed.taskRunList.find((r) => r.taskId === "boom") as Run;
+
+    // A Viewer may read the execution, not change it.
+    const robot = await api.call("POST", "mark/service-accounts", {
+      token: admin.token,
+      body: { name: "viewer" },
+    });
+    const robotId = (robot.json as { id: string }).id;
+    await api.call("POST", "mark/bindings", {
+      token: admin.token,
+      body: { subjectType: "SERVICE_ACCOUNT", subjectId: robotId, role: "Viewer" },
+    });
+    const viewerToken = (
+      (
+        await api.call("POST", `mark/service-accounts/${robotId}/api-tokens`, {
+          token: admin.token,
+          body: { name: "t" },
+        })
+      ).json as { token: string }
+    ).token;
+    expect((await api.call("GET", `mark/executions/${failed.id}`, { token: viewerToken })).status).toBe(200);
+    const refused = await api.call("POST", `mark/executions/${failed.id}/state`, {
+      token: viewerToken,
+      body: { taskRunId: boom.id, state: "SUCCESS" },
+    });
+    expect(refused.status).toBe(403);
+    const viewerCaller = await api.trpc({ token: viewerToken });
+    expect(
+      (await viewerCaller.executions.abilities({ tenant: "mark", executionId: failed.id })).changeState,
+    ).toEqual({ allowed: false, needs: "needs EXECUTION:UPDATE on company.ops" });
+    await expect(
+      viewerCaller.executions.setLabels({ tenant: "mark", executionId: failed.id, labels: [] }),
+    ).rejects.toThrow(/EXECUTION:UPDATE/);
+
+    const other = await api.admin("mark-other", "admin@mark-other.test");
+    const foreign = await api.call("POST", `mark-other/executions/${failed.id}/state`, {
+      token: other.token,
+      body: { taskRunId: boom.id, state: "SUCCESS" },
+    });
+    expect(foreign.status).toBe(404);
+
+    const invalid = await api.call("POST", `mark/executions/${failed.id}/state`, {
+      token: admin.token,
+      body: { taskRunId: boom.id, state: "KILLED" },
+    });
+    expect(invalid.status).toBe(400);
+    const unknownRun = await api.call("POST", `mark/executions/${failed.id}/state`, {
+      token: admin.token,
+      body: { taskRunId: "nope", state: "SUCCESS" },
+    });
+    expect(unknownRun.status).toBe(404);
+
+    const marked = await api.call("POST", `mark/executions/${failed.id}/state`, {
+      token: admin.token,
+      body: { taskRunId: boom.id, state: "SUCCESS" },
+    });
+    expect(marked.status, marked.text).toBe(200);
+    expect((marked.json as Json).id).toBe(failed.id);
+    let done = marked.json as Json;
+    for (let i = 0; i < 200 && !["SUCCESS", "FAILED"].includes(done.state.current); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      done = (await api.call("GET", `mark/executions/${failed.id}`, { token: admin.token })).json as Json;
+    }
+    expect(done.state.current).toBe("SUCCESS");
+    expect(done.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["first", "SUCCESS"],
+      ["boom", "SUCCESS"],
+      ["after", "SUCCESS"],
+    ]);
+    const [entry] = await api.query<{
+      action: string;
+      before: { taskId: string };
+      after: { taskRunState: string };
+    }>("select action, before, after from audit_logs where resource_id = $1 and action = 'CHANGE_STATE'", [
+      failed.id,
+    ]);
+    expect(entry).toMatchObject({ before: { taskId: "boom" }, after: { taskRunState: "SUCCESS" } });
+
+    // Not on an execution that has not ended (here: paused by an operator).
+    await api.deploy(
+      "mark",
+      admin.token,
+      `id: pausing\nnamespace: company.ops\ntasks:\n  - { id: wait, type: io.kestra.plugin.core.flow.Pause }\n`,
+    );
+    const pausing = (
+      await api.call("POST", "mark/executions/company.ops/pausing", { token: admin.token, body: {} })
+    ).json as Json;
+    let paused = pausing;
+    for (let i = 0; i < 200 && paused.state.current !== "PAUSED"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      paused = (await api.call("GET", `mark/executions/${pausing.id}`, { token: admin.token })).json as Json;
+    }
+    const running = await api.call("POST", `mark/executions/${pausing.id}/state`, {
+      token: admin.token,
+      body: { taskRunId: paused.taskRunList[0]?.id, state: "SUCCESS" },
+    });
+    expect(running.status).toBe(409);
+    expect((running.json as { message: string }).message).toMatch(/while the execution is PAUSED/);
+  });
+
+  it("labels: one execution's list replaces its labels (one removed), in bulk they are added; system labels stay", async () => {
+    const admin = await api.admin("labels", "admin@labels.test");
+    await api.deploy("labels", admin.token, FAILING.replace("id: mark", "id: labelled"));
+    const started = await api.call(
+      "POST",
+      "labels/executions/company.ops/labelled?wait=true&labels=team:data&labels=keep:me&labels=system.correlationId:abc",
+      { token: admin.token, body: {} },
+    );
+    const execution = started.json as Json;
+    expect(execution.labels).toEqual(
+      expect.arrayContaining([
+        { key: "team", value: "data" },
+        { key: "system.correlationId", value: "abc" },
+      ]),
+    );
+    const set = (body: unknown) =>
+      api.call("POST", `labels/executions/${execution.id}/labels`, { token: admin.token, body });
+    // The editor sends what it shows, less the removed label: `keep` is removed, `team` changed, `new` added.
+    const replaced = await set([
+      { key: "team", value: "ops" },
+      { key: "new", value: "x" },
+      { key: "system.correlationId", value: "abc" },
+    ]);
+    expect(replaced.status, replaced.text).toBe(200);
+    const sorted = (labels: { key: string; value: string }[]) =>
+      [...labels].sort((a, b) => a.key.localeCompare(b.key));
+    const expected = [
+      { key: "new", value: "x" },
+      { key: "system.correlationId", value: "abc" },
+      { key: "team", value: "ops" },
+    ];
+    expect(sorted((replaced.json as Json).labels)).toEqual(expected);
+    const stored = (await api.call("GET", `labels/executions/${execution.id}`, { token: admin.token }))
+      .json as Json;
+    expect(sorted(stored.labels)).toEqual(expected);
+    // Leaving the system label out does not remove it; changing it is refused.
+    expect(sorted(((await set([{ key: "team", value: "ops" }])).json as Json).labels)).toEqual([
+      { key: "system.correlationId", value: "abc" },
+      { key: "team", value: "ops" },
+    ]);
+    const system = await set([{ key: "system.correlationId", value: "forged" }]);
+    expect(system.status).toBe(422);
+    expect(
+      (
+        await set([
+          { key: "a", value: "1" },
+          { key: "a", value: "2" },
+        ])
+      ).status,
+    ).toBe(422);
+
+    // Bulk adds and overrides, keeping the others (Kestra since PR #9941).
+    const bulk = await api.call("POST", "labels/executions/labels/by-ids", {
+      token: admin.token,
+      body: { executionsId: [execution.id], executionLabels: [{ key: "extra", value: "y" }] },
+    });
+    expect(bulk.status).toBe(200);
+    const after = (await api.call("GET", `labels/executions/${execution.id}`, { token: admin.token }))
+      .json as Json;
+    expect(sorted(after.labels)).toEqual([
+      { key: "extra", value: "y" },
+      { key: "system.correlationId", value: "abc" },
+      { key: "team", value: "ops" },
+    ]);
+
+    const other = await api.admin("labels-other", "admin@labels-other.test");
+    const foreign = await api.call("POST", `labels-other/executions/${execution.id}/labels`, {
+      token: other.token,
+      body: [],
+    });
+    expect(foreign.status).toBe(404);
+  });
+});

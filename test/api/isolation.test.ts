@@ -99,6 +99,7 @@ async function buildWorld(): Promise<World> {
 
   const ids = {
     executionId: execution.id as string,
+    taskRunId: (execution.taskRunList as unknown as { id: string }[])[0]?.id as string,
     userId: alpha.userId,
     groupId: group.id as string,
     serviceAccountId: account.id as string,
@@ -211,6 +212,8 @@ function bodyFor(
       executionLabels: [{ key: "beta", value: "beta-own" }],
     },
     "POST /executions/labels/by-query": [{ key: "beta", value: "beta-own" }],
+    "POST /executions/{executionId}/labels": [{ key: "beta", value: "beta-own" }],
+    "POST /executions/{executionId}/state": { taskRunId: ids.taskRunId, state: "WARNING" },
     "POST /invitations": { role: "Viewer" },
     "POST /groups": { name: "beta-group" },
     "POST /roles": { name: "beta-role", permissions: ["FLOW:READ"] },

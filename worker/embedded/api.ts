@@ -107,11 +107,14 @@ export class EngineClient {
     if (!(await this.get(tenantId, id))) throw new ExecutionNotFoundError(id);
   }
 
-  /** kill / pause / resume / restart. Throws ExecutionOperationError when the execution's state forbids it. */
+  /**
+   * kill / pause / resume / restart / change a task run's state. Throws ExecutionOperationError when the
+   * execution's state forbids it.
+   */
   async operate(
     tenantId: string,
     id: string,
-    event: Extract<ExecutionEvent, { type: "kill" | "pause" | "resume" | "restart" }>,
+    event: Extract<ExecutionEvent, { type: "kill" | "pause" | "resume" | "restart" | "changeTaskRunState" }>,
   ): Promise<Execution> {
     await this.owned(tenantId, id);
     return applyEvent(this.ctx, id, event);

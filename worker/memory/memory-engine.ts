@@ -1,4 +1,5 @@
 import {
+  type ChangeableState,
   createExecution,
   type Execution,
   type ExecutionEvent,
@@ -258,6 +259,10 @@ export class MemoryEngine {
   }
   restart(id: string) {
     return this.send(id, { type: "restart" });
+  }
+  /** Kestra's "change status": marks a task run of an ended execution, which then goes on from there. */
+  changeTaskRunState(id: string, taskRunId: string, state: ChangeableState) {
+    return this.send(id, { type: "changeTaskRunState", taskRunId, state });
   }
 
   /** Replays an execution from one of its task runs into a new execution, which is started. */

@@ -19,9 +19,9 @@ import { declaredInputs, findTask, parseFlow } from "./flow-source";
 import type { ExecutionView } from "./live";
 import { TERMINAL } from "./state-badge";
 
-type Ability = { allowed: boolean; needs: string };
+export type Ability = { allowed: boolean; needs: string };
 
-function Guarded({
+export function Guarded({
   ability,
   children,
   ...props
@@ -41,7 +41,15 @@ function Guarded({
   );
 }
 
-function Dialog({ title, children, onClose }: { title: string; children: ReactNode; onClose(): void }) {
+export function Dialog({
+  title,
+  children,
+  onClose,
+}: {
+  title: string;
+  children: ReactNode;
+  onClose(): void;
+}) {
   return (
     <div className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/40 p-4 pt-20">
       <div
@@ -233,6 +241,11 @@ function ReplayDialog({
   );
 }
 
+/**
+ * The execution's labels: add or change one (key:value), remove one (×). Each change sends the whole list,
+ * which becomes the execution's labels (POST /executions/{id}/labels); system labels are shown, kept, and
+ * cannot be removed.
+ */
 export function LabelsEditor({
   tenant,
   execution,
@@ -245,21 +258,24 @@ export function LabelsEditor({
   const trpc = useTRPC();
   const [text, setText] = useState("");
   const [labels, setLabels] = useState(execution.labels ?? []);
-  const save = useMutation(trpc.executionList.bulk.mutationOptions());
+  const save = useMutation(trpc.executions.setLabels.mutationOptions());
+  const allowed = ability?.allowed === true;
+  const send = (next: { key: string; value: string }[], done?: () => void) =>
+    save.mutate(
+      { tenant, executionId: execution.id, labels: next },
+      {
+        onSuccess: (saved) => {
+          setLabels((saved as unknown as ExecutionView).labels ?? next);
+          done?.();
+        },
+      },
+    );
   const add = (event: FormEvent) => {
     event.preventDefault();
     const at = text.indexOf(":");
     if (at < 1) return;
     const label = { key: text.slice(0, at).trim(), value: text.slice(at + 1).trim() };
-    save.mutate(
-      { tenant, operation: "labels", ids: [execution.id], labels: [label] },
-      {
-        onSuccess: () => {
-          setLabels([...labels.filter((l) => l.key !== label.key), label]);
-          setText("");
-        },
-      },
-    );
+    send([...labels.filter((l) => l.key !== label.key), label], () => setText(""));
   };
   return (
     <div className="flex flex-wrap items-center gap-1.5">
@@ -267,18 +283,30 @@ export function LabelsEditor({
         <span
           key={l.key}
           data-label={l.key}
-          className="rounded-full bg-zinc-100 px-2 py-0.5 font-mono text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-200"
+          className="inline-flex items-center gap-1 rounded-full bg-zinc-100 px-2 py-0.5 font-mono text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-200"
         >
           {l.key}:{l.value}
+          {l.key.startsWith("system.") ? null : (
+            <button
+              type="button"
+              aria-label={`Remove label ${l.key}`}
+              title={allowed ? `Remove ${l.key}` : ability?.needs}
+              disabled={!allowed || save.isPending}
+              onClick={() => send(labels.filter((other) => other.key !== l.key))}
+              className="text-zinc-400 hover:text-red-600 disabled:opacity-50 disabled:hover:text-zinc-400"
+            >
+              ×
+            </button>
+          )}
         </span>
       ))}
       {labels.length === 0 ? <span className="text-xs text-zinc-500">No labels.</span> : null}
-      <form onSubmit={add} title={ability?.allowed ? undefined : ability?.needs} className="inline-flex">
+      <form onSubmit={add} title={allowed ? undefined : ability?.needs} className="inline-flex">
         <input
           aria-label="Add a label (key:value)"
           placeholder="key:value"
           value={text}
-          disabled={!ability?.allowed}
+          disabled={!allowed}
           onChange={(e) => setText(e.target.value)}
           className="w-28 rounded border border-zinc-300 bg-transparent px-1.5 py-0.5 font-mono text-xs disabled:opacity-50 dark:border-zinc-700"
         />

@@ -34,6 +34,8 @@ export interface TabProps {
   /** How many lines the execution has in all (the server's count; logs holds the latest ones). */
   logTotal?: number;
   running: boolean;
+  /** After an operation on the execution: show its answer and follow it again. */
+  onChanged(next?: ExecutionView): void;
 }
 
 function StreamStatusText({ status, running }: { status: StreamStatus; running: boolean }) {
@@ -88,6 +90,7 @@ export function ExecutionPage({
     execution,
     logs,
     running,
+    onChanged: live.refollow,
     ...(logTotal !== undefined ? { logTotal } : {}),
   };
   const content: Record<ExecutionPageTab, ReactNode> = {

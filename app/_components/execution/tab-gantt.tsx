@@ -28,7 +28,7 @@ const ROW = 32; // h-8
 const WINDOWED_FROM = 300;
 const BOX = 640;
 
-export function GanttTab({ tenant, execution, logs, running }: TabProps) {
+export function GanttTab({ tenant, execution, logs, running, onChanged }: TabProps) {
   const trpc = useTRPC();
   const now = useNow(running);
   const [zoom, setZoom] = useState(1);
@@ -205,6 +205,9 @@ export function GanttTab({ tenant, execution, logs, running }: TabProps) {
       ) : null}
       {selected ? (
         <TaskRunDetail
+          tenant={tenant}
+          execution={execution}
+          onChanged={onChanged}
           taskId={selected}
           runs={execution.taskRunList.filter((run) => run.taskId === selected)}
           logs={logs}

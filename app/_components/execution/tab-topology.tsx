@@ -25,7 +25,7 @@ const RANK = [
   "SKIPPED",
 ];
 
-export function TopologyTab({ tenant, execution, logs, running }: TabProps) {
+export function TopologyTab({ tenant, execution, logs, running, onChanged }: TabProps) {
   const trpc = useTRPC();
   const now = useNow(running);
   const graph = useQuery(trpc.executions.graph.queryOptions({ tenant, executionId: execution.id }));
@@ -58,6 +58,9 @@ export function TopologyTab({ tenant, execution, logs, running }: TabProps) {
       </div>
       {selected ? (
         <TaskRunDetail
+          tenant={tenant}
+          execution={execution}
+          onChanged={onChanged}
           taskId={selected}
           runs={execution.taskRunList.filter((run) => run.taskId === selected)}
           logs={logs}

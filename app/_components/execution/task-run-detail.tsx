@@ -1,19 +1,27 @@
 "use client";
 // One task's runs in an execution: each run (per loop value), its attempts with their states and
-// durations, its outputs (a subflow's child execution as a link) and its log lines.
+// durations, its outputs (a subflow's child execution as a link), its log lines, and "Change state".
 import Link from "next/link";
 import { DateTime } from "../date-time";
-import { durationMs, formatMs, type TaskRunView } from "./live";
+import { useAbilities } from "./actions";
+import { ChangeStateButton } from "./change-state";
+import { durationMs, type ExecutionView, formatMs, type TaskRunView } from "./live";
 import { type LogLine, LogView } from "./log-view";
 import { StateBadge } from "./state-badge";
 
 export function TaskRunDetail({
+  tenant,
+  execution,
+  onChanged,
   taskId,
   runs,
   logs,
   now,
   onClose,
 }: {
+  tenant: string;
+  execution: ExecutionView;
+  onChanged(next?: ExecutionView): void;
   taskId: string;
   runs: TaskRunView[];
   logs: LogLine[];
@@ -21,6 +29,7 @@ export function TaskRunDetail({
   onClose(): void;
 }) {
   const lines = logs.filter((line) => line.taskId === taskId);
+  const abilities = useAbilities(tenant, execution.id);
   return (
     <aside
       aria-label={`Task ${taskId}`}
@@ -47,6 +56,15 @@ export function TaskRunDetail({
               {run.value !== null ? <span className="font-mono text-xs">[{run.value}]</span> : null}
               <span className="text-xs text-zinc-500">
                 <DateTime iso={run.state.startDate} timeOnly /> · {formatMs(durationMs(run.state, now))}
+              </span>
+              <span className="ml-auto">
+                <ChangeStateButton
+                  tenant={tenant}
+                  execution={execution}
+                  run={run}
+                  ability={abilities?.changeState}
+                  onChanged={onChanged}
+                />
               </span>
             </p>
             {typeof child === "string" ? (

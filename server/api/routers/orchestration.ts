@@ -1,11 +1,14 @@
 // Flows, executions, namespaces, KV, secrets and triggers of a tenant, for the UI (the REST API has the
 // same services under Kestra's paths).
 import { z } from "zod";
+import { CHANGEABLE_STATES, toExecutionJson } from "@/engine/executor";
 import { deleteSecret, inheritedSecrets, listSecrets, setSecret } from "../../secrets/service";
 import { editorContext } from "../../services/editor-context";
+import { setExecutionLabels } from "../../services/execution-labels";
 import { logCounts, logPage, MAX_LOG_PAGE, nextLogLine } from "../../services/execution-logs";
 import { executionAbilities, executionRelatives, taskDurationMedians } from "../../services/execution-page";
 import {
+  changeTaskRunState,
   executionLogs,
   getExecution,
   operateExecution,
@@ -203,6 +206,16 @@ export const executionsRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) =>
       operateExecution(ctx.scope, input.executionId, input.operation, input.inputs),
+    ),
+  changeTaskRunState: tenantProcedure
+    .input(z.object({ executionId, taskRunId, state: z.enum(CHANGEABLE_STATES) }))
+    .mutation(({ ctx, input }) =>
+      changeTaskRunState(ctx.scope, input.executionId, input.taskRunId, input.state),
+    ),
+  setLabels: tenantProcedure
+    .input(z.object({ executionId, labels: z.array(label).max(100) }))
+    .mutation(async ({ ctx, input }) =>
+      toExecutionJson(await setExecutionLabels(ctx.scope, input.executionId, input.labels, "replace")),
     ),
   replay: tenantProcedure
     .input(

@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { toExecutionJson } from "@/engine/executor";
+import { CHANGEABLE_STATES, toExecutionJson } from "@/engine/executor";
 import { clientIp } from "../../auth/client-ip";
 import { env } from "../../env";
 import { UnprocessableError } from "../../services/errors";
 import { contentTypeOf, previewExecutionFile, readExecutionFile } from "../../services/execution-files";
+import { type Label, setExecutionLabels } from "../../services/execution-labels";
 import { latestLogId, logPage, MAX_LOG_PAGE } from "../../services/execution-logs";
 import {
+  changeTaskRunState,
   deleteExecution,
   executionLogs,
   getExecution,
@@ -23,6 +25,7 @@ import {
   executionId,
   flowId,
   isoDate,
+  label,
   labelText,
   logLevel,
   namespace,
@@ -43,6 +46,10 @@ const fileQuery = z.object({
   path: z.string().min(1).max(2000).meta({ description: "The file's kestra:// URI." }),
 });
 const inputsBody = { kind: "inputs" } as const;
+const stateRequest = z.object({
+  taskRunId,
+  state: z.enum(CHANGEABLE_STATES).meta({ description: "The task run's new state." }),
+});
 
 const startQuery = z.object({
   labels: repeated(labelText).meta({ description: "Labels as key:value, repeatable." }),
@@ -246,6 +253,41 @@ export const executionRoutes: AnyRoute[] = [
   operation("pause", ["POST"], "Pause a running execution."),
   operation("resume", ["POST"], "Resume a paused execution, with the Pause task's onResume inputs if any."),
   operation("restart", ["POST"], "Restart a failed execution from its failed task runs."),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/state",
+    tag: "Executions",
+    summary:
+      "Change a task run's state (Kestra's markAs) on an ended execution: { taskRunId, state: SUCCESS | WARNING | FAILED }; the execution goes on from there.",
+    params: byId,
+    body: { kind: "json", schema: stateRequest },
+    responses: [
+      { status: 200, description: "The execution, restarted from the task run.", schema: execution },
+      { status: 404, description: "No such execution or task run." },
+      { status: 409, description: "The execution has not ended." },
+      { status: 422, description: "The task run cannot take that state." },
+    ],
+    handler: async ({ scope, params, body }) => {
+      const { taskRunId, state } = body as z.infer<typeof stateRequest>;
+      return { body: await changeTaskRunState(scope, params.executionId, taskRunId, state) };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/labels",
+    tag: "Executions",
+    summary:
+      "Set the execution's labels to the JSON array of {key, value} given: a label left out is removed (system labels stay).",
+    params: byId,
+    body: { kind: "json", schema: z.array(label).max(100) },
+    responses: [
+      { status: 200, description: "The execution with its new labels.", schema: execution },
+      { status: 422, description: "A label without a key, given twice, or a system label." },
+    ],
+    handler: async ({ scope, params, body }) => ({
+      body: toExecutionJson(await setExecutionLabels(scope, params.executionId, body as Label[], "replace")),
+    }),
+  }),
   defineRoute({
     method: "POST",
     path: "/executions/{executionId}/replay",
