@@ -312,11 +312,13 @@ tasks:
     );
     const set = (body: unknown) =>
       api.call("POST", `labels/executions/${execution.id}/labels`, { token: admin.token, body });
+    // A person started it: the server added system.username, which the editor also sends back as shown.
     // The editor sends what it shows, less the removed label: `keep` is removed, `team` changed, `new` added.
     const replaced = await set([
       { key: "team", value: "ops" },
       { key: "new", value: "x" },
       { key: "system.correlationId", value: "abc" },
+      { key: "system.username", value: "admin@labels.test" },
     ]);
     expect(replaced.status, replaced.text).toBe(200);
     const sorted = (labels: { key: string; value: string }[]) =>
@@ -324,6 +326,7 @@ tasks:
     const expected = [
       { key: "new", value: "x" },
       { key: "system.correlationId", value: "abc" },
+      { key: "system.username", value: "admin@labels.test" },
       { key: "team", value: "ops" },
     ];
     expect(sorted((replaced.json as Json).labels)).toEqual(expected);
@@ -333,6 +336,7 @@ tasks:
     // Leaving the system label out does not remove it; changing it is refused.
     expect(sorted(((await set([{ key: "team", value: "ops" }])).json as Json).labels)).toEqual([
       { key: "system.correlationId", value: "abc" },
+      { key: "system.username", value: "admin@labels.test" },
       { key: "team", value: "ops" },
     ]);
     const system = await set([{ key: "system.correlationId", value: "forged" }]);
@@ -357,6 +361,7 @@ tasks:
     expect(sorted(after.labels)).toEqual([
       { key: "extra", value: "y" },
       { key: "system.correlationId", value: "abc" },
+      { key: "system.username", value: "admin@labels.test" },
       { key: "team", value: "ops" },
     ]);
 
