@@ -3,6 +3,12 @@ import { describe, expect, it } from "vitest";
 import { EnvError, httpPolicyFrom, httpPolicyFromEnvironment, parseEnv } from "./env";
 
 describe("parseEnv", () => {
+  it("refuses an unknown engine and a Temporal address that is not host:port", () => {
+    expect(() => parseEnv({ CADENZA_ENGINE: "kestra" })).toThrow(/CADENZA_ENGINE/);
+    expect(() => parseEnv({ TEMPORAL_ADDRESS: "http://temporal:7233" })).toThrow(/TEMPORAL_ADDRESS/);
+    expect(parseEnv({ TEMPORAL_ADDRESS: "[::1]:7233" }).TEMPORAL_ADDRESS).toBe("[::1]:7233");
+  });
+
   it("applies the defaults", () => {
     expect(parseEnv({})).toEqual({
       NODE_ENV: "development",
@@ -11,6 +17,8 @@ describe("parseEnv", () => {
       CADENZA_WORKER_CONCURRENCY: 10,
       CADENZA_RETENTION_DAYS: 30,
       CADENZA_INLINE_TASKS: true,
+      CADENZA_ENGINE: "embedded",
+      TEMPORAL_NAMESPACE: "default",
       CADENZA_SIGNUP: "open",
       CADENZA_WEBHOOK_RATE_LIMIT: 120,
       CADENZA_HTTP_PRIVATE_NETWORKS: "block",
@@ -49,6 +57,9 @@ describe("parseEnv", () => {
       CADENZA_WORKER_CONCURRENCY: "4",
       CADENZA_RETENTION_DAYS: "7",
       CADENZA_INLINE_TASKS: "false",
+      CADENZA_ENGINE: "temporal",
+      TEMPORAL_ADDRESS: "temporal.internal:7233",
+      TEMPORAL_NAMESPACE: "cadenza",
       UNRELATED: "ignored",
     });
     expect(env).toEqual({
@@ -62,6 +73,9 @@ describe("parseEnv", () => {
       CADENZA_WORKER_CONCURRENCY: 4,
       CADENZA_RETENTION_DAYS: 7,
       CADENZA_INLINE_TASKS: false,
+      CADENZA_ENGINE: "temporal",
+      TEMPORAL_ADDRESS: "temporal.internal:7233",
+      TEMPORAL_NAMESPACE: "cadenza",
       CADENZA_SIGNUP: "open",
       CADENZA_WEBHOOK_RATE_LIMIT: 120,
       CADENZA_HTTP_PRIVATE_NETWORKS: "block",

@@ -50,6 +50,20 @@ export const envSchema = z.object({
     .default(30),
   /** Run light tasks (Log, Return, OutputValues...) inside the executor's transaction. */
   CADENZA_INLINE_TASKS: booleanString.default(true),
+  /** Which engine runs executions: the embedded one (PostgreSQL) or Temporal workflows (worker/temporal). */
+  CADENZA_ENGINE: z
+    .enum(["embedded", "temporal"], { error: "must be embedded or temporal" })
+    .default("embedded"),
+  /** The Temporal frontend, host:port (CADENZA_ENGINE=temporal). */
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/, { error: "must be host:port" })
+    .optional(),
+  /** The Temporal namespace Cadenza's workflows live in; task queues are per tenant inside it. */
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, { error: "must be a Temporal namespace name" })
+    .default("default"),
   /**
    * Secret that signs session cookies (Auth.js). `cadenza start` generates one into the data directory when
    * unset; `cadenza server web` needs it (the same on every web replica).

@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * A real Temporal server for the Temporal driver's tests: TEMPORAL_ADDRESS's when set, else the Temporal
+ * CLI's dev server (TEMPORAL_CLI, or `npm run temporal:install`'s .temporal/bin/temporal) started on free
+ * ports with its SQLite file in a temporary directory. Without either, `temporalAvailable` is false and
+ * the tests that need it report themselves skipped.
+ */
+const root = fileURLToPath(new URL("../", import.meta.url));
+export const temporalCli = process.env.TEMPORAL_CLI ?? path.join(root, ".temporal", "bin", "temporal");
+export const temporalAvailable = Boolean(process.env.TEMPORAL_ADDRESS) || existsSync(temporalCli);
+export const TEMPORAL_SKIP_REASON =
+  "no Temporal server: run `npm run temporal:install` or set TEMPORAL_ADDRESS (tests skipped, not passed)";
+
+export interface TestTemporal {
+  address: string;
+  namespace: string;
+  /** The dev server's SQLite file (none for TEMPORAL_ADDRESS). */
+  dbFile?: string;
+  /** Stops the dev server (keeps its file when `keepData`), and restarts it on the same port and file. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+  restart?(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`temporal server exited with ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = new Socket();
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+      socket.connect(port, "127.0.0.1");
+    });
+    if (open) return;
+    if (Date.now() > until) throw new Error(`temporal server did not listen on ${port} in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function startTestTemporal(): Promise<TestTemporal> {
+  if (process.env.TEMPORAL_ADDRESS)
+    return {
+      address: process.env.TEMPORAL_ADDRESS,
+      namespace: process.env.TEMPORAL_NAMESPACE ?? "default",
+      async stop() {},
+    };
+  const dir = mkdtempSync(path.join(tmpdir(), "cadenza-temporal-"));
+  const dbFile = path.join(dir, "temporal.db");
+  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(
+      temporalCli,
+      [
+        "server",
+        "start-dev",
+        "--headless",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--http-port",
+        String(httpPort),
+        "--metrics-port",
+        String(metricsPort),
+        "--db-filename",
+        dbFile,
+        "--log-level",
+        "error",
+      ],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    await waitForPort(port, child, 30_000);
+  };
+  const halt = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
+  return {
+    address: `127.0.0.1:${port}`,
+    namespace: "default",
+    dbFile,
+    async stop(options = {}) {
+      await halt();
+      if (!options.keepData) rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await halt();
+      await launch();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type {
+  Execution,
+  ExecutionEvent,
+  ExecutorCommand,
+  ExecutorLog,
+  StartSubflowCommand,
+  TaskResultEvent,
+} from "@/engine/executor";
+import type { Flow } from "@/engine/flow";
+
+/** What the workflow needs to interpret an execution, read once per run. */
+export interface LoadedExecution {
+  execution: Execution;
+  flow: Flow;
+  /** Types of the flow's runnable tasks the worker knows (the workflow holds only the flowable plugins). */
+  runnableTypes: { type: string; names: string[] }[];
+  /** Expression functions backed by I/O (kv, secret, read...): the workflow calls them as activities. */
+  functionNames: string[];
+}
+
+/**
+ * The activities of the Temporal driver. Every one is idempotent: Temporal may run one again after a
+ * worker is lost, so each writes the read model (PostgreSQL) as "make it so", never "add one more".
+ */
+export interface TemporalActivities {
+  loadExecution(input: { tenantId: string; executionId: string }): Promise<LoadedExecution>;
+  /** Writes the stepped execution (document, columns, changed task runs) and the step's logs. */
+  persist(input: { tenantId: string; execution: Execution; logs: ExecutorLog[] }): Promise<void>;
+  /** One attempt of a runnable task; heartbeats, and returns KILLED when cancelled. */
+  runTask(input: {
+    tenantId: string;
+    executionId: string;
+    command: Extract<ExecutorCommand, { type: "runTask" }>;
+  }): Promise<TaskResultEvent>;
+  callFunction(input: {
+    tenantId: string;
+    name: string;
+    args: unknown[];
+    named: Record<string, unknown>;
+    context: Record<string, unknown>;
+  }): Promise<unknown>;
+  runningCount(input: {
+    tenantId: string;
+    namespace: string;
+    flowId: string;
+    executionId: string;
+  }): Promise<number>;
+  /** Creates (and stores) a subflow's execution; `error` when it cannot be created (unknown flow, inputs). */
+  createSubflow(input: { tenantId: string; command: StartSubflowCommand }): Promise<{ error?: string }>;
+  splitItems(input: {
+    tenantId: string;
+    executionId: string;
+    command: Extract<ExecutorCommand, { type: "splitItems" }>;
+  }): Promise<Extract<ExecutionEvent, { type: "itemsSplit" }>>;
+  /** What happens once an execution has ended, outside the execution itself (driver core's "ended"). */
+  executionEnded(input: { tenantId: string; executionId: string }): Promise<void>;
+}

@@ -1,0 +1,74 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundleWorkflowCode, NativeConnection, Worker } from "@temporalio/worker";
+import type { EngineContext } from "../embedded/context";
+import { createTemporalActivities, type EndedPort } from "./activities";
+import { temporalEnded } from "./ended";
+import { taskQueueOf } from "./names";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..", "..");
+export const workflowsPath = path.join(here, "workflows", "index.ts");
+
+let bundled: ReturnType<typeof bundleWorkflowCode> | undefined;
+
+/**
+ * The workflow code as Temporal's bundler builds it (once per process, ~2 s): the bundler refuses Node
+ * built-ins, so a workflow that imports I/O does not even load. `@/` is the project's import alias.
+ */
+export function workflowBundle(): ReturnType<typeof bundleWorkflowCode> {
+  bundled ??= bundleWorkflowCode({
+    workflowsPath,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+    webpackConfigHook: (config) => {
+      config.resolve ??= {};
+      config.resolve.alias = { ...(config.resolve.alias as object), "@": root };
+      return config;
+    },
+  });
+  return bundled;
+}
+
+export interface TemporalWorkerOptions {
+  ctx: EngineContext;
+  address: string;
+  namespace: string;
+  /** One worker per tenant's task queue. */
+  tenantIds: string[];
+  /** What happens when an execution ends (default: temporalEnded). */
+  ended?: EndedPort;
+  /** Task attempts one worker runs at once. */
+  concurrency?: number;
+}
+
+export interface RunningTemporalWorker {
+  /** Stops polling, waits for running activities, closes the connection. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts the Temporal workers of a process (`cadenza server temporal-worker`): one per tenant queue. */
+export async function startTemporalWorker(options: TemporalWorkerOptions): Promise<RunningTemporalWorker> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const activities = createTemporalActivities(options.ctx, options.ended ?? temporalEnded(options.ctx));
+  const workflowBundleCode = await workflowBundle();
+  const workers = await Promise.all(
+    options.tenantIds.map((tenantId) =>
+      Worker.create({
+        connection,
+        namespace: options.namespace,
+        taskQueue: taskQueueOf(tenantId),
+        workflowBundle: workflowBundleCode,
+        activities,
+        maxConcurrentActivityTaskExecutions: options.concurrency ?? 10,
+      }),
+    ),
+  );
+  const runs = workers.map((worker) => worker.run());
+  return {
+    async shutdown() {
+      for (const worker of workers) if (worker.getState() === "RUNNING") worker.shutdown();
+      await Promise.allSettled(runs);
+      await connection.close();
+    },
+  };
+}

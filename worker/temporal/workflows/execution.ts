@@ -1,0 +1,274 @@
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  CancellationScope,
+  condition,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  ParentClosePolicy,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  startChild,
+  TimeoutFailure,
+  uuid4,
+} from "@temporalio/workflow";
+import {
+  type Execution,
+  type ExecutionEvent,
+  type ExecutorCommand,
+  isTerminal,
+  outputsOf,
+  type StepEnv,
+  step,
+} from "@/engine/executor";
+import type { TemporalActivities } from "../activities/types";
+import {
+  base62Id,
+  EVENT_SIGNAL,
+  type ExecutionWorkflowInput,
+  type ExecutionWorkflowResult,
+  OPERATE_UPDATE,
+  taskQueueOf,
+  WORKFLOW_TYPE,
+  workflowIdOf,
+} from "../names";
+import { workflowRegistry } from "./registry";
+
+export const eventSignal = defineSignal<[ExecutionEvent]>(EVENT_SIGNAL);
+export const operateUpdate = defineUpdate<void, [ExecutionEvent]>(OPERATE_UPDATE);
+
+// Bookkeeping and lookups: short, retried by Temporal (they are idempotent).
+const store = proxyLocalActivities<TemporalActivities>({
+  startToCloseTimeout: "1 minute",
+  retry: { initialInterval: "200ms", maximumInterval: "10s" },
+});
+const lookups = proxyActivities<TemporalActivities>({
+  startToCloseTimeout: "5 minutes",
+  retry: { initialInterval: "500ms", maximumInterval: "30s" },
+});
+
+/** How long a task attempt may go without a heartbeat before its worker counts as lost. */
+const HEARTBEAT_TIMEOUT = "10 seconds";
+const DAY_MS = 86_400_000;
+
+interface Queued {
+  event: ExecutionEvent;
+  done?: { resolve(): void; reject(error: unknown): void };
+}
+
+/**
+ * One Cadenza execution as one workflow: the flow is interpreted with the executor's pure `step`, here,
+ * deterministically (time, ids and randomness are the workflow's); what `step` asks for becomes
+ * activities (task attempts, the read model in PostgreSQL), durable timers and child workflows. Events
+ * are applied one at a time, in order, as the other drivers do.
+ */
+export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<ExecutionWorkflowResult> {
+  const { tenantId } = input;
+  const loaded = await store.loadExecution({ tenantId, executionId: input.executionId });
+  const { flow } = loaded;
+  let execution: Execution = loaded.execution;
+
+  const functions = Object.fromEntries(
+    loaded.functionNames.map((name) => [
+      name,
+      (args: unknown[], named: Record<string, unknown>, call: { context: Record<string, unknown> }) =>
+        lookups.callFunction({
+          tenantId,
+          name,
+          args,
+          named,
+          context: {
+            flow: call.context.flow,
+            execution: call.context.execution,
+            trigger: call.context.trigger,
+          },
+        }),
+    ]),
+  );
+  const env: StepEnv = {
+    now: () => new Date(),
+    newId: () => base62Id(uuid4()),
+    registry: workflowRegistry(loaded.runnableTypes),
+    functions,
+    runningCount: (_flow, current) =>
+      lookups.runningCount({
+        tenantId,
+        namespace: current.namespace,
+        flowId: current.flowId,
+        executionId: current.id,
+      }),
+    random: Math.random,
+  };
+
+  const queue: Queued[] = [{ event: input.event }];
+  const timers = new Map<string, CancellationScope>();
+  const tasks = new Map<string, CancellationScope>();
+  const children = new Set<string>();
+  let ended = false;
+  const enqueue = (event: ExecutionEvent): void => {
+    queue.push({ event });
+  };
+
+  setHandler(eventSignal, (event) => enqueue(event));
+  setHandler(
+    operateUpdate,
+    (event) =>
+      new Promise<void>((resolve, reject) => {
+        queue.push({ event, done: { resolve, reject } });
+      }),
+  );
+
+  const perform = (command: ExecutorCommand): void => {
+    switch (command.type) {
+      case "runTask": {
+        const key = `${command.taskRunId}/${command.attempt}`;
+        const scope = new CancellationScope();
+        tasks.set(key, scope);
+        const timeoutMs = command.timeoutMs ?? DAY_MS;
+        const attempt = proxyActivities<TemporalActivities>({
+          startToCloseTimeout: timeoutMs + 60_000,
+          heartbeatTimeout: HEARTBEAT_TIMEOUT,
+          // Retries are the executor's (the task's `retry`), so attempts show as in the embedded engine.
+          retry: { maximumAttempts: 1 },
+          cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+        });
+        scope
+          .run(() => attempt.runTask({ tenantId, executionId: execution.id, command }))
+          .then(enqueue, (error: unknown) => {
+            const base = { taskRunId: command.taskRunId, attempt: command.attempt };
+            if (isCancellation(error)) enqueue({ type: "taskResult", ...base, state: "KILLED" });
+            else if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure)
+              // The worker running it died (no heartbeat): a new attempt that does not count as a retry.
+              enqueue({ type: "attemptLost", ...base, reason: "the worker running it was lost" });
+            else
+              enqueue({
+                type: "taskResult",
+                ...base,
+                state: "FAILED",
+                error: (error as Error).cause ? String((error as Error).cause) : (error as Error).message,
+              });
+          })
+          .finally(() => tasks.delete(key));
+        return;
+      }
+      case "cancelTask":
+        tasks.get(`${command.taskRunId}/${command.attempt}`)?.cancel();
+        return;
+      case "startTimer": {
+        timers.get(command.timerId)?.cancel();
+        const scope = new CancellationScope();
+        timers.set(command.timerId, scope);
+        const delay = Math.max(0, Date.parse(command.at) - Date.now());
+        scope
+          .run(() => sleep(delay))
+          .then(
+            () => {
+              if (timers.get(command.timerId) === scope) timers.delete(command.timerId);
+              enqueue({ type: "timer", timerId: command.timerId });
+            },
+            () => undefined,
+          );
+        return;
+      }
+      case "cancelTimer":
+        timers.get(command.timerId)?.cancel();
+        timers.delete(command.timerId);
+        return;
+      case "startSubflow": {
+        const childId = command.executionId;
+        children.add(childId);
+        void (async () => {
+          const created = await lookups.createSubflow({ tenantId, command });
+          const report = (result: Partial<ExecutionWorkflowResult> & { error?: string }) => {
+            if (command.wait)
+              enqueue({
+                type: "subflowEnded",
+                taskRunId: command.taskRunId,
+                iteration: command.iteration,
+                executionId: childId,
+                state: result.state ?? "FAILED",
+                ...result,
+              });
+          };
+          if (created.error) {
+            report({ state: "FAILED", error: created.error });
+            return;
+          }
+          const options = {
+            workflowId: workflowIdOf(tenantId, childId),
+            taskQueue: taskQueueOf(tenantId),
+            args: [{ tenantId, executionId: childId, event: { type: "start" as const } }] as [
+              ExecutionWorkflowInput,
+            ],
+            parentClosePolicy: command.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
+          };
+          if (!command.wait) {
+            await startChild(WORKFLOW_TYPE, options);
+            return;
+          }
+          try {
+            report(await executeChild<typeof cadenzaExecution>(WORKFLOW_TYPE, options));
+          } catch (error) {
+            report({ state: "FAILED", error: `subflow execution failed: ${(error as Error).message}` });
+          }
+        })().finally(() => children.delete(childId));
+        return;
+      }
+      case "restartSubflow":
+        enqueue({
+          type: "subflowEnded",
+          taskRunId: command.taskRunId,
+          executionId: command.executionId,
+          state: "FAILED",
+          error: "restarting a subflow execution is not supported by the Temporal driver yet",
+        });
+        return;
+      case "killExecution":
+        void getExternalWorkflowHandle(workflowIdOf(tenantId, command.executionId))
+          .signal(eventSignal, { type: "kill" })
+          .catch(() => undefined);
+        return;
+      case "splitItems":
+        void lookups
+          .splitItems({ tenantId, executionId: execution.id, command })
+          .then(enqueue, (error: unknown) =>
+            enqueue({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: String(error) }),
+          );
+        return;
+      case "executionEnded":
+        ended = true;
+        return;
+      case "createExecution":
+        // Flow-level retry as a new execution (retry.behavior CREATE_NEW_EXECUTION): not built yet.
+        return;
+    }
+  };
+
+  for (;;) {
+    await condition(() => queue.length > 0 || (ended && tasks.size === 0 && children.size === 0));
+    const next = queue.shift();
+    if (!next) break;
+    let result: Awaited<ReturnType<typeof step>>;
+    try {
+      result = await step(flow, execution, next.event, env);
+    } catch (error) {
+      // An operation that does not apply (resume of a running execution...): refused, nothing changes.
+      next.done?.reject(error);
+      continue;
+    }
+    execution = result.execution;
+    await store.persist({ tenantId, execution, logs: result.logs });
+    for (const command of result.commands) perform(command);
+    next.done?.resolve();
+    if (ended && isTerminal(execution.state.current)) {
+      await lookups.executionEnded({ tenantId, executionId: execution.id });
+    }
+  }
+  for (const scope of timers.values()) scope.cancel();
+  return { state: execution.state.current, outputs: execution.outputs, taskOutputs: outputsOf(execution) };
+}
