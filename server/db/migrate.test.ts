@@ -46,7 +46,9 @@ describe("applyMigrations", () => {
       expect(defs).toContain("(tenant_id, state, start_date DESC)");
       expect(defs).toContain("(tenant_id, namespace text_pattern_ops, start_date DESC)");
       expect(defs).toContain("USING gin (labels jsonb_path_ops)");
-      expect(defs).toContain('(execution_id, "timestamp")');
+      // An execution's logs by keyset window, and by minimum level (the Logs tab's first screen and filters).
+      expect(defs).toContain('(execution_id, "timestamp", id)');
+      expect(defs).toContain('(execution_id, level, "timestamp", id)');
       expect(defs).toMatch(
         /UNIQUE INDEX trigger_states_pkey .*\(tenant_id, namespace, flow_id, trigger_id\)/,
       );
