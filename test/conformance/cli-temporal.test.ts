@@ -1,11 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFile } from "@/cli/flows/load-files";
-import { parseInputs } from "@/cli/flows/run-flow";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { runFlowTemporal } from "@/cli/flows/run-temporal";
-import type { Flow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import {
@@ -14,7 +11,8 @@ import {
   type TestTemporal,
   temporalAvailable,
 } from "@/test/temporal";
-import { caseArgs, caseName, checkExpectations, loadCases } from "./corpus";
+import { caseName, loadCases } from "./corpus";
+import { runCaseInProcess } from "./in-process";
 
 /**
  * Every case of Kestra's conformance corpus through the Temporal driver (`runFlowTemporal`: PostgreSQL
@@ -50,49 +48,19 @@ describe.skipIf(!temporalAvailable).concurrent("conformance: cadenza flow run --
   const registry = builtInRegistry();
   for (const c of loadCases()) {
     const name = caseName(c);
-    const run = async () => {
-      const [file, ...rest] = caseArgs(c) as [string, ...string[]];
-      const main = loadFile(file, registry);
-      const flows: Flow[] = [];
-      const sources = new Map(main.sources);
-      const inputs: string[] = [];
-      for (let i = 0; i < rest.length; i += 2) {
-        if (rest[i] === "--input") inputs.push(rest[i + 1] as string);
-        if (rest[i] === "--flows") {
-          const other = loadFile(rest[i + 1] as string, registry);
-          flows.push(...other.flows);
-          for (const [flow, source] of other.sources) sources.set(flow, source);
-        }
-      }
-      expect(parseInputs(inputs)).not.toBeTypeOf("string");
-      let stdout = "";
-      let stderr = "";
-      const result = await runFlowTemporal(
-        {
-          flow: main.flows[0] as Flow,
-          flows,
-          sources,
-          inputs,
-          registry,
-          quiet: true,
-          timeoutMs: 60_000,
-          databaseUrl: database.url,
-          dataDir,
-          temporalAddress: temporal.address,
-          temporalNamespace: temporal.namespace,
-        },
-        {
-          stdout: (t) => {
-            stdout += t;
+    const run = () =>
+      runCaseInProcess(c, registry, (options, io) =>
+        runFlowTemporal(
+          {
+            ...options,
+            databaseUrl: database.url,
+            dataDir,
+            temporalAddress: temporal.address,
+            temporalNamespace: temporal.namespace,
           },
-          stderr: (t) => {
-            stderr += t;
-          },
-        },
+          io,
+        ),
       );
-      expect(result.code, stderr).toBe(0);
-      checkExpectations(JSON.parse(stdout), c.expect);
-    };
     if (EXPECTED_MISSING[name])
       it.fails(`${name} (expected missing: ${EXPECTED_MISSING[name]})`, run, 90_000);
     else it(name, run, 90_000);
