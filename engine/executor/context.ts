@@ -9,7 +9,7 @@ import { openInputs } from "./secret-inputs";
  * (`labels.team`, `labels.system.correlationId`). A key that conflicts with an earlier one
  * (`a` then `a.b`) is skipped, as Kestra ignores conflicts.
  */
-export function labelsMap(execution: Execution): Record<string, unknown> {
+export function labelsMap(execution: Pick<Execution, "labels">): Record<string, unknown> {
   const nested: Record<string, unknown> = {};
   for (const { key, value } of execution.labels) {
     const path = key.split(".");
