@@ -237,7 +237,7 @@ triggers:
     await sync(ns, "minutely");
   }, 240_000);
 
-  it("a seconds Schedule fires for real: its execution runs to SUCCESS; a false `when` creates none", async () => {
+  it("a seconds Schedule fires for real: its execution runs to SUCCESS; a false `when` creates none; stopAfter stops it", async () => {
     const ns = "io.cadenza.live";
     await h.deploy(`id: fires
 namespace: ${ns}
@@ -264,7 +264,20 @@ triggers:
     withSeconds: true
     when: "{{ trigger.date | date('s') | number > 60 }}"
 `);
-    await Promise.all([sync(ns, "fires"), sync(ns, "never")]);
+    await h.deploy(`id: once
+namespace: ${ns}
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: once
+triggers:
+  - id: every-2s
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "*/2 * * * * *"
+    withSeconds: true
+    stopAfter: [SUCCESS]
+`);
+    await Promise.all([sync(ns, "fires"), sync(ns, "never"), sync(ns, "once")]);
     const fired = await pollUntil(
       () => executions("fires"),
       (rows) => rows.some((e) => e.state === "SUCCESS"),
@@ -284,7 +297,16 @@ triggers:
     expect(never.info.numActionsTaken).toBeGreaterThanOrEqual(2);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await executions("never")).toEqual([]);
-    for (const id of ["fires", "never"]) {
+    // stopAfter: the first execution's SUCCESS disables the trigger; the next run pauses the Schedule.
+    const stopped = await pollUntil(
+      () => handle(ns, "once", "every-2s").describe(),
+      (d) => d.state.paused,
+      20_000,
+      250,
+    );
+    expect(stopped.state.paused).toBe(true);
+    expect((await executions("once")).map((e) => e.state)).toEqual(["SUCCESS"]);
+    for (const id of ["fires", "never", "once"]) {
       await withTransaction(h.pool, (db) => deleteFlow(db, builtInRegistry(), TENANT, ns, id));
       await sync(ns, id);
     }
