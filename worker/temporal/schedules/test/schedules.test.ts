@@ -14,6 +14,7 @@ import { type RunningTemporalWorker, startTemporalWorker } from "../../worker";
 import { controlTemporalBackfill, startTemporalBackfill, temporalBackfill } from "../backfill";
 import { scheduleIdOf } from "../names";
 import { syncFlowSchedules } from "../sync";
+import { unlockTemporalTrigger } from "../unlock";
 import { type RunningScheduleWorker, startScheduleWorker } from "../worker";
 
 if (!temporalAvailable) console.warn(`Temporal Schedules skipped: ${TEMPORAL_SKIP_REASON}`);
@@ -311,6 +312,51 @@ triggers:
       await sync(ns, id);
     }
   }, 60_000);
+
+  it("the trigger lock holds the Schedule while its execution runs; unlock lets the next time run", async () => {
+    const ns = "io.cadenza.lock";
+    await h.deploy(`id: held
+namespace: ${ns}
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Pause
+triggers:
+  - id: every-2s
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "*/2 * * * * *"
+    withSeconds: true
+`);
+    await sync(ns, "held");
+    const first = await pollUntil(
+      () => executions("held"),
+      (rows) => rows.some((e) => e.state === "PAUSED"),
+      30_000,
+      250,
+    );
+    expect(first.map((e) => e.state)).toEqual(["PAUSED"]);
+    const [state] = await h.query<{ execution_id: string }>(
+      "select execution_id from trigger_states where flow_id = 'held'",
+    );
+    expect(state?.execution_id).toBe(first[0]?.id);
+    // Several times pass: the paused execution holds the trigger, nothing else starts.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await executions("held")).toHaveLength(1);
+    await unlockTemporalTrigger(h.ctx, client, TENANT, {
+      namespace: ns,
+      flowId: "held",
+      triggerId: "every-2s",
+    });
+    const next = await pollUntil(
+      () => executions("held"),
+      (rows) => rows.length >= 2,
+      30_000,
+      250,
+    );
+    expect(next.length).toBeGreaterThanOrEqual(2);
+    expect(next[0]?.state).toBe("PAUSED"); // an unlock frees the trigger, not the execution
+    await withTransaction(h.pool, (db) => deleteFlow(db, builtInRegistry(), TENANT, ns, "held"));
+    await sync(ns, "held");
+  }, 90_000);
 
   it("a backfill pauses, resumes and is cancelled; its progress is counted as its runs go", async () => {
     const ns = "io.cadenza.control";
