@@ -8,6 +8,7 @@ export {
   scheduleTaskQueueOf,
   type TriggerRef,
 } from "./names";
+export { type TemporalScheduleService, temporalScheduleService } from "./service";
 export { catchupWindowMs, overlapPolicy, scheduleSpec, temporalCron } from "./spec";
 export {
   type FlowRef,

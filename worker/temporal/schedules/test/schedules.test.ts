@@ -13,7 +13,7 @@ import { pollUntil, setUpEmbeddedEngine, TENANT } from "../../../embedded/test/h
 import { type RunningTemporalWorker, startTemporalWorker } from "../../worker";
 import { controlTemporalBackfill, startTemporalBackfill, temporalBackfill } from "../backfill";
 import { scheduleIdOf } from "../names";
-import { syncFlowSchedules } from "../sync";
+import { temporalScheduleService } from "../service";
 import { unlockTemporalTrigger } from "../unlock";
 import { type RunningScheduleWorker, startScheduleWorker } from "../worker";
 
@@ -51,7 +51,9 @@ describe.skipIf(!temporalAvailable)("Schedule triggers on Temporal", () => {
     await temporal?.stop();
   }, 60_000);
 
-  const sync = (namespace: string, id: string) => syncFlowSchedules(h.ctx, client, TENANT, { namespace, id });
+  // As the server calls it (service.ts), so the wrapper the lead wires is what is tested.
+  const sync = (namespace: string, id: string) =>
+    temporalScheduleService(h.ctx, client).flowChanged(TENANT, { namespace, id });
   const handle = (namespace: string, flowId: string, triggerId: string) =>
     client.schedule.getHandle(scheduleIdOf(TENANT, { namespace, flowId, triggerId }));
   const executions = (flowId: string) =>
