@@ -2,6 +2,7 @@ export { createStoredExecution, createTemporalActivities, type EndedPort } from 
 export { TemporalEngineClient } from "./client";
 export { temporalEnded } from "./ended";
 export { taskQueueOf, workflowIdOf } from "./names";
+export * as temporalSchedules from "./schedules";
 export {
   type RunningTemporalWorker,
   startTemporalWorker,
