@@ -10,11 +10,12 @@
 //   987654 of" 160-220 ms, "987654" alone 14 ms, on 10 million lines).
 // So a search first scans a window of SEARCH.scan lines in time order. When that window neither fills the
 // page nor reaches the end, the trigram index is asked for the lines holding the term's rarest word (rarest
-// in that window), at most SEARCH.candidates of them, which are then matched against the whole term and
-// sorted. When even that word is too frequent, the page is the window's, marked with how many lines were
-// searched and where to continue — never a silent cut. A term without three letters or digits in a row has
-// no trigram to look up: it is only scanned, over SEARCH.shortScan lines. A count is exact when the window
-// or the candidates hold every match; otherwise it says "more than N" or "N in the first M lines".
+// in that window, and held by at most SEARCH.indexDensity of it), at most SEARCH.candidates of them, which
+// are then matched against the whole term and sorted. When even that word is too frequent, the page is the
+// window's, marked with how many lines were searched and where to continue — never a silent cut. A term
+// without three letters or digits in a row has no trigram to look up: it is only scanned, over
+// SEARCH.shortScan lines. A count is exact when the window or the candidates hold every match; otherwise it
+// says "more than N" or "N in the first M lines".
 import type pg from "pg";
 import { likeLiteral } from "./execution-query";
 
@@ -27,9 +28,20 @@ export interface SearchLimits {
   count: number;
   /** Lines a term without a trigram is looked for in, per request. */
   shortScan: number;
+  /**
+   * The trigram index is asked only for a word at most this share of the window holds: a frequent word's
+   * lines would overflow `candidates` on a long execution anyway, after building a bitmap of all of them.
+   */
+  indexDensity: number;
 }
 
-export const SEARCH: SearchLimits = { scan: 10_000, candidates: 5_000, count: 5_000, shortScan: 40_000 };
+export const SEARCH: SearchLimits = {
+  scan: 5_000,
+  candidates: 5_000,
+  count: 2_500,
+  shortScan: 40_000,
+  indexDensity: 0.05,
+};
 
 /**
  * Whether pg_trgm can look `text` up: a LIKE pattern yields trigrams only from runs of three letters or
@@ -149,8 +161,7 @@ export async function searchLines<Row extends LineRow>(
 
   if (words.length) {
     const { word, inWindow } = rarest(words, stats);
-    // More than `candidates` in the window alone: the index would return too many to sort.
-    if (inWindow <= limits.candidates) {
+    if (inWindow <= limits.indexDensity * window) {
       const found = await fromTrigramIndex<Row>(pool, { ...query, word, orderBy }, limits.candidates);
       if (found) return { rows: found };
     }
@@ -264,7 +275,7 @@ export async function countMatches(
   const scanned: SearchCount = { matching, partial: { reason: "scanned", lines: stats.lines } };
   if (!words.length) return scanned;
   const { word, inWindow } = rarest(words, { lines: stats.lines, perWord });
-  if (inWindow > limits.candidates) return scanned;
+  if (inWindow > limits.indexDensity * window) return scanned;
   const where = base.copy();
   where.and(matchCondition(where, word));
   const cap = where.param(limits.candidates + 1);
