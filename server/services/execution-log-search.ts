@@ -39,7 +39,7 @@ export const SEARCH: SearchLimits = {
   scan: 5_000,
   candidates: 5_000,
   count: 2_500,
-  shortScan: 40_000,
+  shortScan: 20_000,
   indexDensity: 0.05,
 };
 
