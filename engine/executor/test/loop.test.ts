@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { flowJsonSchema } from "@/engine/flow";
+import { executionGraph, flowGraph } from "@/engine/graph";
+import { builtInRegistry } from "@/plugins";
 import { toExecutionJson } from "../serialize";
 import { checkInvariants, harness, ms, runOf, runsOf, settle } from "./harness";
 
@@ -365,6 +368,40 @@ tasks:
     expect(execution.state.current).toBe("FAILED");
     expect(runOf(execution, "after").state.current).toBe("FAILED");
     expect(runOf(execution, "inner").outputs).toEqual({ value: "a" });
+  });
+
+  it("gives each task node of the execution graph one run per iteration, with its index", async () => {
+    const h = harness();
+    const flow = h.load(`id: lg
+namespace: t
+tasks:
+  - id: loop
+    type: core.flow.Loop
+    values: [p, q, r]
+    tasks: [{ id: x, type: core.debug.Return, format: "{{ item.value }}" }]
+`);
+    const started = await h.engine.start(flow);
+    const execution = await h.engine.wait(started.id);
+    const graph = executionGraph(flowGraph(flow, h.registry), execution);
+    const node = graph.nodes.find((n) => n.taskId === "x");
+    expect(node?.runs?.map((r) => [r.iteration, r.value, r.state])).toEqual([
+      [0, "p", "SUCCESS"],
+      [1, "q", "SUCCESS"],
+      [2, "r", "SUCCESS"],
+    ]);
+  });
+
+  it("is in the editor's JSON schema with its properties and defaults", () => {
+    const schema = flowJsonSchema(builtInRegistry()) as {
+      $defs: Record<string, { properties?: Record<string, Record<string, unknown>>; examples?: string[] }>;
+    };
+    const loop = schema.$defs["plugin:core.flow.Loop"];
+    expect(loop?.properties?.type?.enum).toEqual(["core.flow.Loop", "io.kestra.plugin.core.flow.Loop"]);
+    expect(loop?.properties?.transmitFailed).toMatchObject({ default: true });
+    expect(loop?.properties?.fetchType).toMatchObject({ default: "AUTO" });
+    for (const key of ["values", "concurrencyLimit", "breakWhen", "outputs", "tasks", "errors", "finally"])
+      expect(loop?.properties, key).toHaveProperty(key);
+    expect(loop?.examples?.[0]).toMatch(/loopOutputs/);
   });
 
   it("refuses fetchType STORE with a message saying what to write", async () => {
