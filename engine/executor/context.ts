@@ -1,5 +1,6 @@
 import type { Flow, Task } from "../flow/model";
 import type { StepEnv } from "./env";
+import { iterationsOf, iterationVariables } from "./loop-scope";
 import type { Execution, TaskRun } from "./model";
 import { ancestorsOf, outputsOf, taskStatesOf } from "./outputs";
 import { openInputs } from "./secret-inputs";
@@ -94,6 +95,17 @@ export function taskRunVariables(
   if (run.parentTaskRunId) {
     variables.parents = parents;
     if (parents[0]) variables.parent = parents[0];
+    const iterations = iterationsOf(run, index);
+    if (iterations.length > 0) {
+      const scope = iterationVariables(
+        execution,
+        index,
+        iterations,
+        variables.outputs as Record<string, unknown>,
+      );
+      variables.item = scope.item;
+      variables.outputs = scope.outputs;
+    }
   }
   return variables;
 }
