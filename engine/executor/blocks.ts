@@ -123,6 +123,23 @@ export function blockOf(
   };
 }
 
+/**
+ * blockOf(context, { value }) for many values: the children are grouped once, so a loop over n values
+ * costs O(children) per resolve instead of O(n × children).
+ */
+export function blocksByValue(context: FlowableContext): (value: string | null) => BlockRuns {
+  const groups = new Map<string | null, TaskRun[]>();
+  for (const run of context.children()) {
+    const key = run.value ?? null;
+    const group = groups.get(key);
+    if (group) group.push(run);
+    else groups.set(key, [run]);
+  }
+  const canCreate = context.canCreate;
+  const killing = context.step.execution.state.current === "KILLING";
+  return (value) => ({ runs: groups.get(value) ?? [], canCreate, value, killing });
+}
+
 /** A whole sequential block: tasks, then errors on failure, then finally. */
 export function sequentialBlock(
   block: BlockRuns,

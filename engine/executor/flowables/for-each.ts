@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Task } from "../../flow/model";
 import { dyn, taskList } from "../../plugin/schema";
-import { blockOf, parallelList, sequentialList, withErrorsAndFinally } from "../blocks";
+import { blocksByValue, parallelList, sequentialList, withErrorsAndFinally } from "../blocks";
 import type { ChildSpec, FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
 import { isFailure, type StateType, worstOf } from "../states";
 import { branchShape } from "./sequential";
@@ -81,8 +81,9 @@ function resolveGroups(
   const states: StateType[] = [];
   const notStarted: number[] = [];
   let running = 0;
+  const blockFor = blocksByValue(ctx);
   values.forEach((value, index) => {
-    const block = blockOf(ctx, { value });
+    const block = blockFor(value);
     if (block.runs.length === 0) {
       notStarted.push(index);
       return;
@@ -101,14 +102,14 @@ function resolveGroups(
     const slots = limit > 0 ? Math.max(0, limit - running) : notStarted.length;
     for (const index of notStarted.slice(0, slots)) {
       const value = values[index] as string;
-      const block = { ...blockOf(ctx, { value }), iteration: index };
+      const block = { ...blockFor(value), iteration: index };
       const first = parallelInside ? parallelList(block, tasks, 0) : sequentialList(block, tasks);
       create.push(...first.create);
     }
   }
   if (running > 0 || create.length > 0 || (!failed && notStarted.length > 0)) return { create };
   // errors / finally of a loop run once, outside any value.
-  const outer = blockOf(ctx, { value: null });
+  const outer = blockFor(null);
   return withErrorsAndFinally(outer, { create: [], state: worstOf(states) }, errors, finallyTasks);
 }
 
