@@ -30,7 +30,7 @@ import type { plainChain } from "./temporal-plain/workflows";
 const CHAIN = 40;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const IN_FLIGHT = 16;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
 
 const logChain = (n: number) =>
   `id: chain\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - { id: t${i}, type: core.log.Log, message: "task ${i}" }`).join("\n")}\n`;
