@@ -218,7 +218,7 @@ async function main(): Promise<void> {
         const firstRun = (await h.temporal.workflow.getHandle(workflowId).describe()).runId;
         const ended = (e: Execution) => ["SUCCESS", "FAILED", "KILLED", "WARNING"].includes(e.state.current);
         await extra.operate?.({
-          operate: (event) => h.client.operate(h.tenantId, id, event),
+          operate: (event) => h.operate(id, event),
           waitFor: (until) => h.waitFor(id, until, 30_000),
         });
         await h.temporal.workflow

@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Connection, Client as TemporalClient } from "@temporalio/client";
-import type { Execution } from "@/engine/executor";
+import { Connection, Client as TemporalClient, WorkflowIdReusePolicy } from "@temporalio/client";
+import type { Execution, ExecutionEvent } from "@/engine/executor";
 import { loadFlow } from "@/engine/flow";
 import { ensureDefaultTenant, openServerEngine, type ServerEngine } from "@/server/engine";
 import { saveFlowRevision, withTransaction } from "@/worker/embedded";
 import { loadExecution } from "@/worker/embedded/execution-store";
-import { TemporalEngineClient, workflowIdOf } from "@/worker/temporal";
+import { TemporalEngineClient, taskQueueOf, workflowIdOf } from "@/worker/temporal";
+import { type ExecutionWorkflowInput, OPERATE_UPDATE, WORKFLOW_TYPE } from "@/worker/temporal/names";
 
 /**
  * What the durability tests, the history recorder and the bench share: an engine on a database (the read
@@ -29,6 +30,11 @@ export interface Harness {
   deploy(yaml: string): Promise<void>;
   /** Creates and starts an execution of a stored flow; returns its id. */
   start(namespace: string, flowId: string, inputs?: Record<string, unknown>): Promise<string>;
+  /**
+   * Kill, pause, resume, restart, as the API does it: the workflow's update, or, for a restart of an
+   * execution whose workflow has finished, a new run of the same workflow id.
+   */
+  operate(executionId: string, event: ExecutionEvent): Promise<void>;
   read(executionId: string): Promise<Execution>;
   /** Polls the read model until `until` holds (or throws after `timeoutMs`). */
   waitFor(executionId: string, until: (e: Execution) => boolean, timeoutMs: number): Promise<Execution>;
@@ -72,6 +78,21 @@ export async function openHarness(options: {
       if (!flow) throw new Error(`flow ${namespace}.${flowId} is not stored`);
       return (await client.start(tenantId, flow, { inputs })).id;
     },
+    async operate(executionId, event) {
+      const workflowId = workflowIdOf(tenantId, executionId);
+      const handle = temporal.workflow.getHandle(workflowId);
+      if ((await handle.describe()).status.name === "RUNNING")
+        await handle.executeUpdate(OPERATE_UPDATE, { args: [event] });
+      else if (event.type === "restart") {
+        const input: ExecutionWorkflowInput = { tenantId, executionId, event: { type: "restart" } };
+        await temporal.workflow.start(WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: taskQueueOf(tenantId),
+          args: [input],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        });
+      } else throw new Error(`execution ${executionId} has ended`);
+    },
     read,
     async waitFor(executionId, until, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
@@ -112,13 +133,18 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** Starts polling (the process is warm already); resolves once it polls. */
+  go(): Promise<void>;
   /** SIGKILL: the worker dies at once, mid-whatever, as on a machine loss. */
   kill(): Promise<void>;
   /** SIGTERM: a graceful stop (clean-up). */
   stop(): Promise<void>;
 }
 
-/** Starts a Temporal worker for the `main` tenant in a child process; resolves once it polls. */
+/**
+ * Starts a Temporal worker for the `main` tenant in a child process and resolves once it is warm
+ * (imported, bundled, connected to the database) but not yet polling: `go()` makes it poll.
+ */
 export async function startWorkerProcess(options: {
   databaseUrl: string;
   dataDir: string;
@@ -132,22 +158,32 @@ export async function startWorkerProcess(options: {
       TEMPORAL_ADDRESS: options.temporal.address,
       TEMPORAL_NAMESPACE: options.temporal.namespace,
     },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes("ready")) resolve();
+  let out = "";
+  const said = (word: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (out.includes(word)) resolve();
+      };
+      child.stdout?.on("data", check);
+      check();
+      child.once("exit", (code, signal) => reject(new Error(`worker process exited (${code ?? signal})`)));
     });
-    child.once("exit", (code, signal) => reject(new Error(`worker process exited (${code ?? signal})`)));
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
   });
+  await said("warm");
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once("exit", () => resolve());
   });
   return {
     child,
+    async go() {
+      child.stdin?.write("go\n");
+      await said("ready");
+    },
     async kill() {
       child.kill("SIGKILL");
       await exited;
