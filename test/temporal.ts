@@ -70,9 +70,14 @@ export async function startTestTemporal(): Promise<TestTemporal> {
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   let child: ChildProcess;
   const launch = async () => {
+    // Through a watchdog shell holding our stdin: when this process dies without stopping the server (a
+    // test timed out, the run was killed), the pipe closes and the server goes too, never left running.
     child = spawn(
-      temporalCli,
+      "sh",
       [
+        "-c",
+        'trap \'kill "$pid" 2>/dev/null\' TERM; "$0" "$@" & pid=$!; read _ignored; kill "$pid" 2>/dev/null; wait "$pid"',
+        temporalCli,
         "server",
         "start-dev",
         "--headless",
@@ -89,15 +94,15 @@ export async function startTestTemporal(): Promise<TestTemporal> {
         "--log-level",
         "error",
       ],
-      { stdio: ["ignore", "ignore", "inherit"] },
+      { stdio: ["pipe", "ignore", "inherit"] },
     );
     await waitForPort(port, child, 30_000);
   };
   const halt = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.stdin?.end(); // the watchdog stops the server and waits for it
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
     await exited;
     clearTimeout(timer);
   };

@@ -1,0 +1,270 @@
+/**
+ * Records the Temporal histories the replay test (test/temporal/replay.test.ts) replays:
+ * `npm run temporal:record-histories`. Runs every conformance case, and a few operations the corpus does
+ * not cover (resume, kill, restart, a timed Pause, WorkingDirectory, LoopUntil, AllowFailure), through the
+ * Temporal driver on a fresh dev server and an embedded PostgreSQL, then writes each workflow's history
+ * (children included) to test/temporal/histories/<name>.json. Re-record after an intended change of the
+ * workflow code; a change that breaks replay of old histories needs `patched` instead.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { historyToJSON } from "@temporalio/common/lib/proto-utils";
+import { DefaultLogger, Runtime } from "@temporalio/worker";
+import { loadFile } from "@/cli/flows/load-files";
+import { parseInputs } from "@/cli/flows/run-flow";
+import { runFlowTemporal } from "@/cli/flows/run-temporal";
+import type { Execution, ExecutionEvent } from "@/engine/executor";
+import type { Flow } from "@/engine/flow";
+import { builtInRegistry } from "@/plugins";
+import { applyMigrations } from "@/server/db/migrate";
+import { migrationsDir } from "@/server/paths";
+import { openDatabase } from "@/server/runtime/database";
+import { caseArgs, caseName, loadCases } from "@/test/conformance/corpus";
+import { startTestTemporal } from "@/test/temporal";
+import { openHarness } from "@/test/temporal/harness";
+import { startTemporalWorker, workflowIdOf } from "@/worker/temporal";
+
+const out = fileURLToPath(new URL("../test/temporal/histories/", import.meta.url));
+
+/** The flows and operations the corpus lacks: name -> flow, and what to do once it runs. */
+const EXTRAS: {
+  name: string;
+  yaml: string;
+  operate?: (ctx: {
+    operate(event: ExecutionEvent): Promise<void>;
+    waitFor(until: (e: Execution) => boolean): Promise<Execution>;
+  }) => Promise<void>;
+}[] = [
+  {
+    name: "extra-pause-resume",
+    yaml: `id: pause-resume
+namespace: replay
+inputs: []
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Pause
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: resumed
+`,
+    async operate({ operate, waitFor }) {
+      await waitFor((e) => e.state.current === "PAUSED");
+      await operate({ type: "resume" });
+    },
+  },
+  {
+    name: "extra-pause-duration",
+    yaml: `id: pause-duration
+namespace: replay
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Pause
+    pauseDuration: PT1S
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: resumed
+`,
+  },
+  {
+    name: "extra-kill",
+    yaml: `id: kill
+namespace: replay
+tasks:
+  - id: long
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands: ["sleep 30"]
+  - id: never
+    type: io.kestra.plugin.core.log.Log
+    message: never
+`,
+    async operate({ operate, waitFor }) {
+      await waitFor((e) => e.taskRunList.some((r) => r.taskId === "long" && r.attempts.length > 0));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await operate({ type: "kill" });
+    },
+  },
+  {
+    name: "extra-restart",
+    yaml: `id: restart
+namespace: replay
+tasks:
+  - id: ok
+    type: io.kestra.plugin.core.log.Log
+    message: ok
+  - id: boom
+    type: io.kestra.plugin.core.execution.Fail
+`,
+    async operate({ operate, waitFor }) {
+      await waitFor((e) => e.state.current === "FAILED");
+      await operate({ type: "restart" });
+    },
+  },
+  {
+    name: "extra-working-directory",
+    yaml: `id: working-directory
+namespace: replay
+tasks:
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["echo shared > file.txt"]
+      - id: read
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["cat file.txt"]
+`,
+  },
+  {
+    name: "extra-loop-until",
+    yaml: `id: loop-until
+namespace: replay
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.LoopUntil
+    condition: "{{ false }}"
+    failOnMaxReached: false
+    checkFrequency: { interval: PT1S, maxIterations: 2 }
+    tasks:
+      - id: tick
+        type: io.kestra.plugin.core.log.Log
+        message: tick
+`,
+  },
+  {
+    name: "extra-allow-failure",
+    yaml: `id: allow-failure
+namespace: replay
+tasks:
+  - id: tolerant
+    type: io.kestra.plugin.core.flow.AllowFailure
+    tasks:
+      - id: boom
+        type: io.kestra.plugin.core.execution.Fail
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: after
+`,
+  },
+];
+
+const slug = (name: string) =>
+  name
+    .replace(/\.ya?ml/g, "")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger("WARN") });
+  const dataDir = mkdtempSync(path.join(tmpdir(), "cadenza-record-"));
+  chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as `postgres` when we are root
+  const database = await openDatabase({ databaseUrl: undefined, dataDir });
+  const temporal = await startTestTemporal();
+  const side = { address: temporal.address, namespace: temporal.namespace };
+  const recorded: { name: string; workflowId: string; runId?: string }[] = [];
+  await applyMigrations(database.url, migrationsDir);
+  const h = await openHarness({ databaseUrl: database.url, dataDir, temporal: side });
+  try {
+    const registry = builtInRegistry();
+    for (const c of loadCases()) {
+      const [file, ...rest] = caseArgs(c) as [string, ...string[]];
+      const main = loadFile(file, registry);
+      const flows: Flow[] = [];
+      const sources = new Map(main.sources);
+      const inputs: string[] = [];
+      for (let i = 0; i < rest.length; i += 2) {
+        if (rest[i] === "--input") inputs.push(rest[i + 1] as string);
+        if (rest[i] === "--flows") {
+          const other = loadFile(rest[i + 1] as string, registry);
+          flows.push(...other.flows);
+          for (const [flow, source] of other.sources) sources.set(flow, source);
+        }
+      }
+      if (typeof parseInputs(inputs) === "string") throw new Error(`bad inputs in ${caseName(c)}`);
+      let stderr = "";
+      const result = await runFlowTemporal(
+        {
+          flow: main.flows[0] as Flow,
+          flows,
+          sources,
+          inputs,
+          registry,
+          quiet: true,
+          timeoutMs: 60_000,
+          databaseUrl: database.url,
+          dataDir,
+          temporalAddress: side.address,
+          temporalNamespace: side.namespace,
+        },
+        { stdout: () => {}, stderr: (t) => void (stderr += t) },
+      );
+      if (result.code !== 0 || !result.execution) throw new Error(`${caseName(c)}: ${stderr}`);
+      recorded.push({
+        name: `corpus-${slug(caseName(c))}`,
+        workflowId: workflowIdOf("main", result.execution.id),
+      });
+      console.log(`ran ${caseName(c)}: ${result.execution.state.current}`);
+    }
+
+    const worker = await startTemporalWorker({ ctx: h.engine.ctx, ...side, tenantIds: [h.tenantId] });
+    try {
+      for (const extra of EXTRAS) {
+        await h.deploy(extra.yaml);
+        const flowId = /^id: (\S+)/.exec(extra.yaml)?.[1] as string;
+        const id = await h.start("replay", flowId);
+        const workflowId = workflowIdOf(h.tenantId, id);
+        const firstRun = (await h.temporal.workflow.getHandle(workflowId).describe()).runId;
+        const ended = (e: Execution) => ["SUCCESS", "FAILED", "KILLED", "WARNING"].includes(e.state.current);
+        await extra.operate?.({
+          operate: (event) => h.operate(id, event),
+          waitFor: (until) => h.waitFor(id, until, 30_000),
+        });
+        await h.temporal.workflow
+          .getHandle(workflowId)
+          .result()
+          .catch(() => undefined);
+        const final = await h.waitFor(id, ended, 60_000);
+        const lastRun = (await h.temporal.workflow.getHandle(workflowId).describe()).runId;
+        recorded.push({ name: extra.name, workflowId, runId: firstRun });
+        if (lastRun !== firstRun) recorded.push({ name: `${extra.name}-run-2`, workflowId, runId: lastRun });
+        console.log(`ran ${extra.name}: ${final.state.current}`);
+      }
+    } finally {
+      await worker.shutdown();
+    }
+
+    // Fresh fixtures: the old ones go, so a pattern that is no longer recorded is not replayed from stale data.
+    mkdirSync(out, { recursive: true });
+    for (const file of readdirSync(out)) if (file.endsWith(".json")) rmSync(path.join(out, file));
+    let files = 0;
+    const write = async (name: string, workflowId: string, runId?: string) => {
+      const history = await h.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
+      const json = JSON.parse(historyToJSON(history)) as {
+        events: {
+          eventType?: string;
+          startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string };
+        }[];
+      };
+      writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify({ workflowId, history: json })}\n`);
+      files++;
+      // Children (Subflow, ForEachItem batches): each its own fixture, named after the parent's; two are
+      // enough of one parent's (ForEachItem's batches are all alike).
+      const children = json.events
+        .map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
+        .filter((id): id is string => Boolean(id))
+        .slice(0, 2);
+      for (const [index, child] of children.entries()) await write(`${name}.child-${index + 1}`, child);
+    };
+    for (const r of recorded) await write(r.name, r.workflowId, r.runId);
+    console.log(`wrote ${files} histories to ${out}`);
+  } finally {
+    await h.close();
+    await temporal.stop();
+    await database.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

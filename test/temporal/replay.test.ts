@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { DefaultLogger, Runtime, Worker } from "@temporalio/worker";
+import { expect, it } from "vitest";
+import { workflowBundle } from "@/worker/temporal";
+
+/**
+ * Determinism: every history recorded from a real Temporal server (test/temporal/histories, written by
+ * `npm run temporal:record-histories`) replays against the workflow code as it is now. A change to the
+ * workflow or to the executor it interprets that issues commands in another order (or others) fails
+ * here, as it would fail on the executions running when it is deployed: guard it with `patched`, or,
+ * when no execution can be running on the old code, re-record. Needs no server, so it runs everywhere.
+ */
+const dir = fileURLToPath(new URL("./histories/", import.meta.url));
+const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+
+it("has recorded histories for every flowable pattern", () => {
+  expect(files.length).toBeGreaterThan(40);
+  for (const pattern of ["parallel", "dag", "each-parallel", "for-each-item", "subflow", "pause", "retry"])
+    expect(files.some((f) => f.includes(pattern))).toBe(true);
+});
+
+it("replays every recorded history against the current workflow code", async () => {
+  // The replay worker's lines on a non-determinism would be repeated by the failures below (a runtime
+  // installed already, by another file in this process, keeps its logger).
+  try {
+    Runtime.install({ logger: new DefaultLogger("ERROR") });
+  } catch {}
+  const histories = files.map((file) => {
+    const { workflowId, history } = JSON.parse(readFileSync(`${dir}/${file}`, "utf8"));
+    return { workflowId: `${file}|${workflowId}`, history };
+  });
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: await workflowBundle() },
+    histories,
+  )) {
+    replayed++;
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+  expect(replayed).toBe(files.length);
+}, 120_000);
