@@ -6,7 +6,7 @@
 // This file is evaluated in the runner and again in each worker: the choices are handed down
 // through environment variables so that every process agrees on them.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
@@ -27,6 +27,29 @@ if (env.DATABASE_URL && !env.CADENZA_E2E_DATABASE_URL) {
 }
 const port = Number(env.CADENZA_E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
+
+// Temporal mode (issue 13): a second `cadenza start` with CADENZA_ENGINE=temporal, on a Temporal dev server
+// it starts in its own data directory, for the curl journey and a UI run. Without the Temporal CLI
+// (`npm run temporal:install`) its tests report themselves skipped (e2e/temporal.ts).
+const temporalCli = env.TEMPORAL_CLI ?? path.resolve(".temporal", "bin", "temporal");
+const withTemporal = existsSync(temporalCli);
+if (withTemporal) {
+  env.CADENZA_E2E_TEMPORAL_PORT ??= execFileSync(process.execPath, [
+    "-e",
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+  ]).toString();
+  if (!env.CADENZA_E2E_TEMPORAL_DATA_DIR) {
+    env.CADENZA_E2E_TEMPORAL_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "cadenza-e2e-"));
+    chmodSync(env.CADENZA_E2E_TEMPORAL_DATA_DIR, 0o755);
+  }
+  if (env.DATABASE_URL && !env.CADENZA_E2E_TEMPORAL_DATABASE_URL) {
+    const url = new URL(env.DATABASE_URL);
+    url.pathname = `/cadenza_e2e_${Date.now().toString(36)}t${Math.random().toString(36).slice(2, 8)}`;
+    env.CADENZA_E2E_TEMPORAL_DATABASE_URL = url.toString();
+  }
+}
+const temporalURL = `http://127.0.0.1:${Number(env.CADENZA_E2E_TEMPORAL_PORT ?? 0)}`;
+const TEMPORAL_SPECS = ["api-journey.spec.ts", "execute.spec.ts"];
 
 export default defineConfig({
   testDir: "e2e",
@@ -53,22 +76,48 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    command: "node e2e/serve.mjs",
-    url: `${baseURL}/api/health`,
-    // Never attach to whatever already listens on the port: always our own fresh server.
-    reuseExistingServer: false,
-    // The first run builds the app (30 s or more on a slow machine).
-    timeout: 240_000,
-    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
-    stdout: "pipe",
-    env: {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      CADENZA_DATA_DIR: env.CADENZA_E2E_DATA_DIR,
-      DATABASE_URL: env.CADENZA_E2E_DATABASE_URL ?? "",
-      NEXT_TELEMETRY_DISABLED: "1",
+  projects: [
+    { name: "chromium", use: { browserName: "chromium" } },
+    { name: "temporal", testMatch: TEMPORAL_SPECS, use: { browserName: "chromium", baseURL: temporalURL } },
+  ],
+  webServer: [
+    {
+      command: "node e2e/serve.mjs",
+      url: `${baseURL}/api/health`,
+      // Never attach to whatever already listens on the port: always our own fresh server.
+      reuseExistingServer: false,
+      // The first run builds the app (30 s or more on a slow machine).
+      timeout: 240_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+      stdout: "pipe",
+      env: {
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        CADENZA_DATA_DIR: env.CADENZA_E2E_DATA_DIR,
+        DATABASE_URL: env.CADENZA_E2E_DATABASE_URL ?? "",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
-  },
+    ...(withTemporal
+      ? [
+          {
+            // Started after the first server, which has built the app by then.
+            command: "node e2e/serve.mjs",
+            url: `${temporalURL}/api/health`,
+            reuseExistingServer: false,
+            timeout: 240_000,
+            gracefulShutdown: { signal: "SIGTERM" as const, timeout: 20_000 },
+            stdout: "pipe" as const,
+            env: {
+              PORT: String(env.CADENZA_E2E_TEMPORAL_PORT),
+              HOST: "127.0.0.1",
+              CADENZA_ENGINE: "temporal",
+              CADENZA_DATA_DIR: env.CADENZA_E2E_TEMPORAL_DATA_DIR as string,
+              DATABASE_URL: env.CADENZA_E2E_TEMPORAL_DATABASE_URL ?? "",
+              NEXT_TELEMETRY_DISABLED: "1",
+            },
+          },
+        ]
+      : []),
+  ],
 });

@@ -7,6 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { adminWithToken, cadenza } from "./cli";
+import { skipWithoutTemporal } from "./temporal";
+
+// Also run in Temporal mode (the `temporal` project).
+test.beforeEach(({ baseURL: _ }, testInfo) => skipWithoutTemporal(testInfo));
 
 const FLOW = `id: greet
 namespace: e2e.journey

@@ -6,6 +6,10 @@
 
 import { adminWithToken, cadenza } from "./cli";
 import { expect, test } from "./fixtures";
+import { skipWithoutTemporal } from "./temporal";
+
+// Also run in Temporal mode (the `temporal` project).
+test.beforeEach(({ baseURL: _ }, testInfo) => skipWithoutTemporal(testInfo));
 
 const EMAIL = "launcher@example.com";
 const PASSWORD = "launcher password 1";
