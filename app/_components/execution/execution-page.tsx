@@ -5,6 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
+import { type PackedExecutionPageView, unpackExecutionPageView } from "@/server/services/execution-view";
 import { useTRPC } from "../../_trpc/react";
 import { usePreferences } from "../preferences";
 import { ExecutionActions } from "./actions";
@@ -55,12 +56,14 @@ export function ExecutionPage({
   tab,
 }: {
   tenant: string;
-  initial: ExecutionView;
+  /** executions.page: the execution with its task runs packed (a few hundred kB for thousands of runs). */
+  initial: PackedExecutionPageView;
   /** The tab in the URL, if any. */
   tab?: ExecutionPageTab;
 }) {
   const preferences = usePreferences();
-  const live = useLiveExecution(tenant, initial);
+  const [unpacked] = useState(() => unpackExecutionPageView(initial) as unknown as ExecutionView);
+  const live = useLiveExecution(tenant, unpacked);
   const { execution, logs } = live;
   const fallback = (EXECUTION_PAGE_TABS as readonly string[]).includes(preferences.defaultExecutionTab)
     ? (preferences.defaultExecutionTab as ExecutionPageTab)
@@ -80,7 +83,11 @@ export function ExecutionPage({
 
   const trpc = useTRPC();
   const counts = useQuery({
-    ...trpc.executions.logCounts.queryOptions({ tenant, executionId: execution.id }),
+    ...trpc.executions.logCounts.queryOptions(
+      { tenant, executionId: execution.id },
+      // Counting a million lines takes a while: the page's other queries do not wait for it.
+      { trpc: { context: { skipBatch: true } } },
+    ),
     refetchInterval: running ? 5_000 : false,
   }).data;
   // While running, the stream's lines may be ahead of the last count.

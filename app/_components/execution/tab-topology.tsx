@@ -28,7 +28,12 @@ const RANK = [
 export function TopologyTab({ tenant, execution, logs, running, onChanged }: TabProps) {
   const trpc = useTRPC();
   const now = useNow(running);
-  const graph = useQuery(trpc.executions.graph.queryOptions({ tenant, executionId: execution.id }));
+  const graph = useQuery(
+    trpc.executions.graph.queryOptions(
+      { tenant, executionId: execution.id },
+      { trpc: { context: { skipBatch: true } } }, // not behind the page's slower queries (log counts)
+    ),
+  );
   const [selected, setSelected] = useState<string>();
   const key = execution.taskRunList.map((r) => `${r.taskId}=${r.state.current}`).join(",");
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when a state changes (the key), not on every message

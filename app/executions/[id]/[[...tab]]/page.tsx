@@ -1,12 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import {
-  EXECUTION_PAGE_TABS,
-  ExecutionPage,
-  type ExecutionPageTab,
-  type ExecutionView,
-} from "../../../_components/execution";
+import type { PackedExecutionPageView } from "@/server/services/execution-view";
+import { EXECUTION_PAGE_TABS, ExecutionPage, type ExecutionPageTab } from "../../../_components/execution";
 import { serverCaller } from "../../../_lib/trpc-server";
 import { requireViewer } from "../../../_lib/viewer";
 
@@ -20,12 +16,10 @@ export default async function Page({ params }: { params: Promise<{ id: string; t
   const { tenant } = await requireViewer(`/executions/${encodeURIComponent(id)}${tab ? `/${tab[0]}` : ""}`);
   if (!tenant) notFound();
   const caller = await serverCaller();
-  let execution: ExecutionView;
+  let execution: PackedExecutionPageView;
   try {
-    execution = (await caller.executions.get({
-      tenant: tenant.slug,
-      executionId: id,
-    })) as unknown as ExecutionView;
+    // The page's own read (executions.page): task runs slim and packed, their outputs read when shown.
+    execution = await caller.executions.page({ tenant: tenant.slug, executionId: id });
   } catch (error) {
     // Another tenant's execution, one this person may not read, or no such id: the same 404.
     if (error instanceof TRPCError && ["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST"].includes(error.code))
