@@ -5,6 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
+import type { FlowGraph } from "@/engine/graph";
 import { type PackedExecutionPageView, unpackExecutionPageView } from "@/server/services/execution-view";
 import { useTRPC } from "../../_trpc/react";
 import { usePreferences } from "../preferences";
@@ -54,12 +55,15 @@ export function ExecutionPage({
   tenant,
   initial,
   tab,
+  initialGraph,
 }: {
   tenant: string;
   /** executions.page: the execution with its task runs packed (a few hundred kB for thousands of runs). */
   initial: PackedExecutionPageView;
   /** The tab in the URL, if any. */
   tab?: ExecutionPageTab;
+  /** The Topology's graph when the page opens on that tab. */
+  initialGraph?: FlowGraph;
 }) {
   const preferences = usePreferences();
   const [unpacked] = useState(() => unpackExecutionPageView(initial) as unknown as ExecutionView);
@@ -102,7 +106,7 @@ export function ExecutionPage({
   };
   const content: Record<ExecutionPageTab, ReactNode> = {
     overview: <OverviewTab {...props} />,
-    topology: <TopologyTab {...props} />,
+    topology: <TopologyTab {...props} {...(initialGraph ? { initialGraph } : {})} />,
     gantt: <GanttTab {...props} />,
     logs: <LogsTab {...props} />,
     outputs: <OutputsTab {...props} />,
