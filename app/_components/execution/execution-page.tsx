@@ -168,8 +168,12 @@ export function ExecutionPage({
           >
             {TITLES[t]}
             {t === "logs" ? (
-              <span className="ml-1 text-xs text-zinc-500">
-                {(logTotal ?? logs.length).toLocaleString("en")}
+              <span
+                className="ml-1 text-xs text-zinc-500"
+                title={logTotal === undefined ? "Counting…" : undefined}
+              >
+                {/* Not the lines the stream brought so far (0 at first, 2,000 of a million later): the count. */}
+                {logTotal === undefined ? "…" : logTotal.toLocaleString("en")}
               </span>
             ) : null}
           </a>
