@@ -1,17 +1,22 @@
 /**
- * The execution page's first paints, in Debian's Chromium against a running server on the bench's data
- * (not a timed test): the Gantt of an execution with 5,000 task runs and the Logs tab of its 1,000,000 log
- * lines (goal: 1 s each, from navigation start to the first bars / lines painted), then the Logs tab's
+ * The execution page's first paints, in Debian's Chromium against the real server on the bench's data
+ * (not a timed test): the Gantt and the Topology of an execution with 5,000 task runs, the Logs tab of its
+ * 1,000,000 log lines, its Overview and the executions list's first page (goal: 1 s each, from navigation
+ * start to the first bars / nodes / lines / rows painted, median of 5 after a warm-up), then the Logs tab's
  * level filter, search and "next error" (goal: 300 ms each, from the input to the lines painted).
  *
- *   npx tsx bench/execution-page.ts     # generates the data once into /tmp/cadenza-bench-execution-page
- *   CADENZA_DATA_DIR=/tmp/cadenza-bench-execution-page node bin/cadenza.mjs admin bootstrap \
- *     --tenant main --email bench@example.com --password 'bench-password'
- *   CADENZA_DATA_DIR=/tmp/cadenza-bench-execution-page node bin/cadenza.mjs start --port 3111
- *   npx tsx bench/execution-page-ui.ts http://127.0.0.1:3111 bench@example.com 'bench-password'
+ *   npx tsx bench/execution-page.ts     # generates the data once into BENCH_DATA_DIR
+ *   BENCH_DATA_DIR=/tmp/cadenza-bench-execution-page npx tsx bench/execution-page-ui.ts
+ *
+ * It makes an Admin of the tenant `main` (`cadenza admin bootstrap`, idempotent), runs `cadenza start` on
+ * BENCH_PORT (default 3111) with CADENZA_DATA_DIR = BENCH_DATA_DIR (building the app if the sources
+ * changed), measures, and stops it. Against a server already running:
+ *   npx tsx bench/execution-page-ui.ts http://127.0.0.1:3111 EMAIL PASSWORD
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "@playwright/test";
+import { DEFAULT_BENCH_DATA_DIR } from "./bench-database";
 import { BIG_EXECUTION } from "./execution-page-data";
 
 export interface PaintResult {
@@ -33,12 +38,14 @@ interface BenchWindow {
  * matches (the frame that paints it).
  */
 async function watchPaint(page: Page, selector: string) {
-  await page.addInitScript((selector) => {
-    const w = window as unknown as BenchWindow;
+  // A string, not a function: tsx compiles named arrow functions with esbuild's `__name` helper, which
+  // does not exist in the page (the script then threw and nothing was ever recorded).
+  await page.addInitScript(`(() => {
+    const selector = ${JSON.stringify(selector)};
     const check = () => {
-      if (w.__painted !== undefined || !document.querySelector(selector)) return false;
+      if (window.__painted !== undefined || !document.querySelector(selector)) return false;
       requestAnimationFrame(() => {
-        w.__painted ??= performance.now();
+        window.__painted ??= performance.now();
       });
       return true;
     };
@@ -47,7 +54,7 @@ async function watchPaint(page: Page, selector: string) {
     });
     document.addEventListener("DOMContentLoaded", () => check());
     observer.observe(document, { subtree: true, childList: true });
-  }, selector);
+  })()`);
 }
 
 async function firstPaint(
@@ -88,7 +95,7 @@ async function interaction(page: Page, act: () => Promise<void>, done: string): 
   );
 }
 
-export async function runExecutionPageUiBench(base: string, email: string, password: string) {
+export async function runExecutionPageUiBench(base: string, email: string, password: string, runs = 5) {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -117,11 +124,10 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
   const results: PaintResult[] = [];
   try {
     const url = (tab: string) => `${base}/executions/${BIG_EXECUTION}/${tab}`;
-    const runs = 3;
-    const measure = async (name: string, tab: string, selector: string) => {
-      await firstPaint(browser, signIn, url(tab), selector); // warm: server caches, compiled routes
+    const measure = async (name: string, at: string, selector: string) => {
+      await firstPaint(browser, signIn, at, selector); // warm: server caches, compiled routes
       const samples: number[] = [];
-      for (let i = 0; i < runs; i++) samples.push(await firstPaint(browser, signIn, url(tab), selector));
+      for (let i = 0; i < runs; i++) samples.push(await firstPaint(browser, signIn, at, selector));
       results.push({
         name,
         ms: median(samples),
@@ -129,9 +135,40 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
         note: samples.map((s) => s.toFixed(0)).join(", "),
       });
     };
-    await measure("first paint: Gantt, 5,000 task runs", "gantt", "[data-testid=gantt] [data-bar]");
-    await measure("first paint: Logs, 1,000,000 lines", "logs", "[role=log] [data-level]");
-    await measure("first paint: Overview", "overview", "h1");
+    await measure("first paint: Gantt, 5,000 task runs", url("gantt"), "[data-testid=gantt] [data-bar]");
+    await measure(
+      "first paint: Topology, 5,000 task runs",
+      url("topology"),
+      "[data-testid=execution-topology] [data-task-id][data-state]",
+    );
+    await measure("first paint: Logs, 1,000,000 lines", url("logs"), "[role=log] [data-level]");
+    await measure(
+      "first paint: Overview, 5,000 task runs",
+      url("overview"),
+      "table[aria-label='Task runs'] tbody tr",
+    );
+    await measure(
+      "first paint: executions list, first page (1,000,000 executions)",
+      `${base}/executions`,
+      "table[aria-label=Executions] tbody tr",
+    );
+
+    // What the big execution looks like (test-results/bench/), to be looked at after a run.
+    const shots = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const shot = await shots.newPage();
+    await signIn(shot);
+    for (const [tab, selector] of [
+      ["gantt", "[data-testid=gantt] [data-bar]"],
+      ["topology", "[data-testid=execution-topology] [data-task-id][data-state]"],
+      ["logs", "[role=log] [data-level]"],
+      ["overview", "h1"],
+    ] as const) {
+      await shot.goto(url(tab));
+      await shot.locator(selector).first().waitFor({ timeout: 60_000 });
+      await shot.waitForTimeout(1000);
+      await shot.screenshot({ path: `test-results/bench/execution-page-${tab}.png` });
+    }
+    await shots.close();
 
     // The Logs tab's operations, on one open page.
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -174,9 +211,64 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
   return results;
 }
 
+const BENCH_EMAIL = "bench@example.com";
+const BENCH_PASSWORD = "bench-password";
+
+function cadenza(args: string[], dataDir: string, port: number): ChildProcess {
+  return spawn(process.execPath, ["bin/cadenza.mjs", ...args], {
+    env: { ...process.env, CADENZA_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "inherit", "inherit"],
+    // Its own process group: stopped whole (the server and its embedded PostgreSQL) at the end.
+    detached: true,
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code ?? 1));
+  });
+
+/** `cadenza start` on the bench's data until `work` is done. */
+async function withServer<T>(dataDir: string, port: number, work: (base: string) => Promise<T>): Promise<T> {
+  const bootstrap = cadenza(
+    ["admin", "bootstrap", "--tenant", "main", "--email", BENCH_EMAIL, "--password", BENCH_PASSWORD],
+    dataDir,
+    port,
+  );
+  if ((await exited(bootstrap)) !== 0) throw new Error("cadenza admin bootstrap failed");
+  const server = cadenza(["start", "--port", String(port)], dataDir, port);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 15 * 60_000; // a first start builds the app
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`cadenza start exited with ${server.exitCode}`);
+      const healthy = await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (healthy) break;
+      if (Date.now() > deadline) throw new Error("cadenza start did not answer in 15 min");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    return await work(base);
+  } finally {
+    if (server.exitCode === null && server.pid) {
+      process.kill(-server.pid, "SIGTERM");
+      await exited(server);
+    }
+  }
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const [base = "http://127.0.0.1:3111", email = "", password = ""] = process.argv.slice(2);
-  const results = await runExecutionPageUiBench(base, email, password);
+  const [given, email = "", password = ""] = process.argv.slice(2);
+  const results = given
+    ? await runExecutionPageUiBench(given, email, password)
+    : await withServer(
+        process.env.BENCH_DATA_DIR ?? DEFAULT_BENCH_DATA_DIR,
+        Number(process.env.BENCH_PORT ?? 3111),
+        (base) => runExecutionPageUiBench(base, BENCH_EMAIL, BENCH_PASSWORD),
+      );
   console.table(
     results.map((r) => ({
       measure: r.name,

@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import superjson from "superjson";
 import { createPrismaClient } from "@/server/db/client";
 import { logCounts, logPage, nextLogLine } from "@/server/services/execution-logs";
+import { getExecutionPageView } from "@/server/services/execution-page-view";
 import { getExecution } from "@/server/services/executions";
 import { openBenchDatabase } from "./bench-database";
 import { BIG_EXECUTION } from "./execution-page-data";
@@ -68,6 +69,14 @@ export async function runExecutionPageBench(
       "execution page: executions.get + superjson serialization",
       async () => superjson.stringify(await getExecution(scope, x)),
       () => `${(json.length / 1e6).toFixed(1)} MB`,
+    );
+
+    // What the page itself reads (executions.page): task runs slim and packed, outputs read when shown.
+    const page = JSON.stringify(await getExecutionPageView(scope, x));
+    await record(
+      "execution page: executions.page (slim, packed) + JSON serialization",
+      async () => JSON.stringify(await getExecutionPageView(scope, x)),
+      () => `${(page.length / 1e3).toFixed(0)} kB`,
     );
 
     // Logs of the execution with 1,000,000 lines.

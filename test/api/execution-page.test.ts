@@ -2,6 +2,7 @@
 // disabled one needs), the execution's relatives (previous/next of the same flow, the last success) and
 // each task's median duration over the flow's successful executions — all inside the tenant.
 import { describe, expect, it } from "vitest";
+import { executionPageView, unpackExecutionPageView } from "@/server/services/execution-view";
 import { setUpApi } from "./harness";
 
 const api = setUpApi({ runtime: true });
@@ -50,6 +51,36 @@ describe("execution page services", () => {
     expect(ofFailed.lastSuccess?.id).toBe(two);
     expect(ofFailed.lastSuccess?.taskRuns.map((r) => r.taskId)).toContain("first");
 
+    // The page's own read: the execution as GET /executions/{id} has it, task runs slim and packed; the
+    // full task runs (outputs, attempts' errors) read apart, by task or by id.
+    const whole = await caller.executions.get({ tenant: "page", executionId: failed });
+    const packed = await caller.executions.page({ tenant: "page", executionId: failed });
+    expect(packed).not.toHaveProperty("taskRunList");
+    expect(unpackExecutionPageView(packed)).toEqual(executionPageView(whole));
+    const runs = (await caller.executions.taskRuns({
+      tenant: "page",
+      executionId: failed,
+      taskId: "maybe",
+    })) as {
+      id: string;
+      taskId: string;
+      attempts: { state: { current: string }; error?: { message?: string } }[];
+    }[];
+    expect(runs.map((r) => r.taskId)).toEqual(["maybe"]);
+    expect(runs[0]?.attempts[0]?.state.current).toBe("FAILED");
+    const firstRun = (whole.taskRunList as { id: string; taskId: string }[]).find(
+      (r) => r.taskId === "first",
+    );
+    const byId = await caller.executions.taskRuns({
+      tenant: "page",
+      executionId: failed,
+      taskRunIds: [firstRun?.id ?? ""],
+    });
+    expect(byId).toEqual([(whole.taskRunList as unknown[])[0]]);
+    expect(await caller.executions.taskRuns({ tenant: "page", executionId: failed })).toEqual(
+      whole.taskRunList,
+    );
+
     const medians = await caller.executions.taskMedians({
       tenant: "page",
       namespace: "company.team",
@@ -85,6 +116,72 @@ describe("execution page services", () => {
     });
     expect(foreign.status).toBe(404);
     await expect(stranger.executions.relatives({ tenant: "page", executionId: failed })).rejects.toThrow();
+    await expect(stranger.executions.page({ tenant: "elsewhere", executionId: failed })).rejects.toThrow(
+      /not found/i,
+    );
+    await expect(
+      stranger.executions.taskRuns({ tenant: "elsewhere", executionId: failed, taskId: "maybe" }),
+    ).rejects.toThrow(/not found/i);
+  });
+});
+
+describe("the page's read of an execution (executions.page)", () => {
+  it("is GET's execution with the task runs slim: loop iterations nested, every attempt kept", async () => {
+    const admin = await api.admin("view", "admin@view.test");
+    await api.deploy(
+      "view",
+      admin.token,
+      `id: loops
+namespace: company.team
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ["a", "b", "c"]
+    tasks:
+      - id: work
+        type: io.kestra.plugin.core.output.OutputValues
+        values:
+          item: "{{ taskrun.value }}"
+  - id: flaky
+    type: io.kestra.plugin.core.execution.Fail
+    retry:
+      type: constant
+      interval: PT0.01S
+      maxAttempts: 2
+`,
+    );
+    const started = await api.call("POST", "view/executions/company.team/loops?wait=true", {
+      token: admin.token,
+    });
+    expect(started.status).toBe(200);
+    const id = (started.json as { id: string }).id;
+    const caller = await api.trpc({ token: admin.token });
+    const whole = await caller.executions.get({ tenant: "view", executionId: id });
+    const view = unpackExecutionPageView(await caller.executions.page({ tenant: "view", executionId: id }));
+    expect(view).toEqual(executionPageView(whole));
+    const flaky = view.taskRunList.find((run) => run.taskId === "flaky");
+    expect(flaky?.attempts.map((a) => a.state.current)).toEqual(["FAILED", "FAILED"]);
+    const each = view.taskRunList.find((run) => run.taskId === "each");
+    const works = view.taskRunList.filter((run) => run.taskId === "work");
+    expect(works.map((run) => run.value)).toEqual(["a", "b", "c"]);
+    expect(works.every((run) => run.parentTaskRunId === each?.id)).toBe(true);
+    // The topology's runs per node, from the same task runs.
+    const graph = await caller.executions.graph({ tenant: "view", executionId: id });
+    const runsOf = (taskId: string) => graph.nodes.find((n) => n.taskId === taskId)?.runs;
+    expect(runsOf("work")).toEqual(
+      works.map((run, i) => ({ id: run.id, state: "SUCCESS", value: run.value, iteration: i, attempts: 1 })),
+    );
+    expect(runsOf("flaky")).toEqual([{ id: flaky?.id, state: "FAILED", attempts: 2 }]);
+    // Their outputs are read apart, for the runs shown.
+    const shown = await caller.executions.taskRuns({
+      tenant: "view",
+      executionId: id,
+      taskRunIds: works.slice(1).map((run) => run.id),
+    });
+    expect(shown.map((run) => (run.outputs as { values?: { item?: string } }).values?.item)).toEqual([
+      "b",
+      "c",
+    ]);
   });
 });
 

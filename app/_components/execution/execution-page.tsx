@@ -5,6 +5,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
+import type { FlowGraph } from "@/engine/graph";
+import { type PackedExecutionPageView, unpackExecutionPageView } from "@/server/services/execution-view";
 import { useTRPC } from "../../_trpc/react";
 import { usePreferences } from "../preferences";
 import { ExecutionActions } from "./actions";
@@ -53,14 +55,19 @@ export function ExecutionPage({
   tenant,
   initial,
   tab,
+  initialGraph,
 }: {
   tenant: string;
-  initial: ExecutionView;
+  /** executions.page: the execution with its task runs packed (a few hundred kB for thousands of runs). */
+  initial: PackedExecutionPageView;
   /** The tab in the URL, if any. */
   tab?: ExecutionPageTab;
+  /** The Topology's graph when the page opens on that tab. */
+  initialGraph?: FlowGraph;
 }) {
   const preferences = usePreferences();
-  const live = useLiveExecution(tenant, initial);
+  const [unpacked] = useState(() => unpackExecutionPageView(initial) as unknown as ExecutionView);
+  const live = useLiveExecution(tenant, unpacked);
   const { execution, logs } = live;
   const fallback = (EXECUTION_PAGE_TABS as readonly string[]).includes(preferences.defaultExecutionTab)
     ? (preferences.defaultExecutionTab as ExecutionPageTab)
@@ -80,7 +87,11 @@ export function ExecutionPage({
 
   const trpc = useTRPC();
   const counts = useQuery({
-    ...trpc.executions.logCounts.queryOptions({ tenant, executionId: execution.id }),
+    ...trpc.executions.logCounts.queryOptions(
+      { tenant, executionId: execution.id },
+      // Counting a million lines takes a while: the page's other queries do not wait for it.
+      { trpc: { context: { skipBatch: true } } },
+    ),
     refetchInterval: running ? 5_000 : false,
   }).data;
   // While running, the stream's lines may be ahead of the last count.
@@ -95,7 +106,7 @@ export function ExecutionPage({
   };
   const content: Record<ExecutionPageTab, ReactNode> = {
     overview: <OverviewTab {...props} />,
-    topology: <TopologyTab {...props} />,
+    topology: <TopologyTab {...props} {...(initialGraph ? { initialGraph } : {})} />,
     gantt: <GanttTab {...props} />,
     logs: <LogsTab {...props} />,
     outputs: <OutputsTab {...props} />,
@@ -157,8 +168,12 @@ export function ExecutionPage({
           >
             {TITLES[t]}
             {t === "logs" ? (
-              <span className="ml-1 text-xs text-zinc-500">
-                {(logTotal ?? logs.length).toLocaleString("en")}
+              <span
+                className="ml-1 text-xs text-zinc-500"
+                title={logTotal === undefined ? "Counting…" : undefined}
+              >
+                {/* Not the lines the stream brought so far (0 at first, 2,000 of a million later): the count. */}
+                {logTotal === undefined ? "…" : logTotal.toLocaleString("en")}
               </span>
             ) : null}
           </a>

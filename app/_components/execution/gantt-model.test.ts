@@ -18,9 +18,9 @@ function run(
     taskId,
     parentTaskRunId: parent,
     value: value ?? null,
+    iteration: null,
     state: {
       current: to === undefined ? "RUNNING" : "SUCCESS",
-      histories: [],
       startDate: at(from),
       ...(to !== undefined ? { endDate: at(to) } : {}),
     },

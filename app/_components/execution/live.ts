@@ -4,39 +4,31 @@
 // every tab. A dropped stream reports "reconnecting" while EventSource retries; a stream the server closes
 // before the execution ends is reopened.
 import { useEffect, useRef, useState } from "react";
+import { executionPageView, type PageTaskRun } from "@/server/services/execution-view";
 import type { LogLine } from "./log-view";
 import { TERMINAL } from "./state-badge";
 
 export interface StateJson {
   current: string;
-  histories: { state: string; date: string }[];
+  /** The execution's own state carries its histories; its task runs' (slim) do not. */
+  histories?: { state: string; date: string }[];
   startDate: string;
   endDate?: string;
   duration?: number;
 }
 
-export interface AttemptView {
-  state: StateJson;
-  metrics?: { name: string; type?: string; value: number; tags?: Record<string, string> }[];
-}
-
-export interface TaskRunView {
-  id: string;
-  taskId: string;
-  parentTaskRunId: string | null;
-  value: string | null;
-  iteration?: number | null;
-  state: StateJson;
-  attempts?: AttemptView[];
-  outputs?: Record<string, unknown> | null;
-}
+/**
+ * A task run as the page holds it (server/services/execution-view.ts): ids, nesting, states and spans.
+ * Its outputs and its attempts' errors and metrics are read when shown (useTaskRunDetails).
+ */
+export type TaskRunView = PageTaskRun;
 
 export interface ExecutionView {
   id: string;
   namespace: string;
   flowId: string;
   flowRevision: number;
-  state: StateJson;
+  state: StateJson & { histories: { state: string; date: string }[] };
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
   labels?: { key: string; value: string }[];
@@ -45,6 +37,11 @@ export interface ExecutionView {
   parentId?: string | null;
   originalId?: string | null;
   taskRunList: TaskRunView[];
+}
+
+/** The page's view of a full execution (an SSE message, an operation's answer). */
+export function toExecutionView(json: unknown): ExecutionView {
+  return executionPageView(json as Record<string, unknown>) as unknown as ExecutionView;
 }
 
 export type StreamStatus = "live" | "reconnecting" | "ended";
@@ -122,11 +119,13 @@ export function useLiveExecution(tenant: string, initial: ExecutionView) {
   current.current = execution;
   const base = `/api/v1/${encodeURIComponent(tenant)}`;
   const done = () => TERMINAL.has(current.current.state.current);
+  // An execution that had ended when the page was made is not followed until an operation brings it back
+  // (the stream would only send it again, whole: megabytes for thousands of task runs).
   const executionStatus = useFollow(
     `${base}/executions/${encodeURIComponent(initial.id)}/follow`,
-    (data) => setExecution(data as ExecutionView),
+    (data) => setExecution(toExecutionView(data)),
     done,
-    true,
+    generation > 0 || !TERMINAL.has(initial.state.current),
     generation,
   );
   const logStatus = useFollow(
@@ -161,8 +160,8 @@ export function useLiveExecution(tenant: string, initial: ExecutionView) {
     logs,
     status,
     /** After an operation: show its answer now and follow the streams again (the execution lives on). */
-    refollow(next?: ExecutionView) {
-      if (next) setExecution(next);
+    refollow(next?: unknown) {
+      if (next) setExecution(toExecutionView(next));
       setGeneration((g) => g + 1);
     },
   };

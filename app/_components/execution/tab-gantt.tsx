@@ -35,14 +35,15 @@ export function GanttTab({ tenant, execution, logs, running, onChanged }: TabPro
   const [selected, setSelected] = useState<string>();
   const [scrollTop, setScrollTop] = useState(0);
   const medians = useQuery(
-    trpc.executions.taskMedians.queryOptions({
-      tenant,
-      namespace: execution.namespace,
-      flowId: execution.flowId,
-    }),
+    trpc.executions.taskMedians.queryOptions(
+      { tenant, namespace: execution.namespace, flowId: execution.flowId },
+      { trpc: { context: { skipBatch: true } } },
+    ),
   ).data;
   const rows = useMemo(() => ganttRows(execution.taskRunList, now), [execution, now]);
   const critical = useMemo(() => criticalPath(rows), [rows]);
+  // A row is one task run: its panel shows that run (a loop's other iterations are rows of their own).
+  const selectedRun = selected ? execution.taskRunList.find((run) => run.id === selected) : undefined;
   const origin = Date.parse(execution.state.startDate);
   const finish = Math.max(
     execution.state.endDate ? Date.parse(execution.state.endDate) : now,
@@ -131,7 +132,7 @@ export function GanttTab({ tenant, execution, logs, running, onChanged }: TabPro
                 >
                   <button
                     type="button"
-                    onClick={() => setSelected(row.run.taskId)}
+                    onClick={() => setSelected(row.run.id)}
                     className="sticky left-0 z-10 flex items-center gap-1 truncate border-r border-zinc-200 bg-white py-1 pr-2 text-left font-mono text-xs hover:bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900 dark:hover:bg-zinc-800"
                     style={{ paddingLeft: `${0.5 + row.depth}rem` }}
                     title={`${row.run.taskId}${row.run.value !== null ? ` [${row.run.value}]` : ""}`}
@@ -203,13 +204,13 @@ export function GanttTab({ tenant, execution, logs, running, onChanged }: TabPro
           {last.toLocaleString("en")} drawn, the others as you scroll.
         </p>
       ) : null}
-      {selected ? (
+      {selectedRun ? (
         <TaskRunDetail
           tenant={tenant}
           execution={execution}
           onChanged={onChanged}
-          taskId={selected}
-          runs={execution.taskRunList.filter((run) => run.taskId === selected)}
+          taskId={selectedRun.taskId}
+          runs={[selectedRun]}
           logs={logs}
           now={now}
           onClose={() => setSelected(undefined)}

@@ -1,10 +1,13 @@
 "use client";
 // Metrics: each metric of each task run's attempts (counters and timers), as a table.
 import type { TabProps } from "./execution-page";
+import { useTaskRunDetails } from "./task-run-details";
 
-export function MetricsTab({ execution }: TabProps) {
+export function MetricsTab({ tenant, execution }: TabProps) {
+  const details = useTaskRunDetails(tenant, execution.id, execution.taskRunList, { all: true });
+  if (!details) return <p className="text-sm text-zinc-500">Reading the metrics…</p>;
   const rows = execution.taskRunList.flatMap((run) =>
-    (run.attempts ?? []).flatMap((attempt, index) =>
+    (details.get(run.id)?.attempts ?? []).flatMap((attempt, index) =>
       (attempt.metrics ?? []).map((metric, m) => ({
         key: `${run.id}-${index}-${m}`,
         run,

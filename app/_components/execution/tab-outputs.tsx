@@ -8,6 +8,7 @@ import { Button, Card, ErrorText } from "../ui";
 import type { TabProps } from "./execution-page";
 import { FileValue } from "./file-preview";
 import { StateBadge } from "./state-badge";
+import { useTaskRunDetails } from "./task-run-details";
 
 interface FileContext {
   tenant: string;
@@ -102,7 +103,11 @@ function Evaluator({ tenant, executionId }: { tenant: string; executionId: strin
 
 export function OutputsTab({ tenant, execution }: TabProps) {
   const [raw, setRaw] = useState(false);
-  const runs = execution.taskRunList.filter((run) => run.outputs && Object.keys(run.outputs).length > 0);
+  const details = useTaskRunDetails(tenant, execution.id, execution.taskRunList, { all: true });
+  const runs = execution.taskRunList.flatMap((run) => {
+    const outputs = details?.get(run.id)?.outputs;
+    return outputs && Object.keys(outputs).length > 0 ? [{ ...run, outputs }] : [];
+  });
   return (
     <div className="grid gap-x-6 lg:grid-cols-[3fr_2fr]">
       <Card title="Task outputs">
@@ -119,7 +124,9 @@ export function OutputsTab({ tenant, execution }: TabProps) {
             </button>
           ))}
         </div>
-        {runs.length === 0 ? (
+        {!details ? (
+          <p className="text-sm text-zinc-500">Reading the outputs…</p>
+        ) : runs.length === 0 ? (
           <p className="text-sm text-zinc-500">No task has outputs yet.</p>
         ) : raw ? (
           <pre className="max-h-[600px] overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-950">

@@ -4,7 +4,7 @@
 // execution compares itself with the flow's last success.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { useTRPC } from "../../_trpc/react";
 import { DateTime } from "../date-time";
 import { Card } from "../ui";
@@ -185,8 +185,13 @@ export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabP
   );
 }
 
+/** Past this many task runs (a loop of thousands), the table shows the first ones until asked for all. */
+const FIRST_RUNS = 100;
+
 function TaskRunsTable({ execution, now }: { execution: ExecutionView; now: number }) {
-  const runs = execution.taskRunList;
+  const [all, setAll] = useState(false);
+  const every = execution.taskRunList;
+  const runs = all || every.length <= FIRST_RUNS ? every : every.slice(0, FIRST_RUNS);
   return (
     <Card title="Task runs">
       {runs.length === 0 ? (
@@ -238,6 +243,14 @@ function TaskRunsTable({ execution, now }: { execution: ExecutionView; now: numb
               ))}
             </tbody>
           </table>
+          {runs.length < every.length ? (
+            <p className="mt-2 flex items-center gap-3 text-xs text-zinc-500">
+              The first {runs.length} of {every.length.toLocaleString("en")} task runs.
+              <button type="button" onClick={() => setAll(true)} className="text-brand-700 hover:underline">
+                Show all {every.length.toLocaleString("en")}
+              </button>
+            </p>
+          ) : null}
         </div>
       )}
     </Card>

@@ -4,7 +4,7 @@
 // clicking a task shows its runs, attempts, outputs (a subflow's child execution) and logs.
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import type { FlowGraph } from "@/engine/graph";
+import type { ExecutionGraph, FlowGraph } from "@/engine/graph";
 import { useTRPC } from "../../_trpc/react";
 import { Topology } from "../../flows/_components/editor/topology";
 import type { TabProps } from "./execution-page";
@@ -25,10 +25,24 @@ const RANK = [
   "SKIPPED",
 ];
 
-export function TopologyTab({ tenant, execution, logs, running, onChanged }: TabProps) {
+export function TopologyTab({
+  tenant,
+  execution,
+  logs,
+  running,
+  onChanged,
+  initialGraph,
+}: TabProps & { initialGraph?: FlowGraph }) {
   const trpc = useTRPC();
   const now = useNow(running);
-  const graph = useQuery(trpc.executions.graph.queryOptions({ tenant, executionId: execution.id }));
+  const graph = useQuery({
+    ...trpc.executions.graph.queryOptions(
+      { tenant, executionId: execution.id },
+      { trpc: { context: { skipBatch: true } } }, // not behind the page's slower queries (log counts)
+    ),
+    // Sent with the page when it opens on this tab (nodes without their runs: not drawn).
+    ...(initialGraph ? { initialData: initialGraph as ExecutionGraph } : {}),
+  });
   const [selected, setSelected] = useState<string>();
   const key = execution.taskRunList.map((r) => `${r.taskId}=${r.state.current}`).join(",");
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when a state changes (the key), not on every message

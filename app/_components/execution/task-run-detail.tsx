@@ -8,6 +8,10 @@ import { ChangeStateButton } from "./change-state";
 import { durationMs, type ExecutionView, formatMs, type TaskRunView } from "./live";
 import { type LogLine, LogView } from "./log-view";
 import { StateBadge } from "./state-badge";
+import { useTaskRunDetails } from "./task-run-details";
+
+/** A loop's thousands of runs: the panel shows the latest ones (their outputs read from the server). */
+const SHOWN_RUNS = 50;
 
 export function TaskRunDetail({
   tenant,
@@ -30,6 +34,8 @@ export function TaskRunDetail({
 }) {
   const lines = logs.filter((line) => line.taskId === taskId);
   const abilities = useAbilities(tenant, execution.id);
+  const shown = runs.length > SHOWN_RUNS ? runs.slice(runs.length - SHOWN_RUNS) : runs;
+  const details = useTaskRunDetails(tenant, execution.id, shown);
   return (
     <aside
       aria-label={`Task ${taskId}`}
@@ -47,8 +53,15 @@ export function TaskRunDetail({
         </button>
       </div>
       {runs.length === 0 ? <p className="text-sm text-zinc-500">This task has not run.</p> : null}
-      {runs.map((run) => {
-        const child = run.outputs?.executionId;
+      {shown.length < runs.length ? (
+        <p className="text-xs text-zinc-500">
+          The last {shown.length} of its {runs.length.toLocaleString("en")} runs (the Gantt has every one).
+        </p>
+      ) : null}
+      {shown.map((run) => {
+        const full = details?.get(run.id);
+        const outputs = full?.outputs;
+        const child = outputs?.executionId;
         return (
           <div key={run.id} className="space-y-2 border-t border-zinc-100 pt-2 text-sm dark:border-zinc-800">
             <p className="flex flex-wrap items-center gap-2">
@@ -76,7 +89,7 @@ export function TaskRunDetail({
               </p>
             ) : null}
             <ol className="space-y-0.5 text-xs" aria-label="Attempts">
-              {(run.attempts ?? []).map((attempt, index) => (
+              {run.attempts.map((attempt, index) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: attempts are numbered by position
                 <li key={index} className="flex items-center gap-2">
                   <span className="text-zinc-500">Attempt {index + 1}</span>
@@ -85,9 +98,9 @@ export function TaskRunDetail({
                 </li>
               ))}
             </ol>
-            {run.outputs && Object.keys(run.outputs).length > 0 ? (
+            {outputs && Object.keys(outputs).length > 0 ? (
               <pre className="max-h-40 overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-950">
-                {JSON.stringify(run.outputs, null, 2)}
+                {JSON.stringify(outputs, null, 2)}
               </pre>
             ) : null}
           </div>

@@ -7,6 +7,7 @@ import { editorContext } from "../../services/editor-context";
 import { setExecutionLabels } from "../../services/execution-labels";
 import { logCounts, logPage, MAX_LOG_PAGE, nextLogLine } from "../../services/execution-logs";
 import { executionAbilities, executionRelatives, taskDurationMedians } from "../../services/execution-page";
+import { executionTaskRuns, getExecutionPageView } from "../../services/execution-page-view";
 import {
   changeTaskRunState,
   executionLogs,
@@ -133,6 +134,23 @@ export const executionsRouter = createTRPCRouter({
   get: tenantProcedure
     .input(z.object({ executionId }))
     .query(({ ctx, input }) => getExecution(ctx.scope, input.executionId)),
+  /** The execution page's first read: the execution with its task runs slim and packed. */
+  page: tenantProcedure
+    .input(z.object({ executionId }))
+    .query(({ ctx, input }) => getExecutionPageView(ctx.scope, input.executionId)),
+  /** The full task runs (outputs, attempts' errors and metrics) the page shows: of one task, some, or all. */
+  taskRuns: tenantProcedure
+    .input(
+      z.object({
+        executionId,
+        taskId: z.string().min(1).max(100).optional(),
+        taskRunIds: z.array(taskRunId).max(500).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => {
+      const { executionId: id, ...filter } = input;
+      return executionTaskRuns(ctx.scope, id, filter);
+    }),
   graph: tenantProcedure
     .input(z.object({ executionId }))
     .query(({ ctx, input }) => executionFlowGraph(ctx.scope, input.executionId)),

@@ -309,6 +309,10 @@ function TopologyInner({
     [graph, collapsed, changes, horizontal],
   );
 
+  // The worker's scripts load while the graph is still on its way (the execution page asks for it after
+  // hydration): a second saved on a busy machine.
+  useEffect(() => void layoutWorker(), []);
+
   useEffect(() => {
     if (!model) return;
     const w = layoutWorker();
