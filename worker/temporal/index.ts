@@ -1,7 +1,9 @@
-export { createStoredExecution, createTemporalActivities, type EndedPort } from "./activities";
+export { createStoredExecution, createTemporalActivities } from "./activities";
 export { TemporalEngineClient } from "./client";
-export { temporalEnded } from "./ended";
+export { clientConnection, type TemporalConnectionOptions, waitForTemporal } from "./connection";
 export { taskQueueOf, workflowIdOf } from "./names";
+export { temporalDriverPorts } from "./ports";
+export { operateRun, startRun } from "./runs";
 export {
   type RunningTemporalWorker,
   startTemporalWorker,

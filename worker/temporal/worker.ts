@@ -1,9 +1,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Client } from "@temporalio/client";
 import { bundleWorkflowCode, NativeConnection, Worker } from "@temporalio/worker";
 import type { EngineContext } from "../embedded/context";
-import { createTemporalActivities, type EndedPort } from "./activities";
-import { temporalEnded } from "./ended";
+import { createTemporalActivities } from "./activities";
+import { clientConnection, nativeConnectionOptions, type TemporalConnectionOptions } from "./connection";
 import { taskQueueOf } from "./names";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,14 +30,10 @@ export function workflowBundle(): ReturnType<typeof bundleWorkflowCode> {
   return bundled;
 }
 
-export interface TemporalWorkerOptions {
+export interface TemporalWorkerOptions extends TemporalConnectionOptions {
   ctx: EngineContext;
-  address: string;
-  namespace: string;
   /** One worker per tenant's task queue. */
   tenantIds: string[];
-  /** What happens when an execution ends (default: temporalEnded). */
-  ended?: EndedPort;
   /** Task attempts one worker runs at once. */
   concurrency?: number;
 }
@@ -48,8 +45,12 @@ export interface RunningTemporalWorker {
 
 /** Starts the Temporal workers of a process (`cadenza server temporal-worker`): one per tenant queue. */
 export async function startTemporalWorker(options: TemporalWorkerOptions): Promise<RunningTemporalWorker> {
-  const connection = await NativeConnection.connect({ address: options.address });
-  const activities = createTemporalActivities(options.ctx, options.ended ?? temporalEnded(options.ctx));
+  const connection = await NativeConnection.connect(nativeConnectionOptions(options));
+  // Activities start and operate other executions' workflows (Flow triggers, queued executions, retries)
+  // with a client of their own: the activity context's client over a NativeConnection is experimental.
+  const clientConn = await clientConnection(options);
+  const client = new Client({ connection: clientConn, namespace: options.namespace });
+  const activities = createTemporalActivities(options.ctx, () => client);
   const workflowBundleCode = await workflowBundle();
   const workers = await Promise.all(
     options.tenantIds.map((tenantId) =>
@@ -69,6 +70,7 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
       for (const worker of workers) if (worker.getState() === "RUNNING") worker.shutdown();
       await Promise.allSettled(runs);
       await connection.close();
+      await clientConn.close();
     },
   };
 }
