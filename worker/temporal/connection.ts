@@ -63,3 +63,24 @@ export async function waitForTemporal(options: TemporalConnectionOptions, timeou
     }
   }
 }
+
+/** Whether the Temporal server answers now (for /api/health): one connection attempt, closed at once. */
+export async function temporalReachable(
+  options: TemporalConnectionOptions,
+  timeoutMs = 3_000,
+): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({
+      ...nativeConnectionOptions(options),
+      connectTimeout: timeoutMs,
+    });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}

@@ -3,6 +3,7 @@ export { TemporalEngineClient } from "./client";
 export { clientConnection, type TemporalConnectionOptions, waitForTemporal } from "./connection";
 export { taskQueueOf, workflowIdOf } from "./names";
 export { temporalDriverPorts } from "./ports";
+export { temporalRunner } from "./runner";
 export { operateRun, startRun } from "./runs";
 export {
   type RunningTemporalWorker,

@@ -32,8 +32,12 @@ export function workflowBundle(): ReturnType<typeof bundleWorkflowCode> {
 
 export interface TemporalWorkerOptions extends TemporalConnectionOptions {
   ctx: EngineContext;
-  /** One worker per tenant's task queue. */
-  tenantIds: string[];
+  /**
+   * One worker per tenant's task queue: these tenants, or every tenant of the database, looked up again
+   * every `tenantRefreshMs` so a tenant created later (a sign-up) gets its worker without a restart.
+   */
+  tenantIds: string[] | "all";
+  tenantRefreshMs?: number;
   /** Task attempts one worker runs at once. */
   concurrency?: number;
 }
@@ -41,6 +45,11 @@ export interface TemporalWorkerOptions extends TemporalConnectionOptions {
 export interface RunningTemporalWorker {
   /** Stops polling, waits for running activities, closes the connection. */
   shutdown(): Promise<void>;
+}
+
+async function allTenants(ctx: EngineContext): Promise<string[]> {
+  const rows = (await ctx.pool.query("select id from tenants order by id")).rows as { id: string }[];
+  return rows.map((row) => row.id);
 }
 
 /** Starts the Temporal workers of a process (`cadenza server temporal-worker`): one per tenant queue. */
@@ -52,23 +61,37 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
   const client = new Client({ connection: clientConn, namespace: options.namespace });
   const activities = createTemporalActivities(options.ctx, () => client);
   const workflowBundleCode = await workflowBundle();
-  const workers = await Promise.all(
-    options.tenantIds.map((tenantId) =>
-      Worker.create({
+  const workers = new Map<string, { worker: Worker; run: Promise<void> }>();
+  let stopping = false;
+  const addWorkers = async (tenantIds: string[]) => {
+    for (const tenantId of tenantIds) {
+      if (workers.has(tenantId) || stopping) continue;
+      const worker = await Worker.create({
         connection,
         namespace: options.namespace,
         taskQueue: taskQueueOf(tenantId),
         workflowBundle: workflowBundleCode,
         activities,
         maxConcurrentActivityTaskExecutions: options.concurrency ?? 10,
-      }),
-    ),
-  );
-  const runs = workers.map((worker) => worker.run());
+      });
+      workers.set(tenantId, { worker, run: worker.run() });
+    }
+  };
+  await addWorkers(options.tenantIds === "all" ? await allTenants(options.ctx) : options.tenantIds);
+  const refresh =
+    options.tenantIds === "all"
+      ? setInterval(() => {
+          allTenants(options.ctx)
+            .then(addWorkers)
+            .catch((error) => options.ctx.report("could not start the workers of new tenants", error));
+        }, options.tenantRefreshMs ?? 10_000)
+      : undefined;
   return {
     async shutdown() {
-      for (const worker of workers) if (worker.getState() === "RUNNING") worker.shutdown();
-      await Promise.allSettled(runs);
+      stopping = true;
+      clearInterval(refresh);
+      for (const { worker } of workers.values()) if (worker.getState() === "RUNNING") worker.shutdown();
+      await Promise.allSettled([...workers.values()].map((w) => w.run));
       await connection.close();
       await clientConn.close();
     },

@@ -1,12 +1,13 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
-import { secretInputValues } from "@/engine/executor";
+import { isTerminal, secretInputValues } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
 import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
 import { runStoredAttempt } from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
 import { withTransaction } from "../../embedded/db";
 import { insertExecution, loadExecution, saveExecution } from "../../embedded/execution-store";
+import { ENDED_CHANNEL } from "../../embedded/jobs";
 import { executorLogEntry, insertLogs } from "../../embedded/logs-store";
 import { maskExecution, maskLogs } from "../../embedded/mask";
 import { temporalDriverPorts } from "../ports";
@@ -96,6 +97,9 @@ export function createTemporalActivities(ctx: EngineContext, client: () => Clien
           if (JSON.stringify(before.execution) === JSON.stringify(masked)) return result;
           await saveExecution(client, tenantId, before.execution, masked);
         } else await insertExecution(client, tenantId, masked);
+        // Wakes EngineClient.waitForEnd as the embedded engine's `executionEnded` does.
+        if (isTerminal(masked.state.current))
+          await client.query("select pg_notify($1, $2)", [ENDED_CHANNEL, masked.id]);
         await insertLogs(
           client,
           tenantId,
