@@ -71,6 +71,12 @@ export async function operateRun(
   try {
     await handle.executeUpdate(OPERATE_UPDATE, { args: [event] });
   } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      // The workflow closed while the update was on its way ("aborted by closing workflow"): it has ended.
+      if (event.type !== "restart") throw new ExecutionOperationError(`execution ${executionId} has ended`);
+      await startRun(client, { tenantId, executionId, event: { type: "restart" } });
+      return;
+    }
     if (!(error instanceof WorkflowUpdateFailedError)) throw error;
     const cause = error.cause;
     if (cause instanceof ApplicationFailure && cause.type === "ExecutionOperationError")
