@@ -55,6 +55,17 @@ tasks:
 outputs:
   - { id: greeting, type: STRING, value: "{{ outputs.out.values.greeting }}" }
 `;
+const FLAKY = `id: flaky
+namespace: company.team
+tasks:
+  - { id: check, type: io.kestra.plugin.core.execution.Fail, condition: "{{ kv('fixed', errorOnMissing=false) == null }}" }
+`;
+const PAUSING = `id: pausing
+namespace: company.team
+tasks:
+  - { id: wait, type: io.kestra.plugin.core.flow.Pause }
+  - { id: after, type: io.kestra.plugin.core.log.Log, message: "resumed" }
+`;
 const SLOW = `id: slow
 namespace: company.team
 tasks:
@@ -125,5 +136,32 @@ describe.skipIf(!temporalAvailable)("REST journey with CADENZA_ENGINE=temporal",
     expect(done.state.current).toBe("KILLED");
     const again = await api.call("DELETE", `acme/executions/${id}/kill`, { token });
     expect(again.status, again.text).toBe(409);
+  }, 90_000);
+
+  it("resumes a paused execution, and restarts a failed one in a new run of its workflow", async () => {
+    await api.deploy("acme", token, PAUSING);
+    const paused = await api.call("POST", "acme/executions/company.team/pausing", { token, body: {} });
+    const pausedId = (paused.json as Exec).id;
+    await poll(pausedId, (state) => state === "PAUSED");
+    expect((await api.call("POST", `acme/executions/${pausedId}/resume`, { token })).status).toBe(200);
+    expect((await poll(pausedId, (state) => state === "SUCCESS")).state.current).toBe("SUCCESS");
+
+    await api.deploy("acme", token, FLAKY);
+    const failed = await api.call("POST", "acme/executions/company.team/flaky", { token, body: {} });
+    const failedId = (failed.json as Exec).id;
+    expect((await poll(failedId, (state) => state === "FAILED")).state.current).toBe("FAILED");
+    const kv = await api.call("PUT", "acme/namespaces/company.team/kv/fixed", {
+      token,
+      body: '"yes"',
+      contentType: "application/json",
+    });
+    expect(kv.status, kv.text).toBeLessThan(300);
+    const restarted = await api.call("POST", `acme/executions/${failedId}/restart`, { token });
+    expect(restarted.status, restarted.text).toBe(200);
+    const done = (await poll(failedId, (state) => state === "SUCCESS")) as Exec & {
+      state: { histories: { state: string }[] };
+    };
+    expect(done.state.current).toBe("SUCCESS");
+    expect(done.state.histories.map((h) => h.state)).toContain("RESTARTED");
   }, 90_000);
 });

@@ -67,6 +67,11 @@ export interface ExecutionRunner {
   operate(tenantId: string, id: string, event: ExecutionEvent): Promise<void>;
   /** Stores a new execution made outside the executor's run (a replay) and starts it. */
   startNew(tenantId: string, execution: Execution): Promise<void>;
+  /**
+   * Resolves once the engine is done with an ended execution (its "ended" work: Flow triggers, queued
+   * executions), or after `timeoutMs`. The embedded engine has none to wait for (a job of its own).
+   */
+  settled?(tenantId: string, id: string, timeoutMs: number): Promise<void>;
 }
 
 /** The embedded engine's runner: each operation is a transaction of its own (apply.ts). */
@@ -245,6 +250,10 @@ export class EngineClient {
       for (;;) {
         const execution = await this.get(tenantId, id);
         if (!execution) throw new ExecutionNotFoundError(id);
+        if (isTerminal(execution.state.current) && this.runner.settled) {
+          await this.runner.settled(tenantId, id, Math.max(0, deadline - Date.now()));
+          return (await this.get(tenantId, id)) ?? execution;
+        }
         if (isTerminal(execution.state.current) || Date.now() >= deadline) return execution;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(1_000, Math.max(0, deadline - Date.now())));

@@ -3,6 +3,7 @@ import type { ExecutionRunner } from "../embedded/api";
 import type { EngineContext } from "../embedded/context";
 import { insertExecution } from "../embedded/execution-store";
 import { createStoredExecution } from "./activities/store";
+import { workflowIdOf } from "./names";
 import { operateRun, startRun } from "./runs";
 
 /**
@@ -25,6 +26,21 @@ export function temporalRunner(ctx: EngineContext, client: Client): ExecutionRun
     async startNew(tenantId, execution) {
       await insertExecution(ctx.pool, tenantId, execution);
       await startRun(client, { tenantId, executionId: execution.id, event: { type: "start" } });
+    },
+    // The workflow outlives the ended state by its "ended" activity: a caller that stops the workers once
+    // the execution has ended (`cadenza flow run`) would otherwise cut Flow triggers off.
+    async settled(tenantId, id, timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        client.workflow
+          .getHandle(workflowIdOf(tenantId, id))
+          .result()
+          .catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
     },
   };
 }
