@@ -114,6 +114,27 @@ export async function runExecutionPageBench(
       () => logPage(scope, x, { text: "record 987654 of", limit: 100 }),
       lines,
     );
+    const searched = (r: unknown) => {
+      const page = r as { lines: unknown[]; searched?: { lines: number } };
+      return page.searched
+        ? `${page.lines.length} (searched ${page.searched.lines.toLocaleString("en")} lines)`
+        : page.lines.length;
+    };
+    await record(
+      "logs: text search (every line matches), first 100",
+      () => logPage(scope, x, { text: "processed", limit: 100 }),
+      searched,
+    );
+    await record(
+      "logs: text search, a word in every line and a rare one, first 100",
+      () => logPage(scope, x, { text: "processed record 98765", limit: 100 }),
+      searched,
+    );
+    await record(
+      "logs: text search, a term too short for trigrams (no match)",
+      () => logPage(scope, x, { text: "zq", limit: 100 }),
+      searched,
+    );
     await record(
       "logs: jump to next error after line 500,000",
       () => nextLogLine(scope, x, { level: "ERROR", after: cursor }),
@@ -125,8 +146,16 @@ export async function runExecutionPageBench(
       (r) => (r ? 1 : 0),
     );
     const countRows = (r: unknown) => {
-      const c = r as { total: number; matching: number };
-      return `${c.matching.toLocaleString("en")} of ${c.total.toLocaleString("en")}`;
+      const c = r as {
+        total: number;
+        matching: number;
+        partial?: { reason: "cap" } | { reason: "scanned"; lines: number };
+      };
+      const n = `${c.matching.toLocaleString("en")} of ${c.total.toLocaleString("en")}`;
+      if (!c.partial) return n;
+      return c.partial.reason === "cap"
+        ? `more than ${n}`
+        : `${n} (in the first ${c.partial.lines.toLocaleString("en")})`;
     };
     await record("logs: counts (per level, in all)", () => logCounts(scope, x), countRows);
     await record("logs: counts, level ERROR", () => logCounts(scope, x, { minLevel: "ERROR" }), countRows);
@@ -135,10 +164,36 @@ export async function runExecutionPageBench(
       () => logCounts(scope, x, { text: "checksum mismatch" }),
       countRows,
     );
+    await record(
+      "logs: counts, text search (1 line matches)",
+      () => logCounts(scope, x, { text: "record 987654 of" }),
+      countRows,
+    );
+    await record(
+      "logs: counts, text search (every line matches)",
+      () => logCounts(scope, x, { text: "processed" }),
+      countRows,
+    );
+    await record(
+      "logs: counts, a term too short for trigrams",
+      () => logCounts(scope, x, { text: "zq" }),
+      countRows,
+    );
 
     report("\nPlans of the log queries (the big execution):");
-    const planOf = async (label: string, text: string, params: unknown[]) =>
-      report(`  ${label}\n${await plan(pool, text, params)}`);
+    const planOf = async (label: string, text: string, params: unknown[], trigram = false) => {
+      if (!trigram) return report(`  ${label}\n${await plan(pool, text, params)}`);
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        await client.query("set local enable_indexscan = off");
+        await client.query("set local enable_seqscan = off");
+        report(`  ${label}\n${await plan(client as unknown as typeof pool, text, params)}`);
+        await client.query("rollback");
+      } finally {
+        client.release();
+      }
+    };
     await planOf(
       "first screen",
       "select * from log_entries l where l.execution_id = $1 and l.tenant_id = $2 order by l.timestamp, l.id limit 101",
@@ -160,9 +215,10 @@ export async function runExecutionPageBench(
       [x, tenantId],
     );
     await planOf(
-      "text search",
-      "select * from log_entries l where l.execution_id = $1 and l.tenant_id = $2 and (l.message ilike $3 or l.task_id ilike $3) order by l.timestamp, l.id limit 101",
-      [x, tenantId, "%checksum mismatch%"],
+      "text search, the trigram index's candidates (as execution-log-search.ts asks, index scans off)",
+      "with c as materialized (select * from log_entries l where l.execution_id = $1 and (l.message ilike $2 or l.task_id ilike $2) limit 5001) select count(*) from c",
+      [x, "%checksum%"],
+      true,
     );
 
     report("\nExecutions list and dashboard on the same tenant:");

@@ -209,3 +209,67 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
   await expect(page.getByText(foreign.id)).toHaveCount(0);
 });
+
+const GUARDED = `id: guarded
+namespace: e2e.execute
+inputs:
+  - id: amount
+    type: INT
+    defaults: 5
+checks:
+  - when: "{{ inputs.amount > 0 }}"
+    message: The amount must be positive
+    style: ERROR
+  - condition: "{{ inputs.amount < 100 }}"
+    message: Amounts of 100 or more need a second approval
+    style: WARNING
+    behavior: CREATE_EXECUTION
+tasks:
+  - id: pay
+    type: io.kestra.plugin.core.log.Log
+    message: "paying {{ inputs.amount }}"
+`;
+
+test("Flow checks in the Execute dialog: a failing BLOCK check is shown in its style and disables Execute", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  const email = "checker@example.com";
+  const password = "checker password 1";
+  const token = await adminWithToken("main", email, password);
+  const deployed = await request.post("/api/v1/main/flows", {
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/x-yaml" },
+    data: GUARDED,
+  });
+  expect(deployed.status(), await deployed.text()).toBe(200);
+
+  await page.goto("/flows/e2e.execute/guarded");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/flows\/e2e\.execute\/guarded/);
+  await page.getByRole("button", { name: "Execute", exact: true }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Execute guarded" });
+  const amount = dialog.getByLabel("amount");
+  await expect(amount).toHaveValue("5");
+  const checks = dialog.getByRole("list", { name: "Checks" });
+  await expect(checks).toHaveCount(0);
+
+  await amount.fill("-3");
+  await expect(checks).toContainText("The amount must be positive");
+  await expect(checks).toContainText("The execution cannot start until this holds.");
+  const execute = dialog.getByRole("button", { name: "Execute" });
+  await expect(execute).toBeDisabled();
+  await page.screenshot({ path: "test-results/e2e/execute-checks.png" });
+
+  await amount.fill("250");
+  await expect(checks).toContainText("Amounts of 100 or more need a second approval");
+  await expect(checks).toContainText("The execution will still run.");
+  await expect(checks).not.toContainText("must be positive");
+  await expect(execute).toBeEnabled();
+  await execute.click();
+  await expect(page).toHaveURL(/\/executions\/[0-9A-Za-z]+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("SUCCESS", { timeout: 30_000 });
+  await expect(page.getByRole("log", { name: "Execution logs" })).toContainText("paying 250");
+});

@@ -132,22 +132,25 @@ describe("architecture", () => {
     expect(violations).toEqual([]);
   });
 
-  it("worker/temporal/workflows/ reaches no Node built-in, database, server or activity code", () => {
-    // Workflow code replays deterministically in Temporal's sandbox: I/O belongs in activities. The bundler
-    // refuses some of this at run time; this rule says so at test time, naming the import.
-    const violations = reachedViolations("worker/temporal/workflows", (specifier, target) => {
-      if (nodeBuiltIn(specifier)) return `imports ${specifier}`;
-      if (/^(@prisma\/|pg$|@temporalio\/(client|worker|activity|testing))/.test(specifier))
-        return `imports ${specifier}`;
-      if (
-        target &&
-        /^(server|app|cli)\/|^worker\/(embedded|memory)\/|^worker\/temporal\/activities\/(?!types\.ts$)/.test(
-          target,
+  it.each(["worker/temporal/workflows", "worker/temporal/schedules/workflows"])(
+    "%s/ reaches no Node built-in, database, server or activity code",
+    (dir) => {
+      // Workflow code replays deterministically in Temporal's sandbox: I/O belongs in activities. The bundler
+      // refuses some of this at run time; this rule says so at test time, naming the import.
+      const violations = reachedViolations(dir, (specifier, target) => {
+        if (nodeBuiltIn(specifier)) return `imports ${specifier}`;
+        if (/^(@prisma\/|pg$|@temporalio\/(client|worker|activity|testing))/.test(specifier))
+          return `imports ${specifier}`;
+        if (
+          target &&
+          /^(server|app|cli)\/|^worker\/(embedded|memory)\/|^worker\/temporal\/(schedules\/)?activities(\/(?!types\.ts$)|\.ts$)/.test(
+            target,
+          )
         )
-      )
-        return `imports ${target}`;
-      return undefined;
-    });
-    expect(violations).toEqual([]);
-  });
+          return `imports ${target}`;
+        return undefined;
+      });
+      expect(violations).toEqual([]);
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Flow, loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
+import { isPublicHoliday } from "./holidays";
 import { MemoryEngine, VirtualClock } from "./memory";
 import { LocalStorage } from "./storage";
 import { inputFileUri } from "./storage/uris";
@@ -122,5 +123,26 @@ tasks:
     expect(errorOf(after, "strict")).toContain(
       "the key 'token' does not exist in the namespace 'company.team'",
     );
+  });
+});
+
+describe("isPublicHoliday (Kestra 2.0; IsPublicHolidayFunctionTest's cases)", () => {
+  const holiday = (...args: unknown[]) => isPublicHoliday(args, {}, { context: {} });
+  it("reads a country's public holidays, with or without a subdivision", () => {
+    expect(holiday("2024-12-25", "FR")).toBe(true);
+    expect(holiday("2024-03-12", "FR")).toBe(false);
+    expect(holiday("2024-11-11", "FR", "IDF")).toBe(true); // an unknown subdivision falls back to the country
+    expect(holiday("2024-12-25T10:00:00Z", "FR")).toBe(true);
+    expect(holiday("2024-11-11", "FR", "")).toBe(true);
+    expect(holiday("2024-07-04", "us")).toBe(true);
+    expect(holiday("2024-08-15", "DE")).toBe(false);
+    expect(holiday("2024-08-15", "DE", "SL")).toBe(true); // Assumption Day, in Saarland only
+    expect(isPublicHoliday([], { date: "2024-12-25", countryCode: "FR" }, { context: {} })).toBe(true);
+  });
+  it("refuses a missing date or country, a bad date and an unknown country", () => {
+    expect(() => holiday()).toThrow("expects a 'date' argument");
+    expect(() => holiday("2024-12-25")).toThrow("expects a 'countryCode' argument");
+    expect(() => holiday("not-a-date", "FR")).toThrow("could not parse 'date'");
+    expect(() => holiday("2024-12-25", "XX")).toThrow("does not know the country 'XX'");
   });
 });

@@ -1,6 +1,7 @@
 import type { ExprFunction } from "@/engine/expr";
 import { executionStoragePrefix, type FileStorage, type KvStore } from "@/engine/plugin";
 import { namespaceFileUri } from "@/plugins/core/namespace/files";
+import { isPublicHoliday } from "./holidays";
 import type { LogEntry } from "./logs";
 import { checkReach, defaultNamespaceAccess, type NamespaceAccess } from "./namespace-access";
 
@@ -57,10 +58,11 @@ export function storageUriOf(path: string, context: Record<string, unknown>): st
 
 /**
  * The I/O-backed expression functions (`kv`, `secret`, `read`, `errorLogs`, `fileSize`, `fileExists`,
- * `isFileEmpty`), bound to a driver's stores. The expression engine itself does no I/O.
+ * `isFileEmpty`), bound to a driver's stores, and `isPublicHoliday` (holiday calendars: see holidays.ts).
+ * The expression engine itself does no I/O.
  */
 export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunction> {
-  const functions: Record<string, ExprFunction> = {};
+  const functions: Record<string, ExprFunction> = { isPublicHoliday };
   const { kv, storage, logsOf, secret } = deps;
   const access = deps.access ?? defaultNamespaceAccess;
   if (kv) {

@@ -1,5 +1,6 @@
 import type { Flow, Task } from "../flow/model";
 import type { StepEnv } from "./env";
+import { iterationsOf, iterationVariables } from "./loop-scope";
 import type { Execution, TaskRun } from "./model";
 import { ancestorsOf, outputsOf, taskStatesOf } from "./outputs";
 import { openInputs } from "./secret-inputs";
@@ -9,7 +10,7 @@ import { openInputs } from "./secret-inputs";
  * (`labels.team`, `labels.system.correlationId`). A key that conflicts with an earlier one
  * (`a` then `a.b`) is skipped, as Kestra ignores conflicts.
  */
-export function labelsMap(execution: Execution): Record<string, unknown> {
+export function labelsMap(execution: Pick<Execution, "labels">): Record<string, unknown> {
   const nested: Record<string, unknown> = {};
   for (const { key, value } of execution.labels) {
     const path = key.split(".");
@@ -94,6 +95,17 @@ export function taskRunVariables(
   if (run.parentTaskRunId) {
     variables.parents = parents;
     if (parents[0]) variables.parent = parents[0];
+    const iterations = iterationsOf(run, index);
+    if (iterations.length > 0) {
+      const scope = iterationVariables(
+        execution,
+        index,
+        iterations,
+        variables.outputs as Record<string, unknown>,
+      );
+      variables.item = scope.item;
+      variables.outputs = scope.outputs;
+    }
   }
   return variables;
 }

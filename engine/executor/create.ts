@@ -1,6 +1,7 @@
 import { renderTreeAsync } from "../expr";
 import type { Flow } from "../flow/model";
 import type { Label } from "../plugin/types";
+import { ChecksBlockedError, checkBehavior, type FailedCheck, failedChecks } from "./checks";
 import { executionVariables } from "./context";
 import type { StepEnv } from "./env";
 import { type InputError, type InputState, resolveInputValues } from "./inputs";
@@ -28,6 +29,12 @@ export interface ExecutionRequest {
   originalId?: string;
   tenantId?: string;
   attemptNumber?: number;
+  /**
+   * Decide the flow's `checks` (Kestra does for executions created through its API and UI, not for
+   * triggers or subflows): a BLOCK_EXECUTION check that does not hold throws ChecksBlockedError, a
+   * FAIL_EXECUTION one creates the execution to end FAILED without running a task.
+   */
+  enforceChecks?: boolean;
 }
 
 export const CORRELATION_ID = "system.correlationId";
@@ -73,7 +80,17 @@ export async function createExecution(
   const { values, errors } = await inputsOf(flow, draft, request, env);
   if (errors.length > 0) throw new InputValidationError(errors);
   draft.inputs = values;
+  if (request.enforceChecks && flow.checks.length > 0) {
+    const failed = await checksOf(flow, draft, values, env);
+    const behavior = checkBehavior(failed);
+    if (behavior === "BLOCK_EXECUTION") throw new ChecksBlockedError(failed);
+    if (behavior === "FAIL_EXECUTION") draft.internal = { failedChecks: failed.map((c) => c.message) };
+  }
   return draft;
+}
+
+function renderOptions(env: StepEnv) {
+  return { functions: env.functions, now: () => env.now() };
 }
 
 function inputsOf(flow: Flow, draft: Execution, request: ExecutionRequest, env: StepEnv) {
@@ -81,10 +98,19 @@ function inputsOf(flow: Flow, draft: Execution, request: ExecutionRequest, env: 
   return resolveInputValues(
     flow.inputs,
     request.inputs ?? {},
-    (template, inputs) =>
-      renderTreeAsync(template, { ...base, inputs }, { functions: env.functions, now: () => env.now() }),
+    (template, inputs) => renderTreeAsync(template, { ...base, inputs }, renderOptions(env)),
     env.inputCipher,
   );
+}
+
+function checksOf(flow: Flow, draft: Execution, inputs: Record<string, unknown>, env: StepEnv) {
+  return failedChecks(flow.checks, { ...executionVariables(flow, draft, env), inputs }, renderOptions(env));
+}
+
+export interface ExecutionValidation {
+  inputs: InputState[];
+  /** The flow's checks that do not hold with these inputs (none are decided while an input is invalid). */
+  checks: FailedCheck[];
 }
 
 /**
@@ -96,7 +122,7 @@ export async function validateExecutionInputs(
   flow: Flow,
   request: ExecutionRequest,
   env: StepEnv,
-): Promise<InputState[]> {
+): Promise<ExecutionValidation> {
   const now = env.now().toISOString();
   const id = request.id ?? env.newId();
   const draft: Execution = {
@@ -112,7 +138,10 @@ export async function validateExecutionInputs(
     originalId: id,
     metadata: { attemptNumber: 1, originalCreatedDate: now },
   };
-  return (await inputsOf(flow, draft, request, env)).states;
+  const { states, values, errors } = await inputsOf(flow, draft, request, env);
+  const checks =
+    errors.length === 0 && flow.checks.length > 0 ? await checksOf(flow, draft, values, env) : [];
+  return { inputs: states, checks };
 }
 
 /**

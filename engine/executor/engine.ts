@@ -123,6 +123,15 @@ export class Engine implements RunFinisher {
     const { ctx, execution } = this;
     const { flow } = ctx;
     if (execution.state.current !== "CREATED" && execution.state.current !== "QUEUED") return;
+    const failedChecks = execution.internal?.failedChecks;
+    if (failedChecks?.length) {
+      ctx.log(
+        "WARN",
+        `Flow execution failed because one or more checks do not hold: ${failedChecks.join(", ")}`,
+      );
+      this.terminate("FAILED");
+      return;
+    }
     if (flow.concurrency && ctx.env.runningCount) {
       const running = await ctx.env.runningCount(flow, execution);
       if (running >= flow.concurrency.limit) {

@@ -66,6 +66,8 @@ export type ExecutorCommand =
       bytes?: string;
       partitions?: number;
       separator: string;
+      /** Send back the lines themselves rather than batch files (Loop over a storage file, one line each). */
+      lines?: boolean;
     }
   | { type: "executionEnded"; state: StateType }
   | { type: "createExecution"; reason: "retry"; at: string; attemptNumber: number };

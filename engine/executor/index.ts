@@ -1,8 +1,16 @@
 export { CHANGEABLE_STATES, type ChangeableState } from "./change-state";
+export {
+  type CheckBehavior,
+  ChecksBlockedError,
+  checkBehavior,
+  type FailedCheck,
+  failedChecks,
+} from "./checks";
 export { executionVariables, labelsMap, taskRunVariables } from "./context";
 export {
   createExecution,
   type ExecutionRequest,
+  type ExecutionValidation,
   InputValidationError,
   replayExecution,
   validateExecutionInputs,

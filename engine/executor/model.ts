@@ -88,4 +88,6 @@ export interface ExecutionInternal {
   manualPause?: boolean;
   /** Errors worth showing on the execution itself (e.g. outputs that failed to render). */
   errors?: string[];
+  /** The messages of the FAIL_EXECUTION checks that did not hold: the execution ends FAILED at its start. */
+  failedChecks?: string[];
 }

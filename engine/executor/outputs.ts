@@ -33,7 +33,8 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
 
 /**
  * `outputs` as expressions see them (Kestra's Execution.outputs): `outputs.<taskId>` for plain runs, and
- * keyed by loop values for runs inside loops, `outputs.<taskId>[v1][v2]` for nested loops.
+ * keyed by loop values for runs inside loops, `outputs.<taskId>[v1][v2]` for nested loops. Runs inside a
+ * Loop (Kestra 2.0) are left out: only their own iteration sees them.
  */
 export function outputsOf(
   execution: Execution,
@@ -43,9 +44,11 @@ export function outputsOf(
   const result: Record<string, unknown> = {};
   for (const run of execution.taskRunList) {
     if (!run.outputs) continue;
-    const values = ancestorsOf(run, index)
-      .map((p) => p.value)
-      .filter((v): v is string => v !== null && v !== undefined);
+    const ancestors = ancestorsOf(run, index);
+    // Kestra 2.0 runs each Loop iteration in its own context: its tasks' outputs stay inside it
+    // (loop-scope.ts shows them to the iteration; the loop's declared `outputs` carry them out).
+    if (ancestors.some((p) => p.internal?.loopValues)) continue;
+    const values = ancestors.map((p) => p.value).filter((v): v is string => v !== null && v !== undefined);
     if (run.value !== null && run.value !== undefined) values.push(run.value);
     let nested: Record<string, unknown> = { ...run.outputs };
     for (let i = values.length - 1; i >= 0; i--) nested = { [values[i] as string]: nested };

@@ -41,12 +41,26 @@ const slaSchema = z
   .describe("A service-level agreement checked while the execution runs.");
 export type Sla = z.output<typeof slaSchema>;
 
-const checkSchema = z.strictObject({
-  condition: z.string(),
-  message: z.string().optional(),
-  style: z.enum(["ERROR", "SUCCESS", "WARNING", "INFO"]).default("INFO"),
-  behavior: z.enum(["BLOCK_EXECUTION", "FAIL_EXECUTION", "CREATE_EXECUTION"]).default("BLOCK_EXECUTION"),
-});
+// Kestra 1.2's `condition` was renamed `when` in 2.0; either is accepted, one is required.
+const checkSchema = z
+  .strictObject({
+    when: z.string().optional().describe("Kestra 2.0: an expression that must render to true."),
+    condition: z.string().optional().describe("Kestra 1.x name of `when`."),
+    message: z.string().describe("Shown when the check does not hold."),
+    style: z.enum(["ERROR", "SUCCESS", "WARNING", "INFO"]).default("INFO"),
+    behavior: z.enum(["BLOCK_EXECUTION", "FAIL_EXECUTION", "CREATE_EXECUTION"]).default("BLOCK_EXECUTION"),
+  })
+  .superRefine((check, ctx) => {
+    if (check.when === undefined && check.condition === undefined)
+      ctx.addIssue({ code: "custom", path: ["when"], message: "a check needs `when` (or 1.x `condition`)" });
+    if (check.when !== undefined && check.condition !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["condition"],
+        message: "a check has `when` (Kestra 2.0) or `condition` (1.x), not both",
+      });
+  })
+  .describe("A pre-execution assertion (Kestra's flow `checks`), checked when an execution is created.");
 
 /** The top level of a flow (Kestra's Flow.java). Tasks and triggers are validated per plugin afterwards. */
 export const flowSchema = z

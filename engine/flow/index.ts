@@ -25,6 +25,7 @@ export { type FlowLoad, fullSchemaOf, type LoadOptions, loadFlow, loadFlows } fr
 export {
   type Condition,
   type Flow,
+  type FlowCheck,
   normaliseLabels,
   type Task,
   type TaskLocation,

@@ -127,7 +127,12 @@ class Loader {
       concurrency: data.concurrency,
       retry: data.retry,
       sla: data.sla ?? [],
-      checks: data.checks ?? [],
+      checks: (data.checks ?? []).map(({ when, condition, message, style, behavior }) => ({
+        when: when ?? condition ?? "",
+        message,
+        style,
+        behavior,
+      })),
       disabled: data.disabled,
       deleted: data.deleted,
       tenantId: data.tenantId,

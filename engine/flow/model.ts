@@ -30,6 +30,14 @@ export interface Trigger {
   readonly [property: string]: unknown;
 }
 
+/** A flow-level pre-execution check; `when` holds Kestra 1.x's `condition` too. */
+export interface FlowCheck {
+  when: string;
+  message: string;
+  style: "ERROR" | "SUCCESS" | "WARNING" | "INFO";
+  behavior: "BLOCK_EXECUTION" | "FAIL_EXECUTION" | "CREATE_EXECUTION";
+}
+
 /** A validated flow: Kestra's model, with labels normalised to a list and absent lists made empty. */
 export interface Flow {
   id: string;
@@ -49,7 +57,7 @@ export interface Flow {
   concurrency?: { limit: number; behavior: "QUEUE" | "CANCEL" | "FAIL" };
   retry?: Retry;
   sla: Sla[];
-  checks: { condition: string; message?: string; style: string; behavior: string }[];
+  checks: FlowCheck[];
   disabled: boolean;
   deleted: boolean;
   tenantId?: string;

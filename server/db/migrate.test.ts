@@ -1,6 +1,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/test/db";
 import { migrationsDir, schemaPath } from "../paths";
@@ -49,6 +50,8 @@ describe("applyMigrations", () => {
       // An execution's logs by keyset window, and by minimum level (the Logs tab's first screen and filters).
       expect(defs).toContain('(execution_id, "timestamp", id)');
       expect(defs).toContain('(execution_id, level, "timestamp", id)');
+      // Text search in an execution's logs: trigrams of message and task id, keyed by execution.
+      expect(defs).toContain("USING gin (execution_id, message gin_trgm_ops, task_id gin_trgm_ops)");
       expect(defs).toMatch(
         /UNIQUE INDEX trigger_states_pkey .*\(tenant_id, namespace, flow_id, trigger_id\)/,
       );
@@ -68,6 +71,62 @@ describe("applyMigrations", () => {
       expect([...a, ...b].sort()).toEqual(all);
     } finally {
       await t.drop();
+    }
+  });
+
+  it("stops before the log search index when the extensions may not be created, and applies it once allowed", async () => {
+    // The database's owner, without CREATE on it once the earlier migrations are in (as a restricted
+    // hosted PostgreSQL would be): CREATE EXTENSION pg_trgm is refused.
+    const t = await createTestDatabase({ migrate: false });
+    const role = `${t.name}_owner`;
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cadenza-migrations-"));
+    const admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+    try {
+      await admin.query(`create role "${role}" login password 'pw'`);
+      await admin.query(`alter database "${t.name}" owner to "${role}"`);
+      await admin.query(`alter schema public owner to "${role}"`);
+      const url = new URL(t.url);
+      url.username = role;
+      url.password = "pw";
+      const all = (await loadMigrations(migrationsDir)).migrationDirectories.map((m) => m.path);
+      const search = all.find((m) => m.endsWith("_log_text_search")) ?? "";
+      await cp(migrationsDir, dir, { recursive: true });
+      for (const later of all.slice(all.indexOf(search)))
+        await rm(path.join(dir, later), { recursive: true });
+      await applyMigrations(url.toString(), dir);
+      await admin.query(`revoke create on database "${t.name}" from "${role}"`);
+
+      await expect(applyMigrations(url.toString(), migrationsDir)).rejects.toThrow(
+        /^Migration failed: .*permission denied to create extension "pg_trgm"/,
+      );
+      const extensions = await admin.query(
+        "select extname from pg_extension where extname in ('pg_trgm', 'btree_gin')",
+      );
+      expect(extensions.rows).toEqual([]);
+      const index = await admin.query(
+        "select 1 from pg_indexes where indexname = 'log_entries_execution_id_message_task_id_idx'",
+      );
+      expect(index.rows).toEqual([]);
+      expect(await pendingMigrations(t.url, migrationsDir)).toContain(search);
+
+      // Prisma keeps a failed migration as failed (P3009) until it is marked rolled back, as
+      // `prisma migrate resolve --rolled-back` does; then, allowed, the next start applies it.
+      await expect(applyMigrations(url.toString(), migrationsDir)).rejects.toThrow(/failed migrations/);
+      await admin.query(
+        "update _prisma_migrations set rolled_back_at = now() where migration_name = $1 and finished_at is null",
+        [search],
+      );
+      await admin.query(`grant create on database "${t.name}" to "${role}"`);
+      expect(await applyMigrations(url.toString(), migrationsDir)).toContain(search);
+      expect(await pendingMigrations(t.url, migrationsDir)).toEqual([]);
+    } finally {
+      await admin.end();
+      await t.drop();
+      await rm(dir, { recursive: true, force: true });
+      const cleanup = new pg.Client({ connectionString: t.url.replace(`/${t.name}`, "/postgres") });
+      await cleanup.connect();
+      await cleanup.query(`drop role if exists "${role}"`).finally(() => cleanup.end());
     }
   });
 

@@ -1,7 +1,7 @@
 // The failures the API reports, and the one function that maps any error to what a client sees
 // (`describeError`): REST answers with its status and `{ message, details? }`, tRPC with the matching code.
 // Nothing else decides a status, and no stack trace ever leaves the server.
-import { ExecutionOperationError, InputValidationError } from "@/engine/executor";
+import { ChecksBlockedError, ExecutionOperationError, InputValidationError } from "@/engine/executor";
 import { FlowValidationError } from "@/engine/flow";
 import { ExecutionNotFoundError, FlowNotFoundError, StoredFlowError } from "@/worker/embedded";
 
@@ -125,6 +125,14 @@ export function describeError(error: unknown): ErrorDescription {
   if (error instanceof InputValidationError || named(error, "InputValidationError")) {
     const errors = (error as InputValidationError).errors;
     return { status: 422, message: (error as Error).message, details: errors };
+  }
+  if (error instanceof ChecksBlockedError || named(error, "ChecksBlockedError")) {
+    const failed = (error as ChecksBlockedError).failed;
+    return {
+      status: 422,
+      message: (error as Error).message,
+      details: failed.map(({ message, style, behavior }) => ({ message, style, behavior })),
+    };
   }
   if (error instanceof FlowValidationError || named(error, "FlowValidationError"))
     return { status: 422, message: (error as Error).message, details: (error as FlowValidationError).errors };

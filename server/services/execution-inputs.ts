@@ -1,6 +1,7 @@
 // Kestra's input validation before a run (`POST /executions/{namespace}/{flowId}/validate`): what the engine
 // would make of each declared input with these values — shown or hidden by its dependsOn, typed value,
-// errors — computed by the engine's own resolution (validateExecutionInputs). Nothing is created or stored.
+// errors — computed by the engine's own resolution (validateExecutionInputs), and the flow's checks that do
+// not hold with them. Nothing is created or stored.
 import type { Input } from "@/engine/flow";
 import { newId } from "@/worker/ids";
 import { inputFileUri } from "@/worker/storage/uris";
@@ -22,6 +23,8 @@ export interface ExecutionInputsValidation {
   namespace: string;
   revision: number;
   inputs: InputValidation[];
+  /** The flow's checks that do not hold with these inputs (Kestra's ApiCheckFailure). */
+  checks: { message: string; style: string; behavior: string }[];
 }
 
 export async function validateExecutionInputs(
@@ -37,7 +40,11 @@ export async function validateExecutionInputs(
   const draftId = newId();
   for (const file of request.files ?? [])
     inputs[file.inputId] = inputFileUri(namespace, flowId, draftId, file.inputId, file.fileName);
-  const { flow, inputs: states } = await engine.client.validateInputs(
+  const {
+    flow,
+    inputs: states,
+    checks,
+  } = await engine.client.validateInputs(
     scope.tenant.id,
     namespace,
     flowId,
@@ -57,5 +64,6 @@ export async function validateExecutionInputs(
       isDefault: state.isDefault,
       errors: state.errors.map((message) => ({ message })),
     })),
+    checks: checks.map(({ message, style, behavior }) => ({ message, style, behavior })),
   };
 }

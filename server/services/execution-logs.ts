@@ -2,10 +2,19 @@
 // lines in time order after or before a keyset cursor (timestamp, id), filtered by minimum level and text;
 // the next line of a level after a cursor ("jump to next error"); and the counts that say how many lines of
 // how many are shown — per level in one index-only pass, and the lines matching a text search. The indexes
-// are log_entries (execution_id, timestamp, id) and (execution_id, level, timestamp, id).
+// are log_entries (execution_id, timestamp, id) and (execution_id, level, timestamp, id); a text search also
+// uses the trigram index, as execution-log-search.ts explains.
 
 import { NotFoundError } from "./errors";
-import { likeLiteral } from "./execution-query";
+import {
+  countMatches,
+  matchCondition,
+  SEARCH,
+  type SearchCount,
+  type SearchLimits,
+  searchLines,
+  Where,
+} from "./execution-log-search";
 import { LOG_LEVELS, type LogJson, type LogLevelName } from "./executions";
 import { check, type ServiceScope } from "./scope";
 
@@ -34,14 +43,25 @@ export interface LogPage {
   lines: LogJson[];
   /** Whether more matching lines lie beyond the page in the direction it was read. */
   more: boolean;
+  /**
+   * Set when a text search read `lines` lines from the cursor without filling the page (a term too short
+   * for the trigram index, or one with many matches elsewhere): the page holds the matches among them, and
+   * the search continues after (or before, read backwards) `until`.
+   */
+  searched?: { lines: number; until: LogCursor };
 }
 
 export interface LogCounts {
   total: number;
   /** Lines per level. */
   levels: Partial<Record<LogLevelName, number>>;
-  /** Lines the filter keeps. */
+  /** Lines the filter keeps: exact unless `partial` says where a text search's count stopped. */
   matching: number;
+  /**
+   * "cap": more than `matching` lines match (the count stops there); "scanned": `matching` lines match among
+   * the first `lines` lines (a term too short for the trigram index is not counted further).
+   */
+  partial?: SearchCount["partial"];
 }
 
 export const MAX_LOG_PAGE = 2_000;
@@ -56,23 +76,8 @@ async function readable(scope: ServiceScope, executionId: string): Promise<void>
   check(scope, "EXECUTION", "READ", found.namespace);
 }
 
-class Where {
-  readonly params: unknown[] = [];
-  readonly conditions: string[] = [];
-  param(value: unknown): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-  and(condition: string): this {
-    this.conditions.push(condition);
-    return this;
-  }
-  get clause(): string {
-    return `where ${this.conditions.join(" and ")}`;
-  }
-}
-
-function filtered(executionId: string, filter: LogFilter): Where {
+/** The execution's lines at the filter's levels (its text is matched by execution-log-search.ts). */
+function filtered(executionId: string, filter: { minLevel?: LogLevelName }): Where {
   const where = new Where();
   // The execution id alone: readable() found the execution in this tenant (ids are unique across tenants
   // and its lines are written with its tenant), and a tenant_id condition, not in the indexes, would turn
@@ -82,11 +87,6 @@ function filtered(executionId: string, filter: LogFilter): Where {
   // One level as an equality, so the (execution_id, level, timestamp, id) index gives its lines in order.
   if (levels.length === 1) where.and(`l.level = ${where.param(levels[0])}::log_level`);
   else if (levels.length < LOG_LEVELS.length) where.and(`l.level = any(${where.param(levels)}::log_level[])`);
-  const text = filter.text?.trim();
-  if (text) {
-    const pattern = where.param(`%${likeLiteral(text)}%`);
-    where.and(`(l.message ilike ${pattern} or l.task_id ilike ${pattern})`);
-  }
   return where;
 }
 
@@ -99,7 +99,7 @@ const COLUMNS = `l.id::text as id, l.namespace, l.flow_id as "flowId", l.executi
 async function rows(scope: ServiceScope, text: string, params: unknown[]): Promise<LogJson[]> {
   const engine = await scope.engine();
   const result = await engine.ctx.pool.query<LogRow>(text, params);
-  return result.rows.map((row) => ({ ...row, timestamp: row.timestamp.toISOString() }));
+  return result.rows.map(toJson);
 }
 
 function cursorValue(where: Where, cursor: LogCursor): string {
@@ -107,11 +107,16 @@ function cursorValue(where: Where, cursor: LogCursor): string {
   return `(${where.param(new Date(cursor.timestamp))}::timestamptz, ${where.param(cursor.id)}::bigint)`;
 }
 
+function toJson(row: LogRow): LogJson {
+  return { ...row, timestamp: row.timestamp.toISOString() };
+}
+
 /** A page of the execution's lines in time order (see LogPageQuery). */
 export async function logPage(
   scope: ServiceScope,
   executionId: string,
   query: LogPageQuery = {},
+  limits: SearchLimits = SEARCH,
 ): Promise<LogPage> {
   await readable(scope, executionId);
   const limit = Math.min(Math.max(1, query.limit ?? 500), MAX_LOG_PAGE);
@@ -120,15 +125,33 @@ export async function logPage(
   if (query.before) where.and(`(l.timestamp, l.id) < ${cursorValue(where, query.before)}`);
   const backwards = Boolean(query.before || (query.fromEnd && !query.after));
   const order = backwards ? "desc" : "asc";
-  const lines = await rows(
-    scope,
-    `select ${COLUMNS} from log_entries l ${where.clause}
-      order by l.timestamp ${order}, l.id ${order} limit ${where.param(limit + 1)}`,
-    where.params,
-  );
-  const more = lines.length > limit;
-  const page = lines.slice(0, limit);
-  return { lines: backwards ? page.reverse() : page, more };
+  const text = query.text?.trim();
+  let found: LogJson[];
+  let searched: LogPage["searched"];
+  if (text) {
+    const engine = await scope.engine();
+    const result = await searchLines<LogRow>(
+      engine.ctx.pool,
+      { base: where, text, columns: COLUMNS, order, limit: limit + 1 },
+      limits,
+    );
+    found = result.rows.map(toJson);
+    if (result.searched)
+      searched = {
+        lines: result.searched.lines,
+        until: { timestamp: result.searched.until.timestamp.toISOString(), id: result.searched.until.id },
+      };
+  } else {
+    found = await rows(
+      scope,
+      `select ${COLUMNS} from log_entries l ${where.clause}
+        order by l.timestamp ${order}, l.id ${order} limit ${where.param(limit + 1)}`,
+      where.params,
+    );
+  }
+  const more = found.length > limit || searched !== undefined;
+  const page = found.slice(0, limit);
+  return { lines: backwards ? page.reverse() : page, more, ...(searched ? { searched } : {}) };
 }
 
 /**
@@ -139,11 +162,25 @@ export async function nextLogLine(
   scope: ServiceScope,
   executionId: string,
   query: { level: LogLevelName; text?: string; after?: LogCursor },
+  limits: SearchLimits = SEARCH,
 ): Promise<LogJson | null> {
   await readable(scope, executionId);
-  const where = filtered(executionId, query.text ? { text: query.text } : {});
+  const where = filtered(executionId, {});
   where.and(`l.level = ${where.param(query.level)}::log_level`);
   if (query.after) where.and(`(l.timestamp, l.id) > ${cursorValue(where, query.after)}`);
+  const text = query.text?.trim();
+  if (text) {
+    const engine = await scope.engine();
+    const found = await searchLines<LogRow>(
+      engine.ctx.pool,
+      { base: where, text, columns: COLUMNS, order: "asc", limit: 1 },
+      limits,
+    );
+    // Not found near the cursor nor by the trigram index (too short, or too many matches at other levels):
+    // only the time-order scan of the level's lines can answer, however long it takes.
+    if (!found.searched) return found.rows[0] ? toJson(found.rows[0]) : null;
+    where.and(matchCondition(where, text));
+  }
   const [line] = await rows(
     scope,
     `select ${COLUMNS} from log_entries l ${where.clause} order by l.timestamp, l.id limit 1`,
@@ -157,27 +194,25 @@ export async function logCounts(
   scope: ServiceScope,
   executionId: string,
   filter: LogFilter = {},
+  limits: SearchLimits = SEARCH,
 ): Promise<LogCounts> {
   await readable(scope, executionId);
   const engine = await scope.engine();
   const all = filtered(executionId, {});
-  const perLevel = await engine.ctx.pool.query<{ level: LogLevelName; n: number }>(
-    `select l.level, count(*)::int as n from log_entries l ${all.clause} group by 1`,
-    all.params,
-  );
+  const text = filter.text?.trim();
+  // The search's count on a connection of its own, beside the per-level one.
+  const [perLevel, counted] = await Promise.all([
+    engine.ctx.pool.query<{ level: LogLevelName; n: number }>(
+      `select l.level, count(*)::int as n from log_entries l ${all.clause} group by 1`,
+      all.params,
+    ),
+    text ? countMatches(engine.ctx.pool, filtered(executionId, filter), text, limits) : undefined,
+  ]);
   const levels = Object.fromEntries(perLevel.rows.map((r) => [r.level, r.n])) as LogCounts["levels"];
   const total = perLevel.rows.reduce((sum, r) => sum + r.n, 0);
+  if (counted) return { total, levels, ...counted };
   const kept = LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.minLevel ?? "TRACE"));
-  let matching = kept.reduce((sum, level) => sum + (levels[level] ?? 0), 0);
-  if (filter.text?.trim()) {
-    const where = filtered(executionId, filter);
-    const counted = await engine.ctx.pool.query<{ n: number }>(
-      `select count(*)::int as n from log_entries l ${where.clause}`,
-      where.params,
-    );
-    matching = counted.rows[0]?.n ?? 0;
-  }
-  return { total, levels, matching };
+  return { total, levels, matching: kept.reduce((sum, level) => sum + (levels[level] ?? 0), 0) };
 }
 
 /** The id of the latest log line written, of any execution ("0" when none): a stream's starting cursor. */

@@ -85,6 +85,7 @@ export async function startExecution(
       {
         id,
         inputs,
+        enforceChecks: true,
         ...(labels.length ? { labels } : {}),
         ...(request.scheduleDate ? { scheduleDate: request.scheduleDate.toISOString() } : {}),
       },

@@ -2,9 +2,9 @@
 // rendered against the execution's own variables (inputs, outputs, vars, flow, execution, labels, trigger)
 // with the pure expression engine — no secret(), kv() or read(): those are refused, so a preview never
 // reads a secret — and the result is masked with the tenant's secret values, like logs.
-import { executionVariables } from "@/engine/executor";
+import { type Execution, executionVariables, taskRunVariables } from "@/engine/executor";
 import { render } from "@/engine/expr";
-import { loadFlow } from "@/engine/flow";
+import { type Flow, indexTasks, loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
 import { NotFoundError } from "./errors";
 import { readExecution } from "./executions";
@@ -20,12 +20,8 @@ export interface ExpressionPreview {
   error?: string;
 }
 
-export async function previewExpression(
-  scope: ServiceScope,
-  executionId: string,
-  expression: string,
-): Promise<ExpressionPreview> {
-  const execution = await readExecution(scope, executionId); // EXECUTION:READ on its namespace
+/** The flow revision an execution ran. */
+export async function previewFlowOf(scope: ServiceScope, execution: Execution): Promise<Flow> {
   const revision = await scope.db.flowRevision.findUnique({
     where: {
       tenantId_namespace_flowId_revision: {
@@ -37,8 +33,28 @@ export async function previewExpression(
     },
   });
   const flow = revision ? loadFlow(revision.source, { registry }).flow : undefined;
-  if (!flow) throw new NotFoundError(`The flow revision of execution ${executionId} could not be read.`);
-  const context = executionVariables(flow, execution, { envs: {}, globals: {} });
+  if (!flow) throw new NotFoundError(`The flow revision of execution ${execution.id} could not be read.`);
+  return flow;
+}
+
+export async function previewExpression(
+  scope: ServiceScope,
+  executionId: string,
+  expression: string,
+  /** Render in this task run's context (`taskrun`, `task`, its parents' values), as Kestra's eval/{taskRunId}. */
+  taskRunId?: string,
+): Promise<ExpressionPreview> {
+  const execution = await readExecution(scope, executionId); // EXECUTION:READ on its namespace
+  const flow = await previewFlowOf(scope, execution);
+  const env = { envs: {}, globals: {} };
+  let context = executionVariables(flow, execution, env);
+  if (taskRunId !== undefined) {
+    const run = execution.taskRunList.find((r) => r.id === taskRunId);
+    const task = run ? indexTasks(flow, registry).get(run.taskId)?.task : undefined;
+    if (!run || !task)
+      throw new NotFoundError(`Task run ${taskRunId} is not part of execution ${executionId}.`);
+    context = taskRunVariables(flow, execution, task, run, env);
+  }
   const engine = await scope.engine();
   const mask = await engine.ctx.masker(engine.ctx.pool, scope.tenant.id);
   try {

@@ -45,8 +45,10 @@ tasks:
 describe("audit log", () => {
   it("has an entry for every mutating route, with actor, address and the change", async () => {
     const { token, userId } = await api.admin("audited", "admin@audited.test");
+    /** Set while a Kestra 2.0 alias runs its 1.x recipe: the action's path moves under actions/. */
+    let rewrite: ((path: string) => string) | undefined;
     const call = async (method: string, path: string, body?: unknown, contentType?: string) => {
-      const response = await api.call(method, `audited/${path}`, {
+      const response = await api.call(method, `audited/${rewrite ? rewrite(path) : path}`, {
         token,
         body,
         headers: { "x-cadenza-client-ip": "203.0.113.9" },
@@ -420,6 +422,54 @@ describe("audit log", () => {
         return act(() => call("DELETE", `namespaces/audit.ns/files?path=/${name}`));
       },
     };
+    // Kestra 2.0's /executions/{id}/actions/{action}: the 1.x recipe, its action call moved to the new path.
+    for (const [legacy, action] of [
+      ["kill", "kill"],
+      ["pause", "pause"],
+      ["resume", "resume"],
+      ["restart", "restart"],
+      ["replay", "replay"],
+      ["replay", "replay-with-inputs"],
+      ["state", "state"],
+      ["labels", "labels"],
+      ["eval", "eval"],
+    ] as const) {
+      for (const method of ["POST", "DELETE"]) {
+        const recipe = recipes[`${method} /executions/{executionId}/${legacy}`];
+        if (!recipe) continue;
+        recipes[`${method} /executions/{executionId}/actions/${action}`] = async () => {
+          rewrite = (path) =>
+            path.replace(new RegExp(`^(executions/[^/?]+)/${legacy}(?=$|\\?)`), `$1/actions/${action}`);
+          try {
+            return await recipe();
+          } finally {
+            rewrite = undefined;
+          }
+        };
+      }
+    }
+    recipes["POST /executions/{executionId}/actions/eval/{taskRunId}"] = async () => {
+      const run = (await call("POST", "executions/audit.ns/base?wait=true")) as unknown as {
+        id: string;
+        taskRunList: { id: string }[];
+      };
+      return act(() =>
+        call(
+          "POST",
+          `executions/${run.id}/actions/eval/${run.taskRunList[0]?.id}`,
+          "{{ task.id }}",
+          "text/plain",
+        ),
+      );
+    };
+    recipes["POST /expressions/render"] = () =>
+      act(() =>
+        call("POST", "expressions/render", {
+          expressions: ["{{ 1 }}"],
+          namespace: "audit.ns",
+          flowId: "base",
+        }),
+      );
     /** Mutating routes that change nothing and so write nothing. */
     const readOnly = new Set([
       "POST /flows/validate",
@@ -427,6 +477,9 @@ describe("audit log", () => {
       "POST /flows/export/by-ids",
       "POST /executions/{namespace}/{flowId}/validate",
       "POST /executions/{executionId}/eval",
+      "POST /executions/{executionId}/actions/eval",
+      "POST /executions/{executionId}/actions/eval/{taskRunId}",
+      "POST /expressions/render",
     ]);
 
     await call("POST", "flows", FLOW("base"));

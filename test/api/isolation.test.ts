@@ -214,6 +214,12 @@ function bodyFor(
     "POST /executions/labels/by-query": [{ key: "beta", value: "beta-own" }],
     "POST /executions/{executionId}/labels": [{ key: "beta", value: "beta-own" }],
     "POST /executions/{executionId}/state": { taskRunId: ids.taskRunId, state: "WARNING" },
+    "POST /executions/{executionId}/actions/labels": [{ key: "beta", value: "beta-own" }],
+    "POST /executions/{executionId}/actions/state": { taskRunId: ids.taskRunId, state: "WARNING" },
+    "POST /expressions/render": {
+      expressions: ["{{ flow.description }}", "{{ secret('API_KEY') }}"],
+      executionId: ids.executionId,
+    },
     "POST /invitations": { role: "Viewer" },
     "POST /groups": { name: "beta-group" },
     "POST /roles": { name: "beta-role", permissions: ["FLOW:READ"] },

@@ -223,6 +223,61 @@ describe("REST API", () => {
     expect((await api.call("POST", "acme/executions/company.team/nope", { token })).status).toBe(404);
   });
 
+  it("decides the flow's checks: validate reports them, BLOCK refuses with 422, FAIL creates a FAILED execution", async () => {
+    const guarded = `id: guarded
+namespace: company.team
+inputs:
+  - id: amount
+    type: INT
+checks:
+  - when: "{{ inputs.amount > 0 }}"
+    message: The amount must be positive
+    style: ERROR
+  - condition: "{{ inputs.amount < 100 }}"
+    message: Large amounts are refused by accounting
+    style: WARNING
+    behavior: FAIL_EXECUTION
+tasks:
+  - id: pay
+    type: io.kestra.plugin.core.log.Log
+    message: "paying {{ inputs.amount }}"
+`;
+    expect((await api.call("POST", "acme/flows", { token, body: guarded })).status).toBe(200);
+    const validate = (amount: string) => {
+      const form = new FormData();
+      form.set("amount", amount);
+      return api.call("POST", "acme/executions/company.team/guarded/validate", { token, body: form });
+    };
+    expect((await validate("5")).json).toMatchObject({ checks: [] });
+    expect((await validate("-5")).json).toMatchObject({
+      checks: [{ message: "The amount must be positive", style: "ERROR", behavior: "BLOCK_EXECUTION" }],
+    });
+
+    const before = await api.query("select count(*)::int as n from executions");
+    const blocked = await api.call("POST", "acme/executions/company.team/guarded", {
+      token,
+      body: { amount: -5 },
+    });
+    expect(blocked.status).toBe(422);
+    expect(blocked.json).toMatchObject({
+      message: expect.stringContaining("The amount must be positive"),
+      details: [{ message: "The amount must be positive", behavior: "BLOCK_EXECUTION" }],
+    });
+    expect(await api.query("select count(*)::int as n from executions")).toEqual(before);
+
+    const failed = await api.call("POST", "acme/executions/company.team/guarded?wait=true", {
+      token,
+      body: { amount: 500 },
+    });
+    expect(failed.status).toBe(200);
+    expect(failed.json).toMatchObject({ state: { current: "FAILED" }, taskRunList: [] });
+    const ok = await api.call("POST", "acme/executions/company.team/guarded?wait=true", {
+      token,
+      body: { amount: 5 },
+    });
+    expect(ok.json).toMatchObject({ state: { current: "SUCCESS" } });
+  });
+
   it("streams logs and the execution as Server-Sent Events until it ends", async () => {
     const started = await api.call("POST", "acme/executions/company.team/hello", { token });
     const id = (started.json as { id: string }).id;

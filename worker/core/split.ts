@@ -7,7 +7,7 @@ type SplitItemsCommand = Omit<Extract<ExecutorCommand, { type: "splitItems" }>, 
 
 /**
  * Splits ForEachItem's items into batch files in the internal storage (next to the task run's own files)
- * and tells the execution their URIs, or why the items could not be read.
+ * and tells the execution their URIs, or why the items could not be read. With `lines`, it sends the lines.
  */
 export async function splitItems(
   ports: DriverPorts,
@@ -20,16 +20,23 @@ export async function splitItems(
   const batches: string[] = [];
   try {
     const content = new TextDecoder().decode(await ports.storage.get(command.uri));
-    for (const [index, part] of splitContent(content, command).entries()) {
-      const uri = taskFileUri(
-        execution.namespace,
-        execution.flowId,
-        execution.id,
-        run?.taskId ?? "items",
-        command.taskRunId,
-        `batch-${index + 1}.txt`,
-      );
-      batches.push(await ports.storage.put(uri, part));
+    if (command.lines) {
+      // Loop: one iteration per line, the lines travel in the event itself (no file per line).
+      const separator = command.separator || "\n";
+      for (const part of splitContent(content, { rows: 1, separator }))
+        batches.push(part.endsWith(separator) ? part.slice(0, -separator.length) : part);
+    } else {
+      for (const [index, part] of splitContent(content, command).entries()) {
+        const uri = taskFileUri(
+          execution.namespace,
+          execution.flowId,
+          execution.id,
+          run?.taskId ?? "items",
+          command.taskRunId,
+          `batch-${index + 1}.txt`,
+        );
+        batches.push(await ports.storage.put(uri, part));
+      }
     }
   } catch (error) {
     await ports.executions.send(executionId, {

@@ -4,7 +4,7 @@ import {
   type ExecutionEvent,
   ExecutionOperationError,
   type ExecutionRequest,
-  type InputState,
+  type ExecutionValidation,
   isTerminal,
   replayExecution,
 } from "@/engine/executor";
@@ -147,9 +147,9 @@ export class EngineClient {
     flowId: string,
     request: ExecutionRequest = {},
     options: { revision?: number } = {},
-  ): Promise<{ flow: Flow; inputs: InputState[] }> {
+  ): Promise<{ flow: Flow } & ExecutionValidation> {
     const flow = await this.flow(tenantId, namespace, flowId, options.revision);
-    return { flow, inputs: await validateInputs(this.ctx, tenantId, flow, request) };
+    return { flow, ...(await validateInputs(this.ctx, tenantId, flow, request)) };
   }
 
   async get(tenantId: string, id: string): Promise<Execution | undefined> {

@@ -3,8 +3,8 @@ import {
   type Execution,
   type ExecutionEvent,
   type ExecutionRequest,
+  type ExecutionValidation,
   type ExecutorCommand,
-  type InputState,
   isSealed,
   type StepEnv,
   secretInputValues,
@@ -263,7 +263,7 @@ export function validateInputs(
   tenantId: string,
   flow: Flow,
   request: ExecutionRequest,
-): Promise<InputState[]> {
+): Promise<ExecutionValidation> {
   return validateExecutionInputs(flow, { ...request, tenantId }, stepEnv(ctx, ctx.pool, tenantId));
 }
 

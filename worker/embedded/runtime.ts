@@ -98,10 +98,20 @@ export async function startEngineRuntime(
   // Polls (HTTP requests...) run in the background so that a slow endpoint never delays schedules.
   const polls = new Set<Promise<void>>();
   const stopPolls = new AbortController();
+  // A trigger is not polled again while its previous poll is in flight (Kestra's scheduler skips a trigger
+  // being evaluated): under load a poll may outlast the interval, and two polls seeing the condition hold
+  // would start two executions before the first one locks the trigger.
+  const inFlight = new Set<string>();
   const poll = (due: DuePoll) => {
+    const key = `${due.tenantId}/${due.flow.namespace}/${due.flow.id}/${due.trigger.id}`;
+    if (!due.allowConcurrent && inFlight.has(key)) return;
+    inFlight.add(key);
     const running = runPoll(ctx, due, stopPolls.signal)
       .catch((error) => ctx.report("poll failed", error))
-      .finally(() => polls.delete(running));
+      .finally(() => {
+        inFlight.delete(key);
+        polls.delete(running);
+      });
     polls.add(running);
   };
   if (options.scheduler !== false) {

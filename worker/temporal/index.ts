@@ -5,6 +5,7 @@ export { taskQueueOf, workflowIdOf } from "./names";
 export { temporalDriverPorts } from "./ports";
 export { temporalRunner } from "./runner";
 export { operateRun, startRun } from "./runs";
+export * as temporalSchedules from "./schedules";
 export {
   type RunningTemporalWorker,
   startTemporalWorker,

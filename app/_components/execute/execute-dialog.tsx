@@ -2,7 +2,9 @@
 // The launch form of a flow (Kestra's Execute dialog): one field per declared input, validated by the
 // server as you type (POST .../validate: the engine's own coercion, bounds and dependsOn conditions, so a
 // dependent input appears when its condition holds), labels, an optional start date; submitting posts the
-// multipart body (FILE inputs included) to the create-execution endpoint and opens the execution.
+// multipart body (FILE inputs included) to the create-execution endpoint and opens the execution. The flow's
+// `checks` that do not hold with the values are shown as the server reports them, in their style; a
+// BLOCK_EXECUTION one disables Execute, as the server would refuse it.
 import { useRouter } from "next/navigation";
 import { type FormEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { fromZonedInput, toZonedInput } from "../../_lib/format-date";
@@ -32,6 +34,28 @@ export interface ExecuteDialogProps {
   /** Start values (e.g. the inputs of the execution being run again), by input id. */
   initialValues?: Record<string, unknown>;
 }
+
+/** A flow check that does not hold with the current values (the validate endpoint's `checks`). */
+export interface FailedCheck {
+  message: string;
+  style: "ERROR" | "SUCCESS" | "WARNING" | "INFO";
+  behavior: "BLOCK_EXECUTION" | "FAIL_EXECUTION" | "CREATE_EXECUTION";
+}
+
+const CHECK_STYLES: Record<FailedCheck["style"], string> = {
+  ERROR: "border-red-300 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200",
+  WARNING:
+    "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200",
+  SUCCESS:
+    "border-green-300 bg-green-50 text-green-800 dark:border-green-800 dark:bg-green-950 dark:text-green-200",
+  INFO: "border-sky-300 bg-sky-50 text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-200",
+};
+
+const CHECK_OUTCOME: Record<FailedCheck["behavior"], string> = {
+  BLOCK_EXECUTION: "The execution cannot start until this holds.",
+  FAIL_EXECUTION: "The execution will be created FAILED, without running a task.",
+  CREATE_EXECUTION: "The execution will still run.",
+};
 
 interface InputStatus {
   input: DeclaredInput;
@@ -71,6 +95,7 @@ function Dialog({
     ),
   );
   const [status, setStatus] = useState<Record<string, InputStatus>>({});
+  const [checks, setChecks] = useState<FailedCheck[]>([]);
   const [validated, setValidated] = useState(false);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const [submitted, setSubmitted] = useState(false);
@@ -103,6 +128,7 @@ function Dialog({
         const body = (await response.json()) as {
           message?: string;
           inputs?: { id: string; input: DeclaredInput; enabled: boolean; errors: { message: string }[] }[];
+          checks?: FailedCheck[];
         };
         if (!response.ok || !body.inputs) {
           if (mine === sequence.current)
@@ -119,6 +145,7 @@ function Dialog({
         if (mine !== sequence.current) return next; // a newer check is on its way: it will set the form
         setCheckFailure(undefined);
         setStatus(next);
+        setChecks(body.checks ?? []);
         setValidated(true);
         const fresh = body.inputs.map((entry) => entry.input);
         if (inputsNow.length === 0 || fresh.some((input, i) => input.id !== inputsNow[i]?.id)) {
@@ -159,6 +186,8 @@ function Dialog({
       ),
     [declared, status],
   );
+
+  const blocked = checks.some((check) => check.behavior === "BLOCK_EXECUTION");
 
   const set = (id: string, value: FieldValue) => {
     setValues((old) => ({ ...old, [id]: value }));
@@ -338,6 +367,22 @@ function Dialog({
           </div>
         </details>
 
+        {checks.length > 0 ? (
+          <ul aria-label="Checks" className="flex flex-col gap-2">
+            {checks.map((check, index) => (
+              <li
+                // biome-ignore lint/suspicious/noArrayIndexKey: two checks may carry the same message
+                key={index}
+                role={check.style === "ERROR" ? "alert" : "status"}
+                data-check-behavior={check.behavior}
+                className={`rounded-md border px-3 py-2 text-sm ${CHECK_STYLES[check.style]}`}
+              >
+                <span className="font-medium">{check.message}</span>
+                <span className="block text-xs opacity-80">{CHECK_OUTCOME[check.behavior]}</span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {failure || checkFailure ? (
           <p
             role="alert"
@@ -350,7 +395,11 @@ function Dialog({
           <Button variant="plain" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" disabled={submitting}>
+          <Button
+            type="submit"
+            disabled={submitting || blocked}
+            title={blocked ? "A check that blocks the execution does not hold" : undefined}
+          >
             {submitting ? "Starting…" : "Execute"}
           </Button>
         </div>

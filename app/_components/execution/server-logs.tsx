@@ -2,7 +2,9 @@
 // The Logs tab for a log too long to keep in the page: a window of up to WINDOW lines read from the server
 // by keyset (executions.logPage), earlier and later windows on demand, the level filter and the text
 // search as queries, "next error" as one (executions.logNext) followed by the window around the line,
-// and the counts (executions.logCounts) that say how many lines of how many are shown.
+// and the counts (executions.logCounts) that say how many lines of how many are shown. A search that
+// stopped before filling its window (a short term, or matches far apart) says how many lines it searched,
+// and "Later lines" / "Earlier lines" continue from where it stopped; a count that stopped says so.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTRPC } from "../../_trpc/react";
@@ -21,7 +23,7 @@ interface Cursor {
   id: string;
 }
 type Where = { kind: "start" } | { kind: "after"; cursor: Cursor } | { kind: "before"; cursor: Cursor };
-const cursorOf = (line: LogLine): Cursor => ({ timestamp: line.timestamp, id: line.id });
+const cursorOf = (line: Cursor): Cursor => ({ timestamp: line.timestamp, id: line.id });
 
 /** `text` once it has not changed for `ms`. */
 function useSettled(text: string, ms: number): string {
@@ -71,6 +73,8 @@ export function ServerLogs({ tenant, execution, running }: TabProps) {
       ? Boolean(page.data?.more)
       : where.kind !== "start";
   const moreAfter = jump ? jump.moreAfter : where.kind === "before" ? true : Boolean(page.data?.more);
+  // Where the last search stopped reading, when it stopped before filling the window.
+  const searched = jump ? undefined : page.data?.searched;
   const highlight = jump ? lines.findIndex((line) => line.id === jump.line.id) : undefined;
   const jumpTo = useMemo(() => (highlight !== undefined ? { index: highlight } : undefined), [highlight]);
   const [searching, setSearching] = useState(false);
@@ -104,24 +108,24 @@ export function ServerLogs({ tenant, execution, running }: TabProps) {
         <Button
           variant="plain"
           onClick={() => {
-            const first = lines[0];
+            const first = where.kind === "before" && searched ? searched.until : lines[0];
             if (!first) return;
             setJump(undefined);
             setWhere({ kind: "before", cursor: cursorOf(first) });
           }}
-          disabled={!moreBefore || lines.length === 0}
+          disabled={!moreBefore || (lines.length === 0 && !(where.kind === "before" && searched))}
         >
           Earlier lines
         </Button>
         <Button
           variant="plain"
           onClick={() => {
-            const last = lines.at(-1);
+            const last = where.kind !== "before" && searched ? searched.until : lines.at(-1);
             if (!last) return;
             setJump(undefined);
             setWhere({ kind: "after", cursor: cursorOf(last) });
           }}
-          disabled={!moreAfter || lines.length === 0}
+          disabled={!moreAfter || (lines.length === 0 && !(where.kind !== "before" && searched))}
         >
           Later lines
         </Button>
@@ -147,11 +151,18 @@ export function ServerLogs({ tenant, execution, running }: TabProps) {
         <span className="ml-auto text-xs text-zinc-500" aria-live="polite" data-testid="log-counts">
           {counts
             ? `${lines.length.toLocaleString("en")} lines shown of ${
-                counts.matching === counts.total
+                counts.matching === counts.total && !counts.partial
                   ? counts.total.toLocaleString("en")
-                  : `${counts.matching.toLocaleString("en")} matching, ${counts.total.toLocaleString("en")} in all`
+                  : `${matchingText(counts)}, ${counts.total.toLocaleString("en")} in all`
               }`
             : `${lines.length.toLocaleString("en")} lines shown`}
+          {searched
+            ? ` · searched ${searched.lines.toLocaleString("en")} lines ${
+                where.kind === "before" ? "back to" : "up to"
+              } ${searched.until.timestamp.slice(11, 23)} without filling the window: “${
+                where.kind === "before" ? "Earlier" : "Later"
+              } lines” searches on`
+            : ""}
           {running ? " · later lines as they come: “Later lines”" : ""}
         </span>
       </div>
@@ -172,6 +183,17 @@ export function ServerLogs({ tenant, execution, running }: TabProps) {
       />
     </div>
   );
+}
+
+/** How many lines match, saying where a search's count stopped. */
+function matchingText(counts: {
+  matching: number;
+  partial?: { reason: "cap" } | { reason: "scanned"; lines: number };
+}): string {
+  const n = counts.matching.toLocaleString("en");
+  if (!counts.partial) return `${n} matching`;
+  if (counts.partial.reason === "cap") return `more than ${n} matching`;
+  return `${n} matching in the first ${counts.partial.lines.toLocaleString("en")} lines (not counted further)`;
 }
 
 /** "Next error": the next ERROR line after `from` (that the search keeps), and the window around it. */

@@ -3,6 +3,7 @@ import { dag } from "./dag";
 import { eachParallel, eachSequential, forEach } from "./for-each";
 import { forEachItem } from "./for-each-item";
 import { ifHandler } from "./if";
+import { loop } from "./loop";
 import { loopUntil } from "./loop-until";
 import { parallel } from "./parallel";
 import { pause } from "./pause";
@@ -15,6 +16,7 @@ export { dagSchema, validateDag } from "./dag";
 export { eachParallelSchema, eachSequentialSchema, forEachSchema } from "./for-each";
 export { forEachItemSchema } from "./for-each-item";
 export { ifSchema } from "./if";
+export { loopSchema } from "./loop";
 export { loopUntilSchema } from "./loop-until";
 export { parallelSchema } from "./parallel";
 export { pauseSchema } from "./pause";
@@ -39,6 +41,7 @@ export const flowableHandlers: Record<string, FlowableHandler<never>> = {
   "core.flow.EachParallel": eachParallel as FlowableHandler<never>,
   "core.flow.Dag": dag as FlowableHandler<never>,
   "core.flow.LoopUntil": loopUntil as FlowableHandler<never>,
+  "core.flow.Loop": loop as FlowableHandler<never>,
   "core.flow.Pause": pause as FlowableHandler<never>,
   "core.flow.Sleep": sleep as FlowableHandler<never>,
   "core.flow.Subflow": subflow as FlowableHandler<never>,

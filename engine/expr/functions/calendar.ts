@@ -2,7 +2,8 @@
  * Kestra 2.0's calendar functions (docs: expressions/functions/dates): isWeekend, isDayWeekInMonth,
  * dayOfWeek, dayOfMonth, monthOfYear, hourOfDay. A date is read as the date filters read it and its fields
  * are taken in its own zone (a trigger date's offset), else the render's default zone.
- * isPublicHoliday and isLastWorkingDay need a holiday calendar per country: not built in yet.
+ * isLastWorkingDay(date, workingDays?) counts working days by weekday only, as Kestra's does (no holidays).
+ * isPublicHoliday needs holiday calendars: worker/holidays.ts adds it where expressions run.
  */
 
 import { lengthOfMonth } from "../dates/calendar";
@@ -33,6 +34,16 @@ function field(name: string, read: (f: LocalFields) => unknown): [string, Functi
   return [name, { args: ["date"], apply: (a, cx) => read(fields(name, a.date, cx)) }];
 }
 
+function workingDays(value: unknown): Set<number> {
+  if (value === null || value === undefined || String(value).trim() === "") return new Set([1, 2, 3, 4, 5]);
+  const days = new Set<number>();
+  for (const name of String(value)
+    .split(/[\s,]+/)
+    .filter(Boolean))
+    days.add(WEEKDAYS.indexOf(oneOf("isLastWorkingDay", "workingDays", name, WEEKDAYS)) + 1);
+  return days;
+}
+
 export const CALENDAR_FUNCTIONS: [string, FunctionDef][] = [
   field("isWeekend", (f) => f.dayOfWeek >= 6),
   field("dayOfWeek", (f) => WEEKDAYS[f.dayOfWeek - 1]),
@@ -50,6 +61,23 @@ export const CALENDAR_FUNCTIONS: [string, FunctionDef][] = [
         if (WEEKDAYS[f.dayOfWeek - 1] !== day) return false;
         if (position === "LAST") return f.day + 7 > lengthOfMonth(f.year, f.month);
         return Math.ceil(f.day / 7) === POSITIONS.indexOf(position) + 1;
+      },
+    },
+  ],
+  [
+    "isLastWorkingDay",
+    {
+      args: ["date", "workingDays"],
+      apply: (a, cx) => {
+        const f = fields("isLastWorkingDay", a.date, cx);
+        const working = workingDays(a.workingDays);
+        if (!working.has(f.dayOfWeek)) return false;
+        const last = lengthOfMonth(f.year, f.month);
+        for (let day = f.day + 1, weekday = f.dayOfWeek; day <= last; day++) {
+          weekday = (weekday % 7) + 1;
+          if (working.has(weekday)) return false;
+        }
+        return true;
       },
     },
   ],

@@ -1,4 +1,4 @@
-/** Built-in functions that need no I/O: range, max, min, now, fromJson/json, yaml, render, renderOnce, printContext, currentEachOutput. */
+/** Built-in functions that need no I/O: range, max, min, now, fromJson/json, yaml, render, renderOnce, printContext, currentEachOutput, loopOutputs. */
 import { parse as parseYaml } from "yaml";
 import { formatNow } from "../dates/index";
 import { ExpressionError, errorMessage } from "../errors";
@@ -145,6 +145,31 @@ export const CORE_FUNCTIONS: Array<[string, FunctionDef]> = [
         if (!isMap(taskrun)) return null;
         const v = getOwn(outputs, String(getOwn(taskrun, "value")));
         return v === MISSING ? null : v;
+      },
+    },
+  ],
+  [
+    "loopOutputs",
+    {
+      // Kestra 2.0: loopOutputs(outputs.loop.outputs, 'id') is the list of one declared output, per iteration.
+      args: ["outputs", "id"],
+      apply: (a) => {
+        let list = a.outputs;
+        if (isMap(list)) list = getOwn(list, "outputs");
+        if (!isList(list)) {
+          throw new ExpressionError(
+            "The 'loopOutputs' function expects an argument 'outputs' with type list (a Loop's outputs).",
+          );
+        }
+        if (typeof a.id !== "string") {
+          throw new ExpressionError("The 'loopOutputs' function expects an argument 'id' with type string.");
+        }
+        const id = a.id;
+        return list.map((entry) => {
+          const outputs = isMap(entry) ? getOwn(entry, "outputs") : MISSING;
+          const value = isMap(outputs) ? getOwn(outputs, id) : MISSING;
+          return value === MISSING ? null : value;
+        });
       },
     },
   ],

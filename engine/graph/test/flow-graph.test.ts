@@ -184,6 +184,56 @@ tasks:
     }
   });
 
+  it("draws a Loop as a cluster whose tasks run in order, errors and finally inside it", () => {
+    const graph = flowGraph(
+      load(`id: g
+namespace: t
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.Loop
+    values: [a, b]
+    concurrencyLimit: 2
+    tasks:
+      - { id: one, type: core.log.Log, message: "{{ item.value }}" }
+      - id: inner
+        type: core.flow.Loop
+        values: [1]
+        tasks: [{ id: two, type: core.log.Log, message: "{{ item.parent.value }}" }]
+    errors:
+      - { id: oops, type: core.log.Log, message: e }
+    finally:
+      - { id: last, type: core.log.Log, message: f }
+`),
+      registry,
+    );
+    expect(edges(graph)).toEqual([
+      "start -> loop.start SEQUENTIAL",
+      "loop.start -> loop.one SEQUENTIAL",
+      "loop.one -> loop.inner.start SEQUENTIAL",
+      "loop.inner.start -> loop.inner.two SEQUENTIAL",
+      "loop.inner.two -> loop.inner.end SEQUENTIAL",
+      "loop.start -> loop.oops ERROR",
+      "loop.inner.end -> loop.last FINALLY",
+      "loop.oops -> loop.last FINALLY",
+      "loop.last -> loop.end SEQUENTIAL",
+      "loop.end -> end SEQUENTIAL",
+    ]);
+    expect(graph.clusters.map((c) => [c.taskId, c.type])).toEqual([
+      ["loop", "io.kestra.plugin.core.flow.Loop"],
+      ["inner", "core.flow.Loop"],
+    ]);
+    checkConnected(graph);
+    for (const file of [
+      "loop-outputs.yaml",
+      "loop-nested.yaml",
+      "loop-break-failures.yaml",
+      "loop-file.yaml",
+    ])
+      checkConnected(
+        flowGraph(load(readFileSync(join(conformanceDir, "flows/cadenza", file), "utf8")), registry),
+      );
+  });
+
   it("gives an execution's graph the runs of each task", async () => {
     const flow = load(`id: g
 namespace: t

@@ -10,6 +10,7 @@ import { eachSequentialPlugin } from "./each-sequential";
 import { forEachPlugin } from "./for-each";
 import { forEachItemPlugin } from "./for-each-item";
 import { ifPlugin } from "./if";
+import { loopPlugin } from "./loop";
 import { loopUntilPlugin } from "./loop-until";
 import { parallelPlugin } from "./parallel";
 import { pausePlugin } from "./pause";
@@ -31,6 +32,7 @@ export const flowPlugins = [
   forEachItemPlugin,
   dagPlugin,
   loopUntilPlugin,
+  loopPlugin,
   allowFailurePlugin,
   pausePlugin,
   sleepPlugin,

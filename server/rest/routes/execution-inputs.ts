@@ -19,6 +19,18 @@ const inputValidation = z
         errors: z.array(z.object({ message: z.string() })),
       }),
     ),
+    checks: z
+      .array(
+        z.object({
+          message: z.string(),
+          style: z.enum(["ERROR", "SUCCESS", "WARNING", "INFO"]),
+          behavior: z.enum(["BLOCK_EXECUTION", "FAIL_EXECUTION", "CREATE_EXECUTION"]),
+        }),
+      )
+      .meta({
+        description:
+          "The flow's checks that do not hold with these inputs (decided once every input is valid).",
+      }),
   })
   .meta({ id: "ExecutionInputsValidation" });
 
@@ -28,7 +40,7 @@ export const executionInputRoutes: AnyRoute[] = [
     path: "/executions/{namespace}/{flowId}/validate",
     tag: "Executions",
     summary:
-      "Validate inputs without starting anything (the body as for creating an execution): each declared input with its typed value, whether its dependsOn shows it, and its errors.",
+      "Validate inputs without starting anything (the body as for creating an execution): each declared input with its typed value, whether its dependsOn shows it, and its errors; and the flow's checks that do not hold.",
     params: z.object({ namespace, flowId }),
     query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
     body: { kind: "inputs" },

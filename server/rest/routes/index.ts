@@ -9,6 +9,7 @@ import { executionRoutes, logRoutes } from "./executions";
 import { executionBulkRoutes } from "./executions-bulk";
 import { flowRoutes } from "./flows";
 import { flowBulkRoutes } from "./flows-bulk";
+import { actionRoutes, kestra2Routes } from "./kestra-2";
 import { namespaceFileRoutes } from "./namespace-files";
 import { namespaceRoutes } from "./namespaces";
 import { triggerRoutes } from "./triggers";
@@ -17,6 +18,8 @@ export const routes = [
   ...flowRoutes,
   ...flowBulkRoutes,
   ...executionRoutes,
+  ...actionRoutes(executionRoutes),
+  ...kestra2Routes,
   ...executionInputRoutes,
   ...executionBulkRoutes,
   ...logRoutes,

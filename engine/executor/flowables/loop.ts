@@ -1,0 +1,295 @@
+import { z } from "zod";
+import { isTruthy } from "../../expr";
+import { dyn, taskList } from "../../plugin/schema";
+import { type BlockRuns, sequentialList, withErrorsAndFinally } from "../blocks";
+import type { ChildSpec, FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
+import { type IterationRef, iterationsOf, iterationVariables, type LoopInternal } from "../loop-scope";
+import type { TaskRun } from "../model";
+import { outputsOf } from "../outputs";
+import { isFailure, type StateType, worstOf } from "../states";
+import { branchShape } from "./sequential";
+import { stateFromChild } from "./subflow";
+
+const declaredOutput = z.strictObject({
+  id: z.string().min(1),
+  type: z.string().optional(),
+  value: z.unknown(),
+});
+
+export const loopSchema = z
+  .object({
+    values: z
+      .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+      .describe(
+        "What to iterate over: a list, a map (`item.key` is the key), a string holding a JSON list or map, " +
+          "or a `kestra://` file in internal storage (one iteration per line).",
+      ),
+    concurrencyLimit: dyn(z.number().int().min(0))
+      .default(0)
+      .describe("How many iterations run at once: 0 (default) all, 1 one after the other."),
+    breakWhen: z
+      .string()
+      .optional()
+      .describe(
+        "Expression evaluated when an iteration ends, with its `item` and outputs: when true, no further " +
+          "iteration starts (the running ones finish) and the loop succeeds.",
+      ),
+    transmitFailed: z
+      .boolean()
+      .default(true)
+      .describe(
+        "A failed iteration fails the loop and stops new iterations (default); when false the loop goes on and succeeds.",
+      ),
+    outputs: z
+      .union([z.record(z.string(), z.unknown()), z.array(declaredOutput)])
+      .optional()
+      .describe(
+        "Outputs rendered at the end of each iteration, in its context (`{{ outputs.task.value }}` reads the " +
+          "iteration's own task): collected in the loop's `outputs` list as `{item, outputs}`.",
+      ),
+    fetchType: z
+      .enum(["AUTO", "FETCH", "FETCH_ONE", "NONE", "STORE"])
+      .default("AUTO")
+      .describe(
+        "How the loop exposes the iterations' outputs: AUTO (default) and FETCH every iteration in the " +
+          "`outputs` list, FETCH_ONE the first only, NONE none.",
+      ),
+    tasks: taskList("Tasks run one after the other in each iteration; `{{ item.value }}` is its value.", {
+      min: 1,
+    }),
+    errors: taskList(
+      "Tasks run inside an iteration that failed, with its `item` (they do not make it succeed).",
+    ).optional(),
+    finally: branchShape.finally,
+  })
+  .superRefine((task, ctx) => {
+    // Storing the outputs as a file needs storage I/O at the end of the loop: not built yet, said plainly.
+    if (task.fetchType === "STORE")
+      ctx.addIssue({
+        code: "custom",
+        path: ["fetchType"],
+        message:
+          "fetchType STORE is not supported by Cadenza yet: use AUTO (the default), FETCH or FETCH_ONE",
+      });
+  });
+export type LoopProps = z.output<typeof loopSchema>;
+
+interface IterationRecord {
+  state: StateType;
+  outputs?: Record<string, unknown>;
+}
+
+interface LoopState extends LoopInternal {
+  error?: string;
+  /** How many iterations were started; they start in index order. */
+  next?: number;
+  /** Iterations that ended, by index: their state and declared outputs. */
+  done?: Record<string, IterationRecord>;
+  /** breakWhen held: no further iteration starts. */
+  broken?: boolean;
+}
+
+const asText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** Renders `values` once, when the loop starts: a loop never changes shape while it runs. */
+async function resolveValues(ctx: FlowableContext<LoopProps>): Promise<FlowableDecision | undefined> {
+  const state = ctx.internal<LoopState>();
+  let rendered = await ctx.render(ctx.task.values);
+  if (typeof rendered === "string") {
+    const text = rendered.trim();
+    if (text.startsWith("kestra://")) {
+      // Reading the file is I/O: the driver sends its lines back (itemsSplit).
+      ctx.step.command({
+        type: "splitItems",
+        taskRunId: ctx.run.id,
+        uri: text,
+        separator: "\n",
+        lines: true,
+      });
+      return undefined;
+    }
+    try {
+      rendered = JSON.parse(text);
+    } catch {
+      return {
+        state: "FAILED",
+        error: `values must be a list, a map, JSON or a kestra:// URI, got '${text}'`,
+      };
+    }
+  }
+  if (Array.isArray(rendered)) {
+    if (rendered.some((v) => v === null || v === undefined))
+      return { state: "FAILED", error: `values must not hold null, got ${JSON.stringify(rendered)}` };
+    state.loopValues = rendered.map(asText);
+    return undefined;
+  }
+  if (rendered !== null && typeof rendered === "object") {
+    const entries = Object.entries(rendered as Record<string, unknown>);
+    state.loopKeys = entries.map(([key]) => key);
+    state.loopValues = entries.map(([, value]) => asText(value ?? null));
+    return undefined;
+  }
+  return {
+    state: "FAILED",
+    error: `values must be a list or a map, got ${rendered === null ? "null" : typeof rendered}`,
+  };
+}
+
+/** The loop's children grouped by iteration (index), plus its own errors/finally runs (no iteration). */
+function groupChildren(children: TaskRun[]): { byIteration: Map<number, TaskRun[]>; outer: TaskRun[] } {
+  const byIteration = new Map<number, TaskRun[]>();
+  const outer: TaskRun[] = [];
+  for (const run of children) {
+    if (typeof run.iteration !== "number") {
+      outer.push(run);
+      continue;
+    }
+    const list = byIteration.get(run.iteration);
+    if (list) list.push(run);
+    else byIteration.set(run.iteration, [run]);
+  }
+  return { byIteration, outer };
+}
+
+function block(
+  ctx: FlowableContext,
+  runs: TaskRun[],
+  value: string | null,
+  iteration: number | null,
+): BlockRuns {
+  return {
+    runs,
+    canCreate: ctx.canCreate,
+    value,
+    iteration,
+    killing: ctx.step.execution.state.current === "KILLING",
+  };
+}
+
+function declaredOutputs(outputs: LoopProps["outputs"]): Record<string, unknown> | undefined {
+  if (!outputs) return undefined;
+  if (!Array.isArray(outputs)) return outputs;
+  return Object.fromEntries(outputs.map((o) => [o.id, o.value]));
+}
+
+/** One iteration: its tasks in order, then `errors` inside it when one failed (the iteration stays failed). */
+function iteration(runs: BlockRuns, task: LoopProps): FlowableDecision {
+  return withErrorsAndFinally(runs, sequentialList(runs, task.tasks), task.errors, undefined);
+}
+
+/** Renders the declared outputs and `breakWhen` in the context of one ended iteration. */
+async function endIteration(
+  ctx: FlowableContext<LoopProps>,
+  index: number,
+  state: StateType,
+): Promise<IterationRecord> {
+  const { step, run, task } = ctx;
+  const byId = step.runIndex();
+  const refs: IterationRef[] = [{ loop: run, index }, ...iterationsOf(run, byId)];
+  const scope = iterationVariables(step.execution, byId, refs, outputsOf(step.execution, byId));
+  const record: IterationRecord = { state };
+  try {
+    const declared = declaredOutputs(task.outputs);
+    if (declared) record.outputs = (await ctx.render(declared, scope)) as Record<string, unknown>;
+    if (task.breakWhen !== undefined && isTruthy(await ctx.render(task.breakWhen, scope)))
+      ctx.internal<LoopState>().broken = true;
+  } catch (error) {
+    step.log("ERROR", `iteration ${index}: ${(error as Error).message}`, run);
+    record.state = "FAILED";
+  }
+  return record;
+}
+
+function loopOutputs(ctx: FlowableContext<LoopProps>, running: number): void {
+  const state = ctx.internal<LoopState>();
+  const done = state.done ?? {};
+  const indexes = Object.keys(done)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const outputs: Record<string, unknown> = {
+    iterationCount: state.next ?? 0,
+    runningIterations: running,
+    terminatedIterations: indexes.length,
+  };
+  if (ctx.task.fetchType !== "NONE") {
+    const entries = indexes.map((index) => {
+      // Kestra names the position `iteration` here and `index` inside the loop: both are given.
+      const item: Record<string, unknown> = { value: state.loopValues?.[index], index, iteration: index };
+      const key = state.loopKeys?.[index];
+      if (key !== undefined) item.key = key;
+      return { item, outputs: done[String(index)]?.outputs ?? {} };
+    });
+    outputs.outputs = ctx.task.fetchType === "FETCH_ONE" ? entries.slice(0, 1) : entries;
+  }
+  ctx.setOutputs(outputs);
+}
+
+/**
+ * Kestra 2.0's Loop. Each iteration is a group of task runs under the loop's run, every run carrying the
+ * iteration's index (`iteration`) and value (`value`); `item` and the iteration's own outputs come from
+ * loop-scope.ts. Iterations start in order, at most `concurrencyLimit` at once.
+ */
+async function resolveLoop(ctx: FlowableContext<LoopProps>): Promise<FlowableDecision> {
+  const state = ctx.internal<LoopState>();
+  if (state.error) return { state: "FAILED", error: state.error };
+  const values = state.loopValues;
+  if (!values) return {};
+  const { task } = ctx;
+  const done = (state.done ??= {});
+  const { byIteration, outer } = groupChildren(ctx.children());
+  const create: ChildSpec[] = [];
+  let running = 0;
+  const started = state.next ?? 0;
+  for (let index = 0; index < started; index++) {
+    const runs = byIteration.get(index) ?? [];
+    const result = iteration(block(ctx, runs, values[index] ?? null, index), task);
+    if (result.state === undefined) {
+      running++;
+      create.push(...(result.create ?? []));
+      // A restarted iteration runs again: forget how it ended.
+      delete done[String(index)];
+    } else if (done[String(index)]?.state !== result.state) {
+      done[String(index)] = await endIteration(ctx, index, result.state);
+    }
+  }
+  const records = Object.values(done);
+  const stopped = state.broken || (task.transmitFailed && records.some((r) => isFailure(r.state)));
+  if (!stopped && ctx.canCreate) {
+    const limit = Number(task.concurrencyLimit);
+    let slots = limit > 0 ? Math.max(0, limit - running) : values.length - started;
+    let next = started;
+    while (slots > 0 && next < values.length) {
+      const index = next++;
+      const first = iteration(block(ctx, [], values[index] ?? null, index), task);
+      if (first.state === undefined) {
+        create.push(...(first.create ?? []));
+        running++;
+        slots--;
+      } else {
+        done[String(index)] = { state: first.state };
+      }
+    }
+    state.next = next;
+  }
+  loopOutputs(ctx, running);
+  if (running > 0 || create.length > 0) return { create };
+  if (!stopped && (state.next ?? 0) < values.length) return { create };
+  const states = Object.values(done).map((r) => stateFromChild(r.state, task.transmitFailed));
+  // finally runs once, after every iteration, outside them.
+  return withErrorsAndFinally(
+    block(ctx, outer, null, null),
+    { create: [], state: worstOf(states) },
+    undefined,
+    task.finally,
+  );
+}
+
+export const loop: FlowableHandler<LoopProps> = {
+  start: (ctx) => resolveValues(ctx),
+  onItemsSplit(ctx, lines, error) {
+    const state = ctx.internal<LoopState>();
+    if (error) state.error = error;
+    else state.loopValues = lines;
+  },
+  resolve: (ctx) => resolveLoop(ctx),
+};

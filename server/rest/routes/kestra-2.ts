@@ -1,0 +1,125 @@
+// Kestra 2.0's REST shapes beside the 1.x ones, so clients of either version work unchanged:
+// single-execution actions under /executions/{id}/actions/{action} (the same routes as the 1.x paths,
+// with the same authorization, since they are those routes), outputs read apart from the execution
+// (2.0 no longer inlines them), the eval of a task run's context, and POST /expressions/render.
+import { z } from "zod";
+import { NotFoundError, UnprocessableError } from "../../services/errors";
+import { readExecution } from "../../services/executions";
+import { previewExpression } from "../../services/expression-preview";
+import { MAX_RENDER_EXPRESSIONS, renderExpressions } from "../../services/expression-render";
+import { executionId, flowId, namespace, taskRunId } from "../../services/schemas";
+import { type AnyRoute, defineRoute } from "../route";
+
+/** 1.x action path (after /executions/{executionId}/) → its 2.0 name under actions/. */
+const ACTIONS: [string, string][] = [
+  ["kill", "kill"],
+  ["pause", "pause"],
+  ["resume", "resume"],
+  ["restart", "restart"],
+  ["replay", "replay"],
+  ["replay", "replay-with-inputs"],
+  ["state", "state"],
+  ["labels", "labels"],
+  ["eval", "eval"],
+];
+
+/** The 2.0 paths of the given 1.x execution routes: the same route (handler, schemas, checks) at a new path. */
+export function actionRoutes(executionRoutes: readonly AnyRoute[]): AnyRoute[] {
+  return ACTIONS.map(([legacy, action]) => {
+    const route = executionRoutes.find((r) => r.path === `/executions/{executionId}/${legacy}`);
+    if (!route) throw new Error(`no 1.x route /executions/{executionId}/${legacy} to alias`);
+    return {
+      ...route,
+      path: `/executions/{executionId}/actions/${action}`,
+      summary: `${route.summary} (Kestra 2.0 path)`,
+    };
+  });
+}
+
+const byId = z.object({ executionId });
+const outputsMap = z.record(z.string(), z.unknown());
+
+export const kestra2Routes: AnyRoute[] = [
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/actions/eval/{taskRunId}",
+    tag: "Executions",
+    summary:
+      "Render an expression (the plain-text body) in a task run's context (`taskrun`, `task`, its parents), secrets masked.",
+    params: z.object({ executionId, taskRunId }),
+    body: { kind: "text" },
+    responses: [
+      {
+        status: 200,
+        description: "`{ value }` rendered, or `{ error }` when the expression does not render.",
+        schema: z.object({ value: z.string().optional(), error: z.string().optional() }),
+      },
+      { status: 404, description: "No such execution or task run." },
+    ],
+    handler: async ({ scope, params, body }) => {
+      const expression = String(body ?? "");
+      if (!expression.trim() || expression.length > 2000)
+        throw new UnprocessableError("The body must be an expression of 1 to 2000 characters.");
+      return { body: await previewExpression(scope, params.executionId, expression, params.taskRunId) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/outputs/executions/{executionId}",
+    tag: "Executions",
+    summary: "The flow outputs of an execution (Kestra 2.0 no longer inlines them in the execution).",
+    params: byId,
+    responses: [{ status: 200, description: "The flow's outputs by id.", schema: outputsMap }],
+    handler: async ({ scope, params }) => {
+      const execution = await readExecution(scope, params.executionId);
+      return { body: execution.outputs ?? {} };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/outputs/tasks/{executionId}/{taskRunId}",
+    tag: "Executions",
+    summary: "The outputs of one task run (Kestra 2.0).",
+    params: z.object({ executionId, taskRunId }),
+    responses: [
+      { status: 200, description: "The task run's outputs.", schema: outputsMap },
+      { status: 404, description: "No such execution or task run." },
+    ],
+    handler: async ({ scope, params }) => {
+      const execution = await readExecution(scope, params.executionId);
+      const run = execution.taskRunList.find((r) => r.id === params.taskRunId);
+      if (!run)
+        throw new NotFoundError(
+          `Task run ${params.taskRunId} is not part of execution ${params.executionId}.`,
+        );
+      return { body: run.outputs ?? {} };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/expressions/render",
+    tag: "Flows",
+    summary:
+      "Render expressions for display: each one whole or left as written; secret('KEY') shows as [secret: KEY]. Context: executionId, else a flow source, else namespace + flowId, else none.",
+    body: {
+      kind: "json",
+      schema: z.object({
+        expressions: z.array(z.string().max(2000)).max(MAX_RENDER_EXPRESSIONS),
+        executionId: executionId.optional(),
+        flow: z.string().max(1_000_000).optional(),
+        namespace: namespace.optional(),
+        flowId: flowId.optional(),
+      }),
+    },
+    responses: [
+      {
+        status: 200,
+        description: "`{ rendered }`: each expression given, with what it renders to.",
+        schema: z.object({ rendered: z.record(z.string(), z.string()) }),
+      },
+    ],
+    handler: async ({ scope, body }) => ({
+      body: await renderExpressions(scope, body as Parameters<typeof renderExpressions>[1]),
+    }),
+  }),
+];
