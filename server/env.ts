@@ -64,6 +64,17 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, { error: "must be a Temporal namespace name" })
     .default("default"),
+  /** Connect to Temporal over TLS (the system's roots unless TEMPORAL_TLS_CA_FILE). On with TEMPORAL_API_KEY. */
+  TEMPORAL_TLS: booleanString.optional(),
+  /** PEM file of the CA that signed the Temporal server's certificate (a private CA). */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  /** PEM files of this process's client certificate and key, for mTLS (both or neither). */
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** The name the Temporal server's certificate is checked against, when it is not TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** API key for Temporal Cloud (or a server that takes one); implies TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   /**
    * Secret that signs session cookies (Auth.js). `cadenza start` generates one into the data directory when
    * unset; `cadenza server web` needs it (the same on every web replica).
@@ -193,6 +204,18 @@ function isNetwork(range: string): boolean {
 
 const OIDC_VARIABLES = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
 
+/** TLS settings that cannot work together, as one sentence (undefined when they can). */
+function temporalTlsProblem(data: z.infer<typeof envSchema>): string | undefined {
+  if (Boolean(data.TEMPORAL_TLS_CERT_FILE) !== Boolean(data.TEMPORAL_TLS_KEY_FILE))
+    return "TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (mTLS needs both)";
+  const files = data.TEMPORAL_TLS_CA_FILE || data.TEMPORAL_TLS_CERT_FILE || data.TEMPORAL_TLS_SERVER_NAME;
+  if (files && data.TEMPORAL_TLS === false)
+    return "TEMPORAL_TLS is false but TEMPORAL_TLS_* files or server name are set";
+  if (data.TEMPORAL_API_KEY && data.TEMPORAL_TLS === false)
+    return "TEMPORAL_API_KEY needs TLS: leave TEMPORAL_TLS unset or true";
+  return undefined;
+}
+
 /** The 32 bytes of a CADENZA_SECRET_KEY value (base64 or hex), or undefined when it is not one. */
 export function secretKeyBytes(value: string): Buffer | undefined {
   const text = value.trim();
@@ -225,6 +248,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   const result = envSchema.safeParse(present);
   if (result.success) {
+    const temporal = temporalTlsProblem(result.data);
+    if (temporal) throw new EnvError(`Invalid environment: ${temporal}.`);
     const set = OIDC_VARIABLES.filter((name) => result.data[name] !== undefined);
     if (set.length === 0 || set.length === OIDC_VARIABLES.length) return result.data;
     const missing = OIDC_VARIABLES.filter((name) => result.data[name] === undefined);
@@ -235,7 +260,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
     const value = source[name];
-    const shown = value === undefined || /SECRET|TOKEN|DATABASE_URL/.test(name) ? "" : ` (got "${value}")`;
+    const shown =
+      value === undefined || /SECRET|TOKEN|DATABASE_URL|API_KEY/.test(name) ? "" : ` (got "${value}")`;
     return `${name} ${issue.message}${shown}`;
   });
   throw new EnvError(`Invalid environment: ${problems.join("; ")}.`);

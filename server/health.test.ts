@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "@/test/db";
+import { temporalReachable } from "@/worker/temporal/connection";
 import { createPrismaClient } from "./db/client";
 import { openServerEngine } from "./engine";
 import { checkHealth, healthHandler } from "./health";
@@ -33,6 +34,18 @@ describe("health", () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
     expect((await checkHealth(() => t.db)).report.engine).toBe("down");
+  });
+
+  it("in Temporal mode reports Temporal down (degraded) when nothing answers at TEMPORAL_ADDRESS", async () => {
+    const check = () => temporalReachable({ address: "127.0.0.1:1", namespace: "default" }, 1_000);
+    const response = await healthHandler(() => t.db, check)();
+    expect(await response.json()).toEqual({
+      status: "degraded",
+      db: "ok",
+      engine: "down",
+      temporal: "down",
+      version,
+    });
   });
 
   it("ignores engines whose heartbeat is stale", async () => {

@@ -1,5 +1,9 @@
-// /api/health: is the database answering, is an engine alive, which version is this.
+// /api/health: is the database answering, is an engine alive, is Temporal reachable (Temporal mode),
+// which version is this.
+import { temporalReachable } from "@/worker/temporal/connection";
 import type { PrismaClient } from "./db/client";
+import { temporalConnectionFrom } from "./engine";
+import { env } from "./env";
 import { liveInstances } from "./services/service-instances";
 import { version } from "./version";
 
@@ -9,6 +13,8 @@ export interface HealthReport {
   db: "ok" | "down";
   /** "running": a live engine process; "down": no engine heartbeat; "unknown": the database is down. */
   engine: "running" | "down" | "unknown";
+  /** In Temporal mode (CADENZA_ENGINE=temporal) only: whether the Temporal server answers. */
+  temporal?: "ok" | "down";
   version: string;
 }
 
@@ -19,13 +25,19 @@ const timeoutMs = 3_000;
 /** Builds the report; HTTP 200 only when the database answers `select 1`, else 503. */
 export async function checkHealth(
   getDb: () => HealthDb,
+  temporal?: () => Promise<boolean>,
 ): Promise<{ httpStatus: 200 | 503; report: HealthReport }> {
+  const reachable = temporal?.().then((ok) => (ok ? "ok" : "down") as "ok" | "down");
   let db: HealthDb;
   try {
     db = getDb();
     await withTimeout(db.$queryRaw`select 1`);
   } catch {
-    return { httpStatus: 503, report: { status: "down", db: "down", engine: "unknown", version } };
+    const temporalState = reachable ? { temporal: await reachable } : {};
+    return {
+      httpStatus: 503,
+      report: { status: "down", db: "down", engine: "unknown", ...temporalState, version },
+    };
   }
   let engine: HealthReport["engine"];
   try {
@@ -34,14 +46,26 @@ export async function checkHealth(
   } catch {
     engine = "unknown";
   }
-  const status = engine === "running" ? "ok" : "degraded";
-  return { httpStatus: 200, report: { status, db: "ok", engine, version } };
+  const temporalState = reachable ? { temporal: await reachable } : {};
+  // Executions cannot run without the Temporal server in Temporal mode: degraded, as without an engine.
+  const status = engine === "running" && temporalState.temporal !== "down" ? "ok" : "degraded";
+  return { httpStatus: 200, report: { status, db: "ok", engine, ...temporalState, version } };
+}
+
+/** Temporal's reachability check of this process when CADENZA_ENGINE=temporal, else undefined. */
+export function configuredTemporalCheck(): (() => Promise<boolean>) | undefined {
+  if (env.CADENZA_ENGINE !== "temporal" || !env.TEMPORAL_ADDRESS) return undefined;
+  const options = temporalConnectionFrom(env);
+  return () => temporalReachable(options, timeoutMs);
 }
 
 /** The route handler, with its database injected (app/api/health/route.ts passes getDb). */
-export function healthHandler(getDb: () => HealthDb): () => Promise<Response> {
+export function healthHandler(
+  getDb: () => HealthDb,
+  temporal: (() => Promise<boolean>) | undefined = configuredTemporalCheck(),
+): () => Promise<Response> {
   return async () => {
-    const { httpStatus, report } = await checkHealth(getDb);
+    const { httpStatus, report } = await checkHealth(getDb, temporal);
     return Response.json(report, { status: httpStatus, headers: { "cache-control": "no-store" } });
   };
 }

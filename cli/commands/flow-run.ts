@@ -8,7 +8,8 @@ export const flowRun: Command = {
   path: ["flow", "run"],
   summary:
     "Run a flow to its end and print the final execution as JSON (exit 0 ended, 2 invalid, 3 timeout).",
-  usage: "FILE [--input key=value]... [--flows DIR_OR_FILE]... [--engine memory|embedded] [--timeout 60s]",
+  usage:
+    "FILE [--input key=value]... [--flows DIR_OR_FILE]... [--engine memory|embedded|temporal] [--timeout 60s]",
   options: {
     input: { type: "string", multiple: true, short: "i" },
     flows: { type: "string", multiple: true },
@@ -19,7 +20,8 @@ export const flowRun: Command = {
   optionHelp: {
     input: "an input value; key=@path passes a file (repeatable)",
     flows: "other flows to load, for subflows and Flow triggers (repeatable)",
-    engine: "embedded (default: PostgreSQL, DATABASE_URL's or an embedded one) or memory",
+    engine:
+      "embedded (default: PostgreSQL, DATABASE_URL's or an embedded one), temporal (workflows on TEMPORAL_ADDRESS, else a local dev server) or memory",
     timeout: "give up after this long (60s, 5m, PT1H): exit 3",
     quiet: "do not print logs on stderr",
   },
@@ -27,8 +29,8 @@ export const flowRun: Command = {
   async run({ values, positionals }, io) {
     const registry = builtInRegistry();
     const engine = String(values.engine);
-    if (engine !== "memory" && engine !== "embedded") {
-      io.stderr(`cadenza flow run: unknown engine '${engine}' (memory or embedded)\n`);
+    if (engine !== "memory" && engine !== "embedded" && engine !== "temporal") {
+      io.stderr(`cadenza flow run: unknown engine '${engine}' (memory, embedded or temporal)\n`);
       return 2;
     }
     let timeoutMs: number | undefined;
@@ -84,11 +86,22 @@ export const flowRun: Command = {
     const { parseEnv } = await import("@/server/env");
     const env = parseEnv();
     const { runFlowEmbedded } = await import("../flows/run-embedded");
-    return (
-      await runFlowEmbedded(
-        { ...options, sources, databaseUrl: env.DATABASE_URL, dataDir: env.CADENZA_DATA_DIR },
-        io,
-      )
-    ).code;
+    const run = { ...options, sources, databaseUrl: env.DATABASE_URL, dataDir: env.CADENZA_DATA_DIR };
+    if (engine === "embedded") return (await runFlowEmbedded(run, io)).code;
+    // Temporal: TEMPORAL_ADDRESS's server (with its TLS settings), else the installed dev server, stopped after.
+    const { temporalConnectionFrom } = await import("@/server/engine");
+    const { startDevTemporal } = await import("@/server/runtime/temporal-dev");
+    const local = env.TEMPORAL_ADDRESS
+      ? undefined
+      : await startDevTemporal({
+          dataDir: env.CADENZA_DATA_DIR,
+          ...(options.quiet ? {} : { onProgress: (message: string) => io.stderr(`${message}\n`) }),
+        });
+    try {
+      const temporal = temporalConnectionFrom(env, local?.address ?? env.TEMPORAL_ADDRESS);
+      return (await runFlowEmbedded({ ...run, mode: { kind: "temporal", temporal } }, io)).code;
+    } finally {
+      await local?.stop();
+    }
   },
 };

@@ -6,7 +6,7 @@ import { flowValidate } from "./flow-validate";
 import { migrate } from "./migrate";
 import { pluginsDocs } from "./plugins-docs";
 import { pluginsSchema } from "./plugins-schema";
-import { serverEngine } from "./server-engine";
+import { serverEngine, serverTemporalWorker } from "./server-engine";
 import { serverWeb } from "./server-web";
 import { start } from "./start";
 import { tokenCreate } from "./token-create";
@@ -24,6 +24,7 @@ export const commands: Command[] = [
   pluginsDocs,
   pluginsSchema,
   serverEngine,
+  serverTemporalWorker,
   serverWeb,
   start,
   tokenCreate,

@@ -126,6 +126,27 @@ describe("cadenza start", () => {
     expect(stderr).toContain("Usage: cadenza start");
   });
 
+  it("rejects an --engine other than embedded or temporal as a usage error", async () => {
+    const { code, stderr } = await run(["start", "--engine", "kestra"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--engine must be embedded or temporal (got 'kestra')");
+  });
+
+  it("--engine temporal says so in one line, before any slow step, when TEMPORAL_ADDRESS does not answer", async () => {
+    vi.stubEnv("TEMPORAL_ADDRESS", "127.0.0.1:1");
+    const { code, stdout, stderr } = await run([
+      "start",
+      "--engine",
+      "temporal",
+      "--port",
+      String(await freePort()),
+    ]);
+    expect(code).toBe(1);
+    expectOneLine(stderr);
+    expect(stderr).toContain("cadenza start: Temporal does not answer at TEMPORAL_ADDRESS=127.0.0.1:1");
+    expect(stdout).not.toContain("Database:");
+  });
+
   it("rejects unknown flags and arguments with usage", async () => {
     expect((await run(["start", "--nope"])).code).toBe(2);
     expect((await run(["start", "extra"])).code).toBe(2);
@@ -180,14 +201,14 @@ describe("cadenza migrate", () => {
   });
 });
 
-describe("cadenza server web|engine", () => {
+describe("cadenza server web|engine|temporal-worker", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
   });
 
   it("need DATABASE_URL", async () => {
     vi.stubEnv("DATABASE_URL", "");
-    for (const role of ["web", "engine"]) {
+    for (const role of ["web", "engine", "temporal-worker"]) {
       const { code, stderr } = await run([
         "server",
         role,
@@ -196,6 +217,24 @@ describe("cadenza server web|engine", () => {
       expect(code).toBe(1);
       expectOneLine(stderr);
       expect(stderr).toContain(`cadenza server ${role}: DATABASE_URL is not set`);
+    }
+  });
+
+  it("temporal-worker needs TEMPORAL_ADDRESS, whatever CADENZA_ENGINE says", async () => {
+    const t = await createTestDatabase();
+    try {
+      vi.stubEnv("DATABASE_URL", t.url);
+      vi.stubEnv("CADENZA_SECRET_KEY", "0".repeat(64));
+      vi.stubEnv("CADENZA_ENGINE", "embedded");
+      vi.stubEnv("TEMPORAL_ADDRESS", "");
+      const { code, stderr } = await run(["server", "temporal-worker"]);
+      expect(code).toBe(1);
+      expectOneLine(stderr);
+      expect(stderr).toContain(
+        "cadenza server temporal-worker: CADENZA_ENGINE=temporal needs TEMPORAL_ADDRESS",
+      );
+    } finally {
+      await t.drop();
     }
   });
 

@@ -1,20 +1,31 @@
 import type { Command } from "../command";
-import { CleanupStack, Interrupted, parsePort, progress, reportingErrors, throwIfAborted } from "./support";
+import {
+  CleanupStack,
+  Interrupted,
+  parseEngine,
+  parsePort,
+  progress,
+  reportingErrors,
+  throwIfAborted,
+} from "./support";
 
 export const start: Command = {
   path: ["start"],
   summary:
     "Run Cadenza on this machine: web server and engine, with an embedded PostgreSQL unless DATABASE_URL is set",
-  usage: "[--port PORT] [--rebuild]",
-  options: { port: { type: "string" }, rebuild: { type: "boolean" } },
+  usage: "[--port PORT] [--engine embedded|temporal] [--rebuild]",
+  options: { port: { type: "string" }, engine: { type: "string" }, rebuild: { type: "boolean" } },
   optionHelp: {
     port: "port of the web server (default: PORT, else 3000)",
+    engine:
+      "embedded, or temporal: executions as Temporal workflows on TEMPORAL_ADDRESS, else on a local dev server kept in the data directory (default: CADENZA_ENGINE, else embedded)",
     rebuild: "build the web app even if the build looks current",
   },
   positionals: { max: 0 },
   run: (args, io) =>
     reportingErrors(io, "start", async () => {
       const portFlag = parsePort(args.values.port);
+      const engineFlag = parseEngine(args.values.engine);
       const { env, exportToProcessEnv } = await import("../../server/env");
       const { listenForShutdown } = await import("../../server/runtime/signals");
       const { assertPortFree, buildState, ensureBuild, startWebServer } = await import(
@@ -23,11 +34,17 @@ export const start: Command = {
       const { openDatabase } = await import("../../server/runtime/database");
       const { applyMigrations } = await import("../../server/db/migrate");
       const { disconnectDb } = await import("../../server/db/client");
-      const { ensureDefaultTenant, openServerEngine, runtimeOptionsFrom, scriptsStatus } = await import(
-        "../../server/engine"
-      );
+      const {
+        ensureDefaultTenant,
+        openServerEngine,
+        runtimeOptionsFrom,
+        scriptsStatus,
+        temporalConnectionFrom,
+      } = await import("../../server/engine");
+      const engineKind = engineFlag ?? env.CADENZA_ENGINE;
       const { migrationsDir } = await import("../../server/paths");
       const { version } = await import("../../server/version");
+      const { CadenzaError } = await import("../../server/errors");
 
       const port = portFlag ?? env.PORT;
       const shutdown = listenForShutdown({ onSecond: () => io.stderr("Stopping now.\n") });
@@ -36,6 +53,27 @@ export const start: Command = {
         // Cheap checks first, so a mistake is reported in a second rather than after a build.
         await assertPortFree(port, env.HOST);
         io.stdout(`Starting Cadenza ${version}\n`);
+        // Temporal mode: TEMPORAL_ADDRESS's server (checked now: cheap, and a typo should not cost a build),
+        // else the installed dev server with its data in the data directory, stopped with Cadenza.
+        let temporalAddress = env.TEMPORAL_ADDRESS;
+        let temporalWhere = `Temporal at ${temporalAddress}`;
+        if (engineKind === "temporal") {
+          if (temporalAddress) {
+            const { waitForTemporal } = await import("../../worker/temporal/connection");
+            await waitForTemporal(temporalConnectionFrom(env), 5_000).catch((error: Error) => {
+              throw new CadenzaError(
+                `Temporal does not answer at TEMPORAL_ADDRESS=${temporalAddress}: ${error.message.split("\n")[0]}`,
+              );
+            });
+          } else {
+            const { startDevTemporal } = await import("../../server/runtime/temporal-dev");
+            const local = await startDevTemporal({ dataDir: env.CADENZA_DATA_DIR, onProgress: progress(io) });
+            cleanup.push("the local Temporal server", local.stop);
+            temporalAddress = local.address;
+            temporalWhere = `a local Temporal dev server at ${local.address} (data in ${local.dbFile})`;
+          }
+        }
+        throwIfAborted(shutdown.signal);
         const database = await openDatabase({
           databaseUrl: env.DATABASE_URL,
           dataDir: env.CADENZA_DATA_DIR,
@@ -93,7 +131,12 @@ export const start: Command = {
         const key = secretKey(secretKeyBytes(keyText) as Buffer);
         const authSecret = env.AUTH_SECRET ?? standaloneAuthSecret(env.CADENZA_DATA_DIR);
 
+        const mode =
+          engineKind === "temporal"
+            ? { kind: "temporal" as const, temporal: temporalConnectionFrom(env, temporalAddress) }
+            : { kind: "embedded" as const };
         const engine = await openServerEngine({
+          mode,
           databaseUrl: database.url,
           dataDir: env.CADENZA_DATA_DIR,
           inlineTasks: env.CADENZA_INLINE_TASKS,
@@ -114,6 +157,8 @@ export const start: Command = {
         // For the Next app, loaded next in this process: its database, its keys, and the production
         // builds of Next and React, which they select from NODE_ENV when loaded.
         exportToProcessEnv({
+          CADENZA_ENGINE: engineKind,
+          ...(temporalAddress && engineKind === "temporal" ? { TEMPORAL_ADDRESS: temporalAddress } : {}),
           DATABASE_URL: database.url,
           CADENZA_SECRET_KEY: keyText,
           AUTH_SECRET: authSecret,
@@ -149,7 +194,9 @@ export const start: Command = {
             ...(everywhere
               ? ["            Reachable from other machines: set HOST=127.0.0.1 to keep it to this one."]
               : []),
-            `  Engine:   embedded, in this process (${env.CADENZA_WORKER_CONCURRENCY} workers); data in ${env.CADENZA_DATA_DIR}.`,
+            engineKind === "temporal"
+              ? `  Engine:   Temporal workflows on ${temporalWhere}; a Temporal worker in this process (${env.CADENZA_WORKER_CONCURRENCY} task attempts at once); data in ${env.CADENZA_DATA_DIR}.`
+              : `  Engine:   embedded, in this process (${env.CADENZA_WORKER_CONCURRENCY} workers); data in ${env.CADENZA_DATA_DIR}.`,
             `  Secrets:  encrypted with the key from ${keySource}.`,
             `  Scripts:  ${scripts}.`,
             "Press Ctrl-C to stop.",

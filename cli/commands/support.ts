@@ -29,6 +29,13 @@ export function parsePort(value: unknown): number | undefined {
   return port;
 }
 
+/** The `--engine` of the server commands: embedded or temporal (undefined: CADENZA_ENGINE decides). */
+export function parseEngine(value: unknown): "embedded" | "temporal" | undefined {
+  if (value === undefined) return undefined;
+  if (value === "embedded" || value === "temporal") return value;
+  throw new UsageError(`--engine must be embedded or temporal (got '${String(value)}')`);
+}
+
 /** Prints progress lines indented under the command's own lines. */
 export function progress(io: CliIo): (message: string) => void {
   return (message) => io.stdout(`  ${message}\n`);

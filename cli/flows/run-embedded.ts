@@ -1,5 +1,6 @@
 import { InputValidationError, isTerminal, toExecutionJson } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
+import type { EngineMode } from "@/server/engine";
 import { FlowNotFoundError, saveFlowRevision, withTransaction } from "@/worker/embedded";
 import { newId } from "@/worker/ids";
 import type { LogEntry } from "@/worker/logs";
@@ -14,12 +15,15 @@ export interface EmbeddedRunOptions extends RunFlowOptions {
   /** PostgreSQL to use; when absent an embedded one starts with its data in `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
+  /** The engine that runs the execution (default embedded; cli/flows/run-temporal.ts passes Temporal's). */
+  mode?: EngineMode;
 }
 
 /**
- * Runs a flow on the embedded engine: PostgreSQL (DATABASE_URL's or an embedded one), migrations, the
- * flows stored in the `main` tenant, an engine runtime in this process (no scheduler: a one-off run starts
- * no schedules), the execution to its end. Only the execution JSON goes to stdout.
+ * Runs a flow on a server engine: PostgreSQL (DATABASE_URL's or an embedded one), migrations, the flows
+ * stored in the `main` tenant, an engine runtime in this process (no scheduler: a one-off run starts no
+ * schedules) — the embedded engine's, or Temporal workers when `mode` says so —, the execution to its
+ * end. Only the execution JSON goes to stdout.
  */
 export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): Promise<RunFlowResult> {
   const parsed = parseInputs(options.inputs);
@@ -40,6 +44,7 @@ export async function runFlowEmbedded(options: EmbeddedRunOptions, io: CliIo): P
   try {
     await applyMigrations(database.url, migrationsDir);
     const engine = await openServerEngine({
+      ...(options.mode ? { mode: options.mode } : {}),
       databaseUrl: database.url,
       dataDir: options.dataDir,
       poolSize: 10,

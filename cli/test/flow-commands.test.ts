@@ -198,7 +198,7 @@ describe("cadenza flow run --engine", () => {
   it("refuses an unknown engine", async () => {
     const result = await cli("flow", "run", tempFlow(hello), "--engine", "spark");
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/unknown engine 'spark' \(memory or embedded\)/);
+    expect(result.stderr).toMatch(/unknown engine 'spark' \(memory, embedded or temporal\)/);
   });
 });
 

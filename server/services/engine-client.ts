@@ -1,8 +1,9 @@
-// The web process's handle on the embedded engine: created once per process, lazily (like getDb()), from
-// DATABASE_URL and CADENZA_DATA_DIR, without a runtime — `cadenza start` runs the runtime itself, and
-// `cadenza server web` runs none. It starts executions, operates them and reads them for the API.
+// The web process's handle on the engine: created once per process, lazily (like getDb()), from
+// DATABASE_URL, CADENZA_DATA_DIR and CADENZA_ENGINE (embedded, or Temporal at TEMPORAL_ADDRESS), without a
+// runtime — `cadenza start` runs the runtime itself, and `cadenza server web` runs none. It starts
+// executions, operates them (through whichever engine is configured) and reads them for the API.
 
-import { openServerEngine, type ServerEngine } from "../engine";
+import { engineModeFrom, openServerEngine, type ServerEngine } from "../engine";
 import { env } from "../env";
 import { CadenzaError } from "../errors";
 import { configuredSecretKey } from "../secrets/key";
@@ -17,7 +18,14 @@ export function getEngine(): Promise<ServerEngine> {
     return Promise.reject(
       new CadenzaError("DATABASE_URL is not set: run the app through `cadenza start` or set it."),
     );
+  let mode: ReturnType<typeof engineModeFrom>;
+  try {
+    mode = engineModeFrom(env);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const opening = openServerEngine({
+    mode,
     databaseUrl,
     dataDir: env.CADENZA_DATA_DIR,
     poolSize: 5,

@@ -10,7 +10,7 @@ import { createCaller } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { bootstrapAdmin, createUserToken } from "@/server/auth/bootstrap";
 import type { SessionUser } from "@/server/auth/principal";
-import { openServerEngine, type ServerEngine } from "@/server/engine";
+import { type EngineMode, openServerEngine, type ServerEngine } from "@/server/engine";
 import { handleRest } from "@/server/rest/handler";
 import { router } from "@/server/rest/routes";
 import { secretKey } from "@/server/secrets/crypto";
@@ -54,7 +54,13 @@ export interface ApiHarness {
 
 export const TEST_SECRET_KEY = secretKey(randomBytes(32));
 
-export function setUpApi(options: { runtime?: boolean } = {}): ApiHarness {
+export function setUpApi(
+  options: {
+    runtime?: boolean;
+    /** The engine that runs executions (default embedded), read when the harness starts. */
+    mode?: () => EngineMode;
+  } = {},
+): ApiHarness {
   let database: TestDatabase | undefined;
   let engine: ServerEngine | undefined;
   let dataDir: string | undefined;
@@ -64,6 +70,7 @@ export function setUpApi(options: { runtime?: boolean } = {}): ApiHarness {
     database = await createTestDatabase();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "cadenza-api-"));
     engine = await openServerEngine({
+      ...(options.mode ? { mode: options.mode() } : {}),
       databaseUrl: database.url,
       dataDir,
       poolSize: 10,

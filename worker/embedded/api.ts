@@ -51,11 +51,67 @@ const asList = (value: string | string[] | undefined) =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
- * What the rest of Cadenza (the service layer, the CLI, tests) asks of the embedded engine. Every call
- * names the tenant: an execution of another tenant is "not found".
+ * How executions are run: what differs between the embedded engine (PostgreSQL queue) and the Temporal
+ * driver (workflows) behind the same EngineClient. Both keep the read model in PostgreSQL, so reads
+ * (get, logs, waitForEnd, backfills...) are the client's own.
+ */
+export interface ExecutionRunner {
+  /** Creates an execution (inputs validated: throws InputValidationError) and starts it (at `startAt`). */
+  createAndStart(
+    tenantId: string,
+    flow: Flow,
+    request: ExecutionRequest,
+    options: { startAt?: Date },
+  ): Promise<Execution>;
+  /** Applies an operation to an execution of the tenant; throws ExecutionOperationError when refused. */
+  operate(tenantId: string, id: string, event: ExecutionEvent): Promise<void>;
+  /** Stores a new execution made outside the executor's run (a replay) and starts it. */
+  startNew(tenantId: string, execution: Execution): Promise<void>;
+  /**
+   * Resolves once the engine is done with an ended execution (its "ended" work: Flow triggers, queued
+   * executions), or after `timeoutMs`. The embedded engine has none to wait for (a job of its own).
+   */
+  settled?(tenantId: string, id: string, timeoutMs: number): Promise<void>;
+}
+
+/** The embedded engine's runner: each operation is a transaction of its own (apply.ts). */
+export function embeddedRunner(ctx: EngineContext): ExecutionRunner {
+  return {
+    async createAndStart(tenantId, flow, request, options) {
+      return (await createAndStart(
+        ctx,
+        tenantId,
+        flow,
+        request,
+        options.startAt ? { startAt: options.startAt } : {},
+      )) as Execution;
+    },
+    async operate(_tenantId, id, event) {
+      await applyEvent(ctx, id, event);
+    },
+    async startNew(tenantId, execution) {
+      await withTransaction(ctx.pool, async (client) => {
+        await insertExecution(client, tenantId, execution);
+        await applyEventInTransaction(ctx, client, execution.id, { type: "start" });
+      });
+    },
+  };
+}
+
+/**
+ * What the rest of Cadenza (the service layer, the CLI, tests) asks of the engine. Every call names the
+ * tenant: an execution of another tenant is "not found". `runner` is the engine that runs executions
+ * (embedded by default; worker/temporal's `temporalRunner` in Temporal mode).
  */
 export class EngineClient {
-  constructor(readonly ctx: EngineContext) {}
+  readonly runner: ExecutionRunner;
+
+  constructor(
+    readonly ctx: EngineContext,
+    runner?: ExecutionRunner,
+  ) {
+    this.runner = runner ?? embeddedRunner(ctx);
+  }
 
   private async flow(tenantId: string, namespace: string, flowId: string, revision?: number): Promise<Flow> {
     const { ctx } = this;
@@ -76,14 +132,12 @@ export class EngineClient {
     options: { revision?: number; startAt?: Date } = {},
   ): Promise<Execution> {
     const flow = await this.flow(tenantId, namespace, flowId, options.revision);
-    const execution = await createAndStart(
-      this.ctx,
+    return this.runner.createAndStart(
       tenantId,
       flow,
       request,
       options.startAt ? { startAt: options.startAt } : {},
     );
-    return execution as Execution;
   }
 
   /** Each input of the flow as these values would make it (Kestra's validate): nothing is created. */
@@ -117,7 +171,10 @@ export class EngineClient {
     event: Extract<ExecutionEvent, { type: "kill" | "pause" | "resume" | "restart" | "changeTaskRunState" }>,
   ): Promise<Execution> {
     await this.owned(tenantId, id);
-    return applyEvent(this.ctx, id, event);
+    await this.runner.operate(tenantId, id, event);
+    const after = await this.get(tenantId, id);
+    if (!after) throw new ExecutionNotFoundError(id);
+    return after;
   }
 
   /** A new execution re-running from a task run, with new inputs when given. */
@@ -149,10 +206,8 @@ export class EngineClient {
       },
       { inputs },
     );
-    return withTransaction(ctx.pool, async (client) => {
-      await insertExecution(client, tenantId, fresh);
-      return applyEventInTransaction(ctx, client, fresh.id, { type: "start" });
-    });
+    await this.runner.startNew(tenantId, fresh);
+    return (await this.get(tenantId, fresh.id)) ?? fresh;
   }
 
   /** One LISTEN connection shared by every waiter of this client, opened on first use. */
@@ -195,6 +250,10 @@ export class EngineClient {
       for (;;) {
         const execution = await this.get(tenantId, id);
         if (!execution) throw new ExecutionNotFoundError(id);
+        if (isTerminal(execution.state.current) && this.runner.settled) {
+          await this.runner.settled(tenantId, id, Math.max(0, deadline - Date.now()));
+          return (await this.get(tenantId, id)) ?? execution;
+        }
         if (isTerminal(execution.state.current) || Date.now() >= deadline) return execution;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(1_000, Math.max(0, deadline - Date.now())));
@@ -378,11 +437,12 @@ export class EngineClient {
       ...flowVariables,
       trigger: variables,
     })) as Record<string, unknown>;
-    const started = (await createAndStart(ctx, tenantId, flow, {
-      inputs,
-      labels: trigger.labels,
-      trigger: { id: trigger.id, type: trigger.type, variables },
-    })) as Execution;
+    const started = await this.runner.createAndStart(
+      tenantId,
+      flow,
+      { inputs, labels: trigger.labels, trigger: { id: trigger.id, type: trigger.type, variables } },
+      {},
+    );
     const wait = trigger.wait === true;
     const execution = wait
       ? await this.waitForEnd(tenantId, started.id, options.waitTimeoutMs ?? 60_000)

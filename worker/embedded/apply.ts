@@ -220,15 +220,7 @@ export async function createAndStartInTransaction(
   request: ExecutionRequest,
   options: CreateOptions = {},
 ): Promise<Execution | undefined> {
-  const created = await createExecution(flow, { ...request, tenantId }, stepEnv(ctx, client, tenantId));
-  // Labels and inputs rendered from secrets (a parent's Subflow labels and inputs) are masked from the
-  // first write. Inputs with the tenant's secrets only: a SECRET input is sealed, or (no cipher) kept as given.
-  const tenantMask = await ctx.masker(client, tenantId);
-  const mask = await ctx.masker(client, tenantId, secretInputValues(created.inputs, ctx.inputCipher));
-  const execution = maskExecution(
-    tenantMask ? { ...created, inputs: maskInputs(created.inputs, tenantMask) } : created,
-    mask,
-  );
+  const execution = await createMaskedExecution(ctx, client, tenantId, flow, request);
   const inserted = await insertExecution(client, tenantId, execution, options);
   if (!inserted) return undefined;
   if (options.startAt && options.startAt.getTime() > ctx.now().getTime()) {
@@ -241,6 +233,28 @@ export async function createAndStartInTransaction(
     return execution;
   }
   return applyEventInTransaction(ctx, client, execution.id, { type: "start" });
+}
+
+/**
+ * A new execution of `flow` (inputs validated: throws InputValidationError), masked as it is first written:
+ * labels and inputs rendered from secrets (a parent's Subflow labels and inputs) are masked. Inputs with
+ * the tenant's secrets only: a SECRET input is sealed, or (no cipher) kept as given. Every driver that
+ * stores executions in PostgreSQL creates them with this.
+ */
+export async function createMaskedExecution(
+  ctx: EngineContext,
+  db: Queryable,
+  tenantId: string,
+  flow: Flow,
+  request: ExecutionRequest,
+): Promise<Execution> {
+  const created = await createExecution(flow, { ...request, tenantId }, stepEnv(ctx, db, tenantId));
+  const tenantMask = await ctx.masker(db, tenantId);
+  const mask = await ctx.masker(db, tenantId, secretInputValues(created.inputs, ctx.inputCipher));
+  return maskExecution(
+    tenantMask ? { ...created, inputs: maskInputs(created.inputs, tenantMask) } : created,
+    mask,
+  );
 }
 
 /** What starting `flow` with these inputs would make of each input (nothing is created). */

@@ -1,5 +1,5 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
-import { ExecutionOperationError, secretInputValues, type TaskResultEvent } from "@/engine/executor";
+import { ExecutionOperationError, type TaskResultEvent } from "@/engine/executor";
 import {
   type DriverPorts,
   executionEnded,
@@ -8,9 +8,8 @@ import {
   splitItems,
   startSubflow,
 } from "../core";
-import type { LogEntry } from "../logs";
-import { runTaskAttempt } from "../task-runner";
 import { applyEvent, ExecutionNotFoundError } from "./apply";
+import { runStoredAttempt } from "./attempt";
 import type { EngineContext } from "./context";
 import { loadExecution } from "./execution-store";
 import {
@@ -24,8 +23,6 @@ import {
   type TaskJob,
   type TimerJob,
 } from "./jobs";
-import { insertLogs } from "./logs-store";
-import { maskLogs } from "./mask";
 import { driverPorts } from "./ports";
 
 /** Attempts running in this process, by `taskRunId:attempt`, so a cancel notification can stop them. */
@@ -43,31 +40,6 @@ async function applyQuietly(
     if (error instanceof ExecutionOperationError || error instanceof ExecutionNotFoundError) return;
     throw error;
   }
-}
-
-/** Buffers a running task's logs and writes them in batches, so a chatty script does not cost a query per line. */
-function logBuffer(ctx: EngineContext, tenantId: string, secretInputs: readonly string[] = []) {
-  let buffer: LogEntry[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = async () => {
-    clearTimeout(timer);
-    timer = undefined;
-    const batch = buffer;
-    buffer = [];
-    // Fails closed: logs that cannot be masked are not written (the engine reports why).
-    await ctx
-      .masker(ctx.pool, tenantId, secretInputs)
-      .then((mask) => insertLogs(ctx.pool, tenantId, maskLogs(batch, mask)))
-      .catch((error) => ctx.report(`could not write ${batch.length} task log(s)`, error));
-  };
-  return {
-    push(entry: LogEntry) {
-      buffer.push(entry);
-      if (buffer.length >= 200) void flush();
-      else timer ??= setTimeout(() => void flush(), 200);
-    },
-    flush,
-  };
 }
 
 async function runTask(
@@ -115,28 +87,12 @@ async function runTask(
     controller.abort();
   };
   helpers.abortSignal?.addEventListener("abort", onShutdown);
-  const logs = logBuffer(ctx, tenantId, secretInputValues(execution.inputs, ctx.inputCipher));
   let result: TaskResultEvent;
   try {
-    result = await runTaskAttempt(
-      flow,
-      execution,
-      payload,
-      {
-        registry: ctx.registry,
-        services: ctx.services(tenantId),
-        functions: ctx.functions(ctx.pool, tenantId),
-        namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
-        now: () => ctx.now(),
-        inputCipher: ctx.inputCipher,
-        log: (entry) => logs.push(entry),
-      },
-      controller.signal,
-    );
+    result = await runStoredAttempt(ctx, tenantId, flow, execution, payload, controller.signal);
   } finally {
     helpers.abortSignal?.removeEventListener("abort", onShutdown);
     running.delete(key);
-    await logs.flush();
   }
   if (handedBack)
     throw new Error(`engine shutting down: attempt ${payload.attempt} of ${run.taskId} handed back`);

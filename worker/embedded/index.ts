@@ -1,4 +1,11 @@
-export { EngineClient, FlowNotFoundError, type WebhookRequest, type WebhookResult } from "./api";
+export {
+  EngineClient,
+  type ExecutionRunner,
+  embeddedRunner,
+  FlowNotFoundError,
+  type WebhookRequest,
+  type WebhookResult,
+} from "./api";
 export { applyEvent, createAndStart, ExecutionNotFoundError } from "./apply";
 export type { EngineContext } from "./context";
 export { type ContextOptions, createEngineContext } from "./create-context";

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Client } from "@temporalio/client";
 import { bundleWorkflowCode, NativeConnection, Worker } from "@temporalio/worker";
 import type { EngineContext } from "../embedded/context";
-import { createTemporalActivities, type EndedPort } from "./activities";
-import { temporalEnded } from "./ended";
+import { createTemporalActivities } from "./activities";
+import { clientConnection, nativeConnectionOptions, type TemporalConnectionOptions } from "./connection";
 import { taskQueueOf } from "./names";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,14 +30,14 @@ export function workflowBundle(): ReturnType<typeof bundleWorkflowCode> {
   return bundled;
 }
 
-export interface TemporalWorkerOptions {
+export interface TemporalWorkerOptions extends TemporalConnectionOptions {
   ctx: EngineContext;
-  address: string;
-  namespace: string;
-  /** One worker per tenant's task queue. */
-  tenantIds: string[];
-  /** What happens when an execution ends (default: temporalEnded). */
-  ended?: EndedPort;
+  /**
+   * One worker per tenant's task queue: these tenants, or every tenant of the database, looked up again
+   * every `tenantRefreshMs` so a tenant created later (a sign-up) gets its worker without a restart.
+   */
+  tenantIds: string[] | "all";
+  tenantRefreshMs?: number;
   /** Task attempts one worker runs at once. */
   concurrency?: number;
 }
@@ -46,29 +47,53 @@ export interface RunningTemporalWorker {
   shutdown(): Promise<void>;
 }
 
+async function allTenants(ctx: EngineContext): Promise<string[]> {
+  const rows = (await ctx.pool.query("select id from tenants order by id")).rows as { id: string }[];
+  return rows.map((row) => row.id);
+}
+
 /** Starts the Temporal workers of a process (`cadenza server temporal-worker`): one per tenant queue. */
 export async function startTemporalWorker(options: TemporalWorkerOptions): Promise<RunningTemporalWorker> {
-  const connection = await NativeConnection.connect({ address: options.address });
-  const activities = createTemporalActivities(options.ctx, options.ended ?? temporalEnded(options.ctx));
+  const connection = await NativeConnection.connect(nativeConnectionOptions(options));
+  // Activities start and operate other executions' workflows (Flow triggers, queued executions, retries)
+  // with a client of their own: the activity context's client over a NativeConnection is experimental.
+  const clientConn = await clientConnection(options);
+  const client = new Client({ connection: clientConn, namespace: options.namespace });
+  const activities = createTemporalActivities(options.ctx, () => client);
   const workflowBundleCode = await workflowBundle();
-  const workers = await Promise.all(
-    options.tenantIds.map((tenantId) =>
-      Worker.create({
+  const workers = new Map<string, { worker: Worker; run: Promise<void> }>();
+  let stopping = false;
+  const addWorkers = async (tenantIds: string[]) => {
+    for (const tenantId of tenantIds) {
+      if (workers.has(tenantId) || stopping) continue;
+      const worker = await Worker.create({
         connection,
         namespace: options.namespace,
         taskQueue: taskQueueOf(tenantId),
         workflowBundle: workflowBundleCode,
         activities,
         maxConcurrentActivityTaskExecutions: options.concurrency ?? 10,
-      }),
-    ),
-  );
-  const runs = workers.map((worker) => worker.run());
+      });
+      workers.set(tenantId, { worker, run: worker.run() });
+    }
+  };
+  await addWorkers(options.tenantIds === "all" ? await allTenants(options.ctx) : options.tenantIds);
+  const refresh =
+    options.tenantIds === "all"
+      ? setInterval(() => {
+          allTenants(options.ctx)
+            .then(addWorkers)
+            .catch((error) => options.ctx.report("could not start the workers of new tenants", error));
+        }, options.tenantRefreshMs ?? 10_000)
+      : undefined;
   return {
     async shutdown() {
-      for (const worker of workers) if (worker.getState() === "RUNNING") worker.shutdown();
-      await Promise.allSettled(runs);
+      stopping = true;
+      clearInterval(refresh);
+      for (const { worker } of workers.values()) if (worker.getState() === "RUNNING") worker.shutdown();
+      await Promise.allSettled([...workers.values()].map((w) => w.run));
       await connection.close();
+      await clientConn.close();
     },
   };
 }

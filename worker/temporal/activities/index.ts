@@ -1,15 +1,16 @@
 import { Context } from "@temporalio/activity";
-import { ExecutionOperationError, InputValidationError } from "@/engine/executor";
+import type { Client } from "@temporalio/client";
+import { isTerminal, secretInputValues } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
+import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
+import { runStoredAttempt } from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
 import { withTransaction } from "../../embedded/db";
 import { insertExecution, loadExecution, saveExecution } from "../../embedded/execution-store";
+import { ENDED_CHANNEL } from "../../embedded/jobs";
 import { executorLogEntry, insertLogs } from "../../embedded/logs-store";
-import type { LogEntry } from "../../logs";
-import { subflowDenied } from "../../namespace-access";
-import { splitContent } from "../../storage/split";
-import { taskFileUri } from "../../storage/uris";
-import { runTaskAttempt } from "../../task-runner";
+import { maskExecution, maskLogs } from "../../embedded/mask";
+import { temporalDriverPorts } from "../ports";
 import { createStoredExecution } from "./store";
 import type { LoadedExecution, TemporalActivities } from "./types";
 
@@ -19,17 +20,43 @@ export type { LoadedExecution, TemporalActivities } from "./types";
 const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
 const HEARTBEAT_EVERY_MS = 2_000;
 
-/** What happens once an execution has ended, outside it (the shared driver core's "ended", as a port). */
-export type EndedPort = (tenantId: string, executionId: string) => Promise<void>;
-
 async function stored(ctx: EngineContext, executionId: string) {
   const found = await loadExecution(ctx.pool, executionId);
   if (!found) throw new Error(`execution ${executionId} not found`);
   return found;
 }
 
-/** The Temporal driver's activities over the embedded engine's stores (PostgreSQL, internal storage). */
-export function createTemporalActivities(ctx: EngineContext, ended: EndedPort): TemporalActivities {
+/**
+ * Ports for a piece of the core that reports to the execution running it (a subflow that cannot be
+ * created, the split batches): inside its own workflow that is the activity's result, not an update of
+ * the workflow (which waits for this activity), so what is sent to `executionId` is kept here.
+ */
+function capturing(ports: DriverPorts, executionId: string, create?: DriverPorts["executions"]["create"]) {
+  const sent: Parameters<DriverPorts["executions"]["send"]>[1][] = [];
+  const captured: DriverPorts = {
+    ...ports,
+    executions: {
+      ...ports.executions,
+      send: async (id, event) => {
+        if (id !== executionId) return ports.executions.send(id, event);
+        sent.push(event);
+        return undefined;
+      },
+      ...(create ? { create } : {}),
+    },
+    atomically: (work) => work(captured),
+  };
+  return { ports: captured, sent };
+}
+
+/**
+ * The Temporal driver's activities over the embedded engine's stores (PostgreSQL, internal storage). What
+ * is not plain bookkeeping is the shared driver core's (worker/core) with `temporalDriverPorts`, and a
+ * task attempt is the embedded engine's (`runStoredAttempt`), so the three drivers do the same things.
+ * `client` starts and operates other executions' workflows (Flow triggers, queued executions, retries).
+ */
+export function createTemporalActivities(ctx: EngineContext, client: () => Client): TemporalActivities {
+  const ports = (tenantId: string) => temporalDriverPorts(ctx, tenantId, client());
   return {
     async loadExecution({ tenantId, executionId }): Promise<LoadedExecution> {
       const { execution } = await stored(ctx, executionId);
@@ -57,18 +84,31 @@ export function createTemporalActivities(ctx: EngineContext, ended: EndedPort): 
     },
 
     async persist({ tenantId, execution, logs }) {
-      await withTransaction(ctx.pool, async (client) => {
+      return withTransaction(ctx.pool, async (client) => {
+        // Secret values never reach the database, as in the embedded engine (worker/embedded/apply.ts):
+        // outputs, labels, errors, variables, trigger variables and the step's logs are masked. Fails
+        // closed: without the secrets this throws, nothing is written, and Temporal retries it.
+        const mask = await ctx.masker(client, tenantId, secretInputValues(execution.inputs, ctx.inputCipher));
+        const masked = maskExecution(execution, mask);
         const before = await loadExecution(client, execution.id, { lock: true });
+        const result = JSON.stringify(masked) === JSON.stringify(execution) ? {} : { masked };
         if (before) {
           // A retried write of a step already written would add its logs twice: the document tells.
-          if (JSON.stringify(before.execution) === JSON.stringify(execution)) return;
-          await saveExecution(client, tenantId, before.execution, execution);
-        } else await insertExecution(client, tenantId, execution);
+          if (JSON.stringify(before.execution) === JSON.stringify(masked)) return result;
+          await saveExecution(client, tenantId, before.execution, masked);
+        } else await insertExecution(client, tenantId, masked);
+        // Wakes EngineClient.waitForEnd as the embedded engine's `executionEnded` does.
+        if (isTerminal(masked.state.current))
+          await client.query("select pg_notify($1, $2)", [ENDED_CHANNEL, masked.id]);
         await insertLogs(
           client,
           tenantId,
-          logs.map((log) => executorLogEntry(execution, log)),
+          maskLogs(
+            logs.map((log) => executorLogEntry(masked, log)),
+            mask,
+          ),
         );
+        return result;
       });
     },
 
@@ -86,27 +126,11 @@ export function createTemporalActivities(ctx: EngineContext, ended: EndedPort): 
       const onCancel = () => controller.abort();
       activity.cancellationSignal.addEventListener("abort", onCancel);
       const heartbeat = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
-      const logs: LogEntry[] = [];
       try {
-        return await runTaskAttempt(
-          flow,
-          execution,
-          command,
-          {
-            registry: ctx.registry,
-            services: ctx.services(tenantId),
-            functions: ctx.functions(ctx.pool, tenantId),
-            namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
-            now: () => ctx.now(),
-            inputCipher: ctx.inputCipher,
-            log: (entry) => logs.push(entry),
-          },
-          controller.signal,
-        );
+        return await runStoredAttempt(ctx, tenantId, flow, execution, command, controller.signal);
       } finally {
         clearInterval(heartbeat);
         activity.cancellationSignal.removeEventListener("abort", onCancel);
-        await insertLogs(ctx.pool, tenantId, logs);
       }
     },
 
@@ -126,76 +150,35 @@ export function createTemporalActivities(ctx: EngineContext, ended: EndedPort): 
     },
 
     async createSubflow({ tenantId, command }) {
-      const flow =
-        command.revision !== undefined
-          ? await ctx.flows
-              .revision(ctx.pool, tenantId, command.namespace, command.flowId, command.revision)
-              .catch(() => undefined)
-          : await ctx.flows.current(ctx.pool, tenantId, command.namespace, command.flowId);
-      if (!flow) return { error: `flow ${command.namespace}.${command.flowId} not found` };
-      const denied = await subflowDenied(
-        ctx.namespaceAccess(ctx.pool, tenantId),
-        command.trigger.variables.namespace,
-        command.namespace,
+      // The core's checks (flow, revision, namespace boundary, inputs); the child is only stored here:
+      // the parent workflow runs it as a child workflow, whose result is the parent's `subflowEnded`.
+      const { ports: p, sent } = capturing(
+        ports(tenantId),
+        command.parentId,
+        async (flow, request, options) => {
+          const created = await createStoredExecution(ctx, tenantId, flow, request, options);
+          return created.execution;
+        },
       );
-      if (denied) return { error: denied };
-      try {
-        await createStoredExecution(
-          ctx,
-          tenantId,
-          flow,
-          {
-            id: command.executionId,
-            inputs: command.inputs,
-            labels: command.labels,
-            trigger: command.trigger,
-            parentId: command.parentId,
-            scheduleDate: command.scheduleDate,
-          },
-          command.wait
-            ? { executionId: command.parentId, taskRunId: command.taskRunId, iteration: command.iteration }
-            : undefined,
-        );
-        return {};
-      } catch (error) {
-        if (error instanceof InputValidationError)
-          return { error: `invalid subflow inputs: ${error.message}` };
-        if (error instanceof ExecutionOperationError) return { error: error.message };
-        throw error;
-      }
+      await startSubflow(p, command);
+      const failed = sent.find((event) => event.type === "subflowEnded");
+      return failed?.type === "subflowEnded" && failed.error ? { error: failed.error } : {};
     },
 
     async splitItems({ tenantId, executionId, command }) {
-      const { execution } = await stored(ctx, executionId);
-      const storage = ctx.storage(tenantId);
-      const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
-      try {
-        const content = new TextDecoder().decode(await storage.get(command.uri));
-        const batches: string[] = [];
-        for (const [index, part] of splitContent(content, command).entries()) {
-          const uri = taskFileUri(
-            execution.namespace,
-            execution.flowId,
-            execution.id,
-            run?.taskId ?? "items",
-            command.taskRunId,
-            `batch-${index + 1}.txt`,
-          );
-          batches.push(await storage.put(uri, part));
-        }
-        return { type: "itemsSplit", taskRunId: command.taskRunId, batches };
-      } catch (error) {
-        return {
-          type: "itemsSplit",
-          taskRunId: command.taskRunId,
-          batches: [],
-          error: `cannot split ${command.uri}: ${(error as Error).message}`,
-        };
-      }
+      const { ports: p, sent } = capturing(ports(tenantId), executionId);
+      await splitItems(p, executionId, command);
+      const split = sent.find((event) => event.type === "itemsSplit");
+      if (split?.type !== "itemsSplit") throw new Error(`execution ${executionId} not found`);
+      return split;
     },
 
     async executionEnded({ tenantId, executionId }) {
-      await ended(tenantId, executionId);
+      await executionEnded(ports(tenantId), executionId);
+    },
+
+    async retryExecution({ tenantId, executionId, attemptNumber }) {
+      await retryExecution(ports(tenantId), executionId, attemptNumber);
     },
   };
 }

@@ -24,8 +24,14 @@ export interface LoadedExecution {
  */
 export interface TemporalActivities {
   loadExecution(input: { tenantId: string; executionId: string }): Promise<LoadedExecution>;
-  /** Writes the stepped execution (document, columns, changed task runs) and the step's logs. */
-  persist(input: { tenantId: string; execution: Execution; logs: ExecutorLog[] }): Promise<void>;
+  /**
+   * Writes the stepped execution (document, columns, changed task runs) and the step's logs, with secret
+   * values masked. `masked` is the execution as written when masking changed it: the workflow goes on from
+   * it, so later tasks see the mask too (as in the embedded engine).
+   */
+  persist(input: { tenantId: string; execution: Execution; logs: ExecutorLog[] }): Promise<{
+    masked?: Execution;
+  }>;
   /** One attempt of a runnable task; heartbeats, and returns KILLED when cancelled. */
   runTask(input: {
     tenantId: string;
@@ -52,6 +58,8 @@ export interface TemporalActivities {
     executionId: string;
     command: Extract<ExecutorCommand, { type: "splitItems" }>;
   }): Promise<Extract<ExecutionEvent, { type: "itemsSplit" }>>;
-  /** What happens once an execution has ended, outside the execution itself (driver core's "ended"). */
+  /** What happens once an execution has ended, outside the execution itself: the core's executionEnded. */
   executionEnded(input: { tenantId: string; executionId: string }): Promise<void>;
+  /** A flow-level retry (`CREATE_NEW_EXECUTION`) whose delay has passed: the core's retryExecution. */
+  retryExecution(input: { tenantId: string; executionId: string; attemptNumber: number }): Promise<void>;
 }

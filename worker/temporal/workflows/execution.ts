@@ -1,6 +1,7 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   condition,
   defineSignal,
@@ -20,12 +21,12 @@ import {
 import {
   type Execution,
   type ExecutionEvent,
-  type ExecutorCommand,
   isTerminal,
   outputsOf,
   type StepEnv,
   step,
 } from "@/engine/executor";
+import { type CommandSink, dispatchCommands } from "../../core/commands";
 import type { TemporalActivities } from "../activities/types";
 import {
   base62Id,
@@ -108,7 +109,6 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   const queue: Queued[] = [{ event: input.event }];
   const timers = new Map<string, CancellationScope>();
   const tasks = new Map<string, CancellationScope>();
-  const children = new Set<string>();
   let ended = false;
   const enqueue = (event: ExecutionEvent): void => {
     queue.push({ event });
@@ -123,134 +123,146 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       }),
   );
 
-  const perform = (command: ExecutorCommand): void => {
-    switch (command.type) {
-      case "runTask": {
-        const key = `${command.taskRunId}/${command.attempt}`;
-        const scope = new CancellationScope();
-        tasks.set(key, scope);
-        const timeoutMs = command.timeoutMs ?? DAY_MS;
-        const attempt = proxyActivities<TemporalActivities>({
-          startToCloseTimeout: timeoutMs + 60_000,
-          heartbeatTimeout: HEARTBEAT_TIMEOUT,
-          // Retries are the executor's (the task's `retry`), so attempts show as in the embedded engine.
-          retry: { maximumAttempts: 1 },
-          cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  /** Work the workflow must outlive: child workflows, flow-level retries waiting for their time. */
+  const background = new Set<string>();
+  const taskActivity = (timeoutMs: number) =>
+    proxyActivities<TemporalActivities>({
+      startToCloseTimeout: timeoutMs + 60_000,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT,
+      // Retries are the executor's (the task's `retry`), so attempts show as in the embedded engine.
+      retry: { maximumAttempts: 1 },
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
+
+  // The shared driver core's CommandSink (worker/core): the compiler checks every command is handled.
+  // Each method starts its work and returns at once; what it yields comes back as a queued event.
+  const sink: CommandSink = {
+    runTask: async (current, command) => {
+      const key = `${command.taskRunId}/${command.attempt}`;
+      const scope = new CancellationScope();
+      tasks.set(key, scope);
+      const attempt = taskActivity(command.timeoutMs ?? DAY_MS);
+      scope
+        .run(() => attempt.runTask({ tenantId, executionId: current.id, command }))
+        .then(enqueue, (error: unknown) => {
+          const base = { taskRunId: command.taskRunId, attempt: command.attempt };
+          if (isCancellation(error)) enqueue({ type: "taskResult", ...base, state: "KILLED" });
+          else if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure)
+            // The worker running it died (no heartbeat): a new attempt that does not count as a retry.
+            enqueue({ type: "attemptLost", ...base, reason: "the worker running it was lost" });
+          else
+            enqueue({
+              type: "taskResult",
+              ...base,
+              state: "FAILED",
+              error: (error as Error).cause ? String((error as Error).cause) : (error as Error).message,
+            });
+        })
+        .finally(() => tasks.delete(key));
+    },
+    cancelTask: async (_current, command) => {
+      tasks.get(`${command.taskRunId}/${command.attempt}`)?.cancel();
+    },
+    startTimer: async (_current, command) => {
+      timers.get(command.timerId)?.cancel();
+      const scope = new CancellationScope();
+      timers.set(command.timerId, scope);
+      const delay = Math.max(0, Date.parse(command.at) - Date.now());
+      scope
+        .run(() => sleep(delay))
+        .then(
+          () => {
+            if (timers.get(command.timerId) === scope) timers.delete(command.timerId);
+            enqueue({ type: "timer", timerId: command.timerId });
+          },
+          () => undefined,
+        );
+    },
+    cancelTimer: async (_current, command) => {
+      timers.get(command.timerId)?.cancel();
+      timers.delete(command.timerId);
+    },
+    startSubflow: async (_current, command) => {
+      const childId = command.executionId;
+      background.add(childId);
+      void (async () => {
+        const created = await lookups.createSubflow({ tenantId, command });
+        const report = (result: Partial<ExecutionWorkflowResult> & { error?: string }) => {
+          if (command.wait)
+            enqueue({
+              type: "subflowEnded",
+              taskRunId: command.taskRunId,
+              iteration: command.iteration,
+              executionId: childId,
+              state: result.state ?? "FAILED",
+              ...result,
+            });
+        };
+        if (created.error) {
+          report({ state: "FAILED", error: created.error });
+          return;
+        }
+        const options = {
+          workflowId: workflowIdOf(tenantId, childId),
+          taskQueue: taskQueueOf(tenantId),
+          args: [{ tenantId, executionId: childId, event: { type: "start" as const } }] as [
+            ExecutionWorkflowInput,
+          ],
+          parentClosePolicy: command.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
+        };
+        if (!command.wait) {
+          await startChild(WORKFLOW_TYPE, options);
+          return;
+        }
+        try {
+          report(await executeChild<typeof cadenzaExecution>(WORKFLOW_TYPE, options));
+        } catch (error) {
+          report({ state: "FAILED", error: `subflow execution failed: ${(error as Error).message}` });
+        }
+      })().finally(() => background.delete(childId));
+    },
+    restartSubflow: async (_current, command) => {
+      enqueue({
+        type: "subflowEnded",
+        taskRunId: command.taskRunId,
+        executionId: command.executionId,
+        state: "FAILED",
+        error: "restarting a subflow execution is not supported by the Temporal driver yet",
+      });
+    },
+    killExecution: async (_current, command) => {
+      void getExternalWorkflowHandle(workflowIdOf(tenantId, command.executionId))
+        .signal(eventSignal, { type: "kill" })
+        .catch(() => undefined);
+    },
+    splitItems: async (current, command) => {
+      void lookups
+        .splitItems({ tenantId, executionId: current.id, command })
+        .then(enqueue, (error: unknown) =>
+          enqueue({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: String(error) }),
+        );
+    },
+    executionEnded: async () => {
+      ended = true;
+    },
+    createExecution: async (current, command) => {
+      // Flow-level retry as a new execution (retry.behavior CREATE_NEW_EXECUTION): a durable timer until
+      // its time, then the core's retryExecution (idempotent: one new execution per attempt number).
+      const key = `retry:${command.attemptNumber}`;
+      background.add(key);
+      void (async () => {
+        await sleep(Math.max(0, Date.parse(command.at) - Date.now()));
+        await lookups.retryExecution({
+          tenantId,
+          executionId: current.id,
+          attemptNumber: command.attemptNumber,
         });
-        scope
-          .run(() => attempt.runTask({ tenantId, executionId: execution.id, command }))
-          .then(enqueue, (error: unknown) => {
-            const base = { taskRunId: command.taskRunId, attempt: command.attempt };
-            if (isCancellation(error)) enqueue({ type: "taskResult", ...base, state: "KILLED" });
-            else if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure)
-              // The worker running it died (no heartbeat): a new attempt that does not count as a retry.
-              enqueue({ type: "attemptLost", ...base, reason: "the worker running it was lost" });
-            else
-              enqueue({
-                type: "taskResult",
-                ...base,
-                state: "FAILED",
-                error: (error as Error).cause ? String((error as Error).cause) : (error as Error).message,
-              });
-          })
-          .finally(() => tasks.delete(key));
-        return;
-      }
-      case "cancelTask":
-        tasks.get(`${command.taskRunId}/${command.attempt}`)?.cancel();
-        return;
-      case "startTimer": {
-        timers.get(command.timerId)?.cancel();
-        const scope = new CancellationScope();
-        timers.set(command.timerId, scope);
-        const delay = Math.max(0, Date.parse(command.at) - Date.now());
-        scope
-          .run(() => sleep(delay))
-          .then(
-            () => {
-              if (timers.get(command.timerId) === scope) timers.delete(command.timerId);
-              enqueue({ type: "timer", timerId: command.timerId });
-            },
-            () => undefined,
-          );
-        return;
-      }
-      case "cancelTimer":
-        timers.get(command.timerId)?.cancel();
-        timers.delete(command.timerId);
-        return;
-      case "startSubflow": {
-        const childId = command.executionId;
-        children.add(childId);
-        void (async () => {
-          const created = await lookups.createSubflow({ tenantId, command });
-          const report = (result: Partial<ExecutionWorkflowResult> & { error?: string }) => {
-            if (command.wait)
-              enqueue({
-                type: "subflowEnded",
-                taskRunId: command.taskRunId,
-                iteration: command.iteration,
-                executionId: childId,
-                state: result.state ?? "FAILED",
-                ...result,
-              });
-          };
-          if (created.error) {
-            report({ state: "FAILED", error: created.error });
-            return;
-          }
-          const options = {
-            workflowId: workflowIdOf(tenantId, childId),
-            taskQueue: taskQueueOf(tenantId),
-            args: [{ tenantId, executionId: childId, event: { type: "start" as const } }] as [
-              ExecutionWorkflowInput,
-            ],
-            parentClosePolicy: command.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
-          };
-          if (!command.wait) {
-            await startChild(WORKFLOW_TYPE, options);
-            return;
-          }
-          try {
-            report(await executeChild<typeof cadenzaExecution>(WORKFLOW_TYPE, options));
-          } catch (error) {
-            report({ state: "FAILED", error: `subflow execution failed: ${(error as Error).message}` });
-          }
-        })().finally(() => children.delete(childId));
-        return;
-      }
-      case "restartSubflow":
-        enqueue({
-          type: "subflowEnded",
-          taskRunId: command.taskRunId,
-          executionId: command.executionId,
-          state: "FAILED",
-          error: "restarting a subflow execution is not supported by the Temporal driver yet",
-        });
-        return;
-      case "killExecution":
-        void getExternalWorkflowHandle(workflowIdOf(tenantId, command.executionId))
-          .signal(eventSignal, { type: "kill" })
-          .catch(() => undefined);
-        return;
-      case "splitItems":
-        void lookups
-          .splitItems({ tenantId, executionId: execution.id, command })
-          .then(enqueue, (error: unknown) =>
-            enqueue({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: String(error) }),
-          );
-        return;
-      case "executionEnded":
-        ended = true;
-        return;
-      case "createExecution":
-        // Flow-level retry as a new execution (retry.behavior CREATE_NEW_EXECUTION): not built yet.
-        return;
-    }
+      })().finally(() => background.delete(key));
+    },
   };
 
   for (;;) {
-    await condition(() => queue.length > 0 || (ended && tasks.size === 0 && children.size === 0));
+    await condition(() => queue.length > 0 || (ended && tasks.size === 0 && background.size === 0));
     const next = queue.shift();
     if (!next) break;
     let result: Awaited<ReturnType<typeof step>>;
@@ -258,12 +270,21 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       result = await step(flow, execution, next.event, env);
     } catch (error) {
       // An operation that does not apply (resume of a running execution...): refused, nothing changes.
-      next.done?.reject(error);
+      // Its type and code reach the caller (worker/temporal/runs.ts) through the failure.
+      next.done?.reject(
+        ApplicationFailure.create({
+          type: (error as Error).name,
+          message: (error as Error).message,
+          details: [(error as { code?: string }).code],
+          nonRetryable: true,
+        }),
+      );
       continue;
     }
-    execution = result.execution;
-    await store.persist({ tenantId, execution, logs: result.logs });
-    for (const command of result.commands) perform(command);
+    const written = await store.persist({ tenantId, execution: result.execution, logs: result.logs });
+    // Secret values are masked in what was written, and from now on in the workflow too.
+    execution = written.masked ?? result.execution;
+    await dispatchCommands(sink, execution, result.commands);
     next.done?.resolve();
     if (ended && isTerminal(execution.state.current)) {
       await lookups.executionEnded({ tenantId, executionId: execution.id });
