@@ -20,6 +20,7 @@ import { LocalStorage } from "@/worker/storage";
 // Files, not worker/temporal's index: the web process must not load the Temporal worker (its bundler).
 import { clientConnection, type TemporalConnectionOptions } from "@/worker/temporal/connection";
 import { temporalRunner } from "@/worker/temporal/runner";
+import { type TemporalScheduleService, temporalScheduleService } from "@/worker/temporal/schedules/service";
 import { type Env, env, environmentSecret, httpPolicyFrom } from "./env";
 import { CadenzaError } from "./errors";
 import { secureDataDirectory } from "./runtime/data-dir";
@@ -85,6 +86,11 @@ export interface ServerEngine {
   ctx: EngineContext;
   client: EngineClient;
   mode: EngineMode;
+  /**
+   * Temporal mode: Schedule triggers as Temporal Schedules (worker/temporal/schedules), kept in sync by the
+   * services after each flow or trigger change, and the backfills; undefined on the embedded engine.
+   */
+  schedules?: TemporalScheduleService;
   /**
    * Starts this process's share of the engine: queue workers, scheduler and heartbeat (embedded); in
    * Temporal mode the Temporal workers of every tenant's task queue, beside the embedded runtime's
@@ -160,20 +166,19 @@ export async function openServerEngine(options: {
           throw error;
         })
       : undefined;
-  const client =
+  const temporalClient =
     mode.kind === "temporal" && temporal
-      ? new EngineClient(
-          ctx,
-          temporalRunner(
-            ctx,
-            new TemporalClient({ connection: temporal, namespace: mode.temporal.namespace }),
-          ),
-        )
-      : new EngineClient(ctx);
+      ? new TemporalClient({ connection: temporal, namespace: mode.temporal.namespace })
+      : undefined;
+  const client = temporalClient
+    ? new EngineClient(ctx, temporalRunner(ctx, temporalClient))
+    : new EngineClient(ctx);
+  const schedules = temporalClient ? temporalScheduleService(ctx, temporalClient) : undefined;
   return {
     ctx,
     client,
     mode,
+    ...(schedules ? { schedules } : {}),
     async startRuntime(overrides = {}) {
       if (mode.kind === "embedded") {
         const runtime = await startEngineRuntime(ctx, { version, ...overrides });
@@ -192,9 +197,27 @@ export async function openServerEngine(options: {
         await base.stop();
         throw error;
       });
+      // Schedule triggers: the scheduled-run workers of the tenants there are now, and every Schedule
+      // brought in line with the stored flows (a flow saved while no server ran is caught up here).
+      const tenantIds = (await ctx.pool.query<{ id: string }>("select id from tenants")).rows.map(
+        (r) => r.id,
+      );
+      const { startScheduleWorker } = await import("@/worker/temporal/schedules/worker");
+      const scheduleWorkers = await startScheduleWorker({ ctx, ...mode.temporal, tenantIds }).catch(
+        async (error) => {
+          await workers.shutdown();
+          await base.stop();
+          throw error;
+        },
+      );
+      for (const tenantId of tenantIds)
+        await schedules
+          ?.syncTenant(tenantId)
+          .catch((error) => ctx.report(`Schedules of tenant ${tenantId} could not be synced`, error));
       const runtime: RunningEngine = {
         instanceId: base.instanceId,
         async stop() {
+          await scheduleWorkers.shutdown();
           await workers.shutdown();
           await base.stop();
         },

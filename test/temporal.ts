@@ -4,6 +4,7 @@ import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitForTemporal } from "@/worker/temporal/connection";
 
 /**
  * A real Temporal server for the Temporal driver's tests: TEMPORAL_ADDRESS's when set, else the Temporal
@@ -97,6 +98,8 @@ export async function startTestTemporal(): Promise<TestTemporal> {
       { stdio: ["pipe", "ignore", "inherit"] },
     );
     await waitForPort(port, child, 30_000);
+    // The port opens before the frontend is healthy ("Frontend is not healthy yet"): wait for a client.
+    await waitForTemporal({ address: `127.0.0.1:${port}`, namespace: "default" }, 30_000);
   };
   const halt = async () => {
     if (child.exitCode !== null) return;

@@ -19,6 +19,7 @@ import type { Action } from "../access/permissions";
 import { writeAuditSql } from "../audit/audit";
 import { BadRequestError } from "./errors";
 import { describeFlowErrors } from "./flows";
+import { syncFlowSchedules } from "./schedules";
 import { actor, check, listFilter, type ServiceScope } from "./scope";
 
 export interface FlowRef {
@@ -124,7 +125,7 @@ async function saveSource(scope: ServiceScope, row: FlowRow, source: string): Pr
   if (!load.flow) return false;
   const flow = load.flow;
   const engine = await scope.engine();
-  return withTransaction(engine.ctx.pool, async (client) => {
+  const changed = await withTransaction(engine.ctx.pool, async (client) => {
     const saved = await saveFlowRevision(client, engine.ctx.registry, scope.tenant.id, flow, source, {
       ...(scope.principal.kind === "user" ? { authorId: scope.principal.id } : {}),
     });
@@ -139,6 +140,8 @@ async function saveSource(scope: ServiceScope, row: FlowRow, source: string): Pr
       });
     return saved.changed;
   });
+  if (changed) await syncFlowSchedules(engine, scope.tenant.id, flow);
+  return changed;
 }
 
 async function setDisabled(scope: ServiceScope, rows: FlowRow[], disabled: boolean): Promise<BulkResult> {
@@ -172,7 +175,10 @@ async function remove(scope: ServiceScope, rows: FlowRow[]): Promise<BulkResult>
         });
       return done;
     });
-    if (deleted) count++;
+    if (deleted) {
+      count++;
+      await syncFlowSchedules(engine, scope.tenant.id, row);
+    }
   }
   return { count };
 }
@@ -288,6 +294,7 @@ export async function importFlows(
           });
         return result;
       });
+      if (saved.changed) await syncFlowSchedules(engine, scope.tenant.id, flow);
       results.push({
         ...ref,
         status: !saved.changed ? "UNCHANGED" : live ? "UPDATED" : "CREATED",

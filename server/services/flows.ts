@@ -9,6 +9,7 @@ import { deleteFlow as deleteStoredFlow, saveFlowRevision, withTransaction } fro
 import { can, filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import { writeAuditSql } from "../audit/audit";
 import { ConflictError, NotFoundError, UnprocessableError } from "./errors";
+import { syncFlowSchedules } from "./schedules";
 import { actor, check, listFilter, type Page, type Paged, paging, type ServiceScope } from "./scope";
 
 let registry: PluginRegistry | undefined;
@@ -190,6 +191,7 @@ async function save(
         after: { revision: saved.revision, source },
       });
   });
+  await syncFlowSchedules(engine, scope.tenant.id, flow);
 }
 
 async function current(scope: ServiceScope, namespace: string, id: string) {
@@ -309,6 +311,7 @@ export async function deleteFlow(scope: ServiceScope, namespace: string, id: str
       before: { revision: existing.revision, source: existing.source },
     });
   });
+  await syncFlowSchedules(engine, scope.tenant.id, { namespace, id });
 }
 
 export interface FlowRevisionInfo {

@@ -7,6 +7,7 @@ import { databaseTriggerService } from "@/worker/embedded/services";
 import { can, filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import { NotFoundError } from "./errors";
 import { HIDDEN_WEBHOOK_KEY } from "./flows";
+import { syncFlowSchedules } from "./schedules";
 import { audit, check, listFilter, type ServiceScope } from "./scope";
 
 export interface TriggerJson {
@@ -109,6 +110,7 @@ export async function setTriggerDisabled(
     ref.triggerId,
     !disabled,
   );
+  await syncFlowSchedules(engine, scope.tenant.id, { namespace: ref.namespace, id: ref.flowId });
   await audit(scope, {
     action: "UPDATE",
     resourceType: "TRIGGER",
@@ -133,7 +135,7 @@ export async function startBackfill(
   check(scope, "EXECUTION", "CREATE", ref.namespace);
   await findTrigger(scope, ref);
   const engine = await scope.engine();
-  const backfill = await engine.client.startBackfill(scope.tenant.id, ref, request);
+  const backfill = await (engine.schedules ?? engine.client).startBackfill(scope.tenant.id, ref, request);
   await audit(scope, {
     action: "BACKFILL",
     resourceType: "TRIGGER",
@@ -148,7 +150,7 @@ export async function getBackfill(scope: ServiceScope, ref: TriggerRef): Promise
   check(scope, "EXECUTION", "READ", ref.namespace);
   await findTrigger(scope, ref);
   const engine = await scope.engine();
-  const backfill = await engine.client.backfill(scope.tenant.id, ref);
+  const backfill = await (engine.schedules ?? engine.client).backfill(scope.tenant.id, ref);
   if (!backfill)
     throw new NotFoundError(`Trigger ${ref.namespace}.${ref.flowId}.${ref.triggerId} has no backfill.`);
   return backfill;
@@ -162,7 +164,7 @@ export async function controlBackfill(
   check(scope, "EXECUTION", "UPDATE", ref.namespace);
   await findTrigger(scope, ref);
   const engine = await scope.engine();
-  const backfill = await engine.client.controlBackfill(scope.tenant.id, ref, action);
+  const backfill = await (engine.schedules ?? engine.client).controlBackfill(scope.tenant.id, ref, action);
   await audit(scope, {
     action: `BACKFILL_${action.toUpperCase()}`,
     resourceType: "TRIGGER",
@@ -184,6 +186,9 @@ export async function unlockTrigger(scope: ServiceScope, ref: TriggerRef): Promi
     where: { namespace: ref.namespace, flowId: ref.flowId, triggerId: ref.triggerId },
     data: { executionId: null },
   });
+  // Temporal mode: the scheduled run waiting on that execution is told to stop waiting.
+  const engine = await scope.engine();
+  await engine.schedules?.unlock(scope.tenant.id, ref);
   await audit(scope, {
     action: "UNLOCK",
     resourceType: "TRIGGER",

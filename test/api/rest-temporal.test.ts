@@ -164,4 +164,40 @@ describe.skipIf(!temporalAvailable)("REST journey with CADENZA_ENGINE=temporal",
     expect(done.state.current).toBe("SUCCESS");
     expect(done.state.histories.map((h) => h.state)).toContain("RESTARTED");
   }, 90_000);
+
+  it("runs a Schedule trigger as a Temporal Schedule kept in sync by the server: fires, then stops when disabled", async () => {
+    await api.deploy(
+      "acme",
+      token,
+      `id: ticking
+namespace: company.team
+tasks:
+  - { id: say, type: io.kestra.plugin.core.log.Log, message: "tick {{ trigger.date }}" }
+triggers:
+  - { id: every2s, type: io.kestra.plugin.core.trigger.Schedule, cron: "*/2 * * * * *", withSeconds: true }
+`,
+    );
+    const ticks = () =>
+      api.query<{ id: string; state: string; trigger: { id?: string; variables?: { date?: string } } }>(
+        "select id, state, document->'trigger' as trigger from executions where flow_id = 'ticking'",
+      );
+    const until = Date.now() + 30_000;
+    let rows = await ticks();
+    while (!rows.some((r) => r.state === "SUCCESS") && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      rows = await ticks();
+    }
+    const done = rows.find((r) => r.state === "SUCCESS");
+    expect(done?.trigger).toMatchObject({ id: "every2s", variables: { date: expect.any(String) } });
+
+    const disabled = await api.call("PUT", "acme/triggers/company.team/ticking/every2s", {
+      token,
+      body: { disabled: true },
+    });
+    expect(disabled.status, disabled.text).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a run already started may still land
+    const settled = (await ticks()).length;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect((await ticks()).length).toBe(settled);
+  }, 60_000);
 });
