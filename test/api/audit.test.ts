@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { methodsOf } from "@/server/rest/route";
 import { routes } from "@/server/rest/routes";
+import { KESTRA2_ACTIONS } from "@/server/rest/routes/kestra-2";
 import { setUpApi } from "./harness";
 
 const api = setUpApi({ runtime: true });
@@ -423,17 +424,7 @@ describe("audit log", () => {
       },
     };
     // Kestra 2.0's /executions/{id}/actions/{action}: the 1.x recipe, its action call moved to the new path.
-    for (const [legacy, action] of [
-      ["kill", "kill"],
-      ["pause", "pause"],
-      ["resume", "resume"],
-      ["restart", "restart"],
-      ["replay", "replay"],
-      ["replay", "replay-with-inputs"],
-      ["state", "state"],
-      ["labels", "labels"],
-      ["eval", "eval"],
-    ] as const) {
+    for (const [legacy, action] of KESTRA2_ACTIONS) {
       for (const method of ["POST", "DELETE"]) {
         const recipe = recipes[`${method} /executions/{executionId}/${legacy}`];
         if (!recipe) continue;

@@ -11,7 +11,7 @@ import { executionId, flowId, namespace, taskRunId } from "../../services/schema
 import { type AnyRoute, defineRoute } from "../route";
 
 /** 1.x action path (after /executions/{executionId}/) → its 2.0 name under actions/. */
-const ACTIONS: [string, string][] = [
+export const KESTRA2_ACTIONS: readonly (readonly [string, string])[] = [
   ["kill", "kill"],
   ["pause", "pause"],
   ["resume", "resume"],
@@ -25,7 +25,7 @@ const ACTIONS: [string, string][] = [
 
 /** The 2.0 paths of the given 1.x execution routes: the same route (handler, schemas, checks) at a new path. */
 export function actionRoutes(executionRoutes: readonly AnyRoute[]): AnyRoute[] {
-  return ACTIONS.map(([legacy, action]) => {
+  return KESTRA2_ACTIONS.map(([legacy, action]) => {
     const route = executionRoutes.find((r) => r.path === `/executions/{executionId}/${legacy}`);
     if (!route) throw new Error(`no 1.x route /executions/{executionId}/${legacy} to alias`);
     return {
