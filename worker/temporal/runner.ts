@@ -29,17 +29,14 @@ export function temporalRunner(ctx: EngineContext, client: Client): ExecutionRun
     },
     // The workflow outlives the ended state by its "ended" activity: a caller that stops the workers once
     // the execution has ended (`cadenza flow run`) would otherwise cut Flow triggers off.
+    // The long poll is aborted when the wait times out: left in flight, it would retry on a connection
+    // closed meanwhile, and the SDK's retry timer throws where nobody can catch it.
     async settled(tenantId, id, timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        client.workflow
-          .getHandle(workflowIdOf(tenantId, id))
-          .result()
-          .catch(() => undefined),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-        }),
-      ]);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      await client
+        .withAbortSignal(abort.signal, () => client.workflow.getHandle(workflowIdOf(tenantId, id)).result())
+        .catch(() => undefined);
       clearTimeout(timer);
     },
   };
