@@ -53,13 +53,10 @@ export class TemporalEngineClient {
   /** The execution once its workflow has finished, or as it is after `timeoutMs`. */
   async waitForEnd(tenantId: string, executionId: string, timeoutMs: number): Promise<Execution> {
     const handle = this.client.workflow.getHandle(workflowIdOf(tenantId, executionId));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      handle.result().catch(() => undefined),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
+    // Aborted at the timeout, not abandoned: a long poll left in flight retries on a closed connection.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    await this.client.withAbortSignal(abort.signal, () => handle.result()).catch(() => undefined);
     clearTimeout(timer);
     const stored = await loadExecution(this.ctx.pool, executionId);
     if (!stored) throw new Error(`execution ${executionId} not found`);
