@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Vitest's default on a 2-core machine is one file at a time (cores - 1). Most files wait on
+    // PostgreSQL, Temporal or child processes rather than compute, so two at a time halves the wall time.
+    maxWorkers: 2,
   },
 });
