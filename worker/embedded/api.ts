@@ -19,11 +19,11 @@ import {
   ExecutionNotFoundError,
   validateInputs,
 } from "./apply";
+import { claimBackfill, newBackfill } from "./backfill-start";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import { insertExecution, loadExecution } from "./execution-store";
 import { ENDED_CHANNEL } from "./jobs";
-import { cronOf, ticksBetween } from "./schedule";
 import type { Backfill } from "./scheduler";
 import { disabledTriggers } from "./services";
 
@@ -304,43 +304,8 @@ export class EngineClient {
     },
   ): Promise<Backfill> {
     const flow = await this.flow(tenantId, ref.namespace, ref.flowId);
-    const trigger = flow.triggers.find(
-      (t) => t.id === ref.triggerId && this.ctx.registry.get(t.type)?.type === "core.trigger.Schedule",
-    );
-    if (!trigger)
-      throw new ExecutionOperationError(
-        `flow ${ref.namespace}.${ref.flowId} has no Schedule trigger '${ref.triggerId}'`,
-        "NOT_FOUND",
-      );
-    if (!(options.start.getTime() < options.end.getTime()))
-      throw new ExecutionOperationError("a backfill needs start before end", "INVALID_INPUT");
-    const total = ticksBetween(cronOf(trigger), options.start, options.end, 1_000_001).length;
-    if (total > 1_000_000)
-      throw new ExecutionOperationError(
-        "a backfill may cover at most 1,000,000 schedule dates",
-        "INVALID_INPUT",
-      );
-    const backfill: Backfill = {
-      start: options.start.toISOString(),
-      end: options.end.toISOString(),
-      currentDate: options.start.toISOString(),
-      paused: false,
-      ...(options.inputs ? { inputs: options.inputs } : {}),
-      ...(options.labels ? { labels: options.labels } : {}),
-      total,
-      done: 0,
-    };
-    const result = await this.ctx.pool.query(
-      `update trigger_states set backfill = $5, updated_at = now()
-       where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4
-         and (backfill is null or backfill->>'finishedAt' is not null or backfill->>'cancelledAt' is not null)`,
-      [tenantId, ref.namespace, ref.flowId, ref.triggerId, JSON.stringify(backfill)],
-    );
-    if ((result.rowCount ?? 0) === 0)
-      throw new ExecutionOperationError(
-        "a backfill is already running for this trigger: pause or cancel it first",
-        "INVALID_STATE",
-      );
+    const { backfill } = newBackfill(this.ctx.registry, flow, ref, options);
+    await claimBackfill(this.ctx.pool, tenantId, ref, backfill);
     return backfill;
   }
 

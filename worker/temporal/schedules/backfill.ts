@@ -1,11 +1,9 @@
 import { type Client, ScheduleNotFoundError } from "@temporalio/client";
 import { ExecutionOperationError } from "@/engine/executor";
+import { claimBackfill, newBackfill } from "../../embedded/backfill-start";
 import type { EngineContext } from "../../embedded/context";
-import { cronOf, ticksBetween } from "../../embedded/schedule";
 import type { TemporalBackfill } from "./backfill-record";
 import { scheduleIdOf, type TriggerRef, WAKE_SIGNAL } from "./names";
-
-const MAX_TIMES = 1_000_000;
 
 async function record(ctx: EngineContext, tenantId: string, ref: TriggerRef) {
   const result = await ctx.pool.query(
@@ -64,46 +62,15 @@ export async function startTemporalBackfill(
   },
 ): Promise<TemporalBackfill> {
   const flow = await ctx.flows.current(ctx.pool, tenantId, ref.namespace, ref.flowId).catch(() => undefined);
-  const trigger = flow?.triggers.find(
-    (t) => t.id === ref.triggerId && ctx.registry.get(t.type)?.type === "core.trigger.Schedule",
-  );
-  if (!trigger)
-    throw new ExecutionOperationError(
-      `flow ${ref.namespace}.${ref.flowId} has no Schedule trigger '${ref.triggerId}'`,
-      "NOT_FOUND",
-    );
-  if (!(options.start.getTime() < options.end.getTime()))
-    throw new ExecutionOperationError("a backfill needs start before end", "INVALID_INPUT");
-  const total = ticksBetween(cronOf(trigger), options.start, options.end, MAX_TIMES + 1).length;
-  if (total > MAX_TIMES)
-    throw new ExecutionOperationError(
-      "a backfill may cover at most 1,000,000 schedule dates",
-      "INVALID_INPUT",
-    );
+  const { backfill: record } = newBackfill(ctx.registry, flow, ref, options);
+  const { total } = record;
   const requestedAt = ctx.now().toISOString();
   const backfill: TemporalBackfill = {
-    start: options.start.toISOString(),
-    end: options.end.toISOString(),
-    currentDate: options.start.toISOString(),
-    paused: false,
-    ...(options.inputs ? { inputs: options.inputs } : {}),
-    ...(options.labels ? { labels: options.labels } : {}),
-    total,
-    done: 0,
+    ...record,
     ...(total === 0 ? { finishedAt: requestedAt } : {}),
     requestedAt,
   };
-  const result = await ctx.pool.query(
-    `update trigger_states set backfill = $5, updated_at = now()
-     where tenant_id = $1 and namespace = $2 and flow_id = $3 and trigger_id = $4
-       and (backfill is null or backfill->>'finishedAt' is not null or backfill->>'cancelledAt' is not null)`,
-    [tenantId, ref.namespace, ref.flowId, ref.triggerId, JSON.stringify(backfill)],
-  );
-  if ((result.rowCount ?? 0) === 0)
-    throw new ExecutionOperationError(
-      "a backfill is already running for this trigger: pause or cancel it first",
-      "INVALID_STATE",
-    );
+  await claimBackfill(ctx.pool, tenantId, ref, backfill);
   if (total === 0) return backfill;
   try {
     await client.schedule.getHandle(scheduleIdOf(tenantId, ref)).backfill({
