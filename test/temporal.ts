@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { devServerArgs, freePort } from "@/server/runtime/temporal-dev";
 import { waitForTemporal } from "@/worker/temporal/connection";
 
 /**
@@ -26,18 +27,6 @@ export interface TestTemporal {
   /** Stops the dev server (keeps its file when `keepData`), and restarts it on the same port and file. */
   stop(options?: { keepData?: boolean }): Promise<void>;
   restart?(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -79,21 +68,7 @@ export async function startTestTemporal(): Promise<TestTemporal> {
         "-c",
         'trap \'kill "$pid" 2>/dev/null\' TERM; "$0" "$@" & pid=$!; read _ignored; kill "$pid" 2>/dev/null; wait "$pid"',
         temporalCli,
-        "server",
-        "start-dev",
-        "--headless",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--http-port",
-        String(httpPort),
-        "--metrics-port",
-        String(metricsPort),
-        "--db-filename",
-        dbFile,
-        "--log-level",
-        "error",
+        ...devServerArgs({ port, httpPort, metricsPort, dbFile }),
       ],
       { stdio: ["pipe", "ignore", "inherit"] },
     );

@@ -19,7 +19,7 @@ export interface DevTemporal {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -29,6 +29,27 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** `temporal server start-dev` on local ports, its SQLite file kept, quiet but for errors. */
+export function devServerArgs(o: { port: number; httpPort: number; metricsPort: number; dbFile: string }) {
+  return [
+    "server",
+    "start-dev",
+    "--headless",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(o.port),
+    "--http-port",
+    String(o.httpPort),
+    "--metrics-port",
+    String(o.metricsPort),
+    "--db-filename",
+    o.dbFile,
+    "--log-level",
+    "error",
+  ];
 }
 
 /** Starts the installed dev server on free local ports; resolves once its frontend answers. */
@@ -47,27 +68,9 @@ export async function startDevTemporal(options: {
   const dbFile = path.join(dir, "temporal.db");
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   options.onProgress?.(`Starting a local Temporal server (data in ${dbFile})...`);
-  const child: ChildProcess = spawn(
-    cli,
-    [
-      "server",
-      "start-dev",
-      "--headless",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--http-port",
-      String(httpPort),
-      "--metrics-port",
-      String(metricsPort),
-      "--db-filename",
-      dbFile,
-      "--log-level",
-      "error",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const child: ChildProcess = spawn(cli, devServerArgs({ port, httpPort, metricsPort, dbFile }), {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2_000);
