@@ -59,6 +59,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/, { error: "must be host:port" })
     .optional(),
+  /** The Temporal CLI whose dev server `cadenza start --engine temporal` starts (default: `npm run temporal:install`'s). */
+  TEMPORAL_CLI: z.string().min(1).optional(),
   /** The Temporal namespace Cadenza's workflows live in; task queues are per tenant inside it. */
   TEMPORAL_NAMESPACE: z
     .string()

@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { devServerArgs, freePort } from "@/server/runtime/temporal-dev";
+import { devServerArgs, freePort, temporalCliPath } from "@/server/runtime/temporal-dev";
 import { waitForTemporal } from "@/worker/temporal/connection";
 
 /**
@@ -13,8 +12,7 @@ import { waitForTemporal } from "@/worker/temporal/connection";
  * ports with its SQLite file in a temporary directory. Without either, `temporalAvailable` is false and
  * the tests that need it report themselves skipped.
  */
-const root = fileURLToPath(new URL("../", import.meta.url));
-export const temporalCli = process.env.TEMPORAL_CLI ?? path.join(root, ".temporal", "bin", "temporal");
+export const temporalCli = temporalCliPath;
 export const temporalAvailable = Boolean(process.env.TEMPORAL_ADDRESS) || existsSync(temporalCli);
 export const TEMPORAL_SKIP_REASON =
   "no Temporal server: run `npm run temporal:install` or set TEMPORAL_ADDRESS (tests skipped, not passed)";

@@ -6,10 +6,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { waitForTemporal } from "@/worker/temporal/connection";
+import { env } from "../env";
 import { CadenzaError } from "../errors";
 import { repoRoot } from "../paths";
 
-export const temporalCliPath = path.join(repoRoot, ".temporal", "bin", "temporal");
+/** The Temporal CLI: TEMPORAL_CLI (e.g. a `go install`ed one), else `npm run temporal:install`'s. */
+export const temporalCliPath = env.TEMPORAL_CLI ?? path.join(repoRoot, ".temporal", "bin", "temporal");
 
 export interface DevTemporal {
   address: string;
