@@ -15,6 +15,12 @@ const bin = (name) => path.resolve("node_modules", ".bin", name);
 
 /** @type {{ name: string, passed: number, failed: number, skipped: number, note?: string }[]} */
 const results = [];
+/** Failed tests, named again above the summary: CI keeps only the end of a long output. */
+const failures = [];
+const firstLine = (text) =>
+  String(text ?? "")
+    .split("\n")
+    .find((line) => line.trim()) ?? "";
 
 function run(name, command, args, env, count) {
   const report = path.join(reports, `${name}.json`);
@@ -55,6 +61,14 @@ run(
     const brokenFiles = (json.testResults ?? []).filter(
       (file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed"),
     ).length;
+    for (const file of json.testResults ?? []) {
+      const where = path.relative(process.cwd(), file.name ?? "");
+      const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+      for (const t of failedTests)
+        failures.push(`vitest ${where} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      if (file.status === "failed" && failedTests.length === 0)
+        failures.push(`vitest ${where}: ${firstLine(file.message)}`);
+    }
     return {
       passed: json.numPassedTests ?? 0,
       failed: (json.numFailedTests ?? 0) + brokenFiles,
@@ -70,6 +84,20 @@ run(
   (report) => ({ PLAYWRIGHT_JSON_OUTPUT_FILE: report, CI: "1" }),
   (json) => {
     const stats = json.stats ?? {};
+    const visit = (suite, titles) => {
+      for (const spec of suite.specs ?? []) {
+        for (const test of spec.tests ?? []) {
+          if (test.status !== "unexpected") continue;
+          const error = test.results?.at(-1)?.error?.message;
+          failures.push(
+            `playwright [${test.projectName}] ${spec.file}:${spec.line} › ${[...titles, spec.title].join(" › ")}: ${firstLine(error)}`,
+          );
+        }
+      }
+      for (const child of suite.suites ?? []) visit(child, [...titles, child.title]);
+    };
+    for (const suite of json.suites ?? []) visit(suite, []);
+    for (const error of json.errors ?? []) failures.push(`playwright: ${firstLine(error.message)}`);
     const unexpected = stats.unexpected ?? 0;
     return {
       passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
@@ -82,6 +110,10 @@ run(
 );
 
 process.stdout.write("\n");
+if (failures.length > 0) {
+  process.stdout.write("Failed:\n");
+  for (const failure of failures) process.stdout.write(`  ${failure.slice(0, 400)}\n`);
+}
 for (const r of results) {
   const line = `${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.seconds} s)`;
   process.stdout.write(`${line}${r.note ? ` — ${r.note}` : ""}\n`);
