@@ -15,6 +15,8 @@ export async function runCaseInProcess(
   c: ConformanceCase,
   registry: PluginRegistry,
   run: (options: CaseRunOptions, io: CliIo) => Promise<RunFlowResult>,
+  /** How long the run may take before it is killed: a bound on a hang, not a speed check. */
+  timeoutMs = 60_000,
 ): Promise<void> {
   const [file, ...rest] = caseArgs(c) as [string, ...string[]];
   const main = loadFile(file, registry);
@@ -33,7 +35,7 @@ export async function runCaseInProcess(
   let stdout = "";
   let stderr = "";
   const result = await run(
-    { flow: main.flows[0] as Flow, flows, sources, inputs, registry, quiet: true, timeoutMs: 60_000 },
+    { flow: main.flows[0] as Flow, flows, sources, inputs, registry, quiet: true, timeoutMs },
     {
       stdout: (t) => {
         stdout += t;
