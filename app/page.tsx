@@ -59,9 +59,14 @@ const engineText: Record<HealthReport["engine"], string> = {
 };
 
 function Status({ report }: { report: HealthReport }) {
-  const rows: [string, string, boolean | undefined][] = [
+  type Row = [label: string, value: string, good: boolean | undefined];
+  const temporal: Row[] = report.temporal
+    ? [["Temporal", report.temporal === "ok" ? "reachable" : "not reachable", report.temporal === "ok"]]
+    : [];
+  const rows: Row[] = [
     ["Database", report.db === "ok" ? "connected" : "not reachable", report.db === "ok"],
     ["Engine", engineText[report.engine], report.engine === "running"],
+    ...temporal,
     ["Version", report.version, undefined],
   ];
   return (
@@ -71,10 +76,7 @@ function Status({ report }: { report: HealthReport }) {
     >
       <div className="flex items-center justify-between">
         <h2 className="font-semibold">System status</h2>
-        <a
-          href="/api/health"
-          className="text-sm text-brand-700 hover:underline dark:text-brand-100 dark:text-brand-100"
-        >
+        <a href="/api/health" className="text-sm text-brand-700 hover:underline dark:text-brand-100">
           /api/health
         </a>
       </div>
@@ -83,9 +85,12 @@ function Status({ report }: { report: HealthReport }) {
           <div key={label} className="contents">
             <dt className="text-zinc-500 dark:text-zinc-400">{label}</dt>
             <dd className="flex items-center gap-2">
-              <span
-                className={`inline-block size-2 rounded-full ${good ? "bg-emerald-500" : "bg-red-500"}`}
-              />
+              {/* A value that is not a health check (the version) gets no dot. */}
+              {good === undefined ? null : (
+                <span
+                  className={`inline-block size-2 rounded-full ${good ? "bg-emerald-500" : "bg-red-500"}`}
+                />
+              )}
               {value}
             </dd>
           </div>
