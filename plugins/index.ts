@@ -13,6 +13,7 @@ import { statePlugins } from "./core/state";
 import { storagePlugins } from "./core/storage";
 import { templatingPlugins } from "./core/templating";
 import { triggerPlugins } from "./core/trigger";
+import { notificationPlugins } from "./notifications";
 import { scriptPlugins } from "./scripts";
 
 /** Every built-in plugin. A new plugin is a folder under plugins/ plus one line here. */
@@ -31,6 +32,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...statePlugins,
   ...templatingPlugins,
   ...scriptPlugins,
+  ...notificationPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;

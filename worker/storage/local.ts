@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { dirname, join, resolve, sep } from "node:path";
 import type { FileStorage } from "@/engine/plugin";
 
 const SCHEME = "kestra://";
@@ -87,7 +87,11 @@ export class LocalStorage implements FileStorage {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) throw new Error(`file not found in internal storage: ${uri}`);
     for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-      yield new Uint8Array((chunk as Buffer).buffer, (chunk as Buffer).byteOffset, (chunk as Buffer).byteLength);
+      yield new Uint8Array(
+        (chunk as Buffer).buffer,
+        (chunk as Buffer).byteOffset,
+        (chunk as Buffer).byteLength,
+      );
     }
   }
 
