@@ -392,17 +392,23 @@ tasks:
     type: io.kestra.plugin.notifications.teams.TeamsExecution
     url: ${base}/teams/hook
     executionId: ${other.id}
+`,
+    );
+    const missing = await run(
+      engine,
+      `id: missing
+namespace: company.team
+tasks:
   - id: missing
     type: io.kestra.plugin.notifications.teams.TeamsExecution
     url: ${base}/teams/hook
     executionId: no-such-execution
-    allowFailure: true
 `,
     );
     expect(errorOf(execution, "teams")).toBe(
       "namespace 'company.team' may not reach 'finance': add it to finance's allowed namespaces",
     );
-    expect(errorOf(execution, "missing")).toBe("execution 'no-such-execution' not found");
+    expect(errorOf(missing, "missing")).toBe("execution 'no-such-execution' not found");
     expect(received).toEqual([]);
   });
 
