@@ -15,6 +15,7 @@ import { templatingPlugins } from "./core/templating";
 import { triggerPlugins } from "./core/trigger";
 import { notificationPlugins } from "./notifications";
 import { scriptPlugins } from "./scripts";
+import { serdesPlugins } from "./serdes";
 
 /** Every built-in plugin. A new plugin is a folder under plugins/ plus one line here. */
 export const builtInPlugins: readonly Plugin[] = [
@@ -33,6 +34,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...templatingPlugins,
   ...scriptPlugins,
   ...notificationPlugins,
+  ...serdesPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;
