@@ -27,14 +27,14 @@ enum State {
 /**
  * A streaming RFC 4180 reader (with the separator and quote of the options): fields may be quoted, a
  * doubled quote inside quotes is one quote, quoted fields may hold separators and line breaks; records end
- * at `\n`, `\r\n` or `\r`. Text arrives in chunks of any size; records are yielded as soon as they end, so
- * memory holds one record at a time. Malformed records are yielded with an `error` (the caller decides
- * whether that fails the task or skips the record).
+ * at `\n`, `\r\n` or `\r`. Text arrives in chunks of any size; the records that end in a chunk are yielded
+ * together once it is read, so memory holds about one chunk. Malformed records are yielded with an
+ * `error` (the caller decides whether that fails the task or skips the record).
  */
 export async function* parseCsv(
   texts: AsyncIterable<string>,
   options: CsvReadOptions,
-): AsyncIterable<CsvRecord> {
+): AsyncIterable<CsvRecord[]> {
   const sep = options.separator.charCodeAt(0);
   const quote = options.quote.charCodeAt(0);
   let state = State.Start as State;
@@ -44,7 +44,7 @@ export async function* parseCsv(
   let start = 1;
   let error: string | undefined;
   let pendingCr = false;
-  const out: CsvRecord[] = [];
+  let out: CsvRecord[] = [];
 
   const pushField = () => {
     if (field.length > options.maxFieldSize && !error)
@@ -130,8 +130,8 @@ export async function* parseCsv(
     }
     if (state === State.Unquoted || state === State.AfterClose || state === State.Quoted)
       field += text.slice(seg);
-    yield* out;
-    out.length = 0;
+    if (out.length) yield out;
+    out = [];
   }
   // The last record, when the file does not end with a line break.
   if (state === State.Quoted) {
@@ -143,5 +143,5 @@ export async function* parseCsv(
     else pushField();
     out.push(error ? { fields, line: start, error } : { fields, line: start });
   }
-  yield* out;
+  if (out.length) yield out;
 }

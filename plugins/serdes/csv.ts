@@ -1,18 +1,8 @@
 import { z } from "zod";
 import { ionFieldName, toIon } from "@/engine/expr";
 import { definePlugin, dyn, type TaskLogger } from "@/engine/plugin";
-import { parseCsv } from "./csv-parse";
-import {
-  Counter,
-  character,
-  charset,
-  conversionOutputs,
-  converted,
-  from,
-  ionRows,
-  source,
-  targetUri,
-} from "./shared";
+import { type CsvRecord, parseCsv } from "./csv-parse";
+import { character, charset, conversionOutputs, converted, from, ionRows, source, targetUri } from "./shared";
 import { readText, writeText } from "./stream";
 
 const CSV_TO_ION = "serdes.csv.CsvToIon";
@@ -160,51 +150,52 @@ tasks:
       if (p.onBadLines === "ERROR") throw new Error(message);
       if (p.onBadLines === "WARN") ctx.logger.warn(`Bad line encountered (skipped): ${message}`);
     };
-    const counter = new Counter();
+    let count = 0;
+    let header: { names: string[]; kept: number; keys: string[] } | undefined;
+    let skipped = 0;
+    /** One record as an ION line, or undefined when it is skipped. */
+    const convert = (record: CsvRecord): string | undefined => {
+      if (record.error) return void bad(`line ${record.line}: ${record.error}`);
+      if (p.header && !header) {
+        const resolved = resolveHeader(record.fields, p.onEmptyHeader, ctx.logger);
+        header = { ...resolved, keys: resolved.names.map((name) => `${ionFieldName(name)}:`) };
+        return undefined;
+      }
+      if (skipped < p.skipRows) {
+        skipped++;
+        return undefined;
+      }
+      const fields = record.fields;
+      if (!header) {
+        count++;
+        return `${toIon(fields.map((f) => (f === NULL ? null : f)))}\n`;
+      }
+      if (fields.length !== header.names.length) {
+        return void bad(
+          `line ${record.line}: field count mismatch: expected ${header.names.length}, got ${fields.length} fields`,
+        );
+      }
+      // Null fields are left out of the struct, as Kestra's ION writer leaves out null values.
+      let line = "{";
+      let first = true;
+      for (let i = 0; i < header.kept; i++) {
+        const value = fields[i] as string;
+        if (value === NULL) continue;
+        line += `${first ? "" : ","}${header.keys[i]}${JSON.stringify(value)}`;
+        first = false;
+      }
+      count++;
+      return `${line}}\n`;
+    };
     async function* lines(): AsyncIterable<string> {
-      let header: { names: string[]; kept: number; keys: string[] } | undefined;
-      let skipped = 0;
-      for await (const record of records) {
-        if (record.error) {
-          bad(`line ${record.line}: ${record.error}`);
-          continue;
-        }
-        if (p.header && !header) {
-          const resolved = resolveHeader(record.fields, p.onEmptyHeader, ctx.logger);
-          header = { ...resolved, keys: resolved.names.map((name) => `${ionFieldName(name)}:`) };
-          continue;
-        }
-        if (skipped < p.skipRows) {
-          skipped++;
-          continue;
-        }
-        const fields = record.fields;
-        if (!header) {
-          counter.count++;
-          yield `${toIon(fields.map((f) => (f === NULL ? null : f)))}\n`;
-          continue;
-        }
-        if (fields.length !== header.names.length) {
-          bad(
-            `line ${record.line}: field count mismatch: expected ${header.names.length}, got ${fields.length} fields`,
-          );
-          continue;
-        }
-        // Null fields are left out of the struct, as Kestra's ION writer leaves out null values.
-        let line = "{";
-        let first = true;
-        for (let i = 0; i < header.kept; i++) {
-          const value = fields[i] as string;
-          if (value === NULL) continue;
-          line += `${first ? "" : ","}${header.keys[i]}${JSON.stringify(value)}`;
-          first = false;
-        }
-        counter.count++;
-        yield `${line}}\n`;
+      for await (const batch of records) {
+        let text = "";
+        for (const record of batch) text += convert(record) ?? "";
+        yield text;
       }
     }
     await writeText(storage, target, lines());
-    return converted(ctx, target, counter.count);
+    return converted(ctx, target, count);
   },
 });
 
@@ -300,26 +291,32 @@ tasks:
       return quoted ? `${q}${text.replaceAll(q, doubled)}${q}` : text;
     };
     const row = (values: unknown[]) => `${values.map(format).join(sep)}${p.lineDelimiter}`;
-    const counter = new Counter();
+    let count = 0;
+    let columns: string[] | undefined;
+    const convert = (value: unknown): string => {
+      count++;
+      if (Array.isArray(value)) {
+        if (p.header) throw new Error("Invalid data of type List with header: set header to false");
+        return row(value);
+      }
+      if (value === null || typeof value !== "object")
+        throw new Error(`row ${count} is neither a struct nor a list: ${toIon(value)}`);
+      const struct = value as Record<string, unknown>;
+      let text = "";
+      if (!columns) {
+        columns = Object.keys(struct);
+        if (p.header) text = row(columns);
+      }
+      return text + row(columns.map((column) => struct[column]));
+    };
     async function* lines(): AsyncIterable<string> {
-      let columns: string[] | undefined;
-      for await (const value of counter.through(ionRows(storage, uri))) {
-        if (Array.isArray(value)) {
-          if (p.header) throw new Error("Invalid data of type List with header: set header to false");
-          yield row(value);
-        } else if (value !== null && typeof value === "object") {
-          const struct = value as Record<string, unknown>;
-          if (!columns) {
-            columns = Object.keys(struct);
-            if (p.header) yield row(columns);
-          }
-          yield row(columns.map((column) => struct[column]));
-        } else {
-          throw new Error(`row ${counter.count} is neither a struct nor a list: ${toIon(value)}`);
-        }
+      for await (const batch of ionRows(storage, uri)) {
+        let text = "";
+        for (const value of batch) text += convert(value);
+        yield text;
       }
     }
     await writeText(storage, target, lines(), p.charset);
-    return converted(ctx, target, counter.count);
+    return converted(ctx, target, count);
   },
 });

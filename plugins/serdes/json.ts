@@ -1,17 +1,7 @@
 import { z } from "zod";
 import { toIon } from "@/engine/expr";
 import { definePlugin } from "@/engine/plugin";
-import {
-  Counter,
-  charset,
-  conversionOutputs,
-  converted,
-  from,
-  ionRows,
-  newLine,
-  source,
-  targetUri,
-} from "./shared";
+import { charset, conversionOutputs, converted, from, ionRows, newLine, source, targetUri } from "./shared";
 import { readLines, readText, writeText } from "./stream";
 
 const JSON_TO_ION = "serdes.json.JsonToIon";
@@ -60,13 +50,19 @@ tasks:
     const p = ctx.properties;
     const { storage, uri } = source(ctx, JSON_TO_ION, p.from);
     const target = targetUri(ctx, uri, ".ion");
-    const counter = new Counter();
+    let count = 0;
     async function* lines(): AsyncIterable<string> {
       if (p.newLine) {
-        for await (const [line, number] of readLines(readText(storage, uri, p.charset))) {
-          if (line.trim() === "") continue;
-          counter.count++;
-          yield `${toIon(parse(line, `line ${number} of ${uri}`))}\n`;
+        let number = 0;
+        for await (const batch of readLines(readText(storage, uri, p.charset))) {
+          let text = "";
+          for (const line of batch) {
+            number++;
+            if (line.trim() === "") continue;
+            count++;
+            text += `${toIon(parse(line, `line ${number} of ${uri}`))}\n`;
+          }
+          yield text;
         }
         return;
       }
@@ -74,12 +70,12 @@ tasks:
       for await (const piece of readText(storage, uri, p.charset)) text += piece;
       const value = parse(text, uri);
       for (const row of Array.isArray(value) ? value : [value]) {
-        counter.count++;
+        count++;
         yield `${toIon(row)}\n`;
       }
     }
     await writeText(storage, target, lines());
-    return converted(ctx, target, counter.count);
+    return converted(ctx, target, count);
   },
 });
 
@@ -128,24 +124,26 @@ tasks:
       throw new Error("shouldKeepAnnotations: keeping ION annotations is not supported");
     const { storage, uri } = source(ctx, ION_TO_JSON, p.from);
     const target = targetUri(ctx, uri, p.newLine ? ".jsonl" : ".json");
-    const counter = new Counter();
+    let count = 0;
     async function* lines(): AsyncIterable<string> {
-      if (p.newLine) {
-        for await (const row of counter.through(ionRows(storage, uri))) yield `${JSON.stringify(row)}\n`;
-        return;
-      }
-      // One row is written alone; from the second on, the rows are an array (held one at a time).
+      // Without newLine, one row is written alone; from the second on, the rows are an array.
       let first: string | undefined;
-      for await (const row of counter.through(ionRows(storage, uri))) {
-        const json = JSON.stringify(row);
-        if (counter.count === 1) first = json;
-        else if (counter.count === 2) yield `[${first},${json}`;
-        else yield `,${json}`;
+      for await (const batch of ionRows(storage, uri)) {
+        let text = "";
+        for (const row of batch) {
+          const json = JSON.stringify(row);
+          count++;
+          if (p.newLine) text += `${json}\n`;
+          else if (count === 1) first = json;
+          else if (count === 2) text += `[${first},${json}`;
+          else text += `,${json}`;
+        }
+        yield text;
       }
-      if (counter.count === 1) yield first as string;
-      else if (counter.count > 1) yield "]";
+      if (!p.newLine && count === 1) yield first as string;
+      else if (!p.newLine && count > 1) yield "]";
     }
     await writeText(storage, target, lines(), p.charset);
-    return converted(ctx, target, counter.count);
+    return converted(ctx, target, count);
   },
 });

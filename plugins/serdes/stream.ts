@@ -36,13 +36,14 @@ export async function* readText(storage: FileStorage, uri: string, charset: stri
 
 /**
  * Lines of a text stream as Java's BufferedReader.readLine reads them: split on `\n`, `\r\n` or `\r`; a
- * final line break makes no extra empty line. Yields `[line, number]` with 1-based numbers.
+ * final line break makes no extra empty line. Yields the lines of each chunk together (an async step per
+ * line would cost more than the splitting).
  */
-export async function* readLines(texts: AsyncIterable<string>): AsyncIterable<[string, number]> {
+export async function* readLines(texts: AsyncIterable<string>): AsyncIterable<string[]> {
   let pending = "";
-  let number = 0;
   let afterCr = false;
   for await (const text of texts) {
+    const lines: string[] = [];
     let start = 0;
     let at = 0;
     // A `\r` that ended the previous chunk was a line end: a `\n` right after it belongs to it.
@@ -51,7 +52,7 @@ export async function* readLines(texts: AsyncIterable<string>): AsyncIterable<[s
     for (; at < text.length; at++) {
       const c = text.charCodeAt(at);
       if (c !== 10 && c !== 13) continue;
-      yield [pending + text.slice(start, at), ++number];
+      lines.push(pending + text.slice(start, at));
       pending = "";
       if (c === 13) {
         if (at + 1 === text.length) afterCr = true;
@@ -60,8 +61,9 @@ export async function* readLines(texts: AsyncIterable<string>): AsyncIterable<[s
       start = at + 1;
     }
     pending += text.slice(start);
+    if (lines.length) yield lines;
   }
-  if (pending !== "") yield [pending, ++number];
+  if (pending !== "") yield [pending];
 }
 
 /** Node's names of the charsets it can write; Java's names map onto them. */

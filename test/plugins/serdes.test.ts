@@ -304,7 +304,7 @@ describe("streaming", () => {
 
   it("parses the same records whatever the chunk boundaries", async () => {
     const source = 'a,"b\r\n""c""",d\r\ne,,\r\n\r\n"x"\r"y",z\n';
-    const whole = await collect(parseCsv(once(source), options));
+    const whole = (await collect(parseCsv(once(source), options))).flat();
     expect(whole).toEqual([
       { fields: ["a", 'b\r\n"c"', "d"], line: 1 },
       { fields: ["e", "", ""], line: 3 },
@@ -313,15 +313,11 @@ describe("streaming", () => {
       { fields: ["y", "z"], line: 6 },
     ]);
     for (let size = 1; size <= 5; size++)
-      expect(await collect(parseCsv(pieces(source, size), options)), `chunks of ${size}`).toEqual(whole);
-    const lines = await collect(readLines(pieces("a\r\nb\rc\n\nd", 1)));
-    expect(lines).toEqual([
-      ["a", 1],
-      ["b", 2],
-      ["c", 3],
-      ["", 4],
-      ["d", 5],
-    ]);
+      expect((await collect(parseCsv(pieces(source, size), options))).flat(), `chunks of ${size}`).toEqual(
+        whole,
+      );
+    const lines = (await collect(readLines(pieces("a\r\nb\rc\n\nd", 1)))).flat();
+    expect(lines).toEqual(["a", "b", "c", "", "d"]);
   });
 });
 
