@@ -53,6 +53,8 @@ const webhookSchema = z.object({
 
 export const slackIncomingWebhookPlugin = definePlugin({
   type: WEBHOOK,
+  // Its newest home in Kestra: plugin-slack.
+  aliases: ["io.kestra.plugin.slack.notifications.SlackIncomingWebhook"],
   kind: "runnable",
   title: "Send a Slack message through an incoming webhook.",
   description: [
@@ -155,6 +157,7 @@ export function slackExecutionPayload(summary: ExecutionSummaryData): Record<str
 
 export const slackExecutionPlugin = definePlugin({
   type: EXECUTION,
+  aliases: ["io.kestra.plugin.slack.SlackExecution"],
   kind: "runnable",
   title: "Send a Slack message with a summary of an execution.",
   description: [

@@ -109,6 +109,8 @@ export function teamsExecutionPayload(
 
 export const teamsExecutionPlugin = definePlugin({
   type: EXECUTION,
+  // Its newest home in Kestra: plugin-microsoft365.
+  aliases: ["io.kestra.plugin.microsoft365.teams.TeamsExecution"],
   kind: "runnable",
   title: "Send a Microsoft Teams message with a summary of an execution.",
   description: [
