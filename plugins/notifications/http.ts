@@ -80,7 +80,8 @@ export async function postJson(
       headers: { ...(options?.headers ?? {}), "content-type": "application/json" },
       body: new TextEncoder().encode(text),
       policy: ctx.services.httpPolicy ?? { allowPrivateNetworks: false },
-      followRedirects: false,
+      // As Kestra's HTTP client: redirects are followed (each hop checked against the policy again).
+      followRedirects: true,
       connectTimeoutMs: msOf(options?.connectTimeout),
       readIdleTimeoutMs: Math.min(
         msOf(options?.readTimeout) ?? 10_000,
