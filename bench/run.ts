@@ -9,6 +9,7 @@ import { runExecutionListBench } from "./executions-list";
 import { runExprBench } from "./expr";
 import { runFlowLanguageBench } from "./flow-language";
 import { runScriptsBench } from "./scripts";
+import { runSerdesBench } from "./serdes";
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 
@@ -64,6 +65,21 @@ console.log(
 const list = await runExecutionListBench({ databaseUrl: parseEnv().DATABASE_URL, executions });
 console.table(list.map((r) => ({ query: r.name, "ms (median of 5)": r.ms.toFixed(1), "goal ms": 300 })));
 results.executionList = list;
+
+const serdesRows = Number(process.env.BENCH_SERDES_ROWS ?? 1_000_000);
+console.log(
+  `Serdes: ${serdesRows.toLocaleString("en-US")} CSV rows converted on a LocalStorage (memory engine)`,
+);
+const serdes = await runSerdesBench(serdesRows);
+console.table(
+  serdes.map((r) => ({
+    case: r.name,
+    "rows/s": Math.round(r.rowsPerSec).toLocaleString("en-US"),
+    "x floor": ((serdes[0]?.rowsPerSec ?? 0) / r.rowsPerSec).toFixed(1),
+    "peak RSS MiB": r.peakRssMiB.toFixed(0),
+  })),
+);
+results.serdes = serdes;
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 const file = new URL(

@@ -13,7 +13,9 @@ import { statePlugins } from "./core/state";
 import { storagePlugins } from "./core/storage";
 import { templatingPlugins } from "./core/templating";
 import { triggerPlugins } from "./core/trigger";
+import { notificationPlugins } from "./notifications";
 import { scriptPlugins } from "./scripts";
+import { serdesPlugins } from "./serdes";
 
 /** Every built-in plugin. A new plugin is a folder under plugins/ plus one line here. */
 export const builtInPlugins: readonly Plugin[] = [
@@ -31,6 +33,8 @@ export const builtInPlugins: readonly Plugin[] = [
   ...statePlugins,
   ...templatingPlugins,
   ...scriptPlugins,
+  ...notificationPlugins,
+  ...serdesPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;

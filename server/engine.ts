@@ -123,6 +123,8 @@ export async function openServerEngine(options: {
    * CADENZA_HTTP_PRIVATE_NETWORKS (non-public addresses refused unless they say otherwise).
    */
   httpPolicy?: HttpPolicy;
+  /** The web UI's URL, for links in notifications; default CADENZA_PUBLIC_URL. */
+  publicUrl?: string;
   /** The script runner's settings; by default from CADENZA_SCRIPT_* (isolation, network, uids). */
   scripts?: LocalProcessRunnerOptions;
   /** Which engine runs executions (default: embedded; server processes pass engineModeFrom(env)). */
@@ -150,6 +152,7 @@ export async function openServerEngine(options: {
     inlineTasks: options.inlineTasks,
     report: options.report,
     httpPolicy: () => httpPolicy,
+    publicUrl: options.publicUrl ?? env.CADENZA_PUBLIC_URL,
     processRunner: new LocalProcessRunner(options.scripts ?? scriptRunnerOptionsFrom(env)),
   });
   try {

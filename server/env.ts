@@ -152,6 +152,14 @@ export const envSchema = z.object({
   CADENZA_HTTP_PRIVATE_NETWORKS: z
     .enum(["block", "allow"], { error: "must be block or allow" })
     .default("block"),
+  /**
+   * The URL where people reach the web UI (`https://cadenza.example.com`): notifications link back to an
+   * execution's page with it. Unset: messages carry no link.
+   */
+  CADENZA_PUBLIC_URL: z
+    .url({ error: "must be an http:// or https:// URL", protocol: /^https?$/ })
+    .transform((value) => value.replace(/\/+$/, ""))
+    .optional(),
   /** The largest JSON, YAML or text request body (REST and tRPC), in bytes; 413 beyond. */
   CADENZA_MAX_BODY_BYTES: z.coerce
     .number({ error: "must be a number" })

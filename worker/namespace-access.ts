@@ -92,6 +92,20 @@ function guardStorage(storage: FileStorage, check: (target: string) => Promise<v
     size: (uri) => guard(uri).then(() => storage.size(uri)),
     delete: (uri) => guard(uri).then(() => storage.delete(uri)),
     list: (prefix) => guard(prefix).then(() => storage.list(prefix)),
+    ...(storage.read
+      ? {
+          read: async function* (uri: string) {
+            await guard(uri);
+            yield* (storage as Required<FileStorage>).read(uri);
+          },
+        }
+      : {}),
+    ...(storage.write
+      ? {
+          write: (uri: string, chunks: AsyncIterable<Uint8Array>) =>
+            guard(uri).then(() => (storage as Required<FileStorage>).write(uri, chunks)),
+        }
+      : {}),
   };
 }
 
@@ -112,6 +126,11 @@ function guardExecutions(
   return {
     async get(executionId) {
       const found = await executions.get(executionId);
+      if (found) await check(found.namespace);
+      return found;
+    },
+    async detail(executionId) {
+      const found = await executions.detail(executionId);
       if (found) await check(found.namespace);
       return found;
     },

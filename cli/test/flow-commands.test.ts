@@ -208,6 +208,12 @@ describe("cadenza plugins schema", () => {
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout);
     expect(schema.$defs.Task.anyOf.length).toBeGreaterThan(40);
+    // A plugin registered in plugins/index.ts is in the schema (and so in the editor's completion).
+    for (const type of [
+      "io.kestra.plugin.notifications.slack.SlackExecution",
+      "io.kestra.plugin.serdes.csv.CsvToIon",
+    ])
+      expect(result.stdout).toContain(`"${type}"`);
   });
 });
 
@@ -230,6 +236,8 @@ describe("cadenza plugins docs", () => {
       const files = readdirSync(dir);
       expect(files).toContain("index.md");
       expect(files).toContain("core.flow.ForEach.md");
+      expect(files).toContain("notifications.telegram.TelegramSend.md");
+      expect(files).toContain("serdes.json.IonToJson.md");
       expect(files.length).toBeGreaterThan(80);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -30,6 +30,7 @@ export {
   renderTypedAsync,
 } from "./api";
 export { ExpressionError } from "./errors";
+export { ionFieldName, toIon } from "./ion";
 export { IonSyntaxError, parseIonRows, parseIonValue } from "./ion-read";
 
 import { FILTERS } from "./filters/index";

@@ -10,9 +10,29 @@
 export class IonSyntaxError extends Error {}
 
 const IDENT_START = /[A-Za-z_$]/;
-const IDENT = /[A-Za-z0-9_$]/;
 const TIMESTAMP = /^\d{4}(T|-\d{2}(T|-\d{2}(T(\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?)?$/i;
 const NUMBER_END = /[\s,\]})]/;
+const BACKSLASH = 92;
+
+/** `[A-Za-z0-9_$]`, by character code (no regular expression per character). */
+const isIdentCode = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+
+const SIMPLE_ESCAPES = new Map<string, string>([
+  ["n", "\n"],
+  ["t", "\t"],
+  ["r", "\r"],
+  ["f", "\f"],
+  ["b", "\b"],
+  ["v", "\v"],
+  ["a", "\x07"],
+  ["0", "\0"],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["?", "?"],
+  ['"', '"'],
+  ["'", "'"],
+]);
 
 class Reader {
   pos = 0;
@@ -105,29 +125,16 @@ class Reader {
 
   identifier(): string {
     const start = this.pos;
-    while (IDENT.test(this.peek())) this.pos++;
-    return this.text.slice(start, this.pos);
+    const text = this.text;
+    while (this.pos < text.length && isIdentCode(text.charCodeAt(this.pos))) this.pos++;
+    return text.slice(start, this.pos);
   }
 
   escape(quote: string): string {
     const c = this.peek();
     this.pos++;
-    const simple: Record<string, string> = {
-      n: "\n",
-      t: "\t",
-      r: "\r",
-      f: "\f",
-      b: "\b",
-      v: "\v",
-      a: "\x07",
-      "0": "\0",
-      "\\": "\\",
-      "/": "/",
-      "?": "?",
-      '"': '"',
-      "'": "'",
-    };
-    if (c in simple) return simple[c] as string;
+    const simple = SIMPLE_ESCAPES.get(c);
+    if (simple !== undefined) return simple;
     if (c === "\n") return "";
     const hexLength = c === "x" ? 2 : c === "u" ? 4 : c === "U" ? 8 : 0;
     if (hexLength) {
@@ -141,13 +148,25 @@ class Reader {
 
   quoted(quote: string): string {
     this.pos++;
+    const text = this.text;
+    const q = quote.charCodeAt(0);
     let out = "";
+    // Runs of plain characters are sliced whole: rows are mostly strings, read here.
     for (;;) {
-      const c = this.peek();
-      if (c === "") this.error("unterminated string");
-      this.pos++;
-      if (c === quote) return out;
-      out += c === "\\" ? this.escape(quote) : c;
+      let end = this.pos;
+      while (end < text.length) {
+        const c = text.charCodeAt(end);
+        if (c === q || c === BACKSLASH) break;
+        end++;
+      }
+      if (end >= text.length) {
+        this.pos = end;
+        this.error("unterminated string");
+      }
+      out += text.slice(this.pos, end);
+      this.pos = end + 1;
+      if (text.charCodeAt(end) === q) return out;
+      out += this.escape(quote);
     }
   }
 
@@ -242,8 +261,10 @@ class Reader {
       const name = this.fieldName();
       this.expect(":");
       const value = this.value(depth + 1);
-      // defineProperty, not assignment: a field named `__proto__` stays a plain own field.
-      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      // defineProperty, not assignment, for `__proto__`: it stays a plain own field.
+      if (name === "__proto__")
+        Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      else out[name] = value;
       this.skipSpace();
       const c = this.peek();
       this.pos++;

@@ -13,6 +13,11 @@ function ionFloat(n: number): string {
   return `${mantissa}e${Number(exp)}`;
 }
 
+/** A struct field name: a bare symbol when it can be one, else a quoted symbol. */
+export function ionFieldName(k: string): string {
+  return SYMBOL.test(k) && !KEYWORDS.has(k) ? k : `'${k.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
 export function toIon(v: unknown, depth = 0): string {
   if (depth > 200) throw new ExpressionError("value is too deeply nested (or cyclic) to serialize");
   if (v === null || v === undefined) return "null";
@@ -25,10 +30,7 @@ export function toIon(v: unknown, depth = 0): string {
   if (isMap(v)) {
     const fields = Object.keys(v)
       .filter((k) => v[k] !== null && v[k] !== undefined && typeof v[k] !== "function")
-      .map(
-        (k) =>
-          `${SYMBOL.test(k) && !KEYWORDS.has(k) ? k : `'${k.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`}:${toIon(v[k], depth + 1)}`,
-      );
+      .map((k) => `${ionFieldName(k)}:${toIon(v[k], depth + 1)}`);
     return `{${fields.join(",")}}`;
   }
   return "null";

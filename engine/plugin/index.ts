@@ -20,6 +20,7 @@ export {
 export { executionStoragePrefix, taskRunStoragePrefix } from "./storage-layout";
 export type {
   ConditionContext,
+  ExecutionDetail,
   ExecutionService,
   ExecutionSummary,
   FileStorage,
@@ -46,6 +47,7 @@ export type {
   TaskLogger,
   TaskOutcome,
   TaskRunContext,
+  TaskRunSummary,
   TaskServices,
   TriggeringExecution,
   TriggerService,

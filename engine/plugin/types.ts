@@ -60,6 +60,16 @@ export interface FileStorage {
   list(prefix: string): Promise<string[]>;
   /** When a file was last written (undefined when it does not exist); optional: not every backend keeps it. */
   modified?(uri: string): Promise<Date | undefined>;
+  /**
+   * The file as a stream of chunks, for files too large to hold in memory (serdes conversions). Optional: a
+   * backend without it is read whole through `get`.
+   */
+  read?(uri: string): AsyncIterable<Uint8Array>;
+  /**
+   * Writes a file from a stream of chunks without holding it whole; readers see it only once complete.
+   * Optional: a backend without it is written whole through `put`.
+   */
+  write?(uri: string, chunks: AsyncIterable<Uint8Array>): Promise<string>;
 }
 
 /** A line a script printed, or a log it sent with the `::{"logs":[...]}::` protocol. */
@@ -173,9 +183,33 @@ export interface ExecutionSummary {
   state: string;
 }
 
-/** Access to the executions of the engine, for the execution tasks (Count, Resume). */
+/** One task run of an execution, as notification summaries see it. */
+export interface TaskRunSummary {
+  id: string;
+  taskId: string;
+  value?: string | null;
+  state: string;
+}
+
+/** A read-only view of one execution: what a notification summary shows (state, duration, failed task...). */
+export interface ExecutionDetail extends ExecutionSummary {
+  flowRevision: number;
+  labels: Label[];
+  /** ISO-8601 dates; `endDate` once the execution has ended. */
+  startDate: string;
+  endDate?: string;
+  /** The task runs in the order they were created. */
+  taskRuns: TaskRunSummary[];
+}
+
+/** Access to the executions of the engine, for the execution tasks (Count, Resume) and notifications. */
 export interface ExecutionService {
   get(executionId: string): Promise<ExecutionSummary | undefined>;
+  /**
+   * The state, dates, labels and task runs of an execution of the same tenant (undefined when there is none).
+   * An execution running its afterExecution tasks shows the state it ends in.
+   */
+  detail(executionId: string): Promise<ExecutionDetail | undefined>;
   /**
    * Executions started in [startDate, endDate] (ISO-8601), optionally only in some states, counted per flow.
    * Every flow of `flows` is in the result (0 included); with `namespaces`, every known flow of those
@@ -244,6 +278,11 @@ export interface TaskServices {
   executions?: ExecutionService;
   triggers?: TriggerService;
   purge?: PurgeService;
+  /**
+   * The URL where people reach Cadenza's web UI (CADENZA_PUBLIC_URL), for links back to an execution in
+   * notifications; absent when the operator did not set it (messages then carry no link).
+   */
+  publicUrl?: string;
   /** The plugins this worker runs, for tasks that run another task (TemplatedTask). */
   registry?: PluginRegistry;
   /** Other capabilities are added by the issues that bring them. */
@@ -301,7 +340,7 @@ export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
   type: string;
   /**
    * Other names that resolve to this plugin: Kestra's old aliases (`io.kestra.core.tasks.log.Log`, ...).
-   * The Kestra name of a `core.*` or `scripts.*` plugin (`io.kestra.plugin.core.log.Log`) is added automatically.
+   * The Kestra name of a `core.*`, `scripts.*`, `notifications.*` or `serdes.*` plugin (`io.kestra.plugin.core.log.Log`) is added automatically.
    */
   aliases?: string[];
   kind: PluginKind;

@@ -64,6 +64,33 @@ const EXPECTED: Record<string, string[]> = {
   "core.state.Set": ["io.kestra.plugin.core.state.Set", "io.kestra.core.tasks.states.Set"],
   "core.state.Get": ["io.kestra.plugin.core.state.Get", "io.kestra.core.tasks.states.Get"],
   "core.state.Delete": ["io.kestra.plugin.core.state.Delete", "io.kestra.core.tasks.states.Delete"],
+  "notifications.slack.SlackIncomingWebhook": [
+    "io.kestra.plugin.notifications.slack.SlackIncomingWebhook",
+    "io.kestra.plugin.slack.notifications.SlackIncomingWebhook",
+  ],
+  "notifications.slack.SlackExecution": [
+    "io.kestra.plugin.notifications.slack.SlackExecution",
+    "io.kestra.plugin.slack.SlackExecution",
+  ],
+  "notifications.discord.DiscordIncomingWebhook": [
+    "io.kestra.plugin.notifications.discord.DiscordIncomingWebhook",
+  ],
+  "notifications.discord.DiscordExecution": ["io.kestra.plugin.notifications.discord.DiscordExecution"],
+  "notifications.teams.TeamsIncomingWebhook": ["io.kestra.plugin.notifications.teams.TeamsIncomingWebhook"],
+  "notifications.teams.TeamsExecution": [
+    "io.kestra.plugin.notifications.teams.TeamsExecution",
+    "io.kestra.plugin.microsoft365.teams.TeamsExecution",
+  ],
+  "notifications.google.GoogleChatIncomingWebhook": [
+    "io.kestra.plugin.notifications.google.GoogleChatIncomingWebhook",
+  ],
+  "notifications.google.GoogleChatExecution": ["io.kestra.plugin.notifications.google.GoogleChatExecution"],
+  "notifications.telegram.TelegramSend": ["io.kestra.plugin.notifications.telegram.TelegramSend"],
+  "notifications.telegram.TelegramExecution": ["io.kestra.plugin.notifications.telegram.TelegramExecution"],
+  "serdes.csv.CsvToIon": ["io.kestra.plugin.serdes.csv.CsvToIon"],
+  "serdes.csv.IonToCsv": ["io.kestra.plugin.serdes.csv.IonToCsv"],
+  "serdes.json.JsonToIon": ["io.kestra.plugin.serdes.json.JsonToIon"],
+  "serdes.json.IonToJson": ["io.kestra.plugin.serdes.json.IonToJson"],
 };
 
 describe("Kestra names and old aliases resolve to the plugin", () => {

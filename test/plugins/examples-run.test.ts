@@ -9,12 +9,12 @@ import { inputFileUri } from "@/worker/storage/uris";
 import { flowOf, newEngine } from "./helpers";
 
 /**
- * Runs the examples of the task plugins of the scripts, HTTP, KV, files and execution-services groups on the
- * memory engine. An example that needs the internet (this machine reaches only package registries) is
- * reported as skipped with its reason, never as passed.
+ * Runs the examples of the task plugins of the scripts, serdes, HTTP, KV, files and execution-services
+ * groups on the memory engine. An example that needs the internet (this machine reaches only package
+ * registries) is reported as skipped with its reason, never as passed.
  */
 const SCOPE =
-  /^(scripts\.|core\.(http|kv|storage|namespace|templating)\.|core\.log\.Fetch$|core\.execution\.(Count|Resume)$|core\.trigger\.Toggle$)/;
+  /^(scripts\.|serdes\.|core\.(http|kv|storage|namespace|templating)\.|core\.log\.Fetch$|core\.execution\.(Count|Resume)$|core\.trigger\.Toggle$)/;
 
 const NEEDS_INTERNET: Record<string, string> = {
   "Store the URI of a downloaded file under the key `orders_file`": "downloads from huggingface.co",
@@ -25,6 +25,8 @@ const NEEDS_INTERNET: Record<string, string> = {
   "Compute a total with pandas and send it as an output":
     "installs pandas from PyPI and reads huggingface.co",
   "Install an npm package, write a script and run it": "installs colors from the npm registry",
+  "Download a CSV file and convert it to ION": "downloads from huggingface.co",
+  "Convert a JSON-lines file downloaded from an API to ION": "downloads from huggingface.co",
 };
 
 /** How an example ends when it is not in SUCCESS, and why. */

@@ -20,6 +20,8 @@ export interface ContextOptions {
   processRunner?: ProcessRunner;
   /** Network rules of HTTP tasks and triggers, per tenant (default: non-public addresses refused). */
   httpPolicy?: (tenantId: string) => HttpPolicy;
+  /** The web UI's URL (CADENZA_PUBLIC_URL), for links back to executions in notifications. */
+  publicUrl?: string;
   pool: Db;
   registry: PluginRegistry;
   storage: FileStorage;
@@ -73,6 +75,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       ),
       processRunner,
       httpPolicy: options.httpPolicy?.(tenantId) ?? { allowPrivateNetworks: false },
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       logs: databaseLogReader(ctx, tenantId),
       executions: databaseExecutionService(ctx, tenantId),
       triggers: databaseTriggerService(ctx, tenantId),

@@ -1,4 +1,5 @@
 import type { ExecutionService, LogReader, LogRecord, TriggerService } from "@/engine/plugin";
+import { executionDetail } from "../execution-detail";
 import { LEVEL_ORDER } from "../logs";
 import { applyEvent } from "./apply";
 import type { EngineContext } from "./context";
@@ -39,6 +40,11 @@ export function databaseExecutionService(ctx: EngineContext, tenantId: string): 
       if (!stored || stored.tenantId !== tenantId) return undefined;
       const { id, namespace, flowId } = stored.execution;
       return { id, namespace, flowId, state: stored.execution.state.current };
+    },
+    async detail(executionId) {
+      const stored = await loadExecution(ctx.pool, executionId);
+      if (!stored || stored.tenantId !== tenantId) return undefined;
+      return executionDetail(stored.execution);
     },
     async countByFlow(filter) {
       const flows = filter.flows ?? [];

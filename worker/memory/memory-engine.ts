@@ -70,6 +70,8 @@ export interface MemoryEngineOptions {
   processRunner?: ProcessRunner;
   /** Network rules of HTTP tasks; default: non-public addresses refused (tests of local servers opt in). */
   httpPolicy?: HttpPolicy;
+  /** The web UI's URL, for links back to executions in notifications; default: none. */
+  publicUrl?: string;
   /** Namespace boundaries; default: a namespace is reached by itself and its descendants. */
   namespaceAccess?: NamespaceAccess;
 }
@@ -165,6 +167,7 @@ export class MemoryEngine {
       storage: this.storage,
       processRunner: this.options.processRunner ?? new LocalProcessRunner(),
       httpPolicy: this.options.httpPolicy ?? { allowPrivateNetworks: false },
+      ...(this.options.publicUrl ? { publicUrl: this.options.publicUrl } : {}),
       logs: memoryLogReader(deps),
       executions: memoryExecutionService(deps),
       triggers: memoryTriggerService(deps),

@@ -2,6 +2,7 @@ import type { Execution } from "@/engine/executor";
 import { isTerminal } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
 import type { ExecutionService, LogReader, PurgeFilter, PurgeService, TriggerService } from "@/engine/plugin";
+import { executionDetail } from "../execution-detail";
 import { LEVEL_ORDER, type LogEntry } from "../logs";
 
 /** What the memory engine's task services read and do; given by the engine, so this file stays apart from it. */
@@ -46,6 +47,10 @@ export function memoryExecutionService(deps: MemoryServiceDeps): ExecutionServic
       if (!execution) return undefined;
       const { id, namespace, flowId } = execution;
       return { id, namespace, flowId, state: execution.state.current };
+    },
+    async detail(executionId) {
+      const execution = deps.executions.get(executionId);
+      return execution && executionDetail(execution);
     },
     async countByFlow(filter) {
       const start = Date.parse(filter.startDate);

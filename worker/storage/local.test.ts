@@ -82,6 +82,40 @@ describe("LocalStorage", () => {
   });
 });
 
+describe("LocalStorage streaming", () => {
+  it("writes a file from chunks and reads it back in chunks, through a tenant's view too", async () => {
+    const { dir, storage } = newStorage();
+    const tenant = tenantStorage(storage, "acme");
+    const uri = "kestra:///company/team/flow/executions/e1/big.txt";
+    async function* chunks() {
+      for (let i = 0; i < 100; i++) yield new TextEncoder().encode(`${String(i).padStart(9999, "x")}\n`);
+    }
+    expect(await tenant.write?.(uri, chunks())).toBe(uri);
+    const onDisk = readFileSync(join(dir, "storage/acme/company/team/flow/executions/e1/big.txt"), "utf8");
+    expect(onDisk.length).toBe(1_000_000);
+    const read: Uint8Array[] = [];
+    for await (const chunk of tenant.read?.(uri) ?? []) read.push(chunk);
+    expect(read.length).toBeGreaterThan(1);
+    expect(Buffer.concat(read).toString("utf8")).toBe(onDisk);
+  });
+
+  it("leaves nothing behind when the source fails, and reads a missing file as not found", async () => {
+    const { storage } = newStorage();
+    const uri = "kestra:///ns/flow/broken.txt";
+    async function* failing() {
+      yield new TextEncoder().encode("partial");
+      throw new Error("source broke");
+    }
+    await expect(storage.write(uri, failing())).rejects.toThrow("source broke");
+    expect(await storage.list("kestra:///ns/")).toEqual([]);
+    expect(await storage.exists(uri)).toBe(false);
+    const reading = async () => {
+      for await (const _ of storage.read(uri));
+    };
+    await expect(reading()).rejects.toThrow(`file not found in internal storage: ${uri}`);
+  });
+});
+
 describe("tenantStorage", () => {
   it("keeps each tenant's files apart under the same Kestra URIs", async () => {
     const { dir, storage } = newStorage();

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
 import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { FileStorage } from "@/engine/plugin";
 
 const SCHEME = "kestra://";
@@ -61,6 +64,35 @@ export class LocalStorage implements FileStorage {
     await chmod(temp, FILE_MODE);
     await rename(temp, path);
     return uri;
+  }
+
+  async write(uri: string, chunks: AsyncIterable<Uint8Array>): Promise<string> {
+    const path = this.path(uri);
+    await mkdir(dirname(path), { recursive: true, mode: DIR_MODE });
+    // Like put: written aside then renamed, so a reader never sees a file that is still being written.
+    const temp = join(dirname(path), `${PART_PREFIX}${randomBytes(6).toString("hex")}`);
+    try {
+      await pipeline(Readable.from(chunks), createWriteStream(temp, { mode: FILE_MODE }));
+      await chmod(temp, FILE_MODE);
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return uri;
+  }
+
+  async *read(uri: string): AsyncIterable<Uint8Array> {
+    const path = this.path(uri);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) throw new Error(`file not found in internal storage: ${uri}`);
+    for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+      yield new Uint8Array(
+        (chunk as Buffer).buffer,
+        (chunk as Buffer).byteOffset,
+        (chunk as Buffer).byteLength,
+      );
+    }
   }
 
   async get(uri: string): Promise<Uint8Array> {

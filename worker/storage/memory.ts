@@ -1,5 +1,7 @@
 import type { FileStorage } from "@/engine/plugin";
 
+const CHUNK = 64 * 1024;
+
 /** Internal storage held in memory: for the memory engine and tests. */
 export class MemoryStorage implements FileStorage {
   readonly #files = new Map<string, Uint8Array>();
@@ -19,6 +21,24 @@ export class MemoryStorage implements FileStorage {
     const data = this.#files.get(uri);
     if (!data) throw new Error(`file not found in internal storage: ${uri}`);
     return data;
+  }
+
+  /** In chunks, as a streaming backend would hand them (readers must not assume one chunk per file). */
+  async *read(uri: string): AsyncIterable<Uint8Array> {
+    const data = await this.get(uri);
+    for (let at = 0; at < data.byteLength; at += CHUNK) yield data.subarray(at, at + CHUNK);
+  }
+
+  async write(uri: string, chunks: AsyncIterable<Uint8Array>): Promise<string> {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    const data = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
+    let at = 0;
+    for (const part of parts) {
+      data.set(part, at);
+      at += part.byteLength;
+    }
+    return this.put(uri, data);
   }
 
   async exists(uri: string): Promise<boolean> {

@@ -169,6 +169,21 @@ describe("S3Storage against a fake S3 server", () => {
     expect(fake.requests.every((r) => r.verified)).toBe(true);
   });
 
+  it("streams an object's body in chunks (signed like every request), and a missing one as not found", async () => {
+    const uri = "kestra:///company/team/flow/executions/e2/big.bin";
+    const data = Buffer.alloc(3 * 1024 * 1024, "abcdefgh");
+    await storage.put(uri, data);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of storage.read(uri)) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    const missing = async () => {
+      for await (const _ of storage.read(`${uri}.gone`));
+    };
+    await expect(missing()).rejects.toThrow(`file not found in internal storage: ${uri}.gone`);
+    expect(fake.requests.every((r) => r.verified)).toBe(true);
+  });
+
   it("lists every page of a prefix", async () => {
     const uris = ["a", "b", "c", "d & e"].map((name) => `kestra:///ns/_files/${name}.txt`);
     for (const uri of uris) await storage.put(uri, "x");

@@ -69,7 +69,13 @@ export class S3Storage implements FileStorage {
     return url;
   }
 
-  private async send(method: string, url: URL, body?: Uint8Array, extra: Record<string, string> = {}) {
+  private async send(
+    method: string,
+    url: URL,
+    body?: Uint8Array,
+    extra: Record<string, string> = {},
+    signal: AbortSignal = AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+  ) {
     const payloadHash = sha256Hex(body ?? new Uint8Array());
     const headers = signRequest(
       { method, url, headers: extra, payloadHash },
@@ -82,7 +88,7 @@ export class S3Storage implements FileStorage {
       method,
       headers: sent,
       ...(body ? { body: body as Uint8Array<ArrayBuffer> } : {}),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+      signal,
     });
   }
 
@@ -113,6 +119,36 @@ export class S3Storage implements FileStorage {
     }
     if (!response.ok) throw await this.failure(response, `GET ${uri}`);
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /**
+   * The object's body as it arrives, for files too large to hold. The timeout applies to each wait (for the
+   * answer, then for each chunk), not to the whole transfer, which may rightly take longer.
+   */
+  async *read(uri: string): AsyncIterable<Uint8Array> {
+    const timeoutMs = this.options.timeoutMs ?? 60_000;
+    const abort = new AbortController();
+    let timer = setTimeout(() => abort.abort(new Error(`S3 GET ${uri} timed out`)), timeoutMs);
+    try {
+      const response = await this.send("GET", this.url(this.key(uri)), undefined, {}, abort.signal);
+      if (response.status === 404) {
+        await response.arrayBuffer();
+        throw new Error(`file not found in internal storage: ${uri}`);
+      }
+      if (!response.ok) throw await this.failure(response, `GET ${uri}`);
+      if (!response.body) return;
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        clearTimeout(timer);
+        yield value;
+        timer = setTimeout(() => abort.abort(new Error(`S3 GET ${uri} timed out`)), timeoutMs);
+      }
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
   }
 
   private async headers(uri: string): Promise<Headers | undefined> {

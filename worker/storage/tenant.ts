@@ -3,6 +3,9 @@ import { uriSegments } from "./local";
 
 const SCHEME = "kestra:///";
 
+/** A backend that streams (method calls keep their `this`). */
+type Streaming = Required<Pick<FileStorage, "read" | "write">>;
+
 /**
  * One tenant's view of a shared storage: flows keep seeing Kestra's URIs (`kestra:///company/team/...`),
  * stored under `kestra:///{tenant}/...` of the backend, so two tenants with the same namespace never see each
@@ -22,6 +25,15 @@ export function tenantStorage(storage: FileStorage, tenantId: string): FileStora
     size: async (uri) => storage.size(inner(uri)),
     delete: async (uri) => storage.delete(inner(uri)),
     ...(storage.modified ? { modified: async (uri: string) => storage.modified?.(inner(uri)) } : {}),
+    ...(storage.read ? { read: (uri: string) => (storage as Streaming).read(inner(uri)) } : {}),
+    ...(storage.write
+      ? {
+          write: async (uri: string, chunks: AsyncIterable<Uint8Array>) => {
+            await (storage as Streaming).write(inner(uri), chunks);
+            return uri;
+          },
+        }
+      : {}),
     async list(listPrefix) {
       if (!listPrefix.startsWith(SCHEME)) return [];
       const found = await storage.list(prefix + listPrefix.slice(SCHEME.length));

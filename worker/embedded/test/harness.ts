@@ -38,6 +38,7 @@ export function setUpEmbeddedEngine(
     processRunner?: ContextOptions["processRunner"];
     inputCipher?: ContextOptions["inputCipher"];
     httpPolicy?: ContextOptions["httpPolicy"];
+    publicUrl?: ContextOptions["publicUrl"];
   } = {},
 ): EmbeddedHarness {
   let database: TestDatabase | undefined;
@@ -61,6 +62,7 @@ export function setUpEmbeddedEngine(
       processRunner: options.processRunner,
       inputCipher: options.inputCipher,
       httpPolicy: options.httpPolicy,
+      publicUrl: options.publicUrl,
       report: () => {},
     });
     await prepareQueue(ctx);
