@@ -138,6 +138,15 @@ export class Engine implements RunFinisher {
     const { ctx, execution } = this;
     const { flow } = ctx;
     if (execution.state.current !== "CREATED" && execution.state.current !== "QUEUED") return;
+    const invalidInputs = execution.internal?.invalidInputs;
+    if (invalidInputs?.length) {
+      ctx.log(
+        "WARN",
+        `Flow execution failed because its trigger's inputs are invalid: ${invalidInputs.join("; ")}`,
+      );
+      this.terminate("FAILED");
+      return;
+    }
     const failedChecks = execution.internal?.failedChecks;
     if (failedChecks?.length) {
       ctx.log(

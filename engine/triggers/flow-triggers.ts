@@ -18,6 +18,8 @@ export interface FlowTriggerMatch {
   inputs: Record<string, unknown>;
   labels: Label[];
   executionTrigger: ExecutionTrigger;
+  /** Why the trigger's inputs did not render: the execution is created to end FAILED (Kestra 2.0). */
+  inputsError?: string;
 }
 
 export interface FlowTriggerEnv {
@@ -128,11 +130,17 @@ export async function matchFlowTriggers(
         );
         if (!met) continue;
       }
-      const inputs = ((await renderTreeAsync(
-        trigger.inputs ?? {},
-        { ...variables, trigger: fired },
-        { functions: env.functions, now: () => env.now() },
-      )) ?? {}) as Record<string, unknown>;
+      let inputs: Record<string, unknown> = {};
+      let inputsError: string | undefined;
+      try {
+        inputs = ((await renderTreeAsync(
+          trigger.inputs ?? {},
+          { ...variables, trigger: fired },
+          { functions: env.functions, now: () => env.now() },
+        )) ?? {}) as Record<string, unknown>;
+      } catch (error) {
+        inputsError = `inputs: ${(error as Error).message}`;
+      }
       const correlation = upstream.labels.find((l) => l.key === "system.correlationId")?.value ?? upstream.id;
       matches.push({
         flow,
@@ -140,6 +148,7 @@ export async function matchFlowTriggers(
         inputs,
         labels: [...(trigger.labels ?? []), { key: "system.correlationId", value: correlation }],
         executionTrigger: { id: trigger.id, type: trigger.type, variables: fired },
+        ...(inputsError ? { inputsError } : {}),
       });
     }
   }

@@ -332,6 +332,32 @@ triggers:
     expect(count()).toBe(2);
   });
 
+  it("starts an execution that ends FAILED, saying why, when the trigger's inputs do not render (Kestra 2.0)", async () => {
+    const h = harness({
+      flows: [
+        `id: strict
+namespace: t
+inputs: [{ id: n, type: INT }]
+tasks: [{ id: x, type: core.log.Log, message: x }]
+triggers:
+  - id: after-a
+    type: core.trigger.Flow
+    inputs: { n: "{{ trigger.outputs.nothing.here }}" }
+    dependsOn: [{ flowId: a }]
+`,
+      ],
+    });
+    await h.run(`id: a\nnamespace: t\ntasks: [{ id: r, type: core.debug.Return, format: x }]\n`);
+    await h.engine.idle();
+    const [strict] = [...h.engine.executions.values()].filter((e) => e.flowId === "strict");
+    const done = await h.engine.wait(strict?.id ?? "");
+    expect(done.state.current).toBe("FAILED");
+    expect(done.taskRunList).toEqual([]);
+    expect(h.logsOf(done).map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^Flow execution failed because its trigger's inputs are invalid: inputs: /),
+    );
+  });
+
   it("refuses mix-ups between dependsOn and 1.x preconditions, and impossible modes, saying what to write", () => {
     const h = harness();
     const errors = (trigger: string) => {
