@@ -278,6 +278,38 @@ describe("audit log", () => {
         await pausedExecution();
         return act(() => call("POST", "executions/resume/by-query?flowId=pausing&state=PAUSED"));
       },
+      "POST /executions/force-run/by-ids": async () => {
+        const later = new Date(Date.now() + 3_600_000).toISOString();
+        const run = id(await call("POST", `executions/audit.ns/base?scheduleDate=${later}`));
+        return act(() => call("POST", "executions/force-run/by-ids", [run]));
+      },
+      "POST /executions/force-run/by-query": async () => {
+        const later = new Date(Date.now() + 3_600_000).toISOString();
+        await call("POST", `executions/audit.ns/base?scheduleDate=${later}&labels=bulk:force`);
+        return act(() => call("POST", "executions/force-run/by-query?labels=bulk:force&state=CREATED"));
+      },
+      "POST /executions/unqueue/by-ids": async () => {
+        id(await call("POST", "executions/audit.ns/queueing"));
+        const second = id(await call("POST", "executions/audit.ns/queueing"));
+        await waitFor(second, "QUEUED");
+        return act(() => call("POST", "executions/unqueue/by-ids", [second]));
+      },
+      "POST /executions/unqueue/by-query": async () => {
+        id(await call("POST", "executions/audit.ns/queueing"));
+        const second = id(await call("POST", "executions/audit.ns/queueing"));
+        await waitFor(second, "QUEUED");
+        return act(() => call("POST", "executions/unqueue/by-query?flowId=queueing&state=QUEUED"));
+      },
+      "POST /executions/change-status/by-ids": async () => {
+        const run = id(await call("POST", "executions/audit.ns/failing?wait=true"));
+        return act(() => call("POST", "executions/change-status/by-ids?newStatus=WARNING", [run]));
+      },
+      "POST /executions/change-status/by-query": async () => {
+        await call("POST", "executions/audit.ns/failing?wait=true&labels=bulk:status");
+        return act(() =>
+          call("POST", "executions/change-status/by-query?labels=bulk:status&newStatus=WARNING"),
+        );
+      },
       "DELETE /executions/by-ids": async () => {
         const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
         return act(() => call("DELETE", "executions/by-ids", [run]));

@@ -98,6 +98,27 @@ describe("execution actions: force-run, unqueue, change-status, resume/validate"
     expect(running.status).toBe(409);
   });
 
+  it("by-ids and by-query: each execution on its own, refusals counted with why", async () => {
+    const failed = (await call("POST", "executions/company.ops/failing?wait=true")).json as Json;
+    const ok = (await call("POST", "executions/company.ops/quick?wait=true")).json as Json;
+    const changed = await call("POST", "executions/change-status/by-ids?newStatus=WARNING", [
+      failed.id,
+      ok.id,
+    ]);
+    expect(changed.json).toEqual({ count: 2, failed: 0, errors: [] });
+    expect((await get(failed.id)).state.current).toBe("WARNING");
+    expect((await call("POST", "executions/change-status/by-ids", [failed.id])).status).toBe(400);
+    const unqueued = await call("POST", "executions/unqueue/by-ids", [ok.id]);
+    expect(unqueued.json).toMatchObject({ count: 0, failed: 1, errors: [{ id: ok.id }] });
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = (
+      await call("POST", `executions/company.ops/quick?scheduleDate=${later}&labels=bulk:force`)
+    ).json as Json;
+    const forced = await call("POST", "executions/force-run/by-query?labels=bulk:force&state=CREATED");
+    expect(forced.json).toMatchObject({ count: 1, failed: 0 });
+    expect((await until(scheduled.id, (e) => e.state.current === "SUCCESS")).state.current).toBe("SUCCESS");
+  });
+
   it("resume/validate reads the onResume inputs as the resume would, without resuming", async () => {
     const paused = (await call("POST", "executions/company.ops/asking")).json as Json;
     await until(paused.id, (e) => e.state.current === "PAUSED");
