@@ -16,6 +16,16 @@ export interface LoadedExecution {
   runnableTypes: { type: string; names: string[] }[];
   /** Expression functions backed by I/O (kv, secret, read...): the workflow calls them as activities. */
   functionNames: string[];
+  /** History events after which the run hands over to a new one (the worker's setting). */
+  historyLimit?: number;
+  /** The names of SEARCH_ATTRIBUTES registered on the namespace: the workflow sets only these. */
+  searchAttributes?: string[];
+}
+
+/** The worker's settings the workflow learns through `loadExecution` (so they are in its history). */
+export interface WorkflowSettings {
+  historyLimit?: number;
+  searchAttributes: string[];
 }
 
 /**
