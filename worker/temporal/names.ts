@@ -49,7 +49,7 @@ export const DEFAULT_HISTORY_LIMIT = 10_000;
 /**
  * Custom search attributes, so executions are findable in Temporal's own UI and `temporal workflow list`
  * (`CadenzaTenant = "main" AND CadenzaState = "FAILED"`). They must be registered on the namespace
- * (deploy/temporal-search-attributes.sh; the dev server gets them at start); a worker that finds them
+ * (deploy/temporal-search-attributes.sh on a cluster; the dev server gets them at start); a worker that finds them
  * missing says so and runs without them.
  */
 export const SEARCH_ATTRIBUTES = {
