@@ -51,4 +51,4 @@ it("replays every recorded history against the current workflow code", async () 
   }
   expect(failures).toEqual([]);
   expect(replayed).toBe(files.length);
-}, 120_000);
+}, 400_000);

@@ -20,7 +20,9 @@ import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
  * executions findable in Temporal's UI, queried as an operator would.
  */
 const HISTORY_LIMIT = 200;
-const h = setUpEmbeddedEngine();
+// Light tasks as regular activities (not local ones, as by default): each is a workflow task, so the
+// history grows step by step and the hand-overs come where the test wants them.
+const h = setUpEmbeddedEngine({ inlineTasks: false });
 
 if (!temporalAvailable) console.warn(`Temporal history tests skipped: ${TEMPORAL_SKIP_REASON}`);
 

@@ -72,9 +72,11 @@ export function createTemporalActivities(
         execution.flowRevision,
       );
       const runnable = new Map<string, Set<string>>();
+      const inlineTaskIds: string[] = [];
       forEachTask(flow, ctx.registry, ({ task }) => {
         const plugin = ctx.registry.get(task.type);
         if (!plugin || plugin.kind === "flowable") return;
+        if (ctx.inlineTasks && plugin.inline) inlineTaskIds.push(task.id);
         const names = runnable.get(plugin.type) ?? new Set<string>();
         names.add(task.type);
         runnable.set(plugin.type, names);
@@ -84,6 +86,7 @@ export function createTemporalActivities(
         flow,
         runnableTypes: [...runnable].map(([type, names]) => ({ type, names: [...names] })),
         functionNames: Object.keys(ctx.functions(ctx.pool, tenantId)),
+        inlineTaskIds,
         ...(settings.historyLimit ? { historyLimit: settings.historyLimit } : {}),
         searchAttributes: settings.searchAttributes,
       };

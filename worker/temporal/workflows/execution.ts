@@ -82,12 +82,14 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   // before one replays as it ran.
   const mayContinue = patched(PATCHES.continueAsNew);
   const indexes = patched(PATCHES.searchAttributes);
+  const localWork = patched(PATCHES.localWork);
   const loaded = await store.loadExecution({ tenantId, executionId: input.executionId });
   const { flow } = loaded;
   let execution: Execution = loaded.execution;
   const index = searchAttributeIndexer(indexes ? (loaded.searchAttributes ?? []) : [], tenantId);
   index(execution);
   const historyLimit = loaded.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const inlineTasks = new Set(localWork ? (loaded.inlineTaskIds ?? []) : []);
 
   const functions = Object.fromEntries(
     loaded.functionNames.map((name) => [
@@ -148,6 +150,18 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
 
   /** Work the workflow must outlive: child workflows, flow-level retries waiting for their time. */
   const background = new Set<string>();
+  /**
+   * A light task's attempt (Log, Return...: what the embedded engine runs inside its transaction) is a
+   * local activity: it runs in the workflow task that asked for it, without a round trip to the server and
+   * a workflow task for its result. A worker lost meanwhile makes that workflow task run again, attempt
+   * included (no `attemptLost`). Retries are the executor's, as for the others.
+   */
+  const localTaskActivity = (timeoutMs: number) =>
+    proxyLocalActivities<TemporalActivities>({
+      startToCloseTimeout: timeoutMs + 60_000,
+      retry: { maximumAttempts: 1 },
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
   const taskActivity = (timeoutMs: number) =>
     proxyActivities<TemporalActivities>({
       startToCloseTimeout: timeoutMs + 60_000,
@@ -168,7 +182,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       const key = `${command.taskRunId}/${command.attempt}`;
       const scope = new CancellationScope();
       tasks.set(key, scope);
-      const attempt = taskActivity(command.timeoutMs ?? DAY_MS);
+      const attempt = (inlineTasks.has(command.taskId) ? localTaskActivity : taskActivity)(
+        command.timeoutMs ?? DAY_MS,
+      );
       scope
         .run(() => attempt.runTask({ tenantId, executionId: current.id, command }))
         .then(enqueue, (error: unknown) => {
@@ -382,7 +398,8 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     await dispatchCommands(sink, execution, result.commands);
     next.done?.resolve();
     if (ended && isTerminal(execution.state.current)) {
-      await lookups.executionEnded({ tenantId, executionId: execution.id });
+      // Local: the end's bookkeeping (Flow triggers, queued executions) runs in this workflow task.
+      await (localWork ? store : lookups).executionEnded({ tenantId, executionId: execution.id });
     }
   }
   for (const scope of timers.values()) scope.cancel();

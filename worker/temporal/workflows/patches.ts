@@ -11,4 +11,9 @@ export const PATCHES = {
   continueAsNew: "cadenza-continue-as-new",
   /** CadenzaTenant, CadenzaState... set at the start and upserted on each change (search-attributes.ts). */
   searchAttributes: "cadenza-search-attributes",
+  /**
+   * Light tasks (the plugins marked `inline`, which the embedded engine runs inside its transaction) are
+   * local activities, and so is the ended execution's bookkeeping: fewer round trips to the server.
+   */
+  localWork: "cadenza-local-work",
 } as const;
