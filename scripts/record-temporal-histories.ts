@@ -150,6 +150,8 @@ tasks:
   },
   {
     // With the recorder's low history limit (HISTORY_LIMIT) these continue as new runs: every run is recorded.
+    // Their tasks are scripts, regular activities: light tasks (local activities) would all run in one
+    // workflow task, whose history length the workflow sees only at its start.
     name: "extra-continue-as-new-for-each",
     yaml: `id: continue-as-new-for-each
 namespace: replay
@@ -160,8 +162,8 @@ tasks:
     concurrencyLimit: 5
     tasks:
       - id: echo
-        type: io.kestra.plugin.core.debug.Return
-        format: "{{ taskrun.value }}"
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["echo {{ taskrun.value }}"]
 `,
   },
   {
@@ -174,14 +176,14 @@ tasks:
     tasks:
       - id: nap
         type: io.kestra.plugin.core.flow.Sleep
-        duration: PT10S
+        duration: PT15S
       - id: chain
         type: io.kestra.plugin.core.flow.ForEach
         values: [${Array.from({ length: 30 }, (_, i) => i + 1).join(", ")}]
         tasks:
           - id: step
-            type: io.kestra.plugin.core.log.Log
-            message: "{{ taskrun.value }}"
+            type: io.kestra.plugin.scripts.shell.Commands
+            commands: ["echo {{ taskrun.value }}"]
   - id: wait
     type: io.kestra.plugin.core.flow.Pause
   - id: after
