@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { definePlugin, type TaskRunContext } from "@/engine/plugin";
+import { definePlugin, dyn, type TaskRunContext } from "@/engine/plugin";
 import { readFile, requireStorage } from "../core/storage/files";
 import { type MailPart, recipients, sendMail, TRANSPORT_STRATEGIES } from "./smtp";
 import {
@@ -35,29 +35,20 @@ const attachmentList = (description: string) =>
 /** Kestra's MailSend properties: the server, the envelope and the content. */
 const mailShape = {
   host: z.string().min(1).describe("The SMTP server's host name or address."),
-  port: z
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
+  port: dyn(z.number().int().min(1).max(65535))
     .optional()
     .describe("The SMTP server's port; default: 25 for SMTP, 465 for SMTPS, 587 for SMTP_TLS."),
   username: z.string().optional().describe("The user name to authenticate with; keep it in a secret."),
   password: z.string().optional().describe("The password to authenticate with; keep it in a secret."),
-  transportStrategy: z
-    .enum(TRANSPORT_STRATEGIES)
+  transportStrategy: dyn(z.enum(TRANSPORT_STRATEGIES))
     .default("SMTPS")
     .describe(
       "SMTPS: TLS from the start (port 465). SMTP_TLS: plain connection that must upgrade with STARTTLS (port 587). SMTP: plain, upgraded with STARTTLS when the server offers it (port 25).",
     ),
-  sessionTimeout: z
-    .number()
-    .int()
-    .positive()
+  sessionTimeout: dyn(z.number().int().positive())
     .default(10_000)
     .describe("Milliseconds allowed to connect, for the greeting and for each answer of the server."),
-  verifyServerIdentity: z
-    .boolean()
+  verifyServerIdentity: dyn(z.boolean())
     .default(true)
     .describe("Whether the server's TLS certificate must be valid for its host name."),
   trustedHosts: z

@@ -2,15 +2,23 @@
 // engine (a fresh database, the built-in plugins) with the inputs its metadata gives, to the state and
 // outputs its metadata declares. Outside calls go to a local HTTP server started here: `${TEST_SERVER}` in
 // a blueprint's test inputs or KV entries is its URL, with a path prefix of the blueprint's own so counters
-// and recorded requests are per blueprint while the blueprints run concurrently.
+// and recorded requests are per blueprint while the blueprints run concurrently. Emails go to a local SMTP
+// server (smtp-server) whose port is `${TEST_SMTP_PORT}`; it records each message's subject and attachments.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Execution } from "@/engine/executor";
 import { loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
-import { type CatalogBlueprint, loadCatalog, TEST_SERVER } from "@/server/services/blueprint-catalog";
+import {
+  type CatalogBlueprint,
+  loadCatalog,
+  TEST_SERVER,
+  TEST_SMTP_PORT,
+} from "@/server/services/blueprint-catalog";
 import { databaseKvStore } from "@/worker/embedded/kv-store";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "@/worker/embedded/test/harness";
 
@@ -102,9 +110,31 @@ function respond(request: IncomingMessage, response: ServerResponse): void {
   response.writeHead(answer.status ?? 200, { "content-type": answer.type ?? "text/plain" }).end(answer.body);
 }
 
+// ---- the local SMTP server ---------------------------------------------------------------------------
+/** The emails received: subject and attachment file names. */
+const mails: { subject: string; attachments: string[] }[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  allowInsecureAuth: true,
+  disabledCommands: ["STARTTLS"],
+  onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
+  onData(stream, _session, callback) {
+    simpleParser(stream).then((mail) => {
+      mails.push({
+        subject: mail.subject ?? "",
+        attachments: mail.attachments.map((a) => a.filename ?? ""),
+      });
+      callback();
+    }, callback);
+  },
+});
+let smtpPort = 0;
+
 let server: Server;
 let base = "";
 beforeAll(async () => {
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
   server = createServer((request, response) => {
     request.resume(); // the bodies of POSTs are not needed, only that they came
     request.on("end", () => respond(request, response));
@@ -130,10 +160,16 @@ beforeAll(async () => {
     await h.deploy(blueprint.source);
   }
 }, 60_000);
-afterAll(() => new Promise<void>((resolve) => server?.close(() => resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+});
 
 function withServer<T>(value: T, id: string): T {
-  if (typeof value === "string") return value.replaceAll(TEST_SERVER, `${base}/bp/${id}`) as T;
+  if (typeof value === "string")
+    return value
+      .replaceAll(TEST_SERVER, `${base}/bp/${id}`)
+      .replaceAll(TEST_SMTP_PORT, String(smtpPort)) as T;
   return value;
 }
 
@@ -272,6 +308,16 @@ describe("the blueprint gallery", () => {
           100,
         );
         expect(received.get(blueprint.id) ?? [], "requests to the test server").toContain(request);
+      }
+      for (const mail of spec.mails ?? []) {
+        const found = await pollUntil(
+          async () => mails.find((m) => m.subject === mail.subject),
+          (seen) => seen !== undefined,
+          10_000,
+          100,
+        );
+        expect(found, `an email with the subject '${mail.subject}'`).toBeDefined();
+        if (mail.attachments) expect(found?.attachments, "its attachments").toEqual(mail.attachments);
       }
     }, 120_000);
   });
