@@ -198,15 +198,14 @@ errors:
 `,
     },
     {
-      title: "Send a CSV file as an attachment",
+      title: "Send a downloaded CSV file as an attachment",
       flow: `id: send_report
 namespace: company.team
 
 tasks:
   - id: report
-    type: io.kestra.plugin.core.storage.Write
-    content: "id,total\\n1,42\\n"
-    extension: .csv
+    type: io.kestra.plugin.core.http.Download
+    uri: https://example.com/exports/report.csv
 
   - id: send_email
     type: io.kestra.plugin.email.MailSend
