@@ -1,8 +1,7 @@
-import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import nodemailer from "nodemailer";
 import type { HttpPolicy } from "@/engine/plugin";
-import { isAllowedAddress } from "../core/http/address-policy";
+import { resolveChecked } from "../core/http/checked-resolve";
 
 /**
  * Kestra's (Simple Java Mail's) transport strategies: SMTP upgrades to TLS when the server offers STARTTLS,
@@ -44,29 +43,6 @@ export interface MailMessage {
   attachments: MailPart[];
 }
 
-/**
- * Resolves the mail server's name once and checks every address against the outbound-address policy of
- * core.http.Request, then connects to the checked address itself (TLS still verifies the certificate
- * against the name): a tenant cannot reach a private SMTP relay unless the operator allows it, and a second
- * resolution cannot answer differently (DNS rebinding).
- */
-async function checkedAddress(host: string, policy: HttpPolicy): Promise<string> {
-  const bare = host.replace(/^\[|\]$/g, "");
-  const addresses = isIP(bare)
-    ? [{ address: bare, family: isIP(bare) }]
-    : policy.resolve
-      ? await policy.resolve(bare)
-      : await lookup(bare, { all: true });
-  if (addresses.length === 0) throw new Error(`${host} has no address`);
-  const refused = addresses.find((a) => !isAllowedAddress(a.address, policy));
-  if (refused) {
-    throw new Error(
-      `connection to ${host} (${refused.address}) refused: private and local addresses are not allowed (set CADENZA_HTTP_ALLOWED_NETWORKS to allow some)`,
-    );
-  }
-  return (addresses[0] as { address: string }).address;
-}
-
 /** Sends one message over SMTP; resolves with the server's answer to the message (e.g. `250 OK: queued`). */
 export async function sendMail(
   server: SmtpServer,
@@ -80,7 +56,9 @@ export async function sendMail(
   if (trusted && !trusted.includes(name)) {
     throw new Error(`host '${name}' is not one of the trustedHosts (${trusted.join(", ")})`);
   }
-  const address = await checkedAddress(name, policy);
+  // The server's address goes through the outbound-address policy of core.http.Request, and the
+  // connection goes to the checked address (TLS still verifies the certificate against the name).
+  const address = await resolveChecked(name, policy);
   const secure = server.transportStrategy === "SMTPS";
   const transport = nodemailer.createTransport({
     host: address,
