@@ -214,6 +214,7 @@ describe("cadenza plugins schema", () => {
       "io.kestra.plugin.serdes.csv.CsvToIon",
       "io.kestra.plugin.notifications.mail.MailSend",
       "io.kestra.plugin.email.MailExecution",
+      "io.kestra.plugin.git.Clone",
     ])
       expect(result.stdout).toContain(`"${type}"`);
   });
@@ -250,6 +251,7 @@ describe("cadenza plugins docs", () => {
       expect(files).toContain("serdes.json.IonToJson.md");
       expect(files).toContain("notifications.mail.MailSend.md");
       expect(files).toContain("notifications.mail.MailExecution.md");
+      expect(files).toContain("git.Clone.md");
       expect(files.length).toBeGreaterThan(80);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -87,6 +87,7 @@ const EXPECTED: Record<string, string[]> = {
   "notifications.google.GoogleChatExecution": ["io.kestra.plugin.notifications.google.GoogleChatExecution"],
   "notifications.telegram.TelegramSend": ["io.kestra.plugin.notifications.telegram.TelegramSend"],
   "notifications.telegram.TelegramExecution": ["io.kestra.plugin.notifications.telegram.TelegramExecution"],
+  "git.Clone": ["io.kestra.plugin.git.Clone"],
   "notifications.mail.MailSend": [
     "io.kestra.plugin.notifications.mail.MailSend",
     "io.kestra.plugin.email.MailSend",
