@@ -13,7 +13,14 @@ import { builtInRegistry } from "@/plugins";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
 export const TEST_SERVER = "${TEST_SERVER}";
 /** Replaced by the port of a local SMTP server (host 127.0.0.1, no TLS) in a blueprint's test values. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
 export const TEST_SMTP_PORT = "${TEST_SMTP_PORT}";
+/**
+ * Replaced by the URL of a local git server (HTTP, Basic auth `blueprints` / `blueprint-git-token`) serving
+ * `scripts.git`: `etl/count_rows.sh` and `data/orders.csv` on `main`.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+export const TEST_GIT_URL = "${TEST_GIT_URL}";
 
 export const BLUEPRINT_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 

@@ -1,13 +1,13 @@
 // git.Clone against a real git server on this machine: bare repositories made with `git init --bare`,
 // served over HTTP by git's own `git http-backend` (CGI) behind a local Node server that asks for Basic auth.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalProcessRunner } from "@/worker/runners";
+import { startGitServer } from "./git-server";
 import { errorOf, newEngine, outputsOf, run, taskRun } from "./helpers";
 
 const TEST_SERVER = { allowPrivateNetworks: false, allowedNetworks: ["127.0.0.1/32"] };
@@ -39,49 +39,7 @@ beforeAll(async () => {
   git(work, "commit", "-m", "dev");
   git(work, "push", "origin", "dev");
 
-  server = createServer((request, response) => {
-    const expected = `Basic ${Buffer.from("ci:token-123").toString("base64")}`;
-    if (request.headers.authorization !== expected) {
-      response.writeHead(401, { "www-authenticate": 'Basic realm="git"' }).end();
-      return;
-    }
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const cgi = spawn("git", ["http-backend"], {
-      env: {
-        GIT_PROJECT_ROOT: root,
-        GIT_HTTP_EXPORT_ALL: "1",
-        PATH_INFO: url.pathname,
-        QUERY_STRING: url.search.slice(1),
-        REQUEST_METHOD: request.method ?? "GET",
-        CONTENT_TYPE: request.headers["content-type"] ?? "",
-        REMOTE_USER: "ci",
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-      },
-    });
-    request.pipe(cgi.stdin);
-    // The CGI answer: headers, a blank line, then the body.
-    let head = Buffer.alloc(0);
-    let sent = false;
-    cgi.stdout.on("data", (chunk: Buffer) => {
-      if (sent) return void response.write(chunk);
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      const headers: Record<string, string> = {};
-      let status = 200;
-      for (const line of head.subarray(0, end).toString().split("\r\n")) {
-        const [name = "", ...rest] = line.split(":");
-        if (name.toLowerCase() === "status") status = Number.parseInt(rest.join(":").trim(), 10);
-        else headers[name] = rest.join(":").trim();
-      }
-      response.writeHead(status, headers);
-      response.write(head.subarray(end + 4));
-      sent = true;
-    });
-    cgi.stdout.on("end", () => response.end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, url: base } = await startGitServer(root, { username: "ci", password: "token-123" }));
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
