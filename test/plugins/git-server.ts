@@ -15,18 +15,17 @@ export async function startGitServer(
       return;
     }
     const url = new URL(request.url ?? "/", "http://localhost");
-    const cgi = spawn("git", ["http-backend"], {
-      env: {
-        GIT_PROJECT_ROOT: root,
-        GIT_HTTP_EXPORT_ALL: "1",
-        PATH_INFO: url.pathname,
-        QUERY_STRING: url.search.slice(1),
-        REQUEST_METHOD: request.method ?? "GET",
-        CONTENT_TYPE: request.headers["content-type"] ?? "",
-        REMOTE_USER: login.username,
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-      },
-    });
+    const env: Record<string, string> = {
+      GIT_PROJECT_ROOT: root,
+      GIT_HTTP_EXPORT_ALL: "1",
+      PATH_INFO: url.pathname,
+      QUERY_STRING: url.search.slice(1),
+      REQUEST_METHOD: request.method ?? "GET",
+      CONTENT_TYPE: request.headers["content-type"] ?? "",
+      REMOTE_USER: login.username,
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+    };
+    const cgi = spawn("git", ["http-backend"], { env: env as NodeJS.ProcessEnv });
     request.pipe(cgi.stdin);
     // The CGI answer: headers, a blank line, then the body.
     let head = Buffer.alloc(0);
