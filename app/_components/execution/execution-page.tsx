@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
 import type { FlowGraph } from "@/engine/graph";
+import type { LogPage } from "@/server/services/execution-logs";
 import { type PackedExecutionPageView, unpackExecutionPageView } from "@/server/services/execution-view";
 import { useTRPC } from "../../_trpc/react";
 import { usePreferences } from "../preferences";
@@ -56,6 +57,7 @@ export function ExecutionPage({
   initial,
   tab,
   initialGraph,
+  initialLogPage,
 }: {
   tenant: string;
   /** executions.page: the execution with its task runs packed (a few hundred kB for thousands of runs). */
@@ -64,6 +66,8 @@ export function ExecutionPage({
   tab?: ExecutionPageTab;
   /** The Topology's graph when the page opens on that tab. */
   initialGraph?: FlowGraph;
+  /** The Logs tab's first window (FIRST_LOG_WINDOW lines, every level) when the page opens on that tab. */
+  initialLogPage?: LogPage;
 }) {
   const preferences = usePreferences();
   const [unpacked] = useState(() => unpackExecutionPageView(initial) as unknown as ExecutionView);
@@ -108,7 +112,7 @@ export function ExecutionPage({
     overview: <OverviewTab {...props} />,
     topology: <TopologyTab {...props} {...(initialGraph ? { initialGraph } : {})} />,
     gantt: <GanttTab {...props} />,
-    logs: <LogsTab {...props} />,
+    logs: <LogsTab {...props} {...(initialLogPage ? { initialPage: initialLogPage } : {})} />,
     outputs: <OutputsTab {...props} />,
     metrics: <MetricsTab {...props} />,
   };
