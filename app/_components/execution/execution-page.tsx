@@ -9,6 +9,7 @@ import type { FlowGraph } from "@/engine/graph";
 import type { LogPage } from "@/server/services/execution-logs";
 import { type PackedExecutionPageView, unpackExecutionPageView } from "@/server/services/execution-view";
 import { useTRPC } from "../../_trpc/react";
+import type { Box } from "../../flows/_components/editor/layout";
 import { usePreferences } from "../preferences";
 import { ExecutionActions } from "./actions";
 import { type ExecutionView, type StreamStatus, useLiveExecution } from "./live";
@@ -57,6 +58,7 @@ export function ExecutionPage({
   initial,
   tab,
   initialGraph,
+  initialLayout,
   initialLogPage,
 }: {
   tenant: string;
@@ -66,6 +68,8 @@ export function ExecutionPage({
   tab?: ExecutionPageTab;
   /** The Topology's graph when the page opens on that tab. */
   initialGraph?: FlowGraph;
+  /** initialGraph laid out on the server. */
+  initialLayout?: { direction: "LR" | "TB"; boxes: Record<string, Box> };
   /** The Logs tab's first window (FIRST_LOG_WINDOW lines, every level) when the page opens on that tab. */
   initialLogPage?: LogPage;
 }) {
@@ -110,7 +114,13 @@ export function ExecutionPage({
   };
   const content: Record<ExecutionPageTab, ReactNode> = {
     overview: <OverviewTab {...props} />,
-    topology: <TopologyTab {...props} {...(initialGraph ? { initialGraph } : {})} />,
+    topology: (
+      <TopologyTab
+        {...props}
+        {...(initialGraph ? { initialGraph } : {})}
+        {...(initialLayout ? { initialLayout } : {})}
+      />
+    ),
     gantt: <GanttTab {...props} />,
     logs: <LogsTab {...props} {...(initialLogPage ? { initialPage: initialLogPage } : {})} />,
     outputs: <OutputsTab {...props} />,

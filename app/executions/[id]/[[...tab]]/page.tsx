@@ -12,6 +12,8 @@ import {
 } from "../../../_components/execution";
 import { serverCaller } from "../../../_lib/trpc-server";
 import { requireViewer } from "../../../_lib/viewer";
+import { type Box, layoutGraph } from "../../../flows/_components/editor/layout";
+import { drawModel } from "../../../flows/_components/editor/topology-model";
 
 export const metadata: Metadata = { title: "Execution" };
 export const dynamic = "force-dynamic";
@@ -56,6 +58,7 @@ export default async function Page({ params }: { params: Promise<{ id: string; t
   return (
     <div className="mx-auto max-w-7xl">
       <ExecutionPage
+        {...(graph ? { initialLayout: laidOut(graph) } : {})}
         tenant={tenant.slug}
         initial={execution}
         {...(graph ? { initialGraph: graph } : {})}
@@ -64,4 +67,13 @@ export default async function Page({ params }: { params: Promise<{ id: string; t
       />
     </div>
   );
+}
+
+/**
+ * The Topology tab's graph laid out here as the tab first draws it (left to right, nothing collapsed): its
+ * first screen is then in the HTML, and React Flow starts from these boxes instead of a worker's.
+ */
+function laidOut(graph: FlowGraph): { direction: "LR"; boxes: Record<string, Box> } {
+  const model = drawModel(graph, { collapsed: new Set(), changes: new Map(), direction: "LR" });
+  return { direction: "LR", boxes: layoutGraph({ ...model.request, seq: 0 }).boxes };
 }
