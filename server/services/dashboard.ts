@@ -106,7 +106,7 @@ export async function slowestFlows(
   filter: ExecutionFilter,
   limit = 10,
 ): Promise<{ flows: FlowDurations[]; estimated: boolean }> {
-  if (statsCanAnswer(filter)) {
+  if (statsCanAnswer(filter, "durations")) {
     const histogram = await slowestFlowsFromStats(scope, filter, limit);
     if (histogram.ended > EXACT_DURATIONS) return { flows: histogram.flows, estimated: true };
     if (histogram.ended === 0) return { flows: [], estimated: false };
@@ -141,7 +141,7 @@ async function exactSlowestFlows(
 }
 
 export async function perNamespace(scope: ServiceScope, filter: ExecutionFilter): Promise<NamespaceCounts[]> {
-  if (statsCanAnswer(filter)) return perNamespaceFromStats(scope, filter);
+  if (statsCanAnswer(filter, "counts")) return perNamespaceFromStats(scope, filter);
   const sql = scopedExecutionWhere(scope, filter);
   return readRows<NamespaceCounts>(
     scope,
@@ -161,7 +161,7 @@ function bucketKey(format: Intl.DateTimeFormat, date: Date, bucket: Bucket): str
 /**
  * Executions per bucket and state for the dashboard's chart, counted per UTC hour by the execution stats
  * (per quarter hour in the range's partial first hour) or, when the stats cannot answer (a zone whose
- * offset is not a whole number of hours, a filter they do not cover), per quarter hour of executions
+ * offset is not a whole number of hours, one flow, a filter they do not cover), per quarter hour of executions
  * (date_bin: no time-zone lookup per row). The bins are then folded into the person's days or hours here
  * (every zone's offset is a whole number of quarter hours). A point's date is its bucket's first bin with
  * executions.
@@ -173,7 +173,7 @@ export async function stateCountsByBucket(
 ): Promise<StateCounts[]> {
   const timeZone = validTimeZone(options.timeZone);
   const rows =
-    filter.from && statsCanAnswer(filter) && hourBinsAlign(timeZone, filter.from, scope.now())
+    filter.from && statsCanAnswer(filter, "counts") && hourBinsAlign(timeZone, filter.from, scope.now())
       ? await stateCountsFromStats(scope, filter)
       : await quarterHourCounts(scope, filter);
   const format = new Intl.DateTimeFormat("en-CA", {

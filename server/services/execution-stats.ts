@@ -9,15 +9,18 @@ import type { ServiceScope } from "./scope";
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-/** Whether the stats can answer `filter`: a start, a namespace (and its children), a flow; nothing else. */
-export function statsCanAnswer(filter: ExecutionFilter): boolean {
+/**
+ * Whether the stats can answer `filter`: a start and a namespace (and its children) for counts (kept per
+ * namespace), a flow too for durations (kept per flow); nothing else.
+ */
+export function statsCanAnswer(filter: ExecutionFilter, of: "counts" | "durations"): boolean {
   return Object.entries(filter).every(
     ([key, value]) =>
       value === undefined ||
       (Array.isArray(value) && value.length === 0) ||
       key === "from" ||
       key === "namespace" ||
-      key === "flowId",
+      (key === "flowId" && of === "durations"),
   );
 }
 
@@ -31,7 +34,8 @@ function halves(scope: ServiceScope, filter: ExecutionFilter, column: "hour" | "
     scope,
     {
       ...(filter.namespace ? { namespace: filter.namespace } : {}),
-      ...(filter.flowId ? { flowId: filter.flowId } : {}),
+      // Counts are kept per namespace: statsCanAnswer() sends a flow's counts to executions.
+      ...(filter.flowId && column === "day" ? { flowId: filter.flowId } : {}),
     },
     "x",
   );
@@ -156,8 +160,8 @@ export async function slowestFlowsFromStats(
        select namespace, flow_id, n,
               sum(n) over (partition by namespace, flow_id order by bucket) - n as below,
               sum(n) over (partition by namespace, flow_id) as total,
-              case when bucket = 0 then 0 else power(2, (bucket - 1) / 8.0) end as lo,
-              power(2, bucket / 8.0) as hi
+              case when bucket = 0 then 0 else power(2::float8, (bucket - 1) / 8::float8) end as lo,
+              power(2::float8, bucket / 8::float8) as hi
          from h
      ), p as (
        select namespace, flow_id, total, ${at(0.5)} as p50, ${at(0.95)} as p95 from c group by 1, 2, 3
