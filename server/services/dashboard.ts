@@ -106,38 +106,54 @@ export async function slowestFlows(
   filter: ExecutionFilter,
   limit = 10,
 ): Promise<{ flows: FlowDurations[]; estimated: boolean }> {
-  if (statsCanAnswer(filter, "durations")) {
-    const histogram = await slowestFlowsFromStats(scope, filter, limit);
-    if (histogram.ended > EXACT_DURATIONS) return { flows: histogram.flows, estimated: true };
-    if (histogram.ended === 0) return { flows: [], estimated: false };
-  }
-  return { flows: await exactSlowestFlows(scope, filter, limit), estimated: false };
+  if (!statsCanAnswer(filter, "durations"))
+    return { flows: (await exactSlowestFlows(scope, filter, limit)).flows, estimated: false };
+  // Exact when the range holds few ended executions (the query reads one more than that at most), else
+  // from the histograms.
+  const exact = await exactSlowestFlows(scope, filter, limit, EXACT_DURATIONS + 1);
+  if (exact.ended <= EXACT_DURATIONS) return { flows: exact.flows, estimated: false };
+  return { flows: (await slowestFlowsFromStats(scope, filter, limit)).flows, estimated: true };
 }
 
+/** p50 and p95 by percentile_cont, over the latest `upTo` ended executions when given; `ended` counted. */
 async function exactSlowestFlows(
   scope: ServiceScope,
   filter: ExecutionFilter,
   limit: number,
-): Promise<FlowDurations[]> {
+  upTo?: number,
+): Promise<{ flows: FlowDurations[]; ended: number }> {
   const sql = scopedExecutionWhere(scope, filter);
   sql.where("e.end_date is not null");
+  const latest = upTo ? `order by e.start_date desc, e.id desc limit ${sql.param(upTo)}` : "";
   const cap = sql.param(limit);
-  const rows = await readRows<{ namespace: string; flowId: string; n: number; p50: number; p95: number }>(
+  const rows = await readRows<{
+    namespace: string;
+    flowId: string;
+    n: number;
+    p50: number;
+    p95: number;
+    ended: string;
+  }>(
     scope,
-    `select e.namespace, e.flow_id as "flowId", count(*)::int as n,
-       percentile_cont(0.5) within group (order by extract(epoch from e.end_date - e.start_date)) * 1000 as p50,
-       percentile_cont(0.95) within group (order by extract(epoch from e.end_date - e.start_date)) * 1000 as p95
-     from executions e ${sql.clause}
+    `select namespace, flow_id as "flowId", count(*)::int as n,
+       percentile_cont(0.5) within group (order by seconds) * 1000 as p50,
+       percentile_cont(0.95) within group (order by seconds) * 1000 as p95,
+       sum(count(*)) over () as ended
+     from (select e.namespace, e.flow_id, extract(epoch from e.end_date - e.start_date) as seconds
+           from executions e ${sql.clause} ${latest}) ended
      group by 1, 2 order by p95 desc, 1, 2 limit ${cap}`,
     sql.params,
   );
-  return rows.map((r) => ({
-    namespace: r.namespace,
-    flowId: r.flowId,
-    count: r.n,
-    p50Ms: Math.round(Number(r.p50)),
-    p95Ms: Math.round(Number(r.p95)),
-  }));
+  return {
+    flows: rows.map((r) => ({
+      namespace: r.namespace,
+      flowId: r.flowId,
+      count: r.n,
+      p50Ms: Math.round(Number(r.p50)),
+      p95Ms: Math.round(Number(r.p95)),
+    })),
+    ended: Number(rows[0]?.ended ?? 0),
+  };
 }
 
 export async function perNamespace(scope: ServiceScope, filter: ExecutionFilter): Promise<NamespaceCounts[]> {
@@ -185,8 +201,14 @@ export async function stateCountsByBucket(
     hourCycle: "h23",
   });
   const byKey = new Map<string, StateCounts>();
+  // Each bin comes once per state: its bucket is looked up once (Intl is the slow part of this function).
+  const keys = new Map<number, string>();
   for (const row of rows) {
-    const key = bucketKey(format, row.bin, options.bucket);
+    let key = keys.get(row.bin.getTime());
+    if (key === undefined) {
+      key = bucketKey(format, row.bin, options.bucket);
+      keys.set(row.bin.getTime(), key);
+    }
     const point = byKey.get(key) ?? { date: row.bin, counts: {} };
     if (row.bin < point.date) point.date = row.bin;
     point.counts[row.state] = (point.counts[row.state] ?? 0) + row.n;

@@ -74,12 +74,15 @@ export async function stateCountsFromStats(
   );
 }
 
-/** Whether every UTC hour from `from` to `to` starts on a whole hour in `timeZone`. */
+/**
+ * Whether the UTC hours from `from` to `to` start on whole hours in `timeZone`: its offset, read once a day
+ * and at `to` (an offset holds for months between two changes), is a whole number of hours.
+ */
 export function hourBinsAlign(timeZone: string, from: Date, to: Date): boolean {
   const format = new Intl.DateTimeFormat("en", { timeZone, minute: "numeric" });
-  for (let t = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS; t <= to.getTime(); t += HOUR_MS)
-    if (Number(format.format(t)) !== 0) return false;
-  return true;
+  const start = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  for (let t = start; t <= to.getTime(); t += DAY_MS) if (Number(format.format(t)) !== 0) return false;
+  return Number(format.format(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS)) === 0;
 }
 
 export interface NamespaceCounts {
