@@ -12,12 +12,11 @@ import { useTRPC } from "../../_trpc/react";
 import { Button, Input, Select } from "../ui";
 import type { TabProps } from "./execution-page";
 import { type LogLine, LogView } from "./log-view";
+import { FIRST_LOG_WINDOW } from "./tabs";
 
 const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] as const;
 type Level = (typeof LEVELS)[number];
-const WINDOW = 500;
-/** The first window's size: the page's server side reads it with the page when it opens on the Logs tab. */
-export const FIRST_LOG_WINDOW = WINDOW;
+const WINDOW = FIRST_LOG_WINDOW;
 /** Lines shown above a line jumped to. */
 const CONTEXT = 20;
 
