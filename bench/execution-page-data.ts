@@ -196,7 +196,10 @@ export async function generateExecutionPageData(
   );
   const done = have.rows[0] ?? { executions: 0, logs: 0 };
   if (done.executions < executions || done.logs < OTHER_LOG_LINES + executions / 10) {
-    await pool.query("truncate log_entries, task_runs, executions cascade");
+    // truncate fires no delete trigger: the execution stats go with it.
+    await pool.query(
+      "truncate log_entries, task_runs, executions, execution_stats, execution_duration_stats cascade",
+    );
     report(`Generating ${executions.toLocaleString("en")} executions in one tenant…`);
     await generate(pool, tenantId, executions, report);
     report(`Generating ${OTHER_LOG_LINES.toLocaleString("en")} log lines over them…`);
@@ -209,5 +212,7 @@ export async function generateExecutionPageData(
   await pool.query("vacuum analyze executions");
   await pool.query("vacuum analyze task_runs");
   await pool.query("vacuum analyze log_entries");
+  await pool.query("vacuum analyze execution_stats");
+  await pool.query("vacuum analyze execution_duration_stats");
   report(`  data generated in ${((performance.now() - begin) / 1000).toFixed(0)} s`);
 }

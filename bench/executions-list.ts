@@ -55,42 +55,66 @@ export async function time<T>(work: () => Promise<T>, runs = 5): Promise<{ ms: n
   return { ms: median(samples), result };
 }
 
+/** The triggers that keep the execution stats (migration ..._execution_stats). */
+const STATS_TRIGGERS = ["execution_stats_insert", "execution_stats_update", "execution_stats_delete"];
+
 export async function generate(pool: pg.Pool, tenantId: string, total: number, report: (m: string) => void) {
   const chunk = 100_000;
-  for (let offset = 0; offset < total; offset += chunk) {
-    const n = Math.min(chunk, total - offset);
-    const begin = performance.now();
-    // Deterministic pseudo-random spread: start dates over 90 days before now, durations 1 s .. ~17 min.
-    await pool.query(
-      `insert into executions (id, tenant_id, namespace, flow_id, flow_revision, state, start_date, end_date,
-         labels, trigger, created_at, updated_at)
-       select 'b' || lpad(g::text, 9, '0'), $1,
-              'company.team' || (g % 20) || '.sub' || (g % 3),
-              'flow' || (g % 200), 1,
-              (case when g % 1000 = 7 then 'RUNNING' when g % 10 = 3 then 'FAILED' when g % 20 = 5 then 'WARNING'
-                    when g % 33 = 1 then 'KILLED' else 'SUCCESS' end)::state,
-              s.start, case when g % 1000 = 7 then null else s.start + ((g * 7919) % 1000 + 1) * interval '1 second' end,
-              jsonb_build_array(jsonb_build_object('key', 'env', 'value', case when g % 4 = 0 then 'dev' else 'prod' end),
-                                jsonb_build_object('key', 'team', 'value', 't' || (g % 10))),
-              case when g % 5 = 0 then '{"id":"every","type":"io.kestra.plugin.core.trigger.Schedule"}'::jsonb end,
-              s.start, s.start + interval '20 minutes'
-       from generate_series($2::bigint, $3::bigint) g,
-            lateral (select now() - ((g * 104729) % 7776000) * interval '1 second' as start) s`,
-      [tenantId, offset + 1, offset + n],
-    );
-    await pool.query(
-      `insert into log_entries (tenant_id, namespace, flow_id, execution_id, task_id, level, message, timestamp)
-       select $1, 'company.team' || (g % 20) || '.sub' || (g % 3), 'flow' || (g % 200), 'b' || lpad(g::text, 9, '0'),
-              't1', (case when g % 100 = 3 then 'ERROR' else 'INFO' end)::log_level,
-              'message ' || g, now() - ((g * 104729) % 7776000) * interval '1 second'
-       from generate_series($2::bigint, $3::bigint) g where g % 10 = 3`,
-      [tenantId, offset + 1, offset + n],
-    );
-    report(`  ${(offset + n).toLocaleString("en")} executions (${Math.round(performance.now() - begin)} ms)`);
+  // One transaction with the stats triggers off, then the stats rebuilt by the migration's backfill
+  // (execution_stats_rebuild): counting a million rows one trigger call at a time would take minutes.
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    for (const name of STATS_TRIGGERS) await client.query(`alter table executions disable trigger ${name}`);
+    for (let offset = 0; offset < total; offset += chunk) {
+      const n = Math.min(chunk, total - offset);
+      const begin = performance.now();
+      // Deterministic pseudo-random spread: start dates over 90 days before now, durations 1 s .. ~17 min.
+      await client.query(
+        `insert into executions (id, tenant_id, namespace, flow_id, flow_revision, state, start_date, end_date,
+           labels, trigger, created_at, updated_at)
+         select 'b' || lpad(g::text, 9, '0'), $1,
+                'company.team' || (g % 20) || '.sub' || (g % 3),
+                'flow' || (g % 200), 1,
+                (case when g % 1000 = 7 then 'RUNNING' when g % 10 = 3 then 'FAILED' when g % 20 = 5 then 'WARNING'
+                      when g % 33 = 1 then 'KILLED' else 'SUCCESS' end)::state,
+                s.start, case when g % 1000 = 7 then null else s.start + ((g * 7919) % 1000 + 1) * interval '1 second' end,
+                jsonb_build_array(jsonb_build_object('key', 'env', 'value', case when g % 4 = 0 then 'dev' else 'prod' end),
+                                  jsonb_build_object('key', 'team', 'value', 't' || (g % 10))),
+                case when g % 5 = 0 then '{"id":"every","type":"io.kestra.plugin.core.trigger.Schedule"}'::jsonb end,
+                s.start, s.start + interval '20 minutes'
+         from generate_series($2::bigint, $3::bigint) g,
+              lateral (select now() - ((g * 104729) % 7776000) * interval '1 second' as start) s`,
+        [tenantId, offset + 1, offset + n],
+      );
+      await client.query(
+        `insert into log_entries (tenant_id, namespace, flow_id, execution_id, task_id, level, message, timestamp)
+         select $1, 'company.team' || (g % 20) || '.sub' || (g % 3), 'flow' || (g % 200), 'b' || lpad(g::text, 9, '0'),
+                't1', (case when g % 100 = 3 then 'ERROR' else 'INFO' end)::log_level,
+                'message ' || g, now() - ((g * 104729) % 7776000) * interval '1 second'
+         from generate_series($2::bigint, $3::bigint) g where g % 10 = 3`,
+        [tenantId, offset + 1, offset + n],
+      );
+      report(
+        `  ${(offset + n).toLocaleString("en")} executions (${Math.round(performance.now() - begin)} ms)`,
+      );
+    }
+    for (const name of STATS_TRIGGERS) await client.query(`alter table executions enable trigger ${name}`);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  } finally {
+    client.release();
   }
+  const begin = performance.now();
+  await pool.query("select execution_stats_rebuild()");
+  report(`  execution stats rebuilt (${Math.round(performance.now() - begin)} ms)`);
   // What autovacuum does on a live database: statistics, and the visibility map index-only scans need.
   await pool.query("vacuum analyze executions");
   await pool.query("vacuum analyze log_entries");
+  await pool.query("vacuum analyze execution_stats");
+  await pool.query("vacuum analyze execution_duration_stats");
 }
 
 export function adminScope(

@@ -1,9 +1,19 @@
 // The dashboard's figures, for a time range and optionally one namespace (and its children) or one flow:
 // executions over time by state, success ratio, what runs and waits now, recent failures, the slowest flows
-// (p50 and p95 of durations, percentile_cont in SQL), executions and failures per namespace, recent error
-// logs. Every figure is limited to what the principal may read.
+// (p50 and p95 of durations), executions and failures per namespace, recent error logs. Every figure is
+// limited to what the principal may read. Counts and durations come from the execution stats
+// (execution-stats.ts), exact, rather than from a count of a busy month's executions.
 import { isTerminal } from "@/engine/executor";
 import { type ExecutionFilter, readRows, Sql, scopedExecutionWhere } from "./execution-query";
+import {
+  type FlowDurations,
+  hourBinsAlign,
+  type NamespaceCounts,
+  perNamespaceFromStats,
+  slowestFlowsFromStats,
+  stateCountsFromStats,
+  statsCanAnswer,
+} from "./execution-stats";
 import type { ExecutionState } from "./executions";
 import {
   type Bucket,
@@ -13,6 +23,8 @@ import {
   validTimeZone,
 } from "./executions-list";
 import { listFilter, type ServiceScope } from "./scope";
+
+export type { FlowDurations, NamespaceCounts } from "./execution-stats";
 
 export const RANGES = { "24h": 24 * 3_600_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 export type Range = keyof typeof RANGES;
@@ -34,20 +46,6 @@ export const ACTIVE_STATES: ExecutionState[] = [
   "KILLING",
   "RETRYING",
 ];
-
-export interface FlowDurations {
-  namespace: string;
-  flowId: string;
-  count: number;
-  p50Ms: number;
-  p95Ms: number;
-}
-
-export interface NamespaceCounts {
-  namespace: string;
-  total: number;
-  failed: number;
-}
 
 export interface ErrorLog {
   id: string;
@@ -74,8 +72,8 @@ export interface Dashboard {
   errorLogs: ErrorLog[];
   /** Whether the tenant has any flow (the empty state then says "create a flow"). */
   hasFlows: boolean;
-  /** The percentiles cover at most this many of the latest ended executions. */
-  durationSample: number;
+  /** Whether p50 and p95 are estimated from duration histograms (more than EXACT_DURATIONS ended). */
+  durationsEstimated: boolean;
 }
 
 function rangeOf(query: DashboardQuery, now: Date): { from: Date; to: Date; bucket: Bucket } {
@@ -96,40 +94,70 @@ function filterOf(query: DashboardQuery, from: Date, to?: Date): ExecutionFilter
 }
 
 /**
- * Percentiles need a sort of every duration: over a busy month that is hundreds of thousands of rows, so
- * they are computed over the latest DURATION_SAMPLE ended executions of the range (the dashboard says so).
+ * Up to this many ended executions in the range, p50 and p95 are exact (percentile_cont over their
+ * durations); beyond, they are estimated from the duration histograms (each bucket about 9% wide), whose
+ * cost does not grow with the number of executions.
  */
-export const DURATION_SAMPLE = 100_000;
+export const EXACT_DURATIONS = 20_000;
 
+/** The flows with the highest p95 duration over ended executions, and whether p50/p95 are estimates. */
 export async function slowestFlows(
   scope: ServiceScope,
   filter: ExecutionFilter,
   limit = 10,
-): Promise<FlowDurations[]> {
+): Promise<{ flows: FlowDurations[]; estimated: boolean }> {
+  if (!statsCanAnswer(filter, "durations"))
+    return { flows: (await exactSlowestFlows(scope, filter, limit)).flows, estimated: false };
+  // Exact when the range holds few ended executions (the query reads one more than that at most), else
+  // from the histograms.
+  const exact = await exactSlowestFlows(scope, filter, limit, EXACT_DURATIONS + 1);
+  if (exact.ended <= EXACT_DURATIONS) return { flows: exact.flows, estimated: false };
+  return { flows: (await slowestFlowsFromStats(scope, filter, limit)).flows, estimated: true };
+}
+
+/** p50 and p95 by percentile_cont, over the latest `upTo` ended executions when given; `ended` counted. */
+async function exactSlowestFlows(
+  scope: ServiceScope,
+  filter: ExecutionFilter,
+  limit: number,
+  upTo?: number,
+): Promise<{ flows: FlowDurations[]; ended: number }> {
   const sql = scopedExecutionWhere(scope, filter);
   sql.where("e.end_date is not null");
-  const sample = sql.param(DURATION_SAMPLE);
+  const latest = upTo ? `order by e.start_date desc, e.id desc limit ${sql.param(upTo)}` : "";
   const cap = sql.param(limit);
-  const rows = await readRows<{ namespace: string; flowId: string; n: number; p50: number; p95: number }>(
+  const rows = await readRows<{
+    namespace: string;
+    flowId: string;
+    n: number;
+    p50: number;
+    p95: number;
+    ended: string;
+  }>(
     scope,
     `select namespace, flow_id as "flowId", count(*)::int as n,
        percentile_cont(0.5) within group (order by seconds) * 1000 as p50,
-       percentile_cont(0.95) within group (order by seconds) * 1000 as p95
+       percentile_cont(0.95) within group (order by seconds) * 1000 as p95,
+       sum(count(*)) over () as ended
      from (select e.namespace, e.flow_id, extract(epoch from e.end_date - e.start_date) as seconds
-           from executions e ${sql.clause} order by e.start_date desc, e.id desc limit ${sample}) recent
+           from executions e ${sql.clause} ${latest}) ended
      group by 1, 2 order by p95 desc, 1, 2 limit ${cap}`,
     sql.params,
   );
-  return rows.map((r) => ({
-    namespace: r.namespace,
-    flowId: r.flowId,
-    count: r.n,
-    p50Ms: Math.round(Number(r.p50)),
-    p95Ms: Math.round(Number(r.p95)),
-  }));
+  return {
+    flows: rows.map((r) => ({
+      namespace: r.namespace,
+      flowId: r.flowId,
+      count: r.n,
+      p50Ms: Math.round(Number(r.p50)),
+      p95Ms: Math.round(Number(r.p95)),
+    })),
+    ended: Number(rows[0]?.ended ?? 0),
+  };
 }
 
 export async function perNamespace(scope: ServiceScope, filter: ExecutionFilter): Promise<NamespaceCounts[]> {
+  if (statsCanAnswer(filter, "counts")) return perNamespaceFromStats(scope, filter);
   const sql = scopedExecutionWhere(scope, filter);
   return readRows<NamespaceCounts>(
     scope,
@@ -147,25 +175,25 @@ function bucketKey(format: Intl.DateTimeFormat, date: Date, bucket: Bucket): str
 }
 
 /**
- * Executions per bucket and state for the dashboard's chart. PostgreSQL counts per quarter hour (date_bin,
- * which needs no time-zone lookup per row, about half the cost of date_trunc in a zone over a busy month);
- * the quarter hours are then folded into the person's days or hours here (every zone's offset is a whole
- * number of quarter hours). A point's date is its bucket's first quarter hour with executions.
+ * Executions per bucket and state for the dashboard's chart, counted per UTC hour by the execution stats
+ * (per quarter hour in the range's partial first hour) or, when the stats cannot answer (a zone whose
+ * offset is not a whole number of hours, one flow, a filter they do not cover), per quarter hour of executions
+ * (date_bin: no time-zone lookup per row). The bins are then folded into the person's days or hours here
+ * (every zone's offset is a whole number of quarter hours). A point's date is its bucket's first bin with
+ * executions.
  */
 export async function stateCountsByBucket(
   scope: ServiceScope,
   filter: ExecutionFilter,
   options: { bucket: Bucket; timeZone: string },
 ): Promise<StateCounts[]> {
-  const sql = scopedExecutionWhere(scope, filter);
-  const rows = await readRows<{ bin: Date; state: ExecutionState; n: number }>(
-    scope,
-    `select date_bin('15 minutes', e.start_date, timestamptz '2000-01-01') as bin, e.state, count(*)::int as n
-       from executions e ${sql.clause} group by 1, 2`,
-    sql.params,
-  );
+  const timeZone = validTimeZone(options.timeZone);
+  const rows =
+    filter.from && statsCanAnswer(filter, "counts") && hourBinsAlign(timeZone, filter.from, scope.now())
+      ? await stateCountsFromStats(scope, filter)
+      : await quarterHourCounts(scope, filter);
   const format = new Intl.DateTimeFormat("en-CA", {
-    timeZone: validTimeZone(options.timeZone),
+    timeZone,
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
@@ -173,13 +201,30 @@ export async function stateCountsByBucket(
     hourCycle: "h23",
   });
   const byKey = new Map<string, StateCounts>();
+  // Each bin comes once per state: its bucket is looked up once (Intl is the slow part of this function).
+  const keys = new Map<number, string>();
   for (const row of rows) {
-    const key = bucketKey(format, row.bin, options.bucket);
+    let key = keys.get(row.bin.getTime());
+    if (key === undefined) {
+      key = bucketKey(format, row.bin, options.bucket);
+      keys.set(row.bin.getTime(), key);
+    }
     const point = byKey.get(key) ?? { date: row.bin, counts: {} };
+    if (row.bin < point.date) point.date = row.bin;
     point.counts[row.state] = (point.counts[row.state] ?? 0) + row.n;
     byKey.set(key, point);
   }
   return [...byKey.values()].sort((a, b) => a.date.getTime() - b.date.getTime());
+}
+
+async function quarterHourCounts(scope: ServiceScope, filter: ExecutionFilter) {
+  const sql = scopedExecutionWhere(scope, filter);
+  return readRows<{ bin: Date; state: ExecutionState; n: number }>(
+    scope,
+    `select date_bin('15 minutes', e.start_date, timestamptz '2000-01-01') as bin, e.state, count(*)::int as n
+       from executions e ${sql.clause} group by 1, 2`,
+    sql.params,
+  );
 }
 
 export async function activeCounts(
@@ -249,10 +294,10 @@ export async function dashboard(scope: ServiceScope, query: DashboardQuery): Pro
     successRatio: ended ? (totals.SUCCESS ?? 0) / ended : null,
     active,
     recentFailures: failures.results,
-    slowestFlows: slowest,
+    slowestFlows: slowest.flows,
     perNamespace: namespaces,
     errorLogs,
     hasFlows: flow !== null,
-    durationSample: DURATION_SAMPLE,
+    durationsEstimated: slowest.estimated,
   };
 }

@@ -170,10 +170,7 @@ export function Dashboard({
         <Card title="Slowest flows">
           <p className="-mt-2 mb-2 text-xs text-zinc-500">
             Durations of ended executions, by p95
-            {total > data.durationSample
-              ? ` — over the latest ${data.durationSample.toLocaleString("en")} of this period`
-              : ""}
-            .
+            {data.durationsEstimated ? " — p50 and p95 estimated from a histogram, within about 9%" : ""}.
           </p>
           {data.slowestFlows.length === 0 ? (
             <Empty>No execution ended in this period.</Empty>

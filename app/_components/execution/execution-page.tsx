@@ -6,8 +6,10 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
 import type { FlowGraph } from "@/engine/graph";
+import type { LogPage } from "@/server/services/execution-logs";
 import { type PackedExecutionPageView, unpackExecutionPageView } from "@/server/services/execution-view";
 import { useTRPC } from "../../_trpc/react";
+import type { Box } from "../../flows/_components/editor/layout";
 import { usePreferences } from "../preferences";
 import { ExecutionActions } from "./actions";
 import { type ExecutionView, type StreamStatus, useLiveExecution } from "./live";
@@ -56,6 +58,8 @@ export function ExecutionPage({
   initial,
   tab,
   initialGraph,
+  initialLayout,
+  initialLogPage,
 }: {
   tenant: string;
   /** executions.page: the execution with its task runs packed (a few hundred kB for thousands of runs). */
@@ -64,6 +68,10 @@ export function ExecutionPage({
   tab?: ExecutionPageTab;
   /** The Topology's graph when the page opens on that tab. */
   initialGraph?: FlowGraph;
+  /** initialGraph laid out on the server. */
+  initialLayout?: { direction: "LR" | "TB"; boxes: Record<string, Box> };
+  /** The Logs tab's first window (FIRST_LOG_WINDOW lines, every level) when the page opens on that tab. */
+  initialLogPage?: LogPage;
 }) {
   const preferences = usePreferences();
   const [unpacked] = useState(() => unpackExecutionPageView(initial) as unknown as ExecutionView);
@@ -106,9 +114,15 @@ export function ExecutionPage({
   };
   const content: Record<ExecutionPageTab, ReactNode> = {
     overview: <OverviewTab {...props} />,
-    topology: <TopologyTab {...props} {...(initialGraph ? { initialGraph } : {})} />,
+    topology: (
+      <TopologyTab
+        {...props}
+        {...(initialGraph ? { initialGraph } : {})}
+        {...(initialLayout ? { initialLayout } : {})}
+      />
+    ),
     gantt: <GanttTab {...props} />,
-    logs: <LogsTab {...props} />,
+    logs: <LogsTab {...props} {...(initialLogPage ? { initialPage: initialLogPage } : {})} />,
     outputs: <OutputsTab {...props} />,
     metrics: <MetricsTab {...props} />,
   };

@@ -3,4 +3,4 @@ export { ExecutionPage } from "./execution-page";
 export type { ExecutionView, StreamStatus } from "./live";
 export { type LogLine, LogView } from "./log-view";
 export { StateBadge, TERMINAL } from "./state-badge";
-export { EXECUTION_PAGE_TABS, type ExecutionPageTab } from "./tabs";
+export { EXECUTION_PAGE_TABS, type ExecutionPageTab, FIRST_LOG_WINDOW } from "./tabs";

@@ -7,14 +7,16 @@
 // and "Later lines" / "Earlier lines" continue from where it stopped; a count that stopped says so.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
+import type { LogPage } from "@/server/services/execution-logs";
 import { useTRPC } from "../../_trpc/react";
 import { Button, Input, Select } from "../ui";
 import type { TabProps } from "./execution-page";
 import { type LogLine, LogView } from "./log-view";
+import { FIRST_LOG_WINDOW } from "./tabs";
 
 const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] as const;
 type Level = (typeof LEVELS)[number];
-const WINDOW = 500;
+const WINDOW = FIRST_LOG_WINDOW;
 /** Lines shown above a line jumped to. */
 const CONTEXT = 20;
 
@@ -35,7 +37,12 @@ function useSettled(text: string, ms: number): string {
   return settled;
 }
 
-export function ServerLogs({ tenant, execution, running }: TabProps) {
+export function ServerLogs({
+  tenant,
+  execution,
+  running,
+  initialPage,
+}: TabProps & { initialPage?: LogPage }) {
   const trpc = useTRPC();
   const [level, setLevel] = useState<Level>("TRACE");
   const [typed, setTyped] = useState("");
@@ -51,6 +58,7 @@ export function ServerLogs({ tenant, execution, running }: TabProps) {
     setJump(undefined);
   }, [level, text]);
 
+  const first = where.kind === "start" && level === "TRACE" && !text;
   const page = useQuery({
     ...trpc.executions.logPage.queryOptions({
       ...base,
@@ -58,6 +66,8 @@ export function ServerLogs({ tenant, execution, running }: TabProps) {
       ...(where.kind === "after" ? { after: where.cursor } : {}),
       ...(where.kind === "before" ? { before: where.cursor } : {}),
     }),
+    // The first window, read with the page (the same query: every level, no search, from the start).
+    ...(first && initialPage ? { initialData: initialPage } : {}),
     enabled: !jump,
     placeholderData: (previous) => previous,
   });

@@ -5,6 +5,7 @@
 // lines the page keeps (LIVE_LOG_LINES) is read from the server a window at a time instead (ServerLogs):
 // filter, search, next error and the counts are then queries, so a million lines never reach the browser.
 import { useMemo, useState } from "react";
+import type { LogPage } from "@/server/services/execution-logs";
 import { Button, Input, Select } from "../ui";
 import type { TabProps } from "./execution-page";
 import { LIVE_LOG_LINES } from "./live";
@@ -13,10 +14,12 @@ import { ServerLogs } from "./server-logs";
 
 const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] as const;
 
-export function LogsTab(props: TabProps) {
-  // Until the count is known, the lines at hand are shown; past what the page keeps (the stream starts with
-  // that many, so a shorter log arrives whole), the server's window.
-  if (props.logTotal !== undefined && props.logTotal > LIVE_LOG_LINES) return <ServerLogs {...props} />;
+export function LogsTab({ initialPage, ...props }: TabProps & { initialPage?: LogPage }) {
+  // Past what the page keeps (the stream starts with that many, so a shorter log arrives whole), the
+  // server's window. Until the count is known: the server's window when the page came with a first window
+  // that is not the whole log (its first screen is then in the HTML), else the lines at hand.
+  const long = props.logTotal !== undefined ? props.logTotal > LIVE_LOG_LINES : Boolean(initialPage?.more);
+  if (long) return <ServerLogs {...props} {...(initialPage ? { initialPage } : {})} />;
   return <LiveLogs {...props} />;
 }
 

@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { ExecutionGraph, FlowGraph } from "@/engine/graph";
 import { useTRPC } from "../../_trpc/react";
+import type { Box } from "../../flows/_components/editor/layout";
 import { Topology } from "../../flows/_components/editor/topology";
 import type { TabProps } from "./execution-page";
 import { useNow } from "./live";
@@ -32,7 +33,12 @@ export function TopologyTab({
   running,
   onChanged,
   initialGraph,
-}: TabProps & { initialGraph?: FlowGraph }) {
+  initialLayout,
+}: TabProps & {
+  initialGraph?: FlowGraph;
+  /** initialGraph laid out on the server (left to right, nothing collapsed). */
+  initialLayout?: { direction: "LR" | "TB"; boxes: Record<string, Box> };
+}) {
   const trpc = useTRPC();
   const now = useNow(running);
   const graph = useQuery({
@@ -68,6 +74,7 @@ export function TopologyTab({
           states={states}
           onTaskClick={setSelected}
           defaultHorizontal
+          {...(initialLayout ? { initialLayout } : {})}
         />
       </div>
       {selected ? (

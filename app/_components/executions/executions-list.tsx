@@ -7,15 +7,17 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { formatElapsed, formatRelative } from "../../_lib/format-date";
+import type { ExecutionPage } from "@/server/services/executions-list";
+import { formatDate as formatDateWith, formatElapsed, formatRelative } from "../../_lib/format-date";
 import { useTRPC } from "../../_trpc/react";
 import { Dialog } from "../dialog";
-import { useFormatDate, useTimeZone } from "../preferences";
+import { usePreferences, useTimeZone } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input, Select } from "../ui";
 import { allowed, allowedSomewhere, type Grants, needs } from "./access";
 import {
   type ListParams,
   labelsText,
+  PAGE_SIZE,
   parseLabels,
   RANGES,
   readParams,
@@ -26,7 +28,6 @@ import {
 import { StateChart } from "./state-chart";
 import { STATE_ORDER, StateBadge, TERMINAL } from "./states";
 
-const PAGE_SIZE = 50;
 const POLL_MS = 3_000;
 
 type Operation = "restart" | "replay" | "kill" | "resume" | "delete" | "labels";
@@ -39,8 +40,8 @@ const OPERATIONS: { op: Operation; label: string; grant: string; danger?: boolea
   { op: "delete", label: "Delete", grant: "EXECUTION:DELETE", danger: true, done: "Deleted" },
 ];
 
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
+function useNow(ms: number, initial?: number): number {
+  const [now, setNow] = useState(() => initial ?? Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), ms);
     return () => clearInterval(timer);
@@ -48,7 +49,36 @@ function useNow(ms: number): number {
   return now;
 }
 
-export function ExecutionsList({ tenant }: { tenant: string }) {
+/**
+ * The first page as the server read it with the page (its rows are then in the HTML): for the filters
+ * `key` (writeParams), the range anchored at `anchor`.
+ */
+export interface InitialExecutionPage {
+  key: string;
+  anchor: number;
+  page: ExecutionPage;
+}
+
+/**
+ * Dates as the person asked, except before hydration when that depends on the browser (its time zone, its
+ * locale, the time now): the server's HTML and the browser's first render then agree on UTC and ISO.
+ */
+function useListDates(): (value: Date) => string {
+  const { timeZone, dateFormat } = usePreferences();
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  return useMemo(() => {
+    const stable = mounted
+      ? { timeZone, dateFormat }
+      : {
+          timeZone: timeZone === "browser" ? "UTC" : timeZone,
+          dateFormat: dateFormat === "relative" || dateFormat === "locale" ? ("iso" as const) : dateFormat,
+        };
+    return (value: Date) => formatDateWith(value, stable);
+  }, [mounted, timeZone, dateFormat]);
+}
+
+export function ExecutionsList({ tenant, initial }: { tenant: string; initial?: InitialExecutionPage }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -56,13 +86,21 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
   const search = useSearchParams();
   const params = useMemo(() => readParams(new URLSearchParams(search.toString())), [search]);
   const key = writeParams(params);
-  // The range's start is fixed when the filters change (a query key that moved every second would refetch).
+  // The range's start is fixed when the filters change (a query key that moved every second would refetch);
+  // the first filters take the server's anchor, whose first page came with the page.
+  const moved = useRef(false);
+  useEffect(() => {
+    if (key !== initial?.key) moved.current = true;
+  }, [key, initial?.key]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed per filter, on purpose
-  const anchor = useMemo(() => Date.now(), [key]);
+  const anchor = useMemo(
+    () => (initial && !moved.current && key === initial.key ? initial.anchor : Date.now()),
+    [key],
+  );
   const filter = useMemo(() => toFilter(params, anchor), [params, anchor]);
   const timeZone = useTimeZone();
-  const formatDate = useFormatDate();
-  const now = useNow(1000);
+  const formatDate = useListDates();
+  const now = useNow(1000, initial?.anchor);
 
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -79,6 +117,7 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
 
   const access = useQuery(trpc.team.access.queryOptions({ tenant }));
   const grants = access.data?.grants as Grants | undefined;
+  const served = initial && !cursor && anchor === initial.anchor && key === initial.key;
   const page = useQuery({
     ...trpc.executionList.page.queryOptions({
       tenant,
@@ -86,6 +125,7 @@ export function ExecutionsList({ tenant }: { tenant: string }) {
       size: PAGE_SIZE,
       ...(cursor ? { cursor } : {}),
     }),
+    ...(served ? { initialData: initial.page } : {}),
     placeholderData: keepPreviousData,
   });
   const count = useQuery(trpc.executionList.count.queryOptions({ tenant, filter }));

@@ -11,6 +11,9 @@ export const RANGES = [
 ] as const;
 export type RangeValue = (typeof RANGES)[number]["value"];
 
+/** Executions per page of the list (the page's server side reads the first one with it). */
+export const PAGE_SIZE = 50;
+
 export const TRIGGER_TYPES = ["Schedule", "Flow", "Webhook", "Http", "Kafka", "Trigger"] as const;
 
 export interface ListParams {

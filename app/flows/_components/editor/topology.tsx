@@ -24,6 +24,7 @@ import type { FlowGraph } from "@/engine/graph";
 import type { Change } from "./flow-doc";
 import type { Box, LayoutResult } from "./layout";
 import { type DrawNode, drawModel } from "./topology-model";
+import { TopologyPreview } from "./topology-preview";
 
 interface NodeData extends Record<string, unknown> {
   node: DrawNode;
@@ -262,6 +263,11 @@ export interface TopologyProps {
   states?: ReadonlyMap<string, string>;
   /** Left to right from the start (a wide page); by default only on very wide screens. */
   defaultHorizontal?: boolean;
+  /**
+   * The graph laid out on the server (layout.ts on drawModel(graph) with nothing collapsed): drawn still
+   * (TopologyPreview) until React Flow has drawn it, and React Flow's first layout, without the worker.
+   */
+  initialLayout?: { direction: "LR" | "TB"; boxes: Record<string, Box> };
 }
 
 export function Topology(props: TopologyProps) {
@@ -280,6 +286,7 @@ function TopologyInner({
   onDrawn,
   states,
   defaultHorizontal,
+  initialLayout,
 }: TopologyProps) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   // Left to right as Kestra draws it when the panel is wide; top to bottom in a narrow panel.
@@ -309,13 +316,24 @@ function TopologyInner({
     [graph, collapsed, changes, horizontal],
   );
 
+  // The server's layout, while it is the layout of what is drawn (nothing collapsed, its direction).
+  const given =
+    initialLayout &&
+    model &&
+    collapsed.size === 0 &&
+    model.request.direction === initialLayout.direction &&
+    model.request.nodes.every((n) => n.cluster || initialLayout.boxes[n.id])
+      ? initialLayout.boxes
+      : undefined;
+
   // The worker's scripts load while the graph is still on its way (the execution page asks for it after
-  // hydration): a second saved on a busy machine.
-  useEffect(() => void layoutWorker(), []);
+  // hydration): a second saved on a busy machine. Not needed first when the server laid the graph out.
+  useEffect(() => {
+    if (!initialLayout) layoutWorker();
+  }, [initialLayout]);
 
   useEffect(() => {
     if (!model) return;
-    const w = layoutWorker();
     const mine = ++seq.current;
     const onToggle = (id: string) =>
       setCollapsed((current) => {
@@ -324,20 +342,28 @@ function TopologyInner({
         else next.add(id);
         return next;
       });
-    const listener = (event: MessageEvent<LayoutResult & { error?: string }>) => {
-      if (event.data.seq !== mine || event.data.error) return;
-      const result = toFlow(model, event.data.boxes, onToggle, horizontal, states);
-      setDrawn({ ...result, layoutMs: event.data.ms, boxes: event.data.boxes });
-      onDrawn?.({ nodes: result.nodes.length, layoutMs: event.data.ms });
+    const draw = (boxes: Record<string, Box>, ms: number) => {
+      const result = toFlow(model, boxes, onToggle, horizontal, states);
+      setDrawn({ ...result, layoutMs: ms, boxes });
+      onDrawn?.({ nodes: result.nodes.length, layoutMs: ms });
       if (result.nodes.length !== lastCount.current) {
         lastCount.current = result.nodes.length;
         pendingFit.current = true;
       }
     };
+    if (given) {
+      draw(given, 0);
+      return;
+    }
+    const w = layoutWorker();
+    const listener = (event: MessageEvent<LayoutResult & { error?: string }>) => {
+      if (event.data.seq !== mine || event.data.error) return;
+      draw(event.data.boxes, event.data.ms);
+    };
     w.addEventListener("message", listener);
     w.postMessage({ ...model.request, seq: mine });
     return () => w.removeEventListener("message", listener);
-  }, [model, horizontal, onDrawn, states]);
+  }, [model, horizontal, onDrawn, states, given]);
 
   // Frame the whole graph from the layout's own boxes: React Flow's fitView knows only the nodes it has
   // rendered and measured, and it renders only those on screen (onlyRenderVisibleElements).
@@ -434,7 +460,10 @@ function TopologyInner({
           <Legend className="border-dashed border-red-400 bg-red-50">removed</Legend>
         </div>
       ) : null}
-      <div className="min-h-0 flex-1" ref={paneRef}>
+      <div className="relative min-h-0 flex-1" ref={paneRef}>
+        {drawn.nodes.length === 0 && given && model ? (
+          <TopologyPreview model={model} boxes={given} {...(states ? { states } : {})} />
+        ) : null}
         <ReactFlow
           nodes={drawn.nodes}
           edges={drawn.edges}
