@@ -13,6 +13,7 @@ import { statePlugins } from "./core/state";
 import { storagePlugins } from "./core/storage";
 import { templatingPlugins } from "./core/templating";
 import { triggerPlugins } from "./core/trigger";
+import { jdbcPlugins } from "./jdbc";
 import { notificationPlugins } from "./notifications";
 import { scriptPlugins } from "./scripts";
 import { serdesPlugins } from "./serdes";
@@ -35,6 +36,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...scriptPlugins,
   ...notificationPlugins,
   ...serdesPlugins,
+  ...jdbcPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;

@@ -1,0 +1,4 @@
+import { postgresPlugins } from "./postgresql";
+
+/** Kestra's JDBC plugins: queries, copies and polling triggers on databases (see README.md). */
+export const jdbcPlugins = [...postgresPlugins];
