@@ -212,6 +212,10 @@ describe("cadenza plugins schema", () => {
     for (const type of [
       "io.kestra.plugin.notifications.slack.SlackExecution",
       "io.kestra.plugin.serdes.csv.CsvToIon",
+      "io.kestra.plugin.jdbc.postgresql.Query",
+      "io.kestra.plugin.jdbc.postgresql.CopyIn",
+      "io.kestra.plugin.jdbc.mysql.Trigger",
+      "io.kestra.plugin.jdbc.mariadb.Queries",
     ])
       expect(result.stdout).toContain(`"${type}"`);
   });
@@ -238,6 +242,8 @@ describe("cadenza plugins docs", () => {
       expect(files).toContain("core.flow.ForEach.md");
       expect(files).toContain("notifications.telegram.TelegramSend.md");
       expect(files).toContain("serdes.json.IonToJson.md");
+      expect(files).toContain("jdbc.postgresql.CopyOut.md");
+      expect(files).toContain("jdbc.mysql.Query.md");
       expect(files.length).toBeGreaterThan(80);
     } finally {
       rmSync(dir, { recursive: true, force: true });
