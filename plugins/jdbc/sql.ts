@@ -4,8 +4,15 @@
  * identifiers, comments and PostgreSQL's dollar-quoted bodies, so a `:` or `;` inside them is left alone.
  */
 
+/** How a database reads string literals: MySQL escapes with a backslash, PostgreSQL does not. */
+export interface Dialect {
+  backslashEscapes: boolean;
+}
+export const POSTGRES: Dialect = { backslashEscapes: false };
+export const MYSQL: Dialect = { backslashEscapes: true };
+
 /** The length of the quoted or commented piece starting at `at`, or 0 when none starts there. */
-function skippable(sql: string, at: number): number {
+function skippable(sql: string, at: number, dialect: Dialect): number {
   const c = sql[at];
   const next = sql[at + 1];
   if (c === "-" && next === "-") {
@@ -19,7 +26,8 @@ function skippable(sql: string, at: number): number {
   if (c === "'" || c === '"' || c === "`") {
     let i = at + 1;
     while (i < sql.length) {
-      if (sql[i] === "\\" && c === "'") i += 2;
+      const escaped = c === "'" && (dialect.backslashEscapes || /[eE]/.test(sql[at - 1] ?? ""));
+      if (sql[i] === "\\" && escaped) i += 2;
       else if (sql[i] === c && sql[i + 1] === c) i += 2;
       else if (sql[i] === c) return i + 1 - at;
       else i++;
@@ -43,13 +51,14 @@ export function bindNamed(
   sql: string,
   parameters: Record<string, unknown> | undefined,
   placeholder: (index: number) => string,
+  dialect: Dialect,
 ): { text: string; values: unknown[] } {
   if (!parameters || Object.keys(parameters).length === 0) return { text: sql, values: [] };
   const values: unknown[] = [];
   let text = "";
   let at = 0;
   while (at < sql.length) {
-    const skip = skippable(sql, at);
+    const skip = skippable(sql, at, dialect);
     if (skip > 0) {
       text += sql.slice(at, at + skip);
       at += skip;
@@ -77,12 +86,12 @@ export function bindNamed(
 }
 
 /** The statements of a script separated by `;` (empty ones dropped). */
-export function splitStatements(sql: string): string[] {
+export function splitStatements(sql: string, dialect: Dialect): string[] {
   const statements: string[] = [];
   let start = 0;
   let at = 0;
   while (at < sql.length) {
-    const skip = skippable(sql, at);
+    const skip = skippable(sql, at, dialect);
     if (skip > 0) {
       at += skip;
       continue;

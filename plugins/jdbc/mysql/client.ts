@@ -9,7 +9,7 @@ import {
   type StatementResult,
   type StoreTarget,
 } from "../shared";
-import { bindNamed } from "../sql";
+import { bindNamed, MYSQL } from "../sql";
 import { decimal } from "../values";
 
 export interface MysqlConnection {
@@ -154,7 +154,7 @@ export async function runStatement(
   fetch: { fetchType: FetchType; fetchSize: number },
   store: () => StoreTarget,
 ): Promise<StatementResult> {
-  const { text, values } = bindNamed(sql, parameters, () => "?");
+  const { text, values } = bindNamed(sql, parameters, () => "?", MYSQL);
   if (fetch.fetchType === "NONE") {
     await connection.promise().query(text, values);
     return {};

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
 import { requireStorage, taskFileUri } from "../../core/storage/files";
 import { connectionShape, fetchShape, queryShape, resultOutputs, type StatementResult } from "../shared";
-import { splitStatements } from "../sql";
+import { MYSQL, splitStatements } from "../sql";
 import { inTransaction, runStatement, withMysql } from "./client";
 
 const QUERY = "jdbc.mysql.Query";
@@ -127,7 +127,7 @@ tasks:
   ],
   async run(ctx) {
     const p = ctx.properties;
-    const statements = splitStatements(p.sql);
+    const statements = splitStatements(p.sql, MYSQL);
     if (statements.length === 0) throw new Error("sql has no statement");
     const results = await withMysql(p, ctx.services, ctx.signal, async (client) => {
       const all = async () => {

@@ -9,7 +9,7 @@ import {
   type StatementResult,
   type StoreTarget,
 } from "../shared";
-import { bindNamed } from "../sql";
+import { bindNamed, POSTGRES } from "../sql";
 import { decimal } from "../values";
 
 const { types } = pg;
@@ -117,7 +117,7 @@ export async function runStatement(
   fetch: { fetchType: FetchType; fetchSize: number },
   store: () => StoreTarget,
 ): Promise<StatementResult> {
-  const { text, values } = bindNamed(sql, parameters, (i) => `$${i}`);
+  const { text, values } = bindNamed(sql, parameters, (i) => `$${i}`, POSTGRES);
   if (fetch.fetchType === "NONE") {
     await client.query({ text, values });
     return {};

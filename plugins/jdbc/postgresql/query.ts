@@ -2,7 +2,7 @@ import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
 import { requireStorage, taskFileUri } from "../../core/storage/files";
 import { connectionShape, fetchShape, queryShape, resultOutputs, type StatementResult } from "../shared";
-import { splitStatements } from "../sql";
+import { POSTGRES, splitStatements } from "../sql";
 import { inTransaction, runStatement, withPostgres } from "./client";
 
 const QUERY = "jdbc.postgresql.Query";
@@ -121,7 +121,7 @@ tasks:
   ],
   async run(ctx) {
     const p = ctx.properties;
-    const statements = splitStatements(p.sql);
+    const statements = splitStatements(p.sql, POSTGRES);
     if (statements.length === 0) throw new Error("sql has no statement");
     const results = await withPostgres(p, ctx.services, ctx.signal, async (client) => {
       const all = async () => {
