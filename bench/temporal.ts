@@ -9,6 +9,9 @@
  * the sustained throughput of a 2-task flow (executions/s, 16 in flight). Figures are medians of several
  * rounds, the Cadenza and plain rounds interleaved so the machine's load falls on both alike.
  * Goal: Cadenza on Temporal within 1.3x of the plain workflow.
+ * Light tasks (Log, Return) run as local activities, as CADENZA_INLINE_TASKS does by default;
+ * BENCH_INLINE_TASKS=false makes each a regular activity, as the plain workflow's are (and as a script
+ * task always is), for the like-for-like figure.
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +34,7 @@ const CHAIN = 40;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+const INLINE_TASKS = process.env.BENCH_INLINE_TASKS !== "false";
 
 const logChain = (n: number) =>
   `id: chain\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - { id: t${i}, type: core.log.Log, message: "task ${i}" }`).join("\n")}\n`;
@@ -118,7 +122,12 @@ async function main(): Promise<void> {
     await applyMigrations(database.url, migrationsDir);
 
     // (a) Cadenza on Temporal.
-    const h = await openHarness({ databaseUrl: database.url, dataDir, temporal: side });
+    const h = await openHarness({
+      databaseUrl: database.url,
+      dataDir,
+      temporal: side,
+      inlineTasks: INLINE_TASKS,
+    });
     await h.deploy(logChain(CHAIN));
     await h.deploy(twoTasks);
     const cadenzaWorker = await startTemporalWorker({ ctx: h.engine.ctx, ...side, tenantIds: [h.tenantId] });
@@ -188,7 +197,12 @@ async function main(): Promise<void> {
     await h.close();
 
     // (b) The embedded engine, alone on the machine's share once the Temporal workers are stopped.
-    const engine = await openServerEngine({ databaseUrl: database.url, dataDir, report: () => {} });
+    const engine = await openServerEngine({
+      databaseUrl: database.url,
+      dataDir,
+      inlineTasks: INLINE_TASKS,
+      report: () => {},
+    });
     const embedded = { chain: [] as number[], two: [] as number[] };
     try {
       const tenantId = await ensureDefaultTenant(engine);
@@ -230,7 +244,9 @@ async function main(): Promise<void> {
         unit: "executions/s",
       },
     ];
-    console.log(`Temporal mode (medians of ${ROUNDS} chain rounds; goal: Cadenza on Temporal <= 1.3x plain)`);
+    console.log(
+      `Temporal mode (medians of ${ROUNDS} chain rounds; light tasks ${INLINE_TASKS ? "inline: local activities" : "as activities"}; goal: Cadenza on Temporal <= 1.3x plain)`,
+    );
     console.table(
       rows.map((r) => ({
         case: r.case,

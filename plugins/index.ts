@@ -13,6 +13,7 @@ import { statePlugins } from "./core/state";
 import { storagePlugins } from "./core/storage";
 import { templatingPlugins } from "./core/templating";
 import { triggerPlugins } from "./core/trigger";
+import { gitPlugins } from "./git";
 import { jdbcPlugins } from "./jdbc";
 import { notificationPlugins } from "./notifications";
 import { scriptPlugins } from "./scripts";
@@ -36,6 +37,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...scriptPlugins,
   ...notificationPlugins,
   ...serdesPlugins,
+  ...gitPlugins,
   ...jdbcPlugins,
 ] as Plugin[];
 

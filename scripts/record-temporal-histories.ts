@@ -148,7 +148,57 @@ tasks:
     message: after
 `,
   },
+  {
+    // With the recorder's low history limit (HISTORY_LIMIT) these continue as new runs: every run is recorded.
+    // Their tasks are scripts, regular activities: light tasks (local activities) would all run in one
+    // workflow task, whose history length the workflow sees only at its start.
+    name: "extra-continue-as-new-for-each",
+    yaml: `id: continue-as-new-for-each
+namespace: replay
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEach
+    values: [${Array.from({ length: 60 }, (_, i) => i + 1).join(", ")}]
+    concurrencyLimit: 5
+    tasks:
+      - id: echo
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["echo {{ taskrun.value }}"]
+`,
+  },
+  {
+    name: "extra-continue-as-new-timer-resume",
+    yaml: `id: continue-as-new-timer-resume
+namespace: replay
+tasks:
+  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: nap
+        type: io.kestra.plugin.core.flow.Sleep
+        duration: PT15S
+      - id: chain
+        type: io.kestra.plugin.core.flow.ForEach
+        values: [${Array.from({ length: 30 }, (_, i) => i + 1).join(", ")}]
+        tasks:
+          - id: step
+            type: io.kestra.plugin.scripts.shell.Commands
+            commands: ["echo {{ taskrun.value }}"]
+  - id: wait
+    type: io.kestra.plugin.core.flow.Pause
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: resumed
+`,
+    async operate({ operate, waitFor }) {
+      await waitFor((e) => e.taskRunList.some((r) => r.taskId === "wait" && r.state.current === "PAUSED"));
+      await operate({ type: "resume" });
+    },
+  },
 ];
+
+/** The extras' worker's history limit: low, so the continue-as-new extras hand over between runs. */
+const HISTORY_LIMIT = 150;
 
 const slug = (name: string) =>
   name
@@ -208,27 +258,45 @@ async function main(): Promise<void> {
       console.log(`ran ${caseName(c)}: ${result.execution.state.current}`);
     }
 
-    const worker = await startTemporalWorker({ ctx: h.engine.ctx, ...side, tenantIds: [h.tenantId] });
+    const worker = await startTemporalWorker({
+      ctx: h.engine.ctx,
+      ...side,
+      tenantIds: [h.tenantId],
+      historyLimit: HISTORY_LIMIT,
+    });
     try {
       for (const extra of EXTRAS) {
         await h.deploy(extra.yaml);
         const flowId = /^id: (\S+)/.exec(extra.yaml)?.[1] as string;
         const id = await h.start("replay", flowId);
         const workflowId = workflowIdOf(h.tenantId, id);
-        const firstRun = (await h.temporal.workflow.getHandle(workflowId).describe()).runId;
         const ended = (e: Execution) => ["SUCCESS", "FAILED", "KILLED", "WARNING"].includes(e.state.current);
         await extra.operate?.({
           operate: (event) => h.operate(id, event),
-          waitFor: (until) => h.waitFor(id, until, 30_000),
+          waitFor: (until) => h.waitFor(id, until, 120_000),
         });
         await h.temporal.workflow
           .getHandle(workflowId)
           .result()
           .catch(() => undefined);
-        const final = await h.waitFor(id, ended, 60_000);
-        const lastRun = (await h.temporal.workflow.getHandle(workflowId).describe()).runId;
-        recorded.push({ name: extra.name, workflowId, runId: firstRun });
-        if (lastRun !== firstRun) recorded.push({ name: `${extra.name}-run-2`, workflowId, runId: lastRun });
+        const final = await h.waitFor(id, ended, 120_000);
+        // Every run of the workflow id (a restart's, continueAsNew's), oldest first.
+        let runs: { runId: string; startTime: Date; open: boolean }[] = [];
+        for (let tries = 0; tries < 50; tries++) {
+          runs = [];
+          for await (const run of h.temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` }))
+            runs.push({ runId: run.runId, startTime: run.startTime, open: run.status.name === "RUNNING" });
+          // Visibility trails the history a little: wait until it has the closed last run.
+          if (runs.length > 0 && runs.every((run) => !run.open)) break;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+        for (const [index, run] of runs.entries())
+          recorded.push({
+            name: index === 0 ? extra.name : `${extra.name}-run-${index + 1}`,
+            workflowId,
+            runId: run.runId,
+          });
         console.log(`ran ${extra.name}: ${final.state.current}`);
       }
     } finally {

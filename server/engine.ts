@@ -196,6 +196,7 @@ export async function openServerEngine(options: {
         ...mode.temporal,
         tenantIds: "all",
         concurrency: overrides.concurrency ?? 10,
+        ...(env.CADENZA_TEMPORAL_HISTORY_LIMIT ? { historyLimit: env.CADENZA_TEMPORAL_HISTORY_LIMIT } : {}),
       }).catch(async (error) => {
         await base.stop();
         throw error;

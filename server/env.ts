@@ -66,6 +66,15 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, { error: "must be a Temporal namespace name" })
     .default("default"),
+  /**
+   * History events after which an execution's Temporal workflow continues as a new run (continueAsNew);
+   * Temporal's own suggestion applies too. Default 10000 (worker/temporal/names.ts).
+   */
+  CADENZA_TEMPORAL_HISTORY_LIMIT: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(100, { error: "must be at least 100" })
+    .optional(),
   /** Connect to Temporal over TLS (the system's roots unless TEMPORAL_TLS_CA_FILE). On with TEMPORAL_API_KEY. */
   TEMPORAL_TLS: booleanString.optional(),
   /** PEM file of the CA that signed the Temporal server's certificate (a private CA). */

@@ -212,6 +212,9 @@ describe("cadenza plugins schema", () => {
     for (const type of [
       "io.kestra.plugin.notifications.slack.SlackExecution",
       "io.kestra.plugin.serdes.csv.CsvToIon",
+      "io.kestra.plugin.notifications.mail.MailSend",
+      "io.kestra.plugin.email.MailExecution",
+      "io.kestra.plugin.git.Clone",
       "io.kestra.plugin.jdbc.postgresql.Query",
       "io.kestra.plugin.jdbc.postgresql.CopyIn",
       "io.kestra.plugin.jdbc.mysql.Trigger",
@@ -232,6 +235,14 @@ describe("cadenza plugins docs", () => {
     expect(result.stdout).toContain("## Examples");
   });
 
+  it("documents MailSend under its plugin-email name too", async () => {
+    const result = await cli("plugins", "docs", "io.kestra.plugin.email.MailSend");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# notifications\.mail\.MailSend\n/);
+    expect(result.stdout).toContain("`attachments`");
+    expect(result.stdout).toContain("`transportStrategy`");
+  });
+
   it("writes every plugin's page and an index into a directory", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cadenza-docs-"));
     try {
@@ -242,6 +253,9 @@ describe("cadenza plugins docs", () => {
       expect(files).toContain("core.flow.ForEach.md");
       expect(files).toContain("notifications.telegram.TelegramSend.md");
       expect(files).toContain("serdes.json.IonToJson.md");
+      expect(files).toContain("notifications.mail.MailSend.md");
+      expect(files).toContain("notifications.mail.MailExecution.md");
+      expect(files).toContain("git.Clone.md");
       expect(files).toContain("jdbc.postgresql.CopyOut.md");
       expect(files).toContain("jdbc.mysql.Query.md");
       expect(files.length).toBeGreaterThan(80);

@@ -35,6 +35,13 @@ export interface ExecutionRequest {
    * FAIL_EXECUTION one creates the execution to end FAILED without running a task.
    */
   enforceChecks?: boolean;
+  /**
+   * Kestra 2.0's Flow trigger: inputs that do not validate create an execution that ends FAILED at its start
+   * (with no inputs, the reasons logged) instead of nothing.
+   */
+  failOnInvalidInputs?: boolean;
+  /** Reasons the inputs are known to be invalid before they are read (they did not render): as above. */
+  invalidInputs?: string[];
 }
 
 export const CORRELATION_ID = "system.correlationId";
@@ -77,7 +84,15 @@ export async function createExecution(
     ...(request.scheduleDate ? { scheduleDate: request.scheduleDate } : {}),
     metadata: { attemptNumber: request.attemptNumber ?? 1, originalCreatedDate: now },
   };
+  if (request.invalidInputs?.length) {
+    draft.internal = { invalidInputs: request.invalidInputs };
+    return draft;
+  }
   const { values, errors } = await inputsOf(flow, draft, request, env);
+  if (errors.length > 0 && request.failOnInvalidInputs) {
+    draft.internal = { invalidInputs: errors.map((e) => `${e.input}: ${e.message}`) };
+    return draft;
+  }
   if (errors.length > 0) throw new InputValidationError(errors);
   draft.inputs = values;
   if (request.enforceChecks && flow.checks.length > 0) {

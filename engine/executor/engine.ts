@@ -72,7 +72,7 @@ export class Engine implements RunFinisher {
     const current = this.execution.state.current;
     switch (event.type) {
       case "start":
-        return this.start();
+        return this.start(event.force === true);
       case "taskResult":
         if (!isTerminal(current)) applyTaskResult(ctx, this, event);
         return;
@@ -111,6 +111,21 @@ export class Engine implements RunFinisher {
         restartExecution(ctx, (task) => this.handlerOf(task));
         ctx.log("INFO", `Execution restarted (attempt ${this.execution.metadata.attemptNumber})`);
         return;
+      case "changeStatus": {
+        if (!isTerminal(current))
+          throw new ExecutionOperationError(
+            `only an ended execution can change status; this one is ${current}`,
+          );
+        if (!isTerminal(event.state))
+          throw new ExecutionOperationError(
+            `an execution can only be set to an end state (SUCCESS, WARNING, FAILED, KILLED, CANCELLED...), not ${event.state}`,
+            "INVALID_INPUT",
+          );
+        if (event.state === current) return;
+        ctx.setExecutionState(event.state);
+        ctx.log("INFO", `Execution status changed from ${current} to ${event.state}`);
+        return;
+      }
       case "changeTaskRunState": {
         const run = changeTaskRunState(ctx, (task) => this.handlerOf(task), event.taskRunId, event.state);
         ctx.log("INFO", `Task run marked ${event.state}: the execution goes on from ${run.taskId}`, run);
@@ -119,10 +134,19 @@ export class Engine implements RunFinisher {
     }
   }
 
-  private async start(): Promise<void> {
+  private async start(force: boolean): Promise<void> {
     const { ctx, execution } = this;
     const { flow } = ctx;
     if (execution.state.current !== "CREATED" && execution.state.current !== "QUEUED") return;
+    const invalidInputs = execution.internal?.invalidInputs;
+    if (invalidInputs?.length) {
+      ctx.log(
+        "WARN",
+        `Flow execution failed because its trigger's inputs are invalid: ${invalidInputs.join("; ")}`,
+      );
+      this.terminate("FAILED");
+      return;
+    }
     const failedChecks = execution.internal?.failedChecks;
     if (failedChecks?.length) {
       ctx.log(
@@ -132,7 +156,8 @@ export class Engine implements RunFinisher {
       this.terminate("FAILED");
       return;
     }
-    if (flow.concurrency && ctx.env.runningCount) {
+    if (force) ctx.log("INFO", `Forced to run (it was ${execution.state.current})`);
+    else if (flow.concurrency && ctx.env.runningCount) {
       const running = await ctx.env.runningCount(flow, execution);
       if (running >= flow.concurrency.limit) {
         const behavior = flow.concurrency.behavior;

@@ -5,7 +5,8 @@ import type { StateType } from "./states";
 
 /** Everything that can happen to an execution. `step` applies one at a time. */
 export type ExecutionEvent =
-  | { type: "start" }
+  /** `force` (Kestra's force-run and unqueue) starts a CREATED or QUEUED execution past its flow's concurrency limit. */
+  | { type: "start"; force?: boolean }
   | TaskResultEvent
   | { type: "timer"; timerId: string }
   | SubflowEndedEvent
@@ -16,7 +17,9 @@ export type ExecutionEvent =
   | { type: "resume"; inputs?: Record<string, unknown> }
   | { type: "restart" }
   /** Kestra's "change status" of a task run (ExecutionService.markAs), on an ended execution. */
-  | { type: "changeTaskRunState"; taskRunId: string; state: ChangeableState };
+  | { type: "changeTaskRunState"; taskRunId: string; state: ChangeableState }
+  /** Kestra's execution-level change-status: an ended execution takes another terminal state. */
+  | { type: "changeStatus"; state: StateType };
 
 export interface TaskResultEvent {
   type: "taskResult";

@@ -30,6 +30,7 @@ export * from "./flowables";
 export { type InputError, type InputState, nestInputs, resolveInputValues } from "./inputs";
 export type { Execution, ExecutionTrigger, State, StateHistory, TaskRun, TaskRunAttempt } from "./model";
 export { outputsOf, taskStatesOf } from "./outputs";
+export { validateResumeInputs } from "./resume-inputs";
 export {
   type InputCipher,
   isSealed,

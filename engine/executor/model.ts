@@ -90,4 +90,6 @@ export interface ExecutionInternal {
   errors?: string[];
   /** The messages of the FAIL_EXECUTION checks that did not hold: the execution ends FAILED at its start. */
   failedChecks?: string[];
+  /** Why a Flow trigger's inputs did not render or validate (Kestra 2.0): the execution ends FAILED at its start. */
+  invalidInputs?: string[];
 }

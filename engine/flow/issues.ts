@@ -26,13 +26,15 @@ const TYPE_NAMES: Record<string, string> = {
 
 /**
  * Turns zod issues into FlowErrors located in the YAML. `base` is where the validated value sits in the
- * document; `knownKeys` gives the allowed property names at a path, for "did you mean" suggestions.
+ * document; `knownKeys` gives the allowed property names at a path, for "did you mean" suggestions, and
+ * `explain` why a property is unknown there when there is more to say (a Kestra 1.x/2.0 mix-up).
  */
 export function issuesToErrors(
   source: FlowSource,
   base: readonly PathSegment[],
   issues: readonly Issue[],
   knownKeys?: (path: readonly PathSegment[]) => string[] | undefined,
+  explain?: (path: readonly PathSegment[], key: string) => string | undefined,
 ): FlowError[] {
   const errors: FlowError[] = [];
   for (const issue of issues) {
@@ -40,6 +42,11 @@ export function issuesToErrors(
     switch (issue.code) {
       case "unrecognized_keys": {
         for (const key of issue.keys) {
+          const why = explain?.(issue.path as PathSegment[], key);
+          if (why) {
+            errors.push(source.error([...path, key], `unknown property '${key}': ${why}`, { key: true }));
+            continue;
+          }
           const suggestions = closest(key, knownKeys?.(issue.path as PathSegment[]) ?? [], 1);
           const hint = suggestions.length ? ` (did you mean '${suggestions[0]}'?)` : "";
           errors.push(source.error([...path, key], `unknown property '${key}'${hint}`, { key: true }));
@@ -122,6 +129,7 @@ export function issuesToErrors(
                 path,
                 best as Issue[],
                 knownKeys && ((p) => knownKeys([...relative, ...p])),
+                explain && ((p, key) => explain([...relative, ...p], key)),
               ),
             );
           } else {

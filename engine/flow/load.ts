@@ -3,8 +3,10 @@ import type { PluginRegistry } from "../plugin/registry";
 import type { Plugin, PluginKind } from "../plugin/types";
 import { commonConditionShape, commonTaskShape, commonTriggerShape } from "./common";
 import type { FlowError, PathSegment } from "./errors";
+import { expressionMixups } from "./expression-mixups";
 import { flowSchema, type PluginDefault } from "./flow-schema";
 import { issuesToErrors } from "./issues";
+import { mixupHint } from "./mixups";
 import { type Flow, normaliseLabels, type Task, type Trigger } from "./model";
 import { applyPluginDefaults } from "./plugin-defaults";
 import { findSlots, getAt, keysAt, setAt } from "./slots";
@@ -77,7 +79,15 @@ class Loader {
     };
     const parsed = flowSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success) {
-      this.errors.push(...issuesToErrors(this.source, [], parsed.error.issues, (p) => keysAt(flowSchema, p)));
+      this.errors.push(
+        ...issuesToErrors(
+          this.source,
+          [],
+          parsed.error.issues,
+          (p) => keysAt(flowSchema, p),
+          (p, key) => mixupHint("flow", undefined, p, key),
+        ),
+      );
     }
     const defaults = parsed.success ? parsed.data : undefined;
     this.flowDefaults = [...(defaults?.pluginDefaults ?? []), ...(defaults?.taskDefaults ?? [])];
@@ -140,7 +150,9 @@ class Loader {
     };
     if (this.errors.length > 0) return undefined;
     validateFlowSemantics(flow, this.source, this.options.registry, this.errors, this.paths);
-    return this.errors.length > 0 ? undefined : flow;
+    if (this.errors.length > 0) return undefined;
+    expressionMixups(flow, this.options.registry, this.source, this.paths, (w) => this.warnings.push(w));
+    return flow;
   }
 
   /** Validates a list of tasks, triggers or conditions found at `path`. */
@@ -191,7 +203,15 @@ class Loader {
     const schema = fullSchemaOf(plugin);
     const parsed = schema.safeParse(withDefaults, { reportInput: true });
     if (!parsed.success) {
-      this.errors.push(...issuesToErrors(this.source, path, parsed.error.issues, (p) => keysAt(schema, p)));
+      this.errors.push(
+        ...issuesToErrors(
+          this.source,
+          path,
+          parsed.error.issues,
+          (p) => keysAt(schema, p),
+          (p, key) => (role === "condition" ? undefined : mixupHint(role, plugin.type, p, key)),
+        ),
+      );
     }
     // Nested tasks and conditions are validated against their own plugins, even when the parent had errors.
     const result = parsed.success ? (parsed.data as Record<string, unknown>) : undefined;

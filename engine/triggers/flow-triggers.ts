@@ -8,6 +8,7 @@ import type { Flow, Trigger } from "../flow/model";
 import type { PluginRegistry } from "../plugin/registry";
 import type { Label, TriggeringExecution } from "../plugin/types";
 import { allConditionsHold } from "./conditions";
+import { type DependsOn, recordDependsOn } from "./depends-on";
 import { type PreconditionStore, type Preconditions, recordPreconditions } from "./preconditions";
 
 /** An execution a Flow trigger asks for. */
@@ -17,6 +18,8 @@ export interface FlowTriggerMatch {
   inputs: Record<string, unknown>;
   labels: Label[];
   executionTrigger: ExecutionTrigger;
+  /** Why the trigger's inputs did not render: the execution is created to end FAILED (Kestra 2.0). */
+  inputsError?: string;
 }
 
 export interface FlowTriggerEnv {
@@ -42,6 +45,18 @@ export function triggeringExecution(execution: Execution): TriggeringExecution {
     outputs: execution.outputs,
     retried: execution.taskRunList.some((r) => r.attempts.length > 1),
   };
+}
+
+/**
+ * `trigger.outputs` of a dependsOn trigger: the last upstream's outputs as they are (`trigger.outputs.<key>`,
+ * as in 1.x), and under `<flowId>` those of each upstream execution that met a dependency in the window
+ * (`trigger.outputs.<flowId>.<key>`). An upstream output named like an upstream flow id keeps its value.
+ */
+function withScopedOutputs(
+  last: Record<string, unknown>,
+  scoped: Record<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  return { ...scoped, ...last };
 }
 
 /**
@@ -84,10 +99,27 @@ export async function matchFlowTriggers(
         functions: env.functions,
       };
       if (!(await allConditionsHold(trigger.conditions, scope, trigger.when))) continue;
+      const key = `${flow.tenantId ?? ""}/${flow.namespace}/${flow.id}/${trigger.id}`;
+      let fired = triggerVariables;
+      if (trigger.dependsOn) {
+        if (!env.preconditions) continue;
+        const result = await recordDependsOn(
+          key,
+          trigger as unknown as DependsOn,
+          upstreamInfo,
+          env.now(),
+          env.preconditions,
+          render,
+        );
+        if (!result.fired) continue;
+        fired = {
+          ...triggerVariables,
+          outputs: withScopedOutputs(triggerVariables.outputs, result.scopedOutputs),
+        };
+      }
       const preconditions = trigger.preconditions as Preconditions | undefined;
       if (preconditions) {
         if (!env.preconditions) continue;
-        const key = `${flow.tenantId ?? ""}/${flow.namespace}/${flow.id}/${trigger.id}`;
         const met = await recordPreconditions(
           key,
           preconditions,
@@ -98,14 +130,25 @@ export async function matchFlowTriggers(
         );
         if (!met) continue;
       }
-      const inputs = ((await render(trigger.inputs ?? {})) ?? {}) as Record<string, unknown>;
+      let inputs: Record<string, unknown> = {};
+      let inputsError: string | undefined;
+      try {
+        inputs = ((await renderTreeAsync(
+          trigger.inputs ?? {},
+          { ...variables, trigger: fired },
+          { functions: env.functions, now: () => env.now() },
+        )) ?? {}) as Record<string, unknown>;
+      } catch (error) {
+        inputsError = `inputs: ${(error as Error).message}`;
+      }
       const correlation = upstream.labels.find((l) => l.key === "system.correlationId")?.value ?? upstream.id;
       matches.push({
         flow,
         trigger,
         inputs,
         labels: [...(trigger.labels ?? []), { key: "system.correlationId", value: correlation }],
-        executionTrigger: { id: trigger.id, type: trigger.type, variables: triggerVariables },
+        executionTrigger: { id: trigger.id, type: trigger.type, variables: fired },
+        ...(inputsError ? { inputsError } : {}),
       });
     }
   }

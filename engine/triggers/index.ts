@@ -1,5 +1,15 @@
 export { allConditionsHold, type ConditionScope, testConditions } from "./conditions";
 export {
+  type Dependency,
+  type DependsOn,
+  type DependsOnResult,
+  type DependsOnWindow,
+  dependencyKey,
+  dependsOnWindowAt,
+  meetsDependency,
+  recordDependsOn,
+} from "./depends-on";
+export {
   type FlowTriggerEnv,
   type FlowTriggerMatch,
   matchFlowTriggers,

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { waitForTemporal } from "@/worker/temporal/connection";
+import { devServerSearchAttributes } from "@/worker/temporal/search-attributes";
 import { env } from "../env";
 import { CadenzaError } from "../errors";
 import { repoRoot } from "../paths";
@@ -33,7 +34,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `temporal server start-dev` on local ports, its SQLite file kept, quiet but for errors. */
+/**
+ * `temporal server start-dev` on local ports, its SQLite file kept, quiet but for errors, with Cadenza's
+ * search attributes registered (an already registered one is accepted on a restart).
+ */
 export function devServerArgs(o: { port: number; httpPort: number; metricsPort: number; dbFile: string }) {
   return [
     "server",
@@ -51,6 +55,7 @@ export function devServerArgs(o: { port: number; httpPort: number; metricsPort: 
     o.dbFile,
     "--log-level",
     "error",
+    ...devServerSearchAttributes(),
   ];
 }
 

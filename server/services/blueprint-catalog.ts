@@ -12,6 +12,15 @@ import { builtInRegistry } from "@/plugins";
 /** Stands for the URL of a local test server in a blueprint's test inputs and KV entries. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
 export const TEST_SERVER = "${TEST_SERVER}";
+/** Replaced by the port of a local SMTP server (host 127.0.0.1, no TLS) in a blueprint's test values. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+export const TEST_SMTP_PORT = "${TEST_SMTP_PORT}";
+/**
+ * Replaced by the URL of a local git server (HTTP, Basic auth `blueprints` / `blueprint-git-token`) serving
+ * `scripts.git`: `etl/count_rows.sh` and `data/orders.csv` on `main`.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+export const TEST_GIT_URL = "${TEST_GIT_URL}";
 
 export const BLUEPRINT_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
@@ -50,6 +59,10 @@ const testSpec = z.strictObject({
   secrets: z.record(z.string(), z.string()).optional(),
   /** Requests the test server must receive, as "METHOD /path". */
   requests: z.array(z.string()).optional(),
+  /** Emails the test SMTP server must receive: the subject, and the names of the attached files. */
+  mails: z
+    .array(z.strictObject({ subject: z.string(), attachments: z.array(z.string()).optional() }))
+    .optional(),
   /** Executions started one after the other (to show concurrency limits). */
   runs: z.number().int().min(1).max(5).optional(),
 });

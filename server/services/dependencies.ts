@@ -1,7 +1,7 @@
 // Which flows start which: a flow calls another through a Subflow or ForEachItem task (FLOW_TASK), and a flow
 // is started by another through a Flow trigger whose conditions (ExecutionFlow, also inside Or and
-// MultipleCondition) or preconditions (`flows:`, and `where:` filters naming a namespace and a flow id) name
-// the upstream flow (FLOW_TRIGGER). The answer has Kestra's shape (FlowTopologyGraph: nodes with a uid,
+// MultipleCondition), preconditions (`flows:`, and `where:` filters naming a namespace and a flow id) or
+// Kestra 2.0's `dependsOn` entries name the upstream flow (FLOW_TRIGGER). The answer has Kestra's shape (FlowTopologyGraph: nodes with a uid,
 // edges from source to target with a relation type), edges always pointing the way executions go.
 //
 // Only flows the caller may read appear; a reference to a flow that does not exist (or is deleted, or
@@ -91,6 +91,13 @@ function preconditionUpstreams(preconditions: unknown, out: Reference[]): void {
     }
 }
 
+/** Kestra 2.0's `dependsOn` entries that name both a namespace and a flow id. */
+function dependsOnUpstreams(dependsOn: unknown, out: Reference[]): void {
+  if (!Array.isArray(dependsOn)) return;
+  for (const d of dependsOn as Record<string, unknown>[])
+    if (literal(d?.namespace) && literal(d?.flowId)) out.push({ namespace: d.namespace, id: d.flowId });
+}
+
 /** Every reference a flow makes, to flows it calls and to flows whose executions trigger it. */
 export function flowLinks(flow: Flow, registry: PluginRegistry): FlowLink[] {
   const self = { namespace: flow.namespace, id: flow.id };
@@ -108,6 +115,7 @@ export function flowLinks(flow: Flow, registry: PluginRegistry): FlowLink[] {
     const upstreams: Reference[] = [];
     conditionUpstreams(trigger.conditions, registry, upstreams);
     preconditionUpstreams(trigger.preconditions, upstreams);
+    dependsOnUpstreams(trigger.dependsOn, upstreams);
     for (const upstream of upstreams)
       links.push({ source: upstream, target: self, relationType: "FLOW_TRIGGER" });
   }

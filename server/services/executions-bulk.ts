@@ -1,5 +1,5 @@
 // Bulk operations on executions, Kestra's `/executions/{op}/by-ids` and `/by-query`: restart, replay,
-// kill, resume, delete and set labels. Each execution goes through the same single-execution service
+// kill, resume, delete, set labels, force-run, unqueue and change-status. Each execution goes through the same single-execution service
 // (authorized on its own namespace, audited on its own), and one refusal never stops the others: the
 // answer is how many succeeded and why each other one did not.
 import { describeError, UnprocessableError } from "./errors";
@@ -7,11 +7,23 @@ import { type Label, setExecutionLabels } from "./execution-labels";
 
 export type { Label };
 
+import type { StateType } from "@/engine/executor";
+import { changeExecutionStatus, forceRunExecution, unqueueExecution } from "./execution-actions";
 import { type ExecutionFilter, scopedExecutionWhere } from "./execution-query";
 import { deleteExecution, operateExecution, replayExecution } from "./executions";
 import type { ServiceScope } from "./scope";
 
-export const BULK_OPERATIONS = ["restart", "replay", "kill", "resume", "delete", "labels"] as const;
+export const BULK_OPERATIONS = [
+  "restart",
+  "replay",
+  "kill",
+  "resume",
+  "delete",
+  "labels",
+  "force-run",
+  "unqueue",
+  "change-status",
+] as const;
 export type BulkOperation = (typeof BULK_OPERATIONS)[number];
 
 /** At most this many executions per call, by ids or by query (the UI says so before it asks). */
@@ -31,7 +43,7 @@ async function applyOne(
   scope: ServiceScope,
   operation: BulkOperation,
   id: string,
-  labels: Label[],
+  options: BulkOptions,
 ): Promise<void> {
   switch (operation) {
     case "restart":
@@ -46,9 +58,31 @@ async function applyOne(
       await deleteExecution(scope, id);
       return;
     case "labels":
-      await setExecutionLabels(scope, id, labels, "merge");
+      await setExecutionLabels(scope, id, options.labels ?? [], "merge");
+      return;
+    case "force-run":
+      await forceRunExecution(scope, id);
+      return;
+    case "unqueue":
+      await unqueueExecution(scope, id);
+      return;
+    case "change-status":
+      await changeExecutionStatus(scope, id, options.status as StateType);
       return;
   }
+}
+
+export interface BulkOptions {
+  labels?: Label[];
+  /** change-status: the end state to give (Kestra's `newStatus`). */
+  status?: StateType;
+}
+
+function checkOptions(operation: BulkOperation, options: BulkOptions): void {
+  if (operation === "labels" && !options.labels?.length)
+    throw new UnprocessableError("Setting labels needs at least one label.");
+  if (operation === "change-status" && !options.status)
+    throw new UnprocessableError("Changing the status needs the new status (`newStatus`).");
 }
 
 /** Applies `operation` to each execution in turn; one failure does not stop the rest. */
@@ -56,16 +90,15 @@ export async function bulkByIds(
   scope: ServiceScope,
   operation: BulkOperation,
   ids: string[],
-  options: { labels?: Label[] } = {},
+  options: BulkOptions = {},
 ): Promise<BulkResult> {
   if (ids.length > BULK_MAX)
     throw new UnprocessableError(`At most ${BULK_MAX} executions at a time (${ids.length} given).`);
-  if (operation === "labels" && !options.labels?.length)
-    throw new UnprocessableError("Setting labels needs at least one label.");
+  checkOptions(operation, options);
   const result: BulkResult = { count: 0, errors: [], failed: 0 };
   for (const id of new Set(ids)) {
     try {
-      await applyOne(scope, operation, id, options.labels ?? []);
+      await applyOne(scope, operation, id, options);
       result.count++;
     } catch (error) {
       const described = describeError(error);
@@ -98,9 +131,8 @@ export async function bulkByQuery(
   scope: ServiceScope,
   operation: BulkOperation,
   filter: ExecutionFilter,
-  options: { labels?: Label[] } = {},
+  options: BulkOptions = {},
 ): Promise<BulkResult> {
-  if (operation === "labels" && !options.labels?.length)
-    throw new UnprocessableError("Setting labels needs at least one label.");
+  checkOptions(operation, options);
   return bulkByIds(scope, operation, await idsMatching(scope, filter), options);
 }

@@ -43,6 +43,17 @@ tasks:
     message: resumed
 `;
 
+// Concurrency 1 and a Sleep: a second execution started meanwhile waits QUEUED (for unqueue).
+const QUEUEING = `id: queueing
+namespace: audit.ns
+concurrency:
+  limit: 1
+tasks:
+  - id: wait
+    type: core.flow.Sleep
+    duration: PT20S
+`;
+
 describe("audit log", () => {
   it("has an entry for every mutating route, with actor, address and the change", async () => {
     const { token, userId } = await api.admin("audited", "admin@audited.test");
@@ -139,6 +150,25 @@ describe("audit log", () => {
         };
         const taskRunId = failed.taskRunList[0]?.id;
         return act(() => call("POST", `executions/${failed.id}/state`, { taskRunId, state: "SUCCESS" }));
+      },
+      "POST /executions/{executionId}/force-run": async () => {
+        const later = new Date(Date.now() + 3_600_000).toISOString();
+        const run = id(await call("POST", `executions/audit.ns/base?scheduleDate=${later}`));
+        return act(() => call("POST", `executions/${run}/force-run`));
+      },
+      "POST /executions/{executionId}/unqueue": async () => {
+        id(await call("POST", "executions/audit.ns/queueing"));
+        const second = id(await call("POST", "executions/audit.ns/queueing"));
+        await waitFor(second, "QUEUED");
+        return act(() => call("POST", `executions/${second}/unqueue`));
+      },
+      "POST /executions/{executionId}/change-status": async () => {
+        const run = id(await call("POST", "executions/audit.ns/failing?wait=true"));
+        return act(() => call("POST", `executions/${run}/change-status?status=SUCCESS`));
+      },
+      "POST /executions/{executionId}/resume/validate": async () => {
+        const run = await pausedExecution();
+        return act(() => call("POST", `executions/${run}/resume/validate`, {}));
       },
       "POST /executions/{executionId}/labels": async () => {
         const run = id(await call("POST", "executions/audit.ns/base?wait=true&labels=gone:soon"));
@@ -247,6 +277,38 @@ describe("audit log", () => {
       "POST /executions/resume/by-query": async () => {
         await pausedExecution();
         return act(() => call("POST", "executions/resume/by-query?flowId=pausing&state=PAUSED"));
+      },
+      "POST /executions/force-run/by-ids": async () => {
+        const later = new Date(Date.now() + 3_600_000).toISOString();
+        const run = id(await call("POST", `executions/audit.ns/base?scheduleDate=${later}`));
+        return act(() => call("POST", "executions/force-run/by-ids", [run]));
+      },
+      "POST /executions/force-run/by-query": async () => {
+        const later = new Date(Date.now() + 3_600_000).toISOString();
+        await call("POST", `executions/audit.ns/base?scheduleDate=${later}&labels=bulk:force`);
+        return act(() => call("POST", "executions/force-run/by-query?labels=bulk:force&state=CREATED"));
+      },
+      "POST /executions/unqueue/by-ids": async () => {
+        id(await call("POST", "executions/audit.ns/queueing"));
+        const second = id(await call("POST", "executions/audit.ns/queueing"));
+        await waitFor(second, "QUEUED");
+        return act(() => call("POST", "executions/unqueue/by-ids", [second]));
+      },
+      "POST /executions/unqueue/by-query": async () => {
+        id(await call("POST", "executions/audit.ns/queueing"));
+        const second = id(await call("POST", "executions/audit.ns/queueing"));
+        await waitFor(second, "QUEUED");
+        return act(() => call("POST", "executions/unqueue/by-query?flowId=queueing&state=QUEUED"));
+      },
+      "POST /executions/change-status/by-ids": async () => {
+        const run = id(await call("POST", "executions/audit.ns/failing?wait=true"));
+        return act(() => call("POST", "executions/change-status/by-ids?newStatus=WARNING", [run]));
+      },
+      "POST /executions/change-status/by-query": async () => {
+        await call("POST", "executions/audit.ns/failing?wait=true&labels=bulk:status");
+        return act(() =>
+          call("POST", "executions/change-status/by-query?labels=bulk:status&newStatus=WARNING"),
+        );
       },
       "DELETE /executions/by-ids": async () => {
         const run = id(await call("POST", "executions/audit.ns/base?wait=true"));
@@ -467,6 +529,7 @@ describe("audit log", () => {
       "POST /flows/graph",
       "POST /flows/export/by-ids",
       "POST /executions/{namespace}/{flowId}/validate",
+      "POST /executions/{executionId}/resume/validate",
       "POST /executions/{executionId}/eval",
       "POST /executions/{executionId}/actions/eval",
       "POST /executions/{executionId}/actions/eval/{taskRunId}",
@@ -476,6 +539,7 @@ describe("audit log", () => {
     await call("POST", "flows", FLOW("base"));
     await call("POST", "flows", PAUSING);
     await call("POST", "flows", SLOW);
+    await call("POST", "flows", QUEUEING);
     await call(
       "POST",
       "flows",
@@ -513,6 +577,9 @@ describe("audit log", () => {
       "EXECUTION:RESUME",
       "EXECUTION:RESTART",
       "EXECUTION:REPLAY",
+      "EXECUTION:FORCE_RUN",
+      "EXECUTION:UNQUEUE",
+      "EXECUTION:CHANGE_STATUS",
       "EXECUTION:DELETE",
       "USER:DELETE",
       "INVITATION:ACCEPT",

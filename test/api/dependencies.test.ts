@@ -1,4 +1,4 @@
-// Flow dependencies: Subflow and ForEachItem tasks (FLOW_TASK), Flow triggers' conditions and preconditions
+// Flow dependencies: Subflow and ForEachItem tasks (FLOW_TASK), Flow triggers' conditions, preconditions and dependsOn
 // (FLOW_TRIGGER), over REST for a flow and a namespace, limited to the flows the caller may read.
 import { describe, expect, it } from "vitest";
 import { setUpApi } from "./harness";
@@ -77,6 +77,20 @@ tasks:
   - id: log
     type: core.log.Log
     message: alone`,
+  `id: after-alone
+namespace: other
+tasks:
+  - id: log
+    type: core.log.Log
+    message: after
+triggers:
+  - id: on-alone
+    type: io.kestra.plugin.core.trigger.Flow
+    dependsOn:
+      - namespace: other
+        flowId: alone
+        states: [SUCCESS]
+      - flowId: anywhere`,
 ];
 
 type Graph = {
@@ -129,8 +143,9 @@ describe("flow dependencies", () => {
       "company.team_parent -> company.team_child FLOW_TASK",
       "company.team_parent -> other_listener FLOW_TRIGGER",
     ]);
+    // Kestra 2.0's dependsOn: an entry without a namespace names no flow.
     const alone = (await api.call("GET", "main/flows/other/alone/dependencies", { token })).json as Graph;
-    expect(alone).toEqual({ nodes: [], edges: [] });
+    expect(edgesOf(alone)).toEqual(["other_alone -> other_after-alone FLOW_TRIGGER"]);
   });
 
   it("gives a namespace's dependencies, its child namespaces included", async () => {

@@ -207,6 +207,9 @@ function bodyFor(
     "DELETE /executions/kill/by-ids": [ids.executionId],
     "POST /executions/resume/by-ids": [ids.executionId],
     "DELETE /executions/by-ids": [ids.executionId],
+    "POST /executions/force-run/by-ids": [ids.executionId],
+    "POST /executions/unqueue/by-ids": [ids.executionId],
+    "POST /executions/change-status/by-ids": [ids.executionId],
     "POST /executions/labels/by-ids": {
       executionsId: [ids.executionId],
       executionLabels: [{ key: "beta", value: "beta-own" }],

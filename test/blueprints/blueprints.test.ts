@@ -2,17 +2,33 @@
 // engine (a fresh database, the built-in plugins) with the inputs its metadata gives, to the state and
 // outputs its metadata declares. Outside calls go to a local HTTP server started here: `${TEST_SERVER}` (and `${TEST_POSTGRES_URL}`, `_USER`, `_PASSWORD`: the engine's test database) in
 // a blueprint's test inputs or KV entries is its URL, with a path prefix of the blueprint's own so counters
-// and recorded requests are per blueprint while the blueprints run concurrently.
+// and recorded requests are per blueprint while the blueprints run concurrently. Emails go to a local SMTP
+// server (smtp-server) whose port is `${TEST_SMTP_PORT}`; it records each message's subject and attachments.
+// Git repositories are served by git http-backend at `${TEST_GIT_URL}` (see TEST_GIT_URL for what they hold).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Execution } from "@/engine/executor";
 import { loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
-import { type CatalogBlueprint, loadCatalog, TEST_SERVER } from "@/server/services/blueprint-catalog";
+import {
+  type CatalogBlueprint,
+  loadCatalog,
+  TEST_GIT_URL,
+  TEST_SERVER,
+  TEST_SMTP_PORT,
+} from "@/server/services/blueprint-catalog";
 import { databaseKvStore } from "@/worker/embedded/kv-store";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "@/worker/embedded/test/harness";
+import { LocalProcessRunner } from "@/worker/runners";
+import { startGitServer } from "../plugins/git-server";
 
 vi.setConfig({ maxConcurrency: 12 });
 
@@ -32,6 +48,9 @@ const h = setUpEmbeddedEngine({
   secretValues: async () => [...secrets.values()].map(withDatabase),
   // The blueprints' outside calls go to the local test server below: allow that one address only.
   httpPolicy: () => ({ allowPrivateNetworks: false, allowedNetworks: ["127.0.0.1/32"] }),
+  // Sandboxed as in production, but on the machine's network: git.Clone runs git in the script sandbox,
+  // and the test git server listens on this machine's loopback, which an isolated network cannot reach.
+  processRunner: new LocalProcessRunner({ network: "host" }),
 });
 
 // ---- the local test server -------------------------------------------------------------------------
@@ -105,9 +124,59 @@ function respond(request: IncomingMessage, response: ServerResponse): void {
   response.writeHead(answer.status ?? 200, { "content-type": answer.type ?? "text/plain" }).end(answer.body);
 }
 
+// ---- the local SMTP server ---------------------------------------------------------------------------
+/** The emails received: subject and attachment file names. */
+const mails: { subject: string; attachments: string[] }[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  allowInsecureAuth: true,
+  disabledCommands: ["STARTTLS"],
+  onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
+  onData(stream, _session, callback) {
+    simpleParser(stream).then((mail) => {
+      mails.push({
+        subject: mail.subject ?? "",
+        attachments: mail.attachments.map((a) => a.filename ?? ""),
+      });
+      callback();
+    }, callback);
+  },
+});
+let smtpPort = 0;
+
+// ---- the local git server ----------------------------------------------------------------------------
+const gitRoot = mkdtempSync(join(tmpdir(), "cadenza-blueprint-git-"));
+let git: { server: Server; url: string } | undefined;
+
+/** `scripts.git`: a script that counts the data rows of a CSV file and reports them as an output. */
+function makeScriptsRepository(): void {
+  const run = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", ...args], {
+      cwd,
+      stdio: "pipe",
+    });
+  run(gitRoot, "init", "--bare", "-b", "main", "scripts.git");
+  const work = join(gitRoot, "work");
+  run(gitRoot, "clone", join(gitRoot, "scripts.git"), "work");
+  mkdirSync(join(work, "etl"));
+  mkdirSync(join(work, "data"));
+  writeFileSync(
+    join(work, "etl", "count_rows.sh"),
+    'rows=$(($(wc -l < "$1") - 1))\necho "counted $rows rows"\necho "::{\\"outputs\\": {\\"rows\\": $rows}}::"\n',
+  );
+  writeFileSync(join(work, "data", "orders.csv"), "id,amount\n1,10\n2,20\n3,30\n");
+  run(work, "add", ".");
+  run(work, "commit", "-m", "count rows");
+  run(work, "push", "origin", "HEAD:main");
+}
+
 let server: Server;
 let base = "";
 beforeAll(async () => {
+  makeScriptsRepository();
+  git = await startGitServer(gitRoot, { username: "blueprints", password: "blueprint-git-token" });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
   server = createServer((request, response) => {
     request.resume(); // the bodies of POSTs are not needed, only that they came
     request.on("end", () => respond(request, response));
@@ -133,10 +202,21 @@ beforeAll(async () => {
     await h.deploy(blueprint.source);
   }
 }, 60_000);
-afterAll(() => new Promise<void>((resolve) => server?.close(() => resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await new Promise<void>((resolve) => (git ? git.server.close(() => resolve()) : resolve()));
+  rmSync(gitRoot, { recursive: true, force: true });
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+});
 
 function withServer<T>(value: T, id: string): T {
-  if (typeof value === "string") return withDatabase(value.replaceAll(TEST_SERVER, `${base}/bp/${id}`)) as T;
+  if (typeof value === "string")
+    return withDatabase(
+      value
+        .replaceAll(TEST_SERVER, `${base}/bp/${id}`)
+        .replaceAll(TEST_SMTP_PORT, String(smtpPort))
+        .replaceAll(TEST_GIT_URL, git?.url ?? ""),
+    ) as T;
   return value;
 }
 
@@ -295,6 +375,16 @@ describe("the blueprint gallery", () => {
           100,
         );
         expect(received.get(blueprint.id) ?? [], "requests to the test server").toContain(request);
+      }
+      for (const mail of spec.mails ?? []) {
+        const found = await pollUntil(
+          async () => mails.find((m) => m.subject === mail.subject),
+          (seen) => seen !== undefined,
+          10_000,
+          100,
+        );
+        expect(found, `an email with the subject '${mail.subject}'`).toBeDefined();
+        if (mail.attachments) expect(found?.attachments, "its attachments").toEqual(mail.attachments);
       }
     }, 120_000);
   });

@@ -14,7 +14,8 @@ export interface ConformanceCase {
   flows?: string[];
   inputs?: Record<string, string>;
   expect: {
-    state: string;
+    /** Absent when Kestra's test asserts only counts (DisabledTest). */
+    state?: string;
     taskRunCount?: number;
     taskStates?: Record<string, string>;
     attempts?: Record<string, number>;
@@ -77,7 +78,7 @@ function withExecutionId<T>(value: T, id: string): T {
 export function checkExpectations(execution: ExecutionJson, given: ConformanceCase["expect"]): void {
   const expected = withExecutionId(given, execution.id);
   const first = (taskId: string) => execution.taskRunList.find((r) => r.taskId === taskId);
-  expect(execution.state.current, "final state").toBe(expected.state);
+  if (expected.state !== undefined) expect(execution.state.current, "final state").toBe(expected.state);
   if (expected.taskRunCount !== undefined) {
     expect(
       execution.taskRunList.map((r) => r.taskId),

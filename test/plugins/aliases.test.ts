@@ -95,6 +95,15 @@ const EXPECTED: Record<string, string[]> = {
   "notifications.google.GoogleChatExecution": ["io.kestra.plugin.notifications.google.GoogleChatExecution"],
   "notifications.telegram.TelegramSend": ["io.kestra.plugin.notifications.telegram.TelegramSend"],
   "notifications.telegram.TelegramExecution": ["io.kestra.plugin.notifications.telegram.TelegramExecution"],
+  "git.Clone": ["io.kestra.plugin.git.Clone"],
+  "notifications.mail.MailSend": [
+    "io.kestra.plugin.notifications.mail.MailSend",
+    "io.kestra.plugin.email.MailSend",
+  ],
+  "notifications.mail.MailExecution": [
+    "io.kestra.plugin.notifications.mail.MailExecution",
+    "io.kestra.plugin.email.MailExecution",
+  ],
   "serdes.csv.CsvToIon": ["io.kestra.plugin.serdes.csv.CsvToIon"],
   "serdes.csv.IonToCsv": ["io.kestra.plugin.serdes.csv.IonToCsv"],
   "serdes.json.JsonToIon": ["io.kestra.plugin.serdes.json.JsonToIon"],

@@ -45,11 +45,14 @@ export async function openHarness(options: {
   databaseUrl: string;
   dataDir: string;
   temporal: TemporalSide;
+  /** Light tasks inline (local activities in Temporal mode); default true, as CADENZA_INLINE_TASKS. */
+  inlineTasks?: boolean;
 }): Promise<Harness> {
   const engine = await openServerEngine({
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
     poolSize: 5,
+    ...(options.inlineTasks === undefined ? {} : { inlineTasks: options.inlineTasks }),
     report: () => {},
   });
   const tenantId = await ensureDefaultTenant(engine);

@@ -12,12 +12,22 @@ import { workflowBundle } from "@/worker/temporal";
  * when no execution can be running on the old code, re-record. Needs no server, so it runs everywhere.
  */
 const dir = fileURLToPath(new URL("./histories/", import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+// histories/ is the current recording; histories/before-patches/ the one made before the first patch
+// (workflows/patches.ts), kept so the code's unpatched branches are proved to replay as they ran.
+const files = [
+  ...readdirSync(dir).filter((f) => f.endsWith(".json")),
+  ...readdirSync(`${dir}/before-patches`)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => `before-patches/${f}`),
+];
 
 it("has recorded histories for every flowable pattern", () => {
-  expect(files.length).toBeGreaterThan(40);
-  for (const pattern of ["parallel", "dag", "each-parallel", "for-each-item", "subflow", "pause", "retry"])
-    expect(files.some((f) => f.includes(pattern))).toBe(true);
+  expect(files.length).toBeGreaterThan(100);
+  const patterns = ["parallel", "dag", "each-parallel", "for-each-item", "subflow", "pause", "retry"];
+  for (const pattern of [...patterns, "continue-as-new"])
+    expect(files.some((f) => !f.startsWith("before-patches/") && f.includes(pattern))).toBe(true);
+  for (const pattern of patterns)
+    expect(files.some((f) => f.startsWith("before-patches/") && f.includes(pattern))).toBe(true);
 });
 
 it("replays every recorded history against the current workflow code", async () => {
@@ -41,4 +51,4 @@ it("replays every recorded history against the current workflow code", async () 
   }
   expect(failures).toEqual([]);
   expect(replayed).toBe(files.length);
-}, 120_000);
+}, 400_000);

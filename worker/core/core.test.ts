@@ -357,20 +357,23 @@ triggers:
     expect(d.created).toEqual([]);
   });
 
-  it("logs a warning on the upstream execution when a Flow trigger's execution cannot start", async () => {
+  it("creates an execution that ends FAILED when a Flow trigger's inputs do not validate or render (Kestra 2.0)", async () => {
     const d = new FakeDriver();
     const f = d.add(upstream);
     d.add(listener.replace('inputs: { from: "{{ trigger.executionId }}" }', "inputs: {}"));
     const ended = await d.storedAs(f, "SUCCESS");
     await executionEnded(d, ended.id);
-    expect(d.created).toEqual([]);
-    expect(d.logs).toEqual([
-      {
-        executionId: ended.id,
-        level: "WARN",
-        message: expect.stringMatching(/^Flow trigger t\.listener\/on-up could not start an execution: /),
-      },
-    ]);
+    expect(d.created).toHaveLength(1);
+    expect(d.created[0]?.execution.internal?.invalidInputs).toEqual(["from: missing required input"]);
+    expect(d.logs).toEqual([]);
+
+    const r = new FakeDriver();
+    const g = r.add(upstream);
+    r.add(
+      listener.replace('inputs: { from: "{{ trigger.executionId }}" }', 'inputs: { from: "{{ nope.x }}" }'),
+    );
+    await executionEnded(r, (await r.storedAs(g, "SUCCESS")).id);
+    expect(r.created[0]?.execution.internal?.invalidInputs?.[0]).toMatch(/^inputs: .*nope/);
   });
 });
 

@@ -57,7 +57,14 @@ async function fireFlowTriggers(ports: DriverPorts, flow: Flow, execution: Execu
       try {
         await p.executions.create(
           match.flow,
-          { inputs: match.inputs, labels: match.labels, trigger: match.executionTrigger },
+          {
+            inputs: match.inputs,
+            labels: match.labels,
+            trigger: match.executionTrigger,
+            // Kestra 2.0: inputs that do not render or validate give an execution that ends FAILED.
+            failOnInvalidInputs: true,
+            ...(match.inputsError ? { invalidInputs: [match.inputsError] } : {}),
+          },
           {
             dedupeKey: `flow-trigger:${execution.id}:${execution.metadata.attemptNumber}:${match.flow.namespace}/${match.flow.id}/${match.trigger.id}`,
           },

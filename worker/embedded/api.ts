@@ -18,6 +18,7 @@ import {
   createAndStart,
   ExecutionNotFoundError,
   validateInputs,
+  validateResume,
 } from "./apply";
 import { claimBackfill, newBackfill } from "./backfill-start";
 import type { EngineContext } from "./context";
@@ -152,6 +153,14 @@ export class EngineClient {
     return { flow, ...(await validateInputs(this.ctx, tenantId, flow, request)) };
   }
 
+  /** What resuming a paused execution with these inputs would make of its onResume inputs (nothing changes). */
+  async validateResume(tenantId: string, id: string, inputs: Record<string, unknown>) {
+    const execution = await this.get(tenantId, id);
+    if (!execution) throw new ExecutionNotFoundError(id);
+    const flow = await this.flow(tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+    return { flow, ...(await validateResume(this.ctx, tenantId, flow, execution, inputs)) };
+  }
+
   async get(tenantId: string, id: string): Promise<Execution | undefined> {
     const stored = await loadExecution(this.ctx.pool, id);
     return stored && stored.tenantId === tenantId ? stored.execution : undefined;
@@ -162,16 +171,22 @@ export class EngineClient {
   }
 
   /**
-   * kill / pause / resume / restart / change a task run's state. Throws ExecutionOperationError when the
-   * execution's state forbids it.
+   * kill / pause / resume / restart / change a task run's state / force a start past the concurrency limit /
+   * change an ended execution's status. Throws ExecutionOperationError when the execution's state forbids it.
    */
   async operate(
     tenantId: string,
     id: string,
-    event: Extract<ExecutionEvent, { type: "kill" | "pause" | "resume" | "restart" | "changeTaskRunState" }>,
+    event: Extract<
+      ExecutionEvent,
+      { type: "kill" | "pause" | "resume" | "restart" | "changeTaskRunState" | "start" | "changeStatus" }
+    >,
   ): Promise<Execution> {
     await this.owned(tenantId, id);
-    await this.runner.operate(tenantId, id, event);
+    // An ended execution has no run to ask in any mode (a Temporal workflow has closed): its new status is
+    // applied to the stored execution, under its row lock, like every embedded event.
+    if (event.type === "changeStatus") await applyEvent(this.ctx, id, event);
+    else await this.runner.operate(tenantId, id, event);
     const after = await this.get(tenantId, id);
     if (!after) throw new ExecutionNotFoundError(id);
     return after;

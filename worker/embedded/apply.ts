@@ -10,6 +10,7 @@ import {
   secretInputValues,
   step,
   validateExecutionInputs,
+  validateResumeInputs,
 } from "@/engine/executor";
 import { type Flow, indexTasks } from "@/engine/flow";
 import type { LogEntry } from "../logs";
@@ -255,6 +256,17 @@ export async function createMaskedExecution(
     tenantMask ? { ...created, inputs: maskInputs(created.inputs, tenantMask) } : created,
     mask,
   );
+}
+
+/** What resuming the paused `execution` with these inputs would make of each onResume input (nothing changes). */
+export function validateResume(
+  ctx: EngineContext,
+  tenantId: string,
+  flow: Flow,
+  execution: Execution,
+  inputs: Record<string, unknown>,
+): ReturnType<typeof validateResumeInputs> {
+  return validateResumeInputs(flow, execution, inputs, stepEnv(ctx, ctx.pool, tenantId));
 }
 
 /** What starting `flow` with these inputs would make of each input (nothing is created). */

@@ -162,4 +162,28 @@ outputs:
     expect(done.taskRunList.find((r) => r.taskId === "out")?.outputs).toEqual({ values: { pw: "******" } });
     expect(done.outputs).toEqual({ pw: "******" });
   }, 90_000);
+
+  it("runs light tasks and the end's bookkeeping as local activities, a script as an activity", async () => {
+    await h.deploy(`id: light
+namespace: temporal.core
+tasks:
+  - { id: log, type: core.log.Log, message: hello }
+  - { id: ret, type: core.debug.Return, format: ret }
+  - id: shell
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands: ["echo script"]
+  - { id: after, type: core.debug.Return, format: "after {{ outputs.shell.exitCode }}" }
+`);
+    const started = await start("temporal.core", "light");
+    const done = await temporalClient().waitForEnd(TENANT, started.id, 60_000);
+    expect(done.state.current).toBe("SUCCESS");
+    expect(done.taskRunList.find((r) => r.taskId === "after")?.outputs).toEqual({ value: "after 0" });
+    const history = await temporalClient()
+      .client.workflow.getHandle(`cadenza/${TENANT}/${started.id}`)
+      .fetchHistory();
+    const scheduled = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter(Boolean);
+    expect(scheduled).toEqual(["runTask"]);
+  }, 60_000);
 });

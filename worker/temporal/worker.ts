@@ -6,6 +6,7 @@ import type { EngineContext } from "../embedded/context";
 import { createTemporalActivities } from "./activities";
 import { clientConnection, nativeConnectionOptions, type TemporalConnectionOptions } from "./connection";
 import { taskQueueOf } from "./names";
+import { registeredSearchAttributes } from "./search-attributes";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -40,6 +41,11 @@ export interface TemporalWorkerOptions extends TemporalConnectionOptions {
   tenantRefreshMs?: number;
   /** Task attempts one worker runs at once. */
   concurrency?: number;
+  /**
+   * History events after which an execution's workflow continues as a new run (CADENZA_TEMPORAL_HISTORY_LIMIT;
+   * default names.ts's DEFAULT_HISTORY_LIMIT). Temporal's own suggestion (continueAsNewSuggested) applies too.
+   */
+  historyLimit?: number;
 }
 
 export interface RunningTemporalWorker {
@@ -59,7 +65,15 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
   // with a client of their own: the activity context's client over a NativeConnection is experimental.
   const clientConn = await clientConnection(options);
   const client = new Client({ connection: clientConn, namespace: options.namespace });
-  const activities = createTemporalActivities(options.ctx, () => client);
+  const searchAttributes = await registeredSearchAttributes(
+    clientConn,
+    options.namespace,
+    options.ctx.report,
+  );
+  const activities = createTemporalActivities(options.ctx, () => client, {
+    searchAttributes,
+    ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
+  });
   const workflowBundleCode = await workflowBundle();
   const workers = new Map<string, { worker: Worker; run: Promise<void> }>();
   let stopping = false;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadFlow } from "@/engine/flow";
 import { createExecution } from "../create";
 import { step } from "../step";
 import { harness, runOf, runsOf, stateOf } from "./harness";
@@ -234,6 +235,153 @@ triggers:
     await h.run(`id: b\nnamespace: t\ntasks: [{ id: x, type: core.log.Log, message: b }]\n`);
     await h.engine.idle();
     expect(count()).toBe(1);
+  });
+});
+
+describe("Flow trigger dependsOn (Kestra 2.0)", () => {
+  const downstream = `id: report
+namespace: t
+inputs:
+  - { id: rows, type: INT }
+tasks:
+  - { id: sum, type: core.debug.Return, format: "{{ inputs.rows }} {{ trigger.outputs.extract.rows }} {{ trigger.outputs.reference.rows }}" }
+triggers:
+  - id: after-both
+    type: core.trigger.Flow
+    inputs:
+      rows: "{{ trigger.outputs.extract.rows + trigger.outputs.reference.rows }}"
+    window: { every: PT1H }
+    dependsOn:
+      - { namespace: t, flowId: extract, states: [SUCCESS] }
+      - { namespace: t, flowId: reference, states: [SUCCESS, WARNING], labels: { env: prod } }
+`;
+  const upstream = (id: string, rows: number, labels = "") => `id: ${id}
+namespace: t
+${labels}
+outputs:
+  - { id: rows, type: INT, value: "{{ outputs.count.value }}" }
+tasks:
+  - { id: count, type: core.debug.Return, format: "${rows}" }
+`;
+  const reports = (h: ReturnType<typeof harness>) =>
+    [...h.engine.executions.values()].filter((e) => e.flowId === "report");
+
+  it("waits for every dependency, then starts once with each upstream's outputs under its flow id", async () => {
+    const h = harness({ flows: [downstream] });
+    const extract = await h.run(upstream("extract", 3));
+    await h.engine.idle();
+    expect(reports(h)).toHaveLength(0);
+    await h.run(upstream("reference", 4)); // lacks the env label: does not count
+    await h.engine.idle();
+    expect(reports(h)).toHaveLength(0);
+    const reference = await h.run(upstream("reference", 4, "labels: { env: prod }"));
+    await h.engine.idle();
+    const [report] = reports(h);
+    expect(reports(h)).toHaveLength(1);
+    const done = await h.engine.wait(report?.id ?? "");
+    expect(done.state.current).toBe("SUCCESS");
+    expect(done.inputs).toEqual({ rows: 7 });
+    expect(runOf(done, "sum").outputs?.value).toBe("7 3 4");
+    // trigger.* describes the last upstream; trigger.outputs.<key> stays its own outputs, as in 1.x.
+    expect(done.trigger?.variables).toMatchObject({
+      executionId: reference.id,
+      flowId: "reference",
+      outputs: { rows: 4, extract: { rows: 3 }, reference: { rows: 4 } },
+    });
+    expect(extract.id).not.toBe(reference.id);
+    // Fired: the window's state is reset, so one more upstream does not start another execution.
+    await h.run(upstream("extract", 5));
+    await h.engine.idle();
+    expect(reports(h)).toHaveLength(1);
+  });
+
+  it("forgets a dependency met in an earlier window", async () => {
+    const h = harness({ flows: [downstream] });
+    await h.run(upstream("extract", 3));
+    h.clock.tick(3_600_000);
+    await h.run(upstream("reference", 4, "labels: { env: prod }"));
+    await h.engine.idle();
+    expect(reports(h)).toHaveLength(0);
+  });
+
+  it("mode ANY and a dependency's when over the upstream execution", async () => {
+    const h = harness({
+      flows: [
+        `id: any
+namespace: t
+tasks: [{ id: x, type: core.log.Log, message: "{{ trigger.flowId }}" }]
+triggers:
+  - id: either
+    type: core.trigger.Flow
+    mode: ANY
+    dependsOn:
+      - { flowId: a, when: "{{ outputs.r.value == 'go' }}" }
+      - { flowId: b }
+`,
+      ],
+    });
+    const count = () => [...h.engine.executions.values()].filter((e) => e.flowId === "any").length;
+    await h.run(`id: a\nnamespace: t\ntasks: [{ id: r, type: core.debug.Return, format: stop }]\n`);
+    await h.engine.idle();
+    expect(count()).toBe(0);
+    await h.run(`id: a\nnamespace: t\ntasks: [{ id: r, type: core.debug.Return, format: go }]\n`);
+    await h.engine.idle();
+    expect(count()).toBe(1);
+    await h.run(`id: b\nnamespace: t\ntasks: [{ id: r, type: core.debug.Return, format: x }]\n`);
+    await h.engine.idle();
+    expect(count()).toBe(2);
+  });
+
+  it("starts an execution that ends FAILED, saying why, when the trigger's inputs do not render (Kestra 2.0)", async () => {
+    const h = harness({
+      flows: [
+        `id: strict
+namespace: t
+inputs: [{ id: n, type: INT }]
+tasks: [{ id: x, type: core.log.Log, message: x }]
+triggers:
+  - id: after-a
+    type: core.trigger.Flow
+    inputs: { n: "{{ trigger.outputs.nothing.here }}" }
+    dependsOn: [{ flowId: a }]
+`,
+      ],
+    });
+    await h.run(`id: a\nnamespace: t\ntasks: [{ id: r, type: core.debug.Return, format: x }]\n`);
+    await h.engine.idle();
+    const [strict] = [...h.engine.executions.values()].filter((e) => e.flowId === "strict");
+    const done = await h.engine.wait(strict?.id ?? "");
+    expect(done.state.current).toBe("FAILED");
+    expect(done.taskRunList).toEqual([]);
+    expect(h.logsOf(done).map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^Flow execution failed because its trigger's inputs are invalid: inputs: /),
+    );
+  });
+
+  it("refuses mix-ups between dependsOn and 1.x preconditions, and impossible modes, saying what to write", () => {
+    const h = harness();
+    const errors = (trigger: string) => {
+      const { errors } = loadFlow(
+        `id: f\nnamespace: t\ntasks: [{ id: x, type: core.log.Log, message: x }]\ntriggers:\n  - id: t\n    type: core.trigger.Flow\n${trigger}`,
+        { registry: h.registry },
+      );
+      return errors.map((e) => e.message).join("\n");
+    };
+    expect(
+      errors("    dependsOn: [{ flowId: a }]\n    preconditions: { flows: [{ namespace: t, flowId: a }] }\n"),
+    ).toMatch(/`preconditions` \(Kestra 1.x\) and `dependsOn` \(Kestra 2.0\) cannot be combined/);
+    expect(errors("    dependsOn: [{ flowId: a }]\n    mode: AT_LEAST\n")).toMatch(/needs `minSatisfied`/);
+    expect(errors("    dependsOn: [{ flowId: a }]\n    mode: AT_LEAST\n    minSatisfied: 3\n")).toMatch(
+      /`minSatisfied` is 3 but `dependsOn` has 1 entry/,
+    );
+    expect(errors("    window: { lookback: PT1H }\n")).toMatch(/`window` applies to `dependsOn`/);
+    expect(
+      errors("    dependsOn: [{ flowId: a }]\n    window: { deadline: '09:00', lookback: PT1H }\n"),
+    ).toMatch(/`lookback` cannot be combined with `deadline`/);
+    expect(errors("    dependsOn: [{ flowId: a }]\n    window: { from: '09:00' }\n")).toMatch(
+      /both `from` and `to`/,
+    );
+    expect(errors("    dependsOn: [{ flowId: a }]\n    window: { every: PT1H, offset: PT5M }\n")).toBe("");
   });
 });
 

@@ -1,6 +1,6 @@
 // Kestra's bulk execution paths: `{op}/by-ids` (a JSON array of ids) and `{op}/by-query` (the search's
-// filters as query parameters) for restart, replay, kill (DELETE), resume, delete (DELETE /executions/by-*)
-// and labels. Every execution is authorized on its own namespace and audited on its own; the answer is
+// filters as query parameters) for restart, replay, kill (DELETE), resume, delete (DELETE /executions/by-*),
+// labels, force-run, unqueue and change-status (`?newStatus=`). Every execution is authorized on its own namespace and audited on its own; the answer is
 // { count, failed, errors: [{ id, message }] }.
 import { z } from "zod";
 import type { ExecutionFilter } from "../../services/execution-query";
@@ -91,6 +91,8 @@ function byQuery(operation: BulkOperation, method: Method, path: string, what: s
   });
 }
 
+const newStatus = z.object({ newStatus: state.meta({ description: "The end state to give them." }) });
+
 const labelsByIds = z.object({
   executionsId: ids,
   executionLabels: z.array(label).min(1).max(100),
@@ -107,6 +109,35 @@ export const executionBulkRoutes: AnyRoute[] = [
   byQuery("resume", "POST", "/executions/resume/by-query", "Resume"),
   byIds("delete", "DELETE", "/executions/by-ids", "Delete (ended executions only)"),
   byQuery("delete", "DELETE", "/executions/by-query", "Delete (ended executions only)"),
+  byIds("force-run", "POST", "/executions/force-run/by-ids", "Force to run"),
+  byQuery("force-run", "POST", "/executions/force-run/by-query", "Force to run"),
+  byIds("unqueue", "POST", "/executions/unqueue/by-ids", "Unqueue (QUEUED executions only)"),
+  byQuery("unqueue", "POST", "/executions/unqueue/by-query", "Unqueue (QUEUED executions only)"),
+  defineRoute({
+    method: "POST",
+    path: "/executions/change-status/by-ids",
+    tag: "Executions",
+    summary: "Give the ended executions whose ids are given (a JSON array) the end state `newStatus`.",
+    query: newStatus,
+    body: { kind: "json", schema: ids },
+    responses,
+    handler: async ({ scope, query, body }) => ({
+      body: await bulkByIds(scope, "change-status", body as string[], { status: query.newStatus }),
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/executions/change-status/by-query",
+    tag: "Executions",
+    summary: "Give every ended execution the filters match the end state `newStatus`.",
+    query: bulkQuery.extend(newStatus.shape),
+    responses,
+    handler: async ({ scope, query }) => ({
+      body: await bulkByQuery(scope, "change-status", filterFromQuery(query as BulkQuery), {
+        status: (query as { newStatus: z.infer<typeof state> }).newStatus,
+      }),
+    }),
+  }),
   defineRoute({
     method: "POST",
     path: "/executions/labels/by-ids",

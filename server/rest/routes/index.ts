@@ -4,6 +4,7 @@ import { Router } from "../route";
 import { administrationRoutes } from "./administration";
 import { blueprintRoutes } from "./blueprints";
 import { dependencyRoutes } from "./dependencies";
+import { executionActionRoutes } from "./execution-actions";
 import { executionInputRoutes } from "./execution-inputs";
 import { executionRoutes, logRoutes } from "./executions";
 import { executionBulkRoutes } from "./executions-bulk";
@@ -18,7 +19,8 @@ export const routes = [
   ...flowRoutes,
   ...flowBulkRoutes,
   ...executionRoutes,
-  ...actionRoutes(executionRoutes),
+  ...executionActionRoutes,
+  ...actionRoutes([...executionRoutes, ...executionActionRoutes]),
   ...kestra2Routes,
   ...executionInputRoutes,
   ...executionBulkRoutes,

@@ -21,6 +21,9 @@ export const KESTRA2_ACTIONS: readonly (readonly [string, string])[] = [
   ["state", "state"],
   ["labels", "labels"],
   ["eval", "eval"],
+  ["force-run", "force-run"],
+  ["unqueue", "unqueue"],
+  ["change-status", "change-status"],
 ];
 
 /** The 2.0 paths of the given 1.x execution routes: the same route (handler, schemas, checks) at a new path. */

@@ -12,10 +12,10 @@ import { executorLogEntry, insertLogs } from "../../embedded/logs-store";
 import { maskExecution, maskLogs } from "../../embedded/mask";
 import { temporalDriverPorts } from "../ports";
 import { createStoredExecution } from "./store";
-import type { LoadedExecution, TemporalActivities } from "./types";
+import type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./types";
 
 export { createStoredExecution } from "./store";
-export type { LoadedExecution, TemporalActivities } from "./types";
+export type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./types";
 
 const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
 const HEARTBEAT_EVERY_MS = 2_000;
@@ -55,7 +55,11 @@ function capturing(ports: DriverPorts, executionId: string, create?: DriverPorts
  * task attempt is the embedded engine's (`runStoredAttempt`), so the three drivers do the same things.
  * `client` starts and operates other executions' workflows (Flow triggers, queued executions, retries).
  */
-export function createTemporalActivities(ctx: EngineContext, client: () => Client): TemporalActivities {
+export function createTemporalActivities(
+  ctx: EngineContext,
+  client: () => Client,
+  settings: WorkflowSettings = { searchAttributes: [] },
+): TemporalActivities {
   const ports = (tenantId: string) => temporalDriverPorts(ctx, tenantId, client());
   return {
     async loadExecution({ tenantId, executionId }): Promise<LoadedExecution> {
@@ -68,9 +72,11 @@ export function createTemporalActivities(ctx: EngineContext, client: () => Clien
         execution.flowRevision,
       );
       const runnable = new Map<string, Set<string>>();
+      const inlineTaskIds: string[] = [];
       forEachTask(flow, ctx.registry, ({ task }) => {
         const plugin = ctx.registry.get(task.type);
         if (!plugin || plugin.kind === "flowable") return;
+        if (ctx.inlineTasks && plugin.inline) inlineTaskIds.push(task.id);
         const names = runnable.get(plugin.type) ?? new Set<string>();
         names.add(task.type);
         runnable.set(plugin.type, names);
@@ -80,6 +86,9 @@ export function createTemporalActivities(ctx: EngineContext, client: () => Clien
         flow,
         runnableTypes: [...runnable].map(([type, names]) => ({ type, names: [...names] })),
         functionNames: Object.keys(ctx.functions(ctx.pool, tenantId)),
+        inlineTaskIds,
+        ...(settings.historyLimit ? { historyLimit: settings.historyLimit } : {}),
+        searchAttributes: settings.searchAttributes,
       };
     },
 

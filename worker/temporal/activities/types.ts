@@ -16,6 +16,21 @@ export interface LoadedExecution {
   runnableTypes: { type: string; names: string[] }[];
   /** Expression functions backed by I/O (kv, secret, read...): the workflow calls them as activities. */
   functionNames: string[];
+  /**
+   * Ids of the flow's light tasks (plugins marked `inline`), when the worker runs them inline
+   * (CADENZA_INLINE_TASKS): the workflow runs their attempts as local activities.
+   */
+  inlineTaskIds?: string[];
+  /** History events after which the run hands over to a new one (the worker's setting). */
+  historyLimit?: number;
+  /** The names of SEARCH_ATTRIBUTES registered on the namespace: the workflow sets only these. */
+  searchAttributes?: string[];
+}
+
+/** The worker's settings the workflow learns through `loadExecution` (so they are in its history). */
+export interface WorkflowSettings {
+  historyLimit?: number;
+  searchAttributes: string[];
 }
 
 /**

@@ -2,14 +2,17 @@ import {
   ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
+  allHandlersFinished,
   CancellationScope,
   condition,
+  continueAsNew,
   defineSignal,
   defineUpdate,
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -17,10 +20,12 @@ import {
   startChild,
   TimeoutFailure,
   uuid4,
+  workflowInfo,
 } from "@temporalio/workflow";
 import {
   type Execution,
   type ExecutionEvent,
+  type ExecutorCommand,
   isTerminal,
   outputsOf,
   type StepEnv,
@@ -30,6 +35,7 @@ import { type CommandSink, dispatchCommands } from "../../core/commands";
 import type { TemporalActivities } from "../activities/types";
 import {
   base62Id,
+  DEFAULT_HISTORY_LIMIT,
   EVENT_SIGNAL,
   type ExecutionWorkflowInput,
   type ExecutionWorkflowResult,
@@ -38,7 +44,9 @@ import {
   WORKFLOW_TYPE,
   workflowIdOf,
 } from "../names";
+import { PATCHES } from "./patches";
 import { workflowRegistry } from "./registry";
+import { searchAttributeIndexer } from "./search-attributes";
 
 export const eventSignal = defineSignal<[ExecutionEvent]>(EVENT_SIGNAL);
 export const operateUpdate = defineUpdate<void, [ExecutionEvent]>(OPERATE_UPDATE);
@@ -70,9 +78,18 @@ interface Queued {
  */
 export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<ExecutionWorkflowResult> {
   const { tenantId } = input;
+  // Interpretation changes that issue other commands, each behind its patch (patches.ts): a run recorded
+  // before one replays as it ran.
+  const mayContinue = patched(PATCHES.continueAsNew);
+  const indexes = patched(PATCHES.searchAttributes);
+  const localWork = patched(PATCHES.localWork);
   const loaded = await store.loadExecution({ tenantId, executionId: input.executionId });
   const { flow } = loaded;
   let execution: Execution = loaded.execution;
+  const index = searchAttributeIndexer(indexes ? (loaded.searchAttributes ?? []) : [], tenantId);
+  index(execution);
+  const historyLimit = loaded.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const inlineTasks = new Set(localWork ? (loaded.inlineTaskIds ?? []) : []);
 
   const functions = Object.fromEntries(
     loaded.functionNames.map((name) => [
@@ -106,10 +123,18 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     random: Math.random,
   };
 
-  const queue: Queued[] = [{ event: input.event }];
+  const queue: Queued[] = input.continued ? [] : [{ event: input.event }];
   const timers = new Map<string, CancellationScope>();
+  /** When each armed timer fires: what a new run (continueAsNew) arms again. */
+  const timerAt = new Map<string, string>();
   const tasks = new Map<string, CancellationScope>();
   let ended = false;
+  /**
+   * Set once the history is long: the run drains (events are still applied, but commands that would start
+   * work are held) until nothing is in flight, then hands over to a new run with what it held.
+   */
+  let draining = false;
+  const held: ExecutorCommand[] = [];
   const enqueue = (event: ExecutionEvent): void => {
     queue.push({ event });
   };
@@ -125,6 +150,18 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
 
   /** Work the workflow must outlive: child workflows, flow-level retries waiting for their time. */
   const background = new Set<string>();
+  /**
+   * A light task's attempt (Log, Return...: what the embedded engine runs inside its transaction) is a
+   * local activity: it runs in the workflow task that asked for it, without a round trip to the server and
+   * a workflow task for its result. A worker lost meanwhile makes that workflow task run again, attempt
+   * included (no `attemptLost`). Retries are the executor's, as for the others.
+   */
+  const localTaskActivity = (timeoutMs: number) =>
+    proxyLocalActivities<TemporalActivities>({
+      startToCloseTimeout: timeoutMs + 60_000,
+      retry: { maximumAttempts: 1 },
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
   const taskActivity = (timeoutMs: number) =>
     proxyActivities<TemporalActivities>({
       startToCloseTimeout: timeoutMs + 60_000,
@@ -138,10 +175,16 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   // Each method starts its work and returns at once; what it yields comes back as a queued event.
   const sink: CommandSink = {
     runTask: async (current, command) => {
+      if (draining) {
+        held.push(command);
+        return;
+      }
       const key = `${command.taskRunId}/${command.attempt}`;
       const scope = new CancellationScope();
       tasks.set(key, scope);
-      const attempt = taskActivity(command.timeoutMs ?? DAY_MS);
+      const attempt = (inlineTasks.has(command.taskId) ? localTaskActivity : taskActivity)(
+        command.timeoutMs ?? DAY_MS,
+      );
       scope
         .run(() => attempt.runTask({ tenantId, executionId: current.id, command }))
         .then(enqueue, (error: unknown) => {
@@ -161,18 +204,36 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         .finally(() => tasks.delete(key));
     },
     cancelTask: async (_current, command) => {
+      const waiting = held.findIndex(
+        (c) => c.type === "runTask" && c.taskRunId === command.taskRunId && c.attempt === command.attempt,
+      );
+      if (waiting >= 0) {
+        // Held back, never started: killed as a started one would be.
+        held.splice(waiting, 1);
+        enqueue({
+          type: "taskResult",
+          taskRunId: command.taskRunId,
+          attempt: command.attempt,
+          state: "KILLED",
+        });
+        return;
+      }
       tasks.get(`${command.taskRunId}/${command.attempt}`)?.cancel();
     },
     startTimer: async (_current, command) => {
       timers.get(command.timerId)?.cancel();
       const scope = new CancellationScope();
       timers.set(command.timerId, scope);
+      timerAt.set(command.timerId, command.at);
       const delay = Math.max(0, Date.parse(command.at) - Date.now());
       scope
         .run(() => sleep(delay))
         .then(
           () => {
-            if (timers.get(command.timerId) === scope) timers.delete(command.timerId);
+            if (timers.get(command.timerId) === scope) {
+              timers.delete(command.timerId);
+              timerAt.delete(command.timerId);
+            }
             enqueue({ type: "timer", timerId: command.timerId });
           },
           () => undefined,
@@ -181,8 +242,13 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     cancelTimer: async (_current, command) => {
       timers.get(command.timerId)?.cancel();
       timers.delete(command.timerId);
+      timerAt.delete(command.timerId);
     },
     startSubflow: async (_current, command) => {
+      if (draining) {
+        held.push(command);
+        return;
+      }
       const childId = command.executionId;
       background.add(childId);
       void (async () => {
@@ -236,16 +302,32 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         .catch(() => undefined);
     },
     splitItems: async (current, command) => {
+      if (draining) {
+        held.push(command);
+        return;
+      }
+      const key = `split:${command.taskRunId}`;
+      if (mayContinue) background.add(key);
       void lookups
         .splitItems({ tenantId, executionId: current.id, command })
         .then(enqueue, (error: unknown) =>
           enqueue({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: String(error) }),
-        );
+        )
+        .finally(() => background.delete(key));
     },
-    executionEnded: async () => {
+    executionEnded: async (current) => {
       ended = true;
+      // An ended execution hands over to no new run: what was held back starts here after all.
+      if (draining) {
+        draining = false;
+        await dispatchCommands(sink, current, held.splice(0));
+      }
     },
     createExecution: async (current, command) => {
+      if (draining) {
+        held.push(command);
+        return;
+      }
       // Flow-level retry as a new execution (retry.behavior CREATE_NEW_EXECUTION): a durable timer until
       // its time, then the core's retryExecution (idempotent: one new execution per attempt number).
       const key = `retry:${command.attemptNumber}`;
@@ -261,10 +343,34 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     },
   };
 
+  if (input.continued) {
+    for (const { timerId, at } of input.continued.timers)
+      await sink.startTimer(execution, { type: "startTimer", timerId, at });
+    await dispatchCommands(sink, execution, input.continued.commands);
+  }
+
+  const idle = () => tasks.size === 0 && background.size === 0;
   for (;;) {
-    await condition(() => queue.length > 0 || (ended && tasks.size === 0 && background.size === 0));
+    await condition(
+      () =>
+        queue.length > 0 ||
+        (ended && idle()) ||
+        // Signals and updates that came meanwhile are in the queue, or in this task's activation: the
+        // server refuses to close a run that has unhandled ones, so none is lost at the hand-over.
+        (draining && idle() && allHandlersFinished()),
+    );
     const next = queue.shift();
-    if (!next) break;
+    if (!next && ended) break;
+    if (!next) {
+      const run = (input.continued?.run ?? 1) + 1;
+      const timersLeft = [...timerAt].map(([timerId, at]) => ({ timerId, at }));
+      return continueAsNew<typeof cadenzaExecution>({
+        tenantId,
+        executionId: input.executionId,
+        event: input.event,
+        continued: { commands: held, timers: timersLeft, run },
+      });
+    }
     let result: Awaited<ReturnType<typeof step>>;
     try {
       result = await step(flow, execution, next.event, env);
@@ -284,10 +390,16 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     const written = await store.persist({ tenantId, execution: result.execution, logs: result.logs });
     // Secret values are masked in what was written, and from now on in the workflow too.
     execution = written.masked ?? result.execution;
+    index(execution);
+    if (mayContinue && !draining && !ended) {
+      const info = workflowInfo();
+      draining = info.continueAsNewSuggested || info.historyLength >= historyLimit;
+    }
     await dispatchCommands(sink, execution, result.commands);
     next.done?.resolve();
     if (ended && isTerminal(execution.state.current)) {
-      await lookups.executionEnded({ tenantId, executionId: execution.id });
+      // Local: the end's bookkeeping (Flow triggers, queued executions) runs in this workflow task.
+      await (localWork ? store : lookups).executionEnded({ tenantId, executionId: execution.id });
     }
   }
   for (const scope of timers.values()) scope.cancel();

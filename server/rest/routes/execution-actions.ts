@@ -1,0 +1,92 @@
+// Kestra's execution actions beyond kill/pause/resume/restart, at Kestra 1.x's paths (kestra-2.ts serves the
+// first three again under /executions/{id}/actions/): force-run, unqueue, change-status, resume/validate.
+import { z } from "zod";
+import {
+  changeExecutionStatus,
+  forceRunExecution,
+  unqueueExecution,
+  validateResumeInputs,
+} from "../../services/execution-actions";
+import { executionId, state } from "../../services/schemas";
+import { execution } from "../responses";
+import { type AnyRoute, defineRoute, type InputsBody } from "../route";
+
+const byId = z.object({ executionId });
+
+const resumeValidation = z
+  .object({
+    id: z.string().meta({ description: "The flow id." }),
+    namespace: z.string(),
+    inputs: z.array(
+      z.object({
+        id: z.string(),
+        input: z.looseObject({ id: z.string(), type: z.string() }),
+        value: z.unknown(),
+        enabled: z.boolean(),
+        isDefault: z.boolean(),
+        errors: z.array(z.object({ message: z.string() })),
+      }),
+    ),
+  })
+  .meta({ id: "ResumeInputsValidation" });
+
+export const executionActionRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/force-run",
+    tag: "Executions",
+    summary:
+      "Force an execution to run: a CREATED one (scheduled for later) starts now, a QUEUED one past its flow's concurrency limit, a PAUSED one resumes.",
+    params: byId,
+    responses: [
+      { status: 200, description: "The execution after it.", schema: execution },
+      { status: 409, description: "The execution has ended." },
+    ],
+    handler: async ({ scope, params }) => ({ body: await forceRunExecution(scope, params.executionId) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/unqueue",
+    tag: "Executions",
+    summary: "Run a QUEUED execution now, past its flow's concurrency limit.",
+    params: byId,
+    responses: [
+      { status: 200, description: "The execution, now running.", schema: execution },
+      { status: 409, description: "The execution is not QUEUED." },
+    ],
+    handler: async ({ scope, params }) => ({ body: await unqueueExecution(scope, params.executionId) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/change-status",
+    tag: "Executions",
+    summary:
+      "Give an ended execution another end state (`?status=SUCCESS`, WARNING, FAILED, KILLED, CANCELLED...): nothing runs again and no trigger fires again.",
+    params: byId,
+    query: z.object({ status: state }),
+    responses: [
+      { status: 200, description: "The execution with its new status.", schema: execution },
+      { status: 409, description: "The execution has not ended." },
+      { status: 422, description: "The status is not an end state." },
+    ],
+    handler: async ({ scope, params, query }) => ({
+      body: await changeExecutionStatus(scope, params.executionId, query.status),
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/executions/{executionId}/resume/validate",
+    tag: "Executions",
+    summary:
+      "Validate the inputs of a resume (the body as for resuming) without resuming: each onResume input of the paused Pause tasks with its value and errors.",
+    params: byId,
+    body: { kind: "inputs" },
+    responses: [
+      { status: 200, description: "One entry per onResume input.", schema: resumeValidation },
+      { status: 409, description: "The execution is not PAUSED." },
+    ],
+    handler: async ({ scope, params, body }) => ({
+      body: await validateResumeInputs(scope, params.executionId, (body as InputsBody).values ?? {}),
+    }),
+  }),
+];

@@ -1,0 +1,19 @@
+/**
+ * The workflow's patches (Temporal's `patched`): every change to the interpretation that issues other
+ * commands than the code before it (another activity, timer, child, marker, search-attribute upsert, a
+ * continueAsNew, or the same ones in another order) is taken only behind `patched(<id>)`, so the runs that
+ * started on the code before it replay as they ran. An id is never reused. Once no execution started
+ * before a patch can still be running (and its recorded histories are re-recorded), the old branch may go:
+ * `deprecatePatch(<id>)` for one release, then the id. See worker/temporal/README.md.
+ */
+export const PATCHES = {
+  /** A run whose history is long drains and continues as a new run (execution.ts). */
+  continueAsNew: "cadenza-continue-as-new",
+  /** CadenzaTenant, CadenzaState... set at the start and upserted on each change (search-attributes.ts). */
+  searchAttributes: "cadenza-search-attributes",
+  /**
+   * Light tasks (the plugins marked `inline`, which the embedded engine runs inside its transaction) are
+   * local activities, and so is the ended execution's bookkeeping: fewer round trips to the server.
+   */
+  localWork: "cadenza-local-work",
+} as const;
