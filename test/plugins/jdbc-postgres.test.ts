@@ -345,4 +345,40 @@ triggers:
       },
     });
   }, 60_000);
+
+  it("with STORE, hands the execution an ION file its tasks can read", async () => {
+    const own = jdbc(h.database.url);
+    await h.query("create table events (id int primary key, kind text)");
+    await h.query("insert into events values (1, 'signup'), (2, 'login')");
+    await h.deploy(`id: on_events
+namespace: poll.team
+tasks:
+  - { id: to_json, type: io.kestra.plugin.serdes.json.IonToJson, from: "{{ trigger.uri }}" }
+triggers:
+  - id: events
+    type: io.kestra.plugin.jdbc.postgresql.Trigger
+    url: ${own.url}
+    username: ${own.username}
+    password: "${own.password}"
+    sql: select id, kind from events order by id
+    fetchType: STORE
+    interval: PT0.3S
+    stopAfter: [SUCCESS]
+`);
+    const rows = await pollUntil(
+      () =>
+        h.query<{ id: string }>(
+          "select id from executions where flow_id = 'on_events' and state = 'SUCCESS'",
+        ),
+      (found) => found.length > 0,
+      20_000,
+      100,
+    );
+    const execution = await h.client.get(TENANT, rows[0]?.id ?? "");
+    expect(execution?.trigger?.variables).toMatchObject({
+      size: 2,
+      uri: expect.stringMatching(/^kestra:\/\/\/poll\/team\/on_events\/triggers\/events\/.+\.ion$/),
+    });
+    expect(execution?.taskRunList.find((r) => r.taskId === "to_json")?.outputs).toMatchObject({ size: 2 });
+  }, 60_000);
 });
