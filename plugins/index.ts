@@ -14,6 +14,7 @@ import { storagePlugins } from "./core/storage";
 import { templatingPlugins } from "./core/templating";
 import { triggerPlugins } from "./core/trigger";
 import { gitPlugins } from "./git";
+import { jdbcPlugins } from "./jdbc";
 import { notificationPlugins } from "./notifications";
 import { scriptPlugins } from "./scripts";
 import { serdesPlugins } from "./serdes";
@@ -37,6 +38,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...notificationPlugins,
   ...serdesPlugins,
   ...gitPlugins,
+  ...jdbcPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;

@@ -215,6 +215,10 @@ describe("cadenza plugins schema", () => {
       "io.kestra.plugin.notifications.mail.MailSend",
       "io.kestra.plugin.email.MailExecution",
       "io.kestra.plugin.git.Clone",
+      "io.kestra.plugin.jdbc.postgresql.Query",
+      "io.kestra.plugin.jdbc.postgresql.CopyIn",
+      "io.kestra.plugin.jdbc.mysql.Trigger",
+      "io.kestra.plugin.jdbc.mariadb.Queries",
     ])
       expect(result.stdout).toContain(`"${type}"`);
   });
@@ -252,6 +256,8 @@ describe("cadenza plugins docs", () => {
       expect(files).toContain("notifications.mail.MailSend.md");
       expect(files).toContain("notifications.mail.MailExecution.md");
       expect(files).toContain("git.Clone.md");
+      expect(files).toContain("jdbc.postgresql.CopyOut.md");
+      expect(files).toContain("jdbc.mysql.Query.md");
       expect(files.length).toBeGreaterThan(80);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // Every blueprint of the gallery validates without an error or a warning, and runs on the real embedded
 // engine (a fresh database, the built-in plugins) with the inputs its metadata gives, to the state and
-// outputs its metadata declares. Outside calls go to a local HTTP server started here: `${TEST_SERVER}` in
+// outputs its metadata declares. Outside calls go to a local HTTP server started here: `${TEST_SERVER}` (and `${TEST_POSTGRES_URL}`, `_USER`, `_PASSWORD`: the engine's test database) in
 // a blueprint's test inputs or KV entries is its URL, with a path prefix of the blueprint's own so counters
 // and recorded requests are per blueprint while the blueprints run concurrently. Emails go to a local SMTP
 // server (smtp-server) whose port is `${TEST_SMTP_PORT}`; it records each message's subject and attachments.
@@ -41,8 +41,11 @@ for (const blueprint of catalog)
   for (const [name, value] of Object.entries(blueprint.test.secrets ?? {})) secrets.set(name, value);
 
 const h = setUpEmbeddedEngine({
-  secret: async (_tenant, _namespace, name) => secrets.get(name),
-  secretValues: async () => [...secrets.values()],
+  secret: async (_tenant, _namespace, name) => {
+    const value = secrets.get(name);
+    return value === undefined ? undefined : withDatabase(value);
+  },
+  secretValues: async () => [...secrets.values()].map(withDatabase),
   // The blueprints' outside calls go to the local test server below: allow that one address only.
   httpPolicy: () => ({ allowPrivateNetworks: false, allowedNetworks: ["127.0.0.1/32"] }),
   // Sandboxed as in production, but on the machine's network: git.Clone runs git in the script sandbox,
@@ -208,11 +211,33 @@ afterAll(async () => {
 
 function withServer<T>(value: T, id: string): T {
   if (typeof value === "string")
-    return value
-      .replaceAll(TEST_SERVER, `${base}/bp/${id}`)
-      .replaceAll(TEST_SMTP_PORT, String(smtpPort))
-      .replaceAll(TEST_GIT_URL, git?.url ?? "") as T;
+    return withDatabase(
+      value
+        .replaceAll(TEST_SERVER, `${base}/bp/${id}`)
+        .replaceAll(TEST_SMTP_PORT, String(smtpPort))
+        .replaceAll(TEST_GIT_URL, git?.url ?? ""),
+    ) as T;
   return value;
+}
+
+/**
+ * `${TEST_POSTGRES_URL}`, `_USER` and `_PASSWORD`: the engine's own test database as a JDBC URL (on
+ * 127.0.0.1, which the policy above allows) and its credentials, for the JDBC blueprints.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+const PG_URL = "${TEST_POSTGRES_URL}";
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+const PG_USER = "${TEST_POSTGRES_USER}";
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+const PG_PASSWORD = "${TEST_POSTGRES_PASSWORD}";
+
+function withDatabase(value: string): string {
+  const url = new URL(h.database.url);
+  const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname;
+  return value
+    .replaceAll(PG_URL, `jdbc:postgresql://${host}:${url.port}${url.pathname}`)
+    .replaceAll(PG_USER, decodeURIComponent(url.username))
+    .replaceAll(PG_PASSWORD, decodeURIComponent(url.password));
 }
 
 // ---- running one blueprint ---------------------------------------------------------------------------

@@ -6,6 +6,14 @@ const registry = builtInRegistry();
 /** Kestra's names and old aliases of the plugins of this group, each with the canonical type they must reach. */
 const EXPECTED: Record<string, string[]> = {
   "core.kv.Set": ["io.kestra.plugin.core.kv.Set"],
+  "jdbc.postgresql.Query": ["io.kestra.plugin.jdbc.postgresql.Query"],
+  "jdbc.postgresql.Queries": ["io.kestra.plugin.jdbc.postgresql.Queries"],
+  "jdbc.postgresql.CopyIn": ["io.kestra.plugin.jdbc.postgresql.CopyIn"],
+  "jdbc.postgresql.CopyOut": ["io.kestra.plugin.jdbc.postgresql.CopyOut"],
+  "jdbc.postgresql.Trigger": ["io.kestra.plugin.jdbc.postgresql.Trigger"],
+  "jdbc.mysql.Query": ["io.kestra.plugin.jdbc.mysql.Query", "io.kestra.plugin.jdbc.mariadb.Query"],
+  "jdbc.mysql.Queries": ["io.kestra.plugin.jdbc.mysql.Queries", "io.kestra.plugin.jdbc.mariadb.Queries"],
+  "jdbc.mysql.Trigger": ["io.kestra.plugin.jdbc.mysql.Trigger", "io.kestra.plugin.jdbc.mariadb.Trigger"],
   "core.kv.Get": ["io.kestra.plugin.core.kv.Get"],
   "core.kv.GetKeys": ["io.kestra.plugin.core.kv.GetKeys"],
   "core.kv.Delete": ["io.kestra.plugin.core.kv.Delete"],

@@ -1,0 +1,5 @@
+import { mysqlPlugins } from "./mysql";
+import { postgresPlugins } from "./postgresql";
+
+/** Kestra's JDBC plugins: queries, copies and polling triggers on databases (see README.md). */
+export const jdbcPlugins = [...postgresPlugins, ...mysqlPlugins];
