@@ -44,11 +44,11 @@ describe("cadenza flow validate", () => {
     const files = readdirSync(`${conformanceDir}/flows`, { recursive: true, encoding: "utf8" })
       .filter((f) => /\.ya?ml$/.test(f))
       .map((f) => `${conformanceDir}/flows/${f}`);
-    expect(files.length).toBe(54); // 50 vendored from Kestra, 4 Loop flows of Kestra 2.0 written here
+    expect(files.length).toBe(70); // 58 from Kestra's repository, 12 written here (flows/cadenza/)
     const result = await cli("flow", "validate", ...files);
     expect(result.stdout).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/54 flows in 54 files: valid/);
+    expect(result.stderr).toMatch(/70 flows in 70 files: valid/);
   });
 
   it("validates multi-document files and reports an unreadable file", async () => {
