@@ -9,6 +9,21 @@ import type { TestProject } from "vitest/node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../server/db/embedded-postgres";
 import { parseEnv } from "../server/env";
 import { checkDatabase } from "../server/runtime/database";
+import { temporalAvailable } from "./temporal";
+
+/**
+ * The Temporal workflow bundles, made (or checked current) once before the test files start, beside the
+ * database: every Temporal test file and worker process then reads them from the bundle cache
+ * (worker/temporal/bundle-cache.ts) instead of running webpack again, several at once.
+ */
+async function warmWorkflowBundles(): Promise<void> {
+  if (!temporalAvailable) return;
+  const [{ workflowBundle }, { scheduledRunBundle }] = await Promise.all([
+    import("../worker/temporal/worker"),
+    import("../worker/temporal/schedules/worker"),
+  ]);
+  await Promise.all([workflowBundle(), scheduledRunBundle()]);
+}
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,8 +36,11 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { DATABASE_URL } = parseEnv();
+  // A bundle that fails here fails again, with its message, in the test files that need it.
+  const bundles = warmWorkflowBundles().catch(() => undefined);
   if (DATABASE_URL) {
-    await checkDatabase(DATABASE_URL); // one clear line rather than every test failing on its own
+    // one clear line rather than every test failing on its own
+    await Promise.all([checkDatabase(DATABASE_URL), bundles]);
     project.provide("databaseAdminUrl", DATABASE_URL);
     project.provide("databaseKind", "external");
     return async () => {};
@@ -32,11 +50,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await chmod(dataDir, 0o755);
   let server: EmbeddedPostgres;
   try {
-    server = await startEmbeddedPostgres({
-      dataDir,
-      database: "postgres",
-      settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" },
-    });
+    [server] = await Promise.all([
+      startEmbeddedPostgres({
+        dataDir,
+        database: "postgres",
+        settings: {
+          fsync: "off",
+          synchronous_commit: "off",
+          full_page_writes: "off",
+          max_connections: "300",
+        },
+      }),
+      bundles,
+    ]);
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
