@@ -39,6 +39,15 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   else await adminQuery(`create database "${name}" template "${inject("databaseTemplate")}"`);
   const url = databaseUrl(name);
   const db = createPrismaClient(url);
+  // Connected and its query engine loaded before the tests: a cold client's first query takes seconds on
+  // a loaded machine, which made tests of code with its own deadline (the health check's 3 s) flaky.
+  try {
+    await db.$queryRaw`select 1`;
+  } catch (error) {
+    await db.$disconnect();
+    await adminQuery(`drop database if exists "${name}" with (force)`);
+    throw error;
+  }
   let dropped: Promise<void> | undefined;
   return {
     name,
