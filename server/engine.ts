@@ -94,7 +94,8 @@ export interface ServerEngine {
   /**
    * Starts this process's share of the engine: queue workers, scheduler and heartbeat (embedded); in
    * Temporal mode the Temporal workers of every tenant's task queue, beside the embedded runtime's
-   * heartbeat and retention only (its scheduler stays off: Schedules are Temporal's, worker/temporal).
+   * heartbeat and retention only (its scheduler stays off: Schedules are Temporal's, worker/temporal), and
+   * unless `scheduler` is false the Schedules' workers, with every Schedule synced to the stored flows.
    */
   startRuntime(options?: Partial<EngineRuntimeOptions>): Promise<RunningEngine>;
   /** Stops runtimes started here and closes the pool. */
@@ -201,6 +202,19 @@ export async function openServerEngine(options: {
         await base.stop();
         throw error;
       });
+      // A one-off run (`cadenza flow run`, scheduler: false) starts no schedules, as on the embedded engine:
+      // no scheduled-run workers, and the Temporal Schedules are left as the servers keep them.
+      if (overrides.scheduler === false) {
+        const runtime: RunningEngine = {
+          instanceId: base.instanceId,
+          async stop() {
+            await workers.shutdown();
+            await base.stop();
+          },
+        };
+        runtimes.push(runtime);
+        return runtime;
+      }
       // Schedule triggers: the scheduled-run workers of the tenants there are now, and every Schedule
       // brought in line with the stored flows (a flow saved while no server ran is caught up here).
       const tenantIds = (await ctx.pool.query<{ id: string }>("select id from tenants")).rows.map(

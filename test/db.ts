@@ -1,4 +1,5 @@
-// A fresh, migrated database per test file, on the server test/global-setup.ts provides.
+// A fresh, migrated database per test file, on the server test/global-setup.ts provides (a copy of its
+// migrated template database).
 //
 //   const t = useTestDatabase();
 //   it("...", async () => { await t.db.tenant.create(...) });
@@ -8,8 +9,6 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import { createPrismaClient, type PrismaClient } from "../server/db/client";
-import { applyMigrations } from "../server/db/migrate";
-import { migrationsDir } from "../server/paths";
 
 export interface TestDatabase {
   /** Database name, `cadenza_test_<random>`. */
@@ -34,15 +33,21 @@ export function databaseUrl(name: string): string {
 
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `cadenza_test_${randomBytes(6).toString("hex")}`;
-  await adminQuery(`create database "${name}"`);
+  // Migrated: a copy of the run's template (test/global-setup.ts), which has every migration applied and
+  // recorded in _prisma_migrations, as applyMigrations would leave this database.
+  if (options.migrate === false) await adminQuery(`create database "${name}"`);
+  else await adminQuery(`create database "${name}" template "${inject("databaseTemplate")}"`);
   const url = databaseUrl(name);
+  const db = createPrismaClient(url);
+  // Connected and its query engine loaded before the tests: a cold client's first query takes seconds on
+  // a loaded machine, which made tests of code with its own deadline (the health check's 3 s) flaky.
   try {
-    if (options.migrate !== false) await applyMigrations(url, migrationsDir);
+    await db.$queryRaw`select 1`;
   } catch (error) {
+    await db.$disconnect();
     await adminQuery(`drop database if exists "${name}" with (force)`);
     throw error;
   }
-  const db = createPrismaClient(url);
   let dropped: Promise<void> | undefined;
   return {
     name,

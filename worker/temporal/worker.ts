@@ -1,9 +1,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@temporalio/client";
-import { bundleWorkflowCode, NativeConnection, Worker } from "@temporalio/worker";
+import { type bundleWorkflowCode, NativeConnection, Worker } from "@temporalio/worker";
 import type { EngineContext } from "../embedded/context";
 import { createTemporalActivities } from "./activities";
+import { cachedWorkflowBundle } from "./bundle-cache";
 import { clientConnection, nativeConnectionOptions, type TemporalConnectionOptions } from "./connection";
 import { taskQueueOf } from "./names";
 import { registeredSearchAttributes } from "./search-attributes";
@@ -15,11 +16,12 @@ export const workflowsPath = path.join(here, "workflows", "index.ts");
 let bundled: ReturnType<typeof bundleWorkflowCode> | undefined;
 
 /**
- * The workflow code as Temporal's bundler builds it (once per process, ~2 s): the bundler refuses Node
- * built-ins, so a workflow that imports I/O does not even load. `@/` is the project's import alias.
+ * The workflow code as Temporal's bundler builds it (~2 s of CPU, once per process, and reused from disk
+ * while its sources are unchanged): the bundler refuses Node built-ins, so a workflow that imports I/O
+ * does not even load. `@/` is the project's import alias.
  */
 export function workflowBundle(): ReturnType<typeof bundleWorkflowCode> {
-  bundled ??= bundleWorkflowCode({
+  bundled ??= cachedWorkflowBundle({
     workflowsPath,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
     webpackConfigHook: (config) => {

@@ -1,8 +1,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client, Connection } from "@temporalio/client";
-import { bundleWorkflowCode, NativeConnection, Worker } from "@temporalio/worker";
+import { type bundleWorkflowCode, NativeConnection, Worker } from "@temporalio/worker";
 import type { EngineContext } from "../../embedded/context";
+import { cachedWorkflowBundle } from "../bundle-cache";
 import { createScheduledRunActivities } from "./activities";
 import { scheduleTaskQueueOf } from "./names";
 
@@ -11,9 +12,9 @@ const root = path.resolve(here, "..", "..", "..");
 
 let bundled: ReturnType<typeof bundleWorkflowCode> | undefined;
 
-/** The scheduled-run workflow as Temporal's bundler builds it (once per process). */
+/** The scheduled-run workflow as Temporal's bundler builds it (once per process, or reused from disk). */
 export function scheduledRunBundle(): ReturnType<typeof bundleWorkflowCode> {
-  bundled ??= bundleWorkflowCode({
+  bundled ??= cachedWorkflowBundle({
     workflowsPath: path.join(here, "workflows", "index.ts"),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
     webpackConfigHook: (config) => {
