@@ -3,7 +3,8 @@
 // missed `{n}`), stalling every execution, the API and the health check served by the same process.
 // Every tenant regex now runs on RE2 (re2js), linear in the input: through the real server and
 // embedded engine, the template's execution ends while a lag monitor on the same event loop never
-// sees it blocked for more than 500 ms (a generous bound; the bug blocked it for 12 s).
+// sees it blocked for more than 3 s: a quarter of what the bug did (12 s), and above what a loaded 2-core
+// machine's scheduling alone produces (889 ms was seen with six test runs side by side).
 import { afterEach, describe, expect, it } from "vitest";
 import { compileRegex, render } from "@/engine/expr";
 import { setUpApi } from "../api/harness";
@@ -86,7 +87,7 @@ tasks:
       split: { value: "1" },
       jq: { value: "true" },
     });
-    expect(lag, `the event loop was blocked for ${Math.round(lag)} ms`).toBeLessThan(500);
+    expect(lag, `the event loop was blocked for ${Math.round(lag)} ms`).toBeLessThan(3_000);
   }, 60_000);
 
   it("names the Java constructs RE2 cannot run instead of running them", () => {
