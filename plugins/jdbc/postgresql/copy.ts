@@ -8,7 +8,7 @@ import { checkUri, requireStorage, taskFileUri } from "../../core/storage/files"
 import { readChunks } from "../../serdes/stream";
 import { connectionShape } from "../shared";
 import { withPostgres } from "./client";
-import { PG_URL } from "./query";
+import { PG_URL } from "./example";
 
 const COPY_IN = "jdbc.postgresql.CopyIn";
 const COPY_OUT = "jdbc.postgresql.CopyOut";
