@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { jsonPayload, parsePayload, postJson, requestOptions, webhookUrl } from "./http";
+import { jsonPayload, parsePayload, postJson, postPayload, requestOptions, webhookUrl } from "./http";
 import { type ExecutionSummaryData, executionShape, fieldText, outcome, summarise } from "./summary";
 
 const WEBHOOK = "notifications.discord.DiscordIncomingWebhook";
@@ -47,17 +47,7 @@ errors:
 `,
     },
   ],
-  async run(ctx) {
-    if (ctx.properties.payload === undefined) throw new Error("'payload' must be provided");
-    const body = parsePayload(ctx.properties.payload);
-    await postJson(ctx, {
-      url: ctx.properties.url,
-      body,
-      options: ctx.properties.options,
-      what: "Discord webhook",
-    });
-    return {};
-  },
+  run: (ctx) => postPayload(ctx, "Discord webhook"),
 });
 
 const embed = z.strictObject({

@@ -107,3 +107,21 @@ export async function postJson(
   ctx.logger.info(`${request.what}: request succeeded (${response.status})`);
   return body;
 }
+
+/**
+ * The run of an `*IncomingWebhook` task whose message is its `payload` alone (Discord, Teams, Google
+ * Chat): the payload parsed and POSTed to `url`; a response of 400 or more fails the task.
+ */
+export async function postPayload(
+  ctx: TaskRunContext<{
+    url: string;
+    payload?: string | Record<string, unknown> | undefined;
+    options?: RequestOptions | undefined;
+  }>,
+  what: string,
+): Promise<Record<string, never>> {
+  const { url, payload, options } = ctx.properties;
+  if (payload === undefined) throw new Error("'payload' must be provided");
+  await postJson(ctx, { url, body: parsePayload(payload), options, what });
+  return {};
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { definePlugin } from "@/engine/plugin";
-import { jsonPayload, parsePayload, postJson, requestOptions, webhookUrl } from "./http";
+import { jsonPayload, postJson, postPayload, requestOptions, webhookUrl } from "./http";
 import {
   type ExecutionSummaryData,
   executionShape,
@@ -57,17 +57,7 @@ errors:
 `,
     },
   ],
-  async run(ctx) {
-    if (ctx.properties.payload === undefined) throw new Error("'payload' must be provided");
-    const body = parsePayload(ctx.properties.payload);
-    await postJson(ctx, {
-      url: ctx.properties.url,
-      body,
-      options: ctx.properties.options,
-      what: "Teams webhook",
-    });
-    return {};
-  },
+  run: (ctx) => postPayload(ctx, "Teams webhook"),
 });
 
 /** The MessageCard of TeamsExecution (Kestra's teams-template.peb, built as data). */
