@@ -9,6 +9,7 @@ import {
   connectionShape,
   type FetchType,
   fetchShape,
+  type JdbcConnection,
   queryShape,
   resultOutputs,
   type StatementResult,
@@ -17,13 +18,6 @@ import {
   triggerVariables,
 } from "./shared";
 import { type Dialect, splitStatements } from "./sql";
-
-export interface JdbcConnection {
-  url: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  timeZoneId?: string | undefined;
-}
 
 export interface JdbcClient<C> {
   /** Runs `work` on a connection to the URL's database, closed afterwards whatever happens. */

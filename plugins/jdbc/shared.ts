@@ -31,6 +31,9 @@ export function connectionShape(example: string) {
   };
 }
 
+/** The connection properties as a task receives them, whatever the database. */
+export type JdbcConnection = z.output<z.ZodObject<ReturnType<typeof connectionShape>>>;
+
 export const fetchShape = {
   fetchType: z
     .enum(FETCH_TYPES)

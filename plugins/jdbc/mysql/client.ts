@@ -5,19 +5,13 @@ import { checkedAddress, credentials, type JdbcTarget, parseJdbcUrl } from "../c
 import {
   type FetchType,
   fetchResult,
+  type JdbcConnection,
   type RowReader,
   type StatementResult,
   type StoreTarget,
 } from "../shared";
 import { bindNamed, MYSQL } from "../sql";
 import { decimal } from "../values";
-
-export interface MysqlConnection {
-  url: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  timeZoneId?: string | undefined;
-}
 
 /**
  * Values: DECIMAL and BIGINT as numbers when exact, else text; DATE as `2024-05-01`; DATETIME and
@@ -60,7 +54,7 @@ function sslOf(target: JdbcTarget): mysql.ConnectionOptions["ssl"] {
 
 /** A connected client to the URL's database, on an address the outbound policy allows. */
 export async function connectMysql(
-  p: MysqlConnection,
+  p: JdbcConnection,
   services: TaskServices,
   signal: AbortSignal,
 ): Promise<mysql.Connection> {
@@ -95,7 +89,7 @@ export async function connectMysql(
 
 /** Runs `work` on a connection, closed afterwards whatever happens. */
 export async function withMysql<T>(
-  p: MysqlConnection,
+  p: JdbcConnection,
   services: TaskServices,
   signal: AbortSignal,
   work: (connection: mysql.Connection) => Promise<T>,

@@ -5,6 +5,7 @@ import { checkedAddress, credentials, type JdbcTarget, parseJdbcUrl } from "../c
 import {
   type FetchType,
   fetchResult,
+  type JdbcConnection,
   type RowReader,
   type StatementResult,
   type StoreTarget,
@@ -47,16 +48,9 @@ function sslOf(target: JdbcTarget): pg.ClientConfig["ssl"] {
   throw new Error(`url: unknown sslmode '${mode}' (disable, require, verify-ca, verify-full)`);
 }
 
-export interface PgConnection {
-  url: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  timeZoneId?: string | undefined;
-}
-
 /** A connected client to the URL's database, on an address the outbound policy allows. */
 export async function connectPostgres(
-  p: PgConnection,
+  p: JdbcConnection,
   services: TaskServices,
   signal: AbortSignal,
 ): Promise<pg.Client> {
@@ -91,7 +85,7 @@ export async function connectPostgres(
 
 /** Runs `work` on a connection, closed afterwards whatever happens. */
 export async function withPostgres<T>(
-  p: PgConnection,
+  p: JdbcConnection,
   services: TaskServices,
   signal: AbortSignal,
   work: (client: pg.Client) => Promise<T>,
