@@ -190,6 +190,7 @@ function toFlow(
   onToggle: (id: string) => void,
   horizontal: boolean,
   states?: ReadonlyMap<string, string>,
+  measuredOf?: (id: string, type: string) => { width: number; height: number } | undefined,
 ): { nodes: Node<NodeData>[]; edges: Edge[] } {
   const byId = new Map(model.nodes.map((n) => [n.id, n]));
   const depth = (n: DrawNode): number =>
@@ -200,14 +201,17 @@ function toFlow(
     const box = boxes[n.id];
     if (!box) continue;
     const parentBox = n.parent ? boxes[n.parent] : undefined;
+    const type =
+      n.kind === "cluster"
+        ? "cluster"
+        : ["task", "trigger", "collapsed", "ghost"].includes(n.kind)
+          ? "task"
+          : "dot";
+    const measured = measuredOf?.(n.id, type);
     nodes.push({
       id: n.id,
-      type:
-        n.kind === "cluster"
-          ? "cluster"
-          : ["task", "trigger", "collapsed", "ghost"].includes(n.kind)
-            ? "task"
-            : "dot",
+      type,
+      ...(measured ? { measured } : {}),
       position: parentBox ? { x: box.x - parentBox.x, y: box.y - parentBox.y } : { x: box.x, y: box.y },
       ...(parentBox && n.parent ? { parentId: n.parent } : {}),
       data: {
@@ -308,6 +312,7 @@ function TopologyInner({
   const seq = useRef(0);
   const lastCount = useRef(-1);
   const pendingFit = useRef(false);
+  const drawnHorizontal = useRef<boolean | undefined>(undefined);
   const flow = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
 
@@ -342,8 +347,24 @@ function TopologyInner({
         else next.add(id);
         return next;
       });
+    // A new node object loses React Flow's measurement, and the node stays hidden until it is measured
+    // again. Measuring starts only when the node turns from measured to unmeasured, so a second redraw
+    // that lands between a measurement and its render (a few keystrokes in a row) left nodes hidden for
+    // good. Carrying the measurement over, as applyNodeChanges does for controlled flows, closes that;
+    // a node whose size then changes is still observed and re-measured. Not across a change of direction:
+    // the handles move and must be measured again.
+    const sameDirection = drawnHorizontal.current === horizontal;
+    const measuredOf = (id: string, type: string) => {
+      if (!sameDirection) return undefined;
+      const internal = flow.getInternalNode(id);
+      const size = internal?.measured;
+      return internal?.type === type && size?.width !== undefined && size.height !== undefined
+        ? { width: size.width, height: size.height }
+        : undefined;
+    };
     const draw = (boxes: Record<string, Box>, ms: number) => {
-      const result = toFlow(model, boxes, onToggle, horizontal, states);
+      const result = toFlow(model, boxes, onToggle, horizontal, states, measuredOf);
+      drawnHorizontal.current = horizontal;
       setDrawn({ ...result, layoutMs: ms, boxes });
       onDrawn?.({ nodes: result.nodes.length, layoutMs: ms });
       if (result.nodes.length !== lastCount.current) {
@@ -363,7 +384,7 @@ function TopologyInner({
     w.addEventListener("message", listener);
     w.postMessage({ ...model.request, seq: mine });
     return () => w.removeEventListener("message", listener);
-  }, [model, horizontal, onDrawn, states, given]);
+  }, [model, horizontal, onDrawn, states, given, flow]);
 
   // Frame the whole graph from the layout's own boxes: React Flow's fitView knows only the nodes it has
   // rendered and measured, and it renders only those on screen (onlyRenderVisibleElements).
