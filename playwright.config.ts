@@ -60,6 +60,10 @@ export default defineConfig({
   // that needed it is reported as flaky (counted apart in the summary), never silently.
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
+  // Two cores run the server, its engine, PostgreSQL and Chromium: a page's first paint can pass
+  // Playwright's 5 s default while the machine is busy. Waiting longer hides no bug (nothing here asserts
+  // a duration); bench/ measures speed.
+  expect: { timeout: 10_000 },
   use: {
     baseURL,
     trace: "retain-on-failure",
