@@ -6,7 +6,6 @@ import { S3Storage, type S3StorageOptions } from "./s3";
 export { LocalStorage, uriSegments } from "./local";
 export { MemoryStorage } from "./memory";
 export { S3Storage, type S3StorageOptions } from "./s3";
-export { type AwsCredentials, signRequest } from "./sigv4";
 export { tenantStorage } from "./tenant";
 export { inputFileUri, taskFileUri } from "./uris";
 
