@@ -43,6 +43,7 @@ export const start: Command = {
       } = await import("../../server/engine");
       const engineKind = engineFlag ?? env.CADENZA_ENGINE;
       const { migrationsDir } = await import("../../server/paths");
+      const { describeStorage, storageConfigFrom } = await import("../../server/storage");
       const { version } = await import("../../server/version");
       const { CadenzaError } = await import("../../server/errors");
 
@@ -197,6 +198,7 @@ export const start: Command = {
             engineKind === "temporal"
               ? `  Engine:   Temporal workflows on ${temporalWhere}; a Temporal worker in this process (${env.CADENZA_WORKER_CONCURRENCY} task attempts at once); data in ${env.CADENZA_DATA_DIR}.`
               : `  Engine:   embedded, in this process (${env.CADENZA_WORKER_CONCURRENCY} workers); data in ${env.CADENZA_DATA_DIR}.`,
+            `  Storage:  ${describeStorage(storageConfigFrom(env))}.`,
             `  Secrets:  encrypted with the key from ${keySource}.`,
             `  Scripts:  ${scripts}.`,
             "Press Ctrl-C to stop.",

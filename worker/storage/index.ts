@@ -12,7 +12,7 @@ export { inputFileUri, taskFileUri } from "./uris";
 /** How the internal storage is configured (the server maps its validated environment to this). */
 export type StorageConfig =
   | { type: "local"; root: string }
-  | ({ type: "s3" } & Omit<S3StorageOptions, "fetch">)
+  | ({ type: "s3" } & Omit<S3StorageOptions, "fetch" | "pageSize">)
   | { type: "memory" };
 
 /** The internal storage backend a configuration names. */
