@@ -93,3 +93,23 @@ export function requireSharedStorage(role: string, settings: StorageSettings = e
     );
   return config;
 }
+
+/**
+ * Fails at start, in one line, when an S3 storage cannot be used (wrong endpoint, bucket or key), rather
+ * than at the first execution that writes a file. A local directory is checked by openServerEngine.
+ */
+export async function checkStorageReachable(config: StorageConfig): Promise<void> {
+  if (config.type !== "s3") return;
+  try {
+    // A listing of a prefix nothing uses: it needs the bucket to exist and the key to be allowed to read it.
+    await serverStorage(config).list("kestra:///.cadenza-start-check/");
+  } catch (error) {
+    // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause.
+    const failure = error as Error & {
+      cause?: { code?: string; message?: string; errors?: { code?: string }[] };
+    };
+    const reason = failure.cause?.code ?? failure.cause?.errors?.[0]?.code ?? failure.cause?.message;
+    const detail = reason ? `${failure.message} (${reason})` : failure.message;
+    throw new CadenzaError(`The internal storage (${describeStorage(config)}) cannot be used: ${detail}.`);
+  }
+}

@@ -18,8 +18,11 @@ async function runEngineProcess(role: "engine" | "temporal-worker", io: CliIo): 
     );
   // `server temporal-worker` is Temporal's whatever CADENZA_ENGINE says; `server engine` follows it.
   const mode = engineModeFrom(role === "temporal-worker" ? { ...env, CADENZA_ENGINE: "temporal" } : env);
-  const { describeStorage, requireSharedStorage } = await import("../../server/storage");
+  const { checkStorageReachable, describeStorage, requireSharedStorage } = await import(
+    "../../server/storage"
+  );
   const storage = requireSharedStorage(role, env);
+  await checkStorageReachable(storage);
   const key = secretKey(secretKeyBytes(env.CADENZA_SECRET_KEY) as Buffer);
   const shutdown = listenForShutdown();
   const cleanup = new CleanupStack(io);

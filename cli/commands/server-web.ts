@@ -28,8 +28,11 @@ export const serverWeb: Command = {
         throw new CadenzaError(
           "CADENZA_SECRET_KEY is not set: it encrypts secrets; give every server the same one (openssl rand -base64 32).",
         );
-      const { describeStorage, requireSharedStorage } = await import("../../server/storage");
+      const { checkStorageReachable, describeStorage, requireSharedStorage } = await import(
+        "../../server/storage"
+      );
       const storage = requireSharedStorage("web", env);
+      await checkStorageReachable(storage);
       const shutdown = listenForShutdown();
       const cleanup = new CleanupStack(io);
       try {
