@@ -4,7 +4,7 @@
 // through `endpointOverride` unless the operator allows them.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { HttpPolicy } from "@/engine/plugin";
+import { dyn, type HttpPolicy } from "@/engine/plugin";
 import { type HttpResponse, sendHttp } from "../../core/http/client";
 import {
   awsS3Endpoint,
@@ -36,8 +36,7 @@ export const connectionShape = {
     .describe(
       "The endpoint of an S3-compatible service (MinIO, Ceph, R2...), e.g. `http://minio:9000`. Default AWS's endpoint of the region.",
     ),
-  forcePathStyle: z
-    .boolean()
+  forcePathStyle: dyn(z.boolean())
     .optional()
     .describe(
       "Address buckets as `{endpoint}/{bucket}` instead of `{bucket}.{endpoint}`. Default: true with `endpointOverride`, false on AWS.",
@@ -68,7 +67,7 @@ export const listShape = {
     .describe("Groups keys by this character (e.g. `/`): deeper keys are not listed."),
   marker: z.string().optional().describe("Starts listing after this key."),
   encodingType: z.string().optional().describe("Accepted for Kestra compatibility; keys are always decoded."),
-  maxKeys: z.number().int().positive().default(1000).describe("The most keys listed."),
+  maxKeys: dyn(z.number().int().positive()).default(1000).describe("The most keys listed."),
   expectedBucketOwner: z
     .string()
     .optional()

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { definePlugin } from "@/engine/plugin";
+import { definePlugin, dyn } from "@/engine/plugin";
 import { connectionShape, S3Client } from "./client";
 
 export const copyPlugin = definePlugin({
@@ -25,7 +25,7 @@ export const copyPlugin = definePlugin({
         key: z.string().min(1).describe("The destination key."),
       })
       .describe("Where to copy it."),
-    delete: z.boolean().default(false).describe("Delete the source once copied."),
+    delete: dyn(z.boolean()).default(false).describe("Delete the source once copied."),
   }),
   outputs: z.object({
     bucket: z.string().describe("The destination bucket."),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { definePlugin } from "@/engine/plugin";
+import { definePlugin, dyn } from "@/engine/plugin";
 import { connectionShape, listShape, S3Client } from "./client";
 
 export const deletePlugin = definePlugin({
@@ -58,7 +58,7 @@ export const deleteListPlugin = definePlugin({
     ...connectionShape,
     bucket: z.string().min(1).describe("The bucket."),
     ...listShape,
-    errorOnEmpty: z.boolean().default(false).describe("Fail when no object matches."),
+    errorOnEmpty: dyn(z.boolean()).default(false).describe("Fail when no object matches."),
     concurrent: z
       .number()
       .int()

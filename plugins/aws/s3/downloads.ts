@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { definePlugin } from "@/engine/plugin";
+import { definePlugin, dyn } from "@/engine/plugin";
 import { requireStorage, taskFileUri } from "../../core/storage/files";
 import { connectionShape, listShape, S3Client } from "./client";
 import { actionShape, checkAction, downloadAll, s3ObjectOutput } from "./shared";
@@ -21,7 +21,7 @@ export const downloadsPlugin = definePlugin({
     bucket: z.string().min(1).describe("The bucket."),
     ...listShape,
     ...actionShape,
-    maxFiles: z.number().int().positive().default(25).describe("The most files downloaded by one run."),
+    maxFiles: dyn(z.number().int().positive()).default(25).describe("The most files downloaded by one run."),
     requestPayer: z.string().optional().describe("Accepted for Kestra compatibility; not sent."),
   }),
   outputs: z.object({
