@@ -1,5 +1,6 @@
 import type { Plugin } from "@/engine/plugin";
 import { PluginRegistry } from "@/engine/plugin";
+import { awsPlugins } from "./aws";
 import { conditionPlugins } from "./core/condition";
 import { debugPlugins } from "./core/debug";
 import { executionPlugins } from "./core/execution";
@@ -39,6 +40,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...serdesPlugins,
   ...gitPlugins,
   ...jdbcPlugins,
+  ...awsPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;

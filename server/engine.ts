@@ -16,17 +16,17 @@ import {
   startEngineRuntime,
 } from "@/worker/embedded";
 import { LocalProcessRunner, type LocalProcessRunnerOptions, parseUidRange } from "@/worker/runners";
-import { LocalStorage } from "@/worker/storage";
 // Files, not worker/temporal's index: the web process must not load the Temporal worker (its bundler).
 import { clientConnection, type TemporalConnectionOptions } from "@/worker/temporal/connection";
 import { temporalRunner } from "@/worker/temporal/runner";
 import { type TemporalScheduleService, temporalScheduleService } from "@/worker/temporal/schedules/service";
 import { type Env, env, environmentSecret, httpPolicyFrom } from "./env";
 import { CadenzaError } from "./errors";
-import { secureDataDirectory } from "./runtime/data-dir";
+import { secureDataDirectory, securePrivateDirectory } from "./runtime/data-dir";
 import type { SecretKey } from "./secrets/crypto";
 import { databaseSecrets } from "./secrets/engine";
 import { inputCipher } from "./secrets/input-cipher";
+import { serverStorage, storageConfigFrom } from "./storage";
 import { version } from "./version";
 
 /**
@@ -105,6 +105,7 @@ export interface ServerEngine {
 export async function openServerEngine(options: {
   databaseUrl: string;
   dataDir: string;
+  /** The internal storage; default CADENZA_STORAGE's (server/storage.ts), local under `dataDir`. */
   storage?: FileStorage;
   poolSize?: number;
   inlineTasks?: boolean;
@@ -132,7 +133,11 @@ export async function openServerEngine(options: {
   mode?: EngineMode;
 }): Promise<ServerEngine> {
   const mode: EngineMode = options.mode ?? { kind: "embedded" };
-  if (!options.storage) await secureDataDirectory(options.dataDir);
+  const storageConfig = options.storage ? undefined : storageConfigFrom(env, options.dataDir);
+  if (storageConfig) await secureDataDirectory(options.dataDir);
+  if (storageConfig?.type === "local" && storageConfig.root !== path.join(options.dataDir, "storage"))
+    await securePrivateDirectory(storageConfig.root, 0o700, (message) => options.report?.(message));
+  const storage = options.storage ?? serverStorage(storageConfig);
   const pool = createPool(options.databaseUrl, options.poolSize ?? 20);
   const httpPolicy = options.httpPolicy ?? httpPolicyFrom(env);
   const key = options.secretKey;
@@ -144,7 +149,7 @@ export async function openServerEngine(options: {
   const ctx = createEngineContext({
     pool,
     registry: builtInRegistry(),
-    storage: options.storage ?? new LocalStorage(path.join(options.dataDir, "storage")),
+    storage,
     secret:
       options.secret ?? stored?.secret ?? (async (_tenant, _namespace, name) => environmentSecret(name)),
     secretValues: options.secretValues ?? stored?.secretValues,

@@ -33,6 +33,8 @@ describe("parseEnv", () => {
       CADENZA_DATA_DIR: path.resolve(".data"),
       CADENZA_WORKER_CONCURRENCY: 10,
       CADENZA_RETENTION_DAYS: 30,
+      CADENZA_STORAGE: "local",
+      CADENZA_STORAGE_SHARED: false,
       CADENZA_INLINE_TASKS: true,
       CADENZA_ENGINE: "embedded",
       TEMPORAL_NAMESPACE: "default",
@@ -56,6 +58,47 @@ describe("parseEnv", () => {
     ).toEqual(["10.0.0.0/8", "192.0.2.7", "fd00::/8"]);
     for (const bad of ["10.0.0.0/33", "proxy.internal", "10.0.0.0/8/1", "fd00::/129"])
       expect(() => parseEnv({ CADENZA_TRUSTED_PROXIES: bad })).toThrow(/CADENZA_TRUSTED_PROXIES must be/);
+  });
+
+  it("reads the internal storage settings: S3 needs its bucket and key, and S3 settings need CADENZA_STORAGE=s3", () => {
+    const s3 = {
+      CADENZA_STORAGE: "s3",
+      CADENZA_S3_ENDPOINT: "http://minio:9000",
+      CADENZA_S3_BUCKET: "cadenza-files",
+      CADENZA_S3_ACCESS_KEY_ID: "AKIAEXAMPLE",
+      CADENZA_S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG",
+      CADENZA_S3_PATH_STYLE: "false",
+    };
+    expect(parseEnv(s3)).toMatchObject({ CADENZA_STORAGE: "s3", CADENZA_S3_PATH_STYLE: false });
+    expect(() => parseEnv({ CADENZA_STORAGE: "s3", CADENZA_S3_BUCKET: "cadenza-files" })).toThrow(
+      "Invalid environment: CADENZA_STORAGE=s3 needs CADENZA_S3_ACCESS_KEY_ID, CADENZA_S3_SECRET_ACCESS_KEY.",
+    );
+    expect(() => parseEnv({ CADENZA_S3_BUCKET: "cadenza-files", CADENZA_S3_REGION: "eu-west-1" })).toThrow(
+      "Invalid environment: CADENZA_S3_BUCKET, CADENZA_S3_REGION are set but CADENZA_STORAGE is local: set CADENZA_STORAGE=s3 to use S3.",
+    );
+    expect(() => parseEnv({ ...s3, CADENZA_STORAGE_DIR: "/mnt/files" })).toThrow(
+      /CADENZA_STORAGE_DIR is for/,
+    );
+    expect(() => parseEnv({ CADENZA_STORAGE: "gcs" })).toThrow(
+      /CADENZA_STORAGE must be local or s3 \(got "gcs"\)/,
+    );
+    expect(() => parseEnv({ ...s3, CADENZA_S3_BUCKET: "Bad_Bucket" })).toThrow(
+      /CADENZA_S3_BUCKET must be an S3 bucket name/,
+    );
+    expect(() => parseEnv({ ...s3, CADENZA_S3_ENDPOINT: "ftp://x" })).toThrow(
+      /CADENZA_S3_ENDPOINT must be an http/,
+    );
+    expect(() => parseEnv({ CADENZA_STORAGE_SHARED: "perhaps" })).toThrow(
+      /CADENZA_STORAGE_SHARED must be true or false/,
+    );
+    // The access key and secret are never echoed.
+    expect(() => parseEnv({ ...s3, CADENZA_S3_SECRET_ACCESS_KEY: "", CADENZA_S3_ACCESS_KEY_ID: "" })).toThrow(
+      /needs CADENZA_S3_ACCESS_KEY_ID, CADENZA_S3_SECRET_ACCESS_KEY\.$/,
+    );
+    expect(parseEnv({ CADENZA_STORAGE_DIR: "/mnt/files", CADENZA_STORAGE_SHARED: "true" })).toMatchObject({
+      CADENZA_STORAGE_DIR: "/mnt/files",
+      CADENZA_STORAGE_SHARED: true,
+    });
   });
 
   it("treats empty variables as unset", () => {
@@ -89,6 +132,8 @@ describe("parseEnv", () => {
       AUTH_TRUST_HOST: true,
       CADENZA_WORKER_CONCURRENCY: 4,
       CADENZA_RETENTION_DAYS: 7,
+      CADENZA_STORAGE: "local",
+      CADENZA_STORAGE_SHARED: false,
       CADENZA_INLINE_TASKS: false,
       CADENZA_ENGINE: "temporal",
       TEMPORAL_ADDRESS: "temporal.internal:7233",

@@ -37,6 +37,43 @@ export const envSchema = z.object({
     .string()
     .default(".data")
     .transform((dir) => path.resolve(dir)),
+  // --- Internal storage (server/storage.ts builds it, once per process) ---
+  /**
+   * Where the internal storage (task output files, FILE inputs, namespace files) lives: `local` (a
+   * directory, CADENZA_STORAGE_DIR) or `s3` (a bucket of an S3-compatible service, CADENZA_S3_*).
+   */
+  CADENZA_STORAGE: z.enum(["local", "s3"], { error: "must be local or s3" }).default("local"),
+  /** The local storage's directory; default `<CADENZA_DATA_DIR>/storage`. */
+  CADENZA_STORAGE_DIR: z
+    .string()
+    .min(1)
+    .transform((dir) => path.resolve(dir))
+    .optional(),
+  /**
+   * `true` declares that the local storage directory is the same shared filesystem (NFS, a mounted
+   * volume) on every web and engine server: `cadenza server web|engine` refuse local storage without it.
+   */
+  CADENZA_STORAGE_SHARED: booleanString.default(false),
+  /** The S3 API endpoint (`http://minio:9000`); default AWS's endpoint of CADENZA_S3_REGION. */
+  CADENZA_S3_ENDPOINT: z
+    .url({ error: "must be an http:// or https:// URL", protocol: /^https?$/ })
+    .optional(),
+  CADENZA_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: "must be a region name, e.g. eu-west-1" })
+    .optional(),
+  CADENZA_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name (3-63 of a-z 0-9 . -)" })
+    .optional(),
+  CADENZA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  CADENZA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** For temporary credentials. */
+  CADENZA_S3_SESSION_TOKEN: z.string().min(1).optional(),
+  /** `{endpoint}/{bucket}/key` (true) or `{bucket}.{endpoint}/key` (false); default true with CADENZA_S3_ENDPOINT. */
+  CADENZA_S3_PATH_STYLE: booleanString.optional(),
+  /** A key prefix inside the bucket (`cadenza/`), so one bucket can hold other things too. */
+  CADENZA_S3_PREFIX: z.string().min(1).optional(),
   /** Task attempts (and other engine jobs) one engine process runs at once. */
   CADENZA_WORKER_CONCURRENCY: z.coerce
     .number({ error: "must be a number" })
@@ -235,6 +272,28 @@ function temporalTlsProblem(data: z.infer<typeof envSchema>): string | undefined
   return undefined;
 }
 
+const S3_REQUIRED = [
+  "CADENZA_S3_BUCKET",
+  "CADENZA_S3_ACCESS_KEY_ID",
+  "CADENZA_S3_SECRET_ACCESS_KEY",
+] as const;
+
+/** Storage settings that cannot work together, as one sentence (undefined when they can). */
+function storageProblem(data: z.infer<typeof envSchema>): string | undefined {
+  const s3Set = Object.entries(data)
+    .filter(([name, value]) => name.startsWith("CADENZA_S3_") && value !== undefined)
+    .map(([name]) => name);
+  if (data.CADENZA_STORAGE === "s3") {
+    const missing = S3_REQUIRED.filter((name) => data[name] === undefined);
+    if (missing.length > 0) return `CADENZA_STORAGE=s3 needs ${missing.join(", ")}`;
+    if (data.CADENZA_STORAGE_DIR) return "CADENZA_STORAGE_DIR is for CADENZA_STORAGE=local, not s3";
+    return undefined;
+  }
+  if (s3Set.length > 0)
+    return `${s3Set.sort().join(", ")} ${s3Set.length > 1 ? "are" : "is"} set but CADENZA_STORAGE is local: set CADENZA_STORAGE=s3 to use S3`;
+  return undefined;
+}
+
 /** The 32 bytes of a CADENZA_SECRET_KEY value (base64 or hex), or undefined when it is not one. */
 export function secretKeyBytes(value: string): Buffer | undefined {
   const text = value.trim();
@@ -267,7 +326,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   const result = envSchema.safeParse(present);
   if (result.success) {
-    const temporal = temporalTlsProblem(result.data);
+    const temporal = temporalTlsProblem(result.data) ?? storageProblem(result.data);
     if (temporal) throw new EnvError(`Invalid environment: ${temporal}.`);
     const set = OIDC_VARIABLES.filter((name) => result.data[name] !== undefined);
     if (set.length === 0 || set.length === OIDC_VARIABLES.length) return result.data;
@@ -280,7 +339,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     const name = issue.path.join(".");
     const value = source[name];
     const shown =
-      value === undefined || /SECRET|TOKEN|DATABASE_URL|API_KEY/.test(name) ? "" : ` (got "${value}")`;
+      value === undefined || /SECRET|TOKEN|DATABASE_URL|API_KEY|ACCESS_KEY/.test(name)
+        ? ""
+        : ` (got "${value}")`;
     return `${name} ${issue.message}${shown}`;
   });
   throw new EnvError(`Invalid environment: ${problems.join("; ")}.`);

@@ -85,6 +85,28 @@ describe("architecture", () => {
     expect(violations).toEqual([]);
   });
 
+  it("the internal storage of servers is built in server/storage.ts only", () => {
+    // One construction point: web and engine get the storage CADENZA_STORAGE names, never a stray local
+    // directory that another machine cannot see. (worker/storage's own factory, and the memory engine's
+    // in-memory default for `cadenza flow run --engine memory`, are the exceptions.)
+    const allowed = new Set([
+      "server/storage.ts",
+      "worker/storage/index.ts",
+      "worker/memory/memory-engine.ts",
+    ]);
+    const violations: string[] = [];
+    for (const layer of ["server", "worker", "plugins", "app", "cli"]) {
+      for (const file of sources(join(root, layer))) {
+        const name = relative(root, file);
+        if (allowed.has(name) || name.includes("/test/")) continue;
+        const text = readFileSync(file, "utf8").replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "");
+        if (/\bnew (LocalStorage|S3Storage|MemoryStorage)\(|\bcreateStorage\(/.test(text))
+          violations.push(`${name} builds an internal storage`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   /** What the files under `dir` reach, followed through relative and `@/` imports, that `refuse` names. */
   function reachedViolations(
     dir: string,

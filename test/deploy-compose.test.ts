@@ -81,6 +81,7 @@ describe("deploy/compose.yaml against server/env.ts", () => {
       "TEMPORAL_NAMESPACE",
       "CADENZA_SECRET_KEY",
       "CADENZA_DATA_DIR",
+      "CADENZA_STORAGE_SHARED",
     ];
     const seen = cadenzaServices.map(([, s]) => shared.map((key) => String(s.environment?.[key])));
     for (const row of seen) expect(row).toEqual(seen[0]);

@@ -238,6 +238,69 @@ describe("cadenza server web|engine|temporal-worker", () => {
     }
   });
 
+  it("refuse a local storage that is not declared shared, naming the two ways out", async () => {
+    const t = await createTestDatabase();
+    try {
+      vi.stubEnv("DATABASE_URL", t.url);
+      vi.stubEnv("CADENZA_SECRET_KEY", "0".repeat(64));
+      vi.stubEnv("AUTH_SECRET", "a".repeat(32));
+      vi.stubEnv("CADENZA_STORAGE", "local");
+      vi.stubEnv("CADENZA_STORAGE_DIR", "/srv/cadenza-files");
+      vi.stubEnv("CADENZA_STORAGE_SHARED", "");
+      for (const role of ["web", "engine"]) {
+        const { code, stderr } = await run([
+          "server",
+          role,
+          ...(role === "web" ? ["--port", String(await freePort())] : []),
+        ]);
+        expect(code).toBe(1);
+        expectOneLine(stderr);
+        expect(stderr).toContain(
+          `cadenza server ${role}: \`cadenza server ${role}\` shares files with the other servers, but the internal storage is the local directory /srv/cadenza-files: set CADENZA_STORAGE=s3`,
+        );
+        expect(stderr).toContain("declare it with CADENZA_STORAGE_SHARED=true");
+      }
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it("say in one line that the S3 storage cannot be reached, before starting anything", async () => {
+    const t = await createTestDatabase();
+    try {
+      vi.stubEnv("DATABASE_URL", t.url);
+      vi.stubEnv("CADENZA_SECRET_KEY", "0".repeat(64));
+      vi.stubEnv("CADENZA_STORAGE", "s3");
+      // A closed port (fetch refuses port 1 itself as unsafe, which would hide the connection's error).
+      const closed = await freePort();
+      vi.stubEnv("CADENZA_S3_ENDPOINT", `http://127.0.0.1:${closed}`);
+      vi.stubEnv("CADENZA_S3_BUCKET", "files");
+      vi.stubEnv("CADENZA_S3_ACCESS_KEY_ID", "AKIAEXAMPLE");
+      vi.stubEnv("CADENZA_S3_SECRET_ACCESS_KEY", "example-secret");
+      const { code, stdout, stderr } = await run(["server", "engine"]);
+      expect(code).toBe(1);
+      expectOneLine(stderr);
+      expect(stderr).toContain(
+        `cadenza server engine: The internal storage (S3 bucket files at http://127.0.0.1:${closed}) cannot be used: fetch failed (ECONNREFUSED).`,
+      );
+      expect(stderr).not.toContain("example-secret");
+      expect(stdout).not.toContain("engine");
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it("say in one line that CADENZA_STORAGE=s3 lacks its bucket or key", async () => {
+    vi.stubEnv("CADENZA_STORAGE", "s3");
+    vi.stubEnv("CADENZA_S3_BUCKET", "files");
+    const { code, stderr } = await run(["server", "engine"]);
+    expect(code).toBe(1);
+    expectOneLine(stderr);
+    expect(stderr).toContain(
+      "CADENZA_STORAGE=s3 needs CADENZA_S3_ACCESS_KEY_ID, CADENZA_S3_SECRET_ACCESS_KEY",
+    );
+  });
+
   it("refuse a database with pending migrations", async () => {
     const t = await createTestDatabase({ migrate: false });
     try {

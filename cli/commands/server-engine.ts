@@ -18,6 +18,11 @@ async function runEngineProcess(role: "engine" | "temporal-worker", io: CliIo): 
     );
   // `server temporal-worker` is Temporal's whatever CADENZA_ENGINE says; `server engine` follows it.
   const mode = engineModeFrom(role === "temporal-worker" ? { ...env, CADENZA_ENGINE: "temporal" } : env);
+  const { checkStorageReachable, describeStorage, requireSharedStorage } = await import(
+    "../../server/storage"
+  );
+  const storage = requireSharedStorage(role, env);
+  await checkStorageReachable(storage);
   const key = secretKey(secretKeyBytes(env.CADENZA_SECRET_KEY) as Buffer);
   const shutdown = listenForShutdown();
   const cleanup = new CleanupStack(io);
@@ -38,6 +43,7 @@ async function runEngineProcess(role: "engine" | "temporal-worker", io: CliIo): 
         : `Cadenza engine ${runtime.instanceId} started (${env.CADENZA_WORKER_CONCURRENCY} workers). Ctrl-C stops it: ` +
             "running tasks get a few seconds to finish, then their jobs go back to the queue.\n",
     );
+    io.stdout(`Internal storage: ${describeStorage(storage)}.\n`);
     await shutdown.received;
     return 0;
   } finally {

@@ -28,6 +28,11 @@ export const serverWeb: Command = {
         throw new CadenzaError(
           "CADENZA_SECRET_KEY is not set: it encrypts secrets; give every server the same one (openssl rand -base64 32).",
         );
+      const { checkStorageReachable, describeStorage, requireSharedStorage } = await import(
+        "../../server/storage"
+      );
+      const storage = requireSharedStorage("web", env);
+      await checkStorageReachable(storage);
       const shutdown = listenForShutdown();
       const cleanup = new CleanupStack(io);
       try {
@@ -44,7 +49,9 @@ export const serverWeb: Command = {
         cleanup.push("database connections", disconnectDb);
         cleanup.push("engine connections", closeWebEngine);
         cleanup.push("the web server", web.stop);
-        io.stdout(`Cadenza web server at ${web.url} (health: ${web.url}/api/health). Ctrl-C stops it.\n`);
+        io.stdout(
+          `Cadenza web server at ${web.url} (health: ${web.url}/api/health; internal storage: ${describeStorage(storage)}). Ctrl-C stops it.\n`,
+        );
         await shutdown.received;
         return 0;
       } catch (error) {

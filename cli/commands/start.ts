@@ -43,6 +43,9 @@ export const start: Command = {
       } = await import("../../server/engine");
       const engineKind = engineFlag ?? env.CADENZA_ENGINE;
       const { migrationsDir } = await import("../../server/paths");
+      const { checkStorageReachable, describeStorage, storageConfigFrom } = await import(
+        "../../server/storage"
+      );
       const { version } = await import("../../server/version");
       const { CadenzaError } = await import("../../server/errors");
 
@@ -52,6 +55,7 @@ export const start: Command = {
       try {
         // Cheap checks first, so a mistake is reported in a second rather than after a build.
         await assertPortFree(port, env.HOST);
+        await checkStorageReachable(storageConfigFrom(env));
         io.stdout(`Starting Cadenza ${version}\n`);
         // Temporal mode: TEMPORAL_ADDRESS's server (checked now: cheap, and a typo should not cost a build),
         // else the installed dev server with its data in the data directory, stopped with Cadenza.
@@ -197,6 +201,7 @@ export const start: Command = {
             engineKind === "temporal"
               ? `  Engine:   Temporal workflows on ${temporalWhere}; a Temporal worker in this process (${env.CADENZA_WORKER_CONCURRENCY} task attempts at once); data in ${env.CADENZA_DATA_DIR}.`
               : `  Engine:   embedded, in this process (${env.CADENZA_WORKER_CONCURRENCY} workers); data in ${env.CADENZA_DATA_DIR}.`,
+            `  Storage:  ${describeStorage(storageConfigFrom(env))}.`,
             `  Secrets:  encrypted with the key from ${keySource}.`,
             `  Scripts:  ${scripts}.`,
             "Press Ctrl-C to stop.",

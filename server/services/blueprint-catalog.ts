@@ -22,6 +22,18 @@ export const TEST_SMTP_PORT = "${TEST_SMTP_PORT}";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
 export const TEST_GIT_URL = "${TEST_GIT_URL}";
 
+/**
+ * Replaced by a local S3-compatible server's endpoint and an access key it accepts (the blueprint test
+ * starts moto, test/moto.ts, with a bucket `orders-exports`); a blueprint that uses them is reported skipped
+ * where moto is not installed.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+export const TEST_S3_ENDPOINT = "${TEST_S3_ENDPOINT}";
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+export const TEST_S3_ACCESS_KEY_ID = "${TEST_S3_ACCESS_KEY_ID}";
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in YAML, not a JavaScript template
+export const TEST_S3_SECRET_ACCESS_KEY = "${TEST_S3_SECRET_ACCESS_KEY}";
+
 export const BLUEPRINT_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 const record = z.record(z.string(), z.unknown());

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import type { FileStorage } from "@/engine/plugin";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { bootstrapAdmin, createUserToken } from "@/server/auth/bootstrap";
@@ -59,6 +60,8 @@ export function setUpApi(
     runtime?: boolean;
     /** The engine that runs executions (default embedded), read when the harness starts. */
     mode?: () => EngineMode;
+    /** The internal storage (default: a local one in the data directory), read when the harness starts. */
+    storage?: () => FileStorage;
   } = {},
 ): ApiHarness {
   let database: TestDatabase | undefined;
@@ -71,6 +74,7 @@ export function setUpApi(
     dataDir = await mkdtemp(path.join(os.tmpdir(), "cadenza-api-"));
     engine = await openServerEngine({
       ...(options.mode ? { mode: options.mode() } : {}),
+      ...(options.storage ? { storage: options.storage() } : {}),
       databaseUrl: database.url,
       dataDir,
       poolSize: 10,

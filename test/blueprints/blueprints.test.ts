@@ -5,6 +5,8 @@
 // and recorded requests are per blueprint while the blueprints run concurrently. Emails go to a local SMTP
 // server (smtp-server) whose port is `${TEST_SMTP_PORT}`; it records each message's subject and attachments.
 // Git repositories are served by git http-backend at `${TEST_GIT_URL}` (see TEST_GIT_URL for what they hold).
+// S3 is moto's server (test/moto.ts) at `${TEST_S3_ENDPOINT}` with a bucket `orders-exports` and the key
+// `${TEST_S3_ACCESS_KEY_ID}` / `${TEST_S3_SECRET_ACCESS_KEY}`; without moto those blueprints report skipped.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -22,12 +24,16 @@ import {
   type CatalogBlueprint,
   loadCatalog,
   TEST_GIT_URL,
+  TEST_S3_ACCESS_KEY_ID,
+  TEST_S3_ENDPOINT,
+  TEST_S3_SECRET_ACCESS_KEY,
   TEST_SERVER,
   TEST_SMTP_PORT,
 } from "@/server/services/blueprint-catalog";
 import { databaseKvStore } from "@/worker/embedded/kv-store";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "@/worker/embedded/test/harness";
 import { LocalProcessRunner } from "@/worker/runners";
+import { MOTO_AVAILABLE, startMoto, type TestS3 } from "../moto";
 import { startGitServer } from "../plugins/git-server";
 
 vi.setConfig({ maxConcurrency: 12 });
@@ -172,7 +178,17 @@ function makeScriptsRepository(): void {
 
 let server: Server;
 let base = "";
+let s3: TestS3 | undefined;
+/** Whether a blueprint's test uses the S3 server, which is there only where moto is installed. */
+const needsS3 = (blueprint: CatalogBlueprint) =>
+  [TEST_S3_ENDPOINT, TEST_S3_ACCESS_KEY_ID, TEST_S3_SECRET_ACCESS_KEY].some((placeholder) =>
+    JSON.stringify(blueprint.test).includes(placeholder),
+  );
 beforeAll(async () => {
+  if (MOTO_AVAILABLE) {
+    s3 = await startMoto();
+    await s3.createBucket("orders-exports");
+  }
   makeScriptsRepository();
   git = await startGitServer(gitRoot, { username: "blueprints", password: "blueprint-git-token" });
   await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
@@ -201,12 +217,13 @@ beforeAll(async () => {
     for (const companion of blueprint.companions) await h.deploy(companion.source);
     await h.deploy(blueprint.source);
   }
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
   await new Promise<void>((resolve) => (git ? git.server.close(() => resolve()) : resolve()));
   rmSync(gitRoot, { recursive: true, force: true });
   await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await s3?.stop();
 });
 
 function withServer<T>(value: T, id: string): T {
@@ -235,6 +252,9 @@ function withDatabase(value: string): string {
   const url = new URL(h.database.url);
   const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname;
   return value
+    .replaceAll(TEST_S3_ENDPOINT, s3?.endpoint ?? "")
+    .replaceAll(TEST_S3_ACCESS_KEY_ID, s3?.credentials.accessKeyId ?? "")
+    .replaceAll(TEST_S3_SECRET_ACCESS_KEY, s3?.credentials.secretAccessKey ?? "")
     .replaceAll(PG_URL, `jdbc:postgresql://${host}:${url.port}${url.pathname}`)
     .replaceAll(PG_USER, decodeURIComponent(url.username))
     .replaceAll(PG_PASSWORD, decodeURIComponent(url.password));
@@ -348,7 +368,8 @@ describe("the blueprint gallery", () => {
       }
     });
 
-    it("runs to the state its metadata declares", async ({ expect }) => {
+    it("runs to the state its metadata declares", async ({ expect, skip }) => {
+      if (needsS3(blueprint) && !s3) skip("needs moto (npm run moto:install)");
       const spec = blueprint.test;
       const execution = await run(blueprint);
       if (spec.state && !execution) throw new Error("no execution");

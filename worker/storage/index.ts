@@ -6,14 +6,13 @@ import { S3Storage, type S3StorageOptions } from "./s3";
 export { LocalStorage, uriSegments } from "./local";
 export { MemoryStorage } from "./memory";
 export { S3Storage, type S3StorageOptions } from "./s3";
-export { type AwsCredentials, signRequest } from "./sigv4";
 export { tenantStorage } from "./tenant";
 export { inputFileUri, taskFileUri } from "./uris";
 
 /** How the internal storage is configured (the server maps its validated environment to this). */
 export type StorageConfig =
   | { type: "local"; root: string }
-  | ({ type: "s3" } & Omit<S3StorageOptions, "fetch">)
+  | ({ type: "s3" } & Omit<S3StorageOptions, "fetch" | "pageSize">)
   | { type: "memory" };
 
 /** The internal storage backend a configuration names. */

@@ -1,6 +1,15 @@
 import type { FileStorage } from "@/engine/plugin";
+import {
+  type AwsCredentials,
+  parseListPage,
+  type S3Location,
+  s3Endpoint,
+  s3Failure,
+  s3Url,
+  sha256Hex,
+  signRequest,
+} from "@/plugins/aws";
 import { uriSegments } from "./local";
-import { type AwsCredentials, encodeRfc3986, sha256Hex, signRequest } from "./sigv4";
 
 export interface S3StorageOptions {
   /** The S3 API endpoint, e.g. `https://s3.eu-west-1.amazonaws.com` or `http://minio:9000`. */
@@ -8,8 +17,15 @@ export interface S3StorageOptions {
   region: string;
   bucket: string;
   credentials: AwsCredentials;
+  /**
+   * Path-style URLs (`{endpoint}/{bucket}/{key}`, default: what MinIO, Ceph and moto expect) or, when false,
+   * virtual-hosted ones (`{bucket}.{endpoint host}/{key}`, AWS's preferred form).
+   */
+  pathStyle?: boolean;
   /** A key prefix inside the bucket (e.g. `cadenza/`); none by default. */
   prefix?: string;
+  /** Keys per list request (S3's own default and maximum: 1000); tests make it small to cross pages. */
+  pageSize?: number;
   /** Per-request timeout. Default 60 s. */
   timeoutMs?: number;
   /** For tests: the fetch to use. */
@@ -18,36 +34,23 @@ export interface S3StorageOptions {
 
 const SCHEME = "kestra:///";
 
-function xmlText(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, entity: string) => {
-    const e = entity.toLowerCase();
-    if (e === "amp") return "&";
-    if (e === "lt") return "<";
-    if (e === "gt") return ">";
-    if (e === "quot") return '"';
-    if (e === "apos") return "'";
-    return String.fromCodePoint(e.startsWith("#x") ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
-  });
-}
-
-const tags = (xml: string, tag: string) =>
-  [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => xmlText(m[1] as string));
-
 /**
- * Internal storage in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2...), over path-style URLs
- * (`{endpoint}/{bucket}/{key}`) signed with AWS Signature Version 4. `kestra:///a/b.txt` is the key
- * `{prefix}a/b.txt`.
+ * Internal storage in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2...), over path-style or
+ * virtual-hosted URLs signed with AWS Signature Version 4 (plugins/aws, shared with the aws.s3 tasks).
+ * `kestra:///a/b.txt` is the key `{prefix}a/b.txt`. The endpoint is the operator's, so it is reached with
+ * plain fetch, not through the outbound-address policy that tenants' tasks follow.
  */
 export class S3Storage implements FileStorage {
-  private readonly endpoint: URL;
+  private readonly location: S3Location;
   private readonly prefix: string;
   private readonly fetch: typeof fetch;
 
   constructor(private readonly options: S3StorageOptions) {
-    this.endpoint = new URL(options.endpoint);
-    if (this.endpoint.protocol !== "http:" && this.endpoint.protocol !== "https:") {
-      throw new Error(`the S3 endpoint must be an http(s) URL, got ${options.endpoint}`);
-    }
+    this.location = {
+      endpoint: s3Endpoint(options.endpoint),
+      bucket: options.bucket,
+      pathStyle: options.pathStyle ?? true,
+    };
     this.prefix = options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, "")}/` : "";
     this.fetch = options.fetch ?? fetch;
   }
@@ -57,16 +60,7 @@ export class S3Storage implements FileStorage {
   }
 
   private url(key: string | undefined, query: Record<string, string> = {}): URL {
-    const base = this.endpoint.pathname.replace(/\/+$/, "");
-    const path = [encodeRfc3986(this.options.bucket), ...(key ? key.split("/").map(encodeRfc3986) : [])].join(
-      "/",
-    );
-    const url = new URL(`${this.endpoint.origin}${base}/${path}`);
-    // Encoded by hand (spaces as %20, not +): what is sent is exactly what is signed.
-    url.search = Object.entries(query)
-      .map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`)
-      .join("&");
-    return url;
+    return s3Url(this.location, key, query);
   }
 
   private async send(
@@ -93,12 +87,7 @@ export class S3Storage implements FileStorage {
   }
 
   private async failure(response: Response, what: string): Promise<Error> {
-    const text = await response.text().catch(() => "");
-    const code = tags(text, "Code")[0];
-    const message = tags(text, "Message")[0];
-    return new Error(
-      `S3 ${what} failed: ${response.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`,
-    );
+    return s3Failure(response.status, await response.text().catch(() => ""), what);
   }
 
   async put(uri: string, data: Uint8Array | string): Promise<string> {
@@ -195,12 +184,13 @@ export class S3Storage implements FileStorage {
     let token: string | undefined;
     do {
       const query: Record<string, string> = { "list-type": "2", prefix: keyPrefix };
+      if (this.options.pageSize) query["max-keys"] = String(this.options.pageSize);
       if (token) query["continuation-token"] = token;
       const response = await this.send("GET", this.url(undefined, query));
       if (!response.ok) throw await this.failure(response, `LIST ${prefix}`);
-      const xml = await response.text();
-      for (const key of tags(xml, "Key")) out.push(SCHEME + key.slice(this.prefix.length));
-      token = tags(xml, "IsTruncated")[0] === "true" ? tags(xml, "NextContinuationToken")[0] : undefined;
+      const page = parseListPage(await response.text());
+      for (const object of page.objects) out.push(SCHEME + object.key.slice(this.prefix.length));
+      token = page.next;
     } while (token);
     return out.sort();
   }
