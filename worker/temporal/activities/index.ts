@@ -1,6 +1,6 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
-import { isTerminal, secretInputValues } from "@/engine/executor";
+import { type Execution, isTerminal, secretInputValues } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
 import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
 import { runStoredAttempt } from "../../embedded/attempt";
@@ -24,6 +24,35 @@ async function stored(ctx: EngineContext, executionId: string) {
   const found = await loadExecution(ctx.pool, executionId);
   if (!found) throw new Error(`execution ${executionId} not found`);
   return found;
+}
+
+/**
+ * The execution as this workflow run first read it. `loadExecution` and the steps' `persist` are local
+ * activities: they run inside a workflow task and are recorded only when it completes. A task that times
+ * out (a busy worker) after its persists ran is attempted again from the workflow's start, and reading
+ * the row then would give it the later state it wrote itself: no command of its history leads there, and
+ * an execution already ended waits for an end that was already dispatched. So the first read of a run is
+ * kept, and its later attempts replay from it; the persists they repeat are idempotent rewrites (their logs
+ * may be written twice, as a local activity's effects may). A new run (continueAsNew) starts from the row.
+ */
+async function runStartDocument(pool: EngineContext["pool"], executionId: string, runId: string) {
+  return withTransaction(pool, async (client) => {
+    await client.query(
+      `insert into temporal_run_starts (execution_id, run_id, document)
+       select id, $2, document from executions where id = $1
+       on conflict (execution_id) do update set run_id = excluded.run_id, document = excluded.document,
+         created_at = now()
+       where temporal_run_starts.run_id <> excluded.run_id`,
+      [executionId, runId],
+    );
+    const row = await client.query<{ document: Execution }>(
+      "select document from temporal_run_starts where execution_id = $1",
+      [executionId],
+    );
+    const document = row.rows[0]?.document;
+    if (!document) throw new Error(`execution ${executionId} not found`);
+    return document;
+  });
 }
 
 /**
@@ -62,8 +91,10 @@ export function createTemporalActivities(
 ): TemporalActivities {
   const ports = (tenantId: string) => temporalDriverPorts(ctx, tenantId, client());
   return {
-    async loadExecution({ tenantId, executionId }): Promise<LoadedExecution> {
-      const { execution } = await stored(ctx, executionId);
+    async loadExecution({ tenantId, executionId, runId }): Promise<LoadedExecution> {
+      const execution = runId
+        ? await runStartDocument(ctx.pool, executionId, runId)
+        : (await stored(ctx, executionId)).execution;
       const flow = await ctx.flows.revision(
         ctx.pool,
         tenantId,

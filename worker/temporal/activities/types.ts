@@ -38,7 +38,11 @@ export interface WorkflowSettings {
  * worker is lost, so each writes the read model (PostgreSQL) as "make it so", never "add one more".
  */
 export interface TemporalActivities {
-  loadExecution(input: { tenantId: string; executionId: string }): Promise<LoadedExecution>;
+  /**
+   * `runId`: the workflow run asking. Its execution is read once per run (runStartDocument): a workflow
+   * task's later attempt reads what the first read. Histories recorded without it read the row.
+   */
+  loadExecution(input: { tenantId: string; executionId: string; runId?: string }): Promise<LoadedExecution>;
   /**
    * Writes the stepped execution (document, columns, changed task runs) and the step's logs, with secret
    * values masked. `masked` is the execution as written when masking changed it: the workflow goes on from

@@ -83,7 +83,11 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   const mayContinue = patched(PATCHES.continueAsNew);
   const indexes = patched(PATCHES.searchAttributes);
   const localWork = patched(PATCHES.localWork);
-  const loaded = await store.loadExecution({ tenantId, executionId: input.executionId });
+  const loaded = await store.loadExecution({
+    tenantId,
+    executionId: input.executionId,
+    runId: workflowInfo().runId,
+  });
   const { flow } = loaded;
   let execution: Execution = loaded.execution;
   const index = searchAttributeIndexer(indexes ? (loaded.searchAttributes ?? []) : [], tenantId);
