@@ -143,9 +143,13 @@ function summary(row: {
 }
 
 /** Validates one or more YAML documents (separated by `---`) without saving anything. */
+/**
+ * Validation reads nothing of the tenant, but like every flow operation it needs FLOW:READ: somewhere in
+ * the tenant before anything is parsed (403 otherwise), then in each namespace a document declares.
+ */
 export function validateFlows(scope: ServiceScope, text: string): FlowValidation[] {
-  void scope; // validation reads nothing of the tenant; the scope proves the caller belongs to it
-  return loadFlows(text, { registry: plugins() }).map((load, index) => {
+  listFilter(scope, "FLOW", "READ");
+  const results = loadFlows(text, { registry: plugins() }).map((load, index) => {
     const raw = load.flow ?? documentValue(load);
     const id = typeof raw?.id === "string" ? raw.id : undefined;
     const namespace = typeof raw?.namespace === "string" ? raw.namespace : undefined;
@@ -159,6 +163,9 @@ export function validateFlows(scope: ServiceScope, text: string): FlowValidation
       ...(load.errors.length > 0 ? { constraints: describeFlowErrors(load.errors) } : {}),
     };
   });
+  for (const result of results)
+    if (result.namespace !== undefined) check(scope, "FLOW", "READ", result.namespace);
+  return results;
 }
 
 function documentValue(load: FlowLoad): { id?: unknown; namespace?: unknown } | undefined {
