@@ -122,6 +122,23 @@ describe("architecture", () => {
     expect(stripComments("/** Default: new Date() */ x")).not.toMatch(/new Date/);
   });
 
+  it("server/ services write through the tenant-scoped client only, never through the engine's pool", () => {
+    // One data path: a service's change and its audit entry commit in one transaction of the tenant-scoped
+    // client (TenantDb.$transaction, whose $sql serves the engine's SQL stores). The engine's pool
+    // (`engine.ctx.pool`) is for reads; a write there would bypass that transaction and its audit.
+    const write = /\b(?:insert\s+into|update\s+\w+\s+set|delete\s+from)\b|\bwithTransaction\(|writeAuditSql/i;
+    const violations: string[] = [];
+    for (const dir of ["server/services", "server/api", "server/rest", "server/audit"])
+      for (const file of sources(join(root, dir))) {
+        const text = stripComments(readFileSync(file, "utf8"));
+        if (/\bwithTransaction\(|writeAuditSql/.test(text))
+          violations.push(`${relative(root, file)} opens its own transaction or audit writer`);
+        else if (/\.ctx\.pool\b/.test(text) && write.test(text))
+          violations.push(`${relative(root, file)} reaches the engine's pool and writes SQL`);
+      }
+    expect(violations).toEqual([]);
+  });
+
   /** What the files under `dir` reach, followed through relative and `@/` imports, that `refuse` names. */
   function reachedViolations(
     dir: string,

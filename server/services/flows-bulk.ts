@@ -13,16 +13,15 @@ import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { isMap, parseAllDocuments } from "yaml";
 import { loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
-import { deleteFlow as deleteStoredFlow, saveFlowRevision, withTransaction } from "@/worker/embedded";
+import { deleteFlow as deleteStoredFlow, saveFlowRevision } from "@/worker/embedded";
 import { filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import type { Action } from "../access/permissions";
-import { writeAuditSql } from "../audit/audit";
 import { env } from "../env";
 import { tooLarge } from "../input-limits";
 import { BadRequestError, PayloadTooLargeError } from "./errors";
 import { describeFlowErrors } from "./flows";
 import { syncFlowSchedules } from "./schedules";
-import { actor, check, listFilter, type ServiceScope } from "./scope";
+import { audit, check, listFilter, type ServiceScope, sqlIn } from "./scope";
 
 export interface FlowRef {
   namespace: string;
@@ -125,19 +124,23 @@ async function saveSource(scope: ServiceScope, row: FlowRow, source: string): Pr
   if (!load.flow) return false;
   const flow = load.flow;
   const engine = await scope.engine();
-  const changed = await withTransaction(engine.ctx.pool, async (client) => {
-    const saved = await saveFlowRevision(client, engine.ctx.registry, scope.tenant.id, flow, source, {
+  const changed = await scope.db.$transaction(async (tx) => {
+    const saved = await saveFlowRevision(sqlIn(tx), engine.ctx.registry, scope.tenant.id, flow, source, {
       ...(scope.principal.kind === "user" ? { authorId: scope.principal.id } : {}),
     });
     if (saved.changed)
-      await writeAuditSql(client, scope.tenant.id, actor(scope), {
-        action: "UPDATE",
-        resourceType: "FLOW",
-        resourceId: `${row.namespace}.${row.id}`,
-        namespace: row.namespace,
-        before: { source: row.source },
-        after: { revision: saved.revision, source },
-      });
+      await audit(
+        scope,
+        {
+          action: "UPDATE",
+          resourceType: "FLOW",
+          resourceId: `${row.namespace}.${row.id}`,
+          namespace: row.namespace,
+          before: { source: row.source },
+          after: { revision: saved.revision, source },
+        },
+        tx,
+      );
     return saved.changed;
   });
   if (changed) await syncFlowSchedules(engine, scope.tenant.id, flow);
@@ -157,22 +160,26 @@ async function remove(scope: ServiceScope, rows: FlowRow[]): Promise<BulkResult>
   const engine = await scope.engine();
   let count = 0;
   for (const row of rows) {
-    const deleted = await withTransaction(engine.ctx.pool, async (client) => {
+    const deleted = await scope.db.$transaction(async (tx) => {
       const done = await deleteStoredFlow(
-        client,
+        sqlIn(tx),
         engine.ctx.registry,
         scope.tenant.id,
         row.namespace,
         row.id,
       );
       if (done)
-        await writeAuditSql(client, scope.tenant.id, actor(scope), {
-          action: "DELETE",
-          resourceType: "FLOW",
-          resourceId: `${row.namespace}.${row.id}`,
-          namespace: row.namespace,
-          before: { revision: row.revision, source: row.source },
-        });
+        await audit(
+          scope,
+          {
+            action: "DELETE",
+            resourceType: "FLOW",
+            resourceId: `${row.namespace}.${row.id}`,
+            namespace: row.namespace,
+            before: { revision: row.revision, source: row.source },
+          },
+          tx,
+        );
       return done;
     });
     if (deleted) {
@@ -285,19 +292,23 @@ export async function importFlows(
         continue;
       }
       const engine = await scope.engine();
-      const saved = await withTransaction(engine.ctx.pool, async (client) => {
-        const result = await saveFlowRevision(client, engine.ctx.registry, scope.tenant.id, flow, source, {
+      const saved = await scope.db.$transaction(async (tx) => {
+        const result = await saveFlowRevision(sqlIn(tx), engine.ctx.registry, scope.tenant.id, flow, source, {
           ...(scope.principal.kind === "user" ? { authorId: scope.principal.id } : {}),
         });
         if (result.changed)
-          await writeAuditSql(client, scope.tenant.id, actor(scope), {
-            action: live ? "UPDATE" : "CREATE",
-            resourceType: "FLOW",
-            resourceId: `${flow.namespace}.${flow.id}`,
-            namespace: flow.namespace,
-            before: live ? { source: live.source } : undefined,
-            after: { revision: result.revision, source, imported: true },
-          });
+          await audit(
+            scope,
+            {
+              action: live ? "UPDATE" : "CREATE",
+              resourceType: "FLOW",
+              resourceId: `${flow.namespace}.${flow.id}`,
+              namespace: flow.namespace,
+              before: live ? { source: live.source } : undefined,
+              after: { revision: result.revision, source, imported: true },
+            },
+            tx,
+          );
         return result;
       });
       if (saved.changed) await syncFlowSchedules(engine, scope.tenant.id, flow);
