@@ -74,7 +74,7 @@ function measure(run: () => string, iterations: number): number {
 export async function runExprBench(): Promise<ExprBenchResult[]> {
   const results: ExprBenchResult[] = [];
   for (const c of CASES) {
-    const engine = () => render(c.template, context);
+    const engine = () => render(c.template, context, { now: () => new Date(), random: Math.random });
     const baseline = () => c.baseline(context);
     if (engine() !== baseline())
       throw new Error(`bench case "${c.name}" renders ${engine()} but expected ${baseline()}`);

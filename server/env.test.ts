@@ -43,6 +43,7 @@ describe("parseEnv", () => {
       CADENZA_HTTP_PRIVATE_NETWORKS: "block",
       CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
       CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
+      CADENZA_MAX_IMPORT_BYTES: 20 * 1024 * 1024,
       CADENZA_TRUSTED_PROXIES: [],
       CADENZA_STREAM_RECHECK_SECONDS: 5,
       CADENZA_SCRIPT_ISOLATION: "on",
@@ -143,6 +144,7 @@ describe("parseEnv", () => {
       CADENZA_HTTP_PRIVATE_NETWORKS: "block",
       CADENZA_MAX_BODY_BYTES: 10 * 1024 * 1024,
       CADENZA_MAX_UPLOAD_BYTES: 100 * 1024 * 1024,
+      CADENZA_MAX_IMPORT_BYTES: 20 * 1024 * 1024,
       CADENZA_TRUSTED_PROXIES: [],
       CADENZA_STREAM_RECHECK_SECONDS: 5,
       CADENZA_SCRIPT_ISOLATION: "on",
@@ -245,6 +247,7 @@ describe("parseEnv", () => {
       CADENZA_HTTP_PRIVATE_NETWORKS: "block",
       CADENZA_MAX_BODY_BYTES: "1048576",
       CADENZA_MAX_UPLOAD_BYTES: "2097152",
+      CADENZA_MAX_IMPORT_BYTES: "4096",
     });
     expect(env.CADENZA_HTTP_ALLOWED_NETWORKS).toEqual([
       "10.0.0.0/8",
@@ -263,6 +266,7 @@ describe("parseEnv", () => {
     });
     expect(env.CADENZA_MAX_BODY_BYTES).toBe(1048576);
     expect(env.CADENZA_MAX_UPLOAD_BYTES).toBe(2097152);
+    expect(env.CADENZA_MAX_IMPORT_BYTES).toBe(4096);
   });
 
   it.each(["10.0.0.0/33", "127.1/32", "0x7f000001", "localhost", "10.0.0.0/8/1", "::1/129"])(

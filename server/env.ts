@@ -212,12 +212,21 @@ export const envSchema = z.object({
     .int({ error: "must be a whole number" })
     .min(1024, { error: "must be at least 1024" })
     .default(10 * 1024 * 1024),
-  /** The largest upload (FILE inputs, all files of a request together), in bytes; 413 beyond. */
+  /**
+   * The largest upload (multipart or URL-encoded: FILE inputs, namespace files, flow imports; all files of a
+   * request together), in bytes; 413 beyond.
+   */
   CADENZA_MAX_UPLOAD_BYTES: z.coerce
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })
     .min(1024, { error: "must be at least 1024" })
     .default(100 * 1024 * 1024),
+  /** The most YAML a flow import's zip may unpack to, in bytes (its entries' sizes together); 413 beyond. */
+  CADENZA_MAX_IMPORT_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1024, { error: "must be at least 1024" })
+    .default(20 * 1024 * 1024),
   /**
    * `on` (default): every script attempt runs in a bubblewrap sandbox (own pid, mount, IPC, UTS and network
    * namespaces; as root, its own uid); scripts fail with a clear message when bubblewrap or user

@@ -10,10 +10,43 @@ export interface BodyLimits {
   bodyBytes: number;
   /** Uploads: a multipart or URL-encoded form, files included (CADENZA_MAX_UPLOAD_BYTES). */
   uploadBytes: number;
+  /** What a flow import's zip may unpack to (CADENZA_MAX_IMPORT_BYTES); default the configured one. */
+  importBytes?: number;
 }
 
 export function configuredLimits(): BodyLimits {
-  return { bodyBytes: env.CADENZA_MAX_BODY_BYTES, uploadBytes: env.CADENZA_MAX_UPLOAD_BYTES };
+  return {
+    bodyBytes: env.CADENZA_MAX_BODY_BYTES,
+    uploadBytes: env.CADENZA_MAX_UPLOAD_BYTES,
+    importBytes: env.CADENZA_MAX_IMPORT_BYTES,
+  };
+}
+
+/** Which setting each limit comes from, named in the 413 so an operator knows what to raise. */
+export type LimitSetting = "CADENZA_MAX_BODY_BYTES" | "CADENZA_MAX_UPLOAD_BYTES" | "CADENZA_MAX_IMPORT_BYTES";
+
+/** `1536` -> "1.5 KiB": the limit as a person reads it, beside the exact bytes. */
+function humanBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
+}
+
+/** The 413 for `what` past `limit` bytes: a JSON message saying the limit, and `details` with it. */
+export function tooLarge(
+  limit: number,
+  setting: LimitSetting = "CADENZA_MAX_BODY_BYTES",
+  what = "The body",
+): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `${what} is larger than ${limit} bytes (${humanBytes(limit)}), the server's limit (${setting}).`,
+    { limitBytes: limit, setting },
+  );
 }
 
 /**
@@ -22,18 +55,23 @@ export function configuredLimits(): BodyLimits {
  */
 export const MAX_JSON_DEPTH = 256;
 
-const tooLarge = (limit: number) =>
-  new PayloadTooLargeError(`The body is larger than ${limit} bytes (the server's limit).`);
-
 /** A body larger than the limit, by its Content-Length, before reading any of it. */
-export function checkDeclaredLength(headers: Headers, limit: number): void {
+export function checkDeclaredLength(
+  headers: Headers,
+  limit: number,
+  setting: LimitSetting = "CADENZA_MAX_BODY_BYTES",
+): void {
   const declared = Number(headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, setting);
 }
 
 /** Reads a body whole, stopping (and cancelling the stream) as soon as it passes the limit. */
-export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
-  checkDeclaredLength(request.headers, limit);
+export async function readLimited(
+  request: Request,
+  limit: number,
+  setting: LimitSetting = "CADENZA_MAX_BODY_BYTES",
+): Promise<Uint8Array> {
+  checkDeclaredLength(request.headers, limit, setting);
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -44,7 +82,7 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
+      throw tooLarge(limit, setting);
     }
     chunks.push(value);
   }

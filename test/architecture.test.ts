@@ -31,6 +31,11 @@ function sources(dir: string): string[] {
   return out;
 }
 
+/** Source without comments (line structure kept), so a comment may name what the code must not use. */
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " ")).replace(/\/\/.*$/gm, "");
+}
+
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
   const found: string[] = [];
@@ -104,6 +109,55 @@ describe("architecture", () => {
           violations.push(`${name} builds an internal storage`);
       }
     }
+    expect(violations).toEqual([]);
+  });
+
+  it("engine/ takes time and randomness only from its caller: no clock or random fallback", () => {
+    // step() is replayed inside a Temporal workflow and must give the same result each time: the clock and
+    // the random numbers come from StepEnv / RenderOptions, which every driver fills in.
+    const forbidden: [RegExp, string][] = [
+      [/\bMath\.random\b/, "Math.random"],
+      [/\bDate\.now\b/, "Date.now"],
+      [/\bnew\s+Date\s*\(\s*\)/, "new Date()"],
+      [/\bperformance\.now\b/, "performance.now"],
+      [/\b(?:randomUUID|getRandomValues)\b/, "crypto randomness"],
+    ];
+    expect(clockOrRandomUses(sources(join(root, "engine")))).toEqual([]);
+
+    function clockOrRandomUses(files: string[]): string[] {
+      const violations: string[] = [];
+      for (const file of files) {
+        const lines = stripComments(readFileSync(file, "utf8")).split("\n");
+        lines.forEach((line, i) => {
+          for (const [pattern, name] of forbidden)
+            if (pattern.test(line)) violations.push(`${relative(root, file)}:${i + 1} uses ${name}`);
+        });
+      }
+      return violations;
+    }
+  });
+
+  it("the clock and randomness rule catches a fallback (the scan is not vacuous)", () => {
+    const sample = "const random = options.random ?? Math.random; // Math.random in a comment is fine";
+    expect(/\bMath\.random\b/.test(stripComments(sample))).toBe(true);
+    expect(/\bnew\s+Date\s*\(\s*\)/.test(stripComments("now ?? (() => new Date())"))).toBe(true);
+    expect(stripComments("/** Default: new Date() */ x")).not.toMatch(/new Date/);
+  });
+
+  it("server/ services write through the tenant-scoped client only, never through the engine's pool", () => {
+    // One data path: a service's change and its audit entry commit in one transaction of the tenant-scoped
+    // client (TenantDb.$transaction, whose $sql serves the engine's SQL stores). The engine's pool
+    // (`engine.ctx.pool`) is for reads; a write there would bypass that transaction and its audit.
+    const write = /\b(?:insert\s+into|update\s+\w+\s+set|delete\s+from)\b|\bwithTransaction\(|writeAuditSql/i;
+    const violations: string[] = [];
+    for (const dir of ["server/services", "server/api", "server/rest", "server/audit"])
+      for (const file of sources(join(root, dir))) {
+        const text = stripComments(readFileSync(file, "utf8"));
+        if (/\bwithTransaction\(|writeAuditSql/.test(text))
+          violations.push(`${relative(root, file)} opens its own transaction or audit writer`);
+        else if (/\.ctx\.pool\b/.test(text) && write.test(text))
+          violations.push(`${relative(root, file)} reaches the engine's pool and writes SQL`);
+      }
     expect(violations).toEqual([]);
   });
 

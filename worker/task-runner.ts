@@ -1,4 +1,10 @@
-import { type Execution, type InputCipher, type TaskResultEvent, taskRunVariables } from "@/engine/executor";
+import {
+  type Execution,
+  expressionOptions,
+  type InputCipher,
+  type TaskResultEvent,
+  taskRunVariables,
+} from "@/engine/executor";
 import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
 import { commonTaskSchema, type Flow, indexTasks, type Task } from "@/engine/flow";
 import {
@@ -20,6 +26,8 @@ export interface TaskRunnerDeps {
   services: TaskServices;
   functions?: Record<string, ExprFunction>;
   now(): Date;
+  /** Randomness for randomInt()/uuid() in the task's properties. */
+  random(): number;
   envs?: Record<string, string>;
   globals?: Record<string, unknown>;
   /** Opens sealed SECRET inputs for templates. */
@@ -88,7 +96,7 @@ export async function runTaskAttempt(
   const logger = loggerOf(log);
 
   const variables = taskRunVariables(flow, execution, task, run, deps);
-  const renderOptions = { functions: deps.functions, now: () => deps.now() };
+  const renderOptions = expressionOptions(deps);
   const { toRender, kept } = splitProperties(task, COMMON_KEYS, plugin.rawProperties);
 
   let properties: unknown;

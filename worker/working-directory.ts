@@ -1,4 +1,4 @@
-import { type Execution, type TaskRun, taskRunVariables } from "@/engine/executor";
+import { type Execution, expressionOptions, type TaskRun, taskRunVariables } from "@/engine/executor";
 import { renderTreeAsync } from "@/engine/expr";
 import type { Flow, Task } from "@/engine/flow";
 import type { PluginRegistry, ProcessRunner, SharedWorkingDirectory, TaskServices } from "@/engine/plugin";
@@ -54,10 +54,7 @@ export function servicesFor(
         workingDir: workspace.workingDir,
       };
       const render = (value: unknown, extra?: Record<string, unknown>) =>
-        renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, {
-          functions: deps.functions,
-          now: () => deps.now(),
-        });
+        renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, expressionOptions(deps));
       await writeInputFiles({ render }, inputFiles, variables, workspace, deps.services.storage);
     },
   };

@@ -3,7 +3,7 @@ import type { Flow } from "../flow/model";
 import type { Label } from "../plugin/types";
 import { ChecksBlockedError, checkBehavior, type FailedCheck, failedChecks } from "./checks";
 import { executionVariables } from "./context";
-import type { StepEnv } from "./env";
+import { expressionOptions, type StepEnv } from "./env";
 import { type InputError, type InputState, resolveInputValues } from "./inputs";
 import type { Execution, ExecutionTrigger, TaskRun } from "./model";
 import { ancestorsOf } from "./outputs";
@@ -105,7 +105,7 @@ export async function createExecution(
 }
 
 function renderOptions(env: StepEnv) {
-  return { functions: env.functions, now: () => env.now() };
+  return expressionOptions(env);
 }
 
 function inputsOf(flow: Flow, draft: Execution, request: ExecutionRequest, env: StepEnv) {

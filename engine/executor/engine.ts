@@ -479,7 +479,7 @@ export class Engine implements RunFinisher {
         attemptNumber,
         Date.parse(execution.metadata.originalCreatedDate),
         ctx.nowMs(),
-        ctx.env.random ?? Math.random,
+        () => ctx.env.random(),
       );
       if (at !== undefined) {
         ctx.command({

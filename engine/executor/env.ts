@@ -1,4 +1,4 @@
-import type { ExprFunction } from "../expr";
+import type { ExprFunction, RenderOptions } from "../expr";
 import type { Flow } from "../flow/model";
 import type { PluginRegistry } from "../plugin/registry";
 import type { Execution } from "./model";
@@ -22,6 +22,18 @@ export interface StepEnv {
   globals?: Record<string, unknown>;
   /** Seals SECRET inputs in the execution and opens them for templates; without it they stay plain. */
   inputCipher?: InputCipher;
-  /** Random numbers for retry jitter (default Math.random; tests pass a seeded one). */
-  random?: () => number;
+  /**
+   * Random numbers in [0, 1) for retry jitter and randomInt()/uuid() in expressions. Required, never
+   * defaulted: a Temporal workflow replays `step` and must see the same numbers (tests pass a seeded one).
+   */
+  random(): number;
+}
+
+/** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */
+export function expressionOptions(env: {
+  now(): Date;
+  random(): number;
+  functions?: Record<string, ExprFunction>;
+}): RenderOptions {
+  return { functions: env.functions, now: () => env.now(), random: () => env.random() };
 }

@@ -15,7 +15,7 @@ export {
   replayExecution,
   validateExecutionInputs,
 } from "./create";
-export type { StepEnv } from "./env";
+export { expressionOptions, type StepEnv } from "./env";
 export type {
   ExecutionEvent,
   ExecutorCommand,

@@ -3,7 +3,7 @@ import type { Input } from "../flow/inputs-schema";
 import type { Flow } from "../flow/model";
 import { indexTasks } from "../flow/walk";
 import { executionVariables } from "./context";
-import type { StepEnv } from "./env";
+import { expressionOptions, type StepEnv } from "./env";
 import { type InputState, resolveInputValues } from "./inputs";
 import type { Execution } from "./model";
 import { ExecutionOperationError } from "./step-context";
@@ -32,8 +32,7 @@ export async function validateResumeInputs(
   const { states } = await resolveInputValues(
     declared,
     provided,
-    (template, inputs) =>
-      renderTreeAsync(template, { ...base, inputs }, { functions: env.functions, now: () => env.now() }),
+    (template, inputs) => renderTreeAsync(template, { ...base, inputs }, expressionOptions(env)),
     env.inputCipher,
   );
   return { inputs: states.map((state, i) => ({ ...state, input: declared[i] as Input })) };

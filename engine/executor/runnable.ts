@@ -77,13 +77,7 @@ export function retryOrFail(
   if (policy && ctx.execution.state.current !== "KILLING") {
     const first = run.attempts[0];
     const firstStart = first ? Date.parse(first.state.startDate) : ctx.nowMs();
-    const at = nextRetryAt(
-      policy,
-      run.attempts.length,
-      firstStart,
-      ctx.nowMs(),
-      ctx.env.random ?? Math.random,
-    );
+    const at = nextRetryAt(policy, run.attempts.length, firstStart, ctx.nowMs(), () => ctx.env.random());
     if (at !== undefined) {
       ctx.setState(run, "RETRYING");
       ctx.startTimer(`${run.id}:retry`, at);

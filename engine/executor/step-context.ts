@@ -3,7 +3,7 @@ import type { Flow, Task, TaskLocation } from "../flow/model";
 import { indexTasks } from "../flow/walk";
 import type { LogLevel, Plugin } from "../plugin/types";
 import { taskRunVariables } from "./context";
-import type { StepEnv } from "./env";
+import { expressionOptions, type StepEnv } from "./env";
 import type { ExecutorCommand, ExecutorLog } from "./events";
 import type { Execution, TaskRun } from "./model";
 import { isTerminal, newState, type StateType, transition } from "./states";
@@ -178,7 +178,7 @@ export class StepContext {
   }
 
   private renderOptions() {
-    return { functions: this.env.functions, now: () => this.env.now(), random: this.env.random };
+    return expressionOptions(this.env);
   }
 
   /** Renders a template in a task run's context, typed when it is a single expression. */

@@ -165,14 +165,14 @@ function newAsyncState(): AsyncState {
   return { memo: new Map() };
 }
 
-export function render(template: string, context: Record<string, unknown>, options?: RenderOptions): string {
+export function render(template: string, context: Record<string, unknown>, options: RenderOptions): string {
   return guard(() => renderString(template, context, resolveOptions(options), undefined));
 }
 
 export function renderTyped(
   template: string,
   context: Record<string, unknown>,
-  options?: RenderOptions,
+  options: RenderOptions,
 ): unknown {
   return guard(() => renderTypedString(template, context, resolveOptions(options), undefined));
 }
@@ -180,7 +180,7 @@ export function renderTyped(
 export function renderTree(
   value: unknown,
   context: Record<string, unknown>,
-  options?: RenderOptions,
+  options: RenderOptions,
 ): unknown {
   const opts = resolveOptions(options);
   return guard(() => renderTreeValue(value, (s) => renderTypedString(s, context, opts, undefined), 0));
@@ -189,7 +189,7 @@ export function renderTree(
 export function renderAsync(
   template: string,
   context: Record<string, unknown>,
-  options?: RenderOptions,
+  options: RenderOptions,
 ): Promise<string> {
   const opts = resolveOptions(options);
   const state = newAsyncState();
@@ -199,7 +199,7 @@ export function renderAsync(
 export function renderTypedAsync(
   template: string,
   context: Record<string, unknown>,
-  options?: RenderOptions,
+  options: RenderOptions,
 ): Promise<unknown> {
   const opts = resolveOptions(options);
   const state = newAsyncState();
@@ -209,7 +209,7 @@ export function renderTypedAsync(
 export function renderTreeAsync(
   value: unknown,
   context: Record<string, unknown>,
-  options?: RenderOptions,
+  options: RenderOptions,
 ): Promise<unknown> {
   const opts = resolveOptions(options);
   const state = newAsyncState();
@@ -223,7 +223,7 @@ export function renderTreeAsync(
 export function evaluate(
   expression: string,
   context: Record<string, unknown>,
-  options?: RenderOptions,
+  options: RenderOptions,
 ): unknown {
   return guard(() => {
     if (typeof expression !== "string") throw new ExpressionError("expression must be a string");

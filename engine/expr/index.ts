@@ -49,8 +49,8 @@ export interface CompiledTemplate {
   readonly source: string;
   /** True when the template is exactly one `{{ expr }}` (whitespace around it allowed). */
   readonly isSingleExpression: boolean;
-  render(context: Record<string, unknown>, options?: RenderOptions): string;
-  renderTyped(context: Record<string, unknown>, options?: RenderOptions): unknown;
+  render(context: Record<string, unknown>, options: RenderOptions): string;
+  renderTyped(context: Record<string, unknown>, options: RenderOptions): unknown;
 }
 
 function guarded<T>(run: () => T): T {

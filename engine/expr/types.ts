@@ -14,10 +14,13 @@ export type ExprFunction = (
 export interface RenderOptions {
   /** Extra or overriding functions: secret, kv, read, errorLogs, fileSize, fileExists, ... */
   functions?: Record<string, ExprFunction>;
-  /** Clock for now() and date defaults. Default: () => new Date(). */
-  now?: () => Date;
-  /** Randomness for randomInt(), uuid(), id(). Default: Math.random. */
-  random?: () => number;
+  /**
+   * Clock for now() and date defaults. Required, never defaulted: the engine is deterministic given its
+   * caller's clock (a Temporal workflow replays with the same one); the caller passes the system clock.
+   */
+  now: () => Date;
+  /** Randomness for randomInt(), uuid(), id(). Required, for the same reason as `now`. */
+  random: () => number;
   /** Zone used by date filters when none is given. Default "UTC". */
   timezone?: string;
   /** Evaluation step budget; exceeding it throws "expression too complex". Default 1_000_000. */
@@ -41,14 +44,14 @@ export interface ResolvedOptions {
 export const DEFAULT_MAX_STEPS = 1_000_000;
 export const DEFAULT_MAX_OUTPUT_LENGTH = 10_000_000;
 
-export function resolveOptions(options: RenderOptions | undefined): ResolvedOptions {
+export function resolveOptions(options: RenderOptions): ResolvedOptions {
   return {
-    functions: options?.functions,
-    now: options?.now ?? (() => new Date()),
-    random: options?.random ?? Math.random,
-    timezone: options?.timezone ?? "UTC",
-    maxSteps: options?.maxSteps ?? DEFAULT_MAX_STEPS,
-    maxOutputLength: options?.maxOutputLength ?? DEFAULT_MAX_OUTPUT_LENGTH,
-    recursive: options?.recursive ?? false,
+    functions: options.functions,
+    now: options.now,
+    random: options.random,
+    timezone: options.timezone ?? "UTC",
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    maxOutputLength: options.maxOutputLength ?? DEFAULT_MAX_OUTPUT_LENGTH,
+    recursive: options.recursive ?? false,
   };
 }

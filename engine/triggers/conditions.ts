@@ -1,4 +1,4 @@
-import type { ExprFunction } from "../expr";
+import type { ExprFunction, RenderOptions } from "../expr";
 import { isTruthy, renderTreeAsync } from "../expr";
 import type { PluginRegistry } from "../plugin/registry";
 import type { ConditionContext, TriggeringExecution } from "../plugin/types";
@@ -9,6 +9,8 @@ export interface ConditionScope {
   execution?: TriggeringExecution;
   date?: Date;
   now: Date;
+  /** Randomness for randomInt()/uuid() in templates: the driver's, so a replay sees the same numbers. */
+  random: () => number;
   /** Variables templates in conditions see (`trigger.*`, the upstream execution's outputs...). */
   variables: Record<string, unknown>;
   functions?: Record<string, ExprFunction>;
@@ -27,8 +29,7 @@ export async function testConditions(
     execution: scope.execution,
     date: scope.date,
     now: scope.now,
-    render: (template) =>
-      renderTreeAsync(template, scope.variables, { functions: scope.functions, now: () => scope.now }),
+    render: (template) => renderTreeAsync(template, scope.variables, scopeOptions(scope)),
     test: (nested) => testConditions(nested, scope),
   };
   const results: boolean[] = [];
@@ -55,12 +56,13 @@ export async function allConditionsHold(
   when?: unknown,
 ): Promise<boolean> {
   if (when !== undefined && when !== null) {
-    const rendered = await renderTreeAsync(when, scope.variables, {
-      functions: scope.functions,
-      now: () => scope.now,
-    });
+    const rendered = await renderTreeAsync(when, scope.variables, scopeOptions(scope));
     if (!isTruthy(rendered)) return false;
   }
   if (!conditions?.length) return true;
   return (await testConditions(conditions, scope)).every(Boolean);
+}
+
+function scopeOptions(scope: ConditionScope): RenderOptions {
+  return { functions: scope.functions, now: () => scope.now, random: scope.random };
 }

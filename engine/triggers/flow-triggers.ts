@@ -1,4 +1,5 @@
 import { executionVariables } from "../executor/context";
+import { expressionOptions } from "../executor/env";
 import type { Execution, ExecutionTrigger } from "../executor/model";
 import type { InputCipher } from "../executor/secret-inputs";
 import { isTerminal } from "../executor/states";
@@ -25,6 +26,8 @@ export interface FlowTriggerMatch {
 export interface FlowTriggerEnv {
   registry: PluginRegistry;
   now(): Date;
+  /** Randomness for randomInt()/uuid() in conditions and inputs (the driver's: a replay sees the same numbers). */
+  random(): number;
   functions?: Record<string, ExprFunction>;
   envs?: Record<string, string>;
   globals?: Record<string, unknown>;
@@ -81,8 +84,7 @@ export async function matchFlowTriggers(
     outputs: upstream.outputs ?? {},
   };
   const variables = { ...executionVariables(upstreamFlow, upstream, env), trigger: triggerVariables };
-  const render = (value: unknown) =>
-    renderTreeAsync(value, variables, { functions: env.functions, now: () => env.now() });
+  const render = (value: unknown) => renderTreeAsync(value, variables, expressionOptions(env));
   for (const flow of candidates) {
     if (flow.disabled || flow.deleted) continue;
     if (flow.namespace === upstream.namespace && flow.id === upstream.flowId) continue;
@@ -95,6 +97,7 @@ export async function matchFlowTriggers(
         flow: { namespace: flow.namespace, id: flow.id },
         execution: upstreamInfo,
         now: env.now(),
+        random: () => env.random(),
         variables,
         functions: env.functions,
       };
@@ -136,7 +139,7 @@ export async function matchFlowTriggers(
         inputs = ((await renderTreeAsync(
           trigger.inputs ?? {},
           { ...variables, trigger: fired },
-          { functions: env.functions, now: () => env.now() },
+          expressionOptions(env),
         )) ?? {}) as Record<string, unknown>;
       } catch (error) {
         inputsError = `inputs: ${(error as Error).message}`;

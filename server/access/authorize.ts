@@ -42,6 +42,11 @@ function label(permission: Permission, action: Action, namespace?: string): stri
   return `${permission}:${action}${namespace !== undefined ? ` on namespace ${namespace}` : ""}`;
 }
 
+/** Who lacks a right, as a refusal names them. */
+function lacking(principal: AuthorizedPrincipal): string {
+  return principal.kind === "user" ? "You lack" : `Service account '${principal.name}' lacks`;
+}
+
 function grantsIn(principal: AuthorizedPrincipal, tenant: TenantRef): readonly AccessGrant[] {
   const grants = principal.access.get(tenant.id);
   // Not a member (or a token of another tenant): the tenant must look as if it did not exist.
@@ -82,7 +87,7 @@ export function authorize(
   grantsIn(principal, target.tenant);
   if (!can(principal, permission, action, target)) {
     throw new ForbiddenError(
-      `${principal.kind === "user" ? "You lack" : `Service account '${principal.name}' lacks`} ${label(permission, action, target.namespace)} in tenant '${target.tenant.slug}'.`,
+      `${lacking(principal)} ${label(permission, action, target.namespace)} in tenant '${target.tenant.slug}'.`,
     );
   }
 }
@@ -106,7 +111,9 @@ export function namespaceFilter(
     ? [...new Set(grants.map((grant) => grant.namespace as string))]
     : [];
   if (prefixes.length === 0)
-    throw new ForbiddenError(`You lack ${label(permission, action)} in tenant '${tenant.slug}'.`);
+    throw new ForbiddenError(
+      `${lacking(principal)} ${label(permission, action)} in tenant '${tenant.slug}'.`,
+    );
   return { all: false, prefixes };
 }
 

@@ -75,6 +75,32 @@ describe("forTenant", () => {
     expect(names).toEqual(["ta/a_b.x", "ta/made.in.tx"]);
   });
 
+  it("gives SQL only inside a transaction, on its connection: it commits and rolls back with the models", async () => {
+    const a = forTenant(t.db, "ta");
+    expect(a.$sql).toBeUndefined();
+    await expect(
+      a.$transaction(async (tx) => {
+        await tx.namespace.create({ data: { tenantId: "ta", name: "both.or.none" } });
+        const sql = tx.$sql;
+        if (!sql) throw new Error("no $sql in a transaction");
+        const inserted = await sql.query("insert into namespaces (tenant_id, name) values ($1, $2)", [
+          sql.tenantId,
+          "both.or.none.sql",
+        ]);
+        expect(inserted.rowCount).toBe(1);
+        // The same connection: the SQL sees the model's uncommitted row, and the models see the SQL's.
+        const seen = await sql.query("select name from namespaces where tenant_id = $1 and name like $2", [
+          "ta",
+          "both.or.none%",
+        ]);
+        expect(seen.rows.map((r) => r.name).sort()).toEqual(["both.or.none", "both.or.none.sql"]);
+        expect(await tx.namespace.count({ where: { name: { startsWith: "both.or.none" } } })).toBe(2);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(await a.namespace.count({ where: { name: { startsWith: "both.or.none" } } })).toBe(0);
+  });
+
   it("exposes only tenant-scoped models", () => {
     const a = forTenant(t.db, "ta") as unknown as Record<string, unknown>;
     expect(a.user).toBeUndefined();

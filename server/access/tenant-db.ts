@@ -117,15 +117,44 @@ function extend(db: PrismaClient, tenantId: string) {
 type Extended = ReturnType<typeof extend>;
 type Delegates = { [K in TenantModel]: Extended[K] };
 
+/**
+ * SQL on the transaction's own connection, for the engine's stores that speak SQL (the flow store: its
+ * advisory lock, revision numbering and trigger states). It exists only inside `$transaction`, so a
+ * service's writes and its audit entry commit together on one connection: there is no second data path
+ * through the engine's pool. Every statement those stores send names its tenant_id.
+ */
+export interface TenantSql {
+  readonly tenantId: string;
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
+}
+
 /** The models of one tenant, and transactions over them. */
 export interface TenantDb extends Delegates {
   readonly tenantId: string;
+  /** Inside `$transaction` only (undefined outside): SQL on the transaction's connection. */
+  readonly $sql?: TenantSql;
   $transaction<T>(work: (tx: TenantDb) => Promise<T>, options?: { timeout?: number }): Promise<T>;
+}
+
+/** Statements that return no rows go through $executeRaw (the row count); the rest through $queryRaw. */
+const NO_ROWS =
+  /^\s*(?:(?:insert|update|delete)\b(?![\s\S]*\breturning\b)|select\s+pg_advisory_xact_lock\b)/i;
+
+function sqlOf(tx: Extended, tenantId: string): TenantSql {
+  return {
+    tenantId,
+    async query(text, values = []) {
+      if (NO_ROWS.test(text)) return { rows: [], rowCount: await tx.$executeRawUnsafe(text, ...values) };
+      const rows = (await tx.$queryRawUnsafe(text, ...values)) as Record<string, unknown>[];
+      return { rows, rowCount: rows.length };
+    },
+  };
 }
 
 function wrap(client: Extended, tenantId: string, root: Extended | undefined): TenantDb {
   const scoped = { tenantId } as Record<string, unknown>;
   for (const model of TENANT_MODELS) scoped[model] = client[model];
+  if (!root) scoped.$sql = sqlOf(client, tenantId);
   scoped.$transaction = root
     ? <T>(work: (tx: TenantDb) => Promise<T>, options?: { timeout?: number }) =>
         root.$transaction((tx) => work(wrap(tx as unknown as Extended, tenantId, undefined)), options)

@@ -4,15 +4,18 @@
 // more than the limit in memory.
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { type BodyLimits, checkDeclaredLength, configuredLimits, limitedStream } from "../input-limits";
+import {
+  type BodyLimits,
+  tooLarge as bodyTooLarge,
+  checkDeclaredLength,
+  configuredLimits,
+  limitedStream,
+} from "../input-limits";
 import { appRouter } from "./root";
 import { createTRPCContext, type TrpcContextOptions } from "./trpc";
 
 const tooLarge = (limit: number) =>
-  new TRPCError({
-    code: "PAYLOAD_TOO_LARGE",
-    message: `The body is larger than ${limit} bytes (the server's limit).`,
-  });
+  new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: bodyTooLarge(limit).message });
 
 export async function handleTrpc(
   request: Request,

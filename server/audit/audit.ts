@@ -2,7 +2,6 @@
 // members, invitations, groups, roles, bindings, tokens, service accounts, secrets, KV, settings), written
 // in the same transaction as the change when there is one. Never holds a secret value or a hash.
 
-import type { Queryable } from "@/worker/embedded/db";
 import type { AuthorizedPrincipal, Principal } from "../access/authorize";
 import type { TenantDb } from "../access/tenant-db";
 
@@ -85,33 +84,6 @@ export function auditRecord(tenantId: string, actor: AuditActor, entry: AuditEnt
 /** Writes an entry through a tenant-scoped client (inside the change's transaction when given one). */
 export async function writeAudit(db: TenantDb, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await db.auditLog.create({ data: auditRecord(db.tenantId, actor, entry) });
-}
-
-/** The same through a pg client, for changes made in the engine's transactions (flows). */
-export async function writeAuditSql(
-  db: Queryable,
-  tenantId: string,
-  actor: AuditActor,
-  entry: AuditEntry,
-): Promise<void> {
-  const data = row(actor, entry);
-  await db.query(
-    `insert into audit_logs (id, tenant_id, actor_type, actor_id, actor_name, action, resource_type, resource_id, namespace, before, after, ip)
-     values (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)`,
-    [
-      tenantId,
-      data.actorType,
-      data.actorId,
-      data.actorName,
-      data.action,
-      data.resourceType,
-      data.resourceId,
-      data.namespace,
-      data.before === null ? null : JSON.stringify(data.before),
-      data.after === null ? null : JSON.stringify(data.after),
-      data.ip,
-    ],
-  );
 }
 
 /** Top-level keys whose values differ between before and after (what the UI highlights). */

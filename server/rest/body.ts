@@ -58,7 +58,7 @@ export async function readInputs(
   const empty: InputsBody = { values: {}, files: [] };
   if (type === "multipart/form-data" || type === "application/x-www-form-urlencoded") {
     // Counted as it streams in, then parsed from memory: Request.formData() would buffer any size first.
-    const bytes = await readLimited(request, limits.uploadBytes);
+    const bytes = await readLimited(request, limits.uploadBytes, "CADENZA_MAX_UPLOAD_BYTES");
     let form: FormData;
     try {
       form = await new Response(new Uint8Array(bytes), {

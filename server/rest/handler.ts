@@ -8,7 +8,7 @@ import { resolvePrincipalAgain, type SessionUser } from "../auth/principal";
 import { crossSite } from "../auth/same-origin";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
-import type { BodyLimits } from "../input-limits";
+import { type BodyLimits, configuredLimits } from "../input-limits";
 import {
   BadRequestError,
   describeError,
@@ -152,9 +152,10 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
     };
     const scope = await scopeOf(principal);
     const { params, query } = await parseInputs(route, match.params, url);
-    const body = await readBody(request, route.body, deps.limits);
+    const limits = deps.limits ?? configuredLimits();
+    const body = await readBody(request, route.body, limits);
     const reauthorize = async () => scopeOf(await again());
-    return toResponse(await route.handler({ scope, params, query, body, request, reauthorize }));
+    return toResponse(await route.handler({ scope, params, query, body, request, reauthorize, limits }));
   } catch (error) {
     return errorResponse(error);
   }

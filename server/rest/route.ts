@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
+import type { BodyLimits } from "../input-limits";
 import type { ServiceScope } from "../services/scope";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
@@ -44,6 +45,8 @@ export interface HandlerContext<P, Q, B> {
    * bindings: a 401 once the token is revoked or the session ended. Long-lived streams call it now and then.
    */
   reauthorize: () => Promise<ServiceScope>;
+  /** The body limits of this request (a handler that unpacks a body, like a zip import, bounds it too). */
+  limits: BodyLimits;
 }
 
 export interface WebhookContext<P, Q, B> {

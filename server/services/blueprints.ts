@@ -10,7 +10,7 @@ import { builtInRegistry } from "@/plugins";
 import { type CatalogBlueprint, loadCatalog, TEST_SERVER, typesOf } from "./blueprint-catalog";
 import { NotFoundError } from "./errors";
 import { parseOrThrow } from "./flows";
-import { sourceFlowGraph } from "./graphs";
+import { graphOfSource } from "./graphs";
 import { audit, check, type ServiceScope } from "./scope";
 
 export type BlueprintKind = "community" | "custom";
@@ -161,7 +161,7 @@ export function getCommunityBlueprint(scope: ServiceScope, id: string): Blueprin
     ...communitySummary(b),
     description: b.description,
     source: b.source,
-    graph: sourceFlowGraph(scope, b.source),
+    graph: graphOfSource(b.source),
     exampleInputs,
     companions: b.companions,
   };
@@ -194,12 +194,12 @@ function customSummary(row: CustomRow): BlueprintSummary {
   };
 }
 
-function customDetail(scope: ServiceScope, row: CustomRow): BlueprintDetail {
+function customDetail(row: CustomRow): BlueprintDetail {
   return {
     ...customSummary(row),
     description: row.description,
     source: row.source,
-    graph: sourceFlowGraph(scope, row.source),
+    graph: graphOfSource(row.source),
     createdBy: row.createdBy,
   };
 }
@@ -243,7 +243,7 @@ async function findCustom(scope: ServiceScope, id: string): Promise<CustomRow> {
 
 export async function getCustomBlueprint(scope: ServiceScope, id: string): Promise<BlueprintDetail> {
   check(scope, "BLUEPRINT", "READ");
-  return customDetail(scope, await findCustom(scope, id));
+  return customDetail(await findCustom(scope, id));
 }
 
 export async function createCustomBlueprint(
@@ -263,7 +263,7 @@ export async function createCustomBlueprint(
     );
     return created;
   });
-  return customDetail(scope, row);
+  return customDetail(row);
 }
 
 export async function updateCustomBlueprint(
@@ -289,7 +289,7 @@ export async function updateCustomBlueprint(
     );
     return updated;
   });
-  return customDetail(scope, row);
+  return customDetail(row);
 }
 
 export async function deleteCustomBlueprint(scope: ServiceScope, id: string): Promise<void> {

@@ -59,10 +59,13 @@ export class BadRequestError extends ApiError {
   }
 }
 
-/** A request body beyond the server's size limits (CADENZA_MAX_BODY_BYTES, CADENZA_MAX_UPLOAD_BYTES). */
+/**
+ * A request body beyond one of the server's size limits (CADENZA_MAX_BODY_BYTES, CADENZA_MAX_UPLOAD_BYTES,
+ * CADENZA_MAX_IMPORT_BYTES); `details` says which limit, in bytes, so a client can split or shrink.
+ */
 export class PayloadTooLargeError extends ApiError {
-  constructor(message: string) {
-    super(413, message);
+  constructor(message: string, details?: { limitBytes: number; setting: string }) {
+    super(413, message, details);
   }
 }
 

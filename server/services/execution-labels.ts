@@ -5,10 +5,8 @@
 // - in bulk (/executions/labels/by-ids, by-query): each given key gets its value, other keys are kept.
 // System labels (`system.*`) are Cadenza's own: they are kept either way and cannot be set or changed.
 import type { Execution } from "@/engine/executor";
-import { withTransaction } from "@/worker/embedded/db";
-import { writeAuditSql } from "../audit/audit";
 import { NotFoundError, UnprocessableError } from "./errors";
-import { actor, check, type ServiceScope } from "./scope";
+import { audit, check, type ServiceScope, sqlIn } from "./scope";
 
 export type Label = { key: string; value: string };
 
@@ -46,8 +44,8 @@ export async function setExecutionLabels(
   const found = await scope.db.execution.findUnique({ where: { id }, select: { namespace: true } });
   if (!found) throw new NotFoundError(`Execution ${id} not found.`);
   check(scope, "EXECUTION", "UPDATE", found.namespace);
-  const engine = await scope.engine();
-  return withTransaction(engine.ctx.pool, async (client) => {
+  return scope.db.$transaction(async (tx) => {
+    const client = sqlIn(tx);
     const locked = await client.query<{ document: Execution; labels: Label[] }>(
       "select document, labels from executions where id = $1 and tenant_id = $2 for update",
       [id, scope.tenant.id],
@@ -61,14 +59,18 @@ export async function setExecutionLabels(
          updated_at = now() where id = $1 and tenant_id = $2`,
       [id, scope.tenant.id, JSON.stringify(next)],
     );
-    await writeAuditSql(client, scope.tenant.id, actor(scope), {
-      action: "UPDATE",
-      resourceType: "EXECUTION",
-      resourceId: id,
-      namespace: found.namespace,
-      before: { labels: row.labels },
-      after: { labels: next },
-    });
+    await audit(
+      scope,
+      {
+        action: "UPDATE",
+        resourceType: "EXECUTION",
+        resourceId: id,
+        namespace: found.namespace,
+        before: { labels: row.labels },
+        after: { labels: next },
+      },
+      tx,
+    );
     return { ...row.document, labels: next };
   });
 }

@@ -214,12 +214,3 @@ export async function logCounts(
   const kept = LOG_LEVELS.slice(LOG_LEVELS.indexOf(filter.minLevel ?? "TRACE"));
   return { total, levels, matching: kept.reduce((sum, level) => sum + (levels[level] ?? 0), 0) };
 }
-
-/** The id of the latest log line written, of any execution ("0" when none): a stream's starting cursor. */
-export async function latestLogId(scope: ServiceScope): Promise<string> {
-  const engine = await scope.engine();
-  const result = await engine.ctx.pool.query<{ id: string | null }>(
-    "select max(id)::text as id from log_entries",
-  );
-  return result.rows[0]?.id ?? "0";
-}

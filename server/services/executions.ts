@@ -67,17 +67,17 @@ export async function startExecution(
   const inputs: Record<string, unknown> = { ...(request.inputs ?? {}) };
   const stored: string[] = [];
   const storage = engine.ctx.storage(tenantId);
-  for (const file of request.files ?? []) {
-    const uri = await storage.put(
-      inputFileUri(namespace, flowId, id, file.inputId, file.fileName),
-      file.content,
-    );
-    stored.push(uri);
-    inputs[file.inputId] = uri;
-  }
   let started: Execution;
   const labels = startLabels(scope, request.labels);
   try {
+    for (const file of request.files ?? []) {
+      const uri = await storage.put(
+        inputFileUri(namespace, flowId, id, file.inputId, file.fileName),
+        file.content,
+      );
+      stored.push(uri);
+      inputs[file.inputId] = uri;
+    }
     started = await engine.client.start(
       tenantId,
       namespace,
@@ -95,7 +95,7 @@ export async function startExecution(
       },
     );
   } catch (error) {
-    // Nothing was created: do not keep the files uploaded for it.
+    // Nothing was created (or a later file could not be stored): do not keep the files uploaded for it.
     for (const uri of stored) await storage.delete(uri).catch(() => false);
     throw error;
   }

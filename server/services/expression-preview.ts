@@ -58,7 +58,7 @@ export async function previewExpression(
   const engine = await scope.engine();
   const mask = await engine.ctx.masker(engine.ctx.pool, scope.tenant.id);
   try {
-    const text = render(expression, context);
+    const text = render(expression, context, { now: scope.now, random: Math.random });
     const masked = mask ? mask(text) : text;
     return { value: masked.length > MAX_PREVIEW ? `${masked.slice(0, MAX_PREVIEW)}…` : masked };
   } catch (error) {

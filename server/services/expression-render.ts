@@ -64,7 +64,11 @@ export async function renderExpressions(
   for (const expression of request.expressions) {
     let text: string;
     try {
-      text = await renderAsync(expression, context, { functions: displayFunctions });
+      text = await renderAsync(expression, context, {
+        functions: displayFunctions,
+        now: scope.now,
+        random: Math.random,
+      });
     } catch {
       text = expression;
     }

@@ -13,14 +13,15 @@ import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { isMap, parseAllDocuments } from "yaml";
 import { loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
-import { deleteFlow as deleteStoredFlow, saveFlowRevision, withTransaction } from "@/worker/embedded";
+import { deleteFlow as deleteStoredFlow, saveFlowRevision } from "@/worker/embedded";
 import { filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import type { Action } from "../access/permissions";
-import { writeAuditSql } from "../audit/audit";
-import { BadRequestError } from "./errors";
+import { env } from "../env";
+import { tooLarge } from "../input-limits";
+import { BadRequestError, PayloadTooLargeError } from "./errors";
 import { describeFlowErrors } from "./flows";
 import { syncFlowSchedules } from "./schedules";
-import { actor, check, listFilter, type ServiceScope } from "./scope";
+import { audit, check, listFilter, type ServiceScope, sqlIn } from "./scope";
 
 export interface FlowRef {
   namespace: string;
@@ -51,8 +52,6 @@ export interface ImportResult {
 
 /** How many flows one by-query call may touch (more is refused: narrow the query). */
 export const MAX_BULK_FLOWS = 5000;
-/** A zip to import holds at most this many bytes once unpacked. */
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 let registry: ReturnType<typeof builtInRegistry> | undefined;
 const plugins = () => {
@@ -125,19 +124,23 @@ async function saveSource(scope: ServiceScope, row: FlowRow, source: string): Pr
   if (!load.flow) return false;
   const flow = load.flow;
   const engine = await scope.engine();
-  const changed = await withTransaction(engine.ctx.pool, async (client) => {
-    const saved = await saveFlowRevision(client, engine.ctx.registry, scope.tenant.id, flow, source, {
+  const changed = await scope.db.$transaction(async (tx) => {
+    const saved = await saveFlowRevision(sqlIn(tx), engine.ctx.registry, scope.tenant.id, flow, source, {
       ...(scope.principal.kind === "user" ? { authorId: scope.principal.id } : {}),
     });
     if (saved.changed)
-      await writeAuditSql(client, scope.tenant.id, actor(scope), {
-        action: "UPDATE",
-        resourceType: "FLOW",
-        resourceId: `${row.namespace}.${row.id}`,
-        namespace: row.namespace,
-        before: { source: row.source },
-        after: { revision: saved.revision, source },
-      });
+      await audit(
+        scope,
+        {
+          action: "UPDATE",
+          resourceType: "FLOW",
+          resourceId: `${row.namespace}.${row.id}`,
+          namespace: row.namespace,
+          before: { source: row.source },
+          after: { revision: saved.revision, source },
+        },
+        tx,
+      );
     return saved.changed;
   });
   if (changed) await syncFlowSchedules(engine, scope.tenant.id, flow);
@@ -157,22 +160,26 @@ async function remove(scope: ServiceScope, rows: FlowRow[]): Promise<BulkResult>
   const engine = await scope.engine();
   let count = 0;
   for (const row of rows) {
-    const deleted = await withTransaction(engine.ctx.pool, async (client) => {
+    const deleted = await scope.db.$transaction(async (tx) => {
       const done = await deleteStoredFlow(
-        client,
+        sqlIn(tx),
         engine.ctx.registry,
         scope.tenant.id,
         row.namespace,
         row.id,
       );
       if (done)
-        await writeAuditSql(client, scope.tenant.id, actor(scope), {
-          action: "DELETE",
-          resourceType: "FLOW",
-          resourceId: `${row.namespace}.${row.id}`,
-          namespace: row.namespace,
-          before: { revision: row.revision, source: row.source },
-        });
+        await audit(
+          scope,
+          {
+            action: "DELETE",
+            resourceType: "FLOW",
+            resourceId: `${row.namespace}.${row.id}`,
+            namespace: row.namespace,
+            before: { revision: row.revision, source: row.source },
+          },
+          tx,
+        );
       return done;
     });
     if (deleted) {
@@ -211,7 +218,7 @@ export const exportFlowsByQuery = async (scope: ServiceScope, query: FlowQuery) 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /** The YAML texts of an upload: the file itself, or every .yml/.yaml file of a zip. */
-function texts(fileName: string, content: Uint8Array): { file: string; text: string }[] {
+function texts(fileName: string, content: Uint8Array, maxUnpacked: number): { file: string; text: string }[] {
   const isZip = ZIP_MAGIC.every((byte, i) => content[i] === byte);
   if (!isZip) {
     if (!/\.ya?ml$/i.test(fileName))
@@ -224,14 +231,15 @@ function texts(fileName: string, content: Uint8Array): { file: string; text: str
     files = unzipSync(content, {
       filter: (entry) => {
         if (!/\.ya?ml$/i.test(entry.name) || entry.name.endsWith("/")) return false;
+        // The sizes the zip declares: fflate never unpacks an entry past its declared size, so a zip that
+        // lies about them gets cut short (and fails to validate) rather than filling the memory.
         total += entry.originalSize;
-        if (total > MAX_IMPORT_BYTES)
-          throw new BadRequestError(`The zip unpacks to more than ${MAX_IMPORT_BYTES} bytes.`);
+        if (total > maxUnpacked) throw tooLarge(maxUnpacked, "CADENZA_MAX_IMPORT_BYTES", "The zip unpacked");
         return true;
       },
     });
   } catch (error) {
-    if (error instanceof BadRequestError) throw error;
+    if (error instanceof BadRequestError || error instanceof PayloadTooLargeError) throw error;
     throw new BadRequestError(`The zip could not be read: ${(error as Error).message}`);
   }
   return Object.entries(files)
@@ -250,13 +258,18 @@ function documents(text: string): string[] {
 }
 
 /** Saves every valid document (new flows created, existing ones given a new revision); reports each. */
+/**
+ * Imports every document of an upload. A zip is unpacked (at most `maxUnpacked` bytes of YAML, 413 beyond)
+ * before anything is saved, so a refused upload writes nothing.
+ */
 export async function importFlows(
   scope: ServiceScope,
   upload: { fileName: string; content: Uint8Array },
+  maxUnpacked: number = env.CADENZA_MAX_IMPORT_BYTES,
 ): Promise<ImportResult[]> {
   const results: ImportResult[] = [];
   let index = 0;
-  for (const { file, text } of texts(upload.fileName, upload.content)) {
+  for (const { file, text } of texts(upload.fileName, upload.content, maxUnpacked)) {
     for (const source of documents(text)) {
       const at = index++;
       const load = loadFlow(source, { registry: plugins() });
@@ -279,19 +292,23 @@ export async function importFlows(
         continue;
       }
       const engine = await scope.engine();
-      const saved = await withTransaction(engine.ctx.pool, async (client) => {
-        const result = await saveFlowRevision(client, engine.ctx.registry, scope.tenant.id, flow, source, {
+      const saved = await scope.db.$transaction(async (tx) => {
+        const result = await saveFlowRevision(sqlIn(tx), engine.ctx.registry, scope.tenant.id, flow, source, {
           ...(scope.principal.kind === "user" ? { authorId: scope.principal.id } : {}),
         });
         if (result.changed)
-          await writeAuditSql(client, scope.tenant.id, actor(scope), {
-            action: live ? "UPDATE" : "CREATE",
-            resourceType: "FLOW",
-            resourceId: `${flow.namespace}.${flow.id}`,
-            namespace: flow.namespace,
-            before: live ? { source: live.source } : undefined,
-            after: { revision: result.revision, source, imported: true },
-          });
+          await audit(
+            scope,
+            {
+              action: live ? "UPDATE" : "CREATE",
+              resourceType: "FLOW",
+              resourceId: `${flow.namespace}.${flow.id}`,
+              namespace: flow.namespace,
+              before: live ? { source: live.source } : undefined,
+              after: { revision: result.revision, source, imported: true },
+            },
+            tx,
+          );
         return result;
       });
       if (saved.changed) await syncFlowSchedules(engine, scope.tenant.id, flow);

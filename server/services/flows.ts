@@ -5,12 +5,11 @@ import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { type Flow, type FlowError, type FlowLoad, loadFlow, loadFlows } from "@/engine/flow";
 import type { PluginRegistry } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
-import { deleteFlow as deleteStoredFlow, saveFlowRevision, withTransaction } from "@/worker/embedded";
+import { deleteFlow as deleteStoredFlow, saveFlowRevision } from "@/worker/embedded";
 import { can, filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
-import { writeAuditSql } from "../audit/audit";
 import { ConflictError, NotFoundError, UnprocessableError } from "./errors";
 import { syncFlowSchedules } from "./schedules";
-import { actor, check, listFilter, type Page, type Paged, paging, type ServiceScope } from "./scope";
+import { audit, check, listFilter, type Page, type Paged, paging, type ServiceScope, sqlIn } from "./scope";
 
 let registry: PluginRegistry | undefined;
 function plugins(): PluginRegistry {
@@ -143,9 +142,13 @@ function summary(row: {
 }
 
 /** Validates one or more YAML documents (separated by `---`) without saving anything. */
+/**
+ * Validation reads nothing of the tenant, but like every flow operation it needs FLOW:READ: somewhere in
+ * the tenant before anything is parsed (403 otherwise), then in each namespace a document declares.
+ */
 export function validateFlows(scope: ServiceScope, text: string): FlowValidation[] {
-  void scope; // validation reads nothing of the tenant; the scope proves the caller belongs to it
-  return loadFlows(text, { registry: plugins() }).map((load, index) => {
+  listFilter(scope, "FLOW", "READ");
+  const results = loadFlows(text, { registry: plugins() }).map((load, index) => {
     const raw = load.flow ?? documentValue(load);
     const id = typeof raw?.id === "string" ? raw.id : undefined;
     const namespace = typeof raw?.namespace === "string" ? raw.namespace : undefined;
@@ -159,6 +162,9 @@ export function validateFlows(scope: ServiceScope, text: string): FlowValidation
       ...(load.errors.length > 0 ? { constraints: describeFlowErrors(load.errors) } : {}),
     };
   });
+  for (const result of results)
+    if (result.namespace !== undefined) check(scope, "FLOW", "READ", result.namespace);
+  return results;
 }
 
 function documentValue(load: FlowLoad): { id?: unknown; namespace?: unknown } | undefined {
@@ -177,19 +183,23 @@ async function save(
   before: string | undefined,
 ): Promise<void> {
   const engine = await scope.engine();
-  await withTransaction(engine.ctx.pool, async (client) => {
-    const saved = await saveFlowRevision(client, engine.ctx.registry, scope.tenant.id, flow, source, {
+  await scope.db.$transaction(async (tx) => {
+    const saved = await saveFlowRevision(sqlIn(tx), engine.ctx.registry, scope.tenant.id, flow, source, {
       ...(scope.principal.kind === "user" ? { authorId: scope.principal.id } : {}),
     });
     if (saved.changed)
-      await writeAuditSql(client, scope.tenant.id, actor(scope), {
-        action: before === undefined ? "CREATE" : "UPDATE",
-        resourceType: "FLOW",
-        resourceId: `${flow.namespace}.${flow.id}`,
-        namespace: flow.namespace,
-        before: before === undefined ? undefined : { source: before },
-        after: { revision: saved.revision, source },
-      });
+      await audit(
+        scope,
+        {
+          action: before === undefined ? "CREATE" : "UPDATE",
+          resourceType: "FLOW",
+          resourceId: `${flow.namespace}.${flow.id}`,
+          namespace: flow.namespace,
+          before: before === undefined ? undefined : { source: before },
+          after: { revision: saved.revision, source },
+        },
+        tx,
+      );
   });
   await syncFlowSchedules(engine, scope.tenant.id, flow);
 }
@@ -301,15 +311,19 @@ export async function deleteFlow(scope: ServiceScope, namespace: string, id: str
   const existing = await current(scope, namespace, id);
   if (!existing || existing.deleted) throw new NotFoundError(`Flow ${namespace}.${id} not found.`);
   const engine = await scope.engine();
-  await withTransaction(engine.ctx.pool, async (client) => {
-    await deleteStoredFlow(client, engine.ctx.registry, scope.tenant.id, namespace, id);
-    await writeAuditSql(client, scope.tenant.id, actor(scope), {
-      action: "DELETE",
-      resourceType: "FLOW",
-      resourceId: `${namespace}.${id}`,
-      namespace,
-      before: { revision: existing.revision, source: existing.source },
-    });
+  await scope.db.$transaction(async (tx) => {
+    await deleteStoredFlow(sqlIn(tx), engine.ctx.registry, scope.tenant.id, namespace, id);
+    await audit(
+      scope,
+      {
+        action: "DELETE",
+        resourceType: "FLOW",
+        resourceId: `${namespace}.${id}`,
+        namespace,
+        before: { revision: existing.revision, source: existing.source },
+      },
+      tx,
+    );
   });
   await syncFlowSchedules(engine, scope.tenant.id, { namespace, id });
 }

@@ -5,7 +5,7 @@ import { type ExecutionGraph, executionGraph, type FlowGraph, flowGraph } from "
 import { builtInRegistry } from "@/plugins";
 import { NotFoundError } from "./errors";
 import { getFlow, parseOrThrow } from "./flows";
-import { check, type ServiceScope } from "./scope";
+import { check, listFilter, type ServiceScope } from "./scope";
 
 const registry = builtInRegistry();
 
@@ -19,9 +19,20 @@ export async function savedFlowGraph(
   return flowGraph(parseOrThrow(flow.source).flow, registry);
 }
 
-/** The graph of YAML as typed: nothing is saved or read; invalid YAML is a 422 with line and column. */
+/**
+ * The graph of YAML as typed (the editor's preview): nothing is saved or read, but like every flow
+ * operation it needs FLOW:READ, somewhere in the tenant before parsing and then in the flow's namespace.
+ * Invalid YAML is a 422 with line and column.
+ */
 export function sourceFlowGraph(scope: ServiceScope, source: string): FlowGraph {
-  void scope; // reads nothing of the tenant; the scope proves the caller belongs to it
+  listFilter(scope, "FLOW", "READ");
+  const { flow } = parseOrThrow(source);
+  check(scope, "FLOW", "READ", flow.namespace);
+  return flowGraph(flow, registry);
+}
+
+/** The graph of a source the caller was already allowed to read (a blueprint, under BLUEPRINT:READ). */
+export function graphOfSource(source: string): FlowGraph {
   return flowGraph(parseOrThrow(source).flow, registry);
 }
 

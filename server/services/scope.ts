@@ -2,7 +2,7 @@
 // only see this tenant, and the engine. Built once per request by tRPC's tenantProcedure and by the REST
 // handler, from the same pieces (server/access).
 
-import { maskValue } from "@/worker/embedded";
+import { maskValue, type Queryable } from "@/worker/embedded";
 import {
   type AuthorizedPrincipal,
   authorize,
@@ -70,6 +70,15 @@ export function check(scope: ServiceScope, permission: Permission, action: Actio
 
 export function listFilter(scope: ServiceScope, permission: Permission, action: Action): NamespaceFilter {
   return namespaceFilter(scope.principal, permission, action, scope.tenant);
+}
+
+/**
+ * The SQL of a tenant transaction, as the engine's SQL stores take it (saveFlowRevision...): the same
+ * connection as the transaction's models and audit entry.
+ */
+export function sqlIn(tx: TenantDb): Queryable {
+  if (!tx.$sql) throw new Error("sqlIn(): call it with the client of a $transaction");
+  return tx.$sql as unknown as Queryable;
 }
 
 export function actor(scope: ServiceScope): AuditActor {

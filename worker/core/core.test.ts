@@ -56,6 +56,7 @@ class FakeDriver implements DriverPorts {
   storage = new MemoryStorage();
   render = { registry };
   now = () => NOW;
+  random = () => 0.5;
 
   executions = {
     get: async (id: string) => this.stored.get(id),
@@ -69,6 +70,7 @@ class FakeDriver implements DriverPorts {
       const execution = await createExecution(f, request, {
         registry,
         now: this.now,
+        random: this.random,
         newId: () => `new${++this.ids}`,
       });
       if (options.dedupeKey) this.keys.add(options.dedupeKey);

@@ -51,6 +51,7 @@ async function fireFlowTriggers(ports: DriverPorts, flow: Flow, execution: Execu
     const matches = await matchFlowTriggers(flow, execution, reaching, {
       ...p.render,
       now: () => p.now(),
+      random: () => p.random(),
       preconditions: p.preconditions,
     });
     for (const match of matches) {

@@ -77,6 +77,8 @@ export interface DriverPorts {
     inputCipher?: InputCipher;
   };
   now(): Date;
+  /** Randomness for Flow triggers' conditions and inputs (the driver's: a workflow's is replayed). */
+  random(): number;
   /** Writes a log line of an execution (a Flow trigger that could not start...). */
   log(execution: Execution, level: "WARN" | "ERROR", message: string): Promise<void>;
   /** Frees what the task runner kept for an execution (shared working directories); optional. */

@@ -215,6 +215,7 @@ export class EngineClient {
       taskRunId,
       {
         now: ctx.now,
+        random: ctx.random,
         newId: ctx.newId,
         registry: ctx.registry,
         ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
@@ -384,6 +385,8 @@ export class EngineClient {
       // expression functions. One that fails to render matches nothing (never its own unrendered text).
       const expected = await renderTreeAsync(candidate.key, flowVariables, {
         functions: ctx.functions(ctx.pool, tenantId),
+        now: () => ctx.now(),
+        random: () => ctx.random(),
       }).then(String, () => undefined);
       if (expected !== undefined && timingSafeEqualText(expected, key)) {
         trigger = candidate;
@@ -408,15 +411,17 @@ export class EngineClient {
       registry: ctx.registry,
       flow: { namespace: flow.namespace, id: flow.id },
       now: ctx.now(),
+      random: () => ctx.random(),
       variables: { ...flowVariables, trigger: variables },
       functions: ctx.functions(ctx.pool, tenantId),
     };
     if (!(await allConditionsHold(trigger.conditions, scope, trigger.when)))
       return { status: "conditions-not-met" };
-    const inputs = (await renderTreeAsync(trigger.inputs ?? {}, {
-      ...flowVariables,
-      trigger: variables,
-    })) as Record<string, unknown>;
+    const inputs = (await renderTreeAsync(
+      trigger.inputs ?? {},
+      { ...flowVariables, trigger: variables },
+      { now: () => ctx.now(), random: () => ctx.random() },
+    )) as Record<string, unknown>;
     const started = await this.runner.createAndStart(
       tenantId,
       flow,

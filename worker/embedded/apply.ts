@@ -58,6 +58,7 @@ async function runningCount(
 function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
   return {
     now: () => ctx.now(),
+    random: () => ctx.random(),
     newId: () => ctx.newId(),
     registry: ctx.registry,
     functions: ctx.functions(db, tenantId),
@@ -135,6 +136,7 @@ export async function applyEventInTransaction(
             functions: ctx.functions(client, tenantId),
             namespaceAccess: ctx.namespaceAccess(client, tenantId),
             now: () => ctx.now(),
+            random: () => ctx.random(),
             inputCipher: ctx.inputCipher,
             log: (entry) => logs.push(entry),
           },

@@ -63,6 +63,7 @@ export async function runStoredAttempt(
         functions: ctx.functions(ctx.pool, tenantId),
         namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
         now: () => ctx.now(),
+        random: () => ctx.random(),
         inputCipher: ctx.inputCipher,
         log: (entry) => logs.push(entry),
       },

@@ -14,6 +14,8 @@ export interface EngineContext {
   /** Internal storage as one tenant sees it (its files apart from every other tenant's). */
   storage(tenantId: string): FileStorage;
   now(): Date;
+  /** Random numbers in [0, 1) for the executor (retry jitter) and expressions (randomInt, uuid). */
+  random(): number;
   newId(): string;
   /** Run light tasks (Log, Return, OutputValues...) inside the executor's transaction instead of queuing them. */
   inlineTasks: boolean;

@@ -26,6 +26,8 @@ export interface ContextOptions {
   registry: PluginRegistry;
   storage: FileStorage;
   now?: () => Date;
+  /** Randomness given to the executor and expressions (default Math.random; tests pass a seeded one). */
+  random?: () => number;
   newId?: () => string;
   /** Light tasks run inside the executor's transaction (default true). */
   inlineTasks?: boolean;
@@ -49,6 +51,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
     flows: new FlowStore(options.registry),
     storage: (tenantId) => tenantStorage(options.storage, tenantId),
     now,
+    random: options.random ?? Math.random,
     newId: options.newId ?? newId,
     inlineTasks: options.inlineTasks ?? true,
     processRunner,

@@ -9,7 +9,7 @@ export {
 export { applyEvent, createAndStart, ExecutionNotFoundError } from "./apply";
 export type { EngineContext } from "./context";
 export { type ContextOptions, createEngineContext } from "./create-context";
-export { createPool, type Db, withTransaction } from "./db";
+export { createPool, type Db, type Queryable, withTransaction } from "./db";
 export { StoredFlowError } from "./flow-store";
 export { deleteFlow, type SavedFlow, saveFlowRevision } from "./flows-admin";
 export { DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS } from "./liveness";

@@ -59,7 +59,11 @@ export async function runPoll(ctx: EngineContext, due: DuePoll, stop?: AbortSign
   const functions = ctx.functions(ctx.pool, tenantId);
   const variables = { flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision } };
   const render = (template: unknown, extra?: Record<string, unknown>) =>
-    renderTreeAsync(template, { ...variables, ...extra }, { functions, now: () => ctx.now() });
+    renderTreeAsync(
+      template,
+      { ...variables, ...extra },
+      { functions, now: () => ctx.now(), random: () => ctx.random() },
+    );
   const timeout = AbortSignal.timeout(Math.min(pollIntervalMs(trigger), MAX_POLL_MS));
   const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
 
@@ -102,6 +106,7 @@ async function startPolledExecution(
       registry: ctx.registry,
       flow: { namespace: flow.namespace, id: flow.id },
       now: ctx.now(),
+      random: () => ctx.random(),
       variables: { trigger: variables },
       functions: ctx.functions(client, tenantId),
     };

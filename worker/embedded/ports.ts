@@ -90,6 +90,7 @@ export function driverPorts(ctx: EngineContext, tenantId: string, client?: DbCli
       ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
     },
     now: () => ctx.now(),
+    random: () => ctx.random(),
     async log(execution, level, message) {
       await insertLogs(db, tenantId, [
         {

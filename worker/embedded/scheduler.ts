@@ -106,6 +106,7 @@ async function runTick(
     flow: { namespace: flow.namespace, id: flow.id },
     date,
     now: ctx.now(),
+    random: () => ctx.random(),
     variables: { trigger: variables },
     functions: ctx.functions(client, row.tenant_id),
   };
@@ -120,6 +121,7 @@ async function runTick(
   const inputs = (await renderTreeAsync(
     { ...((trigger.inputs as object) ?? {}), ...(extra.inputs ?? {}) },
     { trigger: variables, flow: { id: flow.id, namespace: flow.namespace } },
+    { now: () => ctx.now(), random: () => ctx.random() },
   )) as Record<string, unknown>;
   try {
     const execution = await createAndStartInTransaction(

@@ -64,6 +64,8 @@ export interface MemoryEngineOptions {
   /** Extra expression functions. */
   functions?: Record<string, ExprFunction>;
   newId?: () => string;
+  /** Randomness for the executor and expressions (default Math.random; tests pass a seeded one). */
+  random?: () => number;
   /** Called for every log line, as it happens. */
   onLog?(entry: LogEntry): void;
   /** Runs script tasks; default: local processes under os.tmpdir()/cadenza-work. */
@@ -136,6 +138,7 @@ export class MemoryEngine {
     };
     this.env = {
       now: () => this.clock.now(),
+      random: options.random ?? Math.random,
       newId: options.newId ?? newId,
       registry: options.registry,
       functions: this.functions,
@@ -476,6 +479,7 @@ export class MemoryEngine {
             functions: this.functions,
             namespaceAccess: this.access,
             now: () => this.clock.now(),
+            random: () => this.env.random(),
             log: (entry) => {
               this.logs.push(entry);
               this.options.onLog?.(entry);
@@ -528,6 +532,7 @@ export class MemoryEngine {
       storage: this.storage,
       render: { registry: this.options.registry, functions: this.functions },
       now: () => this.clock.now(),
+      random: () => this.env.random(),
       log: async (execution, level, message) =>
         this.recordLog(execution, { level, message, timestamp: this.clock.now().toISOString() }),
       releaseExecution: async (id) => {

@@ -8,6 +8,7 @@ const env = (registry: ReturnType<typeof harness>["registry"], running = 0) => {
   return {
     now: () => new Date("2024-01-01T00:00:00Z"),
     newId: () => `x${++n}`,
+    random: () => 0.5,
     registry,
     runningCount: async () => running,
   };

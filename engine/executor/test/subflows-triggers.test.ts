@@ -431,7 +431,12 @@ tasks:
 `);
     const env = () => {
       let n = 0;
-      return { now: () => new Date("2024-01-01T00:00:00Z"), newId: () => `x${++n}`, registry: h.registry };
+      return {
+        now: () => new Date("2024-01-01T00:00:00Z"),
+        random: () => 0.5,
+        newId: () => `x${++n}`,
+        registry: h.registry,
+      };
     };
     const created = await createExecution(flow, {}, env());
     const frozen = JSON.stringify(created);

@@ -27,7 +27,7 @@ describe("async providers", () => {
     const out = await renderAsync(
       "{{ kv('a') }}{{ kv('b') }}{{ kv('a') + kv('b') }}",
       {},
-      { functions: { kv } },
+      { ...options, functions: { kv } },
     );
     expect(out).toBe("123");
     expect(calls).toEqual(["a", "b"]);
@@ -35,7 +35,9 @@ describe("async providers", () => {
 
   it("returns typed values", async () => {
     const { kv } = store({ list: [1, 2] });
-    await expect(renderTypedAsync("{{ kv('list') }}", {}, { functions: { kv } })).resolves.toEqual([1, 2]);
+    await expect(
+      renderTypedAsync("{{ kv('list') }}", {}, { ...options, functions: { kv } }),
+    ).resolves.toEqual([1, 2]);
   });
 
   it("renders trees, sharing the memo across leaves", async () => {
@@ -43,7 +45,7 @@ describe("async providers", () => {
     const out = await renderTreeAsync(
       { a: "{{ kv('k') }}", b: ["x {{ kv('k') }}", 3] },
       {},
-      { functions: { kv } },
+      { ...options, functions: { kv } },
     );
     expect(out).toEqual({ a: "v", b: ["x v", 3] });
     expect(calls).toEqual(["k"]);
@@ -51,7 +53,7 @@ describe("async providers", () => {
 
   it("turns a rejected promise into an ExpressionError with the provider's message", async () => {
     const { kv } = store({});
-    const p = renderAsync("line\n{{ kv('missing') }}", {}, { functions: { kv } });
+    const p = renderAsync("line\n{{ kv('missing') }}", {}, { ...options, functions: { kv } });
     await expect(p).rejects.toBeInstanceOf(ExpressionError);
     await expect(p).rejects.toMatchObject({
       message: expect.stringContaining("Unable to find the KV pair for key 'missing'"),
@@ -61,9 +63,9 @@ describe("async providers", () => {
 
   it("does not let ?? swallow a provider error", async () => {
     const { kv } = store({});
-    await expect(renderAsync("{{ kv('missing') ?? 'd' }}", {}, { functions: { kv } })).rejects.toThrow(
-      "Unable to find the KV pair",
-    );
+    await expect(
+      renderAsync("{{ kv('missing') ?? 'd' }}", {}, { ...options, functions: { kv } }),
+    ).rejects.toThrow("Unable to find the KV pair");
   });
 
   it("mixes sync and async providers and lazy branches", async () => {
@@ -71,7 +73,7 @@ describe("async providers", () => {
     const out = await renderAsync(
       "{{ flag ? kv('a') : kv('never') }} {{ secret('S') }}",
       { flag: true },
-      { functions: { kv, secret: () => "s3cr3t" } },
+      { ...options, functions: { kv, secret: () => "s3cr3t" } },
     );
     expect(out).toBe("A s3cr3t");
     expect(calls).toEqual(["a"]);
@@ -82,7 +84,7 @@ describe("async providers", () => {
     const out = await renderAsync(
       "{% for i in range(0, 1) %}{{ kv(i ~ '') }};{% endfor %}",
       {},
-      { functions: { kv } },
+      { ...options, functions: { kv } },
     );
     expect(out).toBe("zero;one;");
   });
@@ -91,12 +93,16 @@ describe("async providers", () => {
     let n = 0;
     const fresh: ExprFunction = async () => n++;
     await expect(
-      renderAsync("{% for i in range(1, 400) %}{{ f(i) }}{% endfor %}", {}, { functions: { f: fresh } }),
+      renderAsync(
+        "{% for i in range(1, 400) %}{{ f(i) }}{% endfor %}",
+        {},
+        { ...options, functions: { f: fresh } },
+      ),
     ).rejects.toThrow("too many asynchronous function calls");
   });
 
   it("still reports syntax and strict-variable errors", async () => {
-    await expect(renderAsync("{{ ko }}", {})).rejects.toThrow("Missing variable: 'ko'");
-    await expect(renderAsync("{{ (", {})).rejects.toBeInstanceOf(ExpressionError);
+    await expect(renderAsync("{{ ko }}", {}, options)).rejects.toThrow("Missing variable: 'ko'");
+    await expect(renderAsync("{{ (", {}, options)).rejects.toBeInstanceOf(ExpressionError);
   });
 });

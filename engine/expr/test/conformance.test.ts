@@ -101,19 +101,23 @@ describe("conformance corpus expressions", () => {
   });
 
   it("types the values handed to tasks (ForEach values, OutputValues, subflow inputs)", () => {
-    expect(renderTyped("{{inputs.array}}", base)).toEqual([1, 2, 3]);
-    expect(renderTyped("{{ outputs.waitfor.iterationCount + 1 }}", base)).toBe(4);
-    expect(renderTyped("{{ inputs.string }}", base)).toBe("myString");
+    expect(renderTyped("{{inputs.array}}", base, options)).toEqual([1, 2, 3]);
+    expect(renderTyped("{{ outputs.waitfor.iterationCount + 1 }}", base, options)).toBe(4);
+    expect(renderTyped("{{ inputs.string }}", base, options)).toBe("myString");
   });
 
   it("fails the retried task until its third attempt (restart_last_failed, retry flows)", () => {
     const attempt = (n: number) => ({ ...base, taskrun: { ...base.taskrun, attemptsCount: n } });
-    expect(() => render("{{ taskrun.attemptsCount == 3 ? 'ok' : ko}}", attempt(1))).toThrow(ExpressionError);
-    expect(render("{{ taskrun.attemptsCount == 3 ? 'ok' : ko}}", attempt(3))).toBe("ok");
+    expect(() => render("{{ taskrun.attemptsCount == 3 ? 'ok' : ko}}", attempt(1), options)).toThrow(
+      ExpressionError,
+    );
+    expect(render("{{ taskrun.attemptsCount == 3 ? 'ok' : ko}}", attempt(3), options)).toBe("ok");
   });
 
   it("makes runIf on a missing output fail (task-runif)", () => {
-    expect(() => render("{{ outputs.notexists == 2 }}", base)).toThrow("Missing variable: 'notexists'");
+    expect(() => render("{{ outputs.notexists == 2 }}", base, options)).toThrow(
+      "Missing variable: 'notexists'",
+    );
   });
 
   it("keeps the WaitFor loop going while the condition is truthy", () => {
@@ -121,19 +125,20 @@ describe("conformance corpus expressions", () => {
       ...base,
       outputs: { ...base.outputs, output_values: { values: { count } } },
     });
-    expect(isTruthy(render("{{ outputs.output_values.values.count != '4'}}", at("3")))).toBe(true);
-    expect(isTruthy(render("{{ outputs.output_values.values.count != '4'}}", at("4")))).toBe(false);
+    expect(isTruthy(render("{{ outputs.output_values.values.count != '4'}}", at("3"), options))).toBe(true);
+    expect(isTruthy(render("{{ outputs.output_values.values.count != '4'}}", at("4"), options))).toBe(false);
   });
 
   it("renders the kv() expressions with a provider", () => {
     const kv = (args: unknown[]) => (args[0] === "my-key" ? { field: "value" } : null);
-    expect(render("{{ kv('my-key').field ?? null }}", base, { functions: { kv } })).toBe("value");
+    expect(render("{{ kv('my-key').field ?? null }}", base, { ...options, functions: { kv } })).toBe("value");
     expect(
       render("{{ kv('my-key', inputs.namespace, inputs.errorOnMissing).field }}", base, {
+        ...options,
         functions: { kv },
       }),
     ).toBe("value");
-    expect(render("{{ kv('other').field ?? null }}", base, { functions: { kv } })).toBe("");
+    expect(render("{{ kv('other').field ?? null }}", base, { ...options, functions: { kv } })).toBe("");
   });
 
   it("renders the errors flow message", () => {
@@ -143,7 +148,7 @@ describe("conformance corpus expressions", () => {
       { taskId: "failed", message: "Task failure" },
       { taskId: "failed2", message: "Other" },
     ];
-    expect(render(tpl, base, { functions: { errorLogs } })).toBe(
+    expect(render(tpl, base, { ...options, functions: { errorLogs } })).toBe(
       "- task: failed, message: Task failure- task: failed2, message: Other",
     );
   });

@@ -45,14 +45,18 @@ export function ctx(): Record<string, unknown> {
   };
 }
 
-export function r(template: string, context: Record<string, unknown> = ctx(), extra?: RenderOptions): string {
+export function r(
+  template: string,
+  context: Record<string, unknown> = ctx(),
+  extra?: Partial<RenderOptions>,
+): string {
   return render(template, context, { ...options, ...extra });
 }
 
 export function t(
   template: string,
   context: Record<string, unknown> = ctx(),
-  extra?: RenderOptions,
+  extra?: Partial<RenderOptions>,
 ): unknown {
   return renderTyped(template, context, { ...options, ...extra });
 }
@@ -61,7 +65,7 @@ export function t(
 export function err(
   template: string,
   context: Record<string, unknown> = ctx(),
-  extra?: RenderOptions,
+  extra?: Partial<RenderOptions>,
 ): ExpressionError {
   try {
     render(template, context, { ...options, ...extra });

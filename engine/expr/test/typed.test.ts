@@ -74,12 +74,12 @@ describe("renderTree", () => {
 
   it("returns non-strings as they are", () => {
     const d = new Date();
-    expect(renderTree(d, {})).toBe(d);
-    expect(renderTree(5, {})).toBe(5);
+    expect(renderTree(d, {}, options)).toBe(d);
+    expect(renderTree(5, {}, options)).toBe(5);
   });
 
   it("throws ExpressionError for a failing leaf", () => {
-    expect(() => renderTree({ a: ["{{ ko }}"] }, {})).toThrow(ExpressionError);
+    expect(() => renderTree({ a: ["{{ ko }}"] }, {}, options)).toThrow(ExpressionError);
   });
 });
 
@@ -98,7 +98,7 @@ describe("evaluate", () => {
 
   it("reports errors with a position in the expression", () => {
     try {
-      evaluate("inputs.n +", ctx());
+      evaluate("inputs.n +", ctx(), options);
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ExpressionError);
@@ -184,9 +184,9 @@ describe("compile", () => {
   it("parses once and renders many times", () => {
     const c = compile("Hello {{ name | upper }}");
     expect(c.isSingleExpression).toBe(false);
-    expect(c.render({ name: "a" })).toBe("Hello A");
-    expect(c.render({ name: "b" })).toBe("Hello B");
-    expect(compile(" {{ n }} ").renderTyped({ n: 1 })).toBe(1);
+    expect(c.render({ name: "a" }, options)).toBe("Hello A");
+    expect(c.render({ name: "b" }, options)).toBe("Hello B");
+    expect(compile(" {{ n }} ").renderTyped({ n: 1 }, options)).toBe(1);
     expect(compile(" {{ n }} ").isSingleExpression).toBe(true);
   });
 

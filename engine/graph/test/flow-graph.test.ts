@@ -244,7 +244,16 @@ tasks:
     tasks:
       - { id: log, type: core.log.Log, message: "{{ taskrun.value }}" }
 `);
-    const execution = await createExecution(flow, {}, { now: () => new Date(0), newId: () => "x", registry });
+    const execution = await createExecution(
+      flow,
+      {},
+      {
+        now: () => new Date(0),
+        random: () => 0.5,
+        newId: () => "x",
+        registry,
+      },
+    );
     execution.taskRunList.push(
       ...["1", "2"].map((value, i) => ({
         id: `r${i}`,

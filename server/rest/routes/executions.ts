@@ -5,7 +5,7 @@ import { env } from "../../env";
 import { UnprocessableError } from "../../services/errors";
 import { contentTypeOf, previewExecutionFile, readExecutionFile } from "../../services/execution-files";
 import { type Label, setExecutionLabels } from "../../services/execution-labels";
-import { latestLogId, logPage, MAX_LOG_PAGE } from "../../services/execution-logs";
+import { logPage, MAX_LOG_PAGE } from "../../services/execution-logs";
 import {
   changeTaskRunState,
   deleteExecution,
@@ -20,6 +20,7 @@ import {
 } from "../../services/executions";
 import { previewExpression } from "../../services/expression-preview";
 import { executionFlowGraph } from "../../services/graphs";
+import { currentLogCursor, logsSince } from "../../services/log-follow";
 import {
   booleanText,
   executionId,
@@ -450,37 +451,29 @@ export const logRoutes: AnyRoute[] = [
     ],
     handler: async ({ scope, params, query, request, reauthorize }) => {
       await readExecution(scope, params.executionId);
-      let after: string | undefined;
+      // The cursor is a snapshot, not a log id: a line committed after a later-numbered one still comes
+      // (server/services/log-follow.ts).
+      let cursor: string | undefined;
+      let started = false;
       let reader = scope;
       return sseResponse(
         request.signal,
         async (sink) => {
           // Read the state first: once it has ended, the logs read next are all there will be.
           const ended = isTerminal((await readExecution(reader, params.executionId)).state.current);
-          if (query.tail && after === undefined) {
-            // The last lines by time, then the lines written since (by id, the stream's cursor): the
-            // latest id is read first, so a line written meanwhile comes twice rather than never (the
-            // client drops what it has seen); older lines are the Logs tab's to read by window.
-            const { tail, ...filter } = query;
-            const latest = await latestLogId(reader);
+          const { tail, ...filter } = query;
+          if (tail && !started) {
+            // The last lines by time, then the lines committed since: the snapshot is taken first, so a
+            // line written meanwhile comes twice rather than never (the client drops what it has seen);
+            // older lines are the Logs tab's to read by window.
+            cursor = await currentLogCursor(reader);
             const last = await logPage(reader, params.executionId, { ...filter, fromEnd: true, limit: tail });
             for (const log of last.lines) sink.send(log, { id: log.id });
-            after = latest;
           }
-          for (;;) {
-            const { tail: _tail, ...logFilter } = query;
-            const logs = await executionLogs(reader, params.executionId, {
-              ...logFilter,
-              ...(after ? { after } : {}),
-              limit: 500,
-              order: "id",
-            });
-            for (const log of logs) {
-              sink.send(log, { id: log.id });
-              after = log.id;
-            }
-            if (logs.length < 500) break;
-          }
+          started = true;
+          const page = await logsSince(reader, params.executionId, filter, cursor);
+          for (const log of page.lines) sink.send(log, { id: log.id });
+          cursor = page.cursor;
           return ended;
         },
         { recheck: async () => void (reader = await reauthorize()) },

@@ -156,12 +156,18 @@ export const flowBulkRoutes: AnyRoute[] = [
       parts: { fileUpload: "A .yml/.yaml file (one or more `---` documents) or a .zip of them." },
     },
     responses: [{ status: 200, description: "One result per document.", schema: z.array(importResult) }],
-    handler: async ({ scope, body }) => {
+    handler: async ({ scope, body, limits }) => {
       const form = body as InputsBody;
       const [file, ...more] = form.files;
       if (!file || more.length > 0)
         throw new BadRequestError("Send one file as multipart/form-data (field `fileUpload`).");
-      return { body: await importFlows(scope, { fileName: file.fileName, content: file.content }) };
+      return {
+        body: await importFlows(
+          scope,
+          { fileName: file.fileName, content: file.content },
+          limits.importBytes,
+        ),
+      };
     },
   }),
 ];

@@ -120,6 +120,7 @@ async function createScheduledExecution(
         flow: { namespace: flow.namespace, id: flow.id },
         date,
         now: ctx.now(),
+        random: () => ctx.random(),
         variables: { trigger: variables },
         functions,
       },
@@ -156,6 +157,7 @@ async function insertScheduled(
   const inputs = (await renderTreeAsync(
     { ...((trigger.inputs as object) ?? {}), ...(backfill?.inputs ?? {}) },
     { trigger: variables, flow: { id: flow.id, namespace: flow.namespace } },
+    { now: () => ctx.now(), random: () => ctx.random() },
   )) as Record<string, unknown>;
   try {
     const execution = await createExecution(
@@ -170,6 +172,7 @@ async function insertScheduled(
       },
       {
         now: () => ctx.now(),
+        random: () => ctx.random(),
         newId: () => ctx.newId(),
         registry: ctx.registry,
         functions: ctx.functions(db, tenantId),
