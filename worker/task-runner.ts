@@ -17,7 +17,7 @@ import {
 import { keeps, type LogEntry, loggerOf } from "./logs";
 import { defaultNamespaceAccess, guardServices, type NamespaceAccess } from "./namespace-access";
 import { describeIssues, splitProperties } from "./plugin-properties";
-import { servicesFor } from "./working-directory";
+import { servicesFor, withWorkingDirectoryVariables } from "./working-directory";
 
 const COMMON_KEYS = new Set(Object.keys(commonTaskSchema.shape));
 
@@ -95,7 +95,14 @@ export async function runTaskAttempt(
   };
   const logger = loggerOf(log);
 
-  const variables = taskRunVariables(flow, execution, task, run, deps);
+  const variables = withWorkingDirectoryVariables(
+    taskRunVariables(flow, execution, task, run, deps),
+    flow,
+    execution,
+    run,
+    (taskId) => findTask(flow, deps.registry, taskId),
+    deps,
+  );
   const renderOptions = expressionOptions(deps);
   const { toRender, kept } = splitProperties(task, COMMON_KEYS, plugin.rawProperties);
 

@@ -27,6 +27,30 @@ function enclosingWorkingDirectory(
 }
 
 /**
+ * Kestra's variables inside a WorkingDirectory (RunContextInitializer.forWorkingDirectory): `workerTaskrun` is
+ * the WorkingDirectory's own `taskrun`, and a task in it without a value takes the WorkingDirectory's
+ * (`{{ taskrun.value }}` in a WorkingDirectory inside a ForEach is the iteration's value, as in Kestra).
+ */
+export function withWorkingDirectoryVariables(
+  variables: Record<string, unknown>,
+  flow: Flow,
+  execution: Execution,
+  run: TaskRun,
+  findTask: (taskId: string) => Task | undefined,
+  deps: Pick<Deps, "registry" | "envs" | "globals" | "inputCipher">,
+): Record<string, unknown> {
+  const owner = enclosingWorkingDirectory(execution, run, findTask, deps.registry);
+  if (!owner) return variables;
+  const workerTaskrun = taskRunVariables(flow, execution, owner.task, owner.run, deps).taskrun as Record<
+    string,
+    unknown
+  >;
+  const taskrun = variables.taskrun as Record<string, unknown>;
+  const value = taskrun.value ?? workerTaskrun.value;
+  return { ...variables, workerTaskrun, taskrun: { ...taskrun, value } };
+}
+
+/**
  * The services a task run sees: inside a WorkingDirectory, its process runner hands out workspaces whose
  * working directory is the one the WorkingDirectory's tasks share (created by the first of them, with the
  * WorkingDirectory's `inputFiles` written into it; removed when the execution ends). Elsewhere, unchanged.

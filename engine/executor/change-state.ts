@@ -7,6 +7,8 @@ import { ExecutionOperationError, type StepContext } from "./step-context";
 /** The states a task run can be marked as (Kestra's "change status" offers these three). */
 export const CHANGEABLE_STATES = ["SUCCESS", "WARNING", "FAILED"] as const;
 export type ChangeableState = (typeof CHANGEABLE_STATES)[number];
+/** The end states an ended execution can be given (Kestra's execution-level "change status"). */
+export const EXECUTION_END_STATES = ["SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"] as const;
 
 /** Slots whose runs are dropped so they run again, if still needed, once the changed run's block ends. */
 const REPLAYED_SLOTS = new Set(["errors", "finally", "afterExecution"]);

@@ -1,4 +1,5 @@
 import { toOutputString } from "../expr";
+import type { Sla } from "../flow/flow-schema";
 import { coerceInputValue } from "../flow/input-values";
 import type { Task } from "../flow/model";
 import { parseDuration } from "../util/duration";
@@ -212,17 +213,22 @@ export class Engine implements RunFinisher {
     const sla = ctx.flow.sla.find((s) => s.id === slaId);
     if (!sla || isTerminal(execution.state.current)) return;
     ctx.log("ERROR", `SLA '${sla.id}' violated: the execution ran longer than ${sla.duration}`);
-    if (sla.labels) {
-      const labels = Array.isArray(sla.labels)
-        ? sla.labels
-        : Object.entries(sla.labels).map(([key, value]) => ({ key, value: String(value) }));
-      const merged = new Map(execution.labels.map((l) => [l.key, l.value]));
-      for (const label of labels) merged.set(label.key, label.value);
-      execution.labels = [...merged].map(([key, value]) => ({ key, value }));
-    }
+    this.labelSlaViolation(sla);
     if (sla.behavior === "NONE") return;
     this.killRuns(execution.taskRunList);
     this.terminate(sla.behavior === "CANCEL" ? "CANCELLED" : "FAILED");
+  }
+
+  /** A violated SLA's `labels` go on the execution, whatever its behavior (NONE only labels). */
+  private labelSlaViolation(sla: Sla): void {
+    const { execution } = this;
+    if (!sla.labels) return;
+    const labels = Array.isArray(sla.labels)
+      ? sla.labels
+      : Object.entries(sla.labels).map(([key, value]) => ({ key, value: String(value) }));
+    const merged = new Map(execution.labels.map((l) => [l.key, l.value]));
+    for (const label of labels) merged.set(label.key, label.value);
+    execution.labels = [...merged].map(([key, value]) => ({ key, value }));
   }
 
   private kill(): void {
@@ -464,12 +470,13 @@ export class Engine implements RunFinisher {
       }
     }
     for (const sla of flow.sla) {
-      if (sla.type !== "EXECUTION_ASSERTION" || !sla.assert || sla.behavior === "NONE") continue;
+      if (sla.type !== "EXECUTION_ASSERTION" || !sla.assert) continue;
       const variables = executionVariables(flow, execution, ctx.env, ctx.runIndex());
       const holds = await ctx.renderWith(variables, sla.assert);
       if (holds !== true && holds !== "true") {
         ctx.log("ERROR", `SLA '${sla.id}' violated: ${sla.assert} is false`);
-        state = sla.behavior === "CANCEL" ? "CANCELLED" : "FAILED";
+        this.labelSlaViolation(sla);
+        if (sla.behavior !== "NONE") state = sla.behavior === "CANCEL" ? "CANCELLED" : "FAILED";
       }
     }
     if (state === "FAILED" && flow.retry?.behavior === "CREATE_NEW_EXECUTION") {

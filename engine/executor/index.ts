@@ -1,4 +1,4 @@
-export { CHANGEABLE_STATES, type ChangeableState } from "./change-state";
+export { CHANGEABLE_STATES, type ChangeableState, EXECUTION_END_STATES } from "./change-state";
 export {
   type CheckBehavior,
   ChecksBlockedError,

@@ -8,9 +8,25 @@ import { nextRetryAt } from "./retry-delay";
 import { newState, transition } from "./states";
 import type { StepContext } from "./step-context";
 
-/** The retry policy that applies to a task: its own, else the flow's when it retries failed tasks in place. */
-export function retryPolicyOf(ctx: StepContext, task: Task): { policy?: Retry; flowLevel: boolean } {
+/**
+ * The retry policy that applies to a task run: its task's own, else the nearest enclosing flowable's (Kestra's
+ * ExecutorService: a Sequential with `retry` retries its failed children, RetryCaseTest.retryFlowable), else
+ * the flow's when it retries failed tasks in place.
+ */
+export function retryPolicyOf(
+  ctx: StepContext,
+  task: Task,
+  run?: TaskRun,
+): { policy?: Retry; flowLevel: boolean } {
   if (task.retry) return { policy: task.retry, flowLevel: false };
+  for (
+    let parent = run && ctx.run(run.parentTaskRunId ?? "");
+    parent;
+    parent = ctx.run(parent.parentTaskRunId ?? "")
+  ) {
+    const retry = ctx.taskOf(parent).retry;
+    if (retry) return { policy: retry, flowLevel: false };
+  }
   const flowRetry = ctx.flow.retry;
   if (flowRetry && flowRetry.behavior === "RETRY_FAILED_TASK") return { policy: flowRetry, flowLevel: true };
   return { flowLevel: false };
@@ -73,7 +89,7 @@ export function retryOrFail(
   task: Task,
   error?: string,
 ): void {
-  const { policy, flowLevel } = retryPolicyOf(ctx, task);
+  const { policy, flowLevel } = retryPolicyOf(ctx, task, run);
   if (policy && ctx.execution.state.current !== "KILLING") {
     const first = run.attempts[0];
     const firstStart = first ? Date.parse(first.state.startDate) : ctx.nowMs();
@@ -122,7 +138,7 @@ export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: 
   switch (event.state) {
     case "SUCCESS":
     case "WARNING": {
-      const { policy } = retryPolicyOf(ctx, task);
+      const { policy } = retryPolicyOf(ctx, task, run);
       const retried = run.attempts.filter((a) => !a.lost).length > 1 && policy?.warningOnRetry;
       finisher.finishRun(run, retried ? "WARNING" : event.state);
       return;

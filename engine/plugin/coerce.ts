@@ -6,6 +6,8 @@ import { unwrap } from "./schema";
  * Brings rendered values back to what the schema expects where rendering made them typed: a property that is
  * exactly one expression renders to its value's type (`"{{ 3 }}"` is 3), but a property declared as a string
  * gets the string Kestra would print (`{"a":"b"}` for a map, "" for null), so `Return.format` stays text.
+ * A union (Log's `message`: a string or a list of strings) keeps a value it accepts, else takes the first
+ * option's coercion that it accepts (a list's list options first) (an empty map given to `message` prints as `{}`, as in Kestra).
  */
 export function coerceToSchema(schema: z.ZodType, value: unknown): unknown {
   const s = unwrap(schema);
@@ -36,6 +38,20 @@ export function coerceToSchema(schema: z.ZodType, value: unknown): unknown {
     }
     case "pipe":
       return coerceToSchema(def.in as z.ZodType, value);
+    case "union": {
+      if (value === undefined || s.safeParse(value).success) return value;
+      // A list tries the list options first, so its items are coerced rather than the list printed whole.
+      const options = [...(def.options as z.ZodType[])].sort(
+        (a, b) =>
+          Number(unwrap(b).def.type === "array") * Number(Array.isArray(value)) -
+          Number(unwrap(a).def.type === "array") * Number(Array.isArray(value)),
+      );
+      for (const option of options) {
+        const coerced = coerceToSchema(option, value);
+        if (option.safeParse(coerced).success) return coerced;
+      }
+      return value;
+    }
     default:
       return value;
   }

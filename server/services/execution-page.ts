@@ -31,6 +31,9 @@ const OPERATIONS: Record<string, [Permission, Action]> = {
   resume: ["EXECUTION", "UPDATE"],
   labels: ["EXECUTION", "UPDATE"],
   changeState: ["EXECUTION", "UPDATE"],
+  changeStatus: ["EXECUTION", "UPDATE"],
+  forceRun: ["EXECUTION", "UPDATE"],
+  unqueue: ["EXECUTION", "UPDATE"],
   replay: ["EXECUTION", "CREATE"],
   delete: ["EXECUTION", "DELETE"],
 };

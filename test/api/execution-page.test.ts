@@ -469,4 +469,58 @@ tasks:
     });
     expect(foreign.status).toBe(404);
   });
+
+  it("changes an ended execution's status and refuses force-run and unqueue on it; a Viewer may do none", async () => {
+    const admin = await api.admin("status", "admin@status.test");
+    await api.deploy("status", admin.token, flow);
+    const started = await api.call("POST", "status/executions/company.team/page?wait=true", {
+      token: admin.token,
+      body: { fail: true },
+    });
+    const failed = (started.json as { id: string; state: { current: string } }).id;
+    expect((started.json as { state: { current: string } }).state.current).toBe("FAILED");
+    const caller = await api.trpc({ token: admin.token });
+    const abilities = await caller.executions.abilities({ tenant: "status", executionId: failed });
+    for (const action of ["forceRun", "unqueue", "changeStatus"])
+      expect(abilities[action]).toEqual({ allowed: true, needs: "needs EXECUTION:UPDATE on company.team" });
+
+    await expect(caller.executions.forceRun({ tenant: "status", executionId: failed })).rejects.toThrow(
+      /has ended/,
+    );
+    await expect(caller.executions.unqueue({ tenant: "status", executionId: failed })).rejects.toThrow(
+      /only a QUEUED execution/,
+    );
+
+    // A Viewer (a service account bound as Viewer): every action refused, and said so by abilities.
+    const account = await api.call("POST", "status/service-accounts", {
+      token: admin.token,
+      body: { name: "reader" },
+    });
+    const accountId = (account.json as { id: string }).id;
+    const bound = await api.call("POST", "status/bindings", {
+      token: admin.token,
+      body: { subjectType: "SERVICE_ACCOUNT", subjectId: accountId, role: "Viewer" },
+    });
+    expect(bound.status).toBe(201);
+    const issued = await api.call("POST", `status/service-accounts/${accountId}/api-tokens`, {
+      token: admin.token,
+      body: { name: "reader" },
+    });
+    const viewer = await api.trpc({ token: (issued.json as { token: string }).token });
+    const seen = await viewer.executions.abilities({ tenant: "status", executionId: failed });
+    expect(seen.changeStatus).toEqual({ allowed: false, needs: "needs EXECUTION:UPDATE on company.team" });
+    await expect(
+      viewer.executions.changeStatus({ tenant: "status", executionId: failed, state: "SUCCESS" }),
+    ).rejects.toThrow();
+    await expect(viewer.executions.forceRun({ tenant: "status", executionId: failed })).rejects.toThrow();
+
+    const changed = await caller.executions.changeStatus({
+      tenant: "status",
+      executionId: failed,
+      state: "SUCCESS",
+    });
+    expect((changed as { state: { current: string } }).state.current).toBe("SUCCESS");
+    const read = await api.call("GET", `status/executions/${failed}`, { token: admin.token });
+    expect((read.json as { state: { current: string } }).state.current).toBe("SUCCESS");
+  });
 });

@@ -20,6 +20,8 @@ export interface ConformanceCase {
     taskStates?: Record<string, string>;
     attempts?: Record<string, number>;
     outputs?: Record<string, unknown>;
+    /** `taskId -> output key -> regular expression` its (string) value matches (a date, for instance). */
+    outputPatterns?: Record<string, Record<string, string>>;
     executionOutputs?: Record<string, unknown>;
     /** `key -> value` that the execution's labels include. */
     labels?: Record<string, string>;
@@ -62,6 +64,7 @@ interface ExecutionJson {
   state: { current: string; startDate: string; endDate?: string };
   outputs?: Record<string, unknown>;
   taskRunList: {
+    id: string;
     taskId: string;
     state: { current: string };
     attempts: unknown[];
@@ -69,14 +72,22 @@ interface ExecutionJson {
   }[];
 }
 
-/** `$id` in an expected value stands for the execution's own id (unknown before it runs). */
-function withExecutionId<T>(value: T, id: string): T {
-  return JSON.parse(JSON.stringify(value ?? null).replaceAll('"$id"', JSON.stringify(id))) as T;
+/**
+ * `$id` in an expected value stands for the execution's own id and `$taskRun:<taskId>` for the id of that
+ * task's first run (both unknown before it runs; RuntimeLabelsTest expects a label holding a task run's id).
+ */
+function withExecutionIds<T>(value: T, execution: ExecutionJson): T {
+  const text = JSON.stringify(value ?? null)
+    .replaceAll('"$id"', JSON.stringify(execution.id))
+    .replace(/"\$taskRun:([^"]+)"/g, (_, taskId: string) =>
+      JSON.stringify(execution.taskRunList.find((r) => r.taskId === taskId)?.id ?? `no run of ${taskId}`),
+    );
+  return JSON.parse(text) as T;
 }
 
 /** Asserts an execution against a case's expectations, as Kestra's own tests do. */
 export function checkExpectations(execution: ExecutionJson, given: ConformanceCase["expect"]): void {
-  const expected = withExecutionId(given, execution.id);
+  const expected = withExecutionIds(given, execution);
   const first = (taskId: string) => execution.taskRunList.find((r) => r.taskId === taskId);
   if (expected.state !== undefined) expect(execution.state.current, "final state").toBe(expected.state);
   if (expected.taskRunCount !== undefined) {
@@ -93,6 +104,12 @@ export function checkExpectations(execution: ExecutionJson, given: ConformanceCa
   }
   for (const [taskId, outputs] of Object.entries(expected.outputs ?? {})) {
     expect(first(taskId)?.outputs, `outputs of ${taskId}`).toMatchObject(outputs as object);
+  }
+  for (const [taskId, patterns] of Object.entries(expected.outputPatterns ?? {})) {
+    for (const [key, pattern] of Object.entries(patterns))
+      expect(String(first(taskId)?.outputs?.[key]), `output ${key} of ${taskId}`).toMatch(
+        new RegExp(pattern),
+      );
   }
   if (expected.executionOutputs)
     expect(execution.outputs, "execution outputs").toMatchObject(expected.executionOutputs);

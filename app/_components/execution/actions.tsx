@@ -1,6 +1,8 @@
 "use client";
 // The execution's actions (Kestra's header buttons): restart, replay from a chosen task run with edited
-// inputs, kill, pause, resume with the Pause task's `onResume` form, run again and labels. Each calls the
+// inputs, kill, pause, resume with the Pause task's `onResume` form, force run (a CREATED or QUEUED execution
+// starts now), unqueue (a QUEUED one runs past its flow's concurrency limit), change the status of an ended
+// execution, run again and labels. Each calls the
 // existing operation (which the server refuses without the permission); a disabled action says which
 // permission it needs, from the server's own `can()` (executions.abilities).
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -15,6 +17,7 @@ import {
   toFormData,
 } from "../execute";
 import { Button, ErrorText, Select } from "../ui";
+import { ChangeStatusButton } from "./change-status";
 import { declaredInputs, findTask, parseFlow } from "./flow-source";
 import type { ExecutionView } from "./live";
 import { TERMINAL } from "./state-badge";
@@ -354,10 +357,31 @@ export function ExecutionActions({
   const resumeInputs = paused && doc ? declaredInputs(findTask(doc.tasks, paused.taskId)?.onResume) : [];
   const run = (operation: "kill" | "pause" | "restart" | "resume") =>
     operate.mutate({ tenant, executionId: execution.id, operation });
+  const changed = { onSuccess: (next: unknown) => onChanged(next as ExecutionView) };
+  const forceRun = useMutation(trpc.executions.forceRun.mutationOptions(changed));
+  const unqueue = useMutation(trpc.executions.unqueue.mutationOptions(changed));
+  const error = operate.error ?? forceRun.error ?? unqueue.error;
 
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap items-center justify-end gap-2">
+        {state === "CREATED" || state === "QUEUED" ? (
+          <Guarded
+            ability={abilities?.forceRun}
+            onClick={() => forceRun.mutate({ tenant, executionId: execution.id })}
+          >
+            Force run
+          </Guarded>
+        ) : null}
+        {state === "QUEUED" ? (
+          <Guarded
+            ability={abilities?.unqueue}
+            variant="plain"
+            onClick={() => unqueue.mutate({ tenant, executionId: execution.id })}
+          >
+            Unqueue
+          </Guarded>
+        ) : null}
         {state === "PAUSED" ? (
           <Guarded ability={abilities?.resume} onClick={() => setDialog("resume")}>
             Resume
@@ -379,6 +403,14 @@ export function ExecutionActions({
           </Guarded>
         ) : null}
         {TERMINAL.has(state) ? (
+          <ChangeStatusButton
+            tenant={tenant}
+            execution={execution}
+            ability={abilities?.changeStatus}
+            onChanged={onChanged}
+          />
+        ) : null}
+        {TERMINAL.has(state) ? (
           <Guarded ability={abilities?.replay} variant="plain" onClick={() => setDialog("replay")}>
             Replay
           </Guarded>
@@ -398,7 +430,7 @@ export function ExecutionActions({
           </Guarded>
         )}
       </div>
-      {operate.error ? <ErrorText>{operate.error.message}</ErrorText> : null}
+      {error ? <ErrorText>{error.message}</ErrorText> : null}
       {dialog === "resume" ? (
         <ResumeDialog
           tenant={tenant}

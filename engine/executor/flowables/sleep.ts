@@ -15,6 +15,8 @@ export const sleep: FlowableHandler<SleepProps> = {
     const ms = parseDuration(rendered);
     if (ms === undefined) return { state: "FAILED", error: `'${rendered}' is not an ISO-8601 duration` };
     ctx.startTimer("wake", ctx.step.nowMs() + ms);
+    // Kestra's Sleep logs this line, and Log.Fetch counts it (FetchTest expects 3 lines from get-log.yaml).
+    ctx.step.log("INFO", `Waiting for ${rendered}`, ctx.run);
     return undefined;
   },
   onTimer(ctx, kind) {

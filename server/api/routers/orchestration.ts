@@ -1,9 +1,10 @@
 // Flows, executions, namespaces, KV, secrets and triggers of a tenant, for the UI (the REST API has the
 // same services under Kestra's paths).
 import { z } from "zod";
-import { CHANGEABLE_STATES, toExecutionJson } from "@/engine/executor";
+import { CHANGEABLE_STATES, EXECUTION_END_STATES, toExecutionJson } from "@/engine/executor";
 import { deleteSecret, inheritedSecrets, listSecrets, setSecret } from "../../secrets/service";
 import { editorContext } from "../../services/editor-context";
+import { changeExecutionStatus, forceRunExecution, unqueueExecution } from "../../services/execution-actions";
 import { setExecutionLabels } from "../../services/execution-labels";
 import { logCounts, logPage, MAX_LOG_PAGE, nextLogLine } from "../../services/execution-logs";
 import { executionAbilities, executionRelatives, taskDurationMedians } from "../../services/execution-page";
@@ -225,6 +226,15 @@ export const executionsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       operateExecution(ctx.scope, input.executionId, input.operation, input.inputs),
     ),
+  forceRun: tenantProcedure
+    .input(z.object({ executionId }))
+    .mutation(({ ctx, input }) => forceRunExecution(ctx.scope, input.executionId)),
+  unqueue: tenantProcedure
+    .input(z.object({ executionId }))
+    .mutation(({ ctx, input }) => unqueueExecution(ctx.scope, input.executionId)),
+  changeStatus: tenantProcedure
+    .input(z.object({ executionId, state: z.enum(EXECUTION_END_STATES) }))
+    .mutation(({ ctx, input }) => changeExecutionStatus(ctx.scope, input.executionId, input.state)),
   changeTaskRunState: tenantProcedure
     .input(z.object({ executionId, taskRunId, state: z.enum(CHANGEABLE_STATES) }))
     .mutation(({ ctx, input }) =>
