@@ -1,16 +1,12 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
-import { isTerminal, secretInputValues } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
 import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
 import { runStoredAttempt } from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
-import { withTransaction } from "../../embedded/db";
-import { insertExecution, loadExecution, saveExecution } from "../../embedded/execution-store";
-import { ENDED_CHANNEL } from "../../embedded/jobs";
-import { executorLogEntry, insertLogs } from "../../embedded/logs-store";
-import { maskExecution, maskLogs } from "../../embedded/mask";
+import { loadExecution } from "../../embedded/execution-store";
 import { temporalDriverPorts } from "../ports";
+import { createPersist } from "./persist";
 import { createStoredExecution } from "./store";
 import type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./types";
 
@@ -92,34 +88,7 @@ export function createTemporalActivities(
       };
     },
 
-    async persist({ tenantId, execution, logs }) {
-      return withTransaction(ctx.pool, async (client) => {
-        // Secret values never reach the database, as in the embedded engine (worker/embedded/apply.ts):
-        // outputs, labels, errors, variables, trigger variables and the step's logs are masked. Fails
-        // closed: without the secrets this throws, nothing is written, and Temporal retries it.
-        const mask = await ctx.masker(client, tenantId, secretInputValues(execution.inputs, ctx.inputCipher));
-        const masked = maskExecution(execution, mask);
-        const before = await loadExecution(client, execution.id, { lock: true });
-        const result = JSON.stringify(masked) === JSON.stringify(execution) ? {} : { masked };
-        if (before) {
-          // A retried write of a step already written would add its logs twice: the document tells.
-          if (JSON.stringify(before.execution) === JSON.stringify(masked)) return result;
-          await saveExecution(client, tenantId, before.execution, masked);
-        } else await insertExecution(client, tenantId, masked);
-        // Wakes EngineClient.waitForEnd as the embedded engine's `executionEnded` does.
-        if (isTerminal(masked.state.current))
-          await client.query("select pg_notify($1, $2)", [ENDED_CHANNEL, masked.id]);
-        await insertLogs(
-          client,
-          tenantId,
-          maskLogs(
-            logs.map((log) => executorLogEntry(masked, log)),
-            mask,
-          ),
-        );
-        return result;
-      });
-    },
+    persist: createPersist(ctx),
 
     async runTask({ tenantId, executionId, command }) {
       const { execution } = await stored(ctx, executionId);
