@@ -14,6 +14,8 @@ export interface StoredExecution {
   tenantId: string;
   execution: Execution;
   parentLink?: ParentLink | null;
+  /** The row's version (PostgreSQL's `xmin`), for a later write at that version (saveExecutionAtVersion). */
+  version: string;
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -25,13 +27,15 @@ export async function loadExecution(
   options: { lock?: boolean } = {},
 ): Promise<StoredExecution | undefined> {
   const result = await db.query(
-    `select tenant_id, document, parent_link from executions where id = $1${options.lock ? " for update" : ""}`,
+    `select tenant_id, document, parent_link, xmin::text as version from executions where id = $1${options.lock ? " for update" : ""}`,
     [id],
   );
   const row = result.rows[0] as
-    | { tenant_id: string; document: Execution; parent_link: ParentLink | null }
+    | { tenant_id: string; document: Execution; parent_link: ParentLink | null; version: string }
     | undefined;
-  return row ? { tenantId: row.tenant_id, execution: row.document, parentLink: row.parent_link } : undefined;
+  return row
+    ? { tenantId: row.tenant_id, execution: row.document, parentLink: row.parent_link, version: row.version }
+    : undefined;
 }
 
 /** Inserts a new execution with its read-model columns. Returns false when its dedupe key already exists. */

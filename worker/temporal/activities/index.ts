@@ -6,7 +6,7 @@ import { runStoredAttempt } from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
 import { loadExecution } from "../../embedded/execution-store";
 import { temporalDriverPorts } from "../ports";
-import { createPersist } from "./persist";
+import { createPersist, writtenMemory } from "./persist";
 import { createStoredExecution } from "./store";
 import type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./types";
 
@@ -57,9 +57,13 @@ export function createTemporalActivities(
   settings: WorkflowSettings = { searchAttributes: [] },
 ): TemporalActivities {
   const ports = (tenantId: string) => temporalDriverPorts(ctx, tenantId, client());
+  // What persist last wrote, or loadExecution read, of each execution: the next step's write is one
+  // statement at that version (persist.ts).
+  const written = writtenMemory();
   return {
     async loadExecution({ tenantId, executionId }): Promise<LoadedExecution> {
-      const { execution } = await stored(ctx, executionId);
+      const { execution, version } = await stored(ctx, executionId);
+      written.remember({ text: JSON.stringify(execution), execution, version });
       const flow = await ctx.flows.revision(
         ctx.pool,
         tenantId,
@@ -88,7 +92,7 @@ export function createTemporalActivities(
       };
     },
 
-    persist: createPersist(ctx),
+    persist: createPersist(ctx, written),
 
     async runTask({ tenantId, executionId, command }) {
       const { execution } = await stored(ctx, executionId);

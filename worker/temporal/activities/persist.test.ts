@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Execution, type ExecutorLog, step } from "@/engine/executor";
+import { loadExecution } from "../../embedded/execution-store";
 import { setUpEmbeddedEngine, TENANT } from "../../embedded/test/harness";
-import { createPersist } from "./persist";
+import { createPersist, writtenMemory } from "./persist";
 import { createStoredExecution } from "./store";
 
 /**
@@ -86,7 +87,24 @@ describe("the persist activity", () => {
     const slow = other[0]?.execution.id ?? "";
     for (const s of other) await createPersist(h.ctx)({ tenantId: TENANT, ...s });
 
-    const [a, b] = [await stored(fast), await stored(slow)];
+    // Remembering what the workflow's loadExecution read (its first step is one statement too).
+    const loaded = await steps();
+    const fromLoad = loaded[0]?.execution.id ?? "";
+    const memory = writtenMemory();
+    const read = await loadExecution(h.pool, fromLoad);
+    if (!read) throw new Error("not stored");
+    memory.remember({
+      text: JSON.stringify(read.execution),
+      execution: read.execution,
+      version: read.version,
+    });
+    const afterLoad = createPersist(h.ctx, memory);
+    for (const s of loaded) await afterLoad({ tenantId: TENANT, ...s });
+
+    const [a, b, c] = [await stored(fast), await stored(slow), await stored(fromLoad)];
+    expect(c.runs).toEqual(b.runs);
+    expect(c.logs).toEqual(b.logs);
+    expect(c.row?.state).toBe("SUCCESS");
     expect(a.row?.state).toBe("SUCCESS");
     expect(a.runs.map((r) => [r.task_id, r.state, r.position])).toEqual([
       ["a", "SUCCESS", 0],
