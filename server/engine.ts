@@ -95,7 +95,8 @@ export interface ServerEngine {
    * Starts this process's share of the engine: queue workers, scheduler and heartbeat (embedded); in
    * Temporal mode the Temporal workers of every tenant's task queue, beside the embedded runtime's
    * heartbeat and retention only (its scheduler stays off: Schedules are Temporal's, worker/temporal), and
-   * unless `scheduler` is false the Schedules' workers, with every Schedule synced to the stored flows.
+   * unless `scheduler` is false the Schedules' workers, with every Schedule synced to the stored flows, and
+   * the polling triggers' pass (worker/temporal/polling.ts).
    */
   startRuntime(options?: Partial<EngineRuntimeOptions>): Promise<RunningEngine>;
   /** Stops runtimes started here and closes the pool. */
@@ -237,9 +238,13 @@ export async function openServerEngine(options: {
         await schedules
           ?.syncTenant(tenantId)
           .catch((error) => ctx.report(`Schedules of tenant ${tenantId} could not be synced`, error));
+      // Polling triggers: the embedded scheduler's pass, polls only, starting workflows (worker/temporal).
+      const { startTemporalPolling } = await import("@/worker/temporal/polling");
+      const polling = temporalClient ? startTemporalPolling(ctx, temporalClient) : undefined;
       const runtime: RunningEngine = {
         instanceId: base.instanceId,
         async stop() {
+          await polling?.stop();
           await scheduleWorkers.shutdown();
           await workers.shutdown();
           await base.stop();

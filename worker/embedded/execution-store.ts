@@ -1,5 +1,7 @@
 import type { Execution, TaskRun } from "@/engine/executor";
+import type { LogEntry } from "../logs";
 import type { Queryable } from "./db";
+import { insertLogsFrom } from "./logs-store";
 
 /** Where a subflow execution reports its end. */
 export interface ParentLink {
@@ -12,6 +14,8 @@ export interface StoredExecution {
   tenantId: string;
   execution: Execution;
   parentLink?: ParentLink | null;
+  /** The row's version (PostgreSQL's `xmin`), for a later write at that version (saveExecutionAtVersion). */
+  version: string;
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -23,13 +27,15 @@ export async function loadExecution(
   options: { lock?: boolean } = {},
 ): Promise<StoredExecution | undefined> {
   const result = await db.query(
-    `select tenant_id, document, parent_link from executions where id = $1${options.lock ? " for update" : ""}`,
+    `select tenant_id, document, parent_link, xmin::text as version from executions where id = $1${options.lock ? " for update" : ""}`,
     [id],
   );
   const row = result.rows[0] as
-    | { tenant_id: string; document: Execution; parent_link: ParentLink | null }
+    | { tenant_id: string; document: Execution; parent_link: ParentLink | null; version: string }
     | undefined;
-  return row ? { tenantId: row.tenant_id, execution: row.document, parentLink: row.parent_link } : undefined;
+  return row
+    ? { tenantId: row.tenant_id, execution: row.document, parentLink: row.parent_link, version: row.version }
+    : undefined;
 }
 
 /** Inserts a new execution with its read-model columns. Returns false when its dedupe key already exists. */
@@ -113,6 +119,37 @@ function taskRunRow(run: TaskRun, position: number): Record<string, unknown> {
   };
 }
 
+/** The task runs of `execution` that are new or changed since `previous`, and those it no longer has. */
+function taskRunChanges(
+  execution: Execution,
+  previous: TaskRun[],
+): { removed: string[]; rows: Record<string, unknown>[] } {
+  const kept = new Set(execution.taskRunList.map((r) => r.id));
+  const removed = previous.filter((r) => !kept.has(r.id)).map((r) => r.id);
+  if (removed.length > 0) return { removed, rows: execution.taskRunList.map(taskRunRow) };
+  const old = new Map(previous.map((run, position) => [run.id, { text: JSON.stringify(run), position }]));
+  const rows: Record<string, unknown>[] = [];
+  execution.taskRunList.forEach((run, position) => {
+    const seen = old.get(run.id);
+    if (!seen || seen.position !== position || seen.text !== JSON.stringify(run))
+      rows.push(taskRunRow(run, position));
+  });
+  return { removed, rows };
+}
+
+/** Upserts task-run rows given as a JSON array in `rows` (a parameter), for tenant `tenant` and execution `execution`. */
+const upsertTaskRuns = (tenant: string, execution: string, rows: string, guard = "") =>
+  `insert into task_runs (id, tenant_id, execution_id, position, parent_task_run_id, task_id, value, iteration, state,
+       state_histories, attempts, outputs, start_date, end_date)
+     select x.id, ${tenant}, ${execution}, x.position, x.parent_task_run_id, x.task_id, x.value, x.iteration, x.state::state,
+       x.state_histories, x.attempts, x.outputs, x.start_date, x.end_date
+     from jsonb_to_recordset(${rows}::jsonb) as x(id text, position int, parent_task_run_id text, task_id text, value text,
+       iteration int, state text, state_histories jsonb, attempts jsonb, outputs jsonb, start_date timestamptz, end_date timestamptz)
+     ${guard}
+     on conflict (id) do update set position = excluded.position, state = excluded.state,
+       state_histories = excluded.state_histories, attempts = excluded.attempts, outputs = excluded.outputs,
+       start_date = excluded.start_date, end_date = excluded.end_date, value = excluded.value, iteration = excluded.iteration`;
+
 /**
  * Upserts the task runs that changed since `previous` in one statement. When a restart removed runs,
  * positions shift: the removed rows are deleted and every remaining row rewritten.
@@ -123,33 +160,82 @@ async function saveTaskRuns(
   execution: Execution,
   previous: TaskRun[],
 ): Promise<void> {
-  const kept = new Set(execution.taskRunList.map((r) => r.id));
-  const removed = previous.filter((r) => !kept.has(r.id)).map((r) => r.id);
-  let rows: Record<string, unknown>[];
+  const { removed, rows } = taskRunChanges(execution, previous);
   if (removed.length > 0) {
     await db.query("delete from task_runs where id = any($1::text[])", [removed]);
     await db.query("update task_runs set position = -position - 1 where execution_id = $1", [execution.id]);
-    rows = execution.taskRunList.map(taskRunRow);
-  } else {
-    const old = new Map(previous.map((run, position) => [run.id, { text: JSON.stringify(run), position }]));
-    rows = [];
-    execution.taskRunList.forEach((run, position) => {
-      const seen = old.get(run.id);
-      if (!seen || seen.position !== position || seen.text !== JSON.stringify(run))
-        rows.push(taskRunRow(run, position));
-    });
   }
   if (rows.length === 0) return;
-  await db.query(
-    `insert into task_runs (id, tenant_id, execution_id, position, parent_task_run_id, task_id, value, iteration, state,
-       state_histories, attempts, outputs, start_date, end_date)
-     select x.id, $1, $2, x.position, x.parent_task_run_id, x.task_id, x.value, x.iteration, x.state::state,
-       x.state_histories, x.attempts, x.outputs, x.start_date, x.end_date
-     from jsonb_to_recordset($3::jsonb) as x(id text, position int, parent_task_run_id text, task_id text, value text,
-       iteration int, state text, state_histories jsonb, attempts jsonb, outputs jsonb, start_date timestamptz, end_date timestamptz)
-     on conflict (id) do update set position = excluded.position, state = excluded.state,
-       state_histories = excluded.state_histories, attempts = excluded.attempts, outputs = excluded.outputs,
-       start_date = excluded.start_date, end_date = excluded.end_date, value = excluded.value, iteration = excluded.iteration`,
-    [tenantId, execution.id, JSON.stringify(rows)],
+  await db.query(upsertTaskRuns("$1", "$2", "$3"), [tenantId, execution.id, JSON.stringify(rows)]);
+}
+
+/**
+ * The stored execution under a row lock, with its row's version and whether it already is `document`
+ * (compared as jsonb: the stored document's keys come back in jsonb's order, not the writer's).
+ */
+export async function lockedExecution(
+  db: Queryable,
+  id: string,
+  document: string,
+): Promise<{ execution: Execution; same: boolean; version: string } | undefined> {
+  const row = (
+    await db.query(
+      "select document, document = $2::jsonb as same, xmin::text as version from executions where id = $1 for update",
+      [id, document],
+    )
+  ).rows[0] as { document: Execution; same: boolean; version: string } | undefined;
+  return row ? { execution: row.document, same: row.same, version: row.version } : undefined;
+}
+
+/** The version of an execution's row (PostgreSQL's `xmin`: changes with every write of the row). */
+export async function executionVersion(db: Queryable, id: string): Promise<string | undefined> {
+  const row = (await db.query("select xmin::text as version from executions where id = $1", [id])).rows[0];
+  return (row as { version: string } | undefined)?.version;
+}
+
+/**
+ * Writes a step of an execution whose row is still at `version` — the row, its changed task runs, the
+ * step's logs and, when it ended, the ENDED notification — in ONE statement (one round trip, atomic
+ * without a transaction), with no read of the stored document: `before` is what the caller last wrote.
+ * Returns the row's new version; undefined when it was written meanwhile by someone else (nothing is
+ * written then), or when task runs were removed (a restart): the caller then takes the locked path.
+ */
+export async function saveExecutionAtVersion(
+  db: Queryable,
+  tenantId: string,
+  before: Execution,
+  after: Execution,
+  version: string,
+  extra: { document?: string; logs?: readonly LogEntry[]; notify?: string },
+): Promise<string | undefined> {
+  const { removed, rows } = taskRunChanges(after, before.taskRunList);
+  if (removed.length > 0) return undefined;
+  const written = "where exists (select 1 from e)";
+  const result = await db.query(
+    `with e as (
+       update executions set state = $3::state, state_histories = $4, start_date = $5, end_date = $6, inputs = $7,
+         outputs = $8, labels = $9, trigger = $10, document = $11, updated_at = now()
+       where id = $1 and xmin = $2::text::xid returning xmin::text as version),
+     runs as (${upsertTaskRuns("$12", "$1", "$13", written)}),
+     logs as (${insertLogsFrom("$12", "$14", written)})
+     select version, case when $15::text is not null then pg_notify($15::text, $1) end from e`,
+    [
+      after.id,
+      version,
+      after.state.current,
+      json(after.state.histories),
+      after.state.startDate,
+      after.state.endDate ?? null,
+      json(after.inputs),
+      json(after.outputs),
+      json(after.labels),
+      json(after.trigger),
+      extra.document ?? json(after),
+      tenantId,
+      JSON.stringify(rows),
+      JSON.stringify(extra.logs ?? []),
+      extra.notify ?? null,
+    ],
   );
+  return (result.rows[0] as { version: string } | undefined)?.version;
 }

@@ -9,14 +9,16 @@ export async function insertLogs(
   entries: readonly LogEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  await db.query(
-    `insert into log_entries (tenant_id, namespace, flow_id, execution_id, task_run_id, task_id, attempt_number, trigger_id, level, message, timestamp)
-     select $1, x.namespace, x."flowId", x."executionId", x."taskRunId", x."taskId", x."attemptNumber", x."triggerId", x.level::log_level, x.message, x.timestamp
-     from jsonb_to_recordset($2::jsonb) as x(namespace text, "flowId" text, "executionId" text, "taskRunId" text, "taskId" text,
-       "attemptNumber" int, "triggerId" text, level text, message text, timestamp timestamptz)`,
-    [tenantId, JSON.stringify(entries)],
-  );
+  await db.query(insertLogsFrom("$1", "$2"), [tenantId, JSON.stringify(entries)]);
 }
+
+/** Inserts log entries given as a JSON array in `entries` (a parameter) for tenant `tenant`. */
+export const insertLogsFrom = (tenant: string, entries: string, guard = "") =>
+  `insert into log_entries (tenant_id, namespace, flow_id, execution_id, task_run_id, task_id, attempt_number, trigger_id, level, message, timestamp)
+     select ${tenant}, x.namespace, x."flowId", x."executionId", x."taskRunId", x."taskId", x."attemptNumber", x."triggerId", x.level::log_level, x.message, x.timestamp
+     from jsonb_to_recordset(${entries}::jsonb) as x(namespace text, "flowId" text, "executionId" text, "taskRunId" text, "taskId" text,
+       "attemptNumber" int, "triggerId" text, level text, message text, timestamp timestamptz)
+     ${guard}`;
 
 export function executorLogEntry(execution: Execution, log: ExecutorLog): LogEntry {
   return {

@@ -1,4 +1,9 @@
-import { ExecutionOperationError, InputValidationError } from "@/engine/executor";
+import {
+  type Execution,
+  ExecutionOperationError,
+  type ExecutionRequest,
+  InputValidationError,
+} from "@/engine/executor";
 import { renderTreeAsync } from "@/engine/expr";
 import type { Flow, Trigger } from "@/engine/flow";
 import { commonTriggerShape, normaliseLabels } from "@/engine/flow";
@@ -9,9 +14,9 @@ import { type LogEntry, loggerOf } from "../logs";
 import { describeIssues, splitProperties } from "../plugin-properties";
 import { createAndStartInTransaction } from "./apply";
 import type { EngineContext } from "./context";
-import { withTransaction } from "./db";
+import { type DbClient, withTransaction } from "./db";
 import { insertLogs } from "./logs-store";
-import { lockTrigger } from "./trigger-states";
+import { lockTrigger, TRIGGER_UNLOCKED } from "./trigger-states";
 
 /** Kestra's default `interval` of polling triggers. */
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
@@ -32,6 +37,38 @@ export interface DuePoll {
   allowConcurrent: boolean;
 }
 
+/**
+ * How a poll's execution is started, per driver: `create` stores it (and, on the embedded engine, starts
+ * it) in the transaction that evaluated the conditions and takes the trigger lock, returning undefined
+ * when its dedupe key already has an execution; `afterCommit` starts it where that cannot be part of the
+ * transaction (a Temporal workflow).
+ */
+export interface PolledStart {
+  create(
+    db: DbClient,
+    tenantId: string,
+    flow: Flow,
+    request: ExecutionRequest,
+    dedupeKey: string,
+  ): Promise<Execution | undefined>;
+  afterCommit?(tenantId: string, execution: Execution): Promise<void>;
+}
+
+/** The embedded engine's: created and started (its first step applied, its jobs queued) in the transaction. */
+export const embeddedPolledStart = (ctx: EngineContext): PolledStart => ({
+  create: (db, tenantId, flow, request, dedupeKey) =>
+    createAndStartInTransaction(ctx, db, tenantId, flow, request, { dedupeKey }),
+});
+
+/**
+ * Whether the execution holding the trigger ended in one of its `stopAfter` states: the trigger is then as
+ * good as disabled. The "ended" work that disables it runs just after the end is stored, and a poll in
+ * between would otherwise start one more execution (Kestra disables it as it releases the lock).
+ */
+export function stoppedAfter(trigger: Trigger, lockState: string | null | undefined): boolean {
+  return Boolean(lockState && (trigger.stopAfter as string[] | undefined)?.includes(lockState));
+}
+
 /** How often a polling trigger polls: its `interval`, or Kestra's default. */
 export function pollIntervalMs(trigger: Trigger): number {
   const interval = typeof trigger.interval === "string" ? parseDuration(trigger.interval) : undefined;
@@ -43,7 +80,12 @@ export function pollIntervalMs(trigger: Trigger): number {
  * itself), calls the plugin's `poll`, and starts an execution with the variables it returns when the
  * trigger's conditions hold. Failures are written to the trigger's logs; the next interval tries again.
  */
-export async function runPoll(ctx: EngineContext, due: DuePoll, stop?: AbortSignal): Promise<void> {
+export async function runPoll(
+  ctx: EngineContext,
+  due: DuePoll,
+  stop?: AbortSignal,
+  start: PolledStart = embeddedPolledStart(ctx),
+): Promise<void> {
   const { tenantId, flow, trigger, plugin } = due;
   const logs: LogEntry[] = [];
   const log = (level: LogLevel, message: string) =>
@@ -83,7 +125,7 @@ export async function runPoll(ctx: EngineContext, due: DuePoll, stop?: AbortSign
       now: ctx.now(),
       render,
     });
-    if (result) await startPolledExecution(ctx, due, result.variables, log);
+    if (result) await startPolledExecution(ctx, due, result.variables, log, start);
   } catch (error) {
     const why = signal.aborted && !stop?.aborted ? "the poll took too long" : (error as Error).message;
     log("ERROR", `Trigger ${trigger.id} could not poll: ${why}`);
@@ -100,8 +142,21 @@ async function startPolledExecution(
   { tenantId, flow, trigger, date, allowConcurrent }: DuePoll,
   variables: Record<string, unknown>,
   log: (level: LogLevel, message: string) => void,
+  start: PolledStart,
 ): Promise<void> {
-  await withTransaction(ctx.pool, async (client) => {
+  const started = await withTransaction(ctx.pool, async (client) => {
+    // Claimed when due, but polled outside any transaction: meanwhile the trigger may have been disabled
+    // (triggers API, Toggle, stopAfter) or locked by an execution another engine's poll started. Checked
+    // again under its row lock, so a locked trigger never starts a second execution.
+    const still = (
+      await client.query(
+        `select e.state as lock_state from trigger_states t left join executions e on e.id = t.execution_id
+         where t.tenant_id = $1 and t.namespace = $2 and t.flow_id = $3 and t.trigger_id = $4
+           and not t.disabled and ${TRIGGER_UNLOCKED} for update of t`,
+        [tenantId, flow.namespace, flow.id, trigger.id],
+      )
+    ).rows[0] as { lock_state: string | null } | undefined;
+    if (!still || stoppedAfter(trigger, still.lock_state)) return undefined;
     const scope = {
       registry: ctx.registry,
       flow: { namespace: flow.namespace, id: flow.id },
@@ -110,10 +165,10 @@ async function startPolledExecution(
       variables: { trigger: variables },
       functions: ctx.functions(client, tenantId),
     };
-    if (!(await allConditionsHold((trigger.conditions as never[]) ?? [], scope, trigger.when))) return;
+    if (!(await allConditionsHold((trigger.conditions as never[]) ?? [], scope, trigger.when)))
+      return undefined;
     try {
-      const execution = await createAndStartInTransaction(
-        ctx,
+      const execution = await start.create(
         client,
         tenantId,
         flow,
@@ -121,16 +176,50 @@ async function startPolledExecution(
           labels: normaliseLabels(trigger.labels),
           trigger: { id: trigger.id, type: trigger.type, variables },
         },
-        { dedupeKey: `poll:${tenantId}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}` },
+        `poll:${tenantId}/${flow.namespace}/${flow.id}/${trigger.id}@${date.toISOString()}`,
       );
       await lockTrigger(
         client,
         { tenantId, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, allowConcurrent },
         execution?.id,
       );
+      return execution;
     } catch (error) {
       if (!(error instanceof InputValidationError || error instanceof ExecutionOperationError)) throw error;
       log("ERROR", `Trigger ${trigger.id} could not start an execution: ${error.message}`);
+      return undefined;
     }
   });
+  if (started) await start.afterCommit?.(tenantId, started);
+}
+
+/**
+ * Runs claimed polls in the background, so that a slow endpoint never delays the pass that claimed them
+ * (nor the schedules it also runs). A trigger is not polled again while its previous poll is in flight
+ * (Kestra's scheduler skips a trigger being evaluated): under load a poll may outlast the interval, and
+ * two polls seeing the condition hold would start two executions before the first one locks the trigger.
+ */
+export function backgroundPolls(ctx: EngineContext, start: PolledStart = embeddedPolledStart(ctx)) {
+  const polls = new Set<Promise<void>>();
+  const stopPolls = new AbortController();
+  const inFlight = new Set<string>();
+  return {
+    poll(due: DuePoll): void {
+      const key = `${due.tenantId}/${due.flow.namespace}/${due.flow.id}/${due.trigger.id}`;
+      if (!due.allowConcurrent && inFlight.has(key)) return;
+      inFlight.add(key);
+      const running = runPoll(ctx, due, stopPolls.signal, start)
+        .catch((error) => ctx.report("poll failed", error))
+        .finally(() => {
+          inFlight.delete(key);
+          polls.delete(running);
+        });
+      polls.add(running);
+    },
+    /** Aborts the polls in flight; resolves once they have settled. */
+    stop(): Promise<unknown> {
+      stopPolls.abort();
+      return Promise.all(polls);
+    },
+  };
 }

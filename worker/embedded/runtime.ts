@@ -4,7 +4,7 @@ import type { EngineContext } from "./context";
 import { engineTasks, type RunningTasks } from "./handlers";
 import { CANCEL_CHANNEL } from "./jobs";
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, startLiveness } from "./liveness";
-import { type DuePoll, runPoll } from "./polling";
+import { backgroundPolls } from "./polling";
 import { purgeOlderThan } from "./purge";
 import { runBackfills, runDueSchedules } from "./scheduler";
 
@@ -96,27 +96,10 @@ export async function startEngineRuntime(
     );
   };
   // Polls (HTTP requests...) run in the background so that a slow endpoint never delays schedules.
-  const polls = new Set<Promise<void>>();
-  const stopPolls = new AbortController();
-  // A trigger is not polled again while its previous poll is in flight (Kestra's scheduler skips a trigger
-  // being evaluated): under load a poll may outlast the interval, and two polls seeing the condition hold
-  // would start two executions before the first one locks the trigger.
-  const inFlight = new Set<string>();
-  const poll = (due: DuePoll) => {
-    const key = `${due.tenantId}/${due.flow.namespace}/${due.flow.id}/${due.trigger.id}`;
-    if (!due.allowConcurrent && inFlight.has(key)) return;
-    inFlight.add(key);
-    const running = runPoll(ctx, due, stopPolls.signal)
-      .catch((error) => ctx.report("poll failed", error))
-      .finally(() => {
-        inFlight.delete(key);
-        polls.delete(running);
-      });
-    polls.add(running);
-  };
+  const polls = backgroundPolls(ctx);
   if (options.scheduler !== false) {
     loop(options.schedulerIntervalMs ?? 1_000, async () => {
-      await runDueSchedules(ctx, 20, poll);
+      await runDueSchedules(ctx, 20, polls.poll);
       await runBackfills(ctx);
     });
   }
@@ -136,9 +119,8 @@ export async function startEngineRuntime(
         // Tasks still running when the grace period ends are aborted; their jobs fail and run again.
         await runner.stop().catch((error) => ctx.report("queue shutdown failed", error));
         for (const controller of running.values()) controller.abort();
-        stopPolls.abort();
         await Promise.race([
-          Promise.all([...loops, ...polls]),
+          Promise.all([...loops, polls.stop()]),
           new Promise((resolve) => setTimeout(resolve, 2_000)),
         ]);
         await listener.query(`unlisten ${CANCEL_CHANNEL}`).catch(() => {});

@@ -10,9 +10,11 @@ import { createAndStartInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { type DbClient, withTransaction } from "./db";
 import { insertLogs } from "./logs-store";
-import { type DuePoll, pollIntervalMs, runPoll } from "./polling";
+import { type DuePoll, pollIntervalMs, runPoll, stoppedAfter } from "./polling";
 import { cronOf, nextTick, scheduleVariables, ticksBetween } from "./schedule";
-import { lockTrigger } from "./trigger-states";
+import { lockTrigger, TRIGGER_UNLOCKED } from "./trigger-states";
+
+export { TRIGGER_UNLOCKED } from "./trigger-states";
 
 /** A schedule tick older than this when the scheduler sees it was missed (the engine was down). */
 export const MISSED_AFTER_MS = 60_000;
@@ -43,14 +45,9 @@ interface StateRow {
   last_triggered_date: Date | null;
   backfill: Backfill | null;
   allow_concurrent: boolean;
+  /** The state of the execution holding the trigger (its lock), if any. */
+  lock_state: string | null;
 }
-
-/**
- * Kestra's trigger lock: a trigger whose last execution has not ended does not fire again (unless it allows
- * concurrent executions). The lock is the execution itself, so a deleted or lost one holds nothing.
- */
-export const TRIGGER_UNLOCKED = `(t.allow_concurrent or t.execution_id is null or not exists
-  (select 1 from executions e where e.id = t.execution_id and e.end_date is null))`;
 
 /** The trigger a state row is about, as lockTrigger names it. */
 const triggerOf = (row: StateRow) => ({
@@ -177,25 +174,41 @@ export function ticksToRun(trigger: Trigger, due: Date[], now: Date): Date[] {
  * are claimed (their next evaluation moved on by their interval) and polled after the transaction, by
  * `onPoll` when given (the runtime runs them in the background), else before this returns. Rows are locked
  * with SKIP LOCKED, so several engines share the work safely and each evaluation happens once.
+ * `pollsOnly`: the polling triggers alone, Schedule triggers' rows left as they are (Temporal mode, where
+ * Schedules are Temporal's and their runs keep these rows).
  */
 export async function runDueSchedules(
   ctx: EngineContext,
   limit = 20,
   onPoll?: (due: DuePoll) => void,
+  options: { pollsOnly?: boolean } = {},
 ): Promise<number> {
   const polls: DuePoll[] = [];
+  const pollingTypes = ctx.registry
+    .list("trigger")
+    .filter((p) => p.poll)
+    .map((p) => p.type);
   const count = await withTransaction(ctx.pool, async (client) => {
     const now = ctx.now();
+    // Only flows with a polling trigger: a Schedule's row that its Temporal run left due (a missed time
+    // skipped) must not take the places of polling triggers' rows under the limit.
+    const onlyPolling = options.pollsOnly
+      ? `and exists (select 1 from flows f where f.tenant_id = t.tenant_id and f.namespace = t.namespace
+           and f.id = t.flow_id and f.trigger_types && $3::text[])`
+      : "";
     const rows = (
       await client.query(
-        `select * from trigger_states t where not disabled and next_evaluation_date <= $1 and ${TRIGGER_UNLOCKED}
-         order by next_evaluation_date limit $2 for update of t skip locked`,
-        [now, limit],
+        `select t.*, e.state as lock_state from trigger_states t left join executions e on e.id = t.execution_id
+         where not t.disabled and t.next_evaluation_date <= $1 and ${TRIGGER_UNLOCKED}
+         ${onlyPolling} order by t.next_evaluation_date limit $2 for update of t skip locked`,
+        options.pollsOnly ? [now, limit, pollingTypes] : [now, limit],
       )
     ).rows as StateRow[];
     for (const row of rows) {
       const found = await rowTrigger(ctx, client, row);
+      if (options.pollsOnly && found?.plugin.type === "core.trigger.Schedule") continue;
       const polling = found?.plugin.poll && !found.trigger.disabled ? found : undefined;
+      if (polling && stoppedAfter(polling.trigger, row.lock_state)) continue;
       if (polling) {
         polls.push({
           ...polling,

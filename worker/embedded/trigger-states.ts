@@ -54,6 +54,13 @@ export async function syncTriggerStates(
 }
 
 /**
+ * Kestra's trigger lock: a trigger whose last execution has not ended does not fire again (unless it allows
+ * concurrent executions). The lock is the execution itself, so a deleted or lost one holds nothing.
+ */
+export const TRIGGER_UNLOCKED = `(t.allow_concurrent or t.execution_id is null or not exists
+  (select 1 from executions e where e.id = t.execution_id and e.end_date is null))`;
+
+/**
  * Remembers the execution a trigger started: it holds the trigger until it ends (Kestra's trigger lock; the
  * scheduler's TRIGGER_UNLOCKED). Nothing to hold when the trigger allows concurrent executions.
  */

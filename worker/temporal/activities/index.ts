@@ -1,16 +1,14 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
-import { type Execution, isTerminal, secretInputValues } from "@/engine/executor";
+import type { Execution } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
 import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
 import { runStoredAttempt } from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
 import { withTransaction } from "../../embedded/db";
-import { insertExecution, loadExecution, saveExecution } from "../../embedded/execution-store";
-import { ENDED_CHANNEL } from "../../embedded/jobs";
-import { executorLogEntry, insertLogs } from "../../embedded/logs-store";
-import { maskExecution, maskLogs } from "../../embedded/mask";
+import { loadExecution } from "../../embedded/execution-store";
 import { temporalDriverPorts } from "../ports";
+import { createPersist, writtenMemory } from "./persist";
 import { createStoredExecution } from "./store";
 import type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./types";
 
@@ -45,13 +43,14 @@ async function runStartDocument(pool: EngineContext["pool"], executionId: string
        where temporal_run_starts.run_id <> excluded.run_id`,
       [executionId, runId],
     );
-    const row = await client.query<{ document: Execution }>(
-      "select document from temporal_run_starts where execution_id = $1",
+    const row = await client.query<{ document: Execution; version: string | null }>(
+      `select s.document, case when s.document = e.document then e.xmin::text end as version
+       from temporal_run_starts s join executions e on e.id = s.execution_id where s.execution_id = $1`,
       [executionId],
     );
-    const document = row.rows[0]?.document;
-    if (!document) throw new Error(`execution ${executionId} not found`);
-    return document;
+    const found = row.rows[0];
+    if (!found) throw new Error(`execution ${executionId} not found`);
+    return { execution: found.document, version: found.version ?? undefined };
   });
 }
 
@@ -90,11 +89,17 @@ export function createTemporalActivities(
   settings: WorkflowSettings = { searchAttributes: [] },
 ): TemporalActivities {
   const ports = (tenantId: string) => temporalDriverPorts(ctx, tenantId, client());
+  // What persist last wrote, or loadExecution read, of each execution: the next step's write is one
+  // statement at that version (persist.ts).
+  const written = writtenMemory();
   return {
     async loadExecution({ tenantId, executionId, runId }): Promise<LoadedExecution> {
-      const execution = runId
+      const { execution, version } = runId
         ? await runStartDocument(ctx.pool, executionId, runId)
-        : (await stored(ctx, executionId)).execution;
+        : await stored(ctx, executionId);
+      // Remembered for persist's one-statement write only when it is what the row holds (not a later
+      // attempt's older first read).
+      if (version) written.remember({ text: JSON.stringify(execution), execution, version });
       const flow = await ctx.flows.revision(
         ctx.pool,
         tenantId,
@@ -123,34 +128,7 @@ export function createTemporalActivities(
       };
     },
 
-    async persist({ tenantId, execution, logs }) {
-      return withTransaction(ctx.pool, async (client) => {
-        // Secret values never reach the database, as in the embedded engine (worker/embedded/apply.ts):
-        // outputs, labels, errors, variables, trigger variables and the step's logs are masked. Fails
-        // closed: without the secrets this throws, nothing is written, and Temporal retries it.
-        const mask = await ctx.masker(client, tenantId, secretInputValues(execution.inputs, ctx.inputCipher));
-        const masked = maskExecution(execution, mask);
-        const before = await loadExecution(client, execution.id, { lock: true });
-        const result = JSON.stringify(masked) === JSON.stringify(execution) ? {} : { masked };
-        if (before) {
-          // A retried write of a step already written would add its logs twice: the document tells.
-          if (JSON.stringify(before.execution) === JSON.stringify(masked)) return result;
-          await saveExecution(client, tenantId, before.execution, masked);
-        } else await insertExecution(client, tenantId, masked);
-        // Wakes EngineClient.waitForEnd as the embedded engine's `executionEnded` does.
-        if (isTerminal(masked.state.current))
-          await client.query("select pg_notify($1, $2)", [ENDED_CHANNEL, masked.id]);
-        await insertLogs(
-          client,
-          tenantId,
-          maskLogs(
-            logs.map((log) => executorLogEntry(masked, log)),
-            mask,
-          ),
-        );
-        return result;
-      });
-    },
+    persist: createPersist(ctx, written),
 
     async runTask({ tenantId, executionId, command }) {
       const { execution } = await stored(ctx, executionId);
