@@ -151,7 +151,7 @@ async function post<T>(base: string, path: string, body: unknown): Promise<T> {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(300_000),
+    signal: AbortSignal.timeout(180_000),
   });
   const value = (await response.json()) as T & { message?: string };
   if (!response.ok) throw new Error(value.message ?? `${path}: ${response.status}`);
@@ -206,13 +206,16 @@ async function measure(app: RunningApp, label: string): Promise<Measures> {
   }
   for (const flow of sizes.flows) {
     try {
-      const warm = await fetch(app.info.ingress[flow], {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: "{}",
-      });
-      if (!warm.ok) throw new Error(`ingress answered ${warm.status}: ${(await warm.text()).slice(0, 200)}`);
-      await warm.arrayBuffer();
+      for (let i = 0; i < 3; i++) {
+        const warm = await fetch(app.info.ingress[flow], {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        });
+        if (!warm.ok)
+          throw new Error(`ingress answered ${warm.status}: ${(await warm.text()).slice(0, 200)}`);
+        await warm.arrayBuffer();
+      }
       const { best, steps } = await highestRate(
         app.info.ingress[flow],
         sizes.rates,
@@ -302,7 +305,10 @@ export async function runPeersBench(options: { databaseUrl?: string } = {}): Pro
       }
       if (system.temporal) {
         try {
-          temporal ??= await startTestTemporal();
+          // A fresh dev server per system: one system's leftovers (or a crash under load) never weigh on
+          // the next.
+          await temporal?.stop();
+          temporal = await startTestTemporal();
           env.BENCH_TEMPORAL_ADDRESS = temporal.address;
         } catch (error) {
           report.push({ key: system.key, label: system.label, error: `not started: ${failed(error)}` });
