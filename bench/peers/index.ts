@@ -311,7 +311,7 @@ export async function runPeersBench(options: { databaseUrl?: string } = {}): Pro
           temporal = await startTestTemporal();
           env.BENCH_TEMPORAL_ADDRESS = temporal.address;
         } catch (error) {
-          report.push({ key: system.key, label: system.label, error: `not started: ${failed(error)}` });
+          report.push({ key: system.key, label: system.label, error: `not started: ${(error as Error).message}` });
           continue;
         }
       }
