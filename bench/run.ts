@@ -1,6 +1,8 @@
 /**
  * Runs every benchmark and prints the figures, each as a ratio to a baseline measured in the same process:
  * `npm run bench`. Results are also written to bench/results/<date>.json (not committed).
+ * `npm run bench -- peers` runs the peer comparison instead (bench/peers: Cadenza beside DBOS, Restate
+ * and Temporal on this machine), written to bench/results/peers-<date>.{json,md}.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseEnv } from "@/server/env";
@@ -10,6 +12,14 @@ import { runExprBench } from "./expr";
 import { runFlowLanguageBench } from "./flow-language";
 import { runScriptsBench } from "./scripts";
 import { runSerdesBench } from "./serdes";
+
+if (process.argv.slice(2).includes("peers")) {
+  const { printPeersReport, runPeersBench, writePeersReport } = await import("./peers/index");
+  const report = await runPeersBench({ databaseUrl: parseEnv().DATABASE_URL });
+  printPeersReport(report);
+  console.log(`written to ${writePeersReport(report)}.{json,md}`);
+  process.exit(0);
+}
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 

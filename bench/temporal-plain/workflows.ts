@@ -1,5 +1,5 @@
-// The bench's baseline (bench/temporal.ts): a plain hand-written Temporal workflow doing `n` trivial
-// activities in sequence, what Cadenza on Temporal is compared to.
+// The benches' baselines (bench/temporal.ts, bench/peers): plain hand-written Temporal workflows doing
+// trivial activities in sequence, what Cadenza is compared to.
 import { proxyActivities } from "@temporalio/workflow";
 
 export interface PlainActivities {
@@ -12,4 +12,15 @@ export async function plainChain(n: number): Promise<string[]> {
   const results: string[] = [];
   for (let i = 0; i < n; i++) results.push(await noop(i));
   return results;
+}
+
+/** Kestra's benchmark01: one step gives a value, the next logs it. */
+export async function kestraTwo(name: string): Promise<string> {
+  const message = await noop(0);
+  return noop(message.length + name.length);
+}
+
+/** Kestra's 5 If tasks: the condition is code, each true branch one step. */
+export async function kestraIfs(): Promise<void> {
+  for (let i = 0; i < 5; i++) if (i < 10) await noop(i);
 }
