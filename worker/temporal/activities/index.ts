@@ -18,6 +18,30 @@ export type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./ty
 const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
 const HEARTBEAT_EVERY_MS = 2_000;
 
+/**
+ * Runs a lookup activity's work with heartbeats. A task the server handed to a worker that stopped (a
+ * poll answered as the worker shut down; the process killed) is otherwise noticed only at its start-to-close
+ * timeout, minutes during which the execution waits; with heartbeats (the workflow's heartbeatTimeout) it is
+ * retried within seconds. Every lookup is idempotent, so a retry of one that did run changes nothing.
+ * Local activities (and calls outside an activity, in tests) have nothing to heartbeat to.
+ */
+async function beating<T>(work: () => Promise<T>): Promise<T> {
+  let activity: Context | undefined;
+  try {
+    activity = Context.current();
+  } catch {
+    activity = undefined;
+  }
+  if (!activity || activity.info.isLocal) return work();
+  const current = activity;
+  const timer = setInterval(() => current.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 async function stored(ctx: EngineContext, executionId: string) {
   const found = await loadExecution(ctx.pool, executionId);
   if (!found) throw new Error(`execution ${executionId} not found`);
@@ -152,51 +176,63 @@ export function createTemporalActivities(
       }
     },
 
-    async callFunction({ tenantId, name, args, named, context }) {
-      const fn = ctx.functions(ctx.pool, tenantId)[name];
-      if (!fn) throw new Error(`unknown function ${name}()`);
-      return fn(args, named, { context });
+    callFunction({ tenantId, name, args, named, context }) {
+      return beating(async () => {
+        const fn = ctx.functions(ctx.pool, tenantId)[name];
+        if (!fn) throw new Error(`unknown function ${name}()`);
+        return fn(args, named, { context });
+      });
     },
 
-    async runningCount({ tenantId, namespace, flowId, executionId }) {
-      const result = await ctx.pool.query(
-        `select count(*)::int as count from executions
-         where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5`,
-        [tenantId, namespace, flowId, ACTIVE_STATES, executionId],
-      );
-      return (result.rows[0] as { count: number }).count;
+    runningCount({ tenantId, namespace, flowId, executionId }) {
+      return beating(async () => {
+        const result = await ctx.pool.query(
+          `select count(*)::int as count from executions
+           where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5`,
+          [tenantId, namespace, flowId, ACTIVE_STATES, executionId],
+        );
+        return (result.rows[0] as { count: number }).count;
+      });
     },
 
-    async createSubflow({ tenantId, command }) {
-      // The core's checks (flow, revision, namespace boundary, inputs); the child is only stored here:
-      // the parent workflow runs it as a child workflow, whose result is the parent's `subflowEnded`.
-      const { ports: p, sent } = capturing(
-        ports(tenantId),
-        command.parentId,
-        async (flow, request, options) => {
-          const created = await createStoredExecution(ctx, tenantId, flow, request, options);
-          return created.execution;
-        },
-      );
-      await startSubflow(p, command);
-      const failed = sent.find((event) => event.type === "subflowEnded");
-      return failed?.type === "subflowEnded" && failed.error ? { error: failed.error } : {};
+    createSubflow({ tenantId, command }) {
+      return beating(async () => {
+        // The core's checks (flow, revision, namespace boundary, inputs); the child is only stored here:
+        // the parent workflow runs it as a child workflow, whose result is the parent's `subflowEnded`.
+        const { ports: p, sent } = capturing(
+          ports(tenantId),
+          command.parentId,
+          async (flow, request, options) => {
+            const created = await createStoredExecution(ctx, tenantId, flow, request, options);
+            return created.execution;
+          },
+        );
+        await startSubflow(p, command);
+        const failed = sent.find((event) => event.type === "subflowEnded");
+        return failed?.type === "subflowEnded" && failed.error ? { error: failed.error } : {};
+      });
     },
 
-    async splitItems({ tenantId, executionId, command }) {
-      const { ports: p, sent } = capturing(ports(tenantId), executionId);
-      await splitItems(p, executionId, command);
-      const split = sent.find((event) => event.type === "itemsSplit");
-      if (split?.type !== "itemsSplit") throw new Error(`execution ${executionId} not found`);
-      return split;
+    splitItems({ tenantId, executionId, command }) {
+      return beating(async () => {
+        const { ports: p, sent } = capturing(ports(tenantId), executionId);
+        await splitItems(p, executionId, command);
+        const split = sent.find((event) => event.type === "itemsSplit");
+        if (split?.type !== "itemsSplit") throw new Error(`execution ${executionId} not found`);
+        return split;
+      });
     },
 
-    async executionEnded({ tenantId, executionId }) {
-      await executionEnded(ports(tenantId), executionId);
+    executionEnded({ tenantId, executionId }) {
+      return beating(async () => {
+        await executionEnded(ports(tenantId), executionId);
+      });
     },
 
-    async retryExecution({ tenantId, executionId, attemptNumber }) {
-      await retryExecution(ports(tenantId), executionId, attemptNumber);
+    retryExecution({ tenantId, executionId, attemptNumber }) {
+      return beating(async () => {
+        await retryExecution(ports(tenantId), executionId, attemptNumber);
+      });
     },
   };
 }

@@ -58,6 +58,8 @@ const store = proxyLocalActivities<TemporalActivities>({
 });
 const lookups = proxyActivities<TemporalActivities>({
   startToCloseTimeout: "5 minutes",
+  // They heartbeat (activities/index.ts `beating`): one lost with its worker is retried within seconds.
+  heartbeatTimeout: "10 seconds",
   retry: { initialInterval: "500ms", maximumInterval: "30s" },
 });
 
