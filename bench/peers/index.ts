@@ -311,7 +311,11 @@ export async function runPeersBench(options: { databaseUrl?: string } = {}): Pro
           temporal = await startTestTemporal();
           env.BENCH_TEMPORAL_ADDRESS = temporal.address;
         } catch (error) {
-          report.push({ key: system.key, label: system.label, error: `not started: ${(error as Error).message}` });
+          report.push({
+            key: system.key,
+            label: system.label,
+            error: `not started: ${(error as Error).message}`,
+          });
           continue;
         }
       }
