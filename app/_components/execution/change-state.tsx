@@ -5,10 +5,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../../_trpc/react";
-import { Button, ErrorText, Select } from "../ui";
 import { type Ability, Dialog, Guarded } from "./actions";
 import type { ExecutionView, TaskRunView } from "./live";
 import { StateBadge, TERMINAL } from "./state-badge";
+import { StateChoiceActions, StateChoiceField } from "./state-choice";
 
 const STATES = ["SUCCESS", "WARNING", "FAILED"] as const;
 type ChangeableState = (typeof STATES)[number];
@@ -65,39 +65,26 @@ export function ChangeStateButton({
               is <StateBadge state={run.state.current} />
             </p>
             {ended ? (
-              <div>
-                <label htmlFor={`change-state-${run.id}`} className="mb-1 block text-sm font-medium">
-                  Mark as
-                </label>
-                <Select
-                  id={`change-state-${run.id}`}
-                  value={state}
-                  onChange={(e) => setState(e.target.value as ChangeableState)}
-                  className="w-full"
-                >
-                  {choices.map((choice) => (
-                    <option key={choice} value={choice}>
-                      {choice}
-                    </option>
-                  ))}
-                </Select>
-                <p className="mt-2 text-xs text-zinc-500">{HINTS[state]}</p>
-              </div>
+              <StateChoiceField
+                id={`change-state-${run.id}`}
+                label="Mark as"
+                value={state}
+                choices={choices}
+                onChange={(next) => setState(next)}
+                hint={HINTS[state]}
+              />
             ) : (
               <p role="alert" className="text-sm text-amber-700 dark:text-amber-400">
                 The execution is {execution.state.current}: a task run's state can only be changed once the
                 execution has ended{execution.state.current === "PAUSED" ? " (resume it instead)" : ""}.
               </p>
             )}
-            {change.error ? <ErrorText>{change.error.message}</ErrorText> : null}
-            <div className="flex justify-end gap-2">
-              <Button variant="plain" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={!ended || change.isPending}>
-                Change state
-              </Button>
-            </div>
+            <StateChoiceActions
+              {...(change.error ? { error: change.error.message } : {})}
+              submitLabel="Change state"
+              disabled={!ended || change.isPending}
+              onCancel={() => setOpen(false)}
+            />
           </form>
         </Dialog>
       ) : null}

@@ -5,10 +5,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../../_trpc/react";
-import { Button, ErrorText, Select } from "../ui";
 import { type Ability, Dialog, Guarded } from "./actions";
 import type { ExecutionView } from "./live";
 import { StateBadge } from "./state-badge";
+import { StateChoiceActions, StateChoiceField } from "./state-choice";
 
 // The server's EXECUTION_END_STATES (engine/executor/change-state.ts), kept here so the client bundle takes
 // nothing from the engine; the server's schema refuses anything else.
@@ -53,35 +53,20 @@ export function ChangeStatusButton({
             <p className="text-sm">
               The execution is <StateBadge state={execution.state.current} />
             </p>
-            <div>
-              <label htmlFor={`change-status-${execution.id}`} className="mb-1 block text-sm font-medium">
-                New status
-              </label>
-              <Select
-                id={`change-status-${execution.id}`}
-                value={state}
-                onChange={(e) => setState(e.target.value as EndState)}
-                className="w-full"
-              >
-                {choices.map((choice) => (
-                  <option key={choice} value={choice}>
-                    {choice}
-                  </option>
-                ))}
-              </Select>
-              <p className="mt-2 text-xs text-zinc-500">
-                Only the execution's status changes: no task runs again and no flow trigger fires again.
-              </p>
-            </div>
-            {change.error ? <ErrorText>{change.error.message}</ErrorText> : null}
-            <div className="flex justify-end gap-2">
-              <Button variant="plain" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={change.isPending}>
-                Change status
-              </Button>
-            </div>
+            <StateChoiceField
+              id={`change-status-${execution.id}`}
+              label="New status"
+              value={state}
+              choices={choices}
+              onChange={(next) => setState(next)}
+              hint="Only the execution's status changes: no task runs again and no flow trigger fires again."
+            />
+            <StateChoiceActions
+              {...(change.error ? { error: change.error.message } : {})}
+              submitLabel="Change status"
+              disabled={change.isPending}
+              onCancel={() => setOpen(false)}
+            />
           </form>
         </Dialog>
       ) : null}
