@@ -14,10 +14,19 @@ export interface EngineProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `cadenza server engine` as a separate process on a database; resolves once it says it started. */
+/**
+ * Starts `cadenza server engine` as a separate process on a database; resolves once it says it started.
+ * The engines of a test run on one machine and share its storage directory, so it is declared shared.
+ */
 export async function spawnEngine(env: Record<string, string>): Promise<EngineProcess> {
   const child = spawn(process.execPath, [cli, "server", "engine"], {
-    env: { ...process.env, NODE_ENV: "production", CADENZA_SECRET_KEY: SECRET_KEY, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      CADENZA_SECRET_KEY: SECRET_KEY,
+      CADENZA_STORAGE_SHARED: "true",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
