@@ -79,3 +79,6 @@ export function base62Id(hex: string): string {
   }
   return out.padStart(22, "0");
 }
+
+/** The failure type of a task attempt cut short by its worker's shutdown: the attempt is lost, not KILLED. */
+export const WORKER_SHUTDOWN = "CadenzaWorkerShutdown";

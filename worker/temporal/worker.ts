@@ -89,6 +89,9 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
         workflowBundle: workflowBundleCode,
         activities,
         maxConcurrentActivityTaskExecutions: options.concurrency ?? 10,
+        // A stopping worker (a deploy) lets its running task attempts finish for this long; those still
+        // running are then cancelled and the workflow runs them again elsewhere (WORKER_SHUTDOWN).
+        shutdownGraceTime: "10 seconds",
       });
       workers.set(tenantId, { worker, run: worker.run() });
     }

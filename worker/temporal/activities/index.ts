@@ -1,5 +1,6 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
+import { ApplicationFailure } from "@temporalio/common";
 import type { Execution } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
 import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
@@ -7,6 +8,7 @@ import { runStoredAttempt } from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
 import { withTransaction } from "../../embedded/db";
 import { loadExecution } from "../../embedded/execution-store";
+import { WORKER_SHUTDOWN } from "../names";
 import { temporalDriverPorts } from "../ports";
 import { createPersist, writtenMemory } from "./persist";
 import { createStoredExecution } from "./store";
@@ -169,7 +171,13 @@ export function createTemporalActivities(
       activity.cancellationSignal.addEventListener("abort", onCancel);
       const heartbeat = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
-        return await runStoredAttempt(ctx, tenantId, flow, execution, command, controller.signal);
+        const result = await runStoredAttempt(ctx, tenantId, flow, execution, command, controller.signal);
+        // Cancelled because this worker is shutting down (a deploy), not because the execution was
+        // killed: the attempt is lost, not KILLED; the workflow runs it again on another worker.
+        const why = activity.cancellationDetails;
+        if (why?.workerShutdown && !why.cancelRequested)
+          throw ApplicationFailure.nonRetryable("the worker running it shut down", WORKER_SHUTDOWN);
+        return result;
       } finally {
         clearInterval(heartbeat);
         activity.cancellationSignal.removeEventListener("abort", onCancel);

@@ -41,6 +41,7 @@ import {
   type ExecutionWorkflowResult,
   OPERATE_UPDATE,
   taskQueueOf,
+  WORKER_SHUTDOWN,
   WORKFLOW_TYPE,
   workflowIdOf,
 } from "../names";
@@ -195,7 +196,14 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         .run(() => attempt.runTask({ tenantId, executionId: current.id, command }))
         .then(enqueue, (error: unknown) => {
           const base = { taskRunId: command.taskRunId, attempt: command.attempt };
-          if (isCancellation(error)) enqueue({ type: "taskResult", ...base, state: "KILLED" });
+          if (
+            error instanceof ActivityFailure &&
+            error.cause instanceof ApplicationFailure &&
+            error.cause.type === WORKER_SHUTDOWN
+          )
+            // Its worker shut down mid-attempt (a deploy): again, elsewhere, not counted as a retry.
+            enqueue({ type: "attemptLost", ...base, reason: "the worker running it shut down" });
+          else if (isCancellation(error)) enqueue({ type: "taskResult", ...base, state: "KILLED" });
           else if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure)
             // The worker running it died (no heartbeat): a new attempt that does not count as a retry.
             enqueue({ type: "attemptLost", ...base, reason: "the worker running it was lost" });
