@@ -7,10 +7,10 @@
 // Signature Version 4 of that key (a wrong secret is answered 403 SignatureDoesNotMatch).
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import type { AwsCredentials } from "@/plugins/aws";
 import { sha256Hex, signRequest } from "@/plugins/aws";
+import { freePort } from "@/server/db/embedded-postgres";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TARGET = path.join(ROOT, ".moto");
@@ -31,17 +31,6 @@ export interface TestS3 {
   /** Creates a bucket (signed with `credentials`). */
   createBucket(name: string): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The three IAM calls made before authentication starts (INITIAL_NO_AUTH_ACTION_COUNT). */
