@@ -76,6 +76,21 @@ export async function insertExecution(
   return (result.rowCount ?? 0) > 0;
 }
 
+/** The read-model columns a step rewrites, in the order both update statements name them, then the document. */
+function rowColumns(after: Execution, document: string | null): unknown[] {
+  return [
+    after.state.current,
+    json(after.state.histories),
+    after.state.startDate,
+    after.state.endDate ?? null,
+    json(after.inputs),
+    json(after.outputs),
+    json(after.labels),
+    json(after.trigger),
+    document,
+  ];
+}
+
 /** Writes a stepped execution: its row, the task runs that changed, and drops the ones a restart removed. */
 export async function saveExecution(
   db: Queryable,
@@ -86,18 +101,7 @@ export async function saveExecution(
   await db.query(
     `update executions set state = $2::state, state_histories = $3, start_date = $4, end_date = $5, inputs = $6,
        outputs = $7, labels = $8, trigger = $9, document = $10, updated_at = now() where id = $1`,
-    [
-      after.id,
-      after.state.current,
-      json(after.state.histories),
-      after.state.startDate,
-      after.state.endDate ?? null,
-      json(after.inputs),
-      json(after.outputs),
-      json(after.labels),
-      json(after.trigger),
-      json(after),
-    ],
+    [after.id, ...rowColumns(after, json(after))],
   );
   await saveTaskRuns(db, tenantId, after, before.taskRunList);
 }
@@ -222,15 +226,7 @@ export async function saveExecutionAtVersion(
     [
       after.id,
       version,
-      after.state.current,
-      json(after.state.histories),
-      after.state.startDate,
-      after.state.endDate ?? null,
-      json(after.inputs),
-      json(after.outputs),
-      json(after.labels),
-      json(after.trigger),
-      extra.document ?? json(after),
+      ...rowColumns(after, extra.document ?? json(after)),
       tenantId,
       JSON.stringify(rows),
       JSON.stringify(extra.logs ?? []),
