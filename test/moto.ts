@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { AwsCredentials } from "@/plugins/aws";
 import { sha256Hex, signRequest } from "@/plugins/aws";
-import { freePort } from "@/server/db/embedded-postgres";
+import { freePort } from "@/server/runtime/free-port";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TARGET = path.join(ROOT, ".moto");

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { devServerArgs, freePort, temporalCliPath } from "@/server/runtime/temporal-dev";
+import { freePort } from "@/server/runtime/free-port";
+import { devServerArgs, temporalCliPath } from "@/server/runtime/temporal-dev";
 import { waitForTemporal } from "@/worker/temporal/connection";
 
 /**

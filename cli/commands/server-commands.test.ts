@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { migrationsDir } from "@/server/paths";
+import { freePort } from "@/server/runtime/free-port";
 import { createTestDatabase, databaseUrl } from "@/test/db";
 
 /** The committed migrations, oldest first. */
@@ -32,12 +33,6 @@ async function occupiedPort(): Promise<{ port: number; close: () => Promise<void
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("no port");
   return { port: address.port, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-async function freePort(): Promise<number> {
-  const held = await occupiedPort();
-  await held.close();
-  return held.port;
 }
 
 /** One line, no stack trace. */

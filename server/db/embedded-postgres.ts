@@ -13,12 +13,12 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { appendFile, chmod, mkdir, readdir, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { CadenzaError, errorCode, errorMessage } from "../errors";
 import { secureDataDirectory } from "../runtime/data-dir";
+import { freePort } from "../runtime/free-port";
 
 export interface EmbeddedPostgres {
   /** Connection URL of the Cadenza database (`cadenza` unless told otherwise). */
@@ -507,20 +507,6 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   } finally {
     await client.end();
   }
-}
-
-/** A TCP port nobody listens on right now (PostgreSQL binds it a moment later; a race retries). */
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function startFailure(tail: string, pgDir: string, logPath: string, cause: unknown): CadenzaError {

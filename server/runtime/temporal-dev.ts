@@ -3,13 +3,13 @@
 // .temporal/, with its SQLite file in the data directory so executions survive a restart.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { waitForTemporal } from "@/worker/temporal/connection";
 import { devServerSearchAttributes } from "@/worker/temporal/search-attributes";
 import { env } from "../env";
 import { CadenzaError } from "../errors";
 import { repoRoot } from "../paths";
+import { freePort } from "./free-port";
 
 /** The Temporal CLI: TEMPORAL_CLI (e.g. a `go install`ed one), else `npm run temporal:install`'s. */
 export const temporalCliPath = env.TEMPORAL_CLI ?? path.join(repoRoot, ".temporal", "bin", "temporal");
@@ -20,18 +20,6 @@ export interface DevTemporal {
   /** Where its SQLite file is. */
   dbFile: string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
