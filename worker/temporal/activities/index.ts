@@ -179,8 +179,19 @@ export function createTemporalActivities(
       try {
         // The last logs are kept for the workflow's next persist when it asks (its patch), else written.
         const { result, logs } = logTail
-          ? await runStoredAttemptWithLogTail(ctx, tenantId, flow, execution, command, controller.signal, LOG_TAIL_CHARS)
-          : { result: await runStoredAttempt(ctx, tenantId, flow, execution, command, controller.signal), logs: [] };
+          ? await runStoredAttemptWithLogTail(
+              ctx,
+              tenantId,
+              flow,
+              execution,
+              command,
+              controller.signal,
+              LOG_TAIL_CHARS,
+            )
+          : {
+              result: await runStoredAttempt(ctx, tenantId, flow, execution, command, controller.signal),
+              logs: [],
+            };
         // Cancelled because this worker is shutting down (a deploy), not because the execution was
         // killed: the attempt is lost, not KILLED; the workflow runs it again on another worker.
         const why = activity.cancellationDetails;
