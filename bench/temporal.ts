@@ -127,6 +127,8 @@ async function main(): Promise<void> {
       dataDir,
       temporal: side,
       inlineTasks: INLINE_TASKS,
+      // A deployed worker's pool (openServerEngine's default), as the embedded engine below has it.
+      poolSize: 20,
     });
     await h.deploy(logChain(CHAIN));
     await h.deploy(twoTasks);

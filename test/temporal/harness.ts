@@ -47,11 +47,13 @@ export async function openHarness(options: {
   temporal: TemporalSide;
   /** Light tasks inline (local activities in Temporal mode); default true, as CADENZA_INLINE_TASKS. */
   inlineTasks?: boolean;
+  /** Connections to PostgreSQL (default 5, for tests running side by side; a server's default is 20). */
+  poolSize?: number;
 }): Promise<Harness> {
   const engine = await openServerEngine({
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
-    poolSize: 5,
+    poolSize: options.poolSize ?? 5,
     ...(options.inlineTasks === undefined ? {} : { inlineTasks: options.inlineTasks }),
     report: () => {},
   });

@@ -12,22 +12,27 @@ import { workflowBundle } from "@/worker/temporal";
  * when no execution can be running on the old code, re-record. Needs no server, so it runs everywhere.
  */
 const dir = fileURLToPath(new URL("./histories/", import.meta.url));
-// histories/ is the current recording; histories/before-patches/ the one made before the first patch
-// (workflows/patches.ts), kept so the code's unpatched branches are proved to replay as they ran.
+// histories/ is the current recording; each folder in it an earlier one, kept so the code's branches for
+// runs recorded before a patch (workflows/patches.ts) are proved to replay as they ran: before-patches/
+// (before the first), before-task-logs/ (before `cadenza-task-logs-in-step`).
+const earlier = ["before-patches", "before-task-logs"];
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".json")),
-  ...readdirSync(`${dir}/before-patches`)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => `before-patches/${f}`),
+  ...earlier.flatMap((folder) =>
+    readdirSync(`${dir}/${folder}`)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => `${folder}/${f}`),
+  ),
 ];
 
 it("has recorded histories for every flowable pattern", () => {
   expect(files.length).toBeGreaterThan(100);
   const patterns = ["parallel", "dag", "each-parallel", "for-each-item", "subflow", "pause", "retry"];
   for (const pattern of [...patterns, "continue-as-new"])
-    expect(files.some((f) => !f.startsWith("before-patches/") && f.includes(pattern))).toBe(true);
-  for (const pattern of patterns)
-    expect(files.some((f) => f.startsWith("before-patches/") && f.includes(pattern))).toBe(true);
+    expect(files.some((f) => !f.includes("/") && f.includes(pattern))).toBe(true);
+  for (const folder of earlier)
+    for (const pattern of patterns)
+      expect(files.some((f) => f.startsWith(`${folder}/`) && f.includes(pattern))).toBe(true);
 });
 
 it("replays every recorded history against the current workflow code", async () => {

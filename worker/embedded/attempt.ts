@@ -11,21 +11,33 @@ import type { EngineContext } from "./context";
 import { insertLogs } from "./logs-store";
 import { maskLogs } from "./mask";
 
-/** Buffers a running task's logs and writes them in batches, so a chatty script does not cost a query per line. */
+/**
+ * Buffers a running task's logs and writes them in batches, so a chatty script does not cost a query per
+ * line. Batches are written one after the other (a later batch never lands before an earlier one).
+ */
 function logBuffer(ctx: EngineContext, tenantId: string, secretInputs: readonly string[] = []) {
   let buffer: LogEntry[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const flush = async () => {
+  let written: Promise<void> = Promise.resolve();
+  const masked = async (batch: LogEntry[]) =>
+    maskLogs(batch, await ctx.masker(ctx.pool, tenantId, secretInputs));
+  const take = () => {
     clearTimeout(timer);
     timer = undefined;
     const batch = buffer;
     buffer = [];
-    if (batch.length === 0) return;
-    // Fails closed: logs that cannot be masked are not written (the engine reports why).
-    await ctx
-      .masker(ctx.pool, tenantId, secretInputs)
-      .then((mask) => insertLogs(ctx.pool, tenantId, maskLogs(batch, mask)))
-      .catch((error) => ctx.report(`could not write ${batch.length} task log(s)`, error));
+    return batch;
+  };
+  const flush = () => {
+    const batch = take();
+    if (batch.length > 0)
+      // Fails closed: logs that cannot be masked are not written (the engine reports why).
+      written = written.then(() =>
+        masked(batch)
+          .then((entries) => insertLogs(ctx.pool, tenantId, entries))
+          .catch((error) => ctx.report(`could not write ${batch.length} task log(s)`, error)),
+      );
+    return written;
   };
   return {
     push(entry: LogEntry) {
@@ -34,6 +46,27 @@ function logBuffer(ctx: EngineContext, tenantId: string, secretInputs: readonly 
       else timer ??= setTimeout(() => void flush(), 200);
     },
     flush,
+    /**
+     * The logs not written yet, masked, once every earlier batch is written — for the caller to write
+     * with what it writes next — when they are at most `maxChars` of messages; otherwise they are written
+     * here and none is returned.
+     */
+    async tail(maxChars: number): Promise<LogEntry[]> {
+      const chars = buffer.reduce((sum, entry) => sum + entry.message.length, 0);
+      if (chars > maxChars) {
+        await flush();
+        return [];
+      }
+      const batch = take();
+      await written;
+      if (batch.length === 0) return [];
+      try {
+        return [...(await masked(batch))];
+      } catch (error) {
+        ctx.report(`could not write ${batch.length} task log(s)`, error);
+        return [];
+      }
+    },
   };
 }
 
@@ -53,23 +86,61 @@ export async function runStoredAttempt(
 ): Promise<TaskResultEvent> {
   const logs = logBuffer(ctx, tenantId, secretInputValues(execution.inputs, ctx.inputCipher));
   try {
-    return await runTaskAttempt(
-      flow,
-      execution,
-      command,
-      {
-        registry: ctx.registry,
-        services: ctx.services(tenantId),
-        functions: ctx.functions(ctx.pool, tenantId),
-        namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
-        now: () => ctx.now(),
-        random: () => ctx.random(),
-        inputCipher: ctx.inputCipher,
-        log: (entry) => logs.push(entry),
-      },
-      signal,
-    );
+    return await attempt(ctx, tenantId, flow, execution, command, signal, logs.push);
   } finally {
     await logs.flush();
   }
+}
+
+/**
+ * `runStoredAttempt`, except that the logs still buffered when the attempt ends, when they are at most
+ * `maxChars` of messages, are returned (masked) instead of written: the caller writes them with the step
+ * that applies the result, in the same statement (the Temporal driver's `persist`), one commit fewer per
+ * task. Earlier batches (a long task's) are written as the task runs, before this resolves.
+ */
+export async function runStoredAttemptWithLogTail(
+  ctx: EngineContext,
+  tenantId: string,
+  flow: Flow,
+  execution: Execution,
+  command: Pick<Extract<ExecutorCommand, { type: "runTask" }>, "taskRunId" | "attempt">,
+  signal: AbortSignal,
+  maxChars: number,
+): Promise<{ result: TaskResultEvent; logs: LogEntry[] }> {
+  const logs = logBuffer(ctx, tenantId, secretInputValues(execution.inputs, ctx.inputCipher));
+  let result: TaskResultEvent;
+  try {
+    result = await attempt(ctx, tenantId, flow, execution, command, signal, logs.push);
+  } catch (error) {
+    await logs.flush();
+    throw error;
+  }
+  return { result, logs: await logs.tail(maxChars) };
+}
+
+function attempt(
+  ctx: EngineContext,
+  tenantId: string,
+  flow: Flow,
+  execution: Execution,
+  command: Pick<Extract<ExecutorCommand, { type: "runTask" }>, "taskRunId" | "attempt">,
+  signal: AbortSignal,
+  log: (entry: LogEntry) => void,
+): Promise<TaskResultEvent> {
+  return runTaskAttempt(
+    flow,
+    execution,
+    command,
+    {
+      registry: ctx.registry,
+      services: ctx.services(tenantId),
+      functions: ctx.functions(ctx.pool, tenantId),
+      namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
+      now: () => ctx.now(),
+      random: () => ctx.random(),
+      inputCipher: ctx.inputCipher,
+      log,
+    },
+    signal,
+  );
 }

@@ -4,10 +4,11 @@ import { ApplicationFailure } from "@temporalio/common";
 import type { Execution } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
 import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
-import { runStoredAttempt } from "../../embedded/attempt";
+import { runStoredAttempt, runStoredAttemptWithLogTail } from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
 import { withTransaction } from "../../embedded/db";
 import { loadExecution } from "../../embedded/execution-store";
+import { insertLogs } from "../../embedded/logs-store";
 import { WORKER_SHUTDOWN } from "../names";
 import { temporalDriverPorts } from "../ports";
 import { createPersist, writtenMemory } from "./persist";
@@ -19,6 +20,11 @@ export type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./ty
 
 const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
 const HEARTBEAT_EVERY_MS = 2_000;
+/**
+ * A task attempt's last log lines go back to the workflow with its result (and so into its history) up to
+ * this many characters of messages; more are written by the activity itself.
+ */
+export const LOG_TAIL_CHARS = 16_384;
 
 /**
  * Runs a lookup activity's work with heartbeats. A task the server handed to a worker that stopped (a
@@ -156,7 +162,7 @@ export function createTemporalActivities(
 
     persist: createPersist(ctx, written),
 
-    async runTask({ tenantId, executionId, command }) {
+    async runTask({ tenantId, executionId, command, logTail }) {
       const { execution } = await stored(ctx, executionId);
       const flow = await ctx.flows.revision(
         ctx.pool,
@@ -171,13 +177,31 @@ export function createTemporalActivities(
       activity.cancellationSignal.addEventListener("abort", onCancel);
       const heartbeat = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
-        const result = await runStoredAttempt(ctx, tenantId, flow, execution, command, controller.signal);
+        // The last logs are kept for the workflow's next persist when it asks (its patch), else written.
+        const { result, logs } = logTail
+          ? await runStoredAttemptWithLogTail(
+              ctx,
+              tenantId,
+              flow,
+              execution,
+              command,
+              controller.signal,
+              LOG_TAIL_CHARS,
+            )
+          : {
+              result: await runStoredAttempt(ctx, tenantId, flow, execution, command, controller.signal),
+              logs: [],
+            };
         // Cancelled because this worker is shutting down (a deploy), not because the execution was
         // killed: the attempt is lost, not KILLED; the workflow runs it again on another worker.
         const why = activity.cancellationDetails;
-        if (why?.workerShutdown && !why.cancelRequested)
-          throw ApplicationFailure.nonRetryable("the worker running it shut down", WORKER_SHUTDOWN);
-        return result;
+        const lost = why?.workerShutdown && !why.cancelRequested;
+        // A cancelled attempt's result does not reach the step (the workflow sees the cancellation), and
+        // neither would its logs: they are written here.
+        if (logs.length > 0 && (lost || activity.cancellationSignal.aborted))
+          await insertLogs(ctx.pool, tenantId, logs);
+        if (lost) throw ApplicationFailure.nonRetryable("the worker running it shut down", WORKER_SHUTDOWN);
+        return logs.length > 0 && !activity.cancellationSignal.aborted ? { ...result, logs } : result;
       } finally {
         clearInterval(heartbeat);
         activity.cancellationSignal.removeEventListener("abort", onCancel);

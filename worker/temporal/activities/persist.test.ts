@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Execution, type ExecutorLog, step } from "@/engine/executor";
+import { runStoredAttemptWithLogTail } from "../../embedded/attempt";
 import { loadExecution } from "../../embedded/execution-store";
 import { setUpEmbeddedEngine, TENANT } from "../../embedded/test/harness";
 import { createPersist, writtenMemory } from "./persist";
@@ -137,5 +138,92 @@ describe("the persist activity", () => {
     expect(after.logs.map((l) => l.message)).toEqual(["after a", "after b", "after c"]);
     expect(after.row?.state).toBe("SUCCESS");
     expect(after.runs.map((r) => r.state)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+  });
+
+  it("writes a task's last log lines with the step that applies its result, once, masked", async () => {
+    const chain = await steps();
+    const [first, second, third] = chain;
+    if (!first || !second || !third) throw new Error("expected three steps");
+    const id = first.execution.id;
+    const said = (taskId: string) => {
+      const run =
+        first.execution.taskRunList.find((r) => r.taskId === taskId) ??
+        second.execution.taskRunList.find((r) => r.taskId === taskId);
+      return [
+        {
+          executionId: id,
+          namespace: "persist.test",
+          flowId: "chain",
+          taskId,
+          ...(run ? { taskRunId: run.id } : {}),
+          attemptNumber: 1,
+          level: "INFO" as const,
+          message: `${taskId} said ${SECRET}`,
+          timestamp: new Date().toISOString(),
+        },
+      ];
+    };
+    const persist = createPersist(h.ctx);
+    await persist({ tenantId: TENANT, ...first });
+    const fromA = said("a");
+    await persist({ tenantId: TENANT, ...second, taskLogs: fromA });
+    // A retried write of that step, here and by a process that never wrote it: nothing twice.
+    await persist({ tenantId: TENANT, ...second, taskLogs: fromA });
+    await createPersist(h.ctx)({ tenantId: TENANT, ...second, taskLogs: fromA });
+    expect((await stored(id)).logs.map((l) => l.message)).toEqual(["a said ******", "after a"]);
+    // A result the step ignored (the execution unchanged): its lines are written, once.
+    const late = said("b");
+    await persist({ tenantId: TENANT, ...second, logs: [], taskLogs: late });
+    await persist({ tenantId: TENANT, ...second, logs: [], taskLogs: late });
+    await persist({ tenantId: TENANT, ...third, taskLogs: said("c") });
+    const after = await stored(id);
+    expect(after.logs.map((l) => l.message)).toEqual([
+      "a said ******",
+      "after a",
+      "after b",
+      "b said ******",
+      "c said ******",
+    ]);
+    expect(JSON.stringify(after)).not.toContain(SECRET);
+  });
+
+  it("an attempt's last log lines are returned masked when short, written when long", async () => {
+    await h.deploy(`id: says
+namespace: persist.test
+tasks:
+  - { id: say, type: io.kestra.plugin.core.log.Log, message: "hello ${SECRET}" }
+`);
+    const flow = await h.ctx.flows.current(h.pool, TENANT, "persist.test", "says");
+    if (!flow) throw new Error("flow not deployed");
+    const env = {
+      now: () => new Date(),
+      newId: () => h.ctx.newId(),
+      registry: h.ctx.registry,
+      functions: {},
+    };
+    const attempt = async (maxChars: number) => {
+      const { execution: created } = await createStoredExecution(h.ctx, TENANT, flow, {});
+      const started = await step(flow, created, { type: "start" }, env as never);
+      await createPersist(h.ctx)({ tenantId: TENANT, ...started });
+      const command = started.commands.find((c) => c.type === "runTask");
+      if (command?.type !== "runTask") throw new Error("expected a runTask");
+      const ran = await runStoredAttemptWithLogTail(
+        h.ctx,
+        TENANT,
+        flow,
+        started.execution,
+        command,
+        new AbortController().signal,
+        maxChars,
+      );
+      return { ...ran, written: (await stored(created.id)).logs.map((l) => l.message) };
+    };
+    const short = await attempt(1000);
+    expect(short.result.state).toBe("SUCCESS");
+    expect(short.logs.map((l) => [l.taskId, l.message])).toEqual([["say", "hello ******"]]);
+    expect(short.written).toEqual([]);
+    const long = await attempt(5);
+    expect(long.logs).toEqual([]);
+    expect(long.written).toEqual(["hello ******"]);
   });
 });

@@ -1,6 +1,6 @@
 import { type Execution, type ExecutorLog, isTerminal, secretInputValues } from "@/engine/executor";
 import type { EngineContext } from "../../embedded/context";
-import { withTransaction } from "../../embedded/db";
+import { type Queryable, withTransaction } from "../../embedded/db";
 import {
   executionVersion,
   insertExecution,
@@ -9,8 +9,9 @@ import {
   saveExecutionAtVersion,
 } from "../../embedded/execution-store";
 import { ENDED_CHANNEL } from "../../embedded/jobs";
-import { executorLogEntry, insertLogs } from "../../embedded/logs-store";
+import { executorLogEntry, insertLogs, insertLogsFrom } from "../../embedded/logs-store";
 import { maskExecution, maskLogs } from "../../embedded/mask";
+import type { LogEntry } from "../../logs";
 import type { TemporalActivities } from "./types";
 
 /** What this process last wrote of an execution: the document (as text and value) and the row's version. */
@@ -70,7 +71,7 @@ export function createPersist(
   memory: WrittenMemory = writtenMemory(),
 ): TemporalActivities["persist"] {
   const { forget, remember } = memory;
-  return async ({ tenantId, execution, logs }) => {
+  return async ({ tenantId, execution, logs, taskLogs = [] }) => {
     // Secret values never reach the database, as in the embedded engine (worker/embedded/apply.ts):
     // outputs, labels, errors, variables, trigger variables and the step's logs are masked. Fails
     // closed: without the secrets this throws, nothing is written, and Temporal retries it.
@@ -78,15 +79,19 @@ export function createPersist(
     const masked = maskExecution(execution, mask);
     const text = JSON.stringify(masked);
     const result = masked === execution || text === JSON.stringify(execution) ? {} : { masked };
+    // The task attempts' last lines first: they were logged before this step.
     const entries = maskLogs(
-      logs.map((log: ExecutorLog) => executorLogEntry(masked, log)),
+      [...taskLogs, ...logs.map((log: ExecutorLog) => executorLogEntry(masked, log))],
       mask,
     );
     // Wakes EngineClient.waitForEnd as the embedded engine's `executionEnded` does.
     const notify = isTerminal(masked.state.current) ? ENDED_CHANNEL : undefined;
     const last = memory.get(masked.id);
     // A retried write of the step this process wrote last would add its logs twice.
-    if (last?.text === text) return result;
+    if (last?.text === text) {
+      await insertTaskLogsOnce(ctx.pool, tenantId, maskLogs(taskLogs, mask));
+      return result;
+    }
     if (last) {
       const version = await saveExecutionAtVersion(ctx.pool, tenantId, last.execution, masked, last.version, {
         document: text,
@@ -103,7 +108,10 @@ export function createPersist(
       const before = await lockedExecution(client, masked.id, text);
       if (before) {
         // A retried write of a step already written (by another process too) would add its logs twice.
-        if (before.same) return before.version;
+        if (before.same) {
+          await insertTaskLogsOnce(client, tenantId, maskLogs(taskLogs, mask));
+          return before.version;
+        }
         await saveExecution(client, tenantId, before.execution, masked);
       } else await insertExecution(client, tenantId, masked);
       if (notify) await client.query("select pg_notify($1, $2)", [notify, masked.id]);
@@ -113,4 +121,31 @@ export function createPersist(
     if (version) remember({ text, execution: masked, version });
     return result;
   };
+}
+
+/**
+ * Task logs that came with a result that left the execution as it was (a late result the step ignored, a
+ * retried write): written unless they are already, so neither lost nor doubled. The first line identifies
+ * them (its execution, task run, attempt, instant and message; the execution's index finds it).
+ */
+async function insertTaskLogsOnce(db: Queryable, tenantId: string, entries: readonly LogEntry[]) {
+  const first = entries[0];
+  if (!first) return;
+  await db.query(
+    insertLogsFrom(
+      "$1",
+      "$2",
+      `where not exists (select 1 from log_entries where execution_id = $3 and timestamp = $4::timestamptz
+         and task_run_id is not distinct from $5 and attempt_number is not distinct from $6 and message = $7)`,
+    ),
+    [
+      tenantId,
+      JSON.stringify(entries),
+      first.executionId,
+      first.timestamp,
+      first.taskRunId ?? null,
+      first.attemptNumber ?? null,
+      first.message,
+    ],
+  );
 }

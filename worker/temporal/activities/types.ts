@@ -7,6 +7,14 @@ import type {
   TaskResultEvent,
 } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
+import type { LogEntry } from "../../logs";
+
+/**
+ * A task attempt's result as the `runTask` activity returns it. `logs`: the attempt's last log lines
+ * (masked), when the workflow asked for them (`logTail`): they are written with the step that applies the
+ * result (`persist`'s `taskLogs`), in its statement, rather than by a commit of their own.
+ */
+export type TaskAttemptResult = TaskResultEvent & { logs?: LogEntry[] };
 
 /** What the workflow needs to interpret an execution, read once per run. */
 export interface LoadedExecution {
@@ -48,15 +56,26 @@ export interface TemporalActivities {
    * values masked. `masked` is the execution as written when masking changed it: the workflow goes on from
    * it, so later tasks see the mask too (as in the embedded engine).
    */
-  persist(input: { tenantId: string; execution: Execution; logs: ExecutorLog[] }): Promise<{
+  persist(input: {
+    tenantId: string;
+    execution: Execution;
+    logs: ExecutorLog[];
+    /** Log lines of the task attempts whose results this step applied (runTask's `logs`), masked. */
+    taskLogs?: LogEntry[];
+  }): Promise<{
     masked?: Execution;
   }>;
-  /** One attempt of a runnable task; heartbeats, and returns KILLED when cancelled. */
+  /**
+   * One attempt of a runnable task; heartbeats, and returns KILLED when cancelled. `logTail`: return the
+   * attempt's last log lines (up to LOG_TAIL_CHARS of messages) instead of writing them (runs recorded
+   * before the `cadenza-task-logs-in-step` patch do not ask).
+   */
   runTask(input: {
     tenantId: string;
     executionId: string;
     command: Extract<ExecutorCommand, { type: "runTask" }>;
-  }): Promise<TaskResultEvent>;
+    logTail?: boolean;
+  }): Promise<TaskAttemptResult>;
   callFunction(input: {
     tenantId: string;
     name: string;

@@ -32,7 +32,7 @@ import {
   step,
 } from "@/engine/executor";
 import { type CommandSink, dispatchCommands } from "../../core/commands";
-import type { TemporalActivities } from "../activities/types";
+import type { TaskAttemptResult, TemporalActivities } from "../activities/types";
 import {
   base62Id,
   DEFAULT_HISTORY_LIMIT,
@@ -86,6 +86,7 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   const mayContinue = patched(PATCHES.continueAsNew);
   const indexes = patched(PATCHES.searchAttributes);
   const localWork = patched(PATCHES.localWork);
+  const logsInStep = patched(PATCHES.taskLogsInStep);
   const loaded = await store.loadExecution({
     tenantId,
     executionId: input.executionId,
@@ -142,6 +143,11 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
    */
   let draining = false;
   const held: ExecutorCommand[] = [];
+  /**
+   * Task log lines that came with results and are not written yet: the next persist writes them (a result
+   * whose step is refused, which does not happen for task results, leaves them to the step after).
+   */
+  const taskLogs: NonNullable<TaskAttemptResult["logs"]> = [];
   const enqueue = (event: ExecutionEvent): void => {
     queue.push({ event });
   };
@@ -193,7 +199,14 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         command.timeoutMs ?? DAY_MS,
       );
       scope
-        .run(() => attempt.runTask({ tenantId, executionId: current.id, command }))
+        .run(() =>
+          attempt.runTask({
+            tenantId,
+            executionId: current.id,
+            command,
+            ...(logsInStep ? { logTail: true } : {}),
+          }),
+        )
         .then(enqueue, (error: unknown) => {
           const base = { taskRunId: command.taskRunId, attempt: command.attempt };
           if (
@@ -385,6 +398,13 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         continued: { commands: held, timers: timersLeft, run },
       });
     }
+    const event = next.event;
+    if (event.type === "taskResult" && "logs" in event) {
+      // A task attempt's last log lines (runTask's `logTail`): written by this step's persist.
+      const { logs, ...rest } = event as TaskAttemptResult;
+      if (logs) taskLogs.push(...logs);
+      next.event = rest;
+    }
     let result: Awaited<ReturnType<typeof step>>;
     try {
       result = await step(flow, execution, next.event, env);
@@ -401,7 +421,12 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       );
       continue;
     }
-    const written = await store.persist({ tenantId, execution: result.execution, logs: result.logs });
+    const written = await store.persist({
+      tenantId,
+      execution: result.execution,
+      logs: result.logs,
+      ...(taskLogs.length > 0 ? { taskLogs: taskLogs.splice(0) } : {}),
+    });
     // Secret values are masked in what was written, and from now on in the workflow too.
     execution = written.masked ?? result.execution;
     index(execution);

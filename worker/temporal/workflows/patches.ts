@@ -16,4 +16,9 @@ export const PATCHES = {
    * local activities, and so is the ended execution's bookkeeping: fewer round trips to the server.
    */
   localWork: "cadenza-local-work",
+  /**
+   * A task attempt's last log lines come back with its result and are written by the step that applies it
+   * (`runTask`'s `logTail`, `persist`'s `taskLogs`): one commit per task instead of two.
+   */
+  taskLogsInStep: "cadenza-task-logs-in-step",
 } as const;
