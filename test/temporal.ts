@@ -56,7 +56,7 @@ export async function startTestTemporal(): Promise<TestTemporal> {
     };
   const dir = mkdtempSync(path.join(tmpdir(), "cadenza-temporal-"));
   const dbFile = path.join(dir, "temporal.db");
-  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  let [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   let child: ChildProcess;
   const launch = async () => {
     // Through a watchdog shell holding our stdin: when this process dies without stopping the server (a
@@ -83,7 +83,18 @@ export async function startTestTemporal(): Promise<TestTemporal> {
     await exited;
     clearTimeout(timer);
   };
-  await launch();
+  // A first start can lose a port to another test's server starting at once (the dev server picks its
+  // internal services' ports too): start again on fresh ports. A restart keeps its port, as clients hold it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      await halt();
+      if (attempt >= 3) throw error;
+      [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    }
+  }
   return {
     address: `127.0.0.1:${port}`,
     namespace: "default",

@@ -47,7 +47,14 @@ export function devServerArgs(o: { port: number; httpPort: number; metricsPort: 
   ];
 }
 
-/** Starts the installed dev server on free local ports; resolves once its frontend answers. */
+/** Tries before giving up: the ports are free when chosen but another process can bind one first. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts the installed dev server on free local ports; resolves once its frontend answers. A server that
+ * exits before it answers is started again on fresh ports: the dev server also picks its internal
+ * services' ports itself, and two servers starting at once (tests, a second `cadenza`) can race for one.
+ */
 export async function startDevTemporal(options: {
   dataDir: string;
   cli?: string;
@@ -61,14 +68,30 @@ export async function startDevTemporal(options: {
   const dir = path.join(options.dataDir, "temporal");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const dbFile = path.join(dir, "temporal.db");
-  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   options.onProgress?.(`Starting a local Temporal server (data in ${dbFile})...`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchDevTemporal(cli, dbFile);
+    } catch (error) {
+      if (!(error instanceof EarlyExit) || attempt >= START_ATTEMPTS) throw error;
+      options.onProgress?.(
+        `The local Temporal server exited while starting (${error.message}); trying again...`,
+      );
+    }
+  }
+}
+
+/** The dev server exited before its frontend answered (the message is its last line of errors). */
+class EarlyExit extends CadenzaError {}
+
+async function launchDevTemporal(cli: string, dbFile: string): Promise<DevTemporal> {
+  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const child: ChildProcess = spawn(cli, devServerArgs({ port, httpPort, metricsPort, dbFile }), {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-2_000);
+    if (stderr.length < 16_000) stderr += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const stop = async () => {
@@ -83,8 +106,8 @@ export async function startDevTemporal(options: {
     await Promise.race([
       waitForTemporal({ address, namespace: "default" }, 60_000),
       exited.then((code) => {
-        throw new CadenzaError(
-          `The local Temporal server exited (code ${code}) before it answered: ${stderr.trim().split("\n").pop() ?? ""}`,
+        throw new EarlyExit(
+          `The local Temporal server exited (code ${code}) before it answered: ${exitReason(stderr)}`,
         );
       }),
     ]);
@@ -93,4 +116,15 @@ export async function startDevTemporal(options: {
     throw error;
   }
   return { address, namespace: "default", dbFile, stop };
+}
+
+/** The line of the dev server's errors that says why it stopped (a Go panic prints a stack after it). */
+export function exitReason(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (
+    lines.find((line) => /^panic:|^fatal|already in use|^error/i.test(line)) ?? lines.at(-1) ?? "no output"
+  );
 }
