@@ -3,8 +3,12 @@
 // Nothing else decides a status, and no stack trace ever leaves the server.
 import { ChecksBlockedError, ExecutionOperationError, InputValidationError } from "@/engine/executor";
 import { FlowValidationError } from "@/engine/flow";
-import { ExecutionNotFoundError, FlowNotFoundError, StoredFlowError } from "@/worker/embedded";
-import { isDatabaseUnavailable } from "./database-unavailable";
+import {
+  ExecutionNotFoundError,
+  FlowNotFoundError,
+  isDatabaseUnavailable,
+  StoredFlowError,
+} from "@/worker/embedded";
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
