@@ -53,6 +53,8 @@ export interface FaultReport {
   executions: number;
   /** Executions not in a terminal state after settling: [id, state]. */
   notEnded: Array<[string, string]>;
+  /** When some did not end: their task runs and the queue's jobs, to see where they stopped. */
+  diagnosis: string;
   faultsSurvived: { kills: number; outages: number };
   /** Calls answered 200 per second of firing, over the whole run (faults included). */
   acceptedPerSecond: number;
@@ -102,7 +104,8 @@ class Standalone {
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     for (let waited = 0; !this.output.includes(`listening ${this.url}`); waited += 100) {
-      if (child.exitCode !== null) throw new Error(`standalone exited with ${child.exitCode}:\n${this.output}`);
+      if (child.exitCode !== null)
+        throw new Error(`standalone exited with ${child.exitCode}:\n${this.output}`);
       if (waited > 120_000) throw new Error(`standalone did not start in 120 s:\n${this.output}`);
       await sleep(100);
     }
@@ -147,7 +150,9 @@ class DataDirPostgres {
   }
 
   url(): string {
-    const { user, password } = JSON.parse(readFileSync(path.join(this.dataDir, "pg-credentials.json"), "utf8"));
+    const { user, password } = JSON.parse(
+      readFileSync(path.join(this.dataDir, "pg-credentials.json"), "utf8"),
+    );
     const port = existsSync(path.join(this.pgDir, "postmaster.pid")) ? this.postmaster().port : this.port;
     return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/cadenza`;
   }
@@ -248,8 +253,16 @@ export async function runFaults(plan: FaultPlan): Promise<FaultReport> {
     const key = randomBytes(12).toString("hex");
     const db = createPrismaClient(postgres.url());
     try {
-      await bootstrapAdmin(db, { tenantSlug: "main", email: "ops@example.com", password: "correct horse battery" });
-      const { token } = await createUserToken(db, { tenantSlug: "main", email: "ops@example.com", name: "ops" });
+      await bootstrapAdmin(db, {
+        tenantSlug: "main",
+        email: "ops@example.com",
+        password: "correct horse battery",
+      });
+      const { token } = await createUserToken(db, {
+        tenantSlug: "main",
+        email: "ops@example.com",
+        name: "ops",
+      });
       const deployed = await fetch(`${server.url}/api/v1/main/flows`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/x-yaml" },
@@ -341,7 +354,20 @@ export async function runFaults(plan: FaultPlan): Promise<FaultReport> {
         if (value) perValue.set(value, (perValue.get(value) ?? 0) + 1);
       }
       const accepted = answers.filter((a) => a.status === 200);
+      const stuck = rows.filter((row) => !TERMINAL.has(row.state)).map((row) => row.id);
+      let diagnosis = "";
+      if (stuck.length > 0) {
+        const taskRuns = await client.query(
+          "select execution_id, task_id, state::text, attempts::text from task_runs where execution_id = any($1) order by execution_id, position",
+          [stuck.slice(0, 3)],
+        );
+        const jobs = await client.query(
+          "select task_identifier, payload::text, attempts, max_attempts, last_error, locked_by, locked_at, run_at from graphile_worker.jobs order by id limit 30",
+        );
+        diagnosis = JSON.stringify({ taskRuns: taskRuns.rows, jobs: jobs.rows }, null, 1);
+      }
       return {
+        diagnosis,
         answers,
         accepted: accepted.length,
         executionsPerAccepted: new Map(accepted.map((a) => [a.id, perValue.get(a.id) ?? 0])),

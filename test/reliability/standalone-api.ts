@@ -57,6 +57,11 @@ const trustedProxies = trustedProxyList(env.CADENZA_TRUSTED_PROXIES);
 
 const server = http.createServer(async (req, res) => {
   try {
+    // Methods Fetch cannot carry (TRACE, CONNECT) never reach a route handler.
+    if (!["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].includes(req.method ?? "")) {
+      res.writeHead(405).end();
+      return;
+    }
     const malformed = malformedTarget(req.url ?? "/");
     if (malformed) {
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: malformed }));
@@ -80,7 +85,9 @@ const server = http.createServer(async (req, res) => {
           ? await handleRest(request, { db, engine: () => webEngine, session: async () => null, router })
           : Response.json({ message: "Not found." }, { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body) for await (const chunk of response.body) res.write(chunk);
+    const reader = response.body?.getReader();
+    for (let read = await reader?.read(); reader && read && !read.done; read = await reader.read())
+      res.write(read.value);
     res.end();
   } catch (error) {
     // What Next does with an exception that escapes a route handler: a bare 500, logged here.
