@@ -19,6 +19,14 @@ describe("webhooks under kill -9 and a PostgreSQL outage", () => {
       settleSeconds: 90,
       log: (line) => process.stderr.write(`reliability: ${line}\n`),
     });
+    const outage = report.answers.filter((a) => a.duringOutage);
+    // The figures the README quotes.
+    process.stderr.write(
+      `reliability: ${report.answers.length} calls, ${report.accepted} answered 200 ` +
+        `(${report.acceptedPerSecond.toFixed(1)}/s over ${report.firingSeconds.toFixed(0)} s), ` +
+        `${report.executions} executions; during the outage ${outage.filter((a) => a.status === 503).length} × 503, ` +
+        `${outage.filter((a) => a.status === 200).length} × 200, ${outage.filter((a) => a.status === 0).length} unanswered\n`,
+    );
     expect(report.faultsSurvived).toEqual({ kills: 2, outages: 1 });
     expect(report.accepted).toBeGreaterThan(0);
   }, 300_000);
