@@ -48,6 +48,7 @@ export async function runReliabilityBench() {
     duplicated: report.duplicated.length,
     executions: report.executions,
     notEnded: report.notEnded.length,
+    crashes: report.crashes.length,
     answers: byStatus,
     answersDuringOutage: outage,
   };
@@ -65,6 +66,8 @@ export async function runReliabilityBench() {
   ]);
   console.log("answers:", byStatus, "during the outage:", outage);
   if (report.diagnosis) console.log(report.diagnosis);
+  for (const crash of report.crashes) console.log(`the process died by itself: ${crash}`);
+  console.log(`server output: ${report.serverLog}`);
   return summary;
 }
 
@@ -78,7 +81,7 @@ export async function reliabilityBenchMain(): Promise<number> {
   );
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
-  return summary.lost + summary.duplicated + summary.notEnded > 0 ? 1 : 0;
+  return summary.lost + summary.duplicated + summary.notEnded + summary.crashes > 0 ? 1 : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) process.exit(await reliabilityBenchMain());

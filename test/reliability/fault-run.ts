@@ -7,7 +7,7 @@
 // Used by test/reliability/kill-restart.test.ts (reduced) and bench/reliability.ts (full).
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -56,6 +56,10 @@ export interface FaultReport {
   /** When some did not end: their task runs and the queue's jobs, to see where they stopped. */
   diagnosis: string;
   faultsSurvived: { kills: number; outages: number };
+  /** The process ending by itself (it must not): the end of its output before each. */
+  crashes: string[];
+  /** Where the process's whole output was kept. */
+  serverLog: string;
   /** Calls answered 200 per second of firing, over the whole run (faults included). */
   acceptedPerSecond: number;
   firingSeconds: number;
@@ -69,10 +73,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 class Standalone {
   child: ChildProcess | undefined;
   output = "";
+  /** Exits nobody asked for (a crash), with the end of the output before each. */
+  crashes: string[] = [];
+  /** Everything the process printed, kept after the run for reading. */
+  readonly logFile: string;
   constructor(
     readonly dataDir: string,
     readonly port: number,
-  ) {}
+  ) {
+    this.logFile = path.join(os.tmpdir(), `cadenza-reliability-${port}.log`);
+  }
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
@@ -100,7 +110,13 @@ class Standalone {
     this.child = child;
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
+      appendFileSync(this.logFile, chunk);
     };
+    child.once("exit", (code, signal) => {
+      if (!this.expectingExit)
+        this.crashes.push(`exited with ${signal ?? code}:\n${this.output.slice(-4_000)}`);
+    });
+    this.expectingExit = false;
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     for (let waited = 0; !this.output.includes(`listening ${this.url}`); waited += 100) {
@@ -112,10 +128,13 @@ class Standalone {
     this.output = "";
   }
 
+  private expectingExit = false;
+
   /** SIGKILL to the whole process group: the app and anything it spawned in its group. */
   async kill(): Promise<void> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    this.expectingExit = true;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     process.kill(-child.pid, "SIGKILL");
     await exited;
@@ -124,6 +143,7 @@ class Standalone {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    this.expectingExit = true;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     process.kill(child.pid, "SIGTERM");
     const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 30_000);
@@ -362,7 +382,7 @@ export async function runFaults(plan: FaultPlan): Promise<FaultReport> {
           [stuck.slice(0, 3)],
         );
         const jobs = await client.query(
-          "select task_identifier, payload::text, attempts, max_attempts, last_error, locked_by, locked_at, run_at from graphile_worker.jobs order by id limit 30",
+          "select task_identifier, attempts, max_attempts, last_error, locked_by, locked_at, run_at from graphile_worker.jobs order by id limit 30",
         );
         diagnosis = JSON.stringify({ taskRuns: taskRuns.rows, jobs: jobs.rows }, null, 1);
       }
@@ -375,6 +395,8 @@ export async function runFaults(plan: FaultPlan): Promise<FaultReport> {
         executions: rows.length,
         notEnded: rows.filter((row) => !TERMINAL.has(row.state)).map((row) => [row.id, row.state]),
         faultsSurvived: faults,
+        crashes: server.crashes,
+        serverLog: server.logFile,
         acceptedPerSecond: accepted.length / firingSeconds,
         firingSeconds,
       };
