@@ -3,6 +3,7 @@
  * `npm run bench`. Results are also written to bench/results/<date>.json (not committed).
  * `npm run bench -- peers` runs the peer comparison instead (bench/peers: Cadenza beside DBOS, Restate
  * and Temporal on this machine), written to bench/results/peers-<date>.{json,md}.
+ * `npm run bench -- reliability` runs the load-and-faults bench instead (bench/reliability.ts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseEnv } from "@/server/env";
@@ -19,6 +20,11 @@ if (process.argv.slice(2).includes("peers")) {
   printPeersReport(report);
   console.log(`written to ${writePeersReport(report)}.{json,md}`);
   process.exit(0);
+}
+
+if (process.argv.slice(2).includes("reliability")) {
+  const { reliabilityBenchMain } = await import("./reliability");
+  process.exit(await reliabilityBenchMain());
 }
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };

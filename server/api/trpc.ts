@@ -70,6 +70,7 @@ const CODES: Record<ErrorStatus, TRPCError["code"]> = {
   422: "UNPROCESSABLE_CONTENT",
   429: "TOO_MANY_REQUESTS",
   500: "INTERNAL_SERVER_ERROR",
+  503: "SERVICE_UNAVAILABLE",
 };
 
 const t = initTRPC

@@ -3,9 +3,14 @@
 // Nothing else decides a status, and no stack trace ever leaves the server.
 import { ChecksBlockedError, ExecutionOperationError, InputValidationError } from "@/engine/executor";
 import { FlowValidationError } from "@/engine/flow";
-import { ExecutionNotFoundError, FlowNotFoundError, StoredFlowError } from "@/worker/embedded";
+import {
+  ExecutionNotFoundError,
+  FlowNotFoundError,
+  isDatabaseUnavailable,
+  StoredFlowError,
+} from "@/worker/embedded";
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
 export class ApiError extends Error {
   constructor(
@@ -100,6 +105,9 @@ function zodIssues(error: unknown): { path: PropertyKey[]; message: string }[] |
 
 const named = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
+/** What a 503 asks a client to wait before retrying. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** What a client is told about `error`. */
 export function describeError(error: unknown): ErrorDescription {
   if (error instanceof TooManyRequestsError)
@@ -150,6 +158,14 @@ export function describeError(error: unknown): ErrorDescription {
   }
   if (error instanceof StoredFlowError)
     return { status: 409, message: `The stored flow no longer validates: ${error.message}` };
+  // The database down or restarting is not a bug: 503 and a hint to retry; nothing was written (every
+  // write is one transaction), so the same call can simply be made again.
+  if (isDatabaseUnavailable(error))
+    return {
+      status: 503,
+      message: "The database is unavailable right now: try again in a few seconds.",
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    };
   return { status: 500, message: "Internal error: the server logged the details.", unexpected: true };
 }
 

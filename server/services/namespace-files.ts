@@ -32,7 +32,17 @@ export const MAX_EDITABLE_BYTES = 2 * 1024 * 1024;
 const encodeSegment = (segment: string) => encodeURIComponent(segment).replace(/%20/g, "+");
 const decodeSegment = (segment: string) => decodeURIComponent(segment.replace(/\+/g, "%20"));
 
-/** `scripts/a.py` from `/scripts/a.py`, `scripts//a.py`...; 400 for `..`, NUL or (unless allowed) the root. */
+/**
+ * A stored name is one file name on a local storage (most filesystems: 255 bytes) once encoded, and a whole
+ * key stays well inside S3's 1,024 bytes with its tenant and namespace prefix.
+ */
+const MAX_STORED_SEGMENT = 255;
+const MAX_STORED_PATH = 768;
+
+/**
+ * `scripts/a.py` from `/scripts/a.py`, `scripts//a.py`...; 400 for `..`, NUL, (unless allowed) the root, or
+ * a name too long to store.
+ */
 export function cleanPath(path: string | undefined, options: { allowRoot?: boolean } = {}): string {
   const raw = path ?? "";
   const segments = raw
@@ -47,6 +57,11 @@ export function cleanPath(path: string | undefined, options: { allowRoot?: boole
     const clean = normalizeNamespacePath(raw);
     if (clean.split("/").includes(DIRECTORY_MARKER))
       throw new Error(`'${DIRECTORY_MARKER}' is a reserved name`);
+    const stored = clean.split("/").map(encodeSegment);
+    if (stored.some((segment) => segment.length > MAX_STORED_SEGMENT))
+      throw new Error(`a file or folder name is at most ${MAX_STORED_SEGMENT} bytes (URL-encoded)`);
+    if (stored.join("/").length > MAX_STORED_PATH)
+      throw new Error(`a path is at most ${MAX_STORED_PATH} bytes (URL-encoded)`);
     return clean;
   } catch (error) {
     throw new BadRequestError(`Invalid path '${raw}': ${(error as Error).message}.`);

@@ -9,6 +9,7 @@ export {
 export { applyEvent, createAndStart, ExecutionNotFoundError } from "./apply";
 export type { EngineContext } from "./context";
 export { type ContextOptions, createEngineContext } from "./create-context";
+export { isDatabaseUnavailable } from "./database-unavailable";
 export { createPool, type Db, type Queryable, withTransaction } from "./db";
 export { StoredFlowError } from "./flow-store";
 export { deleteFlow, type SavedFlow, saveFlowRevision } from "./flows-admin";

@@ -11,6 +11,8 @@ export class MaskUnavailableError extends Error {
   constructor(cause: unknown) {
     super(
       `secret masking is unavailable (${(cause as Error)?.message ?? String(cause)}): nothing was written, so no secret is stored in clear`,
+      // Kept so that a database outage behind it is recognised as one (503, not 500).
+      { cause },
     );
     this.name = "MaskUnavailableError";
   }

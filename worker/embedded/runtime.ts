@@ -1,11 +1,13 @@
 import { EventEmitter } from "node:events";
 import { Logger, type Runner, run, runMigrations, type WorkerEvents } from "graphile-worker";
 import type { EngineContext } from "./context";
+import type { DbClient } from "./db";
 import { engineTasks, type RunningTasks } from "./handlers";
 import { CANCEL_CHANNEL } from "./jobs";
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, startLiveness } from "./liveness";
 import { backgroundPolls } from "./polling";
 import { purgeOlderThan } from "./purge";
+import { patientPool } from "./queue-pool";
 import { runBackfills, runDueSchedules } from "./scheduler";
 
 export interface EngineRuntimeOptions {
@@ -39,6 +41,12 @@ function queueLogger(ctx: EngineContext): Logger {
   });
 }
 
+/**
+ * How long the queue waits for an unavailable database before its errors go through (graphile-worker then
+ * gives up on the job's release): long enough for a restart or a failover.
+ */
+const QUEUE_DATABASE_WAIT_MS = 10 * 60_000;
+
 export async function prepareQueue(ctx: EngineContext): Promise<void> {
   await runMigrations({ pgPool: ctx.pool, logger: queueLogger(ctx) });
 }
@@ -57,8 +65,13 @@ export async function startEngineRuntime(
   // Jobs are locked by a worker's id or, in graphile-worker 0.17, by its pool's id: remember both.
   events.on("pool:create", ({ workerPool }) => workerIds.add(workerPool.id));
   events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
+  let stopping = false;
   const runner: Runner = await run({
-    pgPool: ctx.pool,
+    pgPool: patientPool(ctx.pool, {
+      maxWaitMs: QUEUE_DATABASE_WAIT_MS,
+      stopping: () => stopping,
+      onWait: (error) => ctx.report("the database is unavailable: the queue waits for it", error),
+    }),
     taskList: engineTasks(ctx, running),
     concurrency: options.concurrency ?? 10,
     noHandleSignals: true,
@@ -68,13 +81,43 @@ export async function startEngineRuntime(
     gracefulShutdownAbortTimeout: options.shutdownGraceMs ?? 5_000,
   });
 
-  const listener = await ctx.pool.connect();
-  listener.on("notification", (message) => {
-    if (message.channel !== CANCEL_CHANNEL || !message.payload) return;
-    const { taskRunId, attempt } = JSON.parse(message.payload) as { taskRunId: string; attempt: number };
-    running.get(`${taskRunId}:${attempt}`)?.abort();
-  });
-  await listener.query(`listen ${CANCEL_CHANNEL}`);
+  // Kill requests for running attempts arrive by NOTIFY. The LISTEN connection is made again whenever it
+  // is lost (the database restarted), or kills would stop reaching this engine after an outage.
+  let listener: DbClient | undefined;
+  const listen = async () => {
+    const client = await ctx.pool.connect();
+    client.on("notification", (message) => {
+      if (message.channel !== CANCEL_CHANNEL || !message.payload) return;
+      const { taskRunId, attempt } = JSON.parse(message.payload) as { taskRunId: string; attempt: number };
+      running.get(`${taskRunId}:${attempt}`)?.abort();
+    });
+    client.on("error", () => {
+      if (listener !== client) return;
+      listener = undefined;
+      client.release(true);
+      void listenAgain();
+    });
+    try {
+      await client.query(`listen ${CANCEL_CHANNEL}`);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    listener = client;
+  };
+  const listenAgain = async () => {
+    for (let attempt = 0; !stopping; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 1.5 ** attempt, 5_000)).unref());
+      if (stopping) return;
+      try {
+        await listen();
+        return;
+      } catch (error) {
+        if (attempt === 0) ctx.report("cancel listener lost; reconnecting", error);
+      }
+    }
+  };
+  await listen();
 
   const liveness = await startLiveness(ctx.pool, () => [...workerIds], {
     version: options.version,
@@ -83,7 +126,6 @@ export async function startEngineRuntime(
     onError: (error) => ctx.report("heartbeat failed", error),
   });
 
-  let stopping = false;
   const loops: Promise<void>[] = [];
   const loop = (everyMs: number, work: () => Promise<unknown>) => {
     loops.push(
@@ -123,8 +165,10 @@ export async function startEngineRuntime(
           Promise.all([...loops, polls.stop()]),
           new Promise((resolve) => setTimeout(resolve, 2_000)),
         ]);
-        await listener.query(`unlisten ${CANCEL_CHANNEL}`).catch(() => {});
-        listener.release();
+        const last = listener;
+        listener = undefined;
+        await last?.query(`unlisten ${CANCEL_CHANNEL}`).catch(() => {});
+        last?.release();
         await liveness.stop();
       })();
       return stopped;
