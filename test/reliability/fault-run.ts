@@ -13,7 +13,7 @@ import path from "node:path";
 import pg from "pg";
 import { bootstrapAdmin, createUserToken } from "@/server/auth/bootstrap";
 import { createPrismaClient } from "@/server/db/client";
-import { freePort } from "@/server/db/embedded-postgres";
+import { freePort } from "@/server/runtime/free-port";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
