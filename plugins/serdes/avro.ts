@@ -108,18 +108,19 @@ export const ionToAvroPlugin = definePlugin({
   outputs: conversionOutputs,
   examples: [
     {
-      title: "Convert a CSV file to Avro with a typed schema",
-      flow: `id: csv_to_avro
+      title: "Convert JSON-lines orders to Avro with a typed schema",
+      flow: `id: orders_to_avro
 namespace: company.team
 
-tasks:
-  - id: download
-    type: io.kestra.plugin.core.http.Download
-    uri: https://huggingface.co/datasets/kestra/datasets/raw/main/csv/orders.csv
+inputs:
+  - id: orders
+    type: FILE
+    description: JSON lines, one order per line
 
+tasks:
   - id: to_ion
-    type: io.kestra.plugin.serdes.csv.CsvToIon
-    from: "{{ outputs.download.uri }}"
+    type: io.kestra.plugin.serdes.json.JsonToIon
+    from: "{{ inputs.orders }}"
 
   - id: to_avro
     type: io.kestra.plugin.serdes.avro.IonToAvro
@@ -129,8 +130,8 @@ tasks:
         "type": "record",
         "name": "Order",
         "fields": [
-          {"name": "order_id", "type": "int"},
-          {"name": "customer_name", "type": "string"},
+          {"name": "product_id", "type": "int"},
+          {"name": "customer_email", "type": "string"},
           {"name": "total", "type": ["null", "double"]}
         ]
       }
@@ -197,18 +198,27 @@ export const avroToIonPlugin = definePlugin({
   outputs: conversionOutputs,
   examples: [
     {
-      title: "Read back an Avro file as ION",
-      flow: `id: avro_to_ion
+      title: "Write an Avro file, then read it back as ION",
+      flow: `id: avro_round_trip
 namespace: company.team
 
 inputs:
-  - id: file
+  - id: orders
     type: FILE
+    description: JSON lines, one order per line
 
 tasks:
   - id: to_ion
+    type: io.kestra.plugin.serdes.json.JsonToIon
+    from: "{{ inputs.orders }}"
+
+  - id: to_avro
+    type: io.kestra.plugin.serdes.avro.IonToAvro
+    from: "{{ outputs.to_ion.uri }}"
+
+  - id: back
     type: io.kestra.plugin.serdes.avro.AvroToIon
-    from: "{{ inputs.file }}"
+    from: "{{ outputs.to_avro.uri }}"
 `,
     },
   ],

@@ -68,30 +68,31 @@ export const ionToExcelPlugin = definePlugin({
   }),
   examples: [
     {
-      title: "Write two query results as the sheets of one workbook",
+      title: "Write orders and a summary as the two sheets of one workbook",
       flow: `id: excel_report
 namespace: company.team
-
-tasks:
-  - id: orders
-    type: io.kestra.plugin.serdes.csv.CsvToIon
-    from: "{{ inputs.orders }}"
-
-  - id: customers
-    type: io.kestra.plugin.serdes.csv.CsvToIon
-    from: "{{ inputs.customers }}"
-
-  - id: workbook
-    type: io.kestra.plugin.serdes.excel.IonToExcel
-    from:
-      Orders: "{{ outputs.orders.uri }}"
-      Customers: "{{ outputs.customers.uri }}"
 
 inputs:
   - id: orders
     type: FILE
-  - id: customers
-    type: FILE
+    description: JSON lines, one order per line
+
+tasks:
+  - id: orders_ion
+    type: io.kestra.plugin.serdes.json.JsonToIon
+    from: "{{ inputs.orders }}"
+
+  - id: summary
+    type: io.kestra.plugin.core.storage.Write
+    content: |
+      {sheet:"Orders",rows:"{{ outputs.orders_ion.size }}"}
+    extension: .ion
+
+  - id: workbook
+    type: io.kestra.plugin.serdes.excel.IonToExcel
+    from:
+      Orders: "{{ outputs.orders_ion.uri }}"
+      Summary: "{{ outputs.summary.uri }}"
 `,
     },
   ],
@@ -218,18 +219,28 @@ export const excelToIonPlugin = definePlugin({
   }),
   examples: [
     {
-      title: "Convert the Orders sheet of an uploaded workbook to ION, then to CSV",
+      title: "Write a workbook, then read its Orders sheet back and export it as CSV",
       flow: `id: excel_to_csv
 namespace: company.team
 
 inputs:
-  - id: workbook
+  - id: orders
     type: FILE
+    description: JSON lines, one order per line
 
 tasks:
+  - id: orders_ion
+    type: io.kestra.plugin.serdes.json.JsonToIon
+    from: "{{ inputs.orders }}"
+
+  - id: workbook
+    type: io.kestra.plugin.serdes.excel.IonToExcel
+    from: "{{ outputs.orders_ion.uri }}"
+    sheetsTitle: Orders
+
   - id: to_ion
     type: io.kestra.plugin.serdes.excel.ExcelToIon
-    from: "{{ inputs.workbook }}"
+    from: "{{ outputs.workbook.uri }}"
     sheetsTitle:
       - Orders
 

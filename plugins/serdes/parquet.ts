@@ -158,18 +158,19 @@ export const ionToParquetPlugin = definePlugin({
   outputs: conversionOutputs,
   examples: [
     {
-      title: "Convert a CSV file to Parquet with a typed schema",
-      flow: `id: csv_to_parquet
+      title: "Convert JSON-lines orders to Parquet with a typed schema",
+      flow: `id: orders_to_parquet
 namespace: company.team
 
-tasks:
-  - id: download
-    type: io.kestra.plugin.core.http.Download
-    uri: https://huggingface.co/datasets/kestra/datasets/raw/main/csv/orders.csv
+inputs:
+  - id: orders
+    type: FILE
+    description: JSON lines, one order per line
 
+tasks:
   - id: to_ion
-    type: io.kestra.plugin.serdes.csv.CsvToIon
-    from: "{{ outputs.download.uri }}"
+    type: io.kestra.plugin.serdes.json.JsonToIon
+    from: "{{ inputs.orders }}"
 
   - id: to_parquet
     type: io.kestra.plugin.serdes.parquet.IonToParquet
@@ -180,8 +181,8 @@ tasks:
         "type": "record",
         "name": "Order",
         "fields": [
-          {"name": "order_id", "type": "int"},
-          {"name": "customer_name", "type": "string"},
+          {"name": "product_id", "type": "int"},
+          {"name": "customer_email", "type": "string"},
           {"name": "total", "type": ["null", "double"]}
         ]
       }
@@ -255,22 +256,31 @@ export const parquetToIonPlugin = definePlugin({
   outputs: conversionOutputs,
   examples: [
     {
-      title: "Read a Parquet file as ION, then as CSV",
+      title: "Write a Parquet file, then read it back and export it as CSV",
       flow: `id: parquet_to_csv
 namespace: company.team
 
 inputs:
-  - id: file
+  - id: orders
     type: FILE
+    description: JSON lines, one order per line
 
 tasks:
   - id: to_ion
+    type: io.kestra.plugin.serdes.json.JsonToIon
+    from: "{{ inputs.orders }}"
+
+  - id: to_parquet
+    type: io.kestra.plugin.serdes.parquet.IonToParquet
+    from: "{{ outputs.to_ion.uri }}"
+
+  - id: back
     type: io.kestra.plugin.serdes.parquet.ParquetToIon
-    from: "{{ inputs.file }}"
+    from: "{{ outputs.to_parquet.uri }}"
 
   - id: to_csv
     type: io.kestra.plugin.serdes.csv.IonToCsv
-    from: "{{ outputs.to_ion.uri }}"
+    from: "{{ outputs.back.uri }}"
 `,
     },
   ],
