@@ -34,7 +34,7 @@ export const inputFilesShape = {
     .union([z.record(z.string(), z.string()), z.string()])
     .optional()
     .describe(
-      "Files written to the task's working directory before the SQL runs, by name: each value is a `kestra://` URI (copied) or the file's content. Read them by name: `SELECT * FROM read_csv_auto('data.csv')`.",
+      "Files written to the task's working directory before the SQL runs, by name: each value is a `kestra://` URI (copied) or the file's content. Read them in the working directory: `SELECT * FROM read_csv_auto('{{ workingDir }}/data.csv')`.",
     ),
   outputFiles: z
     .array(z.string().min(1))

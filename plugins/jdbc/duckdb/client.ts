@@ -41,7 +41,6 @@ export async function withDuckDb<T>(
     const dir = target.workingDir;
     await connection.run(`SET allowed_directories = [${quote(`${dir}/`)}]`);
     await connection.run(`SET temp_directory = ${quote(`${dir}/.duckdb_tmp`)}`);
-    await connection.run(`SET file_search_path = ${quote(dir)}`);
     if (p.timeZoneId) {
       try {
         await connection.run(`SET TimeZone = ${quote(p.timeZoneId)}`);
@@ -51,7 +50,19 @@ export async function withDuckDb<T>(
     }
     await connection.run("SET enable_external_access = false");
     await connection.run("SET lock_configuration = true");
-    return await work(connection);
+    const result = await work(connection);
+    // The database file is stored once the task ends: everything in its write-ahead log goes in first.
+    if (target.path) await connection.run("CHECKPOINT");
+    return result;
+  } catch (error) {
+    const message = (error as Error).message;
+    // DuckDB resolves a relative path against the engine's own directory, which is refused.
+    const relative = /Cannot access file "([^/"][^"]*)"/.exec(message);
+    if (relative)
+      throw new Error(
+        `${message.split("\n")[0]} (files are read and written in the task's working directory: write '{{ workingDir }}/${relative[1]}')`,
+      );
+    throw error;
   } finally {
     signal.removeEventListener("abort", abort);
     connection?.closeSync();
