@@ -18,7 +18,8 @@ function fileOf(url: string): string | undefined {
 const { query, queries } = defineJdbcPlugins({
   pkg: "duckdb",
   product: "DuckDB",
-  exampleUrl: "jdbc:duckdb:",
+  // Quoted: a bare `jdbc:duckdb:` ends in a colon, which YAML reads as a mapping.
+  exampleUrl: "'jdbc:duckdb:'",
   secretPrefix: "DUCKDB",
   valueNotes: [
     "DuckDB runs inside the engine, in the task's own working directory: `inputFiles` are written there",
