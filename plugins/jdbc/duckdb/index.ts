@@ -23,10 +23,9 @@ const { query, queries } = defineJdbcPlugins({
   secretPrefix: "DUCKDB",
   valueNotes: [
     "DuckDB runs inside the engine, in the task's own working directory: `inputFiles` are written there",
-    "(`read_csv_auto('{{ workingDir }}/data.csv')`: a path without `{{ workingDir }}` is refused), files",
-    "the SQL writes to",
-    "`{{ outputFiles.name }}` are stored afterwards, and no other path of the machine can be read or",
-    "written. The database lives for the task run: start from a stored one with `databaseUri`, and keep",
+    "(`read_csv_auto('{{ workingDir }}/data.csv')`: a path without `{{ workingDir }}` is refused), files the",
+    "SQL writes to `{{ outputFiles.name }}` are stored afterwards, and no other path of the machine can be",
+    "read or written. The database lives for the task run: start from a stored one with `databaseUri`, and keep",
     "it with `outputDbFile: true` (a file name in `url` only names that file). Extensions cannot be",
     "installed (no download), so `communityExtensions` and MotherDuck URLs are not supported.",
     "",
