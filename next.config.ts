@@ -17,6 +17,11 @@ const config: NextConfig = {
     "@prisma/schema-engine-wasm",
     "@temporalio/client",
     "@temporalio/worker",
+    // DuckDB's native library, SQLite's WebAssembly file and exceljs's streams are loaded from disk.
+    "@duckdb/node-api",
+    "@duckdb/node-bindings",
+    "sql.js",
+    "exceljs",
   ],
   turbopack: { root: fileURLToPath(new URL(".", import.meta.url)) },
 };

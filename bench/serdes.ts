@@ -3,7 +3,7 @@
  *
  * Writes a CSV file of `rows` orders (6 columns, one quoted field with a comma and a doubled quote per row)
  * into a LocalStorage in a temporary directory, then runs CsvToIon and IonToCsv on the memory engine with the
- * real clock, each in its own execution, and reports rows/s and the process's peak resident memory. The
+ * real clock, each in its own execution (then IonToJson, IonToParquet and ParquetToIon), and reports rows/s and the process's peak resident memory. The
  * floor is the same file only streamed from storage and split into lines (no parsing, no writing). Memory
  * must stay flat whatever `rows` is: the conversions stream, so peak RSS should not grow with the file.
  */
@@ -107,6 +107,9 @@ export async function runSerdesBench(rows = 1_000_000): Promise<SerdesBenchResul
     const ion = await convert("CsvToIon", "io.kestra.plugin.serdes.csv.CsvToIon", source);
     await convert("IonToCsv", "io.kestra.plugin.serdes.csv.IonToCsv", ion);
     await convert("IonToJson", "io.kestra.plugin.serdes.json.IonToJson", ion);
+    // CSV -> ION -> Parquet: the schema inferred from the first 100 rows, row groups of 100,000 rows.
+    const parquet = await convert("IonToParquet", "io.kestra.plugin.serdes.parquet.IonToParquet", ion);
+    await convert("ParquetToIon", "io.kestra.plugin.serdes.parquet.ParquetToIon", parquet);
     return results;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Flow, loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
-import { isPublicHoliday } from "./holidays";
+import { isPublicHoliday } from "@/plugins/core/condition/holidays";
 import { MemoryEngine, VirtualClock } from "./memory";
 import { LocalStorage } from "./storage";
 import { inputFileUri } from "./storage/uris";

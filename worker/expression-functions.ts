@@ -1,7 +1,7 @@
 import type { ExprFunction } from "@/engine/expr";
 import { executionStoragePrefix, type FileStorage, type KvStore } from "@/engine/plugin";
+import { isPublicHoliday } from "@/plugins/core/condition/holidays";
 import { namespaceFileUri } from "@/plugins/core/namespace/files";
-import { isPublicHoliday } from "./holidays";
 import type { LogEntry } from "./logs";
 import { checkReach, defaultNamespaceAccess, type NamespaceAccess } from "./namespace-access";
 

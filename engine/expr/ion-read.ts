@@ -10,7 +10,7 @@
 export class IonSyntaxError extends Error {}
 
 const IDENT_START = /[A-Za-z_$]/;
-const TIMESTAMP = /^\d{4}(T|-\d{2}(T|-\d{2}(T(\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?)?$/i;
+const TIMESTAMP = /^\d{4}(T|-\d{2}(T|-\d{2}(T(\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?)$/i;
 const NUMBER_END = /[\s,\]})]/;
 const BACKSLASH = 92;
 

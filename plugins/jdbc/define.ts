@@ -3,8 +3,9 @@
 // dialect's client), its placeholder and quoting rules, and the words of the docs. The two copies
 // this replaces had drifted already (the MySQL examples carried PostgreSQL's flow ids).
 import { z } from "zod";
-import { definePlugin, duration, type TaskServices } from "@/engine/plugin";
+import { definePlugin, duration, type TaskRunContext, type TaskServices } from "@/engine/plugin";
 import { requireStorage, taskFileUri } from "../core/storage/files";
+import type { EmbeddedRun, EmbeddedTarget } from "./embedded";
 import {
   connectionShape,
   type FetchType,
@@ -22,7 +23,7 @@ import { type Dialect, splitStatements } from "./sql";
 export interface JdbcClient<C> {
   /** Runs `work` on a connection to the URL's database, closed afterwards whatever happens. */
   withClient<T>(
-    p: JdbcConnection,
+    p: JdbcConnection & { embedded?: EmbeddedTarget },
     services: TaskServices,
     signal: AbortSignal,
     work: (client: C) => Promise<T>,
@@ -57,6 +58,35 @@ export interface JdbcDatabase<C> {
   exampleTable: string;
   dialect: Dialect;
   client: JdbcClient<C>;
+  /**
+   * Embedded databases (DuckDB, SQLite), which run inside the engine on files: their connection
+   * properties (replacing url/username/password), the properties and outputs they add (input and output
+   * files, the database file), and how a run is opened. Their `sql` is rendered by the task itself, with
+   * `{{ workingDir }}` and `{{ outputFiles.x }}`.
+   */
+  embedded?: {
+    connection: z.ZodRawShape;
+    shape: z.ZodRawShape;
+    outputs: z.ZodRawShape;
+    open(ctx: TaskRunContext<unknown>, p: Record<string, unknown>): Promise<EmbeddedRun>;
+  };
+}
+
+/** Runs `work` inside an embedded run when the database has one; its outputs are added to the result. */
+async function withRun<T extends object>(
+  db: JdbcDatabase<unknown>,
+  ctx: TaskRunContext<unknown>,
+  p: Record<string, unknown>,
+  work: (run: EmbeddedRun | undefined, render: (sql: string) => Promise<string>) => Promise<T>,
+): Promise<T> {
+  if (!db.embedded) return work(undefined, async (sql) => sql);
+  const run = await db.embedded.open(ctx, p);
+  try {
+    const result = await work(run, async (sql) => String(await ctx.render(sql, run.variables)));
+    return { ...result, ...(await run.finish()) };
+  } finally {
+    await run.dispose();
+  }
 }
 
 /** Query, Queries and Trigger for one database. */
@@ -69,7 +99,14 @@ export function defineJdbcPlugins<C>(db: JdbcDatabase<C>) {
     url: ${db.exampleUrl}
     username: "{{ secret('${db.secretPrefix}_USERNAME') }}"
     password: "{{ secret('${db.secretPrefix}_PASSWORD') }}"`;
-  const connection = connectionShape(db.exampleUrl);
+  // An embedded database's connection shape has the same keys (url with a default, the rest ignored).
+  const connection = (db.embedded?.connection ?? connectionShape(db.exampleUrl)) as ReturnType<
+    typeof connectionShape
+  >;
+  const extra = (db.embedded?.shape ?? {}) as Record<never, z.ZodType>;
+  const extraOutputs = (db.embedded?.outputs ?? {}) as Record<never, z.ZodType>;
+  const raw = db.embedded ? { rawProperties: ["sql", "afterSQL"] } : {};
+  const generic = db as JdbcDatabase<unknown>;
 
   const query = definePlugin({
     type: type("Query"),
@@ -83,8 +120,9 @@ export function defineJdbcPlugins<C>(db: JdbcDatabase<C>) {
       "",
       ...db.valueNotes,
     ].join("\n"),
-    schema: z.object({ ...connection, ...queryShape }),
-    outputs: z.object(resultOutputs),
+    schema: z.object({ ...connection, ...queryShape, ...extra }),
+    outputs: z.object({ ...resultOutputs, ...extraOutputs }),
+    ...raw,
     examples: [
       {
         title: "Fetch the orders of the day, then store all customers as an ION file",
@@ -112,19 +150,23 @@ ${connect("Query")}
         storage: requireStorage(ctx, type("Query")),
         uri: taskFileUri(ctx, `${ctx.task.id}.ion`),
       });
-      const outputs = await client.withClient(p, ctx.services, ctx.signal, async (c) => {
-        if (!p.afterSQL) return client.runStatement(c, p.sql, p.parameters, p, store);
-        const afterSQL = p.afterSQL;
-        return client.inTransaction(c, async () => {
-          const result = await client.runStatement(c, p.sql, p.parameters, p, store);
-          await client.runStatement(
-            c,
-            afterSQL,
-            p.parameters,
-            { fetchType: "NONE", fetchSize: p.fetchSize },
-            store,
-          );
-          return result;
+      const outputs = await withRun(generic, ctx, p, async (run, render) => {
+        const sql = await render(p.sql);
+        const afterSQL = p.afterSQL === undefined ? undefined : await render(p.afterSQL);
+        const target = run ? { ...p, embedded: run.target } : p;
+        return client.withClient(target, ctx.services, ctx.signal, async (c) => {
+          if (!afterSQL) return client.runStatement(c, sql, p.parameters, p, store);
+          return client.inTransaction(c, async () => {
+            const result = await client.runStatement(c, sql, p.parameters, p, store);
+            await client.runStatement(
+              c,
+              afterSQL,
+              p.parameters,
+              { fetchType: "NONE", fetchSize: p.fetchSize },
+              store,
+            );
+            return result;
+          });
         });
       });
       return { outputs: { ...outputs } };
@@ -149,10 +191,13 @@ ${connect("Query")}
         .boolean()
         .default(true)
         .describe("Run every statement in one transaction (rolled back when one fails)."),
+      ...extra,
     }),
     outputs: z.object({
       outputs: z.array(z.object(resultOutputs)).describe("One result per statement, in order."),
+      ...extraOutputs,
     }),
+    ...raw,
     examples: [
       {
         title: "Create a table, fill it and read it back",
@@ -172,24 +217,28 @@ ${connect("Queries")}
     ],
     async run(ctx) {
       const p = ctx.properties;
-      const statements = splitStatements(p.sql, db.dialect);
-      if (statements.length === 0) throw new Error("sql has no statement");
-      const results = await client.withClient(p, ctx.services, ctx.signal, async (c) => {
-        const all = async () => {
-          const out: StatementResult[] = [];
-          for (const [index, statement] of statements.entries()) {
-            const store = () => ({
-              storage: requireStorage(ctx, type("Queries")),
-              uri: taskFileUri(ctx, `${ctx.task.id}_${index}.ion`),
-            });
-            const result = await client.runStatement(c, statement, p.parameters, p, store);
-            if (p.fetchType !== "NONE") out.push(result);
-          }
-          return out;
-        };
-        return p.transaction ? client.inTransaction(c, all) : all();
+      const outputs = await withRun(generic, ctx, p, async (run, render) => {
+        const statements = splitStatements(await render(p.sql), db.dialect);
+        if (statements.length === 0) throw new Error("sql has no statement");
+        const target = run ? { ...p, embedded: run.target } : p;
+        const results = await client.withClient(target, ctx.services, ctx.signal, async (c) => {
+          const all = async () => {
+            const out: StatementResult[] = [];
+            for (const [index, statement] of statements.entries()) {
+              const store = () => ({
+                storage: requireStorage(ctx, type("Queries")),
+                uri: taskFileUri(ctx, `${ctx.task.id}_${index}.ion`),
+              });
+              const result = await client.runStatement(c, statement, p.parameters, p, store);
+              if (p.fetchType !== "NONE") out.push(result);
+            }
+            return out;
+          };
+          return p.transaction ? client.inTransaction(c, all) : all();
+        });
+        return { outputs: results };
       });
-      return { outputs: { outputs: results } };
+      return { outputs };
     },
   });
 

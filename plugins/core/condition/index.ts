@@ -14,6 +14,7 @@ import {
   hasRetryAttemptPlugin,
 } from "./execution";
 import { expressionPlugin, multiplePlugin, notPlugin, orPlugin } from "./logic";
+import { publicHolidayPlugin } from "./public-holiday";
 
 export const conditionPlugins = [
   executionStatusPlugin,
@@ -31,4 +32,5 @@ export const conditionPlugins = [
   dayWeekPlugin,
   dayWeekInMonthPlugin,
   weekendPlugin,
+  publicHolidayPlugin,
 ];

@@ -7,6 +7,7 @@ import { purgeCurrentExecutionFilesPlugin } from "./purge-current-execution-file
 import { reversePlugin } from "./reverse";
 import { sizePlugin } from "./size";
 import { splitPlugin } from "./split";
+import { writePlugin } from "./write";
 
 export { parseIonValue } from "@/engine/expr";
 export { type SplitRule, splitRows } from "./split-lines";
@@ -20,4 +21,5 @@ export const storagePlugins = [
   splitPlugin,
   purgeCurrentExecutionFilesPlugin,
   localFilesPlugin,
+  writePlugin,
 ];

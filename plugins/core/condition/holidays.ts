@@ -1,7 +1,8 @@
-// Kestra 2.0's `isPublicHoliday(date, countryCode, subDivision?)`. Kestra reads holiday calendars from
-// Jollyday; here they come from `date-holidays` (the maintained calendar library of the JS world, ~200
-// countries, data bundled, no I/O). It lives in worker/, not in the pure expression engine, because its
-// calendars weigh megabytes that neither the browser nor the Temporal workflow bundle should carry.
+// Public holidays, for the PublicHoliday condition and Kestra 2.0's `isPublicHoliday(date, countryCode,
+// subDivision?)` function (worker/expression-functions.ts). Kestra reads holiday calendars from Jollyday;
+// here they come from `date-holidays` (the maintained calendar library of the JS world, ~200 countries,
+// data bundled, no I/O). It lives in plugins/, not in the pure expression engine, because its calendars
+// weigh megabytes that neither the browser nor the Temporal workflow bundle should carry.
 // Differences: a subdivision the library does not know (its codes are ISO 3166-2 where Jollyday has its
 // own, e.g. France's `IDF`) falls back to the country's holidays; only holidays of type `public` count
 // (not bank, school, optional or observance days).
@@ -17,7 +18,13 @@ function calendar(country: string, subDivision: string | undefined): Holidays {
   if (!countries[code])
     throw new Error(`The 'isPublicHoliday' function does not know the country '${country}'.`);
   const states = new Holidays().getStates(code) ?? {};
-  const state = subDivision?.trim() ? subDivision.trim().toUpperCase() : undefined;
+  // ISO 3166-2 codes carry the country (`DE-BY`); the library's states do not (`BY`).
+  const trimmed = subDivision?.trim().toUpperCase();
+  const state = trimmed
+    ? trimmed.startsWith(`${code}-`)
+      ? trimmed.slice(code.length + 1)
+      : trimmed
+    : undefined;
   const key = state && states[state] ? `${code}-${state}` : code;
   let found = calendars.get(key);
   if (!found) {
@@ -44,11 +51,16 @@ export const isPublicHoliday: ExprFunction = (args, named) => {
     throw new Error("The 'isPublicHoliday' function expects a 'date' argument.");
   if (country === undefined || country === null || String(country).trim() === "")
     throw new Error("The 'isPublicHoliday' function expects a 'countryCode' argument.");
-  const holidays = calendar(String(country), subDivision == null ? undefined : String(subDivision));
+  return isPublicHolidayOn(date, String(country), subDivision == null ? undefined : String(subDivision));
+};
+
+/** Whether the local date of `date` is a public holiday of the country (and subdivision). */
+export function isPublicHolidayOn(date: unknown, country: string, subDivision?: string): boolean {
+  const holidays = calendar(country, subDivision);
   const day = localDate(date);
   // By the holiday's own calendar date: isHoliday() reads a date in one of the country's time zones.
   return publicDays(holidays, Number(day.slice(0, 4))).has(day);
-};
+}
 
 const yearCache = new WeakMap<Holidays, Map<number, Set<string>>>();
 
