@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { FlowChangeOrigin, FlowService, StoredFlowSource } from "@/engine/plugin";
 import {
+  deleteFlow as deleteStoredFlow,
   type EngineContext,
   maskValue,
   type Queryable,
-  deleteFlow as deleteStoredFlow,
   saveFlowRevision,
   withTransaction,
 } from "@/worker/embedded";
