@@ -54,9 +54,18 @@ tasks:
       install: "install Ansible on the worker (pip install ansible-core), or in beforeCommands",
       env: { ANSIBLE_NOCOLOR: "1", ANSIBLE_FORCE_COLOR: "0", ANSIBLE_HOST_KEY_CHECKING: "False" },
       async prepare(workspace) {
-        if (ctx.properties.ansibleConfig === undefined) return {};
-        await workspace.writeFile("ansible.cfg", ctx.properties.ansibleConfig);
-        return { env: { ANSIBLE_CONFIG: `${workspace.workingDir}/ansible.cfg` } };
+        // Ansible's temporary directories default to the home of the user in /etc/passwd, which the
+        // script user may not have (/nonexistent): keep them in the working directory.
+        const env: Record<string, string> = {
+          ANSIBLE_HOME: `${workspace.workingDir}/.ansible`,
+          ANSIBLE_LOCAL_TEMP: `${workspace.workingDir}/.ansible/tmp`,
+          ANSIBLE_REMOTE_TEMP: `${workspace.workingDir}/.ansible/tmp`,
+        };
+        if (ctx.properties.ansibleConfig !== undefined) {
+          await workspace.writeFile("ansible.cfg", ctx.properties.ansibleConfig);
+          env.ANSIBLE_CONFIG = `${workspace.workingDir}/ansible.cfg`;
+        }
+        return { env };
       },
     }),
 });
