@@ -378,7 +378,7 @@ export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
   type: string;
   /**
    * Other names that resolve to this plugin: Kestra's old aliases (`io.kestra.core.tasks.log.Log`, ...).
-   * The Kestra name of a `core.*`, `scripts.*`, `notifications.*` or `serdes.*` plugin (`io.kestra.plugin.core.log.Log`) is added automatically.
+   * The Kestra name of a `core.*`, `scripts.*`, `git.*`, `openai.*`, `ai.*`, `dbt.*`... plugin (`io.kestra.plugin.core.log.Log`; see `kestraName`) is added automatically.
    */
   aliases?: string[];
   kind: PluginKind;
