@@ -291,6 +291,29 @@ ${LOGIN}    targetNamespace: company.team
     );
     expect((await api.call("GET", "gitbad/flows/company.team/hello", { token })).status).toBe(404);
 
+    // Past the invalid file, a child namespace that does not allow company.team stops the sync.
+    await api.deploy(
+      "gitbad",
+      token,
+      `id: children
+namespace: company.team
+tasks:
+  - id: flows
+    type: io.kestra.plugin.git.SyncFlows
+    url: ${base}/repo.git
+${LOGIN}    targetNamespace: company.team
+    includeChildNamespaces: true
+    ignoreInvalidFlows: true
+`,
+    );
+    const denied = (await api.call("POST", "gitbad/executions/company.team/children?wait=true", { token }))
+      .json as { state: { current: string }; id: string };
+    expect(denied.state.current).toBe("FAILED");
+    expect(await errors(denied.id)).toContain(
+      "namespace 'company.team' may not reach 'company.team.etl': add it to company.team.etl's allowed namespaces",
+    );
+    expect((await api.call("GET", "gitbad/flows/company.team.etl/load", { token })).status).toBe(404);
+
     await api.deploy(
       "gitbad",
       token,
