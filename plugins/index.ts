@@ -1,6 +1,8 @@
 import type { Plugin } from "@/engine/plugin";
 import { PluginRegistry } from "@/engine/plugin";
+import { aiPlugins } from "./ai";
 import { awsPlugins } from "./aws";
+import { cliPlugins } from "./cli";
 import { conditionPlugins } from "./core/condition";
 import { debugPlugins } from "./core/debug";
 import { executionPlugins } from "./core/execution";
@@ -41,6 +43,8 @@ export const builtInPlugins: readonly Plugin[] = [
   ...gitPlugins,
   ...jdbcPlugins,
   ...awsPlugins,
+  ...aiPlugins,
+  ...cliPlugins,
 ] as Plugin[];
 
 let shared: PluginRegistry | undefined;

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 
 /**
- * @param {{ script: string, requirement: string, target: string, installed: () => boolean,
+ * @param {{ script: string, requirement: string | string[], target: string, installed: () => boolean,
  *   placed: () => boolean, done?: () => void, hint?: string }} options
  *   script: the npm script's name, for messages; installed: whether the install is complete and current
  *   (nothing to do); placed: whether pip left what is needed; done: runs after a good install (a stamp).
@@ -28,12 +28,12 @@ export function pipInstall({ script, requirement, target, installed, placed, don
       "--upgrade",
       "--target",
       target,
-      requirement,
+      ...[requirement].flat(),
     ],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   if (pip.status !== 0 || !placed()) {
-    process.stderr.write(`${script}: pip could not install ${requirement}\n`);
+    process.stderr.write(`${script}: pip could not install ${[requirement].flat().join(" ")}\n`);
     process.exit(1);
   }
   done?.();

@@ -26,6 +26,8 @@ import { secureDataDirectory, securePrivateDirectory } from "./runtime/data-dir"
 import type { SecretKey } from "./secrets/crypto";
 import { databaseSecrets } from "./secrets/engine";
 import { inputCipher } from "./secrets/input-cipher";
+import { taskFlowService } from "./services/flow-task-service";
+import { syncFlowSchedules } from "./services/schedules";
 import { serverStorage, storageConfigFrom } from "./storage";
 import { version } from "./version";
 
@@ -147,9 +149,15 @@ export async function openServerEngine(options: {
         options.report?.(message),
       )
     : undefined;
-  const ctx = createEngineContext({
+  // Set once the Temporal client exists: the flow service of tasks syncs Schedules after a change, as the API's.
+  let schedules: TemporalScheduleService | undefined;
+  const ctx: EngineContext = createEngineContext({
     pool,
     registry: builtInRegistry(),
+    flows: (tenantId) =>
+      taskFlowService(ctx, tenantId, (flow) =>
+        syncFlowSchedules({ ctx, ...(schedules ? { schedules } : {}) }, tenantId, flow),
+      ),
     storage,
     secret:
       options.secret ?? stored?.secret ?? (async (_tenant, _namespace, name) => environmentSecret(name)),
@@ -183,7 +191,7 @@ export async function openServerEngine(options: {
   const client = temporalClient
     ? new EngineClient(ctx, temporalRunner(ctx, temporalClient))
     : new EngineClient(ctx);
-  const schedules = temporalClient ? temporalScheduleService(ctx, temporalClient) : undefined;
+  schedules = temporalClient ? temporalScheduleService(ctx, temporalClient) : undefined;
   return {
     ctx,
     client,

@@ -14,6 +14,7 @@
 import type {
   ExecutionService,
   FileStorage,
+  FlowService,
   KvStore,
   LogReader,
   PurgeFilter,
@@ -200,6 +201,19 @@ function guardTriggers(triggers: TriggerService, check: (target: string) => Prom
   };
 }
 
+function guardFlows(flows: FlowService, check: (target: string) => Promise<void>): FlowService {
+  return {
+    async list(namespace, options) {
+      await check(namespace);
+      const found = await flows.list(namespace, options);
+      for (const target of new Set(found.map((flow) => flow.namespace))) await check(target);
+      return found;
+    },
+    save: (flow, origin) => check(flow.namespace).then(() => flows.save(flow, origin)),
+    delete: (namespace, id, origin) => check(namespace).then(() => flows.delete(namespace, id, origin)),
+  };
+}
+
 /** The task services of a task of namespace `from`, each refusing namespaces `from` may not reach. */
 export function guardServices(services: TaskServices, access: NamespaceAccess, from: string): TaskServices {
   const check = (target: string) => checkReach(access, from, target);
@@ -211,6 +225,7 @@ export function guardServices(services: TaskServices, access: NamespaceAccess, f
     ...(services.executions ? { executions: guardExecutions(services.executions, check) } : {}),
     ...(services.purge ? { purge: guardPurge(services.purge, from, check) } : {}),
     ...(services.triggers ? { triggers: guardTriggers(services.triggers, check) } : {}),
+    ...(services.flows ? { flows: guardFlows(services.flows, check) } : {}),
   };
 }
 

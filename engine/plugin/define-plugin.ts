@@ -3,7 +3,7 @@ import type { Plugin, PluginDefinition } from "./types";
 
 /** Kestra's name for a Cadenza canonical type: `core.log.Log` -> `io.kestra.plugin.core.log.Log`. */
 export function kestraName(type: string): string | undefined {
-  return /^(core|scripts|notifications|serdes|git|jdbc|aws)\./.test(type)
+  return /^(core|scripts|notifications|serdes|git|jdbc|aws|openai|ai|dbt|ansible|terraform)\./.test(type)
     ? `io.kestra.plugin.${type}`
     : undefined;
 }

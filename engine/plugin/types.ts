@@ -263,6 +263,42 @@ export interface TriggerService {
   setEnabled(namespace: string, flowId: string, triggerId: string, enabled: boolean): Promise<void>;
 }
 
+/** A saved flow as the flow service returns it: its YAML as written. */
+export interface StoredFlowSource {
+  namespace: string;
+  id: string;
+  revision: number;
+  source: string;
+}
+
+/** Who changed a flow through a task, for the audit log: the execution and the flow it ran. */
+export interface FlowChangeOrigin {
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId: string;
+}
+
+/**
+ * Reading and writing a tenant's flows from a task (git.SyncFlows, git.PushFlows): the same validation,
+ * revisions and audit entries as the REST API's flow service, given by the server to the worker.
+ */
+export interface FlowService {
+  /** The current (not deleted) flows of a namespace, and of its children when asked, by namespace then id. */
+  list(namespace: string, options?: { includeChildNamespaces?: boolean }): Promise<StoredFlowSource[]>;
+  /**
+   * Validates a flow's YAML and saves it as a new revision of `namespace`.`id` (created when missing,
+   * nothing saved when unchanged). Rejects with the validation messages when it is invalid or when its
+   * YAML says another id or namespace.
+   */
+  save(
+    flow: { namespace: string; id: string; source: string },
+    origin: FlowChangeOrigin,
+  ): Promise<{ revision: number; created: boolean; changed: boolean }>;
+  /** Deletes a flow (its revisions are kept); false when there was none. */
+  delete(namespace: string, id: string, origin: FlowChangeOrigin): Promise<boolean>;
+}
+
 /**
  * Capabilities a worker hands to runnable tasks. Each is optional: a plugin that needs one that the current
  * driver does not provide fails with a message naming it, instead of crashing.
@@ -278,6 +314,8 @@ export interface TaskServices {
   executions?: ExecutionService;
   triggers?: TriggerService;
   purge?: PurgeService;
+  /** The tenant's flows, written through the server's flow service (absent on engines without one). */
+  flows?: FlowService;
   /**
    * The URL where people reach Cadenza's web UI (CADENZA_PUBLIC_URL), for links back to an execution in
    * notifications; absent when the operator did not set it (messages then carry no link).
@@ -340,7 +378,7 @@ export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
   type: string;
   /**
    * Other names that resolve to this plugin: Kestra's old aliases (`io.kestra.core.tasks.log.Log`, ...).
-   * The Kestra name of a `core.*`, `scripts.*`, `notifications.*` or `serdes.*` plugin (`io.kestra.plugin.core.log.Log`) is added automatically.
+   * The Kestra name of a `core.*`, `scripts.*`, `git.*`, `openai.*`, `ai.*`, `dbt.*`... plugin (`io.kestra.plugin.core.log.Log`; see `kestraName`) is added automatically.
    */
   aliases?: string[];
   kind: PluginKind;

@@ -1,43 +1,9 @@
 import path from "node:path";
 import { z } from "zod";
 import { definePlugin, dyn, type ProcessRunner } from "@/engine/plugin";
-import { resolveChecked } from "../core/http/checked-resolve";
+import { checkedRemote, connectionShape, GIT_ENV, relativeDirectory } from "./remote";
 
 const CLONE = "git.Clone";
-
-/** The default port of each scheme git may use here (only HTTP and HTTPS: see the README). */
-const PORTS: Record<string, number> = { "http:": 80, "https:": 443 };
-
-/** The URL to clone: HTTP(S) only, with no credentials in it (they would be written to .git/config). */
-function repositoryUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw new Error(
-      `url '${text}' is not a valid URL (only http:// and https:// repositories can be cloned)`,
-    );
-  }
-  if (!(url.protocol in PORTS)) {
-    throw new Error(
-      `url '${text}': only http:// and https:// repositories can be cloned, not ${url.protocol}`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new Error("url must not contain credentials: set username and password (from secrets) instead");
-  }
-  return url;
-}
-
-/** A directory relative to the working directory that stays inside it. */
-function relativeDirectory(text: string | undefined): string {
-  if (text === undefined || text.trim() === "") return ".";
-  const normalised = path.posix.normalize(text.trim());
-  if (path.posix.isAbsolute(normalised) || normalised === ".." || normalised.startsWith("../")) {
-    throw new Error(`directory '${text}' must be a path inside the working directory`);
-  }
-  return normalised;
-}
 
 export const clonePlugin = definePlugin({
   type: CLONE,
@@ -50,7 +16,7 @@ export const clonePlugin = definePlugin({
     "written to the clone. The host goes through the outbound-address policy of `core.http.Request`.",
   ].join("\n"),
   schema: z.object({
-    url: z.string().min(1).describe("The repository's URL, e.g. `https://github.com/kestra-io/scripts`."),
+    url: connectionShape.url,
     directory: z
       .string()
       .optional()
@@ -59,11 +25,8 @@ export const clonePlugin = definePlugin({
     depth: dyn(z.number().int().min(1))
       .default(1)
       .describe("How many commits of history to fetch (a shallow clone)."),
-    username: z.string().optional().describe("The user name for HTTP authentication; keep it in a secret."),
-    password: z
-      .string()
-      .optional()
-      .describe("The password or personal access token for HTTP authentication; keep it in a secret."),
+    username: connectionShape.username,
+    password: connectionShape.password,
     cloneSubmodules: dyn(z.boolean()).optional().describe("Whether to clone the submodules too."),
   }),
   outputs: z.object({
@@ -95,26 +58,8 @@ tasks:
     const p = ctx.properties;
     const runner = ctx.services.processRunner as ProcessRunner | undefined;
     if (!runner) throw new Error(`${CLONE} needs the process runner, which this engine does not provide`);
-    const url = repositoryUrl(p.url);
+    const { url, config, secret } = await checkedRemote(ctx, p);
     const directory = relativeDirectory(p.directory);
-    const port = url.port ? Number(url.port) : (PORTS[url.protocol] as number);
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    const address = await resolveChecked(host, ctx.services.httpPolicy ?? { allowPrivateNetworks: false });
-
-    const config = [
-      // git (libcurl) connects to the address that was checked, not to a second resolution of the name.
-      `http.curloptResolve=${host}:${port}:${address.includes(":") ? `[${address}]` : address}`,
-      // A redirect could lead to any host, past the check above.
-      "http.followRedirects=false",
-      // Only the transport checked here: no file://, ssh:// or ext:: through submodules or redirects.
-      "protocol.allow=never",
-      `protocol.${url.protocol.slice(0, -1)}.allow=always`,
-      ...(p.username !== undefined || p.password !== undefined
-        ? [
-            `http.extraHeader=Authorization: Basic ${Buffer.from(`${p.username ?? ""}:${p.password ?? ""}`).toString("base64")}`,
-          ]
-        : []),
-    ];
     const command = [
       "git",
       ...config.flatMap((entry) => ["-c", entry]),
@@ -127,14 +72,12 @@ tasks:
       url.href,
       directory,
     ];
-    const secret = config.find((entry) => entry.startsWith("http.extraHeader="));
     const workspace = await runner.createWorkspace();
     try {
       ctx.logger.info(`Cloning ${url.href}${p.branch ? ` (${p.branch})` : ""} into ${directory}`);
       const result = await workspace.run({
         command,
-        // No prompt for a password that was not given: fail instead of waiting on a terminal.
-        env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "/bin/false", GIT_CONFIG_NOSYSTEM: "1" },
+        env: GIT_ENV,
         signal: ctx.signal,
         onLog: (_level, message) =>
           ctx.logger.debug(secret ? message.replaceAll(secret, "<hidden>") : message),

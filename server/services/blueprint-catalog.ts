@@ -75,6 +75,11 @@ const testSpec = z.strictObject({
   mails: z
     .array(z.strictObject({ subject: z.string(), attachments: z.array(z.string()).optional() }))
     .optional(),
+  /**
+   * Command-line tools the flow runs that CI may not have (`terraform`): the test reports the blueprint
+   * skipped where the tool is not on the scripts' PATH.
+   */
+  tools: z.array(z.enum(["terraform"])).optional(),
   /** Executions started one after the other (to show concurrency limits). */
   runs: z.number().int().min(1).max(5).optional(),
 });

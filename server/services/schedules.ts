@@ -5,7 +5,7 @@
 import type { ServerEngine } from "../engine";
 
 export async function syncFlowSchedules(
-  engine: ServerEngine,
+  engine: Pick<ServerEngine, "ctx" | "schedules">,
   tenantId: string,
   flow: { namespace: string; id: string },
 ): Promise<void> {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import type { FileStorage } from "@/engine/plugin";
+import type { FileStorage, HttpPolicy } from "@/engine/plugin";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { bootstrapAdmin, createUserToken } from "@/server/auth/bootstrap";
@@ -17,6 +17,7 @@ import { router } from "@/server/rest/routes";
 import { secretKey } from "@/server/secrets/crypto";
 import { useSecretKey } from "@/server/secrets/key";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import type { LocalProcessRunnerOptions } from "@/worker/runners";
 
 export interface ApiResponse {
   status: number;
@@ -62,6 +63,10 @@ export function setUpApi(
     mode?: () => EngineMode;
     /** The internal storage (default: a local one in the data directory), read when the harness starts. */
     storage?: () => FileStorage;
+    /** The outbound-address policy of HTTP and git tasks (default: the environment's). */
+    httpPolicy?: HttpPolicy;
+    /** The script runner's settings (default: the environment's CADENZA_SCRIPT_*). */
+    scripts?: LocalProcessRunnerOptions;
   } = {},
 ): ApiHarness {
   let database: TestDatabase | undefined;
@@ -75,6 +80,8 @@ export function setUpApi(
     engine = await openServerEngine({
       ...(options.mode ? { mode: options.mode() } : {}),
       ...(options.storage ? { storage: options.storage() } : {}),
+      ...(options.httpPolicy ? { httpPolicy: options.httpPolicy } : {}),
+      ...(options.scripts ? { scripts: options.scripts } : {}),
       databaseUrl: database.url,
       dataDir,
       poolSize: 10,

@@ -8,7 +8,7 @@
 // S3 is moto's server (test/moto.ts) at `${TEST_S3_ENDPOINT}` with a bucket `orders-exports` and the key
 // `${TEST_S3_ACCESS_KEY_ID}` / `${TEST_S3_SECRET_ACCESS_KEY}`; without moto those blueprints report skipped.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -101,6 +101,23 @@ function reply(request: IncomingMessage, url: URL, route: string, count: number)
       "text/csv",
     );
   if (route === "/report.txt") return text("Quarterly report\nAll systems nominal.\n");
+  // A model server speaking OpenAI's chat completions API (the AI blueprints' baseUrl is `.../v1`).
+  if (route === "/v1/chat/completions" && request.method === "POST")
+    return request.headers.authorization === `Bearer ${secrets.get("OPENAI_API_KEY")}`
+      ? json({
+          id: "chatcmpl-blueprint",
+          object: "chat.completion",
+          model: "gpt-4o-mini",
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: "All systems nominal this quarter." },
+              finish_reason: "stop",
+            },
+          ],
+          usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
+        })
+      : json({ error: { message: "Incorrect API key provided" } }, 401);
   if (route === "/notify" && request.method === "POST") return json({ ok: true });
   if (route === "/flaky") return count <= 2 ? json({ error: "busy" }, 503) : json({ ok: true });
   if (route === "/status") return json({ status: "ready" });
@@ -179,6 +196,10 @@ function makeScriptsRepository(): void {
 let server: Server;
 let base = "";
 let s3: TestS3 | undefined;
+/** Whether a program is on the PATH scripts get (worker/runners/environment.ts: system directories only). */
+const onScriptPath = (program: string) =>
+  ["/usr/local/bin", "/usr/bin", "/bin"].some((dir) => existsSync(join(dir, program)));
+
 /** Whether a blueprint's test uses the S3 server, which is there only where moto is installed. */
 const needsS3 = (blueprint: CatalogBlueprint) =>
   [TEST_S3_ENDPOINT, TEST_S3_ACCESS_KEY_ID, TEST_S3_SECRET_ACCESS_KEY].some((placeholder) =>
@@ -370,6 +391,8 @@ describe("the blueprint gallery", () => {
 
     it("runs to the state its metadata declares", async ({ expect, skip }) => {
       if (needsS3(blueprint) && !s3) skip("needs moto (npm run moto:install)");
+      for (const tool of blueprint.test.tools ?? [])
+        if (!onScriptPath(tool)) skip(`needs ${tool} on the machine (in /usr/local/bin, /usr/bin or /bin)`);
       const spec = blueprint.test;
       const execution = await run(blueprint);
       if (spec.state && !execution) throw new Error("no execution");

@@ -110,7 +110,7 @@ ${props}`;
 
     const file = await run(engine, flow(`    url: file://${root}/repo.git\n`));
     expect(errorOf(file, "clone")).toMatch(
-      /only http:\/\/ and https:\/\/ repositories can be cloned, not file:/,
+      /only http:\/\/ and https:\/\/ repositories can be used, not file:/,
     );
 
     const inline = await run(engine, flow(`    url: http://ci:token-123@127.0.0.1/repo.git\n`));

@@ -1,5 +1,12 @@
 import type { InputCipher } from "@/engine/executor";
-import type { FileStorage, HttpPolicy, KvStore, PluginRegistry, ProcessRunner } from "@/engine/plugin";
+import type {
+  FileStorage,
+  FlowService,
+  HttpPolicy,
+  KvStore,
+  PluginRegistry,
+  ProcessRunner,
+} from "@/engine/plugin";
 import { expressionFunctions } from "../expression-functions";
 import { newId } from "../ids";
 import type { NamespaceIsolation } from "../namespace-access";
@@ -38,6 +45,11 @@ export interface ContextOptions {
   secretValues?: (db: Queryable, tenantId: string) => Promise<Iterable<string>>;
   /** Seals SECRET inputs in stored executions; without it they are stored as given (tests, tools). */
   inputCipher?: InputCipher;
+  /**
+   * A tenant's flows for tasks that read or write them (git.SyncFlows, git.PushFlows): the server gives its
+   * flow service (validation, revisions, audit entries); without it those tasks fail saying so.
+   */
+  flows?: (tenantId: string) => FlowService;
   /** Namespace isolation of tenants without a `namespaceIsolation` setting (default strict). */
   namespaceIsolation?: NamespaceIsolation;
 }
@@ -83,6 +95,7 @@ export function createEngineContext(options: ContextOptions): EngineContext {
       executions: databaseExecutionService(ctx, tenantId),
       triggers: databaseTriggerService(ctx, tenantId),
       purge: databasePurgeService(ctx, tenantId),
+      ...(options.flows ? { flows: options.flows(tenantId) } : {}),
       registry: options.registry,
     }),
     // Fails closed: when the secrets cannot be loaded, the write that needed the masker fails with it.
