@@ -41,7 +41,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...gitPlugins,
   ...jdbcPlugins,
   ...awsPlugins,
-] as Plugin[];
+];
 
 let shared: PluginRegistry | undefined;
 

@@ -73,7 +73,7 @@ export async function runTaskAttempt(
   const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
   const task = run && findTask(flow, deps.registry, run.taskId);
   const plugin = task && deps.registry.get(task.type);
-  if (!run || !task || !plugin?.run) {
+  if (!run || !task || plugin?.kind !== "runnable") {
     return result("FAILED", {
       error: `cannot run task run ${command.taskRunId}: unknown task or not a runnable task`,
     });

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { definePlugin, dyn, type ProcessRunner } from "@/engine/plugin";
+import { definePlugin, dyn } from "@/engine/plugin";
 import { resolveChecked } from "../core/http/checked-resolve";
 
 const CLONE = "git.Clone";
@@ -93,7 +93,7 @@ tasks:
   ],
   async run(ctx) {
     const p = ctx.properties;
-    const runner = ctx.services.processRunner as ProcessRunner | undefined;
+    const runner = ctx.services.processRunner;
     if (!runner) throw new Error(`${CLONE} needs the process runner, which this engine does not provide`);
     const url = repositoryUrl(p.url);
     const directory = relativeDirectory(p.directory);
