@@ -17,13 +17,16 @@ export {
   taskRef,
   unwrap,
 } from "./schema";
+export { missingServices } from "./services";
 export { executionStoragePrefix, taskRunStoragePrefix } from "./storage-layout";
 export type {
   ConditionContext,
+  ConditionPluginDefinition,
   ExecutionDetail,
   ExecutionService,
   ExecutionSummary,
   FileStorage,
+  FlowablePluginDefinition,
   HttpPolicy,
   KvStore,
   Label,
@@ -35,6 +38,7 @@ export type {
   PluginDefinition,
   PluginExample,
   PluginKind,
+  PluginOf,
   PollContext,
   PollResult,
   ProcessLogHandler,
@@ -43,6 +47,9 @@ export type {
   ProcessRunner,
   PurgeFilter,
   PurgeService,
+  RunnablePluginDefinition,
+  ServiceName,
+  ServicesWith,
   SharedWorkingDirectory,
   TaskLogger,
   TaskOutcome,
@@ -50,6 +57,7 @@ export type {
   TaskRunSummary,
   TaskServices,
   TriggeringExecution,
+  TriggerPluginDefinition,
   TriggerService,
   ValidationContext,
   Workspace,
