@@ -45,7 +45,7 @@ export const builtInPlugins: readonly Plugin[] = [
   ...awsPlugins,
   ...aiPlugins,
   ...cliPlugins,
-] as Plugin[];
+];
 
 let shared: PluginRegistry | undefined;
 

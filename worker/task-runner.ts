@@ -11,6 +11,7 @@ import {
   coerceToSchema,
   type LogLevel,
   type Metric,
+  missingServices,
   type PluginRegistry,
   type TaskServices,
 } from "@/engine/plugin";
@@ -73,7 +74,7 @@ export async function runTaskAttempt(
   const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
   const task = run && findTask(flow, deps.registry, run.taskId);
   const plugin = task && deps.registry.get(task.type);
-  if (!run || !task || !plugin?.run) {
+  if (!run || !task || plugin?.kind !== "runnable") {
     return result("FAILED", {
       error: `cannot run task run ${command.taskRunId}: unknown task or not a runnable task`,
     });
@@ -123,6 +124,16 @@ export async function runTaskAttempt(
     return result("FAILED", { error: (error as Error).message });
   }
 
+  // The one place every plugin's services pass the namespace boundaries (namespace-access.ts).
+  const services = guardServices(
+    servicesFor(flow, execution, run, (taskId) => findTask(flow, deps.registry, taskId), deps),
+    deps.namespaceAccess ?? defaultNamespaceAccess,
+    execution.namespace,
+  );
+  // The services the plugin declared it requires are typed as present in its run(): make it so.
+  const missing = missingServices(plugin, services);
+  if (missing) return result("FAILED", { error: missing });
+
   const metrics: Metric[] = [];
   try {
     const outcome = await plugin.run({
@@ -139,12 +150,7 @@ export async function runTaskAttempt(
       variables,
       logger,
       signal,
-      // The one place every plugin's services pass the namespace boundaries (namespace-access.ts).
-      services: guardServices(
-        servicesFor(flow, execution, run, (taskId) => findTask(flow, deps.registry, taskId), deps),
-        deps.namespaceAccess ?? defaultNamespaceAccess,
-        execution.namespace,
-      ),
+      services,
       now: () => deps.now(),
       render: (value, extra) =>
         renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, renderOptions),

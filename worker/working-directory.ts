@@ -62,7 +62,7 @@ export function servicesFor(
   findTask: (taskId: string) => Task | undefined,
   deps: Deps,
 ): TaskServices {
-  const runner = deps.services.processRunner as ProcessRunner | undefined;
+  const runner = deps.services.processRunner;
   if (!runner) return deps.services;
   const owner = enclosingWorkingDirectory(execution, run, findTask, deps.registry);
   if (!owner) return deps.services;

@@ -9,7 +9,6 @@ import { executionVariables } from "./context";
 import { renderDynamicProperties } from "./dynamic";
 import type { ExecutionEvent } from "./events";
 import type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
-import { flowableHandlers } from "./flowables";
 import type { TaskRun } from "./model";
 import { restartExecution } from "./restart";
 import { nextRetryAt } from "./retry-delay";
@@ -40,9 +39,10 @@ export class Engine implements RunFinisher {
     return this.ctx.execution;
   }
 
+  /** A flowable task's semantics: the handler its plugin definition carries (undefined for other tasks). */
   private handlerOf(task: Task): FlowableHandler<never> | undefined {
     const plugin = this.ctx.env.registry.get(task.type);
-    return plugin?.kind === "flowable" ? flowableHandlers[plugin.type] : undefined;
+    return plugin?.kind === "flowable" ? plugin.handler : undefined;
   }
 
   private flowable(run: TaskRun, task: Task): FlowableContext<never> {
@@ -347,11 +347,7 @@ export class Engine implements RunFinisher {
       startAttempt(ctx, run, task);
       return;
     }
-    const handler = this.handlerOf(task);
-    if (!handler) {
-      this.finishRun(run, "FAILED", `${task.type} cannot be run by this executor`);
-      return;
-    }
+    const handler = plugin.handler;
     ctx.setState(run, "RUNNING");
     const timeoutMs = timeoutMsOf(run, task);
     if (timeoutMs !== undefined) ctx.startTimer(`${run.id}:timeout`, ctx.nowMs() + timeoutMs);

@@ -17,13 +17,16 @@ export {
   taskRef,
   unwrap,
 } from "./schema";
+export { missingServices } from "./services";
 export { executionStoragePrefix, taskRunStoragePrefix } from "./storage-layout";
 export type {
   ConditionContext,
+  ConditionPluginDefinition,
   ExecutionDetail,
   ExecutionService,
   ExecutionSummary,
   FileStorage,
+  FlowablePluginDefinition,
   FlowChangeOrigin,
   FlowService,
   HttpPolicy,
@@ -37,6 +40,7 @@ export type {
   PluginDefinition,
   PluginExample,
   PluginKind,
+  PluginOf,
   PollContext,
   PollResult,
   ProcessLogHandler,
@@ -45,6 +49,9 @@ export type {
   ProcessRunner,
   PurgeFilter,
   PurgeService,
+  RunnablePluginDefinition,
+  ServiceName,
+  ServicesWith,
   SharedWorkingDirectory,
   StoredFlowSource,
   TaskLogger,
@@ -53,6 +60,7 @@ export type {
   TaskRunSummary,
   TaskServices,
   TriggeringExecution,
+  TriggerPluginDefinition,
   TriggerService,
   ValidationContext,
   Workspace,

@@ -1,4 +1,5 @@
 import { closest } from "../util/closest";
+import { checkDefinition } from "./define-plugin";
 import type { Plugin, PluginKind } from "./types";
 
 /** Every plugin Cadenza knows, by every name it answers to. Built once at start-up; read-only after. */
@@ -10,7 +11,9 @@ export class PluginRegistry {
     for (const plugin of plugins) this.register(plugin);
   }
 
+  /** Adds a plugin; refuses one its kind cannot work without (a flowable without a handler...). */
   register(plugin: Plugin): this {
+    checkDefinition(plugin as unknown as Record<string, unknown>);
     for (const name of plugin.names) {
       const existing = this.#byName.get(name);
       if (existing && existing !== plugin) {

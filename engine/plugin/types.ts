@@ -1,8 +1,9 @@
 import type { z } from "zod";
+import type { FlowableHandler } from "../executor/flowable";
 import type { PluginRegistry } from "./registry";
 
 /** What a plugin is: a task that runs on a worker, a task the executor interprets, a trigger, or a condition. */
-export type PluginKind = "runnable" | "flowable" | "trigger" | "condition";
+export type PluginKind = PluginDefinition["kind"];
 
 export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR";
 
@@ -300,8 +301,11 @@ export interface FlowService {
 }
 
 /**
- * Capabilities a worker hands to runnable tasks. Each is optional: a plugin that needs one that the current
- * driver does not provide fails with a message naming it, instead of crashing.
+ * Capabilities a worker hands to runnable tasks and polling triggers. Each is optional: a driver gives what it
+ * has. A plugin that cannot work without some names them in its definition's `services` (see
+ * `ServiceName`): the worker then refuses to run it, with a message naming what is missing, when the driver
+ * lacks one, and its `ctx.services.<name>` is typed as present. A new capability is a new typed key here
+ * (there is no index signature: a misspelt or undeclared service is a type error, not an `unknown` to cast).
  */
 export interface TaskServices {
   kv?: KvStore;
@@ -323,12 +327,21 @@ export interface TaskServices {
   publicUrl?: string;
   /** The plugins this worker runs, for tasks that run another task (TemplatedTask). */
   registry?: PluginRegistry;
-  /** Other capabilities are added by the issues that bring them. */
-  [name: string]: unknown;
 }
 
-/** What a runnable plugin's `run` receives. Everything here is data or an injected capability: no globals. */
-export interface TaskRunContext<P> {
+/** The name of a task service a plugin may require (`services: ["kv"]`). */
+export type ServiceName = keyof TaskServices;
+
+/** The services a plugin that requires `K` sees: those are present, the others optional as ever. */
+export type ServicesWith<K extends ServiceName> = TaskServices & {
+  readonly [N in K]-?: NonNullable<TaskServices[N]>;
+};
+
+/**
+ * What a runnable plugin's `run` receives. Everything here is data or an injected capability: no globals.
+ * `K` names the services the plugin declared it requires (present in `services`).
+ */
+export interface TaskRunContext<P, K extends ServiceName = never> {
   /** The task's properties, rendered and validated against the plugin's schema. */
   readonly properties: P;
   readonly task: { readonly id: string; readonly type: string };
@@ -351,7 +364,7 @@ export interface TaskRunContext<P> {
   readonly logger: TaskLogger;
   /** Aborted when the task times out or the execution is killed. */
   readonly signal: AbortSignal;
-  readonly services: TaskServices;
+  readonly services: ServicesWith<K>;
   now(): Date;
   /** Renders a value (strings inside maps/lists too) in this task run's context, with optional extra variables. */
   render(value: unknown, extra?: Record<string, unknown>): Promise<unknown>;
@@ -373,7 +386,8 @@ export interface TaskOutcome {
   exit?: "SUCCESS" | "WARNING" | "KILLED" | "FAILED" | "CANCELLED";
 }
 
-export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
+/** What every kind of plugin declares: its names, docs and the one schema of its properties. */
+interface PluginBase<S extends z.ZodObject> {
   /** Cadenza's canonical name, e.g. `core.log.Log`. */
   type: string;
   /**
@@ -381,7 +395,6 @@ export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
    * The Kestra name of a `core.*`, `scripts.*`, `git.*`, `openai.*`, `ai.*`, `dbt.*`... plugin (`io.kestra.plugin.core.log.Log`; see `kestraName`) is added automatically.
    */
   aliases?: string[];
-  kind: PluginKind;
   /** One line: what it does. */
   title: string;
   /** Markdown documentation. */
@@ -391,26 +404,74 @@ export interface PluginDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Schema of the outputs, for docs and completion. */
   outputs?: z.ZodType;
   examples?: PluginExample[];
-  /** For runnable tasks: does the work. */
-  run?: (
-    context: TaskRunContext<z.output<S>>,
-  ) => Promise<TaskOutcome | undefined | undefined> | TaskOutcome | undefined | undefined;
-  /** A light task that does no I/O and may run inside the executor's own transaction. */
-  inline?: boolean;
-  /** Properties passed to `run` as written, not rendered first (the plugin renders them itself). */
+  /** Properties passed to `run` / `poll` as written, not rendered first (the plugin renders them itself). */
   rawProperties?: string[];
   /** When set, the plugin is deprecated; the text says what to use instead. */
   deprecated?: string;
+  /** Checks beyond the schema (e.g. a Dag without cycles), run when a flow is validated. */
+  validate?(properties: z.output<S>, context: ValidationContext): void;
+}
+
+/**
+ * What the other kinds carry, absent from this one: so a flowable with a `run()` is a type error, and code
+ * holding any plugin may still read `plugin.run?.(...)` or `plugin.poll` (undefined for the other kinds).
+ */
+type Without<Key extends string> = { [P in Key]?: never };
+
+/** A task a worker runs: `run` does the work. */
+export interface RunnablePluginDefinition<S extends z.ZodObject = z.ZodObject, K extends ServiceName = never>
+  extends PluginBase<S>,
+    Without<"handler" | "poll" | "test"> {
+  kind: "runnable";
+  /** The services it cannot work without: checked before `run`, and typed as present in `ctx.services`. */
+  services?: readonly K[];
+  /** Does the work. */
+  run(context: TaskRunContext<z.output<S>, K>): Promise<TaskOutcome | undefined> | TaskOutcome | undefined;
+  /** A light task that does no I/O and may run inside the executor's own transaction. */
+  inline?: boolean;
+}
+
+/**
+ * A task the executor interprets (Sequential, If, ForEach...): its `handler` is its semantics, in the same
+ * definition as its schema and docs. There is no flowable without one.
+ */
+export interface FlowablePluginDefinition<S extends z.ZodObject = z.ZodObject>
+  extends PluginBase<S>,
+    Without<"run" | "services" | "inline" | "poll" | "test"> {
+  kind: "flowable";
+  handler: FlowableHandler<z.output<S>>;
+}
+
+/** A trigger: a polling one has `poll`; the others (Schedule, Flow, Webhook) are driven by the server. */
+export interface TriggerPluginDefinition<S extends z.ZodObject = z.ZodObject>
+  extends PluginBase<S>,
+    Without<"run" | "services" | "inline" | "handler" | "test"> {
+  kind: "trigger";
   /**
    * For polling triggers: checks once whether an execution should start (Kestra's PollingTriggerInterface).
    * Called every `interval` of the trigger's properties (PT60S by default) by one engine at a time.
    */
-  poll?: (context: PollContext<z.output<S>>) => Promise<PollResult | undefined>;
-  /** For conditions: whether the condition holds. */
-  test?: (properties: z.output<S>, context: ConditionContext) => boolean | Promise<boolean>;
-  /** Checks beyond the schema (e.g. a Dag without cycles), run when a flow is validated. */
-  validate?: (properties: z.output<S>, context: ValidationContext) => void;
+  poll?(context: PollContext<z.output<S>>): Promise<PollResult | undefined>;
 }
+
+/** A condition of a trigger. Without `test` (the deprecated MultipleCondition) it never holds. */
+export interface ConditionPluginDefinition<S extends z.ZodObject = z.ZodObject>
+  extends PluginBase<S>,
+    Without<"run" | "services" | "inline" | "handler" | "poll"> {
+  kind: "condition";
+  /** Whether the condition holds. */
+  test?(properties: z.output<S>, context: ConditionContext): boolean | Promise<boolean>;
+}
+
+/**
+ * A plugin definition: one object per plugin, its variant chosen by `kind`, holding everything about it
+ * (names, schema, docs and what it does).
+ */
+export type PluginDefinition<S extends z.ZodObject = z.ZodObject, K extends ServiceName = never> =
+  | RunnablePluginDefinition<S, K>
+  | FlowablePluginDefinition<S>
+  | TriggerPluginDefinition<S>
+  | ConditionPluginDefinition<S>;
 
 /** What a polling trigger's `poll` receives. */
 export interface PollContext<P> {
@@ -467,7 +528,19 @@ export interface ValidationContext {
   error(path: (string | number)[], message: string): void;
 }
 
-/** A registered plugin: its definition plus every name it answers to. */
-export interface Plugin<S extends z.ZodObject = z.ZodObject> extends PluginDefinition<S> {
+/**
+ * A registered plugin: its definition plus every name it answers to. The services a runnable requires are
+ * kept as names only: `run`'s narrower context is its author's concern, and one registry holds plugins that
+ * require different ones.
+ */
+export type Plugin<S extends z.ZodObject = z.ZodObject> = (
+  | (Omit<RunnablePluginDefinition<S>, "services"> & { services?: readonly ServiceName[] })
+  | FlowablePluginDefinition<S>
+  | TriggerPluginDefinition<S>
+  | ConditionPluginDefinition<S>
+) & {
   readonly names: readonly string[];
-}
+};
+
+/** A registered plugin of one kind. */
+export type PluginOf<Kind extends PluginKind> = Extract<Plugin, { kind: Kind }>;

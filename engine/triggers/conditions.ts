@@ -35,7 +35,7 @@ export async function testConditions(
   const results: boolean[] = [];
   for (const condition of conditions) {
     const plugin = scope.registry.get(condition.type);
-    if (!plugin?.test) {
+    if (plugin?.kind !== "condition" || !plugin.test) {
       results.push(false);
       continue;
     }

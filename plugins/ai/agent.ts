@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { definePlugin, dyn, type PluginRegistry } from "@/engine/plugin";
+import { definePlugin, dyn } from "@/engine/plugin";
 import { KESTRA_TASK_TOOL, kestraTaskTools, type TaskTool } from "./kestra-task-tool";
 import {
   type ApiMessage,
@@ -145,7 +145,7 @@ tasks:
       p.provider.type === "io.kestra.plugin.ai.provider.Ollama"
         ? `${String(p.provider.endpoint ?? p.provider.baseUrl ?? "http://localhost:11434").replace(/\/+$/, "")}/v1`
         : (p.provider.baseUrl ?? (PROVIDERS[p.provider.type] as string));
-    const registry = ctx.services.registry as PluginRegistry | undefined;
+    const registry = ctx.services.registry;
     const tools = new Map<string, TaskTool>();
     for (const entry of p.tools ?? []) {
       if (entry.type !== KESTRA_TASK_TOOL)

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { definePlugin, dyn, type ProcessRunner } from "@/engine/plugin";
+import { definePlugin, dyn } from "@/engine/plugin";
 import { checkedRemote, connectionShape, GIT_ENV, relativeDirectory } from "./remote";
 
 const CLONE = "git.Clone";
@@ -56,7 +56,7 @@ tasks:
   ],
   async run(ctx) {
     const p = ctx.properties;
-    const runner = ctx.services.processRunner as ProcessRunner | undefined;
+    const runner = ctx.services.processRunner;
     if (!runner) throw new Error(`${CLONE} needs the process runner, which this engine does not provide`);
     const { url, config, secret } = await checkedRemote(ctx, p);
     const directory = relativeDirectory(p.directory);

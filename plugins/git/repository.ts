@@ -1,11 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import {
-  type ProcessRunner,
-  type TaskRunContext,
-  taskRunStoragePrefix,
-  type Workspace,
-} from "@/engine/plugin";
+import { type TaskRunContext, taskRunStoragePrefix, type Workspace } from "@/engine/plugin";
 import {
   checkedRemote,
   connectionShape,
@@ -101,7 +96,7 @@ export async function checkout(
   properties: { url: string; username?: string; password?: string; branch: string },
   gitDirectory: string,
 ): Promise<Checkout> {
-  const runner = ctx.services.processRunner as ProcessRunner | undefined;
+  const runner = ctx.services.processRunner;
   if (!runner) throw new Error(`${type} needs the process runner, which this engine does not provide`);
   const remote = await checkedRemote(ctx, properties);
   const directory = relativeDirectory(gitDirectory, "gitDirectory");

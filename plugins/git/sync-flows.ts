@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { loadFlow } from "@/engine/flow";
-import { definePlugin, type PluginRegistry } from "@/engine/plugin";
+import { definePlugin } from "@/engine/plugin";
 import { isFlowFile, namespaceOfPath, originOf, requireFlows, withNamespace } from "./flow-files";
 import { branchShape, checkout, writeRows } from "./repository";
 
@@ -89,7 +89,7 @@ triggers:
   async run(ctx) {
     const p = ctx.properties;
     const flows = requireFlows(ctx, TYPE);
-    const registry = ctx.services.registry as PluginRegistry | undefined;
+    const registry = ctx.services.registry;
     if (!registry) throw new Error(`${TYPE} needs the plugin registry to validate flows`);
     const target = p.targetNamespace;
     const origin = originOf(ctx);

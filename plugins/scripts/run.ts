@@ -1,7 +1,6 @@
 import {
   type FileStorage,
   type LogLevel,
-  type ProcessRunner,
   type TaskOutcome,
   type TaskRunContext,
   taskRunStoragePrefix,
@@ -233,7 +232,7 @@ export async function runScript<P extends ScriptProperties>(
 ): Promise<TaskOutcome> {
   const properties = ctx.properties;
   checkRunner(type, properties);
-  const runner = ctx.services.processRunner as ProcessRunner | undefined;
+  const runner = ctx.services.processRunner;
   if (!runner) throw new Error(`${type} needs the script runner, which this engine does not provide`);
   const storage = ctx.services.storage;
 

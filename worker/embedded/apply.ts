@@ -187,7 +187,8 @@ function isInline(ctx: EngineContext, flow: Flow, taskId: string): boolean {
   if (!inline) {
     inline = new Set();
     for (const [id, location] of indexTasks(flow, ctx.registry)) {
-      if (ctx.registry.get(location.task.type)?.inline) inline.add(id);
+      const plugin = ctx.registry.get(location.task.type);
+      if (plugin?.kind === "runnable" && plugin.inline) inline.add(id);
     }
     inlineCache.set(flow, inline);
   }

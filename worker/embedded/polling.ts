@@ -115,7 +115,7 @@ export async function runPoll(
     if (!parsed.success) {
       throw new Error(`invalid properties after rendering: ${describeIssues(parsed.error.issues)}`);
     }
-    const result = await plugin.poll?.({
+    const result = await (plugin.kind === "trigger" ? plugin.poll : undefined)?.({
       properties: parsed.data as never,
       flow: { namespace: flow.namespace, id: flow.id, revision: flow.revision },
       trigger: { id: trigger.id, type: trigger.type },

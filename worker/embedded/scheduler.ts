@@ -186,7 +186,7 @@ export async function runDueSchedules(
   const polls: DuePoll[] = [];
   const pollingTypes = ctx.registry
     .list("trigger")
-    .filter((p) => p.poll)
+    .filter((p) => p.kind === "trigger" && p.poll)
     .map((p) => p.type);
   const count = await withTransaction(ctx.pool, async (client) => {
     const now = ctx.now();
@@ -207,7 +207,8 @@ export async function runDueSchedules(
     for (const row of rows) {
       const found = await rowTrigger(ctx, client, row);
       if (options.pollsOnly && found?.plugin.type === "core.trigger.Schedule") continue;
-      const polling = found?.plugin.poll && !found.trigger.disabled ? found : undefined;
+      const polling =
+        found?.plugin.kind === "trigger" && found.plugin.poll && !found.trigger.disabled ? found : undefined;
       if (polling && stoppedAfter(polling.trigger, row.lock_state)) continue;
       if (polling) {
         polls.push({

@@ -24,7 +24,11 @@ export async function syncTriggerStates(
 ): Promise<void> {
   const active = flow && !flow.disabled && !flow.deleted ? flow.triggers : [];
   const isSchedule = (t: Trigger) => registry.get(t.type)?.type === "core.trigger.Schedule";
-  const schedules = active.filter((t) => isSchedule(t) || registry.get(t.type)?.poll);
+  const isPolling = (t: Trigger) => {
+    const plugin = registry.get(t.type);
+    return plugin?.kind === "trigger" && plugin.poll !== undefined;
+  };
+  const schedules = active.filter((t) => isSchedule(t) || isPolling(t));
   await db.query(
     "delete from trigger_states where tenant_id = $1 and namespace = $2 and flow_id = $3 and not (trigger_id = any($4::text[]))",
     [tenantId, ref.namespace, ref.id, schedules.map((t) => t.id)],

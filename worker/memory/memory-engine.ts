@@ -536,7 +536,7 @@ export class MemoryEngine {
       log: async (execution, level, message) =>
         this.recordLog(execution, { level, message, timestamp: this.clock.now().toISOString() }),
       releaseExecution: async (id) => {
-        await (this.services.processRunner as ProcessRunner | undefined)?.releaseShared?.(id);
+        await this.services.processRunner?.releaseShared?.(id);
       },
       report: (_message, error) => this.failures.push(error),
       atomically: (work) => work(ports),

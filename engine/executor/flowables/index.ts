@@ -1,49 +1,31 @@
-import type { FlowableHandler } from "../flowable";
-import { dag } from "./dag";
-import { eachParallel, eachSequential, forEach } from "./for-each";
-import { forEachItem } from "./for-each-item";
-import { ifHandler } from "./if";
-import { loop } from "./loop";
-import { loopUntil } from "./loop-until";
-import { parallel } from "./parallel";
-import { pause } from "./pause";
-import { allowFailure, sequential, workingDirectory } from "./sequential";
-import { sleep } from "./sleep";
-import { subflow } from "./subflow";
-import { switchHandler } from "./switch";
-
-export { dagSchema, validateDag } from "./dag";
-export { eachParallelSchema, eachSequentialSchema, forEachSchema } from "./for-each";
-export { forEachItemSchema } from "./for-each-item";
-export { ifSchema } from "./if";
-export { loopSchema } from "./loop";
-export { loopUntilSchema } from "./loop-until";
-export { parallelSchema } from "./parallel";
-export { pauseSchema } from "./pause";
-export { allowFailureSchema, sequentialSchema, workingDirectorySchema } from "./sequential";
-export { sleepSchema } from "./sleep";
-export { subflowSchema, validateNotRecursive } from "./subflow";
-export { switchSchema } from "./switch";
-
-/**
- * How the executor interprets each flowable type, by canonical plugin type. The plugins in
- * plugins/core/flow declare these types with their schemas and docs; the semantics live here.
+/*
+ * How the executor interprets each flowable: the plugins in plugins/core/flow put these handlers in their
+ * definitions (`kind: "flowable", handler`), beside their schemas and docs; the executor reads the handler
+ * off the registered plugin, so there is no second table keyed by type name.
  */
-export const flowableHandlers: Record<string, FlowableHandler<never>> = {
-  "core.flow.Sequential": sequential as FlowableHandler<never>,
-  "core.flow.AllowFailure": allowFailure as FlowableHandler<never>,
-  "core.flow.WorkingDirectory": workingDirectory as FlowableHandler<never>,
-  "core.flow.Parallel": parallel as FlowableHandler<never>,
-  "core.flow.If": ifHandler as FlowableHandler<never>,
-  "core.flow.Switch": switchHandler as FlowableHandler<never>,
-  "core.flow.ForEach": forEach as FlowableHandler<never>,
-  "core.flow.EachSequential": eachSequential as FlowableHandler<never>,
-  "core.flow.EachParallel": eachParallel as FlowableHandler<never>,
-  "core.flow.Dag": dag as FlowableHandler<never>,
-  "core.flow.LoopUntil": loopUntil as FlowableHandler<never>,
-  "core.flow.Loop": loop as FlowableHandler<never>,
-  "core.flow.Pause": pause as FlowableHandler<never>,
-  "core.flow.Sleep": sleep as FlowableHandler<never>,
-  "core.flow.Subflow": subflow as FlowableHandler<never>,
-  "core.flow.ForEachItem": forEachItem as FlowableHandler<never>,
-};
+export { dag as dagHandler, dagSchema, validateDag } from "./dag";
+export {
+  eachParallel as eachParallelHandler,
+  eachParallelSchema,
+  eachSequential as eachSequentialHandler,
+  eachSequentialSchema,
+  forEach as forEachHandler,
+  forEachSchema,
+} from "./for-each";
+export { forEachItem as forEachItemHandler, forEachItemSchema } from "./for-each-item";
+export { ifHandler, ifSchema } from "./if";
+export { loop as loopHandler, loopSchema } from "./loop";
+export { loopUntil as loopUntilHandler, loopUntilSchema } from "./loop-until";
+export { parallel as parallelHandler, parallelSchema } from "./parallel";
+export { pause as pauseHandler, pauseSchema } from "./pause";
+export {
+  allowFailure as allowFailureHandler,
+  allowFailureSchema,
+  sequential as sequentialHandler,
+  sequentialSchema,
+  workingDirectory as workingDirectoryHandler,
+  workingDirectorySchema,
+} from "./sequential";
+export { sleep as sleepHandler, sleepSchema } from "./sleep";
+export { subflow as subflowHandler, subflowSchema, validateNotRecursive } from "./subflow";
+export { switchHandler, switchSchema } from "./switch";

@@ -39,7 +39,7 @@ export function harness(options: { plugins?: Plugin[]; flows?: string[] } = {}) 
     hangPlugin,
     flakyPlugin,
     ...(options.plugins ?? []),
-  ] as Plugin[]);
+  ]);
   let counter = 0;
   const engine = new MemoryEngine({
     registry,

@@ -1,4 +1,4 @@
-import { allowFailureSchema } from "@/engine/executor";
+import { allowFailureHandler, allowFailureSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -8,6 +8,7 @@ export const allowFailurePlugin = definePlugin({
   kind: "flowable",
   title: "Run tasks; a failure among them ends in WARNING and the flow goes on.",
   schema: allowFailureSchema,
+  handler: allowFailureHandler,
   examples: [
     {
       title: "A failing optional step does not stop the flow",

@@ -1,4 +1,4 @@
-import { dagSchema, validateDag } from "@/engine/executor";
+import { dagHandler, dagSchema, validateDag } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -8,6 +8,7 @@ export const dagPlugin = definePlugin({
   kind: "flowable",
   title: "Run tasks as soon as the tasks they depend on have ended.",
   schema: dagSchema,
+  handler: dagHandler,
   validate: validateDag,
   examples: [
     {

@@ -1,4 +1,4 @@
-import { eachParallelSchema } from "@/engine/executor";
+import { eachParallelHandler, eachParallelSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -9,4 +9,5 @@ export const eachParallelPlugin = definePlugin({
   title: "Deprecated: run tasks for each value, all values at once.",
   deprecated: "use core.flow.ForEach with concurrencyLimit: 0",
   schema: eachParallelSchema,
+  handler: eachParallelHandler,
 });

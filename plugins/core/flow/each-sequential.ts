@@ -1,4 +1,4 @@
-import { eachSequentialSchema } from "@/engine/executor";
+import { eachSequentialHandler, eachSequentialSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -9,4 +9,5 @@ export const eachSequentialPlugin = definePlugin({
   title: "Deprecated: run tasks for each value, one value after the other.",
   deprecated: "use core.flow.ForEach",
   schema: eachSequentialSchema,
+  handler: eachSequentialHandler,
 });

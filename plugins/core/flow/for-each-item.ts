@@ -1,4 +1,4 @@
-import { forEachItemSchema, validateNotRecursive } from "@/engine/executor";
+import { forEachItemHandler, forEachItemSchema, validateNotRecursive } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -10,6 +10,7 @@ export const forEachItemPlugin = definePlugin({
   description:
     "Each subflow gets the URI of its batch as `{{ taskrun.items }}`. Outputs `numberOfBatches` and `iterations` (counts by state).",
   schema: forEachItemSchema,
+  handler: forEachItemHandler,
   examples: [
     {
       title: "Start one subflow execution per batch of 100 rows of an uploaded file",

@@ -1,4 +1,4 @@
-import { forEachSchema } from "@/engine/executor";
+import { forEachHandler, forEachSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 
 const example = `id: for_each
@@ -24,5 +24,6 @@ export const forEachPlugin = definePlugin({
   description:
     "`{{ taskrun.value }}` is the current value (`{{ parent.taskrun.value }}` from nested tasks); outputs are keyed by value: `outputs.<task>[value]`.",
   schema: forEachSchema,
+  handler: forEachHandler,
   examples: [{ title: "Two values at a time", flow: example }],
 });

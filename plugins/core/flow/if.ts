@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ifSchema } from "@/engine/executor";
+import { ifHandler, ifSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -11,6 +11,7 @@ export const ifPlugin = definePlugin({
   description:
     "The condition is rendered and read as Kestra does: `''`, `0`, `-0`, `false` and null are false, anything else true. Output `evaluationResult`.",
   schema: ifSchema,
+  handler: ifHandler,
   outputs: z.object({ evaluationResult: z.boolean() }),
   examples: [
     {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loopUntilSchema } from "@/engine/executor";
+import { loopUntilHandler, loopUntilSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -11,6 +11,7 @@ export const loopUntilPlugin = definePlugin({
   description:
     "Runs its tasks, evaluates `condition`, and starts again after `checkFrequency.interval` until the condition is true or a maximum is reached. Output `iterationCount`.",
   schema: loopUntilSchema,
+  handler: loopUntilHandler,
   examples: [
     {
       title: "Call a task every 30 seconds until it returns 'ready', at most 10 times",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loopSchema } from "@/engine/executor";
+import { loopHandler, loopSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 
 const example = `id: loop_example
@@ -52,6 +52,7 @@ export const loopPlugin = definePlugin({
     "reads the iteration's own tasks. After the loop, `outputs.<loop>.outputs` lists `{item, outputs}` per " +
     "iteration and `loopOutputs(outputs.<loop>.outputs, 'id')` picks one declared output of each.",
   schema: loopSchema,
+  handler: loopHandler,
   examples: [
     { title: "Two iterations at a time, stop at 'stop', collect an output", flow: example },
     { title: "Nested loops over a map", flow: nested },

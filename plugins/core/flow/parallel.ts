@@ -1,4 +1,4 @@
-import { parallelSchema } from "@/engine/executor";
+import { parallelHandler, parallelSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -10,6 +10,7 @@ export const parallelPlugin = definePlugin({
   description:
     "Starts its tasks at once (at most `concurrent` at a time). After a failure nothing new starts.",
   schema: parallelSchema,
+  handler: parallelHandler,
   examples: [
     {
       title: "Three tasks at once",

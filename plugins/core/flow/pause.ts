@@ -1,4 +1,4 @@
-import { pauseSchema } from "@/engine/executor";
+import { pauseHandler, pauseSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -10,6 +10,7 @@ export const pausePlugin = definePlugin({
   description:
     "Resume from the UI, the API or a Resume task. `onResume` inputs are validated and exposed as `outputs.<id>.onResume`.",
   schema: pauseSchema,
+  handler: pauseHandler,
   examples: [
     {
       title: "Wait for an approval",

@@ -1,4 +1,4 @@
-import { sequentialSchema } from "@/engine/executor";
+import { sequentialHandler, sequentialSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -9,6 +9,7 @@ export const sequentialPlugin = definePlugin({
   title: "Run tasks one after the other.",
   description: "Groups tasks so they run in order, with their own `errors` and `finally` branches.",
   schema: sequentialSchema,
+  handler: sequentialHandler,
   examples: [
     {
       title: "Two steps in a group",

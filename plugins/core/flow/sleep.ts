@@ -1,4 +1,4 @@
-import { sleepSchema } from "@/engine/executor";
+import { sleepHandler, sleepSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 
 export const sleepPlugin = definePlugin({
@@ -6,6 +6,7 @@ export const sleepPlugin = definePlugin({
   kind: "flowable",
   title: "Wait for a duration without holding a worker.",
   schema: sleepSchema,
+  handler: sleepHandler,
   examples: [
     {
       title: "Wait five minutes between two tasks",

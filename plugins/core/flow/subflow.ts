@@ -1,4 +1,4 @@
-import { subflowSchema, validateNotRecursive } from "@/engine/executor";
+import { subflowHandler, subflowSchema, validateNotRecursive } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -10,6 +10,7 @@ export const subflowPlugin = definePlugin({
   description:
     "Outputs `executionId`, `state` and `outputs` (the subflow's flow outputs). The child carries a `system.correlationId` label.",
   schema: subflowSchema,
+  handler: subflowHandler,
   examples: [
     {
       title: "Start another flow with inputs and wait for it",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { switchSchema } from "@/engine/executor";
+import { switchHandler, switchSchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -11,6 +11,7 @@ export const switchPlugin = definePlugin({
   description:
     "With no matching case and no `defaults`, the task fails. Outputs `value` and `defaults` (true when no case matched).",
   schema: switchSchema,
+  handler: switchHandler,
   outputs: z.object({ value: z.string(), defaults: z.boolean() }),
   examples: [
     {

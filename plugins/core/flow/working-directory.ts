@@ -1,4 +1,4 @@
-import { workingDirectorySchema } from "@/engine/executor";
+import { workingDirectoryHandler, workingDirectorySchema } from "@/engine/executor";
 import { definePlugin } from "@/engine/plugin";
 import { old } from "./aliases";
 
@@ -15,6 +15,7 @@ export const workingDirectoryPlugin = definePlugin({
     "Script tasks in it still declare `outputFiles` to keep files after the execution. The directory lives on " +
     "the machine that runs the tasks: with engines on several machines, run WorkingDirectory flows on one.",
   schema: workingDirectorySchema,
+  handler: workingDirectoryHandler,
   examples: [
     {
       title: "Two script tasks that share files",

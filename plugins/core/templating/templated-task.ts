@@ -1,7 +1,7 @@
 import jsYaml from "js-yaml";
 import { z } from "zod";
 import { loadFlow } from "@/engine/flow";
-import { definePlugin, type PluginRegistry } from "@/engine/plugin";
+import { definePlugin } from "@/engine/plugin";
 
 const TYPE = "core.templating.TemplatedTask";
 
@@ -48,7 +48,7 @@ tasks:
     },
   ],
   async run(ctx) {
-    const registry = ctx.services.registry as PluginRegistry | undefined;
+    const registry = ctx.services.registry;
     if (!registry) throw new Error(`${TYPE} needs the plugin registry, which this engine does not provide`);
     const rendered = String(await ctx.render(ctx.properties.spec));
     let spec: unknown;

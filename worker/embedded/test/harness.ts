@@ -46,7 +46,7 @@ export function setUpEmbeddedEngine(
   let ctx: EngineContext | undefined;
   let client: EngineClient | undefined;
   const runtimes: RunningEngine[] = [];
-  const registry = new PluginRegistry([...builtInPlugins, ...(options.plugins ?? [])] as Plugin[]);
+  const registry = new PluginRegistry([...builtInPlugins, ...(options.plugins ?? [])]);
 
   beforeAll(async () => {
     database = await createTestDatabase();

@@ -144,7 +144,7 @@ export function createTemporalActivities(
       forEachTask(flow, ctx.registry, ({ task }) => {
         const plugin = ctx.registry.get(task.type);
         if (!plugin || plugin.kind === "flowable") return;
-        if (ctx.inlineTasks && plugin.inline) inlineTaskIds.push(task.id);
+        if (ctx.inlineTasks && plugin.kind === "runnable" && plugin.inline) inlineTaskIds.push(task.id);
         const names = runnable.get(plugin.type) ?? new Set<string>();
         names.add(task.type);
         runnable.set(plugin.type, names);
