@@ -20,6 +20,7 @@ import { LocalProcessRunner, type LocalProcessRunnerOptions, parseUidRange } fro
 import { clientConnection, type TemporalConnectionOptions } from "@/worker/temporal/connection";
 import { temporalRunner } from "@/worker/temporal/runner";
 import { type TemporalScheduleService, temporalScheduleService } from "@/worker/temporal/schedules/service";
+import { createPrismaClient, type PrismaClient } from "./db/client";
 import { type Env, env, environmentSecret, httpPolicyFrom } from "./env";
 import { CadenzaError } from "./errors";
 import { secureDataDirectory, securePrivateDirectory } from "./runtime/data-dir";
@@ -151,11 +152,18 @@ export async function openServerEngine(options: {
     : undefined;
   // Set once the Temporal client exists: the flow service of tasks syncs Schedules after a change, as the API's.
   let schedules: TemporalScheduleService | undefined;
+  // The tenant-scoped client the flow service of tasks writes through (with the audit entry, in one
+  // transaction), opened on first use.
+  let prisma: PrismaClient | undefined;
+  const db = () => {
+    prisma ??= createPrismaClient(options.databaseUrl);
+    return prisma;
+  };
   const ctx: EngineContext = createEngineContext({
     pool,
     registry: builtInRegistry(),
     flows: (tenantId) =>
-      taskFlowService(ctx, tenantId, (flow) =>
+      taskFlowService(ctx, db, tenantId, (flow) =>
         syncFlowSchedules({ ctx, ...(schedules ? { schedules } : {}) }, tenantId, flow),
       ),
     storage,
@@ -265,6 +273,7 @@ export async function openServerEngine(options: {
       for (const runtime of runtimes.splice(0).reverse()) await runtime.stop();
       await client.close();
       await temporal?.close();
+      await prisma?.$disconnect();
       await pool.end();
     },
   };

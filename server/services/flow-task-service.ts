@@ -1,70 +1,75 @@
 // The flow service tasks get (git.SyncFlows, git.PushFlows): the same validation (parseOrThrow), revisions
-// (saveFlowRevision), schedule sync and audit entries as the REST API's flow service, with the execution
-// that made the change as the audit entry's actor. Authorization is the namespace boundary the worker
-// already puts around task services (worker/namespace-access.ts), as for every other task service.
-import { randomUUID } from "node:crypto";
+// (saveFlowRevision), schedule sync and audit entries as the REST API's flow service, through the
+// tenant-scoped client in one transaction per change, with the execution that made the change as the audit
+// entry's actor. Authorization is the namespace boundary the worker puts around every task service
+// (worker/namespace-access.ts).
 import type { FlowChangeOrigin, FlowService, StoredFlowSource } from "@/engine/plugin";
 import {
   deleteFlow as deleteStoredFlow,
   type EngineContext,
   maskValue,
-  type Queryable,
   saveFlowRevision,
-  withTransaction,
 } from "@/worker/embedded";
-import { type AuditEntry, auditValue } from "../audit/audit";
+import { forTenant, type TenantDb } from "../access/tenant-db";
+import { type AuditEntry, auditValue, writeAudit } from "../audit/audit";
+import type { PrismaClient } from "../db/client";
 import { parseOrThrow } from "./flows";
+import { sqlIn } from "./scope";
 
-/** Writes an audit entry in the change's transaction, its copied values masked like the API's (scope.audit). */
+/** Writes the audit entry of a task's change, its copied values masked like the API's (scope.audit). */
 async function auditTask(
   ctx: EngineContext,
-  db: Queryable,
-  tenantId: string,
+  tx: TenantDb,
   origin: FlowChangeOrigin,
   entry: AuditEntry,
 ): Promise<void> {
-  const mask = await ctx.masker(ctx.pool, tenantId);
-  const copy = (value: unknown) => {
-    if (value === undefined) return null;
-    const plain = auditValue(value, entry.resourceType);
-    return JSON.stringify(mask ? maskValue(plain, mask) : plain);
-  };
-  await db.query(
-    `insert into audit_logs (id, tenant_id, actor_type, actor_id, actor_name, action, resource_type, resource_id, namespace, before, after)
-     values ($1, $2, 'SYSTEM', $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)`,
-    [
-      randomUUID(),
-      tenantId,
-      origin.executionId,
-      `execution ${origin.executionId} (${origin.namespace}.${origin.flowId}, task ${origin.taskId})`,
-      entry.action,
-      entry.resourceType,
-      entry.resourceId ?? null,
-      entry.namespace ?? null,
-      copy(entry.before),
-      copy(entry.after),
-    ],
+  const mask = await ctx.masker(ctx.pool, tx.tenantId);
+  const masked = (value: unknown) =>
+    value === undefined || !mask ? value : maskValue(auditValue(value, entry.resourceType), mask);
+  await writeAudit(
+    tx,
+    {
+      type: "SYSTEM",
+      id: origin.executionId,
+      name: `execution ${origin.executionId} (${origin.namespace}.${origin.flowId}, task ${origin.taskId})`,
+    },
+    { ...entry, before: masked(entry.before), after: masked(entry.after) },
   );
 }
 
 /**
- * The flow service of one tenant for tasks. `flowChanged` runs after each committed change (the
- * Temporal Schedules' sync, as the API's flow service does).
+ * The flow service of one tenant for tasks. `flowChanged` runs after each committed change (the Temporal
+ * Schedules' sync, as the API's flow service does).
  */
 export function taskFlowService(
   ctx: EngineContext,
+  db: () => PrismaClient,
   tenantId: string,
   flowChanged: (flow: { namespace: string; id: string }) => Promise<void> = async () => {},
 ): FlowService {
+  const tenant = () => forTenant(db(), tenantId);
+  const current = (tx: TenantDb, namespace: string, id: string) =>
+    tx.flow.findUnique({ where: { tenantId_namespace_id: { tenantId, namespace, id } } });
   return {
     async list(namespace, options = {}) {
-      const result = await ctx.pool.query(
-        `select namespace, id, revision, source from flows
-         where tenant_id = $1 and not deleted and (namespace = $2 or ($3 and starts_with(namespace, $2 || '.')))
-         order by namespace, id`,
-        [tenantId, namespace, options.includeChildNamespaces === true],
+      const rows = await tenant().flow.findMany({
+        where: {
+          deleted: false,
+          OR: [
+            { namespace },
+            ...(options.includeChildNamespaces ? [{ namespace: { startsWith: `${namespace}.` } }] : []),
+          ],
+        },
+        orderBy: [{ namespace: "asc" }, { id: "asc" }],
+      });
+      return rows.map(
+        (row): StoredFlowSource => ({
+          namespace: row.namespace,
+          id: row.id,
+          revision: row.revision,
+          source: row.source,
+        }),
       );
-      return result.rows as StoredFlowSource[];
     },
     async save(given, origin) {
       const { flow } = parseOrThrow(given.source);
@@ -72,17 +77,12 @@ export function taskFlowService(
         throw new Error(
           `the flow's YAML says ${flow.namespace}.${flow.id}, not ${given.namespace}.${given.id}`,
         );
-      const outcome = await withTransaction(ctx.pool, async (db) => {
-        const before = (
-          await db.query(
-            "select source, deleted from flows where tenant_id = $1 and namespace = $2 and id = $3",
-            [tenantId, flow.namespace, flow.id],
-          )
-        ).rows[0] as { source: string; deleted: boolean } | undefined;
+      const outcome = await tenant().$transaction(async (tx) => {
+        const before = await current(tx, flow.namespace, flow.id);
         const created = !before || before.deleted;
-        const saved = await saveFlowRevision(db, ctx.registry, tenantId, flow, given.source);
+        const saved = await saveFlowRevision(sqlIn(tx), ctx.registry, tenantId, flow, given.source);
         if (saved.changed)
-          await auditTask(ctx, db, tenantId, origin, {
+          await auditTask(ctx, tx, origin, {
             action: created ? "CREATE" : "UPDATE",
             resourceType: "FLOW",
             resourceId: `${flow.namespace}.${flow.id}`,
@@ -96,16 +96,11 @@ export function taskFlowService(
       return outcome;
     },
     async delete(namespace, id, origin) {
-      const deleted = await withTransaction(ctx.pool, async (db) => {
-        const before = (
-          await db.query(
-            "select revision, source from flows where tenant_id = $1 and namespace = $2 and id = $3 and not deleted",
-            [tenantId, namespace, id],
-          )
-        ).rows[0] as { revision: number; source: string } | undefined;
-        if (!before) return false;
-        await deleteStoredFlow(db, ctx.registry, tenantId, namespace, id);
-        await auditTask(ctx, db, tenantId, origin, {
+      const deleted = await tenant().$transaction(async (tx) => {
+        const before = await current(tx, namespace, id);
+        if (!before || before.deleted) return false;
+        await deleteStoredFlow(sqlIn(tx), ctx.registry, tenantId, namespace, id);
+        await auditTask(ctx, tx, origin, {
           action: "DELETE",
           resourceType: "FLOW",
           resourceId: `${namespace}.${id}`,
