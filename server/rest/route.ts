@@ -1,11 +1,13 @@
 // A REST route: method, Kestra-style path under /api/v1/{tenant}, zod schemas of its parameters, query
-// and body (the same schemas validate requests and produce the OpenAPI document), and a handler that calls
-// one service. The route table (routes/index.ts) is the whole REST API: one catch-all Next route serves it,
+// and body as the wire carries them (they validate requests and produce the OpenAPI document), and the
+// operation (server/operations) it serves: `input` maps the request onto the operation's input, `output`
+// the operation's result onto the response. The adapter validates, authorizes and runs the operation. The route table (routes/index.ts) is the whole REST API: one catch-all Next route serves it,
 // and the isolation tests enumerate it.
 import type { z } from "zod";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
 import type { BodyLimits } from "../input-limits";
+import type { AnyOperation } from "../operations/operation";
 import type { ServiceScope } from "../services/scope";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
@@ -76,7 +78,14 @@ export interface RouteDef<P = Record<string, string>, Q = Record<string, unknown
   query?: z.ZodType<Q>;
   body?: BodyKind;
   responses: ResponseDoc[];
-  handler: (context: HandlerContext<P, Q, B>) => Promise<RestResult | Response>;
+  /** The operation this route serves. */
+  operation?: AnyOperation;
+  /** The operation's input from the request (default: the path parameters and the query, merged). */
+  input?: (request: { params: P; query: Q; body: B }) => unknown;
+  /** The response from the operation's result (default: the result as JSON, or 204 when there is none). */
+  output?: (result: never, request: { params: P; query: Q; body: B }) => RestResult | Response;
+  /** Routes not yet made from an operation (test/architecture.test.ts lists them and lets none be added). */
+  handler?: (context: HandlerContext<P, Q, B>) => Promise<RestResult | Response>;
   /** For routes with auth "webhook": the handler that gets the tenant instead of a scope. */
   webhook?: (context: WebhookContext<P, Q, B>) => Promise<RestResult | Response>;
 }
@@ -88,6 +97,19 @@ export function defineRoute<P, Q = Record<string, never>, B = unknown>(
   route: RouteDef<P, Q, B>,
 ): RouteDef<P, Q, B> {
   return route;
+}
+
+/**
+ * A route serving an operation: its result `R` typed for `output`. (The operation's input is checked
+ * by its own schema when the request arrives.)
+ */
+export function operationRoute<R, P = Record<string, string>, Q = Record<string, never>, B = unknown>(
+  operation: AnyOperation & { run: (...args: never[]) => R | Promise<R> },
+  route: Omit<RouteDef<P, Q, B>, "operation" | "handler" | "output"> & {
+    output?: (result: Awaited<R>, request: { params: P; query: Q; body: B }) => RestResult | Response;
+  },
+): RouteDef<P, Q, B> {
+  return { ...route, operation, output: route.output as RouteDef<P, Q, B>["output"] };
 }
 
 export function methodsOf(route: AnyRoute): Method[] {

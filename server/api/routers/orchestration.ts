@@ -2,8 +2,8 @@
 // same services under Kestra's paths).
 import { z } from "zod";
 import { CHANGEABLE_STATES, EXECUTION_END_STATES, toExecutionJson } from "@/engine/executor";
+import { flowOperations } from "../../operations/flows";
 import { deleteSecret, inheritedSecrets, listSecrets, setSecret } from "../../secrets/service";
-import { editorContext } from "../../services/editor-context";
 import { changeExecutionStatus, forceRunExecution, unqueueExecution } from "../../services/execution-actions";
 import { setExecutionLabels } from "../../services/execution-labels";
 import { logCounts, logPage, MAX_LOG_PAGE, nextLogLine } from "../../services/execution-logs";
@@ -19,18 +19,7 @@ import {
   startExecution,
 } from "../../services/executions";
 import { previewExpression } from "../../services/expression-preview";
-import { flowHistory } from "../../services/flow-history";
-import { searchFlows } from "../../services/flow-search";
-import {
-  createFlow,
-  deleteFlow,
-  flowRevisions,
-  getFlow,
-  listFlows,
-  updateFlow,
-  validateFlows,
-} from "../../services/flows";
-import { executionFlowGraph, savedFlowGraph, sourceFlowGraph } from "../../services/graphs";
+import { executionFlowGraph } from "../../services/graphs";
 import { deleteKv, getKv, listKv, setKv } from "../../services/kv";
 import {
   createNamespace,
@@ -61,58 +50,14 @@ import {
   startBackfill,
   unlockTrigger,
 } from "../../services/triggers";
+import { routerOf } from "../from-operations";
 import { createTRPCRouter, tenantProcedure } from "../trpc";
 
-const source = z.string().min(1).max(1_000_000);
 const flowRef = z.object({ namespace, flowId });
 const triggerRef = z.object({ namespace, flowId, triggerId });
 
-export const flowsRouter = createTRPCRouter({
-  list: tenantProcedure
-    .input(z.object({ namespace: namespace.optional(), q: z.string().max(200).optional(), page, size }))
-    .query(({ ctx, input }) => listFlows(ctx.scope, input)),
-  search: tenantProcedure
-    .input(
-      z.object({
-        namespace: namespace.optional(),
-        q: z.string().max(200).optional(),
-        labels: z.array(label).max(20).optional(),
-        after: z.string().max(2000).optional(),
-        size,
-      }),
-    )
-    .query(({ ctx, input }) => searchFlows(ctx.scope, input)),
-  editorContext: tenantProcedure
-    .input(z.object({ namespace: namespace.optional() }))
-    .query(({ ctx, input }) => editorContext(ctx.scope, input.namespace)),
-  get: tenantProcedure
-    .input(flowRef.extend({ revision: z.number().int().min(1).optional() }))
-    .query(({ ctx, input }) => getFlow(ctx.scope, input.namespace, input.flowId, input)),
-  revisions: tenantProcedure
-    .input(flowRef)
-    .query(({ ctx, input }) => flowRevisions(ctx.scope, input.namespace, input.flowId)),
-  history: tenantProcedure
-    .input(flowRef)
-    .query(({ ctx, input }) => flowHistory(ctx.scope, input.namespace, input.flowId)),
-  validate: tenantProcedure
-    .input(z.object({ source }))
-    .query(({ ctx, input }) => validateFlows(ctx.scope, input.source)),
-  graph: tenantProcedure
-    .input(flowRef.extend({ revision: z.number().int().min(1).optional() }))
-    .query(({ ctx, input }) => savedFlowGraph(ctx.scope, input.namespace, input.flowId, input)),
-  sourceGraph: tenantProcedure
-    .input(z.object({ source }))
-    .query(({ ctx, input }) => sourceFlowGraph(ctx.scope, input.source)),
-  create: tenantProcedure
-    .input(z.object({ source }))
-    .mutation(({ ctx, input }) => createFlow(ctx.scope, input.source)),
-  update: tenantProcedure
-    .input(flowRef.extend({ source }))
-    .mutation(({ ctx, input }) => updateFlow(ctx.scope, input.namespace, input.flowId, input.source)),
-  delete: tenantProcedure
-    .input(flowRef)
-    .mutation(({ ctx, input }) => deleteFlow(ctx.scope, input.namespace, input.flowId)),
-});
+const { ofNamespace: _restOnly, ...flowProcedures } = flowOperations;
+export const flowsRouter = routerOf(flowProcedures);
 
 const logCursor = z.object({ timestamp: z.iso.datetime(), id: z.string().regex(/^\d{1,19}$/) });
 const logFilter = { minLevel: logLevel.optional(), text: z.string().max(200).optional() };
