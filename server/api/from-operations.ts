@@ -32,10 +32,18 @@ export function procedureOf<Op extends AnyOperation>(operation: Op): ProcedureOf
     : procedure.query(resolver)) as unknown as ProcedureOf<Op>;
 }
 
-/** A router with one procedure per operation, named by the keys. */
-export function routerOf<T extends Record<string, AnyOperation>>(operations: T) {
+/**
+ * A router with one procedure per operation of a group, named by its key — but those the REST API alone
+ * serves (streams, downloads, Kestra's extra paths), named in `restOnly`.
+ */
+export function routerOf<T extends Record<string, AnyOperation>, X extends keyof T & string = never>(
+  operations: T,
+  restOnly: readonly X[] = [],
+) {
   const procedures = Object.fromEntries(
-    Object.entries(operations).map(([key, operation]) => [key, procedureOf(operation)]),
-  ) as { [K in keyof T]: ProcedureOf<T[K]> };
+    Object.entries(operations)
+      .filter(([key]) => !(restOnly as readonly string[]).includes(key))
+      .map(([key, operation]) => [key, procedureOf(operation)]),
+  ) as { [K in Exclude<keyof T, X>]: ProcedureOf<T[K]> };
   return createTRPCRouter(procedures);
 }

@@ -1,6 +1,7 @@
 // The one way an operation runs, from tRPC and from REST alike: validate the input, find the namespace,
 // authorize(), run. A service reached through here need not check its caller's rights again.
 import { namespaceFilter } from "../access/authorize";
+import type { Action } from "../access/permissions";
 import type { ServiceScope } from "../services/scope";
 import { check } from "../services/scope";
 import type { AnyOperation, Transport } from "./operation";
@@ -16,10 +17,24 @@ export async function authorizeOperation(
 ): Promise<void> {
   const rule = operation.permission;
   if (rule === "authenticated") return; // the scope exists: the principal is a member of the tenant
-  if (rule.namespace === "tenant") return check(scope, rule.resource, rule.action);
-  const namespace = rule.namespace === "any" ? undefined : await rule.namespace.resolve(scope, input);
-  if (namespace === undefined) namespaceFilter(scope.principal, rule.resource, rule.action, scope.tenant);
-  else check(scope, rule.resource, rule.action, namespace);
+  const namespace =
+    typeof rule.namespace === "string" ? undefined : await rule.namespace.resolve(scope, input);
+  const actions: readonly Action[] = typeof rule.action === "string" ? [rule.action] : rule.action;
+  const attempt = (action: Action) => {
+    if (rule.namespace === "tenant") check(scope, rule.resource, action);
+    else if (namespace === undefined) namespaceFilter(scope.principal, rule.resource, action, scope.tenant);
+    else check(scope, rule.resource, action, namespace);
+  };
+  // Any one of the actions will do; when none does, the refusal names the first.
+  const refusals: unknown[] = [];
+  for (const action of actions) {
+    try {
+      return attempt(action);
+    } catch (error) {
+      refusals.push(error);
+    }
+  }
+  throw refusals[0];
 }
 
 /** Runs an operation whose input is already validated (tRPC parses it with the same schema). */

@@ -28,7 +28,11 @@ export interface NamespaceResolver<I> {
 
 export interface PermissionRule<I> {
   resource: Permission;
-  action: Action;
+  /**
+   * Several actions: any one of them lets the operation run, and the service checks the one that applies
+   * once it has read what exists (a KV set is CREATE for a new key, UPDATE for an existing one).
+   */
+  action: Action | readonly Action[];
   namespace: NamespaceRule<I>;
 }
 

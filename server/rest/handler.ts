@@ -157,7 +157,7 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
     const body = await readBody(request, route.body, limits);
     const reauthorize = async () => scopeOf(await again());
     if (route.operation) {
-      const parts = { params, query, body };
+      const parts = { params, query, body, request };
       const input = route.input ? route.input(parts) : { ...params, ...query };
       const result = await invoke(route.operation, scope, input, { request, reauthorize, limits });
       if (route.output) return toResponse(route.output(result as never, parts));

@@ -81,9 +81,9 @@ export interface RouteDef<P = Record<string, string>, Q = Record<string, unknown
   /** The operation this route serves. */
   operation?: AnyOperation;
   /** The operation's input from the request (default: the path parameters and the query, merged). */
-  input?: (request: { params: P; query: Q; body: B }) => unknown;
+  input?: (request: { params: P; query: Q; body: B; request: Request }) => unknown;
   /** The response from the operation's result (default: the result as JSON, or 204 when there is none). */
-  output?: (result: never, request: { params: P; query: Q; body: B }) => RestResult | Response;
+  output?: (result: never, request: { params: P; query: Q; body: B; request: Request }) => RestResult | Response;
   /** Routes not yet made from an operation (test/architecture.test.ts lists them and lets none be added). */
   handler?: (context: HandlerContext<P, Q, B>) => Promise<RestResult | Response>;
   /** For routes with auth "webhook": the handler that gets the tenant instead of a scope. */
@@ -106,7 +106,10 @@ export function defineRoute<P, Q = Record<string, never>, B = unknown>(
 export function operationRoute<R, P = Record<string, string>, Q = Record<string, never>, B = unknown>(
   operation: AnyOperation & { run: (...args: never[]) => R | Promise<R> },
   route: Omit<RouteDef<P, Q, B>, "operation" | "handler" | "output"> & {
-    output?: (result: Awaited<R>, request: { params: P; query: Q; body: B }) => RestResult | Response;
+    output?: (
+      result: Awaited<R>,
+      request: { params: P; query: Q; body: B; request: Request },
+    ) => RestResult | Response;
   },
 ): RouteDef<P, Q, B> {
   return { ...route, operation, output: route.output as RouteDef<P, Q, B>["output"] };

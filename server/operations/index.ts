@@ -1,0 +1,31 @@
+// The operation table: every operation of the API, by domain. tRPC routers (server/api/routers) and REST
+// routes (server/rest/routes) are made from these; test/access/operations-rbac.test.ts enumerates them
+// against every built-in role, and test/architecture.test.ts refuses a route or procedure made elsewhere.
+import { executionOperations } from "./executions";
+import { flowOperations } from "./flows";
+import { namespaceOperations } from "./namespaces";
+import type { AnyOperation } from "./operation";
+import { triggerOperations } from "./triggers";
+
+export { authorizeOperation, execute, invoke } from "./adapter";
+export type {
+  AnyOperation,
+  NamespaceResolver,
+  PermissionRule,
+  TenantOperation,
+  Transport,
+} from "./operation";
+export { defineOperation, fromInput } from "./operation";
+export { fromExecution, fromFlowSource } from "./resolvers";
+
+export const operationGroups = {
+  flows: flowOperations,
+  executions: executionOperations,
+  namespaces: namespaceOperations,
+  triggers: triggerOperations,
+} satisfies Record<string, Record<string, AnyOperation>>;
+
+/** Every operation, once. */
+export const operations: readonly AnyOperation[] = Object.values(operationGroups).flatMap((group) =>
+  Object.values(group),
+);
