@@ -4,7 +4,7 @@ import { namespaceFilter } from "../access/authorize";
 import type { Action } from "../access/permissions";
 import type { ServiceScope } from "../services/scope";
 import { check } from "../services/scope";
-import type { AnyOperation, Transport } from "./operation";
+import type { AnyOperation, PermissionRule, Transport } from "./operation";
 
 /**
  * Throws unless the scope's principal may run `operation` with this (validated) input: 403 without the
@@ -15,21 +15,36 @@ export async function authorizeOperation(
   scope: ServiceScope,
   input: unknown,
 ): Promise<void> {
-  const rule = operation.permission;
-  if (rule === "authenticated") return; // the scope exists: the principal is a member of the tenant
-  const namespace =
-    typeof rule.namespace === "string" ? undefined : await rule.namespace.resolve(scope, input);
+  const rules = operation.permission;
+  if (rules === "authenticated") return; // the scope exists: the principal is a member of the tenant
+  for (const rule of Array.isArray(rules) ? rules : [rules]) await authorizeRule(rule, scope, input);
+}
+
+async function authorizeRule(
+  rule: PermissionRule<unknown>,
+  scope: ServiceScope,
+  input: unknown,
+): Promise<void> {
   const actions: readonly Action[] = typeof rule.action === "string" ? [rule.action] : rule.action;
-  const attempt = (action: Action) => {
-    if (rule.namespace === "tenant") check(scope, rule.resource, action);
-    else if (namespace === undefined) namespaceFilter(scope.principal, rule.resource, action, scope.tenant);
-    else check(scope, rule.resource, action, namespace);
-  };
-  // Any one of the actions will do; when none does, the refusal names the first.
+  const somewhere = (action: Action) => namespaceFilter(scope.principal, rule.resource, action, scope.tenant);
+  if (rule.namespace === "tenant") return anyOf(actions, (action) => check(scope, rule.resource, action));
+  if (rule.namespace === "any") return anyOf(actions, somewhere);
+  // A YAML source is parsed only for a principal who holds the permission somewhere: without it the
+  // refusal comes before the parser sees the text (and says "in tenant", not a namespace it read).
+  if (rule.namespace.from === "flow-source") anyOf(actions, somewhere);
+  const namespace = await rule.namespace.resolve(scope, input);
+  anyOf(actions, (action) =>
+    namespace === undefined ? somewhere(action) : check(scope, rule.resource, action, namespace),
+  );
+}
+
+/** Any one of the actions will do; when none does, the refusal names the first. */
+function anyOf(actions: readonly Action[], attempt: (action: Action) => void): void {
   const refusals: unknown[] = [];
   for (const action of actions) {
     try {
-      return attempt(action);
+      attempt(action);
+      return;
     } catch (error) {
       refusals.push(error);
     }

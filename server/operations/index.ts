@@ -1,6 +1,15 @@
 // The operation table: every operation of the API, by domain. tRPC routers (server/api/routers) and REST
 // routes (server/rest/routes) are made from these; test/access/operations-rbac.test.ts enumerates them
 // against every built-in role, and test/architecture.test.ts refuses a route or procedure made elsewhere.
+import {
+  auditOperations,
+  bindingOperations,
+  roleOperations,
+  serviceAccountOperations,
+  settingOperations,
+  teamOperations,
+  tokenOperations,
+} from "./access";
 import { executionOperations } from "./executions";
 import { flowOperations } from "./flows";
 import { namespaceOperations } from "./namespaces";
@@ -23,6 +32,13 @@ export const operationGroups = {
   executions: executionOperations,
   namespaces: namespaceOperations,
   triggers: triggerOperations,
+  team: teamOperations,
+  roles: roleOperations,
+  bindings: bindingOperations,
+  serviceAccounts: serviceAccountOperations,
+  tokens: tokenOperations,
+  settings: settingOperations,
+  audit: auditOperations,
 } satisfies Record<string, Record<string, AnyOperation>>;
 
 /** Every operation, once. */

@@ -55,8 +55,11 @@ export interface TenantOperation<
   name: string;
   kind: K;
   input: S;
-  /** A permission, or "authenticated": any member of the tenant (what they may see is theirs alone). */
-  permission: PermissionRule<z.output<S>> | "authenticated";
+  /**
+   * A permission (several: all of them are needed), or "authenticated": any member of the tenant — for
+   * what is theirs alone, or what the service decides from data it reads (a token of one's own or not).
+   */
+  permission: PermissionRule<z.output<S>> | readonly PermissionRule<z.output<S>>[] | "authenticated";
   run(scope: ServiceScope, input: z.output<S>, transport: Transport): Promise<O> | O;
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadTenantAccess } from "@/server/access/load-access";
 import { BUILT_IN_ROLES, type BuiltInRole } from "@/server/access/permissions";
 import { resolvePrincipal } from "@/server/auth/principal";
-import { type AnyOperation, authorizeOperation, operations } from "@/server/operations";
+import { type AnyOperation, authorizeOperation, operations, type PermissionRule } from "@/server/operations";
 import { ForbiddenError } from "@/server/services/errors";
 import { createScope, type ServiceScope } from "@/server/services/scope";
 import { setUpApi } from "../api/harness";
@@ -84,18 +84,35 @@ async function makeFixture(): Promise<Fixture> {
 
 /** An input that puts the operation on `namespace`: only what its namespace rule reads. */
 function inputOn(operation: AnyOperation, namespace: string, executions: Record<string, string>) {
-  const rule = operation.permission;
-  if (rule === "authenticated" || typeof rule.namespace === "string") return {};
-  const { from, field } = rule.namespace;
-  if (from === "input") return { [field]: namespace };
-  if (from === "execution") return { [field]: executions[namespace] };
-  return { [field]: flow(namespace) };
+  const input: Record<string, unknown> = {};
+  for (const rule of rulesOf(operation)) {
+    if (typeof rule.namespace === "string") continue;
+    const { from, field } = rule.namespace;
+    input[field] =
+      from === "input" ? namespace : from === "execution" ? executions[namespace] : flow(namespace);
+  }
+  return input;
+}
+
+function rulesOf(operation: AnyOperation): readonly PermissionRule<unknown>[] {
+  const rules = operation.permission;
+  if (rules === "authenticated") return [];
+  return "resource" in rules
+    ? [rules as PermissionRule<unknown>]
+    : (rules as readonly PermissionRule<unknown>[]);
 }
 
 /** What the role promises for the operation, bound tenant-wide or on a.b, on a namespace in or out of a.b. */
 function expected(operation: AnyOperation, role: BuiltInRole, binding: "tenant" | "a.b", where: string) {
-  const rule = operation.permission;
-  if (rule === "authenticated") return true;
+  return rulesOf(operation).every((rule) => expectedOf(rule, role, binding, where));
+}
+
+function expectedOf(
+  rule: PermissionRule<unknown>,
+  role: BuiltInRole,
+  binding: "tenant" | "a.b",
+  where: string,
+): boolean {
   const actions = typeof rule.action === "string" ? [rule.action] : rule.action;
   const allowed = actions.some((action) => promised(role, rule.resource, action));
   if (binding === "tenant") return allowed;
