@@ -1,7 +1,6 @@
 // Who may do what in a tenant: the team (members, invitations, groups), roles, bindings, service accounts,
 // API tokens, settings and the audit log. All tenant-wide: a binding on a namespace gives none of these.
 import { z } from "zod";
-import type { Action, Permission } from "../access/permissions";
 import { searchAuditLog } from "../audit/search";
 import { createOwnToken, createServiceAccountToken, listTokens, revokeToken } from "../services/api-tokens";
 import { createBinding, deleteBinding, listBindings } from "../services/bindings";
@@ -39,10 +38,8 @@ import {
   revokeInvitation,
   setGroupMember,
 } from "../services/team";
-import { defineOperation } from "./operation";
+import { defineOperation, tenantWide } from "./operation";
 
-const tenantWide = (resource: Permission, action: Action) =>
-  ({ resource, action, namespace: "tenant" }) as const;
 /** No input but the tenant (typed `object`: an empty zod object would refuse every key, `tenant` too). */
 const none: z.ZodType<object, object> = z.object({});
 const tokenRequest = z.object({ name: z.string().trim().min(1).max(100), expiresAt });

@@ -10,6 +10,7 @@ import {
   teamOperations,
   tokenOperations,
 } from "./access";
+import { blueprintOperations } from "./blueprints";
 import { executionOperations } from "./executions";
 import { flowOperations } from "./flows";
 import { namespaceOperations } from "./namespaces";
@@ -24,7 +25,7 @@ export type {
   TenantOperation,
   Transport,
 } from "./operation";
-export { defineOperation, fromInput } from "./operation";
+export { defineOperation, fromInput, tenantWide } from "./operation";
 export { fromExecution, fromFlowSource } from "./resolvers";
 
 export const operationGroups = {
@@ -39,6 +40,7 @@ export const operationGroups = {
   tokens: tokenOperations,
   settings: settingOperations,
   audit: auditOperations,
+  blueprints: blueprintOperations,
 } satisfies Record<string, Record<string, AnyOperation>>;
 
 /** Every operation, once. */

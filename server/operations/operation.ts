@@ -76,3 +76,8 @@ export function defineOperation<S extends z.ZodType, O, K extends OperationKind>
 export function fromInput<I>(field: keyof I & string): NamespaceResolver<I> {
   return { from: "input", field, resolve: (_scope, input) => input[field] as string | undefined };
 }
+
+/** A tenant-wide permission: a binding on a namespace does not give it. */
+export function tenantWide(resource: Permission, action: Action) {
+  return { resource, action, namespace: "tenant" } as const;
+}

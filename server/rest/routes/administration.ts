@@ -70,10 +70,10 @@ const role = z
   })
   .meta({ id: "Role" });
 
-/** The JSON body over the path parameters: the operation's input. */
+/** The JSON body with the path parameters (which name what is changed): the operation's input. */
 const paramsAndBody = ({ params, body }: { params: object; body: unknown }) => ({
-  ...params,
   ...(body as object),
+  ...params,
 });
 const created = <R>(result: R) => ({ status: 201, body: result });
 const done = () => ({});
