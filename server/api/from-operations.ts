@@ -33,17 +33,24 @@ export function procedureOf<Op extends AnyOperation>(operation: Op): ProcedureOf
 }
 
 /**
- * A router with one procedure per operation of a group, named by its key — but those the REST API alone
- * serves (streams, downloads, Kestra's extra paths), named in `restOnly`.
+ * One procedure per operation of a group, named by its key — but those the REST API alone serves
+ * (streams, downloads, Kestra's extra paths), named in `restOnly`.
  */
-export function routerOf<T extends Record<string, AnyOperation>, X extends keyof T & string = never>(
+export function proceduresOf<T extends Record<string, AnyOperation>, X extends keyof T & string = never>(
   operations: T,
   restOnly: readonly X[] = [],
 ) {
-  const procedures = Object.fromEntries(
+  return Object.fromEntries(
     Object.entries(operations)
       .filter(([key]) => !(restOnly as readonly string[]).includes(key))
       .map(([key, operation]) => [key, procedureOf(operation)]),
   ) as { [K in Exclude<keyof T, X>]: ProcedureOf<T[K]> };
-  return createTRPCRouter(procedures);
+}
+
+/** A router of a group's operations (see proceduresOf). */
+export function routerOf<T extends Record<string, AnyOperation>, X extends keyof T & string = never>(
+  operations: T,
+  restOnly: readonly X[] = [],
+) {
+  return createTRPCRouter(proceduresOf(operations, restOnly));
 }

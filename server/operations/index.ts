@@ -11,6 +11,7 @@ import {
   tokenOperations,
 } from "./access";
 import { blueprintOperations } from "./blueprints";
+import { consoleOperations } from "./console";
 import { executionOperations } from "./executions";
 import { flowOperations } from "./flows";
 import { namespaceOperations } from "./namespaces";
@@ -41,6 +42,7 @@ export const operationGroups = {
   settings: settingOperations,
   audit: auditOperations,
   blueprints: blueprintOperations,
+  console: consoleOperations,
 } satisfies Record<string, Record<string, AnyOperation>>;
 
 /** Every operation, once. */
