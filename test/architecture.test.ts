@@ -322,11 +322,5 @@ const NOT_YET_OPERATIONS = {
     "console.pluginDoc",
     "preferences.get",
     "preferences.update",
-    "executionList.page",
-    "executionList.count",
-    "executionList.changedSince",
-    "executionList.overTime",
-    "executionList.bulk",
-    "dashboard.get",
   ],
 };

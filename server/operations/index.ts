@@ -12,6 +12,7 @@ import {
 } from "./access";
 import { blueprintOperations } from "./blueprints";
 import { consoleOperations } from "./console";
+import { dashboardOperations, executionListOperations } from "./execution-list";
 import { executionOperations } from "./executions";
 import { flowOperations } from "./flows";
 import { namespaceOperations } from "./namespaces";
@@ -43,6 +44,8 @@ export const operationGroups = {
   audit: auditOperations,
   blueprints: blueprintOperations,
   console: consoleOperations,
+  executionList: executionListOperations,
+  dashboard: dashboardOperations,
 } satisfies Record<string, Record<string, AnyOperation>>;
 
 /** Every operation, once. */
