@@ -15,6 +15,7 @@ import { consoleOperations } from "./console";
 import { dashboardOperations, executionListOperations } from "./execution-list";
 import { executionOperations } from "./executions";
 import { flowOperations } from "./flows";
+import { namespaceFileOperations } from "./namespace-files";
 import { namespaceOperations } from "./namespaces";
 import type { AnyOperation } from "./operation";
 import { triggerOperations } from "./triggers";
@@ -34,6 +35,7 @@ export const operationGroups = {
   flows: flowOperations,
   executions: executionOperations,
   namespaces: namespaceOperations,
+  namespaceFiles: namespaceFileOperations,
   triggers: triggerOperations,
   team: teamOperations,
   roles: roleOperations,
