@@ -32,10 +32,11 @@ async function authorizeRule(
   // A YAML source is parsed only for a principal who holds the permission somewhere: without it the
   // refusal comes before the parser sees the text (and says "in tenant", not a namespace it read).
   if (rule.namespace.from === "flow-source") anyOf(actions, somewhere);
-  const namespace = await rule.namespace.resolve(scope, input);
-  anyOf(actions, (action) =>
-    namespace === undefined ? somewhere(action) : check(scope, rule.resource, action, namespace),
-  );
+  const found = await rule.namespace.resolve(scope, input);
+  if (found === undefined) return anyOf(actions, somewhere);
+  // Several namespaces (a list of flows): each needs it; an empty list names none to check.
+  for (const namespace of typeof found === "string" ? [found] : new Set(found))
+    anyOf(actions, (action) => check(scope, rule.resource, action, namespace));
 }
 
 /** Any one of the actions will do; when none does, the refusal names the first. */

@@ -12,9 +12,11 @@ import {
 } from "./access";
 import { blueprintOperations } from "./blueprints";
 import { consoleOperations } from "./console";
+import { executionInputOperations } from "./execution-inputs";
 import { dashboardOperations, executionListOperations } from "./execution-list";
 import { executionOperations } from "./executions";
 import { flowOperations } from "./flows";
+import { flowBulkOperations } from "./flows-bulk";
 import { namespaceFileOperations } from "./namespace-files";
 import { namespaceOperations } from "./namespaces";
 import type { AnyOperation } from "./operation";
@@ -28,12 +30,14 @@ export type {
   TenantOperation,
   Transport,
 } from "./operation";
-export { defineOperation, fromInput, tenantWide } from "./operation";
+export { defineOperation, fromInput, fromRefs, tenantWide } from "./operation";
 export { fromExecution, fromFlowSource } from "./resolvers";
 
 export const operationGroups = {
   flows: flowOperations,
+  flowsBulk: flowBulkOperations,
   executions: executionOperations,
+  executionInputs: executionInputOperations,
   namespaces: namespaceOperations,
   namespaceFiles: namespaceFileOperations,
   triggers: triggerOperations,

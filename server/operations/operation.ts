@@ -15,15 +15,17 @@ type MaybePromise<T> = T | Promise<T>;
  * - `any`: on some namespace — for lists and searches, whose service narrows the rows with listFilter();
  * - a resolver: on the namespace it finds (and so under its parents' bindings). A resolver that finds
  *   none (a YAML source with no namespace yet) falls back to `any`; the service then refuses the input.
+ *   One that finds several (a list of flows) needs the permission on each.
  */
 export type NamespaceRule<I> = "tenant" | "any" | NamespaceResolver<I>;
 
 export interface NamespaceResolver<I> {
   /** What it reads, for messages and for the RBAC test that enumerates the table. */
-  from: "input" | "execution" | "flow-source";
+  from: "input" | "execution" | "flow-source" | "refs";
   /** The input field it reads. */
   field: string;
-  resolve(scope: ServiceScope, input: I): MaybePromise<string | undefined>;
+  /** One namespace, or several (each is checked: one refused refuses the whole call). */
+  resolve(scope: ServiceScope, input: I): MaybePromise<string | readonly string[] | undefined>;
 }
 
 export interface PermissionRule<I> {
@@ -70,6 +72,15 @@ export function defineOperation<S extends z.ZodType, O, K extends OperationKind>
   operation: TenantOperation<S, O, K>,
 ): TenantOperation<S, O, K> {
   return operation;
+}
+
+/** The namespaces of a list of `{ namespace, id }` in an input field (flows named for a bulk action). */
+export function fromRefs<I>(field: keyof I & string): NamespaceResolver<I> {
+  return {
+    from: "refs",
+    field,
+    resolve: (_scope, input) => (input[field] as { namespace: string }[]).map((ref) => ref.namespace),
+  };
 }
 
 /** The namespace is an input field. */

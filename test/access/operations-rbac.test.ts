@@ -89,7 +89,13 @@ function inputOn(operation: AnyOperation, namespace: string, executions: Record<
     if (typeof rule.namespace === "string") continue;
     const { from, field } = rule.namespace;
     input[field] =
-      from === "input" ? namespace : from === "execution" ? executions[namespace] : flow(namespace);
+      from === "input"
+        ? namespace
+        : from === "execution"
+          ? executions[namespace]
+          : from === "refs"
+            ? [{ namespace, id: "f" }]
+            : flow(namespace);
   }
   return input;
 }
