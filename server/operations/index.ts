@@ -12,6 +12,7 @@ import {
 } from "./access";
 import { blueprintOperations } from "./blueprints";
 import { consoleOperations } from "./console";
+import { executionActionOperations } from "./execution-actions";
 import { executionInputOperations } from "./execution-inputs";
 import { dashboardOperations, executionListOperations } from "./execution-list";
 import { executionOperations } from "./executions";
@@ -38,6 +39,7 @@ export const operationGroups = {
   flowsBulk: flowBulkOperations,
   executions: executionOperations,
   executionInputs: executionInputOperations,
+  executionActions: executionActionOperations,
   namespaces: namespaceOperations,
   namespaceFiles: namespaceFileOperations,
   triggers: triggerOperations,
