@@ -287,9 +287,6 @@ export const executionRoutes: AnyRoute[] = [
         { status: 404, description: "No such tenant, flow, webhook trigger or key (one answer for all)." },
         { status: 429, description: "Rate limit reached (Retry-After says when to come back)." },
       ],
-      handler: async () => {
-        throw new Error("webhooks have no principal");
-      },
       webhook: async ({ tenant, params, body, request, db, engine }) => {
         const answer = await callWebhook(
           db,
