@@ -146,6 +146,29 @@ describe("every operation × every built-in role × a binding inside and outside
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it("only these operations leave the check to their service (a new one is a decision made here)", () => {
+    // Each is the caller's own (their access, their tokens), or is authorized item by item by its service
+    // because a refusal is one line of its result (bulk actions, imports), or needs a right that depends
+    // on which context the input names (expression rendering), or says what the caller may do (the
+    // editor's context).
+    const open = operations.filter((operation) => operation.permission === "authenticated");
+    expect(open.map((operation) => operation.name).sort()).toEqual(
+      [
+        "team.access",
+        "tokens.list",
+        "tokens.create",
+        "tokens.revoke",
+        "flows.editorContext",
+        "flowsBulk.importYaml",
+        "flowsBulk.import",
+        "executionList.bulk",
+        "executionActions.bulkByIds",
+        "executionActions.bulkByQuery",
+        "executionActions.renderExpressions",
+      ].sort(),
+    );
+  });
+
   for (const role of BUILT_IN_ROLES) {
     it(`${role}: tenant-wide and on a.b, each operation allows exactly what the role promises`, async () => {
       const { executions, scopes } = await setUp();
