@@ -229,4 +229,48 @@ describe("architecture", () => {
       expect(violations).toEqual([]);
     },
   );
+
+  it("every REST route and tRPC procedure is made from the operation table (server/operations)", async () => {
+    // A route or procedure written by hand declares its input apart and must remember its own check; one
+    // made from an operation is validated, authorized and run by the one adapter. OUTSIDE_THE_TABLE names
+    // the few that have no tenant principal to authorize, each with why; it may only shrink.
+    const { proceduresOutsideTable, routesOutsideTable } = await import("./operation-table");
+    const routes = routesOutsideTable();
+    const procedures = proceduresOutsideTable();
+    expect(routes.filter((route) => !OUTSIDE_THE_TABLE.routes.includes(route))).toEqual([]);
+    expect(procedures.filter((path) => !OUTSIDE_THE_TABLE.procedures.includes(path))).toEqual([]);
+    // Converted since: take it off the list, so that the list stays the truth.
+    expect(OUTSIDE_THE_TABLE.routes.filter((route) => !routes.includes(route))).toEqual([]);
+    expect(OUTSIDE_THE_TABLE.procedures.filter((path) => !procedures.includes(path))).toEqual([]);
+  }, 120_000);
 });
+
+/**
+ * Routes and procedures that stay outside the operation table, because an operation is something a tenant's
+ * principal does under its bindings (the adapter authorizes it on the tenant's grants), and these have no
+ * such principal or no tenant. Nothing else may be added here; the list only shrinks.
+ */
+const OUTSIDE_THE_TABLE = {
+  routes: [
+    // Webhook triggers: the caller is anonymous and the key in the path is the credential, compared by the
+    // trigger's own service (a mismatch is the same 404 as a missing flow); there is no principal to bind.
+    "GET /executions/webhook/{namespace}/{flowId}/{key}",
+    "POST /executions/webhook/{namespace}/{flowId}/{key}",
+    "PUT /executions/webhook/{namespace}/{flowId}/{key}",
+  ],
+  procedures: [
+    // The signed-in person outside any tenant: who they are and their tenants, a new tenant of their own
+    // (no tenant yet to hold a binding), and invitations, which the token itself authorizes (`invitation`
+    // is public: the preview before signing in).
+    "account.me",
+    "account.createTenant",
+    "account.invitation",
+    "account.acceptInvitation",
+    // Plugin documentation: the same static text for every signed-in principal, in no tenant.
+    "console.plugins",
+    "console.pluginDoc",
+    // A person's own preferences: theirs in every tenant, kept on the user, refused to service accounts.
+    "preferences.get",
+    "preferences.update",
+  ],
+};

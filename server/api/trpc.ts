@@ -2,8 +2,9 @@
 //   publicProcedure   — anyone
 //   protectedProcedure — a principal: a signed-in user (session cookie) or an API token (Authorization: Bearer)
 //   tenantProcedure   — input { tenant: slug }: resolves the tenant and the principal's access there once
-//                       (404 if it cannot see the tenant) and gives the procedure a service scope; every
-//                       service it calls runs authorize() itself.
+//                       (404 if it cannot see the tenant) and gives the procedure a service scope.
+// Routers do not use these directly: from-operations.ts makes each procedure from an operation, whose
+// adapter calls authorize().
 // Every procedure declares meta.scope, which the isolation tests read to know what to expect of it.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
@@ -58,6 +59,8 @@ export type TrpcContext = Awaited<ReturnType<typeof createTRPCContext>>;
 export interface ProcedureMeta {
   /** public: no principal needed; user: a principal, no tenant; tenant: a principal with access to input.tenant. */
   scope: "public" | "user" | "tenant";
+  /** The operation (server/operations) the procedure was made from; the architecture test requires one. */
+  operation?: string;
 }
 
 const CODES: Record<ErrorStatus, TRPCError["code"]> = {

@@ -9,6 +9,7 @@ import { crossSite } from "../auth/same-origin";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
 import { type BodyLimits, configuredLimits } from "../input-limits";
+import { invoke } from "../operations/adapter";
 import {
   BadRequestError,
   describeError,
@@ -155,7 +156,14 @@ export async function handleRest(request: Request, deps: RestDeps): Promise<Resp
     const limits = deps.limits ?? configuredLimits();
     const body = await readBody(request, route.body, limits);
     const reauthorize = async () => scopeOf(await again());
-    return toResponse(await route.handler({ scope, params, query, body, request, reauthorize, limits }));
+    // Every route with a principal serves an operation: the adapter validates, authorizes and runs it.
+    if (!route.operation) throw new Error(`route ${route.path} serves no operation`);
+    const parts = { params, query, body, request };
+    const input = route.input ? route.input(parts) : { ...params, ...query };
+    const result = await invoke(route.operation, scope, input, { request, reauthorize, limits });
+    if (route.output) return toResponse(route.output(result as never, parts));
+    if (result instanceof Response) return result;
+    return toResponse(result === undefined ? {} : { body: result });
   } catch (error) {
     return errorResponse(error);
   }

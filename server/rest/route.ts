@@ -1,12 +1,14 @@
 // A REST route: method, Kestra-style path under /api/v1/{tenant}, zod schemas of its parameters, query
-// and body (the same schemas validate requests and produce the OpenAPI document), and a handler that calls
-// one service. The route table (routes/index.ts) is the whole REST API: one catch-all Next route serves it,
-// and the isolation tests enumerate it.
+// and body as the wire carries them (they validate requests and produce the OpenAPI document), and the
+// operation (server/operations) it serves: `input` maps the request onto the operation's input, `output`
+// the operation's result onto the response. The adapter validates, authorizes and runs the operation.
+// Webhook routes alone have no operation: no principal calls them (the key in the path is the credential).
+// The route table (routes/index.ts) is the whole REST API: one catch-all Next route serves it, and the
+// isolation tests enumerate it.
 import type { z } from "zod";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
-import type { BodyLimits } from "../input-limits";
-import type { ServiceScope } from "../services/scope";
+import type { AnyOperation } from "../operations/operation";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 
@@ -33,22 +35,6 @@ export interface RestResult {
   headers?: Record<string, string>;
 }
 
-/** What a handler receives. `scope` is absent only on routes with `auth: "webhook"`. */
-export interface HandlerContext<P, Q, B> {
-  scope: ServiceScope;
-  params: P;
-  query: Q;
-  body: B;
-  request: Request;
-  /**
-   * The scope built afresh from the same credential (token or session cookie) and the principal's current
-   * bindings: a 401 once the token is revoked or the session ended. Long-lived streams call it now and then.
-   */
-  reauthorize: () => Promise<ServiceScope>;
-  /** The body limits of this request (a handler that unpacks a body, like a zip import, bounds it too). */
-  limits: BodyLimits;
-}
-
 export interface WebhookContext<P, Q, B> {
   tenant: { id: string; slug: string };
   params: P;
@@ -70,13 +56,21 @@ export interface RouteDef<P = Record<string, string>, Q = Record<string, unknown
   path: string;
   summary: string;
   tag: string;
-  /** `webhook`: no principal (the key in the path is the credential); the handler gets no scope. */
+  /** `webhook`: no principal (the key in the path is the credential): the `webhook` handler serves it. */
   auth?: "principal" | "webhook";
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: BodyKind;
   responses: ResponseDoc[];
-  handler: (context: HandlerContext<P, Q, B>) => Promise<RestResult | Response>;
+  /** The operation this route serves (every route but webhooks). */
+  operation?: AnyOperation;
+  /** The operation's input from the request (default: the path parameters and the query, merged). */
+  input?: (request: { params: P; query: Q; body: B; request: Request }) => unknown;
+  /** The response from the operation's result (default: the result as JSON, or 204 when there is none). */
+  output?: (
+    result: never,
+    request: { params: P; query: Q; body: B; request: Request },
+  ) => RestResult | Response;
   /** For routes with auth "webhook": the handler that gets the tenant instead of a scope. */
   webhook?: (context: WebhookContext<P, Q, B>) => Promise<RestResult | Response>;
 }
@@ -88,6 +82,22 @@ export function defineRoute<P, Q = Record<string, never>, B = unknown>(
   route: RouteDef<P, Q, B>,
 ): RouteDef<P, Q, B> {
   return route;
+}
+
+/**
+ * A route serving an operation: its result `R` typed for `output`. (The operation's input is checked
+ * by its own schema when the request arrives.)
+ */
+export function operationRoute<R, P = Record<string, string>, Q = Record<string, never>, B = unknown>(
+  operation: AnyOperation & { run: (...args: never[]) => R | Promise<R> },
+  route: Omit<RouteDef<P, Q, B>, "operation" | "output"> & {
+    output?: (
+      result: Awaited<R>,
+      request: { params: P; query: Q; body: B; request: Request },
+    ) => RestResult | Response;
+  },
+): RouteDef<P, Q, B> {
+  return { ...route, operation, output: route.output as RouteDef<P, Q, B>["output"] };
 }
 
 export function methodsOf(route: AnyRoute): Method[] {

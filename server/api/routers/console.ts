@@ -1,49 +1,16 @@
-// What the console pages need beyond the resource routers: the namespace tree and a namespace's overview,
-// typed KV entries as typed in a form, flow dependencies, plugin docs, and the person's own preferences.
+// What the console pages need beyond the resource routers: the tenant's part is made from the operation
+// table (server/operations/console.ts). Plugin docs and the person's own preferences belong to no tenant:
+// any signed-in principal reads the docs, and preferences are the person's own (see the architecture test).
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { flowDependencies, namespaceDependencies } from "../../services/dependencies";
-import { KV_TYPES, type KvType, parseKvText, parseTtl, setKv } from "../../services/kv";
-import { namespaceOverview, namespaceTree } from "../../services/namespace-overview";
+import { consoleOperations } from "../../operations/console";
 import { listPluginDocs, pluginDoc } from "../../services/plugin-docs";
 import { getPreferences, preferencesSchema, updatePreferences } from "../../services/preferences";
-import { flowId, kvKey, namespace } from "../../services/schemas";
-import { createTRPCRouter, protectedProcedure, tenantProcedure } from "../trpc";
+import { proceduresOf } from "../from-operations";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const consoleRouter = createTRPCRouter({
-  namespaceTree: tenantProcedure.query(({ ctx }) => namespaceTree(ctx.scope)),
-  namespaceOverview: tenantProcedure
-    .input(z.object({ namespace }))
-    .query(({ ctx, input }) => namespaceOverview(ctx.scope, input.namespace)),
-  /** A KV entry from a form: the value as text, parsed as its type; the TTL as an ISO-8601 duration. */
-  kvSet: tenantProcedure
-    .input(
-      z.object({
-        namespace,
-        key: kvKey,
-        type: z.enum(KV_TYPES as [KvType, ...KvType[]]),
-        value: z.string().max(1_000_000),
-        ttl: z.string().max(50).optional(),
-        description: z.string().max(1000).optional(),
-        overwrite: z.boolean().optional(),
-      }),
-    )
-    .mutation(({ ctx, input }) =>
-      setKv(ctx.scope, input.namespace, input.key, parseKvText(input.type, input.value), {
-        type: input.type,
-        ...(input.ttl ? { ttlMs: parseTtl(input.ttl) } : {}),
-        ...(input.description ? { description: input.description } : {}),
-        ...(input.overwrite !== undefined ? { overwrite: input.overwrite } : {}),
-      }),
-    ),
-  flowDependencies: tenantProcedure
-    .input(z.object({ namespace, flowId, expandAll: z.boolean().optional() }))
-    .query(({ ctx, input }) =>
-      flowDependencies(ctx.scope, input.namespace, input.flowId, { expandAll: input.expandAll ?? false }),
-    ),
-  namespaceDependencies: tenantProcedure
-    .input(z.object({ namespace }))
-    .query(({ ctx, input }) => namespaceDependencies(ctx.scope, input.namespace)),
+  ...proceduresOf(consoleOperations),
   plugins: protectedProcedure.query(() => listPluginDocs()),
   pluginDoc: protectedProcedure.input(z.object({ type: z.string().min(1).max(200) })).query(({ input }) => {
     const doc = pluginDoc(input.type);

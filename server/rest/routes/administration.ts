@@ -1,14 +1,13 @@
 import { z } from "zod";
-import { searchAuditLog } from "../../audit/search";
 import {
-  createOwnToken,
-  createServiceAccountToken,
-  listTokens,
-  revokeToken,
-} from "../../services/api-tokens";
-import { createBinding, deleteBinding, listBindings } from "../../services/bindings";
-import { describeAccess } from "../../services/me";
-import { createRole, deleteRole, listRoles, updateRole } from "../../services/roles";
+  auditOperations,
+  bindingOperations,
+  roleOperations,
+  serviceAccountOperations,
+  settingOperations,
+  teamOperations,
+  tokenOperations,
+} from "../../operations/access";
 import {
   booleanText,
   email,
@@ -25,24 +24,7 @@ import {
   size,
   subjectType,
 } from "../../services/schemas";
-import {
-  createServiceAccount,
-  deleteServiceAccount,
-  listServiceAccounts,
-} from "../../services/service-accounts";
-import { getSettings, updateSettings } from "../../services/settings";
-import {
-  createGroup,
-  createInvitation,
-  deleteGroup,
-  listGroups,
-  listInvitations,
-  listMembers,
-  removeMember,
-  revokeInvitation,
-  setGroupMember,
-} from "../../services/team";
-import { type AnyRoute, defineRoute } from "../route";
+import { type AnyRoute, operationRoute } from "../route";
 
 const ok = (description: string, schema?: z.ZodType) => [
   { status: 200, description, ...(schema ? { schema } : {}) },
@@ -88,45 +70,47 @@ const role = z
   })
   .meta({ id: "Role" });
 
+/** The JSON body with the path parameters (which name what is changed): the operation's input. */
+const paramsAndBody = ({ params, body }: { params: object; body: unknown }) => ({
+  ...(body as object),
+  ...params,
+});
+const created = <R>(result: R) => ({ status: 201, body: result });
+const done = () => ({});
+
 export const administrationRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(teamOperations.access, {
     method: "GET",
     path: "/me",
     tag: "Access",
     summary: "Who you are here, and what your roles let you do.",
     responses: ok("The principal and its grants."),
-    handler: async ({ scope }) => ({ body: describeAccess(scope) }),
   }),
   // ------------------------------------------------------------------------------------ members
-  defineRoute({
+  operationRoute(teamOperations.members, {
     method: "GET",
     path: "/users",
     tag: "Team",
     summary: "Members of the tenant with their bindings and groups.",
     responses: ok("The members."),
-    handler: async ({ scope }) => ({ body: await listMembers(scope) }),
   }),
-  defineRoute({
+  operationRoute(teamOperations.removeMember, {
     method: "DELETE",
     path: "/users/{userId}",
     tag: "Team",
     summary: "Remove a member (their bindings, group memberships and tokens here go too).",
     params: z.object({ userId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await removeMember(scope, params.userId);
-      return {};
-    },
+    output: done,
   }),
-  defineRoute({
+  operationRoute(teamOperations.invitations, {
     method: "GET",
     path: "/invitations",
     tag: "Team",
     summary: "Pending invitations.",
     responses: ok("The invitations."),
-    handler: async ({ scope }) => ({ body: await listInvitations(scope) }),
   }),
-  defineRoute({
+  operationRoute(teamOperations.invite, {
     method: "POST",
     path: "/invitations",
     tag: "Team",
@@ -140,33 +124,28 @@ export const administrationRoutes: AnyRoute[] = [
       }),
     },
     responses: [{ status: 201, description: "The invitation with its `path` (/invite/...)." }],
-    handler: async ({ scope, body, request }) => {
-      const created = await createInvitation(scope, body as Parameters<typeof createInvitation>[1]);
-      return { status: 201, body: { ...created, url: new URL(created.path, request.url).toString() } };
-    },
+    input: paramsAndBody,
+    output: (invitation, { request }) =>
+      created({ ...invitation, url: new URL(invitation.path, request.url).toString() }),
   }),
-  defineRoute({
+  operationRoute(teamOperations.revokeInvitation, {
     method: "DELETE",
     path: "/invitations/{invitationId}",
     tag: "Team",
     summary: "Revoke a pending invitation.",
     params: z.object({ invitationId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await revokeInvitation(scope, params.invitationId);
-      return {};
-    },
+    output: done,
   }),
   // ------------------------------------------------------------------------------------ groups
-  defineRoute({
+  operationRoute(teamOperations.groups, {
     method: "GET",
     path: "/groups",
     tag: "Team",
     summary: "Groups and their members.",
     responses: ok("The groups."),
-    handler: async ({ scope }) => ({ body: await listGroups(scope) }),
   }),
-  defineRoute({
+  operationRoute(teamOperations.createGroup, {
     method: "POST",
     path: "/groups",
     tag: "Team",
@@ -176,57 +155,47 @@ export const administrationRoutes: AnyRoute[] = [
       schema: z.object({ name: groupName, description: z.string().max(1000).optional() }),
     },
     responses: [{ status: 201, description: "The group." }],
-    handler: async ({ scope, body }) => ({
-      status: 201,
-      body: await createGroup(scope, body as { name: string }),
-    }),
+    input: paramsAndBody,
+    output: created,
   }),
-  defineRoute({
+  operationRoute(teamOperations.deleteGroup, {
     method: "DELETE",
     path: "/groups/{groupId}",
     tag: "Team",
     summary: "Delete a group (its bindings go too).",
     params: z.object({ groupId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await deleteGroup(scope, params.groupId);
-      return {};
-    },
+    output: done,
   }),
-  defineRoute({
+  operationRoute(teamOperations.setGroupMember, {
     method: "PUT",
     path: "/groups/{groupId}/members/{userId}",
     tag: "Team",
     summary: "Add a member to a group.",
     params: z.object({ groupId: entityId, userId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await setGroupMember(scope, params.groupId, params.userId, true);
-      return {};
-    },
+    input: ({ params }) => ({ ...params, member: true }),
+    output: done,
   }),
-  defineRoute({
+  operationRoute(teamOperations.setGroupMember, {
     method: "DELETE",
     path: "/groups/{groupId}/members/{userId}",
     tag: "Team",
     summary: "Remove a member from a group.",
     params: z.object({ groupId: entityId, userId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await setGroupMember(scope, params.groupId, params.userId, false);
-      return {};
-    },
+    input: ({ params }) => ({ ...params, member: false }),
+    output: done,
   }),
   // ------------------------------------------------------------------------------------ roles and bindings
-  defineRoute({
+  operationRoute(roleOperations.list, {
     method: "GET",
     path: "/roles",
     tag: "Access",
     summary: "Built-in and custom roles with their permissions.",
     responses: ok("The roles.", z.array(role)),
-    handler: async ({ scope }) => ({ body: await listRoles(scope) }),
   }),
-  defineRoute({
+  operationRoute(roleOperations.create, {
     method: "POST",
     path: "/roles",
     tag: "Access",
@@ -240,12 +209,10 @@ export const administrationRoutes: AnyRoute[] = [
       }),
     },
     responses: [{ status: 201, description: "The role.", schema: role }],
-    handler: async ({ scope, body }) => ({
-      status: 201,
-      body: await createRole(scope, body as Parameters<typeof createRole>[1]),
-    }),
+    input: paramsAndBody,
+    output: created,
   }),
-  defineRoute({
+  operationRoute(roleOperations.update, {
     method: "PUT",
     path: "/roles/{roleId}",
     tag: "Access",
@@ -260,32 +227,26 @@ export const administrationRoutes: AnyRoute[] = [
       }),
     },
     responses: ok("The role.", role),
-    handler: async ({ scope, params, body }) => ({
-      body: await updateRole(scope, params.roleId, body as Parameters<typeof updateRole>[2]),
-    }),
+    input: paramsAndBody,
   }),
-  defineRoute({
+  operationRoute(roleOperations.delete, {
     method: "DELETE",
     path: "/roles/{roleId}",
     tag: "Access",
     summary: "Delete a custom role and its bindings.",
     params: z.object({ roleId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await deleteRole(scope, params.roleId);
-      return {};
-    },
+    output: done,
   }),
-  defineRoute({
+  operationRoute(bindingOperations.list, {
     method: "GET",
     path: "/bindings",
     tag: "Access",
     summary: "Role bindings, optionally of one subject.",
     query: z.object({ subjectType: subjectType.optional(), subjectId: entityId.optional() }),
     responses: ok("The bindings.", z.array(binding)),
-    handler: async ({ scope, query }) => ({ body: await listBindings(scope, query) }),
   }),
-  defineRoute({
+  operationRoute(bindingOperations.create, {
     method: "POST",
     path: "/bindings",
     tag: "Access",
@@ -301,33 +262,27 @@ export const administrationRoutes: AnyRoute[] = [
       }),
     },
     responses: [{ status: 201, description: "The binding.", schema: binding }],
-    handler: async ({ scope, body }) => ({
-      status: 201,
-      body: await createBinding(scope, body as Parameters<typeof createBinding>[1]),
-    }),
+    input: paramsAndBody,
+    output: created,
   }),
-  defineRoute({
+  operationRoute(bindingOperations.delete, {
     method: "DELETE",
     path: "/bindings/{bindingId}",
     tag: "Access",
     summary: "Remove a binding (409 for the tenant's last Admin).",
     params: z.object({ bindingId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await deleteBinding(scope, params.bindingId);
-      return {};
-    },
+    output: done,
   }),
   // ------------------------------------------------------------------------------------ service accounts and tokens
-  defineRoute({
+  operationRoute(serviceAccountOperations.list, {
     method: "GET",
     path: "/service-accounts",
     tag: "Service accounts",
     summary: "Service accounts.",
     responses: ok("The service accounts."),
-    handler: async ({ scope }) => ({ body: await listServiceAccounts(scope) }),
   }),
-  defineRoute({
+  operationRoute(serviceAccountOperations.create, {
     method: "POST",
     path: "/service-accounts",
     tag: "Service accounts",
@@ -337,24 +292,19 @@ export const administrationRoutes: AnyRoute[] = [
       schema: z.object({ name: serviceAccountName, description: z.string().max(1000).optional() }),
     },
     responses: [{ status: 201, description: "The service account." }],
-    handler: async ({ scope, body }) => ({
-      status: 201,
-      body: await createServiceAccount(scope, body as { name: string; description?: string }),
-    }),
+    input: paramsAndBody,
+    output: created,
   }),
-  defineRoute({
+  operationRoute(serviceAccountOperations.delete, {
     method: "DELETE",
     path: "/service-accounts/{serviceAccountId}",
     tag: "Service accounts",
     summary: "Delete a service account with its tokens and bindings.",
     params: z.object({ serviceAccountId: entityId }),
     responses: gone,
-    handler: async ({ scope, params }) => {
-      await deleteServiceAccount(scope, params.serviceAccountId);
-      return {};
-    },
+    output: done,
   }),
-  defineRoute({
+  operationRoute(serviceAccountOperations.createToken, {
     method: "POST",
     path: "/service-accounts/{serviceAccountId}/api-tokens",
     tag: "Service accounts",
@@ -363,16 +313,10 @@ export const administrationRoutes: AnyRoute[] = [
     params: z.object({ serviceAccountId: entityId }),
     body: { kind: "json", schema: tokenRequest },
     responses: [{ status: 201, description: "The token.", schema: createdToken }],
-    handler: async ({ scope, params, body }) => ({
-      status: 201,
-      body: await createServiceAccountToken(
-        scope,
-        params.serviceAccountId,
-        body as { name: string; expiresAt?: Date | null },
-      ),
-    }),
+    input: paramsAndBody,
+    output: created,
   }),
-  defineRoute({
+  operationRoute(tokenOperations.list, {
     method: "GET",
     path: "/api-tokens",
     tag: "API tokens",
@@ -380,39 +324,34 @@ export const administrationRoutes: AnyRoute[] = [
       "Your API tokens here; with all=true (APITOKEN:READ) every token of the tenant. Never the tokens themselves.",
     query: z.object({ all: booleanText.optional() }),
     responses: ok("The tokens.", z.array(apiToken)),
-    handler: async ({ scope, query }) => ({ body: await listTokens(scope, query) }),
   }),
-  defineRoute({
+  operationRoute(tokenOperations.create, {
     method: "POST",
     path: "/api-tokens",
     tag: "API tokens",
     summary: "Create an API token for yourself: { name, expiresAt? }. The token is in the answer, once.",
     body: { kind: "json", schema: tokenRequest },
     responses: [{ status: 201, description: "The token.", schema: createdToken }],
-    handler: async ({ scope, body }) => ({
-      status: 201,
-      body: await createOwnToken(scope, body as { name: string; expiresAt?: Date | null }),
-    }),
+    input: paramsAndBody,
+    output: created,
   }),
-  defineRoute({
+  operationRoute(tokenOperations.revoke, {
     method: "DELETE",
     path: "/api-tokens/{tokenId}",
     tag: "API tokens",
     summary: "Revoke a token (your own, or anyone's with APITOKEN:DELETE).",
     params: z.object({ tokenId: entityId }),
     responses: ok("The revoked token.", apiToken),
-    handler: async ({ scope, params }) => ({ body: await revokeToken(scope, params.tokenId) }),
   }),
   // ------------------------------------------------------------------------------------ settings and audit
-  defineRoute({
+  operationRoute(settingOperations.get, {
     method: "GET",
     path: "/settings",
     tag: "Settings",
     summary: "The tenant's name and settings.",
     responses: ok("The settings."),
-    handler: async ({ scope }) => ({ body: await getSettings(scope) }),
   }),
-  defineRoute({
+  operationRoute(settingOperations.update, {
     method: "PUT",
     path: "/settings",
     tag: "Settings",
@@ -425,11 +364,9 @@ export const administrationRoutes: AnyRoute[] = [
       }),
     },
     responses: ok("The settings."),
-    handler: async ({ scope, body }) => ({
-      body: await updateSettings(scope, body as Parameters<typeof updateSettings>[1]),
-    }),
+    input: paramsAndBody,
   }),
-  defineRoute({
+  operationRoute(auditOperations.search, {
     method: "GET",
     path: "/auditlogs/search",
     tag: "Audit log",
@@ -446,6 +383,5 @@ export const administrationRoutes: AnyRoute[] = [
       size,
     }),
     responses: ok("A page of entries."),
-    handler: async ({ scope, query }) => ({ body: await searchAuditLog(scope, query) }),
   }),
 ];

@@ -1,17 +1,7 @@
 // Blueprints under Kestra's paths: /blueprints/community/... (Cadenza's own, tested in CI) and
 // /blueprints/custom/... (the tenant's own, Kestra's Enterprise paths).
 import { z } from "zod";
-import {
-  communityBlueprintTags,
-  createCustomBlueprint,
-  customBlueprintTags,
-  deleteCustomBlueprint,
-  getCommunityBlueprint,
-  getCustomBlueprint,
-  searchCommunityBlueprints,
-  searchCustomBlueprints,
-  updateCustomBlueprint,
-} from "../../services/blueprints";
+import { blueprintOperations as ops } from "../../operations/blueprints";
 import {
   blueprintInput,
   blueprintSearch,
@@ -19,7 +9,7 @@ import {
   customBlueprintId,
 } from "../../services/schemas";
 import { flowGraphSchema } from "../responses";
-import { type AnyRoute, defineRoute } from "../route";
+import { type AnyRoute, operationRoute } from "../route";
 
 const summary = z
   .object({
@@ -54,24 +44,23 @@ const found = <T>(list: T[], query: { page: number; size: number }) => ({
 });
 
 export const blueprintRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.communitySearch, {
     method: "GET",
     path: "/blueprints/community/search",
     tag: "Blueprints",
     summary: "Search Cadenza's blueprints by text (title, description, tags, task types) and tags.",
     query: blueprintSearch,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
-    handler: async ({ scope, query }) => ({ body: found(searchCommunityBlueprints(scope, query), query) }),
+    output: (list, { query }) => ({ body: found(list, query) }),
   }),
-  defineRoute({
+  operationRoute(ops.communityTags, {
     method: "GET",
     path: "/blueprints/community/tags",
     tag: "Blueprints",
     summary: "Tags of Cadenza's blueprints, with how many blueprints carry each.",
     responses: [{ status: 200, description: "The tags.", schema: z.array(tag) }],
-    handler: async ({ scope }) => ({ body: communityBlueprintTags(scope) }),
   }),
-  defineRoute({
+  operationRoute(ops.community, {
     method: "GET",
     path: "/blueprints/community/{id}",
     tag: "Blueprints",
@@ -81,9 +70,8 @@ export const blueprintRoutes: AnyRoute[] = [
       { status: 200, description: "The blueprint.", schema: detail },
       { status: 404, description: "No such blueprint." },
     ],
-    handler: async ({ scope, params }) => ({ body: getCommunityBlueprint(scope, params.id) }),
   }),
-  defineRoute({
+  operationRoute(ops.community, {
     method: "GET",
     path: "/blueprints/community/{id}/source",
     tag: "Blueprints",
@@ -93,12 +81,12 @@ export const blueprintRoutes: AnyRoute[] = [
       { status: 200, description: "The YAML.", contentType: "application/x-yaml" },
       { status: 404, description: "No such blueprint." },
     ],
-    handler: async ({ scope, params }) =>
-      new Response(getCommunityBlueprint(scope, params.id).source, {
+    output: (blueprint) =>
+      new Response(blueprint.source, {
         headers: { "content-type": "application/x-yaml; charset=utf-8" },
       }),
   }),
-  defineRoute({
+  operationRoute(ops.community, {
     method: "GET",
     path: "/blueprints/community/{id}/graph",
     tag: "Blueprints",
@@ -108,28 +96,25 @@ export const blueprintRoutes: AnyRoute[] = [
       { status: 200, description: "The graph.", schema: flowGraphSchema },
       { status: 404, description: "No such blueprint." },
     ],
-    handler: async ({ scope, params }) => ({ body: getCommunityBlueprint(scope, params.id).graph }),
+    output: (blueprint) => ({ body: blueprint.graph }),
   }),
-  defineRoute({
+  operationRoute(ops.customSearch, {
     method: "GET",
     path: "/blueprints/custom",
     tag: "Blueprints",
     summary: "Blueprints of the tenant, searched by text and tags.",
     query: blueprintSearch,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
-    handler: async ({ scope, query }) => ({
-      body: found(await searchCustomBlueprints(scope, query), query),
-    }),
+    output: (list, { query }) => ({ body: found(list, query) }),
   }),
-  defineRoute({
+  operationRoute(ops.customTags, {
     method: "GET",
     path: "/blueprints/custom/tags",
     tag: "Blueprints",
     summary: "Tags of the tenant's blueprints.",
     responses: [{ status: 200, description: "The tags.", schema: z.array(tag) }],
-    handler: async ({ scope }) => ({ body: await customBlueprintTags(scope) }),
   }),
-  defineRoute({
+  operationRoute(ops.create, {
     method: "POST",
     path: "/blueprints/custom",
     tag: "Blueprints",
@@ -139,12 +124,10 @@ export const blueprintRoutes: AnyRoute[] = [
       { status: 201, description: "Created.", schema: detail },
       { status: 422, description: "The source is not a valid flow." },
     ],
-    handler: async ({ scope, body }) => ({
-      status: 201,
-      body: await createCustomBlueprint(scope, body as z.output<typeof blueprintInput>),
-    }),
+    input: ({ body }) => body,
+    output: (blueprint) => ({ status: 201, body: blueprint }),
   }),
-  defineRoute({
+  operationRoute(ops.custom, {
     method: "GET",
     path: "/blueprints/custom/{id}",
     tag: "Blueprints",
@@ -154,9 +137,8 @@ export const blueprintRoutes: AnyRoute[] = [
       { status: 200, description: "The blueprint.", schema: detail },
       { status: 404, description: "No such blueprint." },
     ],
-    handler: async ({ scope, params }) => ({ body: await getCustomBlueprint(scope, params.id) }),
   }),
-  defineRoute({
+  operationRoute(ops.update, {
     method: "PUT",
     path: "/blueprints/custom/{id}",
     tag: "Blueprints",
@@ -168,11 +150,9 @@ export const blueprintRoutes: AnyRoute[] = [
       { status: 404, description: "No such blueprint." },
       { status: 422, description: "The source is not a valid flow." },
     ],
-    handler: async ({ scope, params, body }) => ({
-      body: await updateCustomBlueprint(scope, params.id, body as z.output<typeof blueprintInput>),
-    }),
+    input: ({ params, body }) => ({ ...(body as object), ...params }),
   }),
-  defineRoute({
+  operationRoute(ops.delete, {
     method: "DELETE",
     path: "/blueprints/custom/{id}",
     tag: "Blueprints",
@@ -182,9 +162,6 @@ export const blueprintRoutes: AnyRoute[] = [
       { status: 204, description: "Deleted." },
       { status: 404, description: "No such blueprint." },
     ],
-    handler: async ({ scope, params }) => {
-      await deleteCustomBlueprint(scope, params.id);
-      return {};
-    },
+    output: () => ({}),
   }),
 ];

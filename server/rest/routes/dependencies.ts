@@ -1,9 +1,9 @@
 // Flow dependencies (Kestra's FlowTopologyGraph): which flows call or trigger which, for one flow and for a
 // namespace. Computed in server/services/dependencies.ts.
 import { z } from "zod";
-import { flowDependencies, namespaceDependencies } from "../../services/dependencies";
+import { consoleOperations as ops } from "../../operations/console";
 import { booleanText, flowId, namespace } from "../../services/schemas";
-import { type AnyRoute, defineRoute } from "../route";
+import { type AnyRoute, operationRoute } from "../route";
 
 const graph = z
   .object({
@@ -23,7 +23,7 @@ const graph = z
   });
 
 export const dependencyRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.flowDependencies, {
     method: "GET",
     path: "/flows/{namespace}/{flowId}/dependencies",
     tag: "Flows",
@@ -33,19 +33,13 @@ export const dependencyRoutes: AnyRoute[] = [
       expandAll: booleanText.optional().describe("Follow dependencies transitively."),
     }),
     responses: [{ status: 200, description: "The dependency graph.", schema: graph }],
-    handler: async ({ scope, params, query }) => ({
-      body: await flowDependencies(scope, params.namespace, params.flowId, {
-        expandAll: query.expandAll === true,
-      }),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.namespaceDependencies, {
     method: "GET",
     path: "/namespaces/{namespace}/dependencies",
     tag: "Namespaces",
     summary: "The flows of a namespace (and its children) with the flows they call or are triggered by.",
     params: z.object({ namespace }),
     responses: [{ status: 200, description: "The dependency graph.", schema: graph }],
-    handler: async ({ scope, params }) => ({ body: await namespaceDependencies(scope, params.namespace) }),
   }),
 ];

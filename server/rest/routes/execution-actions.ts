@@ -1,15 +1,10 @@
 // Kestra's execution actions beyond kill/pause/resume/restart, at Kestra 1.x's paths (kestra-2.ts serves the
 // first three again under /executions/{id}/actions/): force-run, unqueue, change-status, resume/validate.
 import { z } from "zod";
-import {
-  changeExecutionStatus,
-  forceRunExecution,
-  unqueueExecution,
-  validateResumeInputs,
-} from "../../services/execution-actions";
+import { executionActionOperations as ops } from "../../operations/execution-actions";
 import { executionId, state } from "../../services/schemas";
 import { execution } from "../responses";
-import { type AnyRoute, defineRoute, type InputsBody } from "../route";
+import { type AnyRoute, type InputsBody, operationRoute } from "../route";
 
 const byId = z.object({ executionId });
 
@@ -31,7 +26,7 @@ const resumeValidation = z
   .meta({ id: "ResumeInputsValidation" });
 
 export const executionActionRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.forceRun, {
     method: "POST",
     path: "/executions/{executionId}/force-run",
     tag: "Executions",
@@ -42,9 +37,8 @@ export const executionActionRoutes: AnyRoute[] = [
       { status: 200, description: "The execution after it.", schema: execution },
       { status: 409, description: "The execution has ended." },
     ],
-    handler: async ({ scope, params }) => ({ body: await forceRunExecution(scope, params.executionId) }),
   }),
-  defineRoute({
+  operationRoute(ops.unqueue, {
     method: "POST",
     path: "/executions/{executionId}/unqueue",
     tag: "Executions",
@@ -54,9 +48,8 @@ export const executionActionRoutes: AnyRoute[] = [
       { status: 200, description: "The execution, now running.", schema: execution },
       { status: 409, description: "The execution is not QUEUED." },
     ],
-    handler: async ({ scope, params }) => ({ body: await unqueueExecution(scope, params.executionId) }),
   }),
-  defineRoute({
+  operationRoute(ops.changeStatus, {
     method: "POST",
     path: "/executions/{executionId}/change-status",
     tag: "Executions",
@@ -69,11 +62,8 @@ export const executionActionRoutes: AnyRoute[] = [
       { status: 409, description: "The execution has not ended." },
       { status: 422, description: "The status is not an end state." },
     ],
-    handler: async ({ scope, params, query }) => ({
-      body: await changeExecutionStatus(scope, params.executionId, query.status),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.validateResume, {
     method: "POST",
     path: "/executions/{executionId}/resume/validate",
     tag: "Executions",
@@ -85,8 +75,6 @@ export const executionActionRoutes: AnyRoute[] = [
       { status: 200, description: "One entry per onResume input.", schema: resumeValidation },
       { status: 409, description: "The execution is not PAUSED." },
     ],
-    handler: async ({ scope, params, body }) => ({
-      body: await validateResumeInputs(scope, params.executionId, (body as InputsBody).values ?? {}),
-    }),
+    input: ({ params, body }) => ({ ...params, inputs: (body as InputsBody).values ?? {} }),
   }),
 ];

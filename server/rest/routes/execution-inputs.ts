@@ -1,8 +1,8 @@
 // Kestra's `POST /executions/{namespace}/{flowId}/validate`: the launch form's live validation.
 import { z } from "zod";
-import { validateExecutionInputs } from "../../services/execution-inputs";
+import { executionInputOperations } from "../../operations/execution-inputs";
 import { flowId, namespace } from "../../services/schemas";
-import { type AnyRoute, defineRoute, type InputsBody } from "../route";
+import { type AnyRoute, type InputsBody, operationRoute } from "../route";
 
 const inputValidation = z
   .object({
@@ -35,7 +35,7 @@ const inputValidation = z
   .meta({ id: "ExecutionInputsValidation" });
 
 export const executionInputRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(executionInputOperations.validate, {
     method: "POST",
     path: "/executions/{namespace}/{flowId}/validate",
     tag: "Executions",
@@ -45,15 +45,11 @@ export const executionInputRoutes: AnyRoute[] = [
     query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
     body: { kind: "inputs" },
     responses: [{ status: 200, description: "One entry per declared input.", schema: inputValidation }],
-    handler: async ({ scope, params, query, body }) => {
-      const inputs = body as InputsBody;
-      return {
-        body: await validateExecutionInputs(scope, params.namespace, params.flowId, {
-          inputs: inputs.values,
-          files: inputs.files,
-          ...(query.revision !== undefined ? { revision: query.revision } : {}),
-        }),
-      };
-    },
+    input: ({ params, query, body }) => ({
+      ...params,
+      inputs: (body as InputsBody).values,
+      files: (body as InputsBody).files,
+      ...(query.revision !== undefined ? { revision: query.revision } : {}),
+    }),
   }),
 ];

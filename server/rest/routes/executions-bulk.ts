@@ -3,14 +3,9 @@
 // labels, force-run, unqueue and change-status (`?newStatus=`). Every execution is authorized on its own namespace and audited on its own; the answer is
 // { count, failed, errors: [{ id, message }] }.
 import { z } from "zod";
+import { executionActionOperations as ops } from "../../operations/execution-actions";
 import type { ExecutionFilter } from "../../services/execution-query";
-import {
-  BULK_MAX,
-  type BulkOperation,
-  bulkByIds,
-  bulkByQuery,
-  type Label,
-} from "../../services/executions-bulk";
+import { BULK_MAX, type BulkOperation } from "../../services/executions-bulk";
 import {
   executionId,
   flowId,
@@ -21,7 +16,7 @@ import {
   repeated,
   state,
 } from "../../services/schemas";
-import { type AnyRoute, defineRoute, type Method } from "../route";
+import { type AnyRoute, type Method, operationRoute } from "../route";
 
 const ids = z.array(executionId).min(1).max(BULK_MAX);
 
@@ -66,28 +61,26 @@ const responses = [
 ];
 
 function byIds(operation: BulkOperation, method: Method, path: string, what: string): AnyRoute {
-  return defineRoute({
+  return operationRoute(ops.bulkByIds, {
     method,
     path,
     tag: "Executions",
     summary: `${what} the executions whose ids are given (a JSON array).`,
     body: { kind: "json", schema: ids },
     responses,
-    handler: async ({ scope, body }) => ({ body: await bulkByIds(scope, operation, body as string[]) }),
+    input: ({ body }) => ({ operation, ids: body }),
   });
 }
 
 function byQuery(operation: BulkOperation, method: Method, path: string, what: string): AnyRoute {
-  return defineRoute({
+  return operationRoute(ops.bulkByQuery, {
     method,
     path,
     tag: "Executions",
     summary: `${what} every execution the filters match (at most 10,000).`,
     query: bulkQuery,
     responses,
-    handler: async ({ scope, query }) => ({
-      body: await bulkByQuery(scope, operation, filterFromQuery(query as BulkQuery)),
-    }),
+    input: ({ query }) => ({ operation, filter: filterFromQuery(query as BulkQuery) }),
   });
 }
 
@@ -113,7 +106,7 @@ export const executionBulkRoutes: AnyRoute[] = [
   byQuery("force-run", "POST", "/executions/force-run/by-query", "Force to run"),
   byIds("unqueue", "POST", "/executions/unqueue/by-ids", "Unqueue (QUEUED executions only)"),
   byQuery("unqueue", "POST", "/executions/unqueue/by-query", "Unqueue (QUEUED executions only)"),
-  defineRoute({
+  operationRoute(ops.bulkByIds, {
     method: "POST",
     path: "/executions/change-status/by-ids",
     tag: "Executions",
@@ -121,36 +114,34 @@ export const executionBulkRoutes: AnyRoute[] = [
     query: newStatus,
     body: { kind: "json", schema: ids },
     responses,
-    handler: async ({ scope, query, body }) => ({
-      body: await bulkByIds(scope, "change-status", body as string[], { status: query.newStatus }),
-    }),
+    input: ({ query, body }) => ({ operation: "change-status", ids: body, status: query.newStatus }),
   }),
-  defineRoute({
+  operationRoute(ops.bulkByQuery, {
     method: "POST",
     path: "/executions/change-status/by-query",
     tag: "Executions",
     summary: "Give every ended execution the filters match the end state `newStatus`.",
     query: bulkQuery.extend(newStatus.shape),
     responses,
-    handler: async ({ scope, query }) => ({
-      body: await bulkByQuery(scope, "change-status", filterFromQuery(query as BulkQuery), {
-        status: (query as { newStatus: z.infer<typeof state> }).newStatus,
-      }),
+    input: ({ query }) => ({
+      operation: "change-status",
+      filter: filterFromQuery(query as BulkQuery),
+      status: (query as { newStatus: z.infer<typeof state> }).newStatus,
     }),
   }),
-  defineRoute({
+  operationRoute(ops.bulkByIds, {
     method: "POST",
     path: "/executions/labels/by-ids",
     tag: "Executions",
     summary: "Set labels on the executions given: { executionsId, executionLabels } (other keys are kept).",
     body: { kind: "json", schema: labelsByIds },
     responses,
-    handler: async ({ scope, body }) => {
+    input: ({ body }) => {
       const { executionsId, executionLabels } = body as z.infer<typeof labelsByIds>;
-      return { body: await bulkByIds(scope, "labels", executionsId, { labels: executionLabels }) };
+      return { operation: "labels", ids: executionsId, labels: executionLabels };
     },
   }),
-  defineRoute({
+  operationRoute(ops.bulkByQuery, {
     method: "POST",
     path: "/executions/labels/by-query",
     tag: "Executions",
@@ -158,10 +149,10 @@ export const executionBulkRoutes: AnyRoute[] = [
     query: bulkQuery,
     body: { kind: "json", schema: z.array(label).min(1).max(100) },
     responses,
-    handler: async ({ scope, query, body }) => ({
-      body: await bulkByQuery(scope, "labels", filterFromQuery(query as BulkQuery), {
-        labels: body as Label[],
-      }),
+    input: ({ query, body }) => ({
+      operation: "labels",
+      filter: filterFromQuery(query as BulkQuery),
+      labels: body,
     }),
   }),
 ];

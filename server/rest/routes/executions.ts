@@ -1,26 +1,10 @@
 import { z } from "zod";
-import { CHANGEABLE_STATES, toExecutionJson } from "@/engine/executor";
+import { CHANGEABLE_STATES } from "@/engine/executor";
 import { clientIp } from "../../auth/client-ip";
 import { env } from "../../env";
-import { UnprocessableError } from "../../services/errors";
-import { contentTypeOf, previewExecutionFile, readExecutionFile } from "../../services/execution-files";
-import { type Label, setExecutionLabels } from "../../services/execution-labels";
-import { logPage, MAX_LOG_PAGE } from "../../services/execution-logs";
-import {
-  changeTaskRunState,
-  deleteExecution,
-  executionLogs,
-  getExecution,
-  isTerminal,
-  operateExecution,
-  readExecution,
-  replayExecution,
-  searchExecutions,
-  startExecution,
-} from "../../services/executions";
-import { previewExpression } from "../../services/expression-preview";
-import { executionFlowGraph } from "../../services/graphs";
-import { currentLogCursor, logsSince } from "../../services/log-follow";
+import { executionOperations as ops } from "../../operations/executions";
+import { contentTypeOf } from "../../services/execution-files";
+import { MAX_LOG_PAGE } from "../../services/execution-logs";
 import {
   booleanText,
   executionId,
@@ -39,8 +23,7 @@ import {
 import { callWebhook } from "../../services/webhooks";
 import { queryObject } from "../handler";
 import { execution, executionGraphSchema, logEntry, paged } from "../responses";
-import { type AnyRoute, defineRoute, type InputsBody } from "../route";
-import { sseResponse } from "../sse";
+import { type AnyRoute, defineRoute, type InputsBody, operationRoute } from "../route";
 
 const byId = z.object({ executionId });
 const fileQuery = z.object({
@@ -64,7 +47,7 @@ const startQuery = z.object({
 });
 
 function start(path: string, summary: string) {
-  return defineRoute({
+  return operationRoute(ops.start, {
     method: "POST",
     path,
     tag: "Executions",
@@ -76,18 +59,9 @@ function start(path: string, summary: string) {
       { status: 200, description: "The execution (ended, with outputs, when wait=true).", schema: execution },
       { status: 422, description: "Inputs that do not fit the flow: one detail per input, nothing created." },
     ],
-    handler: async ({ scope, params, query, body }) => {
+    input: ({ params, query, body }) => {
       const inputs = body as InputsBody;
-      return {
-        body: await startExecution(scope, params.namespace, params.flowId, {
-          inputs: inputs.values,
-          files: inputs.files,
-          ...(query.labels ? { labels: query.labels } : {}),
-          ...(query.revision !== undefined ? { revision: query.revision } : {}),
-          ...(query.scheduleDate ? { scheduleDate: query.scheduleDate } : {}),
-          wait: query.wait ?? false,
-        }),
-      };
+      return { ...params, ...query, inputs: inputs.values, files: inputs.files, wait: query.wait ?? false };
     },
   });
 }
@@ -97,7 +71,7 @@ function operation(
   methods: ("POST" | "DELETE")[],
   summary: string,
 ) {
-  return defineRoute({
+  return operationRoute(ops.operate, {
     method: methods,
     path: `/executions/{executionId}/${op}`,
     tag: "Executions",
@@ -108,13 +82,10 @@ function operation(
       { status: 200, description: "The execution after the operation.", schema: execution },
       { status: 409, description: "The execution's state does not allow it." },
     ],
-    handler: async ({ scope, params, body }) => ({
-      body: await operateExecution(
-        scope,
-        params.executionId,
-        op,
-        op === "resume" ? (body as InputsBody | undefined)?.values : undefined,
-      ),
+    input: ({ params, body }) => ({
+      ...params,
+      operation: op,
+      ...(op === "resume" ? { inputs: (body as InputsBody | undefined)?.values } : {}),
     }),
   });
 }
@@ -127,7 +98,7 @@ export const executionRoutes: AnyRoute[] = [
     "Start an execution. Inputs as multipart/form-data (FILE inputs as files), JSON or a form.",
   ),
   start("/executions/trigger/{namespace}/{flowId}", "Start an execution (Kestra's older path)."),
-  defineRoute({
+  operationRoute(ops.search, {
     method: "GET",
     path: "/executions/search",
     tag: "Executions",
@@ -146,39 +117,32 @@ export const executionRoutes: AnyRoute[] = [
     responses: [
       { status: 200, description: "A page of executions.", schema: paged(execution, "PagedExecutions") },
     ],
-    handler: async ({ scope, query }) => ({ body: await searchExecutions(scope, query) }),
   }),
-  defineRoute({
+  operationRoute(ops.get, {
     method: "GET",
     path: "/executions/{executionId}",
     tag: "Executions",
     summary: "An execution.",
     params: byId,
     responses: [{ status: 200, description: "The execution.", schema: execution }],
-    handler: async ({ scope, params }) => ({ body: await getExecution(scope, params.executionId) }),
   }),
-  defineRoute({
+  operationRoute(ops.graph, {
     method: "GET",
     path: "/executions/{executionId}/graph",
     tag: "Executions",
     summary: "The topology of an execution's flow revision, each task node with its runs and their states.",
     params: byId,
     responses: [{ status: 200, description: "The graph.", schema: executionGraphSchema }],
-    handler: async ({ scope, params }) => ({ body: await executionFlowGraph(scope, params.executionId) }),
   }),
-  defineRoute({
+  operationRoute(ops.delete, {
     method: "DELETE",
     path: "/executions/{executionId}",
     tag: "Executions",
     summary: "Delete an ended execution with its task runs and logs.",
     params: byId,
     responses: [{ status: 204, description: "Deleted." }],
-    handler: async ({ scope, params }) => {
-      await deleteExecution(scope, params.executionId);
-      return {};
-    },
   }),
-  defineRoute({
+  operationRoute(ops.evaluate, {
     method: "POST",
     path: "/executions/{executionId}/eval",
     tag: "Executions",
@@ -193,14 +157,9 @@ export const executionRoutes: AnyRoute[] = [
         schema: z.object({ value: z.string().optional(), error: z.string().optional() }),
       },
     ],
-    handler: async ({ scope, params, body }) => {
-      const expression = String(body ?? "");
-      if (!expression.trim() || expression.length > 2000)
-        throw new UnprocessableError("The body must be an expression of 1 to 2000 characters.");
-      return { body: await previewExpression(scope, params.executionId, expression) };
-    },
+    input: ({ params, body }) => ({ ...params, expression: String(body ?? "") }),
   }),
-  defineRoute({
+  operationRoute(ops.file, {
     method: "GET",
     path: "/executions/{executionId}/file",
     tag: "Executions",
@@ -212,19 +171,17 @@ export const executionRoutes: AnyRoute[] = [
       { status: 400, description: "The path is not under this execution's storage." },
       { status: 404, description: "No such file." },
     ],
-    handler: async ({ scope, params, query }) => {
-      const file = await readExecutionFile(scope, params.executionId, query.path);
-      return new Response(file.content as Uint8Array<ArrayBuffer>, {
+    output: (file) =>
+      new Response(file.content as Uint8Array<ArrayBuffer>, {
         status: 200,
         headers: {
           "content-type": contentTypeOf(file.extension),
           "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
           "x-content-type-options": "nosniff",
         },
-      });
-    },
+      }),
   }),
-  defineRoute({
+  operationRoute(ops.filePreview, {
     method: "GET",
     path: "/executions/{executionId}/file/preview",
     tag: "Executions",
@@ -246,15 +203,12 @@ export const executionRoutes: AnyRoute[] = [
       },
       { status: 404, description: "No such file." },
     ],
-    handler: async ({ scope, params, query }) => ({
-      body: await previewExecutionFile(scope, params.executionId, query.path),
-    }),
   }),
   operation("kill", ["DELETE", "POST"], "Kill an execution (Kestra uses DELETE; POST works too)."),
   operation("pause", ["POST"], "Pause a running execution."),
   operation("resume", ["POST"], "Resume a paused execution, with the Pause task's onResume inputs if any."),
   operation("restart", ["POST"], "Restart a failed execution from its failed task runs."),
-  defineRoute({
+  operationRoute(ops.changeTaskRunState, {
     method: "POST",
     path: "/executions/{executionId}/state",
     tag: "Executions",
@@ -268,12 +222,9 @@ export const executionRoutes: AnyRoute[] = [
       { status: 409, description: "The execution has not ended." },
       { status: 422, description: "The task run cannot take that state." },
     ],
-    handler: async ({ scope, params, body }) => {
-      const { taskRunId, state } = body as z.infer<typeof stateRequest>;
-      return { body: await changeTaskRunState(scope, params.executionId, taskRunId, state) };
-    },
+    input: ({ params, body }) => ({ ...params, ...(body as z.infer<typeof stateRequest>) }),
   }),
-  defineRoute({
+  operationRoute(ops.setLabels, {
     method: "POST",
     path: "/executions/{executionId}/labels",
     tag: "Executions",
@@ -285,11 +236,9 @@ export const executionRoutes: AnyRoute[] = [
       { status: 200, description: "The execution with its new labels.", schema: execution },
       { status: 422, description: "A label without a key, given twice, or a system label." },
     ],
-    handler: async ({ scope, params, body }) => ({
-      body: toExecutionJson(await setExecutionLabels(scope, params.executionId, body as Label[], "replace")),
-    }),
+    input: ({ params, body }) => ({ ...params, labels: body }),
   }),
-  defineRoute({
+  operationRoute(ops.replay, {
     method: "POST",
     path: "/executions/{executionId}/replay",
     tag: "Executions",
@@ -299,19 +248,12 @@ export const executionRoutes: AnyRoute[] = [
     query: z.object({ taskRunId: taskRunId.optional() }),
     body: inputsBody,
     responses: [{ status: 200, description: "The new execution.", schema: execution }],
-    handler: async ({ scope, params, query, body }) => {
+    input: ({ params, query, body }) => {
       const inputs = (body as InputsBody).values;
-      return {
-        body: await replayExecution(
-          scope,
-          params.executionId,
-          query.taskRunId,
-          Object.keys(inputs).length > 0 ? inputs : undefined,
-        ),
-      };
+      return { ...params, ...query, ...(Object.keys(inputs).length > 0 ? { inputs } : {}) };
     },
   }),
-  defineRoute({
+  operationRoute(ops.follow, {
     method: "GET",
     path: "/executions/{executionId}/follow",
     tag: "Executions",
@@ -325,25 +267,6 @@ export const executionRoutes: AnyRoute[] = [
         schema: execution,
       },
     ],
-    handler: async ({ scope, params, request, reauthorize }) => {
-      await readExecution(scope, params.executionId); // 404/403 before the stream opens
-      let last = "";
-      let reader = scope;
-      return sseResponse(
-        request.signal,
-        async (sink) => {
-          const current = await readExecution(reader, params.executionId);
-          const json = toExecutionJson(current);
-          const text = JSON.stringify(json);
-          if (text !== last) {
-            sink.send(json, { id: String(current.state.histories.length) });
-            last = text;
-          }
-          return isTerminal(current.state.current);
-        },
-        { recheck: async () => void (reader = await reauthorize()) },
-      );
-    },
   }),
   ...(["GET", "POST", "PUT"] as const).map((method) =>
     defineRoute({
@@ -364,9 +287,6 @@ export const executionRoutes: AnyRoute[] = [
         { status: 404, description: "No such tenant, flow, webhook trigger or key (one answer for all)." },
         { status: 429, description: "Rate limit reached (Retry-After says when to come back)." },
       ],
-      handler: async () => {
-        throw new Error("webhooks have no principal");
-      },
       webhook: async ({ tenant, params, body, request, db, engine }) => {
         const answer = await callWebhook(
           db,
@@ -395,7 +315,7 @@ function logLine(log: { timestamp: string; level: string; taskId: string | null;
 }
 
 export const logRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.logs, {
     method: "GET",
     path: "/logs/{executionId}",
     tag: "Logs",
@@ -403,11 +323,8 @@ export const logRoutes: AnyRoute[] = [
     params: byId,
     query: logQuery,
     responses: [{ status: 200, description: "The log entries.", schema: z.array(logEntry) }],
-    handler: async ({ scope, params, query }) => ({
-      body: await executionLogs(scope, params.executionId, query),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.logs, {
     method: "GET",
     path: "/logs/{executionId}/download",
     tag: "Logs",
@@ -415,17 +332,15 @@ export const logRoutes: AnyRoute[] = [
     params: byId,
     query: logQuery,
     responses: [{ status: 200, description: "Text lines.", contentType: "text/plain" }],
-    handler: async ({ scope, params, query }) => {
-      const logs = await executionLogs(scope, params.executionId, query);
-      return new Response(logs.map((log) => `${logLine(log)}\n`).join(""), {
+    output: (logs, { params }) =>
+      new Response(logs.map((log) => `${logLine(log)}\n`).join(""), {
         headers: {
           "content-type": "text/plain; charset=utf-8",
           "content-disposition": `attachment; filename="${params.executionId}.log"`,
         },
-      });
-    },
+      }),
   }),
-  defineRoute({
+  operationRoute(ops.followLogs, {
     method: "GET",
     path: "/logs/{executionId}/follow",
     tag: "Logs",
@@ -449,35 +364,5 @@ export const logRoutes: AnyRoute[] = [
         schema: logEntry,
       },
     ],
-    handler: async ({ scope, params, query, request, reauthorize }) => {
-      await readExecution(scope, params.executionId);
-      // The cursor is a snapshot, not a log id: a line committed after a later-numbered one still comes
-      // (server/services/log-follow.ts).
-      let cursor: string | undefined;
-      let started = false;
-      let reader = scope;
-      return sseResponse(
-        request.signal,
-        async (sink) => {
-          // Read the state first: once it has ended, the logs read next are all there will be.
-          const ended = isTerminal((await readExecution(reader, params.executionId)).state.current);
-          const { tail, ...filter } = query;
-          if (tail && !started) {
-            // The last lines by time, then the lines committed since: the snapshot is taken first, so a
-            // line written meanwhile comes twice rather than never (the client drops what it has seen);
-            // older lines are the Logs tab's to read by window.
-            cursor = await currentLogCursor(reader);
-            const last = await logPage(reader, params.executionId, { ...filter, fromEnd: true, limit: tail });
-            for (const log of last.lines) sink.send(log, { id: log.id });
-          }
-          started = true;
-          const page = await logsSince(reader, params.executionId, filter, cursor);
-          for (const log of page.lines) sink.send(log, { id: log.id });
-          cursor = page.cursor;
-          return ended;
-        },
-        { recheck: async () => void (reader = await reauthorize()) },
-      );
-    },
   }),
 ];

@@ -1,24 +1,11 @@
 // Flows in bulk on Kestra's paths: enable, disable, delete and export by ids or by query, and import.
 // Which flows a call may touch is explained in server/services/flows-bulk.ts.
 import { z } from "zod";
+import { flowBulkOperations as ops } from "../../operations/flows-bulk";
+import type { AnyOperation } from "../../operations/operation";
 import { BadRequestError } from "../../services/errors";
-import {
-  type BulkResult,
-  deleteFlowsByIds,
-  deleteFlowsByQuery,
-  disableFlowsByIds,
-  disableFlowsByQuery,
-  enableFlowsByIds,
-  enableFlowsByQuery,
-  exportFlowsByIds,
-  exportFlowsByQuery,
-  type FlowQuery,
-  type FlowRef,
-  importFlows,
-} from "../../services/flows-bulk";
 import { flowId, labelText, namespace, repeated } from "../../services/schemas";
-import type { ServiceScope } from "../../services/scope";
-import { type AnyRoute, defineRoute, type InputsBody } from "../route";
+import { type AnyRoute, type InputsBody, operationRoute } from "../route";
 
 export const flowRefs = z
   .array(z.object({ namespace, id: flowId }))
@@ -51,53 +38,44 @@ const zipResponse = (zip: Uint8Array) =>
     },
   });
 
-function byIds(
-  verb: "enable" | "disable",
-  method: "POST",
-  run: (scope: ServiceScope, refs: FlowRef[]) => Promise<BulkResult>,
-  summary: string,
-) {
-  return defineRoute({
-    method,
+/** The JSON body is the list of flows: the operation's `flows`. */
+const flowsInBody = ({ body }: { body: unknown }) => ({ flows: body });
+
+function byIds(verb: "enable" | "disable", operation: AnyOperation, summary: string) {
+  return operationRoute(operation, {
+    method: "POST",
     path: `/flows/${verb}/by-ids`,
     tag: "Flows",
     summary,
     body: { kind: "json", schema: flowRefs },
     responses: [{ status: 200, description: "How many flows changed.", schema: bulkResponse }],
-    handler: async ({ scope, body }) => ({ body: await run(scope, body as FlowRef[]) }),
+    input: flowsInBody,
   });
 }
 
-function byQuery(
-  verb: "enable" | "disable",
-  run: (scope: ServiceScope, query: FlowQuery) => Promise<BulkResult>,
-  summary: string,
-) {
-  return defineRoute({
+function byQuery(verb: "enable" | "disable", operation: AnyOperation, summary: string) {
+  return operationRoute(operation, {
     method: "POST",
     path: `/flows/${verb}/by-query`,
     tag: "Flows",
     summary,
     query: flowQuery,
     responses: [{ status: 200, description: "How many flows changed.", schema: bulkResponse }],
-    handler: async ({ scope, query }) => ({ body: await run(scope, query as FlowQuery) }),
   });
 }
 
 export const flowBulkRoutes: AnyRoute[] = [
   byIds(
     "enable",
-    "POST",
-    enableFlowsByIds,
+    ops.enableByIds,
     "Enable flows by [{namespace, id}] (a new revision with `disabled: false`). FLOW:UPDATE on each namespace, else 403 and nothing changes.",
   ),
   byIds(
     "disable",
-    "POST",
-    disableFlowsByIds,
+    ops.disableByIds,
     "Disable flows by [{namespace, id}] (a new revision with `disabled: true`). FLOW:UPDATE on each namespace, else 403 and nothing changes.",
   ),
-  defineRoute({
+  operationRoute(ops.deleteByIds, {
     method: "DELETE",
     path: "/flows/delete/by-ids",
     tag: "Flows",
@@ -105,19 +83,19 @@ export const flowBulkRoutes: AnyRoute[] = [
       "Delete flows by [{namespace, id}]. FLOW:DELETE on each namespace, else 403 and nothing changes.",
     body: { kind: "json", schema: flowRefs },
     responses: [{ status: 200, description: "How many flows were deleted.", schema: bulkResponse }],
-    handler: async ({ scope, body }) => ({ body: await deleteFlowsByIds(scope, body as FlowRef[]) }),
+    input: flowsInBody,
   }),
   byQuery(
     "enable",
-    enableFlowsByQuery,
+    ops.enableByQuery,
     "Enable the flows a search matches (q, namespace, labels); flows you may not update are skipped.",
   ),
   byQuery(
     "disable",
-    disableFlowsByQuery,
+    ops.disableByQuery,
     "Disable the flows a search matches (q, namespace, labels); flows you may not update are skipped.",
   ),
-  defineRoute({
+  operationRoute(ops.deleteByQuery, {
     method: "DELETE",
     path: "/flows/delete/by-query",
     tag: "Flows",
@@ -125,27 +103,27 @@ export const flowBulkRoutes: AnyRoute[] = [
       "Delete the flows a search matches (q, namespace, labels); flows you may not delete are skipped.",
     query: flowQuery,
     responses: [{ status: 200, description: "How many flows were deleted.", schema: bulkResponse }],
-    handler: async ({ scope, query }) => ({ body: await deleteFlowsByQuery(scope, query as FlowQuery) }),
   }),
-  defineRoute({
+  operationRoute(ops.exportByIds, {
     method: "POST",
     path: "/flows/export/by-ids",
     tag: "Flows",
     summary: "A zip of the named flows' YAML, one `{namespace}.{id}.yml` each. FLOW:READ on each namespace.",
     body: { kind: "json", schema: flowRefs },
     responses: [{ status: 200, description: "The zip.", contentType: "application/octet-stream" }],
-    handler: async ({ scope, body }) => zipResponse(await exportFlowsByIds(scope, body as FlowRef[])),
+    input: flowsInBody,
+    output: zipResponse,
   }),
-  defineRoute({
+  operationRoute(ops.exportByQuery, {
     method: "GET",
     path: "/flows/export/by-query",
     tag: "Flows",
     summary: "A zip of the YAML of the flows a search matches (q, namespace, labels) that you may read.",
     query: flowQuery,
     responses: [{ status: 200, description: "The zip.", contentType: "application/octet-stream" }],
-    handler: async ({ scope, query }) => zipResponse(await exportFlowsByQuery(scope, query as FlowQuery)),
+    output: zipResponse,
   }),
-  defineRoute({
+  operationRoute(ops.import, {
     method: "POST",
     path: "/flows/import",
     tag: "Flows",
@@ -156,18 +134,11 @@ export const flowBulkRoutes: AnyRoute[] = [
       parts: { fileUpload: "A .yml/.yaml file (one or more `---` documents) or a .zip of them." },
     },
     responses: [{ status: 200, description: "One result per document.", schema: z.array(importResult) }],
-    handler: async ({ scope, body, limits }) => {
-      const form = body as InputsBody;
-      const [file, ...more] = form.files;
+    input: ({ body }) => {
+      const [file, ...more] = (body as InputsBody).files;
       if (!file || more.length > 0)
         throw new BadRequestError("Send one file as multipart/form-data (field `fileUpload`).");
-      return {
-        body: await importFlows(
-          scope,
-          { fileName: file.fileName, content: file.content },
-          limits.importBytes,
-        ),
-      };
+      return { fileName: file.fileName, content: file.content };
     },
   }),
 ];

@@ -1,24 +1,15 @@
 import { z } from "zod";
-import { searchFlows } from "../../services/flow-search";
-import {
-  createFlow,
-  deleteFlow,
-  flowRevisions,
-  flowsOfNamespace,
-  getFlow,
-  updateFlow,
-  validateFlows,
-} from "../../services/flows";
-import { savedFlowGraph, sourceFlowGraph } from "../../services/graphs";
+import { flowOperations as ops } from "../../operations/flows";
 import { booleanText, flowId, labelText, namespace, page, repeated, size } from "../../services/schemas";
 import { flowDetail, flowGraphSchema, flowSearchPage, flowValidation } from "../responses";
-import { type AnyRoute, defineRoute } from "../route";
+import { type AnyRoute, operationRoute } from "../route";
 
 const flowParams = z.object({ namespace, flowId });
 const yamlBody = { kind: "yaml" } as const;
+const sourceOf = ({ body }: { body: unknown }) => ({ source: body });
 
 export const flowRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.create, {
     method: "POST",
     path: "/flows",
     tag: "Flows",
@@ -26,9 +17,9 @@ export const flowRoutes: AnyRoute[] = [
       "Create a flow from its YAML (Content-Type: application/x-yaml). 409 if it exists, 422 if it does not validate.",
     body: yamlBody,
     responses: [{ status: 200, description: "The flow as saved.", schema: flowDetail }],
-    handler: async ({ scope, body }) => ({ body: await createFlow(scope, body as string) }),
+    input: sourceOf,
   }),
-  defineRoute({
+  operationRoute(ops.validate, {
     method: "POST",
     path: "/flows/validate",
     tag: "Flows",
@@ -41,9 +32,9 @@ export const flowRoutes: AnyRoute[] = [
         schema: z.array(flowValidation),
       },
     ],
-    handler: async ({ scope, body }) => ({ body: validateFlows(scope, body as string) }),
+    input: sourceOf,
   }),
-  defineRoute({
+  operationRoute(ops.sourceGraph, {
     method: "POST",
     path: "/flows/graph",
     tag: "Flows",
@@ -51,9 +42,9 @@ export const flowRoutes: AnyRoute[] = [
       "The topology of a flow's YAML as typed in the editor (nothing saved); 422 if it does not validate.",
     body: yamlBody,
     responses: [{ status: 200, description: "The graph.", schema: flowGraphSchema }],
-    handler: async ({ scope, body }) => ({ body: sourceFlowGraph(scope, body as string) }),
+    input: sourceOf,
   }),
-  defineRoute({
+  operationRoute(ops.search, {
     method: "GET",
     path: "/flows/search",
     tag: "Flows",
@@ -68,23 +59,16 @@ export const flowRoutes: AnyRoute[] = [
       size,
     }),
     responses: [{ status: 200, description: "A page of flows.", schema: flowSearchPage }],
-    handler: async ({ scope, query }) => ({
-      body: await searchFlows(scope, {
-        ...query,
-        ...(query.labels ? { labels: query.labels as { key: string; value: string }[] } : {}),
-      }),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.ofNamespace, {
     method: "GET",
     path: "/flows/{namespace}",
     tag: "Flows",
     summary: "Every flow of a namespace (not its children).",
     params: z.object({ namespace }),
     responses: [{ status: 200, description: "The flows.", schema: z.array(flowDetail) }],
-    handler: async ({ scope, params }) => ({ body: await flowsOfNamespace(scope, params.namespace) }),
   }),
-  defineRoute({
+  operationRoute(ops.get, {
     method: "GET",
     path: "/flows/{namespace}/{flowId}",
     tag: "Flows",
@@ -95,11 +79,8 @@ export const flowRoutes: AnyRoute[] = [
       allowDeleted: booleanText.optional(),
     }),
     responses: [{ status: 200, description: "The flow, its YAML in `source`.", schema: flowDetail }],
-    handler: async ({ scope, params, query }) => ({
-      body: await getFlow(scope, params.namespace, params.flowId, query),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.update, {
     method: "PUT",
     path: "/flows/{namespace}/{flowId}",
     tag: "Flows",
@@ -107,23 +88,17 @@ export const flowRoutes: AnyRoute[] = [
     params: flowParams,
     body: yamlBody,
     responses: [{ status: 200, description: "The flow as saved.", schema: flowDetail }],
-    handler: async ({ scope, params, body }) => ({
-      body: await updateFlow(scope, params.namespace, params.flowId, body as string),
-    }),
+    input: ({ params, body }) => ({ ...params, source: body }),
   }),
-  defineRoute({
+  operationRoute(ops.delete, {
     method: "DELETE",
     path: "/flows/{namespace}/{flowId}",
     tag: "Flows",
     summary: "Delete a flow (its revisions and executions are kept).",
     params: flowParams,
     responses: [{ status: 204, description: "Deleted." }],
-    handler: async ({ scope, params }) => {
-      await deleteFlow(scope, params.namespace, params.flowId);
-      return {};
-    },
   }),
-  defineRoute({
+  operationRoute(ops.graph, {
     method: "GET",
     path: "/flows/{namespace}/{flowId}/graph",
     tag: "Flows",
@@ -131,11 +106,8 @@ export const flowRoutes: AnyRoute[] = [
     params: flowParams,
     query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
     responses: [{ status: 200, description: "The graph.", schema: flowGraphSchema }],
-    handler: async ({ scope, params, query }) => ({
-      body: await savedFlowGraph(scope, params.namespace, params.flowId, query),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.revisions, {
     method: "GET",
     path: "/flows/{namespace}/{flowId}/revisions",
     tag: "Flows",
@@ -155,8 +127,5 @@ export const flowRoutes: AnyRoute[] = [
         ),
       },
     ],
-    handler: async ({ scope, params }) => ({
-      body: await flowRevisions(scope, params.namespace, params.flowId),
-    }),
   }),
 ];

@@ -3,12 +3,10 @@
 // with the same authorization, since they are those routes), outputs read apart from the execution
 // (2.0 no longer inlines them), the eval of a task run's context, and POST /expressions/render.
 import { z } from "zod";
-import { NotFoundError, UnprocessableError } from "../../services/errors";
-import { readExecution } from "../../services/executions";
-import { previewExpression } from "../../services/expression-preview";
-import { MAX_RENDER_EXPRESSIONS, renderExpressions } from "../../services/expression-render";
+import { executionActionOperations as ops } from "../../operations/execution-actions";
+import { MAX_RENDER_EXPRESSIONS } from "../../services/expression-render";
 import { executionId, flowId, namespace, taskRunId } from "../../services/schemas";
-import { type AnyRoute, defineRoute } from "../route";
+import { type AnyRoute, operationRoute } from "../route";
 
 /** 1.x action path (after /executions/{executionId}/) → its 2.0 name under actions/. */
 export const KESTRA2_ACTIONS: readonly (readonly [string, string])[] = [
@@ -43,7 +41,7 @@ const byId = z.object({ executionId });
 const outputsMap = z.record(z.string(), z.unknown());
 
 export const kestra2Routes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.evalTaskRun, {
     method: "POST",
     path: "/executions/{executionId}/actions/eval/{taskRunId}",
     tag: "Executions",
@@ -59,26 +57,17 @@ export const kestra2Routes: AnyRoute[] = [
       },
       { status: 404, description: "No such execution or task run." },
     ],
-    handler: async ({ scope, params, body }) => {
-      const expression = String(body ?? "");
-      if (!expression.trim() || expression.length > 2000)
-        throw new UnprocessableError("The body must be an expression of 1 to 2000 characters.");
-      return { body: await previewExpression(scope, params.executionId, expression, params.taskRunId) };
-    },
+    input: ({ params, body }) => ({ ...params, expression: String(body ?? "") }),
   }),
-  defineRoute({
+  operationRoute(ops.outputs, {
     method: "GET",
     path: "/outputs/executions/{executionId}",
     tag: "Executions",
     summary: "The flow outputs of an execution (Kestra 2.0 no longer inlines them in the execution).",
     params: byId,
     responses: [{ status: 200, description: "The flow's outputs by id.", schema: outputsMap }],
-    handler: async ({ scope, params }) => {
-      const execution = await readExecution(scope, params.executionId);
-      return { body: execution.outputs ?? {} };
-    },
   }),
-  defineRoute({
+  operationRoute(ops.taskOutputs, {
     method: "GET",
     path: "/outputs/tasks/{executionId}/{taskRunId}",
     tag: "Executions",
@@ -88,17 +77,8 @@ export const kestra2Routes: AnyRoute[] = [
       { status: 200, description: "The task run's outputs.", schema: outputsMap },
       { status: 404, description: "No such execution or task run." },
     ],
-    handler: async ({ scope, params }) => {
-      const execution = await readExecution(scope, params.executionId);
-      const run = execution.taskRunList.find((r) => r.id === params.taskRunId);
-      if (!run)
-        throw new NotFoundError(
-          `Task run ${params.taskRunId} is not part of execution ${params.executionId}.`,
-        );
-      return { body: run.outputs ?? {} };
-    },
   }),
-  defineRoute({
+  operationRoute(ops.renderExpressions, {
     method: "POST",
     path: "/expressions/render",
     tag: "Flows",
@@ -121,8 +101,6 @@ export const kestra2Routes: AnyRoute[] = [
         schema: z.object({ rendered: z.record(z.string(), z.string()) }),
       },
     ],
-    handler: async ({ scope, body }) => ({
-      body: await renderExpressions(scope, body as Parameters<typeof renderExpressions>[1]),
-    }),
+    input: ({ body }) => body,
   }),
 ];

@@ -1,18 +1,10 @@
 // Namespace files on Kestra's paths (NamespaceFileController): content, listing, stats, upload, mkdir, move,
 // delete. The path is a query parameter (`?path=/scripts/main.py`), as in Kestra.
 import { z } from "zod";
+import { namespaceFileOperations as ops } from "../../operations/namespace-files";
 import { BadRequestError } from "../../services/errors";
-import {
-  createNamespaceDirectory,
-  deleteNamespaceFile,
-  listNamespaceDirectory,
-  moveNamespaceFile,
-  namespaceFileStats,
-  readNamespaceFile,
-  writeNamespaceFile,
-} from "../../services/namespace-files";
 import { namespace } from "../../services/schemas";
-import { type AnyRoute, defineRoute, type InputsBody } from "../route";
+import { type AnyRoute, type InputsBody, operationRoute } from "../route";
 
 const nsParams = z.object({ namespace });
 const pathQuery = z.object({ path: z.string().max(1024).optional() });
@@ -37,7 +29,7 @@ function contentType(path: string): string {
 }
 
 export const namespaceFileRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.download, {
     method: "GET",
     path: "/namespaces/{namespace}/files",
     tag: "Namespace files",
@@ -48,8 +40,7 @@ export const namespaceFileRoutes: AnyRoute[] = [
       { status: 200, description: "The file's bytes.", contentType: "application/octet-stream" },
       { status: 404, description: "No such file." },
     ],
-    handler: async ({ scope, params, query }) => {
-      const file = await readNamespaceFile(scope, params.namespace, query.path);
+    output: (file) => {
       const name = file.path.split("/").pop() ?? "file";
       return new Response(file.content as Uint8Array<ArrayBuffer>, {
         status: 200,
@@ -61,7 +52,7 @@ export const namespaceFileRoutes: AnyRoute[] = [
       });
     },
   }),
-  defineRoute({
+  operationRoute(ops.stats, {
     method: "GET",
     path: "/namespaces/{namespace}/files/stats",
     tag: "Namespace files",
@@ -69,11 +60,8 @@ export const namespaceFileRoutes: AnyRoute[] = [
     params: nsParams,
     query: pathQuery,
     responses: [{ status: 200, description: "Its attributes.", schema: fileAttributes }],
-    handler: async ({ scope, params, query }) => ({
-      body: await namespaceFileStats(scope, params.namespace, query.path),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.list, {
     method: "GET",
     path: "/namespaces/{namespace}/files/directory",
     tag: "Namespace files",
@@ -84,11 +72,8 @@ export const namespaceFileRoutes: AnyRoute[] = [
     responses: [
       { status: 200, description: "Folders first, then files, by name.", schema: z.array(fileAttributes) },
     ],
-    handler: async ({ scope, params, query }) => ({
-      body: await listNamespaceDirectory(scope, params.namespace, query.path),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.upload, {
     method: "POST",
     path: "/namespaces/{namespace}/files",
     tag: "Namespace files",
@@ -98,23 +83,16 @@ export const namespaceFileRoutes: AnyRoute[] = [
     query: pathQuery,
     body: { kind: "upload", parts: { fileContent: "The file's content." } },
     responses: [{ status: 200, description: "The file's attributes.", schema: fileAttributes }],
-    handler: async ({ scope, params, query, body }) => {
+    input: ({ params, query, body }) => {
       const form = body as InputsBody;
       const file = form.files.find((f) => f.inputId === "fileContent");
       const text = form.values.fileContent;
       if (!file && typeof text !== "string")
         throw new BadRequestError("Send the file as multipart/form-data in the `fileContent` field.");
-      return {
-        body: await writeNamespaceFile(
-          scope,
-          params.namespace,
-          query.path,
-          file ? file.content : (text as string),
-        ),
-      };
+      return { ...params, path: query.path, content: file ? file.content : text };
     },
   }),
-  defineRoute({
+  operationRoute(ops.mkdir, {
     method: "POST",
     path: "/namespaces/{namespace}/files/directory",
     tag: "Namespace files",
@@ -122,11 +100,8 @@ export const namespaceFileRoutes: AnyRoute[] = [
     params: nsParams,
     query: pathQuery,
     responses: [{ status: 200, description: "The folder's attributes.", schema: fileAttributes }],
-    handler: async ({ scope, params, query }) => ({
-      body: await createNamespaceDirectory(scope, params.namespace, query.path),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.move, {
     method: "PUT",
     path: "/namespaces/{namespace}/files",
     tag: "Namespace files",
@@ -134,12 +109,9 @@ export const namespaceFileRoutes: AnyRoute[] = [
     params: nsParams,
     query: z.object({ from: z.string().max(1024), to: z.string().max(1024) }),
     responses: [{ status: 204, description: "Moved." }],
-    handler: async ({ scope, params, query }) => {
-      await moveNamespaceFile(scope, params.namespace, query.from, query.to);
-      return {};
-    },
+    output: () => ({}),
   }),
-  defineRoute({
+  operationRoute(ops.delete, {
     method: "DELETE",
     path: "/namespaces/{namespace}/files",
     tag: "Namespace files",
@@ -147,9 +119,6 @@ export const namespaceFileRoutes: AnyRoute[] = [
     params: nsParams,
     query: pathQuery,
     responses: [{ status: 204, description: "Deleted." }],
-    handler: async ({ scope, params, query }) => {
-      await deleteNamespaceFile(scope, params.namespace, query.path);
-      return {};
-    },
+    output: () => ({}),
   }),
 ];

@@ -1,24 +1,11 @@
 import { z } from "zod";
 import { parseDuration } from "@/engine/util/duration";
 import { parseJson } from "../../input-limits";
-import {
-  deleteSecret,
-  inheritedSecrets,
-  listSecrets,
-  MAX_SECRET_BYTES,
-  setSecret,
-} from "../../secrets/service";
+import { namespaceOperations as ops } from "../../operations/namespaces";
+import { MAX_SECRET_BYTES } from "../../secrets/service";
 import { BadRequestError } from "../../services/errors";
-import { deleteKv, getKv, type KvType, listKv, setKv } from "../../services/kv";
-import {
-  createNamespace,
-  deleteNamespace,
-  getNamespace,
-  listNamespaces,
-  setAllowedNamespaces,
-} from "../../services/namespaces";
 import { allowedNamespaces, kvKey, namespace, secretName } from "../../services/schemas";
-import { type AnyRoute, defineRoute } from "../route";
+import { type AnyRoute, operationRoute } from "../route";
 
 const nsParams = z.object({ namespace });
 const kvParams = z.object({ namespace, key: kvKey });
@@ -58,49 +45,44 @@ function kvValue(request: Request, text: string): unknown {
 }
 
 export const namespaceRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.list, {
     method: "GET",
     path: "/namespaces/search",
     tag: "Namespaces",
     summary: "Namespaces of the tenant (those you may read).",
     query: z.object({ q: z.string().max(200).optional() }),
     responses: [{ status: 200, description: "The namespaces.", schema: z.array(namespaceJson) }],
-    handler: async ({ scope, query }) => ({ body: await listNamespaces(scope, query) }),
   }),
-  defineRoute({
+  operationRoute(ops.create, {
     method: "POST",
     path: "/namespaces",
     tag: "Namespaces",
     summary: "Create a namespace ahead of its flows, with a description.",
     body: { kind: "json", schema: z.object({ id: namespace, description: z.string().max(1000).optional() }) },
     responses: [{ status: 201, description: "Created.", schema: namespaceJson }],
-    handler: async ({ scope, body }) => {
-      const request = body as { id: string; description?: string };
-      return { status: 201, body: await createNamespace(scope, request.id, request.description) };
+    input: ({ body }) => {
+      const { id, ...rest } = body as { id: string; description?: string };
+      return { namespace: id, ...rest };
     },
+    output: (created) => ({ status: 201, body: created }),
   }),
-  defineRoute({
+  operationRoute(ops.get, {
     method: "GET",
     path: "/namespaces/{namespace}",
     tag: "Namespaces",
     summary: "A namespace.",
     params: nsParams,
     responses: [{ status: 200, description: "The namespace.", schema: namespaceJson }],
-    handler: async ({ scope, params }) => ({ body: await getNamespace(scope, params.namespace) }),
   }),
-  defineRoute({
+  operationRoute(ops.delete, {
     method: "DELETE",
     path: "/namespaces/{namespace}",
     tag: "Namespaces",
     summary: "Delete an empty namespace (409 while it holds flows, KV entries or secrets).",
     params: nsParams,
     responses: [{ status: 204, description: "Deleted." }],
-    handler: async ({ scope, params }) => {
-      await deleteNamespace(scope, params.namespace);
-      return {};
-    },
   }),
-  defineRoute({
+  operationRoute(ops.setAllowedNamespaces, {
     method: "PUT",
     path: "/namespaces/{namespace}/allowed-namespaces",
     tag: "Namespaces",
@@ -109,24 +91,17 @@ export const namespaceRoutes: AnyRoute[] = [
     params: nsParams,
     body: { kind: "json", schema: z.object({ allowedNamespaces }) },
     responses: [{ status: 200, description: "The namespace.", schema: namespaceJson }],
-    handler: async ({ scope, params, body }) => ({
-      body: await setAllowedNamespaces(
-        scope,
-        params.namespace,
-        (body as { allowedNamespaces: string[] }).allowedNamespaces,
-      ),
-    }),
+    input: ({ params, body }) => ({ ...params, ...(body as object) }),
   }),
-  defineRoute({
+  operationRoute(ops.kv, {
     method: "GET",
     path: "/namespaces/{namespace}/kv",
     tag: "KV store",
     summary: "The keys of a namespace's KV store, with their type and expiry.",
     params: nsParams,
     responses: [{ status: 200, description: "The entries (without values).", schema: z.array(kvEntry) }],
-    handler: async ({ scope, params }) => ({ body: await listKv(scope, params.namespace) }),
   }),
-  defineRoute({
+  operationRoute(ops.kvGet, {
     method: "GET",
     path: "/namespaces/{namespace}/kv/{key}",
     tag: "KV store",
@@ -139,9 +114,8 @@ export const namespaceRoutes: AnyRoute[] = [
         schema: z.object({ type: z.string(), value: z.unknown() }),
       },
     ],
-    handler: async ({ scope, params }) => ({ body: await getKv(scope, params.namespace, params.key) }),
   }),
-  defineRoute({
+  operationRoute(ops.kvSet, {
     method: "PUT",
     path: "/namespaces/{namespace}/kv/{key}",
     tag: "KV store",
@@ -151,43 +125,38 @@ export const namespaceRoutes: AnyRoute[] = [
     query: z.object({ ttl: z.string().max(50).optional(), description: z.string().max(1000).optional() }),
     body: { kind: "text" },
     responses: [{ status: 200, description: "The entry.", schema: kvEntry }],
-    handler: async ({ scope, params, query, body, request }) => {
+    input: ({ params, query, body, request }) => {
       const ttlText = query.ttl ?? request.headers.get("ttl") ?? undefined;
       const ttlMs = ttlText !== undefined ? parseDuration(ttlText) : undefined;
       if (ttlText !== undefined && (ttlMs === undefined || ttlMs <= 0))
         throw new BadRequestError(`ttl '${ttlText}' is not a positive ISO-8601 duration (e.g. PT1H, P1D).`);
-      const type = request.headers.get("kv-type")?.toUpperCase() as KvType | undefined;
+      const type = request.headers.get("kv-type")?.toUpperCase();
       return {
-        body: await setKv(scope, params.namespace, params.key, kvValue(request, body as string), {
-          ...(ttlMs !== undefined ? { ttlMs } : {}),
-          ...(query.description !== undefined ? { description: query.description } : {}),
-          ...(type ? { type } : {}),
-        }),
+        ...params,
+        value: kvValue(request, body as string),
+        ...(ttlMs !== undefined ? { ttlMs } : {}),
+        ...(query.description !== undefined ? { description: query.description } : {}),
+        ...(type ? { type } : {}),
       };
     },
   }),
-  defineRoute({
+  operationRoute(ops.kvDelete, {
     method: "DELETE",
     path: "/namespaces/{namespace}/kv/{key}",
     tag: "KV store",
     summary: "Delete a KV entry.",
     params: kvParams,
     responses: [{ status: 204, description: "Deleted." }],
-    handler: async ({ scope, params }) => {
-      await deleteKv(scope, params.namespace, params.key);
-      return {};
-    },
   }),
-  defineRoute({
+  operationRoute(ops.secrets, {
     method: "GET",
     path: "/namespaces/{namespace}/secrets",
     tag: "Secrets",
     summary: "The names of a namespace's secrets (values are never returned).",
     params: nsParams,
     responses: [{ status: 200, description: "Names and descriptions.", schema: z.array(secretInfo) }],
-    handler: async ({ scope, params }) => ({ body: await listSecrets(scope, params.namespace) }),
   }),
-  defineRoute({
+  operationRoute(ops.inheritedSecrets, {
     method: "GET",
     path: "/namespaces/{namespace}/inherited-secrets",
     tag: "Secrets",
@@ -196,9 +165,8 @@ export const namespaceRoutes: AnyRoute[] = [
     responses: [
       { status: 200, description: "Names and the namespace each comes from.", schema: z.array(secretInfo) },
     ],
-    handler: async ({ scope, params }) => ({ body: await inheritedSecrets(scope, params.namespace) }),
   }),
-  defineRoute({
+  operationRoute(ops.secretSet, {
     method: "PUT",
     path: "/namespaces/{namespace}/secrets/{key}",
     tag: "Secrets",
@@ -210,14 +178,9 @@ export const namespaceRoutes: AnyRoute[] = [
       schema: z.object({ value: secretValue, description: z.string().max(1000).optional() }),
     },
     responses: [{ status: 200, description: "The secret's name.", schema: secretInfo }],
-    handler: async ({ scope, params, body }) => {
-      const request = body as { value: string; description?: string };
-      return {
-        body: await setSecret(scope, params.namespace, params.key, request.value, request.description),
-      };
-    },
+    input: ({ params, body }) => ({ ...params, ...(body as object) }),
   }),
-  defineRoute({
+  operationRoute(ops.secretSet, {
     method: "POST",
     path: "/namespaces/{namespace}/secrets",
     tag: "Secrets",
@@ -228,23 +191,14 @@ export const namespaceRoutes: AnyRoute[] = [
       schema: z.object({ key: secretName, value: secretValue, description: z.string().max(1000).optional() }),
     },
     responses: [{ status: 200, description: "The secret's name.", schema: secretInfo }],
-    handler: async ({ scope, params, body }) => {
-      const request = body as { key: string; value: string; description?: string };
-      return {
-        body: await setSecret(scope, params.namespace, request.key, request.value, request.description),
-      };
-    },
+    input: ({ params, body }) => ({ ...params, ...(body as object) }),
   }),
-  defineRoute({
+  operationRoute(ops.secretDelete, {
     method: "DELETE",
     path: "/namespaces/{namespace}/secrets/{key}",
     tag: "Secrets",
     summary: "Delete a secret.",
     params: secretParams,
     responses: [{ status: 204, description: "Deleted." }],
-    handler: async ({ scope, params }) => {
-      await deleteSecret(scope, params.namespace, params.key);
-      return {};
-    },
   }),
 ];

@@ -1,14 +1,7 @@
 import { z } from "zod";
+import { triggerOperations as ops } from "../../operations/triggers";
 import { flowId, isoDate, label, namespace, triggerId } from "../../services/schemas";
-import {
-  controlBackfill,
-  getBackfill,
-  listTriggers,
-  setTriggerDisabled,
-  startBackfill,
-  unlockTrigger,
-} from "../../services/triggers";
-import { type AnyRoute, defineRoute } from "../route";
+import { type AnyRoute, operationRoute } from "../route";
 
 const triggerJson = z
   .object({
@@ -39,27 +32,23 @@ const backfill = z
 const ref = z.object({ namespace, flowId, triggerId });
 
 export const triggerRoutes: AnyRoute[] = [
-  defineRoute({
+  operationRoute(ops.list, {
     method: "GET",
     path: "/triggers/search",
     tag: "Triggers",
     summary: "Triggers of the current flows, with their next date and backfill.",
     query: z.object({ namespace: namespace.optional(), flowId: flowId.optional() }),
     responses: [{ status: 200, description: "The triggers.", schema: z.array(triggerJson) }],
-    handler: async ({ scope, query }) => ({ body: await listTriggers(scope, query) }),
   }),
-  defineRoute({
+  operationRoute(ops.ofFlow, {
     method: "GET",
     path: "/triggers/{namespace}/{flowId}",
     tag: "Triggers",
     summary: "The triggers of one flow.",
     params: z.object({ namespace, flowId }),
     responses: [{ status: 200, description: "The triggers.", schema: z.array(triggerJson) }],
-    handler: async ({ scope, params }) => ({
-      body: (await listTriggers(scope, params)).filter((t) => t.namespace === params.namespace),
-    }),
   }),
-  defineRoute({
+  operationRoute(ops.setDisabled, {
     method: "PUT",
     path: "/triggers/{namespace}/{flowId}/{triggerId}",
     tag: "Triggers",
@@ -67,11 +56,9 @@ export const triggerRoutes: AnyRoute[] = [
     params: ref,
     body: { kind: "json", schema: z.object({ disabled: z.boolean() }) },
     responses: [{ status: 200, description: "The trigger.", schema: triggerJson }],
-    handler: async ({ scope, params, body }) => ({
-      body: await setTriggerDisabled(scope, params, (body as { disabled: boolean }).disabled),
-    }),
+    input: ({ params, body }) => ({ ...params, ...(body as object) }),
   }),
-  defineRoute({
+  operationRoute(ops.backfill, {
     method: "POST",
     path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill",
     tag: "Triggers",
@@ -87,35 +74,30 @@ export const triggerRoutes: AnyRoute[] = [
       }),
     },
     responses: [{ status: 200, description: "The backfill.", schema: backfill }],
-    handler: async ({ scope, params, body }) => ({
-      body: await startBackfill(scope, params, body as Parameters<typeof startBackfill>[2]),
-    }),
+    input: ({ params, body }) => ({ ...params, ...(body as object) }),
   }),
-  defineRoute({
+  operationRoute(ops.getBackfill, {
     method: "GET",
     path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill",
     tag: "Triggers",
     summary: "A trigger's backfill and its progress.",
     params: ref,
     responses: [{ status: 200, description: "The backfill.", schema: backfill }],
-    handler: async ({ scope, params }) => ({ body: await getBackfill(scope, params) }),
   }),
-  defineRoute({
+  operationRoute(ops.controlBackfill, {
     method: "POST",
     path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill/{action}",
     tag: "Triggers",
     summary: "Pause, resume or cancel a running backfill.",
     params: ref.extend({ action: z.enum(["pause", "resume", "cancel"]) }),
     responses: [{ status: 200, description: "The backfill.", schema: backfill }],
-    handler: async ({ scope, params }) => ({ body: await controlBackfill(scope, params, params.action) }),
   }),
-  defineRoute({
+  operationRoute(ops.unlock, {
     method: "POST",
     path: "/triggers/{namespace}/{flowId}/{triggerId}/unlock",
     tag: "Triggers",
     summary: "Free a trigger held by the execution it started (it fires at its next date again).",
     params: ref,
     responses: [{ status: 200, description: "The trigger.", schema: triggerJson }],
-    handler: async ({ scope, params }) => ({ body: await unlockTrigger(scope, params) }),
   }),
 ];
