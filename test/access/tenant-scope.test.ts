@@ -16,6 +16,8 @@ const GLOBAL_ON_PURPOSE: Record<string, string> = {
   "server/services/webhooks.ts":
     "no principal: rate limits (global rows), then a scoped client for the audit entry",
   "server/services/service-instances.ts": "process heartbeats, not tenant data",
+  "server/services/flow-task-service.ts":
+    "no principal (a task of the tenant's execution): wraps the client in forTenant at once",
   "server/rest/handler.ts": "resolves the principal and its tenant (global lookups), then builds the scope",
   "server/rest/route.ts": "types only: the webhook handlers' context",
   "server/rest/serve.ts": "wires the process's client into the handler",
