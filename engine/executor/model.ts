@@ -50,8 +50,39 @@ export interface ExecutionTrigger {
   variables?: Record<string, unknown>;
 }
 
+/**
+ * Kestra's execution kind: absent for a normal execution (Kestra stores NORMAL as null), `LOOP` for one
+ * iteration of a Kestra 2.0 Loop run as an execution of its own, `PLAYGROUND` / `TEST` for the editor's
+ * playground and flow tests. Executions of kind LOOP are left out of the executions list unless asked for.
+ */
+export const EXECUTION_KINDS = ["LOOP", "PLAYGROUND", "TEST"] as const;
+export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
+
+/** An outer Loop iteration of a LOOP execution (Kestra's `LoopRun.Parent`): `item.parent(s)` inside it. */
+export interface LoopRunParent {
+  value: string;
+  index: number;
+  key?: string;
+}
+
+/** Where a LOOP execution comes from (Kestra's `LoopRun`): the parent execution, Loop task run and iteration. */
+export interface LoopRun {
+  executionId: string;
+  taskId: string;
+  taskRunId: string;
+  value: string;
+  index: number;
+  key?: string;
+  /** The enclosing loops' iterations, nearest first. */
+  parents: LoopRunParent[];
+}
+
 export interface Execution {
   id: string;
+  /** Absent for a normal execution. */
+  kind?: ExecutionKind;
+  /** Set on executions of kind LOOP. */
+  loopRun?: LoopRun;
   tenantId?: string;
   namespace: string;
   flowId: string;

@@ -7,6 +7,7 @@ import { newId } from "@/worker/ids";
 import { inputFileUri } from "@/worker/storage/uris";
 import { filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import { ConflictError, NotFoundError } from "./errors";
+import type { ExecutionKindFilter } from "./execution-query";
 import { audit, check, listFilter, type Page, type Paged, paging, type ServiceScope } from "./scope";
 
 export type ExecutionJson = Record<string, unknown>;
@@ -133,6 +134,14 @@ export interface ExecutionSearch extends Page {
   startDate?: Date;
   endDate?: Date;
   sort?: "asc" | "desc";
+  /** Unset: every kind but LOOP (Kestra hides a Loop's iterations from the list). */
+  kind?: ExecutionKindFilter;
+}
+
+/** The Prisma condition for a kind filter, as kindCondition() in SQL. */
+function kindWhere(kind: ExecutionKindFilter | undefined) {
+  if (kind === undefined) return { OR: [{ kind: null }, { kind: { not: "LOOP" } }] };
+  return { kind: kind === "NORMAL" ? null : kind };
 }
 
 export async function searchExecutions(
@@ -149,6 +158,7 @@ export async function searchExecutions(
       ...(query.labels ?? []).map((label) => ({ labels: { array_contains: [label] } })),
       query.startDate ? { startDate: { gte: query.startDate } } : {},
       query.endDate ? { startDate: { lte: query.endDate } } : {},
+      kindWhere(query.kind),
     ],
   };
   const [rows, total] = await Promise.all([

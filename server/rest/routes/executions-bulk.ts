@@ -13,6 +13,7 @@ import {
 } from "../../services/executions-bulk";
 import {
   executionId,
+  executionKind,
   flowId,
   isoDate,
   label,
@@ -44,6 +45,7 @@ export const bulkQuery = z.object({
   endDate: isoDate.optional().meta({ description: "Started before." }),
   triggerType: z.string().max(200).optional().meta({ description: "e.g. Schedule, Webhook, Flow." }),
   triggerExecutionId: executionId.optional().meta({ description: "Subflow executions of this execution." }),
+  kind: executionKind.optional(),
 });
 type BulkQuery = z.infer<typeof bulkQuery>;
 
@@ -57,6 +59,7 @@ export function filterFromQuery(query: BulkQuery): ExecutionFilter {
     ...(query.endDate ? { to: query.endDate } : {}),
     ...(query.triggerType ? { triggerType: query.triggerType } : {}),
     ...(query.triggerExecutionId ? { parentId: query.triggerExecutionId } : {}),
+    ...(query.kind ? { kind: query.kind } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import { currentLogCursor, logsSince } from "../../services/log-follow";
 import {
   booleanText,
   executionId,
+  executionKind,
   flowId,
   isoDate,
   label,
@@ -139,6 +140,7 @@ export const executionRoutes: AnyRoute[] = [
       labels: repeated(labelText),
       startDate: isoDate.optional().meta({ description: "Started at or after." }),
       endDate: isoDate.optional().meta({ description: "Started at or before." }),
+      kind: executionKind.optional(),
       sort: z.enum(["asc", "desc"]).optional(),
       page,
       size,
