@@ -33,6 +33,7 @@ export {
   type Execution,
   type ExecutionKind,
   type ExecutionTrigger,
+  type LoopIterationRequest,
   type LoopRun,
   type LoopRunParent,
   type State,

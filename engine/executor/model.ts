@@ -77,6 +77,15 @@ export interface LoopRun {
   parents: LoopRunParent[];
 }
 
+/** What a LOOP execution is created with, beside its parent's inputs, labels and trigger. */
+export interface LoopIterationRequest {
+  run: LoopRun;
+  /** The outputs the iteration's tasks see from outside the loop (the parent's, at the loop's run). */
+  outputs: Record<string, unknown>;
+  /** The parent's run-time variables (SetVariables), over the flow's. */
+  variables?: Record<string, unknown>;
+}
+
 export interface Execution {
   id: string;
   /** Absent for a normal execution. */
@@ -117,6 +126,8 @@ export interface ExecutionInternal {
   exitState?: StateType;
   /** The execution was paused by an operator (not by a Pause task). */
   manualPause?: boolean;
+  /** A LOOP execution: the outputs its tasks see from outside the loop (`loopRun` says which iteration). */
+  loopOutputs?: Record<string, unknown>;
   /** Errors worth showing on the execution itself (e.g. outputs that failed to render). */
   errors?: string[];
   /** The messages of the FAIL_EXECUTION checks that did not hold: the execution ends FAILED at its start. */
