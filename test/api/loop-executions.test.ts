@@ -88,4 +88,19 @@ describe("Loop iterations as executions of kind LOOP", () => {
     const board = await caller.dashboard.get({ tenant: "loops", range: "24h", timeZone: "UTC" });
     expect(board.totals).toEqual({ SUCCESS: 1 });
   });
+
+  it("lists the iterations among the loop's relatives, never as its previous or next execution", async () => {
+    const caller = await api.trpc({ token });
+    const second = await api.call("POST", "loops/executions/loops/looping?wait=true", { token, body: {} });
+    const secondId = (second.json as Json).id as string;
+    const first = await caller.executions.relatives({ tenant: "loops", executionId: parentId });
+    expect(first.next?.id).toBe(secondId);
+    expect(first.children.map((c) => c.kind)).toEqual(["LOOP", "LOOP", "LOOP"]);
+    const last = await caller.executions.relatives({ tenant: "loops", executionId: secondId });
+    expect(last.previous?.id).toBe(parentId);
+    const child = first.children[0]?.id as string;
+    expect((await caller.executions.relatives({ tenant: "loops", executionId: child })).parent?.id).toBe(
+      parentId,
+    );
+  });
 });
