@@ -145,6 +145,12 @@ export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabP
             {relatives?.children.some((c) => c.kind === "LOOP") ? (
               <Row label="Loop iterations">
                 <span className="flex flex-wrap gap-3">
+                  <Link
+                    href={`/executions?parentId=${encodeURIComponent(execution.id)}&kind=LOOP&range=all`}
+                    className="text-xs hover:underline"
+                  >
+                    all in the list
+                  </Link>
                   {relatives.children
                     .filter((c) => c.kind === "LOOP")
                     .map((child) => (
