@@ -52,6 +52,22 @@ describe("Loop iterations as executions of kind LOOP", () => {
     ]);
   });
 
+  it("shows the iterations' runs on the loop's execution graph, each with its iteration", async () => {
+    const graph = (await get(`executions/${parentId}/graph`)) as {
+      nodes: {
+        taskId?: string;
+        kind: string;
+        runs?: { iteration?: number; value?: string; state: string }[];
+      }[];
+    };
+    const x = graph.nodes.find((n) => n.kind === "task" && n.taskId === "x");
+    expect(x?.runs?.map((r) => [r.iteration, r.value, r.state])).toEqual([
+      [0, "a", "SUCCESS"],
+      [1, "b", "SUCCESS"],
+      [2, "c", "SUCCESS"],
+    ]);
+  });
+
   it("leaves LOOP executions out of the search unless asked for with kind, and serves each by id", async () => {
     expect(await search("")).toEqual([{ id: parentId, kind: null }]);
     expect(await search("&kind=NORMAL")).toEqual([{ id: parentId, kind: null }]);
