@@ -96,6 +96,10 @@ interface LoopState extends LoopInternal {
   broken?: boolean;
   /** Iterations run as LOOP executions (the env's choice when the run started): their ids, by index. */
   executions?: Record<string, string>;
+  /** Iterations to run again (failed before a restart), before any new one. */
+  retry?: number[];
+  /** What the run kept before its execution was restarted. */
+  previous?: LoopState;
 }
 
 const asText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
@@ -383,25 +387,26 @@ function resolveExecutions(ctx: FlowableContext<LoopProps>, values: string[]): F
   const state = ctx.internal<LoopState>();
   const { task } = ctx;
   const done = (state.done ??= {});
-  const started = state.next ?? 0;
-  let running = 0;
-  for (let index = 0; index < started; index++) if (!done[String(index)]) running++;
+  const executions = (state.executions ??= {});
+  const retry = (state.retry ??= []);
+  let running = Object.keys(executions).filter((index) => !done[index]).length;
   const records = Object.values(done);
   const stopped = state.broken || (task.transmitFailed && records.some((r) => isFailure(r.state)));
   if (!stopped && ctx.canCreate) {
     const limit = Number(task.concurrencyLimit);
-    let slots = limit > 0 ? Math.max(0, limit - running) : values.length - started;
-    let next = started;
-    while (slots > 0 && next < values.length) {
-      startIteration(ctx, next++);
+    let slots = limit > 0 ? Math.max(0, limit - running) : Number.POSITIVE_INFINITY;
+    let next = state.next ?? 0;
+    while (slots > 0 && (retry.length > 0 || next < values.length)) {
+      startIteration(ctx, retry.length > 0 ? (retry.shift() as number) : next++);
       running++;
       slots--;
     }
     state.next = next;
   }
+  if (retry.length === 0) delete state.retry;
   loopOutputs(ctx, running);
   if (running > 0) return {};
-  if (!stopped && (state.next ?? 0) < values.length) return {};
+  if (!stopped && (retry.length > 0 || (state.next ?? 0) < values.length)) return {};
   const states = Object.values(done).map((r) => stateFromChild(r.state, task.transmitFailed));
   return withErrorsAndFinally(
     block(ctx, ctx.children(), null, null),
@@ -413,7 +418,30 @@ function resolveExecutions(ctx: FlowableContext<LoopProps>, values: string[]): F
 
 export const loop: FlowableHandler<LoopProps> = {
   start(ctx) {
-    if (ctx.step.env.loopExecutions) ctx.internal<LoopState>().executions = {};
+    const state = ctx.internal<LoopState>();
+    const previous = state.previous;
+    delete state.previous;
+    if (previous?.executions && previous.loopValues) {
+      // Restarted after a failed or killed iteration: the iterations that succeeded are kept, the others run
+      // again as new LOOP executions, with the values rendered at the loop's first start.
+      Object.assign(state, { loopValues: previous.loopValues, next: previous.next ?? 0, executions: {} });
+      if (previous.loopKeys) state.loopKeys = previous.loopKeys;
+      if (previous.broken) state.broken = true;
+      state.done = {};
+      state.retry = [];
+      for (const index of Object.keys(previous.executions)
+        .map(Number)
+        .sort((a, b) => a - b)) {
+        const record = previous.done?.[String(index)];
+        const kept = record && !isFailure(record.state) && record.state !== "CANCELLED";
+        if (kept) {
+          state.done[String(index)] = record;
+          state.executions[String(index)] = previous.executions[String(index)] as string;
+        } else state.retry.push(index);
+      }
+      return undefined;
+    }
+    if (ctx.step.env.loopExecutions) state.executions = {};
     return resolveValues(ctx);
   },
   async onSubflowEnded(ctx, event) {

@@ -216,4 +216,38 @@ tasks:
     expect(execution.state.current).toBe("SUCCESS");
     expect(iterations(h.engine, execution).map((e) => value(e, "x"))).toEqual(["a", "b", "c"]);
   });
+
+  it("runs again only its failed iterations when its execution is restarted, as new LOOP executions", async () => {
+    const h = harness();
+    const failed = await h.run(`id: l
+namespace: t
+tasks:
+  - id: loop
+    type: core.flow.Loop
+    values: [a, b, c]
+    tasks:
+      - id: work
+        type: core.execution.Fail
+        condition: "{{ item.value == 'b' and (labels.system.restarted ?? 'no') == 'no' }}"
+      - { id: x, type: core.debug.Return, format: "{{ item.value }}" }
+    finally:
+      - { id: last, type: core.debug.Return, format: done }
+`);
+    expect(failed.state.current).toBe("FAILED");
+    const before = iterations(h.engine, failed);
+    expect(before.map((e) => e.state.current)).toEqual(["SUCCESS", "FAILED", "SUCCESS"]);
+    await h.engine.restart(failed.id);
+    const done = await h.engine.wait(failed.id);
+    expect(done.state.current).toBe("SUCCESS");
+    const after = iterations(h.engine, done);
+    expect(after.map((e) => [e.loopRun?.index, e.state.current])).toEqual([
+      [0, "SUCCESS"],
+      [1, "FAILED"],
+      [1, "SUCCESS"],
+      [2, "SUCCESS"],
+    ]);
+    expect(after.filter((e) => before.every((b) => b.id !== e.id)).map((e) => value(e, "x"))).toEqual(["b"]);
+    expect(runOf(done, "loop").outputs).toMatchObject({ iterationCount: 3, terminatedIterations: 3 });
+    expect(runsOf(done, "last").map((r) => r.state.current)).toEqual(["SUCCESS"]);
+  });
 });
