@@ -275,6 +275,15 @@ export async function deleteExecution(scope: ServiceScope, id: string): Promise<
       `Execution ${id} is ${found.state}: kill it, or wait for it to end, before deleting it.`,
     );
   await scope.db.$transaction(async (tx) => {
+    // Its Loops' iterations (executions of kind LOOP, nested ones too) are part of it: they go with it.
+    for (let parents = [id]; parents.length > 0; ) {
+      const iterations = await tx.execution.findMany({
+        where: { parentId: { in: parents }, kind: "LOOP" },
+        select: { id: true },
+      });
+      parents = iterations.map((e) => e.id);
+      if (parents.length > 0) await tx.execution.deleteMany({ where: { id: { in: parents } } });
+    }
     await tx.execution.delete({ where: { id } });
     await audit(
       scope,

@@ -81,7 +81,7 @@ export async function executionFlowGraph(scope: ServiceScope, executionId: strin
            select r.id, r.task_id, r.state, coalesce(r.value, x.value) as value,
                   coalesce(r.iteration, x.index) as iteration, r.attempts, r.position
              from task_runs r where r.execution_id = x.id and r.tenant_id = $2) t
-        order by x.own, x.started, x.index, t.position`,
+        order by x.own, x.index, x.started, t.position`,
       [executionId, scope.tenant.id],
     ),
   ]);

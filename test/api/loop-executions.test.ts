@@ -119,4 +119,16 @@ describe("Loop iterations as executions of kind LOOP", () => {
       parentId,
     );
   });
+
+  it("deletes the iterations with their loop's execution", async () => {
+    const run = await api.call("POST", "loops/executions/loops/looping?wait=true", { token, body: {} });
+    const id = (run.json as Json).id as string;
+    const count = async () =>
+      (
+        await api.query<{ n: number }>("select count(*)::int as n from executions where parent_id = $1", [id])
+      )[0]?.n;
+    expect(await count()).toBe(3);
+    expect((await api.call("DELETE", `loops/executions/${id}`, { token })).status).toBe(204);
+    expect(await count()).toBe(0);
+  });
 });
