@@ -14,8 +14,9 @@ import { workflowBundle } from "@/worker/temporal";
 const dir = fileURLToPath(new URL("./histories/", import.meta.url));
 // histories/ is the current recording; each folder in it an earlier one, kept so the code's branches for
 // runs recorded before a patch (workflows/patches.ts) are proved to replay as they ran: before-patches/
-// (before the first), before-task-logs/ (before `cadenza-task-logs-in-step`).
-const earlier = ["before-patches", "before-task-logs"];
+// (before the first), before-task-logs/ (before `cadenza-task-logs-in-step`), before-loop-executions/ (the
+// Loop cases before `cadenza-loop-executions`: iterations inline).
+const earlier = ["before-patches", "before-task-logs", "before-loop-executions"];
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".json")),
   ...earlier.flatMap((folder) =>
