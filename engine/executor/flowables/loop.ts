@@ -424,21 +424,27 @@ export const loop: FlowableHandler<LoopProps> = {
     if (previous?.executions && previous.loopValues) {
       // Restarted after a failed or killed iteration: the iterations that succeeded are kept, the others run
       // again as new LOOP executions, with the values rendered at the loop's first start.
-      Object.assign(state, { loopValues: previous.loopValues, next: previous.next ?? 0, executions: {} });
-      if (previous.loopKeys) state.loopKeys = previous.loopKeys;
-      if (previous.broken) state.broken = true;
-      state.done = {};
-      state.retry = [];
+      const executions: Record<string, string> = {};
+      const done: Record<string, IterationRecord> = {};
+      const retry: number[] = [];
       for (const index of Object.keys(previous.executions)
         .map(Number)
         .sort((a, b) => a - b)) {
         const record = previous.done?.[String(index)];
-        const kept = record && !isFailure(record.state) && record.state !== "CANCELLED";
-        if (kept) {
-          state.done[String(index)] = record;
-          state.executions[String(index)] = previous.executions[String(index)] as string;
-        } else state.retry.push(index);
+        if (record && !isFailure(record.state) && record.state !== "CANCELLED") {
+          done[String(index)] = record;
+          executions[String(index)] = previous.executions[String(index)] as string;
+        } else retry.push(index);
       }
+      Object.assign(state, {
+        loopValues: previous.loopValues,
+        next: previous.next ?? 0,
+        executions,
+        done,
+        retry,
+      });
+      if (previous.loopKeys) state.loopKeys = previous.loopKeys;
+      if (previous.broken) state.broken = true;
       return undefined;
     }
     if (ctx.step.env.loopExecutions) state.executions = {};
