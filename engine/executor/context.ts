@@ -1,6 +1,6 @@
 import type { Flow, Task } from "../flow/model";
 import type { StepEnv } from "./env";
-import { iterationsOf, iterationVariables } from "./loop-scope";
+import { iterationsOf, iterationVariables, loopRunItem } from "./loop-scope";
 import type { Execution, TaskRun } from "./model";
 import { ancestorsOf, outputsOf, taskStatesOf } from "./outputs";
 import { openInputs } from "./secret-inputs";
@@ -58,6 +58,12 @@ export function executionVariables(
     globals: env.globals ?? {},
   };
   if (execution.trigger) variables.trigger = execution.trigger.variables ?? {};
+  if (execution.loopRun) {
+    // A Loop iteration run as an execution of its own: its `item`, and the outputs from outside the loop
+    // under its own tasks' (Kestra 2.0 runs each iteration in its own context).
+    variables.item = loopRunItem(execution.loopRun);
+    variables.outputs = { ...execution.internal?.loopOutputs, ...(variables.outputs as object) };
+  }
   return variables;
 }
 

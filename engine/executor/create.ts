@@ -5,7 +5,7 @@ import { ChecksBlockedError, checkBehavior, type FailedCheck, failedChecks } fro
 import { executionVariables } from "./context";
 import { expressionOptions, type StepEnv } from "./env";
 import { type InputError, type InputState, resolveInputValues } from "./inputs";
-import type { Execution, ExecutionTrigger, TaskRun } from "./model";
+import type { Execution, ExecutionTrigger, LoopIterationRequest, TaskRun } from "./model";
 import { ancestorsOf } from "./outputs";
 import { isTerminal, newState, transition } from "./states";
 import { ExecutionOperationError } from "./step-context";
@@ -42,6 +42,11 @@ export interface ExecutionRequest {
   failOnInvalidInputs?: boolean;
   /** Reasons the inputs are known to be invalid before they are read (they did not render): as above. */
   invalidInputs?: string[];
+  /**
+   * One iteration of a Loop (kind LOOP): `inputs` are the parent's, already validated, taken as they are;
+   * no checks apply.
+   */
+  loop?: LoopIterationRequest;
 }
 
 export const CORRELATION_ID = "system.correlationId";
@@ -86,6 +91,14 @@ export async function createExecution(
   };
   if (request.invalidInputs?.length) {
     draft.internal = { invalidInputs: request.invalidInputs };
+    return draft;
+  }
+  if (request.loop) {
+    draft.kind = "LOOP";
+    draft.loopRun = request.loop.run;
+    draft.inputs = structuredClone(request.inputs ?? {});
+    if (request.loop.variables) draft.variables = structuredClone(request.loop.variables);
+    draft.internal = { loopOutputs: structuredClone(request.loop.outputs) };
     return draft;
   }
   const { values, errors } = await inputsOf(flow, draft, request, env);

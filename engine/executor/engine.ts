@@ -157,6 +157,11 @@ export class Engine implements RunFinisher {
       this.terminate("FAILED");
       return;
     }
+    if (execution.kind === "LOOP") {
+      // A Loop iteration is part of its parent's run: no concurrency limit or SLA of its own.
+      ctx.setExecutionState("RUNNING");
+      return;
+    }
     if (force) ctx.log("INFO", `Forced to run (it was ${execution.state.current})`);
     else if (flow.concurrency && ctx.env.runningCount) {
       const running = await ctx.env.runningCount(flow, execution);
@@ -434,6 +439,7 @@ export class Engine implements RunFinisher {
     const finalState = execution.internal?.finalState;
     // A paused execution does not end: it goes on (errors, finally, the end) once resumed.
     if (execution.internal?.manualPause) return false;
+    if (execution.loopRun) return this.resolveIteration(canStart);
     if (finalState === undefined) {
       const decision = sequentialBlock(this.rootBlock(canStart), flow.tasks, flow.errors, flow.finally);
       const changed = this.applyDecision(null, decision);
@@ -447,6 +453,33 @@ export class Engine implements RunFinisher {
     const changed = this.applyDecision(null, decision);
     if (decision.state) {
       this.terminate(finalState);
+      return true;
+    }
+    return changed;
+  }
+
+  /**
+   * A LOOP execution runs its Loop's `tasks`, then the Loop's `errors` when one failed, and ends: no flow
+   * outputs, finally, afterExecution or retry (those are the parent's; the Loop's `finally` runs once, there).
+   */
+  private resolveIteration(canStart: boolean): boolean {
+    const { ctx, execution } = this;
+    const loopRun = execution.loopRun as NonNullable<typeof execution.loopRun>;
+    const loop = ctx.tasks.get(loopRun.taskId)?.task as
+      | (Task & { tasks?: Task[]; errors?: Task[] })
+      | undefined;
+    if (!loop?.tasks) {
+      ctx.log(
+        "ERROR",
+        `Loop task '${loopRun.taskId}' is not in revision ${execution.flowRevision} of the flow`,
+      );
+      this.terminate("FAILED");
+      return true;
+    }
+    const decision = sequentialBlock(this.rootBlock(canStart), loop.tasks, loop.errors ?? [], []);
+    const changed = this.applyDecision(null, decision);
+    if (decision.state) {
+      this.terminate(decision.state);
       return true;
     }
     return changed;

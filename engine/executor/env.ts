@@ -27,6 +27,12 @@ export interface StepEnv {
    * defaulted: a Temporal workflow replays `step` and must see the same numbers (tests pass a seeded one).
    */
   random(): number;
+  /**
+   * Kestra 2.0's Loop runs each iteration as a child execution of kind LOOP (the driver creates it through
+   * `startSubflow`); unset, its iterations run inline as task runs of the loop's own execution. Decided once
+   * per Loop run, at its start (a Temporal workflow sets it behind a `patched()` id, so old histories replay).
+   */
+  loopExecutions?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

@@ -1,6 +1,6 @@
 import type { Label, LogLevel, Metric } from "../plugin/types";
 import type { ChangeableState } from "./change-state";
-import type { Execution } from "./model";
+import type { Execution, LoopIterationRequest } from "./model";
 import type { StateType } from "./states";
 
 /** Everything that can happen to an execution. `step` applies one at a time. */
@@ -91,6 +91,8 @@ export interface StartSubflowCommand {
   /** Trigger recorded on the child execution. */
   trigger: { id: string; type: string; variables: Record<string, unknown> };
   parentId: string;
+  /** Set for one iteration of a Loop: the child is an execution of kind LOOP of the same flow revision. */
+  loop?: LoopIterationRequest;
 }
 
 export interface ExecutorLog {

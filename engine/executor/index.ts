@@ -28,7 +28,19 @@ export type {
 export type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
 export * from "./flowables";
 export { type InputError, type InputState, nestInputs, resolveInputValues } from "./inputs";
-export type { Execution, ExecutionTrigger, State, StateHistory, TaskRun, TaskRunAttempt } from "./model";
+export {
+  EXECUTION_KINDS,
+  type Execution,
+  type ExecutionKind,
+  type ExecutionTrigger,
+  type LoopIterationRequest,
+  type LoopRun,
+  type LoopRunParent,
+  type State,
+  type StateHistory,
+  type TaskRun,
+  type TaskRunAttempt,
+} from "./model";
 export { outputsOf, taskStatesOf } from "./outputs";
 export { validateResumeInputs } from "./resume-inputs";
 export {

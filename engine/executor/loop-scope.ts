@@ -1,4 +1,4 @@
-import type { Execution, TaskRun } from "./model";
+import type { Execution, LoopRun, LoopRunParent, TaskRun } from "./model";
 import { ancestorsOf } from "./outputs";
 
 /** What a Loop run keeps in its `internal`: the rendered values (and keys, for a map), fixed at its start. */
@@ -61,6 +61,30 @@ export function itemVariable(refs: readonly IterationRef[]): LoopItem | undefine
     outer = item;
   }
   return outer;
+}
+
+/** `item` of a LOOP execution, from its loopRun: the iteration, and the outer loops' as `parent(s)`. */
+export function loopRunItem(loopRun: LoopRun): LoopItem {
+  const plain = (p: LoopRunParent): LoopItem => ({
+    value: p.value,
+    index: p.index,
+    ...(p.key !== undefined ? { key: p.key } : {}),
+  });
+  let outer: LoopItem | undefined;
+  for (let i = loopRun.parents.length - 1; i >= 0; i--) {
+    const item = plain(loopRun.parents[i] as LoopRunParent);
+    if (outer) {
+      item.parent = outer;
+      item.parents = [outer, ...(outer.parents ?? [])];
+    }
+    outer = item;
+  }
+  const item = plain(loopRun);
+  if (outer) {
+    item.parent = outer;
+    item.parents = [outer, ...(outer.parents ?? [])];
+  }
+  return item;
 }
 
 function nest(target: Record<string, unknown>, keys: string[], outputs: Record<string, unknown>): void {

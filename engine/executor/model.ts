@@ -50,8 +50,48 @@ export interface ExecutionTrigger {
   variables?: Record<string, unknown>;
 }
 
+/**
+ * Kestra's execution kind: absent for a normal execution (Kestra stores NORMAL as null), `LOOP` for one
+ * iteration of a Kestra 2.0 Loop run as an execution of its own, `PLAYGROUND` / `TEST` for the editor's
+ * playground and flow tests. Executions of kind LOOP are left out of the executions list unless asked for.
+ */
+export const EXECUTION_KINDS = ["LOOP", "PLAYGROUND", "TEST"] as const;
+export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
+
+/** An outer Loop iteration of a LOOP execution (Kestra's `LoopRun.Parent`): `item.parent(s)` inside it. */
+export interface LoopRunParent {
+  value: string;
+  index: number;
+  key?: string;
+}
+
+/** Where a LOOP execution comes from (Kestra's `LoopRun`): the parent execution, Loop task run and iteration. */
+export interface LoopRun {
+  executionId: string;
+  taskId: string;
+  taskRunId: string;
+  value: string;
+  index: number;
+  key?: string;
+  /** The enclosing loops' iterations, nearest first. */
+  parents: LoopRunParent[];
+}
+
+/** What a LOOP execution is created with, beside its parent's inputs, labels and trigger. */
+export interface LoopIterationRequest {
+  run: LoopRun;
+  /** The outputs the iteration's tasks see from outside the loop (the parent's, at the loop's run). */
+  outputs: Record<string, unknown>;
+  /** The parent's run-time variables (SetVariables), over the flow's. */
+  variables?: Record<string, unknown>;
+}
+
 export interface Execution {
   id: string;
+  /** Absent for a normal execution. */
+  kind?: ExecutionKind;
+  /** Set on executions of kind LOOP. */
+  loopRun?: LoopRun;
   tenantId?: string;
   namespace: string;
   flowId: string;
@@ -86,6 +126,8 @@ export interface ExecutionInternal {
   exitState?: StateType;
   /** The execution was paused by an operator (not by a Pause task). */
   manualPause?: boolean;
+  /** A LOOP execution: the outputs its tasks see from outside the loop (`loopRun` says which iteration). */
+  loopOutputs?: Record<string, unknown>;
   /** Errors worth showing on the execution itself (e.g. outputs that failed to render). */
   errors?: string[];
   /** The messages of the FAIL_EXECUTION checks that did not hold: the execution ends FAILED at its start. */

@@ -51,6 +51,9 @@ export function toExecutionJson(execution: Execution): Record<string, unknown> {
     ...(execution.trigger !== undefined ? { trigger: execution.trigger } : {}),
     ...(execution.parentId !== undefined ? { parentId: execution.parentId } : {}),
     originalId: execution.originalId,
+    // Kestra writes `kind: null` for a normal execution; clients filter on it.
+    kind: execution.kind ?? null,
+    ...(execution.loopRun !== undefined ? { loopRun: execution.loopRun } : {}),
     ...(execution.scheduleDate !== undefined ? { scheduleDate: execution.scheduleDate } : {}),
     metadata: execution.metadata,
   };

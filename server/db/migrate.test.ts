@@ -42,8 +42,11 @@ describe("applyMigrations", () => {
         select indexdef from pg_indexes where tablename in ('executions', 'log_entries', 'trigger_states')`;
       const defs = indexes.map((i) => i.indexdef).join("\n");
       expect(defs).toContain("(tenant_id, namespace, flow_id, state, start_date DESC)");
-      // The executions list's keyset (with the columns its aggregates read), states, namespace prefixes.
-      expect(defs).toContain("(tenant_id, start_date DESC, id DESC, state, namespace, flow_id, end_date)");
+      // The executions list's keyset (with the columns its aggregates and its kind filter read), states,
+      // namespace prefixes.
+      expect(defs).toContain(
+        "(tenant_id, start_date DESC, id DESC, state, namespace, flow_id, end_date, kind)",
+      );
       expect(defs).toContain("(tenant_id, state, start_date DESC)");
       expect(defs).toContain("(tenant_id, namespace text_pattern_ops, start_date DESC)");
       expect(defs).toContain("USING gin (labels jsonb_path_ops)");

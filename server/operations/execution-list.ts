@@ -10,7 +10,7 @@ import {
   executionsOverTime,
   listExecutionPage,
 } from "../services/executions-list";
-import { executionId, flowId, isoDate, label, namespace, state } from "../services/schemas";
+import { executionId, executionKind, flowId, isoDate, label, namespace, state } from "../services/schemas";
 import { defineOperation } from "./operation";
 
 const executionFilter = z.object({
@@ -22,6 +22,7 @@ const executionFilter = z.object({
   to: isoDate.optional(),
   triggerType: z.string().max(200).optional(),
   parentId: executionId.optional(),
+  kind: executionKind.optional(),
 });
 
 /** zod's optional keys carry `undefined`; the services want them absent. */

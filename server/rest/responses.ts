@@ -93,6 +93,24 @@ export const execution = z
       }),
     ),
     trigger: z.unknown().optional(),
+    parentId: z.string().optional(),
+    kind: z.enum(["LOOP", "PLAYGROUND", "TEST"]).nullable().meta({
+      description: "Kestra's execution kind: null for a normal execution, LOOP for one iteration of a Loop.",
+    }),
+    loopRun: z
+      .object({
+        executionId: z.string(),
+        taskId: z.string(),
+        taskRunId: z.string(),
+        value: z.string(),
+        index: z.number().int(),
+        key: z.string().optional(),
+        parents: z.array(
+          z.object({ value: z.string(), index: z.number().int(), key: z.string().optional() }),
+        ),
+      })
+      .optional()
+      .meta({ description: "A LOOP execution's loop: its execution, task, task run and iteration." }),
   })
   .meta({ id: "Execution", description: "Kestra's execution JSON (ARCHITECTURE §6)." });
 

@@ -58,6 +58,8 @@ export interface RelativeExecution {
   startDate: string;
   flowId: string;
   namespace: string;
+  /** LOOP for a Loop's iteration, else null. */
+  kind: string | null;
 }
 
 const pick = {
@@ -67,15 +69,27 @@ const pick = {
   flowId: true,
   namespace: true,
   flowRevision: true,
+  kind: true,
 } as const;
 
-function relative(row: { id: string; state: string; startDate: Date; flowId: string; namespace: string }) {
+/** Previous, next and last success are the flow's own executions, not a Loop's iterations. */
+const notLoop = { OR: [{ kind: null }, { kind: { not: "LOOP" } }] };
+
+function relative(row: {
+  id: string;
+  state: string;
+  startDate: Date;
+  flowId: string;
+  namespace: string;
+  kind: string | null;
+}): RelativeExecution {
   return {
     id: row.id,
     state: row.state,
     startDate: row.startDate.toISOString(),
     flowId: row.flowId,
     namespace: row.namespace,
+    kind: row.kind,
   };
 }
 
@@ -85,17 +99,17 @@ export async function executionRelatives(scope: ServiceScope, id: string) {
   const sameFlow = { namespace: self.namespace, flowId: self.flowId };
   const [previous, next, lastSuccess, children, parent] = await Promise.all([
     scope.db.execution.findFirst({
-      where: { ...sameFlow, startDate: { lt: self.startDate } },
+      where: { ...sameFlow, ...notLoop, startDate: { lt: self.startDate } },
       orderBy: [{ startDate: "desc" }, { id: "desc" }],
       select: pick,
     }),
     scope.db.execution.findFirst({
-      where: { ...sameFlow, startDate: { gt: self.startDate } },
+      where: { ...sameFlow, ...notLoop, startDate: { gt: self.startDate } },
       orderBy: [{ startDate: "asc" }, { id: "asc" }],
       select: pick,
     }),
     scope.db.execution.findFirst({
-      where: { ...sameFlow, state: "SUCCESS", startDate: { lt: self.startDate } },
+      where: { ...sameFlow, ...notLoop, state: "SUCCESS", startDate: { lt: self.startDate } },
       orderBy: [{ startDate: "desc" }, { id: "desc" }],
       select: {
         ...pick,

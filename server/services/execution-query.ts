@@ -3,6 +3,7 @@
 // needs row-value keyset comparisons, date_trunc in the viewer's time zone and percentile_cont, which
 // Prisma cannot express; the tenant is always the first condition, bound from the scope, never from input,
 // and the principal's namespace filter is always the second.
+import type { ExecutionKind } from "@/engine/executor";
 import type { NamespaceFilter } from "../access/authorize";
 import type { ExecutionState } from "./executions";
 import { listFilter, type ServiceScope } from "./scope";
@@ -21,6 +22,21 @@ export interface ExecutionFilter {
   triggerType?: string;
   /** Subflow executions of this execution. */
   parentId?: string;
+  /**
+   * Kestra's execution kind: NORMAL (stored as null) or one of the others. Unset: every kind but LOOP, as
+   * Kestra's list hides a Loop's iterations (they are reached from their loop, by id, or by this filter).
+   */
+  kind?: ExecutionKindFilter;
+}
+
+/** What the `kind` filter accepts: Kestra's NORMAL (no kind) and the stored kinds. */
+export type ExecutionKindFilter = "NORMAL" | ExecutionKind;
+
+/** The SQL condition on the `kind` column for a filter's kind (unset: all but LOOP). */
+export function kindCondition(sql: Sql, column: string, kind: ExecutionKindFilter | undefined): string {
+  if (kind === undefined) return `${column} is distinct from 'LOOP'`;
+  if (kind === "NORMAL") return `${column} is null`;
+  return `${column} = ${sql.param(kind)}`;
 }
 
 /** `like` pattern matching `text` literally. */
@@ -59,6 +75,8 @@ export function executionWhere(
   access: NamespaceFilter,
   filter: ExecutionFilter,
   alias = "e",
+  /** false on the stats tables, which have no `kind` (they count no LOOP execution). */
+  hasKind = true,
 ): Sql {
   const sql = new Sql();
   const col = (name: string) => `${alias}.${name}`;
@@ -79,12 +97,18 @@ export function executionWhere(
     );
   }
   if (filter.parentId) sql.where(`${col("parent_id")} = ${sql.param(filter.parentId)}`);
+  if (hasKind) sql.where(kindCondition(sql, col("kind"), filter.kind));
   return sql;
 }
 
 /** executionWhere for the scope's tenant and what its principal may READ. */
-export function scopedExecutionWhere(scope: ServiceScope, filter: ExecutionFilter, alias = "e"): Sql {
-  return executionWhere(scope.tenant.id, listFilter(scope, "EXECUTION", "READ"), filter, alias);
+export function scopedExecutionWhere(
+  scope: ServiceScope,
+  filter: ExecutionFilter,
+  alias = "e",
+  hasKind = true,
+): Sql {
+  return executionWhere(scope.tenant.id, listFilter(scope, "EXECUTION", "READ"), filter, alias, hasKind);
 }
 
 /** Runs a read query on the engine's pool (the scope's tenant is in `sql`). */

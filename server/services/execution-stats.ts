@@ -38,13 +38,15 @@ function halves(scope: ServiceScope, filter: ExecutionFilter, column: "hour" | "
       ...(filter.flowId && column === "day" ? { flowId: filter.flowId } : {}),
     },
     "x",
+    false,
   );
   const common = sql.clause;
   if (!filter.from) return { sql, whole: common, edge: null };
   const boundary = new Date(Math.ceil(filter.from.getTime() / step) * step);
   const whole = `${common} and x.${column} >= ${sql.param(boundary)}`;
   if (boundary.getTime() === filter.from.getTime()) return { sql, whole, edge: null };
-  const edge = `${common} and x.start_date >= ${sql.param(filter.from)} and x.start_date < ${sql.param(boundary)}`;
+  // The stats count no LOOP execution (their triggers skip them): nor does the edge.
+  const edge = `${common} and x.kind is distinct from 'LOOP' and x.start_date >= ${sql.param(filter.from)} and x.start_date < ${sql.param(boundary)}`;
   return { sql, whole, edge };
 }
 

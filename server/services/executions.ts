@@ -7,6 +7,7 @@ import { newId } from "@/worker/ids";
 import { inputFileUri } from "@/worker/storage/uris";
 import { filterAllows, namespaceOrChildren, namespaceWhere } from "../access/authorize";
 import { ConflictError, NotFoundError } from "./errors";
+import type { ExecutionKindFilter } from "./execution-query";
 import { audit, check, listFilter, type Page, type Paged, paging, type ServiceScope } from "./scope";
 
 export type ExecutionJson = Record<string, unknown>;
@@ -133,6 +134,14 @@ export interface ExecutionSearch extends Page {
   startDate?: Date;
   endDate?: Date;
   sort?: "asc" | "desc";
+  /** Unset: every kind but LOOP (Kestra hides a Loop's iterations from the list). */
+  kind?: ExecutionKindFilter;
+}
+
+/** The Prisma condition for a kind filter, as kindCondition() in SQL. */
+function kindWhere(kind: ExecutionKindFilter | undefined) {
+  if (kind === undefined) return { OR: [{ kind: null }, { kind: { not: "LOOP" } }] };
+  return { kind: kind === "NORMAL" ? null : kind };
 }
 
 export async function searchExecutions(
@@ -149,6 +158,7 @@ export async function searchExecutions(
       ...(query.labels ?? []).map((label) => ({ labels: { array_contains: [label] } })),
       query.startDate ? { startDate: { gte: query.startDate } } : {},
       query.endDate ? { startDate: { lte: query.endDate } } : {},
+      kindWhere(query.kind),
     ],
   };
   const [rows, total] = await Promise.all([
@@ -265,6 +275,15 @@ export async function deleteExecution(scope: ServiceScope, id: string): Promise<
       `Execution ${id} is ${found.state}: kill it, or wait for it to end, before deleting it.`,
     );
   await scope.db.$transaction(async (tx) => {
+    // Its Loops' iterations (executions of kind LOOP, nested ones too) are part of it: they go with it.
+    for (let parents = [id]; parents.length > 0; ) {
+      const iterations = await tx.execution.findMany({
+        where: { parentId: { in: parents }, kind: "LOOP" },
+        select: { id: true },
+      });
+      parents = iterations.map((e) => e.id);
+      if (parents.length > 0) await tx.execution.deleteMany({ where: { id: { in: parents } } });
+    }
     await tx.execution.delete({ where: { id } });
     await audit(
       scope,

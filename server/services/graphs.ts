@@ -65,8 +65,23 @@ export async function executionFlowGraph(scope: ServiceScope, executionId: strin
       iteration: number | null;
       attempts: number;
     }>(
-      `select id, task_id, state::text, value, iteration, jsonb_array_length(attempts)::int as attempts
-         from task_runs where execution_id = $1 and tenant_id = $2 order by position`,
+      // The execution's own runs, then those of its Loops' iterations (executions of kind LOOP, nested
+      // loops' too), each carrying its iteration's index and value as an inline loop's runs do.
+      `with recursive iterations(id, index, value, started) as (
+         select e.id, (e.document->'loopRun'->>'index')::int, e.document->'loopRun'->>'value', e.start_date
+           from executions e where e.parent_id = $1 and e.tenant_id = $2 and e.kind = 'LOOP'
+         union all
+         select e.id, (e.document->'loopRun'->>'index')::int, e.document->'loopRun'->>'value', e.start_date
+           from executions e join iterations i on e.parent_id = i.id where e.tenant_id = $2 and e.kind = 'LOOP'
+       )
+       select t.id, t.task_id, t.state::text, t.value, t.iteration, jsonb_array_length(t.attempts)::int as attempts
+         from (select $1::text as id, null::int as index, null::text as value, null::timestamptz as started, 0 as own
+               union all select id, index, value, started, 1 from iterations) x
+         cross join lateral (
+           select r.id, r.task_id, r.state, coalesce(r.value, x.value) as value,
+                  coalesce(r.iteration, x.index) as iteration, r.attempts, r.position
+             from task_runs r where r.execution_id = x.id and r.tenant_id = $2) t
+        order by x.own, x.index, x.started, t.position`,
       [executionId, scope.tenant.id],
     ),
   ]);

@@ -1,6 +1,7 @@
 // The zod schemas of the API's inputs, shared by the REST routes (which also turn them into the OpenAPI
 // document) and the tRPC procedures, so both validate the same way.
 import { z } from "zod";
+import { EXECUTION_KINDS } from "@/engine/executor";
 import { FLOW_ID, NAMESPACE } from "@/engine/flow";
 import { ACTIONS, PERMISSIONS } from "../access/permissions";
 import { SECRET_NAME } from "../secrets/service";
@@ -72,6 +73,11 @@ export const roleRef = z
   .meta({ description: "Admin, Editor, Launcher, Viewer, or a custom role's name or id." });
 export const subjectType = z.enum(["USER", "GROUP", "SERVICE_ACCOUNT"]);
 export const state = z.enum(STATES);
+/** Kestra's execution kinds as a filter: NORMAL is a normal execution (no kind stored). */
+export const executionKind = z.enum(["NORMAL", ...EXECUTION_KINDS]).meta({
+  description:
+    "Kestra's execution kind: NORMAL, LOOP (one iteration of a Loop), PLAYGROUND or TEST. Unset: every kind but LOOP.",
+});
 export const logLevel = z.enum(LOG_LEVELS);
 export const email = z
   .string()

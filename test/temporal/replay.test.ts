@@ -14,8 +14,12 @@ import { workflowBundle } from "@/worker/temporal";
 const dir = fileURLToPath(new URL("./histories/", import.meta.url));
 // histories/ is the current recording; each folder in it an earlier one, kept so the code's branches for
 // runs recorded before a patch (workflows/patches.ts) are proved to replay as they ran: before-patches/
-// (before the first), before-task-logs/ (before `cadenza-task-logs-in-step`).
-const earlier = ["before-patches", "before-task-logs"];
+// (before the first), before-task-logs/ (before `cadenza-task-logs-in-step`), before-loop-executions/ (the
+// Loop cases before `cadenza-loop-executions`: iterations inline).
+const earlier = ["before-patches", "before-task-logs", "before-loop-executions"];
+/** What each earlier recording must cover: a whole recording, or the cases its patch changed. */
+const covers = (folder: string, patterns: string[]) =>
+  folder === "before-loop-executions" ? ["cadenza-loop-"] : patterns;
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".json")),
   ...earlier.flatMap((folder) =>
@@ -30,8 +34,9 @@ it("has recorded histories for every flowable pattern", () => {
   const patterns = ["parallel", "dag", "each-parallel", "for-each-item", "subflow", "pause", "retry"];
   for (const pattern of [...patterns, "continue-as-new"])
     expect(files.some((f) => !f.includes("/") && f.includes(pattern))).toBe(true);
+  expect(files.some((f) => !f.includes("/") && f.includes("cadenza-loop-nested.child-1.child-1"))).toBe(true);
   for (const folder of earlier)
-    for (const pattern of patterns)
+    for (const pattern of covers(folder, patterns))
       expect(files.some((f) => f.startsWith(`${folder}/`) && f.includes(pattern))).toBe(true);
 });
 

@@ -14,7 +14,8 @@ import { subflowEndedEvent } from "./subflows";
  * 4. the trigger that started it is disabled when the end state is in its `stopAfter`;
  * 5. Flow triggers of other flows that match it start their executions (once each, however often this
  *    runs: an execution restarted and ended again triggers again, with its new attempt number).
- * Does nothing for an execution that is gone or no longer ended (restarted meanwhile).
+ * Does nothing for an execution that is gone or no longer ended (restarted meanwhile). A Loop iteration
+ * (kind LOOP) does 1 and 2 only.
  */
 export async function executionEnded(ports: DriverPorts, executionId: string): Promise<void> {
   const execution = await ports.executions.get(executionId);
@@ -24,6 +25,8 @@ export async function executionEnded(ports: DriverPorts, executionId: string): P
     .catch((error) => ports.report("could not release the execution's working directories", error));
   const parent = await ports.executions.parentOf(execution);
   if (parent) await ports.executions.send(parent.executionId, subflowEndedEvent(execution, parent));
+  // A Loop iteration (kind LOOP) is part of its parent's run: no concurrency slot, trigger or Flow trigger.
+  if (execution.kind === "LOOP") return;
   const flow = await ports.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
   if (!flow) return;
   if (flow.concurrency) {

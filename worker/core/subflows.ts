@@ -45,6 +45,7 @@ export function startSubflow(ports: DriverPorts, command: StartSubflowCommand): 
           trigger: command.trigger,
           parentId: command.parentId,
           scheduleDate: command.scheduleDate,
+          ...(command.loop ? { loop: command.loop } : {}),
         },
         {
           ...(command.wait

@@ -49,7 +49,8 @@ async function runningCount(
   ]);
   const result = await db.query(
     `select count(*)::int as count from executions
-     where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5`,
+     where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5
+       and kind is distinct from 'LOOP'`,
     [tenantId, flow.namespace, flow.id, ACTIVE_STATES, execution.id],
   );
   return (result.rows[0] as { count: number }).count;
@@ -63,6 +64,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     registry: ctx.registry,
     functions: ctx.functions(db, tenantId),
     runningCount: (flow, execution) => runningCount(db, tenantId, flow, execution),
+    // Kestra 2.0: each Loop iteration is a child execution of kind LOOP.
+    loopExecutions: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

@@ -47,8 +47,8 @@ export async function insertExecution(
 ): Promise<boolean> {
   const result = await db.query(
     `insert into executions (id, tenant_id, namespace, flow_id, flow_revision, state, state_histories, start_date, end_date,
-       inputs, outputs, labels, trigger, original_id, parent_id, parent_link, schedule_date, dedupe_key, document, updated_at)
-     values ($1,$2,$3,$4,$5,$6::state,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19, now())
+       inputs, outputs, labels, trigger, original_id, parent_id, parent_link, schedule_date, dedupe_key, document, kind, updated_at)
+     values ($1,$2,$3,$4,$5,$6::state,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20, now())
      on conflict (dedupe_key) do nothing`,
     [
       execution.id,
@@ -70,6 +70,7 @@ export async function insertExecution(
       execution.scheduleDate ?? null,
       extra.dedupeKey ?? null,
       json(execution),
+      execution.kind ?? null,
     ],
   );
   if ((result.rowCount ?? 0) > 0) await saveTaskRuns(db, tenantId, execution, []);

@@ -54,6 +54,8 @@ import {
 
 export interface MemoryEngineOptions {
   registry: PluginRegistry;
+  /** Loop iterations as child executions of kind LOOP (Kestra 2.0, the default); false: inline task runs. */
+  loopExecutions?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -143,6 +145,7 @@ export class MemoryEngine {
       registry: options.registry,
       functions: this.functions,
       runningCount: async (flow, execution) => this.runningCount(flow, execution),
+      loopExecutions: options.loopExecutions ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();
@@ -199,6 +202,7 @@ export class MemoryEngine {
     for (const other of this.executions.values()) {
       if (
         other.id !== execution.id &&
+        other.kind !== "LOOP" &&
         other.namespace === flow.namespace &&
         other.flowId === flow.id &&
         ACTIVE.has(other.state.current)

@@ -36,6 +36,10 @@ export interface ExecutionView {
   trigger?: { id?: string; type?: string; variables?: Record<string, unknown> } | null;
   parentId?: string | null;
   originalId?: string | null;
+  /** Kestra's kind: null for a normal execution, LOOP for one iteration of a Loop. */
+  kind?: string | null;
+  /** Set on a LOOP execution: the loop's execution, task and the iteration. */
+  loopRun?: { executionId: string; taskId: string; index: number; value: string; key?: string };
   taskRunList: TaskRunView[];
 }
 

@@ -107,6 +107,15 @@ export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabP
             <Row label="Labels">
               <LabelsEditor tenant={tenant} execution={execution} ability={abilities?.labels} />
             </Row>
+            {execution.loopRun ? (
+              <Row label="Loop iteration">
+                <span className="font-mono text-xs">
+                  {execution.loopRun.taskId} #{execution.loopRun.index}
+                  {execution.loopRun.key !== undefined ? ` ${execution.loopRun.key}` : ""}:{" "}
+                  {execution.loopRun.value}
+                </span>
+              </Row>
+            ) : null}
             {relatives?.parent ? (
               <Row label="Parent">
                 {execLink(relatives.parent, `${relatives.parent.flowId} ${relatives.parent.id.slice(0, 8)}`)}
@@ -122,12 +131,31 @@ export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabP
                 </Link>
               </Row>
             ) : null}
-            {relatives && relatives.children.length > 0 ? (
+            {relatives?.children.some((c) => c.kind !== "LOOP") ? (
               <Row label="Subflow executions">
                 <span className="flex flex-wrap gap-3">
-                  {relatives.children.map((child) => (
-                    <span key={child.id}>{execLink(child, `${child.flowId} ${child.id.slice(0, 8)}`)}</span>
-                  ))}
+                  {relatives.children
+                    .filter((c) => c.kind !== "LOOP")
+                    .map((child) => (
+                      <span key={child.id}>{execLink(child, `${child.flowId} ${child.id.slice(0, 8)}`)}</span>
+                    ))}
+                </span>
+              </Row>
+            ) : null}
+            {relatives?.children.some((c) => c.kind === "LOOP") ? (
+              <Row label="Loop iterations">
+                <span className="flex flex-wrap gap-3">
+                  <Link
+                    href={`/executions?parentId=${encodeURIComponent(execution.id)}&kind=LOOP&range=all`}
+                    className="text-xs hover:underline"
+                  >
+                    all in the list
+                  </Link>
+                  {relatives.children
+                    .filter((c) => c.kind === "LOOP")
+                    .map((child) => (
+                      <span key={child.id}>{execLink(child, `LOOP ${child.id.slice(0, 8)}`)}</span>
+                    ))}
                 </span>
               </Row>
             ) : null}

@@ -15,6 +15,7 @@ import { usePreferences, useTimeZone } from "../preferences";
 import { Button, Card, Empty, ErrorText, Field, Input, Select } from "../ui";
 import { allowed, allowedSomewhere, type Grants, needs } from "./access";
 import {
+  EXECUTION_KINDS,
   type ListParams,
   labelsText,
   PAGE_SIZE,
@@ -611,6 +612,16 @@ function Filters({ params, onChange }: { params: ListParams; onChange: (next: Li
             {TRIGGER_TYPES.map((t) => (
               <option key={t} value={t}>
                 {t}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Kind">
+          <Select value={params.kind} onChange={(e) => onChange({ ...params, kind: e.target.value })}>
+            <option value="">All but loop iterations</option>
+            {EXECUTION_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
               </option>
             ))}
           </Select>

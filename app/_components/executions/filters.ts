@@ -1,6 +1,7 @@
 // The executions list's filters as URL query parameters (deep links):
 //   namespace, flowId, state (repeatable), labels (key:value, repeatable), range (1h, 24h, 7d, 30d, all —
-//   default 7d) or from/to (ISO dates), triggerType, parentId.
+//   default 7d) or from/to (ISO dates), triggerType, parentId, kind (NORMAL, LOOP...: unset, all but a
+//   Loop's iterations).
 export const RANGES = [
   { value: "1h", label: "Last hour", ms: 3_600_000 },
   { value: "24h", label: "Last 24 hours", ms: 86_400_000 },
@@ -16,6 +17,10 @@ export const PAGE_SIZE = 50;
 
 export const TRIGGER_TYPES = ["Schedule", "Flow", "Webhook", "Http", "Kafka", "Trigger"] as const;
 
+/** Kestra's execution kinds; the list shows every kind but LOOP (a Loop's iterations) unless one is chosen. */
+export const EXECUTION_KINDS = ["NORMAL", "LOOP", "PLAYGROUND", "TEST"] as const;
+type KindFilter = (typeof EXECUTION_KINDS)[number];
+
 export interface ListParams {
   namespace: string;
   flowId: string;
@@ -26,6 +31,8 @@ export interface ListParams {
   to: string;
   triggerType: string;
   parentId: string;
+  /** "" (all but LOOP) or one of EXECUTION_KINDS. */
+  kind: string;
 }
 
 export function readParams(search: URLSearchParams): ListParams {
@@ -46,6 +53,9 @@ export function readParams(search: URLSearchParams): ListParams {
     to: search.get("to") ?? "",
     triggerType: search.get("triggerType") ?? "",
     parentId: search.get("parentId") ?? "",
+    kind: (EXECUTION_KINDS as readonly string[]).includes(search.get("kind") ?? "")
+      ? (search.get("kind") as string)
+      : "",
   };
 }
 
@@ -62,6 +72,7 @@ export function writeParams(params: ListParams): string {
   }
   if (params.triggerType) search.set("triggerType", params.triggerType);
   if (params.parentId) search.set("parentId", params.parentId);
+  if (params.kind) search.set("kind", params.kind);
   const text = search.toString();
   return text ? `?${text}` : "";
 }
@@ -87,6 +98,7 @@ export function toFilter(params: ListParams, now: number) {
     ...(to && !Number.isNaN(to.getTime()) ? { to } : {}),
     ...(params.triggerType ? { triggerType: params.triggerType } : {}),
     ...(params.parentId ? { parentId: params.parentId } : {}),
+    ...(params.kind ? { kind: params.kind as KindFilter } : {}),
   };
 }
 

@@ -2,9 +2,16 @@ import { z } from "zod";
 import { isTruthy } from "../../expr";
 import { dyn, taskList } from "../../plugin/schema";
 import { type BlockRuns, sequentialList, withErrorsAndFinally } from "../blocks";
+import type { SubflowEndedEvent } from "../events";
 import type { ChildSpec, FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
-import { type IterationRef, iterationsOf, iterationVariables, type LoopInternal } from "../loop-scope";
-import type { TaskRun } from "../model";
+import {
+  type IterationRef,
+  iterationsOf,
+  iterationVariables,
+  type LoopInternal,
+  loopRunItem,
+} from "../loop-scope";
+import type { LoopRun, TaskRun } from "../model";
 import { outputsOf } from "../outputs";
 import { isFailure, type StateType, worstOf } from "../states";
 import { branchShape } from "./sequential";
@@ -87,6 +94,12 @@ interface LoopState extends LoopInternal {
   done?: Record<string, IterationRecord>;
   /** breakWhen held: no further iteration starts. */
   broken?: boolean;
+  /** Iterations run as LOOP executions (the env's choice when the run started): their ids, by index. */
+  executions?: Record<string, string>;
+  /** Iterations to run again (failed before a restart), before any new one. */
+  retry?: number[];
+  /** What the run kept before its execution was restarted. */
+  previous?: LoopState;
 }
 
 const asText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
@@ -234,6 +247,7 @@ async function resolveLoop(ctx: FlowableContext<LoopProps>): Promise<FlowableDec
   if (state.error) return { state: "FAILED", error: state.error };
   const values = state.loopValues;
   if (!values) return {};
+  if (state.executions) return resolveExecutions(ctx, values);
   const { task } = ctx;
   const done = (state.done ??= {});
   const { byIteration, outer } = groupChildren(ctx.children());
@@ -284,8 +298,170 @@ async function resolveLoop(ctx: FlowableContext<LoopProps>): Promise<FlowableDec
   );
 }
 
+// ------------------------------------------------------------ iterations as LOOP executions
+
+/** The loopRun of iteration `index`: this loop's item, the enclosing iterations' as its parents. */
+function iterationLoopRun(ctx: FlowableContext<LoopProps>, index: number): LoopRun {
+  const { step, run } = ctx;
+  const state = ctx.internal<LoopState>();
+  const own = step.execution.loopRun;
+  const loopRun: LoopRun = {
+    executionId: step.execution.id,
+    taskId: run.taskId,
+    taskRunId: run.id,
+    value: state.loopValues?.[index] ?? "",
+    index,
+    parents: own
+      ? [
+          { value: own.value, index: own.index, ...(own.key !== undefined ? { key: own.key } : {}) },
+          ...own.parents,
+        ]
+      : [],
+  };
+  const key = state.loopKeys?.[index];
+  if (key !== undefined) loopRun.key = key;
+  return loopRun;
+}
+
+/** Starts iteration `index` as a child execution of kind LOOP of this flow revision. */
+function startIteration(ctx: FlowableContext<LoopProps>, index: number): void {
+  const { step, run, task } = ctx;
+  const execution = step.execution;
+  const variables = step.variables(task, run);
+  const executionId = step.env.newId();
+  (ctx.internal<LoopState>().executions ??= {})[String(index)] = executionId;
+  step.command({
+    type: "startSubflow",
+    taskRunId: run.id,
+    iteration: index,
+    executionId,
+    namespace: execution.namespace,
+    flowId: execution.flowId,
+    revision: execution.flowRevision,
+    inputs: execution.inputs,
+    labels: execution.labels,
+    wait: true,
+    ...(execution.trigger ? { trigger: execution.trigger as never } : { trigger: noTrigger(ctx) }),
+    parentId: execution.id,
+    loop: {
+      run: iterationLoopRun(ctx, index),
+      outputs: (variables.outputs ?? {}) as Record<string, unknown>,
+      ...(execution.variables ? { variables: execution.variables } : {}),
+    },
+  });
+}
+
+function noTrigger(ctx: FlowableContext<LoopProps>) {
+  return { id: ctx.task.id, type: ctx.task.type, variables: { executionId: ctx.step.execution.id } };
+}
+
+/** Renders the declared outputs and `breakWhen` for an iteration that ran as an execution. */
+async function endIterationExecution(
+  ctx: FlowableContext<LoopProps>,
+  index: number,
+  event: SubflowEndedEvent,
+): Promise<IterationRecord> {
+  const { step, run, task } = ctx;
+  const record: IterationRecord = { state: event.error ? "FAILED" : event.state };
+  if (event.error) step.log("ERROR", `iteration ${index}: ${event.error}`, run);
+  const outer = (step.variables(task, run).outputs ?? {}) as Record<string, unknown>;
+  const scope = {
+    item: loopRunItem(iterationLoopRun(ctx, index)),
+    outputs: { ...outer, ...event.taskOutputs },
+    iteration: { executionId: event.executionId, state: record.state, outputs: event.taskOutputs ?? {} },
+  };
+  try {
+    const declared = declaredOutputs(task.outputs);
+    if (declared) record.outputs = (await ctx.render(declared, scope)) as Record<string, unknown>;
+    if (task.breakWhen !== undefined && isTruthy(await ctx.render(task.breakWhen, scope)))
+      ctx.internal<LoopState>().broken = true;
+  } catch (error) {
+    step.log("ERROR", `iteration ${index}: ${(error as Error).message}`, run);
+    record.state = "FAILED";
+  }
+  return record;
+}
+
+/** Kestra 2.0's way: each iteration is an execution of kind LOOP; the loop waits for them to end. */
+function resolveExecutions(ctx: FlowableContext<LoopProps>, values: string[]): FlowableDecision {
+  const state = ctx.internal<LoopState>();
+  const { task } = ctx;
+  const done = (state.done ??= {});
+  const executions = (state.executions ??= {});
+  const retry = (state.retry ??= []);
+  let running = Object.keys(executions).filter((index) => !done[index]).length;
+  const records = Object.values(done);
+  const stopped = state.broken || (task.transmitFailed && records.some((r) => isFailure(r.state)));
+  if (!stopped && ctx.canCreate) {
+    const limit = Number(task.concurrencyLimit);
+    let slots = limit > 0 ? Math.max(0, limit - running) : Number.POSITIVE_INFINITY;
+    let next = state.next ?? 0;
+    while (slots > 0 && (retry.length > 0 || next < values.length)) {
+      startIteration(ctx, retry.length > 0 ? (retry.shift() as number) : next++);
+      running++;
+      slots--;
+    }
+    state.next = next;
+  }
+  if (retry.length === 0) delete state.retry;
+  loopOutputs(ctx, running);
+  if (running > 0) return {};
+  if (!stopped && (retry.length > 0 || (state.next ?? 0) < values.length)) return {};
+  const states = Object.values(done).map((r) => stateFromChild(r.state, task.transmitFailed));
+  return withErrorsAndFinally(
+    block(ctx, ctx.children(), null, null),
+    { create: [], state: worstOf(states) },
+    undefined,
+    task.finally,
+  );
+}
+
 export const loop: FlowableHandler<LoopProps> = {
-  start: (ctx) => resolveValues(ctx),
+  start(ctx) {
+    const state = ctx.internal<LoopState>();
+    const previous = state.previous;
+    delete state.previous;
+    if (previous?.executions && previous.loopValues) {
+      // Restarted after a failed or killed iteration: the iterations that succeeded are kept, the others run
+      // again as new LOOP executions, with the values rendered at the loop's first start.
+      const executions: Record<string, string> = {};
+      const done: Record<string, IterationRecord> = {};
+      const retry: number[] = [];
+      for (const index of Object.keys(previous.executions)
+        .map(Number)
+        .sort((a, b) => a - b)) {
+        const record = previous.done?.[String(index)];
+        if (record && !isFailure(record.state) && record.state !== "CANCELLED") {
+          done[String(index)] = record;
+          executions[String(index)] = previous.executions[String(index)] as string;
+        } else retry.push(index);
+      }
+      Object.assign(state, {
+        loopValues: previous.loopValues,
+        next: previous.next ?? 0,
+        executions,
+        done,
+        retry,
+      });
+      if (previous.loopKeys) state.loopKeys = previous.loopKeys;
+      if (previous.broken) state.broken = true;
+      return undefined;
+    }
+    if (ctx.step.env.loopExecutions) state.executions = {};
+    return resolveValues(ctx);
+  },
+  async onSubflowEnded(ctx, event) {
+    const state = ctx.internal<LoopState>();
+    const index = event.iteration;
+    if (!state.executions || index === undefined) return;
+    if (state.executions[String(index)] !== event.executionId || state.done?.[String(index)]) return;
+    (state.done ??= {})[String(index)] = await endIterationExecution(ctx, index, event);
+  },
+  onKill(ctx) {
+    const state = ctx.internal<LoopState>();
+    for (const [index, executionId] of Object.entries(state.executions ?? {}))
+      if (!state.done?.[index]) ctx.step.command({ type: "killExecution", executionId });
+  },
   onItemsSplit(ctx, lines, error) {
     const state = ctx.internal<LoopState>();
     if (error) state.error = error;

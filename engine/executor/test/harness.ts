@@ -32,7 +32,13 @@ export const flakyPlugin = definePlugin({
 
 export const START = Date.UTC(2024, 0, 1, 0, 0, 0);
 
-export function harness(options: { plugins?: Plugin[]; flows?: string[] } = {}) {
+export function harness(
+  options: {
+    plugins?: Plugin[];
+    flows?: string[] /** Loop iterations as LOOP executions (default). */;
+    loopExecutions?: boolean;
+  } = {},
+) {
   const clock = new VirtualClock(START);
   const registry = new PluginRegistry([
     ...builtInPlugins,
@@ -48,6 +54,7 @@ export function harness(options: { plugins?: Plugin[]; flows?: string[] } = {}) 
     // boundaries have their own tests (test/security/namespace-boundaries.test.ts).
     namespaceAccess: openNamespaceAccess,
     newId: () => `id${String(++counter).padStart(4, "0")}`,
+    ...(options.loopExecutions !== undefined ? { loopExecutions: options.loopExecutions } : {}),
   });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry });

@@ -7,9 +7,15 @@ import { checkInvariants, harness, ms, runOf, runsOf, settle } from "./harness";
 
 const values = (runs: { outputs?: Record<string, unknown> | null }[]) => runs.map((r) => r.outputs?.value);
 
-describe("Loop (Kestra 2.0)", () => {
+/**
+ * Iterations run inline, as task runs of the loop's own execution: how a Temporal run started before the
+ * `cadenza-loop-executions` patch goes on. loop-executions.test.ts has Kestra 2.0's LOOP executions.
+ */
+const INLINE = { loopExecutions: false };
+
+describe("Loop (Kestra 2.0), iterations inline", () => {
   it("runs its tasks per value with item.value / item.index and the iteration's own outputs", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(`id: l
 namespace: t
 tasks:
@@ -43,7 +49,7 @@ tasks:
   });
 
   it("iterates a map with item.key, a JSON string, and item.value inside nested flowables", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(
       `id: l
 namespace: t
@@ -76,7 +82,7 @@ tasks:
   });
 
   it("nests loops: item.parent and item.parents[n] are the outer loops' items", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(`id: l
 namespace: t
 tasks:
@@ -119,7 +125,7 @@ tasks:
       - { id: first, type: core.flow.Sleep, duration: PT1S }
       - { id: second, type: core.flow.Sleep, duration: PT1S }
 `;
-    const h = harness();
+    const h = harness(INLINE);
     for (const [limit, total, peak] of [
       [1, 10_000, 1],
       [2, 6_000, 2],
@@ -143,7 +149,7 @@ tasks:
   });
 
   it("reports runningIterations while it runs", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const started = await h.startAndSettle(`id: l
 namespace: t
 tasks:
@@ -166,7 +172,7 @@ tasks:
   });
 
   it("stops starting iterations once breakWhen holds, and succeeds", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(`id: l
 namespace: t
 tasks:
@@ -184,7 +190,7 @@ tasks:
   });
 
   it("fails on a failed iteration and starts no more (transmitFailed default); errors run inside it, finally once", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(`id: l
 namespace: t
 tasks:
@@ -211,7 +217,7 @@ tasks:
   });
 
   it("with transmitFailed: false runs every iteration and succeeds despite failures", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(`id: l
 namespace: t
 tasks:
@@ -236,7 +242,7 @@ tasks:
   });
 
   it("collects declared outputs per iteration; loopOutputs() picks one of them; fetchType trims", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const flow = (fetchType: string) => `id: l
 namespace: t
 tasks:
@@ -269,7 +275,7 @@ tasks:
   });
 
   it("accepts outputs as a list of {id, value}, as flow outputs are written", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(`id: l
 namespace: t
 tasks:
@@ -287,7 +293,7 @@ tasks:
   });
 
   it("reads a kestra:// file, one iteration per line, through the driver", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const uri = await h.engine.storage.put("kestra:///t/l/lines.txt", "one\ntwo\nthree\n");
     const execution = await h.run(
       `id: l
@@ -319,7 +325,7 @@ tasks:
   });
 
   it("succeeds at once on empty values, fails on values that are not a list or map", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const empty = await h.run(
       `id: l\nnamespace: t\ntasks:\n  - id: loop\n    type: core.flow.Loop\n    values: []\n    tasks: [{ id: x, type: core.log.Log, message: x }]\n`,
     );
@@ -332,7 +338,7 @@ tasks:
   });
 
   it("keeps value and iteration on each run of the execution JSON", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const execution = await h.run(`id: l
 namespace: t
 tasks:
@@ -350,7 +356,7 @@ tasks:
   });
 
   it("keeps its tasks' outputs inside the iteration: a task after the loop cannot read them", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const flow = await h.load(`id: l
 namespace: t
 tasks:
@@ -371,7 +377,7 @@ tasks:
   });
 
   it("gives each task node of the execution graph one run per iteration, with its index", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     const flow = h.load(`id: lg
 namespace: t
 tasks:
@@ -405,7 +411,7 @@ tasks:
   });
 
   it("refuses fetchType STORE with a message saying what to write", async () => {
-    const h = harness();
+    const h = harness(INLINE);
     expect(() =>
       h.load(
         `id: l\nnamespace: t\ntasks:\n  - id: loop\n    type: core.flow.Loop\n    values: [1]\n    fetchType: STORE\n    tasks: [{ id: x, type: core.log.Log, message: x }]\n`,

@@ -8,6 +8,7 @@ import type { ExecutionFilter } from "../../services/execution-query";
 import { BULK_MAX, type BulkOperation } from "../../services/executions-bulk";
 import {
   executionId,
+  executionKind,
   flowId,
   isoDate,
   label,
@@ -39,6 +40,7 @@ export const bulkQuery = z.object({
   endDate: isoDate.optional().meta({ description: "Started before." }),
   triggerType: z.string().max(200).optional().meta({ description: "e.g. Schedule, Webhook, Flow." }),
   triggerExecutionId: executionId.optional().meta({ description: "Subflow executions of this execution." }),
+  kind: executionKind.optional(),
 });
 type BulkQuery = z.infer<typeof bulkQuery>;
 
@@ -52,6 +54,7 @@ export function filterFromQuery(query: BulkQuery): ExecutionFilter {
     ...(query.endDate ? { to: query.endDate } : {}),
     ...(query.triggerType ? { triggerType: query.triggerType } : {}),
     ...(query.triggerExecutionId ? { parentId: query.triggerExecutionId } : {}),
+    ...(query.kind ? { kind: query.kind } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { MAX_LOG_PAGE } from "../../services/execution-logs";
 import {
   booleanText,
   executionId,
+  executionKind,
   flowId,
   isoDate,
   label,
@@ -110,6 +111,7 @@ export const executionRoutes: AnyRoute[] = [
       labels: repeated(labelText),
       startDate: isoDate.optional().meta({ description: "Started at or after." }),
       endDate: isoDate.optional().meta({ description: "Started at or before." }),
+      kind: executionKind.optional(),
       sort: z.enum(["asc", "desc"]).optional(),
       page,
       size,

@@ -220,7 +220,8 @@ export function createTemporalActivities(
       return beating(async () => {
         const result = await ctx.pool.query(
           `select count(*)::int as count from executions
-           where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5`,
+           where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5
+             and kind is distinct from 'LOOP'`,
           [tenantId, namespace, flowId, ACTIVE_STATES, executionId],
         );
         return (result.rows[0] as { count: number }).count;

@@ -129,6 +129,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         executionId: current.id,
       }),
     random: Math.random,
+    get loopExecutions() {
+      return patched(PATCHES.loopExecutions);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

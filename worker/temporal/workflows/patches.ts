@@ -21,4 +21,10 @@ export const PATCHES = {
    * (`runTask`'s `logTail`, `persist`'s `taskLogs`): one commit per task instead of two.
    */
   taskLogsInStep: "cadenza-task-logs-in-step",
+  /**
+   * Kestra 2.0's Loop runs each iteration as a child execution of kind LOOP (a child workflow) instead of
+   * task runs of its own execution. Asked only when a Loop starts (StepEnv.loopExecutions is a getter), so
+   * a run that never meets a Loop records no marker.
+   */
+  loopExecutions: "cadenza-loop-executions",
 } as const;
