@@ -22,6 +22,7 @@ import { previewExpression } from "../services/expression-preview";
 import { executionFlowGraph } from "../services/graphs";
 import {
   executionId,
+  executionKind,
   flowId,
   isoDate,
   label,
@@ -56,6 +57,7 @@ export const executionOperations = {
       labels: z.array(label).optional(),
       startDate: isoDate.optional(),
       endDate: isoDate.optional(),
+      kind: executionKind.optional(),
       sort: z.enum(["asc", "desc"]).optional(),
       page,
       size,
