@@ -13,7 +13,16 @@ import { readExecution } from "../services/executions";
 import { BULK_MAX, BULK_OPERATIONS, bulkByIds, bulkByQuery } from "../services/executions-bulk";
 import { previewExpression } from "../services/expression-preview";
 import { MAX_RENDER_EXPRESSIONS, renderExpressions } from "../services/expression-render";
-import { executionId, flowId, isoDate, label, namespace, state, taskRunId } from "../services/schemas";
+import {
+  executionId,
+  executionKind,
+  flowId,
+  isoDate,
+  label,
+  namespace,
+  state,
+  taskRunId,
+} from "../services/schemas";
 import { defineOperation } from "./operation";
 import { fromExecution } from "./resolvers";
 
@@ -32,6 +41,7 @@ const bulkFilter = z.object({
   to: isoDate.optional(),
   triggerType: z.string().max(200).optional(),
   parentId: executionId.optional(),
+  kind: executionKind.optional(),
 });
 const bulkOptions = {
   operation: z.enum(BULK_OPERATIONS),
