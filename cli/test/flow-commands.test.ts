@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtInPlugins } from "@/plugins";
 import { conformanceDir } from "@/test/conformance/corpus";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { main } from "../main";
@@ -222,6 +223,14 @@ describe("cadenza plugins schema", () => {
     ])
       expect(result.stdout).toContain(`"${type}"`);
   });
+
+  it("has every registered plugin under each of its names (so the editor completes them all)", async () => {
+    const result = await cli("plugins", "schema");
+    const missing = builtInPlugins
+      .flatMap((plugin) => plugin.names)
+      .filter((name) => !result.stdout.includes(`"${name}"`));
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("cadenza plugins docs", () => {
@@ -259,6 +268,8 @@ describe("cadenza plugins docs", () => {
       expect(files).toContain("jdbc.postgresql.CopyOut.md");
       expect(files).toContain("jdbc.mysql.Query.md");
       expect(files.length).toBeGreaterThan(80);
+      // Every registered plugin has its page.
+      expect(builtInPlugins.map((p) => `${p.type}.md`).filter((f) => !files.includes(f))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
