@@ -27,3 +27,25 @@ export function proceduresOutsideTable(): string[] {
     })
     .map(([path]) => path);
 }
+
+/**
+ * `GET /executions/search: kind` for each path or query parameter a route documents that its operation's
+ * input would drop: a route without its own `input` mapping hands its parameters to the operation as they
+ * are, and zod strips a key the operation's schema lacks, silently (a REST filter documented in OpenAPI
+ * and ignored).
+ */
+export function routeParametersDropped(): string[] {
+  const shapeKeys = (schema: unknown): string[] | undefined => {
+    const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+    return shape ? Object.keys(shape) : undefined;
+  };
+  return routes.flatMap((route) => {
+    if (!route.operation || route.input) return [];
+    const accepted = shapeKeys(route.operation.input);
+    if (!accepted) return [];
+    const given = [...(shapeKeys(route.params) ?? []), ...(shapeKeys(route.query) ?? [])];
+    return given
+      .filter((key) => !accepted.includes(key))
+      .map((key) => `${methodsOf(route).join(",")} ${route.path}: ${key}`);
+  });
+}

@@ -43,6 +43,12 @@ const found = <T>(list: T[], query: { page: number; size: number }) => ({
   total: list.length,
 });
 
+/** The search the operation runs: the page and its size are the route's own (`found`). */
+const searchOf = ({ query }: { query: { page: number; size: number } & Record<string, unknown> }) => {
+  const { page: _page, size: _size, ...search } = query;
+  return search;
+};
+
 export const blueprintRoutes: AnyRoute[] = [
   operationRoute(ops.communitySearch, {
     method: "GET",
@@ -50,6 +56,7 @@ export const blueprintRoutes: AnyRoute[] = [
     tag: "Blueprints",
     summary: "Search Cadenza's blueprints by text (title, description, tags, task types) and tags.",
     query: blueprintSearch,
+    input: searchOf,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
     output: (list, { query }) => ({ body: found(list, query) }),
   }),
@@ -104,6 +111,7 @@ export const blueprintRoutes: AnyRoute[] = [
     tag: "Blueprints",
     summary: "Blueprints of the tenant, searched by text and tags.",
     query: blueprintSearch,
+    input: searchOf,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
     output: (list, { query }) => ({ body: found(list, query) }),
   }),
