@@ -63,6 +63,7 @@ export const teamOperations = {
   removeMember: defineOperation({
     name: "team.removeMember",
     kind: "mutation",
+    audit: { resourceType: "USER", actions: ["DELETE"] },
     input: z.object({ userId: entityId }),
     permission: tenantWide("USER", "DELETE"),
     run: (scope, input) => removeMember(scope, input.userId),
@@ -78,6 +79,7 @@ export const teamOperations = {
   invite: defineOperation({
     name: "team.invite",
     kind: "mutation",
+    audit: { resourceType: "INVITATION", actions: ["CREATE"] },
     input: z.object({ email: email.optional(), role: roleRef, namespace: namespace.nullable().optional() }),
     permission: [tenantWide("USER", "CREATE"), tenantWide("BINDING", "CREATE")],
     run: (scope, input) => createInvitation(scope, input),
@@ -85,6 +87,7 @@ export const teamOperations = {
   revokeInvitation: defineOperation({
     name: "team.revokeInvitation",
     kind: "mutation",
+    audit: { resourceType: "INVITATION", actions: ["DELETE"] },
     input: z.object({ invitationId: entityId }),
     permission: tenantWide("USER", "DELETE"),
     run: (scope, input) => revokeInvitation(scope, input.invitationId),
@@ -99,6 +102,7 @@ export const teamOperations = {
   createGroup: defineOperation({
     name: "team.createGroup",
     kind: "mutation",
+    audit: { resourceType: "GROUP", actions: ["CREATE"] },
     input: z.object({ name: groupName, description: z.string().max(1000).optional() }),
     permission: tenantWide("USER", "CREATE"),
     run: (scope, input) => createGroup(scope, input),
@@ -106,6 +110,7 @@ export const teamOperations = {
   deleteGroup: defineOperation({
     name: "team.deleteGroup",
     kind: "mutation",
+    audit: { resourceType: "GROUP", actions: ["DELETE"] },
     input: z.object({ groupId: entityId }),
     permission: tenantWide("USER", "DELETE"),
     run: (scope, input) => deleteGroup(scope, input.groupId),
@@ -113,6 +118,7 @@ export const teamOperations = {
   setGroupMember: defineOperation({
     name: "team.setGroupMember",
     kind: "mutation",
+    audit: { resourceType: "GROUP", actions: ["UPDATE"] },
     input: z.object({ groupId: entityId, userId: entityId, member: z.boolean() }),
     permission: tenantWide("USER", "UPDATE"),
     run: (scope, input) => setGroupMember(scope, input.groupId, input.userId, input.member),
@@ -130,6 +136,7 @@ export const roleOperations = {
   create: defineOperation({
     name: "roles.create",
     kind: "mutation",
+    audit: { resourceType: "ROLE", actions: ["CREATE"] },
     input: z.object({
       name: roleName,
       description: z.string().max(1000).optional(),
@@ -141,6 +148,7 @@ export const roleOperations = {
   update: defineOperation({
     name: "roles.update",
     kind: "mutation",
+    audit: { resourceType: "ROLE", actions: ["UPDATE"] },
     input: z.object({
       roleId: entityId,
       name: roleName.optional(),
@@ -153,6 +161,7 @@ export const roleOperations = {
   delete: defineOperation({
     name: "roles.delete",
     kind: "mutation",
+    audit: { resourceType: "ROLE", actions: ["DELETE"] },
     input: z.object({ roleId: entityId }),
     permission: tenantWide("ROLE", "DELETE"),
     run: (scope, input) => deleteRole(scope, input.roleId),
@@ -170,6 +179,7 @@ export const bindingOperations = {
   create: defineOperation({
     name: "bindings.create",
     kind: "mutation",
+    audit: { resourceType: "BINDING", actions: ["CREATE"] },
     input: z.object({
       subjectType,
       subjectId: entityId,
@@ -182,6 +192,7 @@ export const bindingOperations = {
   delete: defineOperation({
     name: "bindings.delete",
     kind: "mutation",
+    audit: { resourceType: "BINDING", actions: ["DELETE"] },
     input: z.object({ bindingId: entityId }),
     permission: tenantWide("BINDING", "DELETE"),
     run: (scope, input) => deleteBinding(scope, input.bindingId),
@@ -199,6 +210,7 @@ export const serviceAccountOperations = {
   create: defineOperation({
     name: "serviceAccounts.create",
     kind: "mutation",
+    audit: { resourceType: "SERVICE_ACCOUNT", actions: ["CREATE"] },
     input: z.object({ name: serviceAccountName, description: z.string().max(1000).optional() }),
     permission: tenantWide("SERVICE_ACCOUNT", "CREATE"),
     run: (scope, input) => createServiceAccount(scope, input),
@@ -206,6 +218,7 @@ export const serviceAccountOperations = {
   delete: defineOperation({
     name: "serviceAccounts.delete",
     kind: "mutation",
+    audit: { resourceType: "SERVICE_ACCOUNT", actions: ["DELETE"] },
     input: z.object({ serviceAccountId: entityId }),
     permission: tenantWide("SERVICE_ACCOUNT", "DELETE"),
     run: (scope, input) => deleteServiceAccount(scope, input.serviceAccountId),
@@ -213,6 +226,7 @@ export const serviceAccountOperations = {
   createToken: defineOperation({
     name: "serviceAccounts.createToken",
     kind: "mutation",
+    audit: { resourceType: "APITOKEN", actions: ["CREATE"] },
     input: tokenRequest.extend({ serviceAccountId: entityId }),
     permission: tenantWide("APITOKEN", "CREATE"),
     run: (scope, { serviceAccountId, ...request }) =>
@@ -235,6 +249,7 @@ export const tokenOperations = {
   create: defineOperation({
     name: "tokens.create",
     kind: "mutation",
+    audit: { resourceType: "APITOKEN", actions: ["CREATE"] },
     input: tokenRequest,
     permission: "authenticated",
     run: (scope, input) => createOwnToken(scope, input),
@@ -242,6 +257,7 @@ export const tokenOperations = {
   revoke: defineOperation({
     name: "tokens.revoke",
     kind: "mutation",
+    audit: { resourceType: "APITOKEN", actions: ["DELETE"] },
     input: z.object({ tokenId: entityId }),
     permission: "authenticated",
     run: (scope, input) => revokeToken(scope, input.tokenId),
@@ -259,6 +275,7 @@ export const settingOperations = {
   update: defineOperation({
     name: "settings.update",
     kind: "mutation",
+    audit: { resourceType: "SETTING", actions: ["UPDATE"] },
     input: z.object({
       name: z.string().trim().min(1).max(100).optional(),
       settings: z.record(z.string(), z.unknown()).optional(),

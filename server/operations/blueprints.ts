@@ -68,6 +68,7 @@ export const blueprintOperations = {
   create: defineOperation({
     name: "blueprints.create",
     kind: "mutation",
+    audit: { resourceType: "BLUEPRINT", actions: ["CREATE"] },
     input: blueprintInput,
     permission: tenantWide("BLUEPRINT", "CREATE"),
     run: (scope, input) => createCustomBlueprint(scope, input),
@@ -75,6 +76,7 @@ export const blueprintOperations = {
   update: defineOperation({
     name: "blueprints.update",
     kind: "mutation",
+    audit: { resourceType: "BLUEPRINT", actions: ["UPDATE"] },
     input: blueprintInput.extend({ id: customBlueprintId }),
     permission: tenantWide("BLUEPRINT", "UPDATE"),
     run: (scope, input) => updateCustomBlueprint(scope, input.id, input),
@@ -82,6 +84,7 @@ export const blueprintOperations = {
   delete: defineOperation({
     name: "blueprints.delete",
     kind: "mutation",
+    audit: { resourceType: "BLUEPRINT", actions: ["DELETE"] },
     input: z.object({ id: customBlueprintId }),
     permission: tenantWide("BLUEPRINT", "DELETE"),
     run: (scope, input) => deleteCustomBlueprint(scope, input.id),

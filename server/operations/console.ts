@@ -37,6 +37,7 @@ export const consoleOperations = {
   kvSet: defineOperation({
     name: "console.kvSet",
     kind: "mutation",
+    audit: { resourceType: "KVSTORE", actions: ["CREATE", "UPDATE"] },
     input: z.object({
       namespace,
       key: kvKey,

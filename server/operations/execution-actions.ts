@@ -58,6 +58,7 @@ export const executionActionOperations = {
   forceRun: defineOperation({
     name: "executionActions.forceRun",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["FORCE_RUN"] },
     input: byId,
     permission: update,
     run: (scope, input) => forceRunExecution(scope, input.executionId),
@@ -65,6 +66,7 @@ export const executionActionOperations = {
   unqueue: defineOperation({
     name: "executionActions.unqueue",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["UNQUEUE"] },
     input: byId,
     permission: update,
     run: (scope, input) => unqueueExecution(scope, input.executionId),
@@ -72,6 +74,7 @@ export const executionActionOperations = {
   changeStatus: defineOperation({
     name: "executionActions.changeStatus",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["CHANGE_STATUS"] },
     input: byId.extend({ status: state }),
     permission: update,
     run: (scope, input) => changeExecutionStatus(scope, input.executionId, input.status),
@@ -87,6 +90,7 @@ export const executionActionOperations = {
   evalTaskRun: defineOperation({
     name: "executionActions.evalTaskRun",
     kind: "mutation",
+    audit: { none: "it evaluates an expression in a task run's context and changes nothing" },
     input: byId.extend({ taskRunId, expression: z.string() }),
     permission: read,
     run: (scope, input) => {
@@ -139,6 +143,7 @@ export const executionActionOperations = {
   bulkByIds: defineOperation({
     name: "executionActions.bulkByIds",
     kind: "mutation",
+    audit: { none: "each execution is audited by the single-execution service the bulk action calls" },
     input: z.object({ ...bulkOptions, ids: z.array(executionId).max(BULK_MAX) }),
     permission: "authenticated",
     run: (scope, input) => bulkByIds(scope, input.operation, input.ids, optionsOf(input)),
@@ -147,6 +152,7 @@ export const executionActionOperations = {
   bulkByQuery: defineOperation({
     name: "executionActions.bulkByQuery",
     kind: "mutation",
+    audit: { none: "each execution is audited by the single-execution service the bulk action calls" },
     input: z.object({ ...bulkOptions, filter: bulkFilter }),
     permission: "authenticated",
     run: (scope, input) => bulkByQuery(scope, input.operation, input.filter, optionsOf(input)),

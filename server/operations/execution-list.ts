@@ -79,6 +79,7 @@ export const executionListOperations = {
   bulk: defineOperation({
     name: "executionList.bulk",
     kind: "mutation",
+    audit: { none: "each execution is audited by the single-execution service the bulk action calls" },
     input: z.object({
       operation: z.enum(BULK_OPERATIONS),
       /** Either the ids chosen, or the filter (every execution it matches). */

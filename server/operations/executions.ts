@@ -130,6 +130,7 @@ export const executionOperations = {
   evaluate: defineOperation({
     name: "executions.evaluate",
     kind: "mutation",
+    audit: { none: "it evaluates an expression against an execution and changes nothing" },
     input: byId.extend({ expression: z.string() }),
     permission: read,
     run: (scope, input) => {
@@ -207,6 +208,7 @@ export const executionOperations = {
   start: defineOperation({
     name: "executions.start",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["CREATE"] },
     input: z.object({
       namespace,
       flowId,
@@ -223,6 +225,7 @@ export const executionOperations = {
   operate: defineOperation({
     name: "executions.operate",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["KILL", "PAUSE", "RESUME", "RESTART"] },
     input: byId.extend({
       operation: z.enum(["kill", "pause", "resume", "restart"]),
       inputs: values.optional(),
@@ -233,6 +236,7 @@ export const executionOperations = {
   forceRun: defineOperation({
     name: "executions.forceRun",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["FORCE_RUN"] },
     input: byId,
     permission: update,
     run: (scope, input) => forceRunExecution(scope, input.executionId),
@@ -240,6 +244,7 @@ export const executionOperations = {
   unqueue: defineOperation({
     name: "executions.unqueue",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["UNQUEUE"] },
     input: byId,
     permission: update,
     run: (scope, input) => unqueueExecution(scope, input.executionId),
@@ -247,6 +252,7 @@ export const executionOperations = {
   changeStatus: defineOperation({
     name: "executions.changeStatus",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["CHANGE_STATUS"] },
     input: byId.extend({ state: z.enum(EXECUTION_END_STATES) }),
     permission: update,
     run: (scope, input) => changeExecutionStatus(scope, input.executionId, input.state),
@@ -254,6 +260,7 @@ export const executionOperations = {
   changeTaskRunState: defineOperation({
     name: "executions.changeTaskRunState",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["CHANGE_STATE"] },
     input: byId.extend({ taskRunId, state: z.enum(CHANGEABLE_STATES) }),
     permission: update,
     run: (scope, input) => changeTaskRunState(scope, input.executionId, input.taskRunId, input.state),
@@ -261,6 +268,7 @@ export const executionOperations = {
   setLabels: defineOperation({
     name: "executions.setLabels",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["UPDATE"] },
     input: byId.extend({ labels: z.array(label).max(100) }),
     permission: update,
     run: async (scope, input) =>
@@ -269,6 +277,7 @@ export const executionOperations = {
   replay: defineOperation({
     name: "executions.replay",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["REPLAY"] },
     input: byId.extend({ taskRunId: taskRunId.optional(), inputs: values.optional() }),
     permission: { resource: "EXECUTION", action: "CREATE", namespace: ofExecution },
     run: (scope, input) => replayExecution(scope, input.executionId, input.taskRunId, input.inputs),
@@ -276,6 +285,7 @@ export const executionOperations = {
   delete: defineOperation({
     name: "executions.delete",
     kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["DELETE"] },
     input: byId,
     permission: { resource: "EXECUTION", action: "DELETE", namespace: ofExecution },
     run: (scope, input) => deleteExecution(scope, input.executionId),

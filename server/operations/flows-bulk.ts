@@ -36,6 +36,7 @@ export const flowBulkOperations = {
   enableByIds: defineOperation({
     name: "flowsBulk.enableByIds",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["UPDATE"] },
     input: byIds,
     permission: onEach("UPDATE"),
     run: (scope, input) => enableFlowsByIds(scope, input.flows),
@@ -43,6 +44,7 @@ export const flowBulkOperations = {
   disableByIds: defineOperation({
     name: "flowsBulk.disableByIds",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["UPDATE"] },
     input: byIds,
     permission: onEach("UPDATE"),
     run: (scope, input) => disableFlowsByIds(scope, input.flows),
@@ -50,6 +52,7 @@ export const flowBulkOperations = {
   deleteByIds: defineOperation({
     name: "flowsBulk.deleteByIds",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["DELETE"] },
     input: byIds,
     permission: onEach("DELETE"),
     run: (scope, input) => deleteFlowsByIds(scope, input.flows),
@@ -64,6 +67,7 @@ export const flowBulkOperations = {
   enableByQuery: defineOperation({
     name: "flowsBulk.enableByQuery",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["UPDATE"] },
     input: byQuery,
     permission: somewhere("UPDATE"),
     run: (scope, input) => enableFlowsByQuery(scope, input),
@@ -71,6 +75,7 @@ export const flowBulkOperations = {
   disableByQuery: defineOperation({
     name: "flowsBulk.disableByQuery",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["UPDATE"] },
     input: byQuery,
     permission: somewhere("UPDATE"),
     run: (scope, input) => disableFlowsByQuery(scope, input),
@@ -78,6 +83,7 @@ export const flowBulkOperations = {
   deleteByQuery: defineOperation({
     name: "flowsBulk.deleteByQuery",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["DELETE"] },
     input: byQuery,
     permission: somewhere("DELETE"),
     run: (scope, input) => deleteFlowsByQuery(scope, input),
@@ -96,6 +102,7 @@ export const flowBulkOperations = {
   importYaml: defineOperation({
     name: "flowsBulk.importYaml",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["CREATE", "UPDATE"] },
     input: z.object({ source: z.string().min(1).max(5_000_000), fileName: z.string().max(255).optional() }),
     permission: "authenticated",
     run: (scope, input) =>
@@ -108,6 +115,7 @@ export const flowBulkOperations = {
   import: defineOperation({
     name: "flowsBulk.import",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["CREATE", "UPDATE"] },
     input: z.object({ fileName: z.string(), content: z.instanceof(Uint8Array) }),
     permission: "authenticated",
     run: (scope, input, transport) => importFlows(scope, input, transport.limits?.importBytes),

@@ -108,6 +108,7 @@ export const flowOperations = {
   create: defineOperation({
     name: "flows.create",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["CREATE"] },
     input: z.object({ source }),
     permission: { resource: "FLOW", action: "CREATE", namespace: fromFlowSource("source") },
     run: (scope, input) => createFlow(scope, input.source),
@@ -115,6 +116,7 @@ export const flowOperations = {
   update: defineOperation({
     name: "flows.update",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["UPDATE"] },
     input: flowRef.extend({ source }),
     permission: { resource: "FLOW", action: "UPDATE", namespace: onNamespace },
     run: (scope, input) => updateFlow(scope, input.namespace, input.flowId, input.source),
@@ -122,6 +124,7 @@ export const flowOperations = {
   delete: defineOperation({
     name: "flows.delete",
     kind: "mutation",
+    audit: { resourceType: "FLOW", actions: ["DELETE"] },
     input: flowRef,
     permission: { resource: "FLOW", action: "DELETE", namespace: onNamespace },
     run: (scope, input) => deleteFlow(scope, input.namespace, input.flowId),

@@ -68,6 +68,7 @@ export const namespaceFileOperations = {
   write: defineOperation({
     name: "namespaceFiles.write",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE_FILE", actions: ["CREATE", "UPDATE"] },
     input: atPath.extend({ content: z.string().max(MAX_EDITABLE_BYTES) }),
     permission: update,
     run: (scope, input) => writeNamespaceFile(scope, input.namespace, input.path, input.content),
@@ -76,6 +77,7 @@ export const namespaceFileOperations = {
   upload: defineOperation({
     name: "namespaceFiles.upload",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE_FILE", actions: ["CREATE", "UPDATE"] },
     input: atPath.extend({ content: z.union([z.string(), z.instanceof(Uint8Array)]) }),
     permission: update,
     run: (scope, input) => writeNamespaceFile(scope, input.namespace, input.path, input.content),
@@ -83,6 +85,7 @@ export const namespaceFileOperations = {
   mkdir: defineOperation({
     name: "namespaceFiles.mkdir",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE_FILE", actions: ["CREATE"] },
     input: atPath,
     permission: update,
     run: (scope, input) => createNamespaceDirectory(scope, input.namespace, input.path),
@@ -90,6 +93,7 @@ export const namespaceFileOperations = {
   move: defineOperation({
     name: "namespaceFiles.move",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE_FILE", actions: ["UPDATE"] },
     input: z.object({ namespace, from: filePath, to: filePath }),
     permission: update,
     run: (scope, input) => moveNamespaceFile(scope, input.namespace, input.from, input.to),
@@ -97,6 +101,7 @@ export const namespaceFileOperations = {
   delete: defineOperation({
     name: "namespaceFiles.delete",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE_FILE", actions: ["DELETE"] },
     input: atPath,
     permission: update,
     run: (scope, input) => deleteNamespaceFile(scope, input.namespace, input.path),

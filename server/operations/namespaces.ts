@@ -42,6 +42,7 @@ export const namespaceOperations = {
   create: defineOperation({
     name: "namespaces.create",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE", actions: ["CREATE"] },
     input: ns.extend({ description: z.string().max(1000).optional() }),
     permission: { resource: "NAMESPACE", action: "CREATE", namespace: onNamespace },
     run: (scope, input) => createNamespace(scope, input.namespace, input.description),
@@ -49,6 +50,7 @@ export const namespaceOperations = {
   delete: defineOperation({
     name: "namespaces.delete",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE", actions: ["DELETE"] },
     input: ns,
     permission: { resource: "NAMESPACE", action: "DELETE", namespace: onNamespace },
     run: (scope, input) => deleteNamespace(scope, input.namespace),
@@ -56,6 +58,7 @@ export const namespaceOperations = {
   setAllowedNamespaces: defineOperation({
     name: "namespaces.setAllowedNamespaces",
     kind: "mutation",
+    audit: { resourceType: "NAMESPACE", actions: ["UPDATE"] },
     input: ns.extend({ allowedNamespaces }),
     permission: { resource: "NAMESPACE", action: "UPDATE", namespace: onNamespace },
     run: (scope, input) => setAllowedNamespaces(scope, input.namespace, input.allowedNamespaces),
@@ -78,6 +81,7 @@ export const namespaceOperations = {
   kvSet: defineOperation({
     name: "namespaces.kvSet",
     kind: "mutation",
+    audit: { resourceType: "KVSTORE", actions: ["CREATE", "UPDATE"] },
     input: ns.extend({
       key: kvKey,
       value: z.unknown(),
@@ -91,6 +95,7 @@ export const namespaceOperations = {
   kvDelete: defineOperation({
     name: "namespaces.kvDelete",
     kind: "mutation",
+    audit: { resourceType: "KVSTORE", actions: ["DELETE"] },
     input: ns.extend({ key: kvKey }),
     permission: { resource: "KVSTORE", action: "DELETE", namespace: onNamespace },
     run: (scope, input) => deleteKv(scope, input.namespace, input.key),
@@ -113,6 +118,7 @@ export const namespaceOperations = {
   secretSet: defineOperation({
     name: "namespaces.secretSet",
     kind: "mutation",
+    audit: { resourceType: "SECRET", actions: ["CREATE", "UPDATE"] },
     input: ns.extend({
       key: secretName,
       value: z.string().max(65_536),
@@ -124,6 +130,7 @@ export const namespaceOperations = {
   secretDelete: defineOperation({
     name: "namespaces.secretDelete",
     kind: "mutation",
+    audit: { resourceType: "SECRET", actions: ["DELETE"] },
     input: ns.extend({ key: secretName }),
     permission: { resource: "SECRET", action: "DELETE", namespace: onNamespace },
     run: (scope, input) => deleteSecret(scope, input.namespace, input.key),

@@ -1,7 +1,9 @@
 // One operation of the API, defined once: its input schema, what it needs to be allowed (a permission ×
 // action on a namespace found from the input, or an explicit "authenticated" / "public" / "webhook-key"),
 // and the service call. tRPC procedures (trpc.ts) and REST routes (server/rest/routes) are made from these
-// definitions, and the adapter (adapter.ts) — not each service — calls authorize() before `run`.
+// definitions, and the adapter (adapter.ts) — not each service — calls authorize() before `run`. A mutation
+// also declares the audit entry it writes (`audit`): its service writes it, inside the change's transaction;
+// the declaration feeds the OpenAPI entry and the test that runs each mutation and reads the audit log.
 import type { z } from "zod";
 import type { Action, Permission } from "../access/permissions";
 import type { BodyLimits } from "../input-limits";
@@ -48,12 +50,47 @@ export interface Transport {
 
 export type OperationKind = "query" | "mutation";
 
+/** The resource types of the audit log (server/audit), as services write them. */
+export type AuditResourceType =
+  | "APITOKEN"
+  | "BINDING"
+  | "BLUEPRINT"
+  | "EXECUTION"
+  | "FLOW"
+  | "GROUP"
+  | "INVITATION"
+  | "KVSTORE"
+  | "NAMESPACE"
+  | "NAMESPACE_FILE"
+  | "ROLE"
+  | "SECRET"
+  | "SERVICE_ACCOUNT"
+  | "SETTING"
+  | "TRIGGER"
+  | "USER";
+
+/**
+ * What a successful call writes to the audit log: an entry of this resource type with one of these actions
+ * (several: which one depends on what exists, or on the input — a KV set is CREATE or UPDATE); or `none`,
+ * with why (it changes nothing durable, or each item is audited by the operation that changes it).
+ */
+export type AuditDeclaration =
+  | { resourceType: AuditResourceType; actions: readonly [string, ...string[]]; none?: never }
+  | { none: string; resourceType?: never; actions?: never };
+
+/** A mutation must say what it audits (a type error otherwise); a query writes nothing. */
+type AuditOf<K extends OperationKind> = K extends "mutation"
+  ? { audit: AuditDeclaration }
+  : { audit?: undefined };
+
 /** An operation in a tenant: run with a service scope once the adapter has authorized it. */
-export interface TenantOperation<
+export type TenantOperation<
   S extends z.ZodType = z.ZodType,
   O = unknown,
   K extends OperationKind = OperationKind,
-> {
+> = OperationBody<S, O, K> & AuditOf<K>;
+
+interface OperationBody<S extends z.ZodType, O, K extends OperationKind> {
   name: string;
   kind: K;
   input: S;

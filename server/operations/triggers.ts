@@ -34,6 +34,7 @@ export const triggerOperations = {
   setDisabled: defineOperation({
     name: "triggers.setDisabled",
     kind: "mutation",
+    audit: { resourceType: "TRIGGER", actions: ["UPDATE"] },
     input: ref.extend({ disabled: z.boolean() }),
     permission: { resource: "FLOW", action: "UPDATE", namespace: onNamespace },
     run: (scope, { disabled, ...trigger }) => setTriggerDisabled(scope, trigger, disabled),
@@ -41,6 +42,7 @@ export const triggerOperations = {
   backfill: defineOperation({
     name: "triggers.backfill",
     kind: "mutation",
+    audit: { resourceType: "TRIGGER", actions: ["BACKFILL"] },
     input: ref.extend({
       start: isoDate,
       end: isoDate,
@@ -66,6 +68,7 @@ export const triggerOperations = {
   controlBackfill: defineOperation({
     name: "triggers.controlBackfill",
     kind: "mutation",
+    audit: { resourceType: "TRIGGER", actions: ["BACKFILL_PAUSE", "BACKFILL_RESUME", "BACKFILL_CANCEL"] },
     input: ref.extend({ action: z.enum(["pause", "resume", "cancel"]) }),
     permission: { resource: "EXECUTION", action: "UPDATE", namespace: onNamespace },
     run: (scope, { action, ...trigger }) => controlBackfill(scope, trigger, action),
@@ -73,6 +76,7 @@ export const triggerOperations = {
   unlock: defineOperation({
     name: "triggers.unlock",
     kind: "mutation",
+    audit: { resourceType: "TRIGGER", actions: ["UNLOCK"] },
     input: ref,
     permission: { resource: "FLOW", action: "UPDATE", namespace: onNamespace },
     run: (scope, input) => unlockTrigger(scope, input),
