@@ -150,6 +150,25 @@ function responses(route: AnyRoute): Json {
   return out;
 }
 
+/**
+ * The audit entry the route's operation writes, from its declaration in the operation table: an
+ * `x-cadenza-audit` extension and a line of the description, so the docs say it as the service does it.
+ */
+function auditOf(route: AnyRoute): Json {
+  const declared = route.operation?.audit;
+  if (!declared) return {};
+  if (declared.none !== undefined)
+    return {
+      description: `Audit log: no entry (${declared.none}).`,
+      "x-cadenza-audit": { none: declared.none },
+    };
+  const { resourceType, actions } = declared;
+  return {
+    description: `Audit log: writes a ${resourceType} entry (${actions.join(" or ")}).`,
+    "x-cadenza-audit": { resourceType, actions: [...actions] },
+  };
+}
+
 function operationId(route: AnyRoute, method: string): string {
   const words = route.path
     .split("/")
@@ -168,6 +187,7 @@ export function openApiDocument(routes: readonly AnyRoute[]): Json {
       (paths[path] as Json)[method.toLowerCase()] = {
         operationId: operationId(route, method),
         summary: route.summary,
+        ...auditOf(route),
         tags: [route.tag],
         parameters: parameters(route),
         ...(body ? { requestBody: body } : {}),

@@ -398,5 +398,22 @@ tasks:
     expect(start.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
       expect.arrayContaining(["path:namespace", "path:flowId", "query:labels", "query:wait"]),
     );
+    // Each route of a mutation documents the audit entry its operation declares (the one definition).
+    const undocumented = routes.flatMap((route) =>
+      route.operation?.kind !== "mutation"
+        ? []
+        : (Array.isArray(route.method) ? route.method : [route.method]).filter((method) => {
+            const entry = document.paths[`/api/v1/{tenant}${route.path}`]?.[method.toLowerCase()] as {
+              "x-cadenza-audit"?: unknown;
+            };
+            const declared = route.operation?.audit;
+            return !declared || JSON.stringify(entry["x-cadenza-audit"]) !== JSON.stringify(declared);
+          }),
+    );
+    expect(undocumented).toEqual([]);
+    expect(start).toMatchObject({
+      "x-cadenza-audit": { resourceType: "EXECUTION", actions: ["CREATE"] },
+      description: expect.stringContaining("EXECUTION entry (CREATE)"),
+    });
   });
 });
