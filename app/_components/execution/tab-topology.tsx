@@ -47,20 +47,31 @@ export function TopologyTab({
       { trpc: { context: { skipBatch: true } } }, // not behind the page's slower queries (log counts)
     ),
     // Sent with the page when it opens on this tab (nodes without their runs: not drawn).
-    ...(initialGraph ? { initialData: initialGraph as ExecutionGraph } : {}),
+    // Stale at once: the runs (a Loop's iterations' among them) are read on mount.
+    ...(initialGraph ? { initialData: initialGraph as ExecutionGraph, initialDataUpdatedAt: 0 } : {}),
+    // A Loop's iterations run as executions of their own (kind LOOP): their runs reach this page only
+    // with the graph, so it is read again while the execution runs.
+    refetchInterval: running ? 3_000 : false,
   });
   const [selected, setSelected] = useState<string>();
   const key = execution.taskRunList.map((r) => `${r.taskId}=${r.state.current}`).join(",");
+  const nodes = (graph.data as ExecutionGraph | undefined)?.nodes;
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when a state changes (the key), not on every message
   const states = useMemo(() => {
     const map = new Map<string, string>();
-    for (const run of execution.taskRunList) {
-      const old = map.get(run.taskId);
-      const rank = (s: string) => (RANK.indexOf(s) < 0 ? RANK.length : RANK.indexOf(s));
-      if (!old || rank(run.state.current) < rank(old)) map.set(run.taskId, run.state.current);
-    }
+    const rank = (s: string) => (RANK.indexOf(s) < 0 ? RANK.length : RANK.indexOf(s));
+    const consider = (taskId: string, state: string) => {
+      const old = map.get(taskId);
+      if (!old || rank(state) < rank(old)) map.set(taskId, state);
+    };
+    for (const run of execution.taskRunList) consider(run.taskId, run.state.current);
+    // Tasks inside a Loop ran in its iterations' executions: their states come with the graph's runs.
+    const own = new Set(execution.taskRunList.map((run) => run.taskId));
+    for (const node of nodes ?? [])
+      if (node.taskId && !own.has(node.taskId))
+        for (const run of node.runs ?? []) consider(node.taskId, run.state);
     return map;
-  }, [key]);
+  }, [key, nodes]);
   if (graph.error) return <p className="text-sm text-red-600">{graph.error.message}</p>;
   return (
     <div className={`grid gap-4 ${selected ? "xl:grid-cols-[1fr_22rem]" : ""}`}>
