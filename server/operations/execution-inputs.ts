@@ -2,7 +2,7 @@
 // input with its value, whether dependsOn shows it, and its errors; nothing is started.
 import { z } from "zod";
 import { validateExecutionInputs } from "../services/execution-inputs";
-import { flowId, namespace } from "../services/schemas";
+import { flowId, namespace, revisionNumber } from "../services/schemas";
 import { defineOperation, fromInput } from "./operation";
 
 export const executionInputOperations = {
@@ -17,7 +17,7 @@ export const executionInputOperations = {
       files: z
         .array(z.object({ inputId: z.string(), fileName: z.string(), content: z.instanceof(Uint8Array) }))
         .optional(),
-      revision: z.number().int().min(1).optional(),
+      revision: revisionNumber.optional(),
     }),
     permission: {
       resource: "EXECUTION",

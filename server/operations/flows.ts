@@ -14,13 +14,13 @@ import {
   validateFlows,
 } from "../services/flows";
 import { savedFlowGraph, sourceFlowGraph } from "../services/graphs";
-import { flowId, label, namespace, page, size } from "../services/schemas";
+import { flowId, label, namespace, page, revisionNumber, size } from "../services/schemas";
 import { defineOperation, fromInput } from "./operation";
 import { fromFlowSource } from "./resolvers";
 
 const source = z.string().min(1).max(1_000_000);
 const flowRef = z.object({ namespace, flowId });
-const revision = z.number().int().min(1).optional();
+const revision = revisionNumber.optional();
 
 const read = { resource: "FLOW", action: "READ" } as const;
 const onNamespace = fromInput<{ namespace: string }>("namespace");

@@ -24,6 +24,8 @@ const KV_TYPES = [
   "JSON",
 ] as const satisfies readonly KvType[];
 
+const MAX_KV_TTL_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+
 export const namespaceOperations = {
   list: defineOperation({
     name: "namespaces.list",
@@ -85,7 +87,8 @@ export const namespaceOperations = {
     input: ns.extend({
       key: kvKey,
       value: z.unknown(),
-      ttlMs: z.number().int().positive().optional(),
+      // At most a century: beyond, the expiry is no longer a date PostgreSQL (or JavaScript) can hold.
+      ttlMs: z.number().int().positive().max(MAX_KV_TTL_MS).optional(),
       type: z.enum(KV_TYPES).optional(),
       description: z.string().max(1000).optional(),
     }),

@@ -95,7 +95,13 @@ export const labelText = z
   });
 export const label = z.object({ key: z.string().min(1).max(255), value: z.string().max(1000) });
 
-export const page = z.coerce.number().int().min(1).default(1).meta({ description: "1-based page number." });
+/** PostgreSQL's `integer`: a revision past it is refused as input, never sent to the database to overflow. */
+export const PG_INT_MAX = 2_147_483_647;
+/** A flow revision (1, 2, ...) as an input; `revisionText` as a query parameter carries it. */
+export const revisionNumber = z.number().int().min(1).max(PG_INT_MAX);
+export const revisionText = z.coerce.number().int().min(1).max(PG_INT_MAX);
+
+export const page = z.coerce.number().int().min(1).max(PG_INT_MAX).default(1).meta({ description: "1-based page number." });
 export const size = z.coerce
   .number()
   .int()

@@ -100,6 +100,10 @@ describe("REST API", () => {
     expect((revisions.json as { revision: number }[]).map((r) => r.revision)).toEqual([1, 2]);
     const first = await api.call("GET", "acme/flows/company.team/hello?revision=1", { token });
     expect(first.json).toMatchObject({ revision: 1, source: HELLO });
+    // Past PostgreSQL's integer: refused as input (schemathesis found the 500 it was), not sent to overflow.
+    const huge = await api.call("GET", "acme/flows/company.team/hello?revision=380463159540", { token });
+    expect(huge.status).toBe(400);
+    expect(huge.json).toMatchObject({ message: expect.stringContaining("revision") });
     const moved = await api.call("PUT", "acme/flows/company.team/other", { token, body: HELLO });
     expect(moved.status).toBe(422);
   });

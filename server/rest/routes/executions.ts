@@ -17,6 +17,7 @@ import {
   namespace,
   page,
   repeated,
+  revisionText,
   size,
   state,
   taskRunId,
@@ -41,7 +42,7 @@ const startQuery = z.object({
   wait: booleanText
     .optional()
     .meta({ description: "Answer once the execution has ended, with its outputs." }),
-  revision: z.coerce.number().int().min(1).optional(),
+  revision: revisionText.optional(),
   scheduleDate: isoDate
     .optional()
     .meta({ description: "Start at this date (ISO-8601); the execution waits in CREATED until then." }),

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { flowOperations as ops } from "../../operations/flows";
-import { booleanText, flowId, labelText, namespace, page, repeated, size } from "../../services/schemas";
+import {
+  booleanText,
+  flowId,
+  labelText,
+  namespace,
+  page,
+  repeated,
+  revisionText,
+  size,
+} from "../../services/schemas";
 import { flowDetail, flowGraphSchema, flowSearchPage, flowValidation } from "../responses";
 import { type AnyRoute, operationRoute } from "../route";
 
@@ -75,7 +84,7 @@ export const flowRoutes: AnyRoute[] = [
     summary: "A flow, at its current revision or at `revision`.",
     params: flowParams,
     query: z.object({
-      revision: z.coerce.number().int().min(1).optional(),
+      revision: revisionText.optional(),
       allowDeleted: booleanText.optional(),
     }),
     responses: [{ status: 200, description: "The flow, its YAML in `source`.", schema: flowDetail }],
@@ -104,7 +113,7 @@ export const flowRoutes: AnyRoute[] = [
     tag: "Flows",
     summary: "The topology of a flow, at its current revision or at `revision`.",
     params: flowParams,
-    query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
+    query: z.object({ revision: revisionText.optional() }),
     responses: [{ status: 200, description: "The graph.", schema: flowGraphSchema }],
   }),
   operationRoute(ops.revisions, {
