@@ -101,7 +101,13 @@ export const PG_INT_MAX = 2_147_483_647;
 export const revisionNumber = z.number().int().min(1).max(PG_INT_MAX);
 export const revisionText = z.coerce.number().int().min(1).max(PG_INT_MAX);
 
-export const page = z.coerce.number().int().min(1).max(PG_INT_MAX).default(1).meta({ description: "1-based page number." });
+export const page = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(PG_INT_MAX)
+  .default(1)
+  .meta({ description: "1-based page number." });
 export const size = z.coerce
   .number()
   .int()
