@@ -244,6 +244,26 @@ describe("architecture", () => {
     expect(OUTSIDE_THE_TABLE.procedures.filter((path) => !procedures.includes(path))).toEqual([]);
   }, 120_000);
 
+  it("services leave authorization to the adapter, but for the checks listed in FINER_CHECKS", () => {
+    // The adapter authorizes every operation on its declared rule before the service runs, so the table is
+    // the truth (and the RBAC test proves it). A service checks again only what that rule cannot know:
+    // an action decided by what exists, a namespace read from data, or a call made once per item of a bulk.
+    const found = new Set<string>();
+    for (const file of sources(join(root, "server", "services"))) {
+      if (file.endsWith(".test.ts")) continue;
+      let fn = "";
+      stripComments(readFileSync(file, "utf8"))
+        .split("\n")
+        .forEach((line) => {
+          const declared = /^(?:export )?(?:async )?function (\w+)/.exec(line)?.[1];
+          if (declared) fn = declared;
+          else if (/(?<![\w.])check\(scope/.test(line)) found.add(`${relative(root, file)} ${fn}`);
+        });
+    }
+    expect([...found].filter((site) => !(site in FINER_CHECKS))).toEqual([]);
+    expect(Object.keys(FINER_CHECKS).filter((site) => !found.has(site))).toEqual([]);
+  });
+
   it("no REST route documents a parameter its operation's input drops", async () => {
     // A route's own query schema (for OpenAPI) beside its operation's input: a filter added to one and not
     // the other is served and ignored (found: `kind` on the executions search).
@@ -280,4 +300,30 @@ const OUTSIDE_THE_TABLE = {
     "preferences.get",
     "preferences.update",
   ],
+};
+
+/** The service checks the operation's rule cannot make, by `file function`, each with why. */
+const FINER_CHECKS: Record<string, string> = {
+  "server/services/api-tokens.ts listTokens":
+    "another principal's tokens (`all`) need APITOKEN:READ; one's own, nothing",
+  "server/services/api-tokens.ts revokeToken":
+    "revoking another principal's token needs APITOKEN:DELETE; one's own, nothing",
+  "server/services/kv.ts setKv": "CREATE or UPDATE: known once the key has been read",
+  "server/services/kv.ts listKv": "also listed by the editor context, an `authenticated` operation",
+  "server/services/flows.ts validateFlows": "each YAML document names its own namespace",
+  "server/services/flows.ts getFlow": "also read by expression rendering, for the flow its body names",
+  "server/services/flows.ts deleteFlow": "also called by the bulk delete and the Flow tasks, per flow",
+  "server/services/flows-bulk.ts rowsByIds": "a bulk call names flows of several namespaces",
+  "server/services/flows-bulk.ts importFlows":
+    "each imported flow: its own namespace, CREATE or UPDATE by what exists",
+  "server/services/expression-render.ts contextOf": "the flow the body names, in its namespace",
+  "server/services/executions.ts readExecution":
+    "shared by the file, expression and stream services; a stream re-checks with a fresh scope each tick",
+  "server/services/executions.ts operateExecution":
+    "the bulk actions call it per execution, of any namespace",
+  "server/services/executions.ts replayExecution": "the bulk actions call it per execution, of any namespace",
+  "server/services/executions.ts deleteExecution": "the bulk actions call it per execution, of any namespace",
+  "server/services/execution-labels.ts setExecutionLabels":
+    "the bulk actions call it per execution, of any namespace",
+  "server/services/execution-actions.ts found": "the bulk actions call it per execution, of any namespace",
 };

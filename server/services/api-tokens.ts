@@ -137,7 +137,6 @@ export async function createServiceAccountToken(
   serviceAccountId: string,
   request: { name: string; expiresAt?: Date | null },
 ): Promise<CreatedToken> {
-  check(scope, "APITOKEN", "CREATE");
   const account = await scope.db.serviceAccount.findUnique({ where: { id: serviceAccountId } });
   if (!account) throw new NotFoundError(`Service account ${serviceAccountId} not found.`);
   return insert(scope, scope.db, { serviceAccountId }, request);

@@ -4,7 +4,7 @@
 import { isBuiltInRole } from "../access/permissions";
 import type { TenantDb } from "../access/tenant-db";
 import { ConflictError, NotFoundError, UnprocessableError } from "./errors";
-import { audit, check, type ServiceScope } from "./scope";
+import { audit, type ServiceScope } from "./scope";
 
 export type SubjectType = "USER" | "GROUP" | "SERVICE_ACCOUNT";
 
@@ -52,7 +52,6 @@ export async function listBindings(
   scope: ServiceScope,
   query: { subjectType?: SubjectType; subjectId?: string } = {},
 ): Promise<BindingJson[]> {
-  check(scope, "BINDING", "READ");
   const rows = await scope.db.binding.findMany({
     where: {
       ...(query.subjectType ? { subjectType: query.subjectType } : {}),
@@ -111,7 +110,6 @@ export async function createBinding(
   request: { subjectType: SubjectType; subjectId: string; role: string; namespace?: string | null },
   db: TenantDb = scope.db,
 ): Promise<BindingJson> {
-  check(scope, "BINDING", "CREATE");
   const role = await resolveRole(db, request.role);
   const subject = await subjectColumns(db, request.subjectType, request.subjectId);
   const namespace = request.namespace ?? null;
@@ -155,7 +153,6 @@ export async function otherAdmins(
 }
 
 export async function deleteBinding(scope: ServiceScope, bindingId: string): Promise<void> {
-  check(scope, "BINDING", "DELETE");
   const row = await scope.db.binding.findUnique({ where: { id: bindingId }, include });
   if (!row) throw new NotFoundError(`Binding ${bindingId} not found.`);
   if (

@@ -11,7 +11,7 @@ import { type CatalogBlueprint, loadCatalog, TEST_SERVER, typesOf } from "./blue
 import { NotFoundError } from "./errors";
 import { parseOrThrow } from "./flows";
 import { graphOfSource } from "./graphs";
-import { audit, check, type ServiceScope } from "./scope";
+import { audit, type ServiceScope } from "./scope";
 
 export type BlueprintKind = "community" | "custom";
 
@@ -136,20 +136,17 @@ function tagCounts(all: { tags: string[] }[]): BlueprintTag[] {
 
 // ---- community -----------------------------------------------------------------------------------------
 
-export function searchCommunityBlueprints(scope: ServiceScope, search: BlueprintSearch): BlueprintSummary[] {
-  check(scope, "BLUEPRINT", "READ");
+export function searchCommunityBlueprints(search: BlueprintSearch): BlueprintSummary[] {
   return community()
     .filter((b) => matches(communitySummary(b), b.description, search))
     .map(communitySummary);
 }
 
-export function communityBlueprintTags(scope: ServiceScope): BlueprintTag[] {
-  check(scope, "BLUEPRINT", "READ");
+export function communityBlueprintTags(): BlueprintTag[] {
   return tagCounts(community());
 }
 
-export function getCommunityBlueprint(scope: ServiceScope, id: string): BlueprintDetail {
-  check(scope, "BLUEPRINT", "READ");
+export function getCommunityBlueprint(id: string): BlueprintDetail {
   const b = community().find((candidate) => candidate.id === id);
   if (!b) throw new NotFoundError(`Blueprint ${id} not found.`);
   const exampleInputs = Object.fromEntries(
@@ -225,13 +222,11 @@ export async function searchCustomBlueprints(
   scope: ServiceScope,
   search: BlueprintSearch,
 ): Promise<BlueprintSummary[]> {
-  check(scope, "BLUEPRINT", "READ");
   const rows = await scope.db.tenantBlueprint.findMany({ orderBy: { updatedAt: "desc" }, take: 1000 });
   return rows.filter((row) => matches(customSummary(row), row.description, search)).map(customSummary);
 }
 
 export async function customBlueprintTags(scope: ServiceScope): Promise<BlueprintTag[]> {
-  check(scope, "BLUEPRINT", "READ");
   return tagCounts(await scope.db.tenantBlueprint.findMany({ select: { tags: true } }));
 }
 
@@ -242,7 +237,6 @@ async function findCustom(scope: ServiceScope, id: string): Promise<CustomRow> {
 }
 
 export async function getCustomBlueprint(scope: ServiceScope, id: string): Promise<BlueprintDetail> {
-  check(scope, "BLUEPRINT", "READ");
   return customDetail(await findCustom(scope, id));
 }
 
@@ -250,7 +244,6 @@ export async function createCustomBlueprint(
   scope: ServiceScope,
   input: CustomBlueprintInput,
 ): Promise<BlueprintDetail> {
-  check(scope, "BLUEPRINT", "CREATE");
   const data = normalized(input);
   const row = await scope.db.$transaction(async (tx) => {
     const created = await tx.tenantBlueprint.create({
@@ -271,7 +264,6 @@ export async function updateCustomBlueprint(
   id: string,
   input: CustomBlueprintInput,
 ): Promise<BlueprintDetail> {
-  check(scope, "BLUEPRINT", "UPDATE");
   const data = normalized(input);
   const before = await findCustom(scope, id);
   const row = await scope.db.$transaction(async (tx) => {
@@ -293,7 +285,6 @@ export async function updateCustomBlueprint(
 }
 
 export async function deleteCustomBlueprint(scope: ServiceScope, id: string): Promise<void> {
-  check(scope, "BLUEPRINT", "DELETE");
   const before = await findCustom(scope, id);
   await scope.db.$transaction(async (tx) => {
     await tx.tenantBlueprint.delete({ where: { id } });

@@ -12,7 +12,7 @@ import type { PluginRegistry } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import { filterAllows, namespaceWhere } from "../access/authorize";
 import { NotFoundError } from "./errors";
-import { check, listFilter, type ServiceScope } from "./scope";
+import { listFilter, type ServiceScope } from "./scope";
 
 export type RelationType = "FLOW_TASK" | "FLOW_TRIGGER";
 
@@ -204,7 +204,6 @@ export async function flowDependencies(
   id: string,
   options: { expandAll?: boolean } = {},
 ): Promise<DependencyGraph> {
-  check(scope, "FLOW", "READ", namespace);
   const exists = await scope.db.flow.findFirst({
     where: { namespace, id, deleted: false },
     select: { id: true },
@@ -220,7 +219,6 @@ export async function namespaceDependencies(
   scope: ServiceScope,
   namespace: string,
 ): Promise<DependencyGraph> {
-  check(scope, "FLOW", "READ", namespace);
   const graph = await tenantGraph(scope);
   const inside = (ns: string) => ns === namespace || ns.startsWith(`${namespace}.`);
   const start = graph.nodes.filter((n) => inside(n.namespace)).map((n) => n.uid);

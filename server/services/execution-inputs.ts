@@ -6,7 +6,7 @@ import type { Input } from "@/engine/flow";
 import { newId } from "@/worker/ids";
 import { inputFileUri } from "@/worker/storage/uris";
 import type { UploadedFile } from "./executions";
-import { check, type ServiceScope } from "./scope";
+import type { ServiceScope } from "./scope";
 
 export interface InputValidation {
   id: string;
@@ -33,7 +33,6 @@ export async function validateExecutionInputs(
   flowId: string,
   request: { inputs?: Record<string, unknown>; files?: UploadedFile[]; revision?: number },
 ): Promise<ExecutionInputsValidation> {
-  check(scope, "EXECUTION", "CREATE", namespace);
   const engine = await scope.engine();
   const inputs: Record<string, unknown> = { ...(request.inputs ?? {}) };
   // An uploaded file validates as the URI it would get; it is not stored.

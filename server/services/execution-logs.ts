@@ -16,7 +16,7 @@ import {
   Where,
 } from "./execution-log-search";
 import { LOG_LEVELS, type LogJson, type LogLevelName } from "./executions";
-import { check, type ServiceScope } from "./scope";
+import type { ServiceScope } from "./scope";
 
 export interface LogCursor {
   /** ISO date of the line's timestamp (milliseconds). */
@@ -66,20 +66,19 @@ export interface LogCounts {
 
 export const MAX_LOG_PAGE = 2_000;
 
-/** The execution's namespace, after the READ check (without loading its document). */
-async function readable(scope: ServiceScope, executionId: string): Promise<void> {
+/** A 404 for an execution this tenant does not have (the operation's rule has checked READ on it). */
+async function mustExist(scope: ServiceScope, executionId: string): Promise<void> {
   const found = await scope.db.execution.findUnique({
     where: { id: executionId },
-    select: { namespace: true },
+    select: { id: true },
   });
   if (!found) throw new NotFoundError(`Execution ${executionId} not found.`);
-  check(scope, "EXECUTION", "READ", found.namespace);
 }
 
 /** The execution's lines at the filter's levels (its text is matched by execution-log-search.ts). */
 function filtered(executionId: string, filter: { minLevel?: LogLevelName }): Where {
   const where = new Where();
-  // The execution id alone: readable() found the execution in this tenant (ids are unique across tenants
+  // The execution id alone: mustExist() found the execution in this tenant (ids are unique across tenants
   // and its lines are written with its tenant), and a tenant_id condition, not in the indexes, would turn
   // the per-level count's index-only scan into a scan of the table (measured: 1.9 s vs 0.4 s cold).
   where.and(`l.execution_id = ${where.param(executionId)}`);
@@ -118,7 +117,7 @@ export async function logPage(
   query: LogPageQuery = {},
   limits: SearchLimits = SEARCH,
 ): Promise<LogPage> {
-  await readable(scope, executionId);
+  await mustExist(scope, executionId);
   const limit = Math.min(Math.max(1, query.limit ?? 500), MAX_LOG_PAGE);
   const where = filtered(executionId, query);
   if (query.after) where.and(`(l.timestamp, l.id) > ${cursorValue(where, query.after)}`);
@@ -164,7 +163,7 @@ export async function nextLogLine(
   query: { level: LogLevelName; text?: string; after?: LogCursor },
   limits: SearchLimits = SEARCH,
 ): Promise<LogJson | null> {
-  await readable(scope, executionId);
+  await mustExist(scope, executionId);
   const where = filtered(executionId, {});
   where.and(`l.level = ${where.param(query.level)}::log_level`);
   if (query.after) where.and(`(l.timestamp, l.id) > ${cursorValue(where, query.after)}`);
@@ -196,7 +195,7 @@ export async function logCounts(
   filter: LogFilter = {},
   limits: SearchLimits = SEARCH,
 ): Promise<LogCounts> {
-  await readable(scope, executionId);
+  await mustExist(scope, executionId);
   const engine = await scope.engine();
   const all = filtered(executionId, {});
   const text = filter.text?.trim();

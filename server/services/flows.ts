@@ -213,7 +213,6 @@ async function current(scope: ServiceScope, namespace: string, id: string) {
 /** Creates a flow from YAML; 409 when it exists already (use update). */
 export async function createFlow(scope: ServiceScope, source: string): Promise<FlowDetail> {
   const { flow } = parseOrThrow(source);
-  check(scope, "FLOW", "CREATE", flow.namespace);
   const existing = await current(scope, flow.namespace, flow.id);
   if (existing && !existing.deleted)
     throw new ConflictError(
@@ -230,7 +229,6 @@ export async function updateFlow(
   id: string,
   source: string,
 ): Promise<FlowDetail> {
-  check(scope, "FLOW", "UPDATE", namespace);
   const { flow } = parseOrThrow(source);
   if (flow.namespace !== namespace || flow.id !== id)
     throw new UnprocessableError(
@@ -301,7 +299,6 @@ export async function listFlows(
 
 /** Every current flow of exactly this namespace (Kestra's GET /flows/{namespace}). */
 export async function flowsOfNamespace(scope: ServiceScope, namespace: string): Promise<FlowDetail[]> {
-  check(scope, "FLOW", "READ", namespace);
   const rows = await scope.db.flow.findMany({ where: { namespace, deleted: false }, orderBy: { id: "asc" } });
   return rows.map((row) => detail(scope, row));
 }
@@ -340,7 +337,6 @@ export async function flowRevisions(
   namespace: string,
   id: string,
 ): Promise<FlowRevisionInfo[]> {
-  check(scope, "FLOW", "READ", namespace);
   const rows = await scope.db.flowRevision.findMany({
     where: { namespace, flowId: id },
     orderBy: { revision: "asc" },

@@ -5,7 +5,7 @@ import { type ExecutionGraph, executionGraph, type FlowGraph, flowGraph } from "
 import { builtInRegistry } from "@/plugins";
 import { NotFoundError } from "./errors";
 import { getFlow, parseOrThrow } from "./flows";
-import { check, listFilter, type ServiceScope } from "./scope";
+import { listFilter, type ServiceScope } from "./scope";
 
 const registry = builtInRegistry();
 
@@ -27,7 +27,6 @@ export async function savedFlowGraph(
 export function sourceFlowGraph(scope: ServiceScope, source: string): FlowGraph {
   listFilter(scope, "FLOW", "READ");
   const { flow } = parseOrThrow(source);
-  check(scope, "FLOW", "READ", flow.namespace);
   return flowGraph(flow, registry);
 }
 
@@ -44,7 +43,6 @@ export async function executionFlowGraph(scope: ServiceScope, executionId: strin
     select: { namespace: true, flowId: true, flowRevision: true },
   });
   if (!found) throw new NotFoundError(`Execution ${executionId} not found.`);
-  check(scope, "EXECUTION", "READ", found.namespace);
   const engine = await scope.engine();
   const [revision, runs] = await Promise.all([
     scope.db.flowRevision.findUnique({

@@ -119,7 +119,6 @@ export async function getKv(
   namespace: string,
   key: string,
 ): Promise<{ type: string; value: unknown }> {
-  check(scope, "KVSTORE", "READ", namespace);
   const row = await scope.db.kvEntry.findFirst({ where: { namespace, key, ...live(scope.now()) } });
   if (!row) throw new NotFoundError(`No key '${key}' in namespace ${namespace}.`);
   return { type: row.type ?? kvTypeOf(row.value), value: row.value };
@@ -184,7 +183,6 @@ export async function setKv(
 }
 
 export async function deleteKv(scope: ServiceScope, namespace: string, key: string): Promise<void> {
-  check(scope, "KVSTORE", "DELETE", namespace);
   const existing = await scope.db.kvEntry.findFirst({ where: { namespace, key, ...live(scope.now()) } });
   if (!existing) throw new NotFoundError(`No key '${key}' in namespace ${namespace}.`);
   await scope.db.$transaction(async (tx) => {

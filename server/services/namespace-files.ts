@@ -13,7 +13,7 @@ import {
   normalizeNamespacePath,
 } from "@/plugins/core/namespace/files";
 import { BadRequestError, ConflictError, NotFoundError } from "./errors";
-import { audit, check, type ServiceScope } from "./scope";
+import { audit, type ServiceScope } from "./scope";
 
 /** Kestra's FileAttributes. Times are epoch milliseconds; null for folders and storages that keep no dates. */
 export interface FileAttributes {
@@ -133,7 +133,6 @@ export async function namespaceFileStats(
   namespace: string,
   path: string | undefined,
 ): Promise<FileAttributes> {
-  check(scope, "NAMESPACE", "READ", namespace);
   const clean = cleanPath(path, { allowRoot: true });
   const found = await attributes(await files(scope, namespace), clean);
   if (!found) throw new NotFoundError(`No file or folder '${display(clean)}' in namespace ${namespace}.`);
@@ -146,7 +145,6 @@ export async function listNamespaceDirectory(
   namespace: string,
   path: string | undefined,
 ): Promise<FileAttributes[]> {
-  check(scope, "NAMESPACE", "READ", namespace);
   const dir = cleanPath(path, { allowRoot: true });
   const f = await files(scope, namespace);
   const all = await f.all();
@@ -183,7 +181,6 @@ export async function readNamespaceFile(
   namespace: string,
   path: string | undefined,
 ): Promise<{ path: string; content: Uint8Array }> {
-  check(scope, "NAMESPACE", "READ", namespace);
   const clean = cleanPath(path);
   const f = await files(scope, namespace);
   if (!(await f.storage.exists(f.uri(clean))))
@@ -198,7 +195,6 @@ export async function writeNamespaceFile(
   path: string | undefined,
   content: Uint8Array | string,
 ): Promise<FileAttributes> {
-  check(scope, "NAMESPACE", "UPDATE", namespace);
   const clean = cleanPath(path);
   const f = await files(scope, namespace);
   if (await isDirectory(f, clean))
@@ -230,7 +226,6 @@ export async function createNamespaceDirectory(
   namespace: string,
   path: string | undefined,
 ): Promise<FileAttributes> {
-  check(scope, "NAMESPACE", "UPDATE", namespace);
   const clean = cleanPath(path);
   const f = await files(scope, namespace);
   const segments = clean.split("/");
@@ -267,7 +262,6 @@ export async function moveNamespaceFile(
   from: string | undefined,
   to: string | undefined,
 ): Promise<void> {
-  check(scope, "NAMESPACE", "UPDATE", namespace);
   const source = cleanPath(from);
   const target = cleanPath(to);
   if (source === target) return;
@@ -304,7 +298,6 @@ export async function deleteNamespaceFile(
   namespace: string,
   path: string | undefined,
 ): Promise<void> {
-  check(scope, "NAMESPACE", "UPDATE", namespace);
   const clean = cleanPath(path);
   const f = await files(scope, namespace);
   const doomed = (await f.storage.exists(f.uri(clean)))

@@ -2,7 +2,7 @@
 // also be created ahead (with a description) and deleted once empty.
 import { filterAllows, namespaceWhere } from "../access/authorize";
 import { ConflictError, NotFoundError } from "./errors";
-import { audit, check, listFilter, type ServiceScope } from "./scope";
+import { audit, listFilter, type ServiceScope } from "./scope";
 
 export interface NamespaceJson {
   id: string;
@@ -39,7 +39,6 @@ export async function listNamespaces(
 }
 
 export async function getNamespace(scope: ServiceScope, namespace: string): Promise<NamespaceJson> {
-  check(scope, "NAMESPACE", "READ", namespace);
   const row = await scope.db.namespace.findUnique({
     where: { tenantId_name: { tenantId: scope.tenant.id, name: namespace } },
   });
@@ -52,7 +51,6 @@ export async function createNamespace(
   namespace: string,
   description?: string,
 ): Promise<NamespaceJson> {
-  check(scope, "NAMESPACE", "CREATE", namespace);
   const existing = await scope.db.namespace.findUnique({
     where: { tenantId_name: { tenantId: scope.tenant.id, name: namespace } },
   });
@@ -77,7 +75,6 @@ export async function createNamespace(
 }
 
 export async function deleteNamespace(scope: ServiceScope, namespace: string): Promise<void> {
-  check(scope, "NAMESPACE", "DELETE", namespace);
   const row = await scope.db.namespace.findUnique({
     where: { tenantId_name: { tenantId: scope.tenant.id, name: namespace } },
   });
@@ -117,7 +114,6 @@ export async function setAllowedNamespaces(
   namespace: string,
   allowedNamespaces: string[],
 ): Promise<NamespaceJson> {
-  check(scope, "NAMESPACE", "UPDATE", namespace);
   const allowed = [...new Set(allowedNamespaces)].sort();
   const where = { tenantId_name: { tenantId: scope.tenant.id, name: namespace } };
   return scope.db.$transaction(async (tx) => {

@@ -10,7 +10,7 @@ import {
   ROLE_DESCRIPTIONS,
 } from "../access/permissions";
 import { ConflictError, NotFoundError, UnprocessableError } from "./errors";
-import { audit, check, type ServiceScope } from "./scope";
+import { audit, type ServiceScope } from "./scope";
 
 export interface RoleJson {
   id: string;
@@ -61,7 +61,6 @@ function validPermissions(permissions: string[]): string[] {
 }
 
 export async function listRoles(scope: ServiceScope): Promise<RoleJson[]> {
-  check(scope, "ROLE", "READ");
   const custom = await scope.db.role.findMany({ orderBy: { name: "asc" } });
   return [...builtInRoles(), ...custom.map(json)];
 }
@@ -70,7 +69,6 @@ export async function createRole(
   scope: ServiceScope,
   request: { name: string; description?: string; permissions: string[] },
 ): Promise<RoleJson> {
-  check(scope, "ROLE", "CREATE");
   if (isBuiltInRole(request.name)) throw new ConflictError(`${request.name} is a built-in role.`);
   const permissions = validPermissions(request.permissions);
   if (await scope.db.role.findFirst({ where: { name: request.name } }))
@@ -94,7 +92,6 @@ export async function updateRole(
   roleId: string,
   request: { name?: string; description?: string | null; permissions?: string[] },
 ): Promise<RoleJson> {
-  check(scope, "ROLE", "UPDATE");
   if (isBuiltInRole(roleId)) throw new ConflictError(`${roleId} is a built-in role: it cannot be changed.`);
   const before = await scope.db.role.findUnique({ where: { id: roleId } });
   if (!before) throw new NotFoundError(`Role ${roleId} not found.`);
@@ -120,7 +117,6 @@ export async function updateRole(
 }
 
 export async function deleteRole(scope: ServiceScope, roleId: string): Promise<void> {
-  check(scope, "ROLE", "DELETE");
   if (isBuiltInRole(roleId)) throw new ConflictError(`${roleId} is a built-in role: it cannot be deleted.`);
   const before = await scope.db.role.findUnique({ where: { id: roleId } });
   if (!before) throw new NotFoundError(`Role ${roleId} not found.`);

@@ -1,7 +1,7 @@
 // Service accounts: non-human principals of one tenant (CI, other systems). No password, no UI: they act
 // through API tokens, with the roles bound to them.
 import { ConflictError, NotFoundError } from "./errors";
-import { audit, check, type ServiceScope } from "./scope";
+import { audit, type ServiceScope } from "./scope";
 
 export interface ServiceAccountJson {
   id: string;
@@ -25,7 +25,6 @@ const json = (row: {
 export const SERVICE_ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export async function listServiceAccounts(scope: ServiceScope): Promise<ServiceAccountJson[]> {
-  check(scope, "SERVICE_ACCOUNT", "READ");
   return (await scope.db.serviceAccount.findMany({ orderBy: { name: "asc" } })).map(json);
 }
 
@@ -33,7 +32,6 @@ export async function createServiceAccount(
   scope: ServiceScope,
   request: { name: string; description?: string },
 ): Promise<ServiceAccountJson> {
-  check(scope, "SERVICE_ACCOUNT", "CREATE");
   if (await scope.db.serviceAccount.findFirst({ where: { name: request.name } }))
     throw new ConflictError(`A service account named ${request.name} exists already.`);
   return scope.db.$transaction(async (tx) => {
@@ -50,7 +48,6 @@ export async function createServiceAccount(
 }
 
 export async function deleteServiceAccount(scope: ServiceScope, serviceAccountId: string): Promise<void> {
-  check(scope, "SERVICE_ACCOUNT", "DELETE");
   const row = await scope.db.serviceAccount.findUnique({ where: { id: serviceAccountId } });
   if (!row) throw new NotFoundError(`Service account ${serviceAccountId} not found.`);
   await scope.db.$transaction(async (tx) => {

@@ -3,7 +3,7 @@
 // namespace boundaries; see worker/namespace-access.ts).
 import { NAMESPACE_ISOLATIONS } from "@/worker/namespace-access";
 import { BadRequestError } from "./errors";
-import { audit, check, type ServiceScope } from "./scope";
+import { audit, type ServiceScope } from "./scope";
 
 export interface TenantSettingsJson {
   id: string;
@@ -20,7 +20,6 @@ const json = (row: { id: string; slug: string; name: string; settings: unknown }
 });
 
 export async function getSettings(scope: ServiceScope): Promise<TenantSettingsJson> {
-  check(scope, "SETTING", "READ");
   return json(await scope.record.get());
 }
 
@@ -28,7 +27,6 @@ export async function updateSettings(
   scope: ServiceScope,
   request: { name?: string; settings?: Record<string, unknown> },
 ): Promise<TenantSettingsJson> {
-  check(scope, "SETTING", "UPDATE");
   const isolation = request.settings?.namespaceIsolation;
   if (isolation !== undefined && !NAMESPACE_ISOLATIONS.includes(isolation as never)) {
     throw new BadRequestError(

@@ -8,7 +8,7 @@ import { can, filterAllows, namespaceOrChildren, namespaceWhere } from "../acces
 import { NotFoundError } from "./errors";
 import { HIDDEN_WEBHOOK_KEY } from "./flows";
 import { syncFlowSchedules } from "./schedules";
-import { audit, check, listFilter, type ServiceScope } from "./scope";
+import { audit, listFilter, type ServiceScope } from "./scope";
 
 export interface TriggerJson {
   namespace: string;
@@ -101,7 +101,6 @@ export async function setTriggerDisabled(
   ref: TriggerRef,
   disabled: boolean,
 ): Promise<TriggerJson> {
-  check(scope, "FLOW", "UPDATE", ref.namespace);
   const before = await findTrigger(scope, ref);
   const engine = await scope.engine();
   await databaseTriggerService(engine.ctx, scope.tenant.id).setEnabled(
@@ -132,7 +131,6 @@ export async function startBackfill(
     labels?: { key: string; value: string }[];
   },
 ): Promise<Backfill> {
-  check(scope, "EXECUTION", "CREATE", ref.namespace);
   await findTrigger(scope, ref);
   const engine = await scope.engine();
   const backfill = await (engine.schedules ?? engine.client).startBackfill(scope.tenant.id, ref, request);
@@ -147,7 +145,6 @@ export async function startBackfill(
 }
 
 export async function getBackfill(scope: ServiceScope, ref: TriggerRef): Promise<Backfill> {
-  check(scope, "EXECUTION", "READ", ref.namespace);
   await findTrigger(scope, ref);
   const engine = await scope.engine();
   const backfill = await (engine.schedules ?? engine.client).backfill(scope.tenant.id, ref);
@@ -161,7 +158,6 @@ export async function controlBackfill(
   ref: TriggerRef,
   action: "pause" | "resume" | "cancel",
 ): Promise<Backfill> {
-  check(scope, "EXECUTION", "UPDATE", ref.namespace);
   await findTrigger(scope, ref);
   const engine = await scope.engine();
   const backfill = await (engine.schedules ?? engine.client).controlBackfill(scope.tenant.id, ref, action);
@@ -180,7 +176,6 @@ export async function controlBackfill(
  * its next date even if that execution has not ended.
  */
 export async function unlockTrigger(scope: ServiceScope, ref: TriggerRef): Promise<TriggerJson> {
-  check(scope, "FLOW", "UPDATE", ref.namespace);
   const before = await findTrigger(scope, ref);
   await scope.db.triggerState.updateMany({
     where: { namespace: ref.namespace, flowId: ref.flowId, triggerId: ref.triggerId },
