@@ -98,7 +98,10 @@ export async function createExecution(
     draft.loopRun = request.loop.run;
     draft.inputs = structuredClone(request.inputs ?? {});
     if (request.loop.variables) draft.variables = structuredClone(request.loop.variables);
-    draft.internal = { loopOutputs: structuredClone(request.loop.outputs) };
+    draft.internal = {
+      loopOutputs: structuredClone(request.loop.outputs),
+      ...(request.loop.finally ? { loopFinally: true } : {}),
+    };
     return draft;
   }
   const { values, errors } = await inputsOf(flow, draft, request, env);

@@ -459,14 +459,15 @@ export class Engine implements RunFinisher {
   }
 
   /**
-   * A LOOP execution runs its Loop's `tasks`, then the Loop's `errors` when one failed, and ends: no flow
-   * outputs, finally, afterExecution or retry (those are the parent's; the Loop's `finally` runs once, there).
+   * A LOOP execution runs its Loop's `tasks`, then the Loop's `errors` when one failed, then its `finally`
+   * (Kestra 2.0; a loop started before that rule runs it once, in its own execution), and ends: no flow
+   * outputs, finally, afterExecution or retry (those are the parent's).
    */
   private resolveIteration(canStart: boolean): boolean {
     const { ctx, execution } = this;
     const loopRun = execution.loopRun as NonNullable<typeof execution.loopRun>;
     const loop = ctx.tasks.get(loopRun.taskId)?.task as
-      | (Task & { tasks?: Task[]; errors?: Task[] })
+      | (Task & { tasks?: Task[]; errors?: Task[]; finally?: Task[] })
       | undefined;
     if (!loop?.tasks) {
       ctx.log(
@@ -476,7 +477,8 @@ export class Engine implements RunFinisher {
       this.terminate("FAILED");
       return true;
     }
-    const decision = sequentialBlock(this.rootBlock(canStart), loop.tasks, loop.errors ?? [], []);
+    const finallyTasks = execution.internal?.loopFinally ? (loop.finally ?? []) : [];
+    const decision = sequentialBlock(this.rootBlock(canStart), loop.tasks, loop.errors ?? [], finallyTasks);
     const changed = this.applyDecision(null, decision);
     if (decision.state) {
       this.terminate(decision.state);

@@ -33,6 +33,11 @@ export interface StepEnv {
    * per Loop run, at its start (a Temporal workflow sets it behind a `patched()` id, so old histories replay).
    */
   loopExecutions?: boolean;
+  /**
+   * The Loop's `finally` runs in each iteration (Kestra 2.0), not once after them all; only with
+   * `loopExecutions`. Decided once per Loop run at its start, like it (a `patched()` id on Temporal).
+   */
+  loopFinallyInIterations?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

@@ -84,6 +84,8 @@ export interface LoopIterationRequest {
   outputs: Record<string, unknown>;
   /** The parent's run-time variables (SetVariables), over the flow's. */
   variables?: Record<string, unknown>;
+  /** The iteration runs the Loop's `finally` itself, as Kestra 2.0 does (the loop decided so at its start). */
+  finally?: boolean;
 }
 
 export interface Execution {
@@ -128,6 +130,8 @@ export interface ExecutionInternal {
   manualPause?: boolean;
   /** A LOOP execution: the outputs its tasks see from outside the loop (`loopRun` says which iteration). */
   loopOutputs?: Record<string, unknown>;
+  /** A LOOP execution that runs its Loop's `finally` after the Loop's tasks (and errors). */
+  loopFinally?: boolean;
   /** Errors worth showing on the execution itself (e.g. outputs that failed to render). */
   errors?: string[];
   /** The messages of the FAIL_EXECUTION checks that did not hold: the execution ends FAILED at its start. */

@@ -64,8 +64,9 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     registry: ctx.registry,
     functions: ctx.functions(db, tenantId),
     runningCount: (flow, execution) => runningCount(db, tenantId, flow, execution),
-    // Kestra 2.0: each Loop iteration is a child execution of kind LOOP.
+    // Kestra 2.0: each Loop iteration is a child execution of kind LOOP, which runs the Loop's `finally`.
     loopExecutions: true,
+    loopFinallyInIterations: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

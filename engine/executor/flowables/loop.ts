@@ -96,6 +96,8 @@ interface LoopState extends LoopInternal {
   broken?: boolean;
   /** Iterations run as LOOP executions (the env's choice when the run started): their ids, by index. */
   executions?: Record<string, string>;
+  /** Each iteration runs the loop's `finally` (Kestra 2.0); unset, it runs once after them all. */
+  finallyInIterations?: boolean;
   /** Iterations to run again (failed before a restart), before any new one. */
   retry?: number[];
   /** What the run kept before its execution was restarted. */
@@ -347,6 +349,7 @@ function startIteration(ctx: FlowableContext<LoopProps>, index: number): void {
       run: iterationLoopRun(ctx, index),
       outputs: (variables.outputs ?? {}) as Record<string, unknown>,
       ...(execution.variables ? { variables: execution.variables } : {}),
+      ...(ctx.internal<LoopState>().finallyInIterations ? { finally: true } : {}),
     },
   });
 }
@@ -412,7 +415,7 @@ function resolveExecutions(ctx: FlowableContext<LoopProps>, values: string[]): F
     block(ctx, ctx.children(), null, null),
     { create: [], state: worstOf(states) },
     undefined,
-    task.finally,
+    state.finallyInIterations ? undefined : task.finally,
   );
 }
 
@@ -445,9 +448,13 @@ export const loop: FlowableHandler<LoopProps> = {
       });
       if (previous.loopKeys) state.loopKeys = previous.loopKeys;
       if (previous.broken) state.broken = true;
+      if (previous.finallyInIterations) state.finallyInIterations = true;
       return undefined;
     }
-    if (ctx.step.env.loopExecutions) state.executions = {};
+    if (ctx.step.env.loopExecutions) {
+      state.executions = {};
+      if (ctx.step.env.loopFinallyInIterations) state.finallyInIterations = true;
+    }
     return resolveValues(ctx);
   },
   async onSubflowEnded(ctx, event) {

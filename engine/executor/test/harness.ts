@@ -35,8 +35,11 @@ export const START = Date.UTC(2024, 0, 1, 0, 0, 0);
 export function harness(
   options: {
     plugins?: Plugin[];
-    flows?: string[] /** Loop iterations as LOOP executions (default). */;
+    flows?: string[];
+    /** Loop iterations as LOOP executions (default). */
     loopExecutions?: boolean;
+    /** The Loop's `finally` in each iteration (default), or once after them all (a loop started before). */
+    loopFinallyInIterations?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -55,6 +58,9 @@ export function harness(
     namespaceAccess: openNamespaceAccess,
     newId: () => `id${String(++counter).padStart(4, "0")}`,
     ...(options.loopExecutions !== undefined ? { loopExecutions: options.loopExecutions } : {}),
+    ...(options.loopFinallyInIterations !== undefined
+      ? { loopFinallyInIterations: options.loopFinallyInIterations }
+      : {}),
   });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry });

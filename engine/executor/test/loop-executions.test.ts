@@ -123,7 +123,7 @@ tasks:
     await settle(h.engine);
   });
 
-  it("fails on a failed iteration and starts no more; errors run inside the iteration, finally once in the loop", async () => {
+  it("fails on a failed iteration and starts no more; errors and finally run inside each iteration", async () => {
     const h = harness();
     const execution = await h.run(`id: l
 namespace: t
@@ -142,14 +142,17 @@ tasks:
       - { id: last, type: core.debug.Return, format: done }
 `);
     expect(execution.state.current).toBe("FAILED");
-    expect(execution.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
-      ["loop", "FAILED"],
-      ["last", "SUCCESS"],
-    ]);
+    // Kestra 2.0's Loop resolves each iteration as a sequence of its tasks, errors and finally
+    // (Loop.resolveNexts in its own sub-execution): nothing of the loop's runs in the parent.
+    expect(execution.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([["loop", "FAILED"]]);
     const children = iterations(h.engine, execution);
     expect(children.map((e) => e.state.current)).toEqual(["SUCCESS", "FAILED"]);
     expect(value(children[1] as Execution, "handle")).toBe("handled b#1");
     expect(runsOf(children[0] as Execution, "handle")).toEqual([]);
+    expect(children.map((e) => runsOf(e, "last").map((r) => r.state.current))).toEqual([
+      ["SUCCESS"],
+      ["SUCCESS"],
+    ]);
   });
 
   it("with transmitFailed: false runs every iteration and succeeds; breakWhen stops starting new ones", async () => {
@@ -248,6 +251,26 @@ tasks:
     ]);
     expect(after.filter((e) => before.every((b) => b.id !== e.id)).map((e) => value(e, "x"))).toEqual(["b"]);
     expect(runOf(done, "loop").outputs).toMatchObject({ iterationCount: 3, terminatedIterations: 3 });
-    expect(runsOf(done, "last").map((r) => r.state.current)).toEqual(["SUCCESS"]);
+    expect(runsOf(done, "last")).toEqual([]);
+    expect(after.map((e) => runsOf(e, "last").length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("runs finally once in the loop's execution for a loop started before finally moved into iterations", async () => {
+    // A Temporal history recorded before the `cadenza-loop-finally-in-iterations` patch replays this way.
+    const h = harness({ loopFinallyInIterations: false });
+    const execution = await h.run(`id: l
+namespace: t
+tasks:
+  - id: loop
+    type: core.flow.Loop
+    values: [a, b]
+    tasks:
+      - { id: x, type: core.debug.Return, format: "{{ item.value }}" }
+    finally:
+      - { id: last, type: core.debug.Return, format: done }
+`);
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(runsOf(execution, "last").map((r) => r.state.current)).toEqual(["SUCCESS"]);
+    expect(iterations(h.engine, execution).map((e) => runsOf(e, "last").length)).toEqual([0, 0]);
   });
 });

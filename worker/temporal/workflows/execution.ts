@@ -132,6 +132,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get loopExecutions() {
       return patched(PATCHES.loopExecutions);
     },
+    get loopFinallyInIterations() {
+      return patched(PATCHES.loopFinallyInIterations);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

@@ -27,4 +27,9 @@ export const PATCHES = {
    * a run that never meets a Loop records no marker.
    */
   loopExecutions: "cadenza-loop-executions",
+  /**
+   * Kestra 2.0 runs a Loop's `finally` in each iteration (the LOOP child workflow) instead of once in the
+   * loop's own execution. Asked when a Loop starts, beside loopExecutions.
+   */
+  loopFinallyInIterations: "cadenza-loop-finally-in-iterations",
 } as const;
