@@ -12,7 +12,7 @@
 // A route overrides a field only where its wire genuinely differs (labels as `key:value` text), with why
 // (`wireOverride`); test/architecture.test.ts refuses a field written by hand that the input already has.
 import { z } from "zod";
-import { booleanText } from "../services/schemas";
+import { booleanText, labelText, repeated } from "../services/schemas";
 
 type Def = z.core.$ZodTypeDef & Record<string, unknown>;
 
@@ -104,6 +104,12 @@ export interface WireOverride {
 export function wireOverride(schema: z.ZodType, why: string): WireOverride {
   return { schema, why };
 }
+
+/** Labels as Kestra's query carries them: `key:value` text, repeatable (the input has `{ key, value }`). */
+export const labelsAsText = wireOverride(
+  repeated(labelText).meta({ description: "Labels as key:value, repeatable." }),
+  "Kestra's query carries each label as key:value text; the input has { key, value } objects",
+);
 
 /** Which of a route's fields were written by hand, and the overrides with their reasons. */
 export interface WireDeclaration {
