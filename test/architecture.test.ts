@@ -270,6 +270,15 @@ describe("architecture", () => {
     const { routeParametersDropped } = await import("./operation-table");
     expect(routeParametersDropped()).toEqual([]);
   }, 120_000);
+
+  it("no REST route writes by hand a path or query field its operation's input defines", async () => {
+    // The route's params and query are derived from the operation's input (server/rest/wire.ts): a field
+    // written again beside it drifts (found: the REST `revision` took numbers past PostgreSQL's int4 after
+    // the input was bounded). A field whose wire form differs is a named override, with why.
+    const { routeFieldsWrittenTwice, routesWithoutWire } = await import("./operation-table");
+    expect(routeFieldsWrittenTwice()).toEqual([]);
+    expect(routesWithoutWire()).toEqual([]);
+  }, 120_000);
 });
 
 /**

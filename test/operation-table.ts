@@ -5,6 +5,7 @@ import type { ProcedureMeta } from "@/server/api/trpc";
 import { operations } from "@/server/operations";
 import { methodsOf } from "@/server/rest/route";
 import { routes } from "@/server/rest/routes";
+import { inputShape } from "@/server/rest/wire";
 
 /** `GET /flows/{namespace}` for each route that does not serve an operation of the table. */
 export function routesOutsideTable(): string[] {
@@ -48,4 +49,34 @@ export function routeParametersDropped(): string[] {
       .filter((key) => !accepted.includes(key))
       .map((key) => `${methodsOf(route).join(",")} ${route.path}: ${key}`);
   });
+}
+
+/**
+ * `GET /flows/{namespace}/{flowId}: query revision` for each path parameter or query field a route writes
+ * by hand that its operation's input already defines: the route's wire schema is derived from the input
+ * (server/rest/wire.ts), and a field declared twice drifts (the REST `revision` once took numbers past
+ * PostgreSQL's int4 that the input refused). A field whose wire form genuinely differs is an override,
+ * with its reason (`wireOverride`), and is not listed; an override without a reason is.
+ */
+export function routeFieldsWrittenTwice(): string[] {
+  return routes.flatMap((route) => {
+    if (!route.operation || !route.wire) return [];
+    const fields = Object.keys(inputShape(route.operation.input));
+    const where = `${methodsOf(route).join(",")} ${route.path}`;
+    const { declared, overrides } = route.wire;
+    return [
+      ...declared.params.filter((name) => fields.includes(name)).map((name) => `${where}: param ${name}`),
+      ...declared.query.filter((name) => fields.includes(name)).map((name) => `${where}: query ${name}`),
+      ...Object.entries(overrides)
+        .filter(([, why]) => why.trim().length < 10)
+        .map(([name]) => `${where}: override ${name} without a reason`),
+    ];
+  });
+}
+
+/** `POST /flows` for each route made from an operation without the wire declaration operationRoute gives. */
+export function routesWithoutWire(): string[] {
+  return routes
+    .filter((route) => route.operation && !route.wire)
+    .map((route) => `${methodsOf(route).join(",")} ${route.path}`);
 }

@@ -60,7 +60,11 @@ export const consoleOperations = {
   flowDependencies: defineOperation({
     name: "console.flowDependencies",
     kind: "query",
-    input: z.object({ namespace, flowId, expandAll: z.boolean().optional() }),
+    input: z.object({
+      namespace,
+      flowId,
+      expandAll: z.boolean().optional().meta({ description: "Follow dependencies transitively." }),
+    }),
     permission: { resource: "FLOW", action: "READ", namespace: onNamespace },
     run: (scope, input) =>
       flowDependencies(scope, input.namespace, input.flowId, { expandAll: input.expandAll ?? false }),

@@ -45,6 +45,7 @@ const update = { resource: "EXECUTION", action: "UPDATE", namespace: ofExecution
 const values = z.record(z.string(), z.unknown());
 const logCursor = z.object({ timestamp: z.iso.datetime(), id: z.string().regex(/^\d{1,19}$/) });
 const logFilter = { minLevel: logLevel.optional(), text: z.string().max(200).optional() };
+const filePath = z.string().min(1).max(2000).meta({ description: "The file's kestra:// URI." });
 const uploaded = z.object({ inputId: z.string(), fileName: z.string(), content: z.instanceof(Uint8Array) });
 
 export const executionOperations = {
@@ -52,12 +53,12 @@ export const executionOperations = {
     name: "executions.search",
     kind: "query",
     input: z.object({
-      namespace: namespace.optional(),
+      namespace: namespace.optional().meta({ description: "This namespace and its children." }),
       flowId: flowId.optional(),
       state: z.array(state).optional(),
       labels: z.array(label).optional(),
-      startDate: isoDate.optional(),
-      endDate: isoDate.optional(),
+      startDate: isoDate.optional().meta({ description: "Started at or after." }),
+      endDate: isoDate.optional().meta({ description: "Started at or before." }),
       kind: executionKind.optional(),
       sort: z.enum(["asc", "desc"]).optional(),
       page,
@@ -143,14 +144,14 @@ export const executionOperations = {
   file: defineOperation({
     name: "executions.file",
     kind: "query",
-    input: byId.extend({ path: z.string().min(1).max(2000) }),
+    input: byId.extend({ path: filePath }),
     permission: read,
     run: (scope, input) => readExecutionFile(scope, input.executionId, input.path),
   }),
   filePreview: defineOperation({
     name: "executions.filePreview",
     kind: "query",
-    input: byId.extend({ path: z.string().min(1).max(2000) }),
+    input: byId.extend({ path: filePath }),
     permission: read,
     run: (scope, input) => previewExecutionFile(scope, input.executionId, input.path),
   }),
@@ -174,7 +175,13 @@ export const executionOperations = {
     input: byId.extend({
       minLevel: logLevel.optional(),
       taskId: z.string().max(100).optional(),
-      tail: z.number().int().min(1).max(MAX_LOG_PAGE).optional(),
+      tail: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_LOG_PAGE)
+        .optional()
+        .meta({ description: "Start with the last `tail` lines (in time order) instead of the first." }),
     }),
     permission: read,
     run: (scope, { executionId: id, ...query }, transport) => followLogs(scope, id, query, transport),
@@ -217,8 +224,13 @@ export const executionOperations = {
       files: z.array(uploaded).optional(),
       labels: z.array(label).optional(),
       revision: revisionNumber.optional(),
-      scheduleDate: isoDate.optional(),
-      wait: z.boolean().optional(),
+      scheduleDate: isoDate
+        .optional()
+        .meta({ description: "Start at this date (ISO-8601); the execution waits in CREATED until then." }),
+      wait: z
+        .boolean()
+        .optional()
+        .meta({ description: "Answer once the execution has ended, with its outputs." }),
     }),
     permission: { resource: "EXECUTION", action: "CREATE", namespace: fromInput("namespace") },
     run: (scope, { namespace: ns, flowId: id, ...request }) => startExecution(scope, ns, id, request),

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { PrismaClient } from "../db/client";
 import type { ServerEngine } from "../engine";
 import type { AnyOperation } from "../operations/operation";
+import { routeWire, type WireDeclaration, type WireOverride } from "./wire";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 
@@ -73,6 +74,8 @@ export interface RouteDef<P = Record<string, string>, Q = Record<string, unknown
   ) => RestResult | Response;
   /** For routes with auth "webhook": the handler that gets the tenant instead of a scope. */
   webhook?: (context: WebhookContext<P, Q, B>) => Promise<RestResult | Response>;
+  /** What of `params` and `query` was written by hand, for a route made from an operation (wire.ts). */
+  wire?: WireDeclaration;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the table holds routes of every shape
@@ -84,20 +87,50 @@ export function defineRoute<P, Q = Record<string, never>, B = unknown>(
   return route;
 }
 
+/** The request as a route's `input` and `output` see it: the parameters carry the operation's fields. */
+type Parts<I, P, Q, B> = { params: P & Partial<I>; query: Q & Partial<I>; body: B; request: Request };
+
 /**
- * A route serving an operation: its result `R` typed for `output`. (The operation's input is checked
- * by its own schema when the request arrives.)
+ * A route serving an operation: its result `R` typed for `output`. Its path parameters and query are the
+ * operation's input fields as the wire carries them (wire.ts): `params` and `query` name only what the
+ * input lacks, `overrides` a field whose wire form differs (with why), and `inQuery` the input fields a
+ * route with a body or an `input` mapping takes from the query. (The operation's input is checked by its
+ * own schema when the request arrives.)
  */
-export function operationRoute<R, P = Record<string, string>, Q = Record<string, never>, B = unknown>(
-  operation: AnyOperation & { run: (...args: never[]) => R | Promise<R> },
-  route: Omit<RouteDef<P, Q, B>, "operation" | "output"> & {
-    output?: (
-      result: Awaited<R>,
-      request: { params: P; query: Q; body: B; request: Request },
-    ) => RestResult | Response;
+export function operationRoute<
+  R,
+  I = unknown,
+  P = Record<never, never>,
+  Q = Record<never, never>,
+  B = unknown,
+>(
+  operation: AnyOperation & { input: z.ZodType<I>; run: (...args: never[]) => R | Promise<R> },
+  route: Omit<RouteDef<P, Q, B>, "operation" | "output" | "input" | "wire"> & {
+    input?: (request: Parts<I, P, Q, B>) => unknown;
+    output?: (result: Awaited<R>, request: Parts<I, P, Q, B>) => RestResult | Response;
+    overrides?: Record<string, WireOverride>;
+    inQuery?: readonly (keyof I & string)[];
   },
 ): RouteDef<P, Q, B> {
-  return { ...route, operation, output: route.output as RouteDef<P, Q, B>["output"] };
+  const { overrides, inQuery, ...rest } = route;
+  const derived = routeWire({
+    where: `${methodsOf(route).join(",")} ${route.path}`,
+    path: route.path,
+    input: operation.input,
+    params: route.params,
+    query: route.query,
+    ...(overrides ? { overrides } : {}),
+    ...(inQuery ? { inQuery } : {}),
+    parametersOnly: !route.body && !route.input,
+  });
+  const { params: _params, query: _query, ...unchanged } = rest;
+  return {
+    ...unchanged,
+    ...derived,
+    operation,
+    input: route.input as RouteDef<P, Q, B>["input"],
+    output: route.output as RouteDef<P, Q, B>["output"],
+  } as RouteDef<P, Q, B>;
 }
 
 export function methodsOf(route: AnyRoute): Method[] {

@@ -97,9 +97,8 @@ export const label = z.object({ key: z.string().min(1).max(255), value: z.string
 
 /** PostgreSQL's `integer`: a revision past it is refused as input, never sent to the database to overflow. */
 export const PG_INT_MAX = 2_147_483_647;
-/** A flow revision (1, 2, ...) as an input; `revisionText` as a query parameter carries it. */
+/** A flow revision (1, 2, ...) as an input; a REST query carries it as text (server/rest/wire.ts). */
 export const revisionNumber = z.number().int().min(1).max(PG_INT_MAX);
-export const revisionText = z.coerce.number().int().min(1).max(PG_INT_MAX);
 
 export const page = z.coerce
   .number()
@@ -148,21 +147,16 @@ export const communityBlueprintId = z
   .max(100)
   .regex(/^[a-z0-9][a-z0-9-]*$/, "a blueprint id: lower-case letters, digits and dashes");
 export const customBlueprintId = z.uuid({ error: "a blueprint id (a UUID)" });
-/** `tags=a&tags=b` or `tags=a,b`: the blueprints carrying all of them. */
-export const blueprintSearch = z.object({
-  q: z.string().max(200).optional(),
-  page,
-  size,
-  tags: z
-    .preprocess(
-      (value) =>
-        value === undefined
-          ? undefined
-          : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(",")).filter(Boolean),
-      z.array(z.string().max(40)).max(20).optional(),
-    )
-    .meta({ description: "Tags, repeatable or comma-separated: blueprints carrying all of them." }),
-});
+/** `tags=a&tags=b` or `tags=a,b` (a blueprint search's query): the blueprints carrying all of them. */
+export const blueprintTagsText = z
+  .preprocess(
+    (value) =>
+      value === undefined
+        ? undefined
+        : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(",")).filter(Boolean),
+    z.array(z.string().max(40)).max(20).optional(),
+  )
+  .meta({ description: "Tags, repeatable or comma-separated: blueprints carrying all of them." });
 export const blueprintInput = z.object({
   title: z.string().trim().min(1, "a title").max(120),
   description: z.string().max(20_000).optional().meta({ description: "Markdown." }),

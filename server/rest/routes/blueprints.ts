@@ -2,14 +2,10 @@
 // /blueprints/custom/... (the tenant's own, Kestra's Enterprise paths).
 import { z } from "zod";
 import { blueprintOperations as ops } from "../../operations/blueprints";
-import {
-  blueprintInput,
-  blueprintSearch,
-  communityBlueprintId,
-  customBlueprintId,
-} from "../../services/schemas";
+import { blueprintInput, blueprintTagsText, page, size } from "../../services/schemas";
 import { flowGraphSchema } from "../responses";
 import { type AnyRoute, operationRoute } from "../route";
+import { wireOverride } from "../wire";
 
 const summary = z
   .object({
@@ -37,6 +33,18 @@ const detail = summary
 const tag = z.object({ name: z.string(), count: z.number().int() }).meta({ id: "BlueprintTag" });
 const results = z.object({ results: z.array(summary), total: z.number().int() });
 
+/** The search's query: text and tags for the operation, and the page, which the route cuts itself. */
+const search = {
+  query: z.object({ page, size }),
+  inQuery: ["q", "tags"],
+  overrides: {
+    tags: wireOverride(
+      blueprintTagsText,
+      "Kestra's UI sends tags comma-separated (tags=a,b) as well as repeated",
+    ),
+  },
+} as const;
+
 /** Kestra's paged results: one page of the matches, and how many there are in all. */
 const found = <T>(list: T[], query: { page: number; size: number }) => ({
   results: list.slice((query.page - 1) * query.size, query.page * query.size),
@@ -55,7 +63,7 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/community/search",
     tag: "Blueprints",
     summary: "Search Cadenza's blueprints by text (title, description, tags, task types) and tags.",
-    query: blueprintSearch,
+    ...search,
     input: searchOf,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
     output: (list, { query }) => ({ body: found(list, query) }),
@@ -72,7 +80,6 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/community/{id}",
     tag: "Blueprints",
     summary: "One of Cadenza's blueprints: its description, flow source and topology.",
-    params: z.object({ id: communityBlueprintId }),
     responses: [
       { status: 200, description: "The blueprint.", schema: detail },
       { status: 404, description: "No such blueprint." },
@@ -83,7 +90,6 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/community/{id}/source",
     tag: "Blueprints",
     summary: "The flow YAML of one of Cadenza's blueprints (as Kestra serves it).",
-    params: z.object({ id: communityBlueprintId }),
     responses: [
       { status: 200, description: "The YAML.", contentType: "application/x-yaml" },
       { status: 404, description: "No such blueprint." },
@@ -98,7 +104,6 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/community/{id}/graph",
     tag: "Blueprints",
     summary: "The topology of one of Cadenza's blueprints (as Kestra serves it).",
-    params: z.object({ id: communityBlueprintId }),
     responses: [
       { status: 200, description: "The graph.", schema: flowGraphSchema },
       { status: 404, description: "No such blueprint." },
@@ -110,7 +115,7 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/custom",
     tag: "Blueprints",
     summary: "Blueprints of the tenant, searched by text and tags.",
-    query: blueprintSearch,
+    ...search,
     input: searchOf,
     responses: [{ status: 200, description: "The matching blueprints.", schema: results }],
     output: (list, { query }) => ({ body: found(list, query) }),
@@ -140,7 +145,6 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/custom/{id}",
     tag: "Blueprints",
     summary: "A blueprint of the tenant.",
-    params: z.object({ id: customBlueprintId }),
     responses: [
       { status: 200, description: "The blueprint.", schema: detail },
       { status: 404, description: "No such blueprint." },
@@ -151,7 +155,6 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/custom/{id}",
     tag: "Blueprints",
     summary: "Replace a blueprint of the tenant (BLUEPRINT:UPDATE).",
-    params: z.object({ id: customBlueprintId }),
     body: { kind: "json", schema: blueprintInput },
     responses: [
       { status: 200, description: "The blueprint as saved.", schema: detail },
@@ -165,7 +168,6 @@ export const blueprintRoutes: AnyRoute[] = [
     path: "/blueprints/custom/{id}",
     tag: "Blueprints",
     summary: "Delete a blueprint of the tenant (BLUEPRINT:DELETE).",
-    params: z.object({ id: customBlueprintId }),
     responses: [
       { status: 204, description: "Deleted." },
       { status: 404, description: "No such blueprint." },

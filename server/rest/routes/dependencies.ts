@@ -2,7 +2,6 @@
 // namespace. Computed in server/services/dependencies.ts.
 import { z } from "zod";
 import { consoleOperations as ops } from "../../operations/console";
-import { booleanText, flowId, namespace } from "../../services/schemas";
 import { type AnyRoute, operationRoute } from "../route";
 
 const graph = z
@@ -28,10 +27,6 @@ export const dependencyRoutes: AnyRoute[] = [
     path: "/flows/{namespace}/{flowId}/dependencies",
     tag: "Flows",
     summary: "The flows this flow calls or is triggered by, and those that call or trigger it.",
-    params: z.object({ namespace, flowId }),
-    query: z.object({
-      expandAll: booleanText.optional().describe("Follow dependencies transitively."),
-    }),
     responses: [{ status: 200, description: "The dependency graph.", schema: graph }],
   }),
   operationRoute(ops.namespaceDependencies, {
@@ -39,7 +34,6 @@ export const dependencyRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/dependencies",
     tag: "Namespaces",
     summary: "The flows of a namespace (and its children) with the flows they call or are triggered by.",
-    params: z.object({ namespace }),
     responses: [{ status: 200, description: "The dependency graph.", schema: graph }],
   }),
 ];

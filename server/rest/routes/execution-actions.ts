@@ -2,11 +2,8 @@
 // first three again under /executions/{id}/actions/): force-run, unqueue, change-status, resume/validate.
 import { z } from "zod";
 import { executionActionOperations as ops } from "../../operations/execution-actions";
-import { executionId, state } from "../../services/schemas";
 import { execution } from "../responses";
 import { type AnyRoute, type InputsBody, operationRoute } from "../route";
-
-const byId = z.object({ executionId });
 
 const resumeValidation = z
   .object({
@@ -32,7 +29,6 @@ export const executionActionRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Force an execution to run: a CREATED one (scheduled for later) starts now, a QUEUED one past its flow's concurrency limit, a PAUSED one resumes.",
-    params: byId,
     responses: [
       { status: 200, description: "The execution after it.", schema: execution },
       { status: 409, description: "The execution has ended." },
@@ -43,7 +39,6 @@ export const executionActionRoutes: AnyRoute[] = [
     path: "/executions/{executionId}/unqueue",
     tag: "Executions",
     summary: "Run a QUEUED execution now, past its flow's concurrency limit.",
-    params: byId,
     responses: [
       { status: 200, description: "The execution, now running.", schema: execution },
       { status: 409, description: "The execution is not QUEUED." },
@@ -55,8 +50,6 @@ export const executionActionRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Give an ended execution another end state (`?status=SUCCESS`, WARNING, FAILED, KILLED, CANCELLED...): nothing runs again and no trigger fires again.",
-    params: byId,
-    query: z.object({ status: state }),
     responses: [
       { status: 200, description: "The execution with its new status.", schema: execution },
       { status: 409, description: "The execution has not ended." },
@@ -69,7 +62,6 @@ export const executionActionRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Validate the inputs of a resume (the body as for resuming) without resuming: each onResume input of the paused Pause tasks with its value and errors.",
-    params: byId,
     body: { kind: "inputs" },
     responses: [
       { status: 200, description: "One entry per onResume input.", schema: resumeValidation },

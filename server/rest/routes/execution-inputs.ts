@@ -1,7 +1,6 @@
 // Kestra's `POST /executions/{namespace}/{flowId}/validate`: the launch form's live validation.
 import { z } from "zod";
 import { executionInputOperations } from "../../operations/execution-inputs";
-import { flowId, namespace, revisionText } from "../../services/schemas";
 import { type AnyRoute, type InputsBody, operationRoute } from "../route";
 
 const inputValidation = z
@@ -41,8 +40,7 @@ export const executionInputRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Validate inputs without starting anything (the body as for creating an execution): each declared input with its typed value, whether its dependsOn shows it, and its errors; and the flow's checks that do not hold.",
-    params: z.object({ namespace, flowId }),
-    query: z.object({ revision: revisionText.optional() }),
+    inQuery: ["revision"],
     body: { kind: "inputs" },
     responses: [{ status: 200, description: "One entry per declared input.", schema: inputValidation }],
     input: ({ params, query, body }) => ({

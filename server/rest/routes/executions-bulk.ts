@@ -6,18 +6,9 @@ import { z } from "zod";
 import { executionActionOperations as ops } from "../../operations/execution-actions";
 import type { ExecutionFilter } from "../../services/execution-query";
 import { BULK_MAX, type BulkOperation } from "../../services/executions-bulk";
-import {
-  executionId,
-  executionKind,
-  flowId,
-  isoDate,
-  label,
-  labelText,
-  namespace,
-  repeated,
-  state,
-} from "../../services/schemas";
+import { executionId, label, state } from "../../services/schemas";
 import { type AnyRoute, type Method, operationRoute } from "../route";
+import { inputShape, labelsAsText, wireField, wireOverride } from "../wire";
 
 const ids = z.array(executionId).min(1).max(BULK_MAX);
 
@@ -31,31 +22,62 @@ export const bulkResult = z
   })
   .meta({ id: "BulkResult" });
 
-export const bulkQuery = z.object({
-  namespace: namespace.optional().meta({ description: "This namespace and its children." }),
-  flowId: flowId.optional(),
-  state: repeated(state),
-  labels: repeated(labelText).meta({ description: "Labels as key:value, repeatable." }),
-  startDate: isoDate.optional().meta({ description: "Started at or after." }),
-  endDate: isoDate.optional().meta({ description: "Started before." }),
-  triggerType: z.string().max(200).optional().meta({ description: "e.g. Schedule, Webhook, Flow." }),
-  triggerExecutionId: executionId.optional().meta({ description: "Subflow executions of this execution." }),
-  kind: executionKind.optional(),
-});
-type BulkQuery = z.infer<typeof bulkQuery>;
+/**
+ * Kestra's names for the by-query filter (`state`, `startDate`...), each filling a field of the operation's
+ * `filter`: the query's schemas are that field's wire form (wire.ts), so the two cannot drift.
+ */
+const FILTER_FIELDS = {
+  namespace: "namespace",
+  flowId: "flowId",
+  state: "states",
+  startDate: "from",
+  endDate: "to",
+  triggerType: "triggerType",
+  triggerExecutionId: "parentId",
+  kind: "kind",
+} as const satisfies Record<string, keyof ExecutionFilter>;
+type FilterParameter = keyof typeof FILTER_FIELDS;
+type BulkQuery = { [K in FilterParameter]?: ExecutionFilter[(typeof FILTER_FIELDS)[K]] } & {
+  labels?: ExecutionFilter["labels"];
+};
+
+const DESCRIPTIONS: Partial<Record<FilterParameter, string>> = {
+  namespace: "This namespace and its children.",
+  startDate: "Started at or after.",
+  endDate: "Started before.",
+  triggerType: "e.g. Schedule, Webhook, Flow.",
+  triggerExecutionId: "Subflow executions of this execution.",
+};
+
+const filterShape = inputShape(inputShape(ops.bulkByQuery.input).filter);
+export const bulkQuery = z.object(
+  Object.fromEntries(
+    Object.entries(FILTER_FIELDS).map(([name, field]) => {
+      const wire = wireField(filterShape[field] as z.ZodType, `bulk by-query: query parameter ${name}`);
+      const description = DESCRIPTIONS[name as FilterParameter];
+      return [name, description ? wire.meta({ description }) : wire];
+    }),
+  ),
+);
+
+/**
+ * The filter's labels (the operation's own `labels` are those a labels action sets): `key:value` text.
+ * An override, since the name is the operation's.
+ */
+const filterLabels = wireOverride(
+  labelsAsText.schema,
+  "the search filter's labels as key:value text; the mapping puts them in `filter`, while the operation's own `labels` are the labels a labels action sets",
+);
 
 export function filterFromQuery(query: BulkQuery): ExecutionFilter {
-  return {
-    ...(query.namespace ? { namespace: query.namespace } : {}),
-    ...(query.flowId ? { flowId: query.flowId } : {}),
-    ...(query.state?.length ? { states: query.state } : {}),
-    ...(query.labels?.length ? { labels: query.labels } : {}),
-    ...(query.startDate ? { from: query.startDate } : {}),
-    ...(query.endDate ? { to: query.endDate } : {}),
-    ...(query.triggerType ? { triggerType: query.triggerType } : {}),
-    ...(query.triggerExecutionId ? { parentId: query.triggerExecutionId } : {}),
-    ...(query.kind ? { kind: query.kind } : {}),
-  };
+  const filter: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(FILTER_FIELDS)) {
+    const value = query[name as FilterParameter];
+    if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    filter[field] = value;
+  }
+  if (query.labels?.length) filter.labels = query.labels;
+  return filter as ExecutionFilter;
 }
 
 const responses = [
@@ -82,6 +104,7 @@ function byQuery(operation: BulkOperation, method: Method, path: string, what: s
     tag: "Executions",
     summary: `${what} every execution the filters match (at most 10,000).`,
     query: bulkQuery,
+    overrides: { labels: filterLabels },
     responses,
     input: ({ query }) => ({ operation, filter: filterFromQuery(query as BulkQuery) }),
   });
@@ -125,6 +148,7 @@ export const executionBulkRoutes: AnyRoute[] = [
     tag: "Executions",
     summary: "Give every ended execution the filters match the end state `newStatus`.",
     query: bulkQuery.extend(newStatus.shape),
+    overrides: { labels: filterLabels },
     responses,
     input: ({ query }) => ({
       operation: "change-status",
@@ -150,6 +174,7 @@ export const executionBulkRoutes: AnyRoute[] = [
     tag: "Executions",
     summary: "Set labels (a JSON array of {key, value}) on every execution the filters match.",
     query: bulkQuery,
+    overrides: { labels: filterLabels },
     body: { kind: "json", schema: z.array(label).min(1).max(100) },
     responses,
     input: ({ query, body }) => ({

@@ -4,48 +4,17 @@ import { clientIp } from "../../auth/client-ip";
 import { env } from "../../env";
 import { executionOperations as ops } from "../../operations/executions";
 import { contentTypeOf } from "../../services/execution-files";
-import { MAX_LOG_PAGE } from "../../services/execution-logs";
-import {
-  booleanText,
-  executionId,
-  executionKind,
-  flowId,
-  isoDate,
-  label,
-  labelText,
-  logLevel,
-  namespace,
-  page,
-  repeated,
-  revisionText,
-  size,
-  state,
-  taskRunId,
-} from "../../services/schemas";
+import { flowId, label, namespace, taskRunId } from "../../services/schemas";
 import { callWebhook } from "../../services/webhooks";
 import { queryObject } from "../handler";
 import { execution, executionGraphSchema, logEntry, paged } from "../responses";
 import { type AnyRoute, defineRoute, type InputsBody, operationRoute } from "../route";
+import { labelsAsText } from "../wire";
 
-const byId = z.object({ executionId });
-const fileQuery = z.object({
-  path: z.string().min(1).max(2000).meta({ description: "The file's kestra:// URI." }),
-});
 const inputsBody = { kind: "inputs" } as const;
 const stateRequest = z.object({
   taskRunId,
   state: z.enum(CHANGEABLE_STATES).meta({ description: "The task run's new state." }),
-});
-
-const startQuery = z.object({
-  labels: repeated(labelText).meta({ description: "Labels as key:value, repeatable." }),
-  wait: booleanText
-    .optional()
-    .meta({ description: "Answer once the execution has ended, with its outputs." }),
-  revision: revisionText.optional(),
-  scheduleDate: isoDate
-    .optional()
-    .meta({ description: "Start at this date (ISO-8601); the execution waits in CREATED until then." }),
 });
 
 function start(path: string, summary: string) {
@@ -54,8 +23,8 @@ function start(path: string, summary: string) {
     path,
     tag: "Executions",
     summary,
-    params: z.object({ namespace, flowId }),
-    query: startQuery,
+    inQuery: ["labels", "wait", "revision", "scheduleDate"],
+    overrides: { labels: labelsAsText },
     body: inputsBody,
     responses: [
       { status: 200, description: "The execution (ended, with outputs, when wait=true).", schema: execution },
@@ -78,7 +47,6 @@ function operation(
     path: `/executions/{executionId}/${op}`,
     tag: "Executions",
     summary,
-    params: byId,
     ...(op === "resume" ? { body: inputsBody } : {}),
     responses: [
       { status: 200, description: "The execution after the operation.", schema: execution },
@@ -105,18 +73,7 @@ export const executionRoutes: AnyRoute[] = [
     path: "/executions/search",
     tag: "Executions",
     summary: "Search executions, newest first.",
-    query: z.object({
-      namespace: namespace.optional().meta({ description: "This namespace and its children." }),
-      flowId: flowId.optional(),
-      state: repeated(state),
-      labels: repeated(labelText),
-      startDate: isoDate.optional().meta({ description: "Started at or after." }),
-      endDate: isoDate.optional().meta({ description: "Started at or before." }),
-      kind: executionKind.optional(),
-      sort: z.enum(["asc", "desc"]).optional(),
-      page,
-      size,
-    }),
+    overrides: { labels: labelsAsText },
     responses: [
       { status: 200, description: "A page of executions.", schema: paged(execution, "PagedExecutions") },
     ],
@@ -126,7 +83,6 @@ export const executionRoutes: AnyRoute[] = [
     path: "/executions/{executionId}",
     tag: "Executions",
     summary: "An execution.",
-    params: byId,
     responses: [{ status: 200, description: "The execution.", schema: execution }],
   }),
   operationRoute(ops.graph, {
@@ -134,7 +90,6 @@ export const executionRoutes: AnyRoute[] = [
     path: "/executions/{executionId}/graph",
     tag: "Executions",
     summary: "The topology of an execution's flow revision, each task node with its runs and their states.",
-    params: byId,
     responses: [{ status: 200, description: "The graph.", schema: executionGraphSchema }],
   }),
   operationRoute(ops.delete, {
@@ -142,7 +97,6 @@ export const executionRoutes: AnyRoute[] = [
     path: "/executions/{executionId}",
     tag: "Executions",
     summary: "Delete an ended execution with its task runs and logs.",
-    params: byId,
     responses: [{ status: 204, description: "Deleted." }],
   }),
   operationRoute(ops.evaluate, {
@@ -151,7 +105,6 @@ export const executionRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Render an expression (the plain-text body) in this execution's context, secrets masked (Kestra's eval).",
-    params: byId,
     body: { kind: "text" },
     responses: [
       {
@@ -167,8 +120,6 @@ export const executionRoutes: AnyRoute[] = [
     path: "/executions/{executionId}/file",
     tag: "Executions",
     summary: "One of the execution's files in internal storage (`path=kestra:///...`). Needs EXECUTION:READ.",
-    params: byId,
-    query: fileQuery,
     responses: [
       { status: 200, description: "The file's bytes.", contentType: "application/octet-stream" },
       { status: 400, description: "The path is not under this execution's storage." },
@@ -189,8 +140,6 @@ export const executionRoutes: AnyRoute[] = [
     path: "/executions/{executionId}/file/preview",
     tag: "Executions",
     summary: "A preview of one of the execution's files: text (cut at 256 KiB), an image, or binary.",
-    params: byId,
-    query: fileQuery,
     responses: [
       {
         status: 200,
@@ -217,7 +166,6 @@ export const executionRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Change a task run's state (Kestra's markAs) on an ended execution: { taskRunId, state: SUCCESS | WARNING | FAILED }; the execution goes on from there.",
-    params: byId,
     body: { kind: "json", schema: stateRequest },
     responses: [
       { status: 200, description: "The execution, restarted from the task run.", schema: execution },
@@ -233,7 +181,6 @@ export const executionRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Set the execution's labels to the JSON array of {key, value} given: a label left out is removed (system labels stay).",
-    params: byId,
     body: { kind: "json", schema: z.array(label).max(100) },
     responses: [
       { status: 200, description: "The execution with its new labels.", schema: execution },
@@ -247,8 +194,7 @@ export const executionRoutes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Replay an execution as a new one, from a task run (default: the first), with new inputs if given.",
-    params: byId,
-    query: z.object({ taskRunId: taskRunId.optional() }),
+    inQuery: ["taskRunId"],
     body: inputsBody,
     responses: [{ status: 200, description: "The new execution.", schema: execution }],
     input: ({ params, query, body }) => {
@@ -261,7 +207,6 @@ export const executionRoutes: AnyRoute[] = [
     path: "/executions/{executionId}/follow",
     tag: "Executions",
     summary: "Server-Sent Events: the execution each time it changes, until it ends (then an `end` event).",
-    params: byId,
     responses: [
       {
         status: 200,
@@ -311,8 +256,6 @@ export const executionRoutes: AnyRoute[] = [
   ),
 ];
 
-const logQuery = z.object({ minLevel: logLevel.optional(), taskId: z.string().max(100).optional() });
-
 function logLine(log: { timestamp: string; level: string; taskId: string | null; message: string }): string {
   return `${log.timestamp} ${log.level.padEnd(5)} ${log.taskId ? `[${log.taskId}] ` : ""}${log.message}`;
 }
@@ -323,8 +266,6 @@ export const logRoutes: AnyRoute[] = [
     path: "/logs/{executionId}",
     tag: "Logs",
     summary: "An execution's logs, in order.",
-    params: byId,
-    query: logQuery,
     responses: [{ status: 200, description: "The log entries.", schema: z.array(logEntry) }],
   }),
   operationRoute(ops.logs, {
@@ -332,8 +273,6 @@ export const logRoutes: AnyRoute[] = [
     path: "/logs/{executionId}/download",
     tag: "Logs",
     summary: "An execution's logs as plain text, one line each.",
-    params: byId,
-    query: logQuery,
     responses: [{ status: 200, description: "Text lines.", contentType: "text/plain" }],
     output: (logs, { params }) =>
       new Response(logs.map((log) => `${logLine(log)}\n`).join(""), {
@@ -349,16 +288,6 @@ export const logRoutes: AnyRoute[] = [
     tag: "Logs",
     summary:
       "Server-Sent Events: each log entry as it is written, until the execution has ended (then `end`).",
-    params: byId,
-    query: logQuery.extend({
-      tail: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(MAX_LOG_PAGE)
-        .optional()
-        .meta({ description: "Start with the last `tail` lines (in time order) instead of the first." }),
-    }),
     responses: [
       {
         status: 200,

@@ -4,18 +4,14 @@ import { z } from "zod";
 import { flowBulkOperations as ops } from "../../operations/flows-bulk";
 import type { AnyOperation } from "../../operations/operation";
 import { BadRequestError } from "../../services/errors";
-import { flowId, labelText, namespace, repeated } from "../../services/schemas";
+import { flowId, namespace } from "../../services/schemas";
 import { type AnyRoute, type InputsBody, operationRoute } from "../route";
+import { labelsAsText } from "../wire";
 
 export const flowRefs = z
   .array(z.object({ namespace, id: flowId }))
   .max(5000)
   .meta({ id: "FlowIds" });
-export const flowQuery = z.object({
-  q: z.string().max(200).optional(),
-  namespace: namespace.optional(),
-  labels: repeated(labelText).meta({ description: "key:value, repeatable." }),
-});
 const bulkResponse = z.object({ count: z.number().int() }).meta({ id: "BulkResponse" });
 const importResult = z
   .object({
@@ -59,7 +55,7 @@ function byQuery(verb: "enable" | "disable", operation: AnyOperation, summary: s
     path: `/flows/${verb}/by-query`,
     tag: "Flows",
     summary,
-    query: flowQuery,
+    overrides: { labels: labelsAsText },
     responses: [{ status: 200, description: "How many flows changed.", schema: bulkResponse }],
   });
 }
@@ -101,7 +97,7 @@ export const flowBulkRoutes: AnyRoute[] = [
     tag: "Flows",
     summary:
       "Delete the flows a search matches (q, namespace, labels); flows you may not delete are skipped.",
-    query: flowQuery,
+    overrides: { labels: labelsAsText },
     responses: [{ status: 200, description: "How many flows were deleted.", schema: bulkResponse }],
   }),
   operationRoute(ops.exportByIds, {
@@ -119,7 +115,7 @@ export const flowBulkRoutes: AnyRoute[] = [
     path: "/flows/export/by-query",
     tag: "Flows",
     summary: "A zip of the YAML of the flows a search matches (q, namespace, labels) that you may read.",
-    query: flowQuery,
+    overrides: { labels: labelsAsText },
     responses: [{ status: 200, description: "The zip.", contentType: "application/octet-stream" }],
     output: zipResponse,
   }),

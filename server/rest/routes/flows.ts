@@ -1,19 +1,9 @@
 import { z } from "zod";
 import { flowOperations as ops } from "../../operations/flows";
-import {
-  booleanText,
-  flowId,
-  labelText,
-  namespace,
-  page,
-  repeated,
-  revisionText,
-  size,
-} from "../../services/schemas";
 import { flowDetail, flowGraphSchema, flowSearchPage, flowValidation } from "../responses";
 import { type AnyRoute, operationRoute } from "../route";
+import { labelsAsText } from "../wire";
 
-const flowParams = z.object({ namespace, flowId });
 const yamlBody = { kind: "yaml" } as const;
 const sourceOf = ({ body }: { body: unknown }) => ({ source: body });
 
@@ -59,14 +49,7 @@ export const flowRoutes: AnyRoute[] = [
     tag: "Flows",
     summary:
       "Search flows by namespace (and its children), text in their id or namespace, and labels (`key:value`, repeatable; all must match). Page with `page`, or with `after` set to the previous page's `next`.",
-    query: z.object({
-      namespace: namespace.optional(),
-      q: z.string().max(200).optional(),
-      labels: repeated(labelText),
-      after: z.string().max(2000).optional(),
-      page,
-      size,
-    }),
+    overrides: { labels: labelsAsText },
     responses: [{ status: 200, description: "A page of flows.", schema: flowSearchPage }],
   }),
   operationRoute(ops.ofNamespace, {
@@ -74,7 +57,6 @@ export const flowRoutes: AnyRoute[] = [
     path: "/flows/{namespace}",
     tag: "Flows",
     summary: "Every flow of a namespace (not its children).",
-    params: z.object({ namespace }),
     responses: [{ status: 200, description: "The flows.", schema: z.array(flowDetail) }],
   }),
   operationRoute(ops.get, {
@@ -82,11 +64,6 @@ export const flowRoutes: AnyRoute[] = [
     path: "/flows/{namespace}/{flowId}",
     tag: "Flows",
     summary: "A flow, at its current revision or at `revision`.",
-    params: flowParams,
-    query: z.object({
-      revision: revisionText.optional(),
-      allowDeleted: booleanText.optional(),
-    }),
     responses: [{ status: 200, description: "The flow, its YAML in `source`.", schema: flowDetail }],
   }),
   operationRoute(ops.update, {
@@ -94,7 +71,6 @@ export const flowRoutes: AnyRoute[] = [
     path: "/flows/{namespace}/{flowId}",
     tag: "Flows",
     summary: "Save a new revision of a flow from its YAML (unchanged source: no new revision).",
-    params: flowParams,
     body: yamlBody,
     responses: [{ status: 200, description: "The flow as saved.", schema: flowDetail }],
     input: ({ params, body }) => ({ ...params, source: body }),
@@ -104,7 +80,6 @@ export const flowRoutes: AnyRoute[] = [
     path: "/flows/{namespace}/{flowId}",
     tag: "Flows",
     summary: "Delete a flow (its revisions and executions are kept).",
-    params: flowParams,
     responses: [{ status: 204, description: "Deleted." }],
   }),
   operationRoute(ops.graph, {
@@ -112,8 +87,6 @@ export const flowRoutes: AnyRoute[] = [
     path: "/flows/{namespace}/{flowId}/graph",
     tag: "Flows",
     summary: "The topology of a flow, at its current revision or at `revision`.",
-    params: flowParams,
-    query: z.object({ revision: revisionText.optional() }),
     responses: [{ status: 200, description: "The graph.", schema: flowGraphSchema }],
   }),
   operationRoute(ops.revisions, {
@@ -121,7 +94,6 @@ export const flowRoutes: AnyRoute[] = [
     path: "/flows/{namespace}/{flowId}/revisions",
     tag: "Flows",
     summary: "Every saved revision of a flow, oldest first, with its YAML.",
-    params: flowParams,
     responses: [
       {
         status: 200,

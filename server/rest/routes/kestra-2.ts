@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { executionActionOperations as ops } from "../../operations/execution-actions";
 import { MAX_RENDER_EXPRESSIONS } from "../../services/expression-render";
-import { executionId, flowId, namespace, taskRunId } from "../../services/schemas";
+import { executionId, flowId, namespace } from "../../services/schemas";
 import { type AnyRoute, operationRoute } from "../route";
 
 /** 1.x action path (after /executions/{executionId}/) → its 2.0 name under actions/. */
@@ -37,7 +37,6 @@ export function actionRoutes(executionRoutes: readonly AnyRoute[]): AnyRoute[] {
   });
 }
 
-const byId = z.object({ executionId });
 const outputsMap = z.record(z.string(), z.unknown());
 
 export const kestra2Routes: AnyRoute[] = [
@@ -47,7 +46,6 @@ export const kestra2Routes: AnyRoute[] = [
     tag: "Executions",
     summary:
       "Render an expression (the plain-text body) in a task run's context (`taskrun`, `task`, its parents), secrets masked.",
-    params: z.object({ executionId, taskRunId }),
     body: { kind: "text" },
     responses: [
       {
@@ -64,7 +62,6 @@ export const kestra2Routes: AnyRoute[] = [
     path: "/outputs/executions/{executionId}",
     tag: "Executions",
     summary: "The flow outputs of an execution (Kestra 2.0 no longer inlines them in the execution).",
-    params: byId,
     responses: [{ status: 200, description: "The flow's outputs by id.", schema: outputsMap }],
   }),
   operationRoute(ops.taskOutputs, {
@@ -72,7 +69,6 @@ export const kestra2Routes: AnyRoute[] = [
     path: "/outputs/tasks/{executionId}/{taskRunId}",
     tag: "Executions",
     summary: "The outputs of one task run (Kestra 2.0).",
-    params: z.object({ executionId, taskRunId }),
     responses: [
       { status: 200, description: "The task run's outputs.", schema: outputsMap },
       { status: 404, description: "No such execution or task run." },

@@ -3,11 +3,7 @@
 import { z } from "zod";
 import { namespaceFileOperations as ops } from "../../operations/namespace-files";
 import { BadRequestError } from "../../services/errors";
-import { namespace } from "../../services/schemas";
 import { type AnyRoute, type InputsBody, operationRoute } from "../route";
-
-const nsParams = z.object({ namespace });
-const pathQuery = z.object({ path: z.string().max(1024).optional() });
 
 export const fileAttributes = z
   .object({
@@ -34,8 +30,6 @@ export const namespaceFileRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/files",
     tag: "Namespace files",
     summary: "A namespace file's content (`path=/scripts/main.py`). Needs NAMESPACE:READ.",
-    params: nsParams,
-    query: pathQuery,
     responses: [
       { status: 200, description: "The file's bytes.", contentType: "application/octet-stream" },
       { status: 404, description: "No such file." },
@@ -57,8 +51,6 @@ export const namespaceFileRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/files/stats",
     tag: "Namespace files",
     summary: "A file's or folder's attributes (the root when `path` is empty). Needs NAMESPACE:READ.",
-    params: nsParams,
-    query: pathQuery,
     responses: [{ status: 200, description: "Its attributes.", schema: fileAttributes }],
   }),
   operationRoute(ops.list, {
@@ -67,8 +59,6 @@ export const namespaceFileRoutes: AnyRoute[] = [
     tag: "Namespace files",
     summary:
       "The files and folders directly in a folder (the root when `path` is empty). Needs NAMESPACE:READ.",
-    params: nsParams,
-    query: pathQuery,
     responses: [
       { status: 200, description: "Folders first, then files, by name.", schema: z.array(fileAttributes) },
     ],
@@ -79,8 +69,7 @@ export const namespaceFileRoutes: AnyRoute[] = [
     tag: "Namespace files",
     summary:
       "Upload a file to `path` (multipart/form-data, the file in the `fileContent` field, as Kestra); replaces an existing file. Needs NAMESPACE:UPDATE.",
-    params: nsParams,
-    query: pathQuery,
+    inQuery: ["path"],
     body: { kind: "upload", parts: { fileContent: "The file's content." } },
     responses: [{ status: 200, description: "The file's attributes.", schema: fileAttributes }],
     input: ({ params, query, body }) => {
@@ -97,8 +86,6 @@ export const namespaceFileRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/files/directory",
     tag: "Namespace files",
     summary: "Create a folder (and its parents) at `path`. Needs NAMESPACE:UPDATE.",
-    params: nsParams,
-    query: pathQuery,
     responses: [{ status: 200, description: "The folder's attributes.", schema: fileAttributes }],
   }),
   operationRoute(ops.move, {
@@ -106,8 +93,6 @@ export const namespaceFileRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/files",
     tag: "Namespace files",
     summary: "Move or rename a file or folder (`from`, `to`); 409 when `to` exists. Needs NAMESPACE:UPDATE.",
-    params: nsParams,
-    query: z.object({ from: z.string().max(1024), to: z.string().max(1024) }),
     responses: [{ status: 204, description: "Moved." }],
     output: () => ({}),
   }),
@@ -116,8 +101,6 @@ export const namespaceFileRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/files",
     tag: "Namespace files",
     summary: "Delete a file, or a folder with everything in it. Needs NAMESPACE:UPDATE.",
-    params: nsParams,
-    query: pathQuery,
     responses: [{ status: 204, description: "Deleted." }],
     output: () => ({}),
   }),

@@ -4,12 +4,8 @@ import { parseJson } from "../../input-limits";
 import { namespaceOperations as ops } from "../../operations/namespaces";
 import { MAX_SECRET_BYTES } from "../../secrets/service";
 import { BadRequestError } from "../../services/errors";
-import { allowedNamespaces, kvKey, namespace, secretName } from "../../services/schemas";
+import { allowedNamespaces, namespace, secretName } from "../../services/schemas";
 import { type AnyRoute, operationRoute } from "../route";
-
-const nsParams = z.object({ namespace });
-const kvParams = z.object({ namespace, key: kvKey });
-const secretParams = z.object({ namespace, key: secretName });
 
 const namespaceJson = z
   .object({
@@ -50,7 +46,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/search",
     tag: "Namespaces",
     summary: "Namespaces of the tenant (those you may read).",
-    query: z.object({ q: z.string().max(200).optional() }),
     responses: [{ status: 200, description: "The namespaces.", schema: z.array(namespaceJson) }],
   }),
   operationRoute(ops.create, {
@@ -71,7 +66,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}",
     tag: "Namespaces",
     summary: "A namespace.",
-    params: nsParams,
     responses: [{ status: 200, description: "The namespace.", schema: namespaceJson }],
   }),
   operationRoute(ops.delete, {
@@ -79,7 +73,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}",
     tag: "Namespaces",
     summary: "Delete an empty namespace (409 while it holds flows, KV entries or secrets).",
-    params: nsParams,
     responses: [{ status: 204, description: "Deleted." }],
   }),
   operationRoute(ops.setAllowedNamespaces, {
@@ -88,7 +81,6 @@ export const namespaceRoutes: AnyRoute[] = [
     tag: "Namespaces",
     summary:
       "Set which namespaces' flows may reach this one (its KV, logs, executions, files, subflows, Flow triggers) besides itself and its descendants; `*` allows all. Needs NAMESPACE:UPDATE on this namespace.",
-    params: nsParams,
     body: { kind: "json", schema: z.object({ allowedNamespaces }) },
     responses: [{ status: 200, description: "The namespace.", schema: namespaceJson }],
     input: ({ params, body }) => ({ ...params, ...(body as object) }),
@@ -98,7 +90,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/kv",
     tag: "KV store",
     summary: "The keys of a namespace's KV store, with their type and expiry.",
-    params: nsParams,
     responses: [{ status: 200, description: "The entries (without values).", schema: z.array(kvEntry) }],
   }),
   operationRoute(ops.kvGet, {
@@ -106,7 +97,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/kv/{key}",
     tag: "KV store",
     summary: "A KV value: { type, value }.",
-    params: kvParams,
     responses: [
       {
         status: 200,
@@ -121,8 +111,12 @@ export const namespaceRoutes: AnyRoute[] = [
     tag: "KV store",
     summary:
       "Set a KV value: the body as JSON (Content-Type: application/json) or as a string. Optional `ttl` header or query (ISO-8601 duration, e.g. PT1H).",
-    params: kvParams,
-    query: z.object({ ttl: z.string().max(50).optional(), description: z.string().max(1000).optional() }),
+    query: z.object({
+      ttl: z.string().max(50).optional().meta({
+        description: "How long the entry lives: an ISO-8601 duration (e.g. PT1H), or the `ttl` header.",
+      }),
+    }),
+    inQuery: ["description"],
     body: { kind: "text" },
     responses: [{ status: 200, description: "The entry.", schema: kvEntry }],
     input: ({ params, query, body, request }) => {
@@ -145,7 +139,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/kv/{key}",
     tag: "KV store",
     summary: "Delete a KV entry.",
-    params: kvParams,
     responses: [{ status: 204, description: "Deleted." }],
   }),
   operationRoute(ops.secrets, {
@@ -153,7 +146,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/secrets",
     tag: "Secrets",
     summary: "The names of a namespace's secrets (values are never returned).",
-    params: nsParams,
     responses: [{ status: 200, description: "Names and descriptions.", schema: z.array(secretInfo) }],
   }),
   operationRoute(ops.inheritedSecrets, {
@@ -161,7 +153,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/inherited-secrets",
     tag: "Secrets",
     summary: "The secret names secret() sees from this namespace: its own and its parents' (nearest wins).",
-    params: nsParams,
     responses: [
       { status: 200, description: "Names and the namespace each comes from.", schema: z.array(secretInfo) },
     ],
@@ -172,7 +163,6 @@ export const namespaceRoutes: AnyRoute[] = [
     tag: "Secrets",
     summary:
       "Set a secret: { value, description? }. Stored encrypted (AES-256-GCM); the answer has no value.",
-    params: secretParams,
     body: {
       kind: "json",
       schema: z.object({ value: secretValue, description: z.string().max(1000).optional() }),
@@ -185,7 +175,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/secrets",
     tag: "Secrets",
     summary: "Set a secret: { key, value, description? } (Kestra EE's shape).",
-    params: nsParams,
     body: {
       kind: "json",
       schema: z.object({ key: secretName, value: secretValue, description: z.string().max(1000).optional() }),
@@ -198,7 +187,6 @@ export const namespaceRoutes: AnyRoute[] = [
     path: "/namespaces/{namespace}/secrets/{key}",
     tag: "Secrets",
     summary: "Delete a secret.",
-    params: secretParams,
     responses: [{ status: 204, description: "Deleted." }],
   }),
 ];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { triggerOperations as ops } from "../../operations/triggers";
-import { flowId, isoDate, label, namespace, triggerId } from "../../services/schemas";
+import { isoDate, label } from "../../services/schemas";
 import { type AnyRoute, operationRoute } from "../route";
 
 const triggerJson = z
@@ -29,7 +29,6 @@ const backfill = z
     cancelledAt: z.string().optional(),
   })
   .meta({ id: "Backfill" });
-const ref = z.object({ namespace, flowId, triggerId });
 
 export const triggerRoutes: AnyRoute[] = [
   operationRoute(ops.list, {
@@ -37,7 +36,6 @@ export const triggerRoutes: AnyRoute[] = [
     path: "/triggers/search",
     tag: "Triggers",
     summary: "Triggers of the current flows, with their next date and backfill.",
-    query: z.object({ namespace: namespace.optional(), flowId: flowId.optional() }),
     responses: [{ status: 200, description: "The triggers.", schema: z.array(triggerJson) }],
   }),
   operationRoute(ops.ofFlow, {
@@ -45,7 +43,6 @@ export const triggerRoutes: AnyRoute[] = [
     path: "/triggers/{namespace}/{flowId}",
     tag: "Triggers",
     summary: "The triggers of one flow.",
-    params: z.object({ namespace, flowId }),
     responses: [{ status: 200, description: "The triggers.", schema: z.array(triggerJson) }],
   }),
   operationRoute(ops.setDisabled, {
@@ -53,7 +50,6 @@ export const triggerRoutes: AnyRoute[] = [
     path: "/triggers/{namespace}/{flowId}/{triggerId}",
     tag: "Triggers",
     summary: "Disable or enable a trigger at run time: { disabled }.",
-    params: ref,
     body: { kind: "json", schema: z.object({ disabled: z.boolean() }) },
     responses: [{ status: 200, description: "The trigger.", schema: triggerJson }],
     input: ({ params, body }) => ({ ...params, ...(body as object) }),
@@ -63,7 +59,6 @@ export const triggerRoutes: AnyRoute[] = [
     path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill",
     tag: "Triggers",
     summary: "Backfill a Schedule trigger over [start, end): one execution per schedule date.",
-    params: ref,
     body: {
       kind: "json",
       schema: z.object({
@@ -81,7 +76,6 @@ export const triggerRoutes: AnyRoute[] = [
     path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill",
     tag: "Triggers",
     summary: "A trigger's backfill and its progress.",
-    params: ref,
     responses: [{ status: 200, description: "The backfill.", schema: backfill }],
   }),
   operationRoute(ops.controlBackfill, {
@@ -89,7 +83,6 @@ export const triggerRoutes: AnyRoute[] = [
     path: "/triggers/{namespace}/{flowId}/{triggerId}/backfill/{action}",
     tag: "Triggers",
     summary: "Pause, resume or cancel a running backfill.",
-    params: ref.extend({ action: z.enum(["pause", "resume", "cancel"]) }),
     responses: [{ status: 200, description: "The backfill.", schema: backfill }],
   }),
   operationRoute(ops.unlock, {
@@ -97,7 +90,6 @@ export const triggerRoutes: AnyRoute[] = [
     path: "/triggers/{namespace}/{flowId}/{triggerId}/unlock",
     tag: "Triggers",
     summary: "Free a trigger held by the execution it started (it fires at its next date again).",
-    params: ref,
     responses: [{ status: 200, description: "The trigger.", schema: triggerJson }],
   }),
 ];
