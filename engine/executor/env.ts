@@ -34,10 +34,11 @@ export interface StepEnv {
    */
   loopExecutions?: boolean;
   /**
-   * The Loop's `finally` runs in each iteration (Kestra 2.0), not once after them all; only with
-   * `loopExecutions`. Decided once per Loop run at its start, like it (a `patched()` id on Temporal).
+   * Kestra 2.0's rules for a Loop's iterations, only with `loopExecutions`: each iteration runs the Loop's
+   * `finally` (not once after them all), and a file's lines are read as Ion values (`"a b"` is `a b`, a
+   * struct its JSON). Decided once per Loop run at its start, like it (a `patched()` id on Temporal).
    */
-  loopFinallyInIterations?: boolean;
+  loopIterationRules?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

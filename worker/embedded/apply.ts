@@ -66,7 +66,7 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     runningCount: (flow, execution) => runningCount(db, tenantId, flow, execution),
     // Kestra 2.0: each Loop iteration is a child execution of kind LOOP, which runs the Loop's `finally`.
     loopExecutions: true,
-    loopFinallyInIterations: true,
+    loopIterationRules: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

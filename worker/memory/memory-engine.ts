@@ -56,8 +56,8 @@ export interface MemoryEngineOptions {
   registry: PluginRegistry;
   /** Loop iterations as child executions of kind LOOP (Kestra 2.0, the default); false: inline task runs. */
   loopExecutions?: boolean;
-  /** The Loop's `finally` in each iteration (Kestra 2.0, the default); false: once, after them all. */
-  loopFinallyInIterations?: boolean;
+  /** Kestra 2.0's iteration rules (the default: see StepEnv.loopIterationRules); false: the earlier ones. */
+  loopIterationRules?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -148,7 +148,7 @@ export class MemoryEngine {
       functions: this.functions,
       runningCount: async (flow, execution) => this.runningCount(flow, execution),
       loopExecutions: options.loopExecutions ?? true,
-      loopFinallyInIterations: options.loopFinallyInIterations ?? true,
+      loopIterationRules: options.loopIterationRules ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isTruthy } from "../../expr";
+import { isTruthy, parseIonValue } from "../../expr";
 import { dyn, taskList } from "../../plugin/schema";
 import { type BlockRuns, sequentialList, withErrorsAndFinally } from "../blocks";
 import type { SubflowEndedEvent } from "../events";
@@ -98,6 +98,8 @@ interface LoopState extends LoopInternal {
   executions?: Record<string, string>;
   /** Each iteration runs the loop's `finally` (Kestra 2.0); unset, it runs once after them all. */
   finallyInIterations?: boolean;
+  /** A file's lines are Ion values, each iteration's value their text (Kestra 2.0); unset, the raw lines. */
+  ionLines?: boolean;
   /** Iterations to run again (failed before a restart), before any new one. */
   retry?: number[];
   /** What the run kept before its execution was restarted. */
@@ -105,6 +107,22 @@ interface LoopState extends LoopInternal {
 }
 
 const asText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+/**
+ * One line of a `values` file as Kestra 2.0 reads it: an Ion value, coalesced to text (a string or symbol
+ * as itself, a struct or list as its JSON). A number, boolean or null keeps the line's own text (`1.50`
+ * stays `1.50`), and a line that is not one Ion value (`hello world`) stays as written, so a plain text
+ * file loops over its lines unchanged.
+ */
+function ionLineValue(line: string): string {
+  try {
+    const value = parseIonValue(line);
+    if (typeof value === "string") return value;
+    return value !== null && typeof value === "object" ? JSON.stringify(value) : line;
+  } catch {
+    return line;
+  }
+}
 
 /** Renders `values` once, when the loop starts: a loop never changes shape while it runs. */
 async function resolveValues(ctx: FlowableContext<LoopProps>): Promise<FlowableDecision | undefined> {
@@ -449,11 +467,15 @@ export const loop: FlowableHandler<LoopProps> = {
       if (previous.loopKeys) state.loopKeys = previous.loopKeys;
       if (previous.broken) state.broken = true;
       if (previous.finallyInIterations) state.finallyInIterations = true;
+      if (previous.ionLines) state.ionLines = true;
       return undefined;
     }
     if (ctx.step.env.loopExecutions) {
       state.executions = {};
-      if (ctx.step.env.loopFinallyInIterations) state.finallyInIterations = true;
+      if (ctx.step.env.loopIterationRules) {
+        state.finallyInIterations = true;
+        state.ionLines = true;
+      }
     }
     return resolveValues(ctx);
   },
@@ -472,7 +494,7 @@ export const loop: FlowableHandler<LoopProps> = {
   onItemsSplit(ctx, lines, error) {
     const state = ctx.internal<LoopState>();
     if (error) state.error = error;
-    else state.loopValues = lines;
+    else state.loopValues = state.ionLines ? lines.map(ionLineValue) : lines;
   },
   resolve: (ctx) => resolveLoop(ctx),
 };

@@ -38,8 +38,8 @@ export function harness(
     flows?: string[];
     /** Loop iterations as LOOP executions (default). */
     loopExecutions?: boolean;
-    /** The Loop's `finally` in each iteration (default), or once after them all (a loop started before). */
-    loopFinallyInIterations?: boolean;
+    /** Kestra 2.0's iteration rules (default), or the earlier ones (a loop started before them). */
+    loopIterationRules?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -58,9 +58,7 @@ export function harness(
     namespaceAccess: openNamespaceAccess,
     newId: () => `id${String(++counter).padStart(4, "0")}`,
     ...(options.loopExecutions !== undefined ? { loopExecutions: options.loopExecutions } : {}),
-    ...(options.loopFinallyInIterations !== undefined
-      ? { loopFinallyInIterations: options.loopFinallyInIterations }
-      : {}),
+    ...(options.loopIterationRules !== undefined ? { loopIterationRules: options.loopIterationRules } : {}),
   });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry });

@@ -132,8 +132,8 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get loopExecutions() {
       return patched(PATCHES.loopExecutions);
     },
-    get loopFinallyInIterations() {
-      return patched(PATCHES.loopFinallyInIterations);
+    get loopIterationRules() {
+      return patched(PATCHES.loopIterationRules);
     },
   };
 

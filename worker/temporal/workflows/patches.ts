@@ -28,8 +28,9 @@ export const PATCHES = {
    */
   loopExecutions: "cadenza-loop-executions",
   /**
-   * Kestra 2.0 runs a Loop's `finally` in each iteration (the LOOP child workflow) instead of once in the
-   * loop's own execution. Asked when a Loop starts, beside loopExecutions.
+   * Kestra 2.0's rules for a Loop's iterations: each runs the Loop's `finally` (in the LOOP child workflow)
+   * instead of once in the loop's own execution, and a file's lines are read as Ion values. Asked when a
+   * Loop starts, beside loopExecutions.
    */
-  loopFinallyInIterations: "cadenza-loop-finally-in-iterations",
+  loopIterationRules: "cadenza-loop-iteration-rules",
 } as const;
