@@ -190,6 +190,28 @@ tasks:
 });
 
 describe("ForEach", () => {
+  it("ends SUCCESS at once when every task of the loop is disabled, for ForEach and EachParallel alike", async () => {
+    const h = harness();
+    const execution = await h.run(`id: d
+namespace: t
+tasks:
+  - id: each
+    type: core.flow.ForEach
+    values: ["1", "2"]
+    tasks:
+      - { id: off, type: core.log.Log, message: x, disabled: true }
+  - id: each_parallel
+    type: core.flow.EachParallel
+    value: '["a", "b"]'
+    tasks:
+      - { id: off2, type: core.log.Log, message: x, disabled: true }
+  - { id: end, type: core.log.Log, message: x }
+`);
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(execution.taskRunList.map((r) => r.taskId)).toEqual(["each", "each_parallel", "end"]);
+    checkInvariants(execution);
+  });
+
   it("keys outputs by value, exposes taskrun.value and parent.taskrun.value, nests", async () => {
     const h = harness();
     const execution = await h.run(`id: fe
