@@ -347,9 +347,7 @@ tasks:
 });
 
 describe("LoopUntil", () => {
-  it("repeats until the condition holds, every interval, counting iterations", async () => {
-    const h = harness();
-    const execution = await h.run(`id: loop
+  const counting = (format: string) => `id: loop
 namespace: t
 tasks:
   - id: loop
@@ -360,8 +358,13 @@ tasks:
     tasks:
       - id: count
         type: core.debug.Return
-        format: "{{ outputs.loop.iterationCount + 1 }}"
-`);
+        format: "${format}"
+`;
+
+  it("repeats until the condition holds, every interval, iterationCount being the running iteration", async () => {
+    const h = harness();
+    // Kestra's LoopUntil.outputs: iterationCount is 1 while the first iteration runs (waitfor-nested).
+    const execution = await h.run(counting("{{ outputs.loop.iterationCount }}"));
     expect(execution.state.current).toBe("SUCCESS");
     expect(runOf(execution, "loop").outputs).toEqual({ iterationCount: 3 });
     expect(runsOf(execution, "count").map((r) => [r.iteration, ms(r.state.startDate)])).toEqual([
@@ -369,6 +372,13 @@ tasks:
       [2, 10_000],
       [3, 20_000],
     ]);
+  });
+
+  it("counts the ended iterations in a loop started before loopUntilCountsCurrent (an old Temporal history)", async () => {
+    const h = harness({ loopUntilCountsCurrent: false });
+    const execution = await h.run(counting("{{ outputs.loop.iterationCount + 1 }}"));
+    expect(runOf(execution, "loop").outputs).toEqual({ iterationCount: 3 });
+    expect(runsOf(execution, "count").map((r) => r.outputs?.value)).toEqual(["1", "2", "3"]);
   });
 
   it("stops at maxIterations, and fails there when failOnMaxReached", async () => {

@@ -40,6 +40,8 @@ export function harness(
     loopExecutions?: boolean;
     /** The Loop's `finally` in each iteration (default), or once after them all (a loop started before). */
     loopFinallyInIterations?: boolean;
+    /** LoopUntil's iterationCount is the running iteration (default), or the ended ones (a loop started before). */
+    loopUntilCountsCurrent?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -60,6 +62,9 @@ export function harness(
     ...(options.loopExecutions !== undefined ? { loopExecutions: options.loopExecutions } : {}),
     ...(options.loopFinallyInIterations !== undefined
       ? { loopFinallyInIterations: options.loopFinallyInIterations }
+      : {}),
+    ...(options.loopUntilCountsCurrent !== undefined
+      ? { loopUntilCountsCurrent: options.loopUntilCountsCurrent }
       : {}),
   });
   const load = (yaml: string): Flow => {

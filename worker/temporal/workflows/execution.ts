@@ -135,6 +135,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get loopFinallyInIterations() {
       return patched(PATCHES.loopFinallyInIterations);
     },
+    get loopUntilCountsCurrent() {
+      return patched(PATCHES.loopUntilCountsCurrent);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

@@ -32,4 +32,9 @@ export const PATCHES = {
    * loop's own execution. Asked when a Loop starts, beside loopExecutions.
    */
   loopFinallyInIterations: "cadenza-loop-finally-in-iterations",
+  /**
+   * LoopUntil's `iterationCount` is the running iteration (Kestra: 1 during the first), not the ended ones:
+   * a condition reading it may end the loop an iteration earlier. Asked when a LoopUntil starts.
+   */
+  loopUntilCountsCurrent: "cadenza-loopuntil-counts-current",
 } as const;
