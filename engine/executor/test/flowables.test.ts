@@ -441,6 +441,20 @@ tasks:
     expect(execution.state.current).toBe("SUCCESS");
   });
 
+  it("reads a task's `when` as its runIf (Kestra 2.0's name, TaskWithWhenTest)", async () => {
+    const h = harness();
+    const execution = await h.run(`id: w
+namespace: t
+tasks:
+  - { id: skip, type: core.log.Log, message: x, when: "false" }
+  - { id: go, type: core.log.Log, message: x, when: "{{ 1 == 1 }}" }
+`);
+    expect(execution.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["skip", "SKIPPED"],
+      ["go", "SUCCESS"],
+    ]);
+  });
+
   it("fails a task whose runIf cannot be rendered (strict variables)", async () => {
     const h = harness();
     const execution = await h.run(
