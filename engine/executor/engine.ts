@@ -313,6 +313,11 @@ export class Engine implements RunFinisher {
   private applyDecision(run: TaskRun | null, decision: FlowableDecision | undefined): boolean {
     if (!decision) return false;
     let changed = false;
+    if (decision.kill?.length) {
+      // failFast: the siblings still running end KILLED, their own children first.
+      for (const victim of decision.kill) this.killRuns([victim, ...this.descendants(victim)]);
+      changed = true;
+    }
     for (const child of decision.create ?? []) {
       this.ctx.createRun(child.task, run?.id ?? null, { value: child.value, iteration: child.iteration });
       changed = true;

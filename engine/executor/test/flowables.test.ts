@@ -47,6 +47,35 @@ tasks:
     expect(h.logsOf(execution).map((l) => l.message)).toContain("handled FAILED");
   });
 
+  it("kills the running siblings after a failure with failFast (Kestra 2.0), then runs errors and finally", async () => {
+    const h = harness();
+    const execution = await h.run(`id: p
+namespace: t
+tasks:
+  - id: fan
+    type: core.flow.Parallel
+    failFast: true
+    tasks:
+      - { id: boom, type: core.execution.Fail }
+      - id: nested
+        type: core.flow.Sequential
+        tasks:
+          - { id: slow, type: core.flow.Sleep, duration: PT10S }
+      - { id: tolerant, type: core.execution.Fail, allowFailure: true }
+    errors:
+      - { id: handler, type: core.log.Log, message: handled }
+    finally:
+      - { id: cleanup, type: core.log.Log, message: done }
+`);
+    expect(execution.state.current).toBe("FAILED");
+    expect(stateOf(execution, "nested")).toBe("KILLED");
+    expect(stateOf(execution, "slow")).toBe("KILLED");
+    expect(stateOf(execution, "handler")).toBe("SUCCESS");
+    expect(stateOf(execution, "cleanup")).toBe("SUCCESS");
+    expect(ms(execution.state.endDate ?? "")).toBeLessThan(10_000);
+    checkInvariants(execution);
+  });
+
   it("nests ForEach in Parallel in Sequential with errors at each level", async () => {
     const h = harness();
     const execution = await h.run(`id: nest
