@@ -630,4 +630,24 @@ tasks:
     expect(ms(runOf(execution, "until").state.startDate)).toBe(600_000);
     expect(runsOf(execution, "tick").map((r) => ms(r.state.startDate))).toEqual([600_000, 1_200_000]);
   });
+
+  it("renders a Pause behavior written as an expression (Kestra's pause-behavior)", async () => {
+    const h = harness();
+    const flow = `id: beh
+namespace: t
+inputs:
+  - { id: behavior, type: STRING }
+tasks:
+  - { id: hold, type: core.flow.Pause, pauseDuration: PT1S, behavior: "{{ inputs.behavior }}" }
+  - { id: last, type: core.log.Log, message: x }
+`;
+    const warned = await h.run(flow, { behavior: "WARN" });
+    expect(warned.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["hold", "WARNING"],
+      ["last", "SUCCESS"],
+    ]);
+    const failed = await h.run(flow, { behavior: "FAIL" });
+    expect(failed.state.current).toBe("FAILED");
+    expect(failed.taskRunList.map((r) => r.taskId)).toEqual(["hold"]);
+  });
 });
