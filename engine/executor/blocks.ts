@@ -16,6 +16,8 @@ export interface BlockRuns {
 
 interface ListResult {
   create: ChildSpec[];
+  /** Running children to kill (failFast after a failure). */
+  kill?: TaskRun[];
   /** Terminal aggregate state of the list, when every task that will run has ended. */
   state?: StateType;
 }
@@ -47,24 +49,28 @@ export function sequentialList(block: BlockRuns, tasks: readonly Task[]): ListRe
 
 /**
  * Runs tasks side by side, at most `concurrency` at a time (0 = no limit). After a failure nothing new starts;
- * the block ends when the started ones have ended. `ready` filters tasks that may start now (Dag).
+ * the block ends when the started ones have ended. `ready` filters tasks that may start now (Dag). With
+ * `failFast` (Kestra 2.0's Parallel) the running ones are killed after a failure instead of awaited.
  */
 export function parallelList(
   block: BlockRuns,
   tasks: readonly Task[],
   concurrency: number,
   ready: (task: Task) => boolean = () => true,
+  failFast = false,
 ): ListResult {
   const states: StateType[] = [];
   const missing: Task[] = [];
-  let running = 0;
+  const active: TaskRun[] = [];
   for (const task of enabled(tasks)) {
     const run = runOf(block, task);
     if (!run) missing.push(task);
     else if (isTerminal(run.state.current)) states.push(run.state.current);
-    else running++;
+    else active.push(run);
   }
+  const running = active.length;
   const failed = states.some(isFailure);
+  if (failed && failFast && running > 0) return { create: [], kill: active };
   const create: ChildSpec[] = [];
   if (!failed && block.canCreate && missing.length > 0) {
     const slots = concurrency > 0 ? Math.max(0, concurrency - running) : missing.length;
@@ -85,7 +91,7 @@ export function withErrorsAndFinally(
   errors: readonly Task[] | undefined,
   finallyTasks: readonly Task[] | undefined,
 ): FlowableDecision {
-  if (main.state === undefined) return { create: main.create };
+  if (main.state === undefined) return { create: main.create, ...(main.kill ? { kill: main.kill } : {}) };
   let state = main.state;
   if (block.killing) return { state };
   if (isFailure(state) && enabled(errors).length > 0) {

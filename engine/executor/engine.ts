@@ -313,6 +313,11 @@ export class Engine implements RunFinisher {
   private applyDecision(run: TaskRun | null, decision: FlowableDecision | undefined): boolean {
     if (!decision) return false;
     let changed = false;
+    if (decision.kill?.length) {
+      // failFast: the siblings still running end KILLED, their own children first.
+      for (const victim of decision.kill) this.killRuns([victim, ...this.descendants(victim)]);
+      changed = true;
+    }
     for (const child of decision.create ?? []) {
       this.ctx.createRun(child.task, run?.id ?? null, { value: child.value, iteration: child.iteration });
       changed = true;
@@ -327,17 +332,19 @@ export class Engine implements RunFinisher {
   private async startRun(run: TaskRun): Promise<void> {
     const { ctx } = this;
     const task = ctx.taskOf(run);
-    if (run.state.current === "CREATED" && task.runIf !== undefined) {
+    // Kestra 2.0 names it `when` on tasks; 1.x's `runIf` is still read.
+    const runIf = task.runIf ?? task.when;
+    if (run.state.current === "CREATED" && runIf !== undefined) {
       let go: boolean;
       try {
-        go = await ctx.truthy(task, run, task.runIf);
+        go = await ctx.truthy(task, run, runIf);
       } catch (error) {
         this.finishRun(run, "FAILED", `runIf: ${(error as Error).message}`);
         return;
       }
       if (!go) {
         ctx.setState(run, "SKIPPED");
-        ctx.log("INFO", `Skipped: runIf '${task.runIf}' is false`, run);
+        ctx.log("INFO", `Skipped: runIf '${runIf}' is false`, run);
         return;
       }
     }

@@ -39,6 +39,12 @@ export interface StepEnv {
    * struct its JSON). Decided once per Loop run at its start, like it (a `patched()` id on Temporal).
    */
   loopIterationRules?: boolean;
+  /**
+   * LoopUntil's `iterationCount` output counts the iteration that runs, as Kestra's does (1 during the first,
+   * so a condition on it sees the current iteration); unset, it counts the iterations ended (0 during the
+   * first). Decided once per LoopUntil run at its start (a `patched()` id on Temporal).
+   */
+  loopUntilCountsCurrent?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

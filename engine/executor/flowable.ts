@@ -18,6 +18,8 @@ export interface FlowableDecision {
   state?: StateType;
   /** Why it failed, logged on the task run. */
   error?: string;
+  /** Children still running to end KILLED now (Kestra 2.0's Parallel `failFast`). */
+  kill?: TaskRun[];
 }
 
 /** Given to flowable handlers: one flowable task run inside one step. */

@@ -53,6 +53,10 @@ export const commonTaskShape = {
     .union([z.string(), z.boolean().transform(String)])
     .optional()
     .describe("Expression evaluated before the task starts: when false the task run is SKIPPED."),
+  when: z
+    .union([z.string(), z.boolean().transform(String)])
+    .optional()
+    .describe("Kestra 2.0's name for `runIf` (its TaskWithWhenTest): used when `runIf` is not given."),
   workerGroup: workerGroup.optional(),
   taskCache: z.strictObject({ enabled: z.boolean().default(false), ttl: duration.optional() }).optional(),
   pluginDefaultsRef: z.string().optional(),

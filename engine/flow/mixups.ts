@@ -119,9 +119,7 @@ const NESTED: { type: string; at: string[]; keys: Record<string, string> }[] = [
 
 /** Properties of a kind of item (any task, any trigger, the flow itself) that the other Kestra version names. */
 const BY_ROLE: Record<Where, Record<string, string>> = {
-  task: {
-    when: "tasks take `runIf` (Kestra 1.x and 2.0 alike); `when` is for triggers and `checks`",
-  },
+  task: {},
   trigger: {
     dependsOn: "`dependsOn` belongs to the Flow trigger (`io.kestra.plugin.core.trigger.Flow`)",
     preconditions: "`preconditions` belongs to the Flow trigger (`io.kestra.plugin.core.trigger.Flow`)",

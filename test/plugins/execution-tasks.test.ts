@@ -299,3 +299,29 @@ tasks:
     );
   });
 });
+
+describe("core.execution.Labels", () => {
+  it("writes a nested map or list value as JSON, as Kestra does (labels-update-nested-value-*)", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: nested_labels
+namespace: company.team
+tasks:
+  - id: as_map
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      stage: { name: done }
+      count: 3
+  - id: as_list
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      - key: steps
+        value: [a, b]
+`,
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    const labels = Object.fromEntries(execution.labels.map((l) => [l.key, l.value]));
+    expect(labels).toMatchObject({ stage: '{"name":"done"}', count: "3", steps: '["a","b"]' });
+  });
+});

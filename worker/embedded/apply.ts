@@ -67,6 +67,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     // Kestra 2.0: each Loop iteration is a child execution of kind LOOP, which runs the Loop's `finally`.
     loopExecutions: true,
     loopIterationRules: true,
+    // Kestra's LoopUntil: `iterationCount` is the iteration that runs.
+    loopUntilCountsCurrent: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

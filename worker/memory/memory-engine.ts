@@ -58,6 +58,8 @@ export interface MemoryEngineOptions {
   loopExecutions?: boolean;
   /** Kestra 2.0's iteration rules (the default: see StepEnv.loopIterationRules); false: the earlier ones. */
   loopIterationRules?: boolean;
+  /** LoopUntil's `iterationCount` is the running iteration (Kestra, the default); false: the ended ones. */
+  loopUntilCountsCurrent?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -149,6 +151,7 @@ export class MemoryEngine {
       runningCount: async (flow, execution) => this.runningCount(flow, execution),
       loopExecutions: options.loopExecutions ?? true,
       loopIterationRules: options.loopIterationRules ?? true,
+      loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

@@ -76,7 +76,9 @@ function resolveGroups(
   limit: number,
   parallelInside: boolean,
 ): FlowableDecision {
-  const values = ctx.internal<LoopState>().values ?? [];
+  // A value whose tasks are all disabled has nothing to run: the loop ends as if over no values (Kestra's
+  // EachSequentialTest.eachDisabledTasks); waiting for a first child that is never created hung it.
+  const values = tasks.some((t) => !t.disabled) ? (ctx.internal<LoopState>().values ?? []) : [];
   const create: ChildSpec[] = [];
   const states: StateType[] = [];
   const notStarted: number[] = [];

@@ -32,13 +32,18 @@ interface LoopState {
   iteration: number;
   /** True while waiting `interval` before the next iteration. */
   waiting?: boolean;
+  /** `iterationCount` is the running iteration (StepEnv.loopUntilCountsCurrent when the loop started). */
+  countsCurrent?: boolean;
 }
 
 /** Runs its tasks, then evaluates the condition; repeats after `interval` until it holds or a maximum is reached. */
 export const loopUntil: FlowableHandler<LoopUntilProps> = {
   start(ctx) {
-    ctx.internal<LoopState>().iteration = 1;
-    ctx.setOutputs({ iterationCount: 0 });
+    const state = ctx.internal<LoopState>();
+    state.iteration = 1;
+    if (ctx.step.env.loopUntilCountsCurrent) state.countsCurrent = true;
+    // Kestra's LoopUntil.outputs: 1 while the first iteration runs, then one more per iteration started.
+    ctx.setOutputs({ iterationCount: state.countsCurrent ? 1 : 0 });
     return undefined;
   },
   onTimer(ctx, kind) {
@@ -46,6 +51,7 @@ export const loopUntil: FlowableHandler<LoopUntilProps> = {
     if (kind === "next" && state.waiting) {
       state.waiting = false;
       state.iteration += 1;
+      if (state.countsCurrent) ctx.setOutputs({ iterationCount: state.iteration });
     }
   },
   async resolve(ctx) {

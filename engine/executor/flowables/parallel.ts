@@ -7,6 +7,11 @@ import { branchShape } from "./sequential";
 export const parallelSchema = z.object({
   tasks: taskList("Tasks run side by side.", { min: 1 }),
   concurrent: dyn(z.number().int().min(0)).default(0).describe("How many run at once; 0 means no limit."),
+  failFast: dyn(z.boolean())
+    .default(false)
+    .describe(
+      "Kestra 2.0: after a task fails, kill the ones still running (KILLED) instead of awaiting them.",
+    ),
   ...branchShape,
 });
 export type ParallelProps = z.output<typeof parallelSchema>;
@@ -16,7 +21,7 @@ export const parallel: FlowableHandler<ParallelProps> = {
     const block = blockOf(ctx);
     return withErrorsAndFinally(
       block,
-      parallelList(block, ctx.task.tasks, ctx.task.concurrent),
+      parallelList(block, ctx.task.tasks, ctx.task.concurrent, undefined, ctx.task.failFast),
       ctx.task.errors,
       ctx.task.finally,
     );

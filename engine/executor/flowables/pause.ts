@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { inputSchema } from "../../flow/inputs-schema";
-import { duration, taskList } from "../../plugin/schema";
+import { duration, dyn, taskList } from "../../plugin/schema";
 import { parseDuration } from "../../util/duration";
 import { blockOf, sequentialBlock } from "../blocks";
 import type { FlowableHandler } from "../flowable";
@@ -12,8 +12,7 @@ import { branchShape } from "./sequential";
 export const pauseSchema = z.object({
   pauseDuration: duration.optional().describe("Resume automatically after this duration."),
   delay: duration.optional().describe("Deprecated alias of pauseDuration."),
-  behavior: z
-    .enum(["RESUME", "WARN", "FAIL", "CANCEL"])
+  behavior: dyn(z.enum(["RESUME", "WARN", "FAIL", "CANCEL"]))
     .default("RESUME")
     .describe(
       "What happens when pauseDuration elapses: resume, or end the task in WARNING, FAILED or KILLED.",

@@ -47,6 +47,35 @@ tasks:
     expect(h.logsOf(execution).map((l) => l.message)).toContain("handled FAILED");
   });
 
+  it("kills the running siblings after a failure with failFast (Kestra 2.0), then runs errors and finally", async () => {
+    const h = harness();
+    const execution = await h.run(`id: p
+namespace: t
+tasks:
+  - id: fan
+    type: core.flow.Parallel
+    failFast: true
+    tasks:
+      - { id: boom, type: core.execution.Fail }
+      - id: nested
+        type: core.flow.Sequential
+        tasks:
+          - { id: slow, type: core.flow.Sleep, duration: PT10S }
+      - { id: tolerant, type: core.execution.Fail, allowFailure: true }
+    errors:
+      - { id: handler, type: core.log.Log, message: handled }
+    finally:
+      - { id: cleanup, type: core.log.Log, message: done }
+`);
+    expect(execution.state.current).toBe("FAILED");
+    expect(stateOf(execution, "nested")).toBe("KILLED");
+    expect(stateOf(execution, "slow")).toBe("KILLED");
+    expect(stateOf(execution, "handler")).toBe("SUCCESS");
+    expect(stateOf(execution, "cleanup")).toBe("SUCCESS");
+    expect(ms(execution.state.endDate ?? "")).toBeLessThan(10_000);
+    checkInvariants(execution);
+  });
+
   it("nests ForEach in Parallel in Sequential with errors at each level", async () => {
     const h = harness();
     const execution = await h.run(`id: nest
@@ -190,6 +219,28 @@ tasks:
 });
 
 describe("ForEach", () => {
+  it("ends SUCCESS at once when every task of the loop is disabled, for ForEach and EachParallel alike", async () => {
+    const h = harness();
+    const execution = await h.run(`id: d
+namespace: t
+tasks:
+  - id: each
+    type: core.flow.ForEach
+    values: ["1", "2"]
+    tasks:
+      - { id: off, type: core.log.Log, message: x, disabled: true }
+  - id: each_parallel
+    type: core.flow.EachParallel
+    value: '["a", "b"]'
+    tasks:
+      - { id: off2, type: core.log.Log, message: x, disabled: true }
+  - { id: end, type: core.log.Log, message: x }
+`);
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(execution.taskRunList.map((r) => r.taskId)).toEqual(["each", "each_parallel", "end"]);
+    checkInvariants(execution);
+  });
+
   it("keys outputs by value, exposes taskrun.value and parent.taskrun.value, nests", async () => {
     const h = harness();
     const execution = await h.run(`id: fe
@@ -325,9 +376,7 @@ tasks:
 });
 
 describe("LoopUntil", () => {
-  it("repeats until the condition holds, every interval, counting iterations", async () => {
-    const h = harness();
-    const execution = await h.run(`id: loop
+  const counting = (format: string) => `id: loop
 namespace: t
 tasks:
   - id: loop
@@ -338,8 +387,13 @@ tasks:
     tasks:
       - id: count
         type: core.debug.Return
-        format: "{{ outputs.loop.iterationCount + 1 }}"
-`);
+        format: "${format}"
+`;
+
+  it("repeats until the condition holds, every interval, iterationCount being the running iteration", async () => {
+    const h = harness();
+    // Kestra's LoopUntil.outputs: iterationCount is 1 while the first iteration runs (waitfor-nested).
+    const execution = await h.run(counting("{{ outputs.loop.iterationCount }}"));
     expect(execution.state.current).toBe("SUCCESS");
     expect(runOf(execution, "loop").outputs).toEqual({ iterationCount: 3 });
     expect(runsOf(execution, "count").map((r) => [r.iteration, ms(r.state.startDate)])).toEqual([
@@ -347,6 +401,13 @@ tasks:
       [2, 10_000],
       [3, 20_000],
     ]);
+  });
+
+  it("counts the ended iterations in a loop started before loopUntilCountsCurrent (an old Temporal history)", async () => {
+    const h = harness({ loopUntilCountsCurrent: false });
+    const execution = await h.run(counting("{{ outputs.loop.iterationCount + 1 }}"));
+    expect(runOf(execution, "loop").outputs).toEqual({ iterationCount: 3 });
+    expect(runsOf(execution, "count").map((r) => r.outputs?.value)).toEqual(["1", "2", "3"]);
   });
 
   it("stops at maxIterations, and fails there when failOnMaxReached", async () => {
@@ -407,6 +468,20 @@ tasks:
       ["go", "SUCCESS"],
     ]);
     expect(execution.state.current).toBe("SUCCESS");
+  });
+
+  it("reads a task's `when` as its runIf (Kestra 2.0's name, TaskWithWhenTest)", async () => {
+    const h = harness();
+    const execution = await h.run(`id: w
+namespace: t
+tasks:
+  - { id: skip, type: core.log.Log, message: x, when: "false" }
+  - { id: go, type: core.log.Log, message: x, when: "{{ 1 == 1 }}" }
+`);
+    expect(execution.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["skip", "SKIPPED"],
+      ["go", "SUCCESS"],
+    ]);
   });
 
   it("fails a task whose runIf cannot be rendered (strict variables)", async () => {
@@ -554,5 +629,25 @@ tasks:
     expect(execution.state.current).toBe("SUCCESS");
     expect(ms(runOf(execution, "until").state.startDate)).toBe(600_000);
     expect(runsOf(execution, "tick").map((r) => ms(r.state.startDate))).toEqual([600_000, 1_200_000]);
+  });
+
+  it("renders a Pause behavior written as an expression (Kestra's pause-behavior)", async () => {
+    const h = harness();
+    const flow = `id: beh
+namespace: t
+inputs:
+  - { id: behavior, type: STRING }
+tasks:
+  - { id: hold, type: core.flow.Pause, pauseDuration: PT1S, behavior: "{{ inputs.behavior }}" }
+  - { id: last, type: core.log.Log, message: x }
+`;
+    const warned = await h.run(flow, { behavior: "WARN" });
+    expect(warned.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["hold", "WARNING"],
+      ["last", "SUCCESS"],
+    ]);
+    const failed = await h.run(flow, { behavior: "FAIL" });
+    expect(failed.state.current).toBe("FAILED");
+    expect(failed.taskRunList.map((r) => r.taskId)).toEqual(["hold"]);
   });
 });

@@ -40,6 +40,8 @@ export function harness(
     loopExecutions?: boolean;
     /** Kestra 2.0's iteration rules (default), or the earlier ones (a loop started before them). */
     loopIterationRules?: boolean;
+    /** LoopUntil's iterationCount is the running iteration (default), or the ended ones (a loop started before). */
+    loopUntilCountsCurrent?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -59,6 +61,9 @@ export function harness(
     newId: () => `id${String(++counter).padStart(4, "0")}`,
     ...(options.loopExecutions !== undefined ? { loopExecutions: options.loopExecutions } : {}),
     ...(options.loopIterationRules !== undefined ? { loopIterationRules: options.loopIterationRules } : {}),
+    ...(options.loopUntilCountsCurrent !== undefined
+      ? { loopUntilCountsCurrent: options.loopUntilCountsCurrent }
+      : {}),
   });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry });

@@ -524,6 +524,27 @@ tasks:
     expect(execution.taskRunList.map((r) => r.taskId)).toEqual(["first", "stop"]);
   });
 
+  it("Exit ends its own run and each parent still running in the exit state, as Kestra's Exit.update does", async () => {
+    const h = harness();
+    const execution = await h.run(`id: e
+namespace: t
+tasks:
+  - id: if
+    type: core.flow.If
+    condition: "{{ true }}"
+    then:
+      - { id: first, type: core.log.Log, message: x }
+      - { id: stop, type: core.execution.Exit, state: FAILED }
+  - { id: never, type: core.log.Log, message: x }
+`);
+    expect(execution.state.current).toBe("FAILED");
+    expect(execution.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["if", "FAILED"],
+      ["first", "SUCCESS"],
+      ["stop", "FAILED"],
+    ]);
+  });
+
   it("Labels and SetVariables change the running execution", async () => {
     const h = harness();
     const execution = await h.run(`id: l

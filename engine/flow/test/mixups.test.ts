@@ -36,10 +36,10 @@ describe("Kestra 1.x / 2.0 mix-ups say what to write instead", () => {
     ]);
   });
 
-  it("a task's when (2.0 kept runIf on tasks) and a trigger's runIf", () => {
-    expect(messages(`tasks:\n  - { id: l, type: core.log.Log, message: x, when: "{{ true }}" }\n`)).toEqual([
-      "4: unknown property 'when': tasks take `runIf` (Kestra 1.x and 2.0 alike); `when` is for triggers and `checks`",
-    ]);
+  it("a task's when (Kestra 2.0's name for runIf, its TaskWithWhenTest) is valid; a trigger's runIf is not", () => {
+    expect(messages(`tasks:\n  - { id: l, type: core.log.Log, message: x, when: "{{ true }}" }\n`)).toEqual(
+      [],
+    );
     expect(
       messages(
         `${log}triggers:\n  - { id: s, type: core.trigger.Schedule, cron: "@daily", runIf: "{{ true }}" }\n`,

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { definePlugin, type Label } from "@/engine/plugin";
 
+/** A label value as Kestra writes it: a nested map or list as JSON (`{"name":"done"}`), anything else as text. */
+const labelValue = (v: unknown): string =>
+  v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
+
 function toLabels(value: unknown): Label[] {
   let parsed = value;
   if (typeof parsed === "string") {
@@ -14,11 +18,11 @@ function toLabels(value: unknown): Label[] {
     return parsed.map((item) => {
       const { key, value: v } = item as { key?: unknown; value?: unknown };
       if (typeof key !== "string") throw new Error("each label needs a string key");
-      return { key, value: String(v) };
+      return { key, value: labelValue(v) };
     });
   }
   if (parsed && typeof parsed === "object") {
-    return Object.entries(parsed).map(([key, v]) => ({ key, value: String(v) }));
+    return Object.entries(parsed).map(([key, v]) => ({ key, value: labelValue(v) }));
   }
   throw new Error("labels must be a map or a list of {key, value}");
 }

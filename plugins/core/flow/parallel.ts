@@ -8,7 +8,7 @@ export const parallelPlugin = definePlugin({
   kind: "flowable",
   title: "Run tasks side by side.",
   description:
-    "Starts its tasks at once (at most `concurrent` at a time). After a failure nothing new starts.",
+    "Starts its tasks at once (at most `concurrent` at a time). After a failure nothing new starts; with `failFast` the ones still running are killed.",
   schema: parallelSchema,
   handler: parallelHandler,
   examples: [

@@ -135,6 +135,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get loopIterationRules() {
       return patched(PATCHES.loopIterationRules);
     },
+    get loopUntilCountsCurrent() {
+      return patched(PATCHES.loopUntilCountsCurrent);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

@@ -33,4 +33,9 @@ export const PATCHES = {
    * Loop starts, beside loopExecutions.
    */
   loopIterationRules: "cadenza-loop-iteration-rules",
+  /**
+   * LoopUntil's `iterationCount` is the running iteration (Kestra: 1 during the first), not the ended ones:
+   * a condition reading it may end the loop an iteration earlier. Asked when a LoopUntil starts.
+   */
+  loopUntilCountsCurrent: "cadenza-loopuntil-counts-current",
 } as const;
