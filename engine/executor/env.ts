@@ -45,6 +45,13 @@ export interface StepEnv {
    * first). Decided once per LoopUntil run at its start (a `patched()` id on Temporal).
    */
   loopUntilCountsCurrent?: boolean;
+  /**
+   * ForEachItem's `iterations` output keeps the states its subflows went through at 0, as Kestra's counters
+   * do (`CREATED: 0, RUNNING: 0, FAILED: 26` once they all failed), and a ForEachItem that does not wait
+   * counts its subflows SUCCESS (`RUNNING: 0, SUCCESS: 26`) instead of CREATED. Decided once per ForEachItem
+   * run at its start (a `patched()` id on Temporal).
+   */
+  forEachItemKestraCounts?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

@@ -69,6 +69,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     loopIterationRules: true,
     // Kestra's LoopUntil: `iterationCount` is the iteration that runs.
     loopUntilCountsCurrent: true,
+    // Kestra's ForEachItem: `iterations` keeps the states passed through at 0.
+    forEachItemKestraCounts: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

@@ -60,6 +60,8 @@ export interface MemoryEngineOptions {
   loopIterationRules?: boolean;
   /** LoopUntil's `iterationCount` is the running iteration (Kestra, the default); false: the ended ones. */
   loopUntilCountsCurrent?: boolean;
+  /** ForEachItem's `iterations` counts as Kestra's (the default: see StepEnv.forEachItemKestraCounts). */
+  forEachItemKestraCounts?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -152,6 +154,7 @@ export class MemoryEngine {
       loopExecutions: options.loopExecutions ?? true,
       loopIterationRules: options.loopIterationRules ?? true,
       loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
+      forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

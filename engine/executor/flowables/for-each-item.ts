@@ -29,6 +29,8 @@ interface ItemsState {
   childIds?: string[];
   started?: boolean;
   results?: Record<string, SubflowEndedEvent>;
+  /** `iterations` counts as Kestra's (StepEnv.forEachItemKestraCounts when it started). */
+  kestraCounts?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ interface ItemsState {
  */
 export const forEachItem: FlowableHandler<ForEachItemProps> = {
   async start(ctx) {
+    if (ctx.step.env.forEachItemKestraCounts) ctx.internal<ItemsState>().kestraCounts = true;
     const uri = String(await ctx.render(ctx.task.items));
     const batch = (await ctx.render(ctx.task.batch)) as ForEachItemProps["batch"];
     const rows = batch.rows === undefined ? undefined : Number(batch.rows);
@@ -86,12 +89,16 @@ export const forEachItem: FlowableHandler<ForEachItemProps> = {
         state.childIds.push(command.executionId);
         ctx.step.command(command);
       }
-      ctx.setOutputs({ numberOfBatches: total, iterations: { CREATED: total } });
+      // Kestra counts a subflow it does not wait for as SUCCESS once created, moved out of RUNNING.
+      const created =
+        state.kestraCounts && !ctx.task.wait ? { RUNNING: 0, SUCCESS: total } : { CREATED: total };
+      ctx.setOutputs({ numberOfBatches: total, iterations: created });
       if (!ctx.task.wait || total === 0) return { state: "SUCCESS" };
       return {};
     }
     const results = Object.values(state.results ?? {});
-    const counts: Record<string, number> = {};
+    // Kestra's counters move each subflow from state to state, so the states passed through stay at 0.
+    const counts: Record<string, number> = state.kestraCounts ? { CREATED: 0, RUNNING: 0 } : {};
     for (const result of results) counts[result.state] = (counts[result.state] ?? 0) + 1;
     if (results.length < total) counts.RUNNING = total - results.length;
     ctx.setOutputs({ numberOfBatches: total, iterations: counts });

@@ -42,6 +42,8 @@ export function harness(
     loopIterationRules?: boolean;
     /** LoopUntil's iterationCount is the running iteration (default), or the ended ones (a loop started before). */
     loopUntilCountsCurrent?: boolean;
+    /** ForEachItem's iterations counted as Kestra's (default), or as before (a ForEachItem started before). */
+    forEachItemKestraCounts?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -63,6 +65,9 @@ export function harness(
     ...(options.loopIterationRules !== undefined ? { loopIterationRules: options.loopIterationRules } : {}),
     ...(options.loopUntilCountsCurrent !== undefined
       ? { loopUntilCountsCurrent: options.loopUntilCountsCurrent }
+      : {}),
+    ...(options.forEachItemKestraCounts !== undefined
+      ? { forEachItemKestraCounts: options.forEachItemKestraCounts }
       : {}),
   });
   const load = (yaml: string): Flow => {

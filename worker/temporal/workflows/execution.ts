@@ -138,6 +138,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get loopUntilCountsCurrent() {
       return patched(PATCHES.loopUntilCountsCurrent);
     },
+    get forEachItemKestraCounts() {
+      return patched(PATCHES.forEachItemKestraCounts);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

@@ -38,4 +38,10 @@ export const PATCHES = {
    * a condition reading it may end the loop an iteration earlier. Asked when a LoopUntil starts.
    */
   loopUntilCountsCurrent: "cadenza-loopuntil-counts-current",
+  /**
+   * ForEachItem's `iterations` counts as Kestra's: the states passed through stay at 0, a ForEachItem that
+   * does not wait counts its subflows SUCCESS. An expression reading them may take another branch. Asked
+   * when a ForEachItem starts.
+   */
+  forEachItemKestraCounts: "cadenza-foreachitem-kestra-counts",
 } as const;
