@@ -58,6 +58,7 @@ const EXPECTED: Record<string, string[]> = {
   "core.log.PurgeLogs": ["io.kestra.plugin.core.log.PurgeLogs"],
   "core.execution.Count": ["io.kestra.plugin.core.execution.Count", "io.kestra.core.tasks.executions.Counts"],
   "core.execution.Resume": ["io.kestra.plugin.core.execution.Resume"],
+  "core.execution.Kill": ["io.kestra.plugin.core.execution.Kill"],
   "core.execution.PurgeExecutions": [
     "io.kestra.plugin.core.execution.PurgeExecutions",
     "io.kestra.core.tasks.storages.Purge",

@@ -143,3 +143,40 @@ tasks:
     ).toEqual([]);
   });
 });
+
+describe("core.execution.Kill", () => {
+  it("kills its own execution: the run and the execution end KILLED, nothing after it starts (KillTest)", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: kill_self
+namespace: company.team
+tasks:
+  - { id: first, type: io.kestra.plugin.core.log.Log, message: before }
+  - { id: kill, type: io.kestra.plugin.core.execution.Kill, executionId: "{{ execution.id }}" }
+  - { id: after, type: io.kestra.plugin.core.log.Log, message: never }
+`,
+    );
+    expect(execution.state.current).toBe("KILLED");
+    expect(execution.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["first", "SUCCESS"],
+      ["kill", "KILLED"],
+    ]);
+  });
+
+  it("refuses to kill another execution, in one line", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: kill_other
+namespace: company.team
+tasks:
+  - { id: kill, type: io.kestra.plugin.core.execution.Kill, executionId: other }
+`,
+    );
+    expect(execution.state.current).toBe("FAILED");
+    expect(errorOf(execution, "kill")).toBe(
+      "core.execution.Kill can only kill the current execution, not other: use the API to kill another one",
+    );
+  });
+});
