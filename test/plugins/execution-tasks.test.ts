@@ -324,4 +324,27 @@ tasks:
     const labels = Object.fromEntries(execution.labels.map((l) => [l.key, l.value]));
     expect(labels).toMatchObject({ stage: '{"name":"done"}', count: "3", steps: '["a","b"]' });
   });
+
+  it("fails on an empty key or value and sets none of its labels (RuntimeLabelsTest.updateIgnoresEmpty)", async () => {
+    const { engine } = newEngine();
+    const execution = await run(
+      engine,
+      `id: empty_labels
+namespace: company.team
+tasks:
+  - id: from_string
+    type: io.kestra.plugin.core.execution.Labels
+    labels: '{ "kept": "yes", "emptyValue": "" }'
+  - id: from_list
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      - { key: "", value: value2 }
+`,
+    );
+    expect(execution.state.current).toBe("FAILED");
+    expect(errorOf(execution, "from_string")).toBe(
+      "label 'emptyValue' has an empty value: every label needs a key and a value",
+    );
+    expect(execution.labels.map((l) => l.key)).toEqual(["system.correlationId"]);
+  });
 });

@@ -60,6 +60,15 @@ tasks:
   ],
   run({ properties }) {
     const labels = toLabels(properties.labels);
+    // Kestra's Labels task fails on an empty key or value (RuntimeLabelsTest.updateIgnoresEmpty), and then
+    // sets none of its labels.
+    const empty = labels.find((l) => l.key === "" || l.value === "");
+    if (empty)
+      throw new Error(
+        empty.key === ""
+          ? `a label key is empty (value '${empty.value}'): every label needs a key and a value`
+          : `label '${empty.key}' has an empty value: every label needs a key and a value`,
+      );
     const reserved = labels.find((l) => l.key.startsWith("system."));
     if (reserved)
       throw new Error(
