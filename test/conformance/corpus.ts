@@ -20,9 +20,17 @@ export interface ConformanceCase {
     taskStates?: Record<string, string>;
     attempts?: Record<string, number>;
     outputs?: Record<string, unknown>;
-    /** `taskId -> output key -> regular expression` its (string) value matches (a date, for instance). */
+    /**
+     * `taskId -> output key -> regular expression` its (string) value matches (a date, for instance); a
+     * dotted key reaches into a map output (`outputs.extracted`, a Subflow's own outputs).
+     */
     outputPatterns?: Record<string, Record<string, string>>;
     executionOutputs?: Record<string, unknown>;
+    /**
+     * Kestra's `execution.outputs()`: `taskId -> outputs`, nested under the values of the run and of its
+     * parents' runs, outermost first (`{"ret": {"a": {"x": {"value": …}}}}`); the last run wins, as there.
+     */
+    taskOutputs?: Record<string, unknown>;
     /** `key -> value` that the execution's labels include. */
     labels?: Record<string, string>;
     minDurationMs?: number;
@@ -66,6 +74,8 @@ interface ExecutionJson {
   taskRunList: {
     id: string;
     taskId: string;
+    parentTaskRunId?: string | null;
+    value?: string | null;
     state: { current: string };
     attempts: unknown[];
     outputs?: Record<string, unknown> | null;
@@ -107,10 +117,12 @@ export function checkExpectations(execution: ExecutionJson, given: ConformanceCa
   }
   for (const [taskId, patterns] of Object.entries(expected.outputPatterns ?? {})) {
     for (const [key, pattern] of Object.entries(patterns))
-      expect(String(first(taskId)?.outputs?.[key]), `output ${key} of ${taskId}`).toMatch(
+      expect(String(valueAt(first(taskId)?.outputs, key)), `output ${key} of ${taskId}`).toMatch(
         new RegExp(pattern),
       );
   }
+  if (expected.taskOutputs)
+    expect(taskOutputTree(execution), "task outputs").toMatchObject(expected.taskOutputs);
   if (expected.executionOutputs)
     expect(execution.outputs, "execution outputs").toMatchObject(expected.executionOutputs);
   if (expected.labels) {
@@ -121,4 +133,32 @@ export function checkExpectations(execution: ExecutionJson, given: ConformanceCa
     const duration = Date.parse(execution.state.endDate ?? "") - Date.parse(execution.state.startDate);
     expect(duration, "duration (ms)").toBeGreaterThanOrEqual(expected.minDurationMs);
   }
+}
+
+/** Kestra's `Execution.outputs()`: each run's outputs under its task id, then its and its parents' values. */
+function taskOutputTree(execution: ExecutionJson): Record<string, unknown> {
+  const byId = new Map(execution.taskRunList.map((r) => [r.id, r]));
+  const tree: Record<string, unknown> = {};
+  for (const run of execution.taskRunList) {
+    if (!run.outputs) continue;
+    const values: string[] = [];
+    for (
+      let r: typeof run | undefined = run;
+      r;
+      r = r.parentTaskRunId ? byId.get(r.parentTaskRunId) : undefined
+    )
+      if (r.value !== undefined && r.value !== null) values.unshift(r.value);
+    let node = tree;
+    const path = [run.taskId, ...values];
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1] as string] = run.outputs;
+  }
+  return tree;
+}
+
+/** The value at a dotted path of an output (`outputs.extracted`). */
+function valueAt(outputs: Record<string, unknown> | null | undefined, path: string): unknown {
+  let value: unknown = outputs;
+  for (const key of path.split(".")) value = (value as Record<string, unknown> | null | undefined)?.[key];
+  return value;
 }
