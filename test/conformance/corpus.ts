@@ -26,6 +26,8 @@ export interface ConformanceCase {
      */
     outputPatterns?: Record<string, Record<string, string>>;
     executionOutputs?: Record<string, unknown>;
+    /** `output id -> regular expression` the execution's (string) flow output matches (a `kestra://` URI). */
+    executionOutputPatterns?: Record<string, string>;
     /**
      * Kestra's `execution.outputs()`: `taskId -> outputs`, nested under the values of the run and of its
      * parents' runs, outermost first (`{"ret": {"a": {"x": {"value": …}}}}`); the last run wins, as there.
@@ -123,6 +125,8 @@ export function checkExpectations(execution: ExecutionJson, given: ConformanceCa
   }
   if (expected.taskOutputs)
     expect(taskOutputTree(execution), "task outputs").toMatchObject(expected.taskOutputs);
+  for (const [key, pattern] of Object.entries(expected.executionOutputPatterns ?? {}))
+    expect(String(valueAt(execution.outputs, key)), `execution output ${key}`).toMatch(new RegExp(pattern));
   if (expected.executionOutputs)
     expect(execution.outputs, "execution outputs").toMatchObject(expected.executionOutputs);
   if (expected.labels) {
