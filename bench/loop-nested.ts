@@ -2,7 +2,8 @@
  * Benchmark of a Kestra 2.0 nested Loop on the embedded engine, and of the execution page and REST reads of
  * what it leaves (not a test): `npm run bench:loop` (= `npx tsx bench/loop-nested.ts`; DATABASE_URL's
  * server, else an embedded PostgreSQL in a temporary directory; a fresh database either way, dropped
- * afterwards). BENCH_LOOP_LINES sets the size (default 10,000; 500 checks the script in a minute).
+ * afterwards; with BENCH_DATA_DIR, an embedded PostgreSQL there, kept: a finished run is measured again, not
+ * rerun). BENCH_LOOP_LINES sets the size (default 10,000; 500 checks the script in a minute).
  *
  * The flow writes a file of N lines (core.storage.Write), then an outer Loop runs over its lines with
  * concurrencyLimit 50; each iteration (an execution of kind LOOP) logs a line and runs an inner Loop over
@@ -15,7 +16,7 @@
  * through the service function the page or the route calls (with its JSON serialization), warm, BENCH_RUNS
  * runs each (default 10): median and p95 against the executions issue's budget of 300 ms per query.
  */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -305,17 +306,28 @@ export async function measureLoopReads(options: {
 }
 
 export async function runLoopBench(
-  options: { databaseUrl?: string; lines?: number; runs?: number; report?: (m: string) => void } = {},
+  options: {
+    databaseUrl?: string;
+    /** Kept between runs: the database is not dropped and a finished run is measured again, not rerun. */
+    dataDir?: string;
+    lines?: number;
+    runs?: number;
+    report?: (m: string) => void;
+  } = {},
 ): Promise<{ run: LoopRunFigures; reads: ReadFigure[] }> {
   const report = options.report ?? ((m: string) => console.log(m));
   const lines = options.lines ?? 10_000;
-  const dataDir = mkdtempSync(join(tmpdir(), "cadenza-bench-loop-"));
+  const keep = options.dataDir !== undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cadenza-bench-loop-"));
+  mkdirSync(dataDir, { recursive: true });
   chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as `postgres` when we are root
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir });
-  const name = `cadenza_bench_loop_${Date.now()}`;
+  const name = keep ? `cadenza_bench_loop_${lines}` : `cadenza_bench_loop_${Date.now()}`;
+  const figuresFile = join(dataDir, `loop-${lines}.json`);
   const admin = new pg.Client({ connectionString: database.url });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  const exists = await admin.query("select 1 from pg_database where datname = $1", [name]);
+  if (exists.rowCount === 0) await admin.query(`create database ${name}`);
   const url = new URL(database.url);
   url.pathname = `/${name}`;
   let engine: ServerEngine | undefined;
@@ -324,11 +336,18 @@ export async function runLoopBench(
     await applyMigrations(url.toString(), migrationsDir);
     engine = await openServerEngine({ databaseUrl: url.toString(), dataDir, report: () => {} });
     const tenantId = await ensureDefaultTenant(engine);
-    await engine.startRuntime({ scheduler: false, retentionDays: 0, concurrency: 10, pollIntervalMs: 200 });
-    report(
-      `Running the nested Loop over ${lines.toLocaleString("en")} lines (concurrencyLimit ${LOOP_LIMIT}) on the embedded engine (${database.description})…`,
-    );
-    const run = await runNestedLoop(engine, tenantId, lines, report);
+    let run: LoopRunFigures;
+    if (keep && existsSync(figuresFile)) {
+      run = JSON.parse(readFileSync(figuresFile, "utf8")) as LoopRunFigures;
+      report(`The run of ${lines.toLocaleString("en")} lines is in ${dataDir}: measured again, not rerun.`);
+    } else {
+      await engine.startRuntime({ scheduler: false, retentionDays: 0, concurrency: 10, pollIntervalMs: 200 });
+      report(
+        `Running the nested Loop over ${lines.toLocaleString("en")} lines (concurrencyLimit ${LOOP_LIMIT}) on the embedded engine (${database.description})…`,
+      );
+      run = await runNestedLoop(engine, tenantId, lines, report);
+      if (keep) writeFileSync(figuresFile, JSON.stringify(run));
+    }
     const reads = await measureLoopReads({
       engine,
       db,
@@ -342,10 +361,10 @@ export async function runLoopBench(
   } finally {
     await db.$disconnect();
     await engine?.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
+    if (!keep) await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
     await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -380,6 +399,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   printLoopBench(
     await runLoopBench({
       ...(databaseUrl ? { databaseUrl } : {}),
+      ...(process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {}),
       lines: Number(process.env.BENCH_LOOP_LINES ?? 10_000),
       runs: Number(process.env.BENCH_RUNS ?? 10),
     }),
