@@ -192,6 +192,10 @@ export const executionGraphSchema = z
             }),
           )
           .optional(),
+        runCount: z.number().int().optional().meta({
+          description:
+            "How many runs the task had, when `runs` holds only some: at most 100 of each state of a task run in a Loop's iterations.",
+        }),
       }),
     ),
     ...graphShape,

@@ -36,6 +36,46 @@ export function graphOfSource(source: string): FlowGraph {
   return flowGraph(parseOrThrow(source).flow, registry);
 }
 
+/**
+ * Of the runs a task had in a Loop's iterations, how many of each state the graph carries: enough to colour
+ * the node (the page colours it by the worst state of its runs) and to show a few, without sending the
+ * 50,000 runs of a loop over 10,000 lines (bench/loop-nested.ts). The node's runCount says how many there
+ * were when some were left out; the iterations themselves are listed by the executions list (parentId, kind
+ * LOOP). The execution's own runs are all sent.
+ */
+export const ITERATION_RUNS_PER_STATE = 100;
+
+/** The runs the graph reads: the execution's own, then a bounded sample of its Loops' iterations'. */
+const EXECUTION_GRAPH_RUNS = `
+  with recursive iterations(id, index, started) as (
+    select e.id, ${iterationIndex("e")}, e.start_date
+      from executions e where e.parent_id = $1 and e.tenant_id = $2 and e.kind = 'LOOP'
+    union all
+    select e.id, ${iterationIndex("e")}, e.start_date
+      from executions e join iterations i on e.parent_id = i.id where e.tenant_id = $2 and e.kind = 'LOOP'
+  ),
+  runs as (
+    select x.own, x.id as execution_id, x.index, x.started, t.*,
+           row_number() over (partition by t.task_id, t.state order by x.own, x.index, x.started, t.position) as nth,
+           count(*) over (partition by t.task_id) as of_task
+      from (select $1::text as id, null::int as index, null::timestamptz as started, 0 as own
+            union all select id, index, started, 1 from iterations) x
+      cross join lateral (
+        select r.id, r.task_id, r.state, r.value, r.iteration, r.attempts, r.position
+          from task_runs r where r.execution_id = x.id and r.tenant_id = $2) t
+  )
+  select k.id, k.task_id, k.state::text, k.of_task::int,
+         coalesce(k.value, (select e.document->'loopRun'->>'value' from executions e
+                             where k.own = 1 and e.id = k.execution_id)) as value,
+         coalesce(k.iteration, k.index) as iteration, jsonb_array_length(k.attempts)::int as attempts
+    from runs k where k.own = 0 or k.nth <= $3
+   order by k.own, k.index, k.started, k.position`;
+
+/** An iteration's index: in its parent link (a small column), else in its document's loopRun. */
+function iterationIndex(e: string): string {
+  return `coalesce((${e}.parent_link->>'iteration')::int, (${e}.document->'loopRun'->>'index')::int)`;
+}
+
 export async function executionFlowGraph(scope: ServiceScope, executionId: string): Promise<ExecutionGraph> {
   // The runs from the task_runs table (kept with the document by the execution store): a 5,000-run
   // execution's 4 MB document is not read for the few fields a node carries.
@@ -61,29 +101,11 @@ export async function executionFlowGraph(scope: ServiceScope, executionId: strin
       id: string;
       task_id: string;
       state: string;
+      of_task: number;
       value: string | null;
       iteration: number | null;
       attempts: number;
-    }>(
-      // The execution's own runs, then those of its Loops' iterations (executions of kind LOOP, nested
-      // loops' too), each carrying its iteration's index and value as an inline loop's runs do.
-      `with recursive iterations(id, index, value, started) as (
-         select e.id, (e.document->'loopRun'->>'index')::int, e.document->'loopRun'->>'value', e.start_date
-           from executions e where e.parent_id = $1 and e.tenant_id = $2 and e.kind = 'LOOP'
-         union all
-         select e.id, (e.document->'loopRun'->>'index')::int, e.document->'loopRun'->>'value', e.start_date
-           from executions e join iterations i on e.parent_id = i.id where e.tenant_id = $2 and e.kind = 'LOOP'
-       )
-       select t.id, t.task_id, t.state::text, t.value, t.iteration, jsonb_array_length(t.attempts)::int as attempts
-         from (select $1::text as id, null::int as index, null::text as value, null::timestamptz as started, 0 as own
-               union all select id, index, value, started, 1 from iterations) x
-         cross join lateral (
-           select r.id, r.task_id, r.state, coalesce(r.value, x.value) as value,
-                  coalesce(r.iteration, x.index) as iteration, r.attempts, r.position
-             from task_runs r where r.execution_id = x.id and r.tenant_id = $2) t
-        order by x.own, x.index, x.started, t.position`,
-      [executionId, scope.tenant.id],
-    ),
+    }>(EXECUTION_GRAPH_RUNS, [executionId, scope.tenant.id, ITERATION_RUNS_PER_STATE]),
   ]);
   if (!revision) {
     throw new NotFoundError(
@@ -99,7 +121,15 @@ export async function executionFlowGraph(scope: ServiceScope, executionId: strin
     ...(run.iteration !== null ? { iteration: run.iteration } : {}),
     attempts: Array.from({ length: run.attempts }),
   }));
-  return executionGraph(flowGraph(parseOrThrow(revision.source).flow, registry), {
+  const ofTask = new Map(runs.rows.map((run) => [run.task_id, run.of_task]));
+  const graph = executionGraph(flowGraph(parseOrThrow(revision.source).flow, registry), {
     taskRunList,
   } as unknown as Execution);
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      const total = node.taskId && node.runs ? (ofTask.get(node.taskId) ?? 0) : 0;
+      return node.runs && total > node.runs.length ? { ...node, runCount: total } : node;
+    }),
+  };
 }
