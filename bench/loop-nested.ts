@@ -302,6 +302,18 @@ export async function measureLoopReads(options: {
       [tenantId, x],
     )}`,
   );
+  // GET /executions/search?kind=LOOP as Prisma sends it (page and count).
+  const search = `from executions e where e.tenant_id = $1 and (e.namespace = $2 or e.namespace like $3) and e.kind = 'LOOP'`;
+  report(
+    `  REST search kind=LOOP, first page\n${await plan(
+      pool,
+      `select e.namespace, e.document ${search} order by e.start_date desc, e.id asc limit 25 offset 0`,
+      [tenantId, NAMESPACE, `${NAMESPACE}.%`],
+    )}`,
+  );
+  report(
+    `  REST search kind=LOOP, its total\n${await plan(pool, `select count(*) ${search}`, [tenantId, NAMESPACE, `${NAMESPACE}.%`])}`,
+  );
   return figures;
 }
 

@@ -54,21 +54,21 @@ const EXECUTION_GRAPH_RUNS = `
     select e.id, ${iterationIndex("e")}, e.start_date
       from executions e join iterations i on e.parent_id = i.id where e.tenant_id = $2 and e.kind = 'LOOP'
   ),
-  runs as (
-    select x.own, x.id as execution_id, x.index, x.started, t.*,
-           row_number() over (partition by t.task_id, t.state order by x.own, x.index, x.started, t.position) as nth,
-           count(*) over (partition by t.task_id) as of_task
+  -- Ranked narrow (the sort of 50,000 runs stays in memory), the kept ones read whole below.
+  ranked as (
+    select x.own, x.id as execution_id, x.index, x.started, r.position, r.task_id, r.state,
+           row_number() over (partition by r.task_id, r.state order by x.own, x.index, x.started, r.position) as nth,
+           count(*) over (partition by r.task_id) as of_task
       from (select $1::text as id, null::int as index, null::timestamptz as started, 0 as own
             union all select id, index, started, 1 from iterations) x
-      cross join lateral (
-        select r.id, r.task_id, r.state, r.value, r.iteration, r.attempts, r.position
-          from task_runs r where r.execution_id = x.id and r.tenant_id = $2) t
+      join task_runs r on r.execution_id = x.id and r.tenant_id = $2
   )
-  select k.id, k.task_id, k.state::text, k.of_task::int,
-         coalesce(k.value, (select e.document->'loopRun'->>'value' from executions e
+  select t.id, k.task_id, k.state::text, k.of_task::int,
+         coalesce(t.value, (select e.document->'loopRun'->>'value' from executions e
                              where k.own = 1 and e.id = k.execution_id)) as value,
-         coalesce(k.iteration, k.index) as iteration, jsonb_array_length(k.attempts)::int as attempts
-    from runs k where k.own = 0 or k.nth <= $3
+         coalesce(t.iteration, k.index) as iteration, jsonb_array_length(t.attempts)::int as attempts
+    from ranked k join task_runs t on t.execution_id = k.execution_id and t.position = k.position
+   where k.own = 0 or k.nth <= $3
    order by k.own, k.index, k.started, k.position`;
 
 /** An iteration's index: in its parent link (a small column), else in its document's loopRun. */
