@@ -69,6 +69,16 @@ describe("embedded engine: a nested Loop over a file with concurrencyLimit", () 
     );
     expect(inner?.n).toBe(LINES * 2);
 
+    // Each iteration sees the outputs of the tasks before the loop, not the loop's own (the list of every
+    // ended iteration: copied into each new one, they made the loop quadratic).
+    const [carried] = await h.query<{ file: number; loop: number }>(
+      `select count(*) filter (where document->'internal'->'loopOutputs' ? 'file')::int as file,
+              count(*) filter (where document->'internal'->'loopOutputs' ? 'lines')::int as loop
+         from executions where parent_id = $1`,
+      [started.id],
+    );
+    expect(carried).toEqual({ file: LINES, loop: 0 });
+
     // A sweep over the outer iterations' starts and ends (an end first on a tie): how many ran at once.
     const [peak] = await h.query<{ peak: number }>(
       `select max(running)::int as peak from (
