@@ -4,6 +4,8 @@
  * server, else an embedded PostgreSQL in a temporary directory; a fresh database either way, dropped
  * afterwards; with BENCH_DATA_DIR, an embedded PostgreSQL there, kept: a finished run is measured again, not
  * rerun). BENCH_LOOP_LINES sets the size (default 10,000; 500 checks the script in a minute).
+ * BENCH_LOOP_READ_LINES=n measures the reads on the run's iterations copied in SQL up to n outer iterations
+ * under one execution (replicateIterations): the engine takes hours over 10,000 lines (README, Benchmarks).
  *
  * The flow writes a file of N lines (core.storage.Write), then an outer Loop runs over its lines with
  * concurrencyLimit 50; each iteration (an execution of kind LOOP) logs a line and runs an inner Loop over
@@ -209,6 +211,100 @@ export async function runNestedLoop(
 }
 const SUCCESS = "SUCCESS";
 
+/**
+ * The run's iterations (their executions, task runs and logs, nested loops' too) copied in SQL under a new
+ * execution until it has `total` outer iterations: the reads measured at a size the engine would take hours
+ * to run (README, Benchmarks). Copy k's ids end with `-c<copies>-k`, its outer iterations' indexes are
+ * shifted by k × lines (in their parent links: their documents keep the original's). Returns its id.
+ */
+export async function replicateIterations(
+  pool: pg.Pool,
+  root: string,
+  lines: number,
+  total: number,
+): Promise<string> {
+  const copies = Math.ceil(total / lines);
+  const copy = `${root}-x${total}`;
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    await client.query("delete from log_entries where execution_id like $1", [`%-c${copies}-%`]);
+    await client.query("delete from executions where id = $1 or id like $2", [copy, `%-c${copies}-%`]);
+    // Each iteration with the index of the outer iteration it is in (its own for an outer one).
+    await client.query(
+      `create temp table tree on commit drop as
+       with recursive tree(id, outer_index) as (
+         select id, (parent_link->>'iteration')::int from executions where parent_id = $1 and kind = 'LOOP'
+         union all
+         select e.id, t.outer_index from executions e join tree t on e.parent_id = t.id where e.kind = 'LOOP')
+       select id, outer_index from tree`,
+      [root],
+    );
+    await client.query("create temp table ex on commit drop as select * from executions where id = $1", [
+      root,
+    ]);
+    await client.query("update ex set id = $1", [copy]);
+    await client.query("insert into executions select * from ex");
+    await client.query(
+      "create temp table tr on commit drop as select * from task_runs where execution_id = $1",
+      [root],
+    );
+    await client.query(
+      "update tr set id = id || $2, execution_id = $1, parent_task_run_id = parent_task_run_id || $2",
+      [copy, `-x${total}`],
+    );
+    await client.query("insert into task_runs select * from tr");
+    const logColumns = (
+      await client.query<{ name: string }>(
+        `select column_name as name from information_schema.columns
+          where table_name = 'log_entries' and table_schema = current_schema() and column_name <> 'id'`,
+      )
+    ).rows.map((r) => `"${r.name}"`);
+    const renamed = (c: string) =>
+      c === '"execution_id"' || c === '"task_run_id"' ? `l.${c} || $1` : `l.${c}`;
+    for (let k = 0; k * lines < total; k++) {
+      const suffix = `-c${copies}-${k}`;
+      await client.query("truncate ex, tr");
+      await client.query(
+        "insert into ex select e.* from executions e join tree t on t.id = e.id where t.outer_index + $1::int < $2::int",
+        [k * lines, total],
+      );
+      await client.query("insert into tr select r.* from task_runs r join ex on ex.id = r.execution_id");
+      await client.query(
+        `update ex set
+           parent_link = case when parent_id = $1
+             then parent_link || jsonb_build_object('executionId', $2::text,
+                    'iteration', (parent_link->>'iteration')::int + $4::int)
+             else parent_link || jsonb_build_object('executionId', parent_id || $3) end,
+           parent_id = case when parent_id = $1 then $2 else parent_id || $3 end,
+           id = id || $3`,
+        [root, copy, suffix, k * lines],
+      );
+      await client.query("insert into executions select * from ex");
+      await client.query(
+        `insert into log_entries (${logColumns.join(", ")})
+         select ${logColumns.map(renamed).join(", ")} from log_entries l join ex on ex.id = l.execution_id || $1`,
+        [suffix],
+      );
+      await client.query(
+        "update tr set id = id || $1, execution_id = execution_id || $1, parent_task_run_id = parent_task_run_id || $1",
+        [suffix],
+      );
+      await client.query("insert into task_runs select * from tr");
+    }
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  } finally {
+    client.release();
+  }
+  await pool.query("vacuum analyze executions");
+  await pool.query("vacuum analyze task_runs");
+  await pool.query("vacuum analyze log_entries");
+  return copy;
+}
+
 /** Times each read behind the execution page and the REST API, of the loop's execution and one iteration. */
 export async function measureLoopReads(options: {
   engine: ServerEngine;
@@ -240,7 +336,8 @@ export async function measureLoopReads(options: {
   const middle = Math.floor(options.lines / 2);
   const iteration = (
     await pool.query<{ id: string }>(
-      `select id from executions where parent_id = $1 and kind = 'LOOP' and (document->'loopRun'->>'index')::int = $2`,
+      `select id from executions where parent_id = $1 and kind = 'LOOP'
+          and coalesce((parent_link->>'iteration')::int, (document->'loopRun'->>'index')::int) = $2`,
       [x, middle],
     )
   ).rows[0]?.id as string;
@@ -323,10 +420,12 @@ export async function runLoopBench(
     /** Kept between runs: the database is not dropped and a finished run is measured again, not rerun. */
     dataDir?: string;
     lines?: number;
+    /** Reads measured on the run's iterations copied in SQL up to this many outer iterations (default: none). */
+    readLines?: number;
     runs?: number;
     report?: (m: string) => void;
   } = {},
-): Promise<{ run: LoopRunFigures; reads: ReadFigure[] }> {
+): Promise<{ run: LoopRunFigures; reads: ReadFigure[]; readLines: number }> {
   const report = options.report ?? ((m: string) => console.log(m));
   const lines = options.lines ?? 10_000;
   const keep = options.dataDir !== undefined;
@@ -360,16 +459,25 @@ export async function runLoopBench(
       run = await runNestedLoop(engine, tenantId, lines, report);
       if (keep) writeFileSync(figuresFile, JSON.stringify(run));
     }
+    const readLines = Math.max(lines, options.readLines ?? lines);
+    let executionId = run.executionId;
+    if (readLines > lines) {
+      const begin = performance.now();
+      executionId = await replicateIterations(engine.ctx.pool, run.executionId, lines, readLines);
+      report(
+        `Reads on the run's iterations copied in SQL under ${executionId}: ${readLines.toLocaleString("en")} outer iterations, ${((run.loopExecutions * readLines) / lines).toLocaleString("en")} LOOP executions (copied in ${((performance.now() - begin) / 1000).toFixed(0)} s).`,
+      );
+    }
     const reads = await measureLoopReads({
       engine,
       db,
       tenantId,
-      executionId: run.executionId,
-      lines,
+      executionId,
+      lines: readLines,
       runs: options.runs ?? 10,
       report,
     });
-    return { run, reads };
+    return { run, reads, readLines };
   } finally {
     await db.$disconnect();
     await engine?.close();
@@ -380,7 +488,15 @@ export async function runLoopBench(
   }
 }
 
-export function printLoopBench({ run, reads }: { run: LoopRunFigures; reads: ReadFigure[] }): void {
+export function printLoopBench({
+  run,
+  reads,
+  readLines,
+}: {
+  run: LoopRunFigures;
+  reads: ReadFigure[];
+  readLines: number;
+}): void {
   const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1e6).toFixed(0)} MB`;
   console.log(`\nNested Loop over ${run.lines.toLocaleString("en")} lines, concurrencyLimit ${LOOP_LIMIT}:`);
   console.table({
@@ -393,6 +509,7 @@ export function printLoopBench({ run, reads }: { run: LoopRunFigures; reads: Rea
     "database size": mb(run.databaseBytes),
     "executions / task_runs / log_entries": `${mb(run.tableBytes.executions)} / ${mb(run.tableBytes.task_runs)} / ${mb(run.tableBytes.log_entries)}`,
   });
+  console.log(`Reads of the loop's execution over ${readLines.toLocaleString("en")} lines:`);
   console.table(
     reads.map((r) => ({
       read: r.name,
@@ -413,6 +530,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {}),
       lines: Number(process.env.BENCH_LOOP_LINES ?? 10_000),
+      ...(process.env.BENCH_LOOP_READ_LINES ? { readLines: Number(process.env.BENCH_LOOP_READ_LINES) } : {}),
       runs: Number(process.env.BENCH_RUNS ?? 10),
     }),
   );
