@@ -12,7 +12,8 @@ export interface NodeRun {
 }
 
 export interface ExecutionGraph extends FlowGraph {
-  nodes: (GraphNode & { runs?: NodeRun[] })[];
+  /** runCount: how many runs the task had, when `runs` holds only some (a Loop's many iterations). */
+  nodes: (GraphNode & { runs?: NodeRun[]; runCount?: number })[];
 }
 
 /**

@@ -192,6 +192,10 @@ export const executionGraphSchema = z
             }),
           )
           .optional(),
+        runCount: z.number().int().optional().meta({
+          description:
+            "How many runs the task had, when `runs` holds only some: of a task run in a Loop's iterations, those of its first 100 iterations and those not SUCCESS, at most 100 of each state.",
+        }),
       }),
     ),
     ...graphShape,

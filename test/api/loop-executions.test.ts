@@ -68,6 +68,43 @@ describe("Loop iterations as executions of kind LOOP", () => {
     ]);
   });
 
+  it("bounds a many-iteration loop's runs on the graph, each state kept for the colour, with the count", async () => {
+    // 120 iterations, one failing (transmitFailed false: the loop goes on): the runs of the first 100
+    // iterations (99 SUCCESS, one FAILED) and every run not SUCCESS are sent, and runCount says there were
+    // 120 (server/services/graphs.ts).
+    await api.deploy(
+      "loops",
+      token,
+      `id: many
+namespace: loops
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.Loop
+    values: "{{ range(1, 120) }}"
+    transmitFailed: false
+    tasks:
+      - { id: check, type: core.execution.Fail, condition: "{{ item.value == '77' }}" }
+`,
+    );
+    const run = await api.call("POST", "loops/executions/loops/many?wait=true", { token, body: {} });
+    const id = (run.json as Json).id as string;
+    const graph = (await get(`executions/${id}/graph`)) as {
+      nodes: {
+        taskId?: string;
+        kind: string;
+        runCount?: number;
+        runs?: { iteration?: number; state: string }[];
+      }[];
+    };
+    const check = graph.nodes.find((n) => n.kind === "task" && n.taskId === "check");
+    expect(check?.runCount).toBe(120);
+    expect(check?.runs?.filter((r) => r.state === "SUCCESS")).toHaveLength(99);
+    expect(check?.runs?.filter((r) => r.state === "FAILED").map((r) => r.iteration)).toEqual([76]);
+    const loop = graph.nodes.find((n) => n.taskId === "loop" && n.runs);
+    expect(loop?.runCount).toBeUndefined();
+    await api.call("DELETE", `loops/executions/${id}`, { token });
+  });
+
   it("leaves LOOP executions out of the search unless asked for with kind, and serves each by id", async () => {
     expect(await search("")).toEqual([{ id: parentId, kind: null }]);
     expect(await search("&kind=NORMAL")).toEqual([{ id: parentId, kind: null }]);

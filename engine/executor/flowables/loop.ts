@@ -347,7 +347,13 @@ function iterationLoopRun(ctx: FlowableContext<LoopProps>, index: number): LoopR
 function startIteration(ctx: FlowableContext<LoopProps>, index: number): void {
   const { step, run, task } = ctx;
   const execution = step.execution;
-  const variables = step.variables(task, run);
+  // The outputs the iteration sees, but the loop's own: they list every ended iteration, so each new
+  // iteration's document would copy all those before it: 33 kB a document on average over 3,000 lines,
+  // written, read and cloned at every step of the iteration (bench/loop-nested.ts).
+  const { [run.taskId]: _own, ...outputs } = (step.variables(task, run).outputs ?? {}) as Record<
+    string,
+    unknown
+  >;
   const executionId = step.env.newId();
   (ctx.internal<LoopState>().executions ??= {})[String(index)] = executionId;
   step.command({
@@ -365,7 +371,7 @@ function startIteration(ctx: FlowableContext<LoopProps>, index: number): void {
     parentId: execution.id,
     loop: {
       run: iterationLoopRun(ctx, index),
-      outputs: (variables.outputs ?? {}) as Record<string, unknown>,
+      outputs,
       ...(execution.variables ? { variables: execution.variables } : {}),
       ...(ctx.internal<LoopState>().finallyInIterations ? { finally: true } : {}),
     },
