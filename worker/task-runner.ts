@@ -124,11 +124,20 @@ export async function runTaskAttempt(
     return result("FAILED", { error: (error as Error).message });
   }
 
-  // The one place every plugin's services pass the namespace boundaries (namespace-access.ts).
-  const services = guardServices(
-    servicesFor(flow, execution, run, (taskId) => findTask(flow, deps.registry, taskId), deps),
+  // The one place every plugin's services pass the namespace boundaries (namespace-access.ts): a
+  // WorkingDirectory's shared directory is filled (inputFiles, namespaceFiles) through them too.
+  const guarded = guardServices(
+    deps.services,
     deps.namespaceAccess ?? defaultNamespaceAccess,
     execution.namespace,
+  );
+  const services = servicesFor(
+    flow,
+    execution,
+    run,
+    (taskId) => findTask(flow, deps.registry, taskId),
+    { ...deps, services: guarded },
+    logger,
   );
   // The services the plugin declared it requires are typed as present in its run(): make it so.
   const missing = missingServices(plugin, services);

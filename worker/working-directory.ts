@@ -1,8 +1,14 @@
 import { type Execution, expressionOptions, type TaskRun, taskRunVariables } from "@/engine/executor";
 import { renderTreeAsync } from "@/engine/expr";
 import type { Flow, Task } from "@/engine/flow";
-import type { PluginRegistry, ProcessRunner, SharedWorkingDirectory, TaskServices } from "@/engine/plugin";
-import { writeInputFiles } from "@/plugins/scripts";
+import {
+  coerceToSchema,
+  type PluginRegistry,
+  type ProcessRunner,
+  type SharedWorkingDirectory,
+  type TaskServices,
+} from "@/engine/plugin";
+import { copyNamespaceFiles, namespaceFilesSchema, writeInputFiles } from "@/plugins/scripts";
 import type { TaskRunnerDeps } from "./task-runner";
 
 const WORKING_DIRECTORY = "core.flow.WorkingDirectory";
@@ -53,7 +59,9 @@ export function withWorkingDirectoryVariables(
 /**
  * The services a task run sees: inside a WorkingDirectory, its process runner hands out workspaces whose
  * working directory is the one the WorkingDirectory's tasks share (created by the first of them, with the
- * WorkingDirectory's `inputFiles` written into it; removed when the execution ends). Elsewhere, unchanged.
+ * WorkingDirectory's `namespaceFiles` copied and then its `inputFiles` written into it, as a script task
+ * fills its own; removed when the execution ends). Elsewhere, unchanged. `deps.services` are the ones
+ * already guarded by the namespace boundaries: the files come through them.
  */
 export function servicesFor(
   flow: Flow,
@@ -61,6 +69,7 @@ export function servicesFor(
   run: TaskRun,
   findTask: (taskId: string) => Task | undefined,
   deps: Deps,
+  logger: { warn(message: string): void },
 ): TaskServices {
   const runner = deps.services.processRunner;
   if (!runner) return deps.services;
@@ -71,15 +80,32 @@ export function servicesFor(
     executionId: execution.id,
     ownerId: owner.run.id,
     async onCreate(workspace) {
-      const inputFiles = (owner.task as { inputFiles?: unknown }).inputFiles;
-      if (inputFiles === undefined) return;
+      const { inputFiles, namespaceFiles } = owner.task as { inputFiles?: unknown; namespaceFiles?: unknown };
+      if (inputFiles === undefined && namespaceFiles === undefined) return;
       const variables = {
         ...taskRunVariables(flow, execution, owner.task, owner.run, deps),
         workingDir: workspace.workingDir,
       };
       const render = (value: unknown, extra?: Record<string, unknown>) =>
         renderTreeAsync(value, extra ? { ...variables, ...extra } : variables, expressionOptions(deps));
-      await writeInputFiles({ render }, inputFiles, variables, workspace, deps.services.storage);
+      const written = new Set<string>();
+      if (namespaceFiles !== undefined) {
+        const rendered = coerceToSchema(namespaceFilesSchema, await render(namespaceFiles));
+        const parsed = namespaceFilesSchema.safeParse(rendered);
+        if (!parsed.success)
+          throw new Error(
+            `namespaceFiles of WorkingDirectory '${owner.task.id}': ${parsed.error.issues[0]?.message}`,
+          );
+        await copyNamespaceFiles(
+          parsed.data,
+          { execution, logger },
+          deps.services.storage,
+          workspace,
+          written,
+        );
+      }
+      if (inputFiles !== undefined)
+        await writeInputFiles({ render }, inputFiles, variables, workspace, deps.services.storage);
     },
   };
   const sharing: ProcessRunner = {

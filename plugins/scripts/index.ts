@@ -5,4 +5,5 @@ import { shellPlugins } from "./shell";
 export { nodePlugins, pythonPlugins, shellPlugins };
 /** Script tasks, a group per language. */
 export const scriptPlugins = [...shellPlugins, ...pythonPlugins, ...nodePlugins];
-export { writeInputFiles } from "./run";
+export { namespaceFiles as namespaceFilesSchema } from "./common";
+export { copyNamespaceFiles, writeInputFiles } from "./run";

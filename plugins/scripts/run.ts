@@ -150,13 +150,18 @@ async function renderMap(
   );
 }
 
-async function copyNamespaceFiles(
-  ctx: TaskRunContext<ScriptProperties>,
+/**
+ * Copies the namespace files `config` selects into a workspace: a script task's own working directory, or
+ * the directory a WorkingDirectory's tasks share (worker/working-directory.ts). `written` holds the names
+ * already there, for `ifExists`.
+ */
+export async function copyNamespaceFiles(
+  config: ScriptProperties["namespaceFiles"],
+  ctx: { execution: { namespace: string }; logger: { warn(message: string): void } },
   storage: FileStorage | undefined,
   workspace: Workspace,
   written: Set<string>,
 ): Promise<void> {
-  const config = ctx.properties.namespaceFiles;
   if (!config?.enabled) return;
   if (!storage)
     throw new Error("namespaceFiles needs the internal storage, which this engine does not provide");
@@ -252,7 +257,7 @@ export async function runScript<P extends ScriptProperties>(
     };
 
     const written = new Set<string>();
-    await copyNamespaceFiles(ctx, storage, workspace, written);
+    await copyNamespaceFiles(ctx.properties.namespaceFiles, ctx, storage, workspace, written);
     for (const name of await writeInputFiles(ctx, properties.inputFiles, variables, workspace, storage)) {
       written.add(name);
     }

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { builtInRegistry } from "@/plugins";
+import { namespaceFileUri } from "@/plugins/core/namespace/files";
 import { MemoryEngine, VirtualClock } from "@/worker/memory";
 import { LocalProcessRunner } from "@/worker/runners";
-import { newEngine, outputsOf, run, taskRun, text } from "./helpers";
+import { flowOf, newEngine, outputsOf, run, taskRun, text } from "./helpers";
 
 const vars = (execution: Parameters<typeof outputsOf>[0], taskId: string) =>
   outputsOf(execution, taskId).vars as Record<string, unknown>;
@@ -184,6 +185,59 @@ tasks:
       expect.stringContaining("put outputFiles on the task that writes the files"),
     );
     expect(execution.taskRunList.some((r) => r.taskId === "write")).toBe(false);
+  });
+
+  it("copies its namespaceFiles into the shared directory before its first task, inputFiles over them", async () => {
+    const { engine } = newEngine();
+    await engine.storage.put(namespaceFileUri("company.team", "sql/a.sql"), "select 1\n");
+    await engine.storage.put(namespaceFileUri("company.team", "notes.txt"), "from the namespace\n");
+    await engine.storage.put(namespaceFileUri("company.team", "skip.md"), "left out\n");
+    const execution = await run(
+      engine,
+      `id: ns_files_wdir
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    namespaceFiles:
+      enabled: "{{ true }}"
+      include: ["sql/**", "*.txt"]
+    inputFiles:
+      notes.txt: "from inputFiles"
+    tasks:
+      - id: read
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - echo "::{\\"outputs\\":{\\"sql\\":\\"$(cat sql/a.sql)\\",\\"notes\\":\\"$(cat notes.txt)\\",\\"md\\":\\"$(ls *.md 2>/dev/null | wc -l)\\"}}::"
+`,
+    );
+    expect(execution.state.current).toBe("SUCCESS");
+    expect(vars(execution, "read")).toEqual({ sql: "select 1", notes: "from inputFiles", md: "0" });
+  });
+
+  it("reads namespaceFiles of another namespace only where the namespace boundaries allow it", async () => {
+    // The memory engine's boundaries: a namespace reaches itself and its children only.
+    const { engine } = newEngine();
+    await engine.storage.put(namespaceFileUri("other.team", "secret.txt"), "not yours\n");
+    const execution = await engine.start(
+      flowOf(`id: ns_files_other
+namespace: company.team
+tasks:
+  - id: wdir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    namespaceFiles:
+      namespaces: [other.team]
+    tasks:
+      - { id: read, type: io.kestra.plugin.scripts.shell.Commands, commands: ["cat secret.txt"] }
+`),
+      {},
+    );
+    const ended = await engine.wait(execution.id);
+    expect(ended.state.current).toBe("FAILED");
+    const errors = engine.logs.filter((l) => l.executionId === ended.id && l.level === "ERROR");
+    expect(errors.map((l) => l.message).join("\n")).toMatch(/other\.team/);
+    expect(errors.map((l) => l.message).join("\n")).not.toContain("not yours");
+    engine.takeFailures();
   });
 
   it("gives LocalFiles the shared directory too (Kestra's deprecated way to pass files)", async () => {

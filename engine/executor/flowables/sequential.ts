@@ -41,7 +41,10 @@ export const workingDirectorySchema = z.object({
   namespaceFiles: z
     .record(z.string(), z.unknown())
     .optional()
-    .describe("Not supported yet: use `namespaceFiles` on the script tasks inside."),
+    .describe(
+      "Namespace files copied into the shared directory before its first task runs, as on a script task: " +
+        "`enabled`, `include`, `exclude`, `namespaces`, `ifExists`, `folderPerNamespace`.",
+    ),
   inputFiles: z
     .union([z.record(z.string(), z.string()), z.string()])
     .optional()
@@ -65,11 +68,6 @@ export const workingDirectory: FlowableHandler<WorkingDirectoryProps> = {
     if (ctx.task.outputFiles?.length) {
       throw new Error(
         "outputFiles on core.flow.WorkingDirectory is not supported yet: put outputFiles on the task that writes the files",
-      );
-    }
-    if (ctx.task.namespaceFiles) {
-      throw new Error(
-        "namespaceFiles on core.flow.WorkingDirectory is not supported yet: set namespaceFiles on the script tasks inside",
       );
     }
     return undefined;
