@@ -134,6 +134,8 @@ export interface ExecutionSearch extends Page {
   sort?: "asc" | "desc";
   /** Unset: every kind but LOOP (Kestra hides a Loop's iterations from the list). */
   kind?: ExecutionKindFilter;
+  /** The executions started by this one: its subflows, ForEachItem batches and (with kind LOOP) iterations. */
+  triggerExecutionId?: string;
 }
 
 /** The Prisma condition for a kind filter, as kindCondition() in SQL. */
@@ -157,6 +159,7 @@ export async function searchExecutions(
       query.startDate ? { startDate: { gte: query.startDate } } : {},
       query.endDate ? { startDate: { lte: query.endDate } } : {},
       kindWhere(query.kind),
+      query.triggerExecutionId ? { parentId: query.triggerExecutionId } : {},
     ],
   };
   const [rows, total] = await Promise.all([

@@ -118,6 +118,9 @@ tasks:
     });
     const bad = await api.call("GET", "loops/executions/search?kind=SOMETHING", { token });
     expect(bad.status).toBe(400);
+    // Kestra's parent filter: the iterations of this execution, and none of another's.
+    expect(await search(`&kind=LOOP&triggerExecutionId=${parentId}`)).toEqual(loops);
+    expect(await search(`&kind=LOOP&triggerExecutionId=${loops[0]?.id}`)).toEqual([]);
   });
 
   it("leaves them out of the executions list, its count and the dashboard unless filtered by kind", async () => {
