@@ -60,11 +60,9 @@ export const executionOperations = {
       startDate: isoDate.optional().meta({ description: "Started at or after." }),
       endDate: isoDate.optional().meta({ description: "Started at or before." }),
       kind: executionKind.optional(),
-      triggerExecutionId: executionId
-        .optional()
-        .meta({
-          description: "Executions this one started: subflows, batches and, with kind=LOOP, iterations.",
-        }),
+      triggerExecutionId: executionId.optional().meta({
+        description: "Executions this one started: subflows, batches and, with kind=LOOP, iterations.",
+      }),
       sort: z.enum(["asc", "desc"]).optional(),
       page,
       size,
