@@ -8,6 +8,7 @@
 // listing, script or task ever sees (DIRECTORY_MARKER).
 import type { FileStorage } from "@/engine/plugin";
 import {
+  canHoldFiles,
   DIRECTORY_MARKER,
   namespaceFilesPrefix,
   normalizeNamespacePath,
@@ -77,6 +78,11 @@ interface Files {
 }
 
 async function files(scope: ServiceScope, namespace: string): Promise<Files> {
+  // Found by the REST fuzz test: `a-.` passes the namespace pattern but has no folder in the storage.
+  if (!canHoldFiles(namespace))
+    throw new BadRequestError(
+      `Namespace '${namespace}' cannot hold files: each of its dot-separated parts must be non-empty.`,
+    );
   const storage = (await scope.engine()).ctx.storage(scope.tenant.id);
   const prefix = namespaceFilesPrefix(namespace);
   return {

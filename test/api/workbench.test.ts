@@ -99,6 +99,13 @@ describe("namespace files", () => {
     expect((await call("POST", "files?path=/a.txt/b.txt", upload("x"))).status).toBe(409);
     expect((await call("POST", "files/directory?path=/a.txt")).status).toBe(409);
     expect((await call("POST", "files?path=/a.txt", new FormData())).status).toBe(400);
+    // A namespace the pattern allows but the storage has no folder for (found by the REST fuzz test: a 500).
+    const dotted = await api.call("POST", "traversal/namespaces/company-./files?path=/a.txt", {
+      token,
+      body: upload("x"),
+    });
+    expect(dotted.status).toBe(400);
+    expect(dotted.json).toMatchObject({ message: expect.stringContaining("cannot hold files") });
   });
 
   it("needs NAMESPACE:READ to read and NAMESPACE:UPDATE to write, on that namespace", async () => {

@@ -1,13 +1,19 @@
 import type { FileStorage, TaskRunContext } from "@/engine/plugin";
 
 /**
+ * Whether a namespace's files have a place in the storage: each dot-separated part non-empty. A flow's
+ * namespace may still end with a dot (Kestra's pattern allows it), but `a.` has no folder of its own.
+ */
+export function canHoldFiles(namespace: string): boolean {
+  return /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(namespace);
+}
+
+/**
  * Namespace files live in the internal storage under `kestra:///{namespace as path}/_files/` (Kestra's
  * StorageContext), each path segment URI-encoded.
  */
 export function namespaceFilesPrefix(namespace: string): string {
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(namespace)) {
-    throw new Error(`'${namespace}' is not a valid namespace`);
-  }
+  if (!canHoldFiles(namespace)) throw new Error(`'${namespace}' is not a valid namespace`);
   return `kestra:///${namespace.split(".").join("/")}/_files/`;
 }
 
