@@ -30,6 +30,27 @@ describe("LocalStorage", () => {
     await expect(storage.size(uri)).rejects.toThrow("file not found");
   });
 
+  it("writes a file where only an emptied directory is left, and refuses one that still holds files", async () => {
+    const { storage } = newStorage();
+    await storage.put("kestra:///ns/_files/a/b.txt", "inner");
+    await storage.delete("kestra:///ns/_files/a/b.txt");
+    // The directory `a` is left behind, empty: a file may now take its name (put and write alike).
+    await storage.put("kestra:///ns/_files/a", "now a file");
+    expect(new TextDecoder().decode(await storage.get("kestra:///ns/_files/a"))).toBe("now a file");
+    await storage.put("kestra:///ns/_files/c/d.txt", "inner");
+    await storage.delete("kestra:///ns/_files/c/d.txt");
+    await storage.write(
+      "kestra:///ns/_files/c",
+      (async function* () {
+        yield new TextEncoder().encode("streamed");
+      })(),
+    );
+    expect(await storage.exists("kestra:///ns/_files/c")).toBe(true);
+    await storage.put("kestra:///ns/_files/e/f.txt", "kept");
+    await expect(storage.put("kestra:///ns/_files/e", "x")).rejects.toThrow(/ENOTEMPTY|EEXIST/);
+    expect(await storage.exists("kestra:///ns/_files/e/f.txt")).toBe(true);
+  });
+
   it("lists by URI prefix, sorted, also for prefixes that end inside a name", async () => {
     const { storage } = newStorage();
     for (const uri of [

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -37,6 +37,17 @@ export function uriSegments(uri: string): string[] {
 }
 
 /**
+ * The storage holds files only, as S3 does: a directory is just where the files under a prefix live, and
+ * deleting the last of them leaves it behind, empty. A file written later at that very path replaces the
+ * empty directory (found by the REST fuzz test: an EISDIR 500). A directory that still holds files is a
+ * real conflict, which callers check first: rmdir refuses it (ENOTEMPTY).
+ */
+async function clearEmptyDirectory(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info?.isDirectory()) await rmdir(path);
+}
+
+/**
  * Internal storage in a local directory: `kestra:///a/b/c.txt` is the file `{root}/a/b/c.txt`. Directories
  * are created 0700 and files 0600, whatever the umask: the storage holds every tenant's files and only the
  * engine's user may read them (scripts run as other users, or in a sandbox that does not show it at all).
@@ -59,10 +70,16 @@ export class LocalStorage implements FileStorage {
     await mkdir(dirname(path), { recursive: true, mode: DIR_MODE });
     // Written aside then renamed: readers never see half a file.
     const temp = join(dirname(path), `${PART_PREFIX}${randomBytes(6).toString("hex")}`);
-    await writeFile(temp, data, { mode: FILE_MODE });
-    // The umask may have removed bits, never added any; chmod anyway for a umask of 0 on odd systems.
-    await chmod(temp, FILE_MODE);
-    await rename(temp, path);
+    try {
+      await writeFile(temp, data, { mode: FILE_MODE });
+      // The umask may have removed bits, never added any; chmod anyway for a umask of 0 on odd systems.
+      await chmod(temp, FILE_MODE);
+      await clearEmptyDirectory(path);
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
     return uri;
   }
 
@@ -74,6 +91,7 @@ export class LocalStorage implements FileStorage {
     try {
       await pipeline(Readable.from(chunks), createWriteStream(temp, { mode: FILE_MODE }));
       await chmod(temp, FILE_MODE);
+      await clearEmptyDirectory(path);
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
