@@ -256,11 +256,12 @@ tasks:
   });
 
   it("reads a file's lines as Ion values, as Kestra 2.0 does: strings unquoted, structs as JSON, plain text as is", async () => {
-    const h = harness();
     const lines = ['"quoted text"', '{ name: "ada", n: 1 }', "hello world", "1.50", "plain"];
-    const uri = await h.engine.storage.put("kestra:///t/l/rows.ion", `${lines.join("\n")}\n`);
-    const execution = await h.run(
-      `id: l
+    /** Each iteration's item.value, for the file of `lines` looped over in `h`. */
+    const valuesRead = async (h: ReturnType<typeof harness>) => {
+      const uri = await h.engine.storage.put("kestra:///t/l/rows.ion", `${lines.join("\n")}\n`);
+      const execution = await h.run(
+        `id: l
 namespace: t
 inputs: [{ id: file, type: STRING }]
 tasks:
@@ -270,10 +271,12 @@ tasks:
     tasks:
       - { id: v, type: core.debug.Return, format: "{{ item.value }}" }
 `,
-      { file: uri },
-    );
-    expect(execution.state.current).toBe("SUCCESS");
-    expect(iterations(h.engine, execution).map((e) => value(e, "v"))).toEqual([
+        { file: uri },
+      );
+      expect(execution.state.current).toBe("SUCCESS");
+      return iterations(h.engine, execution).map((e) => value(e, "v"));
+    };
+    expect(await valuesRead(harness())).toEqual([
       "quoted text",
       '{"name":"ada","n":1}',
       "hello world",
@@ -281,22 +284,7 @@ tasks:
       "plain",
     ]);
     // A loop started before these rules (a Temporal history without the patch) keeps the raw lines.
-    const before = harness({ loopIterationRules: false });
-    const raw = await before.engine.storage.put("kestra:///t/l/rows.ion", `${lines.join("\n")}\n`);
-    const old = await before.run(
-      `id: l
-namespace: t
-inputs: [{ id: file, type: STRING }]
-tasks:
-  - id: loop
-    type: core.flow.Loop
-    values: "{{ inputs.file }}"
-    tasks:
-      - { id: v, type: core.debug.Return, format: "{{ item.value }}" }
-`,
-      { file: raw },
-    );
-    expect(iterations(before.engine, old).map((e) => value(e, "v"))).toEqual(lines);
+    expect(await valuesRead(harness({ loopIterationRules: false }))).toEqual(lines);
   });
 
   it("runs finally once in the loop's execution for a loop started before finally moved into iterations", async () => {
