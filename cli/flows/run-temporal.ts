@@ -1,11 +1,22 @@
 import type { CliIo } from "../command";
-import { type EmbeddedRunOptions, runFlowEmbedded } from "./run-embedded";
+import {
+  type EmbeddedRunOptions,
+  type FlowRunner,
+  type FlowRunnerOptions,
+  openFlowRunner,
+  runFlowEmbedded,
+} from "./run-embedded";
 import type { RunFlowResult } from "./run-flow";
 
 export interface TemporalRunOptions extends EmbeddedRunOptions {
   temporalAddress: string;
   temporalNamespace: string;
 }
+
+type TemporalServer = Pick<TemporalRunOptions, "temporalAddress" | "temporalNamespace">;
+
+const temporalMode = ({ temporalAddress, temporalNamespace }: TemporalServer) =>
+  ({ kind: "temporal", temporal: { address: temporalAddress, namespace: temporalNamespace } }) as const;
 
 /**
  * Runs a flow on the Temporal driver: the same set-up as `--engine embedded` (PostgreSQL read model, the
@@ -14,11 +25,14 @@ export interface TemporalRunOptions extends EmbeddedRunOptions {
  */
 export function runFlowTemporal(options: TemporalRunOptions, io: CliIo): Promise<RunFlowResult> {
   const { temporalAddress, temporalNamespace, ...rest } = options;
-  return runFlowEmbedded(
-    {
-      ...rest,
-      mode: { kind: "temporal", temporal: { address: temporalAddress, namespace: temporalNamespace } },
-    },
-    io,
-  );
+  return runFlowEmbedded({ ...rest, mode: temporalMode({ temporalAddress, temporalNamespace }) }, io);
+}
+
+/** `runFlowTemporal`'s set-up kept open for many runs (openFlowRunner in Temporal mode). */
+export function openTemporalFlowRunner(
+  options: Omit<FlowRunnerOptions, "mode"> & TemporalServer,
+  io: CliIo,
+): Promise<FlowRunner> {
+  const { temporalAddress, temporalNamespace, ...rest } = options;
+  return openFlowRunner({ ...rest, mode: temporalMode({ temporalAddress, temporalNamespace }) }, io);
 }
