@@ -14,6 +14,7 @@
  *   npx tsx bench/execution-page-ui.ts http://127.0.0.1:3111 EMAIL PASSWORD
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { DEFAULT_BENCH_DATA_DIR } from "./bench-database";
@@ -69,9 +70,19 @@ async function firstPaint(
     await signIn(page);
     await watchPaint(page, selector);
     await page.goto(url, { waitUntil: "commit" });
-    await page.waitForFunction(() => (window as unknown as BenchWindow).__painted !== undefined, null, {
-      timeout: 60_000,
-    });
+    try {
+      await page.waitForFunction(() => (window as unknown as BenchWindow).__painted !== undefined, null, {
+        timeout: 60_000,
+      });
+    } catch (error) {
+      // What the page showed instead, to see why.
+      const shot = `test-results/bench/not-painted-${Date.now()}.png`;
+      mkdirSync("test-results/bench", { recursive: true });
+      await page.screenshot({ path: shot }).catch(() => {});
+      throw new Error(`${selector} was not painted within 60 s at ${url} (screenshot: ${shot})`, {
+        cause: error,
+      });
+    }
     return await page.evaluate(() => (window as unknown as BenchWindow).__painted as number);
   } finally {
     await context.close();
@@ -95,8 +106,9 @@ async function interaction(page: Page, act: () => Promise<void>, done: string): 
   );
 }
 
-export async function runExecutionPageUiBench(base: string, email: string, password: string, runs = 5) {
-  const browser = await chromium.launch({
+/** Debian's Chromium, as the e2e tests run it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
       "--no-sandbox",
@@ -108,8 +120,12 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
       "--disable-quic",
     ],
   });
+}
+
+/** Signs in once through the form, then hands the session's cookies to every later page. */
+export function signInOnce(base: string, email: string, password: string): (page: Page) => Promise<void> {
   let cookies: Awaited<ReturnType<ReturnType<Page["context"]>["cookies"]>> = [];
-  const signIn = async (page: Page) => {
+  return async (page: Page) => {
     if (cookies.length) {
       await page.context().addCookies(cookies);
       return;
@@ -121,19 +137,34 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
     await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
     cookies = await page.context().cookies();
   };
+}
+
+/**
+ * The median of `runs` first paints of `url` (from navigation start to the frame that paints `selector`)
+ * after one warm-up (server caches, compiled routes), against the executions issue's 1 s.
+ */
+export async function medianFirstPaint(
+  browser: Browser,
+  signIn: (page: Page) => Promise<void>,
+  name: string,
+  url: string,
+  selector: string,
+  runs: number,
+): Promise<PaintResult> {
+  await firstPaint(browser, signIn, url, selector);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await firstPaint(browser, signIn, url, selector));
+  return { name, ms: median(samples), goalMs: 1000, note: samples.map((s) => s.toFixed(0)).join(", ") };
+}
+
+export async function runExecutionPageUiBench(base: string, email: string, password: string, runs = 5) {
+  const browser = await launchChromium();
+  const signIn = signInOnce(base, email, password);
   const results: PaintResult[] = [];
   try {
     const url = (tab: string) => `${base}/executions/${BIG_EXECUTION}/${tab}`;
     const measure = async (name: string, at: string, selector: string) => {
-      await firstPaint(browser, signIn, at, selector); // warm: server caches, compiled routes
-      const samples: number[] = [];
-      for (let i = 0; i < runs; i++) samples.push(await firstPaint(browser, signIn, at, selector));
-      results.push({
-        name,
-        ms: median(samples),
-        goalMs: 1000,
-        note: samples.map((s) => s.toFixed(0)).join(", "),
-      });
+      results.push(await medianFirstPaint(browser, signIn, name, at, selector, runs));
     };
     await measure("first paint: Gantt, 5,000 task runs", url("gantt"), "[data-testid=gantt] [data-bar]");
     await measure(
@@ -211,12 +242,12 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
   return results;
 }
 
-const BENCH_EMAIL = "bench@example.com";
-const BENCH_PASSWORD = "bench-password";
+export const BENCH_EMAIL = "bench@example.com";
+export const BENCH_PASSWORD = "bench-password";
 
-function cadenza(args: string[], dataDir: string, port: number): ChildProcess {
+function cadenza(args: string[], dataDir: string, port: number, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ["bin/cadenza.mjs", ...args], {
-    env: { ...process.env, CADENZA_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...process.env, ...env, CADENZA_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "inherit", "inherit"],
     // Its own process group: stopped whole (the server and its embedded PostgreSQL) at the end.
     detached: true,
@@ -229,15 +260,24 @@ const exited = (child: ChildProcess) =>
     else child.once("exit", (code) => resolve(code ?? 1));
   });
 
-/** `cadenza start` on the bench's data until `work` is done. */
-async function withServer<T>(dataDir: string, port: number, work: (base: string) => Promise<T>): Promise<T> {
+/**
+ * `cadenza start` on the bench's data until `work` is done, with an Admin of `main` signing in as
+ * BENCH_EMAIL. `env` adds to the server's environment (a DATABASE_URL on a bench's own database).
+ */
+export async function withServer<T>(
+  dataDir: string,
+  port: number,
+  work: (base: string) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   const bootstrap = cadenza(
     ["admin", "bootstrap", "--tenant", "main", "--email", BENCH_EMAIL, "--password", BENCH_PASSWORD],
     dataDir,
     port,
+    env,
   );
   if ((await exited(bootstrap)) !== 0) throw new Error("cadenza admin bootstrap failed");
-  const server = cadenza(["start", "--port", String(port)], dataDir, port);
+  const server = cadenza(["start", "--port", String(port)], dataDir, port, env);
   const base = `http://127.0.0.1:${port}`;
   try {
     const deadline = Date.now() + 15 * 60_000; // a first start builds the app

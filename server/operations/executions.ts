@@ -99,9 +99,16 @@ export const executionOperations = {
   graph: defineOperation({
     name: "executions.graph",
     kind: "query",
-    input: byId,
+    input: byId.extend({
+      runs: z
+        .boolean()
+        .default(true)
+        .describe(
+          "Each task node's runs; false gives the flow revision's graph alone, quicker for a big Loop.",
+        ),
+    }),
     permission: read,
-    run: (scope, input) => executionFlowGraph(scope, input.executionId),
+    run: (scope, input) => executionFlowGraph(scope, input.executionId, { runs: input.runs }),
   }),
   abilities: defineOperation({
     name: "executions.abilities",

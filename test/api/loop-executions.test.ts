@@ -66,6 +66,13 @@ describe("Loop iterations as executions of kind LOOP", () => {
       [1, "b", "SUCCESS"],
       [2, "c", "SUCCESS"],
     ]);
+    // runs=false: the same nodes and edges without any run (what the execution page draws first).
+    const bare = (await get(`executions/${parentId}/graph?runs=false`)) as typeof graph & {
+      edges: unknown[];
+    };
+    expect(bare.nodes.map((n) => n.taskId)).toEqual(graph.nodes.map((n) => n.taskId));
+    expect(bare.nodes.some((n) => n.runs)).toBe(false);
+    expect(bare.edges).toEqual((graph as typeof bare).edges);
   });
 
   it("bounds a many-iteration loop's runs on the graph, each state kept for the colour, with the count", async () => {

@@ -33,7 +33,10 @@ export function LogView({
   jumpTo,
   highlight,
   pinToEnd = true,
+  empty = "No logs yet.",
 }: {
+  /** What an empty log says (an ended execution's differs from a running one's). */
+  empty?: string;
   lines: LogRow[];
   follow: boolean;
   /** Whether the view starts at (and keeps to) the last line; a window read from the server starts at its top. */
@@ -58,7 +61,12 @@ export function LogView({
     el.scrollTop = Math.max(0, jumpTo.index * ROW - ROW * 2);
     setTop(el.scrollTop);
   }, [jumpTo]);
-  if (lines.length === 0) return <p className="text-sm text-zinc-500">No logs yet.</p>;
+  if (lines.length === 0)
+    return (
+      <p className="text-sm text-zinc-500" data-testid="no-logs">
+        {empty}
+      </p>
+    );
   const first = Math.max(0, Math.floor(top / ROW) - 10);
   const last = Math.min(lines.length, Math.ceil((top + height) / ROW) + 10);
   return (

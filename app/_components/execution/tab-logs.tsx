@@ -108,6 +108,13 @@ function LiveLogs({ tenant, execution, logs, running }: TabProps) {
         lines={rows}
         follow={running && !jump}
         height={560}
+        empty={
+          running
+            ? "No logs yet."
+            : logs.length === 0
+              ? "This execution wrote no logs."
+              : "No line matches this level and search."
+        }
         {...(jump ? { jumpTo: jump, highlight: jump.index } : {})}
       />
     </div>

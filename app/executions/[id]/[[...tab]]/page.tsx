@@ -31,12 +31,15 @@ export default async function Page({ params }: { params: Promise<{ id: string; t
   try {
     // The page's own read (executions.page): task runs slim and packed, their outputs read when shown.
     // The Topology tab's graph comes with the page (a round trip less before it is drawn), without the
-    // runs each node carries: the page colours nodes from its own task runs. The Logs tab's first window
+    // runs each node carries (not even read: a Loop's iterations' are many): the page colours nodes from
+    // its own task runs, and reads the graph with its runs once mounted. The Logs tab's first window
     // comes with the page too: its first screen is in the HTML, not two round trips after hydration.
     const input = { tenant: tenant.slug, executionId: id };
     const [read, ofExecution, firstLines] = await Promise.all([
       caller.executions.page(input),
-      tab?.[0] === "topology" ? caller.executions.graph(input).catch(() => undefined) : undefined,
+      tab?.[0] === "topology"
+        ? caller.executions.graph({ ...input, runs: false }).catch(() => undefined)
+        : undefined,
       tab?.[0] === "logs"
         ? caller.executions
             .logPage({ ...input, minLevel: "TRACE", limit: FIRST_LOG_WINDOW })
@@ -45,10 +48,7 @@ export default async function Page({ params }: { params: Promise<{ id: string; t
     ]);
     execution = read;
     logPage = firstLines;
-    graph = ofExecution && {
-      ...ofExecution,
-      nodes: ofExecution.nodes.map(({ runs: _runs, ...node }) => node),
-    };
+    graph = ofExecution;
   } catch (error) {
     // Another tenant's execution, one this person may not read, or no such id: the same 404.
     if (error instanceof TRPCError && ["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST"].includes(error.code))
