@@ -41,6 +41,9 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** A Loop's first iterations shown here; the executions list has them all (a Loop may have 10,000). */
+const FIRST_ITERATIONS = 12;
+
 const execLink = (e: { id: string; state: string }, text?: string) => (
   <Link
     href={`/executions/${encodeURIComponent(e.id)}`}
@@ -58,6 +61,7 @@ export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabP
   const relatives = useQuery(
     trpc.executions.relatives.queryOptions({ tenant, executionId: execution.id }),
   ).data;
+  const loopChildren = relatives?.children.filter((c) => c.kind === "LOOP") ?? [];
   const trigger = execution.trigger;
   return (
     <>
@@ -142,20 +146,18 @@ export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabP
                 </span>
               </Row>
             ) : null}
-            {relatives?.children.some((c) => c.kind === "LOOP") ? (
+            {loopChildren.length > 0 ? (
               <Row label="Loop iterations">
-                <span className="flex flex-wrap gap-3">
+                <span className="flex flex-wrap items-center gap-3">
+                  {loopChildren.slice(0, FIRST_ITERATIONS).map((child) => (
+                    <span key={child.id}>{execLink(child, `LOOP ${child.id.slice(0, 8)}`)}</span>
+                  ))}
                   <Link
                     href={`/executions?parentId=${encodeURIComponent(execution.id)}&kind=LOOP&range=all`}
-                    className="text-xs hover:underline"
+                    className="text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300"
                   >
-                    all in the list
+                    {loopChildren.length > FIRST_ITERATIONS ? "all iterations" : "in the executions list"} →
                   </Link>
-                  {relatives.children
-                    .filter((c) => c.kind === "LOOP")
-                    .map((child) => (
-                      <span key={child.id}>{execLink(child, `LOOP ${child.id.slice(0, 8)}`)}</span>
-                    ))}
                 </span>
               </Row>
             ) : null}

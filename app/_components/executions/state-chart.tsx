@@ -24,6 +24,9 @@ function bucketsBetween(from: Date, to: Date, bucket: "hour" | "day", timeZone: 
   return keys;
 }
 
+// The axis has 36 units left of the bars: 10,000 would be cut to ".0000", 10K fits.
+const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
 /** A round axis top with a round middle tick: 1, 2, 4, 10, 20, 40, 100... */
 function niceMax(value: number): number {
   const half = value / 2;
@@ -82,7 +85,7 @@ export function StateChart({
               textAnchor="end"
               className="fill-zinc-500 text-[11px]"
             >
-              {Math.round(max * f)}
+              {COMPACT.format(Math.round(max * f))}
             </text>
           </g>
         ))}
