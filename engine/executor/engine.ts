@@ -426,8 +426,17 @@ export class Engine implements RunFinisher {
       if (internal.exitState) {
         if (execution.taskRunList.every((r) => isTerminal(r.state.current))) {
           ctx.log("INFO", `Exit: execution ends ${internal.exitState}`);
-          this.terminate(internal.exitState);
-          break;
+          const afterExecution =
+            internal.exitAfterExecution && ctx.flow.afterExecution.some((t) => !t.disabled);
+          delete internal.exitAfterExecution;
+          if (!afterExecution) {
+            this.terminate(internal.exitState);
+            break;
+          }
+          // Kestra runs afterExecution on an execution that ended (ExecutionService.isTerminated).
+          internal.finalState = internal.exitState;
+          delete internal.exitState;
+          changed = true;
         }
       } else if (!isTerminal(state)) {
         changed = (await this.resolveRoot(canStart)) || changed;

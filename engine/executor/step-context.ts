@@ -125,8 +125,10 @@ export class StepContext {
    * CANCEL): `run` and each parent still running end in that state, so ExitTest sees `if` WARNING, not
    * SUCCESS, after an Exit with state WARNING (Kestra's Exit.update). The runs still going finish first.
    */
-  exit(run: TaskRun, state: StateType): void {
-    (this.execution.internal ??= {}).exitState = state;
+  exit(run: TaskRun, state: StateType, options: { afterExecution?: boolean } = {}): void {
+    const internal = (this.execution.internal ??= {});
+    internal.exitState = state;
+    if (options.afterExecution) internal.exitAfterExecution = true;
     for (
       let r: TaskRun | undefined = run;
       r;

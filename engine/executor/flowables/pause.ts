@@ -99,7 +99,7 @@ export const pause: FlowableHandler<PauseProps> = {
         `Pause ended after ${ctx.task.pauseDuration ?? ctx.task.delay}: cancelling`,
         ctx.run,
       );
-      ctx.step.exit(ctx.run, "CANCELLED");
+      ctx.step.exit(ctx.run, "CANCELLED", { afterExecution: true });
       return;
     }
     if (outcome) state.outcome = outcome;

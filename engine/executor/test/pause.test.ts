@@ -16,13 +16,19 @@ tasks:
   - { id: last, type: io.kestra.plugin.core.debug.Return, format: "{{task.id}}" }
 errors:
   - { id: alert, type: core.log.Log, message: alert }
+afterExecution:
+  - { id: after, type: core.log.Log, message: "{{ execution.state }}" }
 `;
 
-  it("ends the Pause and the execution CANCELLED, running nothing after it", async () => {
+  it("ends the Pause and the execution CANCELLED: nothing after it but afterExecution", async () => {
     const h = harness();
     const done = await h.run(flow, { behavior: "CANCEL" });
     expect(done.state.current).toBe("CANCELLED");
-    expect(done.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([["pause", "CANCELLED"]]);
+    // Kestra runs afterExecution once the execution is terminated (ExecutionService.isTerminated).
+    expect(done.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+      ["pause", "CANCELLED"],
+      ["after", "SUCCESS"],
+    ]);
     expect(ms(done.state.endDate ?? "")).toBe(1000);
     expect(histories(done.state)).toEqual(["CREATED", "RUNNING", "PAUSED", "RUNNING", "CANCELLED"]);
     checkInvariants(done);
@@ -63,6 +69,7 @@ tasks:
     expect(done.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
       ["pause", "KILLED"],
       ["alert", "SUCCESS"],
+      ["after", "SUCCESS"],
     ]);
   });
 });
