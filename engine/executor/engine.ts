@@ -426,8 +426,11 @@ export class Engine implements RunFinisher {
       if (internal.exitState) {
         if (execution.taskRunList.every((r) => isTerminal(r.state.current))) {
           ctx.log("INFO", `Exit: execution ends ${internal.exitState}`);
+          // A LOOP execution has no afterExecution of its own (the parent's runs once).
           const afterExecution =
-            internal.exitAfterExecution && ctx.flow.afterExecution.some((t) => !t.disabled);
+            internal.exitAfterExecution &&
+            !execution.loopRun &&
+            ctx.flow.afterExecution.some((t) => !t.disabled);
           delete internal.exitAfterExecution;
           if (!afterExecution) {
             this.terminate(internal.exitState);

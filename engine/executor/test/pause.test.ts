@@ -62,6 +62,26 @@ tasks:
     expect(ms(done.state.endDate ?? "")).toBe(5000);
   });
 
+  it("in a Loop iteration, cancels that iteration only; the flow's afterExecution runs once, in the parent", async () => {
+    const h = harness();
+    const done = await h.run(`id: loop-cancel
+namespace: t
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.Loop
+    values: [a]
+    tasks:
+      - { id: pause, type: core.flow.Pause, pauseDuration: PT1S, behavior: CANCEL }
+      - { id: never, type: core.log.Log, message: never }
+afterExecution:
+  - { id: after, type: core.log.Log, message: after }
+`);
+    const iteration = [...h.engine.executions.values()].find((e) => e.kind === "LOOP");
+    expect(iteration?.state.current).toBe("CANCELLED");
+    expect(iteration?.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([["pause", "CANCELLED"]]);
+    expect(runsOf(done, "after")).toHaveLength(1);
+  });
+
   it("keeps the earlier rule for a Pause started before it: KILLED, then the flow's errors", async () => {
     const h = harness({ pauseKestraOutcomes: false });
     const done = await h.run(flow, { behavior: "CANCEL" });
