@@ -5,6 +5,10 @@
  * Temporal driver on a fresh dev server and an embedded PostgreSQL, then writes each workflow's history
  * (children included) to test/temporal/histories/<name>.json. Re-record after an intended change of the
  * workflow code; a change that breaks replay of old histories needs `patched` instead.
+ *
+ * `npm run temporal:record-histories -- <regex>` records only the cases and extras whose fixture name
+ * matches (`corpus-pause-behavior-behavior-CANCEL`...) and keeps the other fixtures: the way to add the
+ * histories of new cases, or of a patch's new branch, without re-recording what proves the old ones.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -200,6 +204,9 @@ tasks:
 /** The extras' worker's history limit: low, so the continue-as-new extras hand over between runs. */
 const HISTORY_LIMIT = 150;
 
+const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
+const wanted = (name: string) => only === undefined || only.test(name);
+
 const slug = (name: string) =>
   name
     .replace(/\.ya?ml/g, "")
@@ -219,6 +226,7 @@ async function main(): Promise<void> {
   try {
     const registry = builtInRegistry();
     for (const c of loadCases()) {
+      if (!wanted(`corpus-${slug(caseName(c))}`)) continue;
       const [file, ...rest] = caseArgs(c) as [string, ...string[]];
       const main = loadFile(file, registry);
       const flows: Flow[] = [];
@@ -266,6 +274,7 @@ async function main(): Promise<void> {
     });
     try {
       for (const extra of EXTRAS) {
+        if (!wanted(extra.name)) continue;
         await h.deploy(extra.yaml);
         const flowId = /^id: (\S+)/.exec(extra.yaml)?.[1] as string;
         const id = await h.start("replay", flowId);
@@ -305,7 +314,7 @@ async function main(): Promise<void> {
 
     // Fresh fixtures: the old ones go, so a pattern that is no longer recorded is not replayed from stale data.
     mkdirSync(out, { recursive: true });
-    for (const file of readdirSync(out)) if (file.endsWith(".json")) rmSync(path.join(out, file));
+    if (!only) for (const file of readdirSync(out)) if (file.endsWith(".json")) rmSync(path.join(out, file));
     let files = 0;
     const write = async (name: string, workflowId: string, runId?: string) => {
       const history = await h.temporal.workflow.getHandle(workflowId, runId).fetchHistory();

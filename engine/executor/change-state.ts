@@ -87,6 +87,7 @@ export function changeTaskRunState(
   const internal = (execution.internal ??= {});
   delete internal.finalState;
   delete internal.exitState;
+  delete internal.exitAfterExecution;
   delete internal.manualPause;
   delete execution.outputs;
   ctx.setExecutionState("RESTARTED");

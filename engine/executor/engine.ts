@@ -206,6 +206,7 @@ export class Engine implements RunFinisher {
     } else if (kind.startsWith("timeout:")) {
       timeoutAttempt(ctx, this, run, Number(kind.slice("timeout:".length)));
     } else if (kind === "timeout" && handler) {
+      if (handler.onTimeout?.(this.flowable(run, task))) return;
       this.killRuns(this.descendants(run));
       this.finishRun(run, "FAILED", `Task timed out after ${timeoutLabel(run, task)}`);
     } else {
@@ -319,7 +320,11 @@ export class Engine implements RunFinisher {
       changed = true;
     }
     for (const child of decision.create ?? []) {
-      this.ctx.createRun(child.task, run?.id ?? null, { value: child.value, iteration: child.iteration });
+      const created = this.ctx.createRun(child.task, run?.id ?? null, {
+        value: child.value,
+        iteration: child.iteration,
+      });
+      if (child.whilePaused) created.internal = { whilePaused: true };
       changed = true;
     }
     if (run && decision.state && !isTerminal(run.state.current)) {
@@ -406,7 +411,7 @@ export class Engine implements RunFinisher {
         if (internal.exitState) {
           ctx.setState(run, "SKIPPED");
           changed = true;
-        } else if (canStart) {
+        } else if (canStart || this.startsWhilePaused(run)) {
           await this.startRun(run);
           changed = true;
         }
@@ -421,8 +426,20 @@ export class Engine implements RunFinisher {
       if (internal.exitState) {
         if (execution.taskRunList.every((r) => isTerminal(r.state.current))) {
           ctx.log("INFO", `Exit: execution ends ${internal.exitState}`);
-          this.terminate(internal.exitState);
-          break;
+          // A LOOP execution has no afterExecution of its own (the parent's runs once).
+          const afterExecution =
+            internal.exitAfterExecution &&
+            !execution.loopRun &&
+            ctx.flow.afterExecution.some((t) => !t.disabled);
+          delete internal.exitAfterExecution;
+          if (!afterExecution) {
+            this.terminate(internal.exitState);
+            break;
+          }
+          // Kestra runs afterExecution on an execution that ended (ExecutionService.isTerminated).
+          internal.finalState = internal.exitState;
+          delete internal.exitState;
+          changed = true;
         }
       } else if (!isTerminal(state)) {
         changed = (await this.resolveRoot(canStart)) || changed;
@@ -430,6 +447,15 @@ export class Engine implements RunFinisher {
       if (!changed) break;
     }
     this.syncPausedState();
+  }
+
+  /** A Pause's `onPause` task runs while the Pause holds the execution (Kestra 2.0's ExecutorService). */
+  private startsWhilePaused(run: TaskRun): boolean {
+    const { execution } = this;
+    if (!run.internal?.whilePaused || execution.state.current !== "PAUSED") return false;
+    if (execution.internal?.manualPause || execution.internal?.exitState) return false;
+    const parent = run.parentTaskRunId ? this.ctx.run(run.parentTaskRunId) : undefined;
+    return parent?.state.current === "PAUSED";
   }
 
   private rootBlock(canStart: boolean) {

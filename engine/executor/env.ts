@@ -52,6 +52,14 @@ export interface StepEnv {
    * run at its start (a `patched()` id on Temporal).
    */
   forEachItemKestraCounts?: boolean;
+  /**
+   * A Pause ends as Kestra 2.0's does when its pauseDuration or timeout elapses: `behavior: CANCEL` cancels
+   * the execution (the Pause and the execution CANCELLED), a timeout or `behavior: FAIL` runs the Pause's
+   * `errors` and `finally` before it ends FAILED, `behavior: WARN` runs its `tasks` and ends WARNING; unset,
+   * CANCEL ends the Pause KILLED and the others end it at once. Decided once per Pause run at its start (a
+   * `patched()` id on Temporal).
+   */
+  pauseKestraOutcomes?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

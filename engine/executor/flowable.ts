@@ -9,6 +9,8 @@ export interface ChildSpec {
   task: Task;
   value?: string | null;
   iteration?: number | null;
+  /** It starts while its parent is PAUSED (a Pause's `onPause`), instead of waiting for the resume. */
+  whilePaused?: boolean;
 }
 
 /** What a flowable decides when the executor looks at it: children to create, and/or that it is done. */
@@ -52,6 +54,11 @@ export interface FlowableHandler<P = Record<string, unknown>> {
   start?(context: FlowableContext<P>): Promise<FlowableDecision | undefined> | FlowableDecision | undefined;
   resolve(context: FlowableContext<P>): Promise<FlowableDecision> | FlowableDecision;
   onTimer?(context: FlowableContext<P>, kind: string): void | Promise<void>;
+  /**
+   * The task's `timeout` elapsed. Returns true when the handler took it; otherwise (or without this hook)
+   * the run's children are killed and it ends FAILED.
+   */
+  onTimeout?(context: FlowableContext<P>): boolean;
   onSubflowEnded?(context: FlowableContext<P>, event: SubflowEndedEvent): void | Promise<void>;
   onItemsSplit?(context: FlowableContext<P>, batches: string[], error?: string): void | Promise<void>;
   /** Resume of a PAUSED run; returns the outputs to set. Throws ExecutionOperationError on invalid inputs. */

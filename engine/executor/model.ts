@@ -126,6 +126,8 @@ export interface ExecutionInternal {
   finalState?: StateType;
   /** Set by the Exit task: end the execution in this state without starting anything new. */
   exitState?: StateType;
+  /** With exitState: run the flow's afterExecution before the end (a Pause's CANCEL; not Exit, as before). */
+  exitAfterExecution?: boolean;
   /** The execution was paused by an operator (not by a Pause task). */
   manualPause?: boolean;
   /** A LOOP execution: the outputs its tasks see from outside the loop (`loopRun` says which iteration). */

@@ -89,6 +89,7 @@ export function restartExecution(
   const internal = (execution.internal ??= {});
   delete internal.finalState;
   delete internal.exitState;
+  delete internal.exitAfterExecution;
   delete internal.manualPause;
   delete execution.outputs;
   execution.metadata.attemptNumber += 1;

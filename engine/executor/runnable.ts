@@ -5,7 +5,7 @@ import { formatDuration, parseDuration } from "../util/duration";
 import type { TaskResultEvent } from "./events";
 import type { TaskRun } from "./model";
 import { nextRetryAt } from "./retry-delay";
-import { isTerminal, newState, transition } from "./states";
+import { newState, transition } from "./states";
 import type { StepContext } from "./step-context";
 
 /**
@@ -134,16 +134,7 @@ export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: 
     execution.variables = variables;
   }
   if (event.exit) {
-    (execution.internal ??= {}).exitState = event.exit;
-    // Kestra's Exit.update: the Exit task run and each parent still running (an If, a Sequential...) end in
-    // the exit state, so ExitTest sees `if` WARNING, not SUCCESS, after an Exit with state WARNING.
-    for (
-      let r: TaskRun | undefined = run;
-      r;
-      r = r.parentTaskRunId ? ctx.run(r.parentTaskRunId) : undefined
-    ) {
-      if (r === run || !isTerminal(r.state.current)) ctx.setState(r, event.exit);
-    }
+    ctx.exit(run, event.exit);
     return;
   }
 

@@ -40,7 +40,12 @@ export function transition(target: State, state: StateType, date: string): void 
   }
 }
 
-/** The aggregate of children's states, as Kestra's guessFinalState: FAILED > KILLED > WARNING > SUCCESS. */
+/**
+ * The aggregate of children's states, as Kestra's guessFinalState: FAILED > KILLED > WARNING > SUCCESS. A
+ * CANCELLED child (a Loop iteration whose execution was cancelled) counts as KILLED; an Exit or a Pause's
+ * CANCEL does not go through it: they end their parents and the execution CANCELLED themselves
+ * (StepContext.exit).
+ */
 export function worstOf(states: Iterable<StateType>): StateType {
   let result: StateType = "SUCCESS";
   for (const state of states) {

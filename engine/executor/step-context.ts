@@ -120,6 +120,24 @@ export class StepContext {
     return run;
   }
 
+  /**
+   * Ends the execution in `state` without starting anything new (Kestra's Exit, a Pause whose behavior is
+   * CANCEL): `run` and each parent still running end in that state, so ExitTest sees `if` WARNING, not
+   * SUCCESS, after an Exit with state WARNING (Kestra's Exit.update). The runs still going finish first.
+   */
+  exit(run: TaskRun, state: StateType, options: { afterExecution?: boolean } = {}): void {
+    const internal = (this.execution.internal ??= {});
+    internal.exitState = state;
+    if (options.afterExecution) internal.exitAfterExecution = true;
+    for (
+      let r: TaskRun | undefined = run;
+      r;
+      r = r.parentTaskRunId ? this.run(r.parentTaskRunId) : undefined
+    ) {
+      if (r === run || !isTerminal(r.state.current)) this.setState(r, state);
+    }
+  }
+
   setState(run: TaskRun, state: StateType): void {
     transition(run.state, state, this.now());
     if (isTerminal(state)) this.cancelTimers(`${run.id}:`);

@@ -62,6 +62,8 @@ export interface MemoryEngineOptions {
   loopUntilCountsCurrent?: boolean;
   /** ForEachItem's `iterations` counts as Kestra's (the default: see StepEnv.forEachItemKestraCounts). */
   forEachItemKestraCounts?: boolean;
+  /** A Pause ends as Kestra 2.0's (the default: see StepEnv.pauseKestraOutcomes); false: as before. */
+  pauseKestraOutcomes?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -155,6 +157,7 @@ export class MemoryEngine {
       loopIterationRules: options.loopIterationRules ?? true,
       loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
+      pauseKestraOutcomes: options.pauseKestraOutcomes ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

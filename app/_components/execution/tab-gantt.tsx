@@ -20,6 +20,7 @@ const BAR: Record<string, string> = {
   RETRYING: "bg-orange-500",
   PAUSED: "bg-purple-500",
   KILLED: "bg-zinc-500",
+  CANCELLED: "bg-zinc-400",
   CREATED: "bg-sky-400",
   SKIPPED: "bg-zinc-300",
 };

@@ -20,6 +20,7 @@ const RANK = [
   "RETRYING",
   "PAUSED",
   "KILLED",
+  "CANCELLED",
   "WARNING",
   "CREATED",
   "SUCCESS",

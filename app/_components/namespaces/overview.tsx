@@ -13,6 +13,7 @@ const STATE_LOOK: Record<string, string> = {
   RUNNING: "bg-blue-100 text-blue-900 dark:bg-blue-900/40 dark:text-blue-100",
   WARNING: "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-100",
   KILLED: "bg-zinc-200 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100",
+  CANCELLED: "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300",
 };
 
 export function NamespaceOverview({ tenant, namespace }: { tenant: string; namespace: string }) {

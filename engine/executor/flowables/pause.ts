@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { inputSchema } from "../../flow/inputs-schema";
-import { duration, dyn, taskList } from "../../plugin/schema";
+import type { Task } from "../../flow/model";
+import { duration, dyn, taskList, taskRef } from "../../plugin/schema";
 import { parseDuration } from "../../util/duration";
-import { blockOf, sequentialBlock } from "../blocks";
-import type { FlowableHandler } from "../flowable";
+import { blockOf, sequentialBlock, withErrorsAndFinally } from "../blocks";
+import type { FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
 import { resolveInputValues } from "../inputs";
-import type { StateType } from "../states";
+import { isTerminal, type StateType } from "../states";
 import { ExecutionOperationError } from "../step-context";
 import { branchShape } from "./sequential";
 
@@ -15,9 +16,19 @@ export const pauseSchema = z.object({
   behavior: dyn(z.enum(["RESUME", "WARN", "FAIL", "CANCEL"]))
     .default("RESUME")
     .describe(
-      "What happens when pauseDuration elapses: resume, or end the task in WARNING, FAILED or KILLED.",
+      "What happens when pauseDuration elapses: resume; end the Pause WARNING (its tasks still run) or FAILED " +
+        "(its errors and finally run); or CANCEL the execution (the Pause and the execution end CANCELLED).",
     ),
-  timeout: duration.optional().describe("Fail the task when it is still paused after this duration."),
+  timeout: duration
+    .optional()
+    .describe("Fail the Pause when it is still paused after this duration (its errors and finally run)."),
+  // Before `tasks`: the graph draws it first in the Pause's box, as Kestra's Pause.tasksTree does.
+  onPause: taskRef
+    .optional()
+    .describe(
+      "A runnable task started when the Pause pauses, while the execution waits (a notification, for instance). " +
+        "The Pause ends once it has ended too; its state does not change the Pause's.",
+    ),
   onResume: z
     .array(inputSchema)
     .optional()
@@ -30,50 +41,111 @@ export type PauseProps = z.output<typeof pauseSchema>;
 interface PauseState {
   /** Set when the pause ends without resuming (timeout or a non-RESUME behavior). */
   outcome?: StateType;
+  /** Kestra 2.0's ends (StepEnv.pauseKestraOutcomes when the run started). */
+  kestra?: boolean;
 }
 
-const BEHAVIOR_STATES: Record<string, StateType> = { WARN: "WARNING", FAIL: "FAILED", CANCEL: "KILLED" };
+/** Kestra's Pause.Behavior.mapToState. */
+const BEHAVIOR_STATES: Record<string, StateType> = { WARN: "WARNING", FAIL: "FAILED", CANCEL: "CANCELLED" };
+/** A Pause started before pauseKestraOutcomes (an old Temporal history): CANCEL ended it KILLED. */
+const EARLIER_BEHAVIOR_STATES: Record<string, StateType> = {
+  WARN: "WARNING",
+  FAIL: "FAILED",
+  CANCEL: "KILLED",
+};
 
-/** Pauses the execution until it is resumed (API, UI, Resume task) or a duration elapses. */
+type Context = FlowableContext<PauseProps>;
+
+/**
+ * Pauses the execution until it is resumed (API, UI, Resume task) or a duration elapses. The end follows
+ * Kestra 2.0's ExecutorService.handlePausedDelay and ExecutionService.markAs: when pauseDuration elapses the
+ * behavior gives the Pause's terminal state (CANCEL also ends the execution CANCELLED at once), when timeout
+ * elapses it is FAILED; a Pause with tasks, errors or finally then runs them as Pause.resolveNexts does with
+ * that terminal state (errors when FAILED).
+ */
 export const pause: FlowableHandler<PauseProps> = {
   start(ctx) {
+    const state = ctx.internal<PauseState>();
+    if (ctx.step.env.pauseKestraOutcomes) state.kestra = true;
     const now = ctx.step.nowMs();
     const wait = ctx.task.pauseDuration ?? ctx.task.delay;
     if (wait) ctx.startTimer("elapsed", now + (parseDuration(wait) ?? 0));
-    if (ctx.task.timeout) ctx.startTimer("timeout", now + (parseDuration(ctx.task.timeout) ?? 0));
+    // The executor arms the task's `timeout` already; the earlier rule armed it a second time.
+    if (ctx.task.timeout && !state.kestra)
+      ctx.startTimer("timeout", now + (parseDuration(ctx.task.timeout) ?? 0));
+    const onPause = ctx.task.onPause;
+    if (onPause && !onPause.disabled && ctx.step.pluginOf(onPause).kind === "flowable") {
+      throw new Error(`onPause: '${onPause.id}' is a flowable task; onPause takes a runnable task`);
+    }
     ctx.step.setState(ctx.run, "PAUSED");
     ctx.step.log("INFO", wait ? `Paused for ${wait}` : "Paused: waiting to be resumed", ctx.run);
+    // Kestra's ExecutorService starts the onPause task as the Pause pauses.
+    if (onPause && !onPause.disabled) return { create: [{ task: onPause, whilePaused: true }] };
     return undefined;
   },
   async onTimer(ctx, kind) {
     if (ctx.run.state.current !== "PAUSED") return;
+    const state = ctx.internal<PauseState>();
     if (kind === "timeout") {
-      ctx.internal<PauseState>().outcome = "FAILED";
-      ctx.step.log("ERROR", `Pause timed out after ${ctx.task.timeout}`, ctx.run);
-    } else if (kind === "elapsed") {
-      const outcome = BEHAVIOR_STATES[ctx.task.behavior];
-      if (outcome) ctx.internal<PauseState>().outcome = outcome;
-      else await resumeWith(ctx, {});
+      timedOut(ctx);
+      return;
     }
+    if (kind !== "elapsed") return;
+    const outcome = (state.kestra ? BEHAVIOR_STATES : EARLIER_BEHAVIOR_STATES)[ctx.task.behavior];
+    if (outcome === "CANCELLED") {
+      // Kestra's markAs: "we need to cancel immediately or the executor will process the next task".
+      ctx.step.log(
+        "WARN",
+        `Pause ended after ${ctx.task.pauseDuration ?? ctx.task.delay}: cancelling`,
+        ctx.run,
+      );
+      ctx.step.exit(ctx.run, "CANCELLED", { afterExecution: true });
+      return;
+    }
+    if (outcome) state.outcome = outcome;
+    else await resumeWith(ctx, {});
     ctx.step.setState(ctx.run, "RUNNING");
+  },
+  onTimeout(ctx) {
+    if (!ctx.internal<PauseState>().kestra) return false;
+    // As Kestra's ExecutionDelayProcessor: a Pause no longer paused (resumed, running its tasks) ignores it.
+    if (ctx.run.state.current === "PAUSED") timedOut(ctx);
+    return true;
   },
   async onResume(ctx, inputs) {
     await resumeWith(ctx, inputs);
     ctx.step.setState(ctx.run, "RUNNING");
   },
   resolve(ctx) {
-    const outcome = ctx.internal<PauseState>().outcome;
-    if (outcome) return { state: outcome };
-    if (ctx.task.tasks?.length)
-      return sequentialBlock(blockOf(ctx), ctx.task.tasks, ctx.task.errors, ctx.task.finally);
-    return { state: "SUCCESS" };
+    // The Pause ends once its onPause task has: nothing after it starts while the notification still runs.
+    const onPause = ctx.task.onPause;
+    if (onPause && ctx.children().some((r) => r.taskId === onPause.id && !isTerminal(r.state.current)))
+      return {};
+    const state = ctx.internal<PauseState>();
+    const block = blockOf(ctx);
+    const tasks: readonly Task[] = ctx.task.tasks ?? [];
+    const outcome = state.outcome;
+    if (!outcome) {
+      if (tasks.length > 0) return sequentialBlock(block, tasks, ctx.task.errors, ctx.task.finally);
+      return { state: "SUCCESS" };
+    }
+    if (!state.kestra) return { state: outcome };
+    if (outcome === "FAILED")
+      return withErrorsAndFinally(block, { create: [], state: "FAILED" }, ctx.task.errors, ctx.task.finally);
+    // WARN: Pause.resolveState turns the block's SUCCESS into WARNING.
+    const decision: FlowableDecision = sequentialBlock(block, tasks, ctx.task.errors, ctx.task.finally);
+    return decision.state === "SUCCESS" ? { ...decision, state: outcome } : decision;
   },
 };
 
-async function resumeWith(
-  ctx: Parameters<NonNullable<FlowableHandler<PauseProps>["onResume"]>>[0],
-  inputs: Record<string, unknown>,
-) {
+/** The Pause's own `timeout` elapsed while paused: it ends FAILED (Kestra's State.Type.fail). */
+function timedOut(ctx: Context): void {
+  ctx.internal<PauseState>().outcome = "FAILED";
+  ctx.step.log("ERROR", `Pause timed out after ${ctx.task.timeout}`, ctx.run);
+  ctx.step.setState(ctx.run, "RUNNING");
+}
+
+async function resumeWith(ctx: Context, inputs: Record<string, unknown>) {
   if (!ctx.task.onResume?.length) return;
   const variables = ctx.step.variables(ctx.task, ctx.run);
   const result = await resolveInputValues(ctx.task.onResume, inputs, (template, values) =>

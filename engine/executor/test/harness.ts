@@ -44,6 +44,8 @@ export function harness(
     loopUntilCountsCurrent?: boolean;
     /** ForEachItem's iterations counted as Kestra's (default), or as before (a ForEachItem started before). */
     forEachItemKestraCounts?: boolean;
+    /** A Pause ends as Kestra 2.0's (default), or as before (a Pause started before that rule). */
+    pauseKestraOutcomes?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -68,6 +70,9 @@ export function harness(
       : {}),
     ...(options.forEachItemKestraCounts !== undefined
       ? { forEachItemKestraCounts: options.forEachItemKestraCounts }
+      : {}),
+    ...(options.pauseKestraOutcomes !== undefined
+      ? { pauseKestraOutcomes: options.pauseKestraOutcomes }
       : {}),
   });
   const load = (yaml: string): Flow => {

@@ -234,6 +234,40 @@ tasks:
       );
   });
 
+  it("draws a Pause's onPause first in its box, before its tasks, as Kestra's Pause.tasksTree", () => {
+    const graph = flowGraph(
+      load(`id: g
+namespace: t
+tasks:
+  - id: approval
+    type: io.kestra.plugin.core.flow.Pause
+    onPause: { id: notify, type: core.log.Log, message: waiting }
+    tasks: [{ id: after, type: core.log.Log, message: resumed }]
+    finally: [{ id: done, type: core.log.Log, message: done }]
+  - id: alone
+    type: core.flow.Pause
+    onPause: { id: ping, type: core.log.Log, message: waiting }
+`),
+      registry,
+    );
+    expect(edges(graph)).toEqual([
+      "start -> approval.start SEQUENTIAL",
+      "approval.start -> approval.notify SEQUENTIAL",
+      "approval.notify -> approval.after SEQUENTIAL",
+      "approval.after -> approval.done FINALLY",
+      "approval.done -> approval.end SEQUENTIAL",
+      "approval.end -> alone.start SEQUENTIAL",
+      "alone.start -> alone.ping SEQUENTIAL",
+      "alone.ping -> alone.end SEQUENTIAL",
+      "alone.end -> end SEQUENTIAL",
+    ]);
+    expect(graph.nodes.find((n) => n.taskId === "notify")).toMatchObject({
+      cluster: "root.approval",
+      slot: "onPause",
+    });
+    checkConnected(graph);
+  });
+
   it("gives an execution's graph the runs of each task", async () => {
     const flow = load(`id: g
 namespace: t

@@ -44,4 +44,10 @@ export const PATCHES = {
    * when a ForEachItem starts.
    */
   forEachItemKestraCounts: "cadenza-foreachitem-kestra-counts",
+  /**
+   * A Pause ends as Kestra 2.0's (StepEnv.pauseKestraOutcomes): CANCEL cancels the execution, a timeout
+   * or FAIL runs the Pause's errors and finally. Other tasks run and the execution ends in another state.
+   * Asked when a Pause starts.
+   */
+  pauseKestraOutcomes: "cadenza-pause-kestra-outcomes",
 } as const;

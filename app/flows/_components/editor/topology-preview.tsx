@@ -14,6 +14,7 @@ const STATE_COLOURS: Record<string, [string, string]> = {
   RETRYING: ["#f97316", "#fff7ed"],
   PAUSED: ["#a855f7", "#faf5ff"],
   KILLED: ["#71717a", "#f4f4f5"],
+  CANCELLED: ["#9ca3af", "#f4f4f5"],
   CREATED: ["#38bdf8", "#f0f9ff"],
   SKIPPED: ["#a1a1aa", "#fafafa"],
 };

@@ -42,6 +42,7 @@ const STATE_LOOK: Record<string, string> = {
   RETRYING: "border-orange-500 bg-orange-50 dark:bg-orange-950/40",
   PAUSED: "border-purple-500 bg-purple-50 dark:bg-purple-950/40",
   KILLED: "border-zinc-500 bg-zinc-100 dark:bg-zinc-800",
+  CANCELLED: "border-zinc-400 bg-zinc-100 dark:bg-zinc-800",
   CREATED: "border-sky-400 bg-sky-50 dark:bg-sky-950/40",
   SKIPPED: "border-dashed border-zinc-400 bg-zinc-50 dark:bg-zinc-900",
 };
