@@ -43,6 +43,7 @@ import { defaultNamespaceAccess, type NamespaceAccess } from "../namespace-acces
 import { LocalProcessRunner } from "../runners";
 import { MemoryStorage } from "../storage/memory";
 import { runTaskAttempt } from "../task-runner";
+import { saveWorkingDirectory } from "../working-directory-save";
 import { type Clock, RealClock, VirtualClock } from "./clock";
 import {
   type MemoryServiceDeps,
@@ -62,6 +63,8 @@ export interface MemoryEngineOptions {
   loopUntilCountsCurrent?: boolean;
   /** ForEachItem's `iterations` counts as Kestra's (the default: see StepEnv.forEachItemKestraCounts). */
   forEachItemKestraCounts?: boolean;
+  /** A WorkingDirectory's own outputFiles and cache are kept (the default: see StepEnv.workingDirectoryFiles). */
+  workingDirectoryFiles?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -155,6 +158,7 @@ export class MemoryEngine {
       loopIterationRules: options.loopIterationRules ?? true,
       loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
+      workingDirectoryFiles: options.workingDirectoryFiles ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();
@@ -465,6 +469,17 @@ export class MemoryEngine {
         this.track(killExecution(this.ports, command.executionId)),
       splitItems: async (execution, { type: _type, ...command }) =>
         this.track(splitItems(this.ports, execution.id, command)),
+      saveWorkingDirectory: async (execution, command) =>
+        this.track(
+          saveWorkingDirectory(this.flowOf(execution), execution, command, {
+            registry: this.options.registry,
+            services: this.services,
+            functions: this.functions,
+            namespaceAccess: this.access,
+            now: () => this.clock.now(),
+            random: () => this.env.random(),
+          }).then((event) => this.send(execution.id, event)),
+        ),
       executionEnded: async (execution) => this.track(this.ended(execution.id)),
       createExecution: async (execution, command) =>
         later(`${execution.id}/retry-execution`, command.at, () =>

@@ -44,4 +44,10 @@ export const PATCHES = {
    * when a ForEachItem starts.
    */
   forEachItemKestraCounts: "cadenza-foreachitem-kestra-counts",
+  /**
+   * A WorkingDirectory's own `outputFiles` and `cache` are kept once its tasks are done (the
+   * `saveWorkingDirectory` activity) instead of refused and ignored. Asked when a WorkingDirectory that has
+   * either starts.
+   */
+  workingDirectoryFiles: "cadenza-working-directory-files",
 } as const;
