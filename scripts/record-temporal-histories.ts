@@ -5,6 +5,8 @@
  * Temporal driver on a fresh dev server and an embedded PostgreSQL, then writes each workflow's history
  * (children included) to test/temporal/histories/<name>.json. Re-record after an intended change of the
  * workflow code; a change that breaks replay of old histories needs `patched` instead.
+ * `RECORD_ONLY=name,name` records only those fixtures (an extra's name, or `corpus-<case>`) and leaves the
+ * others as they are: a new pattern gets its history without every other one being re-recorded.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,6 +120,43 @@ tasks:
 `,
   },
   {
+    // Its own outputFiles and cache: the saveWorkingDirectory activity (patch cadenza-working-directory-files).
+    name: "extra-working-directory-files",
+    yaml: `id: working-directory-files
+namespace: replay
+tasks:
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    outputFiles: ["out.txt"]
+    cache:
+      patterns: ["deps/**"]
+      ttl: PT1H
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["mkdir -p deps && echo lib > deps/lib.txt", "echo kept > out.txt"]
+  - id: read
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.wd.outputFiles['out.txt'] }}"
+`,
+  },
+  {
+    // Only a cache: a run recorded before the patch ignored it (before-working-directory-files/).
+    name: "extra-working-directory-cache",
+    yaml: `id: working-directory-cache
+namespace: replay
+tasks:
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    cache:
+      patterns: ["*.txt"]
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["echo cached > a.txt"]
+`,
+  },
+  {
     name: "extra-loop-until",
     yaml: `id: loop-until
 namespace: replay
@@ -200,6 +239,10 @@ tasks:
 /** The extras' worker's history limit: low, so the continue-as-new extras hand over between runs. */
 const HISTORY_LIMIT = 150;
 
+/** The fixtures to record (RECORD_ONLY), or undefined for all of them. */
+const only = process.env.RECORD_ONLY?.split(",").map((name) => name.trim());
+const wanted = (name: string) => !only || only.includes(name);
+
 const slug = (name: string) =>
   name
     .replace(/\.ya?ml/g, "")
@@ -219,6 +262,7 @@ async function main(): Promise<void> {
   try {
     const registry = builtInRegistry();
     for (const c of loadCases()) {
+      if (!wanted(`corpus-${slug(caseName(c))}`)) continue;
       const [file, ...rest] = caseArgs(c) as [string, ...string[]];
       const main = loadFile(file, registry);
       const flows: Flow[] = [];
@@ -266,6 +310,7 @@ async function main(): Promise<void> {
     });
     try {
       for (const extra of EXTRAS) {
+        if (!wanted(extra.name)) continue;
         await h.deploy(extra.yaml);
         const flowId = /^id: (\S+)/.exec(extra.yaml)?.[1] as string;
         const id = await h.start("replay", flowId);
@@ -305,7 +350,7 @@ async function main(): Promise<void> {
 
     // Fresh fixtures: the old ones go, so a pattern that is no longer recorded is not replayed from stale data.
     mkdirSync(out, { recursive: true });
-    for (const file of readdirSync(out)) if (file.endsWith(".json")) rmSync(path.join(out, file));
+    if (!only) for (const file of readdirSync(out)) if (file.endsWith(".json")) rmSync(path.join(out, file));
     let files = 0;
     const write = async (name: string, workflowId: string, runId?: string) => {
       const history = await h.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
