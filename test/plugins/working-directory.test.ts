@@ -119,10 +119,11 @@ namespace: company.team
 tasks:
   - id: wdir
     type: io.kestra.plugin.core.flow.WorkingDirectory
+    outputFiles: ["data.txt"]
     tasks:
       - id: write
         type: io.kestra.plugin.scripts.shell.Commands
-        commands: ["echo data > data.txt"]
+        commands: ["if [ -e ${marker} ]; then echo second > data.txt; else echo first > data.txt; fi"]
       - id: use
         type: io.kestra.plugin.scripts.shell.Commands
         commands:
@@ -131,9 +132,14 @@ tasks:
 `,
     );
     expect(failed.state.current).toBe("FAILED");
+    const kept = outputsOf(failed, "wdir").outputFiles as Record<string, string>;
+    expect(await text(engine, kept["data.txt"])).toBe("first\n");
     await engine.restart(failed.id);
     const restarted = await engine.wait(failed.id);
     expect(restarted.state.current).toBe("SUCCESS");
+    // Its files are kept again at the end of the restarted attempt.
+    const files = outputsOf(restarted, "wdir").outputFiles as Record<string, string>;
+    expect(await text(engine, files["data.txt"])).toBe("second\n");
     // The block started over in a fresh directory: its old runs are gone, `write` ran again.
     expect(restarted.taskRunList.filter((r) => r.taskId === "write")).toHaveLength(1);
     expect(taskRun(restarted, "write").attempts).toHaveLength(1);
@@ -304,6 +310,36 @@ tasks:
     expect((await engine.storage.modified?.(cache))?.getTime()).toBeGreaterThanOrEqual(
       written?.getTime() ?? 0,
     );
+  });
+
+  it("keeps one cache per value of the run in a loop (Kestra's cache key holds the value)", async () => {
+    const { engine } = newEngine({ clock: new VirtualClock(Date.now()) });
+    const flow = `id: wdir_cache_each
+namespace: company.team
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEach
+    values: [a, b]
+    tasks:
+      - id: wdir
+        type: io.kestra.plugin.core.flow.WorkingDirectory
+        cache:
+          patterns: [v.txt]
+        tasks:
+          - id: read
+            type: io.kestra.plugin.scripts.shell.Commands
+            commands:
+              - if [ -f v.txt ]; then r=yes; else r=no; echo "{{ taskrun.value }}" > v.txt; fi
+              - echo "::{\\"outputs\\":{\\"v\\":\\"$(cat v.txt)\\",\\"value\\":\\"{{ taskrun.value }}\\",\\"restored\\":\\"$r\\"}}::"
+`;
+    await run(engine, flow);
+    const second = await run(engine, flow);
+    const seen = second.taskRunList
+      .filter((r) => r.taskId === "read")
+      .map((r) => r.outputs?.vars as { v: string; value: string; restored: string });
+    expect(seen.map((v) => v.v).sort()).toEqual(["a", "b"]);
+    for (const v of seen) expect(v).toEqual({ v: v.value, value: v.value, restored: "yes" });
+    expect(await engine.storage.exists(cacheUri("company.team", "wdir_cache_each", "wdir", "a"))).toBe(true);
   });
 
   it("writes its cache again only when a cached file changed, so the ttl runs from when it was built", async () => {
