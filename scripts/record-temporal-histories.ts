@@ -122,6 +122,43 @@ tasks:
 `,
   },
   {
+    // Its own outputFiles and cache: the saveWorkingDirectory activity (patch cadenza-working-directory-files).
+    name: "extra-working-directory-files",
+    yaml: `id: working-directory-files
+namespace: replay
+tasks:
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    outputFiles: ["out.txt"]
+    cache:
+      patterns: ["deps/**"]
+      ttl: PT1H
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["mkdir -p deps && echo lib > deps/lib.txt", "echo kept > out.txt"]
+  - id: read
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.wd.outputFiles['out.txt'] }}"
+`,
+  },
+  {
+    // Only a cache: a run recorded before the patch ignored it (before-working-directory-files/).
+    name: "extra-working-directory-cache",
+    yaml: `id: working-directory-cache
+namespace: replay
+tasks:
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    cache:
+      patterns: ["*.txt"]
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands: ["echo cached > a.txt"]
+`,
+  },
+  {
     name: "extra-loop-until",
     yaml: `id: loop-until
 namespace: replay

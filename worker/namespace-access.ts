@@ -93,6 +93,11 @@ function guardStorage(storage: FileStorage, check: (target: string) => Promise<v
     size: (uri) => guard(uri).then(() => storage.size(uri)),
     delete: (uri) => guard(uri).then(() => storage.delete(uri)),
     list: (prefix) => guard(prefix).then(() => storage.list(prefix)),
+    ...(storage.modified
+      ? {
+          modified: (uri: string) => guard(uri).then(() => (storage as Required<FileStorage>).modified(uri)),
+        }
+      : {}),
     ...(storage.read
       ? {
           read: async function* (uri: string) {

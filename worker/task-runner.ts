@@ -40,7 +40,8 @@ export interface TaskRunnerDeps {
 
 const taskIndexCache = new WeakMap<Flow, Map<string, { task: Task }>>();
 
-function findTask(flow: Flow, registry: PluginRegistry, taskId: string): Task | undefined {
+/** A task of a flow by id (indexed once per flow). */
+export function findTask(flow: Flow, registry: PluginRegistry, taskId: string): Task | undefined {
   let index = taskIndexCache.get(flow);
   if (!index) {
     index = indexTasks(flow, registry);

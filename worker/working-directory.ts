@@ -10,6 +10,7 @@ import {
 } from "@/engine/plugin";
 import { copyNamespaceFiles, namespaceFilesSchema, writeInputFiles } from "@/plugins/scripts";
 import type { TaskRunnerDeps } from "./task-runner";
+import { type CacheSettings, cacheUri, restoreCache } from "./working-directory-cache";
 
 const WORKING_DIRECTORY = "core.flow.WorkingDirectory";
 
@@ -69,7 +70,7 @@ export function servicesFor(
   run: TaskRun,
   findTask: (taskId: string) => Task | undefined,
   deps: Deps,
-  logger: { warn(message: string): void },
+  logger: { debug(message: string): void; warn(message: string): void },
 ): TaskServices {
   const runner = deps.services.processRunner;
   if (!runner) return deps.services;
@@ -80,7 +81,17 @@ export function servicesFor(
     executionId: execution.id,
     ownerId: owner.run.id,
     async onCreate(workspace) {
-      const { inputFiles, namespaceFiles } = owner.task as { inputFiles?: unknown; namespaceFiles?: unknown };
+      const { inputFiles, namespaceFiles, cache } = owner.task as {
+        inputFiles?: unknown;
+        namespaceFiles?: unknown;
+        cache?: CacheSettings;
+      };
+      // Only a run the executor decided keeps its files (StepEnv.workingDirectoryFiles) uses its cache.
+      const storage = deps.services.storage;
+      if (cache && owner.run.internal?.saves === true && storage) {
+        const uri = cacheUri(execution.namespace, execution.flowId, owner.task.id, owner.run.value);
+        await restoreCache(storage, workspace, uri, cache, deps.now(), logger);
+      }
       if (inputFiles === undefined && namespaceFiles === undefined) return;
       const variables = {
         ...taskRunVariables(flow, execution, owner.task, owner.run, deps),

@@ -97,6 +97,13 @@ export class Engine implements RunFinisher {
         await this.handlerOf(task)?.onItemsSplit?.(this.flowable(run, task), event.batches, event.error);
         return;
       }
+      case "workingDirectorySaved": {
+        const run = ctx.run(event.taskRunId);
+        if (run?.state.current !== "RUNNING") return;
+        const task = ctx.taskOf(run);
+        this.handlerOf(task)?.onWorkingDirectorySaved?.(this.flowable(run, task), event);
+        return;
+      }
       case "kill":
         return this.kill();
       case "pause":

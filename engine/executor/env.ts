@@ -60,6 +60,13 @@ export interface StepEnv {
    * `patched()` id on Temporal).
    */
   pauseKestraOutcomes?: boolean;
+  /**
+   * A WorkingDirectory's own `outputFiles` and `cache` are built (the `saveWorkingDirectory` command once its
+   * tasks are done, the cache restored where its directory is created); unset, `outputFiles` is refused and
+   * `cache` ignored, as before they were. Decided once per WorkingDirectory run that has either, at its start
+   * (a `patched()` id on Temporal).
+   */
+  workingDirectoryFiles?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

@@ -11,6 +11,7 @@ export type ExecutionEvent =
   | { type: "timer"; timerId: string }
   | SubflowEndedEvent
   | { type: "itemsSplit"; taskRunId: string; batches: string[]; error?: string }
+  | WorkingDirectorySavedEvent
   | { type: "attemptLost"; taskRunId: string; attempt: number; reason: string }
   | { type: "kill" }
   | { type: "pause" }
@@ -34,6 +35,21 @@ export interface TaskResultEvent {
   unsetVariables?: string[];
   exit?: StateType;
   metrics?: Metric[];
+}
+
+/**
+ * A WorkingDirectory's files were kept (Kestra's WorkingDirectory.postExecuteTasks): its `outputFiles`
+ * uploaded (`outputs`), its `cache` archived. `error` when the output files could not be kept (the
+ * WorkingDirectory fails); `warnings` for what Kestra only logs (a cache that could not be written).
+ */
+export interface WorkingDirectorySavedEvent {
+  type: "workingDirectorySaved";
+  taskRunId: string;
+  /** The execution's attempt number the save was asked in: a result from before a restart is ignored. */
+  attempt: number;
+  outputs?: Record<string, unknown>;
+  error?: string;
+  warnings?: string[];
 }
 
 export interface SubflowEndedEvent {
@@ -72,6 +88,11 @@ export type ExecutorCommand =
       /** Send back the lines themselves rather than batch files (Loop over a storage file, one line each). */
       lines?: boolean;
     }
+  /**
+   * A WorkingDirectory's tasks are done: keep its `outputFiles` and `cache` from the shared directory, on
+   * the worker that holds it, and answer with `workingDirectorySaved` (same `attempt`).
+   */
+  | { type: "saveWorkingDirectory"; taskRunId: string; taskId: string; attempt: number }
   | { type: "executionEnded"; state: StateType }
   | { type: "createExecution"; reason: "retry"; at: string; attemptNumber: number };
 

@@ -1,5 +1,5 @@
 import type { Task } from "../flow/model";
-import type { SubflowEndedEvent } from "./events";
+import type { SubflowEndedEvent, WorkingDirectorySavedEvent } from "./events";
 import type { TaskRun } from "./model";
 import type { StateType } from "./states";
 import type { StepContext } from "./step-context";
@@ -61,6 +61,7 @@ export interface FlowableHandler<P = Record<string, unknown>> {
   onTimeout?(context: FlowableContext<P>): boolean;
   onSubflowEnded?(context: FlowableContext<P>, event: SubflowEndedEvent): void | Promise<void>;
   onItemsSplit?(context: FlowableContext<P>, batches: string[], error?: string): void | Promise<void>;
+  onWorkingDirectorySaved?(context: FlowableContext<P>, event: WorkingDirectorySavedEvent): void;
   /** Resume of a PAUSED run; returns the outputs to set. Throws ExecutionOperationError on invalid inputs. */
   onResume?(context: FlowableContext<P>, inputs: Record<string, unknown>): Promise<void> | void;
   /** The execution is being killed while this run is active (e.g. kill the subflows it started). */

@@ -24,6 +24,7 @@ export type {
   StepResult,
   SubflowEndedEvent,
   TaskResultEvent,
+  WorkingDirectorySavedEvent,
 } from "./events";
 export type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
 export * from "./flowables";

@@ -109,6 +109,8 @@ export interface WorkspaceFile {
   /** Path relative to the working directory (or to the output directory for files written there). */
   path: string;
   read(): Promise<Uint8Array>;
+  /** When it was last written (a WorkingDirectory's cache is written again only when one changed). */
+  modified?(): Promise<Date>;
 }
 
 /** A fresh working directory for one task attempt, removed by `dispose()`. */
@@ -119,6 +121,8 @@ export interface Workspace {
   readonly outputDir: string;
   /** Creates a file under the working directory (a relative path that stays inside it). */
   writeFile(path: string, content: Uint8Array | string): Promise<void>;
+  /** Sets when a file of the working directory was last written (a restored cache keeps its own time). */
+  setModified?(path: string, at: Date): Promise<void>;
   /** Runs one process in the working directory until it exits or `signal` aborts. */
   run(request: ProcessRequest): Promise<ProcessResult>;
   /** Regular files of the working directory matching glob patterns, then every file of the output directory. */
@@ -145,6 +149,13 @@ export interface ProcessRunner {
   createWorkspace(options?: { shared?: SharedWorkingDirectory }): Promise<Workspace>;
   /** Removes the shared working directories of an execution (when it has ended). */
   releaseShared?(executionId: string): Promise<void>;
+  /**
+   * A workspace over a shared directory that exists already (what a WorkingDirectory's tasks left), to
+   * read its files; undefined when none of its tasks created it. Its `dispose()` leaves the directory.
+   */
+  openShared?(
+    shared: Pick<SharedWorkingDirectory, "executionId" | "ownerId">,
+  ): Promise<Workspace | undefined>;
 }
 
 /** Network rules for HTTP tasks and triggers, set by the server (CADENZA_HTTP_* settings). */

@@ -22,7 +22,8 @@ export interface ConformanceCase {
     outputs?: Record<string, unknown>;
     /**
      * `taskId -> output key -> regular expression` its (string) value matches (a date, for instance); a
-     * dotted key reaches into a map output (`outputs.extracted`, a Subflow's own outputs).
+     * dotted key reaches into a map output (`outputs.extracted`, a Subflow's own outputs), a key holding dots
+     * itself taken whole (`outputFiles.output.txt`).
      */
     outputPatterns?: Record<string, Record<string, string>>;
     executionOutputs?: Record<string, unknown>;
@@ -160,9 +161,19 @@ function taskOutputTree(execution: ExecutionJson): Record<string, unknown> {
   return tree;
 }
 
-/** The value at a dotted path of an output (`outputs.extracted`). */
+/**
+ * The value at a dotted path of an output (`outputs.extracted`). A key that holds dots itself (a file name:
+ * `outputFiles.output.txt`) is taken whole where the rest of the path is one.
+ */
 function valueAt(outputs: Record<string, unknown> | null | undefined, path: string): unknown {
   let value: unknown = outputs;
-  for (const key of path.split(".")) value = (value as Record<string, unknown> | null | undefined)?.[key];
+  let rest = path;
+  while (rest !== "") {
+    const object = value as Record<string, unknown> | null | undefined;
+    if (object && typeof object === "object" && Object.hasOwn(object, rest)) return object[rest];
+    const dot = rest.indexOf(".");
+    value = object?.[dot < 0 ? rest : rest.slice(0, dot)];
+    rest = dot < 0 ? "" : rest.slice(dot + 1);
+  }
   return value;
 }

@@ -15,11 +15,22 @@ const dir = fileURLToPath(new URL("./histories/", import.meta.url));
 // histories/ is the current recording; each folder in it an earlier one, kept so the code's branches for
 // runs recorded before a patch (workflows/patches.ts) are proved to replay as they ran: before-patches/
 // (before the first), before-task-logs/ (before `cadenza-task-logs-in-step`), before-loop-executions/ (the
-// Loop cases before `cadenza-loop-executions`: iterations inline).
-const earlier = ["before-patches", "before-task-logs", "before-loop-executions"];
+// Loop cases before `cadenza-loop-executions`: iterations inline), before-working-directory-files/ (a
+// WorkingDirectory with outputFiles, refused, and one with a cache, ignored, recorded on the code before
+// `cadenza-working-directory-files`).
+const earlier = [
+  "before-patches",
+  "before-task-logs",
+  "before-loop-executions",
+  "before-working-directory-files",
+];
 /** What each earlier recording must cover: a whole recording, or the cases its patch changed. */
 const covers = (folder: string, patterns: string[]) =>
-  folder === "before-loop-executions" ? ["cadenza-loop-"] : patterns;
+  folder === "before-loop-executions"
+    ? ["cadenza-loop-"]
+    : folder === "before-working-directory-files"
+      ? ["working-directory-files", "working-directory-cache"]
+      : patterns;
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".json")),
   ...earlier.flatMap((folder) =>

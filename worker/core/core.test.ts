@@ -173,6 +173,7 @@ describe("dispatchCommands", () => {
       restartSubflow: record,
       killExecution: record,
       splitItems: record,
+      saveWorkingDirectory: record,
       executionEnded: record,
       createExecution: record,
     };

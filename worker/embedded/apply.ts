@@ -73,6 +73,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     forEachItemKestraCounts: true,
     // Kestra 2.0's Pause: CANCEL cancels the execution, a timeout runs the Pause's errors and finally.
     pauseKestraOutcomes: true,
+    // Kestra's WorkingDirectory keeps its own outputFiles and cache.
+    workingDirectoryFiles: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

@@ -3,10 +3,12 @@ import {
   type ExecutorCommand,
   secretInputValues,
   type TaskResultEvent,
+  type WorkingDirectorySavedEvent,
 } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
 import type { LogEntry } from "../logs";
 import { runTaskAttempt } from "../task-runner";
+import { saveWorkingDirectory } from "../working-directory-save";
 import type { EngineContext } from "./context";
 import { insertLogs } from "./logs-store";
 import { maskLogs } from "./mask";
@@ -143,4 +145,26 @@ function attempt(
     },
     signal,
   );
+}
+
+/**
+ * A WorkingDirectory's save (its outputFiles and cache, worker/working-directory-save.ts) for a stored
+ * execution, with the tenant's services and namespace boundaries, as every PostgreSQL-backed driver runs it.
+ */
+export function saveStoredWorkingDirectory(
+  ctx: EngineContext,
+  tenantId: string,
+  flow: Flow,
+  execution: Execution,
+  command: { taskRunId: string; attempt: number },
+): Promise<WorkingDirectorySavedEvent> {
+  return saveWorkingDirectory(flow, execution, command, {
+    registry: ctx.registry,
+    services: ctx.services(tenantId),
+    functions: ctx.functions(ctx.pool, tenantId),
+    namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
+    now: () => ctx.now(),
+    random: () => ctx.random(),
+    inputCipher: ctx.inputCipher,
+  });
 }

@@ -72,6 +72,14 @@ function jobSink(db: Queryable, tenantId: string): CommandSink {
       const { type: _type, ...split } = command;
       await addJob(db, JOB.split, { executionId: execution.id, ...split });
     },
+    saveWorkingDirectory: async (execution, command) => {
+      await addJob(
+        db,
+        JOB.saveWorkingDirectory,
+        { executionId: execution.id, taskRunId: command.taskRunId, attempt: command.attempt },
+        { jobKey: `save-wd:${command.taskRunId}:${command.attempt}`, jobKeyMode: "unsafe_dedupe" },
+      );
+    },
     executionEnded: async (execution, _command) => {
       await addJob(
         db,

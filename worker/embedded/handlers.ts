@@ -9,7 +9,7 @@ import {
   startSubflow,
 } from "../core";
 import { applyEvent, ExecutionNotFoundError } from "./apply";
-import { runStoredAttempt } from "./attempt";
+import { runStoredAttempt, saveStoredWorkingDirectory } from "./attempt";
 import type { EngineContext } from "./context";
 import { loadExecution } from "./execution-store";
 import {
@@ -18,6 +18,7 @@ import {
   JOB,
   type RestartSubflowJob,
   type RetryExecutionJob,
+  type SaveWorkingDirectoryJob,
   type SplitJob,
   type SubflowJob,
   type TaskJob,
@@ -99,6 +100,27 @@ async function runTask(
   await applyQuietly(ctx, execution.id, result);
 }
 
+/** A WorkingDirectory's save, for a stored execution whose WorkingDirectory run still waits for it. */
+async function saveWorkingDirectoryJob(ctx: EngineContext, payload: SaveWorkingDirectoryJob): Promise<void> {
+  const stored = await loadExecution(ctx.pool, payload.executionId);
+  if (!stored) return;
+  const { execution, tenantId } = stored;
+  const run = execution.taskRunList.find((r) => r.id === payload.taskRunId);
+  if (run?.state.current !== "RUNNING" || execution.metadata.attemptNumber !== payload.attempt) return;
+  const flow = await ctx.flows.revision(
+    ctx.pool,
+    tenantId,
+    execution.namespace,
+    execution.flowId,
+    execution.flowRevision,
+  );
+  await applyQuietly(
+    ctx,
+    execution.id,
+    await saveStoredWorkingDirectory(ctx, tenantId, flow, execution, payload),
+  );
+}
+
 /** The tenant of a stored execution, undefined when it is gone. */
 async function tenantOf(ctx: EngineContext, executionId: string): Promise<string | undefined> {
   return (await loadExecution(ctx.pool, executionId))?.tenantId;
@@ -134,6 +156,7 @@ export function engineTasks(ctx: EngineContext, running: RunningTasks, extra: Ta
       const { parentId, taskRunId, executionId } = payload as RestartSubflowJob;
       return withPorts(ctx, parentId, (ports) => restartSubflow(ports, parentId, { taskRunId, executionId }));
     },
+    [JOB.saveWorkingDirectory]: (payload) => saveWorkingDirectoryJob(ctx, payload as SaveWorkingDirectoryJob),
     [JOB.split]: (payload) => {
       const { executionId, ...command } = payload as SplitJob;
       return withPorts(ctx, executionId, (ports) => splitItems(ports, executionId, command));

@@ -17,6 +17,8 @@ export const JOB = {
   subflow: "cadenza.subflow",
   /** Restart a failed subflow execution for its parent's restart (Subflow restartBehavior RETRY_FAILED). */
   restartSubflow: "cadenza.restart-subflow",
+  /** Keep a WorkingDirectory's outputFiles and cache once its tasks are done. */
+  saveWorkingDirectory: "cadenza.save-working-directory",
   /** Split a file into batches for ForEachItem. */
   split: "cadenza.split",
   /** An execution ended: tell its parent, dequeue, fire Flow triggers, stopAfter. */
@@ -57,6 +59,11 @@ export interface SplitJob {
   bytes?: string;
   partitions?: number;
   separator: string;
+}
+export interface SaveWorkingDirectoryJob {
+  executionId: string;
+  taskRunId: string;
+  attempt: number;
 }
 export interface EndedJob {
   executionId: string;

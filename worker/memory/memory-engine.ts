@@ -43,6 +43,7 @@ import { defaultNamespaceAccess, type NamespaceAccess } from "../namespace-acces
 import { LocalProcessRunner } from "../runners";
 import { MemoryStorage } from "../storage/memory";
 import { runTaskAttempt } from "../task-runner";
+import { saveWorkingDirectory } from "../working-directory-save";
 import { type Clock, RealClock, VirtualClock } from "./clock";
 import {
   type MemoryServiceDeps,
@@ -64,6 +65,8 @@ export interface MemoryEngineOptions {
   forEachItemKestraCounts?: boolean;
   /** A Pause ends as Kestra 2.0's (the default: see StepEnv.pauseKestraOutcomes); false: as before. */
   pauseKestraOutcomes?: boolean;
+  /** A WorkingDirectory's own outputFiles and cache are kept (the default: see StepEnv.workingDirectoryFiles). */
+  workingDirectoryFiles?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -158,6 +161,7 @@ export class MemoryEngine {
       loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
       pauseKestraOutcomes: options.pauseKestraOutcomes ?? true,
+      workingDirectoryFiles: options.workingDirectoryFiles ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();
@@ -468,6 +472,17 @@ export class MemoryEngine {
         this.track(killExecution(this.ports, command.executionId)),
       splitItems: async (execution, { type: _type, ...command }) =>
         this.track(splitItems(this.ports, execution.id, command)),
+      saveWorkingDirectory: async (execution, command) =>
+        this.track(
+          saveWorkingDirectory(this.flowOf(execution), execution, command, {
+            registry: this.options.registry,
+            services: this.services,
+            functions: this.functions,
+            namespaceAccess: this.access,
+            now: () => this.clock.now(),
+            random: () => this.env.random(),
+          }).then((event) => this.send(execution.id, event)),
+        ),
       executionEnded: async (execution) => this.track(this.ended(execution.id)),
       createExecution: async (execution, command) =>
         later(`${execution.id}/retry-execution`, command.at, () =>

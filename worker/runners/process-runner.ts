@@ -254,6 +254,17 @@ export class LocalProcessRunner implements ProcessRunner {
     return workspace;
   }
 
+  async openShared(
+    shared: Pick<SharedWorkingDirectory, "executionId" | "ownerId">,
+  ): Promise<Workspace | undefined> {
+    const { base, key, settings } = await this.prepare();
+    const sharedDir = join(base, "shared", keyed(key, shared.executionId), keyed(key, shared.ownerId));
+    const info = await lstat(sharedDir).catch(() => undefined);
+    if (!info?.isDirectory()) return undefined;
+    // Only read by the worker (collect): the runner's settings, no uid of the range taken for it.
+    return LocalWorkspace.create(join(base, randomBytes(16).toString("hex")), settings, sharedDir);
+  }
+
   async releaseShared(executionId: string): Promise<void> {
     const { base, settings, key } = await this.prepare();
     if (settings.keep) return;

@@ -1,5 +1,16 @@
 import { constants } from "node:fs";
-import { chown, lchown, lstat, mkdir, open, readdir, readlink, realpath, rm } from "node:fs/promises";
+import {
+  chown,
+  lchown,
+  lstat,
+  lutimes,
+  mkdir,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rm,
+} from "node:fs/promises";
 import { dirname, join, posix, relative, sep } from "node:path";
 import type { ProcessRequest, ProcessResult, Workspace, WorkspaceFile } from "@/engine/plugin";
 import { globMatcher } from "@/plugins/core/storage/glob";
@@ -137,6 +148,11 @@ export class LocalWorkspace implements Workspace {
     }
   }
 
+  async setModified(path: string, at: Date): Promise<void> {
+    // lutimes: a link a script left there is never followed.
+    await lutimes(resolveInside(this.workingDir, path), at, at);
+  }
+
   async run(request: ProcessRequest): Promise<ProcessResult> {
     const outputs: Record<string, unknown> = {};
     const metrics: ProcessResult["metrics"] = [];
@@ -262,6 +278,9 @@ export class LocalWorkspace implements Workspace {
         } finally {
           await handle.close();
         }
+      },
+      async modified() {
+        return (await lstat(join(base, ...path.split("/")))).mtime;
       },
     };
   }

@@ -4,7 +4,11 @@ import { ApplicationFailure } from "@temporalio/common";
 import type { Execution } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
 import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
-import { runStoredAttempt, runStoredAttemptWithLogTail } from "../../embedded/attempt";
+import {
+  runStoredAttempt,
+  runStoredAttemptWithLogTail,
+  saveStoredWorkingDirectory,
+} from "../../embedded/attempt";
 import type { EngineContext } from "../../embedded/context";
 import { withTransaction } from "../../embedded/db";
 import { loadExecution } from "../../embedded/execution-store";
@@ -253,6 +257,20 @@ export function createTemporalActivities(
         const split = sent.find((event) => event.type === "itemsSplit");
         if (split?.type !== "itemsSplit") throw new Error(`execution ${executionId} not found`);
         return split;
+      });
+    },
+
+    saveWorkingDirectory({ tenantId, executionId, command }) {
+      return beating(async () => {
+        const { execution } = await stored(ctx, executionId);
+        const flow = await ctx.flows.revision(
+          ctx.pool,
+          tenantId,
+          execution.namespace,
+          execution.flowId,
+          execution.flowRevision,
+        );
+        return saveStoredWorkingDirectory(ctx, tenantId, flow, execution, command);
       });
     },
 

@@ -5,6 +5,7 @@ import type {
   ExecutorLog,
   StartSubflowCommand,
   TaskResultEvent,
+  WorkingDirectorySavedEvent,
 } from "@/engine/executor";
 import type { Flow } from "@/engine/flow";
 import type { LogEntry } from "../../logs";
@@ -96,6 +97,12 @@ export interface TemporalActivities {
     executionId: string;
     command: Extract<ExecutorCommand, { type: "splitItems" }>;
   }): Promise<Extract<ExecutionEvent, { type: "itemsSplit" }>>;
+  /** Keeps a WorkingDirectory's outputFiles and cache from its shared directory (working-directory-save.ts). */
+  saveWorkingDirectory(input: {
+    tenantId: string;
+    executionId: string;
+    command: Extract<ExecutorCommand, { type: "saveWorkingDirectory" }>;
+  }): Promise<WorkingDirectorySavedEvent>;
   /** What happens once an execution has ended, outside the execution itself: the core's executionEnded. */
   executionEnded(input: { tenantId: string; executionId: string }): Promise<void>;
   /** A flow-level retry (`CREATE_NEW_EXECUTION`) whose delay has passed: the core's retryExecution. */

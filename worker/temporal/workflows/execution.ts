@@ -144,6 +144,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get pauseKestraOutcomes() {
       return patched(PATCHES.pauseKestraOutcomes);
     },
+    get workingDirectoryFiles() {
+      return patched(PATCHES.workingDirectoryFiles);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];
@@ -354,6 +357,26 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         .splitItems({ tenantId, executionId: current.id, command })
         .then(enqueue, (error: unknown) =>
           enqueue({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: String(error) }),
+        )
+        .finally(() => background.delete(key));
+    },
+    saveWorkingDirectory: async (current, command) => {
+      if (draining) {
+        held.push(command);
+        return;
+      }
+      // On a worker of the tenant's queue, as the WorkingDirectory's tasks ran (its directory is there).
+      const key = `save:${command.taskRunId}:${command.attempt}`;
+      background.add(key);
+      void lookups
+        .saveWorkingDirectory({ tenantId, executionId: current.id, command })
+        .then(enqueue, (error: unknown) =>
+          enqueue({
+            type: "workingDirectorySaved",
+            taskRunId: command.taskRunId,
+            attempt: command.attempt,
+            error: String(error),
+          }),
         )
         .finally(() => background.delete(key));
     },

@@ -50,4 +50,10 @@ export const PATCHES = {
    * Asked when a Pause starts.
    */
   pauseKestraOutcomes: "cadenza-pause-kestra-outcomes",
+  /**
+   * A WorkingDirectory's own `outputFiles` and `cache` are kept once its tasks are done (the
+   * `saveWorkingDirectory` activity) instead of refused and ignored. Asked when a WorkingDirectory that has
+   * either starts.
+   */
+  workingDirectoryFiles: "cadenza-working-directory-files",
 } as const;
