@@ -21,7 +21,9 @@ export const parallel: FlowableHandler<ParallelProps> = {
     const block = blockOf(ctx);
     return withErrorsAndFinally(
       block,
-      parallelList(block, ctx.task.tasks, ctx.task.concurrent, undefined, ctx.task.failFast),
+      parallelList(block, ctx.task.tasks, ctx.task.concurrent, undefined, {
+        interrupt: ctx.task.failFast ? "KILLED" : undefined,
+      }),
       ctx.task.errors,
       ctx.task.finally,
     );
