@@ -71,6 +71,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     loopUntilCountsCurrent: true,
     // Kestra's ForEachItem: `iterations` keeps the states passed through at 0.
     forEachItemKestraCounts: true,
+    // Kestra 2.0's parentOutput(), iterationOutput(s)(), outputFromIteration().
+    iterationOutputFunctions: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

@@ -60,6 +60,8 @@ export interface MemoryEngineOptions {
   loopIterationRules?: boolean;
   /** LoopUntil's `iterationCount` is the running iteration (Kestra, the default); false: the ended ones. */
   loopUntilCountsCurrent?: boolean;
+  /** parentOutput(), iterationOutput(s)(), outputFromIteration() in flowables (default), or not (before them). */
+  iterationOutputFunctions?: boolean;
   /** ForEachItem's `iterations` counts as Kestra's (the default: see StepEnv.forEachItemKestraCounts). */
   forEachItemKestraCounts?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
@@ -155,6 +157,7 @@ export class MemoryEngine {
       loopIterationRules: options.loopIterationRules ?? true,
       loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
+      iterationOutputFunctions: options.iterationOutputFunctions ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

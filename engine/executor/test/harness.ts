@@ -44,6 +44,8 @@ export function harness(
     loopUntilCountsCurrent?: boolean;
     /** ForEachItem's iterations counted as Kestra's (default), or as before (a ForEachItem started before). */
     forEachItemKestraCounts?: boolean;
+    /** parentOutput(), iterationOutput(s)(), outputFromIteration() in flowables (default), or not (before them). */
+    iterationOutputFunctions?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -68,6 +70,9 @@ export function harness(
       : {}),
     ...(options.forEachItemKestraCounts !== undefined
       ? { forEachItemKestraCounts: options.forEachItemKestraCounts }
+      : {}),
+    ...(options.iterationOutputFunctions !== undefined
+      ? { iterationOutputFunctions: options.iterationOutputFunctions }
       : {}),
   });
   const load = (yaml: string): Flow => {

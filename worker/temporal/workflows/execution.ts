@@ -141,6 +141,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get forEachItemKestraCounts() {
       return patched(PATCHES.forEachItemKestraCounts);
     },
+    get iterationOutputFunctions() {
+      return patched(PATCHES.iterationOutputFunctions);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

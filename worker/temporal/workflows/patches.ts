@@ -44,4 +44,9 @@ export const PATCHES = {
    * when a ForEachItem starts.
    */
   forEachItemKestraCounts: "cadenza-foreachitem-kestra-counts",
+  /**
+   * parentOutput(), iterationOutput(), iterationOutputs() and outputFromIteration() answer in a flowable's
+   * properties, where a call failed the task before: another branch, other commands. Asked when one is called.
+   */
+  iterationOutputFunctions: "cadenza-iteration-output-functions",
 } as const;
