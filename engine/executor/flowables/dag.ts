@@ -19,13 +19,7 @@ export const dagSchema = z.object({
     .min(1, "a Dag needs at least one task")
     .describe("Tasks and their dependencies."),
   concurrent: dyn(z.number().int().min(0)).default(0).describe("How many run at once; 0 means no limit."),
-  // A new property: flows written before it never set it, and its default keeps what the Dag always did, so
-  // their recorded Temporal histories replay unchanged without a patch id.
-  onChildFailure: dyn(z.enum(["CONTINUE", "CANCELLED", "FAILED", "CANCEL", "FAIL"]))
-    .default("CONTINUE")
-    .describe(
-      "Kestra 2.0: once a task fails (no retry left), CONTINUE (default) awaits the tasks still running; CANCELLED or FAILED interrupts them, with their children, in that state. The Dag still ends FAILED and runs its `errors` and `finally`. CANCEL and FAIL are Kestra's later names of the last two.",
-    ),
+  onChildFailure: onChildFailureSchema("Dag"),
   ...branchShape,
 });
 export type DagProps = z.output<typeof dagSchema>;
@@ -53,8 +47,21 @@ export const dag: FlowableHandler<DagProps> = {
   },
 };
 
+/**
+ * Kestra 2.0's OnChildFailureInterface (Dag, Parallel). A new property: flows written before it never set
+ * it, and its default keeps what the flowable always did, so their recorded Temporal histories replay
+ * unchanged without a patch id.
+ */
+export function onChildFailureSchema(owner: string) {
+  return dyn(z.enum(["CONTINUE", "CANCELLED", "FAILED", "CANCEL", "FAIL"]))
+    .default("CONTINUE")
+    .describe(
+      `Kestra 2.0: once a task fails (no retry left), CONTINUE (default) awaits the tasks still running; CANCELLED or FAILED interrupts them, with their children, in that state. The ${owner} still ends FAILED and runs its \`errors\` and \`finally\`. CANCEL and FAIL are Kestra's later names of the last two.`,
+    );
+}
+
 /** Kestra's OnChildFailureInterface.OnChildFailure.toTaskRunState, under both of its spellings. */
-function interruptState(policy: DagProps["onChildFailure"]): StateType | undefined {
+export function interruptState(policy: DagProps["onChildFailure"]): StateType | undefined {
   if (policy === "CANCELLED" || policy === "CANCEL") return "CANCELLED";
   if (policy === "FAILED" || policy === "FAIL") return "FAILED";
   return undefined;

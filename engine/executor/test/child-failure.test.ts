@@ -54,6 +54,23 @@ describe("Dag onChildFailure (Kestra 2.0, DagTest.dagFailFastCancelled)", () => 
     expect(ms(runOf(execution, "handler").state.startDate)).toBe(10_000);
   });
 
+  it("is Parallel's too (Kestra 2.0's OnChildFailureInterface), where it names the state failFast would kill in", async () => {
+    const execution = await harness().run(`id: p
+namespace: t
+tasks:
+  - id: fan
+    type: core.flow.Parallel
+    onChildFailure: CANCELLED
+    failFast: true
+    tasks:
+      - { id: boom, type: core.execution.Fail }
+      - { id: slow, type: core.flow.Sleep, duration: PT10S }
+`);
+    expect(execution.state.current).toBe("FAILED");
+    expect(stateOf(execution, "slow")).toBe("CANCELLED");
+    expect(ms(execution.state.endDate ?? "")).toBeLessThan(10_000);
+  });
+
   it("refuses a value it does not know when the flow loads", async () => {
     await expect(harness().run(dag("    onChildFailure: SOMETIMES"))).rejects.toThrow(/^6:21 /);
   });
