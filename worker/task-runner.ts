@@ -4,6 +4,7 @@ import {
   type InputCipher,
   type TaskResultEvent,
   taskRunVariables,
+  withIterationFunctions,
 } from "@/engine/executor";
 import { type ExprFunction, renderTreeAsync } from "@/engine/expr";
 import { commonTaskSchema, type Flow, indexTasks, type Task } from "@/engine/flow";
@@ -105,7 +106,7 @@ export async function runTaskAttempt(
     (taskId) => findTask(flow, deps.registry, taskId),
     deps,
   );
-  const renderOptions = expressionOptions(deps);
+  const renderOptions = withIterationFunctions(expressionOptions(deps), execution, run);
   const { toRender, kept } = splitProperties(task, COMMON_KEYS, plugin.rawProperties);
 
   let properties: unknown;

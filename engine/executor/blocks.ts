@@ -16,8 +16,10 @@ export interface BlockRuns {
 
 interface ListResult {
   create: ChildSpec[];
-  /** Running children to kill (failFast after a failure). */
+  /** Running children to interrupt after a failure (failFast, onChildFailure, childFailurePolicy). */
   kill?: TaskRun[];
+  /** The state they end in: KILLED unless the flowable names another. */
+  killState?: StateType;
   /** Terminal aggregate state of the list, when every task that will run has ended. */
   state?: StateType;
 }
@@ -48,16 +50,25 @@ export function sequentialList(block: BlockRuns, tasks: readonly Task[]): ListRe
 }
 
 /**
+ * Once a child has failed, the children still running end in `interrupt` now instead of being awaited
+ * (Kestra 2.0's Parallel `failFast`: KILLED; Dag's `onChildFailure`: CANCELLED or FAILED). Unset, they are
+ * awaited and nothing new starts.
+ */
+export interface OnChildFailure {
+  interrupt?: StateType;
+}
+
+/**
  * Runs tasks side by side, at most `concurrency` at a time (0 = no limit). After a failure nothing new starts;
- * the block ends when the started ones have ended. `ready` filters tasks that may start now (Dag). With
- * `failFast` (Kestra 2.0's Parallel) the running ones are killed after a failure instead of awaited.
+ * the block ends when the started ones have ended, or, with `onFailure.interrupt`, once they are interrupted.
+ * `ready` filters tasks that may start now (Dag).
  */
 export function parallelList(
   block: BlockRuns,
   tasks: readonly Task[],
   concurrency: number,
   ready: (task: Task) => boolean = () => true,
-  failFast = false,
+  onFailure: OnChildFailure = {},
 ): ListResult {
   const states: StateType[] = [];
   const missing: Task[] = [];
@@ -70,7 +81,8 @@ export function parallelList(
   }
   const running = active.length;
   const failed = states.some(isFailure);
-  if (failed && failFast && running > 0) return { create: [], kill: active };
+  if (failed && onFailure.interrupt && running > 0)
+    return { create: [], kill: active, killState: onFailure.interrupt };
   const create: ChildSpec[] = [];
   if (!failed && block.canCreate && missing.length > 0) {
     const slots = concurrency > 0 ? Math.max(0, concurrency - running) : missing.length;
@@ -91,7 +103,12 @@ export function withErrorsAndFinally(
   errors: readonly Task[] | undefined,
   finallyTasks: readonly Task[] | undefined,
 ): FlowableDecision {
-  if (main.state === undefined) return { create: main.create, ...(main.kill ? { kill: main.kill } : {}) };
+  if (main.state === undefined)
+    return {
+      create: main.create,
+      ...(main.kill ? { kill: main.kill } : {}),
+      ...(main.killState ? { killState: main.killState } : {}),
+    };
   let state = main.state;
   if (block.killing) return { state };
   if (isFailure(state) && enabled(errors).length > 0) {

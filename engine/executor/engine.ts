@@ -255,8 +255,11 @@ export class Engine implements RunFinisher {
     this.terminate("KILLED");
   }
 
-  /** Ends every non-terminal run among `runs` as KILLED, telling workers and subflows to stop. */
-  private killRuns(runs: readonly TaskRun[]): void {
+  /**
+   * Ends every non-terminal run among `runs` in `state` (KILLED, or what a Dag's `onChildFailure` names),
+   * telling workers and subflows to stop.
+   */
+  private killRuns(runs: readonly TaskRun[], state: StateType = "KILLED"): void {
     const { ctx } = this;
     for (const run of [...runs].reverse()) {
       if (isTerminal(run.state.current)) continue;
@@ -267,13 +270,13 @@ export class Engine implements RunFinisher {
       } else {
         const attempt = run.attempts[run.attempts.length - 1];
         if (attempt && !isTerminal(attempt.state.current)) {
-          transition(attempt.state, "KILLED", ctx.now());
+          transition(attempt.state, state, ctx.now());
           if (run.state.current === "RUNNING") {
             ctx.command({ type: "cancelTask", taskRunId: run.id, attempt: run.attempts.length });
           }
         }
       }
-      ctx.setState(run, "KILLED");
+      ctx.setState(run, state);
     }
   }
 
@@ -322,8 +325,9 @@ export class Engine implements RunFinisher {
     if (!decision) return false;
     let changed = false;
     if (decision.kill?.length) {
-      // failFast: the siblings still running end KILLED, their own children first.
-      for (const victim of decision.kill) this.killRuns([victim, ...this.descendants(victim)]);
+      // failFast / onChildFailure: the siblings still running end now, their own children first.
+      const state = decision.killState ?? "KILLED";
+      for (const victim of decision.kill) this.killRuns([victim, ...this.descendants(victim)], state);
       changed = true;
     }
     for (const child of decision.create ?? []) {

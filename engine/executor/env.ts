@@ -67,6 +67,12 @@ export interface StepEnv {
    * (a `patched()` id on Temporal).
    */
   workingDirectoryFiles?: boolean;
+  /**
+   * Kestra 2.0's parentOutput(), iterationOutput(), iterationOutputs() and outputFromIteration() answer in a
+   * flowable's properties; unset, calling one fails as it did before they were built. Asked when one is
+   * called (a `patched()` id on Temporal: a recorded history where the call failed replays as it ran).
+   */
+  iterationOutputFunctions?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

@@ -20,8 +20,10 @@ export interface FlowableDecision {
   state?: StateType;
   /** Why it failed, logged on the task run. */
   error?: string;
-  /** Children still running to end KILLED now (Kestra 2.0's Parallel `failFast`). */
+  /** Children still running to end now, with their own children (Parallel `failFast`, Dag `onChildFailure`). */
   kill?: TaskRun[];
+  /** The state `kill` ends them in; KILLED when unset. */
+  killState?: StateType;
 }
 
 /** Given to flowable handlers: one flowable task run inside one step. */

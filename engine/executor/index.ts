@@ -29,6 +29,7 @@ export type {
 export type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
 export * from "./flowables";
 export { type InputError, type InputState, nestInputs, resolveInputValues } from "./inputs";
+export { withIterationFunctions } from "./iteration-functions";
 export {
   EXECUTION_KINDS,
   type Execution,

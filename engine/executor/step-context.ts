@@ -5,6 +5,7 @@ import type { LogLevel, Plugin } from "../plugin/types";
 import { taskRunVariables } from "./context";
 import { expressionOptions, type StepEnv } from "./env";
 import type { ExecutorCommand, ExecutorLog } from "./events";
+import { iterationFunctions } from "./iteration-functions";
 import type { Execution, TaskRun } from "./model";
 import { isTerminal, newState, type StateType, transition } from "./states";
 
@@ -199,6 +200,18 @@ export class StepContext {
     return expressionOptions(this.env);
   }
 
+  /** The options of a render in one task run's context: with the functions that read around that run. */
+  private runRenderOptions(run: TaskRun) {
+    const options = this.renderOptions();
+    const own = iterationFunctions(
+      this.execution.taskRunList,
+      run,
+      this.byId,
+      () => this.env.iterationOutputFunctions === true,
+    );
+    return { ...options, functions: { ...own, ...options.functions } };
+  }
+
   /** Renders a template in a task run's context, typed when it is a single expression. */
   async render(
     task: Task,
@@ -208,7 +221,7 @@ export class StepContext {
   ): Promise<unknown> {
     if (typeof template !== "string") return this.renderTree(task, run, template, extra);
     const variables = extra ? { ...this.variables(task, run), ...extra } : this.variables(task, run);
-    return renderTypedAsync(template, variables, this.renderOptions());
+    return renderTypedAsync(template, variables, this.runRenderOptions(run));
   }
 
   async renderTree(
@@ -218,7 +231,7 @@ export class StepContext {
     extra?: Record<string, unknown>,
   ): Promise<unknown> {
     const variables = extra ? { ...this.variables(task, run), ...extra } : this.variables(task, run);
-    return renderTreeAsync(value, variables, this.renderOptions());
+    return renderTreeAsync(value, variables, this.runRenderOptions(run));
   }
 
   async renderWith(variables: Record<string, unknown>, value: unknown): Promise<unknown> {

@@ -75,6 +75,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     pauseKestraOutcomes: true,
     // Kestra's WorkingDirectory keeps its own outputFiles and cache.
     workingDirectoryFiles: true,
+    // Kestra 2.0's parentOutput(), iterationOutput(s)(), outputFromIteration().
+    iterationOutputFunctions: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

@@ -61,6 +61,8 @@ export interface MemoryEngineOptions {
   loopIterationRules?: boolean;
   /** LoopUntil's `iterationCount` is the running iteration (Kestra, the default); false: the ended ones. */
   loopUntilCountsCurrent?: boolean;
+  /** parentOutput(), iterationOutput(s)(), outputFromIteration() in flowables (default), or not (before them). */
+  iterationOutputFunctions?: boolean;
   /** ForEachItem's `iterations` counts as Kestra's (the default: see StepEnv.forEachItemKestraCounts). */
   forEachItemKestraCounts?: boolean;
   /** A Pause ends as Kestra 2.0's (the default: see StepEnv.pauseKestraOutcomes); false: as before. */
@@ -162,6 +164,7 @@ export class MemoryEngine {
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
       pauseKestraOutcomes: options.pauseKestraOutcomes ?? true,
       workingDirectoryFiles: options.workingDirectoryFiles ?? true,
+      iterationOutputFunctions: options.iterationOutputFunctions ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

@@ -5,7 +5,7 @@ import { dyn, taskRef } from "../../plugin/schema";
 import type { ValidationContext } from "../../plugin/types";
 import { blockOf, parallelList, withErrorsAndFinally } from "../blocks";
 import type { FlowableHandler } from "../flowable";
-import { isFailure, isTerminal } from "../states";
+import { isFailure, isTerminal, type StateType } from "../states";
 import { branchShape } from "./sequential";
 
 export const dagSchema = z.object({
@@ -19,6 +19,7 @@ export const dagSchema = z.object({
     .min(1, "a Dag needs at least one task")
     .describe("Tasks and their dependencies."),
   concurrent: dyn(z.number().int().min(0)).default(0).describe("How many run at once; 0 means no limit."),
+  onChildFailure: onChildFailureSchema("Dag"),
   ...branchShape,
 });
 export type DagProps = z.output<typeof dagSchema>;
@@ -37,12 +38,34 @@ export const dag: FlowableHandler<DagProps> = {
     const ready = (task: Task) => (deps.get(task.id) ?? []).every((dep) => ended.has(dep));
     return withErrorsAndFinally(
       block,
-      parallelList(block, tasks, ctx.task.concurrent, ready),
+      parallelList(block, tasks, ctx.task.concurrent, ready, {
+        interrupt: interruptState(ctx.task.onChildFailure),
+      }),
       ctx.task.errors,
       ctx.task.finally,
     );
   },
 };
+
+/**
+ * Kestra 2.0's OnChildFailureInterface (Dag, Parallel). A new property: flows written before it never set
+ * it, and its default keeps what the flowable always did, so their recorded Temporal histories replay
+ * unchanged without a patch id.
+ */
+export function onChildFailureSchema(owner: string) {
+  return dyn(z.enum(["CONTINUE", "CANCELLED", "FAILED", "CANCEL", "FAIL"]))
+    .default("CONTINUE")
+    .describe(
+      `Kestra 2.0: once a task fails (no retry left), CONTINUE (default) awaits the tasks still running; CANCELLED or FAILED interrupts them, with their children, in that state. The ${owner} still ends FAILED and runs its \`errors\` and \`finally\`. CANCEL and FAIL are Kestra's later names of the last two.`,
+    );
+}
+
+/** Kestra's OnChildFailureInterface.OnChildFailure.toTaskRunState, under both of its spellings. */
+export function interruptState(policy: DagProps["onChildFailure"]): StateType | undefined {
+  if (policy === "CANCELLED" || policy === "CANCEL") return "CANCELLED";
+  if (policy === "FAILED" || policy === "FAIL") return "FAILED";
+  return undefined;
+}
 
 /** A Dag's dependencies must name tasks of the same Dag and must not form a cycle. */
 export function validateDag(properties: DagProps, context: ValidationContext): void {

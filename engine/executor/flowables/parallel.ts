@@ -2,6 +2,7 @@ import { z } from "zod";
 import { dyn, taskList } from "../../plugin/schema";
 import { blockOf, parallelList, withErrorsAndFinally } from "../blocks";
 import type { FlowableHandler } from "../flowable";
+import { interruptState, onChildFailureSchema } from "./dag";
 import { branchShape } from "./sequential";
 
 export const parallelSchema = z.object({
@@ -12,6 +13,7 @@ export const parallelSchema = z.object({
     .describe(
       "Kestra 2.0: after a task fails, kill the ones still running (KILLED) instead of awaiting them.",
     ),
+  onChildFailure: onChildFailureSchema("Parallel"),
   ...branchShape,
 });
 export type ParallelProps = z.output<typeof parallelSchema>;
@@ -21,7 +23,10 @@ export const parallel: FlowableHandler<ParallelProps> = {
     const block = blockOf(ctx);
     return withErrorsAndFinally(
       block,
-      parallelList(block, ctx.task.tasks, ctx.task.concurrent, undefined, ctx.task.failFast),
+      parallelList(block, ctx.task.tasks, ctx.task.concurrent, undefined, {
+        // onChildFailure (the later 2.0 name) names the state; failFast alone kills.
+        interrupt: interruptState(ctx.task.onChildFailure) ?? (ctx.task.failFast ? "KILLED" : undefined),
+      }),
       ctx.task.errors,
       ctx.task.finally,
     );

@@ -46,6 +46,8 @@ export function harness(
     forEachItemKestraCounts?: boolean;
     /** A Pause ends as Kestra 2.0's (default), or as before (a Pause started before that rule). */
     pauseKestraOutcomes?: boolean;
+    /** parentOutput(), iterationOutput(s)(), outputFromIteration() in flowables (default), or not (before them). */
+    iterationOutputFunctions?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -73,6 +75,9 @@ export function harness(
       : {}),
     ...(options.pauseKestraOutcomes !== undefined
       ? { pauseKestraOutcomes: options.pauseKestraOutcomes }
+      : {}),
+    ...(options.iterationOutputFunctions !== undefined
+      ? { iterationOutputFunctions: options.iterationOutputFunctions }
       : {}),
   });
   const load = (yaml: string): Flow => {

@@ -29,7 +29,10 @@ export const UNAVAILABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   "credential",
   "http",
   "tasksWithState",
+  // Bound to a task run by the executor and the worker (engine/executor/iteration-functions.ts).
   "iterationOutput",
+  "iterationOutputs",
+  "outputFromIteration",
   "parentOutput",
   "appLink",
   "randomPort",

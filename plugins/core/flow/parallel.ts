@@ -8,7 +8,7 @@ export const parallelPlugin = definePlugin({
   kind: "flowable",
   title: "Run tasks side by side.",
   description:
-    "Starts its tasks at once (at most `concurrent` at a time). After a failure nothing new starts; with `failFast` the ones still running are killed.",
+    "Starts its tasks at once (at most `concurrent` at a time). After a failure nothing new starts; with `failFast` the ones still running are killed, with `onChildFailure` they end CANCELLED or FAILED.",
   schema: parallelSchema,
   handler: parallelHandler,
   examples: [

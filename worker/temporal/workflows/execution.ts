@@ -147,6 +147,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get workingDirectoryFiles() {
       return patched(PATCHES.workingDirectoryFiles);
     },
+    get iterationOutputFunctions() {
+      return patched(PATCHES.iterationOutputFunctions);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

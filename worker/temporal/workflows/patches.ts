@@ -56,4 +56,9 @@ export const PATCHES = {
    * either starts.
    */
   workingDirectoryFiles: "cadenza-working-directory-files",
+  /**
+   * parentOutput(), iterationOutput(), iterationOutputs() and outputFromIteration() answer in a flowable's
+   * properties, where a call failed the task before: another branch, other commands. Asked when one is called.
+   */
+  iterationOutputFunctions: "cadenza-iteration-output-functions",
 } as const;
