@@ -9,6 +9,9 @@ const EMAIL = "blueprints-admin@example.com";
 const PASSWORD = "blueprints password 1";
 
 test("find a blueprint, read it, see its topology and source, and use it", async ({ page }) => {
+  // Sign-in, the editor, a save, a run to its Pause and its resume: more than the default 30 s on a busy
+  // machine (two workers took it past 30 s while every step was within its own wait).
+  test.setTimeout(120_000);
   await cadenza(["admin", "bootstrap", "--tenant", "main", "--email", EMAIL, "--password", PASSWORD]);
   await page.goto("/blueprints");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fblueprints/);
@@ -74,6 +77,9 @@ test("find a blueprint, read it, see its topology and source, and use it", async
   const opened = new URL(page.url());
   expect(opened.searchParams.get("blueprint")).toBe("community/human-approval");
   expect(opened.searchParams.get("namespace")).toBe("acme.ops");
+
+  // A retry starts where a failed attempt may have saved the flow already: the save below creates it.
+  await page.request.delete("/api/v1/main/flows/acme.ops/human_approval");
 
   // The editor holds the blueprint's YAML in that namespace: save it with Ctrl/Cmd-S.
   await expect(page.locator(".monaco-editor .view-lines")).toContainText("wait_for_approval", {
