@@ -60,6 +60,14 @@ export interface StepEnv {
    * `patched()` id on Temporal).
    */
   pauseKestraOutcomes?: boolean;
+  /**
+   * A Subflow run keeps an attempt per child execution (Kestra's Subflow.createSubflowExecutionResult), and
+   * a `retry` on it (or on an enclosing flowable, or the flow's RETRY_FAILED_TASK) starts a new child after
+   * a failed one (Kestra's ExecutorService.handleRetryTask, RESTART_FAILED_TASK); unset, the run has no
+   * attempts and the first failed child fails it. Decided once per Subflow run at its start (a `patched()`
+   * id on Temporal: a flow could already set `retry` on a Subflow, which now takes timers and children).
+   */
+  subflowAttempts?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

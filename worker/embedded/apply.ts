@@ -73,6 +73,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     forEachItemKestraCounts: true,
     // Kestra 2.0's Pause: CANCEL cancels the execution, a timeout runs the Pause's errors and finally.
     pauseKestraOutcomes: true,
+    // Kestra's Subflow: an attempt per child, and its `retry` starts a new child.
+    subflowAttempts: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

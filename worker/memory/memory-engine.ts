@@ -64,6 +64,8 @@ export interface MemoryEngineOptions {
   forEachItemKestraCounts?: boolean;
   /** A Pause ends as Kestra 2.0's (the default: see StepEnv.pauseKestraOutcomes); false: as before. */
   pauseKestraOutcomes?: boolean;
+  /** A Subflow keeps an attempt per child and retries (the default: see StepEnv.subflowAttempts). */
+  subflowAttempts?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -158,6 +160,7 @@ export class MemoryEngine {
       loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
       pauseKestraOutcomes: options.pauseKestraOutcomes ?? true,
+      subflowAttempts: options.subflowAttempts ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

@@ -46,6 +46,8 @@ export function harness(
     forEachItemKestraCounts?: boolean;
     /** A Pause ends as Kestra 2.0's (default), or as before (a Pause started before that rule). */
     pauseKestraOutcomes?: boolean;
+    /** A Subflow keeps attempts and retries (default), or not (a Subflow started before that rule). */
+    subflowAttempts?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -74,6 +76,7 @@ export function harness(
     ...(options.pauseKestraOutcomes !== undefined
       ? { pauseKestraOutcomes: options.pauseKestraOutcomes }
       : {}),
+    ...(options.subflowAttempts !== undefined ? { subflowAttempts: options.subflowAttempts } : {}),
   });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry });

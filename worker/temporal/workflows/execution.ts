@@ -144,6 +144,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get pauseKestraOutcomes() {
       return patched(PATCHES.pauseKestraOutcomes);
     },
+    get subflowAttempts() {
+      return patched(PATCHES.subflowAttempts);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];

@@ -50,4 +50,10 @@ export const PATCHES = {
    * Asked when a Pause starts.
    */
   pauseKestraOutcomes: "cadenza-pause-kestra-outcomes",
+  /**
+   * A Subflow run keeps an attempt per child and its `retry` starts a new child after a failed one
+   * (StepEnv.subflowAttempts): a retry timer and more child workflows where the run ended FAILED. Asked
+   * when a Subflow starts.
+   */
+  subflowAttempts: "cadenza-subflow-attempts",
 } as const;
