@@ -68,6 +68,14 @@ export interface StepEnv {
    * id on Temporal: a flow could already set `retry` on a Subflow, which now takes timers and children).
    */
   subflowAttempts?: boolean;
+  /**
+   * A kill of the execution (the kill operation) also kills the subflows it started with `wait: false`, as
+   * Kestra's kill cascades to every execution it triggered (ExecutionService.killSubflowExecutions); unset,
+   * only the ones a running task waits for. Asked at the kill, only when there is such a child (a
+   * `patched()` id on Temporal). The Kill task's `propagateKill` needs no such switch: it comes with the
+   * task's result (TaskResultEvent.killSubflows), which an old history records without it.
+   */
+  killUnwaitedSubflows?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

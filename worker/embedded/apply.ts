@@ -75,6 +75,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     pauseKestraOutcomes: true,
     // Kestra's Subflow: an attempt per child, and its `retry` starts a new child.
     subflowAttempts: true,
+    // Kestra's kill cascades to the subflows started without waiting.
+    killUnwaitedSubflows: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

@@ -66,6 +66,8 @@ export interface MemoryEngineOptions {
   pauseKestraOutcomes?: boolean;
   /** A Subflow keeps an attempt per child and retries (the default: see StepEnv.subflowAttempts). */
   subflowAttempts?: boolean;
+  /** The kill operation kills subflows started without waiting too (the default: StepEnv.killUnwaitedSubflows). */
+  killUnwaitedSubflows?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -161,6 +163,7 @@ export class MemoryEngine {
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
       pauseKestraOutcomes: options.pauseKestraOutcomes ?? true,
       subflowAttempts: options.subflowAttempts ?? true,
+      killUnwaitedSubflows: options.killUnwaitedSubflows ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();

@@ -218,6 +218,10 @@ export const subflow: FlowableHandler<SubflowProps> = {
     const attempt = ctx.run.attempts[ctx.run.attempts.length - 1];
     if (attempt && !isTerminal(attempt.state.current)) transition(attempt.state, "KILLED", ctx.step.now());
   },
+  unwaitedChildren(ctx) {
+    const { executionId } = ctx.internal<SubflowState>();
+    return !ctx.task.wait && executionId ? [executionId] : [];
+  },
   async resolve(ctx) {
     const result = ctx.internal<SubflowState>().result;
     if (!result) return {};

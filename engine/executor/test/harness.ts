@@ -48,6 +48,8 @@ export function harness(
     pauseKestraOutcomes?: boolean;
     /** A Subflow keeps attempts and retries (default), or not (a Subflow started before that rule). */
     subflowAttempts?: boolean;
+    /** The kill operation kills subflows started without waiting (default), or not (a kill before that rule). */
+    killUnwaitedSubflows?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -77,6 +79,9 @@ export function harness(
       ? { pauseKestraOutcomes: options.pauseKestraOutcomes }
       : {}),
     ...(options.subflowAttempts !== undefined ? { subflowAttempts: options.subflowAttempts } : {}),
+    ...(options.killUnwaitedSubflows !== undefined
+      ? { killUnwaitedSubflows: options.killUnwaitedSubflows }
+      : {}),
   });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry });

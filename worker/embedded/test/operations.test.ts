@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import type { Execution } from "@/engine/executor";
 import { purgeOlderThan } from "../purge";
 import { runDueSchedules } from "../scheduler";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "./harness";
@@ -44,6 +45,49 @@ tasks:
       5_000,
     );
     expect(left).toEqual([]);
+  });
+
+  it("Kill's propagateKill and the kill operation reach subflows started with wait: false (KillTest)", async () => {
+    await h.startRuntime({ scheduler: false });
+    await h.deploy(`id: sleepy-child
+namespace: ops
+tasks:
+  - { id: nap, type: io.kestra.plugin.core.flow.Sleep, duration: PT1M }
+`);
+    await h.deploy(`id: kill-propagates
+namespace: ops
+tasks:
+  - { id: subflow, type: io.kestra.plugin.core.flow.Subflow, namespace: ops, flowId: sleepy-child, wait: false }
+  - { id: kill-task, type: io.kestra.plugin.core.execution.Kill }
+`);
+    await h.deploy(`id: killed-by-operation
+namespace: ops
+tasks:
+  - { id: subflow, type: io.kestra.plugin.core.flow.Subflow, namespace: ops, flowId: sleepy-child, wait: false }
+  - { id: nap, type: io.kestra.plugin.core.flow.Sleep, duration: PT1M }
+`);
+    const childOf = (parent?: Execution) =>
+      String(parent?.taskRunList.find((r) => r.taskId === "subflow")?.outputs?.executionId);
+    const byTask = await h.client.start(TENANT, "ops", "kill-propagates");
+    const parent = await h.client.waitForEnd(TENANT, byTask.id, 20_000);
+    expect(parent.state.current).toBe("KILLED");
+    const endOf = async (id: string) => {
+      await until(
+        () => h.client.get(TENANT, id),
+        (e) => e !== undefined,
+      );
+      return (await h.client.waitForEnd(TENANT, id, 20_000)).state.current;
+    };
+    expect(await endOf(childOf(parent))).toBe("KILLED");
+
+    const byOperation = await h.client.start(TENANT, "ops", "killed-by-operation");
+    const running = await until(
+      () => h.client.get(TENANT, byOperation.id),
+      (e) => !!e?.taskRunList.some((r) => r.taskId === "nap" && r.state.current === "RUNNING"),
+    );
+    await h.client.operate(TENANT, byOperation.id, { type: "kill" });
+    expect((await h.client.waitForEnd(TENANT, byOperation.id, 20_000)).state.current).toBe("KILLED");
+    expect(await endOf(childOf(running))).toBe("KILLED");
   });
 
   it("webhook with wait: true answers with the ended execution and its outputs", async () => {

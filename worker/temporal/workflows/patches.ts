@@ -56,4 +56,9 @@ export const PATCHES = {
    * when a Subflow starts.
    */
   subflowAttempts: "cadenza-subflow-attempts",
+  /**
+   * The kill operation also kills the subflows started with `wait: false` (StepEnv.killUnwaitedSubflows):
+   * more signals to other workflows. Asked at a kill, only when there is such a child.
+   */
+  killUnwaitedSubflows: "cadenza-kill-unwaited-subflows",
 } as const;
