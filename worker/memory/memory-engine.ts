@@ -10,6 +10,7 @@ import {
   replayExecution,
   type StepEnv,
   step,
+  withReplayedLabel,
 } from "@/engine/executor";
 import type { ExprFunction } from "@/engine/expr";
 import type { Flow } from "@/engine/flow";
@@ -298,6 +299,8 @@ export class MemoryEngine {
     const original = this.get(id);
     const fresh = await replayExecution(this.flowOf(original), original, taskRunId, this.env, { inputs });
     this.executions.set(fresh.id, fresh);
+    // Kestra's ExecutionController.innerReplay marks the original, which has ended, with system.replayed.
+    this.executions.set(id, { ...original, labels: withReplayedLabel(original.labels) });
     await this.send(fresh.id, { type: "start" });
     return this.get(fresh.id);
   }

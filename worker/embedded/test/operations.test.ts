@@ -90,6 +90,29 @@ tasks:
     expect(await endOf(childOf(running))).toBe("KILLED");
   });
 
+  it("a replay marks the original with system.replayed, in its document and its labels column", async () => {
+    await h.startRuntime({ scheduler: false });
+    await h.deploy(`id: replayed
+namespace: ops
+tasks:
+  - { id: one, type: io.kestra.plugin.core.log.Log, message: one }
+`);
+    const started = await h.client.start(TENANT, "ops", "replayed");
+    const done = await h.client.waitForEnd(TENANT, started.id, 20_000);
+    const fresh = await h.client.replay(TENANT, done.id, done.taskRunList[0]?.id ?? "");
+    await h.client.replay(TENANT, done.id, done.taskRunList[0]?.id ?? "");
+    const marked = { key: "system.replayed", value: "true" };
+    const original = await h.client.get(TENANT, done.id);
+    expect(original?.labels.filter((l) => l.key === "system.replayed")).toEqual([marked]);
+    const [row] = await h.query<{ labels: { key: string; value: string }[] }>(
+      "select labels from executions where id = $1",
+      [done.id],
+    );
+    expect(row?.labels).toContainEqual(marked);
+    expect(fresh.labels).toContainEqual({ key: "system.replay", value: "true" });
+    expect(fresh.labels.map((l) => l.key)).not.toContain("system.replayed");
+  });
+
   it("webhook with wait: true answers with the ended execution and its outputs", async () => {
     await h.deploy(`id: hook
 namespace: ops
