@@ -174,6 +174,7 @@ export async function runTaskAttempt(
       ...(outcome?.setVariables ? { setVariables: outcome.setVariables } : {}),
       ...(outcome?.unsetVariables ? { unsetVariables: outcome.unsetVariables } : {}),
       ...(outcome?.exit ? { exit: outcome.exit } : {}),
+      ...(outcome?.killSubflows ? { killSubflows: true } : {}),
       ...(metrics.length ? { metrics } : {}),
     });
   } catch (error) {

@@ -176,6 +176,15 @@ export async function validateExecutionInputs(
 }
 
 /**
+ * The replayed original's labels: Kestra's ExecutionController.innerReplay adds `system.replayed: true` to
+ * the execution a replay was made from (once, however often it is replayed).
+ */
+export function withReplayedLabel(labels: readonly Label[]): Label[] {
+  if (labels.some((l) => l.key === "system.replayed" && l.value === "true")) return [...labels];
+  return [...labels.filter((l) => l.key !== "system.replayed"), { key: "system.replayed", value: "true" }];
+}
+
+/**
  * Replay from a task run (Kestra's replay, with the inputs optionally changed — Kestra #2197): a new execution
  * (new id, same originalId) that keeps what ran before that task run, re-runs it and everything after it.
  */
@@ -205,9 +214,10 @@ export async function replayExecution(
     flow,
     {
       inputs: options.inputs ?? execution.inputs,
-      // Kestra marks a replay with `system.replay`; the correlation id of the original is kept.
+      // Kestra marks a replay with `system.replay`; the correlation id of the original is kept. The new
+      // execution has not been replayed itself, whatever the original's `system.replayed` says.
       labels: [
-        ...execution.labels.filter((l) => l.key !== "system.replay"),
+        ...execution.labels.filter((l) => l.key !== "system.replay" && l.key !== "system.replayed"),
         { key: "system.replay", value: "true" },
       ],
       trigger: execution.trigger,

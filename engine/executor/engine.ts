@@ -250,9 +250,29 @@ export class Engine implements RunFinisher {
     if (isTerminal(current))
       throw new ExecutionOperationError(`cannot kill an execution that is already ${current}`);
     ctx.setExecutionState("KILLING");
+    // Kestra's kill cascades by default (isOnKillCascade): its subflows started with `wait: false` too. An
+    // old Temporal history (no `cadenza-kill-unwaited-subflows` marker) killed only the ones waited for;
+    // the patch is asked only when there is such a child, so other kills record no marker.
+    if (this.unwaitedChildren().length > 0 && ctx.env.killUnwaitedSubflows) this.killUnwaitedSubflows();
     this.killRuns(execution.taskRunList);
     ctx.log("WARN", "Execution killed");
     this.terminate("KILLED");
+  }
+
+  private unwaitedChildren(): string[] {
+    const ids: string[] = [];
+    for (const run of this.execution.taskRunList) {
+      const task = this.ctx.taskOf(run);
+      const handler = this.handlerOf(task);
+      if (handler?.unwaitedChildren) ids.push(...handler.unwaitedChildren(this.flowable(run, task)));
+    }
+    return ids;
+  }
+
+  /** Tells the subflows started without waiting to stop; the drivers leave one that has ended as it is. */
+  killUnwaitedSubflows(): void {
+    for (const executionId of this.unwaitedChildren())
+      this.ctx.command({ type: "killExecution", executionId });
   }
 
   /**

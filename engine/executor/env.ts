@@ -73,6 +73,22 @@ export interface StepEnv {
    * called (a `patched()` id on Temporal: a recorded history where the call failed replays as it ran).
    */
   iterationOutputFunctions?: boolean;
+  /**
+   * A Subflow run keeps an attempt per child execution (Kestra's Subflow.createSubflowExecutionResult), and
+   * a `retry` on it (or on an enclosing flowable, or the flow's RETRY_FAILED_TASK) starts a new child after
+   * a failed one (Kestra's ExecutorService.handleRetryTask, RESTART_FAILED_TASK); unset, the run has no
+   * attempts and the first failed child fails it. Decided once per Subflow run at its start (a `patched()`
+   * id on Temporal: a flow could already set `retry` on a Subflow, which now takes timers and children).
+   */
+  subflowAttempts?: boolean;
+  /**
+   * A kill of the execution (the kill operation) also kills the subflows it started with `wait: false`, as
+   * Kestra's kill cascades to every execution it triggered (ExecutionService.killSubflowExecutions); unset,
+   * only the ones a running task waits for. Asked at the kill, only when there is such a child (a
+   * `patched()` id on Temporal). The Kill task's `propagateKill` needs no such switch: it comes with the
+   * task's result (TaskResultEvent.killSubflows), which an old history records without it.
+   */
+  killUnwaitedSubflows?: boolean;
 }
 
 /** What the expression engine needs from an env: its I/O-backed functions, its clock and its randomness. */

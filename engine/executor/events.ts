@@ -34,6 +34,12 @@ export interface TaskResultEvent {
   setVariables?: Record<string, unknown>;
   unsetVariables?: string[];
   exit?: StateType;
+  /**
+   * With `exit: KILLED`, the subflows this execution started without waiting are killed too (Kill's
+   * `propagateKill`). It comes with the task's recorded result, so a Temporal history recorded before it
+   * replays without it: no patch needed.
+   */
+  killSubflows?: boolean;
   metrics?: Metric[];
 }
 

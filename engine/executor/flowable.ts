@@ -68,4 +68,9 @@ export interface FlowableHandler<P = Record<string, unknown>> {
   onResume?(context: FlowableContext<P>, inputs: Record<string, unknown>): Promise<void> | void;
   /** The execution is being killed while this run is active (e.g. kill the subflows it started). */
   onKill?(context: FlowableContext<P>): void;
+  /**
+   * The child executions this run started without waiting for them (`wait: false`), which a kill of this
+   * execution kills too (Kestra's ExecutionService.killSubflowExecutions).
+   */
+  unwaitedChildren?(context: FlowableContext<P>): string[];
 }

@@ -14,6 +14,7 @@ export {
   InputValidationError,
   replayExecution,
   validateExecutionInputs,
+  withReplayedLabel,
 } from "./create";
 export { expressionOptions, type StepEnv } from "./env";
 export type {

@@ -76,6 +76,8 @@ export async function resolveTimeout(
 
 export interface RunFinisher {
   finishRun(run: TaskRun, state: TaskResultEvent["state"] | "SKIPPED", error?: string): void;
+  /** Kills the child executions this execution started without waiting for them. */
+  killUnwaitedSubflows(): void;
 }
 
 /**
@@ -134,6 +136,7 @@ export function applyTaskResult(ctx: StepContext, finisher: RunFinisher, event: 
     execution.variables = variables;
   }
   if (event.exit) {
+    if (event.exit === "KILLED" && event.killSubflows) finisher.killUnwaitedSubflows();
     ctx.exit(run, event.exit);
     return;
   }

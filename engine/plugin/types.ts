@@ -395,6 +395,8 @@ export interface TaskOutcome {
   unsetVariables?: string[];
   /** Ends the execution early in this state (the Exit task). */
   exit?: "SUCCESS" | "WARNING" | "KILLED" | "FAILED" | "CANCELLED";
+  /** With `exit: KILLED`: kill the subflow executions it started without waiting too (Kill's propagateKill). */
+  killSubflows?: boolean;
 }
 
 /** What every kind of plugin declares: its names, docs and the one schema of its properties. */

@@ -25,6 +25,7 @@ import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import { insertExecution, loadExecution } from "./execution-store";
 import { ENDED_CHANNEL } from "./jobs";
+import { markReplayed } from "./replayed";
 import type { Backfill } from "./scheduler";
 import { disabledTriggers } from "./services";
 
@@ -223,6 +224,7 @@ export class EngineClient {
       { inputs },
     );
     await this.runner.startNew(tenantId, fresh);
+    await markReplayed(ctx.pool, tenantId, id);
     return (await this.get(tenantId, fresh.id)) ?? fresh;
   }
 

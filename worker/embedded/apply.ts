@@ -77,6 +77,10 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     workingDirectoryFiles: true,
     // Kestra 2.0's parentOutput(), iterationOutput(s)(), outputFromIteration().
     iterationOutputFunctions: true,
+    // Kestra's Subflow: an attempt per child, and its `retry` starts a new child.
+    subflowAttempts: true,
+    // Kestra's kill cascades to the subflows started without waiting.
+    killUnwaitedSubflows: true,
     ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
   };
 }

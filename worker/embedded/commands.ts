@@ -1,7 +1,16 @@
 import type { Execution, ExecutorCommand } from "@/engine/executor";
 import { type CommandSink, dispatchCommands } from "../core";
 import type { Queryable } from "./db";
-import { addJob, CANCEL_CHANNEL, ENDED_CHANNEL, JOB, removeJob, taskJobKey, timerJobKey } from "./jobs";
+import {
+  addJob,
+  CANCEL_CHANNEL,
+  childQueue,
+  ENDED_CHANNEL,
+  JOB,
+  removeJob,
+  taskJobKey,
+  timerJobKey,
+} from "./jobs";
 
 /** Turns the executor's commands into jobs and notifications, inside the transaction that produced them. */
 export function enqueueCommands(
@@ -54,7 +63,11 @@ function jobSink(db: Queryable, tenantId: string): CommandSink {
         db,
         JOB.subflow,
         { tenantId, command },
-        { jobKey: `subflow:${command.executionId}`, jobKeyMode: "unsafe_dedupe" },
+        {
+          jobKey: `subflow:${command.executionId}`,
+          jobKeyMode: "unsafe_dedupe",
+          queueName: childQueue(command.executionId),
+        },
       );
     },
     restartSubflow: async (execution, command) => {
@@ -66,7 +79,12 @@ function jobSink(db: Queryable, tenantId: string): CommandSink {
       );
     },
     killExecution: async (_execution, command) => {
-      await addJob(db, JOB.event, { executionId: command.executionId, event: { type: "kill" } });
+      await addJob(
+        db,
+        JOB.event,
+        { executionId: command.executionId, event: { type: "kill" } },
+        { queueName: childQueue(command.executionId) },
+      );
     },
     splitItems: async (execution, command) => {
       const { type: _type, ...split } = command;

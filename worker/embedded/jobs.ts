@@ -79,6 +79,8 @@ export interface AddJobOptions {
   /** `replace` (default): a later add with the same key replaces the pending job; `unsafe_dedupe`: ignored. */
   jobKeyMode?: "replace" | "preserve_run_at" | "unsafe_dedupe";
   maxAttempts?: number;
+  /** Jobs of one named queue run one at a time, in the order they were added. */
+  queueName?: string;
 }
 
 export async function addJob(
@@ -88,7 +90,7 @@ export async function addJob(
   options: AddJobOptions = {},
 ): Promise<void> {
   await db.query(
-    "select graphile_worker.add_job($1, $2::json, run_at => $3::timestamptz, job_key => $4, job_key_mode => $5, max_attempts => $6)",
+    "select graphile_worker.add_job($1, $2::json, run_at => $3::timestamptz, job_key => $4, job_key_mode => $5, max_attempts => $6, queue_name => $7)",
     [
       identifier,
       JSON.stringify(payload),
@@ -96,6 +98,7 @@ export async function addJob(
       options.jobKey ?? null,
       options.jobKeyMode ?? "replace",
       options.maxAttempts ?? 10,
+      options.queueName ?? null,
     ],
   );
 }
@@ -103,6 +106,12 @@ export async function addJob(
 export async function removeJob(db: Queryable, jobKey: string): Promise<void> {
   await db.query("select graphile_worker.remove_job($1)", [jobKey]);
 }
+
+/**
+ * The queue a child execution's creation and a kill sent to it share: a kill sent right after the child was
+ * asked for (a Kill task after a Subflow with `wait: false`) runs once the child exists, not before it.
+ */
+export const childQueue = (executionId: string) => `child:${executionId}`;
 
 export const timerJobKey = (executionId: string, timerId: string) => `timer:${executionId}:${timerId}`;
 export const taskJobKey = (taskRunId: string, attempt: number) => `task:${taskRunId}:${attempt}`;

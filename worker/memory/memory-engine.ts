@@ -10,6 +10,7 @@ import {
   replayExecution,
   type StepEnv,
   step,
+  withReplayedLabel,
 } from "@/engine/executor";
 import type { ExprFunction } from "@/engine/expr";
 import type { Flow } from "@/engine/flow";
@@ -69,6 +70,10 @@ export interface MemoryEngineOptions {
   pauseKestraOutcomes?: boolean;
   /** A WorkingDirectory's own outputFiles and cache are kept (the default: see StepEnv.workingDirectoryFiles). */
   workingDirectoryFiles?: boolean;
+  /** A Subflow keeps an attempt per child and retries (the default: see StepEnv.subflowAttempts). */
+  subflowAttempts?: boolean;
+  /** The kill operation kills subflows started without waiting too (the default: StepEnv.killUnwaitedSubflows). */
+  killUnwaitedSubflows?: boolean;
   /** Flows that can be started as subflows or by Flow triggers. */
   flows?: Flow[];
   clock?: Clock;
@@ -165,6 +170,8 @@ export class MemoryEngine {
       pauseKestraOutcomes: options.pauseKestraOutcomes ?? true,
       workingDirectoryFiles: options.workingDirectoryFiles ?? true,
       iterationOutputFunctions: options.iterationOutputFunctions ?? true,
+      subflowAttempts: options.subflowAttempts ?? true,
+      killUnwaitedSubflows: options.killUnwaitedSubflows ?? true,
     };
     this.services = this.taskServices();
     this.ports = this.driverPorts();
@@ -299,6 +306,8 @@ export class MemoryEngine {
     const original = this.get(id);
     const fresh = await replayExecution(this.flowOf(original), original, taskRunId, this.env, { inputs });
     this.executions.set(fresh.id, fresh);
+    // Kestra's ExecutionController.innerReplay marks the original, which has ended, with system.replayed.
+    this.executions.set(id, { ...original, labels: withReplayedLabel(original.labels) });
     await this.send(fresh.id, { type: "start" });
     return this.get(fresh.id);
   }

@@ -126,6 +126,22 @@ tasks:
     expect(second.originalId).toBe(first.originalId ?? first.id);
   }, 60_000);
 
+  it("KillTest.shouldKillTheExecutionWithPropagation: the Kill task kills the child started with wait: false", async () => {
+    await h.deploy(corpus("child-flow.yaml"));
+    await h.deploy(corpus("kill-with-propagation.yaml"));
+    const parent = await start("io.kestra.tests", "kill-with-propagation");
+    const ended = await temporalClient().waitForEnd(TENANT, parent.id, 30_000);
+    expect(ended.state.current).toBe("KILLED");
+    const childId = String(ended.taskRunList.find((r) => r.taskId === "subflow")?.outputs?.executionId);
+    await pollUntil(
+      () => h.query<{ id: string }>("select id from executions where id = $1", [childId]),
+      (r) => r.length > 0,
+      30_000,
+    );
+    const child = await temporalClient().waitForEnd(TENANT, childId, 30_000);
+    expect(child.state.current).toBe("KILLED");
+  }, 60_000);
+
   it("never writes a secret value to the executions, task runs or logs it stores", async () => {
     await h.deploy(`id: leaky
 namespace: mask

@@ -73,6 +73,9 @@ export const forEachItem: FlowableHandler<ForEachItemProps> = {
       if (!results[String(index)]) ctx.step.command({ type: "killExecution", executionId: id });
     });
   },
+  unwaitedChildren(ctx) {
+    return ctx.task.wait ? [] : (ctx.internal<ItemsState>().childIds ?? []);
+  },
   async resolve(ctx) {
     const state = ctx.internal<ItemsState>();
     if (state.error) return { state: "FAILED", error: state.error };

@@ -4,7 +4,9 @@ import { dyn, isExpression, labels as labelsSchema } from "../../plugin/schema";
 import type { Label, ValidationContext } from "../../plugin/types";
 import type { StartSubflowCommand, SubflowEndedEvent } from "../events";
 import type { FlowableContext, FlowableHandler } from "../flowable";
-import { isFailure, type StateType } from "../states";
+import { nextRetryAt } from "../retry-delay";
+import { retryPolicyOf } from "../runnable";
+import { isFailure, isTerminal, newState, type StateType, transition } from "../states";
 
 const subflowTarget = {
   namespace: z.string().describe("Namespace of the flow to run."),
@@ -106,6 +108,8 @@ export async function subflowCommand(
 interface SubflowState {
   executionId?: string;
   result?: SubflowEndedEvent;
+  /** Started with StepEnv.subflowAttempts: an attempt per child, and `retry` starts a new child. */
+  attempts?: boolean;
   /** What the run kept before the execution was restarted. */
   previous?: SubflowState;
 }
@@ -113,11 +117,61 @@ interface SubflowState {
 /** Child states a restart of the child execution can start from (as Kestra's restart accepts). */
 const CHILD_RESTARTABLE = new Set<StateType>(["FAILED", "KILLED", "CANCELLED"]);
 
+/** A child starts: with attempts on, the run takes a new attempt for it (SUCCESS at once when not waited for). */
+function openAttempt(ctx: FlowableContext<SubflowProps>, wait: boolean): void {
+  if (!ctx.internal<SubflowState>().attempts) return;
+  const now = ctx.step.now();
+  const attempt = { state: newState("RUNNING", now) };
+  ctx.run.attempts.push(attempt);
+  if (!wait) transition(attempt.state, "SUCCESS", now);
+}
+
+/** Starts a child execution for the run's current attempt (the first, or a retry). */
+async function startChild(ctx: FlowableContext<SubflowProps>): Promise<void> {
+  // The attempt goes first: `taskrun.attemptsCount` in the inputs counts the attempts before this one
+  // (Kestra's RunContext: the attempts the run holds, which its Subflow adds as each child ends).
+  openAttempt(ctx, ctx.task.wait);
+  const command = await subflowCommand(ctx);
+  ctx.step.command(command);
+  ctx.internal<SubflowState>().executionId = command.executionId;
+  ctx.setOutputs({ executionId: command.executionId });
+}
+
+/** Timer kind of a Subflow's next attempt (not "retry", which the executor takes as a runnable's). */
+const RETRY_TIMER = "subflowRetry";
+
+/**
+ * A failed child, and the run's retry policy allows another attempt (Kestra's ExecutorService.handleRetryTask:
+ * the task run goes RETRYING and a RESTART_FAILED_TASK delay sets it CREATED again, so Subflow creates a new
+ * child execution). Returns true when a new attempt is scheduled.
+ */
+function scheduleRetry(ctx: FlowableContext<SubflowProps>, error: string): boolean {
+  const { step, run } = ctx;
+  if (!ctx.internal<SubflowState>().attempts || step.execution.state.current === "KILLING") return false;
+  const { policy, flowLevel } = retryPolicyOf(step, ctx.task, run);
+  if (!policy) return false;
+  const first = run.attempts[0];
+  const firstStart = first ? Date.parse(first.state.startDate) : step.nowMs();
+  const at = nextRetryAt(policy, run.attempts.length, firstStart, step.nowMs(), () => step.env.random());
+  if (at === undefined) return false;
+  step.setState(run, "RETRYING");
+  if (flowLevel) step.setExecutionState("RETRYING");
+  ctx.startTimer(RETRY_TIMER, at);
+  step.log(
+    "WARN",
+    `Attempt ${run.attempts.length} failed: ${error}; retrying at ${new Date(at).toISOString()}`,
+    run,
+  );
+  return true;
+}
+
 export const subflow: FlowableHandler<SubflowProps> = {
   async start(ctx) {
     const state = ctx.internal<SubflowState>();
     const before = state.previous?.result;
     delete state.previous;
+    if (ctx.step.env.subflowAttempts) state.attempts = true;
+    else delete state.attempts;
     // restartBehavior RETRY_FAILED: the parent's restart restarts the failed child in place (its failed
     // tasks only) instead of starting a new child from scratch.
     if (
@@ -127,28 +181,54 @@ export const subflow: FlowableHandler<SubflowProps> = {
       !before.error &&
       CHILD_RESTARTABLE.has(before.state)
     ) {
+      openAttempt(ctx, true);
       ctx.step.command({ type: "restartSubflow", taskRunId: ctx.run.id, executionId: before.executionId });
       state.executionId = before.executionId;
       ctx.setOutputs({ executionId: before.executionId });
       return undefined;
     }
-    const command = await subflowCommand(ctx);
-    ctx.step.command(command);
-    ctx.internal<SubflowState>().executionId = command.executionId;
-    ctx.setOutputs({ executionId: command.executionId });
+    await startChild(ctx);
     return ctx.task.wait ? undefined : { state: "SUCCESS" };
   },
   onSubflowEnded(ctx, event) {
-    ctx.internal<SubflowState>().result = event;
+    const state = ctx.internal<SubflowState>();
+    // A child of an earlier attempt cannot end again; only the current one is taken.
+    if (state.attempts && state.executionId && event.executionId !== state.executionId) return;
+    state.result = event;
+    const attempt = ctx.run.attempts[ctx.run.attempts.length - 1];
+    if (state.attempts && attempt && !isTerminal(attempt.state.current)) {
+      transition(attempt.state, event.error ? "FAILED" : event.state, ctx.step.now());
+      if (event.error) attempt.error = { message: event.error };
+    }
+  },
+  async onTimer(ctx, kind) {
+    if (kind !== RETRY_TIMER || ctx.run.state.current !== "RETRYING") return;
+    if (isTerminal(ctx.step.execution.state.current)) return;
+    const state = ctx.internal<SubflowState>();
+    delete state.result;
+    ctx.step.setState(ctx.run, "RUNNING");
+    if (ctx.step.execution.state.current === "RETRYING") ctx.step.setExecutionState("RUNNING");
+    await startChild(ctx);
   },
   onKill(ctx) {
-    const id = ctx.internal<SubflowState>().executionId;
-    if (id) ctx.step.command({ type: "killExecution", executionId: id });
+    const state = ctx.internal<SubflowState>();
+    // Waiting for its next attempt (RETRYING), the run has no child running: the last one has ended.
+    if (state.executionId && !(state.attempts && state.result))
+      ctx.step.command({ type: "killExecution", executionId: state.executionId });
+    const attempt = ctx.run.attempts[ctx.run.attempts.length - 1];
+    if (attempt && !isTerminal(attempt.state.current)) transition(attempt.state, "KILLED", ctx.step.now());
+  },
+  unwaitedChildren(ctx) {
+    const { executionId } = ctx.internal<SubflowState>();
+    return !ctx.task.wait && executionId ? [executionId] : [];
   },
   async resolve(ctx) {
     const result = ctx.internal<SubflowState>().result;
     if (!result) return {};
-    if (result.error) return { state: "FAILED", error: result.error };
+    if (result.error) {
+      if (scheduleRetry(ctx, result.error)) return {};
+      return { state: "FAILED", error: result.error };
+    }
     const outputs: Record<string, unknown> = { executionId: result.executionId, state: result.state };
     if (result.outputs && Object.keys(result.outputs).length > 0) outputs.outputs = result.outputs;
     else if (ctx.task.outputs) {
@@ -171,10 +251,9 @@ export const subflow: FlowableHandler<SubflowProps> = {
     ctx.setOutputs(outputs);
     const state = stateFromChild(result.state, ctx.task.transmitFailed);
     if (state === "FAILED") {
-      return {
-        state,
-        error: `Subflow execution ${result.executionId} (${result.state}) ended in ${result.state} state`,
-      };
+      const error = `Subflow execution ${result.executionId} (${result.state}) ended in ${result.state} state`;
+      if (scheduleRetry(ctx, error)) return {};
+      return { state, error };
     }
     return { state };
   },

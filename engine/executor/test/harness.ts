@@ -48,6 +48,10 @@ export function harness(
     pauseKestraOutcomes?: boolean;
     /** parentOutput(), iterationOutput(s)(), outputFromIteration() in flowables (default), or not (before them). */
     iterationOutputFunctions?: boolean;
+    /** A Subflow keeps attempts and retries (default), or not (a Subflow started before that rule). */
+    subflowAttempts?: boolean;
+    /** The kill operation kills subflows started without waiting (default), or not (a kill before that rule). */
+    killUnwaitedSubflows?: boolean;
   } = {},
 ) {
   const clock = new VirtualClock(START);
@@ -78,6 +82,10 @@ export function harness(
       : {}),
     ...(options.iterationOutputFunctions !== undefined
       ? { iterationOutputFunctions: options.iterationOutputFunctions }
+      : {}),
+    ...(options.subflowAttempts !== undefined ? { subflowAttempts: options.subflowAttempts } : {}),
+    ...(options.killUnwaitedSubflows !== undefined
+      ? { killUnwaitedSubflows: options.killUnwaitedSubflows }
       : {}),
   });
   const load = (yaml: string): Flow => {

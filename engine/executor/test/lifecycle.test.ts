@@ -428,6 +428,13 @@ tasks:
         { key: "system.correlationId", value: original.id },
       ]),
     );
+    // Kestra's ExecutionController.innerReplay marks the original with system.replayed, once; the replay
+    // itself is not marked, even when made from an original that was replayed before.
+    expect(h.engine.get(original.id).labels).toContainEqual({ key: "system.replayed", value: "true" });
+    expect(done.labels.map((l) => l.key)).not.toContain("system.replayed");
+    const again = await h.engine.wait((await h.engine.replay(original.id, runOf(original, "two").id)).id);
+    expect(again.labels.map((l) => l.key)).not.toContain("system.replayed");
+    expect(h.engine.get(original.id).labels.filter((l) => l.key === "system.replayed")).toHaveLength(1);
     await expect(h.engine.replay(original.id, runOf(original, "two").id, { n: "x" })).rejects.toBeInstanceOf(
       InputValidationError,
     );

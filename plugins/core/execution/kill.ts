@@ -15,7 +15,8 @@ export const killPlugin = definePlugin({
   title: "Kill the current execution.",
   description: [
     "Ends this task run and the execution KILLED: tasks still running are killed (with the subflows they",
-    "wait for), and no further task starts. `executionId` may only be the current execution's id.",
+    "wait for), and no further task starts; with `propagateKill` (the default), the subflows started with",
+    "`wait: false` are killed too. `executionId` may only be the current execution's id.",
   ].join("\n"),
   schema: z.object({
     executionId: z
@@ -25,7 +26,9 @@ export const killPlugin = definePlugin({
     propagateKill: z
       .boolean()
       .default(true)
-      .describe("Kill the subflow executions as well (the ones a running task waits for are)."),
+      .describe(
+        "Kill the subflow executions it started without waiting too (the ones a running task waits for are killed anyway).",
+      ),
   }),
   examples: [
     {
@@ -55,6 +58,6 @@ tasks:
         `${TYPE} can only kill the current execution, not ${properties.executionId}: use the API to kill another one`,
       );
     }
-    return { exit: "KILLED" };
+    return { exit: "KILLED", killSubflows: properties.propagateKill };
   },
 });

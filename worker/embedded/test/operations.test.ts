@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import type { Execution } from "@/engine/executor";
 import { purgeOlderThan } from "../purge";
 import { runDueSchedules } from "../scheduler";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "./harness";
@@ -44,6 +45,72 @@ tasks:
       5_000,
     );
     expect(left).toEqual([]);
+  });
+
+  it("Kill's propagateKill and the kill operation reach subflows started with wait: false (KillTest)", async () => {
+    await h.startRuntime({ scheduler: false });
+    await h.deploy(`id: sleepy-child
+namespace: ops
+tasks:
+  - { id: nap, type: io.kestra.plugin.core.flow.Sleep, duration: PT1M }
+`);
+    await h.deploy(`id: kill-propagates
+namespace: ops
+tasks:
+  - { id: subflow, type: io.kestra.plugin.core.flow.Subflow, namespace: ops, flowId: sleepy-child, wait: false }
+  - { id: kill-task, type: io.kestra.plugin.core.execution.Kill }
+`);
+    await h.deploy(`id: killed-by-operation
+namespace: ops
+tasks:
+  - { id: subflow, type: io.kestra.plugin.core.flow.Subflow, namespace: ops, flowId: sleepy-child, wait: false }
+  - { id: nap, type: io.kestra.plugin.core.flow.Sleep, duration: PT1M }
+`);
+    const childOf = (parent?: Execution) =>
+      String(parent?.taskRunList.find((r) => r.taskId === "subflow")?.outputs?.executionId);
+    const byTask = await h.client.start(TENANT, "ops", "kill-propagates");
+    const parent = await h.client.waitForEnd(TENANT, byTask.id, 20_000);
+    expect(parent.state.current).toBe("KILLED");
+    const endOf = async (id: string) => {
+      await until(
+        () => h.client.get(TENANT, id),
+        (e) => e !== undefined,
+      );
+      return (await h.client.waitForEnd(TENANT, id, 20_000)).state.current;
+    };
+    expect(await endOf(childOf(parent))).toBe("KILLED");
+
+    const byOperation = await h.client.start(TENANT, "ops", "killed-by-operation");
+    const running = await until(
+      () => h.client.get(TENANT, byOperation.id),
+      (e) => !!e?.taskRunList.some((r) => r.taskId === "nap" && r.state.current === "RUNNING"),
+    );
+    await h.client.operate(TENANT, byOperation.id, { type: "kill" });
+    expect((await h.client.waitForEnd(TENANT, byOperation.id, 20_000)).state.current).toBe("KILLED");
+    expect(await endOf(childOf(running))).toBe("KILLED");
+  });
+
+  it("a replay marks the original with system.replayed, in its document and its labels column", async () => {
+    await h.startRuntime({ scheduler: false });
+    await h.deploy(`id: replayed
+namespace: ops
+tasks:
+  - { id: one, type: io.kestra.plugin.core.log.Log, message: one }
+`);
+    const started = await h.client.start(TENANT, "ops", "replayed");
+    const done = await h.client.waitForEnd(TENANT, started.id, 20_000);
+    const fresh = await h.client.replay(TENANT, done.id, done.taskRunList[0]?.id ?? "");
+    await h.client.replay(TENANT, done.id, done.taskRunList[0]?.id ?? "");
+    const marked = { key: "system.replayed", value: "true" };
+    const original = await h.client.get(TENANT, done.id);
+    expect(original?.labels.filter((l) => l.key === "system.replayed")).toEqual([marked]);
+    const [row] = await h.query<{ labels: { key: string; value: string }[] }>(
+      "select labels from executions where id = $1",
+      [done.id],
+    );
+    expect(row?.labels).toContainEqual(marked);
+    expect(fresh.labels).toContainEqual({ key: "system.replay", value: "true" });
+    expect(fresh.labels.map((l) => l.key)).not.toContain("system.replayed");
   });
 
   it("webhook with wait: true answers with the ended execution and its outputs", async () => {

@@ -150,6 +150,12 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get iterationOutputFunctions() {
       return patched(PATCHES.iterationOutputFunctions);
     },
+    get subflowAttempts() {
+      return patched(PATCHES.subflowAttempts);
+    },
+    get killUnwaitedSubflows() {
+      return patched(PATCHES.killUnwaitedSubflows);
+    },
   };
 
   const queue: Queued[] = input.continued ? [] : [{ event: input.event }];
@@ -184,6 +190,8 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
 
   /** Work the workflow must outlive: child workflows, flow-level retries waiting for their time. */
   const background = new Set<string>();
+  /** Children started without waiting, until they have started: a kill sent meanwhile waits for them. */
+  const unwaitedStarts = new Map<string, Promise<void>>();
   /**
    * A light task's attempt (Log, Return...: what the embedded engine runs inside its transaction) is a
    * local activity: it runs in the workflow task that asked for it, without a round trip to the server and
@@ -299,7 +307,7 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       }
       const childId = command.executionId;
       background.add(childId);
-      void (async () => {
+      const started = (async () => {
         const created = await lookups.createSubflow({ tenantId, command });
         const report = (result: Partial<ExecutionWorkflowResult> & { error?: string }) => {
           if (command.wait)
@@ -334,6 +342,11 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
           report({ state: "FAILED", error: `subflow execution failed: ${(error as Error).message}` });
         }
       })().finally(() => background.delete(childId));
+      if (!command.wait) {
+        unwaitedStarts.set(childId, started);
+        const forget = () => unwaitedStarts.delete(childId);
+        void started.then(forget, forget);
+      }
     },
     restartSubflow: async (_current, command) => {
       enqueue({
@@ -345,9 +358,20 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       });
     },
     killExecution: async (_current, command) => {
-      void getExternalWorkflowHandle(workflowIdOf(tenantId, command.executionId))
-        .signal(eventSignal, { type: "kill" })
-        .catch(() => undefined);
+      const signal = () =>
+        getExternalWorkflowHandle(workflowIdOf(tenantId, command.executionId))
+          .signal(eventSignal, { type: "kill" })
+          .catch(() => undefined);
+      // A child started without waiting may still be being created (a Kill task right after its Subflow):
+      // the kill is signalled once it has started, and the run does not close before.
+      const starting = unwaitedStarts.get(command.executionId);
+      if (!starting) {
+        void signal();
+        return;
+      }
+      const key = `kill:${command.executionId}`;
+      background.add(key);
+      void starting.then(signal, () => undefined).finally(() => background.delete(key));
     },
     splitItems: async (current, command) => {
       if (draining) {

@@ -61,4 +61,15 @@ export const PATCHES = {
    * properties, where a call failed the task before: another branch, other commands. Asked when one is called.
    */
   iterationOutputFunctions: "cadenza-iteration-output-functions",
+  /**
+   * A Subflow run keeps an attempt per child and its `retry` starts a new child after a failed one
+   * (StepEnv.subflowAttempts): a retry timer and more child workflows where the run ended FAILED. Asked
+   * when a Subflow starts.
+   */
+  subflowAttempts: "cadenza-subflow-attempts",
+  /**
+   * The kill operation also kills the subflows started with `wait: false` (StepEnv.killUnwaitedSubflows):
+   * more signals to other workflows. Asked at a kill, only when there is such a child.
+   */
+  killUnwaitedSubflows: "cadenza-kill-unwaited-subflows",
 } as const;
