@@ -242,6 +242,19 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
   return results;
 }
 
+/** The paints as a table: each against its goal, with its samples. */
+export function printPaints(results: PaintResult[]): void {
+  console.table(
+    results.map((r) => ({
+      measure: r.name,
+      ms: r.ms.toFixed(0),
+      goal: `≤ ${r.goalMs} ms`,
+      met: r.ms <= r.goalMs ? "yes" : "NO",
+      samples: r.note ?? "",
+    })),
+  );
+}
+
 export const BENCH_EMAIL = "bench@example.com";
 export const BENCH_PASSWORD = "bench-password";
 
@@ -309,13 +322,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
         Number(process.env.BENCH_PORT ?? 3111),
         (base) => runExecutionPageUiBench(base, BENCH_EMAIL, BENCH_PASSWORD),
       );
-  console.table(
-    results.map((r) => ({
-      measure: r.name,
-      ms: r.ms.toFixed(0),
-      goal: `≤ ${r.goalMs} ms`,
-      met: r.ms <= r.goalMs ? "yes" : "NO",
-      samples: r.note ?? "",
-    })),
-  );
+  printPaints(results);
 }

@@ -22,6 +22,7 @@ import {
   launchChromium,
   medianFirstPaint,
   type PaintResult,
+  printPaints,
   signInOnce,
   withServer,
 } from "./execution-page-ui";
@@ -180,13 +181,5 @@ const results = await runLoopPageUiBench({
   runs: Number(process.env.BENCH_RUNS ?? 5),
   port: Number(process.env.BENCH_PORT ?? 3112),
 });
-console.table(
-  results.map((r) => ({
-    measure: r.name,
-    ms: r.ms.toFixed(0),
-    goal: `≤ ${r.goalMs} ms`,
-    met: r.ms <= r.goalMs ? "yes" : "NO",
-    samples: r.note ?? "",
-  })),
-);
+printPaints(results);
 process.exit(0);

@@ -129,22 +129,7 @@ function attempt(
   signal: AbortSignal,
   log: (entry: LogEntry) => void,
 ): Promise<TaskResultEvent> {
-  return runTaskAttempt(
-    flow,
-    execution,
-    command,
-    {
-      registry: ctx.registry,
-      services: ctx.services(tenantId),
-      functions: ctx.functions(ctx.pool, tenantId),
-      namespaceAccess: ctx.namespaceAccess(ctx.pool, tenantId),
-      now: () => ctx.now(),
-      random: () => ctx.random(),
-      inputCipher: ctx.inputCipher,
-      log,
-    },
-    signal,
-  );
+  return runTaskAttempt(flow, execution, command, { ...tenantServices(ctx, tenantId), log }, signal);
 }
 
 /**
@@ -158,7 +143,12 @@ export function saveStoredWorkingDirectory(
   execution: Execution,
   command: { taskRunId: string; attempt: number },
 ): Promise<WorkingDirectorySavedEvent> {
-  return saveWorkingDirectory(flow, execution, command, {
+  return saveWorkingDirectory(flow, execution, command, tenantServices(ctx, tenantId));
+}
+
+/** What a task's attempt or a WorkingDirectory's save runs with: the tenant's services and boundaries. */
+function tenantServices(ctx: EngineContext, tenantId: string) {
+  return {
     registry: ctx.registry,
     services: ctx.services(tenantId),
     functions: ctx.functions(ctx.pool, tenantId),
@@ -166,5 +156,5 @@ export function saveStoredWorkingDirectory(
     now: () => ctx.now(),
     random: () => ctx.random(),
     inputCipher: ctx.inputCipher,
-  });
+  };
 }

@@ -43,6 +43,15 @@ export class FlowStore {
     return flow;
   }
 
+  /** The revision an execution runs. */
+  ofExecution(
+    db: Queryable,
+    tenantId: string,
+    execution: { namespace: string; flowId: string; flowRevision: number },
+  ): Promise<Flow> {
+    return this.revision(db, tenantId, execution.namespace, execution.flowId, execution.flowRevision);
+  }
+
   /** The current revision of a flow, or undefined when it does not exist or is deleted. */
   async current(
     db: Queryable,

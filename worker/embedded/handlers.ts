@@ -70,13 +70,7 @@ async function runTask(
     });
     return;
   }
-  const flow = await ctx.flows.revision(
-    ctx.pool,
-    tenantId,
-    execution.namespace,
-    execution.flowId,
-    execution.flowRevision,
-  );
+  const flow = await ctx.flows.ofExecution(ctx.pool, tenantId, execution);
   const key = `${run.id}:${payload.attempt}`;
   const controller = new AbortController();
   running.set(key, controller);
@@ -107,13 +101,7 @@ async function saveWorkingDirectoryJob(ctx: EngineContext, payload: SaveWorkingD
   const { execution, tenantId } = stored;
   const run = execution.taskRunList.find((r) => r.id === payload.taskRunId);
   if (run?.state.current !== "RUNNING" || execution.metadata.attemptNumber !== payload.attempt) return;
-  const flow = await ctx.flows.revision(
-    ctx.pool,
-    tenantId,
-    execution.namespace,
-    execution.flowId,
-    execution.flowRevision,
-  );
+  const flow = await ctx.flows.ofExecution(ctx.pool, tenantId, execution);
   await applyQuietly(
     ctx,
     execution.id,

@@ -136,13 +136,7 @@ export function createTemporalActivities(
       // Remembered for persist's one-statement write only when it is what the row holds (not a later
       // attempt's older first read).
       if (version) written.remember({ text: JSON.stringify(execution), execution, version });
-      const flow = await ctx.flows.revision(
-        ctx.pool,
-        tenantId,
-        execution.namespace,
-        execution.flowId,
-        execution.flowRevision,
-      );
+      const flow = await ctx.flows.ofExecution(ctx.pool, tenantId, execution);
       const runnable = new Map<string, Set<string>>();
       const inlineTaskIds: string[] = [];
       forEachTask(flow, ctx.registry, ({ task }) => {
@@ -168,13 +162,7 @@ export function createTemporalActivities(
 
     async runTask({ tenantId, executionId, command, logTail }) {
       const { execution } = await stored(ctx, executionId);
-      const flow = await ctx.flows.revision(
-        ctx.pool,
-        tenantId,
-        execution.namespace,
-        execution.flowId,
-        execution.flowRevision,
-      );
+      const flow = await ctx.flows.ofExecution(ctx.pool, tenantId, execution);
       const activity = Context.current();
       const controller = new AbortController();
       const onCancel = () => controller.abort();
@@ -263,13 +251,7 @@ export function createTemporalActivities(
     saveWorkingDirectory({ tenantId, executionId, command }) {
       return beating(async () => {
         const { execution } = await stored(ctx, executionId);
-        const flow = await ctx.flows.revision(
-          ctx.pool,
-          tenantId,
-          execution.namespace,
-          execution.flowId,
-          execution.flowRevision,
-        );
+        const flow = await ctx.flows.ofExecution(ctx.pool, tenantId, execution);
         return saveStoredWorkingDirectory(ctx, tenantId, flow, execution, command);
       });
     },
