@@ -72,4 +72,10 @@ describe("guarded task services", () => {
     await services.purge?.endedExecutions({ endDate: "2030-01-01T00:00:00Z" }, 10);
     expect(await services.purge?.deleteExecutions(["e1"])).toBe(1);
   });
+
+  it("give the task a reach check with the same rule, for tasks that find their targets themselves", async () => {
+    const services = guardServices({} as TaskServices, defaultNamespaceAccess, "company.team");
+    await expect(services.reach?.check("company")).resolves.toBeUndefined();
+    await expect(services.reach?.check("company.team.private")).rejects.toBeInstanceOf(NamespaceDeniedError);
+  });
 });

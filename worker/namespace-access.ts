@@ -231,6 +231,7 @@ export function guardServices(services: TaskServices, access: NamespaceAccess, f
     ...(services.purge ? { purge: guardPurge(services.purge, from, check) } : {}),
     ...(services.triggers ? { triggers: guardTriggers(services.triggers, check) } : {}),
     ...(services.flows ? { flows: guardFlows(services.flows, check) } : {}),
+    reach: { check },
   };
 }
 

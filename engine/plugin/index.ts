@@ -36,6 +36,7 @@ export type {
   LogReader,
   LogRecord,
   Metric,
+  NamespaceReach,
   Plugin,
   PluginDefinition,
   PluginExample,

@@ -269,6 +269,15 @@ export interface PurgeService {
   deleteExecutions(executionIds: string[]): Promise<number>;
 }
 
+/**
+ * Namespace boundaries as a task sees them: for a task that finds its targets by walking shared data
+ * (PurgeStorage walks the internal storage) rather than through a service that checks them itself.
+ */
+export interface NamespaceReach {
+  /** Rejects when the running flow's namespace may not reach `target`. */
+  check(target: string): Promise<void>;
+}
+
 /** Write access to the triggers of flows (the Toggle task). */
 export interface TriggerService {
   /** Enables or disables a trigger; rejects when the flow or the trigger does not exist. */
@@ -329,6 +338,8 @@ export interface TaskServices {
   executions?: ExecutionService;
   triggers?: TriggerService;
   purge?: PurgeService;
+  /** The namespace boundaries of the running flow (always given by the worker, which enforces them). */
+  reach?: NamespaceReach;
   /** The tenant's flows, written through the server's flow service (absent on engines without one). */
   flows?: FlowService;
   /**
