@@ -4,6 +4,7 @@ import { storageDeletePlugin } from "./delete";
 import { filterItemsPlugin } from "./filter-items";
 import { localFilesPlugin } from "./local-files";
 import { purgeCurrentExecutionFilesPlugin } from "./purge-current-execution-files";
+import { purgeStoragePlugin } from "./purge-storage";
 import { reversePlugin } from "./reverse";
 import { sizePlugin } from "./size";
 import { splitPlugin } from "./split";
@@ -20,6 +21,7 @@ export const storagePlugins = [
   sizePlugin,
   splitPlugin,
   purgeCurrentExecutionFilesPlugin,
+  purgeStoragePlugin,
   localFilesPlugin,
   writePlugin,
 ];
