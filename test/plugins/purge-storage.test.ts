@@ -1,8 +1,12 @@
+import { mkdtemp, rm, utimes } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFlow } from "@/engine/flow";
 import type { FileStorage } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
 import { openNamespaceAccess } from "@/worker/namespace-access";
+import { LocalStorage } from "@/worker/storage/local";
 import { MemoryStorage } from "@/worker/storage/memory";
 import { errorOf, newEngine, outputsOf, run, taskRun } from "./helpers";
 
@@ -144,5 +148,24 @@ describe("core.storage.PurgeStorage (Kestra 2.0's io.kestra.plugin.core.storage.
       registry: builtInRegistry(),
     });
     expect(loaded.errors.map((e) => e.message).join("\n")).toContain("flowId needs namespace");
+  });
+
+  it("purges a local storage by the files' modification times", async () => {
+    const root = await mkdtemp(join(tmpdir(), "purge-storage-"));
+    try {
+      const storage = new LocalStorage(root);
+      const old = "kestra:///company/gone/executions/e1/tasks/t/r1/out.txt";
+      const recent = "kestra:///company/gone/executions/e2/tasks/t/r2/out.txt";
+      await storage.put(old, "old");
+      await storage.put(recent, "recent");
+      await utimes(join(root, "company/gone/executions/e1/tasks/t/r1/out.txt"), OLD, OLD);
+      const { engine } = newEngine({ storage, namespaceAccess: openNamespaceAccess });
+      const purged = await run(engine, purgeFlow("system", `endDate: "2026-03-01T00:00:00Z"\ndryRun: false`));
+      expect(outputsOf(purged, "purge")).toEqual({ scannedCount: 2, purgedCount: 1, deletedFilesCount: 1 });
+      expect(await storage.exists(old)).toBe(false);
+      expect(await storage.exists(recent)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
