@@ -57,6 +57,19 @@ export function storageUriOf(path: string, context: Record<string, unknown>): st
 }
 
 /**
+ * Kestra 2.0's `read(path, namespace, version)` (ReadFileFunction) reads an older version of a namespace
+ * file. Cadenza's namespace files are plain storage objects that an upload overwrites, so no version number
+ * is kept, not even the current one's: any version is refused rather than answered with the latest content,
+ * which a flow asking for an older one would silently misread.
+ */
+function refuseVersion(version: unknown): void {
+  if (version === undefined || version === null) return;
+  throw new Error(
+    `read() cannot read version ${String(version)} of a namespace file: Cadenza keeps no versions of namespace files (an upload replaces the file); call read() without 'version' to read the current content`,
+  );
+}
+
+/**
  * The I/O-backed expression functions (`kv`, `secret`, `read`, `errorLogs`, `fileSize`, `fileExists`,
  * `isFileEmpty`), bound to a driver's stores, and `isPublicHoliday` (holiday calendars: see holidays.ts).
  * The expression engine itself does no I/O.
@@ -99,8 +112,10 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
   if (storage) {
     const file = (args: unknown[], named: Record<string, unknown>, context: Record<string, unknown>) =>
       storageUriOf(String(args[0] ?? named.path ?? named.uri ?? ""), context);
-    functions.read = async (args, named, { context }) =>
-      new TextDecoder().decode(await storage.get(file(args, named, context)));
+    functions.read = async (args, named, { context }) => {
+      refuseVersion(args[2] ?? named.version);
+      return new TextDecoder().decode(await storage.get(file(args, named, context)));
+    };
     functions.fileSize = async (args, named, { context }) => storage.size(file(args, named, context));
     functions.fileExists = async (args, named, { context }) => storage.exists(file(args, named, context));
     functions.isFileEmpty = async (args, named, { context }) =>
