@@ -4,6 +4,7 @@ import { isPublicHoliday } from "@/plugins/core/condition/holidays";
 import { namespaceFileUri } from "@/plugins/core/namespace/files";
 import type { LogEntry } from "./logs";
 import { checkReach, defaultNamespaceAccess, type NamespaceAccess } from "./namespace-access";
+import { type RunSubflow, subflowFunction } from "./subflow-function";
 
 export interface FunctionDeps {
   /** Which namespaces a flow's `kv(key, namespace)` may read (default: itself and its ancestors). */
@@ -14,6 +15,8 @@ export interface FunctionDeps {
   logsOf?(executionId: string): readonly LogEntry[];
   /** Secret lookup by namespace and name; undefined when there is no such secret. */
   secret?(namespace: string, name: string): Promise<string | undefined>;
+  /** Runs a flow to its end, for subflow(); absent where a driver cannot wait for one. */
+  runSubflow?: RunSubflow;
 }
 
 function contextString(context: Record<string, unknown>, path: [string, string]): string | undefined {
@@ -71,7 +74,7 @@ function refuseVersion(version: unknown): void {
 
 /**
  * The I/O-backed expression functions (`kv`, `secret`, `read`, `errorLogs`, `fileSize`, `fileExists`,
- * `isFileEmpty`), bound to a driver's stores, and `isPublicHoliday` (holiday calendars: see holidays.ts).
+ * `isFileEmpty`, `subflow`), bound to a driver's stores, and `isPublicHoliday` (holiday calendars: see holidays.ts).
  * The expression engine itself does no I/O.
  */
 export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunction> {
@@ -121,6 +124,7 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
     functions.isFileEmpty = async (args, named, { context }) =>
       (await storage.size(file(args, named, context))) === 0;
   }
+  if (deps.runSubflow) functions.subflow = subflowFunction(deps.runSubflow, access);
   if (logsOf) {
     functions.errorLogs = (_args, _named, { context }) => {
       const executionId = contextString(context, ["execution", "id"]);
