@@ -132,6 +132,20 @@ tasks:
     expect([...engine.executions.values()].filter((e) => e.flowId === "regions")).toHaveLength(0);
   });
 
+  it("gives up on a flow that has not ended within the timeout", async () => {
+    const slow = load(`id: slow
+namespace: company.team
+tasks:
+  - id: sleep
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT10M
+`);
+    const { errorsOf } = setup(slow);
+    expect(await errorsOf(selectFrom("{{ subflow('company.team', 'slow', timeout='PT30S') }}"))).toMatch(
+      /failed to run subflow 'company.team'.'slow': execution \w+ did not end within 30000 ms/,
+    );
+  });
+
   it("stops a flow whose inputs call subflow() on itself at depth 3", async () => {
     const looping = load(`id: looping
 namespace: company.team
