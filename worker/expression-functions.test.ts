@@ -89,6 +89,31 @@ tasks:
     expect(errorOf(execution, "escape")).toContain("invalid internal storage URI");
     expect(JSON.stringify(execution)).not.toContain('"secret"');
   });
+
+  it("read() refuses a namespace file version (Kestra 2.0's `version`): Cadenza keeps none", async () => {
+    const { storage, runFlow, messages, errorOf } = setup();
+    await storage.put("kestra:///company/team/_files/greeting.txt", "current");
+    const execution = await runFlow(`id: versions
+namespace: company.team
+tasks:
+  - id: current
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('greeting.txt', version=null) }}"
+  - id: named
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('greeting.txt', version=1) }}"
+    allowFailure: true
+  - id: positional
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('greeting.txt', null, 2) }}"
+    allowFailure: true
+`);
+    expect(messages(execution.id, "current")).toEqual(["current"]);
+    expect(errorOf(execution, "named")).toContain(
+      "read() cannot read version 1 of a namespace file: Cadenza keeps no versions of namespace files",
+    );
+    expect(errorOf(execution, "positional")).toContain("cannot read version 2");
+  });
 });
 
 describe("kv()", () => {

@@ -4,6 +4,7 @@ import { isPublicHoliday } from "@/plugins/core/condition/holidays";
 import { namespaceFileUri } from "@/plugins/core/namespace/files";
 import type { LogEntry } from "./logs";
 import { checkReach, defaultNamespaceAccess, type NamespaceAccess } from "./namespace-access";
+import { type RunSubflow, subflowFunction } from "./subflow-function";
 
 export interface FunctionDeps {
   /** Which namespaces a flow's `kv(key, namespace)` may read (default: itself and its ancestors). */
@@ -14,6 +15,8 @@ export interface FunctionDeps {
   logsOf?(executionId: string): readonly LogEntry[];
   /** Secret lookup by namespace and name; undefined when there is no such secret. */
   secret?(namespace: string, name: string): Promise<string | undefined>;
+  /** Runs a flow to its end, for subflow(); absent where a driver cannot wait for one. */
+  runSubflow?: RunSubflow;
 }
 
 function contextString(context: Record<string, unknown>, path: [string, string]): string | undefined {
@@ -57,8 +60,21 @@ export function storageUriOf(path: string, context: Record<string, unknown>): st
 }
 
 /**
+ * Kestra 2.0's `read(path, namespace, version)` (ReadFileFunction) reads an older version of a namespace
+ * file. Cadenza's namespace files are plain storage objects that an upload overwrites, so no version number
+ * is kept, not even the current one's: any version is refused rather than answered with the latest content,
+ * which a flow asking for an older one would silently misread.
+ */
+function refuseVersion(version: unknown): void {
+  if (version === undefined || version === null) return;
+  throw new Error(
+    `read() cannot read version ${String(version)} of a namespace file: Cadenza keeps no versions of namespace files (an upload replaces the file); call read() without 'version' to read the current content`,
+  );
+}
+
+/**
  * The I/O-backed expression functions (`kv`, `secret`, `read`, `errorLogs`, `fileSize`, `fileExists`,
- * `isFileEmpty`), bound to a driver's stores, and `isPublicHoliday` (holiday calendars: see holidays.ts).
+ * `isFileEmpty`, `subflow`), bound to a driver's stores, and `isPublicHoliday` (holiday calendars: see holidays.ts).
  * The expression engine itself does no I/O.
  */
 export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunction> {
@@ -99,13 +115,16 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
   if (storage) {
     const file = (args: unknown[], named: Record<string, unknown>, context: Record<string, unknown>) =>
       storageUriOf(String(args[0] ?? named.path ?? named.uri ?? ""), context);
-    functions.read = async (args, named, { context }) =>
-      new TextDecoder().decode(await storage.get(file(args, named, context)));
+    functions.read = async (args, named, { context }) => {
+      refuseVersion(args[2] ?? named.version);
+      return new TextDecoder().decode(await storage.get(file(args, named, context)));
+    };
     functions.fileSize = async (args, named, { context }) => storage.size(file(args, named, context));
     functions.fileExists = async (args, named, { context }) => storage.exists(file(args, named, context));
     functions.isFileEmpty = async (args, named, { context }) =>
       (await storage.size(file(args, named, context))) === 0;
   }
+  if (deps.runSubflow) functions.subflow = subflowFunction(deps.runSubflow, access);
   if (logsOf) {
     functions.errorLogs = (_args, _named, { context }) => {
       const executionId = contextString(context, ["execution", "id"]);

@@ -74,7 +74,16 @@ export function flowSchemaText(): string {
 }
 
 /** The I/O-backed functions a run adds (worker/expression-functions.ts). */
-const RUNTIME_FUNCTIONS = ["secret", "kv", "read", "errorLogs", "fileSize", "fileExists", "isFileEmpty"];
+const RUNTIME_FUNCTIONS = [
+  "secret",
+  "kv",
+  "read",
+  "errorLogs",
+  "fileSize",
+  "fileExists",
+  "isFileEmpty",
+  "subflow",
+];
 
 export function editorCatalog(): EditorCatalog {
   catalog ??= {

@@ -43,6 +43,7 @@ import type { LogEntry } from "../logs";
 import { defaultNamespaceAccess, type NamespaceAccess } from "../namespace-access";
 import { LocalProcessRunner } from "../runners";
 import { MemoryStorage } from "../storage/memory";
+import type { SubflowCall } from "../subflow-function";
 import { runTaskAttempt } from "../task-runner";
 import { saveWorkingDirectory } from "../working-directory-save";
 import { type Clock, RealClock, VirtualClock } from "./clock";
@@ -153,6 +154,7 @@ export class MemoryEngine {
         storage: this.storage,
         logsOf: (id) => this.logs.filter((l) => l.executionId === id),
         secret: options.secret,
+        runSubflow: (call) => this.runSubflow(call),
       }),
       ...options.functions,
     };
@@ -221,6 +223,32 @@ export class MemoryEngine {
         : undefined) ?? this.flows.get(flowKey(execution.namespace, execution.flowId));
     if (!flow) throw new Error(`flow ${execution.namespace}.${execution.flowId} is not loaded`);
     return flow;
+  }
+
+  /** subflow(): the flow (of a given revision) run to its end, or a rejection once the timeout passed. */
+  private async runSubflow(call: SubflowCall): Promise<Execution> {
+    const flow =
+      call.revision !== undefined
+        ? this.revisions.get(revisionKey(call.namespace, call.id, call.revision))
+        : this.flows.get(flowKey(call.namespace, call.id));
+    const name = `'${call.namespace}'.'${call.id}'`;
+    if (!flow)
+      throw new Error(
+        `Unable to find flow ${name}${call.revision !== undefined ? ` with revision ${call.revision}` : ""}`,
+      );
+    if (flow.disabled) throw new Error(`Cannot execute flow ${name}: it is disabled`);
+    const started = await this.launch(flow, { inputs: call.inputs, labels: call.labels });
+    let cancel = () => {};
+    const timedOut = new Promise<never>((_, reject) => {
+      cancel = this.clock.schedule(this.clock.now().getTime() + call.timeoutMs, () =>
+        reject(new Error(`execution ${started.id} did not end within ${call.timeoutMs} ms`)),
+      );
+    });
+    try {
+      return await Promise.race([this.wait(started.id), timedOut]);
+    } finally {
+      cancel();
+    }
   }
 
   private runningCount(flow: Flow, execution: Execution): number {

@@ -29,6 +29,8 @@ export const UNAVAILABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   "credential",
   "http",
   "tasksWithState",
+  // Runs a flow to its end: only drivers that can wait for one give it (worker/subflow-function.ts).
+  "subflow",
   // Bound to a task run by the executor and the worker (engine/executor/iteration-functions.ts).
   "iterationOutput",
   "iterationOutputs",

@@ -134,12 +134,19 @@ describe("built-in functions", () => {
 });
 
 describe("functions supplied by the caller", () => {
-  it.each(["secret", "kv", "read", "errorLogs", "fileSize", "fileExists", "isFileEmpty", "fileURI"])(
-    "%s() is not available without a provider",
-    (name) => {
-      expect(err(`{{ ${name}('x') }}`).message).toContain(`function '${name}' is not available here`);
-    },
-  );
+  it.each([
+    "secret",
+    "kv",
+    "read",
+    "errorLogs",
+    "fileSize",
+    "fileExists",
+    "isFileEmpty",
+    "fileURI",
+    "subflow",
+  ])("%s() is not available without a provider", (name) => {
+    expect(err(`{{ ${name}('x') }}`).message).toContain(`function '${name}' is not available here`);
+  });
 
   it("calls providers with positional and named arguments and the context", () => {
     const calls: unknown[] = [];
