@@ -166,7 +166,39 @@ export function describeError(error: unknown): ErrorDescription {
       message: "The database is unavailable right now: try again in a few seconds.",
       retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
     };
+  // A request value the operation's schema let through but a column cannot hold (an integer past int4, a
+  // date out of range, text too long): the caller's input, so 400 saying what kind of value, not a 500.
+  if (isValueTheDatabaseRefused(error))
+    return {
+      status: 400,
+      message:
+        "A value in the request is out of range for what is stored (a number too large, a date out of range or a text too long).",
+    };
   return { status: 500, message: "Internal error: the server logged the details.", unexpected: true };
+}
+
+/**
+ * PostgreSQL's data exceptions for a value of the wrong size or form (22001 too long, 22003 out of range,
+ * 22007/22008 dates, 22P02 bad text for the type), from node-postgres (`code`) or Prisma's driver adapter
+ * (P2000 too long, P2020 out of range, and a raw query's P2010, with the original code in
+ * `meta.driverAdapterError.cause`).
+ */
+const DATA_EXCEPTIONS = new Set(["22001", "22003", "22007", "22008", "22P02", "P2000", "P2020"]);
+
+function isValueTheDatabaseRefused(error: unknown, depth = 0): boolean {
+  if (depth > 4 || error === null || typeof error !== "object") return false;
+  const e = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    cause?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
+  if (typeof e.code === "string" && DATA_EXCEPTIONS.has(e.code)) return true;
+  if (typeof e.originalCode === "string" && DATA_EXCEPTIONS.has(e.originalCode)) return true;
+  return (
+    isValueTheDatabaseRefused(e.cause, depth + 1) ||
+    isValueTheDatabaseRefused(e.meta?.driverAdapterError, depth + 1)
+  );
 }
 
 function capitalise(text: string): string {

@@ -51,3 +51,32 @@ describe("isDatabaseUnavailable", () => {
     expect(describeError(new Error("boom"))).toMatchObject({ status: 500, unexpected: true });
   });
 });
+
+describe("a value the database cannot hold", () => {
+  // The shapes node-postgres and Prisma 7's driver adapter gave for `2147483648` into an int4 column.
+  const adapter = (prismaCode: string) =>
+    Object.assign(new Error("Invalid `db.execution.findFirst()` invocation"), {
+      code: prismaCode,
+      meta: {
+        driverAdapterError: Object.assign(new Error("DriverAdapterError"), {
+          cause: { originalCode: "22003", kind: "ValueOutOfRange" },
+        }),
+      },
+    });
+
+  it("is the caller's input: 400 saying what kind of value, never a 500", () => {
+    for (const error of [
+      withCode('value "2147483648" is out of range for type integer', "22003"),
+      withCode('invalid input syntax for type integer: "abc"', "22P02"),
+      adapter("P2020"),
+      adapter("P2010"),
+    ]) {
+      const described = describeError(error);
+      expect(described.status).toBe(400);
+      expect(described.message).toMatch(/out of range for what is stored/);
+      expect(described.unexpected).toBeUndefined();
+    }
+    // Another database error is still a bug.
+    expect(describeError(withCode("column does not exist", "42703"))).toMatchObject({ status: 500 });
+  });
+});
