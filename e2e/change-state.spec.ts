@@ -6,7 +6,7 @@
 // to run, a KILLED one given the status SUCCESS (screenshot: test-results/e2e/change-status-dialog.png), and
 // a Viewer's disabled buttons naming the permission they need.
 import { adminWithToken } from "./cli";
-import { expect, joinByInvitation, refuseOffsite, test } from "./fixtures";
+import { deployFlow, expect, joinByInvitation, refuseOffsite, test } from "./fixtures";
 
 const EMAIL = "changestate@example.com";
 const PASSWORD = "changestate password 1";
@@ -29,11 +29,7 @@ test("mark a failed task SUCCESS and the execution goes on; remove a label", asy
   test.setTimeout(120_000);
   const token = await adminWithToken("main", EMAIL, PASSWORD);
   const auth = { authorization: `Bearer ${token}` };
-  const deployed = await request.post("/api/v1/main/flows", {
-    headers: { ...auth, "content-type": "application/x-yaml" },
-    data: FLOW,
-  });
-  expect(deployed.status(), await deployed.text()).toBe(200);
+  await deployFlow(request, token, FLOW);
   const started = await request.post(
     "/api/v1/main/executions/e2e.changestate/marked?wait=true&labels=team:data&labels=gone:soon",
     { headers: auth, data: {} },
@@ -124,11 +120,7 @@ test("unqueue a QUEUED execution, force a CREATED one to run, change an ended on
   test.setTimeout(150_000);
   const token = await adminWithToken("main", QUEUE_EMAIL, QUEUE_PASSWORD);
   const auth = { authorization: `Bearer ${token}` };
-  const deployed = await request.post("/api/v1/main/flows", {
-    headers: { ...auth, "content-type": "application/x-yaml" },
-    data: HELD,
-  });
-  expect(deployed.status(), await deployed.text()).toBe(200);
+  await deployFlow(request, token, HELD);
   type Json = { id: string; state: { current: string } };
   const start = async (query = "") => {
     const response = await request.post(`/api/v1/main/executions/e2e.queued/held${query}`, { headers: auth });

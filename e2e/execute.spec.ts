@@ -5,7 +5,7 @@
 // log line. No request may leave the machine: every other host is refused and fails the test.
 
 import { adminWithToken, cadenza } from "./cli";
-import { expect, test } from "./fixtures";
+import { deployFlow, expect, test } from "./fixtures";
 import { skipWithoutTemporal } from "./temporal";
 
 // Also run in Temporal mode (the `temporal` project).
@@ -64,11 +64,7 @@ test("Run again: the Execute dialog, filled with the keyboard, starts a run foll
   test.setTimeout(120_000);
   const token = await adminWithToken("main", EMAIL, PASSWORD);
   const auth = { authorization: `Bearer ${token}` };
-  const deployed = await request.post("/api/v1/main/flows", {
-    headers: { ...auth, "content-type": "application/x-yaml" },
-    data: FLOW,
-  });
-  expect(deployed.status(), await deployed.text()).toBe(200);
+  await deployFlow(request, token, FLOW);
   const first = await request.post("/api/v1/main/executions/e2e.execute/typed?wait=true", {
     headers: auth,
     multipart: {

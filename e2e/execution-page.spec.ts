@@ -6,7 +6,7 @@
 // execution is a 404. The time a state change takes to reach the page is printed (not asserted).
 // Screenshots of each tab go to test-results/e2e/execution-*.png.
 import { adminWithToken, cadenza } from "./cli";
-import { expect, joinByInvitation, refuseOffsite, test } from "./fixtures";
+import { deployFlow, expect, joinByInvitation, refuseOffsite, test } from "./fixtures";
 
 const EMAIL = "execpage@example.com";
 const PASSWORD = "execpage password 1";
@@ -54,11 +54,7 @@ test("run, watch live, read the error, evaluate, resume, restart; a Viewer reads
   test.setTimeout(180_000);
   const token = await adminWithToken("main", EMAIL, PASSWORD);
   const auth = { authorization: `Bearer ${token}` };
-  const deployed = await request.post("/api/v1/main/flows", {
-    headers: { ...auth, "content-type": "application/x-yaml" },
-    data: FLOW,
-  });
-  expect(deployed.status(), await deployed.text()).toBe(200);
+  await deployFlow(request, token, FLOW);
 
   await page.goto("/flows/e2e.execpage/journey");
   await page.getByLabel("Email").fill(EMAIL);

@@ -1,7 +1,13 @@
 // A Playwright `test` whose pages may reach only the server under test: every request to another host is
 // answered with a network failure and recorded, and the test fails if one was attempted (the console must
 // work offline: no CDN, no font service, no analytics).
-import { type BrowserContext, test as base, expect, type Page } from "@playwright/test";
+import {
+  type APIRequestContext,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+} from "@playwright/test";
 
 /**
  * Lets `context` reach only the server under test (and data:/blob: URLs, which never leave the page):
@@ -63,4 +69,24 @@ export async function joinByInvitation(
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("banner")).toContainText(`Signed in as ${email}`);
+}
+
+/**
+ * Deploys a flow through the REST API and expects it stored: created, or updated when a first attempt of
+ * the same test (Playwright retries it) created it already.
+ */
+export async function deployFlow(
+  request: APIRequestContext,
+  token: string,
+  yaml: string,
+  tenant = "main",
+): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/x-yaml" };
+  let response = await request.post(`/api/v1/${tenant}/flows`, { headers, data: yaml });
+  if (response.status() === 409) {
+    const namespace = /^namespace:\s*(\S+)/m.exec(yaml)?.[1];
+    const id = /^id:\s*(\S+)/m.exec(yaml)?.[1];
+    response = await request.put(`/api/v1/${tenant}/flows/${namespace}/${id}`, { headers, data: yaml });
+  }
+  expect(response.status(), await response.text()).toBe(200);
 }

@@ -4,7 +4,7 @@
 // leaves iterations out until asked for with Kind = LOOP, and an iteration's page says which one it is.
 // Screenshots go to test-results/e2e/loop-*.png.
 import { adminWithToken } from "./cli";
-import { expect, signIn, test } from "./fixtures";
+import { deployFlow, expect, signIn, test } from "./fixtures";
 
 const EMAIL = "loop@example.com";
 const PASSWORD = "loop password 1";
@@ -34,11 +34,7 @@ test("a Loop's iterations: listed on its page, coloured in its topology, apart i
   test.setTimeout(120_000);
   const token = await adminWithToken("main", EMAIL, PASSWORD);
   const auth = { authorization: `Bearer ${token}` };
-  const deployed = await request.post("/api/v1/main/flows", {
-    headers: { ...auth, "content-type": "application/x-yaml" },
-    data: FLOW,
-  });
-  expect(deployed.status(), await deployed.text()).toBe(200);
+  await deployFlow(request, token, FLOW);
   const started = await request.post("/api/v1/main/executions/e2e.loop/regions?wait=true", { headers: auth });
   expect(started.status(), await started.text()).toBe(200);
   const execution = (await started.json()) as { id: string; state: { current: string } };

@@ -15,6 +15,9 @@ import { CadenzaError, errorCode } from "../errors";
 import { malformedTarget } from "../input-limits";
 import { repoRoot } from "../paths";
 
+/** How long an idle kept-alive connection stays open (see where the server is created). */
+const KEEP_ALIVE_MS = 65_000;
+
 export function hasBuild(dir = repoRoot): boolean {
   return existsSync(path.join(dir, ".next", "BUILD_ID"));
 }
@@ -182,6 +185,10 @@ export async function startWebServer(options: {
       res.end();
     });
   });
+  // Node closes an idle kept-alive connection after 5 s, and a client that reuses it at that instant gets
+  // ECONNRESET (an e2e request did, mid-journey). Longer than the usual client and proxy idle times (60 s).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   await listen(server, options.port, options.host);
   const shownHost =
     !options.host || options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
