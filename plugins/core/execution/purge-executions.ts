@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { stateSchema } from "@/engine/flow";
 import { definePlugin, dyn, executionStoragePrefix } from "@/engine/plugin";
-import { isoDate } from "../log/purge-logs";
+import { flowIdNeedsNamespace, isoDate } from "../log/purge-logs";
 
 const TYPE = "core.execution.PurgeExecutions";
 /** Executions handled per round trip. */
@@ -47,11 +47,7 @@ export const purgeExecutionsPlugin = definePlugin({
     storagesCount: z.number().int().describe("The number of deleted files."),
     metricsCount: z.number().int().describe("The number of deleted metrics."),
   }),
-  validate(properties, ctx) {
-    if (properties.flowId !== undefined && properties.namespace === undefined) {
-      ctx.error(["flowId"], "flowId needs namespace");
-    }
-  },
+  validate: flowIdNeedsNamespace,
   examples: [
     {
       title: "Every week, purge the ended executions older than a month",

@@ -3,6 +3,15 @@ import { definePlugin, LOG_LEVELS } from "@/engine/plugin";
 
 const TYPE = "core.log.PurgeLogs";
 
+/** The purge tasks' scope: a flow is named within its namespace. */
+export function flowIdNeedsNamespace(
+  properties: { flowId?: unknown; namespace?: unknown },
+  ctx: { error(path: (string | number)[], message: string): void },
+): void {
+  if (properties.flowId !== undefined && properties.namespace === undefined)
+    ctx.error(["flowId"], "flowId needs namespace");
+}
+
 /** A date property as ISO-8601, or a clear error. */
 export function isoDate(value: string, property: string): string {
   const ms = Date.parse(value);
@@ -35,11 +44,7 @@ export const purgeLogsPlugin = definePlugin({
     endDate: z.string().describe("Only the logs created before this ISO-8601 date-time (required)."),
   }),
   outputs: z.object({ count: z.number().int().describe("The number of deleted logs.") }),
-  validate(properties, ctx) {
-    if (properties.flowId !== undefined && properties.namespace === undefined) {
-      ctx.error(["flowId"], "flowId needs namespace");
-    }
-  },
+  validate: flowIdNeedsNamespace,
   examples: [
     {
       title: "Every day, purge the logs older than a month but keep the errors",

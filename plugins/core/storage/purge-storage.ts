@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { definePlugin, dyn } from "@/engine/plugin";
-import { isoDate } from "../log/purge-logs";
+import { flowIdNeedsNamespace, isoDate } from "../log/purge-logs";
 import { executionOfFile, inNamespaceTree } from "./execution-tree";
 
 const TYPE = "core.storage.PurgeStorage";
@@ -58,11 +58,7 @@ export const purgeStoragePlugin = definePlugin({
       .describe("The number of executions with at least one file in the date window."),
     deletedFilesCount: z.number().int().describe("The number of deleted files (0 when `dryRun` is true)."),
   }),
-  validate(properties, ctx) {
-    if (properties.flowId !== undefined && properties.namespace === undefined) {
-      ctx.error(["flowId"], "flowId needs namespace");
-    }
-  },
+  validate: flowIdNeedsNamespace,
   examples: [
     {
       title: "Delete the execution files older than 7 days of a namespace",
