@@ -1,17 +1,18 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Flow, loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
 import { isPublicHoliday } from "@/plugins/core/condition/holidays";
+import { tempDirs } from "@/test/temp-dirs";
 import { MemoryEngine, VirtualClock } from "./memory";
 import { LocalStorage } from "./storage";
 import { inputFileUri } from "./storage/uris";
 
+const tempDir = tempDirs("cadenza-fn");
+
 function setup() {
   const clock = new VirtualClock();
-  const storage = new LocalStorage(join(mkdtempSync(join(tmpdir(), "cadenza-fn-")), "storage"));
+  const storage = new LocalStorage(join(tempDir(), "storage"));
   const engine = new MemoryEngine({ registry: builtInRegistry(), clock, storage });
   const load = (yaml: string): Flow => {
     const { flow, errors } = loadFlow(yaml, { registry: builtInRegistry() });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtInPlugins } from "@/plugins";
 import { conformanceDir } from "@/test/conformance/corpus";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { tempDirs } from "@/test/temp-dirs";
 import { main } from "../main";
 
 async function cli(...argv: string[]) {
@@ -21,8 +22,10 @@ async function cli(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
+const tempDir = tempDirs("cadenza-cli");
+
 function tempFlow(yaml: string, name = "flow.yaml"): string {
-  const dir = mkdtempSync(join(tmpdir(), "cadenza-cli-"));
+  const dir = tempDir();
   const file = join(dir, name);
   writeFileSync(file, yaml);
   return file;
@@ -166,7 +169,7 @@ describe.each(["memory", "embedded"])("cadenza flow run --engine %s", (engine) =
   });
 
   it("passes files to FILE inputs with key=@path and loads subflows with --flows", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cadenza-cli-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "data.txt"), "a\nb\nc\n");
     writeFileSync(
       join(dir, "child.yaml"),

@@ -1,13 +1,16 @@
+import { chmodSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { builtInRegistry } from "@/plugins";
 import { namespaceFileUri } from "@/plugins/core/namespace/files";
+import { tempDirs } from "@/test/temp-dirs";
 import { MemoryEngine, VirtualClock } from "@/worker/memory";
 import { LocalProcessRunner } from "@/worker/runners";
 import { cacheUri } from "@/worker/working-directory-cache";
 import { flowOf, newEngine, outputsOf, run, taskRun, text } from "./helpers";
+
+const tempDir = tempDirs("cadenza-wd");
 
 const vars = (execution: Parameters<typeof outputsOf>[0], taskId: string) =>
   outputsOf(execution, taskId).vars as Record<string, unknown>;
@@ -111,7 +114,9 @@ tasks:
   it("restarts a failed WorkingDirectory whole: its directory was removed with the execution's end", async () => {
     // Not sandboxed: the marker file in the machine's /tmp is what tells the first run from the restart.
     const { engine } = newEngine({ processRunner: new LocalProcessRunner({ isolation: false }) });
-    const marker = join(tmpdir(), `cadenza-wd-restart-${process.pid}-${Date.now()}`);
+    const markerDir = tempDir();
+    chmodSync(markerDir, 0o777); // the scripts run as an unprivileged user, who creates the marker
+    const marker = join(markerDir, "marker");
     const failed = await run(
       engine,
       `id: restart_in_dir
@@ -147,7 +152,7 @@ tasks:
   });
 
   it("removes the shared directory when the execution ends", async () => {
-    const workDir = join(tmpdir(), `cadenza-wd-test-${process.pid}-${Date.now()}`);
+    const workDir = join(tempDir(), "work");
     const engine = new MemoryEngine({
       registry: builtInRegistry(),
       clock: new VirtualClock(),

@@ -1,7 +1,6 @@
 // Issue 17: tenant B's script against what tenant A has on the same engine. Each test reproduces the attack
 // that worked when every script ran as `nobody` in the host's namespaces, and asserts it now fails.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,11 +10,13 @@ import { secureDataDirectory } from "@/server/runtime/data-dir";
 import { ISOLATION_HINT, LocalProcessRunner, NETWORK_HINT, type ScriptNetwork } from "@/worker/runners";
 import { ownAddresses } from "@/worker/runners/sandbox";
 import { LocalStorage } from "@/worker/storage";
+import { tempDirs } from "../temp-dirs";
 
 const IS_ROOT = process.getuid?.() === 0;
 const HAS_BWRAP = existsSync("/usr/bin/bwrap");
 const HAS_SLIRP = existsSync("/usr/bin/slirp4netns");
-const workDir = join(tmpdir(), `cadenza-security-${process.pid}`);
+const tempDir = tempDirs("cadenza-security");
+const workDir = tempDir();
 const runners = new Map<ScriptNetwork, LocalProcessRunner>();
 const runnerFor = (network: ScriptNetwork = "isolated") => {
   let runner = runners.get(network);
@@ -130,7 +131,7 @@ describe.skipIf(!HAS_BWRAP)("tenant B's script against tenant A's (isolation on)
   });
 
   it("(b) cannot list or read the storage or the data directory", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "cadenza-security-data-"));
+    const dataDir = tempDir();
     await secureDataDirectory(dataDir, () => {});
     const storage = new LocalStorage(join(dataDir, "storage"));
     const uri = "kestra:///tenant-a/company/team/flow/report.csv";

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDirs } from "@/test/temp-dirs";
 import { buildEnvironment, SYSTEM_PATH } from "./environment";
 import { lineSplitter } from "./lines";
 import { LocalProcessRunner } from "./process-runner";
@@ -13,6 +14,8 @@ import { checkReachable, resolveRunAs } from "./user";
 import { resolveInside } from "./workspace";
 
 const IS_ROOT = process.getuid?.() === 0;
+
+const tempDir = tempDirs("cadenza-runners");
 
 describe("the ::{...}:: line protocol", () => {
   it("reads outputs, metrics and logs", () => {
@@ -154,7 +157,7 @@ describe("the script user", () => {
   });
 
   it("names the directory that the user cannot traverse", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cadenza-reach-"));
+    const dir = tempDir();
     await mkdir(join(dir, "inner"));
     await chmod(dir, 0o700);
     const nobody = { name: "nobody", uid: 65534, gid: 65534 };
@@ -168,7 +171,7 @@ describe("LocalProcessRunner workspaces", () => {
   it("never returns files through symbolic links, and removes the directory", async () => {
     const runner = new LocalProcessRunner({ workDir: join(tmpdir(), "cadenza-work-test") });
     const workspace = await runner.createWorkspace();
-    const secret = join(mkdtempSync(join(tmpdir(), "cadenza-secret-")), "secret.txt");
+    const secret = join(tempDir(), "secret.txt");
     writeFileSync(secret, "do not leak");
     symlinkSync(secret, join(workspace.workingDir, "link.txt"));
     await workspace.writeFile("real.txt", "fine");
@@ -254,7 +257,7 @@ describe("LocalProcessRunner with isolation (the default)", () => {
 
 describe("UidPool", () => {
   it("never hands one uid to two holders, across pools on one directory (engines), and reclaims dead ones", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "cadenza-uids-")), ".uids");
+    const dir = join(tempDir(), ".uids");
     const range = { first: 300_000, last: 300_001 };
     const engineA = new UidPool(dir, range);
     const engineB = new UidPool(dir, range);

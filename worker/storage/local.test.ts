@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDirs } from "@/test/temp-dirs";
 import { LocalStorage } from "./local";
 import { tenantStorage } from "./tenant";
 
+const tempDir = tempDirs("cadenza-storage");
 const newStorage = () => {
-  const dir = mkdtempSync(join(tmpdir(), "cadenza-storage-"));
+  const dir = tempDir();
   return { dir, storage: new LocalStorage(join(dir, "storage")) };
 };
 

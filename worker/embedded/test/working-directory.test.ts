@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { flowPath } from "@/test/conformance/corpus";
+import { tempDirs } from "@/test/temp-dirs";
 import { LocalProcessRunner } from "../../runners";
 import { cacheUri } from "../../working-directory-cache";
 import { setUpEmbeddedEngine, TENANT } from "./harness";
 
-const workDir = join(tmpdir(), `cadenza-embedded-wd-${process.pid}`);
+const workDir = tempDirs("cadenza-embedded-wd")();
 const h = setUpEmbeddedEngine({ processRunner: new LocalProcessRunner({ workDir, user: false }) });
 
 describe("embedded engine: WorkingDirectory", () => {
