@@ -514,20 +514,27 @@ export class MemoryEngine {
         this.track(splitItems(this.ports, execution.id, command)),
       saveWorkingDirectory: async (execution, command) =>
         this.track(
-          saveWorkingDirectory(this.flowOf(execution), execution, command, {
-            registry: this.options.registry,
-            services: this.services,
-            functions: this.functions,
-            namespaceAccess: this.access,
-            now: () => this.clock.now(),
-            random: () => this.env.random(),
-          }).then((event) => this.send(execution.id, event)),
+          saveWorkingDirectory(this.flowOf(execution), execution, command, this.taskContext()).then((event) =>
+            this.send(execution.id, event),
+          ),
         ),
       executionEnded: async (execution) => this.track(this.ended(execution.id)),
       createExecution: async (execution, command) =>
         later(`${execution.id}/retry-execution`, command.at, () =>
           this.track(retryExecution(this.ports, execution.id, command.attemptNumber)),
         ),
+    };
+  }
+
+  /** What a task attempt and a WorkingDirectory's save run with: this engine's stores, clock and randomness. */
+  private taskContext() {
+    return {
+      registry: this.options.registry,
+      services: this.services,
+      functions: this.functions,
+      namespaceAccess: this.access,
+      now: () => this.clock.now(),
+      random: () => this.env.random(),
     };
   }
 
@@ -545,12 +552,7 @@ export class MemoryEngine {
           execution,
           command,
           {
-            registry: this.options.registry,
-            services: this.services,
-            functions: this.functions,
-            namespaceAccess: this.access,
-            now: () => this.clock.now(),
-            random: () => this.env.random(),
+            ...this.taskContext(),
             log: (entry) => {
               this.logs.push(entry);
               this.options.onLog?.(entry);
