@@ -8,6 +8,7 @@
  *   tasks run inline in the executor's transaction and without (every task a queue job);
  * - the same for 40 `scripts.shell.Commands` running `true`;
  * - fan-out: 100 tasks of one Parallel;
+ * - a 100-iteration ForEach (`concurrencyLimit: 1`) of a Log, Kestra's third benchmark flow (bench/peers);
  * - sustained throughput of a 2-task flow started through the engine client, with p95 start-to-end latency.
  * Targets on a 2-core machine: <= 5 ms per in-engine task, >= 100 executions/s of the 2-task flow.
  */
@@ -38,6 +39,7 @@ const shellChain = (n: number) =>
   `id: shell\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - { id: s${i}, type: io.kestra.plugin.scripts.shell.Commands, commands: ["true"] }`).join("\n")}\n`;
 const fanOut = (n: number) =>
   `id: fan\nnamespace: bench\ntasks:\n  - id: all\n    type: core.flow.Parallel\n    tasks:\n${Array.from({ length: n }, (_, i) => `      - { id: p${i}, type: core.log.Log, message: "p ${i}" }`).join("\n")}\n`;
+const loop100 = `id: loop\nnamespace: bench\ntasks:\n  - id: each\n    type: core.flow.ForEach\n    values: ${JSON.stringify(Array.from({ length: 100 }, (_, i) => String(i)))}\n    concurrencyLimit: 1\n    tasks:\n      - { id: log, type: core.log.Log, message: "{{ taskrun.value }}" }\n`;
 const twoTasks = `id: two\nnamespace: bench\ntasks:\n  - { id: a, type: core.log.Log, message: a }\n  - { id: b, type: core.debug.Return, format: b }\n`;
 
 async function deploy(engine: ServerEngine, tenantId: string, yaml: string) {
@@ -129,7 +131,7 @@ export async function runEngineBench(
           concurrency: 10,
           pollIntervalMs: 200,
         });
-        for (const yaml of [logChain(40), shellChain(40), fanOut(100), twoTasks])
+        for (const yaml of [logChain(40), shellChain(40), fanOut(100), loop100, twoTasks])
           await deploy(engine, tenantId, yaml);
         const label = inline ? "inline light tasks" : "every task queued";
         const chain = median(await sequence(rounds, () => runOnce(engine, tenantId, "chain"))) / 40;
@@ -146,6 +148,14 @@ export async function runEngineBench(
           unit: "ms total",
           ratioToFloor: fan / floor,
           note: `${(fan / 100).toFixed(2)} ms/task`,
+        });
+        const loop = median(await sequence(rounds, () => runOnce(engine, tenantId, "loop")));
+        results.push({
+          name: `100-iteration ForEach of a Log, one at a time (${label})`,
+          value: loop,
+          unit: "ms total",
+          ratioToFloor: loop / floor,
+          note: `${(loop / 100).toFixed(2)} ms/iteration`,
         });
         if (inline) {
           const shell =
