@@ -67,9 +67,12 @@ test("sign in, API tokens, invitations, tenant switcher and audit log", async ({
   await other.getByLabel("Email").fill(inviteeEmail);
   await other.getByLabel("Password").fill("invitee password 1");
   await other.getByRole("button", { name: "Sign in" }).click();
-  await expect(other).toHaveURL(/\/team$/);
+  // They land on the dashboard, which says what to do first.
+  await expect(other).toHaveURL(/:\d+\/$/);
   await expect(other.getByRole("banner")).toContainText("Signed in as invitee-");
+  await expect(other.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   // A Viewer cannot see the team: the page says why.
+  await other.goto("/team");
   await expect(other.getByRole("alert").filter({ hasText: "lack USER:READ" }).first()).toBeVisible();
   await invitee.close();
   await page.reload();

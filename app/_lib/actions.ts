@@ -77,8 +77,9 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
     if (described.unexpected) throw error;
     return { error: described.message, email };
   }
-  const next = invitationToken ? "/team" : "/api-tokens";
-  redirect(`/sign-in?signedUp=1&callbackUrl=${encodeURIComponent(next)}`);
+  // The dashboard, whatever the role: its empty state says what to do first, where the team page would
+  // greet an invited Viewer with a permission error.
+  redirect(`/sign-in?signedUp=1&callbackUrl=${encodeURIComponent("/")}`);
 }
 
 export async function signOutAction(): Promise<void> {
@@ -114,7 +115,7 @@ export async function acceptInvitationAction(_state: FormState, form: FormData):
     return { error: described.message };
   }
   (await cookies()).set(TENANT_COOKIE, slug, { path: "/", sameSite: "lax", httpOnly: true });
-  redirect("/team");
+  redirect("/");
 }
 
 export async function createTenantAction(_state: FormState, form: FormData): Promise<FormState> {
