@@ -4,8 +4,11 @@ import { type Flow, loadFlow } from "@/engine/flow";
 import { builtInRegistry } from "@/plugins";
 import { isPublicHoliday } from "@/plugins/core/condition/holidays";
 import { tempDirs } from "@/test/temp-dirs";
+import { expressionFunctions, RUNTIME_FUNCTION_NAMES } from "./expression-functions";
+import { MemoryKvStore } from "./kv/memory";
 import { MemoryEngine, VirtualClock } from "./memory";
 import { LocalStorage } from "./storage";
+import { MemoryStorage } from "./storage/memory";
 import { inputFileUri } from "./storage/uris";
 
 const tempDir = tempDirs("cadenza-fn");
@@ -170,5 +173,20 @@ describe("isPublicHoliday (Kestra 2.0; IsPublicHolidayFunctionTest's cases)", ()
     expect(() => holiday("2024-12-25")).toThrow("expects a 'countryCode' argument");
     expect(() => holiday("not-a-date", "FR")).toThrow("could not parse 'date'");
     expect(() => holiday("2024-12-25", "XX")).toThrow("does not know the country 'XX'");
+  });
+});
+
+describe("RUNTIME_FUNCTION_NAMES", () => {
+  it("names exactly the functions expressionFunctions() gives when every store is there", () => {
+    const functions = expressionFunctions({
+      kv: new MemoryKvStore(() => 0),
+      storage: new MemoryStorage(),
+      logsOf: () => [],
+      secret: async () => undefined,
+      runSubflow: async () => {
+        throw new Error("not run");
+      },
+    });
+    expect(Object.keys(functions).sort()).toEqual([...RUNTIME_FUNCTION_NAMES].sort());
   });
 });

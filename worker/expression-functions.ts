@@ -73,12 +73,30 @@ function refuseVersion(version: unknown): void {
 }
 
 /**
+ * Every function expressionFunctions() may add: the one list the editor's completion reads
+ * (server/services/editor-catalog.ts), so a function added here is known to the editor too.
+ */
+export const RUNTIME_FUNCTION_NAMES = [
+  "isPublicHoliday",
+  "kv",
+  "secret",
+  "read",
+  "fileSize",
+  "fileExists",
+  "isFileEmpty",
+  "subflow",
+  "errorLogs",
+] as const;
+
+export type RuntimeFunctionName = (typeof RUNTIME_FUNCTION_NAMES)[number];
+
+/**
  * The I/O-backed expression functions (`kv`, `secret`, `read`, `errorLogs`, `fileSize`, `fileExists`,
  * `isFileEmpty`, `subflow`), bound to a driver's stores, and `isPublicHoliday` (holiday calendars: see holidays.ts).
  * The expression engine itself does no I/O.
  */
 export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunction> {
-  const functions: Record<string, ExprFunction> = { isPublicHoliday };
+  const functions: Partial<Record<RuntimeFunctionName, ExprFunction>> = { isPublicHoliday };
   const { kv, storage, logsOf, secret } = deps;
   const access = deps.access ?? defaultNamespaceAccess;
   if (kv) {
@@ -134,5 +152,5 @@ export function expressionFunctions(deps: FunctionDeps): Record<string, ExprFunc
         .map((log) => ({ ...log }));
     };
   }
-  return functions;
+  return functions as Record<string, ExprFunction>;
 }

@@ -7,6 +7,7 @@ import { EXPRESSION_FILTERS, EXPRESSION_FUNCTIONS } from "@/engine/expr";
 import { flowJsonSchema, pluginMarkdown } from "@/engine/flow";
 import type { Plugin } from "@/engine/plugin";
 import { builtInRegistry } from "@/plugins";
+import { RUNTIME_FUNCTION_NAMES } from "@/worker/expression-functions";
 
 export interface CatalogPlugin {
   type: string;
@@ -73,18 +74,6 @@ export function flowSchemaText(): string {
   return schema;
 }
 
-/** The I/O-backed functions a run adds (worker/expression-functions.ts). */
-const RUNTIME_FUNCTIONS = [
-  "secret",
-  "kv",
-  "read",
-  "errorLogs",
-  "fileSize",
-  "fileExists",
-  "isFileEmpty",
-  "subflow",
-];
-
 export function editorCatalog(): EditorCatalog {
   catalog ??= {
     plugins: builtInRegistry()
@@ -100,7 +89,8 @@ export function editorCatalog(): EditorCatalog {
         examples: (plugin.examples ?? []).map((e) => ({ title: e.title, flow: e.flow })),
       })),
     filters: [...EXPRESSION_FILTERS].sort(),
-    functions: [...new Set([...EXPRESSION_FUNCTIONS, ...RUNTIME_FUNCTIONS])].sort(),
+    // The I/O-backed functions a run adds, as worker/expression-functions.ts declares them.
+    functions: [...new Set([...EXPRESSION_FUNCTIONS, ...RUNTIME_FUNCTION_NAMES])].sort(),
   };
   return catalog;
 }

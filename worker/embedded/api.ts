@@ -12,6 +12,7 @@ import { renderTreeAsync } from "@/engine/expr";
 import type { Flow } from "@/engine/flow";
 import { allConditionsHold } from "@/engine/triggers";
 import type { LogEntry } from "../logs";
+import type { SubflowCall } from "../subflow-function";
 import {
   applyEvent,
   applyEventInTransaction,
@@ -113,6 +114,33 @@ export class EngineClient {
     runner?: ExecutionRunner,
   ) {
     this.runner = runner ?? embeddedRunner(ctx);
+    ctx.runSubflow = (tenantId, call) => this.runSubflow(tenantId, call);
+  }
+
+  /**
+   * subflow(): an execution of the flow (of the tenant, at a revision when given) started through this
+   * client's runner, so in Temporal mode a workflow, in its own committed creation, then waited for with
+   * waitForEnd (the "ended" notification, else polling) until `timeoutMs`.
+   */
+  private async runSubflow(tenantId: string, call: SubflowCall): Promise<Execution> {
+    const name = `'${call.namespace}'.'${call.id}'`;
+    const flow = await this.flow(tenantId, call.namespace, call.id, call.revision).catch((error) => {
+      if (!(error instanceof FlowNotFoundError)) throw error;
+      throw new Error(
+        `Unable to find flow ${name}${call.revision !== undefined ? ` with revision ${call.revision}` : ""}`,
+      );
+    });
+    if (flow.disabled) throw new Error(`Cannot execute flow ${name}: it is disabled`);
+    const started = await this.runner.createAndStart(
+      tenantId,
+      flow,
+      { inputs: call.inputs, labels: call.labels },
+      {},
+    );
+    const ended = await this.waitForEnd(tenantId, started.id, call.timeoutMs);
+    if (!isTerminal(ended.state.current))
+      throw new Error(`execution ${started.id} did not end within ${call.timeoutMs} ms`);
+    return ended;
   }
 
   private async flow(tenantId: string, namespace: string, flowId: string, revision?: number): Promise<Flow> {
@@ -219,6 +247,8 @@ export class EngineClient {
         random: ctx.random,
         newId: ctx.newId,
         registry: ctx.registry,
+        // New inputs are rendered as a start's are (an input's expression may call kv() or subflow()).
+        functions: ctx.functions(ctx.pool, tenantId),
         ...(ctx.inputCipher ? { inputCipher: ctx.inputCipher } : {}),
       },
       { inputs },

@@ -243,6 +243,17 @@ export async function createAndStartInTransaction(
   options: CreateOptions = {},
 ): Promise<Execution | undefined> {
   const execution = await createMaskedExecution(ctx, client, tenantId, flow, request);
+  return startCreatedInTransaction(ctx, client, tenantId, execution, options);
+}
+
+/** Stores an execution just created and starts it (at `startAt`), in the caller's transaction. */
+async function startCreatedInTransaction(
+  ctx: EngineContext,
+  client: DbClient,
+  tenantId: string,
+  execution: Execution,
+  options: CreateOptions,
+): Promise<Execution | undefined> {
   const inserted = await insertExecution(client, tenantId, execution, options);
   if (!inserted) return undefined;
   if (options.startAt && options.startAt.getTime() > ctx.now().getTime()) {
@@ -300,14 +311,18 @@ export function validateInputs(
   return validateExecutionInputs(flow, { ...request, tenantId }, stepEnv(ctx, ctx.pool, tenantId));
 }
 
-export function createAndStart(
+/** createAndStartInTransaction in a transaction of its own, opened once the inputs are rendered. */
+export async function createAndStart(
   ctx: EngineContext,
   tenantId: string,
   flow: Flow,
   request: ExecutionRequest,
   options: CreateOptions = {},
 ): Promise<Execution | undefined> {
+  // Inputs are rendered before the transaction opens: an input calling subflow() waits for another
+  // execution to end, which must not happen while holding a connection and locks (create-context.ts).
+  const execution = await createMaskedExecution(ctx, ctx.pool, tenantId, flow, request);
   return withTransaction(ctx.pool, (client) =>
-    createAndStartInTransaction(ctx, client, tenantId, flow, request, options),
+    startCreatedInTransaction(ctx, client, tenantId, execution, options),
   );
 }

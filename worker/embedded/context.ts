@@ -1,7 +1,8 @@
-import type { InputCipher } from "@/engine/executor";
+import type { Execution, InputCipher } from "@/engine/executor";
 import type { ExprFunction } from "@/engine/expr";
 import type { FileStorage, PluginRegistry, ProcessRunner, TaskServices } from "@/engine/plugin";
 import type { NamespaceAccess } from "../namespace-access";
+import type { SubflowCall } from "../subflow-function";
 import type { Db, Queryable } from "./db";
 import type { FlowStore } from "./flow-store";
 import type { Masker } from "./mask";
@@ -36,4 +37,10 @@ export interface EngineContext {
   inputCipher?: InputCipher;
   /** Where the engine reports its own problems (not an execution's logs). */
   report(message: string, error?: unknown): void;
+  /**
+   * subflow(): starts an execution of the tenant through the engine that runs this context's executions
+   * (embedded or Temporal) and resolves with it once it has ended. Set by the EngineClient made on this
+   * context (a process makes one); without one, subflow() says no engine runs executions here.
+   */
+  runSubflow?(tenantId: string, call: SubflowCall): Promise<Execution>;
 }

@@ -54,6 +54,9 @@ export interface ContextOptions {
   namespaceIsolation?: NamespaceIsolation;
 }
 
+const IN_TRANSACTION =
+  "it cannot wait for a flow where the engine renders this expression (inside its transaction: a flowable's properties, the flow's outputs, an execution the engine creates itself such as a flow-level retry); it runs where inputs are rendered as an execution is created or validated from the UI, the API or the CLI";
+
 export function createEngineContext(options: ContextOptions): EngineContext {
   const now = options.now ?? (() => new Date());
   const processRunner = options.processRunner ?? new LocalProcessRunner();
@@ -76,6 +79,15 @@ export function createEngineContext(options: ContextOptions): EngineContext {
         secret: options.secret
           ? (namespace, name) => options.secret?.(tenantId, namespace, name) ?? Promise.resolve(undefined)
           : undefined,
+        runSubflow: (call) => {
+          // Waiting for an execution while holding a transaction would keep its connection and locks for
+          // up to the timeout, and the child's own work needs connections from the same pool: refused
+          // instead of risking a deadlock. Inputs of executions started from the UI, the API or the CLI
+          // are rendered before any transaction (apply.ts createAndStart), so this is where it works.
+          if (db !== options.pool) throw new Error(IN_TRANSACTION);
+          if (!ctx.runSubflow) throw new Error("no engine runs executions in this process");
+          return ctx.runSubflow(tenantId, call);
+        },
       }),
       // errorLogs() reads the logs written so far in this transaction too.
       errorLogs: async (_args, _named, { context }) => {

@@ -3,6 +3,7 @@ import type { DriverPorts } from "../core";
 import {
   applyEvent,
   applyEventInTransaction,
+  createAndStart,
   createAndStartInTransaction,
   ExecutionNotFoundError,
 } from "./apply";
@@ -39,8 +40,11 @@ export function driverPorts(ctx: EngineContext, tenantId: string, client?: DbCli
           throw error;
         }
       },
+      // Without a transaction of the caller's, inputs are rendered before one opens (see createAndStart).
       create: (flow, request, options) =>
-        inTransaction((c) => createAndStartInTransaction(ctx, c, tenantId, flow, request, options)),
+        client
+          ? createAndStartInTransaction(ctx, client, tenantId, flow, request, options)
+          : createAndStart(ctx, tenantId, flow, request, options),
       async parentOf(execution) {
         return (await loadExecution(db, execution.id))?.parentLink ?? undefined;
       },

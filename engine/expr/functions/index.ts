@@ -29,7 +29,8 @@ export const UNAVAILABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   "credential",
   "http",
   "tasksWithState",
-  // Runs a flow to its end: only drivers that can wait for one give it (worker/subflow-function.ts).
+  // Runs a flow to its end: every driver gives it where inputs are rendered (worker/subflow-function.ts);
+  // a caller that renders without the driver's functions (a display preview) has it not.
   "subflow",
   // Bound to a task run by the executor and the worker (engine/executor/iteration-functions.ts).
   "iterationOutput",

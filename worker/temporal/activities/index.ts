@@ -24,6 +24,10 @@ export type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./ty
 
 const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
 const HEARTBEAT_EVERY_MS = 2_000;
+const SUBFLOW_REFUSED = "SubflowFunctionRefused";
+const SUBFLOW_IN_WORKFLOW =
+  "subflow(): can only be used at flow-input render time (e.g. an input's 'expression'); it is not supported in a flowable's properties or the flow's outputs, which the Temporal workflow renders";
+
 /**
  * A task attempt's last log lines go back to the workflow with its result (and so into its history) up to
  * this many characters of messages; more are written by the activity itself.
@@ -201,7 +205,11 @@ export function createTemporalActivities(
     },
 
     callFunction({ tenantId, name, args, named, context }) {
+      // The workflow renders a flowable's properties and the flow's outputs: subflow() would hold a worker's
+      // activity slot while a whole execution runs, and this activity's retries would start it again. As in
+      // Kestra, it runs only where inputs are rendered, which is outside any workflow.
       return beating(async () => {
+        if (name === "subflow") throw ApplicationFailure.nonRetryable(SUBFLOW_IN_WORKFLOW, SUBFLOW_REFUSED);
         const fn = ctx.functions(ctx.pool, tenantId)[name];
         if (!fn) throw new Error(`unknown function ${name}()`);
         return fn(args, named, { context });

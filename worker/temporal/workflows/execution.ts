@@ -103,17 +103,22 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     loaded.functionNames.map((name) => [
       name,
       (args: unknown[], named: Record<string, unknown>, call: { context: Record<string, unknown> }) =>
-        lookups.callFunction({
-          tenantId,
-          name,
-          args,
-          named,
-          context: {
-            flow: call.context.flow,
-            execution: call.context.execution,
-            trigger: call.context.trigger,
-          },
-        }),
+        lookups
+          .callFunction({
+            tenantId,
+            name,
+            args,
+            named,
+            context: {
+              flow: call.context.flow,
+              execution: call.context.execution,
+              trigger: call.context.trigger,
+            },
+          })
+          .catch((error: unknown) => {
+            // The function's own reason (e.g. subflow() refused here), not the wrapper's "Activity task failed".
+            throw error instanceof ActivityFailure && error.cause ? new Error(error.cause.message) : error;
+          }),
     ]),
   );
   const env: StepEnv = {
