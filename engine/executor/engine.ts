@@ -115,6 +115,8 @@ export class Engine implements RunFinisher {
         return;
       case "resume":
         return this.resume(event.inputs ?? {});
+      case "review":
+        return this.review(event);
       case "restart":
         restartExecution(ctx, (task) => this.handlerOf(task));
         ctx.log("INFO", `Execution restarted (attempt ${this.execution.metadata.attemptNumber})`);
@@ -329,6 +331,38 @@ export class Engine implements RunFinisher {
     ctx.log("INFO", "Execution resumed");
   }
 
+  /**
+   * A reviewer's decision on a paused Approval (Kestra's ExecutionService.decide): the named run, or the only
+   * one waiting. The execution goes on once nothing else is paused, as a resume does.
+   */
+  private async review(event: Extract<ExecutionEvent, { type: "review" }>): Promise<void> {
+    const { ctx, execution } = this;
+    const waiting = execution.taskRunList.filter(
+      (run) => run.state.current === "PAUSED" && this.handlerOf(ctx.taskOf(run))?.onReview,
+    );
+    if (execution.state.current !== "PAUSED" || waiting.length === 0)
+      throw new ExecutionOperationError(
+        `execution ${execution.id} is not waiting on an Approval (it is ${execution.state.current})`,
+      );
+    let run: TaskRun | undefined;
+    if (event.taskRunId) {
+      run = waiting.find((r) => r.id === event.taskRunId);
+      if (!run)
+        throw new ExecutionOperationError(
+          `task run ${event.taskRunId} is not an Approval waiting for a review (waiting: ${waiting.map((r) => `${r.taskId} ${r.id}`).join(", ")})`,
+          ctx.run(event.taskRunId) ? "INVALID_STATE" : "NOT_FOUND",
+        );
+    } else if (waiting.length > 1) {
+      throw new ExecutionOperationError(
+        `${waiting.length} Approvals wait for a review: say which with taskRunId (${waiting.map((r) => `${r.taskId} ${r.id}`).join(", ")})`,
+        "INVALID_INPUT",
+      );
+    } else run = waiting[0] as TaskRun;
+    const task = ctx.taskOf(run);
+    const { taskRunId: _, type: __, ...review } = event;
+    await this.handlerOf(task)?.onReview?.(this.flowable(run, task), review);
+  }
+
   // ---------------------------------------------------------------- task runs
 
   finishRun(run: TaskRun, state: StateType, error?: string): void {
@@ -454,22 +488,24 @@ export class Engine implements RunFinisher {
         }
       }
 
-      if (internal.exitState) {
+      // A flowable may have exited while resolving (an Approval's SUCCEED/CANCEL/KILL), creating `internal`.
+      const ended = execution.internal ?? internal;
+      if (ended.exitState) {
         if (execution.taskRunList.every((r) => isTerminal(r.state.current))) {
-          ctx.log("INFO", `Exit: execution ends ${internal.exitState}`);
+          ctx.log("INFO", `Exit: execution ends ${ended.exitState}`);
           // A LOOP execution has no afterExecution of its own (the parent's runs once).
           const afterExecution =
-            internal.exitAfterExecution &&
+            ended.exitAfterExecution &&
             !execution.loopRun &&
             ctx.flow.afterExecution.some((t) => !t.disabled);
-          delete internal.exitAfterExecution;
+          delete ended.exitAfterExecution;
           if (!afterExecution) {
-            this.terminate(internal.exitState);
+            this.terminate(ended.exitState);
             break;
           }
           // Kestra runs afterExecution on an execution that ended (ExecutionService.isTerminated).
-          internal.finalState = internal.exitState;
-          delete internal.exitState;
+          ended.finalState = ended.exitState;
+          delete ended.exitState;
           changed = true;
         }
       } else if (!isTerminal(state)) {

@@ -1,5 +1,6 @@
 import type { Label, LogLevel, Metric } from "../plugin/types";
 import type { ChangeableState } from "./change-state";
+import type { ReviewDecision } from "./flowable";
 import type { Execution, LoopIterationRequest } from "./model";
 import type { StateType } from "./states";
 
@@ -16,6 +17,11 @@ export type ExecutionEvent =
   | { type: "kill" }
   | { type: "pause" }
   | { type: "resume"; inputs?: Record<string, unknown> }
+  /**
+   * A reviewer approves or denies a paused Approval (Kestra 2.0's review action). `taskRunId` names it when
+   * several wait at once; without it the only one waiting is meant.
+   */
+  | ({ type: "review"; taskRunId?: string } & ReviewDecision)
   | { type: "restart" }
   /** Kestra's "change status" of a task run (ExecutionService.markAs), on an ended execution. */
   | { type: "changeTaskRunState"; taskRunId: string; state: ChangeableState }

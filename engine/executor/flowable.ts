@@ -4,6 +4,16 @@ import type { TaskRun } from "./model";
 import type { StateType } from "./states";
 import type { StepContext } from "./step-context";
 
+/** A reviewer's decision on an Approval (the `review` event, Kestra's Approval.Decision and Pause.Resumed). */
+export interface ReviewDecision {
+  decision: "APPROVED" | "DENIED";
+  comment?: string;
+  /** Who decided: a user's name or email, an API token's name. */
+  by?: string;
+  /** Values for the Approval's review `inputs`. */
+  inputs?: Record<string, unknown>;
+}
+
 /** A child task run a flowable wants created. */
 export interface ChildSpec {
   task: Task;
@@ -66,6 +76,8 @@ export interface FlowableHandler<P = Record<string, unknown>> {
   onWorkingDirectorySaved?(context: FlowableContext<P>, event: WorkingDirectorySavedEvent): void;
   /** Resume of a PAUSED run; returns the outputs to set. Throws ExecutionOperationError on invalid inputs. */
   onResume?(context: FlowableContext<P>, inputs: Record<string, unknown>): Promise<void> | void;
+  /** A reviewer's decision on a PAUSED run (an Approval). Throws ExecutionOperationError when refused. */
+  onReview?(context: FlowableContext<P>, review: ReviewDecision): Promise<void> | void;
   /** The execution is being killed while this run is active (e.g. kill the subflows it started). */
   onKill?(context: FlowableContext<P>): void;
   /**

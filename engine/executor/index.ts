@@ -27,7 +27,7 @@ export type {
   TaskResultEvent,
   WorkingDirectorySavedEvent,
 } from "./events";
-export type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
+export type { FlowableContext, FlowableDecision, FlowableHandler, ReviewDecision } from "./flowable";
 export * from "./flowables";
 export { type InputError, type InputState, nestInputs, resolveInputValues } from "./inputs";
 export { withIterationFunctions } from "./iteration-functions";

@@ -182,6 +182,25 @@ class Builder {
         this.connect(from, [box.end], "CHOICE", type === "core.flow.If" ? "else" : "defaults");
       return tails;
     }
+    if (type === "core.flow.Approval") {
+      // Kestra's Approval.tasksTree is a choice: onWait runs first, then onApprove or onDeny.
+      const wait = own.find((l) => l.slot === "onWait");
+      const after = wait ? this.sequence(wait.tasks, from, "SEQUENTIAL", box.uid, box.uid, wait.slot) : from;
+      const tails: string[] = [];
+      for (const list of own.filter((l) => l.slot !== "onWait"))
+        tails.push(
+          ...this.sequence(
+            list.tasks,
+            after,
+            "CHOICE",
+            box.uid,
+            box.uid,
+            list.slot,
+            list.slot.replace(/^on/, "").toLowerCase(),
+          ),
+        );
+      return tails.length > 0 ? tails : after;
+    }
     const parallel =
       PARALLEL.has(type) ||
       (type === "core.flow.ForEach" && task.concurrencyLimit !== undefined && task.concurrencyLimit !== 1);

@@ -8,6 +8,7 @@ import { setExecutionLabels } from "../services/execution-labels";
 import { logCounts, logPage, MAX_LOG_PAGE, nextLogLine } from "../services/execution-logs";
 import { executionAbilities, executionRelatives, taskDurationMedians } from "../services/execution-page";
 import { executionTaskRuns, getExecutionPageView } from "../services/execution-page-view";
+import { reviewExecution } from "../services/execution-review";
 import {
   changeTaskRunState,
   deleteExecution,
@@ -255,6 +256,28 @@ export const executionOperations = {
     }),
     permission: update,
     run: (scope, input) => operateExecution(scope, input.executionId, input.operation, input.inputs),
+  }),
+  /** Kestra 2.0's review of an Approval: the execution page's Approve / Deny and POST .../actions/review. */
+  review: defineOperation({
+    name: "executions.review",
+    kind: "mutation",
+    audit: { resourceType: "EXECUTION", actions: ["APPROVE", "DENY"] },
+    input: byId.extend({
+      decision: z.enum(["APPROVED", "DENIED"]).meta({ description: "APPROVED or DENIED." }),
+      comment: z
+        .string()
+        .max(10_000)
+        .optional()
+        .meta({
+          description: "The reviewer's comment; required where the Approval's commentRequired says so.",
+        }),
+      taskRunId: taskRunId
+        .optional()
+        .meta({ description: "The Approval's task run, when several wait at once; else the one waiting." }),
+      inputs: values.optional().meta({ description: "Values of the Approval's review `inputs`." }),
+    }),
+    permission: update,
+    run: (scope, { executionId: id, ...request }) => reviewExecution(scope, id, request),
   }),
   forceRun: defineOperation({
     name: "executions.forceRun",

@@ -31,6 +31,7 @@ const OPERATIONS: Record<string, [Permission, Action]> = {
   kill: ["EXECUTION", "UPDATE"],
   pause: ["EXECUTION", "UPDATE"],
   resume: ["EXECUTION", "UPDATE"],
+  review: ["EXECUTION", "UPDATE"],
   labels: ["EXECUTION", "UPDATE"],
   changeState: ["EXECUTION", "UPDATE"],
   changeStatus: ["EXECUTION", "UPDATE"],

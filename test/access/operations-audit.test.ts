@@ -171,6 +171,13 @@ const SAMPLES: Record<string, Sample> = {
     executionId: await executionIn("pausing", "PAUSED"),
     operation: "kill",
   }),
+  "executions.review": async ({ run, executionIn }) => {
+    const id = unique("approval");
+    await run("flows.create", {
+      source: `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: approval\n    type: core.flow.Approval\n`,
+    });
+    return { executionId: await executionIn(id, "PAUSED"), decision: "APPROVED", comment: "ok" };
+  },
   "executions.forceRun": async ({ executionIn }) => ({
     executionId: await executionIn("f", "CREATED", { scheduleDate: later() }),
   }),

@@ -515,6 +515,13 @@ describe("audit log", () => {
         ),
       );
     };
+    recipes["POST /executions/{executionId}/actions/review"] = async () => {
+      const run = id(await call("POST", "executions/audit.ns/approving"));
+      await waitFor(run, "PAUSED");
+      return act(() =>
+        call("POST", `executions/${run}/actions/review`, { decision: "APPROVED", comment: "ok" }),
+      );
+    };
     recipes["POST /expressions/render"] = () =>
       act(() =>
         call("POST", "expressions/render", {
@@ -538,6 +545,11 @@ describe("audit log", () => {
 
     await call("POST", "flows", FLOW("base"));
     await call("POST", "flows", PAUSING);
+    await call(
+      "POST",
+      "flows",
+      "id: approving\nnamespace: audit.ns\ntasks:\n  - id: approval\n    type: core.flow.Approval\n",
+    );
     await call("POST", "flows", SLOW);
     await call("POST", "flows", QUEUEING);
     await call(

@@ -66,6 +66,14 @@ tasks:
   - { id: wait, type: io.kestra.plugin.core.flow.Pause }
   - { id: after, type: io.kestra.plugin.core.log.Log, message: "resumed" }
 `;
+const APPROVING = `id: approving
+namespace: company.team
+tasks:
+  - id: approval
+    type: io.kestra.plugin.core.flow.Approval
+    commentRequired: ON_DENY
+    onApprove: [{ id: approved, type: io.kestra.plugin.core.log.Log, message: "{{ outputs.approval.by }}" }]
+`;
 const SLOW = `id: slow
 namespace: company.team
 tasks:
@@ -163,6 +171,30 @@ describe.skipIf(!temporalAvailable)("REST journey with CADENZA_ENGINE=temporal",
     };
     expect(done.state.current).toBe("SUCCESS");
     expect(done.state.histories.map((h) => h.state)).toContain("RESTARTED");
+  }, 90_000);
+
+  it("decides a waiting Approval through the workflow's operate update; a denial without its comment is refused", async () => {
+    await api.deploy("acme", token, APPROVING);
+    const started = await api.call("POST", "acme/executions/company.team/approving", { token, body: {} });
+    const id = (started.json as Exec).id;
+    await poll(id, (state) => state === "PAUSED");
+    const review = (body: object) =>
+      api.call("POST", `acme/executions/${id}/actions/review`, { token, body });
+    const refused = await review({ decision: "DENIED" });
+    expect(refused.status, refused.text).toBe(422);
+    expect((refused.json as { message: string }).message).toMatch(/comment is required to deny/);
+    const approved = await review({ decision: "APPROVED", comment: "ok" });
+    expect(approved.status, approved.text).toBe(200);
+    const done = (await poll(id, (state) => state === "SUCCESS")) as Exec & {
+      taskRunList: { taskId: string; outputs?: Record<string, unknown> }[];
+    };
+    expect(done.state.current).toBe("SUCCESS");
+    expect(done.taskRunList.map((r) => r.taskId)).toEqual(["approval", "approved"]);
+    expect(done.taskRunList[0]?.outputs).toMatchObject({
+      decision: "APPROVED",
+      by: "admin@acme.test",
+      comment: "ok",
+    });
   }, 90_000);
 
   it("runs a Schedule trigger as a Temporal Schedule kept in sync by the server: fires, then stops when disabled", async () => {

@@ -200,15 +200,25 @@ export class EngineClient {
   }
 
   /**
-   * kill / pause / resume / restart / change a task run's state / force a start past the concurrency limit /
-   * change an ended execution's status. Throws ExecutionOperationError when the execution's state forbids it.
+   * kill / pause / resume / review an Approval / restart / change a task run's state / force a start past the
+   * concurrency limit / change an ended execution's status. Throws ExecutionOperationError when the execution's state forbids it.
    */
   async operate(
     tenantId: string,
     id: string,
     event: Extract<
       ExecutionEvent,
-      { type: "kill" | "pause" | "resume" | "restart" | "changeTaskRunState" | "start" | "changeStatus" }
+      {
+        type:
+          | "kill"
+          | "pause"
+          | "resume"
+          | "review"
+          | "restart"
+          | "changeTaskRunState"
+          | "start"
+          | "changeStatus";
+      }
     >,
   ): Promise<Execution> {
     await this.owned(tenantId, id);

@@ -17,6 +17,7 @@ import {
   toFormData,
 } from "../execute";
 import { Button, ErrorText, Select } from "../ui";
+import { ApprovalReview, waitingApprovals } from "./approval";
 import { ChangeStatusButton } from "./change-status";
 import { declaredInputs, findTask, parseFlow } from "./flow-source";
 import type { ExecutionView } from "./live";
@@ -72,7 +73,7 @@ export function Dialog({
 }
 
 /** Typed fields for declared inputs (the Execute dialog's InputField), with their values. */
-function InputsForm({
+export function InputsForm({
   inputs,
   values,
   setValues,
@@ -106,7 +107,7 @@ function InputsForm({
   );
 }
 
-function startValues(inputs: DeclaredInput[], given?: Record<string, unknown>) {
+export function startValues(inputs: DeclaredInput[], given?: Record<string, unknown>) {
   return Object.fromEntries(
     inputs.map((input) => {
       const prefill = given?.[input.id];
@@ -346,6 +347,11 @@ export function ExecutionActions({
     }),
   );
   const doc = useMemo(() => parseFlow((flow.data as { source?: string } | undefined)?.source), [flow.data]);
+  const approvals = waitingApprovals(execution, doc);
+  // An Approval is decided, not resumed (the engine refuses a resume while one waits).
+  const onlyApprovals =
+    approvals.length > 0 &&
+    approvals.length === execution.taskRunList.filter((r) => r.state.current === "PAUSED").length;
   const [dialog, setDialog] = useState<"resume" | "replay">();
   const operate = useMutation(
     trpc.executions.operate.mutationOptions({
@@ -382,7 +388,7 @@ export function ExecutionActions({
             Unqueue
           </Guarded>
         ) : null}
-        {state === "PAUSED" ? (
+        {state === "PAUSED" && !onlyApprovals ? (
           <Guarded ability={abilities?.resume} onClick={() => setDialog("resume")}>
             Resume
           </Guarded>
@@ -431,6 +437,17 @@ export function ExecutionActions({
         )}
       </div>
       {error ? <ErrorText>{error.message}</ErrorText> : null}
+      {approvals.map(({ run, task }) => (
+        <ApprovalReview
+          key={run.id}
+          tenant={tenant}
+          execution={execution}
+          run={run}
+          task={task}
+          ability={abilities?.review}
+          onChanged={onChanged}
+        />
+      ))}
       {dialog === "resume" ? (
         <ResumeDialog
           tenant={tenant}

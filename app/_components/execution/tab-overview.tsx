@@ -9,8 +9,10 @@ import { useTRPC } from "../../_trpc/react";
 import { DateTime } from "../date-time";
 import { Card } from "../ui";
 import { LabelsEditor, useAbilities } from "./actions";
+import { ApprovalDecisions, isApproval, useFlowDoc } from "./approval";
 import { CompareWithSuccess } from "./compare";
 import type { TabProps } from "./execution-page";
+import { findTask } from "./flow-source";
 import { durationMs, type ExecutionView, formatMs, useNow } from "./live";
 import { LogView } from "./log-view";
 import { StateBadge } from "./state-badge";
@@ -53,6 +55,17 @@ const execLink = (e: { id: string; state: string }, text?: string) => (
     <StateBadge state={e.state} />
   </Link>
 );
+
+/** The Approvals decided (Kestra's review: who, when, comment), when the flow has any. */
+function ApprovalsCard({ tenant, execution }: { tenant: string; execution: ExecutionView }) {
+  const doc = useFlowDoc(tenant, execution);
+  if (!doc || !execution.taskRunList.some((run) => isApproval(findTask(doc.tasks, run.taskId)))) return null;
+  return (
+    <Card title="Approvals">
+      <ApprovalDecisions tenant={tenant} execution={execution} doc={doc} />
+    </Card>
+  );
+}
 
 export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabProps) {
   const trpc = useTRPC();
@@ -198,6 +211,7 @@ export function OverviewTab({ tenant, execution, logs, logTotal, running }: TabP
           />
         </Card>
       </div>
+      <ApprovalsCard tenant={tenant} execution={execution} />
       <TaskRunsTable execution={execution} now={now} />
       <Card
         title={

@@ -3,6 +3,13 @@
  * definitions (`kind: "flowable", handler`), beside their schemas and docs; the executor reads the handler
  * off the registered plugin, so there is no second table keyed by type name.
  */
+export {
+  APPROVAL_BEHAVIORS,
+  type ApprovalDecisionType,
+  approval as approvalHandler,
+  approvalSchema,
+  COMMENT_REQUIRED,
+} from "./approval";
 export { dag as dagHandler, dagSchema, validateDag } from "./dag";
 export {
   eachParallel as eachParallelHandler,

@@ -268,6 +268,33 @@ tasks:
     checkConnected(graph);
   });
 
+  it("draws an Approval as Kestra's Approval.tasksTree: onWait, then a choice of onApprove or onDeny", () => {
+    const graph = flowGraph(
+      load(`id: g
+namespace: t
+tasks:
+  - id: approval
+    type: io.kestra.plugin.core.flow.Approval
+    onWait: [{ id: notify, type: core.log.Log, message: waiting }]
+    onApprove: [{ id: yes, type: core.log.Log, message: yes }]
+    onDeny: [{ id: no, type: core.log.Log, message: no }]
+    finally: [{ id: done, type: core.log.Log, message: done }]
+`),
+      registry,
+    );
+    expect(edges(graph)).toEqual([
+      "start -> approval.start SEQUENTIAL",
+      "approval.start -> approval.notify SEQUENTIAL",
+      "approval.notify -> approval.yes CHOICE approve",
+      "approval.notify -> approval.no CHOICE deny",
+      "approval.yes -> approval.done FINALLY",
+      "approval.no -> approval.done FINALLY",
+      "approval.done -> approval.end SEQUENTIAL",
+      "approval.end -> end SEQUENTIAL",
+    ]);
+    checkConnected(graph);
+  });
+
   it("gives an execution's graph the runs of each task", async () => {
     const flow = load(`id: g
 namespace: t

@@ -4,6 +4,7 @@
  */
 
 import { allowFailurePlugin } from "./allow-failure";
+import { approvalPlugin } from "./approval";
 import { dagPlugin } from "./dag";
 import { eachParallelPlugin } from "./each-parallel";
 import { eachSequentialPlugin } from "./each-sequential";
@@ -35,6 +36,7 @@ export const flowPlugins = [
   loopPlugin,
   allowFailurePlugin,
   pausePlugin,
+  approvalPlugin,
   sleepPlugin,
   subflowPlugin,
   workingDirectoryPlugin,

@@ -4,8 +4,10 @@
 // (2.0 no longer inlines them), the eval of a task run's context, and POST /expressions/render.
 import { z } from "zod";
 import { executionActionOperations as ops } from "../../operations/execution-actions";
+import { executionOperations } from "../../operations/executions";
 import { MAX_RENDER_EXPRESSIONS } from "../../services/expression-render";
 import { executionId, flowId, namespace } from "../../services/schemas";
+import { execution } from "../responses";
 import { type AnyRoute, operationRoute } from "../route";
 
 /** 1.x action path (after /executions/{executionId}/) → its 2.0 name under actions/. */
@@ -39,7 +41,34 @@ export function actionRoutes(executionRoutes: readonly AnyRoute[]): AnyRoute[] {
 
 const outputsMap = z.record(z.string(), z.unknown());
 
+const review = z.object({
+  decision: z.enum(["APPROVED", "DENIED"]),
+  comment: z.string().max(10_000).optional(),
+  taskRunId: z.string().optional(),
+  inputs: outputsMap.optional(),
+});
+
 export const kestra2Routes: AnyRoute[] = [
+  operationRoute(executionOperations.review, {
+    method: "POST",
+    path: "/executions/{executionId}/actions/review",
+    tag: "Executions",
+    summary:
+      "Approve or deny the Approval task an execution waits on: `{ decision: APPROVED | DENIED, comment?, " +
+      "taskRunId? (when several wait), inputs? }`. The reviewer (`by`) is the caller.",
+    body: { kind: "json", schema: review },
+    responses: [
+      { status: 200, description: "The execution after the decision.", schema: execution },
+      { status: 404, description: "No such execution, or no such task run." },
+      { status: 409, description: "The execution is not waiting on an Approval (or not on that task run)." },
+      {
+        status: 422,
+        description:
+          "A comment is required (commentRequired), review inputs are invalid, or several Approvals wait and `taskRunId` is missing.",
+      },
+    ],
+    input: ({ params, body }) => ({ ...(body as object), ...params }),
+  }),
   operationRoute(ops.evalTaskRun, {
     method: "POST",
     path: "/executions/{executionId}/actions/eval/{taskRunId}",

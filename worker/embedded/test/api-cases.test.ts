@@ -47,6 +47,35 @@ describe("apiCases on the embedded engine", () => {
     });
   });
 
+  it("approval-basic.yaml: PAUSED after onWait, approved with a comment -> SUCCESS; denied -> CANCELLED", async () => {
+    await h.deploy(corpus("approval-basic.yaml"));
+    const decide = async (decision: "APPROVED" | "DENIED", comment: string) => {
+      const started = await h.client.start(TENANT, "io.kestra.tests", "approval-basic");
+      const paused = await until(
+        () => h.client.get(TENANT, started.id),
+        (e) => e?.state.current === "PAUSED",
+      );
+      expect(paused?.taskRunList.map((r) => [r.taskId, r.state.current])).toEqual([
+        ["approval", "PAUSED"],
+        ["notify", "SUCCESS"],
+      ]);
+      await h.client.operate(TENANT, started.id, { type: "review", decision, comment, by: "alice" });
+      return h.client.waitForEnd(TENANT, started.id, 15_000);
+    };
+    const approved = await decide("APPROVED", "looks good");
+    expect(approved.state.current).toBe("SUCCESS");
+    expect(approved.taskRunList.map((r) => r.taskId)).toEqual(["approval", "notify", "approved", "last"]);
+    expect(approved.taskRunList[0]?.outputs).toMatchObject({
+      decision: "APPROVED",
+      comment: "looks good",
+      by: "alice",
+    });
+    const denied = await decide("DENIED", "needs changes");
+    expect(denied.state.current).toBe("CANCELLED");
+    expect(denied.taskRunList.map((r) => r.taskId)).toEqual(["approval", "notify", "denied"]);
+    expect(denied.taskRunList[0]?.outputs).toMatchObject({ decision: "DENIED", comment: "needs changes" });
+  });
+
   it("restart_last_failed.yaml: same id, c gets a second attempt, 4 task runs, SUCCESS", async () => {
     await h.deploy(corpus("restart_last_failed.yaml"));
     const started = await h.client.start(TENANT, "io.kestra.tests", "restart_last_failed");
