@@ -114,7 +114,7 @@ export class Engine implements RunFinisher {
         ctx.log("INFO", "Execution paused");
         return;
       case "resume":
-        return this.resume(event.inputs ?? {});
+        return this.resume(event.inputs ?? {}, event.by);
       case "review":
         return this.review(event);
       case "restart":
@@ -314,7 +314,7 @@ export class Engine implements RunFinisher {
     return out;
   }
 
-  private async resume(inputs: Record<string, unknown>): Promise<void> {
+  private async resume(inputs: Record<string, unknown>, by?: string): Promise<void> {
     const { ctx, execution } = this;
     if (execution.state.current !== "PAUSED") {
       throw new ExecutionOperationError(`cannot resume an execution that is ${execution.state.current}`);
@@ -323,7 +323,7 @@ export class Engine implements RunFinisher {
       if (run.state.current !== "PAUSED") continue;
       const task = ctx.taskOf(run);
       const handler = this.handlerOf(task);
-      if (handler?.onResume) await handler.onResume(this.flowable(run, task), inputs);
+      if (handler?.onResume) await handler.onResume(this.flowable(run, task), inputs, by);
       else ctx.setState(run, "RUNNING");
     }
     if (execution.internal) delete execution.internal.manualPause;

@@ -16,7 +16,8 @@ export type ExecutionEvent =
   | { type: "attemptLost"; taskRunId: string; attempt: number; reason: string }
   | { type: "kill" }
   | { type: "pause" }
-  | { type: "resume"; inputs?: Record<string, unknown> }
+  /** `by`: who resumed it (a person's or a service account's name), for the Pause's `resumed` output. */
+  | { type: "resume"; inputs?: Record<string, unknown>; by?: string }
   /**
    * A reviewer approves or denies a paused Approval (Kestra 2.0's review action). `taskRunId` names it when
    * several wait at once; without it the only one waiting is meant.

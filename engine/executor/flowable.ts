@@ -75,7 +75,7 @@ export interface FlowableHandler<P = Record<string, unknown>> {
   onItemsSplit?(context: FlowableContext<P>, batches: string[], error?: string): void | Promise<void>;
   onWorkingDirectorySaved?(context: FlowableContext<P>, event: WorkingDirectorySavedEvent): void;
   /** Resume of a PAUSED run; returns the outputs to set. Throws ExecutionOperationError on invalid inputs. */
-  onResume?(context: FlowableContext<P>, inputs: Record<string, unknown>): Promise<void> | void;
+  onResume?(context: FlowableContext<P>, inputs: Record<string, unknown>, by?: string): Promise<void> | void;
   /** A reviewer's decision on a PAUSED run (an Approval). Throws ExecutionOperationError when refused. */
   onReview?(context: FlowableContext<P>, review: ReviewDecision): Promise<void> | void;
   /** The execution is being killed while this run is active (e.g. kill the subflows it started). */

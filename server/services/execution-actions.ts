@@ -50,7 +50,7 @@ export async function forceRunExecution(scope: ServiceScope, id: string) {
     state === "CREATED" || state === "QUEUED"
       ? ({ type: "start", force: true } as const)
       : state === "PAUSED"
-        ? ({ type: "resume" } as const)
+        ? ({ type: "resume", by: scope.principal.name } as const)
         : undefined;
   const after = event
     ? await engine.client.operate(scope.tenant.id, id, event)

@@ -198,7 +198,9 @@ export async function operateExecution(
   check(scope, "EXECUTION", "UPDATE", found.namespace);
   const engine = await scope.engine();
   const event =
-    operation === "resume" ? { type: "resume" as const, ...(inputs ? { inputs } : {}) } : { type: operation };
+    operation === "resume"
+      ? { type: "resume" as const, ...(inputs ? { inputs } : {}), by: scope.principal.name }
+      : { type: operation };
   const after = await engine.client.operate(scope.tenant.id, id, event);
   await audit(scope, {
     action: OPERATION_ACTION[operation],

@@ -74,6 +74,12 @@ describe("Kestra 2.0 REST shapes", () => {
     for (let i = 0; i < 100 && (await stateOf()) !== "SUCCESS"; i++)
       await new Promise((r) => setTimeout(r, 100));
     expect(await stateOf()).toBe("SUCCESS");
+    // The Pause says who resumed it: the caller, here the token's user.
+    const ended = (await api.call("GET", `acme/executions/${executionId}`, { token })).json as {
+      taskRunList: { taskId: string; outputs?: { resumed?: { by: string; to: string } } }[];
+    };
+    const paused = ended.taskRunList.find((r) => r.outputs?.resumed);
+    expect(paused?.outputs?.resumed).toMatchObject({ by: "admin@acme.test", to: "SUCCESS" });
 
     // Kill refuses an ended execution the same way on both paths.
     const legacy = await api.call("DELETE", `acme/executions/${executionId}/kill`, { token });

@@ -99,11 +99,13 @@ export const pause: FlowableHandler<PauseProps> = {
         `Pause ended after ${ctx.task.pauseDuration ?? ctx.task.delay}: cancelling`,
         ctx.run,
       );
+      resumed(ctx, "CANCELLED");
       ctx.step.exit(ctx.run, "CANCELLED", { afterExecution: true });
       return;
     }
     if (outcome) state.outcome = outcome;
     else await resumeWith(ctx, {});
+    resumed(ctx, outcome ?? "SUCCESS");
     ctx.step.setState(ctx.run, "RUNNING");
   },
   onTimeout(ctx) {
@@ -112,8 +114,9 @@ export const pause: FlowableHandler<PauseProps> = {
     if (ctx.run.state.current === "PAUSED") timedOut(ctx);
     return true;
   },
-  async onResume(ctx, inputs) {
+  async onResume(ctx, inputs, by) {
     await resumeWith(ctx, inputs);
+    resumed(ctx, "SUCCESS", by);
     ctx.step.setState(ctx.run, "RUNNING");
   },
   resolve(ctx) {
@@ -142,7 +145,17 @@ export const pause: FlowableHandler<PauseProps> = {
 function timedOut(ctx: Context): void {
   ctx.internal<PauseState>().outcome = "FAILED";
   ctx.step.log("ERROR", `Pause timed out after ${ctx.task.timeout}`, ctx.run);
+  resumed(ctx, "FAILED");
   ctx.step.setState(ctx.run, "RUNNING");
+}
+
+/**
+ * Kestra 2.0's `resumed` output (Pause.Resumed): who resumed the Pause (absent when its time elapsed), when,
+ * and the state it ended towards.
+ */
+function resumed(ctx: Context, to: StateType, by?: string): void {
+  const on = new Date(ctx.step.nowMs()).toISOString();
+  ctx.setOutputs({ ...(ctx.run.outputs ?? {}), resumed: { by: by ?? null, on, to } });
 }
 
 async function resumeWith(ctx: Context, inputs: Record<string, unknown>) {

@@ -175,6 +175,44 @@ tasks:
     expect(stateOf(done, "sub")).toBe("SUCCESS");
   });
 
+  it("says who resumed it, when, and towards which state (Kestra 2.0's resumed output)", async () => {
+    const h = harness();
+    const paused = await h.startAndSettle(`id: by_hand
+namespace: t
+tasks:
+  - { id: pause, type: core.flow.Pause }
+  - { id: next, type: core.debug.Return, format: "{{ outputs.pause.resumed.by }} -> {{ outputs.pause.resumed.to }}" }
+`);
+    await h.engine.send(paused.id, { type: "resume", by: "ada@example.com" });
+    const done = await h.engine.wait(paused.id);
+    expect(runOf(done, "pause").outputs?.resumed).toEqual({
+      by: "ada@example.com",
+      on: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      to: "SUCCESS",
+    });
+    expect(runOf(done, "next").outputs?.value).toBe("ada@example.com -> SUCCESS");
+  });
+
+  it("gives no one as resumer when its time elapsed, and the behavior's state", async () => {
+    const h = harness();
+    const resumedOf = (execution: Awaited<ReturnType<typeof h.run>>) =>
+      runOf(execution, "pause").outputs?.resumed as { by: string | null; on: string; to: string };
+    const elapsed = await h.run(`id: elapsed
+namespace: t
+tasks:
+  - { id: pause, type: core.flow.Pause, pauseDuration: PT2S, behavior: WARN }
+`);
+    expect(resumedOf(elapsed)).toMatchObject({ by: null, to: "WARNING" });
+    expect(ms(resumedOf(elapsed).on) - ms(elapsed.state.startDate)).toBe(2000);
+    const timedOut = await h.run(`id: timed
+namespace: t
+tasks:
+  - { id: pause, type: core.flow.Pause, timeout: PT1S }
+`);
+    expect(resumedOf(timedOut)).toMatchObject({ by: null, to: "FAILED" });
+    expect(ms(resumedOf(timedOut).on) - ms(timedOut.state.startDate)).toBe(1000);
+  });
+
   it("keeps the earlier rule for a Pause started before it: FAILED without its errors or finally", async () => {
     const h = harness({ pauseKestraOutcomes: false });
     const done = await h.run(flow);
