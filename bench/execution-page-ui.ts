@@ -240,7 +240,7 @@ export async function runExecutionPageUiBench(base: string, email: string, passw
         return ms;
       }),
     );
-    const highlighted = `document.querySelector("[role=log] .bg-red-950\\/70")?.textContent ?? ""`;
+    const highlighted = `document.querySelector("[role=log] .bg-red-950\\\\/70")?.textContent ?? ""`;
     await ops(
       "logs: next error (5 jumps) → line highlighted",
       Array.from({ length: 5 }, () => async () => {
