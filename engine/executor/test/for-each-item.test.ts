@@ -153,6 +153,38 @@ describe("ForEachItem's internal task runs (Kestra's ForEachItem.getTasks)", () 
     expect(runOf(execution, "each_merge").outputs).toBeNull();
   });
 
+  it("restarts the failed <id>_items: it starts the batches' subflows again from the split it kept", async () => {
+    const { h, execution } = await runTasks(child(true));
+    const firstChildren = [...h.engine.executions.values()].filter((e) => e.flowId === "child").length;
+    await h.engine.restart(execution.id);
+    const restarted = await h.engine.wait(execution.id);
+    expect(restarted.state.current).toBe("FAILED");
+    expect(runsOf(restarted, "each_split")).toHaveLength(1);
+    expect(runsOf(restarted, "each_items")).toHaveLength(1);
+    expect([...h.engine.executions.values()].filter((e) => e.flowId === "child")).toHaveLength(
+      firstChildren + 3,
+    );
+  });
+
+  it("kills the subflows <id>_items started when the execution is killed", async () => {
+    const h = harness({
+      flows: [
+        "id: child\nnamespace: t\ninputs: [{ id: items, type: STRING }]\ntasks:\n  - { id: hang, type: test.Hang }\n",
+      ],
+    });
+    const uri = await h.engine.storage.put("kestra:///t/parent/rows.txt", "a\nb\nc\n");
+    const parent = await h.startAndSettle(parentWithErrors, { file: uri });
+    expect(runOf(parent, "each_items").state.current).toBe("RUNNING");
+    await h.engine.kill(parent.id);
+    await h.engine.idle();
+    const children = [...h.engine.executions.values()].filter((e) => e.flowId === "child");
+    expect(children).toHaveLength(2);
+    for (const c of children) expect(h.engine.get(c.id).state.current).toBe("KILLED");
+    const killed = h.engine.get(parent.id);
+    expect(runOf(killed, "each_items").state.current).toBe("KILLED");
+    expect(runOf(killed, "each").state.current).toBe("KILLED");
+  });
+
   it("runs as one task run when the ForEachItem started before that rule (an old Temporal history)", async () => {
     const { execution } = await runTasks(withOutputs, "a\nb\nc\n", false);
     expect(execution.taskRunList.map((r) => r.taskId)).toEqual(["each", "after"]);
