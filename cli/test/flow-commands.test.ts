@@ -48,11 +48,11 @@ describe("cadenza flow validate", () => {
     const files = readdirSync(`${conformanceDir}/flows`, { recursive: true, encoding: "utf8" })
       .filter((f) => /\.ya?ml$/.test(f))
       .map((f) => `${conformanceDir}/flows/${f}`);
-    expect(files.length).toBe(230); // 218 from Kestra's repository, 12 written here (flows/cadenza/)
+    expect(files.length).toBe(232); // 220 from Kestra's repository, 12 written here (flows/cadenza/)
     const result = await cli("flow", "validate", ...files);
     expect(result.stdout).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/230 flows in 230 files: valid/);
+    expect(result.stderr).toMatch(/232 flows in 232 files: valid/);
   });
 
   it("validates multi-document files and reports an unreadable file", async () => {

@@ -9,6 +9,7 @@ import { executionVariables } from "./context";
 import { renderDynamicProperties } from "./dynamic";
 import type { ExecutionEvent } from "./events";
 import type { FlowableContext, FlowableDecision, FlowableHandler } from "./flowable";
+import { internalFlowables } from "./flowables/for-each-item-tasks";
 import type { TaskRun } from "./model";
 import { restartExecution } from "./restart";
 import { nextRetryAt } from "./retry-delay";
@@ -41,6 +42,8 @@ export class Engine implements RunFinisher {
 
   /** A flowable task's semantics: the handler its plugin definition carries (undefined for other tasks). */
   private handlerOf(task: Task): FlowableHandler<never> | undefined {
+    const internal = internalFlowables.get(task.type);
+    if (internal) return internal;
     const plugin = this.ctx.env.registry.get(task.type);
     return plugin?.kind === "flowable" ? plugin.handler : undefined;
   }
@@ -94,7 +97,19 @@ export class Engine implements RunFinisher {
         const run = ctx.run(event.taskRunId);
         if (run?.state.current !== "RUNNING") return;
         const task = ctx.taskOf(run);
-        await this.handlerOf(task)?.onItemsSplit?.(this.flowable(run, task), event.batches, event.error);
+        await this.handlerOf(task)?.onItemsSplit?.(
+          this.flowable(run, task),
+          event.batches,
+          event.error,
+          event.splits,
+        );
+        return;
+      }
+      case "subflowOutputsMerged": {
+        const run = ctx.run(event.taskRunId);
+        if (run?.state.current !== "RUNNING") return;
+        const task = ctx.taskOf(run);
+        this.handlerOf(task)?.onOutputsMerged?.(this.flowable(run, task), event.uri, event.error);
         return;
       }
       case "workingDirectorySaved": {
@@ -424,19 +439,21 @@ export class Engine implements RunFinisher {
       this.finishRun(run, "FAILED", (error as Error).message);
       return;
     }
-    const plugin = ctx.pluginOf(task);
-    if (plugin.kind !== "flowable") {
+    const internal = internalFlowables.get(task.type);
+    const plugin = internal ? undefined : ctx.pluginOf(task);
+    if (plugin && plugin.kind !== "flowable") {
       startAttempt(ctx, run, task);
       return;
     }
-    const handler = plugin.handler;
+    const handler = internal ?? (plugin as Extract<typeof plugin, { kind: "flowable" }>).handler;
     ctx.setState(run, "RUNNING");
     const timeoutMs = timeoutMsOf(run, task);
     if (timeoutMs !== undefined) ctx.startTimer(`${run.id}:timeout`, ctx.nowMs() + timeoutMs);
     try {
-      const rendered = await renderDynamicProperties(plugin.schema, task, (template) =>
-        ctx.render(task, run, template),
-      );
+      // An internal task (ForEachItem's) reads its parent's rendered properties instead.
+      const rendered = plugin
+        ? await renderDynamicProperties(plugin.schema, task, (template) => ctx.render(task, run, template))
+        : {};
       if (Object.keys(rendered).length > 0) (run.internal ??= {}).rendered = rendered;
       this.applyDecision(run, await handler.start?.(this.flowable(run, task)));
     } catch (error) {

@@ -53,6 +53,13 @@ export interface StepEnv {
    */
   forEachItemKestraCounts?: boolean;
   /**
+   * ForEachItem runs as Kestra's: three child task runs `<id>_split` (output `splits`), `<id>_items` (the
+   * subflows; `numberOfBatches`, `iterations`) and `<id>_merge` (`subflowOutputs`, the subflows' flow
+   * outputs in one file); unset, it runs as one task run. Decided once per ForEachItem run at its start (a
+   * `patched()` id on Temporal).
+   */
+  forEachItemTasks?: boolean;
+  /**
    * A Pause ends as Kestra 2.0's does when its pauseDuration or timeout elapses: `behavior: CANCEL` cancels
    * the execution (the Pause and the execution CANCELLED), a timeout or `behavior: FAIL` runs the Pause's
    * `errors` and `finally` before it ends FAILED, `behavior: WARN` runs its `tasks` and ends WARNING; unset,

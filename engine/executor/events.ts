@@ -11,7 +11,10 @@ export type ExecutionEvent =
   | TaskResultEvent
   | { type: "timer"; timerId: string }
   | SubflowEndedEvent
-  | { type: "itemsSplit"; taskRunId: string; batches: string[]; error?: string }
+  /** `splits`: the file listing the batch URIs one a line, when the command asked for it (`splitsFile`). */
+  | { type: "itemsSplit"; taskRunId: string; batches: string[]; error?: string; splits?: string }
+  /** The answer to mergeSubflowOutputs: the merged file, or why it could not be written. */
+  | { type: "subflowOutputsMerged"; taskRunId: string; uri?: string; error?: string }
   | WorkingDirectorySavedEvent
   | { type: "attemptLost"; taskRunId: string; attempt: number; reason: string }
   | { type: "kill" }
@@ -100,7 +103,14 @@ export type ExecutorCommand =
       separator: string;
       /** Send back the lines themselves rather than batch files (Loop over a storage file, one line each). */
       lines?: boolean;
+      /** Also write `splits.txt`, the batch URIs one a line (Kestra's ForEachItemSplit output `splits`). */
+      splitsFile?: boolean;
     }
+  /**
+   * ForEachItem's `<id>_merge`: write the subflows' flow outputs, one JSON line each (JSON is Ion text), to
+   * one internal storage file and answer with `subflowOutputsMerged` (Kestra's ForEachItemMergeOutputs).
+   */
+  | { type: "mergeSubflowOutputs"; taskRunId: string; outputs: Record<string, unknown>[] }
   /**
    * A WorkingDirectory's tasks are done: keep its `outputFiles` and `cache` from the shared directory, on
    * the worker that holds it, and answer with `workingDirectorySaved` (same `attempt`).

@@ -58,6 +58,11 @@ export interface FlowableContext<P = Record<string, unknown>> {
  */
 export interface FlowableHandler<P = Record<string, unknown>> {
   /**
+   * Children it builds itself rather than reads from the flow (Kestra's ForEachItem.getTasks): the
+   * executor finds a run's task among them when the flow does not have it.
+   */
+  internalTasks?(task: Task): Task[];
+  /**
    * Its children share state outside the execution (WorkingDirectory's directory, gone once the execution
    * ended): a restart re-runs the whole block from its start rather than only its failed children.
    */
@@ -72,7 +77,15 @@ export interface FlowableHandler<P = Record<string, unknown>> {
    */
   onTimeout?(context: FlowableContext<P>): boolean;
   onSubflowEnded?(context: FlowableContext<P>, event: SubflowEndedEvent): void | Promise<void>;
-  onItemsSplit?(context: FlowableContext<P>, batches: string[], error?: string): void | Promise<void>;
+  /** `splits`: the file listing the batches, when the command asked for it (`splitsFile`). */
+  onItemsSplit?(
+    context: FlowableContext<P>,
+    batches: string[],
+    error?: string,
+    splits?: string,
+  ): void | Promise<void>;
+  /** The driver wrote the merged subflow outputs (mergeSubflowOutputs): the file, or why not. */
+  onOutputsMerged?(context: FlowableContext<P>, uri?: string, error?: string): void;
   onWorkingDirectorySaved?(context: FlowableContext<P>, event: WorkingDirectorySavedEvent): void;
   /** Resume of a PAUSED run; returns the outputs to set. Throws ExecutionOperationError on invalid inputs. */
   onResume?(context: FlowableContext<P>, inputs: Record<string, unknown>, by?: string): Promise<void> | void;

@@ -83,13 +83,24 @@ export class StepContext {
   }
 
   taskOf(run: TaskRun): Task {
-    const location = this.tasks.get(run.taskId);
+    const location = this.tasks.get(run.taskId) ?? this.internalLocation(run);
     if (!location)
       throw new ExecutionOperationError(
         `task '${run.taskId}' is not in flow ${this.flow.namespace}.${this.flow.id}`,
         "NOT_FOUND",
       );
     return location.task;
+  }
+
+  /** A child a flowable builds itself (FlowableHandler.internalTasks), found through its parent's task. */
+  private internalLocation(run: TaskRun): TaskLocation | undefined {
+    const parentRun = run.parentTaskRunId ? this.byId.get(run.parentTaskRunId) : undefined;
+    if (!parentRun) return undefined;
+    const parent = this.taskOf(parentRun);
+    const plugin = this.env.registry.get(parent.type);
+    if (plugin?.kind !== "flowable" || !plugin.handler.internalTasks) return undefined;
+    const task = plugin.handler.internalTasks(parent).find((t) => t.id === run.taskId);
+    return task ? { task, parent, slot: "tasks", kind: "flowable" } : undefined;
   }
 
   pluginOf(task: Task): Plugin {

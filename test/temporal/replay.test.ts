@@ -17,12 +17,14 @@ const dir = fileURLToPath(new URL("./histories/", import.meta.url));
 // (before the first), before-task-logs/ (before `cadenza-task-logs-in-step`), before-loop-executions/ (the
 // Loop cases before `cadenza-loop-executions`: iterations inline), before-working-directory-files/ (a
 // WorkingDirectory with outputFiles, refused, and one with a cache, ignored, recorded on the code before
-// `cadenza-working-directory-files`).
+// `cadenza-working-directory-files`), before-foreach-item-tasks/ (the ForEachItem cases as one task run,
+// before `cadenza-foreachitem-tasks`).
 const earlier = [
   "before-patches",
   "before-task-logs",
   "before-loop-executions",
   "before-working-directory-files",
+  "before-foreach-item-tasks",
 ];
 /** What each earlier recording must cover: a whole recording, or the cases its patch changed. */
 const covers = (folder: string, patterns: string[]) =>
@@ -30,7 +32,9 @@ const covers = (folder: string, patterns: string[]) =>
     ? ["cadenza-loop-"]
     : folder === "before-working-directory-files"
       ? ["working-directory-files", "working-directory-cache"]
-      : patterns;
+      : folder === "before-foreach-item-tasks"
+        ? ["for-each-item", "foreachitem"]
+        : patterns;
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".json")),
   ...earlier.flatMap((folder) =>

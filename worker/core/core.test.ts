@@ -19,6 +19,7 @@ import {
   type DriverPorts,
   dispatchCommands,
   executionEnded,
+  mergeSubflowOutputs,
   type ParentLink,
   restartSubflow,
   retryExecution,
@@ -173,6 +174,7 @@ describe("dispatchCommands", () => {
       restartSubflow: record,
       killExecution: record,
       splitItems: record,
+      mergeSubflowOutputs: record,
       saveWorkingDirectory: record,
       executionEnded: record,
       createExecution: record,
@@ -416,5 +418,33 @@ describe("splitItems", () => {
     expect(d.sent[1]?.event).toMatchObject({
       error: expect.stringMatching(/^cannot split kestra:\/\/\/nope: /),
     });
+  });
+
+  it("with splitsFile, also writes splits.txt, the batch URIs one a line (Kestra's ForEachItemSplit)", async () => {
+    const d = new FakeDriver();
+    const f = d.add(
+      "id: f\nnamespace: t\ntasks:\n  - { id: a, type: io.kestra.plugin.core.log.Log, message: hi }\n",
+    );
+    const running = await d.storedAs(f, "RUNNING");
+    const uri = await d.storage.put(`kestra:///t/f/executions/${running.id}/items.txt`, "1\n2\n3\n");
+    await splitItems(d, running.id, { taskRunId: "tr", uri, rows: 2, separator: "\n", splitsFile: true });
+    const split = d.sent[0]?.event as { batches: string[]; splits: string };
+    expect(split.splits).toMatch(/\/splits\.txt$/);
+    expect(new TextDecoder().decode(await d.storage.get(split.splits))).toBe(split.batches.join("\n"));
+  });
+});
+
+describe("mergeSubflowOutputs", () => {
+  it("writes the subflows' flow outputs one JSON line each and tells the execution the file", async () => {
+    const d = new FakeDriver();
+    const f = d.add(
+      "id: f\nnamespace: t\ntasks:\n  - { id: a, type: io.kestra.plugin.core.log.Log, message: hi }\n",
+    );
+    const running = await d.storedAs(f, "RUNNING");
+    await mergeSubflowOutputs(d, running.id, { taskRunId: "tr", outputs: [{ value: "a" }, { value: "b" }] });
+    const merged = d.sent[0]?.event as { type: string; uri: string };
+    expect(merged.type).toBe("subflowOutputsMerged");
+    expect(merged.uri).toMatch(/\/tr\/outputs\.ion$/);
+    expect(new TextDecoder().decode(await d.storage.get(merged.uri))).toBe('{"value":"a"}\n{"value":"b"}\n');
   });
 });

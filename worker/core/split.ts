@@ -8,6 +8,7 @@ type SplitItemsCommand = Omit<Extract<ExecutorCommand, { type: "splitItems" }>, 
 /**
  * Splits ForEachItem's items into batch files in the internal storage (next to the task run's own files)
  * and tells the execution their URIs, or why the items could not be read. With `lines`, it sends the lines.
+ * With `splitsFile`, it also writes `splits.txt`, the batch URIs one a line (Kestra's ForEachItemSplit).
  */
 export async function splitItems(
   ports: DriverPorts,
@@ -18,6 +19,16 @@ export async function splitItems(
   if (!execution) return;
   const run = execution.taskRunList.find((r) => r.id === command.taskRunId);
   const batches: string[] = [];
+  let splits: string | undefined;
+  const fileUri = (name: string) =>
+    taskFileUri(
+      execution.namespace,
+      execution.flowId,
+      execution.id,
+      run?.taskId ?? "items",
+      command.taskRunId,
+      name,
+    );
   try {
     const content = new TextDecoder().decode(await ports.storage.get(command.uri));
     if (command.lines) {
@@ -27,16 +38,9 @@ export async function splitItems(
         batches.push(part.endsWith(separator) ? part.slice(0, -separator.length) : part);
     } else {
       for (const [index, part] of splitContent(content, command).entries()) {
-        const uri = taskFileUri(
-          execution.namespace,
-          execution.flowId,
-          execution.id,
-          run?.taskId ?? "items",
-          command.taskRunId,
-          `batch-${index + 1}.txt`,
-        );
-        batches.push(await ports.storage.put(uri, part));
+        batches.push(await ports.storage.put(fileUri(`batch-${index + 1}.txt`), part));
       }
+      if (command.splitsFile) splits = await ports.storage.put(fileUri("splits.txt"), batches.join("\n"));
     }
   } catch (error) {
     await ports.executions.send(executionId, {
@@ -47,5 +51,10 @@ export async function splitItems(
     });
     return;
   }
-  await ports.executions.send(executionId, { type: "itemsSplit", taskRunId: command.taskRunId, batches });
+  await ports.executions.send(executionId, {
+    type: "itemsSplit",
+    taskRunId: command.taskRunId,
+    batches,
+    ...(splits ? { splits } : {}),
+  });
 }

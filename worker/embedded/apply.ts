@@ -71,6 +71,8 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
     loopUntilCountsCurrent: true,
     // Kestra's ForEachItem: `iterations` keeps the states passed through at 0.
     forEachItemKestraCounts: true,
+    // Kestra's ForEachItem: its `<id>_split`, `<id>_items` and `<id>_merge` task runs.
+    forEachItemTasks: true,
     // Kestra 2.0's Pause: CANCEL cancels the execution, a timeout runs the Pause's errors and finally.
     pauseKestraOutcomes: true,
     // Kestra's WorkingDirectory keeps its own outputFiles and cache.

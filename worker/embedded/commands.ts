@@ -90,6 +90,10 @@ function jobSink(db: Queryable, tenantId: string): CommandSink {
       const { type: _type, ...split } = command;
       await addJob(db, JOB.split, { executionId: execution.id, ...split });
     },
+    mergeSubflowOutputs: async (execution, command) => {
+      const { type: _type, ...merge } = command;
+      await addJob(db, JOB.mergeOutputs, { executionId: execution.id, ...merge });
+    },
     saveWorkingDirectory: async (execution, command) => {
       await addJob(
         db,

@@ -3,6 +3,7 @@ import { ExecutionOperationError, type TaskResultEvent } from "@/engine/executor
 import {
   type DriverPorts,
   executionEnded,
+  mergeSubflowOutputs,
   restartSubflow,
   retryExecution,
   splitItems,
@@ -16,6 +17,7 @@ import {
   type EndedJob,
   type EventJob,
   JOB,
+  type MergeOutputsJob,
   type RestartSubflowJob,
   type RetryExecutionJob,
   type SaveWorkingDirectoryJob,
@@ -148,6 +150,10 @@ export function engineTasks(ctx: EngineContext, running: RunningTasks, extra: Ta
     [JOB.split]: (payload) => {
       const { executionId, ...command } = payload as SplitJob;
       return withPorts(ctx, executionId, (ports) => splitItems(ports, executionId, command));
+    },
+    [JOB.mergeOutputs]: (payload) => {
+      const { executionId, ...command } = payload as MergeOutputsJob;
+      return withPorts(ctx, executionId, (ports) => mergeSubflowOutputs(ports, executionId, command));
     },
     [JOB.ended]: (payload) => {
       const { executionId } = payload as EndedJob;

@@ -21,6 +21,8 @@ export const JOB = {
   saveWorkingDirectory: "cadenza.save-working-directory",
   /** Split a file into batches for ForEachItem. */
   split: "cadenza.split",
+  /** Merge ForEachItem's subflow outputs into one file (its `<id>_merge`). */
+  mergeOutputs: "cadenza.merge-outputs",
   /** An execution ended: tell its parent, dequeue, fire Flow triggers, stopAfter. */
   ended: "cadenza.ended",
   /** Start a new execution for a flow-level CREATE_NEW_EXECUTION retry. */
@@ -59,6 +61,13 @@ export interface SplitJob {
   bytes?: string;
   partitions?: number;
   separator: string;
+  lines?: boolean;
+  splitsFile?: boolean;
+}
+export interface MergeOutputsJob {
+  executionId: string;
+  taskRunId: string;
+  outputs: Record<string, unknown>[];
 }
 export interface SaveWorkingDirectoryJob {
   executionId: string;

@@ -30,6 +30,7 @@ import {
   dispatchCommand,
   executionEnded,
   killExecution,
+  mergeSubflowOutputs,
   type ParentLink,
   restartSubflow,
   retryExecution,
@@ -67,6 +68,8 @@ export interface MemoryEngineOptions {
   iterationOutputFunctions?: boolean;
   /** ForEachItem's `iterations` counts as Kestra's (the default: see StepEnv.forEachItemKestraCounts). */
   forEachItemKestraCounts?: boolean;
+  /** ForEachItem runs `<id>_split`, `<id>_items`, `<id>_merge` (the default: see StepEnv.forEachItemTasks). */
+  forEachItemTasks?: boolean;
   /** A Pause ends as Kestra 2.0's (the default: see StepEnv.pauseKestraOutcomes); false: as before. */
   pauseKestraOutcomes?: boolean;
   /** A WorkingDirectory's own outputFiles and cache are kept (the default: see StepEnv.workingDirectoryFiles). */
@@ -169,6 +172,7 @@ export class MemoryEngine {
       loopIterationRules: options.loopIterationRules ?? true,
       loopUntilCountsCurrent: options.loopUntilCountsCurrent ?? true,
       forEachItemKestraCounts: options.forEachItemKestraCounts ?? true,
+      forEachItemTasks: options.forEachItemTasks ?? true,
       pauseKestraOutcomes: options.pauseKestraOutcomes ?? true,
       workingDirectoryFiles: options.workingDirectoryFiles ?? true,
       iterationOutputFunctions: options.iterationOutputFunctions ?? true,
@@ -512,6 +516,8 @@ export class MemoryEngine {
         this.track(killExecution(this.ports, command.executionId)),
       splitItems: async (execution, { type: _type, ...command }) =>
         this.track(splitItems(this.ports, execution.id, command)),
+      mergeSubflowOutputs: async (execution, { type: _type, ...command }) =>
+        this.track(mergeSubflowOutputs(this.ports, execution.id, command)),
       saveWorkingDirectory: async (execution, command) =>
         this.track(
           saveWorkingDirectory(this.flowOf(execution), execution, command, this.taskContext()).then((event) =>

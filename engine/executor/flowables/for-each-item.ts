@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { dyn } from "../../plugin/schema";
+import { blockOf, sequentialBlock } from "../blocks";
 import type { SubflowEndedEvent } from "../events";
 import type { FlowableHandler } from "../flowable";
 import { isFailure, type StateType } from "../states";
+import { forEachItemTasks } from "./for-each-item-tasks";
 import { branchShape } from "./sequential";
 import { stateFromChild, subflowCommand, subflowTarget } from "./subflow";
 
@@ -31,14 +33,24 @@ interface ItemsState {
   results?: Record<string, SubflowEndedEvent>;
   /** `iterations` counts as Kestra's (StepEnv.forEachItemKestraCounts when it started). */
   kestraCounts?: boolean;
+  /** Runs as Kestra's, through `<id>_split`, `<id>_items`, `<id>_merge` (StepEnv.forEachItemTasks). */
+  tasks?: boolean;
 }
 
 /**
  * Splits a file into batches of rows and starts one subflow execution per batch; `{{ taskrun.items }}` is the
- * URI of the batch. Splitting is I/O, so the executor asks the driver for it (splitItems / itemsSplit).
+ * URI of the batch. As Kestra's (ForEachItem.getTasks), it runs three children one after the other, then its
+ * `errors` if one failed: `<id>_split`, `<id>_items`, `<id>_merge` (for-each-item-tasks.ts). A ForEachItem
+ * started before that rule (StepEnv.forEachItemTasks unset) does it all in its own run: it asks the driver to
+ * split (splitItems / itemsSplit), then starts the subflows.
  */
 export const forEachItem: FlowableHandler<ForEachItemProps> = {
+  internalTasks: (task) => forEachItemTasks(task),
   async start(ctx) {
+    if (ctx.step.env.forEachItemTasks) {
+      ctx.internal<ItemsState>().tasks = true;
+      return undefined;
+    }
     if (ctx.step.env.forEachItemKestraCounts) ctx.internal<ItemsState>().kestraCounts = true;
     const uri = String(await ctx.render(ctx.task.items));
     const batch = (await ctx.render(ctx.task.batch)) as ForEachItemProps["batch"];
@@ -68,6 +80,7 @@ export const forEachItem: FlowableHandler<ForEachItemProps> = {
     (state.results ??= {})[String(event.iteration ?? 0)] = event;
   },
   onKill(ctx) {
+    // With its internal tasks, `<id>_items` kills the subflows it started.
     const { childIds = [], results = {} } = ctx.internal<ItemsState>();
     childIds.forEach((id, index) => {
       if (!results[String(index)]) ctx.step.command({ type: "killExecution", executionId: id });
@@ -78,6 +91,7 @@ export const forEachItem: FlowableHandler<ForEachItemProps> = {
   },
   async resolve(ctx) {
     const state = ctx.internal<ItemsState>();
+    if (state.tasks) return sequentialBlock(blockOf(ctx), forEachItemTasks(ctx.task), ctx.task.errors);
     if (state.error) return { state: "FAILED", error: state.error };
     if (!state.batches) return {};
     const total = state.batches.length;

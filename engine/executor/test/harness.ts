@@ -44,6 +44,8 @@ export function harness(
     loopUntilCountsCurrent?: boolean;
     /** ForEachItem's iterations counted as Kestra's (default), or as before (a ForEachItem started before). */
     forEachItemKestraCounts?: boolean;
+    /** ForEachItem runs its split/items/merge task runs (default), or one task run (started before that rule). */
+    forEachItemTasks?: boolean;
     /** A Pause ends as Kestra 2.0's (default), or as before (a Pause started before that rule). */
     pauseKestraOutcomes?: boolean;
     /** parentOutput(), iterationOutput(s)(), outputFromIteration() in flowables (default), or not (before them). */
@@ -77,6 +79,7 @@ export function harness(
     ...(options.forEachItemKestraCounts !== undefined
       ? { forEachItemKestraCounts: options.forEachItemKestraCounts }
       : {}),
+    ...(options.forEachItemTasks !== undefined ? { forEachItemTasks: options.forEachItemTasks } : {}),
     ...(options.pauseKestraOutcomes !== undefined
       ? { pauseKestraOutcomes: options.pauseKestraOutcomes }
       : {}),

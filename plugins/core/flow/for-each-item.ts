@@ -8,7 +8,10 @@ export const forEachItemPlugin = definePlugin({
   kind: "flowable",
   title: "Split a file into batches and start a subflow per batch.",
   description:
-    "Each subflow gets the URI of its batch as `{{ taskrun.items }}`. Outputs `numberOfBatches` and `iterations` (counts by state).",
+    "Each subflow gets the URI of its batch as `{{ taskrun.items }}` and its number from 1 as `{{ taskrun.iteration }}`. " +
+    "It runs three task runs, as Kestra's: `<id>_split` (output `splits`, a file of the batch URIs), `<id>_items` " +
+    "(the subflows; outputs `numberOfBatches` and `iterations`, counts by state, which the ForEachItem run shows too) " +
+    "and `<id>_merge` (output `subflowOutputs`, a file of the subflows' flow outputs, one line each).",
   schema: forEachItemSchema,
   handler: forEachItemHandler,
   examples: [

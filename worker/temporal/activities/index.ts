@@ -3,7 +3,14 @@ import type { Client } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/common";
 import type { Execution } from "@/engine/executor";
 import { forEachTask } from "@/engine/flow";
-import { type DriverPorts, executionEnded, retryExecution, splitItems, startSubflow } from "../../core";
+import {
+  type DriverPorts,
+  executionEnded,
+  mergeSubflowOutputs,
+  retryExecution,
+  splitItems,
+  startSubflow,
+} from "../../core";
 import {
   runStoredAttempt,
   runStoredAttemptWithLogTail,
@@ -253,6 +260,17 @@ export function createTemporalActivities(
         const split = sent.find((event) => event.type === "itemsSplit");
         if (split?.type !== "itemsSplit") throw new Error(`execution ${executionId} not found`);
         return split;
+      });
+    },
+
+    mergeSubflowOutputs({ tenantId, executionId, command }) {
+      return beating(async () => {
+        const { ports: p, sent } = capturing(ports(tenantId), executionId);
+        const { type: _type, ...merge } = command;
+        await mergeSubflowOutputs(p, executionId, merge);
+        const merged = sent.find((event) => event.type === "subflowOutputsMerged");
+        if (merged?.type !== "subflowOutputsMerged") throw new Error(`execution ${executionId} not found`);
+        return merged;
       });
     },
 

@@ -97,6 +97,12 @@ export interface TemporalActivities {
     executionId: string;
     command: Extract<ExecutorCommand, { type: "splitItems" }>;
   }): Promise<Extract<ExecutionEvent, { type: "itemsSplit" }>>;
+  /** Writes ForEachItem's merged subflow outputs (the core's mergeSubflowOutputs). */
+  mergeSubflowOutputs(input: {
+    tenantId: string;
+    executionId: string;
+    command: Extract<ExecutorCommand, { type: "mergeSubflowOutputs" }>;
+  }): Promise<Extract<ExecutionEvent, { type: "subflowOutputsMerged" }>>;
   /** Keeps a WorkingDirectory's outputFiles and cache from its shared directory (working-directory-save.ts). */
   saveWorkingDirectory(input: {
     tenantId: string;

@@ -146,6 +146,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     get forEachItemKestraCounts() {
       return patched(PATCHES.forEachItemKestraCounts);
     },
+    get forEachItemTasks() {
+      return patched(PATCHES.forEachItemTasks);
+    },
     get pauseKestraOutcomes() {
       return patched(PATCHES.pauseKestraOutcomes);
     },
@@ -389,6 +392,20 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         .splitItems({ tenantId, executionId: current.id, command })
         .then(enqueue, (error: unknown) =>
           enqueue({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: String(error) }),
+        )
+        .finally(() => background.delete(key));
+    },
+    mergeSubflowOutputs: async (current, command) => {
+      if (draining) {
+        held.push(command);
+        return;
+      }
+      const key = `merge:${command.taskRunId}`;
+      if (mayContinue) background.add(key);
+      void lookups
+        .mergeSubflowOutputs({ tenantId, executionId: current.id, command })
+        .then(enqueue, (error: unknown) =>
+          enqueue({ type: "subflowOutputsMerged", taskRunId: command.taskRunId, error: String(error) }),
         )
         .finally(() => background.delete(key));
     },

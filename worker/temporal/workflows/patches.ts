@@ -45,6 +45,12 @@ export const PATCHES = {
    */
   forEachItemKestraCounts: "cadenza-foreachitem-kestra-counts",
   /**
+   * ForEachItem runs as Kestra's, through three child task runs `<id>_split`, `<id>_items`, `<id>_merge`
+   * (StepEnv.forEachItemTasks): the split asks for `splits.txt`, the merge is a new activity. Asked when a
+   * ForEachItem starts.
+   */
+  forEachItemTasks: "cadenza-foreachitem-tasks",
+  /**
    * A Pause ends as Kestra 2.0's (StepEnv.pauseKestraOutcomes): CANCEL cancels the execution, a timeout
    * or FAIL runs the Pause's errors and finally. Other tasks run and the execution ends in another state.
    * Asked when a Pause starts.
