@@ -59,7 +59,7 @@ describe("the sign-up form", () => {
     const fresh = await submit({ email: "new@example.com", password: "someone else's guess" });
     expect(existing).toEqual(fresh);
     expect(fresh).toEqual({
-      redirect: "/sign-in?signedUp=1&callbackUrl=%2Fapi-tokens",
+      redirect: "/sign-in?signedUp=1&callbackUrl=%2F",
       message: "NEXT_REDIRECT",
     });
     expect(vi.mocked(signIn)).not.toHaveBeenCalled();
