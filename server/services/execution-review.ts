@@ -1,6 +1,6 @@
 import { type Execution, toExecutionJson } from "@/engine/executor";
 import { NotFoundError } from "./errors";
-import { audit, check, type ServiceScope } from "./scope";
+import { audit, type ServiceScope } from "./scope";
 
 export interface ReviewRequest {
   decision: "APPROVED" | "DENIED";
@@ -23,8 +23,8 @@ export async function reviewExecution(scope: ServiceScope, id: string, request: 
     where: { id },
     select: { id: true, namespace: true, state: true, document: true },
   });
+  // The operation's rule (EXECUTION:UPDATE on the execution's namespace) was checked by the adapter.
   if (!row) throw new NotFoundError(`Execution ${id} not found.`);
-  check(scope, "EXECUTION", "UPDATE", row.namespace);
   const paused = new Set(
     ((row.document as unknown as Execution | null)?.taskRunList ?? [])
       .filter((r) => r.state.current === "PAUSED")

@@ -219,6 +219,7 @@ function bodyFor(
     "POST /executions/{executionId}/state": { taskRunId: ids.taskRunId, state: "WARNING" },
     "POST /executions/{executionId}/actions/labels": [{ key: "beta", value: "beta-own" }],
     "POST /executions/{executionId}/actions/state": { taskRunId: ids.taskRunId, state: "WARNING" },
+    "POST /executions/{executionId}/actions/review": { decision: "APPROVED", comment: "from beta" },
     "POST /expressions/render": {
       expressions: ["{{ flow.description }}", "{{ secret('API_KEY') }}"],
       executionId: ids.executionId,
