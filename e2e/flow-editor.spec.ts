@@ -154,6 +154,27 @@ test("flows list, editor, save, revisions, read-only Viewer and tenant isolation
   await page.getByRole("checkbox", { name: "Select company.team.hello_flow" }).check();
   await expect(page.getByTestId("selection-bar")).toContainText("1 selected");
 
+  // YAML whose indentation is broken everywhere gives dozens of errors: the first few are listed, the
+  // rest counted, all of them underlined in the editor. (insertText gets Monaco's auto-indent on each line.)
+  // On a page of its own, closed afterwards: its unsaved text would hold this one at the leave guard.
+  const scratch = await page.context().newPage();
+  await scratch.goto("/flows/new");
+  await expect(editor(scratch).locator(".view-lines")).toContainText("namespace", { timeout: 30_000 });
+  await editor(scratch).locator(".view-lines").click();
+  await scratch.keyboard.press("ControlOrMeta+A");
+  await scratch.keyboard.press("Delete");
+  await scratch.keyboard.insertText(
+    "id: broken\nnamespace: company.team\ntasks:\n" +
+      ["a", "b", "c"]
+        .map((id) => `  - id: ${id}\n    type: io.kestra.plugin.core.log.Log\n    message: ${id}\n`)
+        .join(""),
+  );
+  await scratch.getByRole("button", { name: "Save", exact: true }).click();
+  const many = scratch.getByRole("alert").filter({ hasText: "Not saved" });
+  await expect(many.getByRole("button", { name: /^line \d+, column \d+/ })).toHaveCount(8);
+  await expect(many).toContainText(/and \d+ more, each underlined in the editor/);
+  await scratch.close();
+
   // A Viewer sees the editor read-only, with the reason, and no Save.
   const invitation = await page.request.post("/api/v1/workbench/invitations", {
     headers: { authorization: `Bearer ${token}` },

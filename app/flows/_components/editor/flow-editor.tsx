@@ -27,6 +27,9 @@ import { PanelRow, PanelToggles, usePanelLayout } from "./panels";
 import { Topology } from "./topology";
 import { useLeaveGuard } from "./use-leave-guard";
 
+/** Save errors listed above the editor; a broken indentation can give dozens, all underlined in it. */
+const SHOWN_SAVE_ERRORS = 8;
+
 type MonacoEditor = Parameters<OnMount>[0];
 
 export interface FlowEditorProps {
@@ -405,7 +408,7 @@ export default function FlowEditor({
           </div>
           {saveState.errors?.length ? (
             <ul className="mt-1 list-disc pl-5 text-xs">
-              {saveState.errors.map((e) => (
+              {saveState.errors.slice(0, SHOWN_SAVE_ERRORS).map((e) => (
                 <li key={`${e.line}:${e.column}:${e.message}`}>
                   <button
                     type="button"
@@ -421,6 +424,11 @@ export default function FlowEditor({
                   </button>
                 </li>
               ))}
+              {saveState.errors.length > SHOWN_SAVE_ERRORS ? (
+                <li className="list-none">
+                  and {saveState.errors.length - SHOWN_SAVE_ERRORS} more, each underlined in the editor
+                </li>
+              ) : null}
             </ul>
           ) : null}
         </div>
