@@ -92,12 +92,26 @@ function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
  * runs `step`, runs light tasks inline when enabled (their results are stepped in the same transaction),
  * writes the new state, the logs and the jobs the commands imply. All of it commits together or not at all.
  */
-export async function applyEventInTransaction(
+export function applyEventInTransaction(
   ctx: EngineContext,
   client: DbClient,
   executionId: string,
   event: ExecutionEvent,
 ): Promise<Execution> {
+  return applyEventsInTransaction(ctx, client, executionId, [event]);
+}
+
+/**
+ * Applies events to one execution in order, under one lock, one read and one write of its document (task
+ * results that arrived together: group-apply.ts).
+ */
+export async function applyEventsInTransaction(
+  ctx: EngineContext,
+  client: DbClient,
+  executionId: string,
+  arrived: readonly ExecutionEvent[],
+): Promise<Execution> {
+  let events = [...arrived];
   const stored = await loadExecution(client, executionId, { lock: true });
   if (!stored) throw new ExecutionNotFoundError(executionId);
   const { tenantId } = stored;
@@ -120,17 +134,21 @@ export async function applyEventInTransaction(
   try {
     mask = await ctx.masker(client, tenantId, secretInputValues(before.inputs, ctx.inputCipher));
   } catch (error) {
-    if (!(error instanceof MaskUnavailableError) || event.type !== "taskResult") throw error;
+    if (!(error instanceof MaskUnavailableError) || events.some((e) => e.type !== "taskResult")) throw error;
     unmaskable = error;
-    event = {
-      type: "taskResult",
-      taskRunId: event.taskRunId,
-      attempt: event.attempt,
-      state: "FAILED",
-      error: error.message,
-    };
+    events = events.map((event) =>
+      event.type === "taskResult"
+        ? {
+            type: "taskResult",
+            taskRunId: event.taskRunId,
+            attempt: event.attempt,
+            state: "FAILED",
+            error: error.message,
+          }
+        : event,
+    );
   }
-  const pending: ExecutionEvent[] = [event];
+  const pending: ExecutionEvent[] = [...events];
   let current = before;
   while (pending.length > 0) {
     const next = pending.shift() as ExecutionEvent;
@@ -168,7 +186,10 @@ export async function applyEventInTransaction(
       }
     }
   }
-  if (unmaskable) logs.splice(0, logs.length, unmaskableLog(current, event, unmaskable, ctx.now()));
+  if (unmaskable) {
+    const reason = unmaskable;
+    logs.splice(0, logs.length, ...events.map((event) => unmaskableLog(current, event, reason, ctx.now())));
+  }
   await insertLogs(client, tenantId, maskLogs(logs, mask));
   // Secret values never reach the database: masked in what tasks output (later tasks see the mask too).
   current = maskExecution(current, mask);

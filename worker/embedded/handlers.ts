@@ -13,6 +13,7 @@ import { applyEvent, ExecutionNotFoundError } from "./apply";
 import { runStoredAttempt, saveStoredWorkingDirectory } from "./attempt";
 import type { EngineContext } from "./context";
 import { loadExecution } from "./execution-store";
+import { applyTaskResult } from "./group-apply";
 import {
   type EndedJob,
   type EventJob,
@@ -38,7 +39,8 @@ async function applyQuietly(
   event: Parameters<typeof applyEvent>[2],
 ) {
   try {
-    await applyEvent(ctx, executionId, event);
+    if (event.type === "taskResult") await applyTaskResult(ctx, executionId, event);
+    else await applyEvent(ctx, executionId, event);
   } catch (error) {
     if (error instanceof ExecutionOperationError || error instanceof ExecutionNotFoundError) return;
     throw error;
