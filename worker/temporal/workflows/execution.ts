@@ -221,6 +221,22 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     });
 
+  /**
+   * An activity whose answer comes back as an event (its failure as the event `failed` makes of it); while
+   * it runs, a `tracked` key keeps the run from closing or continuing as new.
+   */
+  const answerLater = (
+    key: string,
+    tracked: boolean,
+    work: Promise<ExecutionEvent>,
+    failed: (error: string) => ExecutionEvent,
+  ): void => {
+    if (tracked) background.add(key);
+    void work
+      .then(enqueue, (error: unknown) => enqueue(failed(String(error))))
+      .finally(() => background.delete(key));
+  };
+
   // The shared driver core's CommandSink (worker/core): the compiler checks every command is handled.
   // Each method starts its work and returns at once; what it yields comes back as a queued event.
   const sink: CommandSink = {
@@ -386,28 +402,24 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         held.push(command);
         return;
       }
-      const key = `split:${command.taskRunId}`;
-      if (mayContinue) background.add(key);
-      void lookups
-        .splitItems({ tenantId, executionId: current.id, command })
-        .then(enqueue, (error: unknown) =>
-          enqueue({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error: String(error) }),
-        )
-        .finally(() => background.delete(key));
+      answerLater(
+        `split:${command.taskRunId}`,
+        mayContinue,
+        lookups.splitItems({ tenantId, executionId: current.id, command }),
+        (error) => ({ type: "itemsSplit", taskRunId: command.taskRunId, batches: [], error }),
+      );
     },
     mergeSubflowOutputs: async (current, command) => {
       if (draining) {
         held.push(command);
         return;
       }
-      const key = `merge:${command.taskRunId}`;
-      if (mayContinue) background.add(key);
-      void lookups
-        .mergeSubflowOutputs({ tenantId, executionId: current.id, command })
-        .then(enqueue, (error: unknown) =>
-          enqueue({ type: "subflowOutputsMerged", taskRunId: command.taskRunId, error: String(error) }),
-        )
-        .finally(() => background.delete(key));
+      answerLater(
+        `merge:${command.taskRunId}`,
+        mayContinue,
+        lookups.mergeSubflowOutputs({ tenantId, executionId: current.id, command }),
+        (error) => ({ type: "subflowOutputsMerged", taskRunId: command.taskRunId, error }),
+      );
     },
     saveWorkingDirectory: async (current, command) => {
       if (draining) {
@@ -415,19 +427,17 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         return;
       }
       // On a worker of the tenant's queue, as the WorkingDirectory's tasks ran (its directory is there).
-      const key = `save:${command.taskRunId}:${command.attempt}`;
-      background.add(key);
-      void lookups
-        .saveWorkingDirectory({ tenantId, executionId: current.id, command })
-        .then(enqueue, (error: unknown) =>
-          enqueue({
-            type: "workingDirectorySaved",
-            taskRunId: command.taskRunId,
-            attempt: command.attempt,
-            error: String(error),
-          }),
-        )
-        .finally(() => background.delete(key));
+      answerLater(
+        `save:${command.taskRunId}:${command.attempt}`,
+        true,
+        lookups.saveWorkingDirectory({ tenantId, executionId: current.id, command }),
+        (error) => ({
+          type: "workingDirectorySaved",
+          taskRunId: command.taskRunId,
+          attempt: command.attempt,
+          error,
+        }),
+      );
     },
     executionEnded: async (current) => {
       ended = true;
