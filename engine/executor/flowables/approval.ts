@@ -4,11 +4,11 @@ import type { Task } from "../../flow/model";
 import { dyn, taskList } from "../../plugin/schema";
 import { blockOf, sequentialBlock, sequentialList, withErrorsAndFinally } from "../blocks";
 import type { FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
-import { resolveInputValues } from "../inputs";
 import type { TaskRun } from "../model";
 import { timeoutMsOf } from "../runnable";
 import { isFailure, isTerminal, type StateType } from "../states";
 import { ExecutionOperationError } from "../step-context";
+import { pausedInputValues } from "./paused-inputs";
 import { branchShape } from "./sequential";
 
 /** Kestra's Approval.Behavior: what the decided Approval does to its run, or to the whole execution. */
@@ -198,15 +198,5 @@ function applyBehavior(
 
 async function reviewInputs(ctx: Context, provided: Record<string, unknown>) {
   if (!ctx.task.inputs?.length) return {};
-  const variables = ctx.step.variables(ctx.task, ctx.run);
-  const result = await resolveInputValues(ctx.task.inputs, provided, (template, values) =>
-    ctx.step.renderWith({ ...variables, inputs: values }, template),
-  );
-  if (result.errors.length > 0) {
-    throw new ExecutionOperationError(
-      `invalid review inputs: ${result.errors.map((e) => `${e.input}: ${e.message}`).join("; ")}`,
-      "INVALID_INPUT",
-    );
-  }
-  return result.values;
+  return pausedInputValues(ctx, ctx.task.inputs, provided, "review");
 }

@@ -5,9 +5,8 @@ import { duration, dyn, taskList, taskRef } from "../../plugin/schema";
 import { parseDuration } from "../../util/duration";
 import { blockOf, sequentialBlock, withErrorsAndFinally } from "../blocks";
 import type { FlowableContext, FlowableDecision, FlowableHandler } from "../flowable";
-import { resolveInputValues } from "../inputs";
 import { isTerminal, type StateType } from "../states";
-import { ExecutionOperationError } from "../step-context";
+import { pausedInputValues } from "./paused-inputs";
 import { branchShape } from "./sequential";
 
 export const pauseSchema = z.object({
@@ -160,15 +159,6 @@ function resumed(ctx: Context, to: StateType, by?: string): void {
 
 async function resumeWith(ctx: Context, inputs: Record<string, unknown>) {
   if (!ctx.task.onResume?.length) return;
-  const variables = ctx.step.variables(ctx.task, ctx.run);
-  const result = await resolveInputValues(ctx.task.onResume, inputs, (template, values) =>
-    ctx.step.renderWith({ ...variables, inputs: values }, template),
-  );
-  if (result.errors.length > 0) {
-    throw new ExecutionOperationError(
-      `invalid resume inputs: ${result.errors.map((e) => `${e.input}: ${e.message}`).join("; ")}`,
-      "INVALID_INPUT",
-    );
-  }
-  ctx.setOutputs({ ...(ctx.run.outputs ?? {}), onResume: result.values });
+  const values = await pausedInputValues(ctx, ctx.task.onResume, inputs, "resume");
+  ctx.setOutputs({ ...(ctx.run.outputs ?? {}), onResume: values });
 }
