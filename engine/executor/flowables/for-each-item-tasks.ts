@@ -2,8 +2,8 @@ import type { Task } from "../../flow/model";
 import type { SubflowEndedEvent } from "../events";
 import type { FlowableContext, FlowableHandler } from "../flowable";
 import type { TaskRun } from "../model";
-import { isFailure, type StateType } from "../states";
-import { stateFromChild, subflowCommand } from "./subflow";
+import { batchesDecision, iterationCounts } from "./for-each-item-results";
+import { subflowCommand } from "./subflow";
 
 /*
  * Kestra's ForEachItem is a flowable whose children are three tasks it builds itself (ForEachItem.getTasks):
@@ -184,23 +184,9 @@ const items: FlowableHandler<Record<string, unknown>> = {
     }
     const total = state.childIds?.length ?? 0;
     const results = Object.values(state.results ?? {});
-    // Kestra's counters move each subflow from state to state, so the states passed through stay at 0.
-    const counts: Record<string, number> = { CREATED: 0, RUNNING: 0 };
-    for (const result of results) counts[result.state] = (counts[result.state] ?? 0) + 1;
-    if (results.length < total) counts.RUNNING = total - results.length;
-    mirror({ numberOfBatches: total, iterations: counts });
+    mirror({ numberOfBatches: total, iterations: iterationCounts(results, total, true) });
     if (results.length < total) return {};
-    const states: StateType[] = results.map((r) =>
-      r.error ? "FAILED" : stateFromChild(r.state, target.transmitFailed),
-    );
-    if (states.some(isFailure)) {
-      const reason = results.find((r) => r.error)?.error;
-      return {
-        state: "FAILED",
-        error: `${states.filter(isFailure).length} of ${total} subflow executions failed${reason ? `: ${reason}` : ""}`,
-      };
-    }
-    return { state: states.includes("WARNING") ? "WARNING" : "SUCCESS" };
+    return batchesDecision(results, total, target.transmitFailed);
   },
 };
 

@@ -3,10 +3,10 @@ import { dyn } from "../../plugin/schema";
 import { blockOf, sequentialBlock } from "../blocks";
 import type { SubflowEndedEvent } from "../events";
 import type { FlowableHandler } from "../flowable";
-import { isFailure, type StateType } from "../states";
+import { batchesDecision, iterationCounts } from "./for-each-item-results";
 import { forEachItemTasks } from "./for-each-item-tasks";
 import { branchShape } from "./sequential";
-import { stateFromChild, subflowCommand, subflowTarget } from "./subflow";
+import { subflowCommand, subflowTarget } from "./subflow";
 
 export const forEachItemSchema = z.object({
   items: z
@@ -114,24 +114,11 @@ export const forEachItem: FlowableHandler<ForEachItemProps> = {
       return {};
     }
     const results = Object.values(state.results ?? {});
-    // Kestra's counters move each subflow from state to state, so the states passed through stay at 0.
-    const counts: Record<string, number> = state.kestraCounts ? { CREATED: 0, RUNNING: 0 } : {};
-    for (const result of results) counts[result.state] = (counts[result.state] ?? 0) + 1;
-    if (results.length < total) counts.RUNNING = total - results.length;
-    ctx.setOutputs({ numberOfBatches: total, iterations: counts });
+    ctx.setOutputs({
+      numberOfBatches: total,
+      iterations: iterationCounts(results, total, state.kestraCounts === true),
+    });
     if (results.length < total) return {};
-    const states: StateType[] = results.map((r) =>
-      r.error ? "FAILED" : stateFromChild(r.state, ctx.task.transmitFailed),
-    );
-    const failed = states.find(isFailure);
-    if (failed) {
-      // A child that could not even start (unknown flow, invalid inputs, a namespace it may not reach) says why.
-      const reason = results.find((r) => r.error)?.error;
-      return {
-        state: "FAILED",
-        error: `${states.filter(isFailure).length} of ${total} subflow executions failed${reason ? `: ${reason}` : ""}`,
-      };
-    }
-    return { state: states.includes("WARNING") ? "WARNING" : "SUCCESS" };
+    return batchesDecision(results, total, ctx.task.transmitFailed);
   },
 };
