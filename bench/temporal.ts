@@ -28,6 +28,7 @@ import { startTestTemporal } from "@/test/temporal";
 import { openHarness } from "@/test/temporal/harness";
 import { saveFlowRevision, withTransaction } from "@/worker/embedded";
 import { startTemporalWorker, workflowIdOf } from "@/worker/temporal";
+import { cpuPerUnit, cpuSnapshot } from "./cpu-usage";
 import type { plainChain } from "./temporal-plain/workflows";
 
 const CHAIN = 40;
@@ -84,6 +85,7 @@ const median = (values: number[]) =>
 /** Runs `once` for `seconds` with `inFlight` callers at a time: completions per second. */
 async function sustained(once: () => Promise<void>, seconds: number, inFlight: number): Promise<number> {
   let count = 0;
+  const cpuBefore = cpuSnapshot();
   const stopAt = performance.now() + seconds * 1000;
   const begin = performance.now();
   await Promise.all(
@@ -94,8 +96,12 @@ async function sustained(once: () => Promise<void>, seconds: number, inFlight: n
       }
     }),
   );
+  lastCpu = cpuPerUnit(cpuBefore, cpuSnapshot(), count);
   return count / ((performance.now() - begin) / 1000);
 }
+
+/** CPU ms per execution of the last `sustained` run, by process group. */
+let lastCpu: Record<string, string> = {};
 
 async function timed(run: () => Promise<void>): Promise<number> {
   const start = performance.now();
@@ -170,6 +176,7 @@ async function main(): Promise<void> {
 
     const chain = { cadenza: [] as number[], plain: [] as number[] };
     const two = { cadenza: [] as number[], plain: [] as number[] };
+    const twoCpu: Record<string, Record<string, string>> = {};
     await cadenzaRun("chain"); // warm-up: bundles, caches, connections
     await plainRun(CHAIN);
     for (let round = 0; round < ROUNDS; round++) {
@@ -186,11 +193,17 @@ async function main(): Promise<void> {
     });
     for (let round = 0; round < Math.max(1, Math.ceil(ROUNDS / 2)); round++) {
       two.cadenza.push(await sustained(() => cadenzaRun("two"), THROUGHPUT_SECONDS, IN_FLIGHT));
+      twoCpu["Cadenza on Temporal"] = lastCpu;
       two.plain.push(await sustained(() => plainRun(2), THROUGHPUT_SECONDS, IN_FLIGHT));
+      twoCpu.plain = lastCpu;
       console.log(
         `round ${round + 1}: 2-task throughput cadenza ${two.cadenza.at(-1)?.toFixed(1)}/s, plain ${two.plain.at(-1)?.toFixed(1)}/s`,
       );
     }
+    console.log(
+      "CPU ms per 2-task execution in the last round, by process (the machine's cores are the budget):",
+    );
+    console.table(twoCpu);
     await cadenzaWorker.shutdown();
     plainWorker.shutdown();
     await plainRunning;
