@@ -296,6 +296,9 @@ describe.skipIf(!temporalAvailable)("Temporal: a Subflow's scheduleDate", () => 
     await h.deploy(SCHEDULED_PARENT);
     const onTemporal = await killedOn(temporalEngine);
     expect(onTemporal.child.histories).toEqual(["CREATED", "KILLING", "KILLED"]);
+    // A child that ended KILLED fails its task run (transmitFailed), and with it the parent.
+    expect(onTemporal.parent.state).toBe("FAILED");
+    expect(onTemporal.parent.taskRuns.map((r) => r.state)).toEqual(["FAILED"]);
     expect(onTemporal).toEqual(await killedOn(embeddedEngine));
   }, 120_000);
 
