@@ -195,7 +195,7 @@ describe.skipIf(!temporalAvailable)("Temporal: a parent's restart restarts its f
     expect(onTemporal).toEqual(onEmbedded);
   }, 120_000);
 
-  it("a kill of the parent reaches the restarted child", async () => {
+  it("a kill of the parent reaches the restarted child, also a kill right after the restart", async () => {
     await h.deploy(`id: slow_on_restart
 namespace: ${NS}
 tasks:
@@ -220,6 +220,17 @@ tasks:
     expect(killed.taskRunList[0]?.state.current).toBe("KILLED");
     const child = await until(childId, (e) => e.state.current === "KILLED", 30_000);
     expect(child.taskRunList.find((r) => r.taskId === "nap")?.state.current).toBe("KILLED");
+
+    // Killed right after the restart: the child's new run may still be being started (the kill then waits
+    // for it; how often this window is hit depends on the server's timing).
+    const second = await temporalEngine.start("slow_parent");
+    const secondChild = childOf(await temporalEngine.waitForEnd(second));
+    await until(secondChild, (e) => e.state.current === "FAILED");
+    await temporalEngine.operate(second, { type: "restart" });
+    await temporalEngine.operate(second, { type: "kill" });
+    expect((await temporalEngine.waitForEnd(second)).state.current).toBe("KILLED");
+    const killedChild = await until(secondChild, (e) => e.state.current === "KILLED", 30_000);
+    expect(killedChild.metadata.attemptNumber).toBe(2);
   }, 120_000);
 });
 
