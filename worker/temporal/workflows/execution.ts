@@ -203,8 +203,9 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   /** Work the workflow must outlive: child workflows, flow-level retries waiting for their time. */
   const background = new Set<string>();
   /**
-   * Children started without waiting, and restarted ones, until they have started: a kill sent meanwhile
-   * waits for them (a signal now would reach no run, or the child's closed one).
+   * Children being created or started (without waiting, restarted, or waited for on code with
+   * `cadenza-kill-starting-subflows`), until they have started: a kill sent meanwhile waits for them (a
+   * signal now would reach no run, or the child's closed one).
    */
   const childStarts = new Map<string, Promise<void>>();
   /**
