@@ -1,9 +1,10 @@
 /**
  * Records the Temporal histories the replay test (test/temporal/replay.test.ts) replays:
  * `npm run temporal:record-histories`. Runs every conformance case, and a few operations the corpus does
- * not cover (resume, kill, restart, a timed Pause, WorkingDirectory, LoopUntil, AllowFailure), through the
- * Temporal driver on a fresh dev server and an embedded PostgreSQL, then writes each workflow's history
- * (children included) to test/temporal/histories/<name>.json. Re-record after an intended change of the
+ * not cover (resume, kill, restart, a subflow restarted with its parent, a subflow's scheduleDate, a timed
+ * Pause, WorkingDirectory, LoopUntil, AllowFailure), through the Temporal driver on a fresh dev server and
+ * an embedded PostgreSQL, then writes each workflow's history (children included) to
+ * test/temporal/histories/<name>.json. Re-record after an intended change of the
  * workflow code; a change that breaks replay of old histories needs `patched` instead.
  *
  * `npm run temporal:record-histories -- <regex>` records only the cases and extras whose fixture name
@@ -32,13 +33,30 @@ import { startTemporalWorker, workflowIdOf } from "@/worker/temporal";
 
 const out = fileURLToPath(new URL("../test/temporal/histories/", import.meta.url));
 
-/** The flows and operations the corpus lacks: name -> flow, and what to do once it runs. */
+/** Fails on its first run (`c`), succeeds when restarted: the corpus's restart_last_failed. */
+const RESTART_CHILD = `id: restart-child
+namespace: replay
+tasks:
+  - { id: a, type: io.kestra.plugin.core.log.Log, message: a }
+  - { id: c, type: io.kestra.plugin.core.log.Log, message: "{{ taskrun.attemptsCount == 1 ? 'ok' : ko }}" }
+`;
+const SCHEDULED_CHILD = `id: scheduled-child
+namespace: replay
+tasks:
+  - { id: hello, type: io.kestra.plugin.core.log.Log, message: later }
+`;
+
+/**
+ * The flows and operations the corpus lacks: name -> flow (and the flows it calls, stored first), and what
+ * to do once it runs (on it, or on another execution: its child).
+ */
 const EXTRAS: {
   name: string;
   yaml: string;
+  flows?: string[];
   operate?: (ctx: {
-    operate(event: ExecutionEvent): Promise<void>;
-    waitFor(until: (e: Execution) => boolean): Promise<Execution>;
+    operate(event: ExecutionEvent, executionId?: string): Promise<void>;
+    waitFor(until: (e: Execution) => boolean, executionId?: string): Promise<Execution>;
   }) => Promise<void>;
 }[] = [
   {
@@ -236,6 +254,75 @@ tasks:
       await operate({ type: "resume" });
     },
   },
+  {
+    // A parent's restart restarts its failed child in place (patch cadenza-restart-subflows): the child's
+    // second run is a child workflow of the parent's second run.
+    name: "extra-restart-subflow",
+    flows: [RESTART_CHILD],
+    yaml: `id: restart-subflow
+namespace: replay
+tasks:
+  - { id: call, type: io.kestra.plugin.core.flow.Subflow, namespace: replay, flowId: restart-child }
+`,
+    async operate({ operate, waitFor }) {
+      await waitFor((e) => e.state.current === "FAILED");
+      await operate({ type: "restart" });
+      await waitFor((e) => e.state.current === "SUCCESS");
+    },
+  },
+  {
+    // The child succeeded meanwhile (restarted on its own): its restart run fails with the refusal, which
+    // fails the parent's task run.
+    name: "extra-restart-subflow-refused",
+    flows: [RESTART_CHILD],
+    yaml: `id: restart-subflow-refused
+namespace: replay
+tasks:
+  - { id: call, type: io.kestra.plugin.core.flow.Subflow, namespace: replay, flowId: restart-child }
+`,
+    async operate({ operate, waitFor }) {
+      const failed = await waitFor((e) => e.state.current === "FAILED");
+      const childId = String(failed.taskRunList[0]?.outputs?.executionId);
+      await waitFor((e) => e.state.current === "FAILED", childId);
+      await operate({ type: "restart" }, childId);
+      await waitFor((e) => e.state.current === "SUCCESS", childId);
+      await operate({ type: "restart" });
+      await waitFor((e) => e.state.current === "FAILED" && e.metadata.attemptNumber === 2);
+    },
+  },
+  {
+    // The child waits for its scheduleDate on a timer, CREATED (patch cadenza-subflow-schedule-date); the
+    // parent awaits its start (cadenza-kill-starting-subflows).
+    name: "extra-subflow-schedule-date",
+    flows: [SCHEDULED_CHILD],
+    yaml: `id: subflow-schedule-date
+namespace: replay
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: replay
+    flowId: scheduled-child
+    scheduleDate: "{{ now() | dateAdd(2, 'SECONDS') }}"
+`,
+  },
+  {
+    // Killed at once: the kill waits for the child's start, then reaches it while it waits for its date.
+    name: "extra-subflow-schedule-date-kill",
+    flows: [SCHEDULED_CHILD],
+    yaml: `id: subflow-schedule-date-kill
+namespace: replay
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: replay
+    flowId: scheduled-child
+    scheduleDate: "{{ now() | dateAdd(1, 'HOURS') }}"
+`,
+    async operate({ operate, waitFor }) {
+      await waitFor((e) => e.taskRunList[0]?.outputs?.executionId !== undefined);
+      await operate({ type: "kill" });
+    },
+  },
 ];
 
 /** The extras' worker's history limit: low, so the continue-as-new extras hand over between runs. */
@@ -312,14 +399,15 @@ async function main(): Promise<void> {
     try {
       for (const extra of EXTRAS) {
         if (!wanted(extra.name)) continue;
+        for (const flow of extra.flows ?? []) await h.deploy(flow);
         await h.deploy(extra.yaml);
         const flowId = /^id: (\S+)/.exec(extra.yaml)?.[1] as string;
         const id = await h.start("replay", flowId);
         const workflowId = workflowIdOf(h.tenantId, id);
         const ended = (e: Execution) => ["SUCCESS", "FAILED", "KILLED", "WARNING"].includes(e.state.current);
         await extra.operate?.({
-          operate: (event) => h.operate(id, event),
-          waitFor: (until) => h.waitFor(id, until, 120_000),
+          operate: (event, executionId = id) => h.operate(executionId, event),
+          waitFor: (until, executionId = id) => h.waitFor(executionId, until, 120_000),
         });
         await h.temporal.workflow
           .getHandle(workflowId)
@@ -358,18 +446,22 @@ async function main(): Promise<void> {
       const json = JSON.parse(historyToJSON(history)) as {
         events: {
           eventType?: string;
-          startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string };
+          childWorkflowExecutionStartedEventAttributes?: {
+            workflowExecution?: { workflowId?: string; runId?: string };
+          };
         }[];
       };
       writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify({ workflowId, history: json })}\n`);
       files++;
       // Children (Subflow, ForEachItem batches): each its own fixture, named after the parent's; two are
-      // enough of one parent's (ForEachItem's batches are all alike).
+      // enough of one parent's (ForEachItem's batches are all alike). The run this parent started: a
+      // restarted child's workflow id has one run per parent run.
       const children = json.events
-        .map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
-        .filter((id): id is string => Boolean(id))
+        .map((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution)
+        .filter((run): run is { workflowId: string; runId?: string } => Boolean(run?.workflowId))
         .slice(0, 2);
-      for (const [index, child] of children.entries()) await write(`${name}.child-${index + 1}`, child);
+      for (const [index, child] of children.entries())
+        await write(`${name}.child-${index + 1}`, child.workflowId, child.runId);
     };
     for (const r of recorded) await write(r.name, r.workflowId, r.runId);
     console.log(`wrote ${files} histories to ${out}`);

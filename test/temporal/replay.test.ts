@@ -47,7 +47,14 @@ const files = [
 it("has recorded histories for every flowable pattern", () => {
   expect(files.length).toBeGreaterThan(100);
   const patterns = ["parallel", "dag", "each-parallel", "for-each-item", "subflow", "pause", "retry"];
-  for (const pattern of [...patterns, "continue-as-new"])
+  // The patches' new branches: a restarted subflow (cadenza-restart-subflows), a subflow's scheduleDate
+  // (cadenza-subflow-schedule-date, cadenza-kill-starting-subflows).
+  for (const pattern of [
+    ...patterns,
+    "continue-as-new",
+    "restart-subflow-refused-run-2.child-1",
+    "subflow-schedule-date-kill",
+  ])
     expect(files.some((f) => !f.includes("/") && f.includes(pattern))).toBe(true);
   expect(files.some((f) => !f.includes("/") && f.includes("cadenza-loop-nested.child-1.child-1"))).toBe(true);
   for (const folder of earlier)

@@ -27,6 +27,11 @@ export interface ExecutionWorkflowInput {
   executionId: string;
   event: Extract<ExecutionEvent, { type: "start" } | { type: "restart" }>;
   continued?: ContinuedRun;
+  /**
+   * Apply `event` only at this instant (a Subflow's `scheduleDate`, ISO): until then the execution waits
+   * CREATED on a durable timer, and a kill ends it.
+   */
+  startAt?: string;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   CancellationScope,
+  ChildWorkflowFailure,
   condition,
   continueAsNew,
   defineSignal,
@@ -20,6 +21,7 @@ import {
   startChild,
   TimeoutFailure,
   uuid4,
+  WorkflowIdReusePolicy,
   workflowInfo,
 } from "@temporalio/workflow";
 import {
@@ -71,6 +73,8 @@ const DAY_MS = 86_400_000;
 interface Queued {
   event: ExecutionEvent;
   done?: { resolve(): void; reject(error: unknown): void };
+  /** The run's own event (its input's start or restart), not one sent to it. */
+  initial?: boolean;
 }
 
 /**
@@ -166,7 +170,7 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     },
   };
 
-  const queue: Queued[] = input.continued ? [] : [{ event: input.event }];
+  const queue: Queued[] = input.continued || input.startAt ? [] : [{ event: input.event, initial: true }];
   const timers = new Map<string, CancellationScope>();
   /** When each armed timer fires: what a new run (continueAsNew) arms again. */
   const timerAt = new Map<string, string>();
@@ -198,8 +202,12 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
 
   /** Work the workflow must outlive: child workflows, flow-level retries waiting for their time. */
   const background = new Set<string>();
-  /** Children started without waiting, until they have started: a kill sent meanwhile waits for them. */
-  const unwaitedStarts = new Map<string, Promise<void>>();
+  /**
+   * Children being created or started (without waiting, restarted, or waited for on code with
+   * `cadenza-kill-starting-subflows`), until they have started: a kill sent meanwhile waits for them (a
+   * signal now would reach no run, or the child's closed one).
+   */
+  const childStarts = new Map<string, Promise<void>>();
   /**
    * A light task's attempt (Log, Return...: what the embedded engine runs inside its transaction) is a
    * local activity: it runs in the workflow task that asked for it, without a round trip to the server and
@@ -330,6 +338,24 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         return;
       }
       const childId = command.executionId;
+      // A scheduleDate still ahead: the child waits for it itself (a kill from the API or the parent reaches
+      // its workflow meanwhile). Asked only then, so other subflows record no marker.
+      const at = command.scheduleDate ? Date.parse(command.scheduleDate) : Number.NaN;
+      const startAt =
+        at > Date.now() && patched(PATCHES.subflowScheduleDate) ? new Date(at).toISOString() : undefined;
+      // A waited child's start is tracked too, so a kill of this execution while the child is being created
+      // or started (right after its Subflow; a scheduleDate makes the window no wider, the wait is the
+      // child's) reaches it once it runs: the signal reached no run before and the child ran on.
+      const tracked = command.wait && patched(PATCHES.killStartingSubflows);
+      let childStarted: { resolve(): void; reject(): void } | undefined;
+      if (tracked) {
+        const starting = new Promise<void>((resolve, reject) => {
+          childStarted = { resolve, reject };
+        });
+        childStarts.set(childId, starting);
+        const forget = () => childStarts.delete(childId);
+        void starting.then(forget, forget);
+      }
       background.add(childId);
       const started = (async () => {
         const created = await lookups.createSubflow({ tenantId, command });
@@ -351,9 +377,14 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
         const options = {
           workflowId: workflowIdOf(tenantId, childId),
           taskQueue: taskQueueOf(tenantId),
-          args: [{ tenantId, executionId: childId, event: { type: "start" as const } }] as [
-            ExecutionWorkflowInput,
-          ],
+          args: [
+            {
+              tenantId,
+              executionId: childId,
+              event: { type: "start" as const },
+              ...(startAt ? { startAt } : {}),
+            },
+          ] as [ExecutionWorkflowInput],
           parentClosePolicy: command.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
         };
         if (!command.wait) {
@@ -361,34 +392,82 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
           return;
         }
         try {
-          report(await executeChild<typeof cadenzaExecution>(WORKFLOW_TYPE, options));
+          if (tracked) {
+            const child = await startChild<typeof cadenzaExecution>(WORKFLOW_TYPE, options);
+            childStarted?.resolve();
+            report(await child.result());
+          } else report(await executeChild<typeof cadenzaExecution>(WORKFLOW_TYPE, options));
         } catch (error) {
           report({ state: "FAILED", error: `subflow execution failed: ${(error as Error).message}` });
         }
-      })().finally(() => background.delete(childId));
+      })().finally(() => {
+        background.delete(childId);
+        // Never started (refused by createSubflow, or its start failed): a kill waiting for it is dropped.
+        childStarted?.reject();
+      });
       if (!command.wait) {
-        unwaitedStarts.set(childId, started);
-        const forget = () => unwaitedStarts.delete(childId);
+        childStarts.set(childId, started);
+        const forget = () => childStarts.delete(childId);
         void started.then(forget, forget);
       }
     },
     restartSubflow: async (_current, command) => {
-      enqueue({
-        type: "subflowEnded",
-        taskRunId: command.taskRunId,
-        executionId: command.executionId,
-        state: "FAILED",
-        error: "restarting a subflow execution is not supported by the Temporal driver yet",
+      const childId = command.executionId;
+      const report = (result: Partial<ExecutionWorkflowResult> & { error?: string }) =>
+        enqueue({
+          type: "subflowEnded",
+          taskRunId: command.taskRunId,
+          executionId: childId,
+          state: result.state ?? "FAILED",
+          ...result,
+        });
+      if (!patched(PATCHES.restartSubflows)) {
+        report({
+          state: "FAILED",
+          error: "restarting a subflow execution is not supported by the Temporal driver yet",
+        });
+        return;
+      }
+      if (draining) {
+        held.push(command);
+        return;
+      }
+      // The child's workflow closed with its end: a new run of the same id, as a child of this run, so its
+      // next end is this task run's result and a kill of this execution reaches it (killExecution).
+      background.add(childId);
+      const started = startChild<typeof cadenzaExecution>(WORKFLOW_TYPE, {
+        workflowId: workflowIdOf(tenantId, childId),
+        taskQueue: taskQueueOf(tenantId),
+        args: [{ tenantId, executionId: childId, event: { type: "restart" } }],
+        parentClosePolicy: ParentClosePolicy.TERMINATE,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       });
+      const starting = started.then(() => undefined);
+      childStarts.set(childId, starting);
+      const forget = () => childStarts.delete(childId);
+      void starting.then(forget, forget);
+      void started
+        .then((child) => child.result())
+        .then(report, (error: unknown) => {
+          // Refused by the child's step (its run failed with the reason), or its workflow is running (a
+          // restart from the API): the embedded engine's message (worker/core/subflows.ts restartSubflow).
+          const refused =
+            error instanceof ChildWorkflowFailure && error.cause instanceof ApplicationFailure
+              ? error.cause.message
+              : (error as Error).message;
+          report({ state: "FAILED", error: `could not restart subflow execution ${childId}: ${refused}` });
+        })
+        .finally(() => background.delete(childId));
     },
     killExecution: async (_current, command) => {
       const signal = () =>
         getExternalWorkflowHandle(workflowIdOf(tenantId, command.executionId))
           .signal(eventSignal, { type: "kill" })
           .catch(() => undefined);
-      // A child started without waiting may still be being created (a Kill task right after its Subflow):
-      // the kill is signalled once it has started, and the run does not close before.
-      const starting = unwaitedStarts.get(command.executionId);
+      // A child may still be being created or started (a Kill task right after its Subflow, a kill of this
+      // execution right after a Subflow or a restart of its child): the kill is signalled once it has
+      // started, and the run does not close before.
+      const starting = childStarts.get(command.executionId);
       if (!starting) {
         void signal();
         return;
@@ -467,6 +546,21 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     },
   };
 
+  // A Subflow's scheduleDate (startAt): CREATED until then, on a durable timer; events sent meanwhile (a
+  // kill) are applied, and the start after an end changes nothing (the executor starts only CREATED).
+  const startWait = new CancellationScope();
+  if (!input.continued && input.startAt) {
+    const delay = Date.parse(input.startAt) - Date.now();
+    if (delay > 0)
+      startWait
+        .run(() => sleep(delay))
+        .then(
+          () => queue.push({ event: input.event, initial: true }),
+          () => undefined,
+        );
+    else queue.push({ event: input.event, initial: true });
+  }
+
   if (input.continued) {
     for (const { timerId, at } of input.continued.timers)
       await sink.startTimer(execution, { type: "startTimer", timerId, at });
@@ -508,14 +602,16 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     } catch (error) {
       // An operation that does not apply (resume of a running execution...): refused, nothing changes.
       // Its type and code reach the caller (worker/temporal/runs.ts) through the failure.
-      next.done?.reject(
-        ApplicationFailure.create({
-          type: (error as Error).name,
-          message: (error as Error).message,
-          details: [(error as { code?: string }).code],
-          nonRetryable: true,
-        }),
-      );
+      const refusal = ApplicationFailure.create({
+        type: (error as Error).name,
+        message: (error as Error).message,
+        details: [(error as { code?: string }).code],
+        nonRetryable: true,
+      });
+      // A run started to restart an execution that cannot restart has nothing to wait for: it fails with
+      // the reason, which a parent restarting its child reports (it waited for ever before).
+      if (next.initial && event.type === "restart" && patched(PATCHES.restartSubflows)) throw refusal;
+      next.done?.reject(refusal);
       continue;
     }
     const written = await store.persist({
@@ -539,5 +635,6 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     }
   }
   for (const scope of timers.values()) scope.cancel();
+  startWait.cancel();
   return { state: execution.state.current, outputs: execution.outputs, taskOutputs: outputsOf(execution) };
 }

@@ -78,4 +78,23 @@ export const PATCHES = {
    * more signals to other workflows. Asked at a kill, only when there is such a child.
    */
   killUnwaitedSubflows: "cadenza-kill-unwaited-subflows",
+  /**
+   * A parent's restart restarts its failed child in place (Subflow restartBehavior RETRY_FAILED): a new run
+   * of the child's workflow id as a child workflow, where the run failed the task run at once; a child
+   * whose restart is refused fails its run with the reason. Asked when a restartSubflow command runs, and
+   * in a run whose first event, a restart, is refused.
+   */
+  restartSubflows: "cadenza-restart-subflows",
+  /**
+   * A Subflow's `scheduleDate` is waited for: the child workflow starts at once (so a kill reaches it) and
+   * waits on a durable timer, CREATED, before its start; it started at once before. Asked when a Subflow
+   * whose date is still ahead starts its child.
+   */
+  subflowScheduleDate: "cadenza-subflow-schedule-date",
+  /**
+   * A kill of this execution while a waited child is being created or started is signalled once the child
+   * runs (the child's start awaited with startChild, its end with its result): the signal went out at once
+   * before, reached no run, and the child ran on. Asked when a Subflow that waits starts its child.
+   */
+  killStartingSubflows: "cadenza-kill-starting-subflows",
 } as const;
