@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { DefaultLogger, Runtime, Worker } from "@temporalio/worker";
 import { expect, it } from "vitest";
 import { workflowBundle } from "@/worker/temporal";
+import { BASELINE, PATCHES } from "@/worker/temporal/workflows/patches";
 
 /**
  * Determinism: every history recorded from a real Temporal server (test/temporal/histories, written by
@@ -18,13 +19,15 @@ const dir = fileURLToPath(new URL("./histories/", import.meta.url));
 // Loop cases before `cadenza-loop-executions`: iterations inline), before-working-directory-files/ (a
 // WorkingDirectory with outputFiles, refused, and one with a cache, ignored, recorded on the code before
 // `cadenza-working-directory-files`), before-foreach-item-tasks/ (the ForEachItem cases as one task run,
-// before `cadenza-foreachitem-tasks`).
+// before `cadenza-foreachitem-tasks`), before-baseline/ (every case, each patch asked for on its own, before
+// `cadenza-baseline-1` stood for them all).
 const earlier = [
   "before-patches",
   "before-task-logs",
   "before-loop-executions",
   "before-working-directory-files",
   "before-foreach-item-tasks",
+  "before-baseline",
 ];
 /** What each earlier recording must cover: a whole recording, or the cases its patch changed. */
 const covers = (folder: string, patterns: string[]) =>
@@ -60,6 +63,37 @@ it("has recorded histories for every flowable pattern", () => {
   for (const folder of earlier)
     for (const pattern of covers(folder, patterns))
       expect(files.some((f) => f.startsWith(`${folder}/`) && f.includes(pattern))).toBe(true);
+});
+
+/** The patch ids a history's markers record, in order. */
+function patchMarkers(history: {
+  events?: { markerRecordedEventAttributes?: MarkerAttributes }[];
+}): string[] {
+  return (history.events ?? []).flatMap(({ markerRecordedEventAttributes: marker }) => {
+    const data =
+      marker?.markerName === "core_patch" ? marker.details?.["patch-data"]?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data, "base64").toString("utf8")) as { id: string }).id] : [];
+  });
+}
+type MarkerAttributes = {
+  markerName?: string;
+  details?: Record<string, { payloads?: { data?: string }[] }>;
+};
+
+it("has its current recording on the baseline patch, and the one before it without", () => {
+  const markers = (file: string) => patchMarkers(JSON.parse(readFileSync(`${dir}/${file}`, "utf8")).history);
+  const current = files.filter((f) => !f.includes("/"));
+  // Every run of the current code asks for the baseline, first, and for none of the patches it stands for.
+  for (const file of current) {
+    const ids = markers(file);
+    expect(ids[0], file).toBe(PATCHES.baseline);
+    expect(
+      ids.filter((id) => BASELINE.has(id)),
+      file,
+    ).toEqual([]);
+  }
+  const before = files.filter((f) => f.startsWith("before-baseline/"));
+  for (const file of before) expect(markers(file), file).not.toContain(PATCHES.baseline);
 });
 
 it("replays every recorded history against the current workflow code", async () => {

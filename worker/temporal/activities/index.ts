@@ -169,7 +169,9 @@ export function createTemporalActivities(
       };
     },
 
-    persist: createPersist(ctx, written),
+    persist: createPersist(ctx, written, (tenantId, executionId) =>
+      executionEnded(ports(tenantId), executionId),
+    ),
 
     async runTask({ tenantId, executionId, command, logTail }) {
       const { execution } = await stored(ctx, executionId);

@@ -69,7 +69,18 @@ export function writtenMemory(): WrittenMemory {
 export function createPersist(
   ctx: EngineContext,
   memory: WrittenMemory = writtenMemory(),
+  ended: (tenantId: string, executionId: string) => Promise<void> = async () => {},
 ): TemporalActivities["persist"] {
+  const write = createWrite(ctx, memory);
+  return async (input) => {
+    const result = await write(input);
+    // After the write, so what it reads (the ended execution) is there; a retry repeats it (it is idempotent).
+    if (input.ended) await ended(input.tenantId, input.execution.id);
+    return result;
+  };
+}
+
+function createWrite(ctx: EngineContext, memory: WrittenMemory): TemporalActivities["persist"] {
   const { forget, remember } = memory;
   return async ({ tenantId, execution, logs, taskLogs = [] }) => {
     // Secret values never reach the database, as in the embedded engine (worker/embedded/apply.ts):

@@ -63,6 +63,8 @@ export interface TemporalActivities {
     logs: ExecutorLog[];
     /** Log lines of the task attempts whose results this step applied (runTask's `logs`), masked. */
     taskLogs?: LogEntry[];
+    /** The step ended the execution: `executionEnded`'s bookkeeping follows the write, in this activity. */
+    ended?: boolean;
   }): Promise<{
     masked?: Execution;
   }>;

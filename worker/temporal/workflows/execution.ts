@@ -47,7 +47,7 @@ import {
   WORKFLOW_TYPE,
   workflowIdOf,
 } from "../names";
-import { PATCHES } from "./patches";
+import { BASELINE, PATCHES } from "./patches";
 import { workflowRegistry } from "./registry";
 import { searchAttributeIndexer } from "./search-attributes";
 
@@ -87,10 +87,12 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   const { tenantId } = input;
   // Interpretation changes that issue other commands, each behind its patch (patches.ts): a run recorded
   // before one replays as it ran.
-  const mayContinue = patched(PATCHES.continueAsNew);
-  const indexes = patched(PATCHES.searchAttributes);
-  const localWork = patched(PATCHES.localWork);
-  const logsInStep = patched(PATCHES.taskLogsInStep);
+  const baseline = patched(PATCHES.baseline);
+  const has = (id: string): boolean => (baseline && BASELINE.has(id)) || patched(id);
+  const mayContinue = has(PATCHES.continueAsNew);
+  const indexes = has(PATCHES.searchAttributes);
+  const localWork = has(PATCHES.localWork);
+  const logsInStep = has(PATCHES.taskLogsInStep);
   const loaded = await store.loadExecution({
     tenantId,
     executionId: input.executionId,
@@ -99,7 +101,8 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
   const { flow } = loaded;
   let execution: Execution = loaded.execution;
   const index = searchAttributeIndexer(indexes ? (loaded.searchAttributes ?? []) : [], tenantId);
-  index(execution);
+  // The baseline's runs index after their first step, which changes the state anyway: one upsert, not two.
+  if (!baseline) index(execution);
   const historyLimit = loaded.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const inlineTasks = new Set(localWork ? (loaded.inlineTaskIds ?? []) : []);
 
@@ -139,34 +142,34 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       }),
     random: Math.random,
     get loopExecutions() {
-      return patched(PATCHES.loopExecutions);
+      return has(PATCHES.loopExecutions);
     },
     get loopIterationRules() {
-      return patched(PATCHES.loopIterationRules);
+      return has(PATCHES.loopIterationRules);
     },
     get loopUntilCountsCurrent() {
-      return patched(PATCHES.loopUntilCountsCurrent);
+      return has(PATCHES.loopUntilCountsCurrent);
     },
     get forEachItemKestraCounts() {
-      return patched(PATCHES.forEachItemKestraCounts);
+      return has(PATCHES.forEachItemKestraCounts);
     },
     get forEachItemTasks() {
-      return patched(PATCHES.forEachItemTasks);
+      return has(PATCHES.forEachItemTasks);
     },
     get pauseKestraOutcomes() {
-      return patched(PATCHES.pauseKestraOutcomes);
+      return has(PATCHES.pauseKestraOutcomes);
     },
     get workingDirectoryFiles() {
-      return patched(PATCHES.workingDirectoryFiles);
+      return has(PATCHES.workingDirectoryFiles);
     },
     get iterationOutputFunctions() {
-      return patched(PATCHES.iterationOutputFunctions);
+      return has(PATCHES.iterationOutputFunctions);
     },
     get subflowAttempts() {
-      return patched(PATCHES.subflowAttempts);
+      return has(PATCHES.subflowAttempts);
     },
     get killUnwaitedSubflows() {
-      return patched(PATCHES.killUnwaitedSubflows);
+      return has(PATCHES.killUnwaitedSubflows);
     },
   };
 
@@ -342,11 +345,11 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       // its workflow meanwhile). Asked only then, so other subflows record no marker.
       const at = command.scheduleDate ? Date.parse(command.scheduleDate) : Number.NaN;
       const startAt =
-        at > Date.now() && patched(PATCHES.subflowScheduleDate) ? new Date(at).toISOString() : undefined;
+        at > Date.now() && has(PATCHES.subflowScheduleDate) ? new Date(at).toISOString() : undefined;
       // A waited child's start is tracked too, so a kill of this execution while the child is being created
       // or started (right after its Subflow; a scheduleDate makes the window no wider, the wait is the
       // child's) reaches it once it runs: the signal reached no run before and the child ran on.
-      const tracked = command.wait && patched(PATCHES.killStartingSubflows);
+      const tracked = command.wait && has(PATCHES.killStartingSubflows);
       let childStarted: { resolve(): void; reject(): void } | undefined;
       if (tracked) {
         const starting = new Promise<void>((resolve, reject) => {
@@ -421,7 +424,7 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
           state: result.state ?? "FAILED",
           ...result,
         });
-      if (!patched(PATCHES.restartSubflows)) {
+      if (!has(PATCHES.restartSubflows)) {
         report({
           state: "FAILED",
           error: "restarting a subflow execution is not supported by the Temporal driver yet",
@@ -610,15 +613,22 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
       });
       // A run started to restart an execution that cannot restart has nothing to wait for: it fails with
       // the reason, which a parent restarting its child reports (it waited for ever before).
-      if (next.initial && event.type === "restart" && patched(PATCHES.restartSubflows)) throw refusal;
+      if (next.initial && event.type === "restart" && has(PATCHES.restartSubflows)) throw refusal;
       next.done?.reject(refusal);
+      if (baseline) index(execution);
       continue;
     }
+    // The baseline's runs do the end's bookkeeping in the step's own write: one local activity, not two.
+    const endsHere =
+      baseline &&
+      (ended || result.commands.some((c) => c.type === "executionEnded")) &&
+      isTerminal(result.execution.state.current);
     const written = await store.persist({
       tenantId,
       execution: result.execution,
       logs: result.logs,
       ...(taskLogs.length > 0 ? { taskLogs: taskLogs.splice(0) } : {}),
+      ...(endsHere ? { ended: true } : {}),
     });
     // Secret values are masked in what was written, and from now on in the workflow too.
     execution = written.masked ?? result.execution;
@@ -629,7 +639,7 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     }
     await dispatchCommands(sink, execution, result.commands);
     next.done?.resolve();
-    if (ended && isTerminal(execution.state.current)) {
+    if (ended && isTerminal(execution.state.current) && !endsHere) {
       // Local: the end's bookkeeping (Flow triggers, queued executions) runs in this workflow task.
       await (localWork ? store : lookups).executionEnded({ tenantId, executionId: execution.id });
     }
