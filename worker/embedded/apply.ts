@@ -16,6 +16,7 @@ import { type Flow, indexTasks } from "@/engine/flow";
 import type { LogEntry } from "../logs";
 import { runTaskAttempt } from "../task-runner";
 import { enqueueCommands } from "./commands";
+import { countRunning, lockFlowConcurrency } from "./concurrency";
 import type { EngineContext } from "./context";
 import { type DbClient, type Queryable, withTransaction } from "./db";
 import { insertExecution, loadExecution, type ParentLink, saveExecution } from "./execution-store";
@@ -31,12 +32,10 @@ export class ExecutionNotFoundError extends Error {
   }
 }
 
-const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
-
 /**
- * Running executions of a flow, counted under a transaction-scoped advisory lock on the flow, so that two
- * engines starting executions of one flow at once count one after the other (concurrency limits hold
- * across processes).
+ * Running executions of a flow, counted under the flow's concurrency lock in the transaction that writes
+ * the start's new state (RUNNING or QUEUED), so that two engines starting executions of one flow at once
+ * count one after the other (concurrency limits hold across processes).
  */
 async function runningCount(
   db: Queryable,
@@ -44,16 +43,9 @@ async function runningCount(
   flow: Flow,
   execution: Execution,
 ): Promise<number> {
-  await db.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
-    `flow:${tenantId}/${flow.namespace}/${flow.id}`,
-  ]);
-  const result = await db.query(
-    `select count(*)::int as count from executions
-     where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5
-       and kind is distinct from 'LOOP'`,
-    [tenantId, flow.namespace, flow.id, ACTIVE_STATES, execution.id],
-  );
-  return (result.rows[0] as { count: number }).count;
+  const key = { tenantId, namespace: flow.namespace, flowId: flow.id };
+  await lockFlowConcurrency(db, key);
+  return countRunning(db, key, execution.id);
 }
 
 function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {

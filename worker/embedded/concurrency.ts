@@ -1,0 +1,48 @@
+import type { Queryable } from "./db";
+
+/** States that hold one of a flow's `concurrency` slots. */
+const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
+
+export interface FlowKey {
+  tenantId: string;
+  namespace: string;
+  flowId: string;
+}
+
+/**
+ * Takes the flow's concurrency lock until the caller's transaction ends. Every count of a flow's running
+ * executions and every write that changes it for a start (the embedded engine's start, the Temporal
+ * driver's claim) or a release (the pick of the next QUEUED one) happens under it, so two processes
+ * never both see a free slot and never miss an execution queued meanwhile. Outside a transaction the lock
+ * would end with the statement: the caller must hold one.
+ */
+export async function lockFlowConcurrency(db: Queryable, flow: FlowKey): Promise<void> {
+  await db.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
+    `flow:${flow.tenantId}/${flow.namespace}/${flow.flowId}`,
+  ]);
+}
+
+/**
+ * The flow's executions holding a slot, this one left out. A Loop iteration (kind LOOP) is part of its
+ * parent's run and holds none. Read after lockFlowConcurrency, in its own statement: in READ COMMITTED a
+ * statement sees what was committed when it began, so the lock must be taken by an earlier one.
+ */
+export async function countRunning(db: Queryable, flow: FlowKey, executionId: string): Promise<number> {
+  const result = await db.query(
+    `select count(*)::int as count from executions
+     where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5
+       and kind is distinct from 'LOOP'`,
+    [flow.tenantId, flow.namespace, flow.flowId, ACTIVE_STATES, executionId],
+  );
+  return (result.rows[0] as { count: number }).count;
+}
+
+/** The flow's oldest QUEUED execution. Under lockFlowConcurrency, so one queued by a start in flight is seen. */
+export async function oldestQueued(db: Queryable, flow: FlowKey): Promise<string | undefined> {
+  const queued = await db.query(
+    `select id from executions where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'QUEUED'
+     order by created_at, id limit 1`,
+    [flow.tenantId, flow.namespace, flow.flowId],
+  );
+  return (queued.rows[0] as { id: string } | undefined)?.id;
+}
