@@ -81,10 +81,11 @@ class FakeDriver implements DriverPorts {
       return execution;
     },
     parentOf: async (execution: Execution) => this.links.get(execution.id),
-    nextQueued: async (namespace: string, flowId: string) =>
-      [...this.stored.values()].find(
-        (e) => e.namespace === namespace && e.flowId === flowId && e.state.current === "QUEUED",
-      )?.id,
+    queuedToStart: async (namespace: string, flowId: string) =>
+      [...this.stored.values()]
+        .filter((e) => e.namespace === namespace && e.flowId === flowId && e.state.current === "QUEUED")
+        .slice(0, 1)
+        .map((e) => e.id),
   };
 
   flows = {

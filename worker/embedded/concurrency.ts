@@ -37,12 +37,34 @@ export async function countRunning(db: Queryable, flow: FlowKey, executionId: st
   return (result.rows[0] as { count: number }).count;
 }
 
-/** The flow's oldest QUEUED execution. Under lockFlowConcurrency, so one queued by a start in flight is seen. */
-export async function oldestQueued(db: Queryable, flow: FlowKey): Promise<string | undefined> {
-  const queued = await db.query(
-    `select id from executions where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'QUEUED'
-     order by created_at, id limit 1`,
+/**
+ * The QUEUED executions of a flow to send `start` now that one of its executions has ended, under
+ * lockFlowConcurrency. While fewer than `limit` hold a slot, the oldest QUEUED one is given the freed
+ * slot here (its `state` column set to RUNNING, so the next release picks another and no start counts
+ * the slot free), as Kestra's ConcurrencySlotReleaseProcessor pops its queue: two executions ending at
+ * once then start two queued ones, not the oldest twice. Its own start, when applied, counts the others
+ * and runs. Also returned: the ones given a slot by an earlier release whose start was never applied
+ * (the column RUNNING while the document is still QUEUED: a release that failed before it sent it,
+ * retried), so none keeps a slot without running; a second start of a running one changes nothing.
+ */
+export async function takeQueued(db: Queryable, flow: FlowKey, limit: number): Promise<string[]> {
+  const given = await db.query(
+    `select id from executions
+     where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'RUNNING'
+       and document->'state'->>'current' = 'QUEUED'
+     order by created_at, id`,
     [flow.tenantId, flow.namespace, flow.flowId],
   );
-  return (queued.rows[0] as { id: string } | undefined)?.id;
+  const ids = (given.rows as { id: string }[]).map((r) => r.id);
+  if ((await countRunning(db, flow, "")) >= limit) return ids;
+  const popped = await db.query(
+    `update executions set state = 'RUNNING'
+     where id = (select id from executions
+                 where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'QUEUED'
+                 order by created_at, id limit 1)
+     returning id`,
+    [flow.tenantId, flow.namespace, flow.flowId],
+  );
+  const next = (popped.rows[0] as { id: string } | undefined)?.id;
+  return next ? [...ids, next] : ids;
 }

@@ -7,7 +7,7 @@ import {
   createAndStartInTransaction,
   ExecutionNotFoundError,
 } from "./apply";
-import { lockFlowConcurrency, oldestQueued } from "./concurrency";
+import { lockFlowConcurrency, takeQueued } from "./concurrency";
 import type { EngineContext } from "./context";
 import { type DbClient, withTransaction } from "./db";
 import { loadExecution } from "./execution-store";
@@ -49,13 +49,13 @@ export function driverPorts(ctx: EngineContext, tenantId: string, client?: DbCli
       async parentOf(execution) {
         return (await loadExecution(db, execution.id))?.parentLink ?? undefined;
       },
-      // Under the flow's concurrency lock: a start that counted this execution as running and is queueing
-      // its own has committed its QUEUED by then, so it is woken, not left queued behind a free slot.
-      nextQueued: (namespace, flowId) =>
+      // Under the flow's concurrency lock: a start that counted the ended execution as running and is
+      // queueing has committed its QUEUED by then, so it is woken, not left queued behind a free slot.
+      queuedToStart: (namespace, flowId, limit) =>
         inTransaction(async (c) => {
           const key = { tenantId, namespace, flowId };
           await lockFlowConcurrency(c, key);
-          return oldestQueued(c, key);
+          return takeQueued(c, key, limit);
         }),
     },
     flows: {

@@ -38,10 +38,10 @@ afterAll(async () => {
   await temporal?.stop();
 }, 60_000);
 
-const flowYaml = (id: string, behavior: string) => `id: ${id}
+const flowYaml = (id: string, behavior: string, limit = 1) => `id: ${id}
 namespace: temporal.concurrency
 concurrency:
-  limit: 1
+  limit: ${limit}
   behavior: ${behavior}
 tasks:
   - id: nap
@@ -119,6 +119,18 @@ describe.skipIf(!temporalAvailable)(
       expect(success).toHaveLength(1);
       for (const e of ended.filter((x) => x.state.current !== "SUCCESS"))
         expect(states(e)).toEqual(["CREATED", "FAILED"]);
+    }, 120_000);
+
+    it("limit 2 with QUEUE: never more than two at once, and both slots are used again as they free", async () => {
+      await h.deploy(flowYaml("race-queue-two", "QUEUE", 2));
+      const ended = await startAtOnce("race-queue-two");
+      expect(ended.map((e) => e.state.current)).toEqual(Array(N).fill("SUCCESS"));
+      const intervals = ended.map(runningInterval).filter((i) => i !== undefined);
+      const overlapAt = (t: number) => intervals.filter((i) => i.from <= t && t < i.to).length;
+      expect(Math.max(...intervals.map((i) => overlapAt(i.from)))).toBe(2);
+      // Two ending at once release two queued ones (each end takes the next), so they run two by two; were
+      // both ends to wake the same oldest one, the four queued would run one at a time.
+      expect(intervals.filter((i) => overlapAt(i.from) === 2).length).toBeGreaterThanOrEqual(3);
     }, 120_000);
   },
 );

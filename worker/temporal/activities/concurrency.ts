@@ -17,8 +17,12 @@ type CountInput = Parameters<TemporalActivities["runningCount"]>[0];
  * execution as running, and an ending execution's pick of the next QUEUED one (also under the lock)
  * sees it queued. The `persist` of that step then writes the same state with the document, so the
  * column is ahead of the document only for that moment. CANCEL and FAIL end the execution: nothing to
- * claim. Only a CREATED or QUEUED row is marked (what the start applies to), so a retried activity, whose
- * count leaves this execution out, claims the same again.
+ * claim. The executor counts only when the document is CREATED or QUEUED, and this workflow is its only
+ * writer, so the column is then CREATED, QUEUED, or RUNNING from a claim (a release's, or this
+ * activity's own before it was retried: its count leaves this execution out, so it claims the same).
+ *
+ * Kestra's executor does the same with its own counter: ConcurrencyLimitStateStore#countThenProcess
+ * counts and takes the slot (running + 1) in one transaction, under a row lock.
  *
  * Without `limit` (an activity scheduled by a workflow of code that did not pass it) it only counts.
  */
@@ -35,9 +39,12 @@ export async function claimConcurrencySlot(pool: Db, input: CountInput): Promise
         [executionId],
       );
     else if (behavior === "QUEUE")
-      await client.query(`update executions set state = 'QUEUED' where id = $1 and state = 'CREATED'`, [
-        executionId,
-      ]);
+      // A RUNNING column here is a slot a release gave it (takeQueued) that its own count, under another
+      // revision's limit, does not confirm: back in the queue, as the executor keeps it.
+      await client.query(
+        `update executions set state = 'QUEUED' where id = $1 and state in ('CREATED', 'RUNNING')`,
+        [executionId],
+      );
     return running;
   });
 }
