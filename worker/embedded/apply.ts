@@ -48,6 +48,30 @@ async function runningCount(
   return countRunning(db, key, execution.id);
 }
 
+/**
+ * A start of an execution whose flow has a `concurrency` limit takes the flow's lock before the row's:
+ * a release takes them in that order (the flow's, then the queued row it gives the slot to: takeQueued),
+ * so a start of that queued row taking the row's first would wait for it while it waits for the row.
+ */
+async function lockConcurrencyBeforeRow(ctx: EngineContext, client: DbClient, executionId: string) {
+  const row = (
+    await client.query(
+      "select tenant_id, namespace, flow_id, flow_revision, kind from executions where id = $1",
+      [executionId],
+    )
+  ).rows[0] as
+    | { tenant_id: string; namespace: string; flow_id: string; flow_revision: number; kind: string | null }
+    | undefined;
+  if (!row || row.kind === "LOOP") return;
+  const flow = await ctx.flows.revision(client, row.tenant_id, row.namespace, row.flow_id, row.flow_revision);
+  if (flow.concurrency)
+    await lockFlowConcurrency(client, {
+      tenantId: row.tenant_id,
+      namespace: row.namespace,
+      flowId: row.flow_id,
+    });
+}
+
 function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
   return {
     now: () => ctx.now(),
@@ -104,6 +128,7 @@ export async function applyEventsInTransaction(
   arrived: readonly ExecutionEvent[],
 ): Promise<Execution> {
   let events = [...arrived];
+  if (arrived.some((e) => e.type === "start")) await lockConcurrencyBeforeRow(ctx, client, executionId);
   const stored = await loadExecution(client, executionId, { lock: true });
   if (!stored) throw new ExecutionNotFoundError(executionId);
   const { tenantId } = stored;

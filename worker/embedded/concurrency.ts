@@ -46,6 +46,10 @@ export async function countRunning(db: Queryable, flow: FlowKey, executionId: st
  * and runs. Also returned: the ones given a slot by an earlier release whose start was never applied
  * (the column RUNNING while the document is still QUEUED: a release that failed before it sent it,
  * retried), so none keeps a slot without running; a second start of a running one changes nothing.
+ *
+ * Every transaction that takes both locks takes the flow's first (the embedded engine's start:
+ * apply.ts `lockConcurrencyBeforeRow`; the Temporal driver's claim), so waiting here for a queued row
+ * locked by a transaction in flight cannot deadlock.
  */
 export async function takeQueued(db: Queryable, flow: FlowKey, limit: number): Promise<string[]> {
   const given = await db.query(
