@@ -18,13 +18,16 @@ const dir = fileURLToPath(new URL("./histories/", import.meta.url));
 // Loop cases before `cadenza-loop-executions`: iterations inline), before-working-directory-files/ (a
 // WorkingDirectory with outputFiles, refused, and one with a cache, ignored, recorded on the code before
 // `cadenza-working-directory-files`), before-foreach-item-tasks/ (the ForEachItem cases as one task run,
-// before `cadenza-foreachitem-tasks`).
+// before `cadenza-foreachitem-tasks`), before-concurrency-claim/ (a flow with a `concurrency` limit whose
+// `runningCount` activity was given no limit: no patch, replay compares an activity's type and id, not its
+// input).
 const earlier = [
   "before-patches",
   "before-task-logs",
   "before-loop-executions",
   "before-working-directory-files",
   "before-foreach-item-tasks",
+  "before-concurrency-claim",
 ];
 /** What each earlier recording must cover: a whole recording, or the cases its patch changed. */
 const covers = (folder: string, patterns: string[]) =>
@@ -34,7 +37,9 @@ const covers = (folder: string, patterns: string[]) =>
       ? ["working-directory-files", "working-directory-cache"]
       : folder === "before-foreach-item-tasks"
         ? ["for-each-item", "foreachitem"]
-        : patterns;
+        : folder === "before-concurrency-claim"
+          ? ["concurrency"]
+          : patterns;
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".json")),
   ...earlier.flatMap((folder) =>
