@@ -49,6 +49,11 @@ export interface ExecutionPort {
    * if one is free.
    */
   queuedToStart(namespace: string, flowId: string, limit: number): Promise<string[]>;
+  /**
+   * Gives back the slot queuedToStart gave an execution whose `start` was refused (its workflow gone while
+   * its row says QUEUED): it is QUEUED again and holds no slot. Nothing for one whose start has applied.
+   */
+  requeue?(executionId: string): Promise<void>;
 }
 
 /** Where the driver keeps flows and the run-time state of their triggers. */

@@ -72,3 +72,12 @@ export async function takeQueued(db: Queryable, flow: FlowKey, limit: number): P
   const next = (popped.rows[0] as { id: string } | undefined)?.id;
   return next ? [...ids, next] : ids;
 }
+
+/** Undoes takeQueued's gift of a slot to an execution whose start did not reach it (core `requeue`). */
+export async function requeueGiven(db: Queryable, executionId: string): Promise<void> {
+  await db.query(
+    `update executions set state = 'QUEUED'
+     where id = $1 and state = 'RUNNING' and document->'state'->>'current' = 'QUEUED'`,
+    [executionId],
+  );
+}

@@ -7,7 +7,7 @@ import {
   createAndStartInTransaction,
   ExecutionNotFoundError,
 } from "./apply";
-import { lockFlowConcurrency, takeQueued } from "./concurrency";
+import { lockFlowConcurrency, requeueGiven, takeQueued } from "./concurrency";
 import type { EngineContext } from "./context";
 import { type DbClient, withTransaction } from "./db";
 import { loadExecution } from "./execution-store";
@@ -57,6 +57,7 @@ export function driverPorts(ctx: EngineContext, tenantId: string, client?: DbCli
           await lockFlowConcurrency(c, key);
           return takeQueued(c, key, limit);
         }),
+      requeue: (executionId) => requeueGiven(db, executionId),
     },
     flows: {
       async get(namespace, flowId, revision) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lockFlowConcurrency, takeQueued } from "../../embedded/concurrency";
+import { lockFlowConcurrency, requeueGiven, takeQueued } from "../../embedded/concurrency";
 import { withTransaction } from "../../embedded/db";
 import { setUpEmbeddedEngine, TENANT } from "../../embedded/test/harness";
 import { claimConcurrencySlot } from "./concurrency";
@@ -95,5 +95,9 @@ describe("claimConcurrencySlot", () => {
     expect((await states(queued))[queued[1] as string]).toBe("QUEUED");
     // A second execution counting now sees the slot taken.
     expect(await claim("release", queued[1] as string, 1)).toBe(1);
+    // Its start refused (its workflow gone): the slot is given back, to the next release's oldest.
+    await requeueGiven(h.pool, oldest);
+    expect((await states([oldest]))[oldest]).toBe("QUEUED");
+    expect(await claim("release", queued[1] as string, 1)).toBe(0);
   });
 });
