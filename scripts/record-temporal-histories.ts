@@ -208,6 +208,20 @@ tasks:
 `,
   },
   {
+    // A start that counts the running executions and claims its slot (the `runningCount` activity).
+    name: "extra-concurrency",
+    yaml: `id: concurrency
+namespace: replay
+concurrency:
+  limit: 1
+  behavior: QUEUE
+tasks:
+  - id: ok
+    type: io.kestra.plugin.core.log.Log
+    message: ok
+`,
+  },
+  {
     // With the recorder's low history limit (HISTORY_LIMIT) these continue as new runs: every run is recorded.
     // Their tasks are scripts, regular activities: light tasks (local activities) would all run in one
     // workflow task, whose history length the workflow sees only at its start.

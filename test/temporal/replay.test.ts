@@ -20,7 +20,9 @@ const dir = fileURLToPath(new URL("./histories/", import.meta.url));
 // WorkingDirectory with outputFiles, refused, and one with a cache, ignored, recorded on the code before
 // `cadenza-working-directory-files`), before-foreach-item-tasks/ (the ForEachItem cases as one task run,
 // before `cadenza-foreachitem-tasks`), before-baseline/ (every case, each patch asked for on its own, before
-// `cadenza-baseline-1` stood for them all).
+// `cadenza-baseline-1` stood for them all), before-concurrency-claim/ (a flow with a `concurrency` limit whose
+// `runningCount` activity was given no limit: no patch, replay compares an activity's type and id, not its
+// input).
 const earlier = [
   "before-patches",
   "before-task-logs",
@@ -28,6 +30,7 @@ const earlier = [
   "before-working-directory-files",
   "before-foreach-item-tasks",
   "before-baseline",
+  "before-concurrency-claim",
 ];
 /** What each earlier recording must cover: a whole recording, or the cases its patch changed. */
 const covers = (folder: string, patterns: string[]) =>
@@ -37,7 +40,9 @@ const covers = (folder: string, patterns: string[]) =>
       ? ["working-directory-files", "working-directory-cache"]
       : folder === "before-foreach-item-tasks"
         ? ["for-each-item", "foreachitem"]
-        : patterns;
+        : folder === "before-concurrency-claim"
+          ? ["concurrency"]
+          : patterns;
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".json")),
   ...earlier.flatMap((folder) =>

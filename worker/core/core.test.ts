@@ -48,6 +48,7 @@ class FakeDriver implements DriverPorts {
   readonly reported: string[] = [];
   readonly released: string[] = [];
   readonly refusals = new Map<string, string>();
+  readonly requeued: string[] = [];
   readonly transactions: string[] = [];
   private readonly keys = new Set<string>();
   private ids = 0;
@@ -81,10 +82,14 @@ class FakeDriver implements DriverPorts {
       return execution;
     },
     parentOf: async (execution: Execution) => this.links.get(execution.id),
-    nextQueued: async (namespace: string, flowId: string) =>
-      [...this.stored.values()].find(
-        (e) => e.namespace === namespace && e.flowId === flowId && e.state.current === "QUEUED",
-      )?.id,
+    requeue: async (id: string) => {
+      this.requeued.push(id);
+    },
+    queuedToStart: async (namespace: string, flowId: string) =>
+      [...this.stored.values()]
+        .filter((e) => e.namespace === namespace && e.flowId === flowId && e.state.current === "QUEUED")
+        .slice(0, 1)
+        .map((e) => e.id),
   };
 
   flows = {
@@ -343,6 +348,16 @@ triggers:
     // Run again (a job delivered twice): the trigger's execution is not created twice.
     await executionEnded(d, ended.id);
     expect(d.created).toHaveLength(1);
+  });
+
+  it("gives back the slot of a queued execution whose start is refused (its workflow gone)", async () => {
+    const d = new FakeDriver();
+    const f = d.add(upstream);
+    const ended = await d.storedAs(f, "SUCCESS");
+    const queued = await d.storedAs(f, "QUEUED");
+    d.refusals.set(`${queued.id}/start`, `execution ${queued.id} has ended`);
+    await executionEnded(d, ended.id);
+    expect(d.requeued).toEqual([queued.id]);
   });
 
   it("disables the trigger that started the execution when its end state is in stopAfter", async () => {

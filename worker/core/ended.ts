@@ -30,8 +30,12 @@ export async function executionEnded(ports: DriverPorts, executionId: string): P
   const flow = await ports.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
   if (!flow) return;
   if (flow.concurrency) {
-    const next = await ports.executions.nextQueued(flow.namespace, flow.id);
-    if (next) await ports.executions.send(next, { type: "start" });
+    const next = await ports.executions.queuedToStart(flow.namespace, flow.id, flow.concurrency.limit);
+    for (const id of next) {
+      const refused = await ports.executions.send(id, { type: "start" });
+      // A slot that cannot be used must not be held for ever: with limit 1, nothing else would run.
+      if (refused) await ports.executions.requeue?.(id);
+    }
   }
   await applyStopAfter(ports, flow, execution);
   await fireFlowTriggers(ports, flow, execution);

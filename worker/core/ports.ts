@@ -43,8 +43,17 @@ export interface ExecutionPort {
    * good, so a child restarted for its parent (Subflow restartBehavior RETRY_FAILED) reports to it again.
    */
   parentOf(execution: Execution): Promise<ParentLink | undefined>;
-  /** The oldest QUEUED execution of a flow (waiting for its concurrency limit), if any. */
-  nextQueued(namespace: string, flowId: string): Promise<string | undefined>;
+  /**
+   * The QUEUED executions of a flow (waiting for its concurrency `limit`) to start now that one of its
+   * executions has ended: the oldest, which takes the freed slot (so a second release picks another),
+   * if one is free.
+   */
+  queuedToStart(namespace: string, flowId: string, limit: number): Promise<string[]>;
+  /**
+   * Gives back the slot queuedToStart gave an execution whose `start` was refused (its workflow gone while
+   * its row says QUEUED): it is QUEUED again and holds no slot. Nothing for one whose start has applied.
+   */
+  requeue?(executionId: string): Promise<void>;
 }
 
 /** Where the driver keeps flows and the run-time state of their triggers. */

@@ -16,6 +16,7 @@ import { type Flow, indexTasks } from "@/engine/flow";
 import type { LogEntry } from "../logs";
 import { runTaskAttempt } from "../task-runner";
 import { enqueueCommands } from "./commands";
+import { countRunning, lockFlowConcurrency } from "./concurrency";
 import type { EngineContext } from "./context";
 import { type DbClient, type Queryable, withTransaction } from "./db";
 import { insertExecution, loadExecution, type ParentLink, saveExecution } from "./execution-store";
@@ -31,12 +32,10 @@ export class ExecutionNotFoundError extends Error {
   }
 }
 
-const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
-
 /**
- * Running executions of a flow, counted under a transaction-scoped advisory lock on the flow, so that two
- * engines starting executions of one flow at once count one after the other (concurrency limits hold
- * across processes).
+ * Running executions of a flow, counted under the flow's concurrency lock in the transaction that writes
+ * the start's new state (RUNNING or QUEUED), so that two engines starting executions of one flow at once
+ * count one after the other (concurrency limits hold across processes).
  */
 async function runningCount(
   db: Queryable,
@@ -44,16 +43,33 @@ async function runningCount(
   flow: Flow,
   execution: Execution,
 ): Promise<number> {
-  await db.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
-    `flow:${tenantId}/${flow.namespace}/${flow.id}`,
-  ]);
-  const result = await db.query(
-    `select count(*)::int as count from executions
-     where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5
-       and kind is distinct from 'LOOP'`,
-    [tenantId, flow.namespace, flow.id, ACTIVE_STATES, execution.id],
-  );
-  return (result.rows[0] as { count: number }).count;
+  const key = { tenantId, namespace: flow.namespace, flowId: flow.id };
+  await lockFlowConcurrency(db, key);
+  return countRunning(db, key, execution.id);
+}
+
+/**
+ * A start of an execution whose flow has a `concurrency` limit takes the flow's lock before the row's:
+ * a release takes them in that order (the flow's, then the queued row it gives the slot to: takeQueued),
+ * so a start of that queued row taking the row's first would wait for it while it waits for the row.
+ */
+async function lockConcurrencyBeforeRow(ctx: EngineContext, client: DbClient, executionId: string) {
+  const row = (
+    await client.query(
+      "select tenant_id, namespace, flow_id, flow_revision, kind from executions where id = $1",
+      [executionId],
+    )
+  ).rows[0] as
+    | { tenant_id: string; namespace: string; flow_id: string; flow_revision: number; kind: string | null }
+    | undefined;
+  if (!row || row.kind === "LOOP") return;
+  const flow = await ctx.flows.revision(client, row.tenant_id, row.namespace, row.flow_id, row.flow_revision);
+  if (flow.concurrency)
+    await lockFlowConcurrency(client, {
+      tenantId: row.tenant_id,
+      namespace: row.namespace,
+      flowId: row.flow_id,
+    });
 }
 
 function stepEnv(ctx: EngineContext, db: Queryable, tenantId: string): StepEnv {
@@ -112,6 +128,7 @@ export async function applyEventsInTransaction(
   arrived: readonly ExecutionEvent[],
 ): Promise<Execution> {
   let events = [...arrived];
+  if (arrived.some((e) => e.type === "start")) await lockConcurrencyBeforeRow(ctx, client, executionId);
   const stored = await loadExecution(client, executionId, { lock: true });
   if (!stored) throw new ExecutionNotFoundError(executionId);
   const { tenantId } = stored;

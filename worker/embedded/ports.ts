@@ -7,6 +7,7 @@ import {
   createAndStartInTransaction,
   ExecutionNotFoundError,
 } from "./apply";
+import { lockFlowConcurrency, requeueGiven, takeQueued } from "./concurrency";
 import type { EngineContext } from "./context";
 import { type DbClient, withTransaction } from "./db";
 import { loadExecution } from "./execution-store";
@@ -48,14 +49,15 @@ export function driverPorts(ctx: EngineContext, tenantId: string, client?: DbCli
       async parentOf(execution) {
         return (await loadExecution(db, execution.id))?.parentLink ?? undefined;
       },
-      async nextQueued(namespace, flowId) {
-        const queued = await db.query(
-          `select id from executions where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = 'QUEUED'
-           order by created_at, id limit 1`,
-          [tenantId, namespace, flowId],
-        );
-        return (queued.rows[0] as { id: string } | undefined)?.id;
-      },
+      // Under the flow's concurrency lock: a start that counted the ended execution as running and is
+      // queueing has committed its QUEUED by then, so it is woken, not left queued behind a free slot.
+      queuedToStart: (namespace, flowId, limit) =>
+        inTransaction(async (c) => {
+          const key = { tenantId, namespace, flowId };
+          await lockFlowConcurrency(c, key);
+          return takeQueued(c, key, limit);
+        }),
+      requeue: (executionId) => requeueGiven(db, executionId),
     },
     flows: {
       async get(namespace, flowId, revision) {

@@ -592,10 +592,13 @@ export class MemoryEngine {
         },
         create: (flow, request, options) => this.create(flow, request, options),
         parentOf: async (execution) => this.parents.get(execution.id),
-        nextQueued: async (namespace, flowId) =>
+        // One process applying each start before the next release: the oldest queued is enough.
+        queuedToStart: async (namespace, flowId) =>
           [...this.executions.values()]
             .filter((e) => e.namespace === namespace && e.flowId === flowId && e.state.current === "QUEUED")
-            .sort((a, b) => a.state.startDate.localeCompare(b.state.startDate))[0]?.id,
+            .sort((a, b) => a.state.startDate.localeCompare(b.state.startDate))
+            .slice(0, 1)
+            .map((e) => e.id),
       },
       flows: {
         get: async (namespace, id, revision) =>

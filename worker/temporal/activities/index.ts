@@ -22,6 +22,7 @@ import { loadExecution } from "../../embedded/execution-store";
 import { insertLogs } from "../../embedded/logs-store";
 import { WORKER_SHUTDOWN } from "../names";
 import { temporalDriverPorts } from "../ports";
+import { claimConcurrencySlot } from "./concurrency";
 import { createPersist, writtenMemory } from "./persist";
 import { createStoredExecution } from "./store";
 import type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./types";
@@ -29,7 +30,6 @@ import type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./ty
 export { createStoredExecution } from "./store";
 export type { LoadedExecution, TemporalActivities, WorkflowSettings } from "./types";
 
-const ACTIVE_STATES = ["RUNNING", "PAUSED", "RETRYING", "KILLING", "RESTARTED"];
 const HEARTBEAT_EVERY_MS = 2_000;
 const SUBFLOW_REFUSED = "SubflowFunctionRefused";
 const SUBFLOW_IN_WORKFLOW =
@@ -225,16 +225,8 @@ export function createTemporalActivities(
       });
     },
 
-    runningCount({ tenantId, namespace, flowId, executionId }) {
-      return beating(async () => {
-        const result = await ctx.pool.query(
-          `select count(*)::int as count from executions
-           where tenant_id = $1 and namespace = $2 and flow_id = $3 and state = any($4::state[]) and id <> $5
-             and kind is distinct from 'LOOP'`,
-          [tenantId, namespace, flowId, ACTIVE_STATES, executionId],
-        );
-        return (result.rows[0] as { count: number }).count;
-      });
+    runningCount(input) {
+      return beating(() => claimConcurrencySlot(ctx.pool, input));
     },
 
     createSubflow({ tenantId, command }) {

@@ -86,11 +86,17 @@ export interface TemporalActivities {
     named: Record<string, unknown>;
     context: Record<string, unknown>;
   }): Promise<unknown>;
+  /**
+   * The flow's executions holding a concurrency slot, this one left out; with `limit`, also claims this
+   * execution's slot (or its place in the queue) in the same transaction (concurrency.ts).
+   */
   runningCount(input: {
     tenantId: string;
     namespace: string;
     flowId: string;
     executionId: string;
+    limit?: number;
+    behavior?: "QUEUE" | "CANCEL" | "FAIL";
   }): Promise<number>;
   /** Creates (and stores) a subflow's execution; `error` when it cannot be created (unknown flow, inputs). */
   createSubflow(input: { tenantId: string; command: StartSubflowCommand }): Promise<{ error?: string }>;

@@ -133,12 +133,17 @@ export async function cadenzaExecution(input: ExecutionWorkflowInput): Promise<E
     newId: () => base62Id(uuid4()),
     registry: workflowRegistry(loaded.runnableTypes),
     functions,
-    runningCount: (_flow, current) =>
+    // The limit goes with the count so the activity claims the slot the executor takes from it: the
+    // same activity and command, only its input differs, so no patch.
+    runningCount: (counted, current) =>
       lookups.runningCount({
         tenantId,
         namespace: current.namespace,
         flowId: current.flowId,
         executionId: current.id,
+        ...(counted.concurrency
+          ? { limit: counted.concurrency.limit, behavior: counted.concurrency.behavior }
+          : {}),
       }),
     random: Math.random,
     get loopExecutions() {
