@@ -26,10 +26,14 @@ interface ListResult {
 
 const enabled = (tasks: readonly Task[] | undefined): Task[] => (tasks ?? []).filter((t) => !t.disabled);
 
-function runOf(block: BlockRuns, task: Task): TaskRun | undefined {
-  let found: TaskRun | undefined;
-  for (const run of block.runs) if (run.taskId === task.id) found = run;
-  return found;
+/**
+ * Each task's latest run in the block, found in one pass: looking each task up in the runs made a block of
+ * n tasks cost n² per step, the most of a long sequence's time.
+ */
+function latestRuns(block: BlockRuns): Map<string, TaskRun> {
+  const latest = new Map<string, TaskRun>();
+  for (const run of block.runs) latest.set(run.taskId, run);
+  return latest;
 }
 
 function spec(block: BlockRuns, task: Task): ChildSpec {
@@ -39,8 +43,9 @@ function spec(block: BlockRuns, task: Task): ChildSpec {
 /** Runs tasks one after the other; stops at the first failure. */
 export function sequentialList(block: BlockRuns, tasks: readonly Task[]): ListResult {
   const states: StateType[] = [];
+  const latest = latestRuns(block);
   for (const task of enabled(tasks)) {
-    const run = runOf(block, task);
+    const run = latest.get(task.id);
     if (!run) return { create: block.canCreate ? [spec(block, task)] : [] };
     if (!isTerminal(run.state.current)) return { create: [] };
     states.push(run.state.current);
@@ -73,8 +78,9 @@ export function parallelList(
   const states: StateType[] = [];
   const missing: Task[] = [];
   const active: TaskRun[] = [];
+  const latest = latestRuns(block);
   for (const task of enabled(tasks)) {
-    const run = runOf(block, task);
+    const run = latest.get(task.id);
     if (!run) missing.push(task);
     else if (isTerminal(run.state.current)) states.push(run.state.current);
     else active.push(run);

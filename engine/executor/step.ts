@@ -1,4 +1,5 @@
 import type { Flow } from "../flow/model";
+import { cloneData } from "../util/clone-data";
 import { Engine } from "./engine";
 import type { StepEnv } from "./env";
 import type { ExecutionEvent, StepResult } from "./events";
@@ -16,7 +17,7 @@ export async function step(
   event: ExecutionEvent,
   env: StepEnv,
 ): Promise<StepResult> {
-  const ctx = new StepContext(flow, structuredClone(execution), env);
+  const ctx = new StepContext(flow, cloneData(execution), env);
   const engine = new Engine(ctx);
   await engine.apply(event);
   await engine.advance();
