@@ -33,8 +33,8 @@ export interface EngineBenchResult {
   note?: string;
 }
 
-const logChain = (n: number) =>
-  `id: chain\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - { id: t${i}, type: core.log.Log, message: "task ${i}" }`).join("\n")}\n`;
+const logChain = (n: number, id = "chain") =>
+  `id: ${id}\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - { id: t${i}, type: core.log.Log, message: "task ${i}" }`).join("\n")}\n`;
 const shellChain = (n: number) =>
   `id: shell\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - { id: s${i}, type: io.kestra.plugin.scripts.shell.Commands, commands: ["true"] }`).join("\n")}\n`;
 const fanOut = (n: number) =>
@@ -131,7 +131,14 @@ export async function runEngineBench(
           concurrency: 10,
           pollIntervalMs: 200,
         });
-        for (const yaml of [logChain(40), shellChain(40), fanOut(100), loop100, twoTasks])
+        for (const yaml of [
+          logChain(40),
+          logChain(1000, "chain1000"),
+          shellChain(40),
+          fanOut(100),
+          loop100,
+          twoTasks,
+        ])
           await deploy(engine, tenantId, yaml);
         const label = inline ? "inline light tasks" : "every task queued";
         const chain = median(await sequence(rounds, () => runOnce(engine, tenantId, "chain"))) / 40;
@@ -140,6 +147,16 @@ export async function runEngineBench(
           value: chain,
           unit: "ms/task",
           ratioToFloor: chain / floor,
+        });
+        // Cost as an execution grows: every task reads and writes a document that now holds 1,000 task runs.
+        const long =
+          median(await sequence(Math.min(rounds, 2), () => runOnce(engine, tenantId, "chain1000"))) / 1000;
+        results.push({
+          name: `1,000 Log tasks in sequence (${label})`,
+          value: long,
+          unit: "ms/task",
+          ratioToFloor: long / floor,
+          note: `${(long / chain).toFixed(2)}x the 40-task chain's per task (goal <= 1.5x)`,
         });
         const fan = median(await sequence(rounds, () => runOnce(engine, tenantId, "fan")));
         results.push({

@@ -19,7 +19,14 @@ import { enqueueCommands } from "./commands";
 import { countRunning, lockFlowConcurrency } from "./concurrency";
 import type { EngineContext } from "./context";
 import { type DbClient, type Queryable, withTransaction } from "./db";
-import { insertExecution, loadExecution, type ParentLink, saveExecution } from "./execution-store";
+import {
+  insertExecution,
+  loadExecution,
+  lockExecutionKnown,
+  type ParentLink,
+  type StoredExecution,
+  saveExecution,
+} from "./execution-store";
 import { addJob, JOB } from "./jobs";
 import { executorLogEntry, insertLogs } from "./logs-store";
 import { type Masker, MaskUnavailableError, maskExecution, maskLogs, maskValue } from "./mask";
@@ -126,10 +133,14 @@ export async function applyEventsInTransaction(
   client: DbClient,
   executionId: string,
   arrived: readonly ExecutionEvent[],
+  /** The execution as the caller read it before (a task job): its document is not read again if unchanged. */
+  known?: StoredExecution,
 ): Promise<Execution> {
   let events = [...arrived];
   if (arrived.some((e) => e.type === "start")) await lockConcurrencyBeforeRow(ctx, client, executionId);
-  const stored = await loadExecution(client, executionId, { lock: true });
+  const stored = known
+    ? await lockExecutionKnown(client, executionId, known)
+    : await loadExecution(client, executionId, { lock: true });
   if (!stored) throw new ExecutionNotFoundError(executionId);
   const { tenantId } = stored;
   const before = stored.execution;

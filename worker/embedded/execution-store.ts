@@ -38,6 +38,35 @@ export async function loadExecution(
     : undefined;
 }
 
+/**
+ * Locks an execution's row, as loadExecution with `lock`, for a caller that read it a moment ago: the
+ * document is sent only when the row has changed since (its version differs from `known`'s), so the
+ * common case (nothing wrote in between: a task of a sequence) reads and parses no document.
+ */
+export async function lockExecutionKnown(
+  db: Queryable,
+  id: string,
+  known: StoredExecution,
+): Promise<StoredExecution | undefined> {
+  const row = (
+    await db.query(
+      `select tenant_id, parent_link, xmin::text as version,
+         case when xmin::text = $2 then null else document end as document
+       from executions where id = $1 for update`,
+      [id, known.version],
+    )
+  ).rows[0] as
+    | { tenant_id: string; document: Execution | null; parent_link: ParentLink | null; version: string }
+    | undefined;
+  if (!row) return undefined;
+  return {
+    tenantId: row.tenant_id,
+    execution: row.document ?? known.execution,
+    parentLink: row.parent_link,
+    version: row.version,
+  };
+}
+
 /** Inserts a new execution with its read-model columns. Returns false when its dedupe key already exists. */
 export async function insertExecution(
   db: Queryable,

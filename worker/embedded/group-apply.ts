@@ -8,9 +8,12 @@ import type { Execution, TaskResultEvent } from "@/engine/executor";
 import { applyEvent, applyEventsInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
+import type { StoredExecution } from "./execution-store";
 
 interface Waiting {
   event: TaskResultEvent;
+  /** The execution as the job that produced this result read it: spares the transaction its document. */
+  known?: StoredExecution;
   resolve(execution: Execution): void;
   reject(error: unknown): void;
 }
@@ -23,6 +26,7 @@ export function applyTaskResult(
   ctx: EngineContext,
   executionId: string,
   event: TaskResultEvent,
+  known?: StoredExecution,
 ): Promise<Execution> {
   let waiting = waitingByEngine.get(ctx);
   if (!waiting) {
@@ -33,10 +37,10 @@ export function applyTaskResult(
   return new Promise<Execution>((resolve, reject) => {
     const queue = byExecution.get(executionId);
     if (queue) {
-      queue.push({ event, resolve, reject });
+      queue.push({ event, resolve, reject, ...(known ? { known } : {}) });
       return;
     }
-    const fresh: Waiting[] = [{ event, resolve, reject }];
+    const fresh: Waiting[] = [{ event, resolve, reject, ...(known ? { known } : {}) }];
     byExecution.set(executionId, fresh);
     void drain(ctx, byExecution, executionId, fresh);
   });
@@ -58,6 +62,8 @@ async function drain(
             client,
             executionId,
             batch.map((w) => w.event),
+            // Any one will do: the document is sent anyway when the row has moved past its version.
+            batch.find((w) => w.known)?.known,
           ),
         );
         for (const w of batch) w.resolve(execution);

@@ -12,7 +12,7 @@ import {
 import { applyEvent, ExecutionNotFoundError } from "./apply";
 import { runStoredAttempt, saveStoredWorkingDirectory } from "./attempt";
 import type { EngineContext } from "./context";
-import { loadExecution } from "./execution-store";
+import { loadExecution, type StoredExecution } from "./execution-store";
 import { applyTaskResult } from "./group-apply";
 import {
   type EndedJob,
@@ -37,9 +37,10 @@ async function applyQuietly(
   ctx: EngineContext,
   executionId: string,
   event: Parameters<typeof applyEvent>[2],
+  known?: StoredExecution,
 ) {
   try {
-    if (event.type === "taskResult") await applyTaskResult(ctx, executionId, event);
+    if (event.type === "taskResult") await applyTaskResult(ctx, executionId, event, known);
     else await applyEvent(ctx, executionId, event);
   } catch (error) {
     if (error instanceof ExecutionOperationError || error instanceof ExecutionNotFoundError) return;
@@ -95,7 +96,7 @@ async function runTask(
   }
   if (handedBack)
     throw new Error(`engine shutting down: attempt ${payload.attempt} of ${run.taskId} handed back`);
-  await applyQuietly(ctx, execution.id, result);
+  await applyQuietly(ctx, execution.id, result, stored);
 }
 
 /** A WorkingDirectory's save, for a stored execution whose WorkingDirectory run still waits for it. */
