@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Execution } from "@/engine/executor";
-import {
-  startTestTemporal,
-  TEMPORAL_SKIP_REASON,
-  type TestTemporal,
-  temporalAvailable,
-} from "@/test/temporal";
+import { temporalAvailable } from "@/test/temporal";
 import { setUpEmbeddedEngine, TENANT } from "../embedded/test/harness";
-import { TemporalEngineClient } from "./client";
-import { waitForTemporal } from "./connection";
-import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
+import { setUpTemporalDriver } from "./test/driver-harness";
 
 /**
  * A flow's `concurrency` limit on a real Temporal dev server when its executions start at the same
@@ -19,24 +12,7 @@ import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
 const h = setUpEmbeddedEngine();
 const N = 6;
 
-if (!temporalAvailable) console.warn(`Temporal concurrency tests skipped: ${TEMPORAL_SKIP_REASON}`);
-
-let temporal: TestTemporal | undefined;
-let worker: RunningTemporalWorker | undefined;
-let client: TemporalEngineClient | undefined;
-beforeAll(async () => {
-  if (!temporalAvailable) return;
-  temporal = await startTestTemporal();
-  const options = { address: temporal.address, namespace: temporal.namespace };
-  await waitForTemporal(options, 30_000);
-  worker = await startTemporalWorker({ ctx: h.ctx, ...options, tenantIds: [TENANT] });
-  client = await TemporalEngineClient.connect(h.ctx, options);
-}, 90_000);
-afterAll(async () => {
-  await worker?.shutdown();
-  await client?.close();
-  await temporal?.stop();
-}, 60_000);
+const driver = setUpTemporalDriver(h, "Temporal concurrency tests");
 
 const flowYaml = (id: string, behavior: string, limit = 1) => `id: ${id}
 namespace: temporal.concurrency
@@ -51,7 +27,7 @@ tasks:
 
 /** N executions of the flow started at once: every start in flight together. */
 async function startAtOnce(flowId: string): Promise<Execution[]> {
-  const temporalClient = client as TemporalEngineClient;
+  const temporalClient = driver.client();
   const flow = await h.ctx.flows.current(h.pool, TENANT, "temporal.concurrency", flowId);
   if (!flow) throw new Error(`flow ${flowId} not deployed`);
   const started = await Promise.all(Array.from({ length: N }, () => temporalClient.start(TENANT, flow)));

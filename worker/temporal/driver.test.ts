@@ -1,17 +1,10 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Execution } from "@/engine/executor";
 import { flowPath } from "@/test/conformance/corpus";
-import {
-  startTestTemporal,
-  TEMPORAL_SKIP_REASON,
-  type TestTemporal,
-  temporalAvailable,
-} from "@/test/temporal";
+import { temporalAvailable } from "@/test/temporal";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "../embedded/test/harness";
-import { TemporalEngineClient } from "./client";
-import { waitForTemporal } from "./connection";
-import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
+import { setUpTemporalDriver } from "./test/driver-harness";
 
 /**
  * The Temporal driver as the third user of the shared driver core (worker/core), on a real Temporal dev
@@ -26,26 +19,9 @@ const h = setUpEmbeddedEngine({
 const corpus = (name: string) => readFileSync(flowPath(name), "utf8");
 const histories = (e: Execution) => e.state.histories.map((s) => s.state);
 
-if (!temporalAvailable) console.warn(`Temporal driver tests skipped: ${TEMPORAL_SKIP_REASON}`);
+const driver = setUpTemporalDriver(h, "Temporal driver tests");
 
-let temporal: TestTemporal | undefined;
-let worker: RunningTemporalWorker | undefined;
-let client: TemporalEngineClient | undefined;
-beforeAll(async () => {
-  if (!temporalAvailable) return;
-  temporal = await startTestTemporal();
-  const options = { address: temporal.address, namespace: temporal.namespace };
-  await waitForTemporal(options, 30_000);
-  worker = await startTemporalWorker({ ctx: h.ctx, ...options, tenantIds: [TENANT] });
-  client = await TemporalEngineClient.connect(h.ctx, options);
-}, 90_000);
-afterAll(async () => {
-  await worker?.shutdown();
-  await client?.close();
-  await temporal?.stop();
-}, 60_000);
-
-const temporalClient = () => client as TemporalEngineClient;
+const temporalClient = () => driver.client();
 const start = async (namespace: string, flowId: string, inputs: Record<string, unknown> = {}) => {
   const flow = await h.ctx.flows.current(h.pool, TENANT, namespace, flowId);
   if (!flow) throw new Error(`flow ${namespace}.${flowId} not deployed`);

@@ -1,17 +1,11 @@
 import { defaultPayloadConverter } from "@temporalio/common";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Execution } from "@/engine/executor";
-import {
-  startTestTemporal,
-  TEMPORAL_SKIP_REASON,
-  type TestTemporal,
-  temporalAvailable,
-} from "@/test/temporal";
+import { temporalAvailable } from "@/test/temporal";
 import { loadExecution } from "../embedded/execution-store";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "../embedded/test/harness";
-import { TemporalEngineClient } from "./client";
 import type { ContinuedRun, ExecutionWorkflowInput } from "./names";
-import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
+import { setUpTemporalDriver } from "./test/driver-harness";
 
 /**
  * Long executions on a real Temporal dev server: with a low history limit, the workflow drains and
@@ -24,30 +18,9 @@ const HISTORY_LIMIT = 200;
 // history grows step by step and the hand-overs come where the test wants them.
 const h = setUpEmbeddedEngine({ inlineTasks: false });
 
-if (!temporalAvailable) console.warn(`Temporal history tests skipped: ${TEMPORAL_SKIP_REASON}`);
+const driver = setUpTemporalDriver(h, "Temporal history tests", { historyLimit: HISTORY_LIMIT });
 
-let temporal: TestTemporal | undefined;
-let worker: RunningTemporalWorker | undefined;
-let client: TemporalEngineClient | undefined;
-beforeAll(async () => {
-  if (!temporalAvailable) return;
-  temporal = await startTestTemporal();
-  const options = { address: temporal.address, namespace: temporal.namespace };
-  worker = await startTemporalWorker({
-    ctx: h.ctx,
-    ...options,
-    tenantIds: [TENANT],
-    historyLimit: HISTORY_LIMIT,
-  });
-  client = await TemporalEngineClient.connect(h.ctx, options);
-}, 90_000);
-afterAll(async () => {
-  await worker?.shutdown();
-  await client?.close();
-  await temporal?.stop();
-}, 60_000);
-
-const tc = () => client as TemporalEngineClient;
+const tc = () => driver.client();
 const start = async (namespace: string, flowId: string) => {
   const flow = await h.ctx.flows.current(h.pool, TENANT, namespace, flowId);
   if (!flow) throw new Error(`flow ${namespace}.${flowId} not deployed`);

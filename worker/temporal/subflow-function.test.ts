@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startTestTemporal,
-  TEMPORAL_SKIP_REASON,
-  type TestTemporal,
-  temporalAvailable,
-} from "@/test/temporal";
+import { temporalAvailable } from "@/test/temporal";
 import { EngineClient } from "../embedded/api";
 import { setUpEmbeddedEngine, TENANT } from "../embedded/test/harness";
 import {
@@ -12,10 +7,8 @@ import {
   subflowFunctionCases,
   subflowFunctionHelpers,
 } from "../embedded/test/subflow-function-cases";
-import { TemporalEngineClient } from "./client";
-import { waitForTemporal } from "./connection";
 import { temporalRunner } from "./runner";
-import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
+import { setUpTemporalDriver } from "./test/driver-harness";
 
 /**
  * subflow() (Kestra 2.0's SubflowFunction) in Temporal mode, on a real Temporal dev server: where inputs
@@ -25,30 +18,17 @@ import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
  */
 const h = setUpEmbeddedEngine();
 
-if (!temporalAvailable) console.warn(`Temporal subflow() tests skipped: ${TEMPORAL_SKIP_REASON}`);
-
-let temporal: TestTemporal | undefined;
-let worker: RunningTemporalWorker | undefined;
-let connection: TemporalEngineClient | undefined;
+const driver = setUpTemporalDriver(h, "Temporal subflow() tests");
 /** The server's client in Temporal mode: starts go through the Temporal runner. */
 let engine: EngineClient | undefined;
-
 beforeAll(async () => {
   if (!temporalAvailable) return;
-  temporal = await startTestTemporal();
-  const options = { address: temporal.address, namespace: temporal.namespace };
-  await waitForTemporal(options, 30_000);
-  worker = await startTemporalWorker({ ctx: h.ctx, ...options, tenantIds: [TENANT] });
-  connection = await TemporalEngineClient.connect(h.ctx, options);
-  engine = new EngineClient(h.ctx, temporalRunner(h.ctx, connection.client));
+  engine = new EngineClient(h.ctx, temporalRunner(h.ctx, driver.client().client));
   await h.deploy(REGIONS);
-}, 90_000);
+});
 afterAll(async () => {
   await engine?.close();
-  await worker?.shutdown();
-  await connection?.close();
-  await temporal?.stop();
-}, 60_000);
+});
 
 const client = () => engine as EngineClient;
 const setUp = { h, client, timeoutMs: 90_000 };

@@ -1,18 +1,11 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Execution } from "@/engine/executor";
 import { flowPath } from "@/test/conformance/corpus";
-import {
-  startTestTemporal,
-  TEMPORAL_SKIP_REASON,
-  type TestTemporal,
-  temporalAvailable,
-} from "@/test/temporal";
+import { temporalAvailable } from "@/test/temporal";
 import { pollUntil, setUpEmbeddedEngine, TENANT } from "../embedded/test/harness";
-import { TemporalEngineClient } from "./client";
-import { waitForTemporal } from "./connection";
 import { workflowIdOf } from "./names";
-import { type RunningTemporalWorker, startTemporalWorker } from "./worker";
+import { setUpTemporalDriver } from "./test/driver-harness";
 
 /**
  * A parent's restart that restarts its failed child in place (Subflow restartBehavior RETRY_FAILED), and a
@@ -24,25 +17,10 @@ const h = setUpEmbeddedEngine();
 const corpus = (name: string) => readFileSync(flowPath(name), "utf8");
 const NS = "io.kestra.tests";
 
-if (!temporalAvailable) console.warn(`Temporal subflow tests skipped: ${TEMPORAL_SKIP_REASON}`);
-
-let temporal: TestTemporal | undefined;
-let worker: RunningTemporalWorker | undefined;
-let client: TemporalEngineClient | undefined;
+const driver = setUpTemporalDriver(h, "Temporal subflow tests");
 beforeAll(async () => {
-  if (!temporalAvailable) return;
-  temporal = await startTestTemporal();
-  const options = { address: temporal.address, namespace: temporal.namespace };
-  await waitForTemporal(options, 30_000);
-  worker = await startTemporalWorker({ ctx: h.ctx, ...options, tenantIds: [TENANT] });
-  client = await TemporalEngineClient.connect(h.ctx, options);
-  await h.startRuntime({ scheduler: false });
-}, 90_000);
-afterAll(async () => {
-  await worker?.shutdown();
-  await client?.close();
-  await temporal?.stop();
-}, 60_000);
+  if (temporalAvailable) await h.startRuntime({ scheduler: false });
+});
 
 /** Each engine behind the same few calls: start, operate, read, wait for the end. */
 interface Engine {
@@ -61,12 +39,12 @@ const temporalEngine: Engine = {
   async start(flowId, inputs = {}) {
     const flow = await h.ctx.flows.current(h.pool, TENANT, NS, flowId);
     if (!flow) throw new Error(`flow ${flowId} not deployed`);
-    return (await (client as TemporalEngineClient).start(TENANT, flow, { inputs })).id;
+    return (await driver.client().start(TENANT, flow, { inputs })).id;
   },
-  operate: (id, event) => (client as TemporalEngineClient).operate(TENANT, id, event),
-  waitForEnd: (id) => (client as TemporalEngineClient).waitForEnd(TENANT, id, 60_000),
+  operate: (id, event) => driver.client().operate(TENANT, id, event),
+  waitForEnd: (id) => driver.client().waitForEnd(TENANT, id, 60_000),
   async settle(id) {
-    const handle = (client as TemporalEngineClient).client.workflow.getHandle(workflowIdOf(TENANT, id));
+    const handle = driver.client().client.workflow.getHandle(workflowIdOf(TENANT, id));
     await pollUntil(
       () =>
         handle.describe().then(
