@@ -33,6 +33,17 @@ import { startTemporalWorker, workflowIdOf } from "@/worker/temporal";
 
 const out = fileURLToPath(new URL("../test/temporal/histories/", import.meta.url));
 
+/** A parent whose Subflow starts SCHEDULED_CHILD at now() plus `after` (dateAdd's arguments). */
+const scheduledParent = (id: string, after: string) => `id: ${id}
+namespace: replay
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: replay
+    flowId: scheduled-child
+    scheduleDate: "{{ now() | dateAdd(${after}) }}"
+`;
+
 /** Fails on its first run (`c`), succeeds when restarted: the corpus's restart_last_failed. */
 const RESTART_CHILD = `id: restart-child
 namespace: replay
@@ -309,29 +320,13 @@ tasks:
     // parent awaits its start (cadenza-kill-starting-subflows).
     name: "extra-subflow-schedule-date",
     flows: [SCHEDULED_CHILD],
-    yaml: `id: subflow-schedule-date
-namespace: replay
-tasks:
-  - id: call
-    type: io.kestra.plugin.core.flow.Subflow
-    namespace: replay
-    flowId: scheduled-child
-    scheduleDate: "{{ now() | dateAdd(2, 'SECONDS') }}"
-`,
+    yaml: scheduledParent("subflow-schedule-date", "2, 'SECONDS'"),
   },
   {
     // Killed at once: the kill waits for the child's start, then reaches it while it waits for its date.
     name: "extra-subflow-schedule-date-kill",
     flows: [SCHEDULED_CHILD],
-    yaml: `id: subflow-schedule-date-kill
-namespace: replay
-tasks:
-  - id: call
-    type: io.kestra.plugin.core.flow.Subflow
-    namespace: replay
-    flowId: scheduled-child
-    scheduleDate: "{{ now() | dateAdd(1, 'HOURS') }}"
-`,
+    yaml: scheduledParent("subflow-schedule-date-kill", "1, 'HOURS'"),
     async operate({ operate, waitFor }) {
       await waitFor((e) => e.taskRunList[0]?.outputs?.executionId !== undefined);
       await operate({ type: "kill" });
