@@ -45,6 +45,7 @@ export {
   type TaskRunAttempt,
 } from "./model";
 export { outputsOf, taskStatesOf } from "./outputs";
+export { restartRefusal } from "./restart";
 export { validateResumeInputs } from "./resume-inputs";
 export {
   type InputCipher,

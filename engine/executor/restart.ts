@@ -1,12 +1,20 @@
 import type { Task } from "../flow/model";
 import type { FlowableHandler } from "./flowable";
-import type { TaskRun } from "./model";
+import type { Execution, TaskRun } from "./model";
 import { isFailure } from "./states";
 import { ExecutionOperationError, type StepContext } from "./step-context";
 
 const RESTARTABLE = new Set(["FAILED", "KILLED", "PAUSED", "CANCELLED"]);
 /** Slots whose runs are dropped on restart: they run again, if needed, once the restarted tasks end. */
 const REPLAYED_SLOTS = new Set(["errors", "finally", "afterExecution"]);
+
+/** Why an execution in this state cannot restart, or undefined when it can: the step's own check. */
+export function restartRefusal(execution: Pick<Execution, "state">): string | undefined {
+  const current = execution.state.current;
+  return RESTARTABLE.has(current)
+    ? undefined
+    : `cannot restart an execution that is ${current}: only FAILED, KILLED, CANCELLED or PAUSED executions restart`;
+}
 
 /**
  * Restart in place (Kestra's ExecutionService.restart): same execution id; failed, killed and paused task
@@ -19,12 +27,8 @@ export function restartExecution(
 ): void {
   const isFlowable = (task: Task) => handlerOf(task) !== undefined;
   const { execution } = ctx;
-  const current = execution.state.current;
-  if (!RESTARTABLE.has(current)) {
-    throw new ExecutionOperationError(
-      `cannot restart an execution that is ${current}: only FAILED, KILLED, CANCELLED or PAUSED executions restart`,
-    );
-  }
+  const refused = restartRefusal(execution);
+  if (refused) throw new ExecutionOperationError(refused);
 
   // Drop branch runs and everything under them.
   const dropped = new Set<string>();

@@ -171,6 +171,11 @@ describe.skipIf(!temporalAvailable)("REST journey with CADENZA_ENGINE=temporal",
     };
     expect(done.state.current).toBe("SUCCESS");
     expect(done.state.histories.map((h) => h.state)).toContain("RESTARTED");
+    // Its workflow has ended: a restart that cannot apply is refused with the reason, as on the embedded
+    // engine, rather than accepted and failed in a new run nobody hears of.
+    const again = await api.call("POST", `acme/executions/${failedId}/restart`, { token });
+    expect(again.status, again.text).toBe(409);
+    expect(again.text).toMatch(/cannot restart an execution that is SUCCESS/i);
   }, 90_000);
 
   it("decides a waiting Approval through the workflow's operate update; a denial without its comment is refused", async () => {

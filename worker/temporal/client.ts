@@ -42,7 +42,13 @@ export class TemporalEngineClient {
    * starts a new run.
    */
   operate(tenantId: string, executionId: string, event: ExecutionEvent): Promise<void> {
-    return operateRun(this.client, tenantId, executionId, event);
+    return operateRun(
+      this.client,
+      tenantId,
+      executionId,
+      event,
+      async () => (await loadExecution(this.ctx.pool, executionId))?.execution,
+    );
   }
 
   /** Kill without waiting for the workflow to take it (a signal): for a caller that is giving up on it. */

@@ -25,7 +25,13 @@ export function temporalDriverPorts(ctx: EngineContext, tenantId: string, client
       ...base.executions,
       async send(id, event) {
         try {
-          await operateRun(client, tenantId, id, event);
+          await operateRun(
+            client,
+            tenantId,
+            id,
+            event,
+            async () => (await base.executions.get(id)) ?? undefined,
+          );
           return undefined;
         } catch (error) {
           if (error instanceof ExecutionOperationError) return error.message;

@@ -1,7 +1,7 @@
 import type { Client } from "@temporalio/client";
 import type { ExecutionRunner } from "../embedded/api";
 import type { EngineContext } from "../embedded/context";
-import { insertExecution } from "../embedded/execution-store";
+import { insertExecution, loadExecution } from "../embedded/execution-store";
 import { createStoredExecution } from "./activities/store";
 import { workflowIdOf } from "./names";
 import { operateRun, startRun } from "./runs";
@@ -22,7 +22,8 @@ export function temporalRunner(ctx: EngineContext, client: Client): ExecutionRun
       );
       return execution;
     },
-    operate: (tenantId, id, event) => operateRun(client, tenantId, id, event),
+    operate: (tenantId, id, event) =>
+      operateRun(client, tenantId, id, event, async () => (await loadExecution(ctx.pool, id))?.execution),
     async startNew(tenantId, execution) {
       await insertExecution(ctx.pool, tenantId, execution);
       await startRun(client, { tenantId, executionId: execution.id, event: { type: "start" } });

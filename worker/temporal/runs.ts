@@ -6,7 +6,12 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from "@temporalio/client";
-import { type ExecutionEvent, ExecutionOperationError } from "@/engine/executor";
+import {
+  type Execution,
+  type ExecutionEvent,
+  ExecutionOperationError,
+  restartRefusal,
+} from "@/engine/executor";
 import {
   EVENT_SIGNAL,
   type ExecutionWorkflowInput,
@@ -54,6 +59,11 @@ export async function operateRun(
   tenantId: string,
   executionId: string,
   event: ExecutionEvent,
+  /**
+   * The stored execution: a restart of one whose workflow has ended is checked against it first, so a
+   * refusal (it succeeded) reaches the caller as on the embedded engine instead of failing the new run.
+   */
+  stored?: () => Promise<Pick<Execution, "state"> | undefined>,
 ): Promise<void> {
   const handle = client.workflow.getHandle(workflowIdOf(tenantId, executionId));
   const running = await handle.describe().then(
@@ -64,6 +74,9 @@ export async function operateRun(
     },
   );
   if (!running && event.type === "restart") {
+    const execution = await stored?.();
+    const refused = execution && restartRefusal(execution);
+    if (refused) throw new ExecutionOperationError(refused);
     await startRun(client, { tenantId, executionId, event: { type: "restart" } });
     return;
   }
