@@ -135,6 +135,8 @@ export async function applyEventsInTransaction(
   arrived: readonly ExecutionEvent[],
   /** The execution as the caller read it before (a task job): its document is not read again if unchanged. */
   known?: StoredExecution,
+  /** Log lines of the task attempts whose results these are (masked): written with them. */
+  taskLogs: readonly LogEntry[] = [],
 ): Promise<Execution> {
   let events = [...arrived];
   if (arrived.some((e) => e.type === "start")) await lockConcurrencyBeforeRow(ctx, client, executionId);
@@ -143,6 +145,8 @@ export async function applyEventsInTransaction(
     : await loadExecution(client, executionId, { lock: true });
   if (!stored) throw new ExecutionNotFoundError(executionId);
   const { tenantId } = stored;
+  // Logged before this step: first, and visible to what it runs inline (errorLogs()).
+  if (taskLogs.length > 0) await insertLogs(client, tenantId, [...taskLogs]);
   const before = stored.execution;
   const flow = await ctx.flows.revision(
     client,

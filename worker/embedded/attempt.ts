@@ -95,10 +95,16 @@ export async function runStoredAttempt(
 }
 
 /**
+ * A task attempt's last log lines go with its result, to be written by the step that applies it, up to this
+ * many characters of messages (more are written by the attempt itself). Both drivers use it.
+ */
+export const LOG_TAIL_CHARS = 16_384;
+
+/**
  * `runStoredAttempt`, except that the logs still buffered when the attempt ends, when they are at most
  * `maxChars` of messages, are returned (masked) instead of written: the caller writes them with the step
- * that applies the result, in the same statement (the Temporal driver's `persist`), one commit fewer per
- * task. Earlier batches (a long task's) are written as the task runs, before this resolves.
+ * that applies the result, in the same transaction (the embedded engine's apply) or statement (the
+ * Temporal driver's `persist`), one commit fewer per task. Earlier batches (a long task's) are written as the task runs, before this resolves.
  */
 export async function runStoredAttemptWithLogTail(
   ctx: EngineContext,

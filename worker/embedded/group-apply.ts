@@ -5,7 +5,8 @@
 // all of them, in their order of arrival. A lone result (a sequence of tasks) goes straight through, so
 // nothing waits longer than it did.
 import type { Execution, TaskResultEvent } from "@/engine/executor";
-import { applyEvent, applyEventsInTransaction } from "./apply";
+import type { LogEntry } from "../logs";
+import { applyEventsInTransaction } from "./apply";
 import type { EngineContext } from "./context";
 import { withTransaction } from "./db";
 import type { StoredExecution } from "./execution-store";
@@ -14,6 +15,8 @@ interface Waiting {
   event: TaskResultEvent;
   /** The execution as the job that produced this result read it: spares the transaction its document. */
   known?: StoredExecution;
+  /** The attempt's last log lines (masked), written in the transaction that applies the result. */
+  logs: LogEntry[];
   resolve(execution: Execution): void;
   reject(error: unknown): void;
 }
@@ -27,6 +30,7 @@ export function applyTaskResult(
   executionId: string,
   event: TaskResultEvent,
   known?: StoredExecution,
+  logs: LogEntry[] = [],
 ): Promise<Execution> {
   let waiting = waitingByEngine.get(ctx);
   if (!waiting) {
@@ -37,10 +41,10 @@ export function applyTaskResult(
   return new Promise<Execution>((resolve, reject) => {
     const queue = byExecution.get(executionId);
     if (queue) {
-      queue.push({ event, resolve, reject, ...(known ? { known } : {}) });
+      queue.push({ event, resolve, reject, logs, ...(known ? { known } : {}) });
       return;
     }
-    const fresh: Waiting[] = [{ event, resolve, reject, ...(known ? { known } : {}) }];
+    const fresh: Waiting[] = [{ event, resolve, reject, logs, ...(known ? { known } : {}) }];
     byExecution.set(executionId, fresh);
     void drain(ctx, byExecution, executionId, fresh);
   });
@@ -64,13 +68,18 @@ async function drain(
             batch.map((w) => w.event),
             // Any one will do: the document is sent anyway when the row has moved past its version.
             batch.find((w) => w.known)?.known,
+            batch.flatMap((w) => w.logs),
           ),
         );
         for (const w of batch) w.resolve(execution);
       } catch (error) {
         if (batch.length === 1) (batch[0] as Waiting).reject(error);
         // One of them may be what failed: each on its own then, as without grouping, so the others land.
-        else for (const w of batch) await applyEvent(ctx, executionId, w.event).then(w.resolve, w.reject);
+        else
+          for (const w of batch)
+            await withTransaction(ctx.pool, (client) =>
+              applyEventsInTransaction(ctx, client, executionId, [w.event], w.known, w.logs),
+            ).then(w.resolve, w.reject);
       }
     }
   } finally {

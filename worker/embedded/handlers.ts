@@ -9,8 +9,9 @@ import {
   splitItems,
   startSubflow,
 } from "../core";
+import type { LogEntry } from "../logs";
 import { applyEvent, ExecutionNotFoundError } from "./apply";
-import { runStoredAttempt, saveStoredWorkingDirectory } from "./attempt";
+import { LOG_TAIL_CHARS, runStoredAttemptWithLogTail, saveStoredWorkingDirectory } from "./attempt";
 import type { EngineContext } from "./context";
 import { loadExecution, type StoredExecution } from "./execution-store";
 import { applyTaskResult } from "./group-apply";
@@ -27,6 +28,7 @@ import {
   type TaskJob,
   type TimerJob,
 } from "./jobs";
+import { insertLogs } from "./logs-store";
 import { driverPorts } from "./ports";
 
 /** Attempts running in this process, by `taskRunId:attempt`, so a cancel notification can stop them. */
@@ -38,11 +40,14 @@ async function applyQuietly(
   executionId: string,
   event: Parameters<typeof applyEvent>[2],
   known?: StoredExecution,
+  /** The attempt's last log lines, masked: written with the result, or on their own if it is not applied. */
+  taskLogs: LogEntry[] = [],
 ) {
   try {
-    if (event.type === "taskResult") await applyTaskResult(ctx, executionId, event, known);
+    if (event.type === "taskResult") await applyTaskResult(ctx, executionId, event, known, taskLogs);
     else await applyEvent(ctx, executionId, event);
   } catch (error) {
+    if (taskLogs.length > 0 && known) await insertLogs(ctx.pool, known.tenantId, taskLogs);
     if (error instanceof ExecutionOperationError || error instanceof ExecutionNotFoundError) return;
     throw error;
   }
@@ -87,16 +92,27 @@ async function runTask(
     controller.abort();
   };
   helpers.abortSignal?.addEventListener("abort", onShutdown);
-  let result: TaskResultEvent;
+  let attempted: { result: TaskResultEvent; logs: LogEntry[] };
   try {
-    result = await runStoredAttempt(ctx, tenantId, flow, execution, payload, controller.signal);
+    // Its last log lines are written by the transaction that applies its result: one commit fewer per task.
+    attempted = await runStoredAttemptWithLogTail(
+      ctx,
+      tenantId,
+      flow,
+      execution,
+      payload,
+      controller.signal,
+      LOG_TAIL_CHARS,
+    );
   } finally {
     helpers.abortSignal?.removeEventListener("abort", onShutdown);
     running.delete(key);
   }
-  if (handedBack)
+  if (handedBack) {
+    await insertLogs(ctx.pool, tenantId, attempted.logs);
     throw new Error(`engine shutting down: attempt ${payload.attempt} of ${run.taskId} handed back`);
-  await applyQuietly(ctx, execution.id, result, stored);
+  }
+  await applyQuietly(ctx, execution.id, attempted.result, stored, attempted.logs);
 }
 
 /** A WorkingDirectory's save, for a stored execution whose WorkingDirectory run still waits for it. */

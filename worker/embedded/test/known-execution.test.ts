@@ -55,3 +55,26 @@ describe("embedded engine: the execution a task job read", () => {
     expect(after?.execution.taskRunList.find((r) => r.taskId === "b")?.state.current).toBe("RUNNING");
   });
 });
+
+describe("embedded engine: a queued task's last log lines", () => {
+  it("are written by the transaction that applies its result, not by a commit of their own", async () => {
+    await h.deploy(`id: logged
+namespace: company.team
+tasks:
+  - { id: say, type: core.log.Log, message: "hello from a queued task" }
+  - { id: after, type: core.debug.Return, format: done }
+`);
+    await h.startRuntime({ scheduler: false });
+    const started = await h.client.start(TENANT, "company.team", "logged");
+    const done = await h.client.waitForEnd(TENANT, started.id, 30_000);
+    expect(done.state.current).toBe("SUCCESS");
+    // Rows written by one transaction share its id (xmin): the line and the task run's end.
+    const rows = await h.ctx.pool.query(
+      `select l.message, l.xmin::text = t.xmin::text as together
+       from log_entries l join task_runs t on t.id = l.task_run_id
+       where l.execution_id = $1 and t.task_id = 'say'`,
+      [started.id],
+    );
+    expect(rows.rows).toEqual([{ message: "hello from a queued task", together: true }]);
+  });
+});

@@ -12,6 +12,7 @@ import {
   startSubflow,
 } from "../../core";
 import {
+  LOG_TAIL_CHARS,
   runStoredAttempt,
   runStoredAttemptWithLogTail,
   saveStoredWorkingDirectory,
@@ -35,11 +36,9 @@ const SUBFLOW_REFUSED = "SubflowFunctionRefused";
 const SUBFLOW_IN_WORKFLOW =
   "subflow(): can only be used at flow-input render time (e.g. an input's 'expression'); it is not supported in a flowable's properties or the flow's outputs, which the Temporal workflow renders";
 
-/**
- * A task attempt's last log lines go back to the workflow with its result (and so into its history) up to
- * this many characters of messages; more are written by the activity itself.
- */
-export const LOG_TAIL_CHARS = 16_384;
+// A task attempt's last log lines go back to the workflow with its result (and so into its history) up to
+// LOG_TAIL_CHARS of messages; more are written by the activity itself.
+export { LOG_TAIL_CHARS } from "../../embedded/attempt";
 
 /**
  * Runs a lookup activity's work with heartbeats. A task the server handed to a worker that stopped (a
