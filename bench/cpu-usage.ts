@@ -5,7 +5,7 @@
  * workload's time goes on a saturated machine can be told apart from how loaded the machine was: CPU per
  * unit of work is much steadier than wall time when other work shares the cores.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { processTree } from "./proc";
 
 export type CpuGroups = Record<string, number>;
 
@@ -20,39 +20,12 @@ function groupOf(pid: number, comm: string): string {
 
 /** Seconds of CPU (user + system) per group, of this process and its descendants alive now. */
 export function cpuSnapshot(): CpuGroups {
-  const rows: { pid: number; ppid: number; comm: string; seconds: number }[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue; // ended meanwhile
-    }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ")".
-    const close = stat.lastIndexOf(")");
-    const comm = stat.slice(stat.indexOf("(") + 1, close);
-    const fields = stat.slice(close + 2).split(" ");
-    // After comm: state is field 3, utime field 14, stime field 15 (1-based, proc(5)).
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    rows.push({ pid, ppid: Number(fields[1]), comm, seconds: ticks / TICKS_PER_SECOND });
-  }
-  const ours = new Set([process.pid]);
-  // Parents may come after children in /proc's order: repeat until the set stops growing.
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of rows)
-      if (!ours.has(row.pid) && ours.has(row.ppid)) {
-        ours.add(row.pid);
-        grew = true;
-      }
-  }
   const groups: CpuGroups = {};
-  for (const row of rows) {
-    if (!ours.has(row.pid)) continue;
-    const group = groupOf(row.pid, row.comm);
-    groups[group] = (groups[group] ?? 0) + row.seconds;
+  for (const { pid, comm, fields } of processTree(process.pid)) {
+    // utime and stime are fields 14 and 15 of proc(5).
+    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const group = groupOf(pid, comm);
+    groups[group] = (groups[group] ?? 0) + seconds;
   }
   return groups;
 }

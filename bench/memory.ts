@@ -12,6 +12,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_EMAIL, withServer } from "./execution-page-ui";
+import { processTree } from "./proc";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 500);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
@@ -33,42 +34,15 @@ function proportional(pid: number): number | undefined {
 
 /** Memory (PSS, else RSS) of `root` and its descendants in MiB, Node's and PostgreSQL's apart. */
 function residentOf(root: number): { node: number; postgres: number; processes: Record<string, string> } {
-  const rows: { pid: number; ppid: number; comm: string; rss: number }[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      const fields = stat.slice(close + 2).split(" ");
-      // After comm: ppid is field 4 and rss (pages) field 24, 1-based (proc(5)).
-      rows.push({
-        pid,
-        ppid: Number(fields[1]),
-        comm: stat.slice(stat.indexOf("(") + 1, close),
-        rss: proportional(pid) ?? Number(fields[21]) * PAGE_BYTES,
-      });
-    } catch {
-      // ended meanwhile
-    }
-  }
-  const ours = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of rows)
-      if (!ours.has(row.pid) && ours.has(row.ppid)) {
-        ours.add(row.pid);
-        grew = true;
-      }
-  }
   const total = { node: 0, postgres: 0 };
   const processes: Record<string, string> = {};
-  for (const row of rows) {
-    if (!ours.has(row.pid)) continue;
-    if (row.comm === "postgres") total.postgres += row.rss;
+  for (const { pid, comm, fields } of processTree(root)) {
+    // rss (in pages) is field 24 of proc(5).
+    const bytes = proportional(pid) ?? Number(fields[21]) * PAGE_BYTES;
+    if (comm === "postgres") total.postgres += bytes;
     else {
-      total.node += row.rss;
-      processes[`${row.pid} ${commandOf(row.pid)}`] = mib(row.rss / 2 ** 20);
+      total.node += bytes;
+      processes[`${pid} ${commandOf(pid)}`] = mib(bytes / 2 ** 20);
     }
   }
   return { node: total.node / 2 ** 20, postgres: total.postgres / 2 ** 20, processes };
